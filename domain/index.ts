@@ -1,0 +1,6 @@
+export * from './codes.ts';
+export * from './sheets.ts';
+export * from './reference.ts';
+export * from './messages.ts';
+export * from './dates.ts';
+export * from './rules.ts';

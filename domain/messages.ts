@@ -1,0 +1,119 @@
+/** Every message that reaches a user: a stable code, Korean first, English too. */
+export interface Message {
+  ko: string;
+  en: string;
+}
+
+export interface Issue {
+  field: string;
+  code: string;
+  message: Message;
+}
+
+export interface FieldLabel {
+  header: string;
+  label: string;
+}
+
+type Template = (f: FieldLabel, value: string) => Message;
+
+const show = (value: string) => (value.length > 40 ? `${value.slice(0, 40)}…` : value);
+
+/** Row rule messages, keyed by their stable code. */
+export const rowMessages = {
+  required: (f) => ({ ko: `${f.header}: 필수 항목입니다. 값을 입력하세요.`, en: `${f.label}: required; enter a value.` }),
+  unknown_field: (f) => ({ ko: `'${f.header}'은(는) 알 수 없는 항목입니다.`, en: `'${f.label}' is not a known field.` }),
+  service_owned: (f) => ({
+    ko: `'${f.header}'은(는) 서비스가 정하는 항목이라 보낼 수 없습니다.`,
+    en: `'${f.label}' is set by the service and cannot be sent.`,
+  }),
+  not_text: (f, v) => ({ ko: `${f.header}: 글자여야 합니다 (${show(v)}).`, en: `${f.label}: must be text (${show(v)}).` }),
+  too_long: (f) => ({ ko: `${f.header}: 1,000자를 넘을 수 없습니다.`, en: `${f.label}: at most 1,000 characters.` }),
+  not_number: (f, v) => ({ ko: `${f.header}: 숫자가 아닙니다 (${show(v)}).`, en: `${f.label}: not a number (${show(v)}).` }),
+  not_whole: (f, v) => ({ ko: `${f.header}: 정수여야 합니다 (${show(v)}).`, en: `${f.label}: must be a whole number (${show(v)}).` }),
+  negative: (f, v) => ({ ko: `${f.header}: 음수일 수 없습니다 (${show(v)}).`, en: `${f.label}: cannot be negative (${show(v)}).` }),
+  too_large: (f, v) => ({ ko: `${f.header}: 값이 너무 큽니다 (${show(v)}).`, en: `${f.label}: value too large (${show(v)}).` }),
+  out_of_range: (f, v) => ({ ko: `${f.header}: 0에서 100 사이여야 합니다 (${show(v)}).`, en: `${f.label}: must be between 0 and 100 (${show(v)}).` }),
+  invalid_year: (f, v) => ({ ko: `${f.header}: 연도가 아닙니다 (${show(v)}).`, en: `${f.label}: not a year (${show(v)}).` }),
+  invalid_date: (f, v) => ({
+    ko: `${f.header}: 날짜가 아닙니다 (${show(v)}). 2019-05-30 형식으로 입력하세요.`,
+    en: `${f.label}: not a date (${show(v)}); use the form 2019-05-30.`,
+  }),
+  not_boolean: (f, v) => ({ ko: `${f.header}: 예/아니오 값이어야 합니다 (${show(v)}).`, en: `${f.label}: must be yes or no (${show(v)}).` }),
+  unknown_code: (f, v) => ({
+    ko: `${f.header}: '${show(v)}'은(는) 목록에 없는 값입니다. 목록에서 고르세요.`,
+    en: `${f.label}: '${show(v)}' is not in the list; pick a listed value.`,
+  }),
+  unknown_phase: (f, v) => ({ ko: `${f.header}: '${show(v)}'단계는 없습니다.`, en: `${f.label}: there is no phase '${show(v)}'.` }),
+  unknown_dong: (f, v) => ({ ko: `${f.header}: '${show(v)}'은(는) 등록되지 않은 동입니다.`, en: `${f.label}: '${show(v)}' is not a registered dong.` }),
+  ambiguous_dong: (f, v) => ({
+    ko: `${f.header}: '${show(v)}'은(는) 여러 구에 있는 이름입니다. 동 코드를 쓰세요.`,
+    en: `${f.label}: '${show(v)}' names dongs in several districts; use the dong code.`,
+  }),
+  forbidden_dong: (f, v) => ({
+    ko: `${f.header}: '${show(v)}'의 자료를 쓸 권한이 없습니다.`,
+    en: `${f.label}: this token may not write rows of '${show(v)}'.`,
+  }),
+  new_over_participants: (f, v) => ({
+    ko: `${f.header}: 신규참여(${show(v)})가 참여인원보다 많을 수 없습니다.`,
+    en: `${f.label}: new participants (${show(v)}) cannot exceed participants.`,
+  }),
+  done_without_date: (f) => ({ ko: `${f.header}: 상태가 '완료'이면 완료일을 입력해야 합니다.`, en: `${f.label}: a milestone marked done needs its completion date.` }),
+  done_under_100: (f, v) => ({
+    ko: `${f.header}: 상태가 '완료'이면 진척률은 100이어야 합니다 (${show(v)}).`,
+    en: `${f.label}: a milestone marked done must be at 100 (${show(v)}).`,
+  }),
+  date_without_done: (f) => ({
+    ko: `${f.header}: 완료일이 있으면 상태는 '완료'여야 합니다.`,
+    en: `${f.label}: a completion date needs the status 완료 (done).`,
+  }),
+  over_budget: (f, v) => ({ ko: `${f.header}: 집행액(${show(v)})이 예산액을 넘습니다.`, en: `${f.label}: executed (${show(v)}) is over the budget.` }),
+  outside_phase: (f, v) => ({
+    ko: `${f.header}: ${show(v)}은(는) 해당 단계 기간 밖입니다 (이월이면 그대로 두세요).`,
+    en: `${f.label}: ${show(v)} is outside the phase's period (fine if carried over).`,
+  }),
+  completed_late: (f, v) => ({ ko: `${f.header}: 계획일보다 늦게 완료되었습니다 (${show(v)}).`, en: `${f.label}: completed after its planned date (${show(v)}).` }),
+} satisfies Record<string, Template>;
+
+export type RowMessageCode = keyof typeof rowMessages;
+
+export function rowIssue(field: FieldLabel & { field: string }, code: RowMessageCode, value: unknown = ''): Issue {
+  return { field: field.field, code, message: rowMessages[code](field, displayValue(value)) };
+}
+
+export function displayValue(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/** Request-level errors (the `{ error: { code, message } }` body). */
+export const errorMessages = {
+  unauthorized: { ko: '토큰이 없거나 올바르지 않습니다. 토큰을 확인하세요.', en: 'Missing or invalid token.' },
+  token_expired: { ko: '토큰이 만료되었습니다. 관리자에게 새 토큰을 요청하세요.', en: 'The token has expired; ask an administrator for a new one.' },
+  forbidden: { ko: '이 작업을 할 권한이 없습니다.', en: 'This token may not do that.' },
+  not_found: { ko: '찾을 수 없습니다.', en: 'Not found.' },
+  unknown_kind: { ko: '알 수 없는 자료 종류입니다 (spending, participation, progress).', en: 'Unknown kind (spending, participation, progress).' },
+  invalid_body: { ko: '요청 본문이 올바르지 않습니다.', en: 'The request body is not valid.' },
+  not_json: { ko: '본문은 JSON(application/json)이어야 합니다.', en: 'The body must be JSON (application/json).' },
+  body_too_large: { ko: '요청 본문이 너무 큽니다.', en: 'The request body is too large.' },
+  batch_too_large: { ko: '한 번에 5,000행까지 보낼 수 있습니다. 나누어 보내세요.', en: 'At most 5,000 rows per batch; split it.' },
+  batch_reused: {
+    ko: '같은 batchId로 다른 내용을 보냈습니다. 새 batchId를 쓰세요.',
+    en: 'This batchId was already used with another body; use a new batchId.',
+  },
+  duplicate_row: { ko: '한 배치에 같은 rowId가 두 번 있습니다.', en: 'The same rowId appears twice in one batch.' },
+  batch_failed: {
+    ko: '저장 중 오류가 나서 아무것도 저장하지 않았습니다. 다시 시도하세요.',
+    en: 'Storing failed, so nothing was stored; try again.',
+  },
+  invalid_since: { ko: 'since는 0 이상의 정수여야 합니다.', en: 'since must be a whole number ≥ 0.' },
+  internal: { ko: '서버 오류가 발생했습니다.', en: 'Internal server error.' },
+} satisfies Record<string, Message>;
+
+export type ErrorCode = keyof typeof errorMessages;

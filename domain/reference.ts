@@ -1,0 +1,129 @@
+/**
+ * Reference data: districts, dongs and phases. Every new database starts with Daejeon's
+ * (`daejeonReference`); other cities load their own in the same shape.
+ */
+export interface District {
+  /** 시군구 code of the 행정표준코드 (five digits). */
+  code: string;
+  name: string;
+}
+
+export interface Dong {
+  /** Our stable code: district code + romanised name. */
+  code: string;
+  name: string;
+  district: string;
+  /** 행정동 code where known; null where no source gives it. */
+  adminCode: string | null;
+  /** Phase in which the dong joined the pilot. */
+  joinedPhase: number;
+  /** Residents by year; a missing year is unknown (per-resident figures are then null). */
+  population: Record<string, number>;
+  /** True when the population figures are illustrative (예시), not an official count. */
+  populationIllustrative: boolean;
+}
+
+export interface Phase {
+  phase: number;
+  name: string;
+  /** The year whose population per-resident figures use. */
+  year: number;
+  start: string;
+  end: string;
+}
+
+export interface Reference {
+  city: string;
+  districts: District[];
+  dongs: Dong[];
+  phases: Phase[];
+}
+
+const d = (
+  district: string,
+  code: string,
+  name: string,
+  joinedPhase: number,
+  pop2019: number,
+  pop2020: number,
+): Dong => ({
+  code: `${district}-${code}`,
+  name,
+  district,
+  adminCode: null,
+  joinedPhase,
+  population: { '2019': pop2019, '2020': pop2020 },
+  populationIllustrative: true,
+});
+
+/**
+ * Daejeon's pilot (see shared/reference/daejeon-pilot.md). The 8 phase-1 dongs and the phase-2
+ * joiners (서구 3 more, 대덕구 all its dongs). Populations are illustrative (예시): no source gives them.
+ */
+export const daejeonReference: Reference = {
+  city: '대전광역시',
+  districts: [
+    { code: '30110', name: '동구' },
+    { code: '30140', name: '중구' },
+    { code: '30170', name: '서구' },
+    { code: '30200', name: '유성구' },
+    { code: '30230', name: '대덕구' },
+  ],
+  dongs: [
+    d('30110', 'gayang2', '가양2동', 1, 21500, 21200),
+    d('30170', 'galma1', '갈마1동', 1, 26800, 26300),
+    d('30170', 'doma1', '도마1동', 2, 17900, 17600),
+    d('30170', 'doma2', '도마2동', 2, 24100, 23800),
+    d('30170', 'wolpyeong2', '월평2동', 2, 15200, 15000),
+    d('30200', 'jinjam', '진잠동', 1, 31400, 31900),
+    d('30200', 'wonsinheung', '원신흥동', 1, 36200, 37100),
+    d('30200', 'oncheon1', '온천1동', 1, 22700, 22300),
+    d('30230', 'songchon', '송촌동', 1, 30100, 29600),
+    d('30230', 'jungni', '중리동', 1, 23300, 22900),
+    d('30230', 'deogam', '덕암동', 1, 12100, 11900),
+    d('30230', 'ojeong', '오정동', 2, 14800, 14500),
+    d('30230', 'daehwa', '대화동', 2, 8900, 8700),
+    d('30230', 'hoedeok', '회덕동', 2, 11600, 11400),
+    d('30230', 'birae', '비래동', 2, 18300, 18000),
+    d('30230', 'beop1', '법1동', 2, 16200, 15900),
+    d('30230', 'beop2', '법2동', 2, 25400, 25000),
+    d('30230', 'sintanjin', '신탄진동', 2, 19700, 19400),
+    d('30230', 'seokbong', '석봉동', 2, 13900, 13700),
+    d('30230', 'moksang', '목상동', 2, 9800, 9600),
+  ],
+  phases: [
+    { phase: 1, name: '1단계', year: 2019, start: '2018-08-01', end: '2019-12-31' },
+    { phase: 2, name: '2단계', year: 2020, start: '2020-01-01', end: '2020-12-31' },
+  ],
+};
+
+/** Lookups over one reference set, shared by the rules and the store. */
+export class ReferenceIndex {
+  readonly dongByCode = new Map<string, Dong>();
+  readonly dongByName = new Map<string, Dong[]>();
+  readonly phaseByNumber = new Map<number, Phase>();
+  readonly districtByCode = new Map<string, District>();
+
+  constructor(readonly reference: Reference) {
+    for (const dong of reference.dongs) {
+      this.dongByCode.set(dong.code, dong);
+      const same = this.dongByName.get(dong.name) ?? [];
+      same.push(dong);
+      this.dongByName.set(dong.name, same);
+    }
+    for (const phase of reference.phases) this.phaseByNumber.set(phase.phase, phase);
+    for (const district of reference.districts) this.districtByCode.set(district.code, district);
+  }
+
+  /**
+   * A dong by code or exact name. A name shared by dongs of two districts (Korea has many 중앙동)
+   * is ambiguous and resolves to nothing: the caller must send the code.
+   */
+  resolveDong(codeOrName: string): Dong | 'ambiguous' | undefined {
+    const byCode = this.dongByCode.get(codeOrName);
+    if (byCode) return byCode;
+    const byName = this.dongByName.get(codeOrName);
+    if (!byName) return undefined;
+    return byName.length === 1 ? byName[0] : 'ambiguous';
+  }
+}

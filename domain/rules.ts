@@ -1,0 +1,170 @@
+import { z } from 'zod';
+import { codesOf, sheets, serviceOwnedFields, type ColumnDef, type Kind } from './sheets.ts';
+import { rowIssue, type Issue, type RowMessageCode } from './messages.ts';
+import { epochDay, parseIsoDate } from './dates.ts';
+import type { ReferenceIndex } from './reference.ts';
+
+/** A typed value of one field after the rules: every column present, a blank is null. */
+export type FieldValue = string | number | boolean | null;
+export type RowValues = Record<string, FieldValue>;
+
+/** The largest money amount accepted (whole won); beyond it JSON numbers lose precision. */
+export const maxMoney = Number.MAX_SAFE_INTEGER;
+export const maxTextLength = 1000;
+
+export interface CheckedRow {
+  /** The row's values, typed, every column present, `dong` as its code. Undefined when rejected. */
+  values?: RowValues;
+  errors: Issue[];
+  warnings: Issue[];
+}
+
+const issue = (column: ColumnDef, code: RowMessageCode, value?: unknown) => rowIssue(column, code, value);
+
+function checkField(column: ColumnDef, raw: unknown, ref: ReferenceIndex): { value: FieldValue } | { error: Issue } {
+  if (raw === null || raw === undefined || (typeof raw === 'string' && raw.trim() === '')) {
+    return column.required ? { error: issue(column, 'required') } : { value: null };
+  }
+  switch (column.type) {
+    case 'text':
+      if (typeof raw !== 'string') return { error: issue(column, 'not_text', raw) };
+      if (raw.length > maxTextLength) return { error: issue(column, 'too_long') };
+      return { value: raw.trim() };
+    case 'code': {
+      const codes = codesOf(column) ?? [];
+      if (typeof raw !== 'string' || !codes.includes(raw)) return { error: issue(column, 'unknown_code', raw) };
+      return { value: raw };
+    }
+    case 'dong': {
+      if (typeof raw !== 'string') return { error: issue(column, 'unknown_dong', raw) };
+      const dong = ref.resolveDong(raw.trim());
+      if (dong === 'ambiguous') return { error: issue(column, 'ambiguous_dong', raw) };
+      if (!dong) return { error: issue(column, 'unknown_dong', raw) };
+      return { value: dong.code };
+    }
+    case 'phase':
+      if (typeof raw !== 'number' || !ref.phaseByNumber.has(raw)) return { error: issue(column, 'unknown_phase', raw) };
+      return { value: raw };
+    case 'year':
+      if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < 1900 || raw > 9999) {
+        return { error: issue(column, 'invalid_year', raw) };
+      }
+      return { value: raw };
+    case 'money':
+    case 'count':
+      if (typeof raw !== 'number' || !Number.isFinite(raw)) return { error: issue(column, 'not_number', raw) };
+      if (!Number.isInteger(raw)) return { error: issue(column, 'not_whole', raw) };
+      if (raw < 0) return { error: issue(column, 'negative', raw) };
+      if (raw > maxMoney) return { error: issue(column, 'too_large', raw) };
+      return { value: raw };
+    case 'percent':
+      if (typeof raw !== 'number' || !Number.isFinite(raw)) return { error: issue(column, 'not_number', raw) };
+      if (raw < 0 || raw > 100) return { error: issue(column, 'out_of_range', raw) };
+      return { value: raw };
+    case 'date':
+      if (typeof raw !== 'string' || !parseIsoDate(raw)) return { error: issue(column, 'invalid_date', raw) };
+      return { value: raw };
+    case 'boolean':
+      if (typeof raw !== 'boolean') return { error: issue(column, 'not_boolean', raw) };
+      return { value: raw };
+  }
+}
+
+const fieldLabel = (kind: Kind, field: string) => {
+  const column = sheets[kind].columns.find((c) => c.field === field);
+  return column ?? { field, header: field, label: field };
+};
+
+/**
+ * Applies every rule of DESIGN.md to one row's typed values: the fields, then the rules between
+ * fields (errors), then the warnings. The lenient reading of messy cells happens before, in the
+ * normaliser; here a value is either of its type or refused.
+ */
+export function checkRow(kind: Kind, input: Record<string, unknown>, ref: ReferenceIndex): CheckedRow {
+  const sheet = sheets[kind];
+  const errors: Issue[] = [];
+  const warnings: Issue[] = [];
+  for (const key of Object.keys(input)) {
+    if ((serviceOwnedFields as readonly string[]).includes(key)) errors.push(rowIssue({ field: key, header: key, label: key }, 'service_owned'));
+    else if (!sheet.columns.some((c) => c.field === key)) errors.push(rowIssue({ field: key, header: key, label: key }, 'unknown_field'));
+  }
+  const values: RowValues = {};
+  for (const column of sheet.columns) {
+    const checked = checkField(column, input[column.field], ref);
+    if ('error' in checked) errors.push(checked.error);
+    else values[column.field] = checked.value;
+  }
+  if (errors.length > 0) return { errors, warnings };
+
+  const f = (field: string) => fieldLabel(kind, field);
+  const phase = ref.phaseByNumber.get(values.phase as number);
+  const outside = (field: string) => {
+    const date = values[field];
+    if (typeof date === 'string' && phase && (date < phase.start || date > phase.end)) {
+      warnings.push(rowIssue(f(field), 'outside_phase', date));
+    }
+  };
+
+  if (kind === 'spending') {
+    const budget = values.budgetKrw as number;
+    const executed = values.executedKrw;
+    if (typeof executed === 'number' && executed > budget) warnings.push(rowIssue(f('executedKrw'), 'over_budget', executed));
+    outside('executedOn');
+  } else if (kind === 'participation') {
+    const fresh = values.newParticipants;
+    if (typeof fresh === 'number' && fresh > (values.participants as number)) {
+      errors.push(rowIssue(f('newParticipants'), 'new_over_participants', fresh));
+    }
+    outside('date');
+  } else {
+    const done = values.status === '완료';
+    const completedOn = values.completedOn;
+    const pct = values.progressPct;
+    if (done && completedOn === null) errors.push(rowIssue(f('completedOn'), 'done_without_date'));
+    if (done && typeof pct === 'number' && pct < 100) errors.push(rowIssue(f('progressPct'), 'done_under_100', pct));
+    if (!done && completedOn !== null) errors.push(rowIssue(f('completedOn'), 'date_without_done', completedOn));
+    const plannedOn = values.plannedOn;
+    if (done && typeof completedOn === 'string' && typeof plannedOn === 'string' && epochDay(completedOn) > epochDay(plannedOn)) {
+      warnings.push(rowIssue(f('completedOn'), 'completed_late', completedOn));
+    }
+    outside('completedOn');
+  }
+  return errors.length > 0 ? { errors, warnings } : { values, errors, warnings };
+}
+
+/** zod schema of one field's typed value (as the API takes it, before the reference checks). */
+export function fieldSchema(column: ColumnDef): z.ZodType<FieldValue> {
+  const base = ((): z.ZodType<Exclude<FieldValue, null>> => {
+    switch (column.type) {
+      case 'text':
+        return z.string().max(maxTextLength);
+      case 'code':
+        return z.enum(codesOf(column) as [string, ...string[]]);
+      case 'dong':
+        return z.string().min(1);
+      case 'phase':
+      case 'year':
+        return z.number().int();
+      case 'money':
+      case 'count':
+        return z.number().int().nonnegative().max(maxMoney);
+      case 'percent':
+        return z.number().min(0).max(100);
+      case 'date':
+        return z.string().refine((s) => parseIsoDate(s) !== undefined, 'YYYY-MM-DD');
+      case 'boolean':
+        return z.boolean();
+    }
+  })();
+  return column.required ? base : base.nullable();
+}
+
+/** zod schemas of each kind's typed row values (every field; optional ones may be null or absent). */
+export const rowValueSchemas = Object.fromEntries(
+  Object.values(sheets).map((sheet) => [
+    sheet.kind,
+    z.strictObject(
+      Object.fromEntries(sheet.columns.map((c) => [c.field, c.required ? fieldSchema(c) : fieldSchema(c).optional()])),
+    ),
+  ]),
+) as Record<Kind, z.ZodObject>;

@@ -1,0 +1,127 @@
+import { codeLists, type CodeListName } from './codes.ts';
+
+/**
+ * How a field is typed in the API (typed JSON values) and shown in Excel.
+ * dong: a dong code or exact name · phase: a phase number · year: a whole year ·
+ * money: whole won (may be negative only where noted) · count: a whole number ≥ 0 ·
+ * percent: 0–100 · date: YYYY-MM-DD · boolean · code: one of a code list · text.
+ */
+export type FieldType = 'dong' | 'phase' | 'year' | 'money' | 'count' | 'percent' | 'date' | 'boolean' | 'code' | 'text';
+
+export interface ColumnDef {
+  field: string;
+  header: string;
+  /** English label, for messages and the English UI. */
+  label: string;
+  type: FieldType;
+  required: boolean;
+  codeList?: CodeListName;
+}
+
+export const kinds = ['spending', 'participation', 'progress'] as const;
+export type Kind = (typeof kinds)[number];
+
+export interface SheetDef {
+  kind: Kind;
+  /** The sheet (and Excel table) name officials know. */
+  sheet: string;
+  /** The Excel table's name (ASCII, as Excel requires no spaces). */
+  table: string;
+  columns: readonly ColumnDef[];
+}
+
+/** The hidden first column of every synced table. */
+export const rowIdHeader = '행ID';
+
+const dong: ColumnDef = { field: 'dong', header: '동', label: 'Dong', type: 'dong', required: true };
+const phase: ColumnDef = { field: 'phase', header: '단계', label: 'Phase', type: 'phase', required: true };
+const note: ColumnDef = { field: 'note', header: '비고', label: 'Note', type: 'text', required: false };
+
+export const sheets: Record<Kind, SheetDef> = {
+  spending: {
+    kind: 'spending',
+    sheet: '예산집행',
+    table: 'JachiSpending',
+    columns: [
+      dong,
+      phase,
+      { field: 'fiscalYear', header: '회계연도', label: 'Fiscal year', type: 'year', required: true },
+      { field: 'category', header: '비목', label: 'Category', type: 'code', required: true, codeList: 'category' },
+      { field: 'item', header: '세부내역', label: 'Item', type: 'text', required: false },
+      { field: 'fundingSource', header: '재원', label: 'Funding source', type: 'code', required: false, codeList: 'fundingSource' },
+      { field: 'budgetKrw', header: '예산액(원)', label: 'Budget (KRW)', type: 'money', required: true },
+      { field: 'executedKrw', header: '집행액(원)', label: 'Executed (KRW)', type: 'money', required: false },
+      { field: 'executedOn', header: '집행일', label: 'Executed on', type: 'date', required: false },
+      note,
+    ],
+  },
+  participation: {
+    kind: 'participation',
+    sheet: '주민참여',
+    table: 'JachiParticipation',
+    columns: [
+      dong,
+      phase,
+      { field: 'date', header: '일자', label: 'Date', type: 'date', required: true },
+      { field: 'activity', header: '활동유형', label: 'Activity', type: 'code', required: true, codeList: 'activity' },
+      { field: 'title', header: '활동명', label: 'Title', type: 'text', required: false },
+      { field: 'participants', header: '참여인원', label: 'Participants', type: 'count', required: true },
+      { field: 'newParticipants', header: '신규참여', label: 'New participants', type: 'count', required: false },
+      { field: 'votes', header: '투표수', label: 'Votes', type: 'count', required: false },
+      { field: 'online', header: '온라인', label: 'Online', type: 'boolean', required: false },
+      note,
+    ],
+  },
+  progress: {
+    kind: 'progress',
+    sheet: '추진현황',
+    table: 'JachiProgress',
+    columns: [
+      dong,
+      phase,
+      { field: 'milestone', header: '추진과제', label: 'Milestone', type: 'code', required: true, codeList: 'milestone' },
+      { field: 'plannedOn', header: '계획일', label: 'Planned on', type: 'date', required: false },
+      { field: 'completedOn', header: '완료일', label: 'Completed on', type: 'date', required: false },
+      { field: 'status', header: '상태', label: 'Status', type: 'code', required: true, codeList: 'status' },
+      { field: 'progressPct', header: '진척률(%)', label: 'Progress (%)', type: 'percent', required: false },
+      note,
+    ],
+  },
+};
+
+/** Fields the service stamps; a client that sends them has the row rejected. */
+export const serviceOwnedFields = [
+  'rowId',
+  'revision',
+  'deleted',
+  'updatedBy',
+  'updatedAt',
+  'source',
+  'batchId',
+  'dongName',
+  'district',
+] as const;
+
+export function isKind(value: string): value is Kind {
+  return (kinds as readonly string[]).includes(value);
+}
+
+export function columnOf(kind: Kind, field: string): ColumnDef | undefined {
+  return sheets[kind].columns.find((c) => c.field === field);
+}
+
+export function codesOf(column: ColumnDef): readonly string[] | undefined {
+  return column.codeList ? codeLists[column.codeList] : undefined;
+}
+
+/** The JSON-facing column description served by /api/meta. */
+export function metaColumns(kind: Kind) {
+  return sheets[kind].columns.map((c) => ({
+    field: c.field,
+    header: c.header,
+    label: c.label,
+    type: c.type,
+    required: c.required,
+    ...(c.codeList ? { codes: [...codeLists[c.codeList]] } : {}),
+  }));
+}
