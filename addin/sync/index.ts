@@ -1,0 +1,14 @@
+// The sync engine: pure TypeScript, no Office, no DOM. Persistence and transport are injected.
+export * from './types.ts';
+export { hashValues, canonicalValues, fnv1a64, sameValues } from './hash.ts';
+export { diffTable, type TableDiff } from './diff.ts';
+export {
+  createSyncEngine,
+  memoryStore,
+  maxBatchRows,
+  type SyncEngine,
+  type SyncEngineOptions,
+  type SyncOptions,
+  type PullReport,
+  type Resolution,
+} from './engine.ts';
