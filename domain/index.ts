@@ -4,3 +4,4 @@ export * from './reference.ts';
 export * from './messages.ts';
 export * from './dates.ts';
 export * from './rules.ts';
+export * from './metrics.ts';

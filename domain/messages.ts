@@ -99,6 +99,7 @@ export const errorMessages = {
   forbidden: { ko: '이 작업을 할 권한이 없습니다.', en: 'This token may not do that.' },
   not_found: { ko: '찾을 수 없습니다.', en: 'Not found.' },
   unknown_kind: { ko: '알 수 없는 자료 종류입니다 (spending, participation, progress).', en: 'Unknown kind (spending, participation, progress).' },
+  invalid_input: { ko: '입력이 올바르지 않습니다.', en: 'Invalid input.' },
   invalid_body: { ko: '요청 본문이 올바르지 않습니다.', en: 'The request body is not valid.' },
   not_json: { ko: '본문은 JSON(application/json)이어야 합니다.', en: 'The body must be JSON (application/json).' },
   body_too_large: { ko: '요청 본문이 너무 큽니다.', en: 'The request body is too large.' },

@@ -1,0 +1,166 @@
+import { kinds, rowIdHeader, sheets, type Kind } from '../sheets.ts';
+import type { GridCell } from './grid.ts';
+import { isMoneyUnit, type MoneyUnit } from './numbers.ts';
+import { cleanText, compactKey } from './text.ts';
+
+/**
+ * Header synonyms: every way officials title a column, per field. A kind's own header (sheets.ts)
+ * is always a synonym of its field. Compared through compactKey, with any unit in brackets removed.
+ */
+export const headerSynonyms: Record<string, readonly string[]> = {
+  dong: ['동', '동명', '동이름', '행정동', '행정동명', '읍면동', '읍면동명', '시범동', '자치회'],
+  phase: ['단계', '구분', '차수', '시범단계', '사업단계', '추진단계'],
+  note: ['비고', '메모', '참고', '참고사항', '특이사항'],
+  fiscalYear: ['회계연도', '연도', '년도', '회계년도', '사업연도', '사업년도', '예산연도'],
+  category: ['비목', '비목명', '예산비목', '항목', '예산항목'],
+  item: ['세부내역', '내역', '세부항목', '산출내역', '세부사업', '집행내역', '내용'],
+  fundingSource: ['재원', '재원구분', '예산재원', '재원별'],
+  budgetKrw: ['예산액', '예산', '예산금액', '배정액', '편성액', '예산현액'],
+  executedKrw: ['집행액', '집행금액', '지출액', '지출금액', '집행실적', '사용액'],
+  executedOn: ['집행일', '집행일자', '지출일', '지출일자', '집행날짜'],
+  date: ['일자', '날짜', '일시', '활동일', '활동일자', '개최일', '개최일자', '행사일'],
+  activity: ['활동유형', '유형', '활동구분', '활동종류', '활동분류'],
+  title: ['활동명', '행사명', '제목', '활동내용', '회의명'],
+  participants: ['참여인원', '참여자수', '참여자', '참여인원수', '참석인원', '참석자수', '참석자', '인원'],
+  newParticipants: ['신규참여', '신규참여자', '신규참여인원', '신규참여자수', '신규'],
+  votes: ['투표수', '투표자수', '투표인원', '투표참여', '투표참여자수'],
+  online: ['온라인', '온라인여부', '비대면', '온라인개최', '온라인병행'],
+  milestone: ['추진과제', '과제', '과제명', '추진사항', '추진항목'],
+  plannedOn: ['계획일', '계획일자', '예정일', '예정일자', '목표일', '목표일자'],
+  completedOn: ['완료일', '완료일자', '실제완료일', '완료일시'],
+  status: ['상태', '진행상태', '추진상태', '진행상황', '추진상황'],
+  progressPct: ['진척률', '진척도', '진행률', '진도율', '추진율', '추진률'],
+};
+
+/** Columns that only number the rows (연번, 순번, No): read past, never imported. */
+export const ignoredHeaders = ['연번', '순번', '번호', '일련번호', '순', 'no', 'no.', '#'];
+
+/** The pseudo-field of the hidden 행ID column. */
+export const rowIdField = 'rowId';
+
+export interface HeaderColumn {
+  /** The column's letters (A, B, …). */
+  column: string;
+  /** The header as written, cleaned of stray spaces. */
+  header: string;
+  field: string;
+  /** The money unit the column's numbers are in; null for other columns. */
+  unit: MoneyUnit | null;
+}
+
+const unitInBrackets = /[([（［]\s*(?:단위\s*[:：]?\s*)?(천원|백만원|만원|억원|원|%|명|건|회|개)\s*[)\]）］]/u;
+const brackets = /[([（［][^)\]）］]*[)\]）］]/gu;
+const trailingUnit = /(천원|백만원|만원|억원)$/u;
+
+const synonymIndex = new Map<Kind, Map<string, string>>();
+for (const kind of kinds) {
+  const index = new Map<string, string>();
+  for (const column of sheets[kind].columns) {
+    for (const s of [column.header, ...(headerSynonyms[column.field] ?? [])]) {
+      const key = headerKey(s).key;
+      if (!index.has(key)) index.set(key, column.field);
+    }
+  }
+  index.set(headerKey(rowIdHeader).key, rowIdField);
+  synonymIndex.set(kind, index);
+}
+const ignoredKeys = new Set(ignoredHeaders.map((h) => compactKey(h)));
+
+/** A header's comparison key and the unit written in it: "예산액 (단위: 천원)" → 예산액, 천원. */
+export function headerKey(text: string): { key: string; unit: string | undefined } {
+  const t = cleanText(text);
+  const inBrackets = unitInBrackets.exec(t)?.[1];
+  let key = compactKey(t.replace(brackets, ''));
+  let unit = inBrackets;
+  const trailing = trailingUnit.exec(key);
+  if (!unit && trailing && key.length > (trailing[1] as string).length) {
+    unit = trailing[1];
+    key = key.slice(0, -(trailing[1] as string).length);
+  }
+  return { key, unit };
+}
+
+/** The field a header names in a kind, or undefined. */
+export function headerField(kind: Kind, text: string): string | undefined {
+  return synonymIndex.get(kind)?.get(headerKey(text).key);
+}
+
+export interface HeaderMapping {
+  kind: Kind;
+  columns: { col: number; header: string; field: string; unit: string | undefined }[];
+  ignored: { col: number; header: string }[];
+  /** Fields named by two or more columns. */
+  duplicates: string[];
+}
+
+/** Maps one row's cells (index 0 is column A) as a header of `kind`. */
+export function mapHeaderRow(kind: Kind, cells: readonly (GridCell | undefined)[]): HeaderMapping {
+  const columns: HeaderMapping['columns'] = [];
+  const ignored: HeaderMapping['ignored'] = [];
+  const seen = new Set<string>();
+  const duplicates = new Set<string>();
+  cells.forEach((cell, i) => {
+    const value = cell?.value;
+    if (typeof value !== 'string' || cleanText(value) === '') return;
+    const header = cleanText(value);
+    const { key, unit } = headerKey(header);
+    const field = synonymIndex.get(kind)?.get(key);
+    if (field) {
+      if (seen.has(field)) duplicates.add(field);
+      seen.add(field);
+      columns.push({ col: i + 1, header, field, unit });
+    } else {
+      ignored.push({ col: i + 1, header });
+    }
+  });
+  return { kind, columns, ignored, duplicates: [...duplicates] };
+}
+
+const sharedFields = new Set(['dong', 'phase', 'note', rowIdField]);
+
+/** How well a row reads as a header of a kind: fields named, and of those the kind's own. */
+export function headerScore(mapping: HeaderMapping): { fields: number; own: number } {
+  const fields = new Set(mapping.columns.map((c) => c.field));
+  let own = 0;
+  for (const f of fields) if (!sharedFields.has(f)) own++;
+  return { fields: fields.size, own };
+}
+
+/**
+ * The best reading of a row as a header: of the given kind, or of the kind whose own fields it
+ * names most (a tie between kinds is no reading). A header names at least two fields, one of them
+ * the kind's own.
+ */
+export function readHeaderRow(cells: readonly (GridCell | undefined)[], kind?: Kind): HeaderMapping | undefined {
+  const candidates = (kind ? [kind] : kinds).map((k) => mapHeaderRow(k, cells));
+  let best: HeaderMapping | undefined;
+  let bestScore = { fields: 0, own: 0 };
+  let tie = false;
+  for (const m of candidates) {
+    const s = headerScore(m);
+    if (s.fields < 2 || s.own < 1) continue;
+    if (!best || s.own > bestScore.own || (s.own === bestScore.own && s.fields > bestScore.fields)) {
+      best = m;
+      bestScore = s;
+      tie = false;
+    } else if (s.own === bestScore.own && s.fields === bestScore.fields) {
+      tie = true;
+    }
+  }
+  return tie ? undefined : best;
+}
+
+/** True when a text is one of the row-numbering headers (연번, 순번, No). */
+export function isIgnoredHeader(text: string): boolean {
+  return ignoredKeys.has(headerKey(text).key);
+}
+
+const unitDeclaration = /단위\s*[:：]?\s*(천원|백만원|만원|억원|원)/u;
+const bareUnit = /^[([（［]\s*(천원|백만원|만원|억원|원)\s*[)\]）］]$/u;
+
+/** A money unit declared in a title cell: "(단위: 천원)", "단위 : 백만원", "[천원]". */
+export function declaredUnit(text: string): MoneyUnit | undefined {
+  const t = cleanText(text);
+  const unit = unitDeclaration.exec(t)?.[1] ?? bareUnit.exec(t)?.[1];
+  return unit && isMoneyUnit(unit) ? unit : undefined;
+}

@@ -1,0 +1,61 @@
+import { existsSync } from 'node:fs';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { secureHeaders } from 'hono/secure-headers';
+import { serveStatic } from '@hono/node-server/serve-static';
+import type { Store } from './store/store.ts';
+import { bearerAuth } from './http/auth.ts';
+import { ApiError, toErrorResponse } from './http/errors.ts';
+import { syncRoutes } from './routes/sync.ts';
+import { metaRoutes } from './routes/meta.ts';
+import { tokenRoutes } from './routes/tokens.ts';
+
+export interface AppOptions {
+  store: Store;
+  /** The origin the add-in is served from when it is not this service (CORS is allowed only for it). */
+  addinOrigin?: string;
+  /** The built task pane (dist/addin); served at / when present. */
+  staticDir?: string;
+  /** Largest JSON body accepted, in bytes. */
+  maxBodyBytes?: number;
+}
+
+export const defaultMaxBodyBytes = 16 * 1024 * 1024;
+
+export function createApp({ store, addinOrigin = 'https://localhost:3000', staticDir, maxBodyBytes = defaultMaxBodyBytes }: AppOptions) {
+  const api = new Hono()
+    .use(async function provideStore(c, next) {
+      c.set('store', store);
+      await next();
+    })
+    .get('/health', async (c) => c.json({ status: 'ok', revision: store.revision, rows: await store.counts() }))
+    .use(bodyLimit({ maxSize: maxBodyBytes, onError: () => { throw ApiError.of('body_too_large'); } }))
+    .use(bearerAuth({ store }))
+    .route('/', metaRoutes)
+    .route('/', syncRoutes)
+    .route('/', tokenRoutes);
+
+  const app = new Hono()
+    .use(secureHeaders({ crossOriginResourcePolicy: false, contentSecurityPolicy: undefined, xFrameOptions: false }))
+    .use('/api/*', cors({ origin: (origin) => (origin === addinOrigin ? origin : null), allowHeaders: ['Authorization', 'Content-Type', 'Accept', 'X-Jachi-Workbook'], maxAge: 600 }))
+    .route('/api', api);
+
+  app.notFound((c) => {
+    const { status, body } = toErrorResponse(ApiError.of('not_found'));
+    return c.json(body, status);
+  });
+  app.onError((error, c) => {
+    const { status, body } = toErrorResponse(error);
+    if (status >= 500) console.error(error);
+    return c.json(body, status);
+  });
+
+  if (staticDir && existsSync(staticDir)) {
+    app.get('/', (c) => c.redirect('/taskpane.html'));
+    app.use('/*', serveStatic({ root: staticDir }));
+  }
+  return app;
+}
+
+export type AppType = ReturnType<typeof createApp>;

@@ -1,0 +1,162 @@
+import { resolve, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command, InvalidArgumentError } from 'commander';
+import { serve } from '@hono/node-server';
+import { createServer as createHttpsServer } from 'node:https';
+import { Store, roles, StoreError, type Role } from './store/store.ts';
+import { createApp } from './app.ts';
+import { demoRoles, loadDemo } from './demo.ts';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const defaultDb = 'data/jachi.duckdb';
+
+/** Opens the store, explaining the one common failure: another process holds the file. */
+async function openStore(path: string): Promise<Store> {
+  try {
+    return await Store.open(resolve(path));
+  } catch (error) {
+    const message = (error as Error).message;
+    if (/lock/i.test(message)) {
+      throw new Error(
+        `데이터베이스 파일(${path})을 다른 프로세스(실행 중인 서비스)가 쓰고 있습니다. 서비스를 멈추거나 API를 쓰세요.\n` +
+          `The database file (${path}) is held by another process (a running service); stop it or use the API.`,
+      );
+    }
+    throw error;
+  }
+}
+
+/** `30d`, `12h`, `90m` or an ISO date → the expiry instant. */
+export function parseExpiry(value: string, now = Date.now()): Date {
+  const m = /^(\d+)([dhm])$/.exec(value);
+  if (m) return new Date(now + Number(m[1]) * { d: 86_400_000, h: 3_600_000, m: 60_000 }[m[2] as 'd' | 'h' | 'm']);
+  if (/^\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?$/.test(value)) {
+    const date = new Date(value.length === 10 ? `${value}T00:00:00Z` : value);
+    if (!Number.isNaN(date.getTime())) return date;
+  }
+  throw new InvalidArgumentError('--expires는 30d, 12h 또는 2026-12-31 형식입니다 / use 30d, 12h or 2026-12-31');
+}
+
+const port = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('port 0–65535');
+  return n;
+};
+
+export function buildProgram(): Command {
+  const program = new Command('jachi').description('Jachi Ledger (자치 장부) service and tools').showHelpAfterError();
+
+  program
+    .command('serve')
+    .description('serve the API and the task pane / API와 작업창을 제공합니다')
+    .option('--port <n>', 'port', port, 3000)
+    .option('--host <host>', 'host', '127.0.0.1')
+    .option('--db <path>', 'DuckDB file', defaultDb)
+    .option('--demo', 'fill a new database with the Daejeon demo and print a token per role')
+    .option('--https', 'serve with the Office development certificate (office-addin-dev-certs)')
+    .option('--addin-origin <origin>', 'origin allowed by CORS for an add-in served elsewhere', 'https://localhost:3000')
+    .action(async (opts: { port: number; host: string; db: string; demo?: boolean; https?: boolean; addinOrigin: string }) => {
+      const store = await openStore(opts.db);
+      if (opts.demo) {
+        const counts = await store.counts();
+        if (counts.spending + counts.participation + counts.progress === 0) {
+          const loaded = await loadDemo(store);
+          console.log(`대전 시범사업 데모를 채웠습니다 / Daejeon demo loaded: ${JSON.stringify(loaded)}`);
+        }
+        // Demo tokens are made anew at every start (the old ones revoked), so they can be printed.
+        for (const t of await store.listTokens()) if (t.name.endsWith('(데모)') && !t.revokedAt) await store.revokeToken(t.id);
+        console.log('데모 토큰 / demo tokens:');
+        for (const spec of demoRoles) {
+          const created = await store.createToken(spec);
+          console.log(`  ${spec.role.padEnd(8)} ${created.token}   ${spec.name}`);
+        }
+      }
+      const app = createApp({ store, addinOrigin: opts.addinOrigin, staticDir: join(root, 'dist', 'addin') });
+      let serverOptions = {};
+      if (opts.https) {
+        const certs = await import('office-addin-dev-certs');
+        serverOptions = await certs.getHttpsServerOptions();
+      }
+      const server = serve(
+        { fetch: app.fetch, port: opts.port, hostname: opts.host, ...(opts.https ? { createServer: createHttpsServer, serverOptions } : {}) },
+        (info) => {
+          const url = `${opts.https ? 'https' : 'http'}://${opts.host === '127.0.0.1' ? 'localhost' : opts.host}:${info.port}`;
+          console.log(`자치 장부 서비스 / Jachi Ledger: ${url}/taskpane.html  (API ${url}/api)`);
+        },
+      );
+      const stop = () => {
+        server.close();
+        store.close();
+        process.exit(0);
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    });
+
+  const token = program.command('token').description('manage access tokens / 토큰 관리');
+  token
+    .command('create')
+    .description('create a token; prints it alone on the last line')
+    .requiredOption('--role <role>', `one of ${roles.join(', ')}`, (v: string) => {
+      if (!(roles as readonly string[]).includes(v)) throw new InvalidArgumentError(`role: ${roles.join(', ')}`);
+      return v as Role;
+    })
+    .option('--dong <dong>', 'dong code or name (role dong)')
+    .option('--district <district>', 'district code or name (role district)')
+    .requiredOption('--name <text>', 'who holds the token')
+    .option('--expires <when>', 'e.g. 30d, 12h or 2026-12-31', (v: string) => parseExpiry(v))
+    .option('--db <path>', 'DuckDB file', defaultDb)
+    .action(async (opts: { role: Role; dong?: string; district?: string; name: string; expires?: Date; db: string }) => {
+      const store = await openStore(opts.db);
+      try {
+        const t = await store.createToken({ role: opts.role, dong: opts.dong, district: opts.district, name: opts.name, expiresAt: opts.expires });
+        console.log(`id ${t.id} · ${t.role}${t.dong ? ` · ${t.dong}` : ''}${t.district ? ` · ${t.district}` : ''} · ${t.name}${t.expiresAt ? ` · expires ${t.expiresAt}` : ''}`);
+        console.log('토큰은 지금 한 번만 보입니다 / the token is shown only now:');
+        console.log(t.token);
+      } finally {
+        store.close();
+      }
+    });
+  token
+    .command('list')
+    .description('list tokens (never their secrets)')
+    .option('--db <path>', 'DuckDB file', defaultDb)
+    .option('--json', 'print JSON')
+    .action(async (opts: { db: string; json?: boolean }) => {
+      const store = await openStore(opts.db);
+      try {
+        const tokens = await store.listTokens();
+        if (opts.json) console.log(JSON.stringify(tokens, null, 2));
+        else
+          for (const t of tokens) {
+            const state = t.revokedAt ? 'revoked' : t.expiresAt && t.expiresAt <= new Date().toISOString() ? 'expired' : 'active';
+            console.log([t.id, t.role, t.dong ?? t.district ?? '-', state, t.expiresAt ?? '-', t.name].join('\t'));
+          }
+      } finally {
+        store.close();
+      }
+    });
+  token
+    .command('revoke <id>')
+    .description('revoke a token by id')
+    .option('--db <path>', 'DuckDB file', defaultDb)
+    .action(async (id: string, opts: { db: string }) => {
+      const store = await openStore(opts.db);
+      try {
+        if (!(await store.revokeToken(id))) throw new Error(`토큰 ${id}이(가) 없거나 이미 폐기되었습니다 / no live token ${id}`);
+        console.log(`revoked ${id}`);
+      } finally {
+        store.close();
+      }
+    });
+
+  return program;
+}
+
+try {
+  await buildProgram().parseAsync(process.argv);
+} catch (error) {
+  const message = error instanceof StoreError ? `${error.message} [${error.code}]` : (error as Error).message;
+  console.error(message);
+  process.exitCode = 1;
+}

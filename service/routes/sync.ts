@@ -1,0 +1,55 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { isKind, type Kind } from '../../domain/index.ts';
+import { maxBatchRows } from '../store/store.ts';
+import { ApiError } from '../http/errors.ts';
+import { readJson } from '../http/json.ts';
+
+const rowId = z.guid();
+const syncBody = z.strictObject({
+  batchId: z.guid(),
+  rows: z
+    .array(
+      z.strictObject({
+        rowId,
+        baseRevision: z.number().int().nonnegative().nullable(),
+        values: z.record(z.string(), z.unknown()),
+      }),
+    )
+    .default([]),
+  deletes: z.array(z.strictObject({ rowId, baseRevision: z.number().int().nonnegative() })).default([]),
+});
+
+/** Refuses early (422) a batch over the row limit, before its rows are parsed one by one. */
+const limitedSyncBody = z
+  .looseObject({ rows: z.array(z.unknown()).optional(), deletes: z.array(z.unknown()).optional() })
+  .refine((b) => (b.rows?.length ?? 0) + (b.deletes?.length ?? 0) <= maxBatchRows, { error: 'batch_too_large' })
+  .pipe(syncBody);
+
+export function kindParam(value: string): Kind {
+  if (!isKind(value)) throw ApiError.of('unknown_kind');
+  return value;
+}
+
+const sinceParam = z.coerce.number().int().nonnegative();
+
+export const syncRoutes = new Hono()
+  .post('/sync/:kind', async (c) => {
+    const kind = kindParam(c.req.param('kind'));
+    let body: z.infer<typeof syncBody>;
+    try {
+      body = await readJson(c, limitedSyncBody);
+    } catch (error) {
+      if (error instanceof ApiError && error.message.includes('batch_too_large')) throw ApiError.of('batch_too_large');
+      throw error;
+    }
+    const source = c.req.header('x-jachi-workbook')?.slice(0, 200) ?? null;
+    const answer = await c.get('store').sync(kind, body, c.get('actor'), source);
+    return c.json(answer);
+  })
+  .get('/rows/:kind', async (c) => {
+    const kind = kindParam(c.req.param('kind'));
+    const since = sinceParam.safeParse(c.req.query('since') ?? '0');
+    if (!since.success) throw ApiError.of('invalid_since');
+    return c.json(await c.get('store').pull(kind, since.data, c.get('actor')));
+  });

@@ -1,0 +1,215 @@
+/**
+ * The named comparisons (DESIGN.md, "The metrics"): one SQL file each, parameters always bound.
+ * They read only the analytic views (spending, participation, progress) and the reference tables.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BOOLEAN, INTEGER, LIST, VARCHAR, listValue, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
+import {
+  comparisonFilterSchemas,
+  comparisonNames,
+  filterError,
+  headlineFigures,
+  type Message,
+  type ComparisonName,
+  type HeadlineFigure,
+  type Kind,
+} from '../../../domain/index.ts';
+import { readResult, type QueryResult } from './result.ts';
+
+export { readResult, type QueryResult, type ResultColumn } from './result.ts';
+export { toArrowIPC, toArrowTable, toCsv } from './encode.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const readSql = (file: string) => readFileSync(join(here, file), 'utf8');
+
+const dongFigures = readSql('dong_figures.sql').replace(/^(--.*\n)+/, '');
+
+/** The SQL text of one query file, with the shared CTEs put in. */
+export function comparisonSql(file: string): string {
+  return readSql(file).replace('{{dong_figures}}', dongFigures);
+}
+
+/** Every SQL file of the comparisons and drill-downs (for the test that prepares each one). */
+export const sqlFiles = [
+  'spending.sql',
+  'participation.sql',
+  'progress.sql',
+  'phases.sql',
+  'summary.sql',
+  'drilldown_spending.sql',
+  'drilldown_participation.sql',
+  'drilldown_progress.sql',
+] as const;
+
+const sqlCache = new Map<string, string>();
+const sqlOf = (file: string) => {
+  let sql = sqlCache.get(file);
+  if (sql === undefined) {
+    sql = comparisonSql(file);
+    sqlCache.set(file, sql);
+  }
+  return sql;
+};
+
+/** Parameters of a comparison: the filters of domain/metrics.ts, plus `today` for the progress figures. */
+export interface ComparisonParams {
+  phase?: number[] | number | string | string[];
+  district?: string[] | string;
+  dong?: string[] | string;
+  /** summary only: list every dong with its rank (for analysts). */
+  rank?: boolean | string;
+  /** The day "past its plan" is judged against (YYYY-MM-DD); default the database's current_date. */
+  today?: string;
+}
+
+type Bound = { values: Record<string, DuckDBValue>; types: Record<string, DuckDBType> };
+
+const intList = (v: number[] | undefined) => (v && v.length > 0 ? listValue(v) : null);
+const strList = (v: string[] | undefined) => (v && v.length > 0 ? listValue(v) : null);
+
+/** A refused comparison or drill-down request: `code`, the parameter at fault, a bilingual message. */
+export class ComparisonError extends Error {
+  readonly text: Message;
+  constructor(
+    readonly code: 'invalid_filter' | 'unknown_comparison' | 'invalid_drilldown',
+    message: Message | string,
+    readonly filter?: string,
+  ) {
+    const text = typeof message === 'string' ? { ko: message, en: message } : message;
+    super(text.en);
+    this.text = text;
+    this.name = 'ComparisonError';
+  }
+}
+
+const unknownComparison = (name: string) =>
+  new ComparisonError('unknown_comparison', {
+    ko: `'${name.slice(0, 40)}'은(는) 없는 비교입니다 (${comparisonNames.join(', ')}).`,
+    en: `Unknown comparison '${name.slice(0, 40)}' (${comparisonNames.join(', ')}).`,
+  });
+
+export function isComparisonName(name: string): name is ComparisonName {
+  return (comparisonNames as readonly string[]).includes(name);
+}
+
+function bind(name: ComparisonName, params: ComparisonParams): Bound {
+  const { today, ...given } = params;
+  const filters = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
+  const parsed = comparisonFilterSchemas[name].safeParse(filters);
+  if (!parsed.success) {
+    const { filter, message } = filterError(parsed.error);
+    throw new ComparisonError('invalid_filter', message, filter);
+  }
+  const f = parsed.data as { phase?: number[]; district?: string[]; dong?: string[]; rank?: boolean };
+  if (today !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(today)) {
+    throw new ComparisonError('invalid_filter', { ko: "기준일(today)은 YYYY-MM-DD 형식이어야 합니다.", en: "Invalid filter 'today': use YYYY-MM-DD." }, 'today');
+  }
+  const lists = {
+    values: { districts: strList(f.district), dongs: strList(f.dong) } as Record<string, DuckDBValue>,
+    types: { districts: LIST(VARCHAR), dongs: LIST(VARCHAR) } as Record<string, DuckDBType>,
+  };
+  const withPhases = () => {
+    lists.values.phases = intList(f.phase);
+    lists.types.phases = LIST(INTEGER);
+  };
+  switch (name) {
+    case 'spending':
+    case 'participation':
+      withPhases();
+      return lists;
+    case 'progress':
+      withPhases();
+      lists.values.today = today ?? null;
+      lists.types.today = VARCHAR;
+      return lists;
+    case 'summary':
+      withPhases();
+      lists.values.rank = f.rank ?? false;
+      lists.types.rank = BOOLEAN;
+      return lists;
+    case 'phases': {
+      // The phase filter picks the two phases compared (earlier first); by default 1 and 2.
+      const chosen = [...new Set(f.phase ?? [])].sort((a, b) => a - b);
+      if (chosen.length !== 0 && chosen.length !== 2) {
+        throw new ComparisonError(
+          'invalid_filter',
+          { ko: '단계 비교(phases)의 phase 필터는 두 단계여야 합니다 (예: phase=1,2).', en: "Invalid filter 'phase': phases compares exactly two phases (e.g. phase=1,2)." },
+          'phase',
+        );
+      }
+      lists.values.phaseA = chosen[0] ?? 1;
+      lists.values.phaseB = chosen[1] ?? 2;
+      lists.types.phaseA = INTEGER;
+      lists.types.phaseB = INTEGER;
+      return lists;
+    }
+  }
+}
+
+/**
+ * Runs one named comparison. Rows carry `district`, `dong` (code), `dongName`, `phase` and the
+ * figures of domain/metrics.ts, JSON-safe. Throws ComparisonError for a bad name or filter.
+ */
+export async function runComparison(connection: DuckDBConnection, name: string, params: ComparisonParams = {}): Promise<QueryResult> {
+  if (!isComparisonName(name)) throw unknownComparison(name);
+  const { values, types } = bind(name, params);
+  const reader = await connection.runAndReadAll(sqlOf(`${name}.sql`), values, types);
+  return readResult(reader);
+}
+
+/** Which kind of rows lies behind each headline figure (for drill-down from phases and summary). */
+export const figureKind: Record<HeadlineFigure, Kind> = {
+  executionRate: 'spending',
+  participantsPer1000: 'participation',
+  completionRate: 'progress',
+};
+
+export interface DrilldownParams {
+  dong: string;
+  phase: number;
+  /** spending: one category; absent or null opens the dong × phase row of all lines. */
+  category?: string | null;
+  /** phases and summary: which figure's rows (executionRate, participantsPer1000, completionRate). */
+  figure?: string;
+  /** The reader's scope (from the token): only rows of these dongs are returned. */
+  scope?: { dongs?: string[] };
+}
+
+export interface DrilldownResult extends QueryResult {
+  kind: Kind;
+}
+
+/**
+ * The rows behind one comparison row, with rowId, revision, the values, updatedBy, updatedAt and
+ * source (the workbook). Their sums are the row's figures. Rows outside `scope.dongs` are never
+ * returned (an empty scope list returns nothing).
+ */
+export async function runDrilldown(connection: DuckDBConnection, name: string, params: DrilldownParams): Promise<DrilldownResult> {
+  if (!isComparisonName(name)) throw unknownComparison(name);
+  let kind: Kind;
+  if (name === 'phases' || name === 'summary') {
+    if (!(headlineFigures as readonly string[]).includes(params.figure ?? '')) {
+      throw new ComparisonError('invalid_drilldown', { ko: `지표(figure)는 ${headlineFigures.join(', ')} 중 하나여야 합니다.`, en: `figure must be one of ${headlineFigures.join(', ')}.` }, 'figure');
+    }
+    kind = figureKind[params.figure as HeadlineFigure];
+  } else {
+    kind = name;
+  }
+  if (typeof params.dong !== 'string' || params.dong === '') throw new ComparisonError('invalid_drilldown', { ko: '동(dong)을 지정하세요.', en: 'dong is required.' }, 'dong');
+  if (!Number.isInteger(params.phase) || params.phase < 1) throw new ComparisonError('invalid_drilldown', { ko: '단계(phase)는 1 이상의 정수여야 합니다.', en: 'phase must be a whole number ≥ 1.' }, 'phase');
+  const scopeDongs = params.scope?.dongs;
+  const values: Record<string, DuckDBValue> = {
+    dong: params.dong,
+    phase: params.phase,
+    scopeDongs: scopeDongs === undefined ? null : listValue(scopeDongs.length > 0 ? scopeDongs : ['\u0000none']),
+  };
+  const types: Record<string, DuckDBType> = { dong: VARCHAR, phase: INTEGER, scopeDongs: LIST(VARCHAR) };
+  if (kind === 'spending') {
+    values.category = params.category ?? null;
+    types.category = VARCHAR;
+  }
+  const reader = await connection.runAndReadAll(sqlOf(`drilldown_${kind}.sql`), values, types);
+  return { kind, ...readResult(reader) };
+}

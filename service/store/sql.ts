@@ -1,0 +1,15 @@
+import { sheets, type Kind } from '../../domain/index.ts';
+
+/** Quotes an identifier that comes from the domain's definitions (never from a request). */
+export function quotedIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+export const rowsTable = (kind: Kind) => quotedIdentifier(`${kind}_rows`);
+
+/** `json_object('dong', r."dong", …)`: one row's values as the API's typed JSON. */
+export function valuesJson(kind: Kind, alias = 'r'): string {
+  return `json_object(${sheets[kind].columns.map((c) => `'${c.field}', ${alias}.${quotedIdentifier(c.field)}`).join(', ')})`;
+}
+
+export const utcIso = (column: string) => `strftime(${column} AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ')`;

@@ -1,0 +1,435 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import {
+  ReferenceIndex,
+  checkRow,
+  daejeonReference,
+  errorMessages,
+  rowIssue,
+  sheets,
+  kinds,
+  type ErrorCode,
+  type Issue,
+  type Kind,
+  type Reference,
+  type RowValues,
+} from '../../domain/index.ts';
+import { openDatabase, loadReference, readReference, type Database } from './db.ts';
+import { canWriteDong, readsAll, roles, type Actor, type Role } from './auth.ts';
+import { rowsTable, utcIso, valuesJson } from './sql.ts';
+import { applyStaged, createStages, stageVersions, type Version } from './staging.ts';
+
+export { roles, type Actor, type Role } from './auth.ts';
+
+/** An error the caller should show as it is: a stable code with its Korean and English message. */
+export class StoreError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly detail?: string,
+  ) {
+    super(`${errorMessages[code].ko} ${errorMessages[code].en}${detail ? ` (${detail})` : ''}`);
+  }
+}
+
+export interface SyncRowInput {
+  rowId: string;
+  baseRevision: number | null;
+  values: Record<string, unknown>;
+}
+export interface SyncDeleteInput {
+  rowId: string;
+  baseRevision: number;
+}
+export interface SyncBatchInput {
+  batchId: string;
+  rows: SyncRowInput[];
+  deletes: SyncDeleteInput[];
+}
+
+export interface ServerRow {
+  rowId: string;
+  revision: number;
+  deleted: boolean;
+  values: RowValues;
+  updatedBy: string;
+  updatedAt: string;
+  source: string | null;
+}
+
+export type RowStatus = 'accepted' | 'unchanged' | 'rejected' | 'conflict' | 'forbidden';
+export interface RowResult {
+  rowId: string;
+  status: RowStatus;
+  revision?: number;
+  errors?: Issue[];
+  warnings?: Issue[];
+  server?: ServerRow;
+}
+export interface SyncAnswer {
+  batchId: string;
+  revision: number;
+  results: RowResult[];
+}
+
+export interface TokenInfo {
+  id: string;
+  name: string;
+  role: Role;
+  dong: string | null;
+  district: string | null;
+  createdAt: string;
+  expiresAt: string | null;
+  revokedAt: string | null;
+}
+
+export const maxBatchRows = 5000;
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** JSON with object keys sorted, so two equal bodies have one fingerprint. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+/** Values in the sheet's column order, for comparing a sent row with the stored one. */
+function sameValues(kind: Kind, a: RowValues, b: RowValues): boolean {
+  return sheets[kind].columns.every((c) => (a[c.field] ?? null) === (b[c.field] ?? null));
+}
+
+interface Current extends ServerRow {
+  dong: string;
+}
+
+/**
+ * The store: the only code that talks to DuckDB. One instance per file; writes go through one
+ * queue, so only one write transaction runs at a time; reads use their own connection.
+ */
+export class Store {
+  private tail: Promise<unknown> = Promise.resolve();
+  private revisionCounter = 0;
+  private referenceIndex: ReferenceIndex;
+
+  private constructor(
+    readonly db: Database,
+    private readonly writer: DuckDBConnection,
+    readonly reader: DuckDBConnection,
+    reference: Reference,
+  ) {
+    this.referenceIndex = new ReferenceIndex(reference);
+  }
+
+  /** Opens the file; a new database starts with the Daejeon reference data. */
+  static async open(path: string, options: { threads?: number } = {}): Promise<Store> {
+    const db = await openDatabase(path, options);
+    const count = await db.connection.runAndReadAll('SELECT count(*) AS n FROM dongs');
+    if (Number(count.getRowObjects()[0]?.n) === 0) await loadReference(db.connection, daejeonReference);
+    const reference = await readReference(db.connection, daejeonReference.city);
+    await createStages(db.connection);
+    const reader = await db.instance.connect();
+    const store = new Store(db, db.connection, reader, reference);
+    const max = await reader.runAndReadAll('SELECT coalesce(max(revision), 0) AS r FROM row_audit');
+    store.revisionCounter = Number(max.getRowObjects()[0]?.r ?? 0);
+    return store;
+  }
+
+  get reference(): ReferenceIndex {
+    return this.referenceIndex;
+  }
+
+  get revision(): number {
+    return this.revisionCounter;
+  }
+
+  close(): void {
+    this.reader.closeSync();
+    this.writer.closeSync();
+    this.db.instance.closeSync();
+  }
+
+  /** Runs `work` alone on the writer connection, after every write queued before it. */
+  private enqueue<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(work, work);
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Replaces the reference data (districts, dongs, populations, phases). */
+  loadReference(reference: Reference): Promise<void> {
+    return this.enqueue(async () => {
+      await loadReference(this.writer, reference);
+      this.referenceIndex = new ReferenceIndex(await readReference(this.writer, reference.city));
+    });
+  }
+
+  private async rows(sql: string, params?: Record<string, string | number | boolean | null>, connection = this.reader) {
+    const result = await connection.runAndReadAll(sql, params);
+    return result.getRowObjectsJS() as Record<string, unknown>[];
+  }
+
+  private serverRowSql(kind: Kind): string {
+    return `SELECT r.rowId::VARCHAR AS rowId, r.revision, r.deleted, r.dong, ${valuesJson(kind)}::VARCHAR AS vals,
+      r.updatedBy, ${utcIso('r.updatedAt')} AS updatedAt, r.source
+      FROM ${rowsTable(kind)} r`;
+  }
+
+  private toServerRow(r: Record<string, unknown>): Current {
+    return {
+      rowId: r.rowId as string,
+      revision: Number(r.revision),
+      deleted: Boolean(r.deleted),
+      dong: r.dong as string,
+      values: JSON.parse(r.vals as string) as RowValues,
+      updatedBy: r.updatedBy as string,
+      updatedAt: r.updatedAt as string,
+      source: (r.source as string | null) ?? null,
+    };
+  }
+
+  /**
+   * Applies one sync batch: every row checked by the rules and the actor's scope, compared with its
+   * stored revision, then all accepted rows, their audit rows and the batch's answer written in one
+   * transaction. The same batchId with the same body answers the stored answer and changes nothing.
+   */
+  sync(kind: Kind, batch: SyncBatchInput, actor: Actor, source: string | null = null): Promise<SyncAnswer> {
+    if (batch.rows.length + batch.deletes.length > maxBatchRows) throw new StoreError('batch_too_large');
+    const ids = [...batch.rows.map((r) => r.rowId), ...batch.deletes.map((d) => d.rowId)].map((id) => id.toLowerCase());
+    if (new Set(ids).size !== ids.length) throw new StoreError('duplicate_row');
+    const fingerprint = sha256(canonicalJson({ kind, rows: batch.rows, deletes: batch.deletes }));
+    return this.enqueue(async () => {
+      const previous = await this.rows('SELECT kind, tokenId, fingerprint, answer::VARCHAR AS answer FROM sync_batches WHERE batchId = $id::UUID', {
+        id: batch.batchId,
+      }, this.writer);
+      const prior = previous[0];
+      if (prior) {
+        if (prior.fingerprint === fingerprint && prior.kind === kind && prior.tokenId === actor.tokenId) {
+          return JSON.parse(prior.answer as string) as SyncAnswer;
+        }
+        throw new StoreError('batch_reused');
+      }
+      const current = new Map<string, Current>();
+      if (ids.length > 0) {
+        const found = await this.rows(
+          `${this.serverRowSql(kind)} SEMI JOIN (SELECT unnest(from_json($ids::JSON, '["VARCHAR"]'))::UUID AS id) ids ON r.rowId = ids.id`,
+          { ids: JSON.stringify(ids) },
+          this.writer,
+        );
+        for (const r of found) current.set(r.rowId as string, this.toServerRow(r));
+      }
+      return this.applyBatch(kind, batch, actor, source, fingerprint, current);
+    });
+  }
+
+  private async applyBatch(
+    kind: Kind,
+    batch: SyncBatchInput,
+    actor: Actor,
+    source: string | null,
+    fingerprint: string,
+    current: Map<string, Current>,
+  ): Promise<SyncAnswer> {
+    const now = new Date().toISOString();
+    let revision = this.revisionCounter;
+    const results: RowResult[] = [];
+    const versions: Version[] = [];
+    const dongField = sheets[kind].columns[0]!;
+    const stamp = (rowId: string, values: RowValues, deleted: boolean, baseRevision: number | null) => {
+      revision += 1;
+      versions.push({ rowId, revision, deleted, baseRevision, updatedBy: actor.name, updatedAt: now, source, batchId: batch.batchId, values });
+      return revision;
+    };
+    const strip = ({ dong: _dong, ...server }: Current): ServerRow => server;
+    const mayWrite = (dongCode: string) => {
+      const dong = this.referenceIndex.dongByCode.get(dongCode);
+      return dong !== undefined && canWriteDong(actor, dong);
+    };
+
+    for (const row of batch.rows) {
+      const rowId = row.rowId.toLowerCase();
+      const checked = checkRow(kind, row.values, this.referenceIndex);
+      if (!checked.values) {
+        results.push({ rowId, status: 'rejected', errors: checked.errors, ...(checked.warnings.length ? { warnings: checked.warnings } : {}) });
+        continue;
+      }
+      const values = checked.values;
+      const cur = current.get(rowId);
+      if (!mayWrite(values.dong as string) || (cur && !mayWrite(cur.dong))) {
+        results.push({ rowId, status: 'forbidden', errors: [rowIssue(dongField, 'forbidden_dong', row.values.dong)] });
+        continue;
+      }
+      const warnings = checked.warnings.length ? { warnings: checked.warnings } : {};
+      if (cur && !cur.deleted && sameValues(kind, cur.values, values)) {
+        results.push({ rowId, status: 'unchanged', revision: cur.revision, ...warnings });
+      } else if (!cur || row.baseRevision === cur.revision) {
+        results.push({ rowId, status: 'accepted', revision: stamp(rowId, values, false, row.baseRevision), ...warnings });
+      } else {
+        results.push({ rowId, status: 'conflict', revision: cur.revision, server: strip(cur), ...warnings });
+      }
+    }
+    for (const del of batch.deletes) {
+      const rowId = del.rowId.toLowerCase();
+      const cur = current.get(rowId);
+      if (!cur || cur.deleted) {
+        results.push({ rowId, status: 'unchanged', ...(cur ? { revision: cur.revision } : {}) });
+      } else if (!mayWrite(cur.dong)) {
+        results.push({ rowId, status: 'forbidden', errors: [rowIssue(dongField, 'forbidden_dong', cur.dong)] });
+      } else if (del.baseRevision !== cur.revision) {
+        results.push({ rowId, status: 'conflict', revision: cur.revision, server: strip(cur) });
+      } else {
+        results.push({ rowId, status: 'accepted', revision: stamp(rowId, cur.values, true, del.baseRevision) });
+      }
+    }
+
+    const answer: SyncAnswer = { batchId: batch.batchId, revision, results };
+    if (versions.length > 0) await stageVersions(this.writer, kind, versions);
+    await this.transaction(async (conn) => {
+      if (versions.length > 0) await applyStaged(conn, kind);
+      await conn.run(
+        'INSERT INTO sync_batches VALUES ($batchId::UUID, $kind, $tokenId, $fingerprint, $answer::JSON, $now::TIMESTAMPTZ)',
+        { batchId: batch.batchId, kind, tokenId: actor.tokenId, fingerprint, answer: JSON.stringify(answer), now },
+      );
+    });
+    // DuckDB 1.5 can report COMMIT as successful after a statement aborted the transaction
+    // (duckdb issue 25300): confirm the batch record is really there before answering.
+    const stored = await this.rows('SELECT count(*) AS n FROM sync_batches WHERE batchId = $id::UUID', { id: batch.batchId }, this.writer);
+    if (Number(stored[0]?.n) !== 1) throw new StoreError('batch_failed', 'commit reported success but the batch is not stored');
+    // Published only once committed, so a pull never skips a revision it cannot yet see.
+    this.revisionCounter = revision;
+    return answer;
+  }
+
+  /** BEGIN … COMMIT on the writer; any error rolls back explicitly and fails the whole batch. */
+  private async transaction(work: (conn: DuckDBConnection) => Promise<void>): Promise<void> {
+    await this.writer.run('BEGIN TRANSACTION');
+    try {
+      await work(this.writer);
+      await this.writer.run('COMMIT');
+    } catch (error) {
+      try {
+        await this.writer.run('ROLLBACK');
+      } catch {
+        // The transaction may already be gone; the batch has failed either way.
+      }
+      if (error instanceof StoreError) throw error;
+      throw new StoreError('batch_failed', (error as Error).message);
+    }
+  }
+
+  /** Every row and tombstone above `since` that the actor may read, in revision order. */
+  async pull(kind: Kind, since: number, actor: Actor): Promise<{ revision: number; rows: ServerRow[] }> {
+    const revision = this.revisionCounter;
+    const scope = readsAll(actor)
+      ? ''
+      : actor.role === 'dong'
+        ? 'AND r.dong = $dong'
+        : actor.role === 'district'
+          ? 'AND r.dong IN (SELECT code FROM dongs WHERE district = $district)'
+          : 'AND false';
+    const params: Record<string, string | number> = { since, upto: revision };
+    if (actor.role === 'dong') params.dong = actor.dong ?? '';
+    if (actor.role === 'district') params.district = actor.district ?? '';
+    const found = await this.rows(`${this.serverRowSql(kind)} WHERE r.revision > $since AND r.revision <= $upto ${scope} ORDER BY r.revision`, params);
+    return { revision, rows: found.map((r) => this.strip(this.toServerRow(r))) };
+  }
+
+  private strip({ dong: _dong, ...row }: Current): ServerRow {
+    return row;
+  }
+
+  /** Counts of live rows by kind (for health and the demo). */
+  async counts(): Promise<Record<Kind, number>> {
+    const out = {} as Record<Kind, number>;
+    for (const kind of kinds) {
+      const r = await this.rows(`SELECT count(*) AS n FROM ${rowsTable(kind)} WHERE NOT deleted`);
+      out[kind] = Number(r[0]?.n ?? 0);
+    }
+    return out;
+  }
+
+  // ---- tokens ----
+
+  /** Creates a token; the secret is returned once and only its SHA-256 is stored. */
+  createToken(input: { role: Role; name: string; dong?: string; district?: string; expiresAt?: Date }): Promise<TokenInfo & { token: string }> {
+    if (!roles.includes(input.role)) throw new StoreError('invalid_input', `역할/role: ${roles.join(', ')}`);
+    if (!input.name.trim()) throw new StoreError('invalid_input', '이름이 필요합니다 / name is required');
+    let dong: string | null = null;
+    let district: string | null = null;
+    if (input.role === 'dong') {
+      const found = input.dong ? this.referenceIndex.resolveDong(input.dong) : undefined;
+      if (!found || found === 'ambiguous') throw new StoreError('invalid_input', `동 토큰에는 등록된 --dong이 필요합니다 / a dong token needs a known --dong (${input.dong ?? '-'})`);
+      dong = found.code;
+    } else if (input.dong) throw new StoreError('invalid_input', '--dong은 dong 역할에만 씁니다 / --dong is only for the dong role');
+    if (input.role === 'district') {
+      const found = [...this.referenceIndex.districtByCode.values()].find((d) => d.code === input.district || d.name === input.district);
+      if (!found) throw new StoreError('invalid_input', `구 토큰에는 등록된 --district가 필요합니다 / a district token needs a known --district (${input.district ?? '-'})`);
+      district = found.code;
+    } else if (input.district) throw new StoreError('invalid_input', '--district는 district 역할에만 씁니다 / --district is only for the district role');
+    const id = randomBytes(6).toString('hex');
+    const token = `jachi_${id}_${randomBytes(32).toString('base64url')}`;
+    const createdAt = new Date().toISOString();
+    const expiresAt = input.expiresAt ? input.expiresAt.toISOString() : null;
+    return this.enqueue(async () => {
+      await this.writer.run(
+        'INSERT INTO tokens VALUES ($id, $name, $role, $dong, $district, $hash, $createdAt::TIMESTAMPTZ, $expiresAt::TIMESTAMPTZ, NULL)',
+        { id, name: input.name.trim(), role: input.role, dong, district, hash: sha256(token), createdAt, expiresAt },
+      );
+      return { id, name: input.name.trim(), role: input.role, dong, district, createdAt, expiresAt, revokedAt: null, token };
+    });
+  }
+
+  async listTokens(): Promise<TokenInfo[]> {
+    const found = await this.rows(
+      `SELECT id, name, role, dong, district, ${utcIso('createdAt')} AS createdAt, ${utcIso('expiresAt')} AS expiresAt,
+        ${utcIso('revokedAt')} AS revokedAt FROM tokens ORDER BY createdAt`,
+    );
+    return found.map((r) => ({
+      id: r.id as string,
+      name: r.name as string,
+      role: r.role as Role,
+      dong: (r.dong as string | null) ?? null,
+      district: (r.district as string | null) ?? null,
+      createdAt: r.createdAt as string,
+      expiresAt: (r.expiresAt as string | null) ?? null,
+      revokedAt: (r.revokedAt as string | null) ?? null,
+    }));
+  }
+
+  /** Revokes a token by id; false when there is no such live token. */
+  revokeToken(id: string): Promise<boolean> {
+    return this.enqueue(async () => {
+      const found = await this.rows('SELECT count(*) AS n FROM tokens WHERE id = $id AND revokedAt IS NULL', { id }, this.writer);
+      if (Number(found[0]?.n) === 0) return false;
+      await this.writer.run('UPDATE tokens SET revokedAt = now() WHERE id = $id', { id });
+      return true;
+    });
+  }
+
+  /** The actor a secret belongs to; 'expired' for an expired one; undefined for unknown or revoked. */
+  async authenticate(secret: string): Promise<Actor | 'expired' | undefined> {
+    const found = await this.rows(
+      'SELECT id, name, role, dong, district, (expiresAt IS NOT NULL AND expiresAt <= now()) AS expired FROM tokens WHERE hash = $hash AND revokedAt IS NULL',
+      { hash: sha256(secret) },
+    );
+    const t = found[0];
+    if (!t) return undefined;
+    if (t.expired) return 'expired';
+    return {
+      tokenId: t.id as string,
+      name: t.name as string,
+      role: t.role as Role,
+      dong: (t.dong as string | null) ?? null,
+      district: (t.district as string | null) ?? null,
+    };
+  }
+
+  /** A batch id for server-side writers (demo, import). */
+  static newBatchId(): string {
+    return randomUUID();
+  }
+}
