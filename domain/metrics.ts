@@ -244,23 +244,24 @@ const codeList = (pattern: RegExp, message: Message) =>
   manyStrings.pipe(z.array(z.string().max(64, { error: bilingual(message) }).regex(pattern, { error: bilingual(message) })).max(5000, { error: bilingual(message) }));
 
 /** Filters of every comparison. Absent or empty means all. */
-export const comparisonFilterSchema = z
-  .object({
-    phase: phaseList.optional(),
-    district: codeList(/^\d{5}$/, filterMessages.district).optional(),
-    dong: codeList(/^[\p{L}\p{N}_.-]+$/u, filterMessages.dong).optional(),
-  })
-  .strict({ error: bilingual(filterMessages.unknown) });
+const filterShape = {
+  phase: phaseList.optional(),
+  district: codeList(/^\d{5}$/, filterMessages.district).optional(),
+  dong: codeList(/^[\p{L}\p{N}_.-]+$/u, filterMessages.dong).optional(),
+};
+export const comparisonFilterSchema = z.strictObject(filterShape, { error: bilingual(filterMessages.unknown) });
 
 /** The summary also accepts `rank=true` (analysts asking for a plain ranking). */
-export const summaryFilterSchema = comparisonFilterSchema
-  .extend({
+export const summaryFilterSchema = z.strictObject(
+  {
+    ...filterShape,
     rank: z
-      .union([z.boolean(), z.enum(['true', 'false', '1', '0'], { error: bilingual(filterMessages.rank) })])
+      .union([z.boolean(), z.enum(['true', 'false', '1', '0'])], { error: bilingual(filterMessages.rank) })
       .transform((v) => v === true || v === 'true' || v === '1')
       .optional(),
-  })
-  .strict({ error: bilingual(filterMessages.unknown) });
+  },
+  { error: bilingual(filterMessages.unknown) },
+);
 
 export type ComparisonFilter = z.output<typeof comparisonFilterSchema>;
 export type SummaryFilter = z.output<typeof summaryFilterSchema>;
