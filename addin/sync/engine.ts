@@ -179,6 +179,17 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
             deleted: false,
             values: {},
           };
+          if (!server.deleted && !isDelete && hashValues(server.values) === hash) {
+            // Both sides made the same change: nothing to choose.
+            rs.revision = server.revision;
+            rs.hash = hash;
+            report.unchanged++;
+            break;
+          }
+          if (server.deleted && isDelete) {
+            delete ks.rows[id];
+            break;
+          }
           ks.conflicts[id] = { rowId: id, mine: isDelete ? null : (sentValues.get(id) ?? null), server };
           break;
         }

@@ -29,8 +29,10 @@ export class FakeServer {
   private readonly batches = new Map<string, { body: string; answer: SyncAnswer }>();
   /** Every body that reached the service, replays included. */
   readonly received: SyncBody[] = [];
-  /** Bodies processed for the first time (not replays). */
+  /** Bodies processed for the first time (not replays), and their answers. */
   readonly processed: SyncBody[] = [];
+  readonly answers: SyncAnswer[] = [];
+  readonly senders: string[] = [];
 
   table(kind: Kind): Map<string, ServerRow> {
     let t = this.tables.get(kind);
@@ -60,6 +62,7 @@ export class FakeServer {
     const ids = [...body.rows.map((r) => r.rowId), ...body.deletes.map((d) => d.rowId)];
     if (new Set(ids).size !== ids.length) throw new HttpError(400, 'duplicate_row');
     this.processed.push(JSON.parse(text) as SyncBody);
+    this.senders.push(who);
     const table = this.table(kind);
     const results: RowResult[] = [];
     const stamp = (rowId: string, values: RowValues, deleted: boolean): ServerRow => {
@@ -110,6 +113,7 @@ export class FakeServer {
     }
     const answer: SyncAnswer = { batchId: body.batchId, revision: this.revision, results };
     this.batches.set(body.batchId, { body: text, answer: structuredClone(answer) });
+    this.answers.push(structuredClone(answer));
     return answer;
   }
 
