@@ -1,0 +1,74 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { Store } from '../../service/store/store.ts';
+import { createApp, type AppOptions } from '../../service/app.ts';
+
+export type TokenName = 'dong' | 'otherDong' | 'district' | 'analyst' | 'manager' | 'admin';
+
+/** A real store on a real DuckDB file in a fresh temp folder, the real app, and one token per role. */
+export async function startService(options: Partial<AppOptions> = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'jachi-test-'));
+  const path = join(dir, 'jachi.duckdb');
+  const store = await Store.open(path);
+  const app = createApp({ store, ...options });
+  const tokens = {
+    dong: (await store.createToken({ role: 'dong', dong: '가양2동', name: '가양2동 담당' })).token,
+    otherDong: (await store.createToken({ role: 'dong', dong: '갈마1동', name: '갈마1동 담당' })).token,
+    district: (await store.createToken({ role: 'district', district: '대덕구', name: '대덕구 담당' })).token,
+    analyst: (await store.createToken({ role: 'analyst', name: '분석가' })).token,
+    manager: (await store.createToken({ role: 'manager', name: '관리자' })).token,
+    admin: (await store.createToken({ role: 'admin', name: '운영자' })).token,
+  } satisfies Record<TokenName, string>;
+
+  const call = (method: string, url: string, token: TokenName | null, body?: unknown, headers: Record<string, string> = {}) =>
+    app.request(url, {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${tokens[token]}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+
+  return {
+    dir,
+    path,
+    store,
+    app,
+    tokens,
+    call,
+    async json(method: string, url: string, token: TokenName | null, body?: unknown) {
+      const res = await call(method, url, token, body);
+      return { status: res.status, body: (await res.json()) as any };
+    },
+    close() {
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export type TestService = Awaited<ReturnType<typeof startService>>;
+
+export const spendingRow = (over: Record<string, unknown> = {}) => ({
+  dong: '가양2동',
+  phase: 1,
+  fiscalYear: 2019,
+  category: '자치지원관 인건비',
+  item: '자치지원관 보수',
+  fundingSource: '특별교부세',
+  budgetKrw: 40_000_000,
+  executedKrw: 39_000_000,
+  executedOn: '2019-12-20',
+  note: null,
+  ...over,
+});
+
+export const batch = (rows: { rowId?: string; baseRevision?: number | null; values: Record<string, unknown> }[], deletes: { rowId: string; baseRevision: number }[] = []) => ({
+  batchId: randomUUID(),
+  rows: rows.map((r) => ({ rowId: r.rowId ?? randomUUID(), baseRevision: r.baseRevision ?? null, values: r.values })),
+  deletes,
+});
