@@ -1,0 +1,212 @@
+// The service's HTTP API as typed functions (contract: DESIGN.md, "HTTP"). Every failure becomes an
+// ApiError with a stable code and a Korean and English message, ready to show.
+import type { Message } from '../../domain/messages.ts';
+import type { Kind } from '../../domain/sheets.ts';
+import { strings } from './i18n.ts';
+
+export type { Message };
+
+export interface MetaColumn {
+  field: string;
+  header: string;
+  type: string;
+  required: boolean;
+  codes?: string[];
+}
+
+export interface MetaDong {
+  code: string;
+  name: string;
+  district: string;
+  [extra: string]: unknown;
+}
+
+export interface MetaPhase {
+  phase: number;
+  name: string;
+  start: string;
+  end: string;
+}
+
+/** Who the token belongs to, when the service says so (not part of the fixed contract). */
+export interface MetaWho {
+  role: string;
+  name?: string;
+  dong?: string | null;
+  district?: string | null;
+}
+
+export interface Meta {
+  kinds: { kind: Kind; sheet: string; columns: MetaColumn[] }[];
+  districts: unknown[];
+  dongs: MetaDong[];
+  phases: MetaPhase[];
+  /** Optional extras a service may add: the token's role and scope, figure definitions. */
+  me?: MetaWho;
+  token?: MetaWho;
+  role?: string;
+  metrics?: Record<string, { label?: Message | string; definition?: Message | string } | undefined>;
+}
+
+export const compareNames = ['summary', 'phases', 'spending', 'participation', 'progress'] as const;
+export type CompareName = (typeof compareNames)[number];
+
+export interface CompareFilters {
+  phase?: number | string;
+  district?: string;
+  dong?: string;
+}
+
+/** A comparison row: district, dong (code), dongName, phase and the figures of DESIGN.md "The metrics". */
+export type CompareRow = Record<string, unknown> & {
+  district?: string;
+  dong?: string;
+  dongName?: string;
+  phase?: number | null;
+};
+
+export interface QueryResult {
+  columns: (string | { name: string; type?: string })[];
+  rows: (unknown[] | Record<string, unknown>)[];
+}
+
+export interface SyncRow {
+  rowId: string;
+  baseRevision: number | null;
+  values: Record<string, unknown>;
+}
+
+export interface SyncRequest {
+  batchId: string;
+  rows: SyncRow[];
+  deletes: { rowId: string; baseRevision: number }[];
+}
+
+export interface SyncIssue {
+  field: string;
+  code: string;
+  message: Message;
+}
+
+export interface SyncResult {
+  rowId: string;
+  status: 'accepted' | 'unchanged' | 'rejected' | 'conflict' | 'forbidden';
+  revision?: number;
+  errors?: SyncIssue[];
+  warnings?: SyncIssue[];
+  server?: ServerRow;
+}
+
+export interface SyncResponse {
+  batchId: string;
+  revision: number;
+  results: SyncResult[];
+}
+
+export interface ServerRow {
+  rowId: string;
+  revision: number;
+  deleted: boolean;
+  values: Record<string, unknown>;
+  updatedBy: string;
+  updatedAt: string;
+}
+
+export class ApiError extends Error {
+  readonly code: string;
+  readonly status: number;
+  readonly text: Message;
+
+  constructor(code: string, status: number, text: Message) {
+    super(text.ko);
+    this.name = 'ApiError';
+    this.code = code;
+    this.status = status;
+    this.text = text;
+  }
+}
+
+const isMessage = (m: unknown): m is Message =>
+  typeof m === 'object' && m !== null && typeof (m as Message).ko === 'string' && typeof (m as Message).en === 'string';
+
+/** Reads the service's `{ error: { code, message: { ko, en } } }`, or says what went wrong instead. */
+async function errorFrom(response: Response): Promise<ApiError> {
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch {
+    body = undefined;
+  }
+  const error = (body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+  if (error && typeof error.code === 'string' && isMessage(error.message)) return new ApiError(error.code, response.status, error.message);
+  return new ApiError('unexpected_response', response.status, {
+    ko: strings.ko.errorUnexpected(response.status),
+    en: strings.en.errorUnexpected(response.status),
+  });
+}
+
+export interface ApiClientOptions {
+  token: string;
+  /** Where the service is; the page's own origin by default (the service serves the task pane). */
+  baseUrl?: string;
+  fetch?: typeof fetch;
+}
+
+export class ApiClient {
+  readonly #token: string;
+  readonly #base: string;
+  readonly #fetch: typeof fetch;
+
+  constructor({ token, baseUrl = '', fetch: fetchFn = globalThis.fetch.bind(globalThis) }: ApiClientOptions) {
+    this.#token = token;
+    this.#base = baseUrl.replace(/\/$/, '');
+    this.#fetch = fetchFn;
+  }
+
+  async #request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { Accept: 'application/json', Authorization: `Bearer ${this.#token}` };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await this.#fetch(`${this.#base}/api${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    } catch {
+      throw new ApiError('network', 0, { ko: strings.ko.errorNetwork, en: strings.en.errorNetwork });
+    }
+    if (!response.ok) throw await errorFrom(response);
+    try {
+      return (await response.json()) as T;
+    } catch {
+      throw new ApiError('unexpected_response', response.status, {
+        ko: strings.ko.errorUnexpected(response.status),
+        en: strings.en.errorUnexpected(response.status),
+      });
+    }
+  }
+
+  health(): Promise<{ status: string }> {
+    return this.#request('GET', '/health');
+  }
+
+  meta(): Promise<Meta> {
+    return this.#request('GET', '/meta');
+  }
+
+  compare(name: CompareName, filters: CompareFilters = {}): Promise<{ rows: CompareRow[] }> {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(filters)) if (value !== undefined && value !== '') params.set(key, String(value));
+    const query = params.size ? `?${params}` : '';
+    return this.#request('GET', `/compare/${encodeURIComponent(name)}${query}`);
+  }
+
+  query(sql: string, limit?: number): Promise<QueryResult> {
+    return this.#request('POST', '/query', limit === undefined ? { sql } : { sql, limit });
+  }
+
+  rows(kind: Kind, since?: number): Promise<{ revision: number; rows: ServerRow[] }> {
+    return this.#request('GET', `/rows/${kind}${since === undefined ? '' : `?since=${since}`}`);
+  }
+
+  sync(kind: Kind, request: SyncRequest): Promise<SyncResponse> {
+    return this.#request('POST', `/sync/${kind}`, request);
+  }
+}

@@ -1,0 +1,144 @@
+// The task pane: sign in with a token, then the views (동기화 · 요약 · 비교 · 질의) under tabs.
+import { ApiClient, ApiError, type Meta, type MetaWho } from './api.ts';
+import type { HostInfo } from './host.ts';
+import { chooseLocale, roleNames, strings, type Locale, type Strings } from './i18n.ts';
+import { clearToken, loadToken, saveToken } from './session.ts';
+import { h } from './ui/dom.ts';
+import type { MountView, ViewContext } from './views/context.ts';
+import { mountCompareView } from './views/compare.ts';
+import { mountQueryView } from './views/query.ts';
+import { mountSummaryView } from './views/summary.ts';
+import { mountSyncView } from './views/sync.ts';
+
+export interface AppOptions {
+  root: HTMLElement;
+  host: HostInfo;
+  /** Where the service is; the page's own origin by default. */
+  baseUrl?: string;
+}
+
+export function whoAmI(meta: Meta): MetaWho | null {
+  return meta.me ?? meta.token ?? (meta.role ? { role: meta.role } : null);
+}
+
+export function scopeText(meta: Meta, who: MetaWho | null, t: Strings): string {
+  if (who?.dong) return meta.dongs.find((d) => d.code === who.dong || d.name === who.dong)?.name ?? who.dong;
+  if (who?.district) return t.scopeDistrict(who.district);
+  if (who && ['analyst', 'manager', 'admin'].includes(who.role)) return t.scopeAll;
+  return t.scopeDongs(meta.dongs.length);
+}
+
+const tabs: { id: string; label: (t: Strings) => string; mount: MountView }[] = [
+  { id: 'sync', label: (t) => t.tabSync, mount: mountSyncView },
+  { id: 'summary', label: (t) => t.tabSummary, mount: mountSummaryView },
+  { id: 'compare', label: (t) => t.tabCompare, mount: mountCompareView },
+  { id: 'query', label: (t) => t.tabQuery, mount: mountQueryView },
+];
+
+export function startApp({ root, host, baseUrl }: AppOptions): void {
+  const locale: Locale = chooseLocale(host.displayLanguage, location.search);
+  const t = strings[locale];
+  document.documentElement.lang = locale;
+  document.title = t.appTitle;
+  let teardown: (() => void)[] = [];
+
+  const show = (...children: Node[]) => {
+    for (const fn of teardown) fn();
+    teardown = [];
+    root.replaceChildren(...children);
+    root.removeAttribute('aria-busy');
+  };
+
+  const errorMessage = (error: unknown) => (error instanceof ApiError ? error.text[locale] : error instanceof Error ? error.message : String(error));
+
+  const showSignIn = (error?: unknown, token = '') => {
+    const input = h('fluent-text-input', { id: 'token', name: 'token', type: 'password', autocomplete: 'off', spellcheck: 'false', value: token }, t.tokenLabel);
+    const message = h('div', { 'aria-live': 'assertive' }, error ? h('fluent-message-bar', { intent: 'error', class: 'notice', role: 'alert' }, errorMessage(error)) : null);
+    const button = h('fluent-button', { type: 'submit', appearance: 'primary' }, t.signIn);
+    const form = h('form', {
+      class: 'sign-in card',
+      'aria-labelledby': 'sign-in-title',
+      onsubmit: (e: Event) => {
+        e.preventDefault();
+        const value = ((input as HTMLElement & { value?: string }).value ?? '').trim();
+        if (!value) {
+          message.replaceChildren(h('fluent-message-bar', { intent: 'warning', class: 'notice', role: 'alert' }, t.tokenMissing));
+          (input as HTMLElement).focus();
+          return;
+        }
+        button.setAttribute('disabled', '');
+        message.replaceChildren(h('p', { role: 'status' }, t.signingIn));
+        void signIn(value, true);
+      },
+    });
+    form.append(h('h1', { id: 'sign-in-title' }, t.appTitle), input, h('p', { class: 'muted' }, t.tokenHint), button, message);
+    show(hostNote(), form);
+    requestAnimationFrame(() => (input as HTMLElement).focus());
+  };
+
+  const hostNote = () => h('p', { class: 'host-note muted' }, host.excel ? t.inExcel : t.plainBrowser);
+
+  const signIn = async (token: string, typed: boolean) => {
+    const api = new ApiClient({ token, baseUrl });
+    try {
+      const meta = await api.meta();
+      saveToken(token);
+      showShell({ api, meta, host, locale, t });
+    } catch (error) {
+      // A refused token is forgotten; a network failure keeps it for the next try.
+      if (error instanceof ApiError && (error.status === 401 || error.status === 403)) clearToken();
+      showSignIn(error, typed && !(error instanceof ApiError && error.status === 401) ? token : '');
+    }
+  };
+
+  const showShell = (ctx: ViewContext) => {
+    const who = whoAmI(ctx.meta);
+    const role = who ? (roleNames[locale][who.role] ?? who.role) : null;
+    const scope = scopeText(ctx.meta, who, t);
+    const signOut = h(
+      'fluent-button',
+      {
+        appearance: 'subtle',
+        onclick: () => {
+          clearToken();
+          showSignIn();
+        },
+      },
+      t.signOut,
+    );
+    const header = h(
+      'header',
+      { class: 'app-header' },
+      h('div', {}, h('h1', {}, t.appTitle), h('p', { class: 'who', 'data-testid': 'who' }, role ? t.signedInAs(role, scope) : scope)),
+      signOut,
+    );
+    const initial = ctx.host.excel ? 'sync' : 'summary';
+    const mounted = new Set<string>();
+    const panels = tabs.map((tab) => h('section', { id: `panel-${tab.id}`, role: 'tabpanel', 'aria-labelledby': `tab-${tab.id}`, class: 'panel', tabindex: 0, hidden: tab.id !== initial }));
+    const activate = (id: string) => {
+      const index = tabs.findIndex((tab) => `tab-${tab.id}` === id || tab.id === id);
+      const tab = tabs[index];
+      const panel = panels[index];
+      if (!tab || !panel) return;
+      for (const p of panels) p.hidden = p !== panel;
+      if (mounted.has(tab.id)) return;
+      mounted.add(tab.id);
+      const cleanup = tab.mount(panel, ctx);
+      if (cleanup) teardown.push(cleanup);
+    };
+    const tablist = h(
+      'fluent-tablist',
+      { 'aria-label': t.views, activeid: `tab-${initial}`, class: 'tabs' },
+      ...tabs.map((tab) => h('fluent-tab', { id: `tab-${tab.id}`, 'aria-controls': `panel-${tab.id}` }, tab.label(t))),
+    );
+    tablist.addEventListener('change', () => activate((tablist as HTMLElement & { activeid?: string }).activeid ?? ''));
+    show(header, hostNote(), tablist, h('main', { class: 'panels' }, ...panels));
+    activate(initial);
+  };
+
+  const remembered = loadToken();
+  if (remembered) {
+    root.replaceChildren(h('p', { role: 'status', class: 'boot' }, t.signingIn));
+    void signIn(remembered, false);
+  } else showSignIn();
+}

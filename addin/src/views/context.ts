@@ -1,0 +1,15 @@
+// What every view is given when it is mounted.
+import type { ApiClient, Meta } from '../api.ts';
+import type { HostInfo } from '../host.ts';
+import type { Locale, Strings } from '../i18n.ts';
+
+export interface ViewContext {
+  api: ApiClient;
+  meta: Meta;
+  host: HostInfo;
+  locale: Locale;
+  t: Strings;
+}
+
+/** A view draws itself into `el`; it may return a function that tears it down. */
+export type MountView = (el: HTMLElement, ctx: ViewContext) => void | (() => void);

@@ -1,0 +1,224 @@
+// 요약: where the city's dongs may need support, phase 1 against phase 2. Not a league table: dongs
+// are marked against the city's median and against their own phase 1, and sorted by name by default.
+// Data: GET /api/compare/phases (per dong: each headline figure's phase1, phase2, delta) and
+// GET /api/compare/summary (headline figures per phase, and the dongs that may need support).
+import { figureNames, headlineFigures, type HeadlineFigure } from '../i18n.ts';
+import { barChart } from '../ui/chart.ts';
+import { h, uid } from '../ui/dom.ts';
+import { formatDelta, formatNumber, formatRate, formatRateDelta } from '../ui/format.ts';
+import { dataTable } from '../ui/table.ts';
+import type { ViewContext } from './context.ts';
+import { busy, columnsOf, errorBar, resultTable, type Row } from './results.ts';
+
+interface PhaseFigure {
+  phase1: number | null;
+  phase2: number | null;
+  delta: number | null;
+}
+
+export interface DongSummary {
+  dong: string;
+  dongName: string;
+  district: string;
+  figures: Record<HeadlineFigure, PhaseFigure>;
+  /** Why this dong may need support, per figure (empty when it need not). */
+  reasons: Partial<Record<HeadlineFigure, ('belowMedian' | 'belowOwnPhase1')[]>>;
+}
+
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : null);
+
+/** Reads one figure of a `phases` row: nested ({ executionRate: { phase1, phase2, delta } }) or flat. */
+function readFigure(row: Row, figure: HeadlineFigure): PhaseFigure {
+  const nested = row[figure];
+  const pick = (suffix: 'phase1' | 'phase2' | 'delta'): number | null => {
+    if (nested && typeof nested === 'object') return num((nested as Row)[suffix]);
+    const cap = suffix[0]!.toUpperCase() + suffix.slice(1);
+    return num(row[`${figure}${cap}`] ?? row[`${figure}_${suffix}`]);
+  };
+  const phase1 = pick('phase1');
+  const phase2 = pick('phase2');
+  const delta = pick('delta') ?? (phase1 !== null && phase2 !== null ? phase2 - phase1 : null);
+  return { phase1, phase2, delta };
+}
+
+export function median(values: number[]): number | null {
+  if (!values.length) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Dong codes the summary names as possibly needing support, per figure, when it names any. */
+function flaggedBySummary(summary: Row[]): Map<string, Set<string>> | null {
+  const flagged = new Map<string, Set<string>>();
+  let found = false;
+  for (const row of summary) {
+    const figure = typeof row.figure === 'string' ? row.figure : '';
+    for (const key of ['needsSupport', 'mayNeedSupport', 'support', 'dongs']) {
+      const list = row[key];
+      if (!Array.isArray(list)) continue;
+      found = true;
+      for (const entry of list) {
+        const code = typeof entry === 'string' ? entry : typeof entry === 'object' && entry ? String((entry as Row).dong ?? '') : '';
+        if (!code) continue;
+        if (!flagged.has(code)) flagged.set(code, new Set());
+        flagged.get(code)!.add(figure || (typeof (entry as Row).figure === 'string' ? String((entry as Row).figure) : ''));
+      }
+    }
+  }
+  return found ? flagged : null;
+}
+
+export function summariseDongs(phaseRows: Row[]): { dongs: DongSummary[]; medians: Record<HeadlineFigure, PhaseFigure> } {
+  const dongs = phaseRows.map((row): DongSummary => ({
+    dong: String(row.dong ?? ''),
+    dongName: String(row.dongName ?? row.dong ?? ''),
+    district: String(row.district ?? ''),
+    figures: Object.fromEntries(headlineFigures.map((f) => [f, readFigure(row, f)])) as Record<HeadlineFigure, PhaseFigure>,
+    reasons: {},
+  }));
+  const medians = Object.fromEntries(
+    headlineFigures.map((f) => {
+      const m1 = median(dongs.map((d) => d.figures[f].phase1).filter((v): v is number => v !== null));
+      const m2 = median(dongs.map((d) => d.figures[f].phase2).filter((v): v is number => v !== null));
+      return [f, { phase1: m1, phase2: m2, delta: m1 !== null && m2 !== null ? m2 - m1 : null }];
+    }),
+  ) as Record<HeadlineFigure, PhaseFigure>;
+  for (const d of dongs) {
+    for (const f of headlineFigures) {
+      const { phase1, phase2 } = d.figures[f];
+      const latest = phase2 ?? phase1;
+      const cityLatest = phase2 !== null ? medians[f].phase2 : medians[f].phase1;
+      const reasons: ('belowMedian' | 'belowOwnPhase1')[] = [];
+      if (latest !== null && cityLatest !== null && latest < cityLatest) reasons.push('belowMedian');
+      if (phase1 !== null && phase2 !== null && phase2 < phase1) reasons.push('belowOwnPhase1');
+      if (reasons.length) d.reasons[f] = reasons;
+    }
+  }
+  return { dongs, medians };
+}
+
+export function mountSummaryView(el: HTMLElement, ctx: ViewContext): void {
+  const { t, locale } = ctx;
+  const fmt = (f: HeadlineFigure, v: number | null) => (v === null ? '–' : f === 'participantsPer1000' ? formatNumber(v, locale, 1) : formatRate(v, locale));
+  const fmtDelta = (f: HeadlineFigure, v: number | null) => (v === null ? '–' : f === 'participantsPer1000' ? formatDelta(v, locale) : formatRateDelta(v, locale));
+  const name = (f: HeadlineFigure) => figureNames[locale][f][0];
+  const definition = (f: HeadlineFigure) => {
+    const fromMeta = ctx.meta.metrics?.[f]?.definition;
+    return typeof fromMeta === 'string' ? fromMeta : fromMeta ? fromMeta[locale] : figureNames[locale][f][1];
+  };
+
+  const load = async () => {
+    el.replaceChildren(busy(ctx));
+    try {
+      const [phases, summary] = await Promise.all([ctx.api.compare('phases'), ctx.api.compare('summary').catch(() => ({ rows: [] as Row[] }))]);
+      draw(phases.rows, summary.rows);
+    } catch (error) {
+      el.replaceChildren(errorBar(error, ctx, () => void load()));
+    }
+  };
+
+  const draw = (phaseRows: Row[], summaryRows: Row[]) => {
+    const { dongs, medians } = summariseDongs(phaseRows);
+    const flagged = flaggedBySummary(summaryRows);
+    const needsSupport = (d: DongSummary) => (flagged ? flagged.has(d.dong) : Object.keys(d.reasons).length > 0);
+
+    // Headline figures: the city's median per phase (and the summary's own table when it sends one).
+    const headline = h(
+      'section',
+      { class: 'card', 'aria-labelledby': 'summary-headline' },
+      h('h2', { id: 'summary-headline' }, t.summaryHeadline),
+      h(
+        'dl',
+        { class: 'headline' },
+        ...headlineFigures.flatMap((f) => [
+          h('dt', {}, name(f), h('span', { class: 'definition' }, definition(f))),
+          h('dd', {}, `${t.cityMedian} · ${t.phase1} ${fmt(f, medians[f].phase1)} → ${t.phase2} ${fmt(f, medians[f].phase2)} (${fmtDelta(f, medians[f].delta)})`),
+        ]),
+      ),
+      summaryRows.length
+        ? h('details', {}, h('summary', {}, ctx.t.compareNames.summary), resultTable(summaryRows, columnsOf(summaryRows), ctx.t.compareNames.summary, ctx))
+        : null,
+    );
+
+    // Filters: search by dong name, only those that may need support, the chart's figure.
+    const searchId = uid('search');
+    const onlyId = uid('only');
+    const figureId = uid('figure');
+    const search = h('input', { id: searchId, type: 'search', autocomplete: 'off' });
+    const only = h('input', { id: onlyId, type: 'checkbox' });
+    const figureSelect = h('select', { id: figureId }, ...headlineFigures.map((f) => h('option', { value: f }, name(f))));
+    const tableSlot = h('div');
+    const chartSlot = h('figure', { class: 'chart-box' });
+
+    const redraw = () => {
+      const q = search.value.trim();
+      const rows = dongs.filter((d) => (!q || d.dongName.includes(q) || d.district.includes(q)) && (!only.checked || needsSupport(d)));
+      const columns = [
+        { key: 'dongName', label: t.dong, value: (d: DongSummary) => d.dongName, render: (d: DongSummary) => h('span', {}, d.dongName, h('span', { class: 'muted' }, ` ${d.district}`)) },
+        ...headlineFigures.map((f) => ({
+          key: f,
+          label: name(f),
+          numeric: true,
+          value: (d: DongSummary) => d.figures[f].phase2 ?? d.figures[f].phase1,
+          render: (d: DongSummary) => {
+            const fig = d.figures[f];
+            const reasons = d.reasons[f] ?? [];
+            return h(
+              'span',
+              { class: reasons.length ? 'flag' : undefined, title: reasons.map((r) => (r === 'belowMedian' ? t.belowMedian : t.belowOwnPhase1)).join(', ') || undefined },
+              `${fmt(f, fig.phase1)} → ${fmt(f, fig.phase2)}`,
+              h('br'),
+              h('small', {}, fmtDelta(f, fig.delta)),
+              reasons.length ? h('span', { class: 'visually-hidden' }, ` (${reasons.map((r) => (r === 'belowMedian' ? t.belowMedian : t.belowOwnPhase1)).join(', ')})`) : null,
+            );
+          },
+        })),
+        {
+          key: 'support',
+          label: t.needsSupport,
+          value: (d: DongSummary) => (needsSupport(d) ? 1 : 0),
+          render: (d: DongSummary) => (needsSupport(d) ? h('fluent-badge', { appearance: 'tint', color: 'warning' }, t.needsSupport) : ''),
+        },
+      ];
+      tableSlot.replaceChildren(dataTable({ caption: t.summaryDongs, t, rows, columns, initialSort: { key: 'dongName' } }));
+
+      const f = figureSelect.value as HeadlineFigure;
+      const chartRows = rows.slice(0, 40);
+      chartSlot.replaceChildren(
+        barChart({
+          title: t.chartOf(name(f)),
+          series: [t.phase1, t.phase2],
+          items: chartRows.map((d) => ({ label: d.dongName, values: [d.figures[f].phase1, d.figures[f].phase2] })),
+          format: (v) => fmt(f, v),
+          reference: medians[f].phase2 !== null ? { value: medians[f].phase2, label: t.cityMedian } : undefined,
+        }),
+        h('figcaption', {}, t.chartOf(name(f))),
+      );
+    };
+    search.addEventListener('input', redraw);
+    only.addEventListener('change', redraw);
+    figureSelect.addEventListener('change', redraw);
+
+    const dongSection = h(
+      'section',
+      { class: 'card', 'aria-labelledby': 'summary-dongs' },
+      h('h2', { id: 'summary-dongs' }, t.summaryDongs),
+      h('p', { class: 'muted' }, t.summaryNote),
+      h(
+        'div',
+        { class: 'filters' },
+        h('label', { for: searchId }, t.searchDong),
+        search,
+        h('span', { class: 'check' }, only, h('label', { for: onlyId }, t.onlyNeedsSupport)),
+      ),
+      tableSlot,
+      h('div', { class: 'filters' }, h('label', { for: figureId }, t.figure), figureSelect),
+      chartSlot,
+    );
+    redraw();
+    el.replaceChildren(headline, dongSection);
+  };
+
+  void load();
+}
