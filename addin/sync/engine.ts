@@ -299,11 +299,16 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       if (id !== '' && !table.has(id)) table.set(id, row);
     }
     const writes: TableWrite[] = [];
+    let holdBack = answer.revision;
     for (const server of answer.rows) {
       const id = server.rowId;
       const known = ks.rows[id];
-      // A row in a queued batch is settled by that batch's answer (a conflict if it is stale).
-      if (known?.queued !== undefined) continue;
+      // A row in a queued batch is settled by that batch's answer (a conflict if it is stale); the
+      // next pull looks at it again, as the answer may be a replay from before this revision.
+      if (known?.queued !== undefined) {
+        holdBack = Math.min(holdBack, server.revision - 1);
+        continue;
+      }
       if (known && known.revision !== null && known.revision >= server.revision) continue;
       const open = ks.conflicts[id];
       if (open) {
@@ -338,7 +343,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       }
       ks.conflicts[id] = { rowId: id, mine: local ? local.values : null, server };
     }
-    ks.since = Math.max(ks.since, answer.revision);
+    ks.since = Math.max(ks.since, holdBack);
     await save();
     return { revision: ks.since, tableWrites: writes, conflicts: Object.values(ks.conflicts) };
   }
