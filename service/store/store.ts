@@ -86,18 +86,6 @@ export const maxBatchRows = 5000;
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-/** JSON with object keys sorted, so two equal bodies have one fingerprint. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value ?? null);
-}
-
 /** Values in the sheet's column order, for comparing a sent row with the stored one. */
 function sameValues(kind: Kind, a: RowValues, b: RowValues): boolean {
   return sheets[kind].columns.every((c) => (a[c.field] ?? null) === (b[c.field] ?? null));
@@ -201,7 +189,8 @@ export class Store {
     if (batch.rows.length + batch.deletes.length > maxBatchRows) throw new StoreError('batch_too_large');
     const ids = [...batch.rows.map((r) => r.rowId), ...batch.deletes.map((d) => d.rowId)].map((id) => id.toLowerCase());
     if (new Set(ids).size !== ids.length) throw new StoreError('duplicate_row');
-    const fingerprint = sha256(canonicalJson({ kind, rows: batch.rows, deletes: batch.deletes }));
+    // The body as parsed (key order as sent): a retry sends the same bytes, so the same fingerprint.
+    const fingerprint = sha256(JSON.stringify([kind, batch.rows, batch.deletes]));
     return this.enqueue(async () => {
       const previous = await this.rows('SELECT kind, tokenId, fingerprint, answer::VARCHAR AS answer FROM sync_batches WHERE batchId = $id::UUID', {
         id: batch.batchId,

@@ -1,0 +1,106 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { Store } from '../../service/store/store.ts';
+import { createApp } from '../../service/app.ts';
+import { median, ms, printLines, ratio, timeRuns } from './stats.ts';
+
+const dongs = ['가양2동', '갈마1동', '진잠동', '원신흥동', '온천1동', '송촌동', '중리동', '덕암동'];
+const categories = ['자치지원관 인건비', '간사 인건비', '주민자치학교 운영비', '사무공간 조성비', '자체 사업비', '기타'];
+const row = (i: number) => ({
+  dong: dongs[i % dongs.length],
+  phase: 1 + (i % 2),
+  fiscalYear: 2019 + (i % 2),
+  category: categories[i % categories.length],
+  item: `세부내역 ${i}`,
+  fundingSource: '특별교부세',
+  budgetKrw: 1_000_000 + i,
+  executedKrw: i % 5 === 0 ? null : 900_000 + i,
+  executedOn: `2019-0${1 + (i % 9)}-1${i % 10}`,
+  note: null,
+});
+const batchOf = (start: number, n: number) => ({
+  batchId: randomUUID(),
+  rows: Array.from({ length: n }, (_, k) => ({ rowId: randomUUID(), baseRevision: null, values: row(start + k) })),
+  deletes: [],
+});
+
+/** Issue 2's figures: a 5,000-row batch stored service side; 100,000 rows over HTTP against DuckDB's appender. */
+export async function benchSync() {
+  const dir = mkdtempSync(join(tmpdir(), 'jachi-bench-'));
+  try {
+    const store = await Store.open(join(dir, 'bench.duckdb'));
+    const admin = await store.createToken({ role: 'admin', name: 'bench' });
+    const actor = (await store.authenticate(admin.token)) as Exclude<Awaited<ReturnType<Store['authenticate']>>, 'expired' | undefined>;
+    // Warm up and leave 50,000 rows in the table, so the batch lands in a store that is not empty.
+    for (let i = 0; i < 10; i++) await store.sync('spending', batchOf(i * 5000, 5000), actor);
+    const batches = Array.from({ length: 7 }, (_, i) => batchOf(100_000 + i * 5000, 5000));
+    const single = median(await timeRuns(batches.length, (i) => store.sync('spending', batches[i]!, actor)));
+
+    // 100,000 rows over real HTTP on 127.0.0.1, 5,000 a batch.
+    const app = createApp({ store });
+    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise((r) => server.once('listening', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/sync/spending`;
+    const http = Array.from({ length: 20 }, (_, i) => JSON.stringify(batchOf(200_000 + i * 5000, 5000)));
+    const t0 = performance.now();
+    for (const body of http) {
+      const res = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' }, body });
+      if (!res.ok) throw new Error(`sync failed: ${res.status}`);
+      await res.arrayBuffer();
+    }
+    const httpMs = performance.now() - t0;
+    server.close();
+
+    // The same 100,000 rows through DuckDB's appender into a plain table, in the same run.
+    const conn = await store.db.instance.connect();
+    await conn.run('CREATE TABLE appender_peer AS SELECT * FROM spending_rows LIMIT 0');
+    const rows = http.flatMap((b) => (JSON.parse(b) as ReturnType<typeof batchOf>).rows);
+    const now = new Date().toISOString();
+    const t1 = performance.now();
+    const ap = await conn.createAppender('appender_peer');
+    let rev = 0;
+    for (const r of rows) {
+      const v = r.values;
+      ap.appendVarchar(r.rowId);
+      ap.appendBigInt(BigInt(++rev));
+      ap.appendBoolean(false);
+      ap.appendVarchar('bench');
+      ap.appendVarchar(now);
+      ap.appendNull();
+      ap.appendNull();
+      ap.appendVarchar(v.dong!);
+      ap.appendInteger(v.phase);
+      ap.appendInteger(v.fiscalYear);
+      ap.appendVarchar(v.category!);
+      ap.appendVarchar(v.item);
+      ap.appendVarchar(v.fundingSource);
+      ap.appendBigInt(BigInt(v.budgetKrw));
+      if (v.executedKrw === null) ap.appendNull();
+      else ap.appendBigInt(BigInt(v.executedKrw));
+      ap.appendVarchar(v.executedOn);
+      ap.appendNull();
+      ap.endRow();
+    }
+    ap.closeSync();
+    const appenderMs = performance.now() - t1;
+    conn.closeSync();
+    store.close();
+
+    const httpRate = 100_000 / (httpMs / 1000);
+    const appenderRate = 100_000 / (appenderMs / 1000);
+    const lines = [
+      { name: 'one 5,000-row batch validated and stored (median of 7)', value: ms(single), goal: '< 100 ms', ok: single < 100 },
+      { name: '100,000 rows over HTTP in 5,000-row batches', value: `${ms(httpMs)} (${Math.round(httpRate).toLocaleString('en')} rows/s)` },
+      { name: 'DuckDB appender, same 100,000 rows', value: `${ms(appenderMs)} (${Math.round(appenderRate).toLocaleString('en')} rows/s)` },
+      { name: 'HTTP sync rate ÷ appender rate', value: ratio(httpRate, appenderRate), goal: '≥ 0.33×', ok: httpRate / appenderRate >= 1 / 3 },
+    ];
+    printLines('Sync (issue 2)', lines);
+    return { name: 'sync', singleBatchMs: single, httpMs, appenderMs, lines };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
