@@ -5,3 +5,4 @@ export * from './messages.ts';
 export * from './dates.ts';
 export * from './rules.ts';
 export * from './metrics.ts';
+export * from './normalise/index.ts';

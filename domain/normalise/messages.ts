@@ -38,6 +38,10 @@ export const cellMessages = {
     ko: `${f.header}: 행ID '${show(v)}'이(가) 올바르지 않습니다. 행ID 열은 고치지 마세요.`,
     en: `${f.label}: the row id '${show(v)}' is not valid; do not edit the row id column.`,
   }),
+  duplicate_row_id: (f, v) => ({
+    ko: `${f.header}: 행ID '${show(v)}'이(가) 이 시트에 두 번 있습니다. 복사한 행의 행ID는 지우세요.`,
+    en: `${f.label}: the row id '${show(v)}' appears twice on this sheet; clear the row id of copied rows.`,
+  }),
   merged_not_filled: (f, v) => ({
     ko: `${f.header}: 병합된 셀의 값(${show(v)})은 첫 행에만 적용됩니다.`,
     en: `${f.label}: the merged cell's value (${show(v)}) applies to its first row only.`,

@@ -1,0 +1,399 @@
+import type { Message } from '../messages.ts';
+import type { ReferenceIndex } from '../reference.ts';
+import { checkRow, type RowValues } from '../rules.ts';
+import { sheets, type ColumnDef, type Kind } from '../sheets.ts';
+import { columnLetter, gridFromOffice, type GridCell, type MergeRange, type OfficeRangeInput, type SheetGrid } from './grid.ts';
+import { declaredUnit, headerField, headerKey, readHeaderRow, rowIdField, type HeaderColumn, type HeaderMapping } from './headers.ts';
+import { cellMessage, sheetMessage, skipMessages, type CellMessageCode, type SheetErrorCode, type SkipReason } from './messages.ts';
+import { isMoneyUnit, type MoneyUnit } from './numbers.ts';
+import { cleanText, compactKey } from './text.ts';
+import { isBlankCell, readCell, readRowId, shownValue, type CellReading } from './values.ts';
+
+/** A cell's value as the report shows it. */
+export type ShownValue = string | number | boolean | null;
+
+/** One refused cell, or one warning, at the sheet's own row and column letter. */
+export interface ReportIssue {
+  row: number;
+  column: string;
+  field: string;
+  value: ShownValue;
+  code: string;
+  message: Message;
+}
+
+export interface ReportRow {
+  row: number;
+  rowId?: string;
+  /** Typed values, every field of the kind present, `dong` as its code. */
+  values: RowValues;
+}
+
+export interface SkippedRow {
+  row: number;
+  reason: SkipReason;
+  message: Message;
+}
+
+export interface SheetHeader {
+  row: number;
+  columns: HeaderColumn[];
+  /** Header cells that name no field (연번, unknown titles): read past, not imported. */
+  ignored: { column: string; header: string }[];
+}
+
+/** One sheet's entry of the import report (DESIGN.md, "Contracts"). */
+export interface SheetReport {
+  sheet: string;
+  kind: Kind | null;
+  header: SheetHeader | null;
+  rows: ReportRow[];
+  skipped: SkippedRow[];
+  rejected: ReportIssue[];
+  warnings: ReportIssue[];
+  /** Counts, also when `rows` are handed to `onRow` and not kept. */
+  counts: { accepted: number; rejected: number; skipped: number };
+  /** Set when the sheet as a whole cannot be read (no header, unknown kind, missing columns). */
+  error?: { code: SheetErrorCode; message: Message };
+}
+
+export interface NormaliseOptions {
+  ref: ReferenceIndex;
+  /** The kind of rows; detected from the headers when not given. */
+  kind?: Kind;
+  /** How many rows from the top may hold titles before the header (default 30). */
+  headerScanRows?: number;
+  /** Called with every accepted row, in row order. */
+  onRow?: (row: ReportRow, kind: Kind) => void;
+  /** Keep accepted rows in the report (default true; false for large imports that use onRow). */
+  keepRows?: boolean;
+  /** Gives rows without a 행ID a derived one (the service's stable row key), in row order. */
+  deriveRowId?: (values: RowValues, kind: Kind) => string;
+}
+
+export interface SheetReaderOptions extends NormaliseOptions {
+  sheet: string;
+  date1904?: boolean;
+  /** Merged ranges of the sheet, known before the rows are pushed. */
+  merges?: readonly MergeRange[];
+}
+
+/** Fields a merged cell fills down to every row it spans (a merged money cell is not split). */
+const fillFields = new Set(['dong', 'phase', 'fiscalYear']);
+
+/** Words of total and subtotal rows, compared as compact keys. */
+const totalWords = new Set(['합계', '소계', '총계', '누계', '계', '총합계', '합', '중계', 'total', 'subtotal', 'grandtotal', 'sum']);
+const totalEnding = /(합계|소계|총계|누계)$/u;
+
+/** If a rule refers to a field the sheet has no column for, the cell to point at instead. */
+const fallbackField: Record<string, string> = { completedOn: 'status', progressPct: 'status', newParticipants: 'participants', executedKrw: 'budgetKrw' };
+
+interface PlannedColumn {
+  col: number;
+  letter: string;
+  field: string;
+  header: string;
+  def: ColumnDef | undefined;
+  unit: MoneyUnit;
+  fill: boolean;
+}
+
+export interface SheetReader {
+  /** Feeds one row, in ascending row order; `cells[0]` is column A. Rows not fed are blank. */
+  push(row: number, cells: readonly (GridCell | undefined)[]): void;
+  finish(): SheetReport;
+}
+
+/**
+ * Reads a sheet row by row (a whole grid, or a stream of rows): finds the header below any title
+ * rows, maps it, then reads, checks and sorts every row into accepted, skipped and refused.
+ */
+export function createSheetReader(options: SheetReaderOptions): SheetReader {
+  const { ref, sheet } = options;
+  const date1904 = options.date1904 ?? false;
+  const scanRows = options.headerScanRows ?? 30;
+  const keepRows = options.keepRows ?? true;
+  const report: SheetReport = {
+    sheet,
+    kind: options.kind ?? null,
+    header: null,
+    rows: [],
+    skipped: [],
+    rejected: [],
+    warnings: [],
+    counts: { accepted: 0, rejected: 0, skipped: 0 },
+  };
+
+  // Merged ranges: their first cell is kept when its row is pushed; rows are read in order, so
+  // each column walks its own sorted list of ranges once.
+  const mergesByTop = new Map<number, MergeRange[]>();
+  const mergesByColumn = new Map<number, { list: MergeRange[]; at: number }>();
+  for (const m of options.merges ?? []) {
+    if (m.bottom <= m.top) continue; // only ranges spanning rows matter here
+    const list = mergesByTop.get(m.top) ?? [];
+    list.push(m);
+    mergesByTop.set(m.top, list);
+    for (let c = m.left; c <= m.right; c++) {
+      const byCol = mergesByColumn.get(c) ?? { list: [], at: 0 };
+      byCol.list.push(m);
+      mergesByColumn.set(c, byCol);
+    }
+  }
+  for (const byCol of mergesByColumn.values()) byCol.list.sort((a, b) => a.top - b.top);
+  const masterCells = new Map<string, GridCell | undefined>();
+
+  let pending: { row: number; cells: readonly (GridCell | undefined)[] }[] = [];
+  let decided = false;
+  let headerRow = 0;
+  let kind: Kind | undefined = options.kind;
+  let plan: PlannedColumn[] = [];
+  let lastRow = 0;
+  /** Blank rows seen since the last non-blank one: reported only if a row follows them. */
+  let blankFrom = 0;
+  let blankTo = -1;
+  const seenRowIds = new Set<string>();
+
+  const trackMerges = (row: number, cells: readonly (GridCell | undefined)[]) => {
+    for (const m of mergesByTop.get(row) ?? []) masterCells.set(`${m.top}:${m.left}`, cells[m.left - 1]);
+  };
+  /** The merged range over (row, col) that starts above the row, with its first cell. */
+  const mergeOver = (row: number, col: number) => {
+    const byCol = mergesByColumn.get(col);
+    if (!byCol) return undefined;
+    while (byCol.at < byCol.list.length && (byCol.list[byCol.at] as MergeRange).bottom < row) byCol.at++;
+    for (let i = byCol.at; i < byCol.list.length; i++) {
+      const m = byCol.list[i] as MergeRange;
+      if (m.top > row) break;
+      if (m.top < row && m.bottom >= row) return { top: m.top, cell: masterCells.get(`${m.top}:${m.left}`) };
+    }
+    return undefined;
+  };
+
+  const fail = (code: SheetErrorCode, detail = '') => {
+    report.error = { code, message: sheetMessage(code, sheet, detail) };
+  };
+
+  const decide = () => {
+    decided = true;
+    let best: { row: number; mapping: HeaderMapping; score: number } | undefined;
+    for (const { row, cells } of pending) {
+      const mapping = readHeaderRow(cells, options.kind);
+      if (!mapping) continue;
+      const score = new Set(mapping.columns.map((c) => c.field)).size;
+      if (!best || score > best.score) best = { row, mapping, score };
+    }
+    if (!best) {
+      fail(options.kind ? 'no_header' : pending.length > 0 && anyKindHeader(pending) ? 'unknown_kind' : 'no_header');
+      pending = [];
+      return;
+    }
+    headerRow = best.row;
+    kind = best.mapping.kind;
+    report.kind = kind;
+    const mapped = new Set(best.mapping.columns.map((c) => c.col));
+    let titleUnit: MoneyUnit | undefined;
+    for (const { row, cells } of pending) {
+      if (row > headerRow) break;
+      cells.forEach((cell, i) => {
+        if (titleUnit || typeof cell?.value !== 'string' || (row === headerRow && mapped.has(i + 1))) return;
+        titleUnit = declaredUnit(cell.value);
+      });
+    }
+    const defs = sheets[kind].columns;
+    plan = best.mapping.columns.map((c) => {
+      const def = defs.find((d) => d.field === c.field);
+      const unit: MoneyUnit = c.unit && isMoneyUnit(c.unit) ? c.unit : (titleUnit ?? '원');
+      return { col: c.col, letter: columnLetter(c.col), field: c.field, header: c.header, def, unit, fill: fillFields.has(c.field) };
+    });
+    report.header = {
+      row: headerRow,
+      columns: plan.map((p) => ({ column: p.letter, header: p.header, field: p.field, unit: p.def?.type === 'money' ? p.unit : null })),
+      ignored: best.mapping.ignored.map((c) => ({ column: columnLetter(c.col), header: c.header })),
+    };
+    if (best.mapping.duplicates.length > 0) {
+      fail('duplicate_column', best.mapping.duplicates.map((f) => defs.find((d) => d.field === f)?.header ?? f).join(', '));
+    } else {
+      const missing = defs.filter((d) => d.required && !plan.some((p) => p.field === d.field));
+      if (missing.length > 0) fail('missing_columns', missing.map((d) => d.header).join(', '));
+    }
+    const after = pending.filter((p) => p.row > headerRow);
+    pending = [];
+    lastRow = headerRow;
+    if (!report.error) for (const p of after) readRow(p.row, p.cells);
+  };
+
+  const skip = (row: number, reason: SkipReason) => {
+    report.skipped.push({ row, reason, message: skipMessages[reason] });
+    report.counts.skipped++;
+  };
+
+  const flushBlanks = () => {
+    for (let r = blankFrom; r <= blankTo; r++) skip(r, 'blank');
+    blankTo = -1;
+  };
+  const noteBlank = (row: number) => {
+    if (blankTo < blankFrom || blankTo < 0) blankFrom = row;
+    blankTo = row;
+  };
+
+  const isTotalRow = (cells: readonly (GridCell | undefined)[]) => {
+    const textFields = new Map(plan.map((p) => [p.col, p.def?.type === 'text']));
+    return cells.some((cell, i) => {
+      if (typeof cell?.value !== 'string') return false;
+      const key = compactKey(cell.value);
+      if (totalWords.has(key)) return true;
+      return textFields.get(i + 1) !== true && key.length <= 12 && totalEnding.test(key);
+    });
+  };
+
+  const isRepeatedHeader = (cells: readonly (GridCell | undefined)[]) => {
+    let same = 0;
+    let filled = 0;
+    for (const p of plan) {
+      const cell = cells[p.col - 1];
+      if (isBlankCell(cell)) continue;
+      filled++;
+      if (typeof cell?.value !== 'string') continue;
+      const text = cleanText(cell.value);
+      if (headerKey(text).key === headerKey(p.header).key || (kind && headerField(kind, text) === p.field)) same++;
+    }
+    return same >= 2 && same * 2 >= filled;
+  };
+
+  const readRow = (row: number, cells: readonly (GridCell | undefined)[]) => {
+    if (!kind) return;
+    for (let r = lastRow + 1; r < row; r++) noteBlank(r);
+    lastRow = row;
+    if (plan.every((p) => p.field === rowIdField || isBlankCell(cells[p.col - 1]))) {
+      noteBlank(row);
+      return;
+    }
+    flushBlanks();
+    if (isTotalRow(cells)) return skip(row, 'total');
+    if (isRepeatedHeader(cells)) return skip(row, 'repeated_header');
+
+    const input: Record<string, unknown> = {};
+    const cellOf = new Map<string, { p: PlannedColumn; cell: GridCell | undefined }>();
+    const errors: ReportIssue[] = [];
+    const warnings: ReportIssue[] = [];
+    const failed = new Set<string>();
+    let rowId: string | undefined;
+    const cellIssue = (p: PlannedColumn, cell: GridCell | undefined, code: CellMessageCode): ReportIssue => {
+      const value = shownValue(cell, date1904);
+      return {
+        row,
+        column: p.letter,
+        field: p.field,
+        value,
+        code,
+        message: cellMessage({ header: p.header, label: p.def?.label ?? p.field }, code, value),
+      };
+    };
+
+    for (const p of plan) {
+      let cell = cells[p.col - 1];
+      const merge = mergeOver(row, p.col);
+      if (merge && merge.top > headerRow && isBlankCell(cell) && !isBlankCell(merge.cell)) {
+        if (p.fill) cell = merge.cell;
+        else warnings.push(cellIssue(p, merge.cell, 'merged_not_filled'));
+      }
+      cellOf.set(p.field, { p, cell });
+      if (p.field === rowIdField) {
+        const id = readRowId(cell);
+        if ('code' in id) errors.push(cellIssue(p, cell, id.code));
+        else if (id.value !== null) {
+          if (seenRowIds.has(id.value)) errors.push(cellIssue(p, cell, 'duplicate_row_id'));
+          else {
+            seenRowIds.add(id.value);
+            rowId = id.value;
+          }
+        }
+        continue;
+      }
+      if (!p.def) continue;
+      const reading: CellReading = readCell(p.def, cell, { date1904, unit: p.unit, ref });
+      if ('code' in reading) {
+        errors.push(cellIssue(p, cell, reading.code));
+        failed.add(p.field);
+      } else {
+        input[p.field] = reading.value;
+      }
+    }
+
+    const checked = checkRow(kind, input, ref);
+    const place = (issue: { field: string; code: string; message: Message }): ReportIssue => {
+      const at = cellOf.get(issue.field) ?? cellOf.get(fallbackField[issue.field] ?? '') ?? cellOf.get('dong');
+      return {
+        row,
+        column: at?.p.letter ?? '',
+        field: issue.field,
+        value: at ? shownValue(at.cell, date1904) : null,
+        code: issue.code,
+        message: issue.message,
+      };
+    };
+    for (const e of checked.errors) if (!(failed.has(e.field) && e.code === 'required')) errors.push(place(e));
+    for (const w of checked.warnings) warnings.push(place(w));
+    report.warnings.push(...warnings);
+    if (errors.length > 0 || !checked.values) {
+      report.rejected.push(...errors);
+      report.counts.rejected++;
+      return;
+    }
+    rowId ??= options.deriveRowId?.(checked.values, kind);
+    const accepted: ReportRow = rowId ? { row, rowId, values: checked.values } : { row, values: checked.values };
+    report.counts.accepted++;
+    if (keepRows) report.rows.push(accepted);
+    options.onRow?.(accepted, kind);
+  };
+
+  return {
+    push(row, cells) {
+      trackMerges(row, cells);
+      if (report.error) return;
+      if (!decided) {
+        pending.push({ row, cells });
+        if (pending.length >= scanRows) decide();
+        return;
+      }
+      readRow(row, cells);
+    },
+    finish() {
+      if (!decided) decide();
+      return report;
+    },
+  };
+}
+
+function anyKindHeader(pending: { cells: readonly (GridCell | undefined)[] }[]): boolean {
+  return pending.some(({ cells }) => {
+    const fields = new Set<string>();
+    for (const cell of cells) {
+      if (typeof cell?.value !== 'string') continue;
+      for (const k of ['spending', 'participation', 'progress'] as const) {
+        const f = headerField(k, cell.value);
+        if (f) fields.add(f);
+      }
+    }
+    return fields.size >= 2;
+  });
+}
+
+/** Reads a whole grid (an exceljs worksheet or an Office.js range mapped onto it). */
+export function normaliseSheet(grid: SheetGrid, options: NormaliseOptions): SheetReport {
+  const reader = createSheetReader({ ...options, sheet: grid.name, date1904: grid.date1904, merges: grid.merges });
+  for (let r = 1; r <= grid.rowCount; r++) {
+    const cells: (GridCell | undefined)[] = [];
+    for (let c = 1; c <= grid.columnCount; c++) cells.push(grid.cell(r, c));
+    reader.push(r, cells);
+  }
+  return reader.finish();
+}
+
+/**
+ * The add-in's entry point: a used range as Office.js gives it (`values`, `numberFormat`,
+ * optionally `valueTypes`, its `address`, merged areas and the workbook's 1904 flag).
+ */
+export function normaliseOfficeRange(input: OfficeRangeInput, options: NormaliseOptions): SheetReport {
+  return normaliseSheet(gridFromOffice(input), options);
+}

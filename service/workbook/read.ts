@@ -1,0 +1,191 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { Readable } from 'node:stream';
+import ExcelJS from 'exceljs';
+import {
+  createSheetReader,
+  normaliseSheet,
+  parseRangeAddress,
+  type GridCell,
+  type Kind,
+  type MergeRange,
+  type NormaliseOptions,
+  type ReferenceIndex,
+  type ReportRow,
+  type SheetGrid,
+  type SheetReport,
+  sheetMessage,
+} from '../../domain/index.ts';
+import { rowCells } from './cells.ts';
+import { readMerges, readWorkbookParts } from './parts.ts';
+import { createRowKeyer } from './row-key.ts';
+
+/** The import report (DESIGN.md, "Contracts"). */
+export interface ImportReport {
+  file: string;
+  sheets: SheetReport[];
+}
+
+export interface ImportProgress {
+  sheet: string;
+  /** The sheet row last read. */
+  row: number;
+  /** Bytes of the file read so far, and in all (streaming from a file only). */
+  bytesRead?: number;
+  totalBytes?: number;
+}
+
+export interface ReadWorkbookOptions {
+  ref: ReferenceIndex;
+  /** Read only sheets of this kind (and read them as this kind). */
+  kind?: Kind;
+  /** Read only this sheet. */
+  sheet?: string;
+  /** The file name the report names (default: the path's base name, or 'workbook.xlsx'). */
+  file?: string;
+  /** Give rows without a 행ID the stable derived key (row-key.ts) as rowId. */
+  deriveRowIds?: boolean;
+  /** Called with every accepted row, in row order per sheet. */
+  onRow?: (row: ReportRow, sheet: { sheet: string; kind: Kind }) => void;
+  /** Keep accepted rows in the report (default true). */
+  keepRows?: boolean;
+  /** Called now and then while reading (streaming: about every 1,000 rows). */
+  onProgress?: (progress: ImportProgress) => void;
+}
+
+type Source = string | Uint8Array;
+
+const fileName = (source: Source, options: ReadWorkbookOptions) => options.file ?? (typeof source === 'string' ? basename(source) : 'workbook.xlsx');
+
+function sheetOptions(options: ReadWorkbookOptions, sheet: string): NormaliseOptions {
+  let keyer: ReturnType<typeof createRowKeyer> | undefined;
+  return {
+    ref: options.ref,
+    ...(options.kind ? { kind: options.kind } : {}),
+    ...(options.keepRows === false ? { keepRows: false } : {}),
+    ...(options.deriveRowIds ? { deriveRowId: (values, kind) => (keyer ??= createRowKeyer(kind))(values) } : {}),
+    ...(options.onRow ? { onRow: (row, kind) => options.onRow?.(row, { sheet, kind }) } : {}),
+  };
+}
+
+function notFound(sheet: string): SheetReport {
+  return {
+    sheet,
+    kind: null,
+    header: null,
+    rows: [],
+    skipped: [],
+    rejected: [],
+    warnings: [],
+    counts: { accepted: 0, rejected: 0, skipped: 0 },
+    error: { code: 'sheet_not_found', message: sheetMessage('sheet_not_found', sheet) },
+  };
+}
+
+/**
+ * Which sheet reports make the import report: with --sheet, that sheet whatever came of it; else
+ * the sheets whose header was found (of --kind when given); when none was, every sheet with its
+ * reason, so the official learns why nothing came in.
+ */
+function pick(reports: SheetReport[], options: ReadWorkbookOptions): SheetReport[] {
+  if (options.sheet) return reports.length > 0 ? reports : [notFound(options.sheet)];
+  const found = reports.filter((r) => !r.error || (r.error.code !== 'no_header' && r.error.code !== 'unknown_kind'));
+  return found.length > 0 ? found : reports;
+}
+
+/** An exceljs worksheet as the normaliser's grid (merges as ranges, dates back to serials). */
+export function worksheetGrid(ws: ExcelJS.Worksheet, date1904: boolean): SheetGrid {
+  const merges: MergeRange[] = [];
+  const internal = (ws as unknown as { _merges?: Record<string, { model?: MergeRange; range?: string }> })._merges ?? {};
+  for (const m of Object.values(internal)) {
+    const range = m.model ?? (m.range ? parseRangeAddress(m.range) : undefined);
+    if (range) merges.push({ top: range.top, left: range.left, bottom: range.bottom, right: range.right });
+  }
+  const rows = new Map<number, (GridCell | undefined)[]>();
+  ws.eachRow({ includeEmpty: false }, (row, n) => rows.set(n, rowCells(row, date1904)));
+  return {
+    name: ws.name,
+    date1904,
+    rowCount: ws.rowCount,
+    columnCount: ws.columnCount,
+    merges,
+    cell: (row, col) => rows.get(row)?.[col - 1],
+  };
+}
+
+/** The import report of an exceljs workbook already in memory. */
+export function reportWorkbook(workbook: ExcelJS.Workbook, file: string, options: ReadWorkbookOptions): ImportReport {
+  const date1904 = workbook.properties?.date1904 === true;
+  const reports: SheetReport[] = [];
+  workbook.eachSheet((ws) => {
+    if (options.sheet !== undefined && ws.name !== options.sheet) return;
+    reports.push(normaliseSheet(worksheetGrid(ws, date1904), sheetOptions(options, ws.name)));
+    options.onProgress?.({ sheet: ws.name, row: ws.rowCount });
+  });
+  return { file, sheets: pick(reports, options) };
+}
+
+/** Reads a whole .xlsx (path or bytes) into memory with exceljs, then into the import report. */
+export async function readWorkbook(source: Source, options: ReadWorkbookOptions): Promise<ImportReport> {
+  const workbook = new ExcelJS.Workbook();
+  if (typeof source === 'string') await workbook.xlsx.readFile(source);
+  else await workbook.xlsx.load(Buffer.from(source.buffer, source.byteOffset, source.byteLength) as unknown as ArrayBuffer);
+  return reportWorkbook(workbook, fileName(source, options), options);
+}
+
+/**
+ * Streams an .xlsx (path or bytes) through exceljs' streaming reader: rows are read, normalised
+ * and handed on one at a time, so memory does not grow with the file when `keepRows` is false.
+ *
+ * Merged cells: exceljs' streaming reader drops <mergeCells> (it sits after <sheetData>, at the
+ * end of each sheet's XML). Before the rows are read, each chosen sheet's XML is inflated once
+ * more and scanned for its merge ranges alone (zip.ts, parts.ts: no cells kept), so the merged
+ * 동/단계 cells fill down exactly as in the full reader. The date system is read from
+ * xl/workbook.xml the same way.
+ */
+export async function streamWorkbook(source: Source, options: ReadWorkbookOptions): Promise<ImportReport> {
+  const parts = await readWorkbookParts(source);
+  const wanted = parts.sheets.filter((s) => options.sheet === undefined || s.name === options.sheet);
+  const merges = new Map<string, MergeRange[]>();
+  for (const s of wanted) if (s.entry) merges.set(s.name, await readMerges(source, s.entry));
+  const byPath = new Map(parts.sheets.map((s) => [s.path, s.name]));
+
+  const totalBytes = typeof source === 'string' ? (await stat(source)).size : source.byteLength;
+  let bytesRead = 0;
+  const input: Readable = typeof source === 'string' ? createReadStream(source) : Readable.from([Buffer.from(source.buffer, source.byteOffset, source.byteLength)]);
+  input.on('data', (chunk: Buffer | string) => {
+    bytesRead += chunk.length;
+  });
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
+    sharedStrings: 'cache',
+    styles: 'cache',
+    hyperlinks: 'ignore',
+    worksheets: 'emit',
+    entries: 'ignore',
+  });
+  const reports: SheetReport[] = [];
+  for await (const ws of reader) {
+    const w = ws as unknown as { name: string; id: string | number; [Symbol.asyncIterator](): AsyncIterator<ExcelJS.Row> };
+    const name = /^Sheet\d+$/.test(w.name) && byPath.has(`xl/worksheets/sheet${w.id}.xml`) ? (byPath.get(`xl/worksheets/sheet${w.id}.xml`) as string) : w.name;
+    if (!wanted.some((s) => s.name === name)) continue;
+    // exceljs made Dates with its own idea of the date system (from workbook.xml if already read)
+    const excelFlag = (reader as unknown as { properties?: { model?: { date1904?: boolean } } }).properties?.model?.date1904 === true;
+    const sheetReader = createSheetReader({
+      ...sheetOptions(options, name),
+      sheet: name,
+      date1904: parts.date1904,
+      merges: merges.get(name) ?? [],
+    });
+    let n = 0;
+    for await (const row of w) {
+      sheetReader.push(row.number, rowCells(row, excelFlag));
+      if (++n % 1000 === 0) options.onProgress?.({ sheet: name, row: row.number, bytesRead, totalBytes });
+    }
+    const report = sheetReader.finish();
+    reports.push(report);
+    options.onProgress?.({ sheet: name, row: n, bytesRead, totalBytes });
+  }
+  return { file: fileName(source, options), sheets: pick(reports, options) };
+}
+

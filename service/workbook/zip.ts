@@ -1,0 +1,133 @@
+import { open } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import { createInflateRaw } from 'node:zlib';
+
+/**
+ * Just enough of the zip format to read an .xlsx's small parts and scan a sheet's XML as a
+ * stream: exceljs' streaming reader ignores <mergeCells> and the workbook's part names, which the
+ * import needs. Nothing is held whole but the central directory.
+ */
+export interface ZipEntry {
+  name: string;
+  method: number;
+  compressedSize: number;
+  localOffset: number;
+}
+
+export type ZipSource = string | Uint8Array;
+
+async function readAt(source: ZipSource, position: number, length: number): Promise<Buffer> {
+  if (typeof source !== 'string') return Buffer.from(source.buffer, source.byteOffset + position, Math.max(0, Math.min(length, source.byteLength - position)));
+  const fh = await open(source, 'r');
+  try {
+    const buf = Buffer.alloc(length);
+    const { bytesRead } = await fh.read(buf, 0, length, position);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+async function sizeOf(source: ZipSource): Promise<number> {
+  if (typeof source !== 'string') return source.byteLength;
+  const fh = await open(source, 'r');
+  try {
+    return (await fh.stat()).size;
+  } finally {
+    await fh.close();
+  }
+}
+
+export async function readZipDirectory(source: ZipSource): Promise<Map<string, ZipEntry>> {
+  const size = await sizeOf(source);
+  const tailLength = Math.min(size, 65_557);
+  const tail = await readAt(source, size - tailLength, tailLength);
+  let eocd = -1;
+  for (let i = tail.length - 22; i >= 0; i--) {
+    if (tail.readUInt32LE(i) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) throw new Error('not a zip file (.xlsx)');
+  let cdSize = tail.readUInt32LE(eocd + 12);
+  let cdOffset = tail.readUInt32LE(eocd + 16);
+  if (cdOffset === 0xffffffff && eocd >= 20 && tail.readUInt32LE(eocd - 20) === 0x07064b50) {
+    const z64 = Number(tail.readBigUInt64LE(eocd - 20 + 8));
+    const rec = await readAt(source, z64, 56);
+    cdSize = Number(rec.readBigUInt64LE(40));
+    cdOffset = Number(rec.readBigUInt64LE(48));
+  }
+  const cd = await readAt(source, cdOffset, cdSize);
+  const entries = new Map<string, ZipEntry>();
+  let p = 0;
+  while (p + 46 <= cd.length && cd.readUInt32LE(p) === 0x02014b50) {
+    const method = cd.readUInt16LE(p + 10);
+    let compressedSize = cd.readUInt32LE(p + 20);
+    const nameLength = cd.readUInt16LE(p + 28);
+    const extraLength = cd.readUInt16LE(p + 30);
+    const commentLength = cd.readUInt16LE(p + 32);
+    let localOffset = cd.readUInt32LE(p + 42);
+    const name = cd.toString('utf8', p + 46, p + 46 + nameLength);
+    // zip64 sizes and offsets live in the extra field
+    let e = p + 46 + nameLength;
+    const end = e + extraLength;
+    while (e + 4 <= end) {
+      const id = cd.readUInt16LE(e);
+      const len = cd.readUInt16LE(e + 2);
+      if (id === 0x0001) {
+        let q = e + 4;
+        if (cd.readUInt32LE(p + 24) === 0xffffffff) q += 8;
+        if (compressedSize === 0xffffffff) {
+          compressedSize = Number(cd.readBigUInt64LE(q));
+          q += 8;
+        }
+        if (localOffset === 0xffffffff) localOffset = Number(cd.readBigUInt64LE(q));
+      }
+      e += 4 + len;
+    }
+    entries.set(name, { name, method, compressedSize, localOffset });
+    p = end + commentLength;
+  }
+  return entries;
+}
+
+/** The inflated bytes of one entry, as a stream. */
+export async function entryStream(source: ZipSource, entry: ZipEntry): Promise<Readable> {
+  const header = await readAt(source, entry.localOffset, 30);
+  if (header.readUInt32LE(0) !== 0x04034b50) throw new Error(`bad zip entry ${entry.name}`);
+  const start = entry.localOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
+  const raw =
+    typeof source === 'string'
+      ? entry.compressedSize > 0
+        ? createReadStream(source, { start, end: start + entry.compressedSize - 1 })
+        : Readable.from([])
+      : Readable.from([Buffer.from(source.buffer, source.byteOffset + start, entry.compressedSize)]);
+  if (entry.method === 0) return raw;
+  if (entry.method !== 8) throw new Error(`unsupported zip compression ${entry.method}`);
+  return raw.pipe(createInflateRaw());
+}
+
+/** A small entry as text. */
+export async function entryText(source: ZipSource, entry: ZipEntry): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of await entryStream(source, entry)) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Scans an entry's text as it inflates, calling `onMatch` for every match of `re` (global). */
+export async function scanEntry(source: ZipSource, entry: ZipEntry, re: RegExp, onMatch: (m: RegExpExecArray) => void): Promise<void> {
+  const decoder = new StringDecoder('utf8');
+  let carry = '';
+  const scan = (text: string, final: boolean) => {
+    const cut = final ? text.length : text.lastIndexOf('<');
+    const head = cut < 0 ? '' : text.slice(0, cut);
+    re.lastIndex = 0;
+    for (let m = re.exec(head); m; m = re.exec(head)) onMatch(m);
+    return cut < 0 ? text.slice(-4096) : text.slice(cut);
+  };
+  for await (const chunk of await entryStream(source, entry)) carry = scan(carry + decoder.write(chunk as Buffer), false);
+  scan(carry + decoder.end(), true);
+}
