@@ -29,6 +29,7 @@ export interface TableDiff {
 export function diffTable(state: KindState, rows: readonly LocalRow[], newId: () => string): TableDiff {
   const diff: TableDiff = { idWrites: [], changed: [], deletes: [], deleteCandidates: [], refused: [], clean: [], indexOf: new Map() };
   const { indexOf } = diff;
+  const anyConflict = Object.keys(state.conflicts).length > 0;
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;
     let id = typeof row.rowId === 'string' ? row.rowId.trim() : '';
@@ -43,7 +44,7 @@ export function diffTable(state: KindState, rows: readonly LocalRow[], newId: ()
       continue;
     }
     const known = state.rows[id];
-    if (known?.queued !== undefined || state.conflicts[id]) continue;
+    if (known?.queued !== undefined || (anyConflict && state.conflicts[id])) continue;
     const hash = hashValues(row.values);
     if (known && known.hash === hash) {
       diff.clean.push(id);
@@ -60,7 +61,7 @@ export function diffTable(state: KindState, rows: readonly LocalRow[], newId: ()
   for (const id of Object.keys(state.rows)) {
     if (indexOf.has(id)) continue;
     const known = state.rows[id]!;
-    if (known.queued !== undefined || state.conflicts[id]) continue;
+    if (known.queued !== undefined || (anyConflict && state.conflicts[id])) continue;
     if (known.revision === null || known.hash === tombstoneMark) {
       // Never on the service (or already a tombstone there) and gone here: nothing to delete.
       delete state.rows[id];
@@ -69,6 +70,6 @@ export function diffTable(state: KindState, rows: readonly LocalRow[], newId: ()
     if (confirmed.has(id)) diff.deletes.push({ rowId: id, baseRevision: known.revision });
     else diff.deleteCandidates.push({ rowId: id, baseRevision: known.revision });
   }
-  state.confirmedDeletes = state.confirmedDeletes.filter((id) => !indexOf.has(id) && state.rows[id] !== undefined);
+  if (state.confirmedDeletes.length > 0) state.confirmedDeletes = state.confirmedDeletes.filter((id) => !indexOf.has(id) && state.rows[id] !== undefined);
   return diff;
 }

@@ -1,6 +1,6 @@
 // The sync engine: pure TypeScript, no Office, no DOM. Persistence and transport are injected.
 export * from './types.ts';
-export { hashValues, canonicalValues, fnv1a64, sameValues } from './hash.ts';
+export { hashValues, hashText, canonicalValues, sameValues } from './hash.ts';
 export { diffTable, type TableDiff } from './diff.ts';
 export {
   createSyncEngine,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSyncEngine, hashValues, memoryStore, type SyncProgress } from '../../addin/sync/index.ts';
+import { canonicalValues, createSyncEngine, hashText, hashValues, memoryStore, type SyncProgress } from '../../addin/sync/index.ts';
 import { FakeServer, HttpError, idSequence, type Weather } from './fake-server.ts';
 import { TestClient } from './client.ts';
 
@@ -13,6 +13,12 @@ describe('row hashes', () => {
     expect(hashValues({ a: 1 })).not.toBe(hashValues({ a: '1' }));
     expect(hashValues({ a: '가' })).not.toBe(hashValues({ a: '나' }));
     expect(hashValues({ a: 1 })).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it('equal the hash of the canonical text, whatever the key order of the rows before', () => {
+    const rows = [{ b: '나', a: 2 }, { a: 1, b: '가', c: true }, { c: false, a: 1 }, { a: 1, b: '가', c: true }];
+    for (const values of rows) expect(hashValues(values)).toBe(hashText(canonicalValues(values)));
+    expect(hashValues({ a: 1, b: '가', c: true })).toBe(hashValues({ c: true, b: '가', a: 1 }));
   });
 });
 
