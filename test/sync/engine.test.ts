@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalValues, createSyncEngine, hashText, hashValues, memoryStore, type SyncProgress } from '../../addin/sync/index.ts';
+import { canonicalValues, createSyncEngine, hashText, hashValues, memoryStore, type RowValues, type SyncProgress } from '../../addin/sync/index.ts';
 import { FakeServer, HttpError, idSequence, type Weather } from './fake-server.ts';
 import { TestClient } from './client.ts';
 
@@ -16,7 +16,7 @@ describe('row hashes', () => {
   });
 
   it('equal the hash of the canonical text, whatever the key order of the rows before', () => {
-    const rows = [{ b: '나', a: 2 }, { a: 1, b: '가', c: true }, { c: false, a: 1 }, { a: 1, b: '가', c: true }];
+    const rows: RowValues[] = [{ b: '나', a: 2 }, { a: 1, b: '가', c: true }, { c: false, a: 1 }, { a: 1, b: '가', c: true }];
     for (const values of rows) expect(hashValues(values)).toBe(hashText(canonicalValues(values)));
     expect(hashValues({ a: 1, b: '가', c: true })).toBe(hashValues({ c: true, b: '가', a: 1 }));
   });
