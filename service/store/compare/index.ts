@@ -16,9 +16,9 @@ import {
   type HeadlineFigure,
   type Kind,
 } from '../../../domain/index.ts';
-import { readResult, type QueryResult } from './result.ts';
+import { readMaterialized, type QueryResult } from './result.ts';
 
-export { readResult, type QueryResult, type ResultColumn } from './result.ts';
+export { readMaterialized, readResult, type QueryResult, type ResultColumn } from './result.ts';
 export { toArrowIPC, toArrowTable, toCsv } from './encode.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -155,8 +155,9 @@ function bind(name: ComparisonName, params: ComparisonParams): Bound {
 export async function runComparison(connection: DuckDBConnection, name: string, params: ComparisonParams = {}): Promise<QueryResult> {
   if (!isComparisonName(name)) throw unknownComparison(name);
   const { values, types } = bind(name, params);
-  const reader = await connection.runAndReadAll(sqlOf(`${name}.sql`), values, types);
-  return readResult(reader);
+  const result = await connection.run(sqlOf(`${name}.sql`), values, types);
+  const { columns, rows } = readMaterialized(result);
+  return { columns, rows };
 }
 
 /** Which kind of rows lies behind each headline figure (for drill-down from phases and summary). */
@@ -210,6 +211,7 @@ export async function runDrilldown(connection: DuckDBConnection, name: string, p
     values.category = params.category ?? null;
     types.category = VARCHAR;
   }
-  const reader = await connection.runAndReadAll(sqlOf(`drilldown_${kind}.sql`), values, types);
-  return { kind, ...readResult(reader) };
+  const result = await connection.run(sqlOf(`drilldown_${kind}.sql`), values, types);
+  const { columns, rows } = readMaterialized(result);
+  return { kind, columns, rows };
 }
