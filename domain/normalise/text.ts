@@ -12,7 +12,7 @@ export function cleanText(text: string): string {
 }
 
 /** Middle dots and separators officials write between words of one name. */
-const separators = /[·ㆍ・‧∙•.,/]/gu;
+const separators = /[·ㆍ\u119e・‧∙•.,/]/gu;
 
 /** The key two spellings of one name share: NFKC, no spaces, no middle dots, lower case. */
 export function compactKey(text: string): string {

@@ -22,7 +22,14 @@ export function gridValue(value: unknown, date1904: boolean): GridValue {
     const v = value as Record<string, unknown>;
     if (typeof v.error === 'string') return { error: v.error };
     if (Array.isArray(v.richText)) return v.richText.map((r: { text?: unknown }) => (typeof r.text === 'string' ? r.text : '')).join('');
-    if ('formula' in v || 'sharedFormula' in v) return gridValue(v.result, date1904);
+    if ('formula' in v || 'sharedFormula' in v) {
+      // A formula without a value: never calculated, or (exceljs' streaming reader) an error result,
+      // whose text that reader drops. Either way nothing can be read for sure: refuse it as an error.
+      if (v.result === undefined || (typeof v.result === 'number' && !Number.isFinite(v.result))) {
+        return { error: `=${String(v.formula ?? v.sharedFormula ?? '')}` };
+      }
+      return gridValue(v.result, date1904);
+    }
     if ('text' in v) return gridValue(v.text, date1904);
   }
   return null;

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import ExcelJS from 'exceljs';
 import {
   createSheetReader,
@@ -153,10 +153,16 @@ export async function streamWorkbook(source: Source, options: ReadWorkbookOption
 
   const totalBytes = typeof source === 'string' ? (await stat(source)).size : source.byteLength;
   let bytesRead = 0;
-  const input: Readable = typeof source === 'string' ? createReadStream(source) : Readable.from([Buffer.from(source.buffer, source.byteOffset, source.byteLength)]);
-  input.on('data', (chunk: Buffer | string) => {
-    bytesRead += chunk.length;
-  });
+  const file: Readable = typeof source === 'string' ? createReadStream(source) : Readable.from([Buffer.from(source.buffer, source.byteOffset, source.byteLength)]);
+  // count bytes in a pass-through (a 'data' listener on the file itself would start it flowing early)
+  const input = file.pipe(
+    new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        bytesRead += chunk.length;
+        done(null, chunk);
+      },
+    }),
+  );
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
     sharedStrings: 'cache',
     styles: 'cache',
