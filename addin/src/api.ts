@@ -45,7 +45,7 @@ export interface Meta {
   me?: MetaWho;
   token?: MetaWho;
   role?: string;
-  metrics?: Record<string, { label?: Message | string; definition?: Message | string } | undefined>;
+  metrics?: Record<string, { ko?: string; en?: string; definition?: Message; unit?: string } | undefined>;
 }
 
 export const compareNames = ['summary', 'phases', 'spending', 'participation', 'progress'] as const;

@@ -23,7 +23,10 @@ export function whoAmI(meta: Meta): MetaWho | null {
 
 export function scopeText(meta: Meta, who: MetaWho | null, t: Strings): string {
   if (who?.dong) return meta.dongs.find((d) => d.code === who.dong || d.name === who.dong)?.name ?? who.dong;
-  if (who?.district) return t.scopeDistrict(who.district);
+  if (who?.district) {
+    const district = meta.districts.find((d): d is { code: string; name: string } => typeof d === 'object' && d !== null && (d as { code?: unknown }).code === who.district);
+    return t.scopeDistrict(district?.name ?? who.district);
+  }
   if (who && ['analyst', 'manager', 'admin'].includes(who.role)) return t.scopeAll;
   return t.scopeDongs(meta.dongs.length);
 }
@@ -52,18 +55,21 @@ export function startApp({ root, host, baseUrl }: AppOptions): void {
   const errorMessage = (error: unknown) => (error instanceof ApiError ? error.text[locale] : error instanceof Error ? error.message : String(error));
 
   const showSignIn = (error?: unknown, token = '') => {
-    const input = h('fluent-text-input', { id: 'token', name: 'token', type: 'password', autocomplete: 'off', spellcheck: 'false', value: token }, t.tokenLabel);
+    // A native input (styled with Fluent's tokens): its <label for> is what assistive technology and
+    // test tools (getByLabel('토큰')) see; fluent-text-input keeps its label inside its shadow root.
+    const input = h('input', { id: 'token', name: 'token', type: 'password', autocomplete: 'off', spellcheck: 'false', 'aria-describedby': 'token-hint' });
+    input.value = token;
     const message = h('div', { 'aria-live': 'assertive' }, error ? h('fluent-message-bar', { intent: 'error', class: 'notice', role: 'alert' }, errorMessage(error)) : null);
-    const button = h('fluent-button', { type: 'submit', appearance: 'primary' }, t.signIn);
+    const button = h('fluent-button', { role: 'button', type: 'submit', appearance: 'primary' }, t.signIn);
     const form = h('form', {
       class: 'sign-in card',
       'aria-labelledby': 'sign-in-title',
       onsubmit: (e: Event) => {
         e.preventDefault();
-        const value = ((input as HTMLElement & { value?: string }).value ?? '').trim();
+        const value = input.value.trim();
         if (!value) {
           message.replaceChildren(h('fluent-message-bar', { intent: 'warning', class: 'notice', role: 'alert' }, t.tokenMissing));
-          (input as HTMLElement).focus();
+          input.focus();
           return;
         }
         button.setAttribute('disabled', '');
@@ -71,9 +77,15 @@ export function startApp({ root, host, baseUrl }: AppOptions): void {
         void signIn(value, true);
       },
     });
-    form.append(h('h1', { id: 'sign-in-title' }, t.appTitle), input, h('p', { class: 'muted' }, t.tokenHint), button, message);
-    show(hostNote(), form);
-    requestAnimationFrame(() => (input as HTMLElement).focus());
+    form.append(
+      h('h1', { id: 'sign-in-title' }, t.appTitle),
+      h('div', { class: 'field' }, h('label', { for: 'token' }, t.tokenLabel), input),
+      h('p', { id: 'token-hint', class: 'muted' }, t.tokenHint),
+      button,
+      message,
+    );
+    show(h('main', { class: 'sign-in-page' }, hostNote(), form));
+    requestAnimationFrame(() => input.focus());
   };
 
   const hostNote = () => h('p', { class: 'host-note muted' }, host.excel ? t.inExcel : t.plainBrowser);
@@ -98,6 +110,7 @@ export function startApp({ root, host, baseUrl }: AppOptions): void {
     const signOut = h(
       'fluent-button',
       {
+        role: 'button',
         appearance: 'subtle',
         onclick: () => {
           clearToken();
@@ -132,7 +145,7 @@ export function startApp({ root, host, baseUrl }: AppOptions): void {
       ...tabs.map((tab) => h('fluent-tab', { id: `tab-${tab.id}`, 'aria-controls': `panel-${tab.id}` }, tab.label(t))),
     );
     tablist.addEventListener('change', () => activate((tablist as HTMLElement & { activeid?: string }).activeid ?? ''));
-    show(header, hostNote(), tablist, h('main', { class: 'panels' }, ...panels));
+    show(header, h('main', {}, hostNote(), tablist, h('div', { class: 'panels' }, ...panels)));
     activate(initial);
   };
 

@@ -39,6 +39,7 @@ const ko = {
   // 요약
   summaryHeadline: '단계별 주요 지표',
   summaryDongs: '동별 지표',
+  summarySection: '동별 지표와 그래프',
   summaryNote: '순위가 아닙니다. 시 중앙값보다 낮거나 1단계보다 낮아진 동을 지원이 필요할 수 있는 곳으로 표시합니다.',
   searchDong: '동 이름 검색',
   onlyNeedsSupport: '지원 검토 대상만 보기',
@@ -113,6 +114,7 @@ const en: Strings = {
   phaseName: (phase) => `Phase ${phase}`,
   summaryHeadline: 'Headline figures by phase',
   summaryDongs: 'Figures by dong',
+  summarySection: 'Figures and chart by dong',
   summaryNote: 'Not a ranking. Dongs below the city median, or below their own phase 1, are marked as possibly needing support.',
   searchDong: 'Search dong name',
   onlyNeedsSupport: 'Only dongs that may need support',

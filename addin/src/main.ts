@@ -7,7 +7,6 @@ import '@fluentui/web-components/message-bar.js';
 import '@fluentui/web-components/spinner.js';
 import '@fluentui/web-components/tab.js';
 import '@fluentui/web-components/tablist.js';
-import '@fluentui/web-components/text-input.js';
 import { startApp } from './app.ts';
 import { detectHost } from './host.ts';
 import './styles.css';

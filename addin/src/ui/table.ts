@@ -6,6 +6,8 @@ import { h, uid } from './dom.ts';
 export interface Column<R> {
   key: string;
   label: string;
+  /** What the column means (shown as the header's tooltip). */
+  title?: string;
   value: (row: R) => unknown;
   render?: (row: R) => Node | string;
   numeric?: boolean;
@@ -63,7 +65,7 @@ export function dataTable<R>(options: TableOptions<R>): HTMLElement {
           {
             type: 'button',
             class: 'sort',
-            title: t.sortBy(c.label),
+            title: c.title ? `${c.title} — ${t.sortBy(c.label)}` : t.sortBy(c.label),
             onclick: () => {
               if (sortKey === c.key) descending = !descending;
               else {

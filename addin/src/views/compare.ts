@@ -4,7 +4,7 @@ import { barChart } from '../ui/chart.ts';
 import { h, uid } from '../ui/dom.ts';
 import { formatValue, kindOfField } from '../ui/format.ts';
 import type { ViewContext } from './context.ts';
-import { busy, columnsOf, errorBar, labelOf, resultTable, type Row } from './results.ts';
+import { busy, columnsOf, districtNameMap, errorBar, labelOf, resultTable, type Row } from './results.ts';
 
 const labelled = (label: string, control: HTMLElement) => {
   const id = uid('f');
@@ -17,8 +17,9 @@ export function mountCompareView(el: HTMLElement, ctx: ViewContext): void {
   const nameSelect = h('select', {}, ...compareNames.map((n) => h('option', { value: n }, t.compareNames[n])));
   nameSelect.value = 'spending';
   const phaseSelect = h('select', {}, h('option', { value: '' }, t.all), ...meta.phases.map((p) => h('option', { value: p.phase }, p.name || t.phaseName(p.phase))));
-  const districts = [...new Set(meta.dongs.map((d) => d.district))].sort((a, b) => a.localeCompare(b, 'ko'));
-  const districtSelect = h('select', {}, h('option', { value: '' }, t.all), ...districts.map((d) => h('option', { value: d }, d)));
+  const names = districtNameMap(ctx);
+  const districts = [...new Set(meta.dongs.map((d) => d.district))].sort((a, b) => (names.get(a) ?? a).localeCompare(names.get(b) ?? b, 'ko'));
+  const districtSelect = h('select', {}, h('option', { value: '' }, t.all), ...districts.map((d) => h('option', { value: d }, names.get(d) ?? d)));
   const dongSelect = h('select');
   const fillDongs = () => {
     const district = districtSelect.value;
@@ -57,7 +58,7 @@ export function mountCompareView(el: HTMLElement, ctx: ViewContext): void {
       const phases = [...new Set(chartRows.map((r) => r.phase).filter((p) => p !== undefined && p !== null))].sort() as (string | number)[];
       const byDong = new Map<string, (number | null)[]>();
       for (const r of chartRows) {
-        const label = String(r.dongName ?? r.dong ?? r.district ?? '');
+        const label = String(r.dongName ?? r.dong ?? (r.district ? (names.get(String(r.district)) ?? r.district) : '') ?? '');
         if (!byDong.has(label)) byDong.set(label, phases.length ? phases.map(() => null) : [null]);
         const i = phases.length ? phases.indexOf(r.phase as string | number) : 0;
         const v = r[field];
@@ -86,7 +87,7 @@ export function mountCompareView(el: HTMLElement, ctx: ViewContext): void {
     labelled(t.comparePhase, phaseSelect),
     labelled(t.compareDistrict, districtSelect),
     labelled(t.compareDong, dongSelect),
-    h('fluent-button', { type: 'submit', appearance: 'primary' }, t.show),
+    h('fluent-button', { role: 'button', type: 'submit', appearance: 'primary' }, t.show),
   );
   el.replaceChildren(form, result);
   void run();

@@ -25,7 +25,7 @@ export function mountQueryView(el: HTMLElement, ctx: ViewContext): void {
   sql.value = example;
   const limit = h('input', { id: limitId, type: 'number', min: 1, max: 100000, value: 1000, inputmode: 'numeric' });
   const result = h('div', { class: 'result', 'aria-live': 'polite' });
-  const runButton = h('fluent-button', { type: 'submit', appearance: 'primary' }, t.run);
+  const runButton = h('fluent-button', { role: 'button', type: 'submit', appearance: 'primary' }, t.run);
 
   const run = async () => {
     const text = sql.value.trim();

@@ -15,21 +15,35 @@ export function columnsOf(rows: Row[]): string[] {
 }
 
 export function labelOf(field: string, ctx: ViewContext): string {
-  return fieldLabels[ctx.locale][field] ?? field;
+  const metric = ctx.meta.metrics?.[field];
+  return metric?.[ctx.locale] ?? fieldLabels[ctx.locale][field] ?? field;
+}
+
+/** District code → name, from /api/meta's districts ({ code, name }). */
+export function districtNameMap(ctx: ViewContext): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const d of ctx.meta.districts) {
+    if (d && typeof d === 'object' && 'code' in d && 'name' in d) names.set(String(d.code), String(d.name));
+    else if (typeof d === 'string') names.set(d, d);
+  }
+  return names;
 }
 
 export function resultTable(rows: Row[], columns: string[], caption: string, ctx: ViewContext): HTMLElement {
+  const districts = districtNameMap(ctx);
   return dataTable<Row>({
     caption,
     t: ctx.t,
     rows,
     columns: columns.map((key) => {
       const kind = kindOfField(key);
+      const definition = ctx.meta.metrics?.[key]?.definition?.[ctx.locale];
       return {
         key,
         label: labelOf(key, ctx),
+        title: definition,
         value: (row) => row[key],
-        render: (row) => formatValue(row[key], kind, ctx.locale),
+        render: (row) => (key === 'district' && typeof row[key] === 'string' ? (districts.get(row[key]) ?? row[key]) : formatValue(row[key], kind, ctx.locale)),
         numeric: kind !== 'text' && kind !== 'date',
       };
     }),
@@ -47,7 +61,7 @@ export function errorBar(error: unknown, ctx: ViewContext, retry?: () => void): 
     'fluent-message-bar',
     { intent: 'error', class: 'notice', role: 'alert' },
     errorText(error, ctx),
-    retry ? h('fluent-button', { slot: 'actions', size: 'small', onclick: retry }, ctx.t.retry) : null,
+    retry ? h('fluent-button', { role: 'button', slot: 'actions', size: 'small', onclick: retry }, ctx.t.retry) : null,
   );
 }
 

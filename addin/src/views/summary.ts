@@ -8,7 +8,7 @@ import { h, uid } from '../ui/dom.ts';
 import { formatDelta, formatNumber, formatRate, formatRateDelta } from '../ui/format.ts';
 import { dataTable } from '../ui/table.ts';
 import type { ViewContext } from './context.ts';
-import { busy, columnsOf, errorBar, resultTable, type Row } from './results.ts';
+import { busy, columnsOf, districtNameMap, errorBar, resultTable, type Row } from './results.ts';
 
 interface PhaseFigure {
   phase1: number | null;
@@ -48,25 +48,30 @@ export function median(values: number[]): number | null {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-/** Dong codes the summary names as possibly needing support, per figure, when it names any. */
-function flaggedBySummary(summary: Row[]): Map<string, Set<string>> | null {
-  const flagged = new Map<string, Set<string>>();
-  let found = false;
-  for (const row of summary) {
-    const figure = typeof row.figure === 'string' ? row.figure : '';
-    for (const key of ['needsSupport', 'mayNeedSupport', 'support', 'dongs']) {
-      const list = row[key];
-      if (!Array.isArray(list)) continue;
-      found = true;
-      for (const entry of list) {
-        const code = typeof entry === 'string' ? entry : typeof entry === 'object' && entry ? String((entry as Row).dong ?? '') : '';
-        if (!code) continue;
-        if (!flagged.has(code)) flagged.set(code, new Set());
-        flagged.get(code)!.add(figure || (typeof (entry as Row).figure === 'string' ? String((entry as Row).figure) : ''));
-      }
-    }
+/** The summary's own judgement (kind = dong rows: belowMedian, belowPhase1 per figure), by dong code. */
+function flaggedBySummary(summary: Row[]): Map<string, Partial<Record<HeadlineFigure, ('belowMedian' | 'belowOwnPhase1')[]>>> | null {
+  const dongRows = summary.filter((r) => r.kind === 'dong' && typeof r.dong === 'string');
+  if (!summary.some((r) => r.kind === 'city' || r.kind === 'dong')) return null;
+  const flagged = new Map<string, Partial<Record<HeadlineFigure, ('belowMedian' | 'belowOwnPhase1')[]>>>();
+  for (const r of dongRows) {
+    const figure = r.figure as HeadlineFigure;
+    if (!headlineFigures.includes(figure)) continue;
+    const reasons: ('belowMedian' | 'belowOwnPhase1')[] = [];
+    if (r.belowMedian === true) reasons.push('belowMedian');
+    if (r.belowPhase1 === true) reasons.push('belowOwnPhase1');
+    if (!reasons.length) continue;
+    const entry = flagged.get(r.dong as string) ?? {};
+    entry[figure] = [...new Set([...(entry[figure] ?? []), ...reasons])];
+    flagged.set(r.dong as string, entry);
   }
-  return found ? flagged : null;
+  return flagged;
+}
+
+/** The city's value and median per figure and phase (kind = city rows of the summary). */
+function cityFigures(summary: Row[]): Map<string, { value: number | null; cityMedian: number | null }> {
+  const out = new Map<string, { value: number | null; cityMedian: number | null }>();
+  for (const r of summary) if (r.kind === 'city') out.set(`${String(r.figure)}:${String(r.phase)}`, { value: num(r.value), cityMedian: num(r.cityMedian) });
+  return out;
 }
 
 export function summariseDongs(phaseRows: Row[]): { dongs: DongSummary[]; medians: Record<HeadlineFigure, PhaseFigure> } {
@@ -105,8 +110,11 @@ export function mountSummaryView(el: HTMLElement, ctx: ViewContext): void {
   const name = (f: HeadlineFigure) => figureNames[locale][f][0];
   const definition = (f: HeadlineFigure) => {
     const fromMeta = ctx.meta.metrics?.[f]?.definition;
-    return typeof fromMeta === 'string' ? fromMeta : fromMeta ? fromMeta[locale] : figureNames[locale][f][1];
+    return fromMeta ? fromMeta[locale] : figureNames[locale][f][1];
   };
+
+  const districtNames = districtNameMap(ctx);
+  const phaseNumbers = ctx.meta.phases.length ? ctx.meta.phases.map((p) => p.phase).slice(0, 2) : [1, 2];
 
   const load = async () => {
     el.replaceChildren(busy(ctx));
@@ -121,7 +129,11 @@ export function mountSummaryView(el: HTMLElement, ctx: ViewContext): void {
   const draw = (phaseRows: Row[], summaryRows: Row[]) => {
     const { dongs, medians } = summariseDongs(phaseRows);
     const flagged = flaggedBySummary(summaryRows);
-    const needsSupport = (d: DongSummary) => (flagged ? flagged.has(d.dong) : Object.keys(d.reasons).length > 0);
+    // The service's judgement wins; without a summary the same rule is applied here.
+    if (flagged) for (const d of dongs) d.reasons = flagged.get(d.dong) ?? {};
+    const needsSupport = (d: DongSummary) => Object.keys(d.reasons).length > 0;
+    const city = cityFigures(summaryRows);
+    const districtName = (code: string) => districtNames.get(code) ?? code;
 
     // Headline figures: the city's median per phase (and the summary's own table when it sends one).
     const headline = h(
@@ -133,7 +145,16 @@ export function mountSummaryView(el: HTMLElement, ctx: ViewContext): void {
         { class: 'headline' },
         ...headlineFigures.flatMap((f) => [
           h('dt', {}, name(f), h('span', { class: 'definition' }, definition(f))),
-          h('dd', {}, `${t.cityMedian} · ${t.phase1} ${fmt(f, medians[f].phase1)} → ${t.phase2} ${fmt(f, medians[f].phase2)} (${fmtDelta(f, medians[f].delta)})`),
+          ...phaseNumbers.map((p) => {
+            const c = city.get(`${f}:${p}`);
+            const fallback = p === 1 ? medians[f].phase1 : p === 2 ? medians[f].phase2 : null;
+            return h(
+              'dd',
+              {},
+              h('strong', {}, `${t.phaseName(p)} `),
+              c ? `${fmt(f, c.value)} · ${t.cityMedian} ${fmt(f, c.cityMedian)}` : `${t.cityMedian} ${fmt(f, fallback)}`,
+            );
+          }),
         ]),
       ),
       summaryRows.length
@@ -153,9 +174,9 @@ export function mountSummaryView(el: HTMLElement, ctx: ViewContext): void {
 
     const redraw = () => {
       const q = search.value.trim();
-      const rows = dongs.filter((d) => (!q || d.dongName.includes(q) || d.district.includes(q)) && (!only.checked || needsSupport(d)));
+      const rows = dongs.filter((d) => (!q || d.dongName.includes(q) || districtName(d.district).includes(q)) && (!only.checked || needsSupport(d)));
       const columns = [
-        { key: 'dongName', label: t.dong, value: (d: DongSummary) => d.dongName, render: (d: DongSummary) => h('span', {}, d.dongName, h('span', { class: 'muted' }, ` ${d.district}`)) },
+        { key: 'dongName', label: t.dong, value: (d: DongSummary) => d.dongName, render: (d: DongSummary) => h('span', {}, d.dongName, h('span', { class: 'muted' }, ` ${districtName(d.district)}`)) },
         ...headlineFigures.map((f) => ({
           key: f,
           label: name(f),
@@ -203,7 +224,7 @@ export function mountSummaryView(el: HTMLElement, ctx: ViewContext): void {
     const dongSection = h(
       'section',
       { class: 'card', 'aria-labelledby': 'summary-dongs' },
-      h('h2', { id: 'summary-dongs' }, t.summaryDongs),
+      h('h2', { id: 'summary-dongs' }, t.summarySection),
       h('p', { class: 'muted' }, t.summaryNote),
       h(
         'div',
