@@ -1,0 +1,385 @@
+// The only place that calls Excel.run (through ExcelHost). Plain data in, plain data out: no proxy
+// object leaves this file. Each operation queues its work and syncs once; the two exceptions are
+// documented where they are (chunked reads and writes sync once per chunk; reading before writing
+// is the split-loop pattern: queue every load, sync, then queue every write, sync).
+import { metaColumns, rowIdHeader, sheets, kinds, type Kind } from '../../domain/sheets.ts';
+import type { RowValues, TableWrite } from '../sync/types.ts';
+import { officeHost, type ExcelHost, type Range, type RequestContext, type Table } from './office-types.ts';
+
+export interface TemplateColumn {
+  field: string;
+  header: string;
+  type: string;
+  codes?: readonly string[];
+}
+
+export interface TemplateSpec {
+  kind: Kind;
+  sheet: string;
+  table: string;
+  columns: readonly TemplateColumn[];
+}
+
+/** The three templates from the sheet definitions (or from /api/meta's columns when given). */
+export function templateSpecs(metaKinds?: { kind: string; sheet: string; columns: TemplateColumn[] }[]): TemplateSpec[] {
+  return kinds.map((kind) => {
+    const fromMeta = metaKinds?.find((k) => k.kind === kind);
+    return { kind, sheet: fromMeta?.sheet ?? sheets[kind].sheet, table: sheets[kind].table, columns: fromMeta?.columns ?? metaColumns(kind) };
+  });
+}
+
+export const numberFormats: Record<string, string> = { money: '#,##0', count: '#,##0', date: 'yyyy-mm-dd', year: '0', percent: '0', text: '@', dong: '@', code: '@' };
+
+/** Fill colours of marked cells. */
+export const markColours = { rejected: '#F8D7DA', forbidden: '#F8D7DA', invalid: '#F8D7DA', warning: '#FFF3CD', conflict: '#E2D9F3' } as const;
+export type MarkKind = keyof typeof markColours;
+
+/** Prefix of every note or comment this add-in writes, so it is told apart from the official's own. */
+export const notePrefix = '[자치 장부] ';
+
+export interface CellMark {
+  /** Row in the table's data body (0-based), column in the table (0-based, 0 = 행ID). */
+  row: number;
+  column: number;
+  kind: MarkKind;
+  /** The Korean reason(s), shown in the note. */
+  text: string;
+}
+
+export interface TableRead {
+  tableName: string;
+  sheet: string;
+  headers: string[];
+  /** Data rows as Excel holds them (values + numberFormat, for the normaliser). */
+  values: unknown[][];
+  numberFormat: unknown[][];
+  /** 0-based sheet row of the first data row, for showing A1 addresses. */
+  firstRow: number;
+  firstColumn: number;
+}
+
+export interface HeaderCandidates {
+  sheet: string;
+  address: string;
+  /** The table the selection is in, if any. */
+  tableName: string | null;
+  /** The first rows of the region (a title row may sit above the header). */
+  rows: unknown[][];
+}
+
+export type NoteMode = 'notes' | 'comments' | 'fill';
+
+const payloadErrors = new Set(['RequestPayloadSizeLimitExceeded', 'ResponsePayloadSizeLimitExceeded']);
+
+export function isPayloadTooLarge(error: unknown): boolean {
+  const code = typeof error === 'object' && error !== null && 'code' in error ? (error as { code: unknown }).code : undefined;
+  return typeof code === 'string' && payloadErrors.has(code);
+}
+
+/** Turns a typed value from the service into what a cell takes. */
+export function cellValue(value: RowValues[string] | undefined): string | number | boolean {
+  if (value === null || value === undefined) return '';
+  return value;
+}
+
+export function createExcelLayer(host: ExcelHost = officeHost()) {
+  const supports = (version: string) => host.isSetSupported('ExcelApi', version);
+
+  function noteMode(): NoteMode {
+    if (supports('1.18')) return 'notes';
+    if (supports('1.10')) return 'comments';
+    return 'fill';
+  }
+
+  /** Quiet the workbook while writing: no recalculation until the sync, no events from our own writes. */
+  function quiet(context: RequestContext): boolean {
+    context.application.suspendApiCalculationUntilNextSync();
+    if (supports('1.9')) context.application.suspendScreenUpdatingUntilNextSync?.();
+    if (!supports('1.8')) return false;
+    context.runtime.enableEvents = false;
+    return true;
+  }
+
+  async function loud(context: RequestContext, quieted: boolean): Promise<void> {
+    if (!quieted) return;
+    context.runtime.enableEvents = true;
+    await context.sync();
+  }
+
+  /** Inserts the template tables that are missing (a sheet per kind). Load, sync; write, sync. */
+  async function insertTemplates(specs: readonly TemplateSpec[] = templateSpecs()): Promise<{ kind: Kind; table: string; created: boolean }[]> {
+    return host.run(async (context) => {
+      const wb = context.workbook;
+      const existing = specs.map((spec) => ({ sheet: wb.worksheets.getItemOrNullObject(spec.sheet), table: wb.tables.getItemOrNullObject(spec.table) }));
+      for (const e of existing) {
+        e.sheet.load('isNullObject');
+        e.table.load('isNullObject');
+      }
+      await context.sync();
+
+      const quieted = quiet(context);
+      const out: { kind: Kind; table: string; created: boolean }[] = [];
+      specs.forEach((spec, i) => {
+        const e = existing[i]!;
+        if (!e.table.isNullObject) {
+          out.push({ kind: spec.kind, table: spec.table, created: false });
+          return;
+        }
+        const sheet = e.sheet.isNullObject ? wb.worksheets.add(spec.sheet) : e.sheet;
+        const headers = [rowIdHeader, ...spec.columns.map((c) => c.header)];
+        const headerRange = sheet.getRangeByIndexes(0, 0, 1, headers.length);
+        headerRange.values = [headers];
+        const table = sheet.tables.add(headerRange, true);
+        table.name = spec.table;
+        const idColumn = table.columns.getItemAt(0);
+        idColumn.getDataBodyRange().numberFormat = [['@']];
+        idColumn.getRange().columnHidden = true;
+        spec.columns.forEach((column, j) => {
+          const body = table.columns.getItemAt(j + 1).getDataBodyRange();
+          const format = numberFormats[column.type];
+          if (format) body.numberFormat = [[format]];
+          if (column.codes && column.codes.length > 0 && !column.codes.some((c) => c.includes(','))) {
+            body.dataValidation.rule = { list: { inCellDropDown: true, source: column.codes.join(',') } };
+          }
+        });
+        sheet.freezePanes.freezeRows(1);
+        out.push({ kind: spec.kind, table: spec.table, created: true });
+      });
+      await context.sync();
+      await loud(context, quieted);
+      return out;
+    });
+  }
+
+  /** Adopt, step 1: the region around the selection (or the table it is in) and its first rows. */
+  async function readHeaderCandidates(maxRows = 10): Promise<HeaderCandidates> {
+    return host.run(async (context) => {
+      const selected = context.workbook.getSelectedRange();
+      const region = selected.getSurroundingRegion();
+      region.load(['address', 'rowCount', 'columnCount']);
+      region.worksheet.load('name');
+      const tables = supports('1.9') ? selected.getTables(false) : undefined;
+      const first = tables?.getFirst();
+      const count = tables?.getCount();
+      first?.load('name');
+      const top = region.getRow(0).getResizedRange(maxRows - 1, 0);
+      top.load('values');
+      await context.sync();
+      const tableName = count && count.value > 0 && first ? first.name : null;
+      return { sheet: region.worksheet.name, address: region.address, tableName, rows: top.values.slice(0, region.rowCount) };
+    });
+  }
+
+  /**
+   * Adopt, step 2 (after the official confirmed the mapping): make the range a table from its header
+   * row down if it is not one, and put the hidden 행ID column first if it is missing.
+   */
+  async function adoptRange(target: { tableName: string | null; sheet: string; address: string; headerRow: number; newName: string }): Promise<{ tableName: string }> {
+    return host.run(async (context) => {
+      let table: Table;
+      if (target.tableName) {
+        table = context.workbook.tables.getItem(target.tableName);
+      } else {
+        const sheet = context.workbook.worksheets.getItemOrNullObject(target.sheet);
+        const region = sheet.getRange(target.address);
+        region.load(['rowCount', 'columnCount']);
+        await context.sync();
+        const body = region.getRow(target.headerRow).getResizedRange(region.rowCount - target.headerRow - 1, 0);
+        table = sheet.tables.add(body, true);
+        table.name = target.newName;
+      }
+      const header = table.getHeaderRowRange();
+      header.load('values');
+      table.load('name');
+      await context.sync();
+      const headers = (header.values[0] ?? []).map((h) => String(h).trim());
+      if (headers[0] !== rowIdHeader) {
+        const quieted = quiet(context);
+        const column = table.columns.add(0, undefined, rowIdHeader);
+        column.getDataBodyRange().numberFormat = [['@']];
+        column.getRange().columnHidden = true;
+        await context.sync();
+        await loud(context, quieted);
+      }
+      return { tableName: table.name };
+    });
+  }
+
+  /**
+   * Reads a table in chunks (values and number formats). Starts at `chunkRows` rows and halves the
+   * chunk when Excel on the web refuses a payload over its 5 MB limit. One sync per chunk.
+   */
+  async function readTable(tableName: string, options: { chunkRows?: number; onProgress?: (rowsRead: number, rowCount: number) => void } = {}): Promise<TableRead> {
+    return host.run(async (context) => {
+      const table = context.workbook.tables.getItem(tableName);
+      const header = table.getHeaderRowRange();
+      header.load(['values', 'rowIndex', 'columnIndex']);
+      const body = table.getDataBodyRange();
+      body.load(['rowCount', 'columnCount']);
+      table.worksheet.load('name');
+      await context.sync();
+
+      const values: unknown[][] = [];
+      const numberFormat: unknown[][] = [];
+      const rowCount = body.rowCount;
+      const columnCount = body.columnCount;
+      let chunk = Math.max(1, options.chunkRows ?? 10_000);
+      let start = 0;
+      while (start < rowCount) {
+        const n = Math.min(chunk, rowCount - start);
+        const range = body.getCell(start, 0).getResizedRange(n - 1, columnCount - 1);
+        range.load(['values', 'numberFormat']);
+        try {
+          await context.sync();
+        } catch (error) {
+          if (isPayloadTooLarge(error) && n > 1) {
+            chunk = Math.max(1, Math.floor(n / 2));
+            continue;
+          }
+          throw error;
+        }
+        values.push(...range.values);
+        numberFormat.push(...range.numberFormat);
+        start += n;
+        options.onProgress?.(start, rowCount);
+      }
+      // An empty table still has one blank body row in Excel; it is not a row.
+      const rows = rowCount === 1 && values[0]?.every((v) => v === '' || v === null) ? 0 : values.length;
+      return {
+        tableName,
+        sheet: table.worksheet.name,
+        headers: (header.values[0] ?? []).map((h) => String(h)),
+        values: values.slice(0, rows),
+        numberFormat: numberFormat.slice(0, rows),
+        firstRow: header.rowIndex + 1,
+        firstColumn: header.columnIndex,
+      };
+    });
+  }
+
+  /** Writes new row ids into the hidden first column. One sync. */
+  async function writeRowIds(tableName: string, writes: readonly { index: number; rowId: string }[]): Promise<void> {
+    if (writes.length === 0) return;
+    await host.run(async (context) => {
+      const body = context.workbook.tables.getItem(tableName).getDataBodyRange();
+      const quieted = quiet(context);
+      for (const run of runsOf(writes)) body.getCell(run.start, 0).getResizedRange(run.ids.length - 1, 0).values = run.ids.map((id) => [id]);
+      await context.sync();
+      await loud(context, quieted);
+    });
+  }
+
+  /**
+   * Marks cells (fill + a note or comment with the reason) and clears earlier marks from the given
+   * rows. Notes need ExcelApi 1.18, comments 1.10; before that only the fill shows. Cells that may
+   * hold an earlier note are looked up first: load, sync; write, sync.
+   */
+  async function markCells(tableName: string, marks: readonly CellMark[], clear: { rows: readonly number[]; columnCount: number }): Promise<NoteMode> {
+    const mode = noteMode();
+    await host.run(async (context) => {
+      const wb = context.workbook;
+      const body = wb.tables.getItem(tableName).getDataBodyRange();
+      const cells = new Map<string, { row: number; column: number; range: Range }>();
+      const cell = (row: number, column: number) => {
+        const key = `${row}:${column}`;
+        let c = cells.get(key);
+        if (!c) {
+          const range = body.getCell(row, column);
+          range.load('address');
+          c = { row, column, range };
+          cells.set(key, c);
+        }
+        return c;
+      };
+      for (const row of clear.rows) for (let column = 0; column < clear.columnCount; column++) cell(row, column);
+      for (const m of marks) cell(m.row, m.column);
+      await context.sync();
+
+      const old = mode === 'fill' ? [] : [...cells.values()].map((c) => (mode === 'notes' ? wb.notes.getItemOrNullObject(c.range.address) : null));
+      for (const n of old) n?.load('isNullObject');
+      if (mode === 'notes') await context.sync();
+
+      const quieted = quiet(context);
+      const marked = new Set(marks.map((m) => `${m.row}:${m.column}`));
+      [...cells.values()].forEach((c, i) => {
+        const note = old[i];
+        if (note && !note.isNullObject) note.delete();
+        if (!marked.has(`${c.row}:${c.column}`)) c.range.format.fill.clear();
+      });
+      for (const m of marks) {
+        const c = cell(m.row, m.column);
+        c.range.format.fill.color = markColours[m.kind];
+        if (mode === 'notes') wb.notes.add(c.range, notePrefix + m.text);
+        else if (mode === 'comments') wb.comments.add(c.range, notePrefix + m.text);
+      }
+      await context.sync();
+      await loud(context, quieted);
+    });
+    return mode;
+  }
+
+  /**
+   * Writes rows from the service into the table: updates rows by id, removes tombstones, appends the
+   * rest. `fields[j]` is the field of table column j (0 = 행ID, null = a column the service lacks).
+   * `rowIds[i]` is the id in data row i as last read. One sync.
+   */
+  async function writeRows(tableName: string, fields: readonly (string | null)[], rowIds: readonly (string | null)[], writes: readonly TableWrite[]): Promise<{ updated: number; appended: number; removed: number }> {
+    const at = new Map<string, number>();
+    rowIds.forEach((id, i) => {
+      if (id && !at.has(id)) at.set(id, i);
+    });
+    const toRow = (rowId: string, values: RowValues) => fields.map((f, j) => (j === 0 ? rowId : f ? cellValue(values[f]) : ''));
+    const updates: { index: number; row: (string | number | boolean)[] }[] = [];
+    const appends: (string | number | boolean)[][] = [];
+    const removes: number[] = [];
+    for (const w of writes) {
+      const index = at.get(w.rowId);
+      if (w.type === 'remove') {
+        if (index !== undefined) removes.push(index);
+      } else if (index !== undefined) {
+        updates.push({ index, row: toRow(w.rowId, w.values) });
+      } else {
+        appends.push(toRow(w.rowId, w.values));
+      }
+    }
+    if (updates.length + appends.length + removes.length === 0) return { updated: 0, appended: 0, removed: 0 };
+    await host.run(async (context) => {
+      const table = context.workbook.tables.getItem(tableName);
+      const body = table.getDataBodyRange();
+      const quieted = quiet(context);
+      for (const u of updates) body.getCell(u.index, 0).getResizedRange(0, fields.length - 1).values = [u.row];
+      // Bottom up, so each index still points at its row.
+      for (const index of [...removes].sort((a, b) => b - a)) table.rows.getItemAt(index).delete();
+      if (appends.length > 0) table.rows.add(null, appends);
+      await context.sync();
+      await loud(context, quieted);
+    });
+    return { updated: updates.length, appended: appends.length, removed: removes.length };
+  }
+
+  /** Selects a cell of the table (a results-list click). One sync. */
+  async function selectCell(tableName: string, row: number, column: number): Promise<void> {
+    await host.run(async (context) => {
+      const table = context.workbook.tables.getItem(tableName);
+      table.worksheet.activate();
+      table.getDataBodyRange().getCell(row, column).select();
+      await context.sync();
+    });
+  }
+
+  return { noteMode, insertTemplates, readHeaderCandidates, adoptRange, readTable, writeRowIds, markCells, writeRows, selectCell };
+}
+
+export type ExcelLayer = ReturnType<typeof createExcelLayer>;
+
+/** Consecutive row indexes grouped, so ids are written a block at a time. */
+function runsOf(writes: readonly { index: number; rowId: string }[]): { start: number; ids: string[] }[] {
+  const sorted = [...writes].sort((a, b) => a.index - b.index);
+  const runs: { start: number; ids: string[] }[] = [];
+  for (const w of sorted) {
+    const last = runs.at(-1);
+    if (last && last.start + last.ids.length === w.index) last.ids.push(w.rowId);
+    else runs.push({ start: w.index, ids: [w.rowId] });
+  }
+  return runs;
+}

@@ -1,0 +1,129 @@
+// The part of Office.js this layer uses, typed structurally (the project carries no @types/office-js;
+// office.js comes from Microsoft's CDN at run time). Names and shapes follow Excel's JavaScript API.
+
+export interface ClientObject {
+  load(props?: string | string[]): unknown;
+}
+
+export interface RangeFormat {
+  fill: { color: string; clear(): void };
+  columnWidth: number;
+}
+
+export interface DataValidation {
+  rule: { list?: { inCellDropDown: boolean; source: string } };
+  clear(): void;
+}
+
+export interface Range extends ClientObject {
+  address: string;
+  values: unknown[][];
+  numberFormat: unknown[][];
+  rowCount: number;
+  columnCount: number;
+  rowIndex: number;
+  columnIndex: number;
+  columnHidden: boolean;
+  format: RangeFormat;
+  dataValidation: DataValidation;
+  worksheet: Worksheet;
+  getCell(row: number, column: number): Range;
+  getResizedRange(deltaRows: number, deltaColumns: number): Range;
+  getRow(row: number): Range;
+  getSurroundingRegion(): Range;
+  getTables(fullyContained?: boolean): TableScopedCollection;
+  select(): void;
+}
+
+export interface TableScopedCollection extends ClientObject {
+  getFirst(): Table;
+  getCount(): { value: number };
+}
+
+export interface TableColumn extends ClientObject {
+  name: string;
+  getDataBodyRange(): Range;
+  getRange(): Range;
+}
+
+export interface TableRow extends ClientObject {
+  delete(): void;
+}
+
+export interface Table extends ClientObject {
+  name: string;
+  isNullObject: boolean;
+  worksheet: Worksheet;
+  columns: {
+    getItemAt(index: number): TableColumn;
+    add(index?: number | null, values?: unknown[][], name?: string): TableColumn;
+  };
+  rows: { add(index: number | null, values: unknown[][]): unknown; getItemAt(index: number): TableRow };
+  getHeaderRowRange(): Range;
+  getDataBodyRange(): Range;
+  getRange(): Range;
+}
+
+export interface Note extends ClientObject {
+  isNullObject: boolean;
+  delete(): void;
+}
+
+export interface Comment extends ClientObject {
+  isNullObject: boolean;
+  delete(): void;
+}
+
+export interface Worksheet extends ClientObject {
+  name: string;
+  isNullObject: boolean;
+  tables: { add(address: Range | string, hasHeaders: boolean): Table };
+  freezePanes: { freezeRows(count: number): void };
+  getRange(address?: string): Range;
+  getRangeByIndexes(startRow: number, startColumn: number, rowCount: number, columnCount: number): Range;
+  activate(): void;
+}
+
+export interface Workbook {
+  worksheets: ClientObject & {
+    items: Worksheet[];
+    add(name: string): Worksheet;
+    getItemOrNullObject(name: string): Worksheet;
+  };
+  tables: ClientObject & { items: Table[]; getItem(name: string): Table; getItemOrNullObject(name: string): Table };
+  notes: { add(cell: Range | string, content: string): Note; getItemOrNullObject(cellAddress: string): Note };
+  comments: { add(cell: Range | string, content: string): Comment; getItemByCell(cellAddress: Range | string): Comment };
+  getSelectedRange(): Range;
+}
+
+export interface RequestContext {
+  workbook: Workbook;
+  application: { suspendApiCalculationUntilNextSync(): void; suspendScreenUpdatingUntilNextSync?(): void };
+  runtime: { enableEvents: boolean };
+  sync(): Promise<void>;
+}
+
+/** What the layer needs from the host: Excel.run and the requirement-set check. */
+export interface ExcelHost {
+  run<T>(batch: (context: RequestContext) => Promise<T>): Promise<T>;
+  isSetSupported(name: string, version: string): boolean;
+}
+
+interface OfficeGlobals {
+  Excel?: { run<T>(batch: (context: RequestContext) => Promise<T>): Promise<T> };
+  Office?: { context?: { requirements?: { isSetSupported(name: string, version?: string): boolean } } };
+}
+
+/** The real host: office.js's globals, read when called (they load after the pane). */
+export function officeHost(): ExcelHost {
+  const g = globalThis as OfficeGlobals;
+  return {
+    run(batch) {
+      if (!g.Excel) throw new Error('Excel is not available (office.js not loaded or the host is not Excel).');
+      return g.Excel.run(batch);
+    },
+    isSetSupported(name, version) {
+      return g.Office?.context?.requirements?.isSetSupported(name, version) ?? false;
+    },
+  };
+}

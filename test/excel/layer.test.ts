@@ -1,0 +1,171 @@
+import { describe, expect, it } from 'vitest';
+import { OfficeMockObject } from 'office-addin-mock';
+import { createExcelLayer, templateSpecs, notePrefix, isPayloadTooLarge } from '../../addin/excel/index.ts';
+import { rowIdHeader, sheets } from '../../domain/sheets.ts';
+import { addTable, mockHost, newModel, strict, UnloadedPropertyError } from './strict-mock.ts';
+
+const header = [rowIdHeader, '동', '단계', '일자', '활동유형', '참여인원'];
+const fields = [null, 'dong', 'phase', 'date', 'activity', 'participants'];
+const dataRow = (i: number) => [`id-${i}`, '갈마1동', 1, 43615 + i, '주민총회', i];
+
+describe('the strict mock', () => {
+  it('throws when a property is read before load and sync', async () => {
+    const range = strict(new OfficeMockObject({ values: [[1]], address: 'A1' }), 'range');
+    expect(() => range.values).toThrow(UnloadedPropertyError);
+    range.load('values');
+    expect(() => range.values).toThrow(/before load\(\) and context.sync\(\)/);
+    await range.sync();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(range.values).toEqual([[1]]);
+    expect(() => range.address).toThrow(UnloadedPropertyError);
+  });
+
+  it('fails an Excel layer read that forgot to load', async () => {
+    const model = newModel();
+    const host = mockHost(model);
+    await expect(host.run(async (ctx: { workbook: { tables: { getItem(n: string): { name: string } } } }) => ctx.workbook.tables.getItem('x').name)).rejects.toThrow();
+  });
+});
+
+describe('insertTemplates', () => {
+  it('inserts the three tables with Korean headers, a hidden 행ID, formats and code lists', async () => {
+    const model = newModel();
+    const excel = createExcelLayer(mockHost(model));
+    const result = await excel.insertTemplates(templateSpecs());
+    expect(result.map((r) => [r.kind, r.created])).toEqual([
+      ['spending', true],
+      ['participation', true],
+      ['progress', true],
+    ]);
+    const spending = model.tables.find((t) => t.name === 'JachiSpending')!;
+    expect(spending.sheet).toBe('예산집행');
+    expect(spending.header).toEqual([rowIdHeader, ...sheets.spending.columns.map((c) => c.header)]);
+    expect(spending.hiddenColumns.has(0)).toBe(true);
+    const col = (field: string) => 1 + sheets.spending.columns.findIndex((c) => c.field === field);
+    expect(spending.columnFormats.get(col('budgetKrw'))).toBe('#,##0');
+    expect(spending.columnFormats.get(col('executedOn'))).toBe('yyyy-mm-dd');
+    expect(spending.columnFormats.get(0)).toBe('@');
+    expect(spending.validation.get(col('category'))).toBe('자치지원관 인건비,간사 인건비,주민자치학교 운영비,사무공간 조성비,자체 사업비,기타');
+    expect(model.frozenRows.get('예산집행')).toBe(1);
+    // Load, sync; write, sync; events back on, sync.
+    expect(model.syncs).toBe(3);
+    expect(model.calcSuspended).toBe(1);
+    expect(model.eventsLog).toEqual([false, true]);
+
+    const again = await createExcelLayer(mockHost(model)).insertTemplates(templateSpecs());
+    expect(again.every((r) => !r.created)).toBe(true);
+  });
+
+  it('leaves events alone before ExcelApi 1.8', async () => {
+    const model = newModel({ apiMinor: 7 });
+    await createExcelLayer(mockHost(model)).insertTemplates(templateSpecs().slice(0, 1));
+    expect(model.eventsLog).toEqual([]);
+    expect(model.syncs).toBe(2);
+  });
+});
+
+describe('readTable', () => {
+  it('reads in chunks and halves the chunk on the payload error', async () => {
+    const model = newModel({ payloadRows: 6000 });
+    addTable(model, 'JachiParticipation', '주민참여', header, Array.from({ length: 25_000 }, (_, i) => dataRow(i)));
+    const progress: number[] = [];
+    const read = await createExcelLayer(mockHost(model)).readTable('JachiParticipation', { chunkRows: 10_000, onProgress: (n) => progress.push(n) });
+    expect(read.headers).toEqual(header);
+    expect(read.values).toHaveLength(25_000);
+    expect(read.values[24_999]).toEqual(dataRow(24_999));
+    expect(read.numberFormat).toHaveLength(25_000);
+    expect(progress).toEqual([5000, 10_000, 15_000, 20_000, 25_000]);
+    // one for the shape, one refused at 10,000, five chunks of 5,000
+    expect(model.syncs).toBe(7);
+  });
+
+  it('reads an empty table as no rows', async () => {
+    const model = newModel();
+    addTable(model, 'T', 'S', header, [header.map(() => '')]);
+    const read = await createExcelLayer(mockHost(model)).readTable('T');
+    expect(read.values).toEqual([]);
+  });
+
+  it('knows the payload errors of Excel on the web', () => {
+    expect(isPayloadTooLarge({ code: 'RequestPayloadSizeLimitExceeded' })).toBe(true);
+    expect(isPayloadTooLarge({ code: 'ResponsePayloadSizeLimitExceeded' })).toBe(true);
+    expect(isPayloadTooLarge(new Error('x'))).toBe(false);
+  });
+});
+
+describe('writing', () => {
+  it('writes row ids back in one sync', async () => {
+    const model = newModel();
+    const t = addTable(model, 'T', 'S', header, [0, 1, 2, 3].map((i) => ['', ...dataRow(i).slice(1)]));
+    await createExcelLayer(mockHost(model)).writeRowIds('T', [
+      { index: 0, rowId: 'a' },
+      { index: 1, rowId: 'b' },
+      { index: 3, rowId: 'd' },
+    ]);
+    expect(t.rows.map((r) => r[0])).toEqual(['a', 'b', '', 'd']);
+    expect(model.syncs).toBe(2);
+    expect(model.eventsLog).toEqual([false, true]);
+  });
+
+  it('writes pulled rows: updates by id, removes tombstones, appends new ones', async () => {
+    const model = newModel();
+    const t = addTable(model, 'T', 'S', header, [0, 1, 2].map(dataRow));
+    const done = await createExcelLayer(mockHost(model)).writeRows('T', fields, ['id-0', 'id-1', 'id-2'], [
+      { type: 'upsert', rowId: 'id-1', values: { dong: '갈마1동', phase: 2, date: '2020-05-30', activity: '분과위원회', participants: 7 } },
+      { type: 'remove', rowId: 'id-0' },
+      { type: 'upsert', rowId: 'new', values: { dong: '진잠동', phase: 1, date: '2019-01-02', activity: '기타', participants: null } },
+    ]);
+    expect(done).toEqual({ updated: 1, appended: 1, removed: 1 });
+    expect(t.rows).toEqual([
+      ['id-1', '갈마1동', 2, '2020-05-30', '분과위원회', 7],
+      dataRow(2),
+      ['new', '진잠동', 1, '2019-01-02', '기타', ''],
+    ]);
+    expect(model.calcSuspended).toBe(1);
+  });
+
+  it('selects a cell for the results list', async () => {
+    const model = newModel();
+    addTable(model, 'T', 'S', header, [0, 1, 2].map(dataRow));
+    await createExcelLayer(mockHost(model)).selectCell('T', 2, 4);
+    expect(model.selection).toEqual({ table: 'T', row: 2, column: 4 });
+  });
+});
+
+describe('markCells', () => {
+  const marks = [
+    { row: 0, column: 5, kind: 'rejected' as const, text: '참여인원: 음수일 수 없습니다.' },
+    { row: 2, column: 1, kind: 'warning' as const, text: '동: 확인하세요.' },
+  ];
+
+  it('fills the cells and adds a Korean note (ExcelApi 1.18), replacing earlier notes and clearing fixed rows', async () => {
+    const model = newModel();
+    const t = addTable(model, 'T', 'S', header, [0, 1, 2].map(dataRow));
+    const excel = createExcelLayer(mockHost(model));
+    expect(await excel.markCells('T', marks, { rows: [], columnCount: header.length })).toBe('notes');
+    expect(t.fills.get('0:5')).toBe('#F8D7DA');
+    expect(t.fills.get('2:1')).toBe('#FFF3CD');
+    expect(model.notes.get('S!F2')).toBe(`${notePrefix}참여인원: 음수일 수 없습니다.`);
+    expect(model.notes.get('S!B4')).toBe(`${notePrefix}동: 확인하세요.`);
+
+    // The next sync: row 0 is fixed, row 2 is still wrong (its note is replaced, not duplicated).
+    await excel.markCells('T', [{ ...marks[1]!, text: '동: 다시 확인하세요.' }], { rows: [0], columnCount: header.length });
+    expect(t.fills.has('0:5')).toBe(false);
+    expect(model.notes.has('S!F2')).toBe(false);
+    expect(model.notes.get('S!B4')).toBe(`${notePrefix}동: 다시 확인하세요.`);
+  });
+
+  it('uses comments on ExcelApi 1.10 to 1.17, and fill only before', async () => {
+    const withComments = newModel({ apiMinor: 12 });
+    addTable(withComments, 'T', 'S', header, [0, 1, 2].map(dataRow));
+    expect(await createExcelLayer(mockHost(withComments)).markCells('T', marks, { rows: [], columnCount: 6 })).toBe('comments');
+    expect(withComments.comments.get('S!F2')).toContain('음수');
+    expect(withComments.notes.size).toBe(0);
+
+    const fillOnly = newModel({ apiMinor: 7 });
+    const t = addTable(fillOnly, 'T', 'S', header, [0, 1, 2].map(dataRow));
+    expect(await createExcelLayer(mockHost(fillOnly)).markCells('T', marks, { rows: [], columnCount: 6 })).toBe('fill');
+    expect(t.fills.size).toBe(2);
+    expect(fillOnly.comments.size + fillOnly.notes.size).toBe(0);
+  });
+});

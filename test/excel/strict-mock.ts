@@ -1,0 +1,355 @@
+// office-addin-mock, made strict: reading a property that was not loaded and synced throws (the mock
+// alone returns a sentinel string), and a small workbook model behind it so the Excel layer can be
+// run end to end: tables with a header and a data body, cells, notes, comments, fills, formats.
+import { OfficeMockObject } from 'office-addin-mock';
+
+const sentinels = new Set(['Error, property was not loaded', 'Error, context.sync() was not called']);
+
+export class UnloadedPropertyError extends Error {}
+
+const wrapped = new WeakMap<object, unknown>();
+
+/** Wraps a mock so that a read of an unloaded (or loaded but not synced) property throws. */
+export function strict<T extends object>(target: T, path: string, onLoad?: (target: object, props: unknown) => void): T {
+  const done = wrapped.get(target);
+  if (done) return done as T;
+  const proxy = new Proxy(target, {
+    get(obj, prop, receiver) {
+      const value = Reflect.get(obj, prop, receiver) as unknown;
+      if (typeof prop === 'symbol') return value;
+      if (typeof value === 'string' && sentinels.has(value)) {
+        throw new UnloadedPropertyError(`${path}.${prop} was read before load() and context.sync()`);
+      }
+      if (typeof value === 'function') {
+        return (...args: unknown[]) => {
+          if (prop === 'load') onLoad?.(obj, args[0]);
+          if (prop === 'load') internalWrite = true;
+          let result: unknown;
+          try {
+            result = (value as (...a: unknown[]) => unknown).apply(obj, args);
+          } finally {
+            if (prop === 'load') internalWrite = false;
+          }
+          return result instanceof OfficeMockObject ? strict(result, `${path}.${prop}()`, onLoad) : result;
+        };
+      }
+      if (value instanceof OfficeMockObject) return strict(value, `${path}.${prop}`, onLoad);
+      return value;
+    },
+  });
+  wrapped.set(target, proxy);
+  return proxy;
+}
+
+export interface ModelTable {
+  name: string;
+  sheet: string;
+  /** Header row then data rows; column 0 is 행ID when the table has one. */
+  header: unknown[];
+  rows: unknown[][];
+  formats: unknown[][];
+  fills: Map<string, string>;
+  hiddenColumns: Set<number>;
+  validation: Map<number, string>;
+  columnFormats: Map<number, string>;
+}
+
+export interface Model {
+  sheets: string[];
+  tables: ModelTable[];
+  notes: Map<string, string>;
+  comments: Map<string, string>;
+  selected?: string;
+  frozenRows: Map<string, number>;
+  /** Rows a single load may carry before Excel on the web refuses the payload. */
+  payloadRows: number;
+  syncs: number;
+  calcSuspended: number;
+  eventsLog: boolean[];
+  /** The newest ExcelApi 1.x requirement set the host reports (18 = ExcelApi 1.18). */
+  apiMinor: number;
+  selection?: { table: string; row: number; column: number };
+}
+
+export function newModel(partial: Partial<Model> = {}): Model {
+  return {
+    sheets: [],
+    tables: [],
+    notes: new Map(),
+    comments: new Map(),
+    frozenRows: new Map(),
+    payloadRows: Number.POSITIVE_INFINITY,
+    syncs: 0,
+    calcSuspended: 0,
+    eventsLog: [],
+    apiMinor: 18,
+    ...partial,
+  };
+}
+
+export function addTable(model: Model, name: string, sheet: string, header: string[], rows: unknown[][]): ModelTable {
+  if (!model.sheets.includes(sheet)) model.sheets.push(sheet);
+  const t: ModelTable = {
+    name,
+    sheet,
+    header,
+    rows: rows.map((r) => [...r]),
+    formats: rows.map((r) => r.map(() => 'General')),
+    fills: new Map(),
+    hiddenColumns: new Set(),
+    validation: new Map(),
+    columnFormats: new Map(),
+  };
+  model.tables.push(t);
+  return t;
+}
+
+/** True while the mock's own load/sync runs (its property assignments are not the layer's writes). */
+let internalWrite = false;
+
+const letters = (c: number): string => (c < 26 ? String.fromCharCode(65 + c) : letters(Math.floor(c / 26) - 1) + letters(c % 26));
+
+/** A host for the Excel layer over the model: Excel.run with a strict office-addin-mock context. */
+export function mockHost(model: Model) {
+  const created: OfficeMockObject[] = [];
+  const loads: { obj: object; rows: number }[] = [];
+  const track = <T extends OfficeMockObject>(m: T): T => {
+    created.push(m);
+    return m;
+  };
+  // Only cell contents weigh on the payload; a range's shape (rowCount, address) does not.
+  const onLoad = (obj: object, props: unknown) => {
+    const rows = (obj as { _rowsForPayload?: number })._rowsForPayload;
+    const heavy = [props].flat().some((p) => typeof p === 'string' && /values|numberFormat/.test(p));
+    if (rows !== undefined && heavy) loads.push({ obj, rows });
+  };
+  const table = (name: string): ModelTable => {
+    const t = model.tables.find((x) => x.name === name);
+    if (!t) throw Object.assign(new Error(`no table ${name}`), { code: 'ItemNotFound' });
+    return t;
+  };
+
+  /** A range of a table's data body (or header when r0 is -1), rows×cols from (r0, c0). */
+  function bodyRange(t: ModelTable, r0: number, c0: number, rows: number, cols: number): OfficeMockObject {
+    const slice = (grid: unknown[][]) => Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => (r0 + i < 0 ? t.header[c0 + j] : grid[r0 + i]?.[c0 + j]) ?? ''));
+    const sheetRow = r0 + 1;
+    const address = `${t.sheet}!${letters(c0)}${sheetRow + 1}${rows * cols > 1 ? `:${letters(c0 + cols - 1)}${sheetRow + rows}` : ''}`;
+    const mock = track(
+      new OfficeMockObject({
+        address,
+        values: slice(t.rows),
+        numberFormat: r0 < 0 ? [t.header.map(() => 'General')] : slice(t.formats),
+        rowCount: rows,
+        columnCount: cols,
+        rowIndex: sheetRow,
+        columnIndex: c0,
+        columnHidden: false,
+        format: {
+          fill: {
+            color: '',
+            clear() {
+              for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) t.fills.delete(`${r0 + i}:${c0 + j}`);
+            },
+          },
+        },
+        dataValidation: { clear() {} },
+        getCell(r: number, c: number) {
+          return bodyRange(t, r0 + r, c0 + c, 1, 1);
+        },
+        getResizedRange(dr: number, dc: number) {
+          return bodyRange(t, r0, c0, rows + dr, cols + dc);
+        },
+        getRow(r: number) {
+          return bodyRange(t, r0 + r, c0, 1, cols);
+        },
+        select() {
+          model.selection = { table: t.name, row: r0, column: c0 };
+        },
+      }),
+    );
+    (mock as unknown as { _rowsForPayload: number })._rowsForPayload = rows;
+    // Writes land in the model when set (the layer syncs once after queuing them).
+    const m = mock as unknown as Record<string, unknown>;
+    const setters: Record<string, (v: unknown) => void> = {
+      values: (v) => {
+        (v as unknown[][]).forEach((row, i) => row.forEach((x, j) => ((t.rows[r0 + i] ??= [])[c0 + j] = x)));
+      },
+      numberFormat: (v) => {
+        for (let j = 0; j < cols; j++) t.columnFormats.set(c0 + j, String((v as unknown[][])[0]![j] ?? (v as unknown[][])[0]![0]));
+      },
+      columnHidden: (v) => {
+        for (let j = 0; j < cols; j++) if (v) t.hiddenColumns.add(c0 + j);
+      },
+    };
+    for (const [prop, set] of Object.entries(setters)) {
+      let current = m[prop];
+      Object.defineProperty(m, prop, {
+        get: () => current,
+        // The mock itself assigns sentinels and the loaded value on load and sync: not writes.
+        set: (v) => {
+          const internal = (typeof v === 'string' && sentinels.has(v)) || internalWrite;
+          current = v;
+          if (!internal) set(v);
+        },
+        configurable: true,
+      });
+    }
+    const fill = (m.format as Record<string, Record<string, unknown>>).fill!;
+    let colour = fill.color;
+    Object.defineProperty(fill, 'color', {
+      get: () => colour,
+      set: (v: string) => {
+        colour = v;
+        if (sentinels.has(v) || internalWrite) return;
+        for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) t.fills.set(`${r0 + i}:${c0 + j}`, v);
+      },
+    });
+    const validation = m.dataValidation as Record<string, unknown>;
+    Object.defineProperty(validation, 'rule', {
+      get: () => undefined,
+      set: (v: { list?: { source: string } }) => {
+        for (let j = 0; j < cols; j++) if (v.list) t.validation.set(c0 + j, v.list.source);
+      },
+    });
+    return mock;
+  }
+
+  function tableMock(t: ModelTable): OfficeMockObject {
+    const mock = track(
+      new OfficeMockObject({
+        name: t.name,
+        isNullObject: false,
+        worksheet: { name: t.sheet, activate() {} },
+        columns: {
+          getItemAt(j: number) {
+            return track(
+              new OfficeMockObject({
+                name: String(t.header[j]),
+                getDataBodyRange: () => bodyRange(t, 0, j, Math.max(1, t.rows.length), 1),
+                getRange: () => bodyRange(t, -1, j, Math.max(1, t.rows.length) + 1, 1),
+              }),
+            );
+          },
+          add(index: number, _values: unknown, name: string) {
+            t.header.splice(index, 0, name);
+            for (const r of t.rows) r.splice(index, 0, '');
+            for (const r of t.formats) r.splice(index, 0, 'General');
+            return this.getItemAt(index);
+          },
+        },
+        rows: {
+          add(_index: null, values: unknown[][]) {
+            if (t.rows.length === 1 && t.rows[0]!.every((v) => v === '')) t.rows.pop();
+            for (const v of values) {
+              t.rows.push([...v]);
+              t.formats.push(v.map(() => 'General'));
+            }
+          },
+          getItemAt(i: number) {
+            return { delete: () => (t.rows.splice(i, 1), t.formats.splice(i, 1)) };
+          },
+        },
+        getHeaderRowRange: () => bodyRange(t, -1, 0, 1, t.header.length),
+        getDataBodyRange: () => bodyRange(t, 0, 0, Math.max(1, t.rows.length), t.header.length),
+      }),
+    );
+    const m = mock as unknown as Record<string, unknown>;
+    let name = t.name;
+    Object.defineProperty(m, 'name', { get: () => name, set: (v: string) => ((name = v), (t.name = v)), configurable: true });
+    return mock;
+  }
+
+  const nullObject = () => track(new OfficeMockObject({ isNullObject: true }));
+
+  function sheetMock(sheet: string): OfficeMockObject {
+    return track(
+      new OfficeMockObject({
+        name: sheet,
+        isNullObject: false,
+        tables: {
+          add(range: { address: string }, _hasHeaders: boolean) {
+            const header = (range as unknown as { values: unknown[][] }).values[0] ?? [];
+            const t = addTable(model, `Table${model.tables.length + 1}`, sheet, header.map(String), [header.map(() => '')]);
+            return tableMock(t);
+          },
+        },
+        freezePanes: { freezeRows: (n: number) => model.frozenRows.set(sheet, n) },
+        getRangeByIndexes(r: number, c: number, rows: number, cols: number) {
+          // A free range on a sheet: model it as a header-only scratch table until tables.add.
+          const scratch: ModelTable = addTable(model, `__scratch${model.tables.length}`, sheet, Array.from({ length: cols }, () => ''), []);
+          model.tables.splice(model.tables.indexOf(scratch), 1);
+          const mock = bodyRange(scratch, -1 + r, c, rows, cols);
+          const m = mock as unknown as Record<string, unknown>;
+          Object.defineProperty(m, 'values', { get: () => [scratch.header], set: (v: unknown[][]) => (scratch.header = [...v[0]!]), configurable: true });
+          return mock;
+        },
+        activate() {},
+      }),
+    );
+  }
+
+  const context = new OfficeMockObject({
+    workbook: {
+      worksheets: {
+        add(name: string) {
+          model.sheets.push(name);
+          return sheetMock(name);
+        },
+        getItemOrNullObject: (name: string) => (model.sheets.includes(name) ? sheetMock(name) : nullObject()),
+      },
+      tables: {
+        getItem: (name: string) => tableMock(table(name)),
+        getItemOrNullObject: (name: string) => (model.tables.some((t) => t.name === name) ? tableMock(table(name)) : nullObject()),
+      },
+      notes: {
+        add(cell: { address: string }, content: string) {
+          if (model.notes.has(cell.address)) throw Object.assign(new Error('note exists'), { code: 'InvalidArgument' });
+          model.notes.set(cell.address, content);
+        },
+        getItemOrNullObject: (address: string) =>
+          model.notes.has(address) ? track(new OfficeMockObject({ isNullObject: false, delete: () => model.notes.delete(address) })) : nullObject(),
+      },
+      comments: {
+        add(cell: { address: string }, content: string) {
+          model.comments.set(cell.address, content);
+        },
+      },
+    },
+    application: {
+      suspendApiCalculationUntilNextSync: () => void model.calcSuspended++,
+      suspendScreenUpdatingUntilNextSync: () => undefined,
+    },
+    runtime: { enableEvents: true },
+  });
+  const runtime = (context as unknown as { runtime: Record<string, unknown> }).runtime;
+  let events = true;
+  Object.defineProperty(runtime, 'enableEvents', { get: () => events, set: (v: boolean) => ((events = v), model.eventsLog.push(v)) });
+
+  const rawSync = context.sync.bind(context);
+  const strictContext = strict(
+    Object.assign(context, {
+      sync: async () => {
+        model.syncs++;
+        const tooBig = loads.some((l) => l.rows > model.payloadRows);
+        loads.length = 0;
+        if (tooBig) throw Object.assign(new Error('The request payload size has exceeded the limit.'), { name: 'RichApi.Error', code: 'RequestPayloadSizeLimitExceeded' });
+        internalWrite = true;
+        try {
+          await rawSync();
+          for (const m of created) await m.sync();
+          // office-addin-mock settles nested properties in later microtasks.
+          await new Promise((resolve) => setTimeout(resolve, 0));
+        } finally {
+          internalWrite = false;
+        }
+      },
+    }),
+    'context',
+    onLoad,
+  );
+
+  return {
+    run: async <T>(batch: (ctx: never) => Promise<T>): Promise<T> => batch(strictContext as never),
+    isSetSupported: (name: string, version: string) => name === 'ExcelApi' && Number(version.split('.')[1] ?? 0) <= model.apiMinor,
+  };
+}
