@@ -12,3 +12,4 @@ export {
   type PullReport,
   type Resolution,
 } from './engine.ts';
+export { marksFromReport, type ReportMark } from './marks.ts';
