@@ -236,13 +236,14 @@ export function createSheetReader(options: SheetReaderOptions): SheetReader {
     blankTo = row;
   };
 
+  let textColumns: Set<number> | undefined;
   const isTotalRow = (cells: readonly (GridCell | undefined)[]) => {
-    const textFields = new Map(plan.map((p) => [p.col, p.def?.type === 'text']));
+    const textFields = (textColumns ??= new Set(plan.filter((p) => p.def?.type === 'text').map((p) => p.col)));
     return cells.some((cell, i) => {
-      if (typeof cell?.value !== 'string') return false;
+      if (typeof cell?.value !== 'string' || cell.value.length > 40) return false;
       const key = compactKey(cell.value);
       if (totalWords.has(key)) return true;
-      return textFields.get(i + 1) !== true && key.length <= 12 && totalEnding.test(key);
+      return !textFields.has(i + 1) && key.length <= 12 && totalEnding.test(key);
     });
   };
 

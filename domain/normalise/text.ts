@@ -6,9 +6,13 @@
 /** Unicode white space, including the no-break and ideographic spaces Excel cells collect. */
 const spaces = /[\s\u00a0\u2000-\u200b\u3000\ufeff]+/gu;
 
+/** ASCII and Hangul syllables are their own NFKC form: most cells skip the (slow) normalisation. */
+const stable = /^[\x20-\x7e가-힣]*$/u;
+const nfkc = (text: string) => (stable.test(text) ? text : text.normalize('NFKC'));
+
 /** NFKC, stray spaces trimmed and runs of spaces made one. */
 export function cleanText(text: string): string {
-  return text.normalize('NFKC').replace(spaces, ' ').trim();
+  return nfkc(text).replace(spaces, ' ').trim();
 }
 
 /** Middle dots and separators officials write between words of one name. */
@@ -16,10 +20,10 @@ const separators = /[·ㆍ\u119e・‧∙•.,/]/gu;
 
 /** The key two spellings of one name share: NFKC, no spaces, no middle dots, lower case. */
 export function compactKey(text: string): string {
-  return text.normalize('NFKC').replace(spaces, '').replace(separators, '').toLowerCase();
+  return nfkc(text).replace(spaces, '').replace(separators, '').toLowerCase();
 }
 
 /** No spaces at all (dong names: "가양 2동" → "가양2동"). */
 export function withoutSpaces(text: string): string {
-  return text.normalize('NFKC').replace(spaces, '');
+  return nfkc(text).replace(spaces, '');
 }

@@ -146,6 +146,17 @@ export async function readWorkbook(source: Source, options: ReadWorkbookOptions)
  */
 export async function streamWorkbook(source: Source, options: ReadWorkbookOptions): Promise<ImportReport> {
   const parts = await readWorkbookParts(source);
+  // exceljs' streaming reader reads a sheet at once when it meets it after the shared strings and
+  // the workbook's relationships, else keeps it in a temporary file until the end. A sheet read at
+  // once but stored before xl/workbook.xml or xl/styles.xml would lose its name, date system and
+  // number formats (or crash the reader). Excel does not write that order; for files that do, the
+  // whole workbook is read instead.
+  const at = (name: string) => parts.entries.get(name)?.localOffset;
+  const strings = at('xl/sharedStrings.xml');
+  const rels = at('xl/_rels/workbook.xml.rels') ?? Infinity;
+  const late = Math.max(at('xl/workbook.xml') ?? -1, at('xl/styles.xml') ?? -1);
+  const readEarly = (offset: number) => strings !== undefined && offset > strings && offset > rels && offset < late;
+  if (parts.sheets.some((s) => s.entry && readEarly(s.entry.localOffset))) return readWorkbook(source, options);
   const wanted = parts.sheets.filter((s) => options.sheet === undefined || s.name === options.sheet);
   const merges = new Map<string, MergeRange[]>();
   for (const s of wanted) if (s.entry) merges.set(s.name, await readMerges(source, s.entry));
