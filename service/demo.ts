@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { formatYmd, type Kind } from '../domain/index.ts';
-import { Store, type Actor } from './store/store.ts';
+import { type Store, type Actor } from './store/store.ts';
 
 /**
  * The Daejeon pilot demo (shared/reference/daejeon-pilot.md). Real where the sources give it: the
