@@ -72,6 +72,10 @@ export const rowMessages = {
     ko: `${f.header}: ${show(v)}은(는) 해당 단계 기간 밖입니다 (이월이면 그대로 두세요).`,
     en: `${f.label}: ${show(v)} is outside the phase's period (fine if carried over).`,
   }),
+  import_conflict: (f, v) => ({
+    ko: `${f.header}: 이 행은 다른 곳에서 바뀌어(${show(v)}) 덮어쓰지 않았습니다. 추가 기능에서 확인하세요.`,
+    en: `${f.label}: this row was changed elsewhere (${show(v)}), so it was not overwritten; check it in the add-in.`,
+  }),
   completed_late: (f, v) => ({ ko: `${f.header}: 계획일보다 늦게 완료되었습니다 (${show(v)}).`, en: `${f.label}: completed after its planned date (${show(v)}).` }),
 } satisfies Record<string, Template>;
 

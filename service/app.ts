@@ -10,6 +10,9 @@ import { ApiError, toErrorResponse } from './http/errors.ts';
 import { syncRoutes } from './routes/sync.ts';
 import { metaRoutes } from './routes/meta.ts';
 import { tokenRoutes } from './routes/tokens.ts';
+import { compareRoutes } from './routes/compare.ts';
+import { queryRoutes } from './routes/query.ts';
+import { importRoutes } from './routes/import.ts';
 
 export interface AppOptions {
   store: Store;
@@ -22,6 +25,16 @@ export interface AppOptions {
 }
 
 export const defaultMaxBodyBytes = 16 * 1024 * 1024;
+/** Workbooks are larger than sync bodies: 5,000-row batches of JSON against a whole year's sheets. */
+export const maxImportBytes = 64 * 1024 * 1024;
+
+const limit = (maxSize: number) =>
+  bodyLimit({
+    maxSize,
+    onError: () => {
+      throw ApiError.of('body_too_large');
+    },
+  });
 
 export function createApp({ store, addinOrigin = 'https://localhost:3000', staticDir, maxBodyBytes = defaultMaxBodyBytes }: AppOptions) {
   const api = new Hono()
@@ -30,11 +43,17 @@ export function createApp({ store, addinOrigin = 'https://localhost:3000', stati
       await next();
     })
     .get('/health', async (c) => c.json({ status: 'ok', revision: store.revision, rows: await store.counts() }))
-    .use(bodyLimit({ maxSize: maxBodyBytes, onError: () => { throw ApiError.of('body_too_large'); } }))
+    .use('/import', limit(maxImportBytes))
+    .use('*', async function bodyLimits(c, next) {
+      return c.req.path.endsWith('/import') ? next() : limit(maxBodyBytes)(c, next);
+    })
     .use(bearerAuth({ store }))
     .route('/', metaRoutes)
     .route('/', syncRoutes)
-    .route('/', tokenRoutes);
+    .route('/', tokenRoutes)
+    .route('/', compareRoutes)
+    .route('/', queryRoutes)
+    .route('/', importRoutes);
 
   const app = new Hono()
     .use(secureHeaders({ crossOriginResourcePolicy: false, contentSecurityPolicy: undefined, xFrameOptions: false }))

@@ -1,4 +1,5 @@
-import { resolve, dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, resolve, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 import { serve } from '@hono/node-server';
@@ -6,6 +7,10 @@ import { createServer as createHttpsServer } from 'node:https';
 import { Store, roles, StoreError, type Role } from './store/store.ts';
 import { createApp } from './app.ts';
 import { demoRoles, loadDemo } from './demo.ts';
+import { importWorkbook } from './import/index.ts';
+import { progressBar } from './progress.ts';
+import { isKind, kinds, type Kind } from '../domain/index.ts';
+import type { ImportReport } from './workbook/index.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const defaultDb = 'data/jachi.duckdb';
@@ -150,8 +155,96 @@ export function buildProgram(): Command {
       }
     });
 
+  program
+    .command('import <file>')
+    .description('read a workbook through the normaliser and the rules, and store it / 엑셀 파일 가져오기')
+    .option('--kind <kind>', `one of ${kinds.join(', ')} (default: from the headers)`, kindOption)
+    .option('--sheet <name>', 'only this sheet')
+    .option('--dry-run', 'report only; write nothing')
+    .option('--json', 'print the import report as JSON on standard output')
+    .option('--db <path>', 'DuckDB file', defaultDb)
+    .action(async (file: string, opts: { kind?: Kind; sheet?: string; dryRun?: boolean; json?: boolean; db: string }) => {
+      if (!existsSync(file)) throw new Error(`파일이 없습니다 / no such file: ${file}`);
+      const store = await openStore(opts.db);
+      const bar = progressBar(basename(file));
+      try {
+        const report = await importWorkbook(store, resolve(file), cliActor, {
+          kind: opts.kind,
+          sheet: opts.sheet,
+          dryRun: opts.dryRun,
+          file: basename(file),
+          onProgress: (p) =>
+            p.phase === 'store'
+              ? bar.update(p.stored ?? 0, p.total, `저장 ${p.stored}/${p.total}`)
+              : bar.update(p.bytesRead ?? p.row, p.totalBytes, `${p.sheet} ${p.row}행`),
+        });
+        bar.done();
+        if (opts.json) console.log(JSON.stringify(report, null, 2));
+        else printImport(report, Boolean(opts.dryRun));
+        if (report.sheets.length === 0 || report.sheets.every((s) => s.error)) process.exitCode = 2;
+      } finally {
+        store.close();
+      }
+    });
+
+  const demo = program.command('demo').description('demo data / 데모 데이터');
+  demo
+    .command('generate')
+    .description('synthetic data at scale, for benchmarks and trying the views')
+    .requiredOption('--dongs <n>', 'number of dongs', positive)
+    .requiredOption('--years <n>', 'number of years (one phase each, from 2019)', positive)
+    .requiredOption('--db <path>', 'DuckDB file')
+    .option('--seed <n>', 'random seed', positive, 1)
+    .action(async (opts: { dongs: number; years: number; db: string; seed: number }) => {
+      const store = await openStore(opts.db);
+      const bar = progressBar('demo generate');
+      let steps = 0;
+      try {
+        const report = await store.generate({ dongs: opts.dongs, years: opts.years, seed: opts.seed, onProgress: (step) => bar.update(++steps, undefined, step) });
+        bar.done();
+        console.log(JSON.stringify(report));
+      } finally {
+        store.close();
+      }
+    });
+
   return program;
 }
+
+/** The command line writes as an administrator (it holds the database file itself). */
+const cliActor = { tokenId: 'cli', name: `command line (${process.env.USER ?? 'admin'})`, role: 'admin' as const, dong: null, district: null };
+
+const kindOption = (v: string): Kind => {
+  if (!isKind(v)) throw new InvalidArgumentError(`kind: ${kinds.join(', ')}`);
+  return v;
+};
+
+const positive = (v: string) => {
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('양의 정수 / a whole number ≥ 1');
+  return n;
+};
+
+/** The import report for a person: per sheet what came in, what was skipped and every refused cell. */
+function printImport(report: ImportReport, dryRun: boolean): void {
+  console.log(`${report.file}${dryRun ? ' (미리보기 / dry run: 저장하지 않음)' : ''}`);
+  for (const sheet of report.sheets) {
+    if (sheet.error) {
+      console.log(`  [${sheet.sheet}] ${sheet.error.message.ko} / ${sheet.error.message.en}`);
+      continue;
+    }
+    console.log(`  [${sheet.sheet}] ${sheet.kind}: 머리글 ${sheet.header?.row}행 · 가져옴 ${sheet.counts.accepted} · 거부 ${sheet.counts.rejected} · 건너뜀 ${sheet.counts.skipped}`);
+    for (const r of sheet.rejected) console.log(`    ✗ ${r.column}${r.row} ${r.message.ko} (${r.message.en})`);
+    for (const w of sheet.warnings) console.log(`    ! ${w.column}${w.row} ${w.message.ko}`);
+    for (const s of sheet.skipped) console.log(`    – ${s.row}행 ${s.message.ko}`);
+  }
+}
+
+// A reader that stops early (`| head`) is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 
 try {
   await buildProgram().parseAsync(process.argv);

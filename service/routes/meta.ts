@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { kinds, metaColumns, sheets, codeLists, rowIdHeader } from '../../domain/index.ts';
+import { kinds, metaColumns, sheets, codeLists, rowIdHeader, metrics, comparisons } from '../../domain/index.ts';
 
 export const metaRoutes = new Hono().get('/meta', (c) => {
   const actor = c.get('actor');
@@ -11,6 +11,8 @@ export const metaRoutes = new Hono().get('/meta', (c) => {
     districts: reference.districts,
     dongs: reference.dongs,
     phases: reference.phases,
+    metrics,
+    comparisons,
     me: { name: actor.name, role: actor.role, dong: actor.dong, district: actor.district },
   });
 });

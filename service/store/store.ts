@@ -18,6 +18,9 @@ import { openDatabase, loadReference, readReference, type Database } from './db.
 import { canWriteDong, readsAll, roles, type Actor, type Role } from './auth.ts';
 import { rowsTable, utcIso, valuesJson } from './sql.ts';
 import { applyStaged, createStages, stageVersions, type Version } from './staging.ts';
+import { runComparison, runDrilldown, type ComparisonParams, type DrilldownParams, type DrilldownResult, type QueryResult } from './compare/index.ts';
+import { runAnalystQuery, type AnalystQueryResult } from '../query/index.ts';
+import { generateDemo, type GenerateOptions, type GenerateReport } from './generate.ts';
 
 export { roles, type Actor, type Role } from './auth.ts';
 
@@ -101,6 +104,8 @@ interface Current extends ServerRow {
  */
 export class Store {
   private tail: Promise<unknown> = Promise.resolve();
+  /** Idle read connections: each read borrows one, so concurrent requests never share one. */
+  private readonly idleReaders: DuckDBConnection[] = [];
   private revisionCounter = 0;
   private referenceIndex: ReferenceIndex;
 
@@ -136,6 +141,7 @@ export class Store {
   }
 
   close(): void {
+    for (const c of this.idleReaders.splice(0)) c.closeSync();
     this.reader.closeSync();
     this.writer.closeSync();
     this.db.instance.closeSync();
@@ -156,9 +162,9 @@ export class Store {
     });
   }
 
-  private async rows(sql: string, params?: Record<string, string | number | boolean | null>, connection = this.reader) {
-    const result = await connection.runAndReadAll(sql, params);
-    return result.getRowObjectsJS() as Record<string, unknown>[];
+  private async rows(sql: string, params?: Record<string, string | number | boolean | null>, connection?: DuckDBConnection) {
+    const read = async (c: DuckDBConnection) => (await c.runAndReadAll(sql, params)).getRowObjectsJS() as Record<string, unknown>[];
+    return connection ? read(connection) : this.withReader(read);
   }
 
   private serverRowSql(kind: Kind): string {
@@ -329,6 +335,70 @@ export class Store {
 
   private strip({ dong: _dong, ...row }: Current): ServerRow {
     return row;
+  }
+
+  /** Runs `work` on a read connection of its own (pooled), so concurrent reads never interleave. */
+  async withReader<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    const connection = this.idleReaders.pop() ?? (await this.db.instance.connect());
+    try {
+      return await work(connection);
+    } finally {
+      if (this.idleReaders.length < 4) this.idleReaders.push(connection);
+      else connection.closeSync();
+    }
+  }
+
+  /** Synthetic data at scale (`jachi demo generate`), written by the single writer. */
+  generate(options: GenerateOptions): Promise<GenerateReport> {
+    return this.enqueue(async () => {
+      const report = await generateDemo(this.writer, options);
+      this.referenceIndex = new ReferenceIndex(await readReference(this.writer, this.referenceIndex.reference.city));
+      const max = await this.rows('SELECT coalesce(max(revision), 0) AS r FROM row_audit', undefined, this.writer);
+      this.revisionCounter = Number(max[0]?.r ?? 0);
+      return report;
+    });
+  }
+
+  /** The dongs an actor may read rows of; undefined when it reads all. */
+  scopeDongs(actor: Actor): string[] | undefined {
+    if (readsAll(actor)) return undefined;
+    return this.referenceIndex.reference.dongs.filter((d) => canWriteDong(actor, d)).map((d) => d.code);
+  }
+
+  /** One named comparison (domain/metrics.ts), computed in SQL over the analytic views. */
+  compare(name: string, params: ComparisonParams): Promise<QueryResult> {
+    return this.withReader((c) => runComparison(c, name, params));
+  }
+
+  /** The rows behind one comparison row, limited to what the actor may read. */
+  drilldown(name: string, params: Omit<DrilldownParams, 'scope'>, actor: Actor): Promise<DrilldownResult> {
+    const dongs = this.scopeDongs(actor);
+    return this.withReader((c) => runDrilldown(c, name, { ...params, ...(dongs ? { scope: { dongs } } : {}) }));
+  }
+
+  /** Analyst SQL: one SELECT, run in a read-only child process over a snapshot of the analytic views. */
+  analystQuery(sql: string, options: { limit?: number; timeoutMs?: number } = {}): Promise<AnalystQueryResult> {
+    return this.withReader((connection) =>
+      runAnalystQuery({ snapshotPath: this.snapshotPath, sql, ...options, connection, source: this.db.instance }),
+    );
+  }
+
+  /** The snapshot file analyst SQL reads, beside the database file. */
+  get snapshotPath(): string {
+    return this.db.path.replace(/(\.duckdb)?$/, '.analyst.duckdb');
+  }
+
+  /** The current revision and source (workbook) of the given rows, by rowId. */
+  async revisionsOf(kind: Kind, rowIds: string[]): Promise<Map<string, { revision: number; deleted: boolean; source: string | null }>> {
+    const out = new Map<string, { revision: number; deleted: boolean; source: string | null }>();
+    if (rowIds.length === 0) return out;
+    const found = await this.rows(
+      `SELECT r.rowId::VARCHAR AS rowId, r.revision, r.deleted, r.source FROM ${rowsTable(kind)} r
+       SEMI JOIN (SELECT unnest(from_json($ids::JSON, '["VARCHAR"]'))::UUID AS id) ids ON r.rowId = ids.id`,
+      { ids: JSON.stringify(rowIds.map((id) => id.toLowerCase())) },
+    );
+    for (const r of found) out.set(r.rowId as string, { revision: Number(r.revision), deleted: Boolean(r.deleted), source: (r.source as string | null) ?? null });
+    return out;
   }
 
   /** Counts of live rows by kind (for health and the demo). */

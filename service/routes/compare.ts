@@ -1,0 +1,58 @@
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import { ComparisonError } from '../store/compare/index.ts';
+import { ApiError } from '../http/errors.ts';
+import { respondRows } from '../http/formats.ts';
+
+/**
+ * Query parameters as the comparisons take them: a repeated parameter or a comma list is many
+ * values; dongs and districts may be given by name as well as by code.
+ */
+function filters(c: Context): Record<string, string | string[]> {
+  const reference = c.get('store').reference;
+  const dongCode = (v: string) => {
+    const dong = reference.resolveDong(v.trim());
+    return dong && dong !== 'ambiguous' ? dong.code : v;
+  };
+  const districtCode = (v: string) => reference.reference.districts.find((d) => d.name === v.trim())?.code ?? v;
+  const out: Record<string, string | string[]> = {};
+  for (const [key, given] of Object.entries(c.req.queries())) {
+    const values = given.flatMap((v) => v.split(','));
+    const mapped = key === 'dong' ? values.map(dongCode) : key === 'district' ? values.map(districtCode) : values;
+    out[key] = mapped.length === 1 ? mapped[0]! : mapped;
+  }
+  return out;
+}
+
+function refused(error: unknown): never {
+  if (error instanceof ComparisonError) {
+    const where = error.filter ? `${error.filter}: ` : '';
+    throw new ApiError(error.code, error.code === 'unknown_comparison' ? 404 : 400, { ko: `${where}${error.text.ko}`, en: `${where}${error.text.en}` });
+  }
+  throw error;
+}
+
+const drillQuery = z.object({
+  dong: z.string().min(1),
+  phase: z.coerce.number().int().positive(),
+  category: z.string().optional(),
+  figure: z.string().optional(),
+});
+
+export const compareRoutes = new Hono()
+  .get('/compare/:name', async (c) => {
+    const result = await c.get('store').compare(c.req.param('name'), filters(c)).catch(refused);
+    return respondRows(c, result);
+  })
+  .get('/compare/:name/rows', async (c) => {
+    const parsed = drillQuery.safeParse(c.req.query());
+    if (!parsed.success) {
+      const field = String(parsed.error.issues[0]?.path[0] ?? 'query');
+      throw new ApiError('invalid_drilldown', 400, { ko: `${field}: 값이 올바르지 않습니다.`, en: `${field}: invalid value.` });
+    }
+    const store = c.get('store');
+    const dong = store.reference.resolveDong(parsed.data.dong);
+    const code = dong && dong !== 'ambiguous' ? dong.code : parsed.data.dong;
+    const result = await store.drilldown(c.req.param('name'), { ...parsed.data, dong: code }, c.get('actor')).catch(refused);
+    return respondRows(c, result, { kind: result.kind });
+  });

@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { batch, startService, type TestService } from '../support/service.ts';
+
+const fixtures = resolve(import.meta.dirname, '../../../shared/fixtures');
+const fixture = (name: string) => readFileSync(join(fixtures, name));
+
+let svc: TestService;
+beforeAll(async () => {
+  svc = await startService();
+});
+afterAll(() => svc.close());
+
+const upload = (token: 'dong' | 'otherDong' | 'admin' | 'analyst', name: string, fields: Record<string, string> = {}) => {
+  const form = new FormData();
+  form.set('file', new File([fixture(name)], name));
+  for (const [k, v] of Object.entries(fields)) form.set(k, v);
+  return svc.app.request('/api/import', { method: 'POST', body: form, headers: { authorization: `Bearer ${svc.tokens[token]}` } });
+};
+
+describe('POST /api/import', () => {
+  it('dry-runs a workbook into the report without writing', async () => {
+    const before = svc.store.revision;
+    const res = await upload('dong', 'gayang2-2019-spending.xlsx', { dryRun: 'true' });
+    expect(res.status).toBe(200);
+    const report = (await res.json()) as any;
+    expect(report.file).toBe('gayang2-2019-spending.xlsx');
+    const [sheet] = report.sheets;
+    expect(sheet).toMatchObject({ sheet: '2019 집행현황', kind: 'spending' });
+    expect(sheet.header.row).toBe(4);
+    expect(sheet.rows.map((r: any) => r.row)).toEqual([5, 6, 7, 8, 9]);
+    expect(sheet.rejected.map((r: any) => `${r.column}${r.row}`)).toEqual(['I12', 'E13', 'I14']);
+    expect(svc.store.revision).toBe(before);
+  });
+
+  it('stores the accepted rows with the workbook as their source; a second import changes nothing', async () => {
+    const first = (await (await upload('dong', 'gayang2-2019-spending.xlsx')).json()) as any;
+    expect(first.sheets[0].rows).toHaveLength(5);
+    const revision = svc.store.revision;
+    const pulled = (await svc.json('GET', '/api/rows/spending?since=0', 'dong')).body.rows;
+    expect(pulled).toHaveLength(5);
+    expect(pulled.reduce((n: number, r: any) => n + r.values.budgetKrw, 0)).toBe(156_000_000);
+    expect(new Set(pulled.map((r: any) => r.source))).toEqual(new Set(['gayang2-2019-spending.xlsx']));
+    const second = (await (await upload('dong', 'gayang2-2019-spending.xlsx')).json()) as any;
+    expect(second.sheets[0].rows.map((r: any) => r.rowId)).toEqual(first.sheets[0].rows.map((r: any) => r.rowId));
+    expect(svc.store.revision).toBe(revision);
+  });
+
+  it('does not overwrite a row someone changed after the import: it is reported as a conflict', async () => {
+    const rows = (await svc.json('GET', '/api/rows/spending?since=0', 'dong')).body.rows;
+    const target = rows.find((r: any) => r.values.category === '자체 사업비');
+    const edit = await svc.json('POST', '/api/sync/spending', 'dong', batch([{ rowId: target.rowId, baseRevision: target.revision, values: { ...target.values, executedKrw: 50_000_000 } }]));
+    expect(edit.body.results[0].status).toBe('accepted');
+    const again = (await (await upload('dong', 'gayang2-2019-spending.xlsx')).json()) as any;
+    const conflict = again.sheets[0].rejected.find((r: any) => r.code === 'conflict');
+    expect(conflict).toMatchObject({ row: 9, field: 'rowId' });
+    expect(conflict.message.ko).toContain('덮어쓰지 않았습니다');
+    const now = (await svc.json('GET', '/api/rows/spending?since=0', 'dong')).body.rows.find((r: any) => r.rowId === target.rowId);
+    expect(now.values.executedKrw).toBe(50_000_000);
+  });
+
+  it('applies the token’s scope to every imported row', async () => {
+    const report = (await (await upload('otherDong', 'gayang2-2019-spending.xlsx')).json()) as any;
+    const sheet = report.sheets[0];
+    expect(sheet.rows).toHaveLength(0);
+    expect(sheet.rejected.filter((r: any) => r.code === 'forbidden_dong').map((r: any) => `${r.column}${r.row}`)).toEqual(['B5', 'B6', 'B7', 'B8', 'B9']);
+    expect((await upload('analyst', 'gayang2-2019-spending.xlsx')).status).toBe(403);
+  });
+
+  it('refuses what is not an .xlsx workbook, in Korean', async () => {
+    const form = new FormData();
+    form.set('file', new File(['동,단계\n'], 'x.csv'));
+    const res = await svc.app.request('/api/import', { method: 'POST', body: form, headers: { authorization: `Bearer ${svc.tokens.admin}` } });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as any).error.message.ko).toContain('.xlsx');
+  });
+});
+
+describe('jachi import (command line)', () => {
+  const jachi = (...args: string[]) => execFileSync(process.execPath, ['bin/jachi.mjs', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+  it('prints the report as JSON with the sheet’s own rows and column letters, and imports once', () => {
+    const db = join(svc.dir, 'cli-import.duckdb');
+    const file = join(fixtures, 'yuseong-progress.xlsx');
+    const dry = JSON.parse(jachi('import', file, '--dry-run', '--json', '--db', db));
+    expect(dry.sheets[0].rows.map((r: any) => r.row)).toEqual([2, 3, 4, 5, 6]);
+    expect(dry.sheets[0].rejected[0]).toMatchObject({ row: 7, code: 'done_without_date' });
+    expect(dry.sheets[0].rejected[0].message.ko).toMatch(/완료일/);
+    const real = JSON.parse(jachi('import', file, '--json', '--db', db));
+    expect(real.sheets[0].rows.map((r: any) => r.rowId)).toEqual(dry.sheets[0].rows.map((r: any) => r.rowId));
+    const text = jachi('import', file, '--db', db);
+    expect(text).toContain('가져옴 5');
+    expect(text).toContain('거부 1');
+  });
+});
