@@ -3,9 +3,13 @@
  * same process. Pass names to run some: `npm run bench -- sync compare`.
  */
 import { benchSync } from './sync.ts';
+import { benchCompare } from './compare.ts';
+import { benchSyncDiff } from './sync-diff.ts';
 
 const benches: Record<string, () => Promise<unknown>> = {
   sync: benchSync,
+  compare: benchCompare,
+  'sync-diff': benchSyncDiff,
 };
 
 const wanted = process.argv.slice(2).filter((a) => a in benches);
