@@ -22,18 +22,28 @@ async function parseCsv(res: Response): Promise<Record<string, string>[]> {
   let record: string[] = [];
   let quoted = false;
   const body = text.slice(1);
+  const endRecord = () => {
+    record.push(field.replace(/\r$/, ''));
+    records.push(record);
+    record = [];
+    field = '';
+  };
   for (let i = 0; i < body.length; i++) {
     const ch = body[i]!;
     if (quoted) {
-      if (ch === '"' && body[i + 1] === '"') (field += '"'), i++;
-      else if (ch === '"') quoted = false;
+      if (ch === '"' && body[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
       else field += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ',') record.push(field), (field = '');
-    else if (ch === '\n') record.push(field.replace(/\r$/, '')), records.push(record), (record = []), (field = '');
+    else if (ch === ',') {
+      record.push(field);
+      field = '';
+    } else if (ch === '\n') endRecord();
     else field += ch;
   }
-  if (field !== '' || record.length) record.push(field), records.push(record);
+  if (field !== '' || record.length) endRecord();
   const [header, ...rows] = records;
   return rows.map((r) => Object.fromEntries(header!.map((h, i) => [h, r[i] ?? ''])));
 }
