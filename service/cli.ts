@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { basename, resolve, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
@@ -78,10 +79,7 @@ export function buildProgram(): Command {
       }
       const app = createApp({ store, addinOrigin: opts.addinOrigin, staticDir: join(root, 'dist', 'addin') });
       let serverOptions = {};
-      if (opts.https) {
-        const certs = await import('office-addin-dev-certs');
-        serverOptions = await certs.getHttpsServerOptions();
-      }
+      if (opts.https) serverOptions = await devCertificates();
       const server = serve(
         { fetch: app.fetch, port: opts.port, hostname: opts.host, ...(opts.https ? { createServer: createHttpsServer, serverOptions } : {}) },
         (info) => {
@@ -209,6 +207,27 @@ export function buildProgram(): Command {
     });
 
   return program;
+}
+
+/**
+ * The Office development certificate (office-addin-dev-certs), as Excel needs for a sideloaded
+ * add-in. Where the CA cannot be installed into the system's trust store (no sudo, a container),
+ * the generated certificate is still served and the way to trust it is printed.
+ */
+async function devCertificates(): Promise<{ key: Buffer; cert: Buffer; ca?: Buffer }> {
+  const certs = await import('office-addin-dev-certs');
+  try {
+    return await certs.getHttpsServerOptions();
+  } catch (error) {
+    const dir = join(homedir(), '.office-addin-dev-certs');
+    const [key, cert, ca] = ['localhost.key', 'localhost.crt', 'ca.crt'].map((f) => join(dir, f));
+    if (!existsSync(key!) || !existsSync(cert!)) throw error;
+    console.error(
+      `개발용 인증서를 시스템에 등록하지 못했습니다. 브라우저·Excel에서 ${ca}를 신뢰하도록 등록하세요.\n` +
+        `Could not install the development CA (${(error as Error).message.split('\n')[0]}); trust ${ca} yourself.`,
+    );
+    return { key: readFileSync(key!), cert: readFileSync(cert!), ca: readFileSync(ca!) };
+  }
 }
 
 /** The command line writes as an administrator (it holds the database file itself). */

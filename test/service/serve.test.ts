@@ -1,0 +1,56 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+let child: ChildProcess | undefined;
+const dirs: string[] = [];
+afterEach(() => {
+  child?.kill('SIGTERM');
+  child = undefined;
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** Starts `jachi serve` and resolves with what it printed once it is listening. */
+function serve(args: string[]): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'jachi-serve-'));
+  dirs.push(dir);
+  return new Promise((resolve, reject) => {
+    child = spawn(process.execPath, ['bin/jachi.mjs', 'serve', '--port', '0', '--db', join(dir, 'j.duckdb'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (/Jachi Ledger: \S+/.test(out)) resolve(out);
+    });
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${err}`)));
+  });
+}
+
+describe('jachi serve --demo (npm start)', () => {
+  it('serves the API and the task pane over the demo, printing a working token per role', async () => {
+    const out = await serve(['--demo']);
+    const base = /Jachi Ledger: (http:\/\/localhost:\d+)\/taskpane\.html/.exec(out)![1]!;
+    const tokens = Object.fromEntries([...out.matchAll(/^\s+(dong|district|analyst|manager|admin)\s+(jachi_\S+)/gm)].map((m) => [m[1], m[2]]));
+    expect(Object.keys(tokens).sort()).toEqual(['admin', 'analyst', 'district', 'dong', 'manager']);
+    const health = (await (await fetch(`${base}/api/health`)).json()) as any;
+    expect(health).toMatchObject({ status: 'ok', rows: { spending: 80 } });
+    const meta = (await (await fetch(`${base}/api/meta`, { headers: { authorization: `Bearer ${tokens.dong}` } })).json()) as any;
+    expect(meta.me).toMatchObject({ role: 'dong', dong: '30110-gayang2' });
+    const page = await fetch(`${base}/taskpane.html`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('appsforoffice.microsoft.com/lib/1/hosted/office.js');
+  });
+
+  it('serves HTTPS with the Office development certificate', async () => {
+    const out = await serve(['--https']);
+    const base = /Jachi Ledger: (https:\/\/localhost:\d+)/.exec(out)![1]!;
+    const { get } = await import('node:https');
+    const status = await new Promise<number>((resolve, reject) =>
+      get(`${base}/api/health`, { rejectUnauthorized: false }, (res) => resolve(res.statusCode ?? 0)).on('error', reject),
+    );
+    expect(status).toBe(200);
+  });
+});
