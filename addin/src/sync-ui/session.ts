@@ -1,0 +1,417 @@
+// The sync view's work, apart from the DOM: read a kind's table through the Excel layer, read its
+// cells exactly as the import does (the shared normaliser), hand the rows to the sync engine, and
+// put the answer back on the sheet (row ids, marks, pulled rows). Plain data in and out.
+import { columnLetter, columnNumber, headerField, normaliseOfficeRange, rowIdField, type ReportIssue, type SheetReport } from '../../../domain/normalise/index.ts';
+import { moneyUnits, scaleNumber, unitShift, isMoneyUnit } from '../../../domain/normalise/numbers.ts';
+import { ReferenceIndex, type Reference } from '../../../domain/reference.ts';
+import { rowIdHeader, sheets, type Kind } from '../../../domain/sheets.ts';
+import type { Message } from '../../../domain/messages.ts';
+import { templateSpecs, type CellMark, type ExcelLayer, type HeaderCandidates, type MarkKind } from '../../excel/index.ts';
+import {
+  createSyncEngine,
+  type Conflict,
+  type LocalRow,
+  type RowValues,
+  type SyncEngine,
+  type SyncProgress,
+  type SyncReport,
+  type SyncTransport,
+  type TableWrite,
+} from '../../sync/index.ts';
+import type { ApiClient, Meta } from '../api.ts';
+import type { TableBinding, WorkbookMemory } from './state-store.ts';
+
+/** A refused (or warned) cell, ready for the results list and the mark. */
+export interface ResultItem {
+  kind: Kind;
+  tableName: string;
+  /** Data row of the table (0-based) and table column (0 = 행ID). */
+  row: number;
+  column: number;
+  /** The sheet's own address, e.g. I13. */
+  address: string;
+  status: 'rejected' | 'forbidden' | 'invalid' | 'warning';
+  messages: Message[];
+}
+
+export interface DeleteCandidate {
+  rowId: string;
+  baseRevision: number;
+  /** The row as this pane last saw it, when it did. */
+  values?: RowValues;
+}
+
+export interface KindOutcome {
+  kind: Kind;
+  tableName: string;
+  rowsRead: number;
+  rowsSent: number;
+  accepted: number;
+  unchanged: number;
+  refused: ResultItem[];
+  warnings: ResultItem[];
+  conflicts: Conflict[];
+  deleteCandidates: DeleteCandidate[];
+  pulled: number;
+  offline: boolean;
+  failedBatches: SyncReport['failedBatches'];
+}
+
+export interface ProgressInfo {
+  kind: Kind;
+  phase: 'read' | SyncProgress['phase'];
+  rowsRead: number;
+  rowCount: number;
+  rowsToSend: number;
+  rowsSent: number;
+  rowsAccepted: number;
+}
+
+/** One table as read and normalised. */
+export interface ReadTable {
+  kind: Kind;
+  tableName: string;
+  report: SheetReport;
+  /** Field of each table column (0 = 행ID); null for columns the service lacks (연번, …). */
+  fields: (string | null)[];
+  /** Money unit of each table column, null when not money. */
+  units: (string | null)[];
+  /** The 행ID of each data row as the table holds it. */
+  rowIds: (string | null)[];
+  /** Rows for the engine (blank and total rows are left out) and the data row each one is. */
+  local: LocalRow[];
+  bodyIndex: number[];
+  /** The normaliser's refusals by data row, with the cell's column. */
+  cellIssues: Map<number, ReportIssue[]>;
+  firstRow: number;
+  firstColumn: number;
+}
+
+export class SyncUiError extends Error {
+  constructor(
+    readonly code: string,
+    readonly text: Message,
+  ) {
+    super(text.ko);
+    this.name = 'SyncUiError';
+  }
+}
+
+const notFound = (error: unknown) =>
+  typeof error === 'object' && error !== null && 'code' in error && ['ItemNotFound', 'InvalidArgument'].includes(String((error as { code: unknown }).code));
+
+/** The reference data /api/meta gives, as the normaliser's index. */
+export function referenceFromMeta(meta: Meta): ReferenceIndex {
+  const reference = { city: '', districts: meta.districts, dongs: meta.dongs, phases: meta.phases } as unknown as Reference;
+  return new ReferenceIndex(reference);
+}
+
+export function transportOf(api: ApiClient): SyncTransport {
+  return {
+    push: (kind, body) => api.sync(kind, body) as ReturnType<SyncTransport['push']>,
+    pull: (kind, since) => api.rows(kind, since) as ReturnType<SyncTransport['pull']>,
+  };
+}
+
+/** The sheet's address of a table cell. */
+export function cellAddress(t: Pick<ReadTable, 'firstRow' | 'firstColumn'>, row: number, column: number): string {
+  return `${columnLetter(t.firstColumn + column + 1)}${t.firstRow + row + 1}`;
+}
+
+/** Values as an official reads them in the table: dong by name, money in the column's unit. */
+export function displayValues(values: RowValues, t: Pick<ReadTable, 'fields' | 'units'>, ref: ReferenceIndex): RowValues {
+  const out: RowValues = { ...values };
+  const dong = values.dong;
+  if (typeof dong === 'string') {
+    const known = ref.dongByCode.get(dong);
+    if (known && ref.resolveDong(known.name) === known) out.dong = known.name;
+  }
+  t.fields.forEach((field, j) => {
+    const unit = t.units[j];
+    const v = field ? values[field] : undefined;
+    if (field && unit && isMoneyUnit(unit) && moneyUnits[unit] !== 1 && typeof v === 'number') out[field] = scaleNumber(v, -unitShift(unit));
+  });
+  return out;
+}
+
+export function createSyncSession(options: { api: ApiClient; meta: Meta; layer: ExcelLayer; memory: WorkbookMemory; engine?: SyncEngine }) {
+  const { api, meta, layer, memory } = options;
+  const ref = referenceFromMeta(meta);
+  const engine = options.engine ?? createSyncEngine({ transport: transportOf(api), store: memory.engineStore });
+  /** Last values seen per kind and row, to show rows offered as deletes. */
+  const seen = new Map<Kind, Map<string, RowValues>>();
+
+  async function binding(kind: Kind): Promise<TableBinding | undefined> {
+    return (await memory.tables())[kind];
+  }
+
+  /** Inserts the three template tables (those missing) and remembers them. */
+  async function insertTemplates(): Promise<{ kind: Kind; table: string; created: boolean }[]> {
+    const specs = templateSpecs(meta.kinds.map((k) => ({ kind: k.kind, sheet: k.sheet, columns: k.columns })));
+    const out = await layer.insertTemplates(specs);
+    for (const t of out) if (!(await binding(t.kind))) await memory.setTable(t.kind, { table: t.table });
+    return out;
+  }
+
+  /** Adopt, step 1: the selection's region, with its header mapped through the normaliser. */
+  async function proposeAdoption(kind?: Kind): Promise<{ candidates: HeaderCandidates; report: SheetReport; headerRow: number }> {
+    const candidates = await layer.readHeaderCandidates(30);
+    const report = normaliseOfficeRange({ name: candidates.sheet, values: candidates.rows, address: candidates.address }, { ref, kind });
+    if (!report.header || !report.kind) {
+      throw new SyncUiError('adopt_no_header', report.error?.message ?? { ko: '이 범위에서 머리글 줄을 찾지 못했습니다.', en: 'No header row was found in this range.' });
+    }
+    const top = /!?\$?[A-Z]+\$?(\d+)/.exec(candidates.address.slice(candidates.address.lastIndexOf('!') + 1));
+    const topRow = top ? Number(top[1]) : 1;
+    return { candidates, report, headerRow: report.header.row - topRow };
+  }
+
+  /** Adopt, step 2, once the official confirmed the mapping. */
+  async function adopt(proposal: { candidates: HeaderCandidates; report: SheetReport; headerRow: number }): Promise<string> {
+    const kind = proposal.report.kind as Kind;
+    const tables = await memory.tables();
+    const base = sheets[kind].table;
+    const taken = Object.values(tables).some((b) => b?.table === base);
+    const newName = taken ? `${base}_${Date.now().toString(36)}` : base;
+    const { tableName } = await layer.adoptRange({ tableName: proposal.candidates.tableName, sheet: proposal.candidates.sheet, address: proposal.candidates.address, headerRow: proposal.headerRow, newName });
+    // A unit declared in a title row above the header stays outside the table: remember it.
+    const headerUnits = new Set(proposal.report.header?.columns.map((c) => c.unit).filter((u): u is NonNullable<typeof u> => u !== null));
+    const titleUnit = headerUnits.size === 1 ? [...headerUnits][0] : undefined;
+    await memory.setTable(kind, titleUnit && titleUnit !== '원' ? { table: tableName, unit: titleUnit } : { table: tableName });
+    return tableName;
+  }
+
+  /** Reads and normalises a kind's table; undefined when the workbook has no table for it. */
+  async function read(kind: Kind, onRead?: (rowsRead: number, rowCount: number) => void): Promise<ReadTable | undefined> {
+    const bound = await binding(kind);
+    if (!bound) return undefined;
+    let table;
+    try {
+      table = await layer.readTable(bound.table, { onProgress: onRead });
+    } catch (error) {
+      if (notFound(error)) return undefined;
+      throw error;
+    }
+    const headers = table.headers.map((h) => String(h ?? '').trim());
+    const idColumn = headers.indexOf(rowIdHeader);
+    // A copied row carries its original's hidden id: only the first keeps it (the engine gives the
+    // copy a new one), so the normaliser does not refuse the copy as a duplicate.
+    const rowIds: (string | null)[] = [];
+    const seenIds = new Set<string>();
+    const values = table.values.map((row) => {
+      const raw = idColumn >= 0 ? row[idColumn] : null;
+      const id = typeof raw === 'string' && raw.trim() !== '' ? raw.trim() : null;
+      rowIds.push(id);
+      if (id === null || !seenIds.has(id)) {
+        if (id !== null) seenIds.add(id);
+        return row;
+      }
+      const copy = [...row];
+      copy[idColumn] = '';
+      return copy;
+    });
+    const report = normaliseOfficeRange(
+      {
+        name: table.sheet,
+        values: [withUnit(headers, bound.unit, kind), ...values],
+        numberFormat: [headers.map(() => 'General'), ...table.numberFormat],
+        address: `${columnLetter(table.firstColumn + 1)}${table.firstRow}`,
+      },
+      { ref, kind },
+    );
+    if (report.error) throw new SyncUiError(report.error.code, report.error.message);
+    const fields: (string | null)[] = headers.map(() => null);
+    const units: (string | null)[] = headers.map(() => null);
+    for (const c of report.header?.columns ?? []) {
+      const j = (columnNumber(c.column) ?? 0) - 1 - table.firstColumn;
+      if (j < 0 || j >= fields.length) continue;
+      fields[j] = c.field;
+      units[j] = c.unit;
+    }
+    if (idColumn >= 0) fields[idColumn] = rowIdField;
+
+    const bodyOf = (sheetRow: number) => sheetRow - table.firstRow - 1;
+    const accepted = new Map(report.rows.map((r) => [bodyOf(r.row), r.values]));
+    const cellIssues = new Map<number, ReportIssue[]>();
+    for (const issue of report.rejected) {
+      const i = bodyOf(issue.row);
+      const list = cellIssues.get(i) ?? [];
+      list.push(issue);
+      cellIssues.set(i, list);
+    }
+    const local: LocalRow[] = [];
+    const bodyIndex: number[] = [];
+    const memo = seen.get(kind) ?? new Map<string, RowValues>();
+    seen.set(kind, memo);
+    const firstId = new Set<string>();
+    for (let i = 0; i < values.length; i++) {
+      const v = accepted.get(i);
+      const issues = cellIssues.get(i);
+      if (!v && !issues) continue; // blank, total or repeated header row
+      const id = rowIds[i] && !firstId.has(rowIds[i]!) ? rowIds[i]! : null;
+      if (id) firstId.add(id);
+      bodyIndex.push(i);
+      if (issues) local.push({ rowId: id, values: {}, errors: issues.map((x) => ({ field: x.field, code: x.code, message: x.message })) });
+      else {
+        local.push({ rowId: id, values: v! });
+        if (id) memo.set(id, v!);
+      }
+    }
+    return { kind, tableName: bound.table, report, fields, units, rowIds, local, bodyIndex, cellIssues, firstRow: table.firstRow, firstColumn: table.firstColumn };
+  }
+
+  function item(t: ReadTable, row: number, column: number, status: ResultItem['status'], messages: Message[]): ResultItem {
+    return { kind: t.kind, tableName: t.tableName, row, column, address: cellAddress(t, row, column), status, messages };
+  }
+
+  function columnOfField(t: ReadTable, field: string): number {
+    const j = t.fields.indexOf(field);
+    return j > 0 ? j : Math.max(1, t.fields.findIndex((f, k) => k > 0 && f !== null));
+  }
+
+  /** Cells to mark from the engine's report, grouped per cell. */
+  function itemsOf(t: ReadTable, report: SyncReport, rowOfId: Map<string, number>): { refused: ResultItem[]; warnings: ResultItem[] } {
+    const refused: ResultItem[] = [];
+    const warnings: ResultItem[] = [];
+    const group = (out: ResultItem[], row: number, status: ResultItem['status'], issues: { column: number; message: Message }[]) => {
+      const byColumn = new Map<number, Message[]>();
+      for (const issue of issues) byColumn.set(issue.column, [...(byColumn.get(issue.column) ?? []), issue.message]);
+      for (const [column, messages] of byColumn) out.push(item(t, row, column, status, messages));
+    };
+    for (const r of report.refused) {
+      const row = r.index !== undefined ? t.bodyIndex[r.index] : rowOfId.get(r.rowId);
+      if (row === undefined) continue;
+      const cells = r.status === 'invalid' ? t.cellIssues.get(row) : undefined;
+      const issues = cells
+        ? cells.map((c) => ({ column: (columnNumber(c.column) ?? 0) - 1 - t.firstColumn, message: c.message }))
+        : r.errors.map((e) => ({ column: columnOfField(t, e.field), message: e.message }));
+      group(refused, row, r.status, issues.length > 0 ? issues : [{ column: 1, message: { ko: '서비스가 이 행을 받지 않았습니다.', en: 'The service refused this row.' } }]);
+    }
+    for (const w of report.warnings) {
+      const row = w.index !== undefined ? t.bodyIndex[w.index] : rowOfId.get(w.rowId);
+      if (row === undefined) continue;
+      group(warnings, row, 'warning', w.warnings.map((x) => ({ column: columnOfField(t, x.field), message: x.message })));
+    }
+    return { refused, warnings };
+  }
+
+  /** Marks this round's cells and clears the rows marked before that are now fine. */
+  async function mark(t: ReadTable, items: ResultItem[], conflicts: Conflict[], rowOfId: Map<string, number>, idOfRow: (string | null)[]): Promise<void> {
+    const marks: CellMark[] = items.map((x) => ({ row: x.row, column: x.column, kind: x.status as MarkKind, text: x.messages.map((m) => m.ko).join('\n') }));
+    for (const c of conflicts) {
+      const row = rowOfId.get(c.rowId);
+      if (row !== undefined) marks.push({ row, column: columnOfField(t, 'dong'), kind: 'conflict', text: '다른 사람이 이 행을 바꾸었습니다. 작업창에서 어느 쪽을 남길지 고르세요.' });
+    }
+    const markedRows = new Set(marks.map((m) => m.row));
+    const before = new Set(await memory.marked(t.kind));
+    const clearRows = [...before].map((id) => rowOfId.get(id)).filter((r): r is number => r !== undefined && !markedRows.has(r));
+    if (marks.length > 0 || clearRows.length > 0) await layer.markCells(t.tableName, marks, { rows: clearRows, columnCount: t.fields.length });
+    await memory.setMarked(t.kind, [...markedRows].map((r) => idOfRow[r]).filter((id): id is string => !!id));
+  }
+
+  async function writeBack(t: ReadTable, rowIds: (string | null)[], writes: TableWrite[]): Promise<number> {
+    if (writes.length === 0) return 0;
+    const shown = writes.map((w): TableWrite => (w.type === 'upsert' ? { ...w, values: displayValues(w.values, t, ref) } : w));
+    const done = await layer.writeRows(t.tableName, t.fields.map((f) => (f === rowIdField ? null : f)), rowIds, shown);
+    return done.updated + done.appended + done.removed;
+  }
+
+  /** Read → sync → row ids → pull → marks → pulled rows. Undefined when there is no table. */
+  async function syncKind(kind: Kind, onProgress?: (p: ProgressInfo) => void): Promise<KindOutcome | undefined> {
+    let rowCount = 0;
+    const t = await read(kind, (rowsRead, count) => {
+      rowCount = count;
+      onProgress?.({ kind, phase: 'read', rowsRead, rowCount: count, rowsToSend: 0, rowsSent: 0, rowsAccepted: 0 });
+    });
+    if (!t) return undefined;
+    const idOfRow = [...t.rowIds];
+    const report = await engine.sync(kind, t.local, {
+      onProgress: (p) => onProgress?.({ kind, phase: p.phase, rowsRead: p.rowsRead, rowCount: rowCount || p.rowsRead, rowsToSend: p.rowsToSend, rowsSent: p.rowsSent, rowsAccepted: p.rowsAccepted }),
+      writeIds: async (writes) => {
+        const body = writes.map((w) => ({ index: t.bodyIndex[w.index]!, rowId: w.rowId }));
+        await layer.writeRowIds(t.tableName, body);
+        for (const w of body) idOfRow[w.index] = w.rowId;
+      },
+    });
+    // The table's rows with their ids as they are now, for the pull's view of unsent edits.
+    const local = t.local.map((row, k) => ({ ...row, rowId: idOfRow[t.bodyIndex[k]!] ?? row.rowId }));
+    const rowOfId = new Map<string, number>();
+    idOfRow.forEach((id, i) => {
+      if (id && !rowOfId.has(id)) rowOfId.set(id, i);
+    });
+    let pulled: TableWrite[] = [];
+    let conflicts = report.conflicts;
+    if (!report.offline) {
+      try {
+        const pull = await engine.pull(kind, local);
+        pulled = pull.tableWrites;
+        conflicts = pull.conflicts;
+      } catch (error) {
+        if (!(error instanceof Error && 'status' in error && (error as { status: number }).status === 0)) throw error;
+      }
+    }
+    const { refused, warnings } = itemsOf(t, report, rowOfId);
+    await mark(t, [...refused, ...warnings], conflicts, rowOfId, idOfRow);
+    const pulledCount = await writeBack(t, idOfRow, pulled);
+    const memo = seen.get(kind);
+    return {
+      kind,
+      tableName: t.tableName,
+      rowsRead: report.rowsRead,
+      rowsSent: report.rowsSent,
+      accepted: report.accepted,
+      unchanged: report.unchanged,
+      refused,
+      warnings,
+      conflicts,
+      deleteCandidates: report.deleteCandidates.map((d) => ({ ...d, values: memo?.get(d.rowId) })),
+      pulled: pulledCount,
+      offline: report.offline,
+      failedBatches: report.failedBatches,
+    };
+  }
+
+  /** Fetches what changed on the service and writes it into the table. */
+  async function pullKind(kind: Kind): Promise<{ written: number; conflicts: Conflict[] } | undefined> {
+    const t = await read(kind);
+    if (!t) return undefined;
+    const result = await engine.pull(kind, t.local);
+    const written = await writeBack(t, t.rowIds, result.tableWrites);
+    return { written, conflicts: result.conflicts };
+  }
+
+  /** Resolves a conflict; "theirs" writes the service's row into the table at once. */
+  async function resolve(kind: Kind, rowId: string, choice: 'mine' | 'theirs'): Promise<void> {
+    const writes = await engine.resolveConflict(kind, rowId, choice);
+    if (writes.length === 0) return;
+    const t = await read(kind);
+    if (t) await writeBack(t, t.rowIds, writes);
+  }
+
+  return {
+    engine,
+    ref,
+    binding,
+    insertTemplates,
+    proposeAdoption,
+    adopt,
+    read,
+    syncKind,
+    pullKind,
+    resolve,
+    confirmDeletes: (kind: Kind, rowIds: readonly string[]) => engine.confirmDeletes(kind, rowIds),
+    pendingBatches: () => engine.pendingBatches(),
+  };
+}
+
+export type SyncSession = ReturnType<typeof createSyncSession>;
+
+/** Headers as given to the normaliser: money columns without a unit get the table's declared one. */
+function withUnit(headers: string[], unit: string | undefined, kind: Kind): string[] {
+  if (!unit) return headers;
+  const money = new Set(sheets[kind].columns.filter((c) => c.type === 'money').map((c) => c.field));
+  return headers.map((h) => {
+    if (h === rowIdHeader || /[(（[［]/.test(h)) return h;
+    const field = headerField(kind, h);
+    return field && money.has(field) ? `${h}(${unit})` : h;
+  });
+}
