@@ -158,14 +158,13 @@ export function createExcelLayer(host: ExcelHost = officeHost()) {
       const region = selected.getSurroundingRegion();
       region.load(['address', 'rowCount', 'columnCount']);
       region.worksheet.load('name');
+      // Not getFirst(): in Excel it fails the whole sync when the selection is in no table.
       const tables = supports('1.9') ? selected.getTables(false) : undefined;
-      const first = tables?.getFirst();
-      const count = tables?.getCount();
-      first?.load('name');
+      tables?.load('items/name');
       const top = region.getRow(0).getResizedRange(maxRows - 1, 0);
       top.load('values');
       await context.sync();
-      const tableName = count && count.value > 0 && first ? first.name : null;
+      const tableName = tables?.items[0]?.name ?? null;
       return { sheet: region.worksheet.name, address: region.address, tableName, rows: top.values.slice(0, region.rowCount) };
     });
   }

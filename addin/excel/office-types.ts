@@ -36,8 +36,7 @@ export interface Range extends ClientObject {
 }
 
 export interface TableScopedCollection extends ClientObject {
-  getFirst(): Table;
-  getCount(): { value: number };
+  items: Table[];
 }
 
 export interface TableColumn extends ClientObject {

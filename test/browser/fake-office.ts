@@ -85,7 +85,7 @@ function installFakeOffice(options: { apiMinor: number }): void {
       load(props?: string | string[]) {
         const list = props === undefined ? Object.keys(loadable) : Array.isArray(props) ? props : props.split(',');
         for (const p of list) {
-          const name = p.trim();
+          const name = p.trim().split('/')[0]!;
           if (!(name in loadable)) throw new Error(`fake Office: ${path}.load('${name}') is not supported`);
           state.pendingProps.add(name);
         }
@@ -151,16 +151,7 @@ function installFakeOffice(options: { apiMinor: number }): void {
           const used = usedBounds(s);
           return range(s, 0, 0, used.rows, used.cols);
         },
-        getTables: () => {
-          const found = tablesOver();
-          return {
-            getFirst: () => {
-              if (!found[0]) throw notFound('table');
-              return table(found[0]);
-            },
-            getCount: () => ({ value: found.length }),
-          };
-        },
+        getTables: () => client(`${path}.getTables()`, { items: () => tablesOver().map((t) => ({ name: t.name })) }, {}),
         select() {
           selection = { sheet: s.name, row: r0, col: c0 };
         },
