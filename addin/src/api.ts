@@ -24,6 +24,8 @@ export interface MetaDong {
 export interface MetaPhase {
   phase: number;
   name: string;
+  /** The year whose population the per-resident figures divide by. */
+  year?: number;
   start: string;
   end: string;
 }
@@ -46,7 +48,27 @@ export interface Meta {
   token?: MetaWho;
   role?: string;
   metrics?: Record<string, { ko?: string; en?: string; definition?: Message; unit?: string } | undefined>;
+  /** The named comparisons: their key columns and figures (domain/metrics.ts). */
+  comparisons?: Record<string, { ko?: string; en?: string; keys: string[]; figures: string[] } | undefined>;
 }
+
+/** The rows behind one comparison row (GET /api/compare/:name/rows). */
+export interface DrillRequest {
+  dong: string;
+  phase: number;
+  category?: string;
+  /** For `phases` and `summary`: the headline figure (executionRate, participantsPer1000, completionRate). */
+  figure?: string;
+}
+
+export interface DrillResult {
+  kind: Kind;
+  columns: { name: string; type?: string }[];
+  rows: Record<string, unknown>[];
+}
+
+/** The Arrow IPC stream the service sends for `Accept: application/vnd.apache.arrow.stream`. */
+export const arrowType = 'application/vnd.apache.arrow.stream';
 
 export const compareNames = ['summary', 'phases', 'spending', 'participation', 'progress'] as const;
 export type CompareName = (typeof compareNames)[number];
@@ -152,6 +174,12 @@ export interface ApiClientOptions {
   fetch?: typeof fetch;
 }
 
+function queryString(params: Record<string, string | number | undefined>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== '') search.set(key, String(value));
+  return search.size ? `?${search}` : '';
+}
+
 export class ApiClient {
   readonly #token: string;
   readonly #base: string;
@@ -163,8 +191,8 @@ export class ApiClient {
     this.#fetch = fetchFn;
   }
 
-  async #request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = { Accept: 'application/json', Authorization: `Bearer ${this.#token}` };
+  async #request<T>(method: 'GET' | 'POST', path: string, body?: unknown, accept = 'application/json'): Promise<T> {
+    const headers: Record<string, string> = { Accept: accept, Authorization: `Bearer ${this.#token}` };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     let response: Response;
     try {
@@ -174,7 +202,7 @@ export class ApiClient {
     }
     if (!response.ok) throw await errorFrom(response);
     try {
-      return (await response.json()) as T;
+      return (accept === arrowType ? await response.arrayBuffer() : await response.json()) as T;
     } catch {
       throw new ApiError('unexpected_response', response.status, {
         ko: strings.ko.errorUnexpected(response.status),
@@ -191,15 +219,26 @@ export class ApiClient {
     return this.#request('GET', '/meta');
   }
 
-  compare(name: CompareName, filters: CompareFilters = {}): Promise<{ rows: CompareRow[] }> {
-    const params = new URLSearchParams();
-    for (const [key, value] of Object.entries(filters)) if (value !== undefined && value !== '') params.set(key, String(value));
-    const query = params.size ? `?${params}` : '';
-    return this.#request('GET', `/compare/${encodeURIComponent(name)}${query}`);
+  compare(name: CompareName, filters: CompareFilters = {}): Promise<{ rows: CompareRow[]; columns?: { name: string; type?: string }[] }> {
+    return this.#request('GET', `/compare/${encodeURIComponent(name)}${queryString({ ...filters })}`);
+  }
+
+  /** The same comparison as Arrow IPC bytes (for inserting large results into a sheet). */
+  compareArrow(name: CompareName, filters: CompareFilters = {}): Promise<ArrayBuffer> {
+    return this.#request('GET', `/compare/${encodeURIComponent(name)}${queryString({ ...filters })}`, undefined, arrowType);
+  }
+
+  /** The rows behind one figure of a comparison row. */
+  drill(name: CompareName, request: DrillRequest): Promise<DrillResult> {
+    return this.#request('GET', `/compare/${encodeURIComponent(name)}/rows${queryString({ ...request })}`);
   }
 
   query(sql: string, limit?: number): Promise<QueryResult> {
     return this.#request('POST', '/query', limit === undefined ? { sql } : { sql, limit });
+  }
+
+  queryArrow(sql: string, limit?: number): Promise<ArrayBuffer> {
+    return this.#request('POST', '/query', limit === undefined ? { sql } : { sql, limit }, arrowType);
   }
 
   rows(kind: Kind, since?: number): Promise<{ revision: number; rows: ServerRow[] }> {

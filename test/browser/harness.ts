@@ -1,7 +1,7 @@
 // Browser tests in Debian's Chromium through playwright-core: a fresh profile per browser, no network
 // beyond the local test server (office.js's CDN is refused, so the page runs in plain-browser mode),
 // console errors collected, axe-core injected from node_modules, screenshots under test-artifacts/.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
@@ -12,6 +12,8 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const addinDist = join(repoRoot, 'dist', 'addin');
 export const artifactsDir = join(repoRoot, 'test-artifacts');
+/** Screenshots the README shows (committed), copied from test-artifacts/. */
+export const docsScreenshotsDir = join(repoRoot, 'docs', 'screenshots');
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** Hosts the page may load from the network in real use; in tests they are refused. */
@@ -179,4 +181,12 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(artifactsDir, `${name.replace(/[^\w.-]+/g, '-')}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/** Copies a screenshot from test-artifacts/ into docs/screenshots/<name>.png, for the README. */
+export function keepForDocs(path: string, name: string): string {
+  mkdirSync(docsScreenshotsDir, { recursive: true });
+  const target = join(docsScreenshotsDir, `${name}.png`);
+  copyFileSync(path, target);
+  return target;
 }

@@ -1,6 +1,6 @@
 // A sortable, paged table: sorting by a column header button (aria-sort), 50 rows a page, so a
 // city of 3,500 dongs stays quick to draw and to read.
-import type { Strings } from '../i18n.ts';
+import { resultStringsFor, type Strings } from '../i18n.ts';
 import { h, uid } from './dom.ts';
 
 export interface Column<R> {
@@ -11,6 +11,8 @@ export interface Column<R> {
   value: (row: R) => unknown;
   render?: (row: R) => Node | string;
   numeric?: boolean;
+  /** Makes the cell a button (e.g. open the rows behind a figure); null leaves that cell plain. */
+  action?: (row: R) => { label: string; run: () => void } | null;
 }
 
 export interface TableOptions<R> {
@@ -39,6 +41,9 @@ export function dataTable<R>(options: TableOptions<R>): HTMLElement {
   const wrapper = h('div', { class: 'table-block' });
   const status = h('p', { class: 'table-status', 'aria-live': 'polite' });
   const captionId = uid('caption');
+  // A header's ⓘ button shows what the column means here (a tooltip alone is out of a keyboard's reach).
+  const definition = h('p', { class: 'definition-note', 'aria-live': 'polite' });
+  let shownDefinition: string | null = null;
 
   const render = () => {
     const column = columns.find((c) => c.key === sortKey);
@@ -80,14 +85,45 @@ export function dataTable<R>(options: TableOptions<R>): HTMLElement {
           c.label,
           h('span', { 'aria-hidden': 'true', class: 'sort-mark' }, sorted ? (descending ? ' ▼' : ' ▲') : ''),
         );
-        return h('th', { scope: 'col', 'data-key': c.key, class: c.numeric ? 'num' : undefined, 'aria-sort': sorted ? (descending ? 'descending' : 'ascending') : undefined }, button);
+        const info = c.title
+          ? h(
+              'button',
+              {
+                type: 'button',
+                class: 'info',
+                'aria-label': resultStringsFor(t).definitionOf(c.label),
+                'aria-expanded': shownDefinition === c.key ? 'true' : 'false',
+                onclick: (e: Event) => {
+                  shownDefinition = shownDefinition === c.key ? null : c.key;
+                  definition.textContent = shownDefinition ? `${c.label}: ${c.title}` : '';
+                  for (const b of wrapper.querySelectorAll<HTMLButtonElement>('th button.info')) b.setAttribute('aria-expanded', 'false');
+                  (e.currentTarget as HTMLElement).setAttribute('aria-expanded', shownDefinition ? 'true' : 'false');
+                },
+              },
+              'ⓘ',
+            )
+          : null;
+        return h('th', { scope: 'col', 'data-key': c.key, class: c.numeric ? 'num' : undefined, 'aria-sort': sorted ? (descending ? 'descending' : 'ascending') : undefined }, button, info);
       }),
     );
     const body = h(
       'tbody',
       {},
       ...shown.map((row) =>
-        h('tr', { class: options.rowClass?.(row) }, ...columns.map((c) => h('td', { class: c.numeric ? 'num' : undefined }, c.render ? c.render(row) : String(c.value(row) ?? '–')))),
+        h(
+          'tr',
+          { class: options.rowClass?.(row) },
+          ...columns.map((c) => {
+            const value = c.value(row);
+            const content = c.render ? c.render(row) : String(value ?? '–');
+            const action = c.action?.(row);
+            return h(
+              'td',
+              { class: c.numeric ? 'num' : undefined, 'data-key': c.key, 'data-value': typeof value === 'number' ? value : undefined },
+              action ? h('button', { type: 'button', class: 'cell-link', 'aria-label': action.label, title: action.label, onclick: action.run }, content) : content,
+            );
+          }),
+        ),
       ),
     );
     const table = h('table', { 'aria-labelledby': captionId }, h('caption', { id: captionId }, options.caption), h('thead', {}, head), body);
@@ -104,7 +140,7 @@ export function dataTable<R>(options: TableOptions<R>): HTMLElement {
           )
         : null;
     status.textContent = rows.length ? t.rowsCount(shown.length, rows.length) : t.noRows;
-    wrapper.replaceChildren(scroller, status, ...(pager ? [pager] : []));
+    wrapper.replaceChildren(scroller, definition, status, ...(pager ? [pager] : []));
   };
   render();
   return wrapper;

@@ -2,9 +2,10 @@
 import { compareNames, type CompareName } from '../api.ts';
 import { barChart } from '../ui/chart.ts';
 import { h, uid } from '../ui/dom.ts';
-import { formatValue, kindOfField } from '../ui/format.ts';
+import { resultStringsFor } from '../i18n.ts';
 import type { ViewContext } from './context.ts';
-import { busy, columnsOf, districtNameMap, errorBar, labelOf, resultTable, type Row } from './results.ts';
+import { insertButton, insertComparison } from './insert.ts';
+import { busy, columnsOf, districtNameMap, errorBar, fieldInfo, labelOf, resultTable, showValue, type Row } from './results.ts';
 
 const labelled = (label: string, control: HTMLElement) => {
   const id = uid('f');
@@ -34,25 +35,30 @@ export function mountCompareView(el: HTMLElement, ctx: ViewContext): void {
 
   const run = async () => {
     const name = nameSelect.value as CompareName;
+    const filters = { phase: phaseSelect.value, district: districtSelect.value, dong: dongSelect.value };
     result.replaceChildren(busy(ctx));
     try {
-      const { rows } = await ctx.api.compare(name, { phase: phaseSelect.value, district: districtSelect.value, dong: dongSelect.value });
-      result.replaceChildren(...draw(name, rows));
+      const answer = await ctx.api.compare(name, filters);
+      const columns = answer.columns?.map((c) => c.name) ?? columnsOf(answer.rows);
+      const insert = insertButton(ctx, resultStringsFor(t).insertSheet, () => insertComparison(ctx, name, filters));
+      result.replaceChildren(...draw(name, answer.rows, columns), ...(insert ? [insert] : []));
     } catch (error) {
       result.replaceChildren(errorBar(error, ctx, () => void run()));
     }
   };
 
-  const draw = (name: CompareName, rows: Row[]): HTMLElement[] => {
-    const columns = columnsOf(rows);
-    const table = resultTable(rows, columns, t.compareNames[name], ctx);
-    const figures = columns.filter((c) => kindOfField(c) !== 'text' && kindOfField(c) !== 'date' && c !== 'phase' && rows.some((r) => typeof r[c] === 'number'));
+  const draw = (name: CompareName, rows: Row[], columns: string[]): HTMLElement[] => {
+    const table = resultTable(rows, columns, t.compareNames[name], ctx, { comparison: name });
+    const figures = columns.filter((c) => {
+      const kind = fieldInfo(c, ctx).kind();
+      return kind !== 'text' && kind !== 'date' && kind !== 'datetime' && c !== 'phase' && c !== 'rank' && rows.some((r) => typeof r[c] === 'number');
+    });
     if (!figures.length) return [table];
     const figureSelect = h('select', {}, ...figures.map((f) => h('option', { value: f }, labelOf(f, ctx))));
     const chartBox = h('figure', { class: 'chart-box' });
     const drawChart = () => {
       const field = figureSelect.value;
-      const kind = kindOfField(field);
+      const info = fieldInfo(field, ctx);
       // Spending rows come per category too; the chart shows the all-categories line (category null).
       const chartRows = rows.filter((r) => !('category' in r) || r.category === null);
       const phases = [...new Set(chartRows.map((r) => r.phase).filter((p) => p !== undefined && p !== null))].sort() as (string | number)[];
@@ -70,7 +76,7 @@ export function mountCompareView(el: HTMLElement, ctx: ViewContext): void {
           title,
           series: phases.length ? phases.map((p) => t.phaseName(p)) : [labelOf(field, ctx)],
           items: [...byDong].slice(0, 40).map(([label, values]) => ({ label, values })),
-          format: (v) => formatValue(v, kind, ctx.locale),
+          format: (v) => showValue(v, info, chartRows[0], ctx),
         }),
         h('figcaption', {}, title),
       );

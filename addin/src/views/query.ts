@@ -1,6 +1,8 @@
 // 질의: read-only SQL over the analytic views (POST /api/query), for analysts and managers.
 import { h, uid } from '../ui/dom.ts';
+import { resultStringsFor } from '../i18n.ts';
 import type { ViewContext } from './context.ts';
+import { insertButton, insertQuery } from './insert.ts';
 import { busy, errorBar, resultTable, type Row } from './results.ts';
 import type { QueryResult } from '../api.ts';
 
@@ -34,8 +36,10 @@ export function mountQueryView(el: HTMLElement, ctx: ViewContext): void {
     runButton.setAttribute('disabled', '');
     try {
       const n = Number(limit.value);
-      const answer = rowsOf(await ctx.api.query(text, Number.isInteger(n) && n > 0 ? n : undefined));
-      result.replaceChildren(resultTable(answer.rows, answer.columns, t.tabQuery, ctx));
+      const max = Number.isInteger(n) && n > 0 ? n : undefined;
+      const answer = rowsOf(await ctx.api.query(text, max));
+      const insert = insertButton(ctx, resultStringsFor(t).insertSheet, () => insertQuery(ctx, text, max));
+      result.replaceChildren(resultTable(answer.rows, answer.columns, t.tabQuery, ctx), ...(insert ? [insert] : []));
     } catch (error) {
       result.replaceChildren(errorBar(error, ctx));
     } finally {

@@ -2,13 +2,17 @@
 // are marked against the city's median and against their own phase 1, and sorted by name by default.
 // Data: GET /api/compare/phases (per dong: each headline figure's phase1, phase2, delta) and
 // GET /api/compare/summary (headline figures per phase, and the dongs that may need support).
-import { figureNames, headlineFigures, type HeadlineFigure } from '../i18n.ts';
+import { figureNames, headlineFigures, resultStringsFor, type HeadlineFigure } from '../i18n.ts';
 import { barChart } from '../ui/chart.ts';
 import { h, uid } from '../ui/dom.ts';
 import { formatDelta, formatNumber, formatRate, formatRateDelta } from '../ui/format.ts';
 import { dataTable } from '../ui/table.ts';
 import type { ViewContext } from './context.ts';
+import { median } from './figures.ts';
 import { busy, columnsOf, districtNameMap, errorBar, resultTable, type Row } from './results.ts';
+import { openDrill } from './drill.ts';
+import { insertButton } from './insert.ts';
+import type { SummarySheetFigure } from '../../excel/insert.ts';
 
 interface PhaseFigure {
   phase1: number | null;
@@ -41,12 +45,7 @@ function readFigure(row: Row, figure: HeadlineFigure): PhaseFigure {
   return { phase1, phase2, delta };
 }
 
-export function median(values: number[]): number | null {
-  if (!values.length) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
+export { median } from './figures.ts';
 
 /** The summary's own judgement (kind = dong rows: belowMedian, belowPhase1 per figure), by dong code. */
 function flaggedBySummary(summary: Row[]): Map<string, Partial<Record<HeadlineFigure, ('belowMedian' | 'belowOwnPhase1')[]>>> | null {
@@ -105,9 +104,10 @@ export function summariseDongs(phaseRows: Row[]): { dongs: DongSummary[]; median
 
 export function mountSummaryView(el: HTMLElement, ctx: ViewContext): void {
   const { t, locale } = ctx;
+  const more = resultStringsFor(t);
   const fmt = (f: HeadlineFigure, v: number | null) => (v === null ? '–' : f === 'participantsPer1000' ? formatNumber(v, locale, 1) : formatRate(v, locale));
   const fmtDelta = (f: HeadlineFigure, v: number | null) => (v === null ? '–' : f === 'participantsPer1000' ? formatDelta(v, locale) : formatRateDelta(v, locale));
-  const name = (f: HeadlineFigure) => figureNames[locale][f][0];
+  const name = (f: HeadlineFigure) => ctx.meta.metrics?.[f]?.[locale] ?? figureNames[locale][f][0];
   const definition = (f: HeadlineFigure) => {
     const fromMeta = ctx.meta.metrics?.[f]?.definition;
     return fromMeta ? fromMeta[locale] : figureNames[locale][f][1];
@@ -127,7 +127,10 @@ export function mountSummaryView(el: HTMLElement, ctx: ViewContext): void {
   };
 
   const draw = (phaseRows: Row[], summaryRows: Row[]) => {
-    const { dongs, medians } = summariseDongs(phaseRows);
+    const summarised = summariseDongs(phaseRows);
+    const medians = summarised.medians;
+    // Dongs that joined later, or have not synced yet, have no figure to show: they are left out.
+    const dongs = summarised.dongs.filter((d) => headlineFigures.some((f) => d.figures[f].phase1 !== null || d.figures[f].phase2 !== null));
     const flagged = flaggedBySummary(summaryRows);
     // The service's judgement wins; without a summary the same rule is applied here.
     if (flagged) for (const d of dongs) d.reasons = flagged.get(d.dong) ?? {};
@@ -135,7 +138,17 @@ export function mountSummaryView(el: HTMLElement, ctx: ViewContext): void {
     const city = cityFigures(summaryRows);
     const districtName = (code: string) => districtNames.get(code) ?? code;
 
-    // Headline figures: the city's median per phase (and the summary's own table when it sends one).
+    // Headline figures: the city's value and median per phase.
+    const headlineData: SummarySheetFigure[] = headlineFigures.map((f) => ({
+      figure: f,
+      label: name(f),
+      kind: f === 'participantsPer1000' ? 'decimal' : 'rate',
+      values: phaseNumbers.map((p) => {
+        const c = city.get(`${f}:${p}`);
+        const fallback = p === 1 ? medians[f].phase1 : p === 2 ? medians[f].phase2 : null;
+        return { phase: p, phaseName: t.phaseName(p), value: c ? c.value : null, cityMedian: c ? c.cityMedian : fallback };
+      }),
+    }));
     const headline = h(
       'section',
       { class: 'card', 'aria-labelledby': 'summary-headline' },
@@ -143,23 +156,30 @@ export function mountSummaryView(el: HTMLElement, ctx: ViewContext): void {
       h(
         'dl',
         { class: 'headline' },
-        ...headlineFigures.flatMap((f) => [
-          h('dt', {}, name(f), h('span', { class: 'definition' }, definition(f))),
-          ...phaseNumbers.map((p) => {
-            const c = city.get(`${f}:${p}`);
-            const fallback = p === 1 ? medians[f].phase1 : p === 2 ? medians[f].phase2 : null;
-            return h(
+        ...headlineData.flatMap((figure) => [
+          h('dt', {}, figure.label, h('span', { class: 'definition' }, definition(figure.figure as HeadlineFigure))),
+          ...figure.values.map((v) =>
+            h(
               'dd',
-              {},
-              h('strong', {}, `${t.phaseName(p)} `),
-              c ? `${fmt(f, c.value)} · ${t.cityMedian} ${fmt(f, c.cityMedian)}` : `${t.cityMedian} ${fmt(f, fallback)}`,
-            );
-          }),
+              { 'data-figure': figure.figure, 'data-phase': v.phase },
+              h('strong', {}, `${v.phaseName} `),
+              v.value !== null ? `${fmt(figure.figure as HeadlineFigure, v.value)} · ` : '',
+              `${t.cityMedian} ${fmt(figure.figure as HeadlineFigure, v.cityMedian)}`,
+            ),
+          ),
         ]),
       ),
       summaryRows.length
-        ? h('details', {}, h('summary', {}, ctx.t.compareNames.summary), resultTable(summaryRows, columnsOf(summaryRows), ctx.t.compareNames.summary, ctx))
+        ? h('details', {}, h('summary', {}, ctx.t.compareNames.summary), resultTable(summaryRows, columnsOf(summaryRows), ctx.t.compareNames.summary, ctx, { comparison: 'summary' }))
         : null,
+      insertButton(ctx, more.insertSummarySheet, async () => {
+        const { insertSummarySheet } = await import('../../excel/insert.ts');
+        const sheet = await insertSummarySheet(
+          { title: `${t.appTitle} — ${t.summaryHeadline}`, figures: headlineData, labels: { figure: t.figure, cityValue: more.cityValue, cityMedian: t.cityMedian, district: t.district, dong: t.dong, change: t.change } },
+          dongs.map((d) => ({ district: districtName(d.district), dongName: d.dongName, figures: d.figures })),
+        );
+        return more.insertedSummary(sheet);
+      }),
     );
 
     // Filters: search by dong name, only those that may need support, the chart's figure.
@@ -171,6 +191,24 @@ export function mountSummaryView(el: HTMLElement, ctx: ViewContext): void {
     const figureSelect = h('select', { id: figureId }, ...headlineFigures.map((f) => h('option', { value: f }, name(f))));
     const tableSlot = h('div');
     const chartSlot = h('figure', { class: 'chart-box' });
+    const drillButton = (d: DongSummary, f: HeadlineFigure, phase: 1 | 2) => {
+      const value = phase === 1 ? d.figures[f].phase1 : d.figures[f].phase2;
+      if (value === null) return h('span', {}, '–');
+      const label = more.rowsBehind(`${d.dongName} ${t.phaseName(phase)} ${name(f)} ${fmt(f, value)}`);
+      return h(
+        'button',
+        {
+          type: 'button',
+          class: 'cell-link',
+          'aria-label': label,
+          title: label,
+          'data-phase': phase,
+          'data-value': value,
+          onclick: () => void openDrill(ctx, { name: 'phases', dong: d.dong, dongName: d.dongName, phase, figure: f, shown: value }),
+        },
+        fmt(f, value),
+      );
+    };
 
     const redraw = () => {
       const q = search.value.trim();
@@ -180,18 +218,22 @@ export function mountSummaryView(el: HTMLElement, ctx: ViewContext): void {
         ...headlineFigures.map((f) => ({
           key: f,
           label: name(f),
+          title: definition(f),
           numeric: true,
           value: (d: DongSummary) => d.figures[f].phase2 ?? d.figures[f].phase1,
           render: (d: DongSummary) => {
             const fig = d.figures[f];
             const reasons = d.reasons[f] ?? [];
+            const why = reasons.map((r) => (r === 'belowMedian' ? t.belowMedian : t.belowOwnPhase1)).join(', ');
             return h(
               'span',
-              { class: reasons.length ? 'flag' : undefined, title: reasons.map((r) => (r === 'belowMedian' ? t.belowMedian : t.belowOwnPhase1)).join(', ') || undefined },
-              `${fmt(f, fig.phase1)} → ${fmt(f, fig.phase2)}`,
+              { class: reasons.length ? 'flag' : undefined, title: why || undefined },
+              drillButton(d, f, 1),
+              h('span', { 'aria-hidden': 'true' }, ' → '),
+              drillButton(d, f, 2),
               h('br'),
               h('small', {}, fmtDelta(f, fig.delta)),
-              reasons.length ? h('span', { class: 'visually-hidden' }, ` (${reasons.map((r) => (r === 'belowMedian' ? t.belowMedian : t.belowOwnPhase1)).join(', ')})`) : null,
+              reasons.length ? h('span', { class: 'visually-hidden' }, ` (${why})`) : null,
             );
           },
         })),
@@ -205,7 +247,11 @@ export function mountSummaryView(el: HTMLElement, ctx: ViewContext): void {
       tableSlot.replaceChildren(dataTable({ caption: t.summaryDongs, t, rows, columns, initialSort: { key: 'dongName' } }));
 
       const f = figureSelect.value as HeadlineFigure;
-      const chartRows = rows.slice(0, 40);
+      // A chart stays readable with up to 40 dongs: the first 40 of those listed (search narrows it).
+      const chartRows = rows
+        .filter((d) => d.figures[f].phase1 !== null || d.figures[f].phase2 !== null)
+        .sort((a, b) => a.dongName.localeCompare(b.dongName, 'ko'))
+        .slice(0, 40);
       chartSlot.replaceChildren(
         barChart({
           title: t.chartOf(name(f)),
@@ -214,7 +260,7 @@ export function mountSummaryView(el: HTMLElement, ctx: ViewContext): void {
           format: (v) => fmt(f, v),
           reference: medians[f].phase2 !== null ? { value: medians[f].phase2, label: t.cityMedian } : undefined,
         }),
-        h('figcaption', {}, t.chartOf(name(f))),
+        h('figcaption', {}, t.chartOf(name(f)), rows.length > 40 ? ` (${more.dongsShown(40, rows.length)})` : ''),
       );
     };
     search.addEventListener('input', redraw);
@@ -229,12 +275,11 @@ export function mountSummaryView(el: HTMLElement, ctx: ViewContext): void {
       h(
         'div',
         { class: 'filters' },
-        h('label', { for: searchId }, t.searchDong),
-        search,
+        h('div', { class: 'field' }, h('label', { for: searchId }, t.searchDong), search),
         h('span', { class: 'check' }, only, h('label', { for: onlyId }, t.onlyNeedsSupport)),
       ),
       tableSlot,
-      h('div', { class: 'filters' }, h('label', { for: figureId }, t.figure), figureSelect),
+      h('div', { class: 'filters' }, h('div', { class: 'field' }, h('label', { for: figureId }, t.figure), figureSelect)),
       chartSlot,
     );
     redraw();

@@ -1,0 +1,275 @@
+// Results into the workbook: any comparison or query result as a formatted Excel table on a new sheet,
+// and a printable summary sheet with native charts. Plain data in; the only Excel.run calls for it.
+// Large results are written in chunks of at most `chunkRows` rows, one sync per chunk (never a sync
+// per row); the table is made over the written range at the end, which Excel does fastest.
+import { officeHost, type ExcelHost } from './office-types.ts';
+
+/** How a column's values read (the task pane's value kinds). */
+export type ColumnKind = 'money' | 'rate' | 'decimal' | 'count' | 'date' | 'datetime' | 'text';
+
+export interface ResultColumn {
+  field: string;
+  /** The Korean header (from the metric definitions). */
+  header: string;
+  kind: ColumnKind;
+}
+
+export const chunkRows = 5000;
+
+export const excelFormats: Record<ColumnKind, string> = {
+  money: '#,##0',
+  rate: '0.0%',
+  decimal: '#,##0.0',
+  count: '#,##0',
+  date: 'yyyy-mm-dd',
+  datetime: 'yyyy-mm-dd hh:mm',
+  text: 'General',
+};
+
+/** Excel.ChartType.columnClustered and Excel.ChartSeriesBy.columns (office.js enums are strings). */
+export const chartType = 'ColumnClustered';
+export const seriesByColumns = 'Columns';
+
+// The part of office.js this file uses (the layer's own types cover tables and ranges for syncing).
+interface InsertRange {
+  values: unknown[][];
+  numberFormat: unknown[][];
+  format: { font: { bold: boolean; size: number }; autofitColumns(): void };
+}
+
+interface InsertChart {
+  title: { text: string };
+  setPosition(startCell: InsertRange, endCell?: InsertRange): void;
+}
+
+interface InsertSheet {
+  name: string;
+  isNullObject: boolean;
+  load(props: string): unknown;
+  getRangeByIndexes(row: number, column: number, rowCount: number, columnCount: number): InsertRange;
+  tables: { add(range: InsertRange, hasHeaders: boolean): { style: string; showBandedRows: boolean } };
+  charts: { add(type: string, source: InsertRange, seriesBy: string): InsertChart };
+  freezePanes: { freezeRows(count: number): void };
+  pageLayout: { orientation: string; setPrintArea(range: InsertRange): void };
+  activate(): void;
+}
+
+interface InsertContext {
+  workbook: { worksheets: { add(name: string): InsertSheet; getItemOrNullObject(name: string): InsertSheet } };
+  sync(): Promise<void>;
+}
+
+/** Days since 1899-12-30, Excel's date serial (the 1900 system), for a YYYY-MM-DD date. */
+export function dateSerial(iso: string): number | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  if (!m) return null;
+  return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) / 86_400_000 + 25_569;
+}
+
+/** A timestamp as a serial with the time of day, in the reader's own time zone. */
+export function dateTimeSerial(iso: string): number | null {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return null;
+  return (date.getTime() - date.getTimezoneOffset() * 60_000) / 86_400_000 + 25_569;
+}
+
+/** One value as a cell takes it: numbers stay numbers, dates become serials, a blank stays blank. */
+export function toCell(value: unknown, kind: ColumnKind): string | number | boolean {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'bigint') return Number(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return value;
+  if (value instanceof Date) return dateTimeSerial(value.toISOString()) ?? '';
+  const text = String(value);
+  if (kind === 'date') return dateSerial(text.slice(0, 10)) ?? text;
+  if (kind === 'datetime') return dateTimeSerial(text) ?? text;
+  // Text that Excel would read as a formula stays text.
+  return /^[=+\-@]/.test(text) ? `'${text}` : text;
+}
+
+/** A sheet name Excel accepts: no []:*?/\, at most 31 characters, not blank. */
+export function sheetNameOf(name: string): string {
+  const clean = name.replace(/[[\]:*?/\\]/g, ' ').replace(/^'+|'+$/g, '').trim().slice(0, 31);
+  return clean || '결과';
+}
+
+const candidates = (base: string) => Array.from({ length: 20 }, (_, i) => (i === 0 ? base : `${base.slice(0, 31 - ` (${i + 1})`.length)} (${i + 1})`));
+
+/** Adds a sheet under the first free name of `base`, `base (2)`, …: one sync for all the look-ups. */
+async function addSheet(context: InsertContext, base: string): Promise<{ sheet: InsertSheet; name: string }> {
+  const names = candidates(sheetNameOf(base));
+  const looks = names.map((n) => {
+    const s = context.workbook.worksheets.getItemOrNullObject(n);
+    s.load('isNullObject');
+    return s;
+  });
+  await context.sync();
+  const free = names.find((_, i) => looks[i]!.isNullObject);
+  const name = free ?? `${sheetNameOf(base).slice(0, 20)} ${Date.now() % 1_000_000}`;
+  return { sheet: context.workbook.worksheets.add(name), name };
+}
+
+/** Writes rows under a header at (top, left), `chunkRows` at a time, with each column's format. */
+async function writeBlock(context: InsertContext, sheet: InsertSheet, top: number, left: number, columns: ResultColumn[], rows: readonly (readonly unknown[])[], formats?: (row: number) => string[]): Promise<InsertRange> {
+  const width = columns.length;
+  const header = sheet.getRangeByIndexes(top, left, 1, width);
+  header.values = [columns.map((c) => c.header)];
+  header.format.font.bold = true;
+  const rowFormat = columns.map((c) => excelFormats[c.kind]);
+  for (let start = 0; start < rows.length; start += chunkRows) {
+    const chunk = rows.slice(start, start + chunkRows);
+    const range = sheet.getRangeByIndexes(top + 1 + start, left, chunk.length, width);
+    range.values = chunk.map((row) => columns.map((c, j) => toCell(row[j], c.kind)));
+    range.numberFormat = chunk.map((_, i) => formats?.(start + i) ?? rowFormat);
+    // One sync per chunk keeps each request under Excel's payload limit.
+    if (rows.length > chunkRows) await context.sync();
+  }
+  return sheet.getRangeByIndexes(top, left, Math.max(1, rows.length) + 1, width);
+}
+
+/**
+ * Any comparison or query result as an Excel table on a new sheet named after it. Rows are arrays in
+ * the order of `columns`. Answers with the sheet's name.
+ */
+export async function insertResultSheet(name: string, columns: ResultColumn[], rows: readonly (readonly unknown[])[], host: ExcelHost = officeHost()): Promise<string> {
+  if (!columns.length) throw new Error('A result without columns cannot be inserted.');
+  return host.run(async (raw) => {
+    const context = raw as unknown as InsertContext;
+    const { sheet, name: sheetName } = await addSheet(context, name);
+    const whole = await writeBlock(context, sheet, 0, 0, columns, rows);
+    const table = sheet.tables.add(whole, true);
+    table.style = 'TableStyleMedium2';
+    // Widths from the header and the first rows: autofit over a large range is slow.
+    sheet.getRangeByIndexes(0, 0, Math.min(rows.length, 200) + 1, columns.length).format.autofitColumns();
+    sheet.freezePanes.freezeRows(1);
+    sheet.activate();
+    await context.sync();
+    return sheetName;
+  });
+}
+
+export interface SummarySheetFigure {
+  figure: string;
+  label: string;
+  kind: 'rate' | 'decimal';
+  values: { phase: number; phaseName: string; value: number | null; cityMedian: number | null }[];
+}
+
+export interface SummarySheetData {
+  title: string;
+  figures: SummarySheetFigure[];
+  /** Korean labels of the sheet's headers. */
+  labels: { figure: string; cityValue: string; cityMedian: string; district: string; dong: string; change: string };
+}
+
+export interface SummarySheetDong {
+  district: string;
+  dongName: string;
+  figures: Record<string, { phase1: number | null; phase2: number | null; delta: number | null }>;
+}
+
+/** Dongs a chart shows at most (a column chart of hundreds of dongs is unreadable and slow). */
+export const chartDongs = 40;
+
+/** Where the summary sheet puts things (0-based rows and columns), for the sheet and its tests. */
+export function summaryLayout(figures: number, dongs: number) {
+  const headlineTop = 2;
+  const chartTop = headlineTop + figures + 3;
+  const chartHeight = 16;
+  const dongTop = chartTop + chartHeight + 2;
+  const dongWidth = 2 + 3 * figures;
+  // The charts' source blocks (동, 1단계, 2단계) sit right of the dong table, outside the print area.
+  const chartDataLeft = dongWidth + 2;
+  return { headlineTop, chartTop, chartHeight, chartWidth: 6, dongTop, dongWidth, chartDataLeft, chartRows: Math.min(dongs, chartDongs) };
+}
+
+/**
+ * A summary sheet: the headline figures table (city value and median per phase), a native clustered
+ * column chart of phase 1 against phase 2 per dong for each headline figure, and the dong table;
+ * landscape and with a print area where the API set allows. Answers with the sheet's name.
+ */
+export async function insertSummarySheet(summary: SummarySheetData, phases: SummarySheetDong[], host: ExcelHost = officeHost()): Promise<string> {
+  const { figures, labels } = summary;
+  const phaseNames = figures[0]?.values.map((v) => v.phaseName) ?? ['1단계', '2단계'];
+  const layout = summaryLayout(figures.length, phases.length);
+  const printable = host.isSetSupported('ExcelApi', '1.9');
+  return host.run(async (raw) => {
+    const context = raw as unknown as InsertContext;
+    const { sheet, name } = await addSheet(context, '요약');
+    const title = sheet.getRangeByIndexes(0, 0, 1, 1);
+    title.values = [[summary.title]];
+    title.format.font.bold = true;
+    title.format.font.size = 14;
+
+    // Headline figures: 지표 | <phase> 시 전체 값 | <phase> 시 중앙값 …
+    const headlineColumns: ResultColumn[] = [
+      { field: 'figure', header: labels.figure, kind: 'text' },
+      ...phaseNames.flatMap((p): ResultColumn[] => [
+        { field: `${p}-value`, header: `${p} ${labels.cityValue}`, kind: 'decimal' },
+        { field: `${p}-median`, header: `${p} ${labels.cityMedian}`, kind: 'decimal' },
+      ]),
+    ];
+    const headlineRows = figures.map((f) => [f.label, ...f.values.flatMap((v) => [v.value, v.cityMedian])]);
+    const headline = await writeBlock(context, sheet, layout.headlineTop, 0, headlineColumns, headlineRows, (i) =>
+      headlineColumns.map((_, j) => (j === 0 ? 'General' : excelFormats[figures[i]!.kind])),
+    );
+    sheet.tables.add(headline, true).style = 'TableStyleMedium2';
+
+    // The dong table: 구 | 동 | per figure: 1단계, 2단계, 변화.
+    const dongColumns: ResultColumn[] = [
+      { field: 'district', header: labels.district, kind: 'text' },
+      { field: 'dongName', header: labels.dong, kind: 'text' },
+      ...figures.flatMap((f): ResultColumn[] => [
+        { field: `${f.figure}Phase1`, header: `${f.label} ${phaseNames[0] ?? '1단계'}`, kind: f.kind },
+        { field: `${f.figure}Phase2`, header: `${f.label} ${phaseNames[1] ?? '2단계'}`, kind: f.kind },
+        { field: `${f.figure}Delta`, header: `${f.label} ${labels.change}`, kind: f.kind },
+      ]),
+    ];
+    const sorted = [...phases].sort((a, b) => a.dongName.localeCompare(b.dongName, 'ko'));
+    const dongRows = sorted.map((d) => [
+      d.district,
+      d.dongName,
+      ...figures.flatMap((f) => {
+        const v = d.figures[f.figure];
+        return [v?.phase1 ?? null, v?.phase2 ?? null, v?.delta ?? null];
+      }),
+    ]);
+    const dongRange = await writeBlock(context, sheet, layout.dongTop, 0, dongColumns, dongRows);
+    sheet.tables.add(dongRange, true).style = 'TableStyleLight9';
+
+    // One chart per headline figure, over its own block (동, 1단계, 2단계), side by side above the table.
+    const charted = sorted.slice(0, layout.chartRows);
+    figures.forEach((f, i) => {
+      const left = layout.chartDataLeft + i * 4;
+      const blockColumns: ResultColumn[] = [
+        { field: 'dongName', header: labels.dong, kind: 'text' },
+        { field: 'phase1', header: phaseNames[0] ?? '1단계', kind: f.kind },
+        { field: 'phase2', header: phaseNames[1] ?? '2단계', kind: f.kind },
+      ];
+      const header = sheet.getRangeByIndexes(layout.dongTop, left, 1, 3);
+      header.values = [blockColumns.map((c) => c.header)];
+      header.format.font.bold = true;
+      if (charted.length) {
+        const body = sheet.getRangeByIndexes(layout.dongTop + 1, left, charted.length, 3);
+        body.values = charted.map((d) => [d.dongName, d.figures[f.figure]?.phase1 ?? '', d.figures[f.figure]?.phase2 ?? '']);
+        body.numberFormat = charted.map(() => blockColumns.map((c) => excelFormats[c.kind]));
+      }
+      const source = sheet.getRangeByIndexes(layout.dongTop, left, charted.length + 1, 3);
+      const chart = sheet.charts.add(chartType, source, seriesByColumns);
+      const more = phases.length > charted.length ? ` (${charted.length}/${phases.length}곳)` : '';
+      chart.title.text = `동별 ${f.label}: ${phaseNames.join(' 대 ')}${more}`;
+      chart.setPosition(
+        sheet.getRangeByIndexes(layout.chartTop, i * layout.chartWidth, 1, 1),
+        sheet.getRangeByIndexes(layout.chartTop + layout.chartHeight - 1, (i + 1) * layout.chartWidth - 1, 1, 1),
+      );
+    });
+
+    sheet.getRangeByIndexes(layout.headlineTop, 0, Math.min(sorted.length, 200) + layout.dongTop - layout.headlineTop + 1, layout.dongWidth).format.autofitColumns();
+    if (printable) {
+      sheet.pageLayout.orientation = 'Landscape';
+      sheet.pageLayout.setPrintArea(sheet.getRangeByIndexes(0, 0, layout.dongTop + sorted.length + 1, Math.max(layout.dongWidth, figures.length * layout.chartWidth)));
+    }
+    sheet.activate();
+    await context.sync();
+    return name;
+  });
+}
