@@ -1,4 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import '../workbook/exceljs-utf8.ts';
 import ExcelJS from 'exceljs';
 import { codesOf, rowIdHeader, sheets, type ColumnDef, type FieldType, type Kind } from '../../domain/index.ts';
 import { sheetSelection, type ExportScope } from './select.ts';

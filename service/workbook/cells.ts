@@ -1,3 +1,4 @@
+import './exceljs-utf8.ts';
 import ExcelJS from 'exceljs';
 import { isDateFormat, type GridCell, type GridValue } from '../../domain/index.ts';
 

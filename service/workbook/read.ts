@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Readable, Transform } from 'node:stream';
+import './exceljs-utf8.ts';
 import ExcelJS from 'exceljs';
 import {
   createSheetReader,

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import '../../service/workbook/exceljs-utf8.ts';
 import ExcelJS from 'exceljs';
 import { categories, sheets, type RowValues } from '../../domain/index.ts';
 import { Store, maxBatchRows, type Actor, type SyncRowInput } from '../../service/store/store.ts';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import '../../service/workbook/exceljs-utf8.ts';
 import ExcelJS from 'exceljs';
 import { normaliseOfficeRange, type SheetReport } from '../../domain/index.ts';
 import { createRowKeyer, readWorkbook, streamWorkbook, type ImportReport, type ReadWorkbookOptions } from '../../service/workbook/index.ts';
