@@ -1,0 +1,75 @@
+// The summary at the scale of Korea: 3,500 dongs × 2 years (store.generate), signed in through the
+// pane in Chromium. Prints (does not assert) the time from the sign-in click to the dong table shown,
+// and finds a dong by name.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startService, type TestService } from '../support/service.ts';
+import { addinDist, describeViolations, openBrowser, runAxe, screenshot, startServer, type BrowserSession, type TestServer } from './harness.ts';
+
+const built = existsSync(join(addinDist, 'taskpane.html'));
+type Row = Record<string, unknown>;
+
+describe.skipIf(!built)('the summary with 3,500 dongs', () => {
+  let service: TestService;
+  let server: TestServer;
+  let browser: BrowserSession;
+  let phases: Row[];
+  let districts: Map<string, string>;
+
+  beforeAll(async () => {
+    service = await startService({ staticDir: addinDist });
+    await service.store.generate({ dongs: 3500, years: 2 });
+    server = await startServer(service.app.fetch);
+    browser = await openBrowser({ viewport: { width: 1280, height: 900 } });
+    phases = (await service.json('GET', '/api/compare/phases', 'manager')).body.rows;
+    const meta = (await service.json('GET', '/api/meta', 'manager')).body as { districts: { code: string; name: string }[] };
+    districts = new Map(meta.districts.map((d) => [d.code, d.name]));
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    service?.close();
+  });
+
+  it('signs in and shows the first page of the dong table (time printed)', async () => {
+    const { page } = browser;
+    await page.goto(`${server.url}/taskpane.html`);
+    await page.getByLabel('토큰').fill(service.tokens.manager);
+    const table = page.getByRole('table', { name: '동별 지표' });
+    const started = performance.now();
+    await page.getByRole('button', { name: '로그인' }).click();
+    await table.locator('tbody tr').first().waitFor();
+    const ms = performance.now() - started;
+    console.log(`[scale] ${phases.length.toLocaleString('en-US')} dongs: sign-in click → summary table shown in ${ms.toFixed(0)} ms`);
+    expect(phases.length).toBeGreaterThanOrEqual(3500);
+    // Paged: one page of rows in the document, not thousands.
+    expect(await table.locator('tbody tr').count()).toBe(50);
+    expect(await page.locator('#panel-summary section[aria-labelledby="summary-dongs"] .table-status').textContent()).toMatch(/^[\d,]+행 중 50행 표시$/);
+    // The chart shows a readable number of dongs.
+    expect(await page.locator('#panel-summary svg.chart text.chart-text:not(.chart-small)').count()).toBeLessThanOrEqual(45);
+  });
+
+  it('finds a dong by name', async () => {
+    const { page } = browser;
+    // A name of a dong well past the first page (sorted by name).
+    const named = phases.filter((r) => typeof r.executionRatePhase2 === 'number').map((r) => String(r.dongName));
+    const target = [...new Set(named)].sort((a, b) => a.localeCompare(b, 'ko')).at(-1)!;
+    const started = performance.now();
+    await page.getByLabel('동 이름 검색').fill(target);
+    const table = page.getByRole('table', { name: '동별 지표' });
+    await table.locator('tbody tr', { hasText: target }).first().waitFor();
+    console.log(`[scale] search '${target}' → shown in ${(performance.now() - started).toFixed(0)} ms`);
+    const listed = phases.filter((r) =>
+      ['executionRate', 'participantsPer1000', 'completionRate'].some((f) => typeof r[`${f}Phase1`] === 'number' || typeof r[`${f}Phase2`] === 'number'),
+    );
+    const matches = listed.filter((r) => String(r.dongName).includes(target) || (districts.get(String(r.district)) ?? '').includes(target));
+    expect(matches.length).toBeGreaterThan(0);
+    await expect.poll(() => table.locator('tbody tr').count()).toBe(Math.min(50, matches.length));
+    for (const text of await table.locator('tbody td[data-key="dongName"]').allTextContents()) expect(text).toContain(target);
+    expect(describeViolations(await runAxe(page))).toBe('');
+    await screenshot(page, 'taskpane-scale-search-1280');
+    expect(browser.errors).toEqual([]);
+  });
+});
