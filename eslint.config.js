@@ -35,7 +35,15 @@ export default tseslint.config(
   {
     files: ['service/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/addin/**', '**/addin'], message: 'service/ never imports addin/.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/addin/**', '**/addin'], message: 'service/ never imports addin/.' },
+            { group: ['@duckdb/*'], message: 'Only service/store/ talks to DuckDB.' },
+          ],
+        },
+      ],
     },
   },
   {

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
-import { QueryError } from '../query/index.ts';
+import { QueryError } from '../store/query/index.ts';
 import { allowRoles } from '../http/auth.ts';
 import { ApiError } from '../http/errors.ts';
 import { readJson } from '../http/json.ts';

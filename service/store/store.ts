@@ -19,7 +19,7 @@ import { canWriteDong, readsAll, roles, type Actor, type Role } from './auth.ts'
 import { rowsTable, utcIso, valuesJson } from './sql.ts';
 import { applyStaged, createStages, stageVersions, type Version } from './staging.ts';
 import { runComparison, runDrilldown, type ComparisonParams, type DrilldownParams, type DrilldownResult, type QueryResult } from './compare/index.ts';
-import { runAnalystQuery, type AnalystQueryResult } from '../query/index.ts';
+import { runAnalystQuery, type AnalystQueryResult } from './query/index.ts';
 import { generateDemo, type GenerateOptions, type GenerateReport } from './generate.ts';
 
 export { roles, type Actor, type Role } from './auth.ts';

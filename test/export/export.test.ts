@@ -7,7 +7,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeLists, kinds, rowIdHeader, sheets, type Kind } from '../../domain/index.ts';
 import { loadDemo } from '../../service/demo.ts';
-import { exportDownload, exportRows, listSheetName, type ExportFormat } from '../../service/export/index.ts';
+import { exportDownload, exportRows, listSheetName, type ExportFormat } from '../../service/store/export/index.ts';
 import type { Actor } from '../../service/store/store.ts';
 import { readWorkbook } from '../../service/workbook/index.ts';
 import { batch, spendingRow, startService, type TestService } from '../support/service.ts';

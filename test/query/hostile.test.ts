@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QueryError, refreshSnapshot, runAnalystQuery, snapshotTables, type AnalystQueryResult } from '../../service/query/index.ts';
+import { QueryError, refreshSnapshot, runAnalystQuery, snapshotTables, type AnalystQueryResult } from '../../service/store/query/index.ts';
 import { loadReference, openDatabase, type Database } from '../../service/store/db.ts';
 import { reference } from '../compare/fixture.ts';
 

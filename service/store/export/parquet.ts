@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { Kind } from '../../domain/index.ts';
+import type { Kind } from '../../../domain/index.ts';
 import { pathLiteral } from './path.ts';
 import { viewSelection, type ExportScope } from './select.ts';
 

@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import '../workbook/exceljs-utf8.ts';
+import '../../workbook/exceljs-utf8.ts';
 import ExcelJS from 'exceljs';
-import { codesOf, rowIdHeader, sheets, type ColumnDef, type FieldType, type Kind } from '../../domain/index.ts';
+import { codesOf, rowIdHeader, sheets, type ColumnDef, type FieldType, type Kind } from '../../../domain/index.ts';
 import { sheetSelection, type ExportScope } from './select.ts';
 
 /** Number formats by field type (the add-in's template uses the same). */

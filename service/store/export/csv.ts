@@ -3,7 +3,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { Kind } from '../../domain/index.ts';
+import type { Kind } from '../../../domain/index.ts';
 import { pathLiteral } from './path.ts';
 import { sheetSelection, type ExportScope } from './select.ts';
 

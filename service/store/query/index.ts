@@ -16,8 +16,8 @@ import { existsSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import type { Message } from '../../domain/index.ts';
-import type { QueryResult } from '../store/compare/index.ts';
+import type { Message } from '../../../domain/index.ts';
+import type { QueryResult } from '../compare/index.ts';
 
 const workerPath = join(dirname(fileURLToPath(import.meta.url)), 'worker.mjs');
 

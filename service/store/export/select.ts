@@ -1,5 +1,5 @@
-import { rowIdHeader, sheets, type ColumnDef, type Kind } from '../../domain/index.ts';
-import { quotedIdentifier } from '../store/sql.ts';
+import { rowIdHeader, sheets, type ColumnDef, type Kind } from '../../../domain/index.ts';
+import { quotedIdentifier } from '../sql.ts';
 
 /** Which rows an export holds: every live row, or those of the given dongs (codes) only. */
 export interface ExportScope {
