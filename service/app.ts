@@ -13,6 +13,7 @@ import { tokenRoutes } from './routes/tokens.ts';
 import { compareRoutes } from './routes/compare.ts';
 import { queryRoutes } from './routes/query.ts';
 import { importRoutes } from './routes/import.ts';
+import { exportRoutes } from './routes/export.ts';
 
 export interface AppOptions {
   store: Store;
@@ -53,7 +54,8 @@ export function createApp({ store, addinOrigin = 'https://localhost:3000', stati
     .route('/', tokenRoutes)
     .route('/', compareRoutes)
     .route('/', queryRoutes)
-    .route('/', importRoutes);
+    .route('/', importRoutes)
+    .route('/', exportRoutes);
 
   const app = new Hono()
     .use(secureHeaders({ crossOriginResourcePolicy: false, contentSecurityPolicy: undefined, xFrameOptions: false }))

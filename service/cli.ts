@@ -9,6 +9,7 @@ import { Store, roles, StoreError, type Role } from './store/store.ts';
 import { createApp } from './app.ts';
 import { demoRoles, loadDemo } from './demo.ts';
 import { importWorkbook } from './import/index.ts';
+import { exportFormats, isExportFormat, type ExportFormat } from './store/export/index.ts';
 import { progressBar } from './progress.ts';
 import { isKind, kinds, type Kind } from '../domain/index.ts';
 import type { ImportReport } from './workbook/index.ts';
@@ -180,6 +181,27 @@ export function buildProgram(): Command {
         if (opts.json) console.log(JSON.stringify(report, null, 2));
         else printImport(report, Boolean(opts.dryRun));
         if (report.sheets.length === 0 || report.sheets.every((s) => s.error)) process.exitCode = 2;
+      } finally {
+        store.close();
+      }
+    });
+
+  program
+    .command('export <kind>')
+    .description('every live row of a kind to a file / 자료 내보내기')
+    .requiredOption('--format <format>', `one of ${exportFormats.join(', ')}`, (v: string) => {
+      if (!isExportFormat(v)) throw new InvalidArgumentError(`format: ${exportFormats.join(', ')}`);
+      return v;
+    })
+    .requiredOption('--out <file>', 'the file to write (a folder with --partitioned)')
+    .option('--partitioned', 'parquet only: a folder partitioned by district and phase (hive layout)')
+    .option('--db <path>', 'DuckDB file', defaultDb)
+    .action(async (kind: string, opts: { format: ExportFormat; out: string; partitioned?: boolean; db: string }) => {
+      const k = kindOption(kind);
+      const store = await openStore(opts.db);
+      try {
+        const result = await store.exportTo(k, opts.format, resolve(opts.out), { partitioned: opts.partitioned });
+        console.log(`${result.rows}행을 ${result.out}에 썼습니다 / wrote ${result.rows} rows to ${result.out}`);
       } finally {
         store.close();
       }

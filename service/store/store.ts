@@ -21,6 +21,7 @@ import { applyStaged, createStages, stageVersions, type Version } from './stagin
 import { runComparison, runDrilldown, type ComparisonParams, type DrilldownParams, type DrilldownResult, type QueryResult } from './compare/index.ts';
 import { runAnalystQuery, type AnalystQueryResult } from './query/index.ts';
 import { generateDemo, type GenerateOptions, type GenerateReport } from './generate.ts';
+import { exportDownload, exportRows, type ExportDownload, type ExportFormat, type ExportResult } from './export/index.ts';
 
 export { roles, type Actor, type Role } from './auth.ts';
 
@@ -357,6 +358,17 @@ export class Store {
       this.revisionCounter = Number(max[0]?.r ?? 0);
       return report;
     });
+  }
+
+  /** Every live row of a kind to a file (`jachi export`); a folder partitioned by district and phase for parquet. */
+  exportTo(kind: Kind, format: ExportFormat, out: string, options: { partitioned?: boolean } = {}): Promise<ExportResult> {
+    return this.withReader((c) => exportRows(c, kind, format, out, options));
+  }
+
+  /** Every live row of a kind the actor may read, as a file to download. */
+  download(kind: Kind, format: ExportFormat, actor: Actor): Promise<ExportDownload> {
+    const dongs = this.scopeDongs(actor);
+    return this.withReader((c) => exportDownload(c, kind, format, dongs ? { scope: { dongs } } : {}));
   }
 
   /** The dongs an actor may read rows of; undefined when it reads all. */

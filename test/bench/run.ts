@@ -5,11 +5,13 @@
 import { benchSync } from './sync.ts';
 import { benchCompare } from './compare.ts';
 import { benchSyncDiff } from './sync-diff.ts';
+import { benchImport } from './import.ts';
 
 const benches: Record<string, () => Promise<unknown>> = {
   sync: benchSync,
   compare: benchCompare,
   'sync-diff': benchSyncDiff,
+  import: benchImport,
 };
 
 const wanted = process.argv.slice(2).filter((a) => a in benches);
