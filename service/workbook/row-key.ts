@@ -43,11 +43,12 @@ export function rowKeyText(kind: Kind, values: RowValues, occurrence: number): s
 
 /** Derives row ids for the rows of one sheet that have no 행ID, in row order. */
 export function createRowKeyer(kind: Kind): (values: RowValues) => string {
+  // Keyed by the first occurrence's id (36 characters), not the key text, so memory stays small.
   const seen = new Map<string, number>();
   return (values) => {
-    const base = rowKeyText(kind, values, 0);
-    const n = seen.get(base) ?? 0;
-    seen.set(base, n + 1);
-    return uuidV5(rowKeyText(kind, values, n));
+    const first = uuidV5(rowKeyText(kind, values, 0));
+    const n = seen.get(first) ?? 0;
+    seen.set(first, n + 1);
+    return n === 0 ? first : uuidV5(rowKeyText(kind, values, n));
   };
 }
