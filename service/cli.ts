@@ -172,10 +172,9 @@ export function buildProgram(): Command {
           sheet: opts.sheet,
           dryRun: opts.dryRun,
           file: basename(file),
-          onProgress: (p) =>
-            p.phase === 'store'
-              ? bar.update(p.stored ?? 0, p.total, `저장 ${p.stored}/${p.total}`)
-              : bar.update(p.bytesRead ?? p.row, p.totalBytes, `${p.sheet} ${p.row}행`),
+          // Only the JSON report lists every accepted row; the summary needs the counts alone.
+          keepRows: Boolean(opts.json),
+          onProgress: (p) => bar.update(p.bytesRead ?? p.row, p.totalBytes, `${p.sheet} ${p.row}행 · 저장 ${p.stored}`),
         });
         bar.done();
         if (opts.json) console.log(JSON.stringify(report, null, 2));

@@ -53,6 +53,11 @@ export interface ReadWorkbookOptions {
   keepRows?: boolean;
   /** Called now and then while reading (streaming: about every 1,000 rows). */
   onProgress?: (progress: ImportProgress) => void;
+  /**
+   * Streaming: awaited about every 500 rows and at the end of each sheet, so a caller can store
+   * the rows handed to `onRow` before more are read (memory then does not grow with the file).
+   */
+  drain?: () => Promise<void>;
 }
 
 type Source = string | Uint8Array;
@@ -199,8 +204,10 @@ export async function streamWorkbook(source: Source, options: ReadWorkbookOption
     for await (const row of w) {
       sheetReader.push(row.number, rowCells(row, excelFlag));
       if (++n % 1000 === 0) options.onProgress?.({ sheet: name, row: row.number, bytesRead, totalBytes });
+      if (options.drain && n % 500 === 0) await options.drain();
     }
     const report = sheetReader.finish();
+    await options.drain?.();
     reports.push(report);
     options.onProgress?.({ sheet: name, row: n, bytesRead, totalBytes });
   }
