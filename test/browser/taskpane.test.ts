@@ -80,7 +80,11 @@ describe.skipIf(!built)('task pane in a plain browser, against the real service 
     await browser.page.getByLabel('토큰').waitFor();
   };
 
-  const axeClean = async () => expect(describeViolations(await runAxe(browser.page))).toBe('');
+  const axeClean = async () => {
+    // Colours are judged once transitions (a button coming back from disabled) have settled.
+    await browser.page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
+    expect(describeViolations(await runAxe(browser.page))).toBe('');
+  };
 
   const shoot = async (name: string, width: number, docs = false) => {
     const { page } = browser;

@@ -39,7 +39,9 @@ export function mountCompareView(el: HTMLElement, ctx: ViewContext): void {
     result.replaceChildren(busy(ctx));
     try {
       const answer = await ctx.api.compare(name, filters);
-      const columns = answer.columns?.map((c) => c.name) ?? columnsOf(answer.rows);
+      const all = answer.columns?.map((c) => c.name) ?? columnsOf(answer.rows);
+      // The dong's name reads better than its code (the code stays in the sheet and the drill-down).
+      const columns = all.includes('dongName') ? ['dongName', ...all.filter((c) => c !== 'dong' && c !== 'dongName')] : all;
       const insert = insertButton(ctx, resultStringsFor(t).insertSheet, () => insertComparison(ctx, name, filters));
       result.replaceChildren(...draw(name, answer.rows, columns), ...(insert ? [insert] : []));
     } catch (error) {
