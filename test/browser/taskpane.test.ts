@@ -126,7 +126,7 @@ describe.skipIf(!built)('task pane in a plain browser, against the real service 
     for (const name of ['동기화', '요약', '비교', '질의']) expect(await page.getByRole('tab', { name }).count()).toBe(1);
 
     const table = page.getByRole('table', { name: '동별 지표' });
-    await table.waitFor();
+    await page.locator('#panel-summary[data-state="complete"]').waitFor();
     const listed = phases.filter(hasFigures);
     const pilot = (await service.json('GET', '/api/meta', 'manager')).body.dongs.filter((d: { joinedPhase: number }) => d.joinedPhase === 1);
     expect(pilot).toHaveLength(8);

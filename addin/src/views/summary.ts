@@ -116,11 +116,20 @@ export function mountSummaryView(el: HTMLElement, ctx: ViewContext): void {
   const districtNames = districtNameMap(ctx);
   const phaseNumbers = ctx.meta.phases.length ? ctx.meta.phases.map((p) => p.phase).slice(0, 2) : [1, 2];
 
+  const kept = { search: '', only: false, figure: headlineFigures[0] as string };
+
   const load = async () => {
     el.replaceChildren(busy(ctx));
     try {
-      const [phases, summary] = await Promise.all([ctx.api.compare('phases'), ctx.api.compare('summary').catch(() => ({ rows: [] as Row[] }))]);
+      // The dong table needs only the phases; it is drawn as soon as they come, and drawn again with
+      // the service's own judgement and the city's values once the (larger) summary has come too.
+      const summaryAnswer = ctx.api.compare('summary').catch(() => ({ rows: [] as Row[] }));
+      const phases = await ctx.api.compare('phases');
+      el.dataset.state = 'partial';
+      draw(phases.rows, []);
+      const summary = await summaryAnswer;
       draw(phases.rows, summary.rows);
+      el.dataset.state = 'complete';
     } catch (error) {
       el.replaceChildren(errorBar(error, ctx, () => void load()));
     }
@@ -189,6 +198,13 @@ export function mountSummaryView(el: HTMLElement, ctx: ViewContext): void {
     const search = h('input', { id: searchId, type: 'search', autocomplete: 'off' });
     const only = h('input', { id: onlyId, type: 'checkbox' });
     const figureSelect = h('select', { id: figureId }, ...headlineFigures.map((f) => h('option', { value: f }, name(f))));
+    // A second draw (the summary came) keeps what the reader already typed or chose.
+    search.value = kept.search;
+    only.checked = kept.only;
+    figureSelect.value = kept.figure;
+    search.addEventListener('input', () => (kept.search = search.value));
+    only.addEventListener('change', () => (kept.only = only.checked));
+    figureSelect.addEventListener('change', () => (kept.figure = figureSelect.value));
     const tableSlot = h('div');
     const chartSlot = h('figure', { class: 'chart-box' });
     const drillButton = (d: DongSummary, f: HeadlineFigure, phase: 1 | 2) => {
@@ -283,7 +299,9 @@ export function mountSummaryView(el: HTMLElement, ctx: ViewContext): void {
       chartSlot,
     );
     redraw();
+    const typing = document.activeElement instanceof HTMLInputElement && document.activeElement.type === 'search' && el.contains(document.activeElement);
     el.replaceChildren(headline, dongSection);
+    if (typing) search.focus();
   };
 
   void load();
