@@ -6,3 +6,4 @@ export * from './dates.ts';
 export * from './rules.ts';
 export * from './metrics.ts';
 export * from './normalise/index.ts';
+export * from './contract.ts';

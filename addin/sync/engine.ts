@@ -178,6 +178,9 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
             revision: result.revision ?? rs.revision ?? 0,
             deleted: false,
             values: {},
+            updatedBy: '',
+            updatedAt: '',
+            source: null,
           };
           if (!server.deleted && !isDelete && hashValues(server.values) === hash) {
             // Both sides made the same change: nothing to choose.

@@ -4,44 +4,8 @@ import type { RowValues } from '../../domain/rules.ts';
 
 export type { Kind, Issue, RowValues };
 
-/** POST /api/sync/:kind body (DESIGN.md, Contracts). */
-export interface SyncBody {
-  batchId: string;
-  rows: { rowId: string; baseRevision: number | null; values: RowValues }[];
-  deletes: { rowId: string; baseRevision: number }[];
-}
-
-export type RowStatus = 'accepted' | 'unchanged' | 'rejected' | 'conflict' | 'forbidden';
-
-/** One row as the service holds it (GET /api/rows and the `server` of a conflict). */
-export interface ServerRow {
-  rowId: string;
-  revision: number;
-  deleted: boolean;
-  values: RowValues;
-  updatedBy?: string;
-  updatedAt?: string;
-}
-
-export interface RowResult {
-  rowId: string;
-  status: RowStatus;
-  revision?: number;
-  errors?: Issue[];
-  warnings?: Issue[];
-  server?: ServerRow;
-}
-
-export interface SyncAnswer {
-  batchId: string;
-  revision: number;
-  results: RowResult[];
-}
-
-export interface PullAnswer {
-  revision: number;
-  rows: ServerRow[];
-}
+export type { SyncBody, RowStatus, ServerRow, RowResult, SyncAnswer, PullAnswer } from '../../domain/contract.ts';
+import type { SyncBody, SyncAnswer, PullAnswer, ServerRow } from '../../domain/contract.ts';
 
 /**
  * How the engine reaches the service. `push` throws when the batch may not have arrived (network

@@ -9,10 +9,13 @@ import {
   sheets,
   kinds,
   type ErrorCode,
-  type Issue,
   type Kind,
   type Reference,
+  type RowResult,
   type RowValues,
+  type ServerRow,
+  type SyncAnswer,
+  type SyncBody,
 } from '../../domain/index.ts';
 import { openDatabase, loadReference, readReference, type Database } from './db.ts';
 import { canWriteDong, readsAll, roles, type Actor, type Role } from './auth.ts';
@@ -35,45 +38,9 @@ export class StoreError extends Error {
   }
 }
 
-export interface SyncRowInput {
-  rowId: string;
-  baseRevision: number | null;
-  values: Record<string, unknown>;
-}
-export interface SyncDeleteInput {
-  rowId: string;
-  baseRevision: number;
-}
-export interface SyncBatchInput {
-  batchId: string;
-  rows: SyncRowInput[];
-  deletes: SyncDeleteInput[];
-}
-
-export interface ServerRow {
-  rowId: string;
-  revision: number;
-  deleted: boolean;
-  values: RowValues;
-  updatedBy: string;
-  updatedAt: string;
-  source: string | null;
-}
-
-export type RowStatus = 'accepted' | 'unchanged' | 'rejected' | 'conflict' | 'forbidden';
-export interface RowResult {
-  rowId: string;
-  status: RowStatus;
-  revision?: number;
-  errors?: Issue[];
-  warnings?: Issue[];
-  server?: ServerRow;
-}
-export interface SyncAnswer {
-  batchId: string;
-  revision: number;
-  results: RowResult[];
-}
+export type SyncBatchInput = SyncBody<Record<string, unknown>>;
+export type SyncRowInput = SyncBatchInput['rows'][number];
+export type { RowResult, RowStatus, ServerRow, SyncAnswer } from '../../domain/index.ts';
 
 export interface TokenInfo {
   id: string;

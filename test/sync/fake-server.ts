@@ -66,7 +66,7 @@ export class FakeServer {
     const table = this.table(kind);
     const results: RowResult[] = [];
     const stamp = (rowId: string, values: RowValues, deleted: boolean): ServerRow => {
-      const row: ServerRow = { rowId, revision: ++this.revision, deleted, values, updatedBy: who, updatedAt: '2020-01-01T00:00:00Z' };
+      const row: ServerRow = { rowId, revision: ++this.revision, deleted, values, updatedBy: who, updatedAt: '2020-01-01T00:00:00Z', source: null };
       table.set(rowId, row);
       return row;
     };

@@ -1,0 +1,47 @@
+/**
+ * The sync contract's shapes (DESIGN.md, Contracts: POST /api/sync/:kind and GET /api/rows/:kind),
+ * shared by the service that answers them and the add-in's sync engine that sends them.
+ */
+import type { Issue } from './messages.ts';
+import type { RowValues } from './rules.ts';
+
+/** POST /api/sync/:kind body: typed values from a client; the service takes any values and checks them. */
+export interface SyncBody<Values = RowValues> {
+  batchId: string;
+  rows: { rowId: string; baseRevision: number | null; values: Values }[];
+  deletes: { rowId: string; baseRevision: number }[];
+}
+
+export type RowStatus = 'accepted' | 'unchanged' | 'rejected' | 'conflict' | 'forbidden';
+
+/** One row as the service holds it (GET /api/rows, and the `server` row of a conflict). */
+export interface ServerRow {
+  rowId: string;
+  revision: number;
+  deleted: boolean;
+  values: RowValues;
+  updatedBy: string;
+  updatedAt: string;
+  /** The workbook the row came from, where the client said. */
+  source: string | null;
+}
+
+export interface RowResult {
+  rowId: string;
+  status: RowStatus;
+  revision?: number;
+  errors?: Issue[];
+  warnings?: Issue[];
+  server?: ServerRow;
+}
+
+export interface SyncAnswer {
+  batchId: string;
+  revision: number;
+  results: RowResult[];
+}
+
+export interface PullAnswer {
+  revision: number;
+  rows: ServerRow[];
+}
