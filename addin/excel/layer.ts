@@ -53,6 +53,8 @@ export interface TableRead {
   /** Data rows as Excel holds them (values + numberFormat, for the normaliser). */
   values: unknown[][];
   numberFormat: unknown[][];
+  /** 'Error' marks an error cell (its value is the literal, e.g. #N/A). */
+  valueTypes: unknown[][];
   /** 0-based sheet row of the first data row, for showing A1 addresses. */
   firstRow: number;
   firstColumn: number;
@@ -65,6 +67,8 @@ export interface HeaderCandidates {
   tableName: string | null;
   /** The first rows of the region (a title row may sit above the header). */
   rows: unknown[][];
+  /** Merged areas in the region (A1 ranges without the sheet); null when Excel cannot tell (before ExcelApi 1.13). */
+  merges: string[] | null;
 }
 
 export type NoteMode = 'notes' | 'comments' | 'fill';
@@ -151,38 +155,78 @@ export function createExcelLayer(host: ExcelHost = officeHost()) {
     });
   }
 
-  /** Adopt, step 1: the region around the selection (or the table it is in) and its first rows. */
+  /**
+   * Adopt, step 1: the block of the selection (or the table it is in), its first rows and its merged
+   * areas. Outside a table the block is the selection's current region widened to every used row of
+   * the sheet, so title rows above a blank row and rows below a blank row (totals, later lines) are
+   * part of it, as an official sees the sheet. Merged areas need ExcelApi 1.13 (null before).
+   */
   async function readHeaderCandidates(maxRows = 10): Promise<HeaderCandidates> {
     return host.run(async (context) => {
       const selected = context.workbook.getSelectedRange();
       const region = selected.getSurroundingRegion();
-      region.load(['address', 'rowCount', 'columnCount']);
-      region.worksheet.load('name');
+      region.load(['address', 'rowIndex', 'columnIndex', 'rowCount', 'columnCount']);
+      const sheet = region.worksheet;
+      sheet.load('name');
+      const used = sheet.getUsedRange(true);
+      used.load(['rowIndex', 'rowCount']);
       // Not getFirst(): in Excel it fails the whole sync when the selection is in no table.
       const tables = supports('1.9') ? selected.getTables(false) : undefined;
       tables?.load('items/name');
-      const top = region.getRow(0).getResizedRange(maxRows - 1, 0);
-      top.load('values');
       await context.sync();
       const tableName = tables?.items[0]?.name ?? null;
-      return { sheet: region.worksheet.name, address: region.address, tableName, rows: top.values.slice(0, region.rowCount) };
+
+      const top = tableName ? region.rowIndex : Math.min(region.rowIndex, used.rowIndex);
+      const bottom = tableName ? region.rowIndex + region.rowCount : Math.max(region.rowIndex + region.rowCount, used.rowIndex + used.rowCount);
+      const block = tableName ? region : sheet.getRangeByIndexes(top, region.columnIndex, bottom - top, region.columnCount);
+      if (!tableName) block.load('address');
+      const head = block.getRow(0).getResizedRange(Math.min(maxRows, bottom - top) - 1, 0);
+      head.load('values');
+      const merged = supports('1.13') ? block.getMergedAreasOrNullObject() : undefined;
+      merged?.load(['isNullObject', 'address']);
+      await context.sync();
+      const merges = merged ? (merged.isNullObject ? [] : areaAddresses(merged.address)) : null;
+      return { sheet: sheet.name, address: block.address, tableName, rows: head.values, merges };
     });
   }
 
   /**
    * Adopt, step 2 (after the official confirmed the mapping): make the range a table from its header
-   * row down if it is not one, and put the hidden 행ID column first if it is missing.
+   * row down if it is not one, and put the hidden 행ID column first if it is missing. Excel makes no
+   * table over merged cells: merged areas from the header down are unmerged first, and an area below
+   * the header gets its value (the top-left cell's) in every cell it spanned. Load, sync; unmerge and
+   * fill, sync; table, sync.
    */
-  async function adoptRange(target: { tableName: string | null; sheet: string; address: string; headerRow: number; newName: string }): Promise<{ tableName: string }> {
+  async function adoptRange(target: { tableName: string | null; sheet: string; address: string; headerRow: number; newName: string; merges?: readonly string[] | null }): Promise<{ tableName: string; unmerged: string[] }> {
     return host.run(async (context) => {
       let table: Table;
+      const unmerged: string[] = [];
       if (target.tableName) {
         table = context.workbook.tables.getItem(target.tableName);
       } else {
         const sheet = context.workbook.worksheets.getItemOrNullObject(target.sheet);
         const region = sheet.getRange(target.address);
-        region.load(['rowCount', 'columnCount']);
+        region.load(['rowCount', 'columnCount', 'rowIndex']);
+        const areas = (target.merges ?? []).map((address) => {
+          const area = sheet.getRange(address);
+          area.load(['values', 'numberFormat', 'rowIndex', 'rowCount', 'columnCount']);
+          return { address, area };
+        });
         await context.sync();
+        const headerIndex = region.rowIndex + target.headerRow;
+        const inTable = areas.filter(({ area }) => area.rowIndex + area.rowCount - 1 >= headerIndex && area.rowIndex < region.rowIndex + region.rowCount);
+        if (inTable.length > 0) {
+          for (const { address, area } of inTable) {
+            area.unmerge();
+            unmerged.push(address);
+            if (area.rowIndex <= headerIndex) continue; // a header cell keeps its text in its first cell
+            const value = area.values[0]?.[0] ?? '';
+            const format = area.numberFormat[0]?.[0] ?? 'General';
+            area.values = Array.from({ length: area.rowCount }, () => Array.from({ length: area.columnCount }, () => value));
+            area.numberFormat = Array.from({ length: area.rowCount }, () => Array.from({ length: area.columnCount }, () => format));
+          }
+          await context.sync();
+        }
         const body = region.getRow(target.headerRow).getResizedRange(region.rowCount - target.headerRow - 1, 0);
         table = sheet.tables.add(body, true);
         table.name = target.newName;
@@ -200,7 +244,7 @@ export function createExcelLayer(host: ExcelHost = officeHost()) {
         await context.sync();
         await loud(context, quieted);
       }
-      return { tableName: table.name };
+      return { tableName: table.name, unmerged };
     });
   }
 
@@ -220,6 +264,7 @@ export function createExcelLayer(host: ExcelHost = officeHost()) {
 
       const values: unknown[][] = [];
       const numberFormat: unknown[][] = [];
+      const valueTypes: unknown[][] = [];
       const rowCount = body.rowCount;
       const columnCount = body.columnCount;
       let chunk = Math.max(1, options.chunkRows ?? 10_000);
@@ -227,7 +272,7 @@ export function createExcelLayer(host: ExcelHost = officeHost()) {
       while (start < rowCount) {
         const n = Math.min(chunk, rowCount - start);
         const range = body.getCell(start, 0).getResizedRange(n - 1, columnCount - 1);
-        range.load(['values', 'numberFormat']);
+        range.load(['values', 'numberFormat', 'valueTypes']);
         try {
           await context.sync();
         } catch (error) {
@@ -239,6 +284,7 @@ export function createExcelLayer(host: ExcelHost = officeHost()) {
         }
         values.push(...range.values);
         numberFormat.push(...range.numberFormat);
+        valueTypes.push(...range.valueTypes);
         start += n;
         options.onProgress?.(start, rowCount);
       }
@@ -250,6 +296,7 @@ export function createExcelLayer(host: ExcelHost = officeHost()) {
         headers: (header.values[0] ?? []).map((h) => String(h)),
         values: values.slice(0, rows),
         numberFormat: numberFormat.slice(0, rows),
+        valueTypes: valueTypes.slice(0, rows),
         firstRow: header.rowIndex + 1,
         firstColumn: header.columnIndex,
       };
@@ -370,6 +417,13 @@ export function createExcelLayer(host: ExcelHost = officeHost()) {
 }
 
 export type ExcelLayer = ReturnType<typeof createExcelLayer>;
+
+/** The A1 ranges of a RangeAreas address ("'S 1'!A2:A4, 'S 1'!C2" → A2:A4, C2), sheet names left out. */
+export function areaAddresses(address: string): string[] {
+  const out: string[] = [];
+  for (const m of address.matchAll(/!\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?/g)) out.push(m[3] ? `${m[1]}${m[2]}:${m[3]}${m[4]}` : `${m[1]}${m[2]}`);
+  return out;
+}
 
 /** Consecutive row indexes grouped, so ids are written a block at a time. */
 function runsOf(writes: readonly { index: number; rowId: string }[]): { start: number; ids: string[] }[] {

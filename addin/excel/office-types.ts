@@ -19,6 +19,8 @@ export interface Range extends ClientObject {
   address: string;
   values: unknown[][];
   numberFormat: unknown[][];
+  /** Per cell: Unknown, Empty, String, Integer, Double, Boolean or Error (an error's value is its literal, e.g. #N/A). */
+  valueTypes: string[][];
   rowCount: number;
   columnCount: number;
   rowIndex: number;
@@ -32,7 +34,16 @@ export interface Range extends ClientObject {
   getRow(row: number): Range;
   getSurroundingRegion(): Range;
   getTables(fullyContained?: boolean): TableScopedCollection;
+  /** ExcelApi 1.13: the merged areas inside this range, a null object when there are none. */
+  getMergedAreasOrNullObject(): RangeAreas;
+  unmerge(): void;
   select(): void;
+}
+
+/** Rectangular ranges of one sheet; `address` lists them, each with its sheet ("S!A1:B4, S!D1:D4"). */
+export interface RangeAreas extends ClientObject {
+  address: string;
+  isNullObject: boolean;
 }
 
 export interface TableScopedCollection extends ClientObject {
@@ -80,6 +91,8 @@ export interface Worksheet extends ClientObject {
   freezePanes: { freezeRows(count: number): void };
   getRange(address?: string): Range;
   getRangeByIndexes(startRow: number, startColumn: number, rowCount: number, columnCount: number): Range;
+  /** The smallest range holding every cell with a value (valuesOnly) or any format. */
+  getUsedRange(valuesOnly?: boolean): Range;
   activate(): void;
 }
 

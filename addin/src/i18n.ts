@@ -258,6 +258,12 @@ const syncKo = {
   failedBatch: '서비스가 묶음 전체를 거부했습니다.',
   busyText: '작업 중…',
   status: { rejected: '거부', forbidden: '권한 없음', invalid: '읽을 수 없음', warning: '경고' } as Record<string, string>,
+  adoptTitleRows: (row: number) => `${row}행 위의 제목 줄은 표에 넣지 않습니다. 표는 머리글 줄(${row}행)부터 시작합니다.`,
+  adoptTitleUnit: (unit: string) => `제목 줄의 단위(${unit})를 금액 열에 적용합니다. 이 표를 동기화할 때마다 금액을 ${unit} 단위로 읽습니다.`,
+  adoptMerges: (areas: string) => `병합된 셀(${areas})이 있습니다. Excel은 병합된 셀 위에 표를 만들 수 없으므로, 가져오면 병합을 해제하고 병합되어 있던 값을 그 셀이 걸쳐 있던 모든 행에 채웁니다.`,
+  adoptMergesUnknown: '이 Excel 버전에서는 병합된 셀을 확인할 수 없습니다(ExcelApi 1.13 필요). 범위에 병합된 셀이 있으면 표를 만들 수 없으니, 먼저 병합을 해제하고 그 값을 각 행에 채운 뒤 가져오세요.',
+  skipped: '건너뛴 행 (보내지 않음)',
+  skippedRow: (sheet: string, row: number, reason: string) => `${sheet} ${row}행: ${reason}`,
 };
 
 type SyncStrings = { [K in keyof typeof syncKo]: Widen<(typeof syncKo)[K]> };
@@ -318,6 +324,12 @@ const syncEn: SyncStrings = {
   failedBatch: 'The service refused a whole batch.',
   busyText: 'Working…',
   status: { rejected: 'refused', forbidden: 'not allowed', invalid: 'unreadable', warning: 'warning' },
+  adoptTitleRows: (row) => `The title rows above row ${row} stay outside the table; it starts at the header (row ${row}).`,
+  adoptTitleUnit: (unit) => `The unit of the title rows (${unit}) applies to the money columns: every sync of this table reads amounts in ${unit}.`,
+  adoptMerges: (areas) => `There are merged cells (${areas}). Excel cannot make a table over merged cells, so adopting unmerges them and fills their value into every row they spanned.`,
+  adoptMergesUnknown: 'This version of Excel cannot tell merged cells (ExcelApi 1.13 needed). A range with merged cells cannot become a table: unmerge them and fill their value into every row first.',
+  skipped: 'Rows skipped (not sent)',
+  skippedRow: (sheet, row, reason) => `${sheet} row ${row}: ${reason}`,
 };
 
 export const syncStrings: Record<Locale, SyncStrings> = { ko: syncKo, en: syncEn };

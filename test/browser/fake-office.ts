@@ -23,12 +23,23 @@ export interface FakeWorkbookApi {
   tableCell(name: string, row: number, column: number): { value: unknown; fill: string | null; note: string | null };
   selection(): { sheet: string; row: number; col: number } | null;
   syncs(): number;
+  /**
+   * Sets up a sheet as Excel holds an opened workbook: values (dates as serials, '' for empty and for
+   * the hidden cells of a merge), number formats, value types ('Error' for #N/A and the like) and
+   * merged areas (A1 ranges). The sheet is created when missing.
+   */
+  loadSheet(name: string, sheet: { values: unknown[][]; formats?: unknown[][]; types?: (string | null)[][]; merges?: string[] }): void;
+  /** One cell of a sheet (0-based row and column). */
+  cell(sheet: string, row: number, col: number): { value: unknown; format: string; fill: string | null; note: string | null };
+  /** The merged areas of a sheet, as A1 ranges. */
+  merges(sheet: string): string[];
 }
 
 /** The fake as plain browser code: a function run in the page before anything else. */
 function installFakeOffice(options: { apiMinor: number }): void {
-  type Cell = { v: unknown; f: string; fill: string | null; note: string | null };
-  type Sheet = { name: string; cells: Map<string, Cell> };
+  type Cell = { v: unknown; f: string; fill: string | null; note: string | null; t?: string };
+  type Area = { r0: number; c0: number; r1: number; c1: number };
+  type Sheet = { name: string; cells: Map<string, Cell>; merges: Area[] };
   type Tbl = { name: string; sheet: string; top: number; left: number; nrows: number; ncols: number; hidden: Set<number> };
   const sheets = new Map<string, Sheet>();
   const tables: Tbl[] = [];
@@ -40,7 +51,7 @@ function installFakeOffice(options: { apiMinor: number }): void {
   const sheetOf = (name: string): Sheet => {
     let s = sheets.get(name);
     if (!s) {
-      s = { name, cells: new Map() };
+      s = { name, cells: new Map(), merges: [] };
       sheets.set(name, s);
     }
     return s;
@@ -64,16 +75,48 @@ function installFakeOffice(options: { apiMinor: number }): void {
     for (const ch of m[1]!) c = c * 26 + (ch.charCodeAt(0) - 64);
     return { r: Number(m[2]) - 1, c: c - 1 };
   };
-  const usedBounds = (s: Sheet) => {
-    let rows = 0;
-    let cols = 0;
+  const filled = (s: Sheet, r: number, c: number) => {
+    const v = peek(s, r, c)?.v;
+    return v !== undefined && v !== '' && v !== null;
+  };
+  /** The used range with values only (Worksheet.getUsedRange(true)); null for an empty sheet. */
+  const usedArea = (s: Sheet): Area | null => {
+    let area: Area | null = null;
     for (const [k, cell] of s.cells) {
       if (cell.v === '' || cell.v === null) continue;
       const [r, c] = k.split(':').map(Number) as [number, number];
-      rows = Math.max(rows, r + 1);
-      cols = Math.max(cols, c + 1);
+      area = area ? { r0: Math.min(area.r0, r), c0: Math.min(area.c0, c), r1: Math.max(area.r1, r), c1: Math.max(area.c1, c) } : { r0: r, c0: c, r1: r, c1: c };
     }
-    return { rows: Math.max(rows, 1), cols: Math.max(cols, 1) };
+    return area;
+  };
+  /** Excel's current region (Ctrl+*): grown while any cell touching it, diagonals too, holds a value. */
+  const currentRegion = (s: Sheet, r: number, c: number): Area => {
+    const a: Area = { r0: r, c0: c, r1: r, c1: c };
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (let rr = Math.max(0, a.r0 - 1); rr <= a.r1 + 1; rr++) {
+        for (let cc = Math.max(0, a.c0 - 1); cc <= a.c1 + 1; cc++) {
+          if (rr >= a.r0 && rr <= a.r1 && cc >= a.c0 && cc <= a.c1) continue;
+          if (!filled(s, rr, cc)) continue;
+          a.r0 = Math.min(a.r0, rr);
+          a.r1 = Math.max(a.r1, rr);
+          a.c0 = Math.min(a.c0, cc);
+          a.c1 = Math.max(a.c1, cc);
+          grew = true;
+        }
+      }
+    }
+    return a;
+  };
+  const overlaps = (a: Area, b: Area) => a.r0 <= b.r1 && b.r0 <= a.r1 && a.c0 <= b.c1 && b.c0 <= a.c1;
+  const areaA1 = (a: Area) => (a.r0 === a.r1 && a.c0 === a.c1 ? a1(a.r0, a.c0) : `${a1(a.r0, a.c0)}:${a1(a.r1, a.c1)}`);
+  const valueType = (cell: Cell | undefined) => {
+    if (cell?.t) return cell.t;
+    const v = cell?.v;
+    if (v === undefined || v === '' || v === null) return 'Empty';
+    if (typeof v === 'number') return Number.isInteger(v) ? 'Integer' : 'Double';
+    if (typeof v === 'boolean') return 'Boolean';
+    return 'String';
   };
 
   // Strictness: every client object records what was loaded; sync makes it readable.
@@ -133,6 +176,7 @@ function installFakeOffice(options: { apiMinor: number }): void {
         address: () => address,
         values: () => grid((cell) => cell?.v ?? ''),
         numberFormat: () => grid((cell) => cell?.f ?? 'General'),
+        valueTypes: () => grid(valueType),
         rowCount: () => rows,
         columnCount: () => cols,
         rowIndex: () => r0,
@@ -148,8 +192,27 @@ function installFakeOffice(options: { apiMinor: number }): void {
         getResizedRange: (dr: number, dc: number) => range(s, r0, c0, rows + dr, cols + dc),
         getRow: (r: number) => range(s, r0 + r, c0, 1, cols),
         getSurroundingRegion: () => {
-          const used = usedBounds(s);
-          return range(s, 0, 0, used.rows, used.cols);
+          const a = currentRegion(s, r0, c0);
+          return range(s, a.r0, a.c0, a.r1 - a.r0 + 1, a.c1 - a.c0 + 1);
+        },
+        getMergedAreasOrNullObject: () => {
+          if (options.apiMinor < 13) throw Object.assign(new Error('getMergedAreasOrNullObject needs ExcelApi 1.13'), { code: 'ApiNotFound' });
+          const here: Area = { r0, c0, r1: r0 + rows - 1, c1: c0 + cols - 1 };
+          const found = s.merges.filter((m) => overlaps(m, here));
+          if (found.length === 0) {
+            // A null object: its properties load, but only isNullObject may be read.
+            return client(`${path}.getMergedAreasOrNullObject()`, {
+              isNullObject: () => true,
+              address: () => {
+                throw new Error(`fake Office: ${path}.getMergedAreasOrNullObject() is a null object`);
+              },
+            }, {});
+          }
+          return client(`${path}.getMergedAreasOrNullObject()`, { isNullObject: () => false, address: () => found.map((m) => `${quoted(s.name)}!${areaA1(m)}`).join(', ') }, {});
+        },
+        unmerge() {
+          const here: Area = { r0, c0, r1: r0 + rows - 1, c1: c0 + cols - 1 };
+          s.merges = s.merges.filter((m) => !overlaps(m, here));
         },
         getTables: () => client(`${path}.getTables()`, { items: () => tablesOver().map((t) => ({ name: t.name })) }, {}),
         select() {
@@ -157,7 +220,14 @@ function installFakeOffice(options: { apiMinor: number }): void {
         },
       },
       {
-        values: (v) => (v as unknown[][]).forEach((row, i) => row.forEach((x, j) => (cellAt(s, r0 + i, c0 + j).v = x))),
+        values: (v) =>
+          (v as unknown[][]).forEach((row, i) =>
+            row.forEach((x, j) => {
+              const cell = cellAt(s, r0 + i, c0 + j);
+              cell.v = x;
+              delete cell.t;
+            }),
+          ),
         numberFormat: (v) => each((cell, i, j) => (cell.f = String((v as unknown[][])[i]?.[j] ?? (v as unknown[][])[0]![0]))),
         columnHidden: (v) => {
           for (const t of tablesOver()) for (let j = 0; j < cols; j++) if (v) t.hidden.add(c0 + j - t.left);
@@ -254,6 +324,10 @@ function installFakeOffice(options: { apiMinor: number }): void {
               rows = b.r - a.r + 1;
               cols = b.c - a.c + 1;
             }
+            // As Excel: no table over merged cells, none over another table.
+            const here: Area = { r0, c0, r1: r0 + rows - 1, c1: c0 + cols - 1 };
+            if (s.merges.some((m) => overlaps(m, here))) throw Object.assign(new Error("You can't create a table over merged cells."), { code: 'InvalidOperation' });
+            if (tables.some((t) => t.sheet === s.name && overlaps(here, { r0: t.top, c0: t.left, r1: t.top + t.nrows - 1, c1: t.left + t.ncols - 1 }))) throw Object.assign(new Error('Tables cannot overlap.'), { code: 'InvalidOperation' });
             const t: Tbl = { name: `Table${tables.length + 1}`, sheet: s.name, top: r0, left: c0, nrows: Math.max(2, rows), ncols: cols, hidden: new Set() };
             tables.push(t);
             return table(t);
@@ -268,6 +342,10 @@ function installFakeOffice(options: { apiMinor: number }): void {
           return range(s, a.r, a.c, b.r - a.r + 1, b.c - a.c + 1);
         },
         getRangeByIndexes: (r: number, c: number, rows: number, cols: number) => range(s, r, c, rows, cols),
+        getUsedRange: () => {
+          const a = usedArea(s) ?? { r0: 0, c0: 0, r1: 0, c1: 0 };
+          return range(s, a.r0, a.c0, a.r1 - a.r0 + 1, a.c1 - a.c0 + 1);
+        },
         activate() {
           if (selection?.sheet !== s.name) selection = { sheet: s.name, row: 0, col: 0 };
         },
@@ -426,6 +504,31 @@ function installFakeOffice(options: { apiMinor: number }): void {
     },
     selection: () => selection,
     syncs: () => syncs,
+    loadSheet(name, input) {
+      const s = sheetOf(name);
+      input.values.forEach((row, i) =>
+        row.forEach((v, j) => {
+          const f = input.formats?.[i]?.[j];
+          const t = input.types?.[i]?.[j];
+          if ((v === '' || v === null || v === undefined) && (typeof f !== 'string' || f === 'General')) return;
+          const cell = cellAt(s, i, j);
+          cell.v = v ?? '';
+          if (typeof f === 'string') cell.f = f;
+          if (t) cell.t = t;
+        }),
+      );
+      for (const m of input.merges ?? []) {
+        const [from, to = from] = m.split(':') as [string, string?];
+        const a = parseA1(from);
+        const b = parseA1(to!);
+        s.merges.push({ r0: a.r, c0: a.c, r1: b.r, c1: b.c });
+      }
+    },
+    cell(sheet, row, col) {
+      const cell = sheets.has(sheet) ? peek(sheetOf(sheet), row, col) : undefined;
+      return { value: cell?.v ?? '', format: cell?.f ?? 'General', fill: cell?.fill ?? null, note: cell?.note ?? null };
+    },
+    merges: (sheet) => (sheets.get(sheet)?.merges ?? []).map(areaA1),
   };
   w.__fakeWorkbook = api;
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { OfficeMockObject } from 'office-addin-mock';
-import { createExcelLayer, templateSpecs, notePrefix, isPayloadTooLarge } from '../../addin/excel/index.ts';
+import { createExcelLayer, templateSpecs, notePrefix, isPayloadTooLarge, areaAddresses } from '../../addin/excel/index.ts';
 import { rowIdHeader, sheets } from '../../domain/sheets.ts';
-import { addTable, mockHost, newModel, strict, UnloadedPropertyError } from './strict-mock.ts';
+import { addGrid, addTable, mockHost, newModel, strict, UnloadedPropertyError } from './strict-mock.ts';
 
 const header = [rowIdHeader, '동', '단계', '일자', '활동유형', '참여인원'];
 const fields = [null, 'dong', 'phase', 'date', 'activity', 'participants'];
@@ -77,6 +77,16 @@ describe('readTable', () => {
     expect(progress).toEqual([5000, 10_000, 15_000, 20_000, 25_000]);
     // one for the shape, one refused at 10,000, five chunks of 5,000
     expect(model.syncs).toBe(7);
+  });
+
+  it('reads value types, so an error cell (#N/A) is told from the text', async () => {
+    const model = newModel();
+    const t = addTable(model, 'T', 'S', header, [dataRow(0), ['id-1', '갈마1동', 1, 43616, '주민총회', '#N/A']]);
+    t.types = [header.map(() => 'String'), ['String', 'String', 'Integer', 'Integer', 'String', 'Error']];
+    const read = await createExcelLayer(mockHost(model)).readTable('T');
+    expect(read.values[1]![5]).toBe('#N/A');
+    expect(read.valueTypes[1]![5]).toBe('Error');
+    expect(read.valueTypes[0]![5]).toBe('String');
   });
 
   it('reads an empty table as no rows', async () => {
@@ -167,5 +177,64 @@ describe('markCells', () => {
     expect(await createExcelLayer(mockHost(fillOnly)).markCells('T', marks, { rows: [], columnCount: 6 })).toBe('fill');
     expect(t.fills.size).toBe(2);
     expect(fillOnly.comments.size + fillOnly.notes.size).toBe(0);
+  });
+});
+
+describe('adopting a plain range', () => {
+  // Shaped like the fixtures: a merged title, a unit row, a blank row, the header in row 4, a blank
+  // row and a total row inside the data, and a 동 merged over two data rows.
+  const title = '2019년 가양2동 예산 집행 현황';
+  const sheet = [
+    [title, '', '', ''],
+    ['', '', '', '(단위: 천원)'],
+    ['', '', '', ''],
+    ['동명', '비목', '예산액', '집행액'],
+    ['가양2동', '자치지원관 인건비', 40000, 40000],
+    ['', '간사 인건비', 12000, '11,500'],
+    ['', '', '', ''],
+    ['합계', '', 52000, 51500],
+    ['가양2동', '홍보비', 1000, 1000],
+  ];
+  const merges = ['A1:D1', 'A5:A6'];
+
+  it('reads the whole block of the selection: title rows above, rows past a blank row, and its merged areas', async () => {
+    const model = newModel();
+    addGrid(model, '2019 집행현황', sheet, merges);
+    model.selectedCell = { sheet: '2019 집행현황', row: 5, col: 1 };
+    const c = await createExcelLayer(mockHost(model)).readHeaderCandidates(30);
+    expect(c).toEqual({ sheet: '2019 집행현황', address: '2019 집행현황!A1:D9', tableName: null, rows: sheet, merges: ['A1:D1', 'A5:A6'] });
+  });
+
+  it('says it cannot tell merged areas before ExcelApi 1.13', async () => {
+    const model = newModel({ apiMinor: 12 });
+    addGrid(model, 'S', sheet, merges);
+    model.selectedCell = { sheet: 'S', row: 4, col: 0 };
+    const c = await createExcelLayer(mockHost(model)).readHeaderCandidates(3);
+    expect(c.merges).toBeNull();
+    expect(c.rows).toEqual(sheet.slice(0, 3));
+  });
+
+  it('unmerges the merged cells below the header, fills their value down, and makes the table from the header row', async () => {
+    const model = newModel();
+    const grid = addGrid(model, 'S', sheet, merges);
+    const excel = createExcelLayer(mockHost(model));
+    const done = await excel.adoptRange({ tableName: null, sheet: 'S', address: 'S!A1:D9', headerRow: 3, newName: 'JachiSpending', merges: ['A1:D1', 'A5:A6'] });
+    expect(done).toEqual({ tableName: 'JachiSpending', unmerged: ['A5:A6'] });
+    // The title's merge stays above the table; the 동 merge is gone and its value is in both rows.
+    expect(grid.merges).toEqual([{ r0: 0, c0: 0, r1: 0, c1: 3 }]);
+    const t = model.tables.find((x) => x.name === 'JachiSpending')!;
+    expect(t.header).toEqual([rowIdHeader, '동명', '비목', '예산액', '집행액']);
+    expect(t.hiddenColumns.has(0)).toBe(true);
+    expect(t.rows.map((r) => r.slice(1))).toEqual(sheet.slice(4).map((r, i) => (i === 1 ? ['가양2동', ...r.slice(1)] : r)));
+  });
+
+  it('fails as Excel does when merged cells it could not see are in the way', async () => {
+    const model = newModel();
+    addGrid(model, 'S', sheet, merges);
+    await expect(createExcelLayer(mockHost(model)).adoptRange({ tableName: null, sheet: 'S', address: 'S!A1:D9', headerRow: 3, newName: 'T', merges: null })).rejects.toThrow(/merged/);
+  });
+
+  it('reads the ranges of a RangeAreas address', () => {
+    expect(areaAddresses("'2019 집행현황'!$A$1:$K$1, '2019 집행현황'!A2:A4, S!C7")).toEqual(['A1:K1', 'A2:A4', 'C7']);
   });
 });

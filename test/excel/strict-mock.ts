@@ -48,6 +48,8 @@ export interface ModelTable {
   header: unknown[];
   rows: unknown[][];
   formats: unknown[][];
+  /** Office's valueTypes per data cell, when a test sets them ('Error' for #N/A); derived otherwise. */
+  types?: string[][];
   fills: Map<string, string>;
   hiddenColumns: Set<number>;
   validation: Map<number, string>;
@@ -69,6 +71,38 @@ export interface Model {
   /** The newest ExcelApi 1.x requirement set the host reports (18 = ExcelApi 1.18). */
   apiMinor: number;
   selection?: { table: string; row: number; column: number };
+  /** Plain ranges on sheets (cells outside any table), for adopting: values, formats and merged areas. */
+  grids: Map<string, ModelGrid>;
+  /** The selected cell of a plain range (0-based), what getSelectedRange gives. */
+  selectedCell?: { sheet: string; row: number; col: number };
+}
+
+export interface ModelGrid {
+  values: unknown[][];
+  formats: unknown[][];
+  /** Merged areas as 0-based inclusive bounds. */
+  merges: { r0: number; c0: number; r1: number; c1: number }[];
+}
+
+/** Puts a plain range on a sheet from its top-left cell A1; merges as A1 ranges (A2:A4). */
+export function addGrid(model: Model, sheet: string, values: unknown[][], merges: string[] = [], formats?: unknown[][]): ModelGrid {
+  if (!model.sheets.includes(sheet)) model.sheets.push(sheet);
+  const cell = (a: string) => {
+    const m = /^([A-Z]+)(\d+)$/.exec(a)!;
+    return { r: Number(m[2]) - 1, c: [...m[1]!].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0) - 1 };
+  };
+  const grid: ModelGrid = {
+    values: values.map((r) => [...r]),
+    formats: formats ?? values.map((r) => r.map(() => 'General')),
+    merges: merges.map((m) => {
+      const [from, to = from] = m.split(':') as [string, string?];
+      const a = cell(from);
+      const b = cell(to!);
+      return { r0: a.r, c0: a.c, r1: b.r, c1: b.c };
+    }),
+  };
+  model.grids.set(sheet, grid);
+  return grid;
 }
 
 export function newModel(partial: Partial<Model> = {}): Model {
@@ -83,6 +117,7 @@ export function newModel(partial: Partial<Model> = {}): Model {
     calcSuspended: 0,
     eventsLog: [],
     apiMinor: 18,
+    grids: new Map(),
     ...partial,
   };
 }
@@ -106,6 +141,9 @@ export function addTable(model: Model, name: string, sheet: string, header: stri
 
 /** True while the mock's own load/sync runs (its property assignments are not the layer's writes). */
 let internalWrite = false;
+
+/** Office's valueTypes of a cell value. */
+const typeOf = (v: unknown) => (v === '' || v === null || v === undefined ? 'Empty' : typeof v === 'number' ? (Number.isInteger(v) ? 'Integer' : 'Double') : typeof v === 'boolean' ? 'Boolean' : 'String');
 
 const letters = (c: number): string => (c < 26 ? String.fromCharCode(65 + c) : letters(Math.floor(c / 26) - 1) + letters(c % 26));
 
@@ -139,6 +177,7 @@ export function mockHost(model: Model) {
         address,
         values: slice(t.rows),
         numberFormat: r0 < 0 ? [t.header.map(() => 'General')] : slice(t.formats),
+        valueTypes: r0 < 0 ? [t.header.map(() => 'String')] : slice(t.rows.map((row, i) => row.map((v, j) => t.types?.[i]?.[j] ?? typeOf(v)))),
         rowCount: rows,
         columnCount: cols,
         rowIndex: sheetRow,
@@ -261,20 +300,151 @@ export function mockHost(model: Model) {
 
   const nullObject = () => track(new OfficeMockObject({ isNullObject: true }));
 
-  function sheetMock(sheet: string): OfficeMockObject {
-    return track(
+  // Objects whose properties office-addin-mock cannot load (arrays of items): readable after a sync.
+  const lazies: { ready: boolean }[] = [];
+  function lazy<T extends object>(path: string, props: Record<string, () => unknown>): T {
+    const state = { ready: false, loaded: false };
+    const target: Record<string, unknown> = {
+      load() {
+        state.loaded = true;
+        lazies.push(state);
+      },
+    };
+    for (const [name, get] of Object.entries(props)) {
+      Object.defineProperty(target, name, {
+        get: () => {
+          if (!state.ready) throw new UnloadedPropertyError(`${path}.${name} was read before load() and context.sync()`);
+          return get();
+        },
+      });
+    }
+    return target as T;
+  }
+
+  const overlaps = (a: ModelGrid['merges'][number], b: ModelGrid['merges'][number]) => a.r0 <= b.r1 && b.r0 <= a.r1 && a.c0 <= b.c1 && b.c0 <= a.c1;
+  const filled = (g: ModelGrid, r: number, c: number) => {
+    const v = g.values[r]?.[c];
+    return v !== undefined && v !== null && v !== '';
+  };
+
+  /** A range of a plain range on a sheet (0-based top-left, size). */
+  function gridRange(sheet: string, r0: number, c0: number, rows: number, cols: number): OfficeMockObject {
+    const g = model.grids.get(sheet)!;
+    const at = (grid: unknown[][], i: number, j: number, blank: unknown) => grid[r0 + i]?.[c0 + j] ?? blank;
+    const here = { r0, c0, r1: r0 + rows - 1, c1: c0 + cols - 1 };
+    const cellA1 = (r: number, c: number) => `${letters(c)}${r + 1}`;
+    const mock = track(
       new OfficeMockObject({
+        address: `${sheet}!${cellA1(r0, c0)}${rows * cols > 1 ? `:${cellA1(r0 + rows - 1, c0 + cols - 1)}` : ''}`,
+        values: Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => at(g.values, i, j, ''))),
+        numberFormat: Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => at(g.formats, i, j, 'General'))),
+        rowIndex: r0,
+        columnIndex: c0,
+        rowCount: rows,
+        columnCount: cols,
+        worksheet: sheetSpec(sheet),
+        getRow: (r: number) => gridRange(sheet, r0 + r, c0, 1, cols),
+        getResizedRange: (dr: number, dc: number) => gridRange(sheet, r0, c0, rows + dr, cols + dc),
+        getSurroundingRegion: () => {
+          const a = { r0, c0, r1: r0, c1: c0 };
+          for (let grew = true; grew; ) {
+            grew = false;
+            for (let r = Math.max(0, a.r0 - 1); r <= a.r1 + 1; r++)
+              for (let c = Math.max(0, a.c0 - 1); c <= a.c1 + 1; c++) {
+                if ((r >= a.r0 && r <= a.r1 && c >= a.c0 && c <= a.c1) || !filled(g, r, c)) continue;
+                Object.assign(a, { r0: Math.min(a.r0, r), r1: Math.max(a.r1, r), c0: Math.min(a.c0, c), c1: Math.max(a.c1, c) });
+                grew = true;
+              }
+          }
+          return gridRange(sheet, a.r0, a.c0, a.r1 - a.r0 + 1, a.c1 - a.c0 + 1);
+        },
+        getTables: () => lazy<object>(`${sheet}.getTables()`, { items: () => [] }),
+        getMergedAreasOrNullObject: () => {
+          if (model.apiMinor < 13) throw Object.assign(new Error('ExcelApi 1.13 is not supported'), { code: 'ApiNotFound' });
+          const found = g.merges.filter((m) => overlaps(m, here));
+          return track(new OfficeMockObject({ isNullObject: found.length === 0, address: found.map((m) => `${sheet}!${cellA1(m.r0, m.c0)}:${cellA1(m.r1, m.c1)}`).join(', ') }));
+        },
+        unmerge: () => {
+          g.merges = g.merges.filter((m) => !overlaps(m, here));
+        },
+      }),
+    );
+    (mock as unknown as { _grid: unknown })._grid = { sheet, here };
+    const m = mock as unknown as Record<string, unknown>;
+    const write = (grid: unknown[][]) => (v: unknown) => (v as unknown[][]).forEach((row, i) => row.forEach((x, j) => ((grid[r0 + i] ??= [])[c0 + j] = x)));
+    for (const [prop, set] of Object.entries({ values: write(g.values), numberFormat: write(g.formats) })) {
+      let current = m[prop];
+      Object.defineProperty(m, prop, {
+        get: () => current,
+        set: (v) => {
+          const internal = (typeof v === 'string' && sentinels.has(v)) || internalWrite;
+          current = v;
+          if (!internal) set(v);
+        },
+        configurable: true,
+      });
+    }
+    return mock;
+  }
+
+  /** The used range of a sheet's plain range, values only (Worksheet.getUsedRange(true)). */
+  function usedRange(sheet: string): OfficeMockObject {
+    const g = model.grids.get(sheet);
+    if (!g) throw Object.assign(new Error('the sheet is empty'), { code: 'ItemNotFound' });
+    let a: ModelGrid['merges'][number] | null = null;
+    g.values.forEach((row, r) =>
+      row.forEach((_, c) => {
+        if (!filled(g, r, c)) return;
+        a = a ? { r0: Math.min(a.r0, r), c0: Math.min(a.c0, c), r1: Math.max(a.r1, r), c1: Math.max(a.c1, c) } : { r0: r, c0: c, r1: r, c1: c };
+      }),
+    );
+    const u = (a ?? { r0: 0, c0: 0, r1: 0, c1: 0 }) as ModelGrid['merges'][number];
+    return gridRange(sheet, u.r0, u.c0, u.r1 - u.r0 + 1, u.c1 - u.c0 + 1);
+  }
+
+  function sheetMock(sheet: string): OfficeMockObject {
+    return track(new OfficeMockObject(sheetSpec(sheet)));
+  }
+
+  /** A worksheet as office-addin-mock's object model (also nested in a range as its worksheet). */
+  function sheetSpec(sheet: string): Record<string, unknown> {
+    return (
+      ({
         name: sheet,
         isNullObject: false,
         tables: {
           add(range: { address: string }, _hasHeaders: boolean) {
+            const plain = (range as unknown as { _grid?: { sheet: string; here: ModelGrid['merges'][number] } })._grid;
+            if (plain) {
+              // As Excel: a table over a plain range takes its first row as the header; none over merged cells.
+              const g = model.grids.get(plain.sheet)!;
+              const h = plain.here;
+              if (g.merges.some((m) => overlaps(m, h))) throw Object.assign(new Error("You can't create a table over merged cells."), { code: 'InvalidOperation' });
+              const rowsOf = (grid: unknown[][], blank: unknown) => Array.from({ length: h.r1 - h.r0 + 1 }, (_, i) => Array.from({ length: h.c1 - h.c0 + 1 }, (_, j) => grid[h.r0 + i]?.[h.c0 + j] ?? blank));
+              const [head, ...body] = rowsOf(g.values, '');
+              const t = addTable(model, `Table${model.tables.length + 1}`, sheet, head!.map(String), body);
+              t.formats = rowsOf(g.formats, 'General').slice(1);
+              return tableMock(t);
+            }
             const header = (range as unknown as { values: unknown[][] }).values[0] ?? [];
             const t = addTable(model, `Table${model.tables.length + 1}`, sheet, header.map(String), [header.map(() => '')]);
             return tableMock(t);
           },
         },
         freezePanes: { freezeRows: (n: number) => model.frozenRows.set(sheet, n) },
+        getRange: (address: string) => {
+          const [from, to = from] = address.replace(/^.*!/, '').split(':') as [string, string?];
+          const p = (a: string) => {
+            const x = /^\$?([A-Z]+)\$?(\d+)$/.exec(a)!;
+            return { r: Number(x[2]) - 1, c: [...x[1]!].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0) - 1 };
+          };
+          const a = p(from);
+          const b = p(to!);
+          return gridRange(sheet, a.r, a.c, b.r - a.r + 1, b.c - a.c + 1);
+        },
+        getUsedRange: () => usedRange(sheet),
         getRangeByIndexes(r: number, c: number, rows: number, cols: number) {
+          if (model.grids.has(sheet)) return gridRange(sheet, r, c, rows, cols);
           // A free range on a sheet: model it as a header-only scratch table until tables.add.
           const scratch: ModelTable = addTable(model, `__scratch${model.tables.length}`, sheet, Array.from({ length: cols }, () => ''), []);
           model.tables.splice(model.tables.indexOf(scratch), 1);
@@ -284,7 +454,7 @@ export function mockHost(model: Model) {
           return mock;
         },
         activate() {},
-      }),
+      })
     );
   }
 
@@ -314,6 +484,11 @@ export function mockHost(model: Model) {
           model.comments.set(cell.address, content);
         },
       },
+      getSelectedRange: () => {
+        const at = model.selectedCell;
+        if (!at) throw Object.assign(new Error('nothing is selected'), { code: 'ItemNotFound' });
+        return gridRange(at.sheet, at.row, at.col, 1, 1);
+      },
     },
     application: {
       suspendApiCalculationUntilNextSync: () => void model.calcSuspended++,
@@ -333,6 +508,7 @@ export function mockHost(model: Model) {
         const tooBig = loads.some((l) => l.rows > model.payloadRows);
         loads.length = 0;
         if (tooBig) throw Object.assign(new Error('The request payload size has exceeded the limit.'), { name: 'RichApi.Error', code: 'RequestPayloadSizeLimitExceeded' });
+        for (const l of lazies.splice(0)) l.ready = true;
         internalWrite = true;
         try {
           await rawSync();

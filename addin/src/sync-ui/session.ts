@@ -1,7 +1,7 @@
 // The sync view's work, apart from the DOM: read a kind's table through the Excel layer, read its
 // cells exactly as the import does (the shared normaliser), hand the rows to the sync engine, and
 // put the answer back on the sheet (row ids, marks, pulled rows). Plain data in and out.
-import { columnLetter, columnNumber, headerField, normaliseOfficeRange, rowIdField, type ReportIssue, type SheetReport } from '../../../domain/normalise/index.ts';
+import { columnLetter, columnNumber, headerField, normaliseOfficeRange, parseRangeAddress, rowIdField, type ReportIssue, type SheetReport } from '../../../domain/normalise/index.ts';
 import { moneyUnits, scaleNumber, unitShift, isMoneyUnit } from '../../../domain/normalise/numbers.ts';
 import { ReferenceIndex, type Reference } from '../../../domain/reference.ts';
 import { rowIdHeader, sheets, type Kind } from '../../../domain/sheets.ts';
@@ -50,6 +50,7 @@ export interface KindOutcome {
   unchanged: number;
   refused: ResultItem[];
   warnings: ResultItem[];
+  skipped: SkippedItem[];
   conflicts: Conflict[];
   deleteCandidates: DeleteCandidate[];
   pulled: number;
@@ -83,9 +84,39 @@ export interface ReadTable {
   bodyIndex: number[];
   /** The normaliser's refusals by data row, with the cell's column. */
   cellIssues: Map<number, ReportIssue[]>;
+  /** Rows read past and not sent: blank, total (합계, 소계) and repeated header rows. */
+  skipped: SkippedItem[];
   firstRow: number;
   firstColumn: number;
 }
+
+/** The adopt step's proposal: what the official confirms. */
+export interface AdoptionProposal {
+  candidates: HeaderCandidates;
+  report: SheetReport;
+  /** Header row within the region (0-based). */
+  headerRow: number;
+  /** Merged areas from the header down that adopting will unmerge and fill (A1 ranges); null when Excel cannot tell (before ExcelApi 1.13). */
+  merges: string[] | null;
+  /** The money unit a title row declares (e.g. 천원), kept for the table since the title stays outside it. */
+  titleUnit?: string;
+}
+
+/** A row of the table that was read past, not sent (blank, total, repeated header). */
+export interface SkippedItem {
+  kind: Kind;
+  /** The sheet's own row number. */
+  sheetRow: number;
+  reason: string;
+  message: Message;
+}
+
+export const adoptMessages = {
+  mergedUnknownFailed: {
+    ko: 'Excel이 표를 만들지 못했습니다. 범위에 병합된 셀이 있으면 표를 만들 수 없습니다. 이 Excel 버전은 병합된 셀을 찾을 수 없으니(ExcelApi 1.13 필요), 병합을 해제하고 병합되었던 값을 각 행에 채운 뒤 다시 가져오세요.',
+    en: 'Excel could not make the table. A range with merged cells cannot be a table, and this version of Excel cannot find them (ExcelApi 1.13 needed): unmerge the cells, fill their value into every row, then adopt again.',
+  },
+} satisfies Record<string, Message>;
 
 export class SyncUiError extends Error {
   constructor(
@@ -154,29 +185,45 @@ export function createSyncSession(options: { api: ApiClient; meta: Meta; layer: 
   }
 
   /** Adopt, step 1: the selection's region, with its header mapped through the normaliser. */
-  async function proposeAdoption(kind?: Kind): Promise<{ candidates: HeaderCandidates; report: SheetReport; headerRow: number }> {
+  async function proposeAdoption(kind?: Kind): Promise<AdoptionProposal> {
     const candidates = await layer.readHeaderCandidates(30);
-    const report = normaliseOfficeRange({ name: candidates.sheet, values: candidates.rows, address: candidates.address }, { ref, kind });
+    const report = normaliseOfficeRange({ name: candidates.sheet, values: candidates.rows, address: candidates.address, merges: candidates.merges ?? [] }, { ref, kind });
     if (!report.header || !report.kind) {
       throw new SyncUiError('adopt_no_header', report.error?.message ?? { ko: '이 범위에서 머리글 줄을 찾지 못했습니다.', en: 'No header row was found in this range.' });
     }
     const top = /!?\$?[A-Z]+\$?(\d+)/.exec(candidates.address.slice(candidates.address.lastIndexOf('!') + 1));
     const topRow = top ? Number(top[1]) : 1;
-    return { candidates, report, headerRow: report.header.row - topRow };
+    const headerSheetRow = report.header.row;
+    // Merged areas from the header down stand in the way of a table; those above (titles) stay.
+    const merges = candidates.merges === null || candidates.tableName ? (candidates.tableName ? [] : null) : candidates.merges.filter((a) => (parseRangeAddress(a)?.bottom ?? 0) >= headerSheetRow);
+    return { candidates, report, headerRow: headerSheetRow - topRow, merges, titleUnit: titleUnitOf(report) };
   }
 
-  /** Adopt, step 2, once the official confirmed the mapping. */
-  async function adopt(proposal: { candidates: HeaderCandidates; report: SheetReport; headerRow: number }): Promise<string> {
+  /** Adopt, step 2, once the official confirmed the mapping (and the unmerging, when shown). */
+  async function adopt(proposal: AdoptionProposal): Promise<string> {
     const kind = proposal.report.kind as Kind;
     const tables = await memory.tables();
     const base = sheets[kind].table;
     const taken = Object.values(tables).some((b) => b?.table === base);
     const newName = taken ? `${base}_${Date.now().toString(36)}` : base;
-    const { tableName } = await layer.adoptRange({ tableName: proposal.candidates.tableName, sheet: proposal.candidates.sheet, address: proposal.candidates.address, headerRow: proposal.headerRow, newName });
+    let tableName: string;
+    try {
+      ({ tableName } = await layer.adoptRange({
+        tableName: proposal.candidates.tableName,
+        sheet: proposal.candidates.sheet,
+        address: proposal.candidates.address,
+        headerRow: proposal.headerRow,
+        newName,
+        merges: proposal.merges,
+      }));
+    } catch (error) {
+      // Without ExcelApi 1.13 the merged cells could not be seen; Excel then refuses the table.
+      if (proposal.merges === null && !proposal.candidates.tableName) throw new SyncUiError('adopt_merged_unknown', adoptMessages.mergedUnknownFailed);
+      throw error;
+    }
     // A unit declared in a title row above the header stays outside the table: remember it.
-    const headerUnits = new Set(proposal.report.header?.columns.map((c) => c.unit).filter((u): u is NonNullable<typeof u> => u !== null));
-    const titleUnit = headerUnits.size === 1 ? [...headerUnits][0] : undefined;
-    await memory.setTable(kind, titleUnit && titleUnit !== '원' ? { table: tableName, unit: titleUnit } : { table: tableName });
+    const titleUnit = proposal.titleUnit;
+    await memory.setTable(kind, titleUnit ? { table: tableName, unit: titleUnit } : { table: tableName });
     return tableName;
   }
 
@@ -214,6 +261,7 @@ export function createSyncSession(options: { api: ApiClient; meta: Meta; layer: 
         name: table.sheet,
         values: [withUnit(headers, bound.unit, kind), ...values],
         numberFormat: [headers.map(() => 'General'), ...table.numberFormat],
+        valueTypes: [headers.map(() => 'String'), ...table.valueTypes],
         address: `${columnLetter(table.firstColumn + 1)}${table.firstRow}`,
       },
       { ref, kind },
@@ -256,7 +304,8 @@ export function createSyncSession(options: { api: ApiClient; meta: Meta; layer: 
         if (id) memo.set(id, v!);
       }
     }
-    return { kind, tableName: bound.table, report, fields, units, rowIds, local, bodyIndex, cellIssues, firstRow: table.firstRow, firstColumn: table.firstColumn };
+    const skipped: SkippedItem[] = report.skipped.map((x) => ({ kind, sheetRow: x.row, reason: x.reason, message: x.message }));
+    return { kind, tableName: bound.table, report, fields, units, rowIds, local, bodyIndex, cellIssues, skipped, firstRow: table.firstRow, firstColumn: table.firstColumn };
   }
 
   function item(t: ReadTable, row: number, column: number, status: ResultItem['status'], messages: Message[]): ResultItem {
@@ -362,6 +411,7 @@ export function createSyncSession(options: { api: ApiClient; meta: Meta; layer: 
       unchanged: report.unchanged,
       refused,
       warnings,
+      skipped: t.skipped,
       conflicts,
       deleteCandidates: report.deleteCandidates.map((d) => ({ ...d, values: memo?.get(d.rowId) })),
       pulled: pulledCount,
@@ -414,4 +464,22 @@ function withUnit(headers: string[], unit: string | undefined, kind: Kind): stri
     const field = headerField(kind, h);
     return field && money.has(field) ? `${h}(${unit})` : h;
   });
+}
+
+/**
+ * The money unit declared above the header, when every money column took it from there (headers
+ * that carry their own unit keep it in the table and need nothing remembered).
+ */
+function titleUnitOf(report: SheetReport): string | undefined {
+  const kind = report.kind;
+  if (!kind || !report.header) return undefined;
+  const money = new Set(sheets[kind].columns.filter((c) => c.type === 'money').map((c) => c.field));
+  const moneyColumns = report.header.columns.filter((c) => money.has(c.field));
+  if (moneyColumns.length === 0) return undefined;
+  const units = new Set(moneyColumns.map((c) => c.unit));
+  const unit = units.size === 1 ? [...units][0] : undefined;
+  if (!unit || unit === '원') return undefined;
+  // A unit written in a header itself stays in the table's header.
+  if (moneyColumns.some((c) => /[(（[［]/.test(c.header))) return undefined;
+  return unit;
 }

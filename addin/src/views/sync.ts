@@ -3,17 +3,16 @@
 // from the table offered as deletes, and whether the pane is offline with batches waiting.
 // In a plain browser it says that syncing needs Excel.
 import { kinds, type Kind } from '../../../domain/sheets.ts';
-import type { SheetReport } from '../../../domain/normalise/index.ts';
-import { createExcelLayer, type HeaderCandidates } from '../../excel/index.ts';
+import { createExcelLayer } from '../../excel/index.ts';
 import type { Conflict } from '../../sync/index.ts';
 import { syncStrings } from '../i18n.ts';
-import { createSyncSession, SyncUiError, type DeleteCandidate, type KindOutcome, type ProgressInfo, type ResultItem, type SyncSession } from '../sync-ui/session.ts';
+import { createSyncSession, SyncUiError, type AdoptionProposal, type DeleteCandidate, type KindOutcome, type ProgressInfo, type ResultItem, type SyncSession } from '../sync-ui/session.ts';
 import { workbookMemory } from '../sync-ui/state-store.ts';
 import { h, uid } from '../ui/dom.ts';
 import type { ViewContext } from './context.ts';
 import { errorText } from './results.ts';
 
-type Proposal = { candidates: HeaderCandidates; report: SheetReport; headerRow: number };
+type Proposal = AdoptionProposal;
 
 export function mountSyncView(el: HTMLElement, ctx: ViewContext): () => void {
   const s = syncStrings[ctx.locale];
@@ -158,6 +157,13 @@ export function mountSyncView(el: HTMLElement, ctx: ViewContext): () => void {
         { class: 'adopt', role: 'group', 'aria-labelledby': 'adopt-title' },
         h('h3', { id: 'adopt-title' }, s.adoptMapping),
         h('p', {}, s.adoptDetected(p.candidates.sheet, header.row)),
+        header.row > Number(/\d+/.exec(p.candidates.address.slice(p.candidates.address.lastIndexOf('!') + 1))?.[0] ?? header.row) ? h('p', { class: 'muted' }, s.adoptTitleRows(header.row)) : '',
+        p.titleUnit ? h('p', { 'data-testid': 'adopt-unit' }, s.adoptTitleUnit(p.titleUnit)) : '',
+        p.merges === null
+          ? h('fluent-message-bar', { intent: 'warning', class: 'notice', 'data-testid': 'adopt-merges' }, s.adoptMergesUnknown)
+          : p.merges.length > 0
+            ? h('fluent-message-bar', { intent: 'warning', class: 'notice', 'data-testid': 'adopt-merges' }, s.adoptMerges(p.merges.join(', ')))
+            : '',
         h('div', { class: 'field' }, h('label', { for: pickId }, s.adoptKind), pick),
         h(
           'div',
@@ -245,12 +251,17 @@ export function mountSyncView(el: HTMLElement, ctx: ViewContext): () => void {
     const all = [...outcomes.values()];
     const refused = all.flatMap((o) => o.refused);
     const warnings = all.flatMap((o) => o.warnings);
+    const skipped = all.flatMap((o) => o.skipped);
     resultsSlot.replaceChildren(
       h('h2', { id: 'sync-results' }, s.results),
       refused.length > 0 ? h('p', { class: 'muted' }, s.resultsHint) : h('p', {}, s.noResults),
       refused.length > 0 ? resultList(refused, s.results, 'refused') : '',
       warnings.length > 0 ? h('h3', { id: 'sync-warnings' }, s.warnings) : '',
       warnings.length > 0 ? resultList(warnings, s.warnings, 'warnings') : '',
+      skipped.length > 0 ? h('h3', { id: 'sync-skipped' }, s.skipped) : '',
+      skipped.length > 0
+        ? h('ul', { class: 'sync-skipped', 'aria-labelledby': 'sync-skipped', 'data-testid': 'skipped' }, ...skipped.map((x) => h('li', {}, s.skippedRow(sheetOf(x.kind), x.sheetRow, x.message[ctx.locale]))))
+        : '',
     );
     drawConflicts();
     drawDeletes();
