@@ -11,6 +11,7 @@ import {
   type QueryResult,
 } from '../../service/store/compare/index.ts';
 import { A, B, C, openFixture, today } from './fixture.ts';
+import { parseCsv } from '../support/csv.ts';
 
 let db: Awaited<ReturnType<typeof openFixture>>;
 beforeAll(async () => {
@@ -37,34 +38,6 @@ function fromArrow(bytes: Uint8Array, result: QueryResult): Record<string, unkno
   return rows;
 }
 
-/** A small RFC 4180 reader, enough to read our own CSV back. */
-function parseCsv(text: string): string[][] {
-  const out: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (ch === '\r' && text[i + 1] === '\n') {
-      row.push(cell);
-      out.push(row);
-      row = [];
-      cell = '';
-      i++;
-    } else cell += ch;
-  }
-  return out;
-}
 
 const csvText = (v: unknown) => {
   if (v === null || v === undefined) return '';

@@ -10,6 +10,7 @@ import { loadDemo } from '../../service/demo.ts';
 import { exportDownload, exportRows, listSheetName, type ExportFormat } from '../../service/store/export/index.ts';
 import type { Actor } from '../../service/store/store.ts';
 import { readWorkbook } from '../../service/workbook/index.ts';
+import { parseCsv } from '../support/csv.ts';
 import { batch, spendingRow, startService, type TestService } from '../support/service.ts';
 
 let svc: TestService;
@@ -57,40 +58,6 @@ beforeAll(async () => {
 });
 
 afterAll(() => svc?.close());
-
-/** RFC 4180: quoted fields, doubled quotes, line breaks inside quotes. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  const endField = () => {
-    row.push(field);
-    field = '';
-  };
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') endField();
-    else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      endField();
-      rows.push(row);
-      row = [];
-    } else field += ch;
-  }
-  if (field !== '' || row.length > 0) {
-    endField();
-    rows.push(row);
-  }
-  return rows;
-}
 
 const dongCode = (name: string) => {
   const found = svc.store.reference.resolveDong(name);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tableFromIPC } from 'apache-arrow';
 import { loadDemo } from '../../service/demo.ts';
+import { parseCsv } from '../support/csv.ts';
 import { startService, type TestService } from '../support/service.ts';
 
 let svc: TestService;
@@ -12,39 +13,11 @@ afterAll(() => svc.close());
 
 const get = (url: string, token: Parameters<TestService['call']>[2], accept?: string) => svc.call('GET', url, token, undefined, accept ? { accept } : {});
 
-/** Parses the service's CSV (BOM, CRLF, quoted fields) into row objects of strings. */
-async function parseCsv(res: Response): Promise<Record<string, string>[]> {
+/** The service's CSV (BOM, CRLF, quoted fields) as row objects of strings. */
+async function parseCsvResponse(res: Response): Promise<Record<string, string>[]> {
   const bytes = new Uint8Array(await res.arrayBuffer());
   expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-  const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
-  const records: string[][] = [];
-  let field = '';
-  let record: string[] = [];
-  let quoted = false;
-  const body = text.slice(1);
-  const endRecord = () => {
-    record.push(field.replace(/\r$/, ''));
-    records.push(record);
-    record = [];
-    field = '';
-  };
-  for (let i = 0; i < body.length; i++) {
-    const ch = body[i]!;
-    if (quoted) {
-      if (ch === '"' && body[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      record.push(field);
-      field = '';
-    } else if (ch === '\n') endRecord();
-    else field += ch;
-  }
-  if (field !== '' || record.length) endRecord();
-  const [header, ...rows] = records;
+  const [header, ...rows] = parseCsv(new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes).slice(1));
   return rows.map((r) => Object.fromEntries(header!.map((h, i) => [h, r[i] ?? ''])));
 }
 
@@ -74,7 +47,7 @@ describe('GET /api/compare/:name over HTTP', () => {
       expect(arrowRes.headers.get('content-type')).toBe('application/vnd.apache.arrow.stream');
       const table = tableFromIPC(new Uint8Array(await arrowRes.arrayBuffer()));
       expect(table.numRows).toBe(json.rows.length);
-      const csv = await parseCsv(await get(`/api/compare/${name}`, 'analyst', 'text/csv'));
+      const csv = await parseCsvResponse(await get(`/api/compare/${name}`, 'analyst', 'text/csv'));
       expect(csv).toHaveLength(json.rows.length);
       json.rows.forEach((row: any, i: number) => {
         const arrowRow = table.get(i)!.toJSON();
