@@ -267,10 +267,56 @@ describe('the fixture workbooks: adopt and sync in a fake Excel against the real
         expect(refusedTexts).toHaveLength(rejected);
         expect(skippedTexts).toHaveLength(c.outcomes.filter((o) => 'skipped' in o).length);
         if (c.kind === 'spending') expect(server_.reduce((sum, r) => sum + Number(r.values.budgetKrw), 0)).toBe(156_000_000);
+
+        // 동기화 again: the table's remembered unit (천원) still applies, so nothing changed and nothing is sent;
+        // the refused rows stay refused (by the normaliser, before sending) and listed.
+        await page.getByRole('button', { name: '동기화', exact: true }).click();
+        await page.locator('#panel-sync:not([aria-busy])').waitFor();
+        await expect.poll(() => page.getByTestId('progress-text').textContent()).toBe(`읽은 행 ${c.outcomes.length - c.outcomes.filter((o) => 'skipped' in o).length} · 보낸 행 0 · 받아들여진 행 0`);
+        expect(await page.getByTestId('refused').getByRole('button').count()).toBe(rejected);
+        const again = await svc.app.request(`/api/rows/${c.kind}?since=0`, { headers: { authorization: `Bearer ${token}` } });
+        const rowsAgain = ((await again.json()) as { rows: ServerRow[] }).rows;
+        expect(rowsAgain.map((r) => [r.rowId, r.revision]).sort()).toEqual(server_.map((r) => [r.rowId, r.revision]).sort());
         expect(browser.errors).toEqual([]);
       } finally {
         await browser.close();
       }
     });
   }
+});
+
+describe('adopting merged cells where Excel cannot tell them (before ExcelApi 1.13)', () => {
+  it('says so in Korean in the confirmation, and explains what to do when Excel refuses the table', async () => {
+    if (!built) throw new Error(`${dist} is missing: run \`npm run build\` first (npm test does)`);
+    const svc = await startService({ staticDir: dist });
+    const server = await startServer(svc.app.fetch);
+    const browser = await openBrowser({ viewport: { width: 1024, height: 900 } });
+    try {
+      const { page } = browser;
+      const setup = await loadFixture('yuseong-progress.xlsx');
+      await installFake(page, { apiMinor: 12 });
+      await page.goto(`${server.url}/taskpane.html`);
+      await page.getByLabel('토큰').fill(svc.tokens.admin);
+      await page.getByRole('button', { name: '로그인' }).click();
+      await page.getByText('Excel에 연결되었습니다.').waitFor();
+      await page.evaluate((a) => {
+        const w = (window as unknown as Fake).__fakeWorkbook;
+        w.loadSheet(a.name, a);
+        w.select(a.name, 2, 2);
+      }, setup);
+      await page.locator('#panel-sync:not([aria-busy])').waitFor();
+      await page.getByRole('button', { name: '기존 표 가져오기' }).click();
+      const group = page.getByRole('group', { name: '머리글 대응 확인' });
+      await group.waitFor();
+      expect(await group.getByTestId('adopt-merges').textContent()).toContain('병합된 셀을 확인할 수 없습니다(ExcelApi 1.13 필요)');
+      await group.getByRole('button', { name: '이대로 가져오기' }).click();
+      await expect.poll(() => page.getByRole('alert').textContent()).toContain('병합을 해제하고 병합되었던 값을 각 행에 채운 뒤 다시 가져오세요');
+      expect(await page.evaluate(() => (window as unknown as Fake).__fakeWorkbook.tableNames())).toEqual([]);
+      expect(await page.evaluate(() => (window as unknown as Fake).__fakeWorkbook.merges('추진현황'))).toEqual(['A2:A4']);
+    } finally {
+      await browser.close();
+      await server.close();
+      svc.close();
+    }
+  });
 });
