@@ -151,6 +151,29 @@ export async function readWorkbook(source: Source, options: ReadWorkbookOptions)
  * xl/workbook.xml the same way.
  */
 export async function streamWorkbook(source: Source, options: ReadWorkbookOptions): Promise<ImportReport> {
+  let handedOn = false;
+  const onRow = options.onRow;
+  const watched: ReadWorkbookOptions = onRow
+    ? {
+        ...options,
+        onRow: (row, at) => {
+          handedOn = true;
+          onRow(row, at);
+        },
+      }
+    : options;
+  try {
+    return await streamParts(source, watched);
+  } catch (error) {
+    // exceljs' streaming reader now and then fails on its own (a sheet parsed before the workbook
+    // part it needs: "Cannot read properties of undefined"). Before any row was handed on, reading
+    // the whole workbook instead gives the same report; after, the error stands.
+    if (handedOn || !(error instanceof TypeError)) throw error;
+    return readWorkbook(source, options);
+  }
+}
+
+async function streamParts(source: Source, options: ReadWorkbookOptions): Promise<ImportReport> {
   const parts = await readWorkbookParts(source);
   // exceljs' streaming reader reads a sheet at once when it meets it after the shared strings and
   // the workbook's relationships, else keeps it in a temporary file until the end. A sheet read at
