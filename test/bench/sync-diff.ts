@@ -1,15 +1,12 @@
 // Benchmark: diffing a 100,000-row table with one edited row. Goal: 1 row sent, under 200 ms.
 // The baseline is one JSON.stringify pass over the same rows, measured in the same process, so the
 // ratio says how the diff compares with the least work that touches every value once.
+import { median, printLines } from './stats.ts';
 import { createSyncEngine, type LocalRow, type SyncAnswer, type SyncBody, type SyncState } from '../../addin/sync/index.ts';
 
 const tableRows = 100_000;
 const runs = 7;
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
 
 function makeTable(): LocalRow[] {
   const categories = ['자치지원관 인건비', '간사 인건비', '주민자치학교 운영비', '사무공간 조성비', '자체 사업비', '기타'];
@@ -102,10 +99,10 @@ export async function benchSyncDiff(): Promise<{
     goalMs: 200,
     runs,
   };
+  printLines('Sync engine diff (issue 5)', [
+    { name: 'rows sent for one edited row of 100,000', value: String(result.rowsSent), goal: '1', ok: result.rowsSent === 1 },
+    { name: `diff and send, median of ${runs}`, value: `${result.medianMs} ms`, goal: `< ${result.goalMs} ms`, ok: result.medianMs < result.goalMs },
+    { name: 'ratio to one JSON.stringify pass over the rows', value: `${result.ratio}× (${result.baselineMs} ms)` },
+  ]);
   return result;
-}
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const r = await benchSyncDiff();
-  console.log(`${r.name}: ${r.rowsSent} row sent (goal 1), ${r.medianMs} ms median of ${r.runs} (goal < ${r.goalMs}), ${r.ratio}× a JSON.stringify pass (${r.baselineMs} ms)`);
 }
