@@ -1,6 +1,7 @@
 import type { Message } from '../messages.ts';
 import type { ReferenceIndex } from '../reference.ts';
 import { checkRow, type RowValues } from '../rules.ts';
+import { displayValue, rowMessages, type RowMessageCode } from '../messages.ts';
 import { sheets, type ColumnDef, type Kind } from '../sheets.ts';
 import { columnLetter, gridFromOffice, type GridCell, type MergeRange, type OfficeRangeInput, type SheetGrid } from './grid.ts';
 import { declaredUnit, headerField, headerKey, readHeaderRow, rowIdField, type HeaderColumn, type HeaderMapping } from './headers.ts';
@@ -324,14 +325,14 @@ export function createSheetReader(options: SheetReaderOptions): SheetReader {
     const checked = checkRow(kind, input, ref);
     const place = (issue: { field: string; code: string; message: Message }): ReportIssue => {
       const at = cellOf.get(issue.field) ?? cellOf.get(fallbackField[issue.field] ?? '') ?? cellOf.get('dong');
-      return {
-        row,
-        column: at?.p.letter ?? '',
-        field: issue.field,
-        value: at ? shownValue(at.cell, date1904) : null,
-        code: issue.code,
-        message: issue.message,
-      };
+      const value = at ? shownValue(at.cell, date1904) : null;
+      // Said in the sheet's own terms: its header and the value as the cell shows it (-500 in a
+      // 천원 column, not -500000 won).
+      const own = at && at.p.field === issue.field && issue.code in rowMessages;
+      const message = own
+        ? rowMessages[issue.code as RowMessageCode]({ header: at.p.header, label: at.p.def?.label ?? issue.field }, displayValue(value))
+        : issue.message;
+      return { row, column: at?.p.letter ?? '', field: issue.field, value, code: issue.code, message };
     };
     for (const e of checked.errors) if (!(failed.has(e.field) && e.code === 'required')) errors.push(place(e));
     for (const w of checked.warnings) warnings.push(place(w));

@@ -32,6 +32,8 @@ describe('POST /api/import', () => {
     expect(sheet.header.row).toBe(4);
     expect(sheet.rows.map((r: any) => r.row)).toEqual([5, 6, 7, 8, 9]);
     expect(sheet.rejected.map((r: any) => `${r.column}${r.row}`)).toEqual(['I12', 'E13', 'I14']);
+    // In the sheet's own terms: its header, and -500 as the 천원 cell shows it (not -500,000 won).
+    expect(sheet.rejected[0].message.ko).toBe('집행액: 음수일 수 없습니다 (-500).');
     expect(svc.store.revision).toBe(before);
   });
 
