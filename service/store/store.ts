@@ -54,6 +54,8 @@ export interface TokenInfo {
 }
 
 export const maxBatchRows = 5000;
+/** Analyst queries running at once (each is a child process with its own memory limit). */
+export const maxConcurrentQueries = 2;
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -72,6 +74,8 @@ interface Current extends ServerRow {
  */
 export class Store {
   private tail: Promise<unknown> = Promise.resolve();
+  private queriesRunning = 0;
+  private readonly queryWaiters: (() => void)[] = [];
   /** Idle read connections: each read borrows one, so concurrent requests never share one. */
   private readonly idleReaders: DuckDBConnection[] = [];
   private revisionCounter = 0;
@@ -356,10 +360,18 @@ export class Store {
   }
 
   /** Analyst SQL: one SELECT, run in a read-only child process over a snapshot of the analytic views. */
-  analystQuery(sql: string, options: { limit?: number; timeoutMs?: number } = {}): Promise<AnalystQueryResult> {
-    return this.withReader((connection) =>
-      runAnalystQuery({ snapshotPath: this.snapshotPath, sql, ...options, connection, source: this.db.instance }),
-    );
+  async analystQuery(sql: string, options: { limit?: number; timeoutMs?: number } = {}): Promise<AnalystQueryResult> {
+    // Each query is a child process with up to 512 MB: at most two run at once, the rest wait.
+    while (this.queriesRunning >= maxConcurrentQueries) await new Promise<void>((resolve) => this.queryWaiters.push(resolve));
+    this.queriesRunning += 1;
+    try {
+      return await this.withReader((connection) =>
+        runAnalystQuery({ snapshotPath: this.snapshotPath, sql, ...options, connection, source: this.db.instance }),
+      );
+    } finally {
+      this.queriesRunning -= 1;
+      this.queryWaiters.shift()?.();
+    }
   }
 
   /** The snapshot file analyst SQL reads, beside the database file. */

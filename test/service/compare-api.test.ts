@@ -103,6 +103,15 @@ describe('POST /api/query over HTTP', () => {
     for (const token of ['dong', 'district', 'admin'] as const) expect((await svc.json('POST', '/api/query', token, { sql })).status).toBe(403);
   });
 
+  it('answers several queries sent at once (they queue for the sandbox)', async () => {
+    const answers = await Promise.all(
+      [1, 2, 3, 4, 5].map((phase) => svc.json('POST', '/api/query', 'analyst', { sql: `SELECT count(*) AS n, ${phase} AS asked FROM spending WHERE phase = ${phase % 2 ? 1 : 2}` })),
+    );
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(answers.map((a) => a.body.rows[0].asked)).toEqual([1, 2, 3, 4, 5]);
+    expect(answers.map((a) => Number(a.body.rows[0].n))).toEqual([40, 40, 40, 40, 40]);
+  });
+
   it('refuses writes, several statements and the service’s own tables, in Korean', async () => {
     const tries = ['DELETE FROM spending', 'SELECT 1; SELECT 2', 'SELECT * FROM tokens', "SELECT * FROM read_csv('/etc/passwd')", 'PRAGMA database_list'];
     for (const sql of tries) {
