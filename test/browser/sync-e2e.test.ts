@@ -160,6 +160,23 @@ describe('sync in a fake Excel against the real service', () => {
     await screenshot(page, 'sync-after-delete-1024');
   });
 
+  it('keeps an edit made offline in a queue and sends it by itself once back online', async () => {
+    const { page } = browser;
+    const rows = await serverRows();
+    const live = rows.find((r) => !r.deleted && r.values.item === '자치지원관 보수')!;
+    const index = (await wb((w) => w.table('JachiSpending')))!.rows.findIndex((r) => r[0] === live.rowId);
+    await page.context().setOffline(true);
+    await wb((w, a: { index: number }) => w.setTableCell('JachiSpending', a.index, 8, 37_000_000), { index });
+    await page.getByRole('button', { name: '동기화', exact: true }).click();
+    await page.getByTestId('pending').waitFor();
+    expect((await serverRows()).find((r) => r.rowId === live.rowId)?.values.executedKrw).toBe(live.values.executedKrw);
+    await page.context().setOffline(false);
+    await expect.poll(async () => (await serverRows()).find((r) => r.rowId === live.rowId)?.values.executedKrw, { timeout: 15_000 }).toBe(37_000_000);
+    await page.getByTestId('pending').waitFor({ state: 'detached' });
+    // The refused requests while offline are expected console noise; nothing else may be there.
+    browser.errors.splice(0, browser.errors.length, ...browser.errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|Failed to fetch/.test(e.text)));
+  });
+
   it('logged no console errors', () => {
     expect(browser.errors).toEqual([]);
   });

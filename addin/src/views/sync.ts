@@ -362,7 +362,17 @@ export function mountSyncView(el: HTMLElement, ctx: ViewContext): () => void {
     );
   }
 
-  const onlineChange = () => void updateConnection();
+  // Back online with batches waiting: send them (with their own batch ids) without waiting for a click.
+  const onlineChange = () => {
+    void updateConnection();
+    if (!navigator.onLine || !session) return;
+    void session.pendingBatches().then(async (pending) => {
+      if (pending === 0) return;
+      const bound = await (await memory!).tables();
+      const known = kinds.filter((k) => bound[k]);
+      if (known.length > 0) await run(() => syncSelected(known));
+    });
+  };
   addEventListener('online', onlineChange);
   addEventListener('offline', onlineChange);
   drawOutcomes();
