@@ -1,82 +1,80 @@
-import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
+import { BIGINT, BOOLEAN, DOUBLE, DuckDBDataChunk, INTEGER, VARCHAR, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import { sheets, type ColumnDef, type Kind, type RowValues } from '../../domain/index.ts';
 import { quotedIdentifier, rowsTable, valuesJson } from './sql.ts';
 
-/** One row version to write: the service's stamps and the row's typed values. */
+/** One row version to write: its revision and the row's typed values. */
 export interface Version {
   rowId: string;
   revision: number;
   deleted: boolean;
   baseRevision: number | null;
+  values: RowValues;
+}
+
+/** What every version of one batch shares: bound once as parameters, never staged per row. */
+export interface BatchStamp {
   updatedBy: string;
   updatedAt: string;
   source: string | null;
   batchId: string;
-  values: RowValues;
 }
 
 const stageName = (kind: Kind) => `stage_${kind}`;
 
-type Append = (a: DuckDBAppender, v: unknown) => void;
-const nullable =
-  (append: Append): Append =>
-  (a, v) => (v === null || v === undefined ? a.appendNull() : append(a, v));
-const appendText = nullable((a, v) => a.appendVarchar(v as string));
-const appendInt = nullable((a, v) => a.appendInteger(v as number));
-const appendBig = nullable((a, v) => a.appendBigInt(BigInt(v as number)));
-const appendDouble = nullable((a, v) => a.appendDouble(v as number));
-const appendBool = nullable((a, v) => a.appendBoolean(v as boolean));
+type Convert = (v: unknown) => DuckDBValue;
+const same: Convert = (v) => (v === undefined ? null : (v as DuckDBValue));
+const big: Convert = (v) => (v === null || v === undefined ? null : BigInt(v as number));
 
-function fieldStage(c: ColumnDef): { type: string; append: Append } {
+function fieldStage(c: ColumnDef): { sql: string; type: DuckDBType; convert: Convert } {
   switch (c.type) {
     case 'phase':
     case 'year':
-      return { type: 'INTEGER', append: appendInt };
+      return { sql: 'INTEGER', type: INTEGER, convert: same };
     case 'money':
     case 'count':
-      return { type: 'BIGINT', append: appendBig };
+      return { sql: 'BIGINT', type: BIGINT, convert: big };
     case 'percent':
-      return { type: 'DOUBLE', append: appendDouble };
+      return { sql: 'DOUBLE', type: DOUBLE, convert: same };
     case 'boolean':
-      return { type: 'BOOLEAN', append: appendBool };
-    case 'date':
-      return { type: 'VARCHAR', append: appendText };
+      return { sql: 'BOOLEAN', type: BOOLEAN, convert: same };
     default:
-      return { type: 'VARCHAR', append: appendText };
+      return { sql: 'VARCHAR', type: VARCHAR, convert: same };
   }
 }
 
+/** Rows per appended data chunk (DuckDB's vector size). */
+const chunkRows = 2048;
+
 /**
  * Staging through DuckDB's appender: a batch's versions are appended to a connection-local TEMP
- * table (the fast path, ~10× a JSON parameter), then moved into the rows and audit tables by
- * set-based statements inside the write transaction.
+ * table column by column, in data chunks (the fast path, ~10× a JSON parameter), then moved into
+ * the rows and audit tables by set-based statements inside the write transaction. The stamps every
+ * version of a batch shares (who, when, source, batch) are bound parameters, not staged columns.
  */
 export async function createStages(connection: DuckDBConnection): Promise<void> {
   for (const kind of Object.keys(sheets) as Kind[]) {
-    const fields = sheets[kind].columns.map((c) => `${quotedIdentifier(c.field)} ${fieldStage(c).type}`);
+    const fields = sheets[kind].columns.map((c) => `${quotedIdentifier(c.field)} ${fieldStage(c).sql}`);
     await connection.run(
-      `CREATE OR REPLACE TEMP TABLE ${stageName(kind)} (rowId VARCHAR, revision BIGINT, deleted BOOLEAN, baseRevision BIGINT,
-        updatedBy VARCHAR, updatedAt VARCHAR, source VARCHAR, batchId VARCHAR, ${fields.join(', ')})`,
+      `CREATE OR REPLACE TEMP TABLE ${stageName(kind)} (rowId VARCHAR, revision BIGINT, deleted BOOLEAN, baseRevision BIGINT, ${fields.join(', ')})`,
     );
   }
 }
 
 export async function stageVersions(connection: DuckDBConnection, kind: Kind, versions: readonly Version[]): Promise<void> {
   await connection.run(`DELETE FROM ${stageName(kind)}`);
-  const columns = sheets[kind].columns.map((c) => ({ field: c.field, append: fieldStage(c).append }));
+  const fields = sheets[kind].columns.map((c) => ({ field: c.field, ...fieldStage(c) }));
+  const types = [VARCHAR, BIGINT, BOOLEAN, BIGINT, ...fields.map((f) => f.type)];
   const appender = await connection.createAppender(stageName(kind), 'main', 'temp');
   try {
-    for (const v of versions) {
-      appender.appendVarchar(v.rowId);
-      appender.appendBigInt(BigInt(v.revision));
-      appender.appendBoolean(v.deleted);
-      appendBig(appender, v.baseRevision);
-      appender.appendVarchar(v.updatedBy);
-      appender.appendVarchar(v.updatedAt);
-      appendText(appender, v.source);
-      appender.appendVarchar(v.batchId);
-      for (const c of columns) c.append(appender, v.values[c.field]);
-      appender.endRow();
+    for (let start = 0; start < versions.length; start += chunkRows) {
+      const part = versions.slice(start, start + chunkRows);
+      const chunk = DuckDBDataChunk.create(types, part.length);
+      chunk.setColumnValues(0, part.map((v) => v.rowId));
+      chunk.setColumnValues(1, part.map((v) => BigInt(v.revision)));
+      chunk.setColumnValues(2, part.map((v) => v.deleted));
+      chunk.setColumnValues(3, part.map((v) => big(v.baseRevision)));
+      fields.forEach((f, i) => chunk.setColumnValues(4 + i, part.map((v) => f.convert(v.values[f.field]))));
+      appender.appendDataChunk(chunk);
     }
     appender.flushSync();
   } finally {
@@ -84,22 +82,27 @@ export async function stageVersions(connection: DuckDBConnection, kind: Kind, ve
   }
 }
 
-/** Moves the staged versions into the rows table (replacing each row) and the audit log. */
-export async function applyStaged(connection: DuckDBConnection, kind: Kind): Promise<void> {
+/**
+ * Moves the staged versions into the rows table (replacing each row) and the audit log. When no
+ * staged row existed before (`replacing` false: only new rows), there is nothing to delete.
+ */
+export async function applyStaged(connection: DuckDBConnection, kind: Kind, stamp: BatchStamp, replacing: boolean): Promise<void> {
   const stage = stageName(kind);
   const fields = sheets[kind].columns.map((c) => (c.type === 'date' ? `s.${quotedIdentifier(c.field)}::DATE` : `s.${quotedIdentifier(c.field)}`));
   const names = sheets[kind].columns.map((c) => quotedIdentifier(c.field));
-  await connection.run(`DELETE FROM ${rowsTable(kind)} WHERE rowId IN (SELECT rowId::UUID FROM ${stage})`);
+  const stamps = { updatedBy: stamp.updatedBy, updatedAt: stamp.updatedAt, source: stamp.source, batchId: stamp.batchId };
+  if (replacing) await connection.run(`DELETE FROM ${rowsTable(kind)} WHERE rowId IN (SELECT rowId::UUID FROM ${stage})`);
   await connection.run(
     `INSERT INTO ${rowsTable(kind)} (rowId, revision, deleted, updatedBy, updatedAt, source, batchId, ${names.join(', ')})
-     SELECT s.rowId::UUID, s.revision, s.deleted, s.updatedBy, s.updatedAt::TIMESTAMPTZ, s.source, s.batchId::UUID, ${fields.join(', ')}
+     SELECT s.rowId::UUID, s.revision, s.deleted, $updatedBy::VARCHAR, $updatedAt::TIMESTAMPTZ, $source::VARCHAR, $batchId::UUID, ${fields.join(', ')}
      FROM ${stage} s`,
+    stamps,
   );
   await connection.run(
     `INSERT INTO row_audit (revision, rowId, kind, op, dong, baseRevision, "values", updatedBy, updatedAt, source, batchId)
      SELECT s.revision, s.rowId::UUID, $kind, CASE WHEN s.deleted THEN 'delete' ELSE 'upsert' END, s.dong, s.baseRevision,
-       ${valuesJson(kind, 's')}, s.updatedBy, s.updatedAt::TIMESTAMPTZ, s.source, s.batchId::UUID
+       ${valuesJson(kind, 's')}, $updatedBy::VARCHAR, $updatedAt::TIMESTAMPTZ, $source::VARCHAR, $batchId::UUID
      FROM ${stage} s`,
-    { kind },
+    { kind, ...stamps },
   );
 }

@@ -205,10 +205,12 @@ export class Store {
     let revision = this.revisionCounter;
     const results: RowResult[] = [];
     const versions: Version[] = [];
+    let replacing = false;
     const dongField = sheets[kind].columns[0]!;
     const stamp = (rowId: string, values: RowValues, deleted: boolean, baseRevision: number | null) => {
       revision += 1;
-      versions.push({ rowId, revision, deleted, baseRevision, updatedBy: actor.name, updatedAt: now, source, batchId: batch.batchId, values });
+      versions.push({ rowId, revision, deleted, baseRevision, values });
+      if (current.has(rowId)) replacing = true;
       return revision;
     };
     const strip = ({ dong: _dong, ...server }: Current): ServerRow => server;
@@ -256,7 +258,7 @@ export class Store {
     const answer: SyncAnswer = { batchId: batch.batchId, revision, results };
     if (versions.length > 0) await stageVersions(this.writer, kind, versions);
     await this.transaction(async (conn) => {
-      if (versions.length > 0) await applyStaged(conn, kind);
+      if (versions.length > 0) await applyStaged(conn, kind, { updatedBy: actor.name, updatedAt: now, source, batchId: batch.batchId }, replacing);
       await conn.run(
         'INSERT INTO sync_batches VALUES ($batchId::UUID, $kind, $tokenId, $fingerprint, $answer::JSON, $now::TIMESTAMPTZ)',
         { batchId: batch.batchId, kind, tokenId: actor.tokenId, fingerprint, answer: JSON.stringify(answer), now },
