@@ -21,7 +21,7 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.inf
   if (!parsed.success) {
     const first = parsed.error.issues[0];
     const path = first?.path.join('.') || '(body)';
-    throw ApiError.of('invalid_body', { ko: `${path}: ${first?.message ?? ''}`, en: `${path}: ${first?.message ?? ''}` });
+    throw ApiError.of('invalid_body', { ko: `${path}: 형식이 올바르지 않습니다`, en: `${path}: ${first?.message ?? ''}` });
   }
   return parsed.data;
 }

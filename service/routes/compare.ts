@@ -1,24 +1,39 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
+import { parseIsoDate } from '../../domain/index.ts';
 import { ComparisonError } from '../store/compare/index.ts';
 import { ApiError } from '../http/errors.ts';
 import { respondRows } from '../http/formats.ts';
 
 /**
  * Query parameters as the comparisons take them: a repeated parameter or a comma list is many
- * values; dongs and districts may be given by name as well as by code.
+ * values; dongs and districts may be given by name as well as by code. A dong, district or phase
+ * that does not exist is a 400 naming it, never an empty answer that looks like "no data".
  */
 function filters(c: Context): Record<string, string | string[]> {
   const reference = c.get('store').reference;
+  const unknown = (key: string, value: string): never => {
+    throw new ApiError('invalid_filter', 400, {
+      ko: `${key}: '${value.slice(0, 40)}'은(는) 없는 값입니다.`,
+      en: `${key}: there is no '${value.slice(0, 40)}'.`,
+    });
+  };
   const dongCode = (v: string) => {
     const dong = reference.resolveDong(v.trim());
-    return dong && dong !== 'ambiguous' ? dong.code : v;
+    if (dong === 'ambiguous') {
+      throw new ApiError('invalid_filter', 400, { ko: `dong: '${v}'은(는) 여러 구에 있는 이름입니다. 동 코드를 쓰세요.`, en: `dong: '${v}' names dongs in several districts; use the code.` });
+    }
+    return dong ? dong.code : unknown('dong', v);
   };
-  const districtCode = (v: string) => reference.reference.districts.find((d) => d.name === v.trim())?.code ?? v;
+  const districtCode = (v: string) =>
+    reference.reference.districts.find((d) => d.name === v.trim() || d.code === v.trim())?.code ?? unknown('district', v);
+  const phase = (v: string) => (/^\d+$/.test(v.trim()) && !reference.phaseByNumber.has(Number(v)) ? unknown('phase', v) : v);
+  const today = (v: string) => (parseIsoDate(v.trim()) ? v.trim() : unknown('today', v));
   const out: Record<string, string | string[]> = {};
   for (const [key, given] of Object.entries(c.req.queries())) {
     const values = given.flatMap((v) => v.split(','));
-    const mapped = key === 'dong' ? values.map(dongCode) : key === 'district' ? values.map(districtCode) : values;
+    const check = { dong: dongCode, district: districtCode, phase, today }[key] ?? ((v: string) => v);
+    const mapped = values.map(check);
     out[key] = mapped.length === 1 ? mapped[0]! : mapped;
   }
   return out;

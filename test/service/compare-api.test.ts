@@ -76,6 +76,17 @@ describe('GET /api/compare/:name over HTTP', () => {
     expect(unknown.status).toBe(400);
     expect(unknown.body.error.message.en).toContain('colour');
     expect((await svc.json('GET', '/api/compare/league', 'manager')).status).toBe(404);
+    // A dong, district or phase that does not exist is named, not answered as "no data".
+    for (const [query, name] of [
+      ['dong=없는동', 'dong'],
+      ['district=99999', 'district'],
+      ['phase=9', 'phase'],
+      ['today=2019-99-99', 'today'],
+    ]) {
+      const res = await svc.json('GET', `/api/compare/progress?${query}`, 'manager');
+      expect(res.status, query).toBe(400);
+      expect(res.body.error.message.ko, query).toContain(name);
+    }
   });
 
   it('opens a figure into the rows behind it, summing back, within the token’s scope', async () => {
