@@ -191,8 +191,8 @@ export class ApiClient {
     this.#fetch = fetchFn;
   }
 
-  async #request<T>(method: 'GET' | 'POST', path: string, body?: unknown, accept = 'application/json'): Promise<T> {
-    const headers: Record<string, string> = { Accept: accept, Authorization: `Bearer ${this.#token}` };
+  async #request<T>(method: 'GET' | 'POST', path: string, body?: unknown, accept = 'application/json', extra: Record<string, string> = {}): Promise<T> {
+    const headers: Record<string, string> = { Accept: accept, Authorization: `Bearer ${this.#token}`, ...extra };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     let response: Response;
     try {
@@ -245,7 +245,10 @@ export class ApiClient {
     return this.#request('GET', `/rows/${kind}${since === undefined ? '' : `?since=${since}`}`);
   }
 
-  sync(kind: Kind, request: SyncRequest): Promise<SyncResponse> {
-    return this.#request('POST', `/sync/${kind}`, request);
+  /** Pushes a batch; `workbook` names the file the rows come from (kept as each row's source). */
+  sync(kind: Kind, request: SyncRequest, workbook?: string): Promise<SyncResponse> {
+    // Header values are Latin-1: a Korean file name travels percent-encoded.
+    const extra: Record<string, string> = workbook ? { 'X-Jachi-Workbook': encodeURIComponent(workbook) } : {};
+    return this.#request('POST', `/sync/${kind}`, request, 'application/json', extra);
   }
 }

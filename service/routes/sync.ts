@@ -33,6 +33,18 @@ export function kindParam(value: string): Kind {
 
 const sinceParam = z.coerce.number().int().nonnegative();
 
+/** `X-Jachi-Workbook`: the workbook's file name, percent-encoded (headers are Latin-1). */
+function workbookHeader(value: string | undefined): string | null {
+  if (!value) return null;
+  let name = value;
+  try {
+    name = decodeURIComponent(value);
+  } catch {
+    // Not percent-encoded: keep it as sent.
+  }
+  return name.replace(/[\u0000-\u001f\u007f]/g, '').slice(0, 200) || null;
+}
+
 export const syncRoutes = new Hono()
   .post('/sync/:kind', async (c) => {
     const kind = kindParam(c.req.param('kind'));
@@ -43,7 +55,7 @@ export const syncRoutes = new Hono()
       if (error instanceof ApiError && error.message.includes('batch_too_large')) throw ApiError.of('batch_too_large');
       throw error;
     }
-    const source = c.req.header('x-jachi-workbook')?.slice(0, 200) ?? null;
+    const source = workbookHeader(c.req.header('x-jachi-workbook'));
     const answer = await c.get('store').sync(kind, body, c.get('actor'), source);
     return c.json(answer);
   })

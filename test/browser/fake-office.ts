@@ -444,7 +444,7 @@ function installFakeOffice(options: { apiMinor: number }): void {
       displayLanguage: 'ko-KR',
       requirements: { isSetSupported: (name: string, version?: string) => name === 'ExcelApi' && Number((version ?? '1.1').split('.')[1]) <= options.apiMinor },
       document: {
-        url: 'https://example.invalid/fake.xlsx',
+        url: 'C:\\Users\\동담당\\가양2동 2019 예산집행.xlsx',
         settings: {
           get: (name: string) => (settings.has(name) ? structuredClone(settings.get(name)) : null),
           set: (name: string, value: unknown) => void settings.set(name, structuredClone(value)),

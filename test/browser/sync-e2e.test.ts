@@ -74,6 +74,9 @@ describe('sync in a fake Excel against the real service', () => {
     await syncNow();
     const rows = await serverRows();
     expect(rows).toHaveLength(2);
+    // Each row remembers the workbook it came from (for drill-downs: who, when, from which file).
+    const stored = (await svc.json('GET', '/api/rows/spending?since=0', 'dong')).body.rows;
+    expect(new Set(stored.map((r: { source: string }) => r.source))).toEqual(new Set(['가양2동 2019 예산집행.xlsx']));
     const byItem = new Map(rows.map((r) => [r.values.item, r]));
     expect(byItem.get('자치지원관 보수')?.values).toMatchObject({ dong: '30110-gayang2', budgetKrw: 40_000_000, executedKrw: 39_000_000, fundingSource: '특별교부세', executedOn: '2019-12-20' });
     expect(byItem.get('강사료')?.values).toMatchObject({ phase: 1, fiscalYear: 2019, budgetKrw: 12_000_000, executedKrw: 11_500_000, executedOn: '2019-06-30' });

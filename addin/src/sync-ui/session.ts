@@ -137,9 +137,22 @@ export function referenceFromMeta(meta: Meta): ReferenceIndex {
   return new ReferenceIndex(reference);
 }
 
+/** The open workbook's file name (Office.context.document.url's last part), for each row's source. */
+export function workbookName(): string | undefined {
+  const office = (globalThis as { Office?: { context?: { document?: { url?: string } } } }).Office;
+  const url = office?.context?.document?.url;
+  if (typeof url !== 'string' || url === '') return undefined;
+  const last = url.split(/[\\/]/).pop() ?? '';
+  try {
+    return decodeURIComponent(last.split('?')[0]!).slice(0, 200) || undefined;
+  } catch {
+    return last.slice(0, 200) || undefined;
+  }
+}
+
 export function transportOf(api: ApiClient): SyncTransport {
   return {
-    push: (kind, body) => api.sync(kind, body) as ReturnType<SyncTransport['push']>,
+    push: (kind, body) => api.sync(kind, body, workbookName()) as ReturnType<SyncTransport['push']>,
     pull: (kind, since) => api.rows(kind, since) as ReturnType<SyncTransport['pull']>,
   };
 }
