@@ -21,7 +21,7 @@ import { openDatabase, loadReference, readReference, type Database } from './db.
 import { canWriteDong, readsAll, roles, type Actor, type Role } from './auth.ts';
 import { rowsTable, utcIso, valuesJson } from './sql.ts';
 import { applyStaged, createStages, stageVersions, type Version } from './staging.ts';
-import { runComparison, runDrilldown, type ComparisonParams, type DrilldownParams, type DrilldownResult, type QueryResult } from './compare/index.ts';
+import { runComparison, runDrilldown, type ComparisonParams, type DongNames, type DrilldownParams, type DrilldownResult, type QueryResult } from './compare/index.ts';
 import { runAnalystQuery, type AnalystQueryResult } from './query/index.ts';
 import { generateDemo, type GenerateOptions, type GenerateReport } from './generate.ts';
 import { exportDownload, exportRows, type ExportDownload, type ExportFormat, type ExportResult } from './export/index.ts';
@@ -350,9 +350,21 @@ export class Store {
     return this.referenceIndex.reference.dongs.filter((d) => canWriteDong(actor, d)).map((d) => d.code);
   }
 
+  private dongNamesFor?: { index: ReferenceIndex; names: DongNames };
+
+  /** Each dong's name and district by code, from the reference in memory (rebuilt when it is replaced). */
+  private get dongNames(): DongNames {
+    if (this.dongNamesFor?.index !== this.referenceIndex) {
+      const names = new Map(this.referenceIndex.reference.dongs.map((d) => [d.code, { name: d.name, district: d.district }]));
+      this.dongNamesFor = { index: this.referenceIndex, names };
+    }
+    return this.dongNamesFor.names;
+  }
+
   /** One named comparison (domain/metrics.ts), computed in SQL over the analytic views. */
   compare(name: string, params: ComparisonParams): Promise<QueryResult> {
-    return this.withReader((c) => runComparison(c, name, params));
+    const dongNames = this.dongNames;
+    return this.withReader((c) => runComparison(c, name, params, { dongNames }));
   }
 
   /** The rows behind one comparison row, limited to what the actor may read. */

@@ -16,9 +16,9 @@ import {
   type HeadlineFigure,
   type Kind,
 } from '../../../domain/index.ts';
-import { readMaterialized, type QueryResult } from './result.ts';
+import { readMaterialized, type DongNames, type QueryResult } from './result.ts';
 
-export { readMaterialized, readResult, type QueryResult, type ResultColumn } from './result.ts';
+export { readMaterialized, readResult, type DongNames, type QueryResult, type ResultColumn } from './result.ts';
 export { toArrowIPC, toArrowTable, toCsv } from './encode.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -52,6 +52,37 @@ const sqlOf = (file: string) => {
   }
   return sql;
 };
+
+/**
+ * Comparisons whose final SELECT starts with `district, dong, dongName`: run without the two name
+ * columns, which are filled from the dongs lookup (reading ~37k × 2 Korean strings out of DuckDB
+ * costs more than the query). Falls back to the SQL as written when no lookup fits.
+ */
+const slimHead: Partial<Record<ComparisonName, [string, string]>> = {
+  spending: ['SELECT g.district, g.dong, g.dongName, g.phase,', 'SELECT g.dong, g.phase,'],
+};
+const slimSqlOf = (name: ComparisonName): string | undefined => {
+  const head = slimHead[name];
+  if (!head) return undefined;
+  const key = `${name}.slim`;
+  let sql = sqlCache.get(key);
+  if (sql === undefined) {
+    const full = sqlOf(`${name}.sql`);
+    const at = full.lastIndexOf(head[0]);
+    if (at < 0) throw new Error(`${name}.sql: the final SELECT no longer starts with ${head[0]}`);
+    sql = full.slice(0, at) + head[1] + full.slice(at + head[0].length);
+    sqlCache.set(key, sql);
+  }
+  return sql;
+};
+
+/** Every dong's name and district by code (the lookup runComparison fills names from). */
+export async function readDongNames(connection: DuckDBConnection): Promise<DongNames> {
+  const reader = await connection.runAndReadAll('SELECT code, name, district FROM dongs');
+  const out = new Map<string, { name: string; district: string }>();
+  for (const [code, name, district] of reader.getRows() as [string, string, string][]) out.set(code, { name, district });
+  return out;
+}
 
 /** Parameters of a comparison: the filters of domain/metrics.ts, plus `today` for the progress figures. */
 export interface ComparisonParams {
@@ -152,9 +183,20 @@ function bind(name: ComparisonName, params: ComparisonParams): Bound {
  * Runs one named comparison. Rows carry `district`, `dong` (code), `dongName`, `phase` and the
  * figures of domain/metrics.ts, JSON-safe. Throws ComparisonError for a bad name or filter.
  */
-export async function runComparison(connection: DuckDBConnection, name: string, params: ComparisonParams = {}): Promise<QueryResult> {
+export async function runComparison(
+  connection: DuckDBConnection,
+  name: string,
+  params: ComparisonParams = {},
+  options: { dongNames?: DongNames } = {},
+): Promise<QueryResult> {
   if (!isComparisonName(name)) throw unknownComparison(name);
   const { values, types } = bind(name, params);
+  const slim = slimSqlOf(name);
+  if (slim) {
+    const dongNames = options.dongNames ?? (await readDongNames(connection));
+    const read = readMaterialized(await connection.run(slim, values, types), Infinity, dongNames);
+    if (read) return { columns: read.columns, rows: read.rows };
+  }
   const result = await connection.run(sqlOf(`${name}.sql`), values, types);
   const { columns, rows } = readMaterialized(result);
   return { columns, rows };
