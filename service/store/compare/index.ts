@@ -62,7 +62,7 @@ const sqlOf = (file: string) => {
  */
 const slimEdits: Partial<Record<ComparisonName, [string, string][]>> = {
   spending: [
-    ['SELECT g.district, g.dong, g.dongName, g.phase,', 'SELECT g.dong, g.phase,'],
+    ['SELECT d.district, g.dong, d.name AS dongName, g.phase,', 'SELECT g.dong, g.phase,'],
     ['AS executedPerResident\nFROM grouped g', `AS executedPerResident, dense_rank() OVER (ORDER BY g.category)::INTEGER AS ${textKeyPrefix}category\nFROM grouped g`],
   ],
 };
