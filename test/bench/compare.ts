@@ -65,15 +65,15 @@ dongFigures AS (SELECT f.dong, d.name AS dongName, d.district, f.phase, f.figure
 /** The comparisons in SQLite's dialect, same figures, same order. */
 const sqliteQueries: Record<string, string> = {
   spending: `
-WITH bycat AS (SELECT district, dong, dongName, phase, category, 0 AS allLines, coalesce(sum(budgetKrw), 0) AS budgetKrw, coalesce(sum(executedKrw), 0) AS executedKrw
-               FROM spending GROUP BY district, dong, dongName, phase, category),
-     allc AS (SELECT district, dong, dongName, phase, NULL AS category, 1 AS allLines, sum(budgetKrw) AS budgetKrw, sum(executedKrw) AS executedKrw FROM bycat GROUP BY district, dong, dongName, phase),
+WITH bycat AS (SELECT dong, phase, category, 0 AS allLines, coalesce(sum(budgetKrw), 0) AS budgetKrw, coalesce(sum(executedKrw), 0) AS executedKrw
+               FROM spending GROUP BY dong, phase, category),
+     allc AS (SELECT dong, phase, NULL AS category, 1 AS allLines, sum(budgetKrw) AS budgetKrw, sum(executedKrw) AS executedKrw FROM bycat GROUP BY dong, phase),
      grouped AS (SELECT * FROM bycat UNION ALL SELECT * FROM allc)
-SELECT g.district, g.dong, g.dongName, g.phase, g.category, g.budgetKrw, g.executedKrw,
+SELECT d.district, g.dong, d.name AS dongName, g.phase, g.category, g.budgetKrw, g.executedKrw,
        CASE WHEN g.budgetKrw = 0 THEN NULL ELSE g.executedKrw * 1.0 / g.budgetKrw END AS executionRate,
        CASE WHEN pop.population > 0 THEN g.executedKrw * 1.0 / pop.population END AS executedPerResident
-FROM grouped g LEFT JOIN phases p ON p.phase = g.phase LEFT JOIN dong_population pop ON pop.dong = g.dong AND pop.year = p.year
-ORDER BY g.district, g.dong, g.phase, g.allLines DESC, g.category`,
+FROM grouped g JOIN dongs d ON d.code = g.dong LEFT JOIN phases p ON p.phase = g.phase LEFT JOIN dong_population pop ON pop.dong = g.dong AND pop.year = p.year
+ORDER BY d.district, g.dong, g.phase, g.allLines DESC, g.category`,
   participation: `
 WITH grouped AS (SELECT district, dong, dongName, phase, count(*) AS events, coalesce(sum(participants), 0) AS participants, sum(newParticipants) AS newParticipants,
                         coalesce(sum(participants) FILTER (WHERE activity = '주민총회'), 0) AS assemblyParticipants, sum(votes) AS votes
