@@ -4,23 +4,16 @@ import { ApiError } from './errors.ts';
 
 /** Reads a JSON body (415 for anything else) and validates it, naming the first bad field. */
 export async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
-  return (await readJsonText(c, schema)).data;
-}
-
-/** readJson, with the body's text as it came (for a digest of the exact bytes sent). */
-export async function readJsonText<S extends z.ZodType>(c: Context, schema: S): Promise<{ data: z.infer<S>; text: string }> {
   const type = c.req.header('content-type') ?? '';
   if (!/^application\/json\b/i.test(type)) throw ApiError.of('not_json');
-  let text: string;
   let body: unknown;
   try {
-    text = await c.req.text();
-    body = JSON.parse(text);
+    body = JSON.parse(await c.req.text());
   } catch (error) {
     if (error instanceof ApiError) throw error;
     throw ApiError.of('invalid_body', { ko: 'JSON을 읽을 수 없습니다', en: 'unreadable JSON' });
   }
-  return { data: parseWith(schema, body), text };
+  return parseWith(schema, body);
 }
 
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {

@@ -1,10 +1,9 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { isKind, type Kind } from '../../domain/index.ts';
-import { createHash } from 'node:crypto';
 import { maxBatchRows, syncAnswerJson } from '../store/store.ts';
 import { ApiError } from '../http/errors.ts';
-import { readJsonText } from '../http/json.ts';
+import { readJson } from '../http/json.ts';
 
 const rowId = z.guid();
 const syncBody = z.strictObject({
@@ -50,17 +49,14 @@ export const syncRoutes = new Hono()
   .post('/sync/:kind', async (c) => {
     const kind = kindParam(c.req.param('kind'));
     let body: z.infer<typeof syncBody>;
-    let text: string;
     try {
-      ({ data: body, text } = await readJsonText(c, limitedSyncBody));
+      body = await readJson(c, limitedSyncBody);
     } catch (error) {
       if (error instanceof ApiError && error.message.includes('batch_too_large')) throw ApiError.of('batch_too_large');
       throw error;
     }
     const source = workbookHeader(c.req.header('x-jachi-workbook'));
-    // The batch's fingerprint from the bytes sent (a retry sends the same bytes), not a re-serialisation.
-    const bodyDigest = createHash('sha256').update(text).digest('hex');
-    const answer = await c.get('store').sync(kind, body, c.get('actor'), source, { bodyDigest });
+    const answer = await c.get('store').sync(kind, body, c.get('actor'), source);
     // The answer's JSON as the store wrote it to the batch record (the same bytes c.json would send).
     return c.body(syncAnswerJson(answer), 200, { 'Content-Type': 'application/json' });
   })

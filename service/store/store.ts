@@ -170,25 +170,20 @@ export class Store {
    * Applies one sync batch: every row checked by the rules and the actor's scope, compared with its
    * stored revision, then all accepted rows, their audit rows and the batch's answer written in one
    * transaction. The same batchId with the same body answers the stored answer and changes nothing.
-   * `bodyDigest`: the SHA-256 of the request body's bytes (the route has them), used as the batch's
-   * fingerprint instead of hashing the parsed body again; a batch stored with the parsed body's
-   * fingerprint still replays.
    */
-  sync(kind: Kind, batch: SyncBatchInput, actor: Actor, source: string | null = null, options: { bodyDigest?: string } = {}): Promise<SyncAnswer> {
+  sync(kind: Kind, batch: SyncBatchInput, actor: Actor, source: string | null = null): Promise<SyncAnswer> {
     if (batch.rows.length + batch.deletes.length > maxBatchRows) throw new StoreError('batch_too_large');
     const ids = [...batch.rows.map((r) => r.rowId), ...batch.deletes.map((d) => d.rowId)].map((id) => id.toLowerCase());
     if (new Set(ids).size !== ids.length) throw new StoreError('duplicate_row');
-    // The body as parsed (key order as sent): a retry sends the same bytes, so the same fingerprint.
-    const parsedFingerprint = () => sha256(JSON.stringify([kind, batch.rows, batch.deletes]));
-    const fingerprint = options.bodyDigest !== undefined ? `body:${options.bodyDigest}` : parsedFingerprint();
+    // The body as parsed, not its bytes: a retry with other spacing is still the same body.
+    const fingerprint = sha256(JSON.stringify([kind, batch.rows, batch.deletes]));
     return this.enqueue(async () => {
       const previous = await this.rows('SELECT kind, tokenId, fingerprint, answer::VARCHAR AS answer FROM sync_batches WHERE batchId = $id::UUID', {
         id: batch.batchId,
       }, this.writer);
       const prior = previous[0];
       if (prior) {
-        const sameBody = prior.fingerprint === fingerprint || (options.bodyDigest !== undefined && prior.fingerprint === parsedFingerprint());
-        if (sameBody && prior.kind === kind && prior.tokenId === actor.tokenId) {
+        if (prior.fingerprint === fingerprint && prior.kind === kind && prior.tokenId === actor.tokenId) {
           return JSON.parse(prior.answer as string) as SyncAnswer;
         }
         throw new StoreError('batch_reused');

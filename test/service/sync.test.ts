@@ -47,6 +47,9 @@ describe('POST /api/sync/:kind', () => {
     const revision = svc.store.revision;
     const audits = await auditCount();
     for (let i = 0; i < 20; i++) expect((await svc.json('POST', '/api/sync/spending', 'dong', body)).body).toEqual(first.body);
+    // The same body spaced differently is still the same body.
+    const spaced = await svc.call('POST', '/api/sync/spending', 'dong', JSON.stringify(body, null, 2));
+    expect(await spaced.json()).toEqual(first.body);
     const together = await Promise.all(Array.from({ length: 5 }, () => svc.json('POST', '/api/sync/spending', 'dong', body)));
     for (const r of together) expect(r.body).toEqual(first.body);
     expect(svc.store.revision).toBe(revision);
