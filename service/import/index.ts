@@ -31,9 +31,9 @@ const conflictIssue = (result: RowResult): Issue =>
   rowIssue({ field: 'rowId', header: '행ID', label: 'Row id' }, 'import_conflict', result.server?.updatedBy ?? '');
 
 /**
- * Imports a workbook: read through the normaliser and the rules (streamed), then, unless a dry run,
- * stored through the same batches, rules and scopes as the sync API, 5,000 rows at a time while
- * the file is still being read. A row keeps its 행ID, or a key derived from what the row is about,
+ * Imports a workbook: read through the normaliser and the rules (streamed), then stored through the
+ * same batches, rules and scopes as the sync API, 5,000 rows at a time while the file is still
+ * being read. A dry run goes through the same checks (scope, conflicts) and writes nothing. A row keeps its 행ID, or a key derived from what the row is about,
  * so importing the same workbook again changes nothing. A row changed since by someone else (not
  * by an import of this same file) is a conflict, never overwritten.
  */
@@ -58,22 +58,20 @@ export async function importWorkbook(store: Store, source: string | Uint8Array, 
     const outcome = outcomes.get(sheet) ?? { kept: [], keptCount: 0, refused: [] };
     outcomes.set(sheet, outcome);
     const current = await store.revisionsOf(kind, batch.map((p) => p.row.rowId));
-    const answer = await store.sync(
-      kind,
-      {
-        batchId: randomUUID(),
-        rows: batch.map(({ row }) => {
-          const now = current.get(row.rowId.toLowerCase());
-          // The workbook may update what an import of the same file wrote; anything else is a conflict.
-          const base = now && !now.deleted && now.source === options.file ? now.revision : null;
-          return { rowId: row.rowId, baseRevision: base, values: row.values };
-        }),
-        deletes: [],
-      },
-      actor,
-      options.file,
-    );
-    answer.results.forEach((result, i) => {
+    const body = {
+      batchId: randomUUID(),
+      rows: batch.map(({ row }) => {
+        const now = current.get(row.rowId.toLowerCase());
+        // The workbook may update what this same writer last imported from a file of this name;
+        // a row anyone else changed since (in the add-in, or by their own import) is a conflict.
+        const base = now && !now.deleted && now.source === options.file && now.updatedBy === actor.name ? now.revision : null;
+        return { rowId: row.rowId, baseRevision: base, values: row.values };
+      }),
+      deletes: [],
+    };
+    // A dry run answers what storing would, row by row, and writes nothing.
+    const results = options.dryRun ? await store.preview(kind, body, actor) : (await store.sync(kind, body, actor, options.file)).results;
+    results.forEach((result, i) => {
       const { row } = batch[i]!;
       if (result.status === 'accepted' || result.status === 'unchanged') {
         outcome.keptCount += 1;
@@ -101,20 +99,15 @@ export async function importWorkbook(store: Store, source: string | Uint8Array, 
     sheet: options.sheet,
     file: options.file,
     deriveRowIds: true,
-    keepRows: options.dryRun ? keepRows : false,
-    ...(options.dryRun
-      ? {}
-      : {
-          onRow: (row, at) => {
-            if (row.rowId) pending.push({ sheet: at.sheet, kind: at.kind, row: row as Pending['row'] });
-          },
-          drain: async () => {
-            if (pending.length >= maxBatchRows) await flush();
-          },
-        }),
+    keepRows: false,
+    onRow: (row, at) => {
+      if (row.rowId) pending.push({ sheet: at.sheet, kind: at.kind, row: row as Pending['row'] });
+    },
+    drain: async () => {
+      if (pending.length >= maxBatchRows) await flush();
+    },
     onProgress: options.onProgress ? (p) => options.onProgress!({ ...p, phase: 'read', stored }) : undefined,
   });
-  if (options.dryRun) return report;
   await flush();
   for (const sheet of report.sheets) mergeOutcome(sheet, outcomes.get(sheet.sheet));
   return report;

@@ -188,28 +188,44 @@ export class Store {
         }
         throw new StoreError('batch_reused');
       }
-      const current = new Map<string, Current>();
-      if (ids.length > 0) {
-        const found = await this.rows(
-          `${this.serverRowSql(kind)} SEMI JOIN (SELECT unnest(from_json($ids::JSON, '["VARCHAR"]'))::UUID AS id) ids ON r.rowId = ids.id`,
-          { ids: JSON.stringify(ids) },
-          this.writer,
-        );
-        for (const r of found) current.set(r.rowId as string, this.toServerRow(r));
-      }
+      const current = await this.currentRows(kind, ids, this.writer);
       return this.applyBatch(kind, batch, actor, source, fingerprint, current);
     });
   }
 
-  private async applyBatch(
-    kind: Kind,
-    batch: SyncBatchInput,
-    actor: Actor,
-    source: string | null,
-    fingerprint: string,
-    current: Map<string, Current>,
-  ): Promise<SyncAnswer> {
-    const now = new Date().toISOString();
+  /**
+   * What `sync` would answer for this batch, writing nothing (an import's dry run): the same rules,
+   * scopes and comparisons with the stored rows; accepted rows carry no revision.
+   */
+  async preview(kind: Kind, batch: SyncBatchInput, actor: Actor): Promise<RowResult[]> {
+    const ids = [...batch.rows.map((r) => r.rowId), ...batch.deletes.map((d) => d.rowId)].map((id) => id.toLowerCase());
+    const current = await this.withReader((c) => this.currentRows(kind, ids, c));
+    return this.decide(kind, batch, actor, current).results.map((r) => {
+      if (r.status !== 'accepted') return r;
+      const { revision: _notWritten, ...accepted } = r;
+      return accepted;
+    });
+  }
+
+  /** The stored rows (live and tombstoned) with the given ids. */
+  private async currentRows(kind: Kind, ids: string[], connection: DuckDBConnection): Promise<Map<string, Current>> {
+    const current = new Map<string, Current>();
+    if (ids.length === 0) return current;
+    const found = await this.rows(
+      `${this.serverRowSql(kind)} SEMI JOIN (SELECT unnest(from_json($ids::JSON, '["VARCHAR"]'))::UUID AS id) ids ON r.rowId = ids.id`,
+      { ids: JSON.stringify(ids) },
+      connection,
+    );
+    for (const r of found) current.set(r.rowId as string, this.toServerRow(r));
+    return current;
+  }
+
+  /**
+   * The answer for each row of a batch against the stored rows: the rules, the actor's scope, and
+   * the base revision against the stored one. Returns the versions to write, stamped with revisions
+   * after `this.revisionCounter`.
+   */
+  private decide(kind: Kind, batch: SyncBatchInput, actor: Actor, current: Map<string, Current>) {
     let revision = this.revisionCounter;
     const results: RowResult[] = [];
     const versions: Version[] = [];
@@ -226,7 +242,6 @@ export class Store {
       const dong = this.referenceIndex.dongByCode.get(dongCode);
       return dong !== undefined && canWriteDong(actor, dong);
     };
-
     for (const row of batch.rows) {
       const rowId = row.rowId.toLowerCase();
       const checked = checkRow(kind, row.values, this.referenceIndex);
@@ -263,6 +278,19 @@ export class Store {
       }
     }
 
+    return { results, versions, replacing, revision };
+  }
+
+  private async applyBatch(
+    kind: Kind,
+    batch: SyncBatchInput,
+    actor: Actor,
+    source: string | null,
+    fingerprint: string,
+    current: Map<string, Current>,
+  ): Promise<SyncAnswer> {
+    const now = new Date().toISOString();
+    const { results, versions, replacing, revision } = this.decide(kind, batch, actor, current);
     const answer: SyncAnswer = { batchId: batch.batchId, revision, results };
     const answerJson = JSON.stringify(answer);
     if (versions.length > 0) await stageVersions(this.writer, kind, versions);
@@ -404,15 +432,17 @@ export class Store {
   }
 
   /** The current revision and source (workbook) of the given rows, by rowId. */
-  async revisionsOf(kind: Kind, rowIds: string[]): Promise<Map<string, { revision: number; deleted: boolean; source: string | null }>> {
-    const out = new Map<string, { revision: number; deleted: boolean; source: string | null }>();
+  async revisionsOf(kind: Kind, rowIds: string[]): Promise<Map<string, { revision: number; deleted: boolean; source: string | null; updatedBy: string }>> {
+    const out = new Map<string, { revision: number; deleted: boolean; source: string | null; updatedBy: string }>();
     if (rowIds.length === 0) return out;
     const found = await this.rows(
-      `SELECT r.rowId::VARCHAR AS rowId, r.revision, r.deleted, r.source FROM ${rowsTable(kind)} r
+      `SELECT r.rowId::VARCHAR AS rowId, r.revision, r.deleted, r.source, r.updatedBy FROM ${rowsTable(kind)} r
        SEMI JOIN (SELECT unnest(from_json($ids::JSON, '["VARCHAR"]'))::UUID AS id) ids ON r.rowId = ids.id`,
       { ids: JSON.stringify(rowIds.map((id) => id.toLowerCase())) },
     );
-    for (const r of found) out.set(r.rowId as string, { revision: Number(r.revision), deleted: Boolean(r.deleted), source: (r.source as string | null) ?? null });
+    for (const r of found) {
+      out.set(r.rowId as string, { revision: Number(r.revision), deleted: Boolean(r.deleted), source: (r.source as string | null) ?? null, updatedBy: r.updatedBy as string });
+    }
     return out;
   }
 

@@ -71,6 +71,41 @@ describe('POST /api/import', () => {
     expect((await upload('analyst', 'gayang2-2019-spending.xlsx')).status).toBe(403);
   });
 
+  it('dry-runs with the same scope and conflict checks as the real import', async () => {
+    const before = svc.store.revision;
+    const report = (await (await upload('otherDong', 'gayang2-2019-spending.xlsx', { dryRun: 'true' })).json()) as any;
+    expect(report.sheets[0].rows).toHaveLength(0);
+    expect(report.sheets[0].rejected.filter((r: any) => r.code === 'forbidden_dong')).toHaveLength(5);
+    const mine = (await (await upload('dong', 'gayang2-2019-spending.xlsx', { dryRun: 'true' })).json()) as any;
+    expect(mine.sheets[0].rejected.filter((r: any) => r.code === 'conflict').map((r: any) => r.row)).toEqual([9]);
+    expect(svc.store.revision).toBe(before);
+  });
+
+  it('never lets a workbook of the same name from another writer overwrite rows', async () => {
+    // The district (대덕구) and a 송촌동 official both keep a file called book.xlsx.
+    const ExcelJS = (await import('exceljs')).default;
+    const book = async (executed: number) => {
+      const wb = new ExcelJS.Workbook();
+      const ws = wb.addWorksheet('예산집행');
+      ws.addRow(['동', '단계', '회계연도', '비목', '세부내역', '예산액(원)', '집행액(원)']);
+      ws.addRow(['송촌동', 1, 2019, '간사 인건비', '간사 보수', 12_000_000, executed]);
+      return new Uint8Array(await wb.xlsx.writeBuffer());
+    };
+    const send = async (token: 'district' | 'admin', bytes: Uint8Array) => {
+      const form = new FormData();
+      form.set('file', new File([bytes], 'book.xlsx'));
+      return (await (await svc.app.request('/api/import', { method: 'POST', body: form, headers: { authorization: `Bearer ${svc.tokens[token]}` } })).json()) as any;
+    };
+    const first = await send('district', await book(11_000_000));
+    expect(first.sheets[0].rows).toHaveLength(1);
+    const corrected = await send('district', await book(11_500_000));
+    expect(corrected.sheets[0].rows).toHaveLength(1);
+    const other = await send('admin', await book(1));
+    expect(other.sheets[0].rejected.map((r: any) => r.code)).toEqual(['conflict']);
+    const rows = (await svc.json('GET', '/api/rows/spending?since=0', 'district')).body.rows.filter((r: any) => r.values.item === '간사 보수');
+    expect(rows.map((r: any) => [r.values.executedKrw, r.updatedBy])).toEqual([[11_500_000, '대덕구 담당']]);
+  });
+
   it('refuses what is not an .xlsx workbook, in Korean', async () => {
     const form = new FormData();
     form.set('file', new File(['동,단계\n'], 'x.csv'));
