@@ -89,9 +89,9 @@ describe('POST /api/import', () => {
       const ws = wb.addWorksheet('예산집행');
       ws.addRow(['동', '단계', '회계연도', '비목', '세부내역', '예산액(원)', '집행액(원)']);
       ws.addRow(['송촌동', 1, 2019, '간사 인건비', '간사 보수', 12_000_000, executed]);
-      return new Uint8Array(await wb.xlsx.writeBuffer());
+      return (await wb.xlsx.writeBuffer()) as ArrayBuffer;
     };
-    const send = async (token: 'district' | 'admin', bytes: Uint8Array) => {
+    const send = async (token: 'district' | 'admin', bytes: ArrayBuffer) => {
       const form = new FormData();
       form.set('file', new File([bytes], 'book.xlsx'));
       return (await (await svc.app.request('/api/import', { method: 'POST', body: form, headers: { authorization: `Bearer ${svc.tokens[token]}` } })).json()) as any;
