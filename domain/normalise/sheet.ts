@@ -58,6 +58,11 @@ export interface SheetReport {
   error?: { code: SheetErrorCode; message: Message };
 }
 
+/** A sheet's report before any row is read. */
+export function emptyReport(sheet: string, kind: Kind | null): SheetReport {
+  return { sheet, kind, header: null, rows: [], skipped: [], rejected: [], warnings: [], counts: { accepted: 0, rejected: 0, skipped: 0 } };
+}
+
 export interface NormaliseOptions {
   ref: ReferenceIndex;
   /** The kind of rows; detected from the headers when not given. */
@@ -114,16 +119,7 @@ export function createSheetReader(options: SheetReaderOptions): SheetReader {
   const date1904 = options.date1904 ?? false;
   const scanRows = options.headerScanRows ?? 30;
   const keepRows = options.keepRows ?? true;
-  const report: SheetReport = {
-    sheet,
-    kind: options.kind ?? null,
-    header: null,
-    rows: [],
-    skipped: [],
-    rejected: [],
-    warnings: [],
-    counts: { accepted: 0, rejected: 0, skipped: 0 },
-  };
+  const report = emptyReport(sheet, options.kind ?? null);
 
   // Merged ranges: their first cell is kept when its row is pushed; rows are read in order, so
   // each column walks its own sorted list of ranges once.

@@ -17,6 +17,7 @@ import {
   type SheetGrid,
   type SheetReport,
   sheetMessage,
+  emptyReport,
 } from '../../domain/index.ts';
 import { rowCells } from './cells.ts';
 import { readMerges, readWorkbookParts } from './parts.ts';
@@ -76,17 +77,7 @@ function sheetOptions(options: ReadWorkbookOptions, sheet: string): NormaliseOpt
 }
 
 function notFound(sheet: string): SheetReport {
-  return {
-    sheet,
-    kind: null,
-    header: null,
-    rows: [],
-    skipped: [],
-    rejected: [],
-    warnings: [],
-    counts: { accepted: 0, rejected: 0, skipped: 0 },
-    error: { code: 'sheet_not_found', message: sheetMessage('sheet_not_found', sheet) },
-  };
+  return { ...emptyReport(sheet, null), error: { code: 'sheet_not_found', message: sheetMessage('sheet_not_found', sheet) } };
 }
 
 /**
