@@ -132,8 +132,9 @@ describe('sync in a fake Excel against the real service', () => {
     await syncNow();
     const conflict = page.getByTestId('conflict');
     await conflict.waitFor();
-    expect(await conflict.getByTestId('mine').allTextContents()).toEqual(['38000000']);
-    expect(await conflict.getByTestId('theirs').allTextContents()).toEqual(['39500000']);
+    expect(await conflict.getByRole('heading').textContent()).toBe('예산집행 · 가양2동 · 1 · 2019 · 자치지원관 인건비 · 자치지원관 보수');
+    expect(await conflict.getByTestId('mine').allTextContents()).toEqual(['38,000,000']);
+    expect(await conflict.getByTestId('theirs').allTextContents()).toEqual(['39,500,000']);
     await page.waitForTimeout(300); // let Fluent's button transitions settle before measuring contrast
     expect(describeViolations(await runAxe(page))).toBe('');
     await screenshot(page, 'sync-conflict-1024');

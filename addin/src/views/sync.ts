@@ -30,7 +30,23 @@ export function mountSyncView(el: HTMLElement, ctx: ViewContext): () => void {
     if (!column) return field;
     return ctx.locale === 'ko' ? column.header : (column.label ?? column.header);
   };
-  const show = (v: unknown) => (v === null || v === undefined || v === '' ? '–' : typeof v === 'boolean' ? (v ? 'Y' : 'N') : String(v));
+  const dongNames = new Map(ctx.meta.dongs.map((d) => [d.code, d.name]));
+  const typeOf = (kind: Kind, field: string) => ctx.meta.kinds.find((k) => k.kind === kind)?.columns.find((c) => c.field === field)?.type;
+  /** A value as an official reads it: the dong's name, amounts with thousands separators, 예/아니오. */
+  const show = (v: unknown, kind?: Kind, field?: string) => {
+    if (v === null || v === undefined || v === '') return '–';
+    if (typeof v === 'boolean') return ctx.locale === 'ko' ? (v ? '예' : '아니오') : v ? 'Yes' : 'No';
+    const type = kind && field ? typeOf(kind, field) : undefined;
+    if (type === 'dong' && typeof v === 'string') return dongNames.get(v) ?? v;
+    if ((type === 'money' || type === 'count') && typeof v === 'number') return v.toLocaleString('ko-KR');
+    return String(v);
+  };
+  /** The fields that say which row it is (dong, phase, and what the row is about). */
+  const rowTitle = (kind: Kind, values: Record<string, unknown> | null | undefined) => {
+    if (!values) return '';
+    const about = { spending: ['fiscalYear', 'category', 'item'], participation: ['date', 'activity', 'title'], progress: ['milestone'] }[kind];
+    return ['dong', 'phase', ...about].map((f) => show(values[f], kind, f)).filter((t) => t !== '–').join(' · ');
+  };
 
   let session: SyncSession | undefined;
   let memory: ReturnType<typeof workbookMemory> | undefined;
@@ -209,7 +225,7 @@ export function mountSyncView(el: HTMLElement, ctx: ViewContext): () => void {
       if (outcome.failedBatches.length > 0) fail(new Error(`${s.failedBatch} ${outcome.failedBatches.map((b) => b.message).join(' ')}`));
     }
     progressText.textContent = s.progressText(total.read, total.sent, total.accepted);
-    say(lines.join(' '));
+    say(lines.join(' / '));
     drawOutcomes();
   }
 
@@ -221,7 +237,7 @@ export function mountSyncView(el: HTMLElement, ctx: ViewContext): () => void {
       conflicts.set(kind, result.conflicts);
       lines.push(s.pulledText(sheetOf(kind), result.written));
     }
-    say(lines.join(' '));
+    say(lines.join(' / '));
     drawOutcomes();
   }
 
@@ -280,7 +296,7 @@ export function mountSyncView(el: HTMLElement, ctx: ViewContext): () => void {
         return h(
           'div',
           { class: 'conflict', role: 'group', 'aria-labelledby': captionId, 'data-testid': 'conflict' },
-          h('h3', { id: captionId }, `${sheetOf(kind)} · ${labelOf(kind, 'dong')} ${show(theirs?.dong ?? mine?.dong)}`),
+          h('h3', { id: captionId }, `${sheetOf(kind)} · ${rowTitle(kind, theirs ?? mine)}`),
           h(
             'div',
             { class: 'table-scroll' },
@@ -295,7 +311,7 @@ export function mountSyncView(el: HTMLElement, ctx: ViewContext): () => void {
                 mine === null || theirs === null
                   ? h('tr', {}, h('td', {}, '–'), h('td', {}, mine === null ? s.deletedHere : ''), h('td', {}, theirs === null ? s.deletedThere : ''))
                   : null,
-                ...fields.map((f) => h('tr', {}, h('th', { scope: 'row' }, labelOf(kind, f)), h('td', { 'data-testid': 'mine' }, show(mine?.[f])), h('td', { 'data-testid': 'theirs' }, show(theirs?.[f])))),
+                ...fields.map((f) => h('tr', {}, h('th', { scope: 'row' }, labelOf(kind, f)), h('td', { 'data-testid': 'mine' }, show(mine?.[f], kind, f)), h('td', { 'data-testid': 'theirs' }, show(theirs?.[f], kind, f)))),
               ),
             ),
           ),
@@ -322,7 +338,7 @@ export function mountSyncView(el: HTMLElement, ctx: ViewContext): () => void {
     const describe = (kind: Kind, d: DeleteCandidate) => {
       if (!d.values) return d.rowId;
       const cols = ctx.meta.kinds.find((k) => k.kind === kind)?.columns.slice(0, 6) ?? [];
-      return cols.map((c) => show(d.values?.[c.field])).join(' · ');
+      return cols.map((c) => show(d.values?.[c.field], kind, c.field)).join(' · ');
     };
     const confirmSlot = h('div');
     const ask = h(
@@ -388,7 +404,7 @@ export function mountSyncView(el: HTMLElement, ctx: ViewContext): () => void {
       conflicts.set(kind, result.conflicts);
       lines.push(s.pulledText(sheetOf(kind), result.written));
     }
-    say(lines.join(' '));
+    say(lines.join(' / '));
     drawOutcomes();
   });
 
