@@ -115,7 +115,11 @@ export function mountSyncView(el: HTMLElement, ctx: ViewContext): () => void {
   async function run(op: () => Promise<void>): Promise<void> {
     if (busy) return;
     busy = true;
-    for (const b of buttons) b.setAttribute('disabled', '');
+    // aria-disabled too: assistive technology (and test drivers) then wait instead of clicking into nothing.
+    for (const b of buttons) {
+      b.setAttribute('disabled', '');
+      b.setAttribute('aria-disabled', 'true');
+    }
     el.setAttribute('aria-busy', 'true');
     alerts.replaceChildren();
     try {
@@ -126,7 +130,10 @@ export function mountSyncView(el: HTMLElement, ctx: ViewContext): () => void {
       fail(error);
     } finally {
       busy = false;
-      for (const b of buttons) b.removeAttribute('disabled');
+      for (const b of buttons) {
+        b.removeAttribute('disabled');
+        b.removeAttribute('aria-disabled');
+      }
       el.removeAttribute('aria-busy');
       await updateConnection().catch(() => undefined);
     }
