@@ -2,6 +2,7 @@
 // ApiError with a stable code and a Korean and English message, ready to show.
 import type { Message } from '../../domain/messages.ts';
 import type { Kind } from '../../domain/sheets.ts';
+import type { PullAnswer, SyncAnswer, SyncBody } from '../../domain/contract.ts';
 import { strings } from './i18n.ts';
 
 export type { Message };
@@ -92,47 +93,6 @@ export interface QueryResult {
   rows: (unknown[] | Record<string, unknown>)[];
 }
 
-export interface SyncRow {
-  rowId: string;
-  baseRevision: number | null;
-  values: Record<string, unknown>;
-}
-
-export interface SyncRequest {
-  batchId: string;
-  rows: SyncRow[];
-  deletes: { rowId: string; baseRevision: number }[];
-}
-
-export interface SyncIssue {
-  field: string;
-  code: string;
-  message: Message;
-}
-
-export interface SyncResult {
-  rowId: string;
-  status: 'accepted' | 'unchanged' | 'rejected' | 'conflict' | 'forbidden';
-  revision?: number;
-  errors?: SyncIssue[];
-  warnings?: SyncIssue[];
-  server?: ServerRow;
-}
-
-export interface SyncResponse {
-  batchId: string;
-  revision: number;
-  results: SyncResult[];
-}
-
-export interface ServerRow {
-  rowId: string;
-  revision: number;
-  deleted: boolean;
-  values: Record<string, unknown>;
-  updatedBy: string;
-  updatedAt: string;
-}
 
 export class ApiError extends Error {
   readonly code: string;
@@ -241,12 +201,12 @@ export class ApiClient {
     return this.#request('POST', '/query', limit === undefined ? { sql } : { sql, limit }, arrowType);
   }
 
-  rows(kind: Kind, since?: number): Promise<{ revision: number; rows: ServerRow[] }> {
+  rows(kind: Kind, since?: number): Promise<PullAnswer> {
     return this.#request('GET', `/rows/${kind}${since === undefined ? '' : `?since=${since}`}`);
   }
 
   /** Pushes a batch; `workbook` names the file the rows come from (kept as each row's source). */
-  sync(kind: Kind, request: SyncRequest, workbook?: string): Promise<SyncResponse> {
+  sync(kind: Kind, request: SyncBody, workbook?: string): Promise<SyncAnswer> {
     // Header values are Latin-1: a Korean file name travels percent-encoded.
     const extra: Record<string, string> = workbook ? { 'X-Jachi-Workbook': encodeURIComponent(workbook) } : {};
     return this.#request('POST', `/sync/${kind}`, request, 'application/json', extra);

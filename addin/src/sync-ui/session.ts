@@ -152,8 +152,8 @@ export function workbookName(): string | undefined {
 
 export function transportOf(api: ApiClient): SyncTransport {
   return {
-    push: (kind, body) => api.sync(kind, body, workbookName()) as ReturnType<SyncTransport['push']>,
-    pull: (kind, since) => api.rows(kind, since) as ReturnType<SyncTransport['pull']>,
+    push: (kind, body) => api.sync(kind, body, workbookName()),
+    pull: (kind, since) => api.rows(kind, since),
   };
 }
 
