@@ -1,3 +1,6 @@
+import { z } from 'zod';
+import { parseIsoDate } from './dates.ts';
+
 /**
  * Reference data: districts, dongs and phases. Every new database starts with Daejeon's
  * (`daejeonReference`); other cities load their own in the same shape.
@@ -126,4 +129,59 @@ export class ReferenceIndex {
     if (!byName) return undefined;
     return byName.length === 1 ? byName[0] : 'ambiguous';
   }
+}
+
+const code = z.string().trim().min(1).max(40);
+const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
+
+/** A reference set as a city sends it (`jachi reference load`, `PUT /api/reference`). */
+export const referenceSchema = z.strictObject({
+  city: z.string().trim().min(1).max(100),
+  districts: z.array(z.strictObject({ code, name: z.string().trim().min(1).max(100) })).min(1),
+  dongs: z
+    .array(
+      z.strictObject({
+        code,
+        name: z.string().trim().min(1).max(100),
+        district: code,
+        adminCode: z.string().trim().max(20).nullable().default(null),
+        joinedPhase: z.number().int().positive(),
+        population: z.record(z.string().regex(/^\d{4}$/, 'year'), z.number().int().nonnegative()).default({}),
+        populationIllustrative: z.boolean().default(false),
+      }),
+    )
+    .min(1),
+  phases: z
+    .array(z.strictObject({ phase: z.number().int().positive(), name: z.string().trim().min(1).max(50), year: z.number().int().min(1900).max(9999), start: isoDay, end: isoDay }))
+    .min(1),
+});
+
+/**
+ * What a reference set gets wrong beyond its shape: duplicate codes, a dong of an unknown district,
+ * a joined phase that does not exist, a phase that ends before it starts. Korean first.
+ */
+export function referenceProblems(reference: Reference): { ko: string; en: string }[] {
+  const problems: { ko: string; en: string }[] = [];
+  const duplicates = (list: string[], what: { ko: string; en: string }) => {
+    const seen = new Set<string>();
+    for (const c of list) {
+      if (seen.has(c)) problems.push({ ko: `${what.ko} '${c}'이(가) 두 번 있습니다.`, en: `${what.en} '${c}' appears twice.` });
+      seen.add(c);
+    }
+  };
+  duplicates(reference.districts.map((d) => d.code), { ko: '구 코드', en: 'District code' });
+  duplicates(reference.dongs.map((d) => d.code), { ko: '동 코드', en: 'Dong code' });
+  duplicates(reference.phases.map((p) => String(p.phase)), { ko: '단계', en: 'Phase' });
+  const districts = new Set(reference.districts.map((d) => d.code));
+  const phases = new Set(reference.phases.map((p) => p.phase));
+  for (const d of reference.dongs) {
+    if (!districts.has(d.district)) problems.push({ ko: `동 ${d.name}(${d.code}): 구 '${d.district}'이(가) 목록에 없습니다.`, en: `Dong ${d.code}: district '${d.district}' is not listed.` });
+    if (!phases.has(d.joinedPhase)) problems.push({ ko: `동 ${d.name}(${d.code}): ${d.joinedPhase}단계가 없습니다.`, en: `Dong ${d.code}: there is no phase ${d.joinedPhase}.` });
+  }
+  for (const p of reference.phases) {
+    if (!parseIsoDate(p.start) || !parseIsoDate(p.end) || p.start > p.end) {
+      problems.push({ ko: `${p.phase}단계: 기간(${p.start}~${p.end})이 올바르지 않습니다.`, en: `Phase ${p.phase}: the period ${p.start}–${p.end} is not valid.` });
+    }
+  }
+  return problems;
 }

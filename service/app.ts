@@ -14,6 +14,7 @@ import { compareRoutes } from './routes/compare.ts';
 import { queryRoutes } from './routes/query.ts';
 import { importRoutes } from './routes/import.ts';
 import { exportRoutes } from './routes/export.ts';
+import { referenceRoutes } from './routes/reference.ts';
 
 export interface AppOptions {
   store: Store;
@@ -55,7 +56,8 @@ export function createApp({ store, addinOrigin = 'https://localhost:3000', stati
     .route('/', compareRoutes)
     .route('/', queryRoutes)
     .route('/', importRoutes)
-    .route('/', exportRoutes);
+    .route('/', exportRoutes)
+    .route('/', referenceRoutes);
 
   const app = new Hono()
     .use(secureHeaders({ crossOriginResourcePolicy: false, contentSecurityPolicy: undefined, xFrameOptions: false }))

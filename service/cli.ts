@@ -11,7 +11,7 @@ import { demoRoles, loadDemo } from './demo.ts';
 import { importWorkbook } from './import/index.ts';
 import { exportFormats, isExportFormat, type ExportFormat } from './store/export/index.ts';
 import { progressBar } from './progress.ts';
-import { isKind, kinds, type Kind } from '../domain/index.ts';
+import { isKind, kinds, referenceSchema, type Kind } from '../domain/index.ts';
 import type { ImportReport } from './workbook/index.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -201,6 +201,46 @@ export function buildProgram(): Command {
       try {
         const result = await store.exportTo(k, opts.format, resolve(opts.out), { partitioned: opts.partitioned });
         console.log(`${result.rows}행을 ${result.out}에 썼습니다 / wrote ${result.rows} rows to ${result.out}`);
+      } finally {
+        store.close();
+      }
+    });
+
+  const reference = program.command('reference').description('districts, dongs, populations and phases / 기준 자료');
+  reference
+    .command('show')
+    .description('print the reference data as JSON (a template for another city)')
+    .option('--db <path>', 'DuckDB file', defaultDb)
+    .action(async (opts: { db: string }) => {
+      const store = await openStore(opts.db);
+      try {
+        console.log(JSON.stringify(store.reference.reference, null, 2));
+      } finally {
+        store.close();
+      }
+    });
+  reference
+    .command('load <file>')
+    .description('load a city\'s reference data from JSON (the shape `reference show` prints)')
+    .option('--replace', 'also remove districts, dongs and phases the file does not name (refused while rows use them)')
+    .option('--db <path>', 'DuckDB file', defaultDb)
+    .action(async (file: string, opts: { replace?: boolean; db: string }) => {
+      if (!existsSync(file)) throw new Error(`파일이 없습니다 / no such file: ${file}`);
+      let json: unknown;
+      try {
+        json = JSON.parse(readFileSync(file, 'utf8'));
+      } catch {
+        throw new Error(`${file}: JSON으로 읽을 수 없습니다 / not readable as JSON`);
+      }
+      const parsed = referenceSchema.safeParse(json);
+      if (!parsed.success) {
+        const lines = parsed.error.issues.slice(0, 10).map((i) => `  ${i.path.join('.') || '(file)'}: ${i.message}`);
+        throw new Error(`${file}: 기준 자료 형식이 올바르지 않습니다 / not a valid reference set\n${lines.join('\n')}`);
+      }
+      const store = await openStore(opts.db);
+      try {
+        const loaded = await store.loadReference(parsed.data, { replace: opts.replace });
+        console.log(`구 ${loaded.districts} · 동 ${loaded.dongs} · 단계 ${loaded.phases}을(를) 불러왔습니다 / loaded`);
       } finally {
         store.close();
       }

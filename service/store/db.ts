@@ -50,10 +50,14 @@ export async function migrate(connection: DuckDBConnection): Promise<number[]> {
   return applied;
 }
 
-/** Loads a reference set (districts, dongs, populations, phases), replacing rows with the same keys. */
-export async function loadReference(connection: DuckDBConnection, reference: Reference): Promise<void> {
+/**
+ * Loads a reference set (districts, dongs, populations, phases) in one transaction, replacing rows
+ * with the same keys; with `replace`, the old set is removed first.
+ */
+export async function loadReference(connection: DuckDBConnection, reference: Reference, options: { replace?: boolean } = {}): Promise<void> {
   await connection.run('BEGIN TRANSACTION');
   try {
+    if (options.replace) for (const table of ['dong_population', 'dongs', 'districts', 'phases']) await connection.run(`DELETE FROM ${table}`);
     for (const d of reference.districts) {
       await connection.run('INSERT OR REPLACE INTO districts VALUES ($code, $name)', { code: d.code, name: d.name });
     }

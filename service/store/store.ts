@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import {
   ReferenceIndex,
+  referenceProblems,
   checkRow,
   daejeonReference,
   errorMessages,
@@ -135,10 +136,30 @@ export class Store {
   }
 
   /** Replaces the reference data (districts, dongs, populations, phases). */
-  loadReference(reference: Reference): Promise<void> {
+  /**
+   * Loads a city's reference data. `replace` also removes the districts, dongs and phases the new
+   * set does not name — refused (nothing changed) while any row, live or deleted, still uses them.
+   */
+  loadReference(reference: Reference, options: { replace?: boolean } = {}): Promise<{ districts: number; dongs: number; phases: number }> {
+    const problems = referenceProblems(reference);
+    if (problems.length > 0) throw new StoreError('invalid_input', problems.map((p) => `${p.ko} / ${p.en}`).join('; '));
     return this.enqueue(async () => {
-      await loadReference(this.writer, reference);
+      if (options.replace) {
+        const codes = JSON.stringify(reference.dongs.map((d) => d.code));
+        const used = await this.rows(
+          `SELECT DISTINCT dong FROM (${kinds.map((k) => `SELECT dong FROM ${rowsTable(k)}`).join(' UNION ALL ')})
+           WHERE dong NOT IN (SELECT unnest(from_json($codes::JSON, '["VARCHAR"]')))`,
+          { codes },
+          this.writer,
+        );
+        if (used.length > 0) {
+          const names = used.map((u) => this.referenceIndex.dongByCode.get(u.dong as string)?.name ?? (u.dong as string)).join(', ');
+          throw new StoreError('invalid_input', `자료가 있는 동은 뺄 수 없습니다: ${names} / dongs with rows cannot be removed: ${names}`);
+        }
+      }
+      await loadReference(this.writer, reference, { replace: options.replace === true });
       this.referenceIndex = new ReferenceIndex(await readReference(this.writer, reference.city));
+      return { districts: reference.districts.length, dongs: reference.dongs.length, phases: reference.phases.length };
     });
   }
 
