@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import {
   ReferenceIndex,
@@ -551,10 +551,5 @@ export class Store {
       dong: (t.dong as string | null) ?? null,
       district: (t.district as string | null) ?? null,
     };
-  }
-
-  /** A batch id for server-side writers (demo, import). */
-  static newBatchId(): string {
-    return randomUUID();
   }
 }

@@ -18,7 +18,7 @@ import {
 } from '../../../domain/index.ts';
 import { readComparison, readMaterialized, textKeyPrefix, type DongNames, type QueryResult } from './result.ts';
 
-export { readComparison, readMaterialized, readResult, type DongNames, type QueryResult, type ResultColumn } from './result.ts';
+export { readComparison, readMaterialized, type DongNames, type QueryResult, type ResultColumn } from './result.ts';
 export { toArrowIPC, toArrowTable, toCsv } from './encode.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -5,7 +5,6 @@ import {
   dateFromTimestampTZValue,
   doubleFromDecimalValue,
   type DuckDBMaterializedResult,
-  type DuckDBResultReader,
   type DuckDBValue,
   type DuckDBValueConverter,
   type Json,
@@ -47,21 +46,6 @@ const jsonSafe = createDuckDBValueConverter<Json>({
   [DuckDBTypeId.DOUBLE]: (value) => (Number.isFinite(value as number) ? (value as number) : null),
   [DuckDBTypeId.BLOB]: (value) => String(value),
 });
-
-/** Reads a finished result into columns + row objects, column by column. */
-export function readResult(reader: DuckDBResultReader, maxRows = Infinity): QueryResult {
-  const names = reader.deduplicatedColumnNames();
-  const columns = names.map((name, i) => ({ name, type: reader.columnType(i).toString() }));
-  const data = reader.convertColumns(jsonSafe);
-  const length = Math.min(reader.currentRowCount, maxRows);
-  const rows: Record<string, unknown>[] = new Array(length);
-  for (let r = 0; r < length; r++) {
-    const row: Record<string, unknown> = {};
-    for (let c = 0; c < names.length; c++) row[names[c]!] = data[c]![r] ?? null;
-    rows[r] = row;
-  }
-  return { columns, rows };
-}
 
 /** A dong's name and district by its code: fills `district` and `dongName` beside a `dong` column. */
 export type DongNames = ReadonlyMap<string, { name: string; district: string }>;
