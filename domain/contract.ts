@@ -2,7 +2,7 @@
  * The sync contract's shapes (DESIGN.md, Contracts: POST /api/sync/:kind and GET /api/rows/:kind),
  * shared by the service that answers them and the add-in's sync engine that sends them.
  */
-import type { Issue } from './messages.ts';
+import type { Issue, Message } from './messages.ts';
 import type { RowValues } from './rules.ts';
 
 /** POST /api/sync/:kind body: typed values from a client; the service takes any values and checks them. */
@@ -45,3 +45,15 @@ export interface PullAnswer {
   revision: number;
   rows: ServerRow[];
 }
+
+/**
+ * GET /api/batches/:batchId — what became of a batch, for a client whose request timed out or lost
+ * its connection: `applied` (the answer it would have had; do not resend), `pending` (received and
+ * still queued or being written; ask again), `failed` (nothing stored; resend the same batch) or
+ * `unknown` (this service holds no trace of it; nothing stored, resend the same batch).
+ */
+export type BatchStatus =
+  | { batchId: string; status: 'applied'; kind: string; storedAt: string; answer: SyncAnswer }
+  | { batchId: string; status: 'pending'; kind: string; since: string }
+  | { batchId: string; status: 'failed'; kind: string; failedAt: string; error: { code: string; message: Message } }
+  | { batchId: string; status: 'unknown' };

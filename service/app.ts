@@ -6,6 +6,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { Store } from './store/store.ts';
 import { bearerAuth } from './http/auth.ts';
+import { defaultLimits, failedAuthLimit, rateLimit, timeLimit, type Limits } from './http/limits.ts';
 import { ApiError, toErrorResponse } from './http/errors.ts';
 import { syncRoutes } from './routes/sync.ts';
 import { metaRoutes } from './routes/meta.ts';
@@ -24,6 +25,8 @@ export interface AppOptions {
   staticDir?: string;
   /** Largest JSON body accepted, in bytes. */
   maxBodyBytes?: number;
+  /** Request rate per token, failed sign-ins per address, time limits (defaults: `defaultLimits`). */
+  limits?: Partial<Limits>;
 }
 
 export const defaultMaxBodyBytes = 16 * 1024 * 1024;
@@ -38,7 +41,10 @@ const limit = (maxSize: number) =>
     },
   });
 
-export function createApp({ store, addinOrigin = 'https://localhost:3000', staticDir, maxBodyBytes = defaultMaxBodyBytes }: AppOptions) {
+const isLong = (path: string) => path.endsWith('/import') || /\/export\/[^/]+$/.test(path);
+
+export function createApp({ store, addinOrigin = 'https://localhost:3000', staticDir, maxBodyBytes = defaultMaxBodyBytes, limits: given }: AppOptions) {
+  const limits = { ...defaultLimits, ...given };
   const api = new Hono()
     .use(async function provideStore(c, next) {
       c.set('store', store);
@@ -49,7 +55,10 @@ export function createApp({ store, addinOrigin = 'https://localhost:3000', stati
     .use('*', async function bodyLimits(c, next) {
       return c.req.path.endsWith('/import') ? next() : limit(maxBodyBytes)(c, next);
     })
+    .use(timeLimit((c) => (isLong(c.req.path) ? limits.longRequestTimeoutMs : limits.requestTimeoutMs)))
+    .use(failedAuthLimit(limits))
     .use(bearerAuth({ store }))
+    .use(rateLimit(limits))
     .route('/', metaRoutes)
     .route('/', syncRoutes)
     .route('/', tokenRoutes)
@@ -70,7 +79,8 @@ export function createApp({ store, addinOrigin = 'https://localhost:3000', stati
   });
   app.onError((error, c) => {
     const { status, body } = toErrorResponse(error);
-    if (status >= 500) console.error(error);
+    if (status === 500) console.error(error);
+    else if (status >= 502) console.error(`${c.req.method} ${c.req.path}: ${body.error.code} ${body.error.message.en}`);
     return c.json(body, status);
   });
 

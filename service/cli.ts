@@ -7,6 +7,7 @@ import { serve } from '@hono/node-server';
 import { createServer as createHttpsServer } from 'node:https';
 import { Store, roles, StoreError, type Role } from './store/store.ts';
 import { createApp } from './app.ts';
+import { defaultLimits } from './http/limits.ts';
 import { demoRoles, loadDemo } from './demo.ts';
 import { importWorkbook } from './import/index.ts';
 import { exportFormats, isExportFormat, type ExportFormat } from './store/export/index.ts';
@@ -62,7 +63,10 @@ export function buildProgram(): Command {
     .option('--demo', 'fill a new database with the Daejeon demo and print a token per role')
     .option('--https', 'serve with the Office development certificate (office-addin-dev-certs)')
     .option('--addin-origin <origin>', 'origin allowed by CORS for an add-in served elsewhere', 'https://localhost:3000')
-    .action(async (opts: { port: number; host: string; db: string; demo?: boolean; https?: boolean; addinOrigin: string }) => {
+    .option('--rate <n>', 'requests per second each token may make / 토큰당 초당 요청 수', positive, defaultLimits.ratePerSecond)
+    .option('--burst <n>', 'requests a token may make at once / 토큰당 한꺼번에 보낼 수 있는 요청 수', positive, defaultLimits.burst)
+    .option('--request-timeout <s>', 'time limit of a request in seconds (imports and exports: 20×) / 요청 시간 제한(초)', positive, defaultLimits.requestTimeoutMs / 1000)
+    .action(async (opts: { port: number; host: string; db: string; demo?: boolean; https?: boolean; addinOrigin: string; rate: number; burst: number; requestTimeout: number }) => {
       const store = await openStore(opts.db);
       if (opts.demo) {
         const counts = await store.counts();
@@ -78,7 +82,8 @@ export function buildProgram(): Command {
           console.log(`  ${spec.role.padEnd(8)} ${created.token}   ${spec.name}`);
         }
       }
-      const app = createApp({ store, addinOrigin: opts.addinOrigin, staticDir: join(root, 'dist', 'addin') });
+      const limits = { ratePerSecond: opts.rate, burst: opts.burst, requestTimeoutMs: opts.requestTimeout * 1000, longRequestTimeoutMs: opts.requestTimeout * 20_000 };
+      const app = createApp({ store, addinOrigin: opts.addinOrigin, staticDir: join(root, 'dist', 'addin'), limits });
       let serverOptions = {};
       if (opts.https) serverOptions = await devCertificates();
       const server = serve(

@@ -23,6 +23,8 @@ const statusOf: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
   batch_reused: 422,
   duplicate_row: 422,
   batch_failed: 503,
+  rate_limited: 429,
+  request_timeout: 504,
   internal: 500,
 };
 

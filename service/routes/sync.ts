@@ -55,10 +55,17 @@ export const syncRoutes = new Hono()
       if (error instanceof ApiError && error.message.includes('batch_too_large')) throw ApiError.of('batch_too_large');
       throw error;
     }
+    // Named in the answer should the request outlive its time limit (GET /api/batches/:batchId).
+    c.set('batchId', body.batchId);
     const source = workbookHeader(c.req.header('x-jachi-workbook'));
     const answer = await c.get('store').sync(kind, body, c.get('actor'), source);
     // The answer's JSON as the store wrote it to the batch record (the same bytes c.json would send).
     return c.body(syncAnswerJson(answer), 200, { 'Content-Type': 'application/json' });
+  })
+  .get('/batches/:batchId', async (c) => {
+    const batchId = rowId.safeParse(c.req.param('batchId'));
+    if (!batchId.success) throw ApiError.of('invalid_input', { ko: 'batchId는 UUID여야 합니다', en: 'batchId must be a UUID' });
+    return c.json(await c.get('store').batchStatus(batchId.data, c.get('actor')));
   })
   .get('/rows/:kind', async (c) => {
     const kind = kindParam(c.req.param('kind'));

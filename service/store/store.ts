@@ -15,6 +15,7 @@ import {
   type RowResult,
   type RowValues,
   type ServerRow,
+  type BatchStatus,
   type SyncAnswer,
   type SyncBody,
 } from '../../domain/index.ts';
@@ -55,6 +56,8 @@ export interface TokenInfo {
 }
 
 export const maxBatchRows = 5000;
+/** Failed batches remembered for GET /api/batches (the oldest forgotten first; a forgotten one reads `unknown`). */
+const maxRememberedFailures = 10_000;
 /** Analyst queries running at once (each is a child process with its own memory limit). */
 export const maxConcurrentQueries = 2;
 
@@ -89,6 +92,10 @@ export class Store {
   private readonly idleReaders: DuckDBConnection[] = [];
   private revisionCounter = 0;
   private referenceIndex: ReferenceIndex;
+  /** Batches received and not yet answered (queued or being written), by batchId. */
+  private readonly batchesInFlight = new Map<string, { kind: Kind; tokenId: string; since: string }>();
+  /** Batches that failed with nothing stored, in the order they failed (this process only). */
+  private readonly batchFailures = new Map<string, { kind: Kind; tokenId: string; failedAt: string; error: StoreError }>();
 
   private constructor(
     readonly db: Database,
@@ -198,7 +205,9 @@ export class Store {
     if (new Set(ids).size !== ids.length) throw new StoreError('duplicate_row');
     // The body as parsed, not its bytes: a retry with other spacing is still the same body.
     const fingerprint = sha256(JSON.stringify([kind, batch.rows, batch.deletes]));
-    return this.enqueue(async () => {
+    const batchId = batch.batchId.toLowerCase();
+    if (!this.batchesInFlight.has(batchId)) this.batchesInFlight.set(batchId, { kind, tokenId: actor.tokenId, since: new Date().toISOString() });
+    const run = this.enqueue(async () => {
       const previous = await this.rows('SELECT kind, tokenId, fingerprint, answer::VARCHAR AS answer FROM sync_batches WHERE batchId = $id::UUID', {
         id: batch.batchId,
       }, this.writer);
@@ -212,6 +221,58 @@ export class Store {
       const current = await this.currentRows(kind, ids, this.writer);
       return this.applyBatch(kind, batch, actor, source, fingerprint, current);
     });
+    return run.then(
+      (answer) => {
+        this.batchesInFlight.delete(batchId);
+        this.batchFailures.delete(batchId);
+        return answer;
+      },
+      (error: unknown) => {
+        this.batchesInFlight.delete(batchId);
+        // A reused batchId names another body that is stored: its status is that batch's.
+        if (!(error instanceof StoreError && error.code === 'batch_reused')) this.rememberFailure(batchId, kind, actor, error);
+        throw error;
+      },
+    );
+  }
+
+  private rememberFailure(batchId: string, kind: Kind, actor: Actor, error: unknown): void {
+    const failure = error instanceof StoreError ? error : new StoreError('batch_failed', (error as Error).message);
+    this.batchFailures.delete(batchId);
+    this.batchFailures.set(batchId, { kind, tokenId: actor.tokenId, failedAt: new Date().toISOString(), error: failure });
+    if (this.batchFailures.size > maxRememberedFailures) this.batchFailures.delete(this.batchFailures.keys().next().value!);
+  }
+
+  /**
+   * What became of a batch (GET /api/batches/:batchId): applied (with its answer), still pending,
+   * failed with nothing stored, or unknown. Only the token that sent it, or an administrator, may ask.
+   */
+  async batchStatus(batchId: string, actor: Actor): Promise<BatchStatus> {
+    const id = batchId.toLowerCase();
+    const mayRead = (tokenId: string) => {
+      if (tokenId !== actor.tokenId && actor.role !== 'admin') throw new StoreError('forbidden');
+    };
+    const inFlight = this.batchesInFlight.get(id);
+    if (inFlight) {
+      mayRead(inFlight.tokenId);
+      return { batchId: id, status: 'pending', kind: inFlight.kind, since: inFlight.since };
+    }
+    const stored = await this.rows(
+      `SELECT kind, tokenId, answer::VARCHAR AS answer, ${utcIso('createdAt')} AS storedAt FROM sync_batches WHERE batchId = $id::UUID`,
+      { id },
+    );
+    const record = stored[0];
+    if (record) {
+      mayRead(record.tokenId as string);
+      return { batchId: id, status: 'applied', kind: record.kind as string, storedAt: record.storedAt as string, answer: JSON.parse(record.answer as string) as SyncAnswer };
+    }
+    const failure = this.batchFailures.get(id);
+    if (failure) {
+      mayRead(failure.tokenId);
+      const message = errorMessages[failure.error.code];
+      return { batchId: id, status: 'failed', kind: failure.kind, failedAt: failure.failedAt, error: { code: failure.error.code, message } };
+    }
+    return { batchId: id, status: 'unknown' };
   }
 
   /**

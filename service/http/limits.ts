@@ -1,0 +1,140 @@
+/**
+ * Limits that keep the service answering under load: a request rate per token (429 with
+ * Retry-After), a cap on failed sign-ins per client address, and a time limit per request (504).
+ */
+import { createMiddleware } from 'hono/factory';
+import type { Context } from 'hono';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { ApiError } from './errors.ts';
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** The sync batch a request carries, once its body is read (named in a timeout's answer). */
+    batchId: string;
+  }
+}
+
+export interface Limits {
+  /** Requests per second each token may make, on average. */
+  ratePerSecond: number;
+  /** Requests a token may make at once after a quiet spell. */
+  burst: number;
+  /** Failed sign-ins (401) per second from one address before it must wait. */
+  failedAuthPerSecond: number;
+  /** Time limit of a request, in milliseconds. */
+  requestTimeoutMs: number;
+  /** Time limit of an import or an export (whole workbooks and files), in milliseconds. */
+  longRequestTimeoutMs: number;
+}
+
+export const defaultLimits: Limits = {
+  ratePerSecond: 20,
+  burst: 60,
+  failedAuthPerSecond: 5,
+  requestTimeoutMs: 30_000,
+  longRequestTimeoutMs: 10 * 60_000,
+};
+
+/**
+ * Token buckets by key: each holds up to `burst` requests and refills at `rate` a second. `take`
+ * answers 0 when the request may go, else the whole seconds to wait.
+ */
+export class Buckets {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+
+  constructor(
+    private readonly rate: number,
+    private readonly burst: number,
+    private readonly maxKeys = 100_000,
+  ) {}
+
+  take(key: string, now = performance.now()): number {
+    const bucket = this.buckets.get(key) ?? { tokens: this.burst, at: now };
+    bucket.tokens = Math.min(this.burst, bucket.tokens + ((now - bucket.at) / 1000) * this.rate);
+    bucket.at = now;
+    if (!this.buckets.has(key)) this.remember(key, bucket, now);
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return 0;
+    }
+    return Math.max(1, Math.ceil((1 - bucket.tokens) / this.rate));
+  }
+
+  /** Whether a request under `key` would be refused now, without spending anything. */
+  empty(key: string, now = performance.now()): boolean {
+    const bucket = this.buckets.get(key);
+    return bucket !== undefined && bucket.tokens + ((now - bucket.at) / 1000) * this.rate < 1;
+  }
+
+  private remember(key: string, bucket: { tokens: number; at: number }, now: number): void {
+    if (this.buckets.size >= this.maxKeys) {
+      // Full buckets say nothing a new one would not: forget them first.
+      for (const [k, b] of this.buckets) if (b.tokens + ((now - b.at) / 1000) * this.rate >= this.burst) this.buckets.delete(k);
+      if (this.buckets.size >= this.maxKeys) this.buckets.delete(this.buckets.keys().next().value!);
+    }
+    this.buckets.set(key, bucket);
+  }
+}
+
+function tooMany(c: Context, seconds: number): never {
+  c.header('Retry-After', String(seconds));
+  throw ApiError.of('rate_limited', { ko: `${seconds}초 뒤`, en: `retry after ${seconds} s` });
+}
+
+/** The client's address, where the server knows it (not in `app.request` tests). */
+function addressOf(c: Context): string {
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Per-token request rate, after bearerAuth has set the actor. */
+export function rateLimit(limits: Pick<Limits, 'ratePerSecond' | 'burst'>) {
+  const buckets = new Buckets(limits.ratePerSecond, limits.burst);
+  return createMiddleware(async function rateLimit(c, next) {
+    const wait = buckets.take(c.get('actor').tokenId);
+    if (wait > 0) tooMany(c, wait);
+    await next();
+  });
+}
+
+/**
+ * Wraps sign-in: an address whose sign-ins keep failing waits before the next one is even looked
+ * up, so guessing tokens costs the service nothing.
+ */
+export function failedAuthLimit(limits: Pick<Limits, 'failedAuthPerSecond'>) {
+  const buckets = new Buckets(limits.failedAuthPerSecond, limits.failedAuthPerSecond * 4);
+  return createMiddleware(async function failedAuthLimit(c, next) {
+    const address = addressOf(c);
+    if (buckets.empty(address)) tooMany(c, Math.max(1, Math.ceil(1 / limits.failedAuthPerSecond)));
+    await next();
+    if (c.res.status === 401) buckets.take(address);
+  });
+}
+
+/**
+ * Answers 504 when a request outlives `ms`. The work itself is not cut off: a sync batch that was
+ * still queued is written (or not) all the same, and GET /api/batches/:batchId tells which.
+ */
+export function timeLimit(ms: (c: Context) => number) {
+  return createMiddleware(async function timeLimit(c, next) {
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const batchId = c.get('batchId');
+        reject(
+          batchId
+            ? ApiError.of('request_timeout', { ko: `배치 ${batchId}: GET /api/batches/${batchId}`, en: `batch ${batchId}: GET /api/batches/${batchId}` })
+            : ApiError.of('request_timeout'),
+        );
+      }, ms(c));
+    });
+    try {
+      await Promise.race([next(), expired]);
+    } finally {
+      clearTimeout(timer);
+    }
+  });
+}
