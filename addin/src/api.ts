@@ -2,7 +2,7 @@
 // ApiError with a stable code and a Korean and English message, ready to show.
 import type { Message } from '../../domain/messages.ts';
 import type { Kind } from '../../domain/sheets.ts';
-import type { PullAnswer, SyncAnswer, SyncBody } from '../../domain/contract.ts';
+import type { BatchStatus, PullAnswer, SyncAnswer, SyncBody } from '../../domain/contract.ts';
 import { strings } from './i18n.ts';
 
 export type { Message };
@@ -203,6 +203,11 @@ export class ApiClient {
 
   rows(kind: Kind, since?: number): Promise<PullAnswer> {
     return this.#request('GET', `/rows/${kind}${since === undefined ? '' : `?since=${since}`}`);
+  }
+
+  /** What became of a batch whose answer never came (applied, pending, failed or unknown). */
+  batchStatus(batchId: string): Promise<BatchStatus> {
+    return this.#request('GET', `/batches/${encodeURIComponent(batchId)}`);
   }
 
   /** Pushes a batch; `workbook` names the file the rows come from (kept as each row's source). */

@@ -205,13 +205,32 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   async function flush(kind: Kind, ks: KindState, report: SyncReport, indexOf: Map<string, number>, progress: () => void): Promise<void> {
     while (ks.pending.length > 0) {
       const batch = ks.pending[0]!;
-      let answer: SyncAnswer;
+      let answer: SyncAnswer | undefined;
+      if (batch.attempted && transport.status) {
+        // Its answer never came: ask what became of it before sending it again.
+        try {
+          const status = await transport.status(batch.batchId);
+          if (status.status === 'pending') {
+            report.offline = true;
+            return;
+          }
+          if (status.status === 'applied') answer = status.answer;
+        } catch {
+          report.offline = true;
+          return;
+        }
+      }
       try {
-        answer = await transport.push(kind, batch.body);
+        if (!answer) {
+          answer = await transport.push(kind, batch.body);
+          report.rowsSent += batch.body.rows.length + batch.body.deletes.length;
+        }
       } catch (error) {
         const failure = permanentFailure(error);
         if (!failure) {
           report.offline = true;
+          batch.attempted = true;
+          await save();
           return;
         }
         ks.pending.shift();
@@ -220,7 +239,6 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         await save();
         continue;
       }
-      report.rowsSent += batch.body.rows.length + batch.body.deletes.length;
       applyAnswer(ks, batch, answer, report, indexOf);
       ks.pending.shift();
       await save();

@@ -4,8 +4,8 @@ import type { RowValues } from '../../domain/rules.ts';
 
 export type { Kind, Issue, RowValues };
 
-export type { SyncBody, RowStatus, ServerRow, RowResult, SyncAnswer, PullAnswer } from '../../domain/contract.ts';
-import type { SyncBody, SyncAnswer, PullAnswer, ServerRow } from '../../domain/contract.ts';
+export type { SyncBody, RowStatus, ServerRow, RowResult, SyncAnswer, PullAnswer, BatchStatus } from '../../domain/contract.ts';
+import type { SyncBody, SyncAnswer, PullAnswer, ServerRow, BatchStatus } from '../../domain/contract.ts';
 
 /**
  * How the engine reaches the service. `push` throws when the batch may not have arrived (network
@@ -15,6 +15,11 @@ import type { SyncBody, SyncAnswer, PullAnswer, ServerRow } from '../../domain/c
 export interface SyncTransport {
   push(kind: Kind, body: SyncBody): Promise<SyncAnswer>;
   pull(kind: Kind, since: number): Promise<PullAnswer>;
+  /**
+   * What became of a batch sent before whose answer never came (GET /api/batches/:batchId): when
+   * given, the engine asks before sending such a batch again, and takes a stored answer as it is.
+   */
+  status?(batchId: string): Promise<BatchStatus>;
 }
 
 /** What the engine remembers about one row between syncs. */
@@ -45,6 +50,8 @@ export interface PendingBatch {
   body: SyncBody;
   /** Hash of each row's values as sent, by rowId. */
   hashes: Record<string, string>;
+  /** Sent before without an answer (network down, timeout, 5xx): it may have been stored. */
+  attempted?: boolean;
 }
 
 export interface KindState {

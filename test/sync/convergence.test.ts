@@ -48,7 +48,9 @@ async function run(ops: Op[]): Promise<void> {
   const server = new FakeServer();
   const sides: Side[] = [];
   const open = (side: Side, table = side.client?.table ?? []) => {
-    side.client = new TestClient(server.transport(sides.indexOf(side) === 0 ? 'a' : 'b', () => side.weather), side.store);
+    // Client b asks GET /api/batches before resending a batch whose answer never came; a resends blindly.
+    const b = sides.indexOf(side) === 1;
+    side.client = new TestClient(server.transport(b ? 'b' : 'a', () => side.weather, { askStatus: b }), side.store);
     side.client.table.push(...table);
   };
   for (let i = 0; i < 2; i++) {

@@ -120,6 +120,37 @@ describe('offline queue', () => {
     expect((await client.sync()).rowsSent).toBe(0);
   });
 
+  it('asks what became of a batch whose answer was lost, and takes the stored answer without sending it again', async () => {
+    const server = new FakeServer();
+    const weathers: Weather[] = ['ok', 'lost'];
+    const transport = server.transport('a', () => weathers.shift() ?? 'ok', { askStatus: true });
+    const client = new TestClient(transport);
+    client.add(row('총회'));
+    await client.sync();
+    client.table[0]!.values.participants = 30;
+    expect((await client.sync()).offline).toBe(true);
+    const received = server.received.length;
+    const retry = await client.sync();
+    expect(retry).toMatchObject({ accepted: 1, conflicts: [], offline: false, pendingBatches: 0, rowsSent: 0 });
+    expect(transport.statusAsked).toBe(1);
+    expect(server.received).toHaveLength(received);
+    expect(server.live('participation').get(client.table[0]!.rowId!)).toMatchObject({ participants: 30 });
+    expect((await client.sync()).rowsSent).toBe(0);
+  });
+
+  it('sends a batch again when the service never received it', async () => {
+    const server = new FakeServer();
+    const weathers: Weather[] = ['down'];
+    const transport = server.transport('a', () => weathers.shift() ?? 'ok', { askStatus: true });
+    const client = new TestClient(transport);
+    client.add(row('총회'));
+    expect((await client.sync()).offline).toBe(true);
+    const retry = await client.sync();
+    expect(retry).toMatchObject({ accepted: 1, offline: false, pendingBatches: 0, rowsSent: 1 });
+    expect(transport.statusAsked).toBe(1);
+    expect(server.processed).toHaveLength(1);
+  });
+
   it('holds back a second edit of a queued row until its batch is answered', async () => {
     const server = new FakeServer();
     let weather: Weather = 'ok';

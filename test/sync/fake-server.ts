@@ -1,7 +1,7 @@
 // An in-memory stand-in for the service's sync contract (DESIGN.md, Contracts): per-row revisions
 // from one global counter, conflicts on a stale baseRevision, tombstones, idempotent batchIds.
 // The real service is tested on its own; this one lets the engine be tested without it.
-import type { Kind, PullAnswer, RowResult, RowValues, ServerRow, SyncAnswer, SyncBody, SyncTransport } from '../../addin/sync/index.ts';
+import type { BatchStatus, Kind, PullAnswer, RowResult, RowValues, ServerRow, SyncAnswer, SyncBody, SyncTransport } from '../../addin/sync/index.ts';
 import { sameValues } from '../../addin/sync/index.ts';
 
 export class NetworkError extends Error {
@@ -122,10 +122,31 @@ export class FakeServer {
     return { revision: this.revision, rows: structuredClone(rows) };
   }
 
-  /** A transport for one client; `weather` is asked before each push and pull. */
-  transport(who = 'client', weather: () => Weather = () => 'ok'): SyncTransport & { pushes: number } {
+  /** GET /api/batches/:batchId: applied with the stored answer, or unknown (this stand-in has no queue). */
+  status(batchId: string): BatchStatus {
+    const stored = this.batches.get(batchId);
+    return stored
+      ? { batchId, status: 'applied', kind: 'participation', storedAt: '2020-01-01T00:00:00Z', answer: structuredClone(stored.answer) }
+      : { batchId, status: 'unknown' };
+  }
+
+  /**
+   * A transport for one client; `weather` is asked before each push and pull. With `askStatus`, it
+   * also answers GET /api/batches (under the same weather), so the engine asks before resending.
+   */
+  transport(who = 'client', weather: () => Weather = () => 'ok', options: { askStatus?: boolean } = {}): SyncTransport & { pushes: number; statusAsked: number } {
     const transport = {
       pushes: 0,
+      statusAsked: 0,
+      ...(options.askStatus
+        ? {
+            status: async (batchId: string) => {
+              transport.statusAsked++;
+              if (weather() === 'down') throw new NetworkError();
+              return this.status(batchId);
+            },
+          }
+        : {}),
       push: async (kind: Kind, body: SyncBody) => {
         transport.pushes++;
         const w = weather();

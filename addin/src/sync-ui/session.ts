@@ -154,6 +154,7 @@ export function transportOf(api: ApiClient): SyncTransport {
   return {
     push: (kind, body) => api.sync(kind, body, workbookName()),
     pull: (kind, since) => api.rows(kind, since),
+    status: (batchId) => api.batchStatus(batchId),
   };
 }
 
