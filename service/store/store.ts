@@ -58,6 +58,8 @@ export interface TokenInfo {
 export const maxBatchRows = 5000;
 /** Failed batches remembered for GET /api/batches (the oldest forgotten first; a forgotten one reads `unknown`). */
 const maxRememberedFailures = 10_000;
+/** Quiet time of the writer after which the WAL is checkpointed. */
+const idleCheckpointMs = 1000;
 /** Analyst queries running at once (each is a child process with its own memory limit). */
 export const maxConcurrentQueries = 2;
 
@@ -129,10 +131,31 @@ export class Store {
   }
 
   close(): void {
+    this.closed = true;
+    clearTimeout(this.checkpointTimer);
     for (const c of this.idleReaders.splice(0)) c.closeSync();
     this.reader.closeSync();
     this.writer.closeSync();
     this.db.instance.closeSync();
+  }
+
+  private closed = false;
+  private checkpointTimer?: NodeJS.Timeout;
+
+  /**
+   * Writes the WAL into the database file once the writer has had no work for a second, instead of
+   * in the middle of a burst of syncs. A checkpoint that cannot run now (reads in progress) is tried
+   * again a second later.
+   */
+  private checkpointSoon(): void {
+    clearTimeout(this.checkpointTimer);
+    this.checkpointTimer = setTimeout(() => {
+      if (this.closed) return;
+      this.enqueue(async () => {
+        if (!this.closed) await this.writer.run('CHECKPOINT');
+      }).catch(() => this.checkpointSoon());
+    }, idleCheckpointMs);
+    this.checkpointTimer.unref();
   }
 
   /** Runs `work` alone on the writer connection, after every write queued before it. */
@@ -390,6 +413,7 @@ export class Store {
     // Published only once committed, so a pull never skips a revision it cannot yet see.
     this.revisionCounter = revision;
     answerTexts.set(answer, answerJson);
+    this.checkpointSoon();
     return answer;
   }
 
