@@ -16,13 +16,28 @@ export function median(values: readonly number[]): number {
 }
 
 export const ms = (v: number) => `${v.toFixed(1)} ms`;
-export const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+/** a ÷ b, two decimals; two significant digits below 0.1 (an Arrow decode is a few thousandths of JSON's). */
+export const ratio = (a: number, b: number) => {
+  const r = a / b;
+  return `${Math.abs(r) >= 0.1 || r === 0 ? r.toFixed(2) : r.toPrecision(2)}×`;
+};
+/** Rows per second of `rows` done in `elapsedMs`. */
+export const perSecond = (rows: number, elapsedMs: number) => rows / (elapsedMs / 1000);
+export const rowsPerSecond = (rate: number) => `${Math.round(rate).toLocaleString('en')} rows/s`;
 
 export interface BenchLine {
   name: string;
   value: string;
   goal?: string;
   ok?: boolean;
+}
+
+/**
+ * A goal the issue sets for the full sizes: judged on a full run; on a quick run shown, not judged
+ * (smaller data flatters times and ratios alike).
+ */
+export function goalAtFullSize(quick: boolean, goal: string, ok: boolean): Pick<BenchLine, 'goal' | 'ok'> {
+  return quick ? { goal: `${goal} at full size` } : { goal, ok };
 }
 
 export function printLines(title: string, lines: BenchLine[]): void {

@@ -6,7 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Store } from '../../service/store/store.ts';
 import { createApp } from '../../service/app.ts';
-import { median, ms, printLines, ratio, timeRuns } from './stats.ts';
+import { fullSizes, count, type BenchSizes } from './sizes.ts';
+import { goalAtFullSize, median, ms, perSecond, printLines, ratio, rowsPerSecond, timeRuns } from './stats.ts';
 
 const dongs = ['가양2동', '갈마1동', '진잠동', '원신흥동', '온천1동', '송촌동', '중리동', '덕암동'];
 const categories = ['자치지원관 인건비', '간사 인건비', '주민자치학교 운영비', '사무공간 조성비', '자체 사업비', '기타'];
@@ -28,24 +29,27 @@ const batchOf = (start: number, n: number) => ({
   deletes: [],
 });
 
+const batchRows = 5000;
+
 /** Issue 2's figures: a 5,000-row batch stored service side; 100,000 rows over HTTP against DuckDB's appender. */
-export async function benchSync() {
+export async function benchSync(sizes: Pick<BenchSizes, 'quick' | 'sync'> = fullSizes) {
+  const { httpRows, warmupBatches, batchRuns } = sizes.sync;
   const dir = mkdtempSync(join(tmpdir(), 'jachi-bench-'));
   try {
     const store = await Store.open(join(dir, 'bench.duckdb'));
     const admin = await store.createToken({ role: 'admin', name: 'bench' });
     const actor = (await store.authenticate(admin.token)) as Exclude<Awaited<ReturnType<Store['authenticate']>>, 'expired' | undefined>;
-    // Warm up and leave 50,000 rows in the table, so the batch lands in a store that is not empty.
-    for (let i = 0; i < 10; i++) await store.sync('spending', batchOf(i * 5000, 5000), actor);
-    const batches = Array.from({ length: 7 }, (_, i) => batchOf(100_000 + i * 5000, 5000));
+    // Warm up and leave rows in the table (50,000 on a full run), so the batch lands in a store that is not empty.
+    for (let i = 0; i < warmupBatches; i++) await store.sync('spending', batchOf(i * batchRows, batchRows), actor);
+    const batches = Array.from({ length: batchRuns }, (_, i) => batchOf(1_000_000 + i * batchRows, batchRows));
     const single = median(await timeRuns(batches.length, (i) => store.sync('spending', batches[i]!, actor)));
 
-    // 100,000 rows over real HTTP on 127.0.0.1, 5,000 a batch.
+    // The rows over real HTTP on 127.0.0.1, 5,000 a batch.
     const app = createApp({ store });
     const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
     await new Promise((r) => server.once('listening', r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/sync/spending`;
-    const http = Array.from({ length: 20 }, (_, i) => JSON.stringify(batchOf(200_000 + i * 5000, 5000)));
+    const http = Array.from({ length: Math.ceil(httpRows / batchRows) }, (_, i) => JSON.stringify(batchOf(2_000_000 + i * batchRows, Math.min(batchRows, httpRows - i * batchRows))));
     const t0 = performance.now();
     for (const body of http) {
       const res = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' }, body });
@@ -55,7 +59,7 @@ export async function benchSync() {
     const httpMs = performance.now() - t0;
     server.close();
 
-    // The same 100,000 rows through DuckDB's appender into a plain table, in the same run.
+    // The same rows through DuckDB's appender into a plain table, in the same run.
     const conn = await store.db.instance.connect();
     await conn.run('CREATE TABLE appender_peer AS SELECT * FROM spending_rows LIMIT 0');
     const rows = http.flatMap((b) => (JSON.parse(b) as ReturnType<typeof batchOf>).rows);
@@ -90,16 +94,18 @@ export async function benchSync() {
     conn.closeSync();
     store.close();
 
-    const httpRate = 100_000 / (httpMs / 1000);
-    const appenderRate = 100_000 / (appenderMs / 1000);
+    if (rows.length !== httpRows) throw new Error(`appender: ${rows.length} rows, expected ${httpRows}`);
+    const httpRate = perSecond(httpRows, httpMs);
+    const appenderRate = perSecond(httpRows, appenderMs);
+    const stored = count(warmupBatches * batchRows);
     const lines = [
-      { name: 'one 5,000-row batch validated and stored (median of 7)', value: ms(single), goal: '< 100 ms', ok: single < 100 },
-      { name: '100,000 rows over HTTP in 5,000-row batches', value: `${ms(httpMs)} (${Math.round(httpRate).toLocaleString('en')} rows/s)` },
-      { name: 'DuckDB appender, same 100,000 rows', value: `${ms(appenderMs)} (${Math.round(appenderRate).toLocaleString('en')} rows/s)` },
-      { name: 'HTTP sync rate ÷ appender rate', value: ratio(httpRate, appenderRate), goal: '≥ 0.33×', ok: httpRate / appenderRate >= 1 / 3 },
+      { name: `one 5,000-row batch validated and stored (median of ${batchRuns}, table of ${stored})`, value: ms(single), ...goalAtFullSize(sizes.quick, '< 100 ms', single < 100) },
+      { name: `${count(httpRows)} rows over HTTP in 5,000-row batches`, value: `${ms(httpMs)} (${rowsPerSecond(httpRate)})` },
+      { name: `baseline: DuckDB appender, same ${count(httpRows)} rows`, value: `${ms(appenderMs)} (${rowsPerSecond(appenderRate)})` },
+      { name: 'HTTP sync rate ÷ appender rate', value: ratio(httpRate, appenderRate), ...goalAtFullSize(sizes.quick, '≥ 0.33×', httpRate / appenderRate >= 1 / 3) },
     ];
-    printLines('Sync (issue 2)', lines);
-    return { name: 'sync', singleBatchMs: single, httpMs, appenderMs, lines };
+    printLines(`Sync (issue 2): ${count(httpRows)} rows over HTTP against DuckDB's appender`, lines);
+    return { name: 'sync', httpRows, warmupRows: warmupBatches * batchRows, singleBatchMs: single, httpMs, appenderMs, httpRate, appenderRate, ratio: httpRate / appenderRate, lines };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
