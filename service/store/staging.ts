@@ -1,6 +1,6 @@
 import { BIGINT, BOOLEAN, DOUBLE, DuckDBDataChunk, INTEGER, VARCHAR, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import { sheets, type ColumnDef, type Kind, type RowValues } from '../../domain/index.ts';
-import { quotedIdentifier, rowsTable, valuesJson } from './sql.ts';
+import { rowsTable } from './sql.ts';
 
 /** One row version to write: its revision and the row's typed values. */
 export interface Version {
@@ -11,7 +11,7 @@ export interface Version {
   values: RowValues;
 }
 
-/** What every version of one batch shares: bound once as parameters, never staged per row. */
+/** What every version of one batch shares. */
 export interface BatchStamp {
   updatedBy: string;
   updatedAt: string;
@@ -19,61 +19,48 @@ export interface BatchStamp {
   batchId: string;
 }
 
-const stageName = (kind: Kind) => `stage_${kind}`;
-
 type Convert = (v: unknown) => DuckDBValue;
 const same: Convert = (v) => (v === undefined ? null : (v as DuckDBValue));
 const big: Convert = (v) => (v === null || v === undefined ? null : BigInt(v as number));
 
-function fieldStage(c: ColumnDef): { sql: string; type: DuckDBType; convert: Convert } {
+/**
+ * How a field travels in a data chunk. UUIDs, dates, timestamps and JSON go as text: the appender
+ * casts each chunk column to the table's type, as an INSERT would.
+ */
+function fieldChunk(c: ColumnDef): { type: DuckDBType; convert: Convert } {
   switch (c.type) {
     case 'phase':
     case 'year':
-      return { sql: 'INTEGER', type: INTEGER, convert: same };
+      return { type: INTEGER, convert: same };
     case 'money':
     case 'count':
-      return { sql: 'BIGINT', type: BIGINT, convert: big };
+      return { type: BIGINT, convert: big };
     case 'percent':
-      return { sql: 'DOUBLE', type: DOUBLE, convert: same };
+      return { type: DOUBLE, convert: same };
     case 'boolean':
-      return { sql: 'BOOLEAN', type: BOOLEAN, convert: same };
+      return { type: BOOLEAN, convert: same };
     default:
-      return { sql: 'VARCHAR', type: VARCHAR, convert: same };
+      return { type: VARCHAR, convert: same };
   }
 }
 
 /** Rows per appended data chunk (DuckDB's vector size). */
 const chunkRows = 2048;
 
-/**
- * Staging through DuckDB's appender: a batch's versions are appended to a connection-local TEMP
- * table column by column, in data chunks (the fast path, ~10× a JSON parameter), then moved into
- * the rows and audit tables by set-based statements inside the write transaction. The stamps every
- * version of a batch shares (who, when, source, batch) are bound parameters, not staged columns.
- */
-export async function createStages(connection: DuckDBConnection): Promise<void> {
-  for (const kind of Object.keys(sheets) as Kind[]) {
-    const fields = sheets[kind].columns.map((c) => `${quotedIdentifier(c.field)} ${fieldStage(c).sql}`);
-    await connection.run(
-      `CREATE OR REPLACE TEMP TABLE ${stageName(kind)} (rowId VARCHAR, revision BIGINT, deleted BOOLEAN, baseRevision BIGINT, ${fields.join(', ')})`,
-    );
-  }
+interface ChunkColumn<T> {
+  type: DuckDBType;
+  value: (item: T) => DuckDBValue;
 }
 
-export async function stageVersions(connection: DuckDBConnection, kind: Kind, versions: readonly Version[]): Promise<void> {
-  await connection.run(`DELETE FROM ${stageName(kind)}`);
-  const fields = sheets[kind].columns.map((c) => ({ field: c.field, ...fieldStage(c) }));
-  const types = [VARCHAR, BIGINT, BOOLEAN, BIGINT, ...fields.map((f) => f.type)];
-  const appender = await connection.createAppender(stageName(kind), 'main', 'temp');
+/** Appends `items` to `table` through DuckDB's appender, column by column in data chunks. */
+async function appendColumns<T>(connection: DuckDBConnection, table: string, columns: readonly ChunkColumn<T>[], items: readonly T[]): Promise<void> {
+  const appender = await connection.createAppender(table);
   try {
-    for (let start = 0; start < versions.length; start += chunkRows) {
-      const part = versions.slice(start, start + chunkRows);
+    const types = columns.map((c) => c.type);
+    for (let start = 0; start < items.length; start += chunkRows) {
+      const part = items.slice(start, start + chunkRows);
       const chunk = DuckDBDataChunk.create(types, part.length);
-      chunk.setColumnValues(0, part.map((v) => v.rowId));
-      chunk.setColumnValues(1, part.map((v) => BigInt(v.revision)));
-      chunk.setColumnValues(2, part.map((v) => v.deleted));
-      chunk.setColumnValues(3, part.map((v) => big(v.baseRevision)));
-      fields.forEach((f, i) => chunk.setColumnValues(4 + i, part.map((v) => f.convert(v.values[f.field]))));
+      columns.forEach((c, i) => chunk.setColumnValues(i, part.map(c.value)));
       appender.appendDataChunk(chunk);
     }
     appender.flushSync();
@@ -83,26 +70,83 @@ export async function stageVersions(connection: DuckDBConnection, kind: Kind, ve
 }
 
 /**
- * Moves the staged versions into the rows table (replacing each row) and the audit log. When no
- * staged row existed before (`replacing` false: only new rows), there is nothing to delete.
+ * The table's columns in order, each with how to take it from a version. The rows tables are the
+ * service's columns followed by the sheet's fields (migration 001); checked at the first write.
  */
-export async function applyStaged(connection: DuckDBConnection, kind: Kind, stamp: BatchStamp, replacing: boolean): Promise<void> {
-  const stage = stageName(kind);
-  const fields = sheets[kind].columns.map((c) => (c.type === 'date' ? `s.${quotedIdentifier(c.field)}::DATE` : `s.${quotedIdentifier(c.field)}`));
-  const names = sheets[kind].columns.map((c) => quotedIdentifier(c.field));
-  const stamps = { updatedBy: stamp.updatedBy, updatedAt: stamp.updatedAt, source: stamp.source, batchId: stamp.batchId };
-  if (replacing) await connection.run(`DELETE FROM ${rowsTable(kind)} WHERE rowId IN (SELECT rowId::UUID FROM ${stage})`);
-  await connection.run(
-    `INSERT INTO ${rowsTable(kind)} (rowId, revision, deleted, updatedBy, updatedAt, source, batchId, ${names.join(', ')})
-     SELECT s.rowId::UUID, s.revision, s.deleted, $updatedBy::VARCHAR, $updatedAt::TIMESTAMPTZ, $source::VARCHAR, $batchId::UUID, ${fields.join(', ')}
-     FROM ${stage} s`,
-    stamps,
-  );
-  await connection.run(
-    `INSERT INTO row_audit (revision, rowId, kind, op, dong, baseRevision, "values", updatedBy, updatedAt, source, batchId)
-     SELECT s.revision, s.rowId::UUID, $kind, CASE WHEN s.deleted THEN 'delete' ELSE 'upsert' END, s.dong, s.baseRevision,
-       ${valuesJson(kind, 's')}, $updatedBy::VARCHAR, $updatedAt::TIMESTAMPTZ, $source::VARCHAR, $batchId::UUID
-     FROM ${stage} s`,
-    { kind, ...stamps },
-  );
+function rowColumns(kind: Kind, stamp: BatchStamp): ChunkColumn<Version>[] {
+  return [
+    { type: VARCHAR, value: (v) => v.rowId },
+    { type: BIGINT, value: (v) => BigInt(v.revision) },
+    { type: BOOLEAN, value: (v) => v.deleted },
+    { type: VARCHAR, value: () => stamp.updatedBy },
+    { type: VARCHAR, value: () => stamp.updatedAt },
+    { type: VARCHAR, value: () => stamp.source },
+    { type: VARCHAR, value: () => stamp.batchId },
+    ...sheets[kind].columns.map((c) => {
+      const { type, convert } = fieldChunk(c);
+      return { type, value: (v: Version) => convert(v.values[c.field]) };
+    }),
+  ];
+}
+
+const rowColumnNames = (kind: Kind) => ['rowId', 'revision', 'deleted', 'updatedBy', 'updatedAt', 'source', 'batchId', ...sheets[kind].columns.map((c) => c.field)];
+const auditColumnNames = ['revision', 'rowId', 'kind', 'op', 'dong', 'baseRevision', 'values', 'updatedBy', 'updatedAt', 'source', 'batchId'];
+
+/** The values as the audit keeps them: a JSON object in the sheet's column order. */
+function valuesText(kind: Kind, values: RowValues): string {
+  const ordered: RowValues = {};
+  for (const c of sheets[kind].columns) ordered[c.field] = values[c.field] ?? null;
+  return JSON.stringify(ordered);
+}
+
+function auditColumns(kind: Kind, stamp: BatchStamp): ChunkColumn<Version>[] {
+  return [
+    { type: BIGINT, value: (v) => BigInt(v.revision) },
+    { type: VARCHAR, value: (v) => v.rowId },
+    { type: VARCHAR, value: () => kind },
+    { type: VARCHAR, value: (v) => (v.deleted ? 'delete' : 'upsert') },
+    { type: VARCHAR, value: (v) => v.values.dong as string },
+    { type: BIGINT, value: (v) => big(v.baseRevision) },
+    { type: VARCHAR, value: (v) => valuesText(kind, v.values) },
+    { type: VARCHAR, value: () => stamp.updatedBy },
+    { type: VARCHAR, value: () => stamp.updatedAt },
+    { type: VARCHAR, value: () => stamp.source },
+    { type: VARCHAR, value: () => stamp.batchId },
+  ];
+}
+
+/**
+ * Checks once per connection that the tables' columns are in the order the appends assume, so a
+ * migration that adds or moves a column fails loudly here instead of writing values askew.
+ */
+const checkedLayouts = new WeakSet<DuckDBConnection>();
+export async function checkLayouts(connection: DuckDBConnection): Promise<void> {
+  if (checkedLayouts.has(connection)) return;
+  const expected: [string, string[]][] = [...(Object.keys(sheets) as Kind[]).map((k): [string, string[]] => [rowsTable(k), rowColumnNames(k)]), ['row_audit', auditColumnNames]];
+  for (const [table, names] of expected) {
+    const found = (
+      await connection.runAndReadAll(
+        "SELECT column_name FROM duckdb_columns() WHERE table_name = $table AND schema_name = 'main' ORDER BY column_index",
+        { table: table.replace(/"/g, '') },
+      )
+    ).getRowObjects().map((r) => String(r.column_name));
+    if (found.join(',') !== names.join(',')) throw new Error(`${table}: columns ${found.join(', ')} are not the expected ${names.join(', ')}`);
+  }
+  checkedLayouts.add(connection);
+}
+
+/**
+ * Writes a batch's versions inside the caller's transaction: rows being replaced are deleted, then
+ * the new versions are appended to the rows table and to the audit log through DuckDB's appender
+ * (an appender on a connection in a transaction writes into that transaction, so a ROLLBACK
+ * takes the appended rows back with everything else).
+ */
+export async function writeVersions(connection: DuckDBConnection, kind: Kind, versions: readonly Version[], stamp: BatchStamp, replaced: readonly string[]): Promise<void> {
+  if (replaced.length > 0) {
+    await connection.run(`DELETE FROM ${rowsTable(kind)} WHERE rowId IN (SELECT unnest(from_json($ids::JSON, '["VARCHAR"]'))::UUID)`, {
+      ids: JSON.stringify(replaced),
+    });
+  }
+  await appendColumns(connection, rowsTable(kind).replace(/"/g, ''), rowColumns(kind, stamp), versions);
+  await appendColumns(connection, 'row_audit', auditColumns(kind, stamp), versions);
 }

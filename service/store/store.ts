@@ -22,7 +22,7 @@ import {
 import { openDatabase, loadReference, readReference, type Database } from './db.ts';
 import { canWriteDong, readsAll, roles, type Actor, type Role } from './auth.ts';
 import { rowsTable, utcIso, valuesJson } from './sql.ts';
-import { applyStaged, createStages, stageVersions, type Version } from './staging.ts';
+import { checkLayouts, writeVersions, type Version } from './staging.ts';
 import { runComparison, runDrilldown, type ComparisonParams, type DongNames, type DrilldownParams, type DrilldownResult, type QueryResult } from './compare/index.ts';
 import { runAnalystQuery, type AnalystQueryResult } from './query/index.ts';
 import { generateDemo, type GenerateOptions, type GenerateReport } from './generate.ts';
@@ -114,7 +114,7 @@ export class Store {
     const count = await db.connection.runAndReadAll('SELECT count(*) AS n FROM dongs');
     if (Number(count.getRowObjects()[0]?.n) === 0) await loadReference(db.connection, daejeonReference);
     const reference = await readReference(db.connection, daejeonReference.city);
-    await createStages(db.connection);
+    await checkLayouts(db.connection);
     const reader = await db.instance.connect();
     const store = new Store(db, db.connection, reader, reference);
     const max = await reader.runAndReadAll('SELECT coalesce(max(revision), 0) AS r FROM row_audit');
@@ -334,12 +334,10 @@ export class Store {
     let revision = this.revisionCounter;
     const results: RowResult[] = [];
     const versions: Version[] = [];
-    let replacing = false;
     const dongField = sheets[kind].columns[0]!;
     const stamp = (rowId: string, values: RowValues, deleted: boolean, baseRevision: number | null) => {
       revision += 1;
       versions.push({ rowId, revision, deleted, baseRevision, values });
-      if (current.has(rowId)) replacing = true;
       return revision;
     };
     const strip = ({ dong: _dong, ...server }: Current): ServerRow => server;
@@ -383,7 +381,7 @@ export class Store {
       }
     }
 
-    return { results, versions, replacing, revision };
+    return { results, versions, revision };
   }
 
   private async applyBatch(
@@ -395,12 +393,12 @@ export class Store {
     current: Map<string, Current>,
   ): Promise<SyncAnswer> {
     const now = new Date().toISOString();
-    const { results, versions, replacing, revision } = this.decide(kind, batch, actor, current);
+    const { results, versions, revision } = this.decide(kind, batch, actor, current);
     const answer: SyncAnswer = { batchId: batch.batchId, revision, results };
     const answerJson = JSON.stringify(answer);
-    if (versions.length > 0) await stageVersions(this.writer, kind, versions);
+    const replaced = versions.filter((v) => current.has(v.rowId)).map((v) => v.rowId);
     await this.transaction(async (conn) => {
-      if (versions.length > 0) await applyStaged(conn, kind, { updatedBy: actor.name, updatedAt: now, source, batchId: batch.batchId }, replacing);
+      if (versions.length > 0) await writeVersions(conn, kind, versions, { updatedBy: actor.name, updatedAt: now, source, batchId: batch.batchId }, replaced);
       await conn.run(
         'INSERT INTO sync_batches VALUES ($batchId::UUID, $kind, $tokenId, $fingerprint, $answer::JSON, $now::TIMESTAMPTZ)',
         { batchId: batch.batchId, kind, tokenId: actor.tokenId, fingerprint, answer: answerJson, now },
