@@ -1,4 +1,18 @@
-import { BIGINT, BOOLEAN, DOUBLE, DuckDBDataChunk, INTEGER, VARCHAR, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
+import {
+  BIGINT,
+  BOOLEAN,
+  DOUBLE,
+  DuckDBDataChunk,
+  DuckDBTimestampTZValue,
+  DuckDBUUIDValue,
+  INTEGER,
+  TIMESTAMPTZ,
+  UUID,
+  VARCHAR,
+  type DuckDBConnection,
+  type DuckDBType,
+  type DuckDBValue,
+} from '@duckdb/node-api';
 import { sheets, type ColumnDef, type Kind, type RowValues } from '../../domain/index.ts';
 import { rowsTable } from './sql.ts';
 
@@ -73,15 +87,27 @@ async function appendColumns<T>(connection: DuckDBConnection, table: string, col
  * The table's columns in order, each with how to take it from a version. The rows tables are the
  * service's columns followed by the sheet's fields (migration 001); checked at the first write.
  */
+/**
+ * The batch's shared stamps as typed values made once: a UUID or a timestamp is copied into the
+ * chunk's buffer, where a text cell costs a call into DuckDB per row.
+ */
+function stampValues(stamp: BatchStamp) {
+  return {
+    updatedAt: new DuckDBTimestampTZValue(BigInt(Date.parse(stamp.updatedAt)) * 1000n),
+    batchId: DuckDBUUIDValue.fromUint128(BigInt(`0x${stamp.batchId.replace(/-/g, '')}`)),
+  };
+}
+
 function rowColumns(kind: Kind, stamp: BatchStamp): ChunkColumn<Version>[] {
+  const typed = stampValues(stamp);
   return [
     { type: VARCHAR, value: (v) => v.rowId },
     { type: BIGINT, value: (v) => BigInt(v.revision) },
     { type: BOOLEAN, value: (v) => v.deleted },
     { type: VARCHAR, value: () => stamp.updatedBy },
-    { type: VARCHAR, value: () => stamp.updatedAt },
+    { type: TIMESTAMPTZ, value: () => typed.updatedAt },
     { type: VARCHAR, value: () => stamp.source },
-    { type: VARCHAR, value: () => stamp.batchId },
+    { type: UUID, value: () => typed.batchId },
     ...sheets[kind].columns.map((c) => {
       const { type, convert } = fieldChunk(c);
       return { type, value: (v: Version) => convert(v.values[c.field]) };
@@ -100,6 +126,7 @@ function valuesText(kind: Kind, values: RowValues): string {
 }
 
 function auditColumns(kind: Kind, stamp: BatchStamp): ChunkColumn<Version>[] {
+  const typed = stampValues(stamp);
   return [
     { type: BIGINT, value: (v) => BigInt(v.revision) },
     { type: VARCHAR, value: (v) => v.rowId },
@@ -109,9 +136,9 @@ function auditColumns(kind: Kind, stamp: BatchStamp): ChunkColumn<Version>[] {
     { type: BIGINT, value: (v) => big(v.baseRevision) },
     { type: VARCHAR, value: (v) => valuesText(kind, v.values) },
     { type: VARCHAR, value: () => stamp.updatedBy },
-    { type: VARCHAR, value: () => stamp.updatedAt },
+    { type: TIMESTAMPTZ, value: () => typed.updatedAt },
     { type: VARCHAR, value: () => stamp.source },
-    { type: VARCHAR, value: () => stamp.batchId },
+    { type: UUID, value: () => typed.batchId },
   ];
 }
 
