@@ -16,6 +16,7 @@ import {
   type RowValues,
   type ServerRow,
   type BatchStatus,
+  type CheckedRow,
   type SyncAnswer,
   type SyncBody,
 } from '../../domain/index.ts';
@@ -76,6 +77,12 @@ export function syncAnswerJson(answer: SyncAnswer): string {
 /** Values in the sheet's column order, for comparing a sent row with the stored one. */
 function sameValues(kind: Kind, a: RowValues, b: RowValues): boolean {
   return sheets[kind].columns.every((c) => (a[c.field] ?? null) === (b[c.field] ?? null));
+}
+
+/** A batch's rows through the rules, and the reference they were checked against. */
+interface Prechecked {
+  index: ReferenceIndex;
+  rows: CheckedRow[];
 }
 
 interface Current extends ServerRow {
@@ -228,6 +235,8 @@ export class Store {
     if (new Set(ids).size !== ids.length) throw new StoreError('duplicate_row');
     // The body as parsed, not its bytes: a retry with other spacing is still the same body.
     const fingerprint = sha256(JSON.stringify([kind, batch.rows, batch.deletes]));
+    // The rules need no stored row: run them before queueing, so they overlap another batch's writing.
+    const checked = { index: this.referenceIndex, rows: batch.rows.map((r) => checkRow(kind, r.values, this.referenceIndex)) };
     const batchId = batch.batchId.toLowerCase();
     if (!this.batchesInFlight.has(batchId)) this.batchesInFlight.set(batchId, { kind, tokenId: actor.tokenId, since: new Date().toISOString() });
     const run = this.enqueue(async () => {
@@ -242,7 +251,7 @@ export class Store {
         throw new StoreError('batch_reused');
       }
       const current = await this.currentRows(kind, ids, this.writer);
-      return this.applyBatch(kind, batch, actor, source, fingerprint, current);
+      return this.applyBatch(kind, batch, actor, source, fingerprint, current, checked);
     });
     return run.then(
       (answer) => {
@@ -330,7 +339,9 @@ export class Store {
    * the base revision against the stored one. Returns the versions to write, stamped with revisions
    * after `this.revisionCounter`.
    */
-  private decide(kind: Kind, batch: SyncBatchInput, actor: Actor, current: Map<string, Current>) {
+  private decide(kind: Kind, batch: SyncBatchInput, actor: Actor, current: Map<string, Current>, prechecked?: Prechecked) {
+    // Rows checked against a reference that has since been replaced are checked again.
+    const checks = prechecked?.index === this.referenceIndex ? prechecked.rows : undefined;
     let revision = this.revisionCounter;
     const results: RowResult[] = [];
     const versions: Version[] = [];
@@ -345,9 +356,9 @@ export class Store {
       const dong = this.referenceIndex.dongByCode.get(dongCode);
       return dong !== undefined && canWriteDong(actor, dong);
     };
-    for (const row of batch.rows) {
+    for (const [i, row] of batch.rows.entries()) {
       const rowId = row.rowId.toLowerCase();
-      const checked = checkRow(kind, row.values, this.referenceIndex);
+      const checked = checks?.[i] ?? checkRow(kind, row.values, this.referenceIndex);
       if (!checked.values) {
         results.push({ rowId, status: 'rejected', errors: checked.errors, ...(checked.warnings.length ? { warnings: checked.warnings } : {}) });
         continue;
@@ -391,9 +402,10 @@ export class Store {
     source: string | null,
     fingerprint: string,
     current: Map<string, Current>,
+    prechecked: Prechecked,
   ): Promise<SyncAnswer> {
     const now = new Date().toISOString();
-    const { results, versions, revision } = this.decide(kind, batch, actor, current);
+    const { results, versions, revision } = this.decide(kind, batch, actor, current, prechecked);
     const answer: SyncAnswer = { batchId: batch.batchId, revision, results };
     const answerJson = JSON.stringify(answer);
     const replaced = versions.filter((v) => current.has(v.rowId)).map((v) => v.rowId);
