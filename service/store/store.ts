@@ -626,25 +626,40 @@ export class Store {
       const found = await this.rows('SELECT count(*) AS n FROM tokens WHERE id = $id AND revokedAt IS NULL', { id }, this.writer);
       if (Number(found[0]?.n) === 0) return false;
       await this.writer.run('UPDATE tokens SET revokedAt = now() WHERE id = $id', { id });
+      this.signedIn.clear();
       return true;
     });
   }
 
+  /**
+   * Tokens seen lately, by hash, so a busy client is not looked up in the database at every request.
+   * Kept 10 s; a revocation (the API's or the CLI's, both through this store) clears them at once.
+   */
+  private readonly signedIn = new Map<string, { actor: Actor; expiresAt: number | null; until: number }>();
+
   /** The actor a secret belongs to; 'expired' for an expired one; undefined for unknown or revoked. */
   async authenticate(secret: string): Promise<Actor | 'expired' | undefined> {
+    const hash = sha256(secret);
+    const now = Date.now();
+    const seen = this.signedIn.get(hash);
+    if (seen && seen.until > now) return seen.expiresAt !== null && seen.expiresAt <= now ? 'expired' : seen.actor;
     const found = await this.rows(
-      'SELECT id, name, role, dong, district, (expiresAt IS NOT NULL AND expiresAt <= now()) AS expired FROM tokens WHERE hash = $hash AND revokedAt IS NULL',
-      { hash: sha256(secret) },
+      `SELECT id, name, role, dong, district, epoch_ms(expiresAt) AS expiresAt, (expiresAt IS NOT NULL AND expiresAt <= now()) AS expired
+       FROM tokens WHERE hash = $hash AND revokedAt IS NULL`,
+      { hash },
     );
     const t = found[0];
     if (!t) return undefined;
     if (t.expired) return 'expired';
-    return {
+    const actor: Actor = {
       tokenId: t.id as string,
       name: t.name as string,
       role: t.role as Role,
       dong: (t.dong as string | null) ?? null,
       district: (t.district as string | null) ?? null,
     };
+    if (this.signedIn.size >= 10_000) this.signedIn.clear();
+    this.signedIn.set(hash, { actor, expiresAt: t.expiresAt === null ? null : Number(t.expiresAt), until: now + 10_000 });
+    return actor;
   }
 }

@@ -40,6 +40,16 @@ describe('tokens', () => {
     expect(await svc.store.revokeToken(t.id)).toBe(false);
   });
 
+  it('stop working the moment they expire, even just after a request signed in with them', async () => {
+    const t = await svc.store.createToken({ role: 'analyst', name: 'brief', expiresAt: new Date(Date.now() + 1500) });
+    const use = () => svc.app.request('/api/meta', { headers: { authorization: `Bearer ${t.token}` } });
+    expect((await use()).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 1600));
+    const late = await use();
+    expect(late.status).toBe(401);
+    expect(((await late.json()) as any).error.code).toBe('token_expired');
+  });
+
   it('are managed over HTTP by admins only', async () => {
     expect((await svc.json('GET', '/api/tokens', 'manager')).status).toBe(403);
     const made = await svc.json('POST', '/api/tokens', 'admin', { role: 'dong', dong: '진잠동', name: '진잠동 간사' });
@@ -50,7 +60,10 @@ describe('tokens', () => {
     expect(JSON.stringify(listed.body)).not.toContain(made.body.token);
     const bad = await svc.json('POST', '/api/tokens', 'admin', { role: 'dong', name: 'x' });
     expect(bad.status).toBe(400);
+    const own = { authorization: `Bearer ${made.body.token}` };
+    expect((await svc.app.request('/api/meta', { headers: own })).status).toBe(200);
     expect((await svc.json('DELETE', `/api/tokens/${made.body.id}`, 'admin')).status).toBe(200);
+    expect((await svc.app.request('/api/meta', { headers: own })).status).toBe(401);
   });
 });
 
