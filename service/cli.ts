@@ -19,9 +19,9 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const defaultDb = 'data/jachi.duckdb';
 
 /** Opens the store, explaining the one common failure: another process holds the file. */
-async function openStore(path: string): Promise<Store> {
+async function openStore(path: string, options: { memoryLimit?: string } = {}): Promise<Store> {
   try {
-    return await Store.open(resolve(path));
+    return await Store.open(resolve(path), options);
   } catch (error) {
     const message = (error as Error).message;
     if (/lock/i.test(message)) {
@@ -65,9 +65,10 @@ export function buildProgram(): Command {
     .option('--addin-origin <origin>', 'origin allowed by CORS for an add-in served elsewhere', 'https://localhost:3000')
     .option('--rate <n>', 'requests per second each token may make / 토큰당 초당 요청 수', positive, defaultLimits.ratePerSecond)
     .option('--burst <n>', 'requests a token may make at once / 토큰당 한꺼번에 보낼 수 있는 요청 수', positive, defaultLimits.burst)
+    .option('--memory-limit <size>', "DuckDB's memory for caching and work, beyond which it spills to disk / DuckDB 메모리 한도", '256MB')
     .option('--request-timeout <s>', 'time limit of a request in seconds (imports and exports: 20×) / 요청 시간 제한(초)', positive, defaultLimits.requestTimeoutMs / 1000)
-    .action(async (opts: { port: number; host: string; db: string; demo?: boolean; https?: boolean; addinOrigin: string; rate: number; burst: number; requestTimeout: number }) => {
-      const store = await openStore(opts.db);
+    .action(async (opts: { port: number; host: string; db: string; demo?: boolean; https?: boolean; addinOrigin: string; rate: number; burst: number; requestTimeout: number; memoryLimit: string }) => {
+      const store = await openStore(opts.db, { memoryLimit: opts.memoryLimit });
       if (opts.demo) {
         const counts = await store.counts();
         if (counts.spending + counts.participation + counts.progress === 0) {

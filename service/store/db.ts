@@ -10,20 +10,26 @@ export interface Database {
   instance: DuckDBInstance;
   connection: DuckDBConnection;
   path: string;
+  threads: number;
 }
 
 /**
  * Opens (creating if needed) the one DuckDB file and brings its schema up to date. Callers keep the
  * single instance: DuckDB must never be opened twice on the same file.
  */
-export async function openDatabase(path: string, options: { threads?: number } = {}): Promise<Database> {
+export async function openDatabase(path: string, options: { threads?: number; memoryLimit?: string } = {}): Promise<Database> {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   // Checkpoints run when the writer is idle (Store.checkpointSoon); the WAL size that forces one at
   // a commit is raised from 16 MB, so a burst of syncs is not held up by checkpoints mid-way.
-  const instance = await DuckDBInstance.create(path, { threads: String(options.threads ?? 2), checkpoint_threshold: '128MB' });
+  // `memoryLimit` caps DuckDB's buffer pool (beyond it, DuckDB spills to disk); unset, DuckDB takes
+  // up to 80% of the machine's memory.
+  const threads = options.threads ?? 2;
+  const config: Record<string, string> = { threads: String(threads), checkpoint_threshold: '128MB' };
+  if (options.memoryLimit) config.memory_limit = options.memoryLimit;
+  const instance = await DuckDBInstance.create(path, config);
   const connection = await instance.connect();
   await migrate(connection);
-  return { instance, connection, path };
+  return { instance, connection, path, threads };
 }
 
 /** Numbered SQL migrations (`NNN_name.sql`), each applied once, in order, in its own transaction. */

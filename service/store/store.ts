@@ -24,6 +24,7 @@ import { openDatabase, loadReference, readReference, type Database } from './db.
 import { canWriteDong, readsAll, roles, type Actor, type Role } from './auth.ts';
 import { rowsTable, utcIso, valuesJson } from './sql.ts';
 import { checkLayouts, writeVersions, type Version } from './staging.ts';
+import { Gate } from './gate.ts';
 import { runComparison, runDrilldown, type ComparisonParams, type DongNames, type DrilldownParams, type DrilldownResult, type QueryResult } from './compare/index.ts';
 import { runAnalystQuery, type AnalystQueryResult } from './query/index.ts';
 import { generateDemo, type GenerateOptions, type GenerateReport } from './generate.ts';
@@ -95,8 +96,14 @@ interface Current extends ServerRow {
  */
 export class Store {
   private tail: Promise<unknown> = Promise.resolve();
-  private queriesRunning = 0;
-  private readonly queryWaiters: (() => void)[] = [];
+  /** Analyst queries: each is a child process with up to 512 MB, so at most two run at once. */
+  private readonly analystQueries = new Gate(maxConcurrentQueries);
+  /**
+   * Reads that scan whole tables (comparisons, drill-downs, pulls, exports) run one fewer at a time
+   * than DuckDB has threads (at least one): however many readers ask at once, the writer keeps a
+   * core and a sync never waits behind a crowd of comparisons. The rest wait their turn.
+   */
+  private readonly heavyReads: Gate;
   /** Idle read connections: each read borrows one, so concurrent requests never share one. */
   private readonly idleReaders: DuckDBConnection[] = [];
   private revisionCounter = 0;
@@ -111,19 +118,21 @@ export class Store {
     private readonly writer: DuckDBConnection,
     readonly reader: DuckDBConnection,
     reference: Reference,
+    threads: number,
   ) {
     this.referenceIndex = new ReferenceIndex(reference);
+    this.heavyReads = new Gate(Math.max(1, threads - 1));
   }
 
   /** Opens the file; a new database starts with the Daejeon reference data. */
-  static async open(path: string, options: { threads?: number } = {}): Promise<Store> {
+  static async open(path: string, options: { threads?: number; memoryLimit?: string } = {}): Promise<Store> {
     const db = await openDatabase(path, options);
     const count = await db.connection.runAndReadAll('SELECT count(*) AS n FROM dongs');
     if (Number(count.getRowObjects()[0]?.n) === 0) await loadReference(db.connection, daejeonReference);
     const reference = await readReference(db.connection, daejeonReference.city);
     await checkLayouts(db.connection);
     const reader = await db.instance.connect();
-    const store = new Store(db, db.connection, reader, reference);
+    const store = new Store(db, db.connection, reader, reference, db.threads);
     const max = await reader.runAndReadAll('SELECT coalesce(max(revision), 0) AS r FROM row_audit');
     store.revisionCounter = Number(max.getRowObjects()[0]?.r ?? 0);
     return store;
@@ -457,7 +466,8 @@ export class Store {
     const params: Record<string, string | number> = { since, upto: revision };
     if (actor.role === 'dong') params.dong = actor.dong ?? '';
     if (actor.role === 'district') params.district = actor.district ?? '';
-    const found = await this.rows(`${this.serverRowSql(kind)} WHERE r.revision > $since AND r.revision <= $upto ${scope} ORDER BY r.revision`, params);
+    const sql = `${this.serverRowSql(kind)} WHERE r.revision > $since AND r.revision <= $upto ${scope} ORDER BY r.revision`;
+    const found = await this.withHeavyReader((c) => this.rows(sql, params, c));
     return { revision, rows: found.map((r) => this.strip(this.toServerRow(r))) };
   }
 
@@ -476,6 +486,11 @@ export class Store {
     }
   }
 
+  /** `withReader` for a read that scans whole tables: waits its turn at the heavy-read gate. */
+  private withHeavyReader<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    return this.heavyReads.run(() => this.withReader(work));
+  }
+
   /** Synthetic data at scale (`jachi demo generate`), written by the single writer. */
   generate(options: GenerateOptions): Promise<GenerateReport> {
     return this.enqueue(async () => {
@@ -489,13 +504,13 @@ export class Store {
 
   /** Every live row of a kind to a file (`jachi export`); a folder partitioned by district and phase for parquet. */
   exportTo(kind: Kind, format: ExportFormat, out: string, options: { partitioned?: boolean } = {}): Promise<ExportResult> {
-    return this.withReader((c) => exportRows(c, kind, format, out, options));
+    return this.withHeavyReader((c) => exportRows(c, kind, format, out, options));
   }
 
   /** Every live row of a kind the actor may read, as a file to download. */
   download(kind: Kind, format: ExportFormat, actor: Actor): Promise<ExportDownload> {
     const dongs = this.scopeDongs(actor);
-    return this.withReader((c) => exportDownload(c, kind, format, dongs ? { scope: { dongs } } : {}));
+    return this.withHeavyReader((c) => exportDownload(c, kind, format, dongs ? { scope: { dongs } } : {}));
   }
 
   /** The dongs an actor may read rows of; undefined when it reads all. */
@@ -518,28 +533,20 @@ export class Store {
   /** One named comparison (domain/metrics.ts), computed in SQL over the analytic views. */
   compare(name: string, params: ComparisonParams): Promise<QueryResult> {
     const dongNames = this.dongNames;
-    return this.withReader((c) => runComparison(c, name, params, { dongNames }));
+    return this.withHeavyReader((c) => runComparison(c, name, params, { dongNames }));
   }
 
   /** The rows behind one comparison row, limited to what the actor may read. */
   drilldown(name: string, params: Omit<DrilldownParams, 'scope'>, actor: Actor): Promise<DrilldownResult> {
     const dongs = this.scopeDongs(actor);
-    return this.withReader((c) => runDrilldown(c, name, { ...params, ...(dongs ? { scope: { dongs } } : {}) }));
+    return this.withHeavyReader((c) => runDrilldown(c, name, { ...params, ...(dongs ? { scope: { dongs } } : {}) }));
   }
 
   /** Analyst SQL: one SELECT, run in a read-only child process over a snapshot of the analytic views. */
   async analystQuery(sql: string, options: { limit?: number; timeoutMs?: number } = {}): Promise<AnalystQueryResult> {
-    // Each query is a child process with up to 512 MB: at most two run at once, the rest wait.
-    while (this.queriesRunning >= maxConcurrentQueries) await new Promise<void>((resolve) => this.queryWaiters.push(resolve));
-    this.queriesRunning += 1;
-    try {
-      return await this.withReader((connection) =>
-        runAnalystQuery({ snapshotPath: this.snapshotPath, sql, ...options, connection, source: this.db.instance }),
-      );
-    } finally {
-      this.queriesRunning -= 1;
-      this.queryWaiters.shift()?.();
-    }
+    return this.analystQueries.run(() =>
+      this.withReader((connection) => runAnalystQuery({ snapshotPath: this.snapshotPath, sql, ...options, connection, source: this.db.instance })),
+    );
   }
 
   /** The snapshot file analyst SQL reads, beside the database file. */

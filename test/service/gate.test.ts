@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { Gate } from '../../service/store/gate.ts';
+
+describe('the heavy-read gate', () => {
+  it('lets at most its size through at once, the rest in the order they came, and passes failures on', async () => {
+    const gate = new Gate(2);
+    let inside = 0;
+    let most = 0;
+    const order: number[] = [];
+    const job = (i: number) =>
+      gate.run(async () => {
+        inside += 1;
+        most = Math.max(most, inside);
+        await new Promise((r) => setTimeout(r, 5));
+        order.push(i);
+        inside -= 1;
+        if (i === 3) throw new Error('boom');
+        return i;
+      });
+    const results = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => job(i)));
+    expect(most).toBe(2);
+    expect(order).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(results[3]).toMatchObject({ status: 'rejected', reason: new Error('boom') });
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(7);
+  });
+});
