@@ -86,6 +86,24 @@ interface Prechecked {
   rows: CheckedRow[];
 }
 
+/** A sync batch waiting for the writer, with what was worked out before it queued. */
+interface SyncJob {
+  kind: Kind;
+  batch: SyncBatchInput;
+  actor: Actor;
+  source: string | null;
+  fingerprint: string;
+  /** Its rows' and deletes' ids, lowercase. */
+  ids: string[];
+  checked: Prechecked;
+  resolve: (answer: SyncAnswer) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Sync batches written in one transaction at most (when that many are waiting). */
+const maxGroupJobs = 64;
+const maxGroupRows = 20_000;
+
 interface Current extends ServerRow {
   dong: string;
 }
@@ -108,6 +126,8 @@ export class Store {
   private readonly idleReaders: DuckDBConnection[] = [];
   private revisionCounter = 0;
   private referenceIndex: ReferenceIndex;
+  /** Sync batches waiting for the writer, in the order they came. */
+  private readonly syncJobs: SyncJob[] = [];
   /** Batches received and not yet answered (queued or being written), by batchId. */
   private readonly batchesInFlight = new Map<string, { kind: Kind; tokenId: string; since: string }>();
   /** Batches that failed with nothing stored, in the order they failed (this process only). */
@@ -248,19 +268,10 @@ export class Store {
     const checked = { index: this.referenceIndex, rows: batch.rows.map((r) => checkRow(kind, r.values, this.referenceIndex)) };
     const batchId = batch.batchId.toLowerCase();
     if (!this.batchesInFlight.has(batchId)) this.batchesInFlight.set(batchId, { kind, tokenId: actor.tokenId, since: new Date().toISOString() });
-    const run = this.enqueue(async () => {
-      const previous = await this.rows('SELECT kind, tokenId, fingerprint, answer::VARCHAR AS answer FROM sync_batches WHERE batchId = $id::UUID', {
-        id: batch.batchId,
-      }, this.writer);
-      const prior = previous[0];
-      if (prior) {
-        if (prior.fingerprint === fingerprint && prior.kind === kind && prior.tokenId === actor.tokenId) {
-          return JSON.parse(prior.answer as string) as SyncAnswer;
-        }
-        throw new StoreError('batch_reused');
-      }
-      const current = await this.currentRows(kind, ids, this.writer);
-      return this.applyBatch(kind, batch, actor, source, fingerprint, current, checked);
+    const run = new Promise<SyncAnswer>((resolve, reject) => {
+      this.syncJobs.push({ kind, batch, actor, source, fingerprint, ids, checked, resolve, reject });
+      // The first job waiting calls the writer; jobs that come before it starts join the same group.
+      if (this.syncJobs.length === 1) void this.enqueue(() => this.writeQueuedSyncs());
     });
     return run.then(
       (answer) => {
@@ -348,10 +359,10 @@ export class Store {
    * the base revision against the stored one. Returns the versions to write, stamped with revisions
    * after `this.revisionCounter`.
    */
-  private decide(kind: Kind, batch: SyncBatchInput, actor: Actor, current: Map<string, Current>, prechecked?: Prechecked) {
+  private decide(kind: Kind, batch: SyncBatchInput, actor: Actor, current: Map<string, Current>, prechecked?: Prechecked, startRevision = this.revisionCounter) {
     // Rows checked against a reference that has since been replaced are checked again.
     const checks = prechecked?.index === this.referenceIndex ? prechecked.rows : undefined;
-    let revision = this.revisionCounter;
+    let revision = startRevision;
     const results: RowResult[] = [];
     const versions: Version[] = [];
     const dongField = sheets[kind].columns[0]!;
@@ -404,36 +415,112 @@ export class Store {
     return { results, versions, revision };
   }
 
-  private async applyBatch(
-    kind: Kind,
-    batch: SyncBatchInput,
-    actor: Actor,
-    source: string | null,
-    fingerprint: string,
-    current: Map<string, Current>,
-    prechecked: Prechecked,
-  ): Promise<SyncAnswer> {
+  /**
+   * Writes the sync batches waiting for the writer, up to `maxGroupJobs` (and `maxGroupRows` rows) at
+   * a time, in one transaction: one lookup of the stored rows per kind and one COMMIT for the group,
+   * each batch still decided in its turn (a later one sees an earlier one's rows) and recorded with
+   * its own answer. Should the shared transaction fail, each batch is tried again on its own, so
+   * only a batch that breaks it fails.
+   */
+  private async writeQueuedSyncs(): Promise<void> {
+    const group: SyncJob[] = [];
+    let rows = 0;
+    while (this.syncJobs.length > 0 && group.length < maxGroupJobs) {
+      const next = this.syncJobs[0]!;
+      const size = next.batch.rows.length + next.batch.deletes.length;
+      if (group.length > 0 && rows + size > maxGroupRows) break;
+      group.push(this.syncJobs.shift()!);
+      rows += size;
+    }
+    if (this.syncJobs.length > 0) void this.enqueue(() => this.writeQueuedSyncs());
+    const settle = (job: SyncJob, outcome: SyncAnswer | StoreError) => (outcome instanceof StoreError ? job.reject(outcome) : job.resolve(outcome));
+    try {
+      const outcomes = await this.applyGroup(group);
+      group.forEach((job, i) => settle(job, outcomes[i]!));
+    } catch (error) {
+      if (group.length === 1) {
+        group[0]!.reject(error);
+        return;
+      }
+      for (const job of group) {
+        try {
+          settle(job, (await this.applyGroup([job]))[0]!);
+        } catch (alone) {
+          job.reject(alone);
+        }
+      }
+    }
+  }
+
+  /** One transaction for a group of batches; each gets its answer, or batch_reused. */
+  private async applyGroup(jobs: readonly SyncJob[]): Promise<(SyncAnswer | StoreError)[]> {
+    const batchIds = jobs.map((j) => j.batch.batchId.toLowerCase());
+    const stored = new Map<string, { kind: string; tokenId: string; fingerprint: string; answer: string }>();
+    for (const r of await this.rows(
+      `SELECT batchId::VARCHAR AS batchId, kind, tokenId, fingerprint, answer::VARCHAR AS answer FROM sync_batches
+       WHERE batchId IN (SELECT unnest(from_json($ids::JSON, '["VARCHAR"]'))::UUID)`,
+      { ids: JSON.stringify(batchIds) },
+      this.writer,
+    )) {
+      stored.set(r.batchId as string, { kind: r.kind as string, tokenId: r.tokenId as string, fingerprint: r.fingerprint as string, answer: r.answer as string });
+    }
+    const idsByKind = new Map<Kind, string[]>();
+    jobs.forEach((job, i) => {
+      if (!stored.has(batchIds[i]!)) idsByKind.set(job.kind, [...(idsByKind.get(job.kind) ?? []), ...job.ids]);
+    });
+    const current = new Map<Kind, Map<string, Current>>();
+    for (const [kind, ids] of idsByKind) current.set(kind, await this.currentRows(kind, [...new Set(ids)], this.writer));
+
     const now = new Date().toISOString();
-    const { results, versions, revision } = this.decide(kind, batch, actor, current, prechecked);
-    const answer: SyncAnswer = { batchId: batch.batchId, revision, results };
-    const answerJson = JSON.stringify(answer);
-    const replaced = versions.filter((v) => current.has(v.rowId)).map((v) => v.rowId);
+    let revision = this.revisionCounter;
+    const outcomes: (SyncAnswer | StoreError)[] = [];
+    const writes: { job: SyncJob; versions: Version[]; replaced: string[]; answer: SyncAnswer; answerJson: string }[] = [];
+    jobs.forEach((job, i) => {
+      const before = stored.get(batchIds[i]!);
+      if (before) {
+        const same = before.fingerprint === job.fingerprint && before.kind === job.kind && before.tokenId === job.actor.tokenId;
+        outcomes.push(same ? (JSON.parse(before.answer) as SyncAnswer) : new StoreError('batch_reused'));
+        return;
+      }
+      const rowsNow = current.get(job.kind)!;
+      const decided = this.decide(job.kind, job.batch, job.actor, rowsNow, job.checked, revision);
+      revision = decided.revision;
+      const replaced = decided.versions.filter((v) => rowsNow.has(v.rowId)).map((v) => v.rowId);
+      // Later batches of the group see these versions as the stored rows.
+      for (const v of decided.versions) {
+        rowsNow.set(v.rowId, { rowId: v.rowId, revision: v.revision, deleted: v.deleted, dong: v.values.dong as string, values: v.values, updatedBy: job.actor.name, updatedAt: now, source: job.source });
+      }
+      const answer: SyncAnswer = { batchId: job.batch.batchId, revision: decided.revision, results: decided.results };
+      const answerJson = JSON.stringify(answer);
+      stored.set(batchIds[i]!, { kind: job.kind, tokenId: job.actor.tokenId, fingerprint: job.fingerprint, answer: answerJson });
+      writes.push({ job, versions: decided.versions, replaced, answer, answerJson });
+      outcomes.push(answer);
+    });
+    if (writes.length === 0) return outcomes;
+
     await this.transaction(async (conn) => {
-      if (versions.length > 0) await writeVersions(conn, kind, versions, { updatedBy: actor.name, updatedAt: now, source, batchId: batch.batchId }, replaced);
-      await conn.run(
-        'INSERT INTO sync_batches VALUES ($batchId::UUID, $kind, $tokenId, $fingerprint, $answer::JSON, $now::TIMESTAMPTZ)',
-        { batchId: batch.batchId, kind, tokenId: actor.tokenId, fingerprint, answer: answerJson, now },
-      );
+      for (const { job, versions, replaced, answerJson } of writes) {
+        const stamp = { updatedBy: job.actor.name, updatedAt: now, source: job.source, batchId: job.batch.batchId };
+        if (versions.length > 0) await writeVersions(conn, job.kind, versions, stamp, replaced);
+        await conn.run(
+          'INSERT INTO sync_batches VALUES ($batchId::UUID, $kind, $tokenId, $fingerprint, $answer::JSON, $now::TIMESTAMPTZ)',
+          { batchId: job.batch.batchId, kind: job.kind, tokenId: job.actor.tokenId, fingerprint: job.fingerprint, answer: answerJson, now },
+        );
+      }
     });
     // DuckDB 1.5 can report COMMIT as successful after a statement aborted the transaction
-    // (duckdb issue 25300): confirm the batch record is really there before answering.
-    const stored = await this.rows('SELECT count(*) AS n FROM sync_batches WHERE batchId = $id::UUID', { id: batch.batchId }, this.writer);
-    if (Number(stored[0]?.n) !== 1) throw new StoreError('batch_failed', 'commit reported success but the batch is not stored');
+    // (duckdb issue 25300): confirm the batch records are really there before answering.
+    const found = await this.rows(
+      `SELECT count(*) AS n FROM sync_batches WHERE batchId IN (SELECT unnest(from_json($ids::JSON, '["VARCHAR"]'))::UUID)`,
+      { ids: JSON.stringify(writes.map((w) => w.job.batch.batchId.toLowerCase())) },
+      this.writer,
+    );
+    if (Number(found[0]?.n) !== writes.length) throw new StoreError('batch_failed', 'commit reported success but the batch is not stored');
     // Published only once committed, so a pull never skips a revision it cannot yet see.
     this.revisionCounter = revision;
-    answerTexts.set(answer, answerJson);
+    for (const w of writes) answerTexts.set(w.answer, w.answerJson);
     this.checkpointSoon();
-    return answer;
+    return outcomes;
   }
 
   /** BEGIN … COMMIT on the writer; any error rolls back explicitly and fails the whole batch. */

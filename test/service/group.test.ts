@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { batch, spendingRow, startService, type TestService } from '../support/service.ts';
+
+let svc: TestService;
+beforeAll(async () => {
+  svc = await startService();
+});
+afterAll(() => svc.close());
+
+const rows = async (sql: string) => (await svc.store.reader.runAndReadAll(sql)).getRowObjectsJS();
+
+/** Holds the store's single writer until `release` is called: every write queues behind it. */
+function holdWriter() {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  (svc.store as unknown as { enqueue(work: () => Promise<void>): Promise<void> }).enqueue(() => gate);
+  return release;
+}
+
+describe('sync batches that wait for the writer together', () => {
+  it('are written in one go yet each decided in its turn: a later batch sees an earlier one, resends and reused ids answer as alone', async () => {
+    const first = await svc.json('POST', '/api/sync/spending', 'dong', batch([{ values: spendingRow({ item: '원래' }) }]));
+    const x = first.body.results[0];
+    const revision = svc.store.revision;
+
+    const release = holdWriter();
+    const a = batch([{ rowId: x.rowId, baseRevision: x.revision, values: spendingRow({ item: 'A가 고침' }) }]);
+    const b = batch([{ rowId: x.rowId, baseRevision: x.revision, values: spendingRow({ item: 'B도 고침' }) }]);
+    const e = batch([{ values: spendingRow({ dong: '갈마1동', item: '다른 동' }) }]);
+    const reused = { ...batch([{ values: spendingRow({ item: '다른 내용' }) }]), batchId: a.batchId };
+    const pending = async (id: string, token: 'dong' | 'otherDong' = 'dong') => {
+      for (let i = 0; i < 200 && (await svc.json('GET', `/api/batches/${id}`, token)).body.status !== 'pending'; i++) await new Promise((r) => setTimeout(r, 5));
+    };
+    // Sent one after another, each queued before the next, so they are decided in this order.
+    const sent = [svc.json('POST', '/api/sync/spending', 'dong', a)];
+    await pending(a.batchId);
+    sent.push(svc.json('POST', '/api/sync/spending', 'dong', b));
+    await pending(b.batchId);
+    sent.push(svc.json('POST', '/api/sync/spending', 'dong', a), svc.json('POST', '/api/sync/spending', 'dong', reused));
+    sent.push(svc.json('POST', '/api/sync/spending', 'otherDong', e));
+    await pending(e.batchId, 'otherDong');
+    release();
+    type Answer = Awaited<ReturnType<TestService['json']>>;
+    const [ra, rb, again, rr, re] = (await Promise.all(sent)) as [Answer, Answer, Answer, Answer, Answer];
+
+    expect(ra.body.results[0]).toMatchObject({ status: 'accepted', revision: revision + 1 });
+    expect(rb.body.results[0]).toMatchObject({ status: 'conflict', revision: revision + 1, server: { values: { item: 'A가 고침' } } });
+    expect(again).toEqual(ra);
+    expect(rr.status).toBe(422);
+    expect(rr.body.error.code).toBe('batch_reused');
+    expect(re.body.results[0]).toMatchObject({ status: 'accepted', revision: revision + 2 });
+    expect(svc.store.revision).toBe(revision + 2);
+
+    expect(await rows(`SELECT item, revision FROM spending_rows WHERE rowId = '${x.rowId}'`)).toEqual([{ item: 'A가 고침', revision: BigInt(revision + 1) }]);
+    const audit = await rows(`SELECT revision FROM row_audit WHERE revision > ${revision} ORDER BY revision`);
+    expect(audit.map((r) => Number(r.revision))).toEqual([revision + 1, revision + 2]);
+    const records = await rows(`SELECT createdAt::VARCHAR AS at FROM sync_batches WHERE batchId IN ('${a.batchId}', '${b.batchId}', '${e.batchId}')`);
+    expect(records).toHaveLength(3);
+    // One transaction: the three batches were stored at the same instant.
+    expect(new Set(records.map((r) => r.at)).size).toBe(1);
+    for (const id of [a.batchId, b.batchId, e.batchId]) expect((await svc.json('GET', `/api/batches/${id}`, 'admin')).body.status).toBe('applied');
+  });
+});
