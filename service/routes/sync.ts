@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { stream } from 'hono/streaming';
 import { z } from 'zod';
 import { isKind, type Kind } from '../../domain/index.ts';
 import { maxBatchRows, syncAnswerJson } from '../store/store.ts';
@@ -71,5 +72,20 @@ export const syncRoutes = new Hono()
     const kind = kindParam(c.req.param('kind'));
     const since = sinceParam.safeParse(c.req.query('since') ?? '0');
     if (!since.success) throw ApiError.of('invalid_since');
-    return c.json(await c.get('store').pull(kind, since.data, c.get('actor')));
+    const { revision, pages } = c.get('store').pullPages(kind, since.data, c.get('actor'));
+    // Streamed a page at a time: a whole country's rows never sit in memory at once.
+    c.header('Content-Type', 'application/json');
+    return stream(c, async (out) => {
+      await out.write(`{"revision":${revision},"rows":[`);
+      let first = true;
+      for await (const page of pages) {
+        let text = '';
+        for (const row of page) {
+          text += (first ? '' : ',') + JSON.stringify(row);
+          first = false;
+        }
+        await out.write(text);
+      }
+      await out.write(']}');
+    });
   });

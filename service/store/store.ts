@@ -542,6 +542,18 @@ export class Store {
 
   /** Every row and tombstone above `since` that the actor may read, in revision order. */
   async pull(kind: Kind, since: number, actor: Actor): Promise<{ revision: number; rows: ServerRow[] }> {
+    const { revision, pages } = this.pullPages(kind, since, actor);
+    const rows: ServerRow[] = [];
+    for await (const page of pages) rows.push(...page);
+    return { revision, rows };
+  }
+
+  /**
+   * `pull` a page at a time (`pageRows` rows, by revision), each page read on its own turn at the
+   * heavy-read gate: a whole country's rows go out with memory flat, and a slow client holds no
+   * reader between pages. Every page stops at the revision published when the pull began.
+   */
+  pullPages(kind: Kind, since: number, actor: Actor, pageRows = 5000): { revision: number; pages: AsyncGenerator<ServerRow[]> } {
     const revision = this.revisionCounter;
     const scope = readsAll(actor)
       ? ''
@@ -550,12 +562,22 @@ export class Store {
         : actor.role === 'district'
           ? 'AND r.dong IN (SELECT code FROM dongs WHERE district = $district)'
           : 'AND false';
-    const params: Record<string, string | number> = { since, upto: revision };
+    const params: Record<string, string | number> = { upto: revision, pageRows };
     if (actor.role === 'dong') params.dong = actor.dong ?? '';
     if (actor.role === 'district') params.district = actor.district ?? '';
-    const sql = `${this.serverRowSql(kind)} WHERE r.revision > $since AND r.revision <= $upto ${scope} ORDER BY r.revision`;
-    const found = await this.withHeavyReader((c) => this.rows(sql, params, c));
-    return { revision, rows: found.map((r) => this.strip(this.toServerRow(r))) };
+    const sql = `${this.serverRowSql(kind)} WHERE r.revision > $after AND r.revision <= $upto ${scope} ORDER BY r.revision LIMIT $pageRows`;
+    const page = (after: number) => this.withHeavyReader((c) => this.rows(sql, { ...params, after }, c)).then((found) => found.map((r) => this.toServerRow(r)));
+    async function* pages(): AsyncGenerator<ServerRow[]> {
+      let after = since;
+      for (;;) {
+        const found = await page(after);
+        if (found.length === 0) return;
+        yield found.map(({ dong: _dong, ...row }) => row);
+        if (found.length < pageRows) return;
+        after = found[found.length - 1]!.revision;
+      }
+    }
+    return { revision, pages: pages() };
   }
 
   private strip({ dong: _dong, ...row }: Current): ServerRow {

@@ -61,3 +61,26 @@ describe('sync batches that wait for the writer together', () => {
     for (const id of [a.batchId, b.batchId, e.batchId]) expect((await svc.json('GET', `/api/batches/${id}`, 'admin')).body.status).toBe('applied');
   });
 });
+
+describe('a pull a page at a time', () => {
+  it('hands every row above `since` in revision order across pages, stopping at the revision of its start', async () => {
+    const actor = await svc.store.authenticate(svc.tokens.dong);
+    if (!actor || actor === 'expired') throw new Error('no token');
+    const since = svc.store.revision;
+    const sent = await svc.json('POST', '/api/sync/spending', 'dong', batch(Array.from({ length: 7 }, (_, i) => ({ values: spendingRow({ item: `쪽 ${i}` }) }))));
+    expect(sent.body.results.every((r: { status: string }) => r.status === 'accepted')).toBe(true);
+
+    const { revision, pages } = svc.store.pullPages('spending', since, actor, 3);
+    // A row stored after the pull began is not in it (the next pull brings it).
+    await svc.json('POST', '/api/sync/spending', 'dong', batch([{ values: spendingRow({ item: '나중' }) }]));
+    const seen: number[][] = [];
+    for await (const page of pages) seen.push(page.map((r) => r.revision));
+    expect(seen.map((p) => p.length)).toEqual([3, 3, 1]);
+    expect(seen.flat()).toEqual(Array.from({ length: 7 }, (_, i) => since + 1 + i));
+    expect(revision).toBe(since + 7);
+
+    const whole = await svc.json('GET', `/api/rows/spending?since=${since}`, 'dong');
+    expect(whole.body.revision).toBe(since + 8);
+    expect(whole.body.rows.map((r: { values: { item: string } }) => r.values.item)).toEqual([...Array.from({ length: 7 }, (_, i) => `쪽 ${i}`), '나중']);
+  });
+});
