@@ -1,6 +1,27 @@
 #!/usr/bin/env node
-// The `jachi` command: runs the TypeScript command line through tsx's loader.
-import { register } from 'tsx/esm/api';
+// The `jachi` command: runs the TypeScript command line through tsx's loader. `jachi serve` runs it
+// in a worker thread whose JavaScript heap is capped (`--heap MB`, 256 by default; 0: no cap, in
+// this thread): Node's own cap is a quarter of the machine's memory, and garbage from big answers
+// would pile up to it. This thread then only starts the worker and passes signals on.
+import { Worker } from 'node:worker_threads';
 
-register();
-await import('../service/cli.ts');
+const args = process.argv.slice(2);
+const heapAt = args.indexOf('--heap');
+const heap = heapAt >= 0 ? Number(args[heapAt + 1]) : 256;
+const helpWanted = args.includes('--help') || args.includes('-h');
+
+if (args[0] === 'serve' && heap > 0 && Number.isSafeInteger(heap) && !helpWanted) {
+  const worker = new Worker(new URL('./jachi-thread.mjs', import.meta.url), { argv: args, resourceLimits: { maxOldGenerationSizeMb: heap } });
+  worker.on('error', (error) => {
+    console.error(
+      error.code === 'ERR_WORKER_OUT_OF_MEMORY'
+        ? `서비스가 메모리 한도(--heap ${heap} MB)에 닿아 멈췄습니다. 더 크게 주고 다시 시작하세요.\nThe service stopped at its memory limit (--heap ${heap} MB); start it again with more.`
+        : (error.stack ?? String(error)),
+    );
+    process.exitCode = 1;
+  });
+  worker.on('exit', (code) => process.exit(process.exitCode || code));
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => worker.postMessage('stop'));
+} else {
+  await import('./jachi-thread.mjs');
+}

@@ -1,38 +1,20 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { basename, resolve, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, resolve } from 'node:path';
+import { parentPort } from 'node:worker_threads';
 import { Command, InvalidArgumentError } from 'commander';
-import { serve } from '@hono/node-server';
-import { createServer as createHttpsServer } from 'node:https';
-import { Store, roles, StoreError, type Role } from './store/store.ts';
-import { createApp } from './app.ts';
+import { roles, StoreError, type Role } from './store/store.ts';
 import { defaultLimits } from './http/limits.ts';
-import { demoRoles, loadDemo } from './demo.ts';
+import { openStore, startServing, type ServeOptions } from './serve.ts';
+
+/** `serve --heap` by default (bin/jachi.mjs reads the same flag before this file loads). */
+const defaultHeapMb = 256;
 import { importWorkbook } from './import/index.ts';
 import { exportFormats, isExportFormat, type ExportFormat } from './store/export/index.ts';
 import { progressBar } from './progress.ts';
 import { isKind, kinds, referenceSchema, type Kind } from '../domain/index.ts';
 import type { ImportReport } from './workbook/index.ts';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const defaultDb = 'data/jachi.duckdb';
-
-/** Opens the store, explaining the one common failure: another process holds the file. */
-async function openStore(path: string, options: { memoryLimit?: string } = {}): Promise<Store> {
-  try {
-    return await Store.open(resolve(path), options);
-  } catch (error) {
-    const message = (error as Error).message;
-    if (/lock/i.test(message)) {
-      throw new Error(
-        `데이터베이스 파일(${path})을 다른 프로세스(실행 중인 서비스)가 쓰고 있습니다. 서비스를 멈추거나 API를 쓰세요.\n` +
-          `The database file (${path}) is held by another process (a running service); stop it or use the API.`,
-      );
-    }
-    throw error;
-  }
-}
 
 /** `30d`, `12h`, `90m` or an ISO date → the expiry instant. */
 export function parseExpiry(value: string, now = Date.now()): Date {
@@ -67,40 +49,14 @@ export function buildProgram(): Command {
     .option('--burst <n>', 'requests a token may make at once / 토큰당 한꺼번에 보낼 수 있는 요청 수', positive, defaultLimits.burst)
     .option('--memory-limit <size>', "DuckDB's memory for caching and work, beyond which it spills to disk / DuckDB 메모리 한도", '256MB')
     .option('--request-timeout <s>', 'time limit of a request in seconds (imports and exports: 20×) / 요청 시간 제한(초)', positive, defaultLimits.requestTimeoutMs / 1000)
-    .action(async (opts: { port: number; host: string; db: string; demo?: boolean; https?: boolean; addinOrigin: string; rate: number; burst: number; requestTimeout: number; memoryLimit: string }) => {
-      const store = await openStore(opts.db, { memoryLimit: opts.memoryLimit });
-      if (opts.demo) {
-        const counts = await store.counts();
-        if (counts.spending + counts.participation + counts.progress === 0) {
-          const loaded = await loadDemo(store);
-          console.log(`대전 시범사업 데모를 채웠습니다 / Daejeon demo loaded: ${JSON.stringify(loaded)}`);
-        }
-        // Demo tokens are made anew at every start (the old ones revoked), so they can be printed.
-        for (const t of await store.listTokens()) if (t.name.endsWith('(데모)') && !t.revokedAt) await store.revokeToken(t.id);
-        console.log('데모 토큰 / demo tokens:');
-        for (const spec of demoRoles) {
-          const created = await store.createToken(spec);
-          console.log(`  ${spec.role.padEnd(8)} ${created.token}   ${spec.name}`);
-        }
-      }
-      const limits = { ratePerSecond: opts.rate, burst: opts.burst, requestTimeoutMs: opts.requestTimeout * 1000, longRequestTimeoutMs: opts.requestTimeout * 20_000 };
-      const app = createApp({ store, addinOrigin: opts.addinOrigin, staticDir: join(root, 'dist', 'addin'), limits });
-      let serverOptions = {};
-      if (opts.https) serverOptions = await devCertificates();
-      const server = serve(
-        { fetch: app.fetch, port: opts.port, hostname: opts.host, ...(opts.https ? { createServer: createHttpsServer, serverOptions } : {}) },
-        (info) => {
-          const url = `${opts.https ? 'https' : 'http'}://${opts.host === '127.0.0.1' ? 'localhost' : opts.host}:${info.port}`;
-          console.log(`자치 장부 서비스 / Jachi Ledger: ${url}/taskpane.html  (API ${url}/api)`);
-        },
-      );
-      const stop = () => {
-        server.close();
-        store.close();
-        process.exit(0);
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
+    .option('--heap <MB>', 'JavaScript heap of the service in MB (0: no cap) / 서비스의 JavaScript 메모리 한도(MB)', whole, defaultHeapMb)
+    .action(async (opts: ServeOptions & { heap: number }) => {
+      // bin/jachi.mjs runs `serve` in a worker thread whose heap is capped (`--heap`, 0: no cap,
+      // here in the main thread): it asks the service to stop by a message, not a signal.
+      const stop = await startServing(opts);
+      const stopped = () => stop().then(() => process.exit(0));
+      if (parentPort) parentPort.on('message', (message) => message === 'stop' && void stopped());
+      else for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stopped());
     });
 
   const token = program.command('token').description('manage access tokens / 토큰 관리');
@@ -276,33 +232,18 @@ export function buildProgram(): Command {
   return program;
 }
 
-/**
- * The Office development certificate (office-addin-dev-certs), as Excel needs for a sideloaded
- * add-in. Where the CA cannot be installed into the system's trust store (no sudo, a container),
- * the generated certificate is still served and the way to trust it is printed.
- */
-async function devCertificates(): Promise<{ key: Buffer; cert: Buffer; ca?: Buffer }> {
-  const certs = await import('office-addin-dev-certs');
-  try {
-    return await certs.getHttpsServerOptions();
-  } catch (error) {
-    const dir = join(homedir(), '.office-addin-dev-certs');
-    const [key, cert, ca] = ['localhost.key', 'localhost.crt', 'ca.crt'].map((f) => join(dir, f));
-    if (!existsSync(key!) || !existsSync(cert!)) throw error;
-    console.error(
-      `개발용 인증서를 시스템에 등록하지 못했습니다. 브라우저·Excel에서 ${ca}를 신뢰하도록 등록하세요.\n` +
-        `Could not install the development CA (${(error as Error).message.split('\n')[0]}); trust ${ca} yourself.`,
-    );
-    return { key: readFileSync(key!), cert: readFileSync(cert!), ca: readFileSync(ca!) };
-  }
-}
-
 /** The command line writes as an administrator (it holds the database file itself). */
 const cliActor = { tokenId: 'cli', name: `command line (${process.env.USER ?? 'admin'})`, role: 'admin' as const, dong: null, district: null };
 
 const kindOption = (v: string): Kind => {
   if (!isKind(v)) throw new InvalidArgumentError(`kind: ${kinds.join(', ')}`);
   return v;
+};
+
+const whole = (v: string) => {
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError('0 이상의 정수 / a whole number ≥ 0');
+  return n;
 };
 
 const positive = (v: string) => {

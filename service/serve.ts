@@ -1,0 +1,99 @@
+/**
+ * `jachi serve`: the store, the app and the HTTP(S) server, started in the thread that calls it
+ * (`cli.ts` runs it in a worker thread with a capped heap, or in its own thread with `--heap 0`).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createServer as createHttpsServer } from 'node:https';
+import { serve } from '@hono/node-server';
+import { Store } from './store/store.ts';
+import { createApp } from './app.ts';
+import { demoRoles, loadDemo } from './demo.ts';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface ServeOptions {
+  port: number;
+  host: string;
+  db: string;
+  demo?: boolean;
+  https?: boolean;
+  addinOrigin: string;
+  rate: number;
+  burst: number;
+  requestTimeout: number;
+  memoryLimit: string;
+}
+
+/** Opens the store, explaining the one common failure: another process holds the file. */
+export async function openStore(path: string, options: { memoryLimit?: string } = {}): Promise<Store> {
+  try {
+    return await Store.open(resolve(path), options);
+  } catch (error) {
+    const message = (error as Error).message;
+    if (/lock/i.test(message)) {
+      throw new Error(
+        `데이터베이스 파일(${path})을 다른 프로세스(실행 중인 서비스)가 쓰고 있습니다. 서비스를 멈추거나 API를 쓰세요.\n` +
+          `The database file (${path}) is held by another process (a running service); stop it or use the API.`,
+      );
+    }
+    throw error;
+  }
+}
+
+/**
+ * The Office development certificate (office-addin-dev-certs), as Excel needs for a sideloaded
+ * add-in. Where the CA cannot be installed into the system's trust store (no sudo, a container),
+ * the generated certificate is still served and the way to trust it is printed.
+ */
+async function devCertificates(): Promise<{ key: Buffer; cert: Buffer; ca?: Buffer }> {
+  const certs = await import('office-addin-dev-certs');
+  try {
+    return await certs.getHttpsServerOptions();
+  } catch (error) {
+    const dir = join(homedir(), '.office-addin-dev-certs');
+    const [key, cert, ca] = ['localhost.key', 'localhost.crt', 'ca.crt'].map((f) => join(dir, f));
+    if (!existsSync(key!) || !existsSync(cert!)) throw error;
+    console.error(
+      `개발용 인증서를 시스템에 등록하지 못했습니다. 브라우저·Excel에서 ${ca}를 신뢰하도록 등록하세요.\n` +
+        `Could not install the development CA (${(error as Error).message.split('\n')[0]}); trust ${ca} yourself.`,
+    );
+    return { key: readFileSync(key!), cert: readFileSync(cert!), ca: readFileSync(ca!) };
+  }
+}
+
+/** Opens the store, fills the demo when asked, and listens; resolves to a function that stops it all. */
+export async function startServing(opts: ServeOptions): Promise<() => Promise<void>> {
+      const store = await openStore(opts.db, { memoryLimit: opts.memoryLimit });
+      if (opts.demo) {
+        const counts = await store.counts();
+        if (counts.spending + counts.participation + counts.progress === 0) {
+          const loaded = await loadDemo(store);
+          console.log(`대전 시범사업 데모를 채웠습니다 / Daejeon demo loaded: ${JSON.stringify(loaded)}`);
+        }
+        // Demo tokens are made anew at every start (the old ones revoked), so they can be printed.
+        for (const t of await store.listTokens()) if (t.name.endsWith('(데모)') && !t.revokedAt) await store.revokeToken(t.id);
+        console.log('데모 토큰 / demo tokens:');
+        for (const spec of demoRoles) {
+          const created = await store.createToken(spec);
+          console.log(`  ${spec.role.padEnd(8)} ${created.token}   ${spec.name}`);
+        }
+      }
+      const limits = { ratePerSecond: opts.rate, burst: opts.burst, requestTimeoutMs: opts.requestTimeout * 1000, longRequestTimeoutMs: opts.requestTimeout * 20_000 };
+      const app = createApp({ store, addinOrigin: opts.addinOrigin, staticDir: join(root, 'dist', 'addin'), limits });
+      let serverOptions = {};
+      if (opts.https) serverOptions = await devCertificates();
+      const server = serve(
+        { fetch: app.fetch, port: opts.port, hostname: opts.host, ...(opts.https ? { createServer: createHttpsServer, serverOptions } : {}) },
+        (info) => {
+          const url = `${opts.https ? 'https' : 'http'}://${opts.host === '127.0.0.1' ? 'localhost' : opts.host}:${info.port}`;
+          console.log(`자치 장부 서비스 / Jachi Ledger: ${url}/taskpane.html  (API ${url}/api)`);
+        },
+      );
+  return async () => {
+    await new Promise<void>((done) => server.close(() => done()));
+    store.close();
+  };
+}
