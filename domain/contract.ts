@@ -2,6 +2,7 @@
  * The sync contract's shapes (DESIGN.md, Contracts: POST /api/sync/:kind and GET /api/rows/:kind),
  * shared by the service that answers them and the add-in's sync engine that sends them.
  */
+import { z } from 'zod';
 import type { Issue, Message } from './messages.ts';
 import type { RowValues } from './rules.ts';
 
@@ -11,6 +12,29 @@ export interface SyncBody<Values = RowValues> {
   rows: { rowId: string; baseRevision: number | null; values: Values }[];
   deletes: { rowId: string; baseRevision: number }[];
 }
+
+/** Rows and deletes a sync batch may carry at most. */
+export const maxBatchRows = 5000;
+
+const rowId = z.guid();
+
+/**
+ * The zod schema of a sync body, as the service reads it: the envelope only (values are any
+ * record; the rules in `checkRow` type and check them). A batch over `maxBatchRows` is refused
+ * with the issue `batch_too_large` before its rows are read one by one.
+ */
+export const syncBodySchema = z
+  .looseObject({ rows: z.array(z.unknown()).optional(), deletes: z.array(z.unknown()).optional() })
+  .refine((b) => (b.rows?.length ?? 0) + (b.deletes?.length ?? 0) <= maxBatchRows, { error: 'batch_too_large' })
+  .pipe(
+    z.strictObject({
+      batchId: z.guid(),
+      rows: z
+        .array(z.strictObject({ rowId, baseRevision: z.number().int().nonnegative().nullable(), values: z.record(z.string(), z.unknown()) }))
+        .default([]),
+      deletes: z.array(z.strictObject({ rowId, baseRevision: z.number().int().nonnegative() })).default([]),
+    }),
+  );
 
 export type RowStatus = 'accepted' | 'unchanged' | 'rejected' | 'conflict' | 'forbidden';
 

@@ -1,31 +1,10 @@
 import { Hono } from 'hono';
 import { stream } from 'hono/streaming';
 import { z } from 'zod';
-import { isKind, type Kind } from '../../domain/index.ts';
-import { maxBatchRows, syncAnswerJson } from '../store/store.ts';
+import { isKind, syncBodySchema, type Kind } from '../../domain/index.ts';
+import { syncAnswerJson } from '../store/store.ts';
 import { ApiError } from '../http/errors.ts';
 import { readJson } from '../http/json.ts';
-
-const rowId = z.guid();
-const syncBody = z.strictObject({
-  batchId: z.guid(),
-  rows: z
-    .array(
-      z.strictObject({
-        rowId,
-        baseRevision: z.number().int().nonnegative().nullable(),
-        values: z.record(z.string(), z.unknown()),
-      }),
-    )
-    .default([]),
-  deletes: z.array(z.strictObject({ rowId, baseRevision: z.number().int().nonnegative() })).default([]),
-});
-
-/** Refuses early (422) a batch over the row limit, before its rows are parsed one by one. */
-const limitedSyncBody = z
-  .looseObject({ rows: z.array(z.unknown()).optional(), deletes: z.array(z.unknown()).optional() })
-  .refine((b) => (b.rows?.length ?? 0) + (b.deletes?.length ?? 0) <= maxBatchRows, { error: 'batch_too_large' })
-  .pipe(syncBody);
 
 export function kindParam(value: string): Kind {
   if (!isKind(value)) throw ApiError.of('unknown_kind');
@@ -49,9 +28,9 @@ function workbookHeader(value: string | undefined): string | null {
 export const syncRoutes = new Hono()
   .post('/sync/:kind', async (c) => {
     const kind = kindParam(c.req.param('kind'));
-    let body: z.infer<typeof syncBody>;
+    let body: z.infer<typeof syncBodySchema>;
     try {
-      body = await readJson(c, limitedSyncBody);
+      body = await readJson(c, syncBodySchema);
     } catch (error) {
       if (error instanceof ApiError && error.message.includes('batch_too_large')) throw ApiError.of('batch_too_large');
       throw error;
@@ -64,7 +43,7 @@ export const syncRoutes = new Hono()
     return c.body(syncAnswerJson(answer), 200, { 'Content-Type': 'application/json' });
   })
   .get('/batches/:batchId', async (c) => {
-    const batchId = rowId.safeParse(c.req.param('batchId'));
+    const batchId = z.guid().safeParse(c.req.param('batchId'));
     if (!batchId.success) throw ApiError.of('invalid_input', { ko: 'batchId는 UUID여야 합니다', en: 'batchId must be a UUID' });
     return c.json(await c.get('store').batchStatus(batchId.data, c.get('actor')));
   })

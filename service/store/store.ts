@@ -15,6 +15,7 @@ import {
   type RowResult,
   type RowValues,
   type ServerRow,
+  maxBatchRows,
   type BatchStatus,
   type CheckedRow,
   type SyncAnswer,
@@ -31,6 +32,7 @@ import { generateDemo, type GenerateOptions, type GenerateReport } from './gener
 import { exportDownload, exportRows, type ExportDownload, type ExportFormat, type ExportResult } from './export/index.ts';
 
 export { roles, type Actor, type Role } from './auth.ts';
+export { maxBatchRows } from '../../domain/index.ts';
 
 /** An error the caller should show as it is: a stable code with its Korean and English message. */
 export class StoreError extends Error {
@@ -57,7 +59,6 @@ export interface TokenInfo {
   revokedAt: string | null;
 }
 
-export const maxBatchRows = 5000;
 /** Failed batches remembered for GET /api/batches (the oldest forgotten first; a forgotten one reads `unknown`). */
 const maxRememberedFailures = 10_000;
 /** Quiet time of the writer after which the WAL is checkpointed. */

@@ -16,6 +16,7 @@ import {
   ReferenceIndex,
   rowValueSchemas,
   sheets,
+  syncBodySchema,
   type Kind,
 } from '../../domain/index.ts';
 import { fullSizes, count, type BenchSizes } from './sizes.ts';
@@ -127,6 +128,7 @@ export interface ValidateBenchResult {
   runs: number;
   jsonParseRate: number;
   zodRate: number;
+  envelopeRate: number;
   checkRowRate: number;
   plainRate: number;
   refused: { zod: number; checkRow: number; plain: number };
@@ -165,6 +167,14 @@ export async function benchValidate(sizes: Pick<BenchSizes, 'validate'> = fullSi
     for (const v of parsed) if (checkRow('spending', v, ref).errors.length > 0) refused++;
     return refused;
   });
+  // What the sync route runs on every body: the envelope schema, then the rules on each row.
+  const syncBodies = bodies.map((b, i) => ({ batchId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, rows: (JSON.parse(b) as Record<string, unknown>[]).map((values, k) => ({ rowId: `10000000-0000-4000-8000-${String(i * bodyRows + k).padStart(12, '0')}`, baseRevision: null, values })), deletes: [] }));
+  const envelope = await pass(() => {
+    let refused = 0;
+    for (const body of syncBodies) if (!syncBodySchema.safeParse(body).success) refused++;
+    return refused;
+  });
+  if (envelope.refused !== 0) throw new Error(`the sync body schema refused ${envelope.refused} bodies`);
   const hand = await pass(() => {
     let refused = 0;
     for (const v of parsed) if (!plain(v)) refused++;
@@ -184,6 +194,7 @@ export async function benchValidate(sizes: Pick<BenchSizes, 'validate'> = fullSi
     runs,
     jsonParseRate: perSecond(rows, jsonParse.ms),
     zodRate: perSecond(rows, zod.ms),
+    envelopeRate: perSecond(rows, envelope.ms),
     checkRowRate: perSecond(rows, rules.ms),
     plainRate: perSecond(rows, hand.ms),
     refused: { zod: zod.refused, checkRow: rules.refused, plain: hand.refused },
@@ -193,7 +204,12 @@ export async function benchValidate(sizes: Pick<BenchSizes, 'validate'> = fullSi
   result.lines = [
     { name: 'baseline: JSON.parse of the same rows, 5,000-row bodies', value: `${rowsPerSecond(result.jsonParseRate)} (${ms(jsonParse.ms)} a pass)` },
     { name: 'zod: rowValueSchemas.spending.safeParse; ÷ JSON.parse', value: vsParse(result.zodRate) },
+    { name: "zod: syncBodySchema (the sync route's envelope); ÷ JSON.parse", value: vsParse(result.envelopeRate) },
     { name: "rules: checkRow('spending', …) (the service's check); ÷ JSON.parse", value: vsParse(result.checkRowRate) },
+    {
+      name: "the route's whole check: envelope, then checkRow; ÷ JSON.parse",
+      value: vsParse(perSecond(rows, envelope.ms + rules.ms)),
+    },
     { name: 'the zod checks written by hand; ÷ JSON.parse', value: `${vsParse(result.plainRate)} (zod ÷ by hand ${ratio(result.zodRate, result.plainRate)})` },
     {
       name: `refused of ${count(made.bad)} with errors: zod · by hand · checkRow`,
