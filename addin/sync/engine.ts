@@ -215,9 +215,12 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
             return;
           }
           if (status.status === 'applied') answer = status.answer;
-        } catch {
-          report.offline = true;
-          return;
+        } catch (error) {
+          // Unreachable: ask again later. Refused for good (another token now, say): resend it.
+          if (!permanentFailure(error)) {
+            report.offline = true;
+            return;
+          }
         }
       }
       try {

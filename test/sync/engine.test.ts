@@ -151,6 +151,23 @@ describe('offline queue', () => {
     expect(server.processed).toHaveLength(1);
   });
 
+  it('sends a batch again when the service will not say what became of it (another token now)', async () => {
+    const server = new FakeServer();
+    let lost = true;
+    const base = server.transport('a', () => (lost ? ((lost = false), 'lost') : 'ok'));
+    const client = new TestClient({
+      ...base,
+      status: async () => {
+        throw new HttpError(403, 'forbidden');
+      },
+    });
+    client.add(row('총회'));
+    expect((await client.sync()).offline).toBe(true);
+    const retry = await client.sync();
+    expect(retry).toMatchObject({ accepted: 1, offline: false, pendingBatches: 0 });
+    expect(server.processed).toHaveLength(1);
+  });
+
   it('holds back a second edit of a queued row until its batch is answered', async () => {
     const server = new FakeServer();
     let weather: Weather = 'ok';
