@@ -499,6 +499,31 @@ export class Store {
     });
     if (writes.length === 0) return outcomes;
 
+    try {
+      await this.writeGroup(writes, now);
+    } catch (error) {
+      // Whatever became of the transaction, the next revisions must come after every stored one.
+      await this.catchUpRevision();
+      throw error instanceof StoreError ? error : new StoreError('batch_failed', (error as Error).message);
+    }
+    // Published only once committed, so a pull never skips a revision it cannot yet see.
+    this.revisionCounter = revision;
+    for (const w of writes) answerTexts.set(w.answer, w.answerJson);
+    this.checkpointSoon();
+    return outcomes;
+  }
+
+  /** The highest revision stored, should a failure leave it unclear whether a COMMIT happened. */
+  private async catchUpRevision(): Promise<void> {
+    try {
+      const max = await this.rows('SELECT coalesce(max(revision), 0) AS r FROM row_audit', undefined, this.writer);
+      this.revisionCounter = Math.max(this.revisionCounter, Number(max[0]?.r ?? 0));
+    } catch {
+      // The database is not answering: the next batch will fail the same way, and read it again.
+    }
+  }
+
+  private async writeGroup(writes: { job: SyncJob; versions: Version[]; replaced: string[]; answerJson: string }[], now: string): Promise<void> {
     await this.transaction(async (conn) => {
       for (const { job, versions, replaced, answerJson } of writes) {
         const stamp = { updatedBy: job.actor.name, updatedAt: now, source: job.source, batchId: job.batch.batchId };
@@ -517,11 +542,6 @@ export class Store {
       this.writer,
     );
     if (Number(found[0]?.n) !== writes.length) throw new StoreError('batch_failed', 'commit reported success but the batch is not stored');
-    // Published only once committed, so a pull never skips a revision it cannot yet see.
-    this.revisionCounter = revision;
-    for (const w of writes) answerTexts.set(w.answer, w.answerJson);
-    this.checkpointSoon();
-    return outcomes;
   }
 
   /** BEGIN … COMMIT on the writer; any error rolls back explicitly and fails the whole batch. */
@@ -554,7 +574,7 @@ export class Store {
    * heavy-read gate: a whole country's rows go out with memory flat, and a slow client holds no
    * reader between pages. Every page stops at the revision published when the pull began.
    */
-  pullPages(kind: Kind, since: number, actor: Actor, pageRows = 5000): { revision: number; pages: AsyncGenerator<ServerRow[]> } {
+  pullPages(kind: Kind, since: number, actor: Actor, pageRows = 5000, signal?: AbortSignal): { revision: number; pages: AsyncGenerator<ServerRow[]> } {
     const revision = this.revisionCounter;
     const scope = readsAll(actor)
       ? ''
@@ -567,7 +587,7 @@ export class Store {
     if (actor.role === 'dong') params.dong = actor.dong ?? '';
     if (actor.role === 'district') params.district = actor.district ?? '';
     const sql = `${this.serverRowSql(kind)} WHERE r.revision > $after AND r.revision <= $upto ${scope} ORDER BY r.revision LIMIT $pageRows`;
-    const page = (after: number) => this.withHeavyReader((c) => this.rows(sql, { ...params, after }, c)).then((found) => found.map((r) => this.toServerRow(r)));
+    const page = (after: number) => this.withHeavyReader((c) => this.rows(sql, { ...params, after }, c), signal).then((found) => found.map((r) => this.toServerRow(r)));
     async function* pages(): AsyncGenerator<ServerRow[]> {
       let after = since;
       for (;;) {
@@ -597,8 +617,8 @@ export class Store {
   }
 
   /** `withReader` for a read that scans whole tables: waits its turn at the heavy-read gate. */
-  private withHeavyReader<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
-    return this.heavyReads.run(() => this.withReader(work));
+  private withHeavyReader<T>(work: (connection: DuckDBConnection) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    return this.heavyReads.run(() => this.withReader(work), signal);
   }
 
   /** Synthetic data at scale (`jachi demo generate`), written by the single writer. */
@@ -618,9 +638,9 @@ export class Store {
   }
 
   /** Every live row of a kind the actor may read, as a file to download. */
-  download(kind: Kind, format: ExportFormat, actor: Actor): Promise<ExportDownload> {
+  download(kind: Kind, format: ExportFormat, actor: Actor, signal?: AbortSignal): Promise<ExportDownload> {
     const dongs = this.scopeDongs(actor);
-    return this.withHeavyReader((c) => exportDownload(c, kind, format, dongs ? { scope: { dongs } } : {}));
+    return this.withHeavyReader((c) => exportDownload(c, kind, format, dongs ? { scope: { dongs } } : {}), signal);
   }
 
   /** The dongs an actor may read rows of; undefined when it reads all. */
@@ -641,15 +661,15 @@ export class Store {
   }
 
   /** One named comparison (domain/metrics.ts), computed in SQL over the analytic views. */
-  compare(name: string, params: ComparisonParams): Promise<QueryResult> {
+  compare(name: string, params: ComparisonParams, signal?: AbortSignal): Promise<QueryResult> {
     const dongNames = this.dongNames;
-    return this.withHeavyReader((c) => runComparison(c, name, params, { dongNames }));
+    return this.withHeavyReader((c) => runComparison(c, name, params, { dongNames }), signal);
   }
 
   /** The rows behind one comparison row, limited to what the actor may read. */
-  drilldown(name: string, params: Omit<DrilldownParams, 'scope'>, actor: Actor): Promise<DrilldownResult> {
+  drilldown(name: string, params: Omit<DrilldownParams, 'scope'>, actor: Actor, signal?: AbortSignal): Promise<DrilldownResult> {
     const dongs = this.scopeDongs(actor);
-    return this.withHeavyReader((c) => runDrilldown(c, name, { ...params, ...(dongs ? { scope: { dongs } } : {}) }));
+    return this.withHeavyReader((c) => runDrilldown(c, name, { ...params, ...(dongs ? { scope: { dongs } } : {}) }), signal);
   }
 
   /** Analyst SQL: one SELECT, run in a read-only child process over a snapshot of the analytic views. */
@@ -744,6 +764,7 @@ export class Store {
       if (Number(found[0]?.n) === 0) return false;
       await this.writer.run('UPDATE tokens SET revokedAt = now() WHERE id = $id', { id });
       this.signedIn.clear();
+      this.revocations += 1;
       return true;
     });
   }
@@ -753,6 +774,8 @@ export class Store {
    * Kept 10 s; a revocation (the API's or the CLI's, both through this store) clears them at once.
    */
   private readonly signedIn = new Map<string, { actor: Actor; expiresAt: number | null; until: number }>();
+  /** Counts revocations, so a lookup that was running during one does not cache what it read. */
+  private revocations = 0;
 
   /** The actor a secret belongs to; 'expired' for an expired one; undefined for unknown or revoked. */
   async authenticate(secret: string): Promise<Actor | 'expired' | undefined> {
@@ -760,6 +783,7 @@ export class Store {
     const now = Date.now();
     const seen = this.signedIn.get(hash);
     if (seen && seen.until > now) return seen.expiresAt !== null && seen.expiresAt <= now ? 'expired' : seen.actor;
+    const revocations = this.revocations;
     const found = await this.rows(
       `SELECT id, name, role, dong, district, epoch_ms(expiresAt) AS expiresAt, (expiresAt IS NOT NULL AND expiresAt <= now()) AS expired
        FROM tokens WHERE hash = $hash AND revokedAt IS NULL`,
@@ -775,6 +799,7 @@ export class Store {
       dong: (t.dong as string | null) ?? null,
       district: (t.district as string | null) ?? null,
     };
+    if (revocations !== this.revocations) return actor;
     if (this.signedIn.size >= 10_000) this.signedIn.clear();
     this.signedIn.set(hash, { actor, expiresAt: t.expiresAt === null ? null : Number(t.expiresAt), until: now + 10_000 });
     return actor;

@@ -84,3 +84,34 @@ describe('a pull a page at a time', () => {
     expect(whole.body.rows.map((r: { values: { item: string } }) => r.values.item)).toEqual([...Array.from({ length: 7 }, (_, i) => `쪽 ${i}`), '나중']);
   });
 });
+
+describe('a failure after COMMIT', () => {
+  it('leaves the batch stored and says so, and the next batch takes the revision after it', async () => {
+    const store = svc.store as unknown as { rows: (sql: string, ...rest: unknown[]) => Promise<unknown> };
+    const rows = store.rows.bind(svc.store);
+    let broken = true;
+    // The read-back after COMMIT fails once (as when the database stops answering just then).
+    store.rows = (sql: string, ...rest: unknown[]) => {
+      if (broken && sql.includes('count(*) AS n FROM sync_batches')) {
+        broken = false;
+        return Promise.reject(new Error('read-back failed'));
+      }
+      return rows(sql, ...rest);
+    };
+    try {
+      const before = svc.store.revision;
+      const a = batch([{ values: spendingRow({ item: '커밋 뒤 실패' }) }]);
+      const failed = await svc.json('POST', '/api/sync/spending', 'dong', a);
+      expect(failed.status).toBe(503);
+      expect(failed.body.error.code).toBe('batch_failed');
+      const status = await svc.json('GET', `/api/batches/${a.batchId}`, 'dong');
+      expect(status.body).toMatchObject({ status: 'applied', answer: { results: [{ status: 'accepted', revision: before + 1 }] } });
+      const b = await svc.json('POST', '/api/sync/spending', 'dong', batch([{ values: spendingRow({ item: '다음' }) }]));
+      expect(b.body.results[0]).toMatchObject({ status: 'accepted', revision: before + 2 });
+      const dup = (await svc.store.reader.runAndReadAll('SELECT revision FROM row_audit GROUP BY revision HAVING count(*) > 1')).getRowObjects();
+      expect(dup).toEqual([]);
+    } finally {
+      store.rows = rows;
+    }
+  });
+});
