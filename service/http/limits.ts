@@ -11,6 +11,8 @@ declare module 'hono' {
   interface ContextVariableMap {
     /** The sync batch a request carries, once its body is read (named in a timeout's answer). */
     batchId: string;
+    /** Aborts when the request runs out of time: work still waiting for a turn is dropped. */
+    signal: AbortSignal;
   }
 }
 
@@ -60,12 +62,6 @@ export class Buckets {
     return Math.max(1, Math.ceil((1 - bucket.tokens) / this.rate));
   }
 
-  /** Whether a request under `key` would be refused now, without spending anything. */
-  empty(key: string, now = performance.now()): boolean {
-    const bucket = this.buckets.get(key);
-    return bucket !== undefined && bucket.tokens + ((now - bucket.at) / 1000) * this.rate < 1;
-  }
-
   private remember(key: string, bucket: { tokens: number; at: number }, now: number): void {
     if (this.buckets.size >= this.maxKeys) {
       // Full buckets say nothing a new one would not: forget them first.
@@ -101,16 +97,17 @@ export function rateLimit(limits: Pick<Limits, 'ratePerSecond' | 'burst'>) {
 }
 
 /**
- * Wraps sign-in: an address whose sign-ins keep failing waits before the next one is even looked
- * up, so guessing tokens costs the service nothing.
+ * Wraps sign-in: once an address's sign-ins keep failing, its next failures are answered 429 with
+ * Retry-After instead of 401, so guessing tokens is slowed and learns nothing. A valid token is
+ * never refused by it: an office behind one address is not locked out by someone else's mistakes.
  */
 export function failedAuthLimit(limits: Pick<Limits, 'failedAuthPerSecond'>) {
   const buckets = new Buckets(limits.failedAuthPerSecond, limits.failedAuthPerSecond * 4);
   return createMiddleware(async function failedAuthLimit(c, next) {
-    const address = addressOf(c);
-    if (buckets.empty(address)) tooMany(c, Math.max(1, Math.ceil(1 / limits.failedAuthPerSecond)));
     await next();
-    if (c.res.status === 401) buckets.take(address);
+    if (c.res.status !== 401) return;
+    const wait = buckets.take(addressOf(c));
+    if (wait > 0) tooMany(c, wait);
   });
 }
 
@@ -121,8 +118,11 @@ export function failedAuthLimit(limits: Pick<Limits, 'failedAuthPerSecond'>) {
 export function timeLimit(ms: (c: Context) => number) {
   return createMiddleware(async function timeLimit(c, next) {
     let timer: NodeJS.Timeout | undefined;
+    const deadline = new AbortController();
+    c.set('signal', deadline.signal);
     const expired = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
+        deadline.abort(ApiError.of('request_timeout'));
         const batchId = c.get('batchId');
         reject(
           batchId
