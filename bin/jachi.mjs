@@ -6,8 +6,8 @@
 import { Worker } from 'node:worker_threads';
 
 const args = process.argv.slice(2);
-const heapAt = args.indexOf('--heap');
-const heap = heapAt >= 0 ? Number(args[heapAt + 1]) : 256;
+const heapAt = args.findIndex((a) => a === '--heap' || a.startsWith('--heap='));
+const heap = heapAt < 0 ? 256 : Number(args[heapAt].includes('=') ? args[heapAt].slice('--heap='.length) : args[heapAt + 1]);
 const helpWanted = args.includes('--help') || args.includes('-h');
 
 if (args[0] === 'serve' && heap > 0 && Number.isSafeInteger(heap) && !helpWanted) {
@@ -16,7 +16,9 @@ if (args[0] === 'serve' && heap > 0 && Number.isSafeInteger(heap) && !helpWanted
     console.error(
       error.code === 'ERR_WORKER_OUT_OF_MEMORY'
         ? `서비스가 메모리 한도(--heap ${heap} MB)에 닿아 멈췄습니다. 더 크게 주고 다시 시작하세요.\nThe service stopped at its memory limit (--heap ${heap} MB); start it again with more.`
-        : (error.stack ?? String(error)),
+        : error.code === 'EADDRINUSE'
+          ? `포트를 이미 다른 프로그램이 쓰고 있습니다. --port로 다른 포트를 고르세요.\nThe port is already in use; choose another with --port. (${error.message})`
+          : (error.stack ?? String(error)),
     );
     process.exitCode = 1;
   });

@@ -56,7 +56,7 @@ const drillQuery = z.object({
 
 export const compareRoutes = new Hono()
   .get('/compare/:name', async (c) => {
-    const result = await c.get('store').compare(c.req.param('name'), filters(c)).catch(refused);
+    const result = await c.get('store').compare(c.req.param('name'), filters(c), c.get('signal')).catch(refused);
     return respondRows(c, result);
   })
   .get('/compare/:name/rows', async (c) => {
@@ -68,6 +68,6 @@ export const compareRoutes = new Hono()
     const store = c.get('store');
     const dong = store.reference.resolveDong(parsed.data.dong);
     const code = dong && dong !== 'ambiguous' ? dong.code : parsed.data.dong;
-    const result = await store.drilldown(c.req.param('name'), { ...parsed.data, dong: code }, c.get('actor')).catch(refused);
+    const result = await store.drilldown(c.req.param('name'), { ...parsed.data, dong: code }, c.get('actor'), c.get('signal')).catch(refused);
     return respondRows(c, result, { kind: result.kind });
   });

@@ -10,6 +10,12 @@ export const exportRoutes = new Hono().get('/export/:kind', async (c) => {
   if (!isExportFormat(format)) {
     throw new ApiError('invalid_format', 400, { ko: `format은 ${exportFormats.join(', ')} 중 하나입니다.`, en: `format must be one of ${exportFormats.join(', ')}.` });
   }
-  const file = await c.get('store').download(kind, format, c.get('actor'));
+  const signal = c.get('signal');
+  const file = await c.get('store').download(kind, format, c.get('actor'), signal);
+  // Answered 504 meanwhile: nobody will read the file, so let it go (its temp folder with it).
+  if (signal.aborted) {
+    await file.body.cancel();
+    throw ApiError.of('request_timeout');
+  }
   return new Response(file.body, { headers: file.headers });
 });

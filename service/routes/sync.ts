@@ -51,20 +51,30 @@ export const syncRoutes = new Hono()
     const kind = kindParam(c.req.param('kind'));
     const since = sinceParam.safeParse(c.req.query('since') ?? '0');
     if (!since.success) throw ApiError.of('invalid_since');
-    const { revision, pages } = c.get('store').pullPages(kind, since.data, c.get('actor'));
+    const { revision, pages } = c.get('store').pullPages(kind, since.data, c.get('actor'), undefined, c.get('signal'));
     // Streamed a page at a time: a whole country's rows never sit in memory at once.
     c.header('Content-Type', 'application/json');
-    return stream(c, async (out) => {
-      await out.write(`{"revision":${revision},"rows":[`);
-      let first = true;
-      for await (const page of pages) {
-        let text = '';
-        for (const row of page) {
-          text += (first ? '' : ',') + JSON.stringify(row);
-          first = false;
+    return stream(
+      c,
+      async (out) => {
+        await out.write(`{"revision":${revision},"rows":[`);
+        let first = true;
+        for await (const page of pages) {
+          // A client that has gone away takes no more pages from the heavy-read gate.
+          if (out.aborted) return;
+          let text = '';
+          for (const row of page) {
+            text += (first ? '' : ',') + JSON.stringify(row);
+            first = false;
+          }
+          await out.write(text);
         }
-        await out.write(text);
-      }
-      await out.write(']}');
-    });
+        await out.write(']}');
+      },
+      // Past the first bytes the status is sent: cut the body short, so the client sees it broken.
+      async (error, out) => {
+        console.error(`GET ${c.req.path}: ${error.message}`);
+        out.abort();
+      },
+    );
   });

@@ -24,3 +24,24 @@ describe('the heavy-read gate', () => {
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(7);
   });
 });
+
+describe('a waiter whose request ran out of time', () => {
+  it('leaves the queue without running, and the next waiter gets its turn', async () => {
+    const gate = new Gate(1);
+    let release!: () => void;
+    const holder = gate.run(() => new Promise<void>((r) => (release = r)));
+    const ran: string[] = [];
+    const timedOut = new AbortController();
+    const late = gate.run(async () => void ran.push('late'), timedOut.signal);
+    const next = gate.run(async () => void ran.push('next'));
+    timedOut.abort(new Error('request_timeout'));
+    await expect(late).rejects.toThrow('request_timeout');
+    release();
+    await holder;
+    await next;
+    expect(ran).toEqual(['next']);
+    // Already out of time: refused before queueing.
+    await expect(gate.run(async () => void ran.push('never'), timedOut.signal)).rejects.toThrow('request_timeout');
+    expect(ran).toEqual(['next']);
+  });
+});
