@@ -119,11 +119,11 @@ export const errorMessages = {
   },
   invalid_since: { ko: 'since는 0 이상의 정수여야 합니다.', en: 'since must be a whole number ≥ 0.' },
   rate_limited: {
-    ko: '요청이 너무 잦습니다. Retry-After 헤더의 초만큼 기다렸다가 다시 보내세요.',
+    ko: '요청이 너무 잦습니다. 잠시 기다렸다가 다시 보내세요.',
     en: 'Too many requests for this token; wait the seconds in the Retry-After header and send again.',
   },
   request_timeout: {
-    ko: '요청이 시간 제한을 넘었습니다. 동기화 배치라면 GET /api/batches/{batchId}로 결과를 확인한 뒤 다시 보내세요.',
+    ko: '요청이 시간 제한을 넘었습니다. 잠시 뒤 다시 시도하세요. 동기화 배치는 저장되었는지 GET /api/batches/{batchId}로 먼저 확인할 수 있습니다.',
     en: 'The request took longer than the time limit. For a sync batch, ask GET /api/batches/{batchId} for its outcome before sending it again.',
   },
   internal: { ko: '서버 오류가 발생했습니다.', en: 'Internal server error.' },

@@ -74,7 +74,7 @@ export class Buckets {
 
 function tooMany(c: Context, seconds: number): never {
   c.header('Retry-After', String(seconds));
-  throw ApiError.of('rate_limited', { ko: `${seconds}초 뒤`, en: `retry after ${seconds} s` });
+  throw ApiError.of('rate_limited', { ko: `${seconds}초 뒤에 보내면 됩니다`, en: `retry after ${seconds} s` });
 }
 
 /** The client's address, where the server knows it (not in `app.request` tests). */

@@ -36,8 +36,8 @@ describe('rate limit per token', () => {
     expect(wait).toBeGreaterThanOrEqual(1);
     const body = (await refused.json()) as { error: { code: string; message: { ko: string; en: string } } };
     expect(body.error.code).toBe('rate_limited');
-    expect(body.error.message.ko).toContain('Retry-After');
-    expect(body.error.message.ko).toContain(`${wait}초`);
+    expect(body.error.message.ko).toContain(`${wait}초 뒤에 보내면 됩니다`);
+    expect(body.error.message.en).toContain('Retry-After');
 
     expect((await svc.call('GET', '/api/meta', 'otherDong')).status).toBe(200);
     await new Promise((r) => setTimeout(r, wait * 1000));
