@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import { Command, InvalidArgumentError } from 'commander';
-import { roles, StoreError, type Role } from './store/store.ts';
+import { roles, StoreError, type Role, type Store } from './store/store.ts';
 import { defaultLimits } from './http/limits.ts';
 import { openStore, startServing, type ServeOptions } from './serve.ts';
 
@@ -73,15 +73,12 @@ export function buildProgram(): Command {
     .option('--expires <when>', 'e.g. 30d, 12h or 2026-12-31', (v: string) => parseExpiry(v))
     .option('--db <path>', 'DuckDB file', defaultDb)
     .action(async (opts: { role: Role; dong?: string; district?: string; name: string; expires?: Date; db: string }) => {
-      const store = await openStore(opts.db);
-      try {
+      await withStore(opts.db, async (store) => {
         const t = await store.createToken({ role: opts.role, dong: opts.dong, district: opts.district, name: opts.name, expiresAt: opts.expires });
         console.log(`id ${t.id} · ${t.role}${t.dong ? ` · ${t.dong}` : ''}${t.district ? ` · ${t.district}` : ''} · ${t.name}${t.expiresAt ? ` · expires ${t.expiresAt}` : ''}`);
         console.log('토큰은 지금 한 번만 보입니다 / the token is shown only now:');
         console.log(t.token);
-      } finally {
-        store.close();
-      }
+      });
     });
   token
     .command('list')
@@ -89,8 +86,7 @@ export function buildProgram(): Command {
     .option('--db <path>', 'DuckDB file', defaultDb)
     .option('--json', 'print JSON')
     .action(async (opts: { db: string; json?: boolean }) => {
-      const store = await openStore(opts.db);
-      try {
+      await withStore(opts.db, async (store) => {
         const tokens = await store.listTokens();
         if (opts.json) console.log(JSON.stringify(tokens, null, 2));
         else
@@ -98,22 +94,17 @@ export function buildProgram(): Command {
             const state = t.revokedAt ? 'revoked' : t.expiresAt && t.expiresAt <= new Date().toISOString() ? 'expired' : 'active';
             console.log([t.id, t.role, t.dong ?? t.district ?? '-', state, t.expiresAt ?? '-', t.name].join('\t'));
           }
-      } finally {
-        store.close();
-      }
+      });
     });
   token
     .command('revoke <id>')
     .description('revoke a token by id')
     .option('--db <path>', 'DuckDB file', defaultDb)
     .action(async (id: string, opts: { db: string }) => {
-      const store = await openStore(opts.db);
-      try {
+      await withStore(opts.db, async (store) => {
         if (!(await store.revokeToken(id))) throw new Error(`토큰 ${id}이(가) 없거나 이미 폐기되었습니다 / no live token ${id}`);
         console.log(`revoked ${id}`);
-      } finally {
-        store.close();
-      }
+      });
     });
 
   program
@@ -126,9 +117,8 @@ export function buildProgram(): Command {
     .option('--db <path>', 'DuckDB file', defaultDb)
     .action(async (file: string, opts: { kind?: Kind; sheet?: string; dryRun?: boolean; json?: boolean; db: string }) => {
       if (!existsSync(file)) throw new Error(`파일이 없습니다 / no such file: ${file}`);
-      const store = await openStore(opts.db);
-      const bar = progressBar(basename(file));
-      try {
+      await withStore(opts.db, async (store) => {
+        const bar = progressBar(basename(file));
         const report = await importWorkbook(store, resolve(file), cliActor, {
           kind: opts.kind,
           sheet: opts.sheet,
@@ -142,9 +132,7 @@ export function buildProgram(): Command {
         if (opts.json) console.log(JSON.stringify(report, null, 2));
         else printImport(report, Boolean(opts.dryRun));
         if (report.sheets.length === 0 || report.sheets.every((s) => s.error)) process.exitCode = 2;
-      } finally {
-        store.close();
-      }
+      });
     });
 
   program
@@ -159,13 +147,10 @@ export function buildProgram(): Command {
     .option('--db <path>', 'DuckDB file', defaultDb)
     .action(async (kind: string, opts: { format: ExportFormat; out: string; partitioned?: boolean; db: string }) => {
       const k = kindOption(kind);
-      const store = await openStore(opts.db);
-      try {
+      await withStore(opts.db, async (store) => {
         const result = await store.exportTo(k, opts.format, resolve(opts.out), { partitioned: opts.partitioned });
         console.log(`${result.rows}행을 ${result.out}에 썼습니다 / wrote ${result.rows} rows to ${result.out}`);
-      } finally {
-        store.close();
-      }
+      });
     });
 
   const reference = program.command('reference').description('districts, dongs, populations and phases / 기준 자료');
@@ -174,12 +159,9 @@ export function buildProgram(): Command {
     .description('print the reference data as JSON (a template for another city)')
     .option('--db <path>', 'DuckDB file', defaultDb)
     .action(async (opts: { db: string }) => {
-      const store = await openStore(opts.db);
-      try {
+      await withStore(opts.db, async (store) => {
         console.log(JSON.stringify(store.reference.reference, null, 2));
-      } finally {
-        store.close();
-      }
+      });
     });
   reference
     .command('load <file>')
@@ -199,13 +181,10 @@ export function buildProgram(): Command {
         const lines = parsed.error.issues.slice(0, 10).map((i) => `  ${i.path.join('.') || '(file)'}: ${i.message}`);
         throw new Error(`${file}: 기준 자료 형식이 올바르지 않습니다 / not a valid reference set\n${lines.join('\n')}`);
       }
-      const store = await openStore(opts.db);
-      try {
+      await withStore(opts.db, async (store) => {
         const loaded = await store.loadReference(parsed.data, { replace: opts.replace });
         console.log(`구 ${loaded.districts} · 동 ${loaded.dongs} · 단계 ${loaded.phases}을(를) 불러왔습니다 / loaded`);
-      } finally {
-        store.close();
-      }
+      });
     });
 
   const demo = program.command('demo').description('demo data / 데모 데이터');
@@ -217,19 +196,26 @@ export function buildProgram(): Command {
     .requiredOption('--db <path>', 'DuckDB file')
     .option('--seed <n>', 'random seed', positive, 1)
     .action(async (opts: { dongs: number; years: number; db: string; seed: number }) => {
-      const store = await openStore(opts.db);
-      const bar = progressBar('demo generate');
-      let steps = 0;
-      try {
+      await withStore(opts.db, async (store) => {
+        const bar = progressBar('demo generate');
+        let steps = 0;
         const report = await store.generate({ dongs: opts.dongs, years: opts.years, seed: opts.seed, onProgress: (step) => bar.update(++steps, undefined, step) });
         bar.done();
         console.log(JSON.stringify(report));
-      } finally {
-        store.close();
-      }
+      });
     });
 
   return program;
+}
+
+/** Runs `work` on the store of `db`, closing it afterwards whatever happens. */
+async function withStore<T>(db: string, work: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore(db);
+  try {
+    return await work(store);
+  } finally {
+    store.close();
+  }
 }
 
 /** The command line writes as an administrator (it holds the database file itself). */
