@@ -5,7 +5,10 @@ export function quotedIdentifier(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
-export const rowsTable = (kind: Kind) => quotedIdentifier(`${kind}_rows`);
+/** The table of a kind's current rows, by name (the appender's argument) … */
+export const rowsTableName = (kind: Kind) => `${kind}_rows`;
+/** … and as it stands in SQL. */
+export const rowsTable = (kind: Kind) => quotedIdentifier(rowsTableName(kind));
 
 /** `json_object('dong', r."dong", …)`: one row's values as the API's typed JSON. */
 export function valuesJson(kind: Kind, alias = 'r'): string {

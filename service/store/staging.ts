@@ -14,7 +14,7 @@ import {
   type DuckDBValue,
 } from '@duckdb/node-api';
 import { sheets, type ColumnDef, type Kind, type RowValues } from '../../domain/index.ts';
-import { rowsTable } from './sql.ts';
+import { rowsTable, rowsTableName } from './sql.ts';
 
 /** One row version to write: its revision and the row's typed values. */
 export interface Version {
@@ -149,12 +149,12 @@ function auditColumns(kind: Kind, stamp: BatchStamp): ChunkColumn<Version>[] {
 const checkedLayouts = new WeakSet<DuckDBConnection>();
 export async function checkLayouts(connection: DuckDBConnection): Promise<void> {
   if (checkedLayouts.has(connection)) return;
-  const expected: [string, string[]][] = [...(Object.keys(sheets) as Kind[]).map((k): [string, string[]] => [rowsTable(k), rowColumnNames(k)]), ['row_audit', auditColumnNames]];
+  const expected: [string, string[]][] = [...(Object.keys(sheets) as Kind[]).map((k): [string, string[]] => [rowsTableName(k), rowColumnNames(k)]), ['row_audit', auditColumnNames]];
   for (const [table, names] of expected) {
     const found = (
       await connection.runAndReadAll(
         "SELECT column_name FROM duckdb_columns() WHERE table_name = $table AND schema_name = 'main' ORDER BY column_index",
-        { table: table.replace(/"/g, '') },
+        { table },
       )
     ).getRowObjects().map((r) => String(r.column_name));
     if (found.join(',') !== names.join(',')) throw new Error(`${table}: columns ${found.join(', ')} are not the expected ${names.join(', ')}`);
@@ -174,6 +174,6 @@ export async function writeVersions(connection: DuckDBConnection, kind: Kind, ve
       ids: JSON.stringify(replaced),
     });
   }
-  await appendColumns(connection, rowsTable(kind).replace(/"/g, ''), rowColumns(kind, stamp), versions);
+  await appendColumns(connection, rowsTableName(kind), rowColumns(kind, stamp), versions);
   await appendColumns(connection, 'row_audit', auditColumns(kind, stamp), versions);
 }

@@ -154,8 +154,7 @@ export class Store {
     await checkLayouts(db.connection);
     const reader = await db.instance.connect();
     const store = new Store(db, db.connection, reader, reference, db.threads);
-    const max = await reader.runAndReadAll('SELECT coalesce(max(revision), 0) AS r FROM row_audit');
-    store.revisionCounter = Number(max.getRowObjects()[0]?.r ?? 0);
+    store.revisionCounter = await store.storedRevision();
     return store;
   }
 
@@ -257,7 +256,8 @@ export class Store {
   /**
    * Applies one sync batch: every row checked by the rules and the actor's scope, compared with its
    * stored revision, then all accepted rows, their audit rows and the batch's answer written in one
-   * transaction. The same batchId with the same body answers the stored answer and changes nothing.
+   * transaction (shared with the other batches waiting for the writer: `writeQueuedSyncs`). The
+   * same batchId with the same body answers the stored answer and changes nothing.
    */
   sync(kind: Kind, batch: SyncBatchInput, actor: Actor, source: string | null = null): Promise<SyncAnswer> {
     if (batch.rows.length + batch.deletes.length > maxBatchRows) throw new StoreError('batch_too_large');
@@ -513,11 +513,16 @@ export class Store {
     return outcomes;
   }
 
+  /** The highest revision in the audit (every version ever stored has its audit row). */
+  private async storedRevision(): Promise<number> {
+    const max = await this.rows('SELECT coalesce(max(revision), 0) AS r FROM row_audit', undefined, this.writer);
+    return Number(max[0]?.r ?? 0);
+  }
+
   /** The highest revision stored, should a failure leave it unclear whether a COMMIT happened. */
   private async catchUpRevision(): Promise<void> {
     try {
-      const max = await this.rows('SELECT coalesce(max(revision), 0) AS r FROM row_audit', undefined, this.writer);
-      this.revisionCounter = Math.max(this.revisionCounter, Number(max[0]?.r ?? 0));
+      this.revisionCounter = Math.max(this.revisionCounter, await this.storedRevision());
     } catch {
       // The database is not answering: the next batch will fail the same way, and read it again.
     }
@@ -626,8 +631,7 @@ export class Store {
     return this.enqueue(async () => {
       const report = await generateDemo(this.writer, options);
       this.referenceIndex = new ReferenceIndex(await readReference(this.writer, this.referenceIndex.reference.city));
-      const max = await this.rows('SELECT coalesce(max(revision), 0) AS r FROM row_audit', undefined, this.writer);
-      this.revisionCounter = Number(max[0]?.r ?? 0);
+      this.revisionCounter = await this.storedRevision();
       return report;
     });
   }
