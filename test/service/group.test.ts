@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { batch, spendingRow, startService, type TestService } from '../support/service.ts';
+import { batch, holdWriter, spendingRow, startService, type TestService } from '../support/service.ts';
 
 let svc: TestService;
 beforeAll(async () => {
@@ -9,21 +9,13 @@ afterAll(() => svc.close());
 
 const rows = async (sql: string) => (await svc.store.reader.runAndReadAll(sql)).getRowObjectsJS();
 
-/** Holds the store's single writer until `release` is called: every write queues behind it. */
-function holdWriter() {
-  let release!: () => void;
-  const gate = new Promise<void>((resolve) => (release = resolve));
-  (svc.store as unknown as { enqueue(work: () => Promise<void>): Promise<void> }).enqueue(() => gate);
-  return release;
-}
-
 describe('sync batches that wait for the writer together', () => {
   it('are written in one go yet each decided in its turn: a later batch sees an earlier one, resends and reused ids answer as alone', async () => {
     const first = await svc.json('POST', '/api/sync/spending', 'dong', batch([{ values: spendingRow({ item: '원래' }) }]));
     const x = first.body.results[0];
     const revision = svc.store.revision;
 
-    const release = holdWriter();
+    const release = holdWriter(svc.store);
     const a = batch([{ rowId: x.rowId, baseRevision: x.revision, values: spendingRow({ item: 'A가 고침' }) }]);
     const b = batch([{ rowId: x.rowId, baseRevision: x.revision, values: spendingRow({ item: 'B도 고침' }) }]);
     const e = batch([{ values: spendingRow({ dong: '갈마1동', item: '다른 동' }) }]);

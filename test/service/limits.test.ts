@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { batch, spendingRow, startService, type TestService } from '../support/service.ts';
+import { batch, holdWriter, spendingRow, startService, type TestService } from '../support/service.ts';
 
 let svc: TestService | undefined;
 afterEach(() => {
@@ -8,14 +8,6 @@ afterEach(() => {
 });
 
 const count = async (s: TestService, sql: string) => Number((await s.store.reader.runAndReadAll(sql)).getRowObjects()[0]!.n);
-
-/** Holds the store's single writer until `release` is called: every write queues behind it. */
-function holdWriter(s: TestService) {
-  let release!: () => void;
-  const gate = new Promise<void>((resolve) => (release = resolve));
-  (s.store as unknown as { enqueue(work: () => Promise<void>): Promise<void> }).enqueue(() => gate);
-  return release;
-}
 
 async function statusOnceSettled(s: TestService, batchId: string) {
   for (let i = 0; i < 200; i++) {
@@ -79,7 +71,7 @@ describe('rate limit per token', () => {
 describe('request time limit and GET /api/batches/:batchId', () => {
   it('a sync that outlives its time limit is answered 504 naming the batch; the status tells pending, then applied, and a resend applies nothing twice', async () => {
     svc = await startService({ limits: { requestTimeoutMs: 300 } });
-    const release = holdWriter(svc);
+    const release = holdWriter(svc.store);
     const sent = batch([{ values: spendingRow() }, { values: spendingRow({ item: '회의비' }) }]);
     const timedOut = await svc.json('POST', '/api/sync/spending', 'dong', sent);
     expect(timedOut.status).toBe(504);

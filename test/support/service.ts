@@ -72,3 +72,11 @@ export const batch = (rows: { rowId?: string; baseRevision?: number | null; valu
   rows: rows.map((r) => ({ rowId: r.rowId ?? randomUUID(), baseRevision: r.baseRevision ?? null, values: r.values })),
   deletes,
 });
+
+/** Holds the store's single writer until `release` is called: every write queues behind it. */
+export function holdWriter(store: Store): () => void {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  void (store as unknown as { enqueue(work: () => Promise<void>): Promise<void> }).enqueue(() => gate);
+  return release;
+}
