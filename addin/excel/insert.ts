@@ -2,10 +2,11 @@
 // and a printable summary sheet with native charts. Plain data in; the only Excel.run calls for it.
 // Large results are written in chunks of at most `chunkRows` rows, one sync per chunk (never a sync
 // per row); the table is made over the written range at the end, which Excel does fastest.
+import type { ValueKind } from '../src/ui/format.ts';
 import { officeHost, type ExcelHost } from './office-types.ts';
 
-/** How a column's values read (the task pane's value kinds). */
-export type ColumnKind = 'money' | 'rate' | 'decimal' | 'count' | 'date' | 'datetime' | 'text';
+/** How a column's values read: the task pane's value kinds (addin/src/ui/format.ts). */
+export type ColumnKind = ValueKind;
 
 export interface ResultColumn {
   field: string;
@@ -19,8 +20,11 @@ export const chunkRows = 5000;
 export const excelFormats: Record<ColumnKind, string> = {
   money: '#,##0',
   rate: '0.0%',
+  per1000: '#,##0.0',
+  percent: '0.0"%"',
   decimal: '#,##0.0',
   count: '#,##0',
+  year: '0',
   date: 'yyyy-mm-dd',
   datetime: 'yyyy-mm-dd hh:mm',
   text: 'General',
@@ -150,15 +154,48 @@ export async function insertResultSheet(name: string, columns: ResultColumn[], r
 export interface SummarySheetFigure {
   figure: string;
   label: string;
-  kind: 'rate' | 'decimal';
-  values: { phase: number; phaseName: string; value: number | null; cityMedian: number | null }[];
+  /** rate (a ratio, shown in %) or per1000 (one decimal): each figure in its own unit. */
+  kind: ColumnKind;
+  /** The city's rows (all cohorts) per phase: the group's value and median. */
+  values: { phase: number; phaseName: string; value: number | null; median: number | null }[];
+  /** The same dongs in both phases (continuing rows): how many, and the value per phase as in `values`. */
+  continuing: { dongs: number | null; values: (number | null)[] };
+}
+
+/** One reason a dong may need support (a summary row of kind dong). */
+export interface SummarySheetFlag {
+  district: string;
+  dongName: string;
+  figure: string;
+  phaseName: string;
+  /** 낮음 or 하락, with what it is measured against. */
+  reason: string;
+  value: number | null;
+  /** The group's median (낮음) or the dong's previous phase (하락). */
+  against: number | null;
+  kind: ColumnKind;
 }
 
 export interface SummarySheetData {
   title: string;
+  /** "지원 검토 3곳 / 20개 동 · 기준 시각 14:05", under the title. */
+  subtitle: string;
   figures: SummarySheetFigure[];
+  flags: SummarySheetFlag[];
   /** Korean labels of the sheet's headers. */
-  labels: { figure: string; cityValue: string; cityMedian: string; district: string; dong: string; change: string };
+  labels: {
+    figure: string;
+    value: string;
+    median: string;
+    continuing: string;
+    continuingDongs: string;
+    district: string;
+    dong: string;
+    phase: string;
+    reason: string;
+    against: string;
+    change: string;
+  };
 }
 
 export interface SummarySheetDong {
@@ -171,48 +208,70 @@ export interface SummarySheetDong {
 export const chartDongs = 40;
 
 /** Where the summary sheet puts things (0-based rows and columns), for the sheet and its tests. */
-export function summaryLayout(figures: number, dongs: number) {
-  const headlineTop = 2;
-  const chartTop = headlineTop + figures + 3;
+export function summaryLayout(figures: number, flags: number, dongs: number) {
+  const headlineTop = 3;
+  const flagTop = headlineTop + figures + 2;
+  const chartTop = flagTop + Math.max(1, flags) + 3;
   const chartHeight = 16;
   const dongTop = chartTop + chartHeight + 2;
   const dongWidth = 2 + 3 * figures;
-  // The charts' source blocks (동, 1단계, 2단계) sit right of the dong table, outside the print area.
-  const chartDataLeft = dongWidth + 2;
-  return { headlineTop, chartTop, chartHeight, chartWidth: 6, dongTop, dongWidth, chartDataLeft, chartRows: Math.min(dongs, chartDongs) };
+  const chartWidth = 6;
+  // What is printed: the tables (the headline table has 8 columns) and the charts side by side.
+  const printWidth = Math.max(dongWidth, 8, figures * chartWidth);
+  // The charts' source blocks (동, 1단계, 2단계) sit right of all that, outside the print area.
+  const chartDataLeft = printWidth + 2;
+  return { headlineTop, flagTop, chartTop, chartHeight, chartWidth, dongTop, dongWidth, printWidth, chartDataLeft, chartRows: Math.min(dongs, chartDongs) };
 }
 
 /**
- * A summary sheet: the headline figures table (city value and median per phase), a native clustered
- * column chart of phase 1 against phase 2 per dong for each headline figure, and the dong table;
- * landscape and with a print area where the API set allows. Answers with the sheet's name.
+ * A summary sheet: the headline figures (the group's value and median per phase, and the same dongs
+ * in both phases), the dongs that may need support with their reasons, a native clustered column
+ * chart of phase 1 against phase 2 per dong for each headline figure, and the dong table; landscape
+ * and with a print area where the API set allows. Answers with the sheet's name.
  */
 export async function insertSummarySheet(summary: SummarySheetData, phases: SummarySheetDong[], host: ExcelHost = officeHost()): Promise<string> {
-  const { figures, labels } = summary;
+  const { figures, flags, labels } = summary;
   const phaseNames = figures[0]?.values.map((v) => v.phaseName) ?? ['1단계', '2단계'];
-  const layout = summaryLayout(figures.length, phases.length);
+  const layout = summaryLayout(figures.length, flags.length, phases.length);
   const printable = host.isSetSupported('ExcelApi', '1.9');
   return host.run(async (raw) => {
     const context = raw as unknown as InsertContext;
     const { sheet, name } = await addSheet(context, '요약');
-    const title = sheet.getRangeByIndexes(0, 0, 1, 1);
-    title.values = [[summary.title]];
+    const title = sheet.getRangeByIndexes(0, 0, 2, 1);
+    title.values = [[summary.title], [summary.subtitle]];
     title.format.font.bold = true;
-    title.format.font.size = 14;
 
-    // Headline figures: 지표 | <phase> 시 전체 값 | <phase> 시 중앙값 …
+    // Headline figures: 지표 | <phase> 값 | <phase> 중앙값 … | 계속 참여 동 수 | 계속 참여 <phase> …
     const headlineColumns: ResultColumn[] = [
       { field: 'figure', header: labels.figure, kind: 'text' },
       ...phaseNames.flatMap((p): ResultColumn[] => [
-        { field: `${p}-value`, header: `${p} ${labels.cityValue}`, kind: 'decimal' },
-        { field: `${p}-median`, header: `${p} ${labels.cityMedian}`, kind: 'decimal' },
+        { field: `${p}-value`, header: `${p} ${labels.value}`, kind: 'decimal' },
+        { field: `${p}-median`, header: `${p} ${labels.median}`, kind: 'decimal' },
       ]),
+      { field: 'continuingDongs', header: labels.continuingDongs, kind: 'count' },
+      ...phaseNames.map((p): ResultColumn => ({ field: `${p}-continuing`, header: `${labels.continuing} ${p}`, kind: 'decimal' })),
     ];
-    const headlineRows = figures.map((f) => [f.label, ...f.values.flatMap((v) => [v.value, v.cityMedian])]);
+    const headlineRows = figures.map((f) => [f.label, ...f.values.flatMap((v) => [v.value, v.median]), f.continuing.dongs, ...phaseNames.map((_, i) => f.continuing.values[i] ?? null)]);
     const headline = await writeBlock(context, sheet, layout.headlineTop, 0, headlineColumns, headlineRows, (i) =>
-      headlineColumns.map((_, j) => (j === 0 ? 'General' : excelFormats[figures[i]!.kind])),
+      headlineColumns.map((c) => (c.kind === 'decimal' ? excelFormats[figures[i]!.kind] : excelFormats[c.kind])),
     );
     sheet.tables.add(headline, true).style = 'TableStyleMedium2';
+
+    // The dongs that may need support: 구 | 동 | 지표 | 단계 | 사유 | 값 | 기준 값, each in its figure's unit.
+    const flagColumns: ResultColumn[] = [
+      { field: 'district', header: labels.district, kind: 'text' },
+      { field: 'dongName', header: labels.dong, kind: 'text' },
+      { field: 'figure', header: labels.figure, kind: 'text' },
+      { field: 'phase', header: labels.phase, kind: 'text' },
+      { field: 'reason', header: labels.reason, kind: 'text' },
+      { field: 'value', header: labels.value, kind: 'decimal' },
+      { field: 'against', header: labels.against, kind: 'decimal' },
+    ];
+    const flagRows = flags.map((f) => [f.district, f.dongName, f.figure, f.phaseName, f.reason, f.value, f.against]);
+    const flagRange = await writeBlock(context, sheet, layout.flagTop, 0, flagColumns, flagRows, (i) =>
+      flagColumns.map((c) => (c.kind === 'decimal' ? excelFormats[flags[i]!.kind] : excelFormats[c.kind])),
+    );
+    sheet.tables.add(flagRange, true).style = 'TableStyleLight10';
 
     // The dong table: 구 | 동 | per figure: 1단계, 2단계, 변화.
     const dongColumns: ResultColumn[] = [
@@ -263,10 +322,10 @@ export async function insertSummarySheet(summary: SummarySheetData, phases: Summ
       );
     });
 
-    sheet.getRangeByIndexes(layout.headlineTop, 0, Math.min(sorted.length, 200) + layout.dongTop - layout.headlineTop + 1, layout.dongWidth).format.autofitColumns();
+    sheet.getRangeByIndexes(layout.headlineTop, 0, Math.min(sorted.length, 200) + layout.dongTop - layout.headlineTop + 1, Math.max(layout.dongWidth, headlineColumns.length)).format.autofitColumns();
     if (printable) {
       sheet.pageLayout.orientation = 'Landscape';
-      sheet.pageLayout.setPrintArea(sheet.getRangeByIndexes(0, 0, layout.dongTop + sorted.length + 1, Math.max(layout.dongWidth, figures.length * layout.chartWidth)));
+      sheet.pageLayout.setPrintArea(sheet.getRangeByIndexes(0, 0, layout.dongTop + sorted.length + 1, layout.printWidth));
     }
     sheet.activate();
     await context.sync();

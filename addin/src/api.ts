@@ -19,7 +19,29 @@ export interface MetaDong {
   code: string;
   name: string;
   district: string;
+  city?: string;
+  /** The phase in which the dong joined (its comparison group); older services call it joinedPhase. */
+  cohort?: number;
+  population?: Record<string, number>;
+  populationIllustrative?: boolean;
   [extra: string]: unknown;
+}
+
+/** The milestones the city expects of a cohort in a phase (completionRate is over these). */
+export interface MetaExpectedMilestones {
+  city?: string;
+  cohort: number;
+  phase: number;
+  milestones: string[];
+}
+
+/** A figure's definition as domain/metrics.ts gives it (served in /api/meta's `metrics`). */
+export interface MetaMetric {
+  ko?: string;
+  en?: string;
+  definition?: Message;
+  /** domain/metrics.ts MetricUnit: 원, 명, 건, 일, per1000, ratio, %, label, flag, figure. */
+  unit?: string;
 }
 
 export interface MetaPhase {
@@ -48,7 +70,11 @@ export interface Meta {
   me?: MetaWho;
   token?: MetaWho;
   role?: string;
-  metrics?: Record<string, { ko?: string; en?: string; definition?: Message; unit?: string } | undefined>;
+  metrics?: Record<string, MetaMetric | undefined>;
+  /** The cities the service holds (code, name, phases), 배정액 per dong and year, expected milestones per cohort and phase. */
+  cities?: { code: string; name: string }[];
+  allocations?: { dong: string; fiscalYear: number; amountKrw: number }[];
+  expectedMilestones?: MetaExpectedMilestones[];
   /** The named comparisons: their key columns and figures (domain/metrics.ts). */
   comparisons?: Record<string, { ko?: string; en?: string; keys: string[]; figures: string[] } | undefined>;
 }
@@ -58,7 +84,7 @@ export interface DrillRequest {
   dong: string;
   phase: number;
   category?: string;
-  /** For `phases` and `summary`: the headline figure (executionRate, participantsPer1000, completionRate). */
+  /** For `phases` and `summary`: the headline figure (domain/metrics.ts headlineFigures). */
   figure?: string;
 }
 
@@ -78,14 +104,20 @@ export interface CompareFilters {
   phase?: number | string;
   district?: string;
   dong?: string;
+  cohort?: number | string;
+  city?: string;
 }
 
-/** A comparison row: district, dong (code), dongName, phase and the figures of DESIGN.md "The metrics". */
+/** A comparison row: city, district, dong (code), dongName, cohort, phase and the figures of DESIGN.md "The metrics". */
 export type CompareRow = Record<string, unknown> & {
+  city?: string;
   district?: string;
   dong?: string;
   dongName?: string;
+  cohort?: number | null;
   phase?: number | null;
+  /** The figure rests on illustrative data (a population or plan date marked 예시). */
+  illustrative?: boolean;
 };
 
 export interface QueryResult {

@@ -40,15 +40,36 @@ const ko = {
   summaryHeadline: '단계별 주요 지표',
   summaryDongs: '동별 지표',
   summarySection: '동별 지표와 그래프',
-  summaryNote: '순위가 아닙니다. 시 중앙값보다 낮거나 1단계보다 낮아진 동을 지원이 필요할 수 있는 곳으로 표시합니다.',
+  summaryNote: '순위표가 아닙니다. 같은 시·단계·기수의 동들과 견주어 하위 25%이면서 중앙값보다 뚜렷이 낮거나(낮음), 자기 이전 단계보다 뚜렷이 낮아진(하락) 동만 그 사유와 함께 보여 줍니다.',
+  reviewCount: (flagged: number, dongs: number) => `지원 검토 ${flagged.toLocaleString('ko-KR')}곳 / ${dongs.toLocaleString('ko-KR')}개 동`,
+  asOf: (time: string) => `기준 시각 ${time}`,
+  flaggedDongs: '지원 검토 동과 사유',
+  noFlags: '지원 검토로 표시된 동이 없습니다.',
+  flagLow: '낮음',
+  flagFell: '하락',
+  flagLowText: (value: string, median: string) => `${value} (중앙값 ${median})`,
+  flagFellText: (value: string, previous: string) => `${value} (이전 단계 ${previous})`,
+  illustrative: '예시',
+  illustrativeNote: '예시 자료(예: 예시로 표시된 인구)에 기댄 값입니다.',
+  groupLabel: '구분',
+  value: '값',
+  median: '중앙값',
+  quartiles: '하위–상위 25%',
+  dongsWithData: '동 수',
+  dongCount: (n: number) => `${n.toLocaleString('ko-KR')}개 동`,
+  cohortName: (cohort: number | string) => `${cohort}기`,
+  allDongs: '전체',
+  phaseChange: (from: string, to: string) => `${from} → ${to} 변화`,
+  continuing: (n: number, figure: string, from: string, to: string) => `계속 참여 ${n.toLocaleString('ko-KR')}개 동: ${figure} ${from} → ${to}`,
+  noContinuing: '두 단계 모두 값이 있는 동이 없습니다.',
+  continuingShort: '계속 참여',
+  previousPhase: '이전 단계',
+  against: '기준 값',
   searchDong: '동 이름 검색',
   onlyNeedsSupport: '지원 검토 대상만 보기',
   needsSupport: '지원 검토',
-  belowMedian: '시 중앙값보다 낮음',
-  belowOwnPhase1: '1단계보다 낮아짐',
   figure: '지표',
   chartOf: (figure: string) => `동별 ${figure}: 1단계와 2단계`,
-  cityMedian: '시 중앙값',
   change: '변화',
   district: '구',
   dong: '동',
@@ -59,6 +80,8 @@ const ko = {
   comparePhase: '단계',
   compareDistrict: '구',
   compareDong: '동',
+  compareCohort: '기수',
+  rowKinds: { city: '시 전체', continuing: '계속 참여', dong: '동' } as Record<string, string>,
   show: '보기',
   compareNames: {
     spending: '예산 집행',
@@ -115,15 +138,36 @@ const en: Strings = {
   summaryHeadline: 'Headline figures by phase',
   summaryDongs: 'Figures by dong',
   summarySection: 'Figures and chart by dong',
-  summaryNote: 'Not a ranking. Dongs below the city median, or below their own phase 1, are marked as possibly needing support.',
+  summaryNote: 'Not a league table. Only dongs in the lowest quarter of their group (same city, phase and cohort) and clearly below its median (low), or clearly below their own previous phase (fell), are shown, each with its reason.',
+  reviewCount: (flagged, dongs) => `${flagged.toLocaleString('en-US')} to review / ${dongs.toLocaleString('en-US')} dongs`,
+  asOf: (time) => `As of ${time}`,
+  flaggedDongs: 'Dongs to review, and why',
+  noFlags: 'No dong is marked for review.',
+  flagLow: 'low',
+  flagFell: 'fell',
+  flagLowText: (value, median) => `${value} (median ${median})`,
+  flagFellText: (value, previous) => `${value} (previous phase ${previous})`,
+  illustrative: 'illustrative',
+  illustrativeNote: 'Rests on illustrative data (e.g. a population marked illustrative).',
+  groupLabel: 'Group',
+  value: 'Value',
+  median: 'Median',
+  quartiles: 'Lower–upper quartile',
+  dongsWithData: 'Dongs',
+  dongCount: (n) => `${n.toLocaleString('en-US')} dong${n === 1 ? '' : 's'}`,
+  cohortName: (cohort) => `cohort ${cohort}`,
+  allDongs: 'all',
+  phaseChange: (from, to) => `Change ${from} → ${to}`,
+  continuing: (n, figure, from, to) => `The same ${n.toLocaleString('en-US')} dong${n === 1 ? '' : 's'} in both: ${figure} ${from} → ${to}`,
+  noContinuing: 'No dong has a value in both phases.',
+  continuingShort: 'Continuing',
+  previousPhase: 'previous phase',
+  against: 'Compared with',
   searchDong: 'Search dong name',
   onlyNeedsSupport: 'Only dongs that may need support',
   needsSupport: 'May need support',
-  belowMedian: 'below the city median',
-  belowOwnPhase1: 'below its own phase 1',
   figure: 'Figure',
   chartOf: (figure) => `${figure} by dong: phase 1 and phase 2`,
-  cityMedian: 'City median',
   change: 'Change',
   district: 'District',
   dong: 'Dong',
@@ -133,6 +177,8 @@ const en: Strings = {
   comparePhase: 'Phase',
   compareDistrict: 'District',
   compareDong: 'Dong',
+  compareCohort: 'Cohort',
+  rowKinds: { city: 'City', continuing: 'Continuing', dong: 'Dong' },
   show: 'Show',
   compareNames: {
     spending: 'Spending',
@@ -164,40 +210,13 @@ export const roleNames: Record<Locale, Record<string, string>> = {
   en: { dong: 'Dong official', district: 'District official', analyst: 'Analyst', manager: 'City manager', admin: 'Administrator' },
 };
 
-/** Headline figures of the summary, with their definitions (used when /api/meta gives none). */
-export const figureNames = {
-  ko: {
-    executionRate: ['집행률', '집행액 ÷ 예산액. 집행액이 빈 줄은 집행하지 않은 것으로 봅니다.'],
-    participantsPer1000: ['주민 1,000명당 참여', '참여인원 ÷ 그 해 동 인구 × 1,000.'],
-    completionRate: ['추진과제 완료율', '상태가 완료인 추진과제 ÷ 전체 추진과제.'],
-  },
-  en: {
-    executionRate: ['Execution rate', 'Executed ÷ budget; a blank executed amount counts as nothing executed.'],
-    participantsPer1000: ['Participants per 1,000 residents', "Participants ÷ the dong's population that year × 1,000."],
-    completionRate: ['Milestone completion', 'Milestones with status 완료 ÷ all milestones.'],
-  },
-} as const satisfies Record<Locale, Record<string, readonly [string, string]>>;
-
-export type HeadlineFigure = keyof (typeof figureNames)['ko'];
-export const headlineFigures: readonly HeadlineFigure[] = ['executionRate', 'participantsPer1000', 'completionRate'];
-
-/** Column labels for comparison and query results (field name → label). */
-export const fieldLabels: Record<Locale, Record<string, string>> = {
-  ko: {
-    district: '구', dong: '동 코드', dongName: '동', phase: '단계', category: '비목', budgetKrw: '예산액(원)', executedKrw: '집행액(원)',
-    executionRate: '집행률', executedPerResident: '주민 1인당 집행액(원)', events: '활동 수', participants: '참여인원',
-    newParticipants: '신규참여', participantsPer1000: '1,000명당 참여', assemblyParticipants: '주민총회 참여', votes: '투표수',
-    milestones: '추진과제', completed: '완료', completionRate: '완료율', avgProgressPct: '평균 진척률(%)', delayed: '지연',
-    medianDelayDays: '지연 일수(중앙값)', phase1: '1단계', phase2: '2단계', delta: '변화', figure: '지표',
-  },
-  en: {
-    district: 'District', dong: 'Dong code', dongName: 'Dong', phase: 'Phase', category: 'Category', budgetKrw: 'Budget (KRW)',
-    executedKrw: 'Executed (KRW)', executionRate: 'Execution rate', executedPerResident: 'Executed per resident (KRW)', events: 'Events',
-    participants: 'Participants', newParticipants: 'New participants', participantsPer1000: 'Per 1,000 residents',
-    assemblyParticipants: 'Assembly participants', votes: 'Votes', milestones: 'Milestones', completed: 'Completed',
-    completionRate: 'Completion rate', avgProgressPct: 'Average progress (%)', delayed: 'Delayed', medianDelayDays: 'Median delay (days)',
-    phase1: 'Phase 1', phase2: 'Phase 2', delta: 'Change', figure: 'Figure',
-  },
+/**
+ * Labels of the columns that are neither a figure (/api/meta metrics) nor a sheet column (/api/meta
+ * kinds): the keys comparison rows carry.
+ */
+export const keyLabels: Record<Locale, Record<string, string>> = {
+  ko: { city: '시·도', district: '구', dong: '동 코드', dongName: '동', phase: '단계', kind: '구분', figure: '지표' },
+  en: { city: 'City', district: 'District', dong: 'Dong code', dongName: 'Dong', phase: 'Phase', kind: 'Row', figure: 'Figure' },
 };
 
 /** The sync view's strings (동기화), Korean first. */
@@ -357,7 +376,6 @@ export const resultStrings = {
     insertedSummary: (sheet: string) => `'${sheet}' 시트에 요약표와 차트를 넣었습니다.`,
     queryRefused: '실행할 수 없는 질의입니다',
     dongsShown: (shown: number, total: number) => `동 ${total.toLocaleString('ko-KR')}곳 중 ${shown.toLocaleString('ko-KR')}곳`,
-    cityValue: '시 전체 값',
   },
   en: {
     definitionOf: (label: string) => `What ${label} means`,
@@ -380,7 +398,6 @@ export const resultStrings = {
     insertedSummary: (sheet: string) => `Inserted the summary table and charts into the sheet '${sheet}'.`,
     queryRefused: 'The query cannot be run',
     dongsShown: (shown: number, total: number) => `${shown.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} dongs`,
-    cityValue: 'City value',
   },
 } as const;
 

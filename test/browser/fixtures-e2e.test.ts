@@ -117,8 +117,8 @@ const cases: Case[] = [
     outcomes: [
       { row: 2, accepted: { dong: '30170-galma1', phase: 1, date: '2019-06-04', activity: '주민자치회 회의', participants: 120, newParticipants: 120, online: false } },
       { row: 3, accepted: { phase: 1, date: '2019-09-01', activity: '주민자치학교', participants: 62, newParticipants: 40, online: false } },
-      { row: 4, accepted: { phase: 1, date: '2019-11-16', activity: '주민총회', participants: 400, newParticipants: null, votes: 387, online: true } },
-      { row: 5, accepted: { phase: 2, date: '2020-10-24', activity: '주민총회', participants: 350, newParticipants: 90, votes: 1210, online: true } },
+      { row: 4, accepted: { phase: 1, date: '2019-11-16', activity: '주민총회', participants: 400, newParticipants: null, voters: 387, online: true } },
+      { row: 5, accepted: { phase: 2, date: '2020-10-24', activity: '주민총회', participants: 350, newParticipants: 90, voters: 1210, online: true } },
       { row: 6, rejected: 'G' },
       { row: 7, rejected: 'C' },
     ],

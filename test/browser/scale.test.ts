@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { headlineFigures } from '../../domain/metrics.ts';
 import { startService, type TestService } from '../support/service.ts';
 import { addinDist, describeViolations, openBrowser, runAxe, screenshot, startServer, type BrowserSession, type TestServer } from './harness.ts';
 
@@ -45,7 +46,9 @@ describe('the summary with 3,500 dongs', () => {
     const ms = performance.now() - started;
     await page.locator('#panel-summary[data-state="complete"]').waitFor();
     const complete = performance.now() - started;
-    console.log(`[scale] ${phases.length.toLocaleString('en-US')} dongs: sign-in click → summary table shown in ${ms.toFixed(0)} ms, with the city's figures and support marks in ${complete.toFixed(0)} ms`);
+    console.log(`[scale] ${phases.length.toLocaleString('en-US')} dongs: sign-in click → summary (figures, flags and the dong table) shown in ${ms.toFixed(0)} ms, complete in ${complete.toFixed(0)} ms`);
+    // The header counts the flagged dongs of all those with data.
+    expect(await page.getByTestId('review-count').textContent()).toMatch(/^지원 검토 [\d,]+곳 \/ [\d,]+개 동$/);
     expect(phases.length).toBeGreaterThanOrEqual(3500);
     // Paged: one page of rows in the document, not thousands.
     expect(await table.locator('tbody tr').count()).toBe(50);
@@ -57,16 +60,14 @@ describe('the summary with 3,500 dongs', () => {
   it('finds a dong by name', async () => {
     const { page } = browser;
     // A name of a dong well past the first page (sorted by name).
-    const named = phases.filter((r) => typeof r.executionRatePhase2 === 'number').map((r) => String(r.dongName));
+    const named = phases.filter((r) => typeof r.discretionaryExecutionRatePhase2 === 'number').map((r) => String(r.dongName));
     const target = [...new Set(named)].sort((a, b) => a.localeCompare(b, 'ko')).at(-1)!;
     const started = performance.now();
     await page.getByLabel('동 이름 검색').fill(target);
     const table = page.getByRole('table', { name: '동별 지표' });
     await table.locator('tbody tr', { hasText: target }).first().waitFor();
     console.log(`[scale] search '${target}' → shown in ${(performance.now() - started).toFixed(0)} ms`);
-    const listed = phases.filter((r) =>
-      ['executionRate', 'participantsPer1000', 'completionRate'].some((f) => typeof r[`${f}Phase1`] === 'number' || typeof r[`${f}Phase2`] === 'number'),
-    );
+    const listed = phases.filter((r) => headlineFigures.some((f) => typeof r[`${f}Phase1`] === 'number' || typeof r[`${f}Phase2`] === 'number'));
     const matches = listed.filter((r) => String(r.dongName).includes(target) || (districts.get(String(r.district)) ?? '').includes(target));
     expect(matches.length).toBeGreaterThan(0);
     await expect.poll(() => table.locator('tbody tr').count()).toBe(Math.min(50, matches.length));

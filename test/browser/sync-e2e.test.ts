@@ -58,7 +58,7 @@ describe('sync in a fake Excel against the real service', () => {
     await page.getByRole('status').filter({ hasText: '표 3개를 만들었습니다.' }).waitFor();
     expect(await wb((w) => w.tableNames())).toEqual(['JachiSpending', 'JachiParticipation', 'JachiProgress']);
     const t = await wb((w) => w.table('JachiSpending'));
-    expect(t?.header).toEqual(['행ID', '동', '단계', '회계연도', '비목', '세부내역', '재원', '예산액(원)', '집행액(원)', '집행일', '비고']);
+    expect(t?.header).toEqual(['행ID', '동', '단계', '회계연도', '비목', '세부내역', '재원', '예산액(원)', '집행액(원)', '이월액(원)', '반납액(원)', '집행일', '관련 의제', '비고']);
     expect(t?.hidden).toEqual([0]);
   });
 
@@ -66,9 +66,9 @@ describe('sync in a fake Excel against the real service', () => {
     const { page } = browser;
     await wb((w) =>
       w.typeRows('JachiSpending', [
-        ['', '가양2동', 1, 2019, '자치지원관 인건비', '자치지원관 보수', '특교금', '40,000,000', '39,000,000', '2019-12-20', ''],
-        ['', ' 가양2동 ', '1단계', '2019', '주민자치학교 운영비', '강사료', '시비', 12000000, '１１,５００,０００', '2019.6.30', ''],
-        ['', '가양2동', 1, 2019, '홍보비', '현수막', '시비', 5000000, '', '', ''],
+        ['', '가양2동', 1, 2019, '자치지원관 인건비', '자치지원관 보수', '특교금', '40,000,000', '39,000,000', '', '', '2019-12-20', '', ''],
+        ['', ' 가양2동 ', '1단계', '2019', '주민자치학교 운영비', '강사료', '시비', 12000000, '１１,５００,０００', '', '', '2019.6.30', '', ''],
+        ['', '가양2동', 1, 2019, '홍보비', '현수막', '시비', 5000000, '', '', '', '', '', ''],
       ]),
     );
     await syncNow();

@@ -6,17 +6,19 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { loadDemo } from '../../service/demo.ts';
-import { formatDelta, formatNumber, formatRate, formatRateDelta, formatValue } from '../../addin/src/ui/format.ts';
+import { headlineFigures as figures, metrics, type HeadlineFigure as Figure } from '../../domain/metrics.ts';
+import { formatChange, formatNumber, formatRate, formatValue, unitFormat } from '../../addin/src/ui/format.ts';
 import { startService, type TestService } from '../support/service.ts';
 import { addinDist, describeViolations, keepForDocs, openBrowser, runAxe, screenshot, startServer, type BrowserSession, type TestServer } from './harness.ts';
 
 const built = existsSync(join(addinDist, 'taskpane.html'));
-const figures = ['executionRate', 'participantsPer1000', 'completionRate'] as const;
-type Figure = (typeof figures)[number];
 type Row = Record<string, unknown>;
 
-const fmt = (f: Figure, v: unknown) => (typeof v !== 'number' ? '–' : f === 'participantsPer1000' ? formatNumber(v, 'ko', 1) : formatRate(v, 'ko'));
-const fmtDelta = (f: Figure, v: unknown) => (typeof v !== 'number' ? '–' : f === 'participantsPer1000' ? formatDelta(v, 'ko') : formatRateDelta(v, 'ko'));
+/** A headline figure as the pane shows it: by its unit (rates in %, per 1,000 with one decimal). */
+const kindOf = (f: string) => unitFormat(metrics[f as Figure].unit)!.kind;
+const fmt = (f: string, v: unknown) => formatValue(v, kindOf(f), 'ko');
+const fmtDelta = (f: string, v: unknown) => (typeof v !== 'number' ? '–' : formatChange(v, kindOf(f), 'ko'));
+const per1000 = figures.filter((f) => metrics[f].unit === 'per1000');
 const hasFigures = (row: Row) => figures.some((f) => typeof row[`${f}Phase1`] === 'number' || typeof row[`${f}Phase2`] === 'number');
 
 /** Opens the rows behind a figure button, checks the figure computed again from them, and closes. */
@@ -118,22 +120,51 @@ describe('task pane in a plain browser, against the real service with the demo',
     });
   });
 
-  it('signs in as a manager: the summary lists the pilot dongs with the API’s figures, and a chart', async () => {
+  it('signs in as a manager: the summary says how many dongs to review of how many, why, and the API’s figures', async () => {
     const { page } = browser;
     await signIn(service.tokens.manager);
     await page.getByTestId('who').filter({ hasText: '시 관리자 · 전체 동' }).waitFor();
     expect(await page.evaluate(() => localStorage.getItem('jachi-ledger.token'))).toBe(service.tokens.manager);
     for (const name of ['동기화', '요약', '비교', '질의']) expect(await page.getByRole('tab', { name }).count()).toBe(1);
 
+    const panel = page.locator('#panel-summary');
     const table = page.getByRole('table', { name: '동별 지표' });
     await page.locator('#panel-summary[data-state="complete"]').waitFor();
     const listed = phases.filter(hasFigures);
-    const pilot = (await service.json('GET', '/api/meta', 'manager')).body.dongs.filter((d: { joinedPhase: number }) => d.joinedPhase === 1);
+    const meta = (await service.json('GET', '/api/meta', 'manager')).body as { dongs: { code: string; cohort?: number; joinedPhase?: number }[] };
+    const pilot = meta.dongs.filter((d) => (d.cohort ?? d.joinedPhase) === 1);
     expect(pilot).toHaveLength(8);
     for (const d of pilot) expect(listed.some((r) => r.dong === d.code)).toBe(true);
     expect(await table.locator('tbody tr').count()).toBe(listed.length);
 
-    // Every figure shown equals the API's, as the pane formats it.
+    // At the top: "지원 검토 N곳 / 20개 동", a few dongs of the demo's 20, and the time of the figures.
+    const flags = summary.filter((r) => r.kind === 'dong' && (r.flag === 'low' || r.flag === 'fell'));
+    const flagged = new Set(flags.map((r) => r.dong));
+    expect(listed).toHaveLength(20);
+    expect(flagged.size).toBeGreaterThanOrEqual(1);
+    expect(flagged.size).toBeLessThanOrEqual(5);
+    expect(await panel.getByTestId('review-count').textContent()).toBe(`지원 검토 ${flagged.size}곳 / 20개 동`);
+    expect(await panel.getByTestId('as-of').textContent()).toMatch(/^기준 시각 \d{2}:\d{2}$/);
+
+    // Each flag a chip naming its figure, its phase and its reason; only the value that triggered it coloured.
+    const chips = panel.getByTestId('flag-chip');
+    expect(await chips.count()).toBe(flags.length);
+    for (const r of flags) {
+      const f = r.figure as Figure;
+      const chip = panel.locator(`li[data-dong="${String(r.dong)}"] [data-testid="flag-chip"][data-figure="${f}"][data-phase="${String(r.phase)}"][data-flag="${String(r.flag)}"]`);
+      expect(await chip.count()).toBe(1);
+      const text = (await chip.textContent())!;
+      const reason = r.flag === 'low' ? `낮음: ${fmt(f, r.value)} (중앙값 ${fmt(f, r.median)})` : `하락: ${fmt(f, r.value)} (이전 단계 ${fmt(f, r.previousValue)})`;
+      expect(text).toContain(`${metrics[f].ko} · ${String(r.phase)}단계 · ${reason}`);
+      expect(await chip.locator('.flag-value').textContent()).toBe(fmt(f, r.value));
+      expect(await chip.getByTestId('illustrative').count()).toBe(r.illustrative === true ? 1 : 0);
+    }
+    // In the dong table, the flagged values (that figure, that phase) and no others are coloured.
+    const flaggedCells = flags.map((r) => `${String(r.dongName)}|${String(r.figure)}|${String(r.phase)}`);
+    expect(await table.locator('button.flag').count()).toBe(new Set(flaggedCells).size);
+    expect(await table.locator('tbody tr', { hasText: '지원 검토' }).count()).toBe(flagged.size);
+
+    // Every figure shown equals the API's, in its unit.
     for (const row of listed) {
       const tr = table.locator('tbody tr').filter({ has: page.locator('td[data-key="dongName"]', { hasText: String(row.dongName) }) });
       expect(await tr.count()).toBe(1);
@@ -141,24 +172,51 @@ describe('task pane in a plain browser, against the real service with the demo',
         const cell = tr.locator(`td[data-key="${f}"]`);
         const p1 = row[`${f}Phase1`];
         const p2 = row[`${f}Phase2`];
-        if (typeof p1 === 'number') expect(await cell.locator('button[data-phase="1"]').textContent()).toBe(fmt(f, p1));
-        if (typeof p2 === 'number') expect(await cell.locator('button[data-phase="2"]').textContent()).toBe(fmt(f, p2));
+        if (typeof p1 === 'number') expect(await cell.locator('button[data-phase="1"]').textContent()).toContain(fmt(f, p1));
+        if (typeof p2 === 'number') expect(await cell.locator('button[data-phase="2"]').textContent()).toContain(fmt(f, p2));
         expect(await cell.locator('small').textContent()).toBe(fmtDelta(f, row[`${f}Delta`]));
       }
     }
 
-    // The headline figures: the city's value and median per phase, as /api/compare/summary gives them.
+    // The headline figures: the group's value, median and quartiles per phase (and cohort), as the API gives them.
     for (const r of summary.filter((x) => x.kind === 'city')) {
       const f = r.figure as Figure;
-      const dd = page.locator(`#panel-summary dd[data-figure="${f}"][data-phase="${String(r.phase)}"]`);
-      const text = await dd.textContent();
-      if (typeof r.value === 'number') expect(text).toContain(fmt(f, r.value));
-      expect(text).toContain(`시 중앙값 ${fmt(f, r.cityMedian)}`);
+      const tr = panel.locator(`.figure-block[data-figure="${f}"] tr[data-phase="${String(r.phase)}"][data-cohort="${r.cohort ?? ''}"]`);
+      // A cohort's own line is shown where its phase has more than one cohort.
+      if ((await tr.count()) === 0) {
+        expect(r.cohort).not.toBeNull();
+        continue;
+      }
+      const text = await tr.textContent();
+      expect(text).toContain(fmt(f, r.value));
+      expect(text).toContain(fmt(f, r.median));
+      if (typeof r.q1 === 'number') expect(text).toContain(`${fmt(f, r.q1)}–${fmt(f, r.q3)}`);
+      expect(text).toContain(`${String(r.dongsWithData)}개 동`);
+    }
+    // Phase 2 has the pilot dongs' second year and the newcomers' first: each cohort has its own line.
+    expect(await panel.locator('.figure-block tr[data-phase="2"][data-cohort="2"]').count()).toBe(figures.filter((f) => summary.some((r) => r.kind === 'city' && r.figure === f && r.phase === 2 && r.cohort === 2)).length);
+
+    // Did phase 2 improve? Like for like: the same dongs in both phases.
+    for (const f of figures) {
+      const from = summary.find((r) => r.kind === 'continuing' && r.figure === f && r.phase === 1 && r.versus === 2 && r.cohort === null);
+      const to = summary.find((r) => r.kind === 'continuing' && r.figure === f && r.phase === 2 && r.versus === 1 && r.cohort === null);
+      if (!from || !to) continue;
+      const line = panel.locator(`.figure-block[data-figure="${f}"] [data-testid="continuing"][data-cohort=""]`);
+      expect(await line.textContent()).toContain(`계속 참여 ${String(from.dongsWithData)}개 동: ${metrics[f].ko} ${fmt(f, from.value)} → ${fmt(f, to.value)}`);
     }
 
-    // Dongs marked as possibly needing support are those the summary names.
-    const flagged = new Set(summary.filter((r) => r.kind === 'dong' && (r.belowMedian === true || r.belowPhase1 === true)).map((r) => r.dongName));
-    expect(await table.locator('tbody tr', { hasText: '지원 검토' }).count()).toBe(listed.filter((r) => flagged.has(r.dongName)).length);
+    // No per-1,000 figure is shown as a percentage, anywhere on the summary.
+    for (const f of per1000) {
+      for (const text of await panel.locator(`.figure-block[data-figure="${f}"] td, .figure-block[data-figure="${f}"] [data-testid="continuing"], [data-testid="flag-chip"][data-figure="${f}"], td[data-key="${f}"]`).allTextContents()) {
+        expect(text).not.toContain('%');
+      }
+    }
+    // Turnout rests on illustrative populations: its figures carry the 예시 badge, as the API marks them.
+    for (const f of figures) {
+      const marked = summary.some((r) => r.kind === 'city' && r.figure === f && r.illustrative === true);
+      expect((await panel.locator(`.figure-block[data-figure="${f}"] [data-testid="illustrative"]`).count()) > 0).toBe(marked);
+    }
+    expect(summary.some((r) => r.kind === 'city' && r.figure === 'assemblyTurnoutPer1000' && r.illustrative === true)).toBe(true);
 
     const bars = page.locator('#panel-summary svg.chart rect');
     expect(await bars.count()).toBeGreaterThan(8);
@@ -166,15 +224,15 @@ describe('task pane in a plain browser, against the real service with the demo',
     await shoot('summary', 360, true);
   });
 
-  it('every figure explains itself and opens into the rows behind it', async () => {
+  it('every figure explains itself and opens into the rows behind it, computed again from them', async () => {
     const { page } = browser;
     const table = page.getByRole('table', { name: '동별 지표' });
     // The ⓘ of a header shows the definition from /api/meta.
-    await table.getByRole('button', { name: '집행률 정의 보기' }).click();
-    await page.locator('#panel-summary .definition-note', { hasText: '집행액 ÷ 예산액' }).waitFor();
+    await table.getByRole('button', { name: '사업비 집행률 정의 보기' }).click();
+    await page.locator('#panel-summary .definition-note', { hasText: '두 인건비' }).waitFor();
 
     const gayang = table.locator('tbody tr', { hasText: '가양2동' });
-    const opener = gayang.locator('td[data-key="executionRate"] button[data-phase="1"]');
+    const opener = gayang.locator('td[data-key="discretionaryExecutionRate"] button[data-phase="1"]');
     const { rows } = await drillAndCheck(page, opener);
     const lines = (await service.json('GET', '/api/compare/spending/rows?dong=가양2동&phase=1', 'manager')).body.rows;
     expect(rows).toBe(lines.length);
@@ -182,6 +240,19 @@ describe('task pane in a plain browser, against the real service with the demo',
     await page.keyboard.press('Escape');
     await page.getByRole('dialog').waitFor({ state: 'detached' });
     await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-phase'))).toBe('1');
+
+    // Turnout (the largest assembly over the population) and completion (over the expected milestones).
+    for (const f of ['assemblyTurnoutPer1000', 'completionRate']) {
+      for (const phase of ['1', '2']) {
+        await drillAndCheck(page, gayang.locator(`td[data-key="${f}"] button[data-phase="${phase}"]`));
+        await page.keyboard.press('Escape');
+        await page.getByRole('dialog').waitFor({ state: 'detached' });
+      }
+    }
+    // A flag's chip opens the rows behind its value too.
+    await drillAndCheck(page, page.locator('#panel-summary [data-testid="flag-chip"]').first());
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
   });
 
   it('compares with filters, as a table and a chart, and drills into a figure', async () => {
@@ -215,12 +286,35 @@ describe('task pane in a plain browser, against the real service with the demo',
     await progress.waitFor();
     const progressRows = (await service.json('GET', '/api/compare/progress?phase=1&district=유성구', 'manager')).body.rows as Row[];
     expect(await progress.locator('tbody tr').count()).toBe(progressRows.length);
-    // avgProgressPct is already a percentage (0–100), shown as a number, not ×100.
+    // avgProgressPct is already a percentage (0–100): shown with %, not ×100.
     const first = progressRows[0]!;
     const firstTr = progress.locator('tbody tr', { hasText: String(first.dongName) });
-    expect(await firstTr.locator('td[data-key="avgProgressPct"]').textContent()).toBe(formatNumber(first.avgProgressPct as number, 'ko', 1));
-    await drillAndCheck(page, firstTr.locator('td[data-key="completed"] button'));
+    expect(await firstTr.locator('td[data-key="avgProgressPct"]').textContent()).toBe(`${formatNumber(first.avgProgressPct as number, 'ko', 1)}%`);
+    // Counts with their unit.
+    expect(await firstTr.locator('td[data-key="expected"]').textContent()).toBe(`${String(first.expected)}건`);
+    await drillAndCheck(page, firstTr.locator('td[data-key="completedExpected"] button'));
     await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+
+    // 시 요약: each figure in its own unit; a chart shows one figure, and per-1,000 never as %.
+    await panel.getByLabel('비교 항목').selectOption('summary');
+    await panel.getByLabel('단계', { exact: true }).selectOption('');
+    await panel.getByLabel('구', { exact: true }).selectOption('');
+    await panel.getByRole('button', { name: '보기', exact: true }).click();
+    const cityTable = panel.getByRole('table', { name: '시 요약' });
+    await cityTable.waitFor();
+    const chartFigure = panel.getByLabel('그래프 지표');
+    const options = await chartFigure.locator('option').allTextContents();
+    expect(options).toContain('값 · 주민총회 참여율(천 명당)');
+    await chartFigure.selectOption({ label: '값 · 주민총회 참여율(천 명당)' });
+    const chartText = (await panel.locator('svg.chart text.chart-small').allTextContents()).join(' ');
+    expect(chartText).toMatch(/\d+\.\d/);
+    expect(chartText).not.toContain('%');
+    await chartFigure.selectOption({ label: '값 · 완료율' });
+    expect((await panel.locator('svg.chart text.chart-small').allTextContents()).join(' ')).toContain('%');
+    // Rows of the summary read in the unit of their own figure.
+    const turnoutRow = cityTable.locator('tbody tr', { hasText: '주민총회 참여율(천 명당)' }).first();
+    expect(await turnoutRow.locator('td[data-key="value"]').textContent()).not.toContain('%');
 
     await panel.getByLabel('비교 항목').selectOption('spending');
     await panel.getByRole('button', { name: '보기', exact: true }).click();
@@ -235,7 +329,7 @@ describe('task pane in a plain browser, against the real service with the demo',
     await signIn(service.tokens.analyst);
     await page.getByTestId('who').filter({ hasText: '분석가' }).waitFor();
     await page.getByRole('tab', { name: '질의' }).click();
-    const sql = 'select dongName, phase, sum(budgetKrw) as budgetKrw, sum(executedKrw) as executedKrw from spending group by all order by dongName, phase';
+    const sql = 'select dongName, phase, fiscalYear, sum(budgetKrw) as budgetKrw, sum(executedKrw) as executedKrw from spending group by all order by dongName, phase';
     await page.getByLabel('SQL (읽기 전용)').fill(sql);
     await page.getByRole('button', { name: '실행' }).click();
     const result = page.getByRole('table', { name: '질의' });
@@ -243,6 +337,8 @@ describe('task pane in a plain browser, against the real service with the demo',
     const expected = (await service.json('POST', '/api/query', 'analyst', { sql, limit: 1000 })).body.rows as Row[];
     expect(await result.locator('tbody tr').count()).toBe(Math.min(50, expected.length));
     expect(await result.locator('tbody tr').first().locator('td[data-key="executedKrw"]').textContent()).toBe(formatValue(expected[0]!.executedKrw, 'money', 'ko'));
+    // A year reads 2019, not 2,019.
+    expect(await result.locator('tbody tr').first().locator('td[data-key="fiscalYear"]').textContent()).toBe(String(expected[0]!.fiscalYear));
     await shoot('query', 1280, true);
     await shoot('query', 360);
 

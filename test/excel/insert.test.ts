@@ -2,7 +2,7 @@
 // sheets records every write (values, number formats), table, chart and page setting, and each sync.
 import { OfficeMockObject } from 'office-addin-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chunkRows, dateSerial, insertResultSheet, insertSummarySheet, summaryLayout, type ResultColumn, type SummarySheetDong, type SummarySheetFigure } from '../../addin/excel/insert.ts';
+import { chunkRows, dateSerial, insertResultSheet, insertSummarySheet, summaryLayout, type ResultColumn, type SummarySheetData, type SummarySheetDong, type SummarySheetFigure, type SummarySheetFlag } from '../../addin/excel/insert.ts';
 import { decodeArrow } from '../../addin/src/arrow.ts';
 import { loadDemo } from '../../service/demo.ts';
 import { startService, type TestService } from '../support/service.ts';
@@ -205,43 +205,97 @@ describe('insertResultSheet', () => {
 });
 
 const figures: SummarySheetFigure[] = [
-  { figure: 'executionRate', label: '집행률', kind: 'rate', values: [{ phase: 1, phaseName: '1단계', value: 0.9, cityMedian: 0.89 }, { phase: 2, phaseName: '2단계', value: 0.91, cityMedian: 0.9 }] },
-  { figure: 'participantsPer1000', label: '주민 천 명당 참여인원', kind: 'decimal', values: [{ phase: 1, phaseName: '1단계', value: 21.4, cityMedian: 21.6 }, { phase: 2, phaseName: '2단계', value: 20.6, cityMedian: 21 }] },
-  { figure: 'completionRate', label: '완료율', kind: 'rate', values: [{ phase: 1, phaseName: '1단계', value: 1, cityMedian: 1 }, { phase: 2, phaseName: '2단계', value: 0.83, cityMedian: 1 }] },
+  {
+    figure: 'discretionaryExecutionRate',
+    label: '사업비 집행률',
+    kind: 'rate',
+    values: [{ phase: 1, phaseName: '1단계', value: 0.82, median: 0.8 }, { phase: 2, phaseName: '2단계', value: 0.88, median: 0.9 }],
+    continuing: { dongs: 8, values: [0.82, 0.86] },
+  },
+  {
+    figure: 'assemblyTurnoutPer1000',
+    label: '주민총회 참여율(천 명당)',
+    kind: 'per1000',
+    values: [{ phase: 1, phaseName: '1단계', value: 21.4, median: 21.6 }, { phase: 2, phaseName: '2단계', value: 20.6, median: 21 }],
+    continuing: { dongs: 8, values: [21.4, 20.9] },
+  },
+  {
+    figure: 'completionRate',
+    label: '완료율',
+    kind: 'rate',
+    values: [{ phase: 1, phaseName: '1단계', value: 1, median: 1 }, { phase: 2, phaseName: '2단계', value: 0.83, median: 1 }],
+    continuing: { dongs: 8, values: [1, 0.667] },
+  },
+];
+const flags: SummarySheetFlag[] = [
+  { district: '서구', dongName: '갈마1동', figure: '완료율', phaseName: '2단계', reason: '낮음 (중앙값)', value: 0.4, against: 0.8, kind: 'rate' },
+  { district: '대덕구', dongName: '송촌동', figure: '주민총회 참여율(천 명당)', phaseName: '2단계', reason: '하락 (이전 단계)', value: 12.5, against: 20.1, kind: 'per1000' },
 ];
 const dongs: SummarySheetDong[] = ['진잠동', '가양2동', '갈마1동'].map((dongName, i) => ({
   district: '유성구',
   dongName,
   figures: {
-    executionRate: { phase1: 0.8 + i / 100, phase2: 0.9, delta: 0.1 - i / 100 },
-    participantsPer1000: { phase1: 20 + i, phase2: null, delta: null },
+    discretionaryExecutionRate: { phase1: 0.8 + i / 100, phase2: 0.9, delta: 0.1 - i / 100 },
+    assemblyTurnoutPer1000: { phase1: 20 + i, phase2: null, delta: null },
     completionRate: { phase1: 1, phase2: 0.5, delta: -0.5 },
   },
 }));
-const labels = { figure: '지표', cityValue: '시 전체 값', cityMedian: '시 중앙값', district: '구', dong: '동', change: '변화' };
+const labels: SummarySheetData['labels'] = {
+  figure: '지표',
+  value: '값',
+  median: '중앙값',
+  continuing: '계속 참여',
+  continuingDongs: '계속 참여 동 수',
+  district: '구',
+  dong: '동',
+  phase: '단계',
+  reason: '지원 검토',
+  against: '기준 값',
+  change: '변화',
+};
+const summaryOf = (partial: Partial<SummarySheetData> = {}): SummarySheetData => ({ title: '자치 장부 — 요약', subtitle: '지원 검토 2곳 / 20개 동 · 기준 시각 14:05', figures, flags, labels, ...partial });
 
 describe('insertSummarySheet', () => {
-  it('writes the headline table, the dong table and a clustered column chart per headline figure, landscape', async () => {
+  it('writes the headline figures with medians and the same dongs in both phases, the flags with reasons, the dong table and a clustered column chart per headline figure, landscape', async () => {
     const model = newModel();
-    const name = await insertSummarySheet({ title: '자치 장부 — 단계별 주요 지표', figures, labels }, dongs, mockExcel(model));
+    const name = await insertSummarySheet(summaryOf(), dongs, mockExcel(model));
     expect(name).toBe('요약');
     const sheet = model.sheets[0]!;
-    const layout = summaryLayout(figures.length, dongs.length);
+    const layout = summaryLayout(figures.length, flags.length, dongs.length);
 
-    expect(sheet.writes[0]).toMatchObject({ row: 0, column: 0, values: [['자치 장부 — 단계별 주요 지표']] });
+    expect(sheet.writes[0]).toMatchObject({ row: 0, column: 0, values: [['자치 장부 — 요약'], ['지원 검토 2곳 / 20개 동 · 기준 시각 14:05']] });
     const headlineHeader = sheet.writes.find((w) => w.row === layout.headlineTop && w.column === 0)!;
-    expect(headlineHeader.values[0]).toEqual(['지표', '1단계 시 전체 값', '1단계 시 중앙값', '2단계 시 전체 값', '2단계 시 중앙값']);
+    expect(headlineHeader.values[0]).toEqual(['지표', '1단계 값', '1단계 중앙값', '2단계 값', '2단계 중앙값', '계속 참여 동 수', '계속 참여 1단계', '계속 참여 2단계']);
+    const headlineBody = sheet.writes.find((w) => w.row === layout.headlineTop + 1 && w.column === 0)!;
+    expect(headlineBody.values.map((r) => r[0])).toEqual(['사업비 집행률', '주민총회 참여율(천 명당)', '완료율']);
+    expect(headlineBody.values[2]).toEqual(['완료율', 1, 1, 0.83, 1, 8, 1, 0.667]);
+    // Each figure in its own unit: rates in %, per-1,000 as a number with one decimal (never %).
     const headlineFormats = sheet.formats.find((f) => f.row === layout.headlineTop + 1)!;
     expect(headlineFormats.formats.map((r) => r[1])).toEqual(['0.0%', '#,##0.0', '0.0%']);
-    expect(sheet.tables[0]).toMatchObject({ row: layout.headlineTop, column: 0, rows: figures.length + 1, columns: 5, hasHeaders: true });
+    expect(headlineFormats.formats[1]).toEqual(['General', '#,##0.0', '#,##0.0', '#,##0.0', '#,##0.0', '#,##0', '#,##0.0', '#,##0.0']);
+    expect(sheet.tables[0]).toMatchObject({ row: layout.headlineTop, column: 0, rows: figures.length + 1, columns: 8, hasHeaders: true });
+
+    // The flags: which dong, which figure and phase, why, and against what.
+    const flagHeader = sheet.writes.find((w) => w.row === layout.flagTop && w.column === 0)!;
+    expect(flagHeader.values[0]).toEqual(['구', '동', '지표', '단계', '지원 검토', '값', '기준 값']);
+    const flagBody = sheet.writes.find((w) => w.row === layout.flagTop + 1 && w.column === 0)!;
+    expect(flagBody.values).toEqual([
+      ['서구', '갈마1동', '완료율', '2단계', '낮음 (중앙값)', 0.4, 0.8],
+      ['대덕구', '송촌동', '주민총회 참여율(천 명당)', '2단계', '하락 (이전 단계)', 12.5, 20.1],
+    ]);
+    const flagFormats = sheet.formats.find((f) => f.row === layout.flagTop + 1)!;
+    expect(flagFormats.formats.map((r) => r[5])).toEqual(['0.0%', '#,##0.0']);
+    expect(sheet.tables[1]).toMatchObject({ row: layout.flagTop, rows: flags.length + 1, columns: 7 });
 
     const dongHeader = sheet.writes.find((w) => w.row === layout.dongTop && w.column === 0)!;
-    expect(dongHeader.values[0]!.slice(0, 5)).toEqual(['구', '동', '집행률 1단계', '집행률 2단계', '집행률 변화']);
+    expect(dongHeader.values[0]!.slice(0, 5)).toEqual(['구', '동', '사업비 집행률 1단계', '사업비 집행률 2단계', '사업비 집행률 변화']);
     const dongBody = sheet.writes.find((w) => w.row === layout.dongTop + 1 && w.column === 0)!;
     // Sorted by name, not ranked; a blank figure stays blank.
     expect(dongBody.values.map((r) => r[1])).toEqual(['가양2동', '갈마1동', '진잠동']);
     expect(dongBody.values[0]![6]).toBe('');
-    expect(sheet.tables[1]).toMatchObject({ row: layout.dongTop, rows: dongs.length + 1, columns: 2 + 3 * figures.length });
+    const dongFormats = sheet.formats.find((f) => f.row === layout.dongTop + 1 && f.column === 0)!;
+    expect(dongFormats.formats[0]!.slice(2, 8)).toEqual(['0.0%', '0.0%', '0.0%', '#,##0.0', '#,##0.0', '#,##0.0']);
+    expect(sheet.tables[2]).toMatchObject({ row: layout.dongTop, rows: dongs.length + 1, columns: 2 + 3 * figures.length });
 
     expect(sheet.charts).toHaveLength(3);
     sheet.charts.forEach((chart, i) => {
@@ -253,14 +307,26 @@ describe('insertSummarySheet', () => {
       const block = sheet.writes.find((w) => w.row === layout.dongTop && w.column === layout.chartDataLeft + i * 4)!;
       expect(block.values).toEqual([['동', '1단계', '2단계']]);
     });
+    // The charts' data sit right of every table, outside the print area.
+    expect(layout.chartDataLeft).toBeGreaterThanOrEqual(8);
     expect(sheet.orientation).toBe('Landscape');
     expect(sheet.printArea).toMatchObject({ row: 0, column: 0 });
+    expect(sheet.printArea!.columns).toBeLessThanOrEqual(layout.chartDataLeft);
     expect(model.syncs).toBe(2);
+  });
+
+  it('with no flag, keeps an empty flag table and the same layout', async () => {
+    const model = newModel();
+    await insertSummarySheet(summaryOf({ flags: [] }), dongs, mockExcel(model));
+    const sheet = model.sheets[0]!;
+    const layout = summaryLayout(figures.length, 0, dongs.length);
+    expect(sheet.tables[1]).toMatchObject({ row: layout.flagTop, rows: 2, columns: 7 });
+    expect(sheet.charts[0]!.from).toMatchObject({ row: layout.chartTop });
   });
 
   it('leaves the page layout alone before ExcelApi 1.9', async () => {
     const model = newModel({ apiMinor: 8, existing: ['요약'] });
-    expect(await insertSummarySheet({ title: '요약', figures, labels }, dongs, mockExcel(model))).toBe('요약 (2)');
+    expect(await insertSummarySheet(summaryOf(), dongs, mockExcel(model))).toBe('요약 (2)');
     expect(model.sheets[0]!.orientation).toBeUndefined();
     expect(model.sheets[0]!.charts).toHaveLength(3);
   });

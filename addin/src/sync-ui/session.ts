@@ -133,7 +133,16 @@ const notFound = (error: unknown) =>
 
 /** The reference data /api/meta gives, as the normaliser's index. */
 export function referenceFromMeta(meta: Meta): ReferenceIndex {
-  const reference = { city: '', districts: meta.districts, dongs: meta.dongs, phases: meta.phases } as unknown as Reference;
+  const city = meta.cities?.[0];
+  const reference = {
+    city: city?.name ?? '',
+    cityCode: city?.code ?? '',
+    districts: meta.districts,
+    dongs: meta.dongs,
+    phases: meta.phases,
+    allocations: meta.allocations ?? [],
+    expectedMilestones: meta.expectedMilestones ?? [],
+  } as unknown as Reference;
   return new ReferenceIndex(reference);
 }
 

@@ -1,4 +1,6 @@
-// Numbers the Korean way: 1,234,567원, 1,235백만원, 78.5%, +3.2%p, 2019. 5. 30.
+// Numbers the Korean way: 1,234,567원, 1,235.0백만원, 78.5%, +3.2%p, 28.4 (per 1,000), 2019, 2019. 5. 30.
+// How a value reads follows its unit (domain/metrics.ts, served in /api/meta) or its sheet column's
+// type, never a list of names kept here.
 import type { Locale } from '../i18n.ts';
 
 const tag = (locale: Locale) => (locale === 'ko' ? 'ko-KR' : 'en-US');
@@ -9,11 +11,6 @@ export function formatNumber(value: number, locale: Locale, digits = 0): string 
 
 export function formatWon(value: number, locale: Locale): string {
   return locale === 'ko' ? `${formatNumber(value, locale)}원` : `₩${formatNumber(value, locale)}`;
-}
-
-export function formatMillionWon(value: number, locale: Locale): string {
-  const millions = formatNumber(value / 1_000_000, locale, Math.abs(value) < 10_000_000 ? 1 : 0);
-  return locale === 'ko' ? `${millions}백만원` : `₩${millions}M`;
 }
 
 /** A ratio (0.785) as a percentage (78.5%). */
@@ -38,13 +35,19 @@ export function formatDate(iso: string, locale: Locale): string {
   return locale === 'ko' ? `${m[1]}. ${Number(m[2])}. ${Number(m[3])}.` : `${m[1]}-${m[2]}-${m[3]}`;
 }
 
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** The time of day (HH:MM) in the reader's time zone. */
+export function formatTime(date: Date): string {
+  return `${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
 /** A timestamp (ISO 8601) in the reader's time zone: 2020. 3. 5. 14:02. */
 export function formatDateTime(iso: string, locale: Locale): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  const pad = (n: number) => String(n).padStart(2, '0');
   const day = formatDate(`${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`, locale);
-  return `${day} ${pad(date.getHours())}:${pad(date.getMinutes())}`;
+  return `${day} ${formatTime(date)}`;
 }
 
 /** Won as officials read them: 백만원 from a million up (one decimal), whole 원 below. */
@@ -56,51 +59,77 @@ export function formatMoney(value: number, locale: Locale): string {
   return formatWon(Math.round(value), locale);
 }
 
-/** A metric's unit (domain/metrics.ts, served in /api/meta) as the kind of value it formats as. */
-export function kindOfUnit(unit: string | undefined): ValueKind | undefined {
-  switch (unit) {
-    case '원':
-      return 'money';
-    case 'ratio':
-      return 'rate';
-    case '%':
-    case 'per1000':
-    case '일':
-      return 'decimal';
-    case '명':
-    case '건':
-      return 'count';
-    default:
-      return undefined;
-  }
+/**
+ * How a value reads: money (원, 백만원), rate (a ratio shown in %), per1000 (one decimal, never %),
+ * percent (already 0–100), count (whole, with its unit), decimal, year (2019, no separator), dates,
+ * text.
+ */
+export type ValueKind = 'money' | 'rate' | 'per1000' | 'percent' | 'decimal' | 'count' | 'year' | 'date' | 'datetime' | 'text';
+
+/** How a value of a unit reads: its kind, and the unit word a count carries (명, 건, 일). */
+export interface UnitFormat {
+  kind: ValueKind;
+  suffix?: string;
 }
 
-export type ValueKind = 'money' | 'rate' | 'decimal' | 'count' | 'date' | 'datetime' | 'text';
+/** A metric's unit (domain/metrics.ts MetricUnit, from /api/meta) as the way its values read. */
+const unitFormats: Record<string, UnitFormat> = {
+  원: { kind: 'money' },
+  ratio: { kind: 'rate' },
+  per1000: { kind: 'per1000' },
+  '%': { kind: 'percent' },
+  일: { kind: 'decimal', suffix: '일' },
+  명: { kind: 'count', suffix: '명' },
+  건: { kind: 'count', suffix: '건' },
+  label: { kind: 'text' },
+  flag: { kind: 'text' },
+};
 
-/** How a result column should read, from its field name (fields of DESIGN.md "The metrics"). */
-export function kindOfField(field: string): ValueKind {
-  if (/Krw$|PerResident$/.test(field)) return 'money';
-  if (/Rate$/.test(field)) return 'rate';
-  if (/Per1000$|Pct$|Days$/.test(field)) return 'decimal';
-  if (/At$/.test(field)) return 'datetime';
-  if (/On$|^date$/.test(field)) return 'date';
-  if (/^(events|participants|newParticipants|assemblyParticipants|votes|milestones|completed|delayed|phase|fiscalYear)$/.test(field)) return 'count';
-  return 'text';
+/** A sheet column's type (domain/sheets.ts FieldType, from /api/meta's kinds) as the way its values read. */
+const columnFormats: Record<string, UnitFormat> = {
+  money: { kind: 'money' },
+  count: { kind: 'count' },
+  percent: { kind: 'percent' },
+  year: { kind: 'year' },
+  phase: { kind: 'year' },
+  date: { kind: 'date' },
+  dong: { kind: 'text' },
+  code: { kind: 'text' },
+  text: { kind: 'text' },
+  boolean: { kind: 'text' },
+};
+
+const lookUp = (table: Record<string, UnitFormat>, key: string | undefined) => (key !== undefined && Object.hasOwn(table, key) ? table[key] : undefined);
+export const unitFormat = (unit: string | undefined): UnitFormat | undefined => lookUp(unitFormats, unit);
+export const columnFormat = (type: string | undefined): UnitFormat | undefined => lookUp(columnFormats, type);
+
+/** A change of a value of this kind: %p for rates, a sign and one decimal otherwise. */
+export function formatChange(value: number, kind: ValueKind, locale: Locale): string {
+  if (kind === 'rate') return formatRateDelta(value, locale);
+  if (kind === 'money') return `${value > 0 ? '+' : value < 0 ? '−' : '±'}${formatMoney(Math.abs(value), locale)}`;
+  return formatDelta(value, locale, kind === 'count' ? 0 : 1);
 }
 
-export function formatValue(value: unknown, kind: ValueKind, locale: Locale): string {
+export function formatValue(value: unknown, kind: ValueKind, locale: Locale, suffix?: string): string {
   if (value === null || value === undefined || value === '') return '–';
-  if (typeof value === 'number' || (typeof value === 'string' && kind !== 'text' && kind !== 'date' && value.trim() !== '' && !Number.isNaN(Number(value)))) {
+  if (typeof value === 'number' || (typeof value === 'string' && kind !== 'text' && kind !== 'date' && kind !== 'datetime' && value.trim() !== '' && !Number.isNaN(Number(value)))) {
     const n = Number(value);
+    const unit = suffix && locale === 'ko' ? suffix : '';
     switch (kind) {
       case 'money':
         return formatMoney(n, locale);
       case 'rate':
         return formatRate(n, locale);
-      case 'decimal':
+      case 'per1000':
         return formatNumber(n, locale, 1);
+      case 'percent':
+        return `${formatNumber(n, locale, 1)}%`;
+      case 'decimal':
+        return `${formatNumber(n, locale, Number.isInteger(n) ? 0 : 1)}${unit}`;
       case 'count':
-        return formatNumber(n, locale);
+        return `${formatNumber(n, locale)}${unit}`;
+      case 'year':
+        return String(n);
       default:
         return Number.isInteger(n) ? formatNumber(n, locale) : formatNumber(n, locale, 2);
     }

@@ -1,4 +1,6 @@
-// 비교: any named comparison (GET /api/compare/:name?phase=&district=&dong=) as a table and a chart.
+// 비교: any named comparison (GET /api/compare/:name?phase=&district=&dong=&cohort=) as a table and a
+// chart. A chart shows one figure, so one unit: a column whose unit is the row's figure (the summary's
+// value, median …) is charted one figure at a time.
 import { compareNames, type CompareName } from '../api.ts';
 import { barChart } from '../ui/chart.ts';
 import { h, uid } from '../ui/dom.ts';
@@ -31,11 +33,14 @@ export function mountCompareView(el: HTMLElement, ctx: ViewContext): void {
   };
   fillDongs();
   districtSelect.addEventListener('change', fillDongs);
+  const cohortOf = (d: (typeof meta.dongs)[number]) => (typeof d.cohort === 'number' ? d.cohort : typeof d.joinedPhase === 'number' ? d.joinedPhase : null);
+  const cohorts = [...new Set(meta.dongs.map(cohortOf).filter((c): c is number => c !== null))].sort((a, b) => a - b);
+  const cohortSelect = h('select', {}, h('option', { value: '' }, t.all), ...cohorts.map((c) => h('option', { value: c }, t.cohortName(c))));
   const result = h('div', { class: 'result', 'aria-live': 'polite' });
 
   const run = async () => {
     const name = nameSelect.value as CompareName;
-    const filters = { phase: phaseSelect.value, district: districtSelect.value, dong: dongSelect.value };
+    const filters = { phase: phaseSelect.value, district: districtSelect.value, dong: dongSelect.value, cohort: cohortSelect.value };
     result.replaceChildren(busy(ctx));
     try {
       const answer = await ctx.api.compare(name, filters);
@@ -49,35 +54,51 @@ export function mountCompareView(el: HTMLElement, ctx: ViewContext): void {
     }
   };
 
+  /** A chart item's label: the dong, else the summary's group (시 전체 · 1기, 계속 참여 …). */
+  const itemLabel = (r: Row) => {
+    if (r.dongName ?? r.dong) return String(r.dongName ?? r.dong);
+    if (r.district) return names.get(String(r.district)) ?? String(r.district);
+    const kind = typeof r.kind === 'string' ? (t.rowKinds[r.kind] ?? r.kind) : '';
+    return [kind, typeof r.cohort === 'number' ? t.cohortName(r.cohort) : ''].filter(Boolean).join(' · ') || t.all;
+  };
+
   const draw = (name: CompareName, rows: Row[], columns: string[]): HTMLElement[] => {
     const table = resultTable(rows, columns, t.compareNames[name], ctx, { comparison: name });
-    const figures = columns.filter((c) => {
+    // What can be charted: a column of numbers in one unit, or one figure of a figure-valued column.
+    const charts: { key: string; field: string; figure?: string; label: string }[] = [];
+    for (const c of columns) {
+      if (c === 'phase' || c === 'cohort' || c === 'rank' || !rows.some((r) => typeof r[c] === 'number')) continue;
+      if (ctx.meta.metrics?.[c]?.unit === 'figure') {
+        const figures = [...new Set(rows.filter((r) => typeof r[c] === 'number' && typeof r.figure === 'string').map((r) => r.figure as string))];
+        for (const f of figures) charts.push({ key: `${c}:${f}`, field: c, figure: f, label: `${labelOf(c, ctx)} · ${labelOf(f, ctx)}` });
+        continue;
+      }
       const kind = fieldInfo(c, ctx).kind();
-      return kind !== 'text' && kind !== 'date' && kind !== 'datetime' && c !== 'phase' && c !== 'rank' && rows.some((r) => typeof r[c] === 'number');
-    });
-    if (!figures.length) return [table];
-    const figureSelect = h('select', {}, ...figures.map((f) => h('option', { value: f }, labelOf(f, ctx))));
+      if (kind !== 'text' && kind !== 'date' && kind !== 'datetime' && kind !== 'year') charts.push({ key: c, field: c, label: labelOf(c, ctx) });
+    }
+    if (!charts.length) return [table];
+    const figureSelect = h('select', {}, ...charts.map((c) => h('option', { value: c.key }, c.label)));
     const chartBox = h('figure', { class: 'chart-box' });
     const drawChart = () => {
-      const field = figureSelect.value;
-      const info = fieldInfo(field, ctx);
+      const chosen = charts.find((c) => c.key === figureSelect.value) ?? charts[0]!;
+      const info = fieldInfo(chosen.field, ctx);
       // Spending rows come per category too; the chart shows the all-categories line (category null).
-      const chartRows = rows.filter((r) => !('category' in r) || r.category === null);
+      const chartRows = rows.filter((r) => (!('category' in r) || r.category === null) && (chosen.figure === undefined || r.figure === chosen.figure));
       const phases = [...new Set(chartRows.map((r) => r.phase).filter((p) => p !== undefined && p !== null))].sort() as (string | number)[];
-      const byDong = new Map<string, (number | null)[]>();
+      const byItem = new Map<string, (number | null)[]>();
       for (const r of chartRows) {
-        const label = String(r.dongName ?? r.dong ?? (r.district ? (names.get(String(r.district)) ?? r.district) : '') ?? '');
-        if (!byDong.has(label)) byDong.set(label, phases.length ? phases.map(() => null) : [null]);
+        const label = itemLabel(r);
+        if (!byItem.has(label)) byItem.set(label, phases.length ? phases.map(() => null) : [null]);
         const i = phases.length ? phases.indexOf(r.phase as string | number) : 0;
-        const v = r[field];
-        byDong.get(label)![i] = typeof v === 'number' ? v : null;
+        const v = r[chosen.field];
+        byItem.get(label)![i] = typeof v === 'number' ? v : null;
       }
-      const title = `${t.compareNames[name]}: ${labelOf(field, ctx)}`;
+      const title = `${t.compareNames[name]}: ${chosen.label}`;
       chartBox.replaceChildren(
         barChart({
           title,
-          series: phases.length ? phases.map((p) => t.phaseName(p)) : [labelOf(field, ctx)],
-          items: [...byDong].slice(0, 40).map(([label, values]) => ({ label, values })),
+          series: phases.length ? phases.map((p) => t.phaseName(p)) : [chosen.label],
+          items: [...byItem].slice(0, 40).map(([label, values]) => ({ label, values })),
           format: (v) => showValue(v, info, chartRows[0], ctx),
         }),
         h('figcaption', {}, title),
@@ -95,6 +116,7 @@ export function mountCompareView(el: HTMLElement, ctx: ViewContext): void {
     labelled(t.comparePhase, phaseSelect),
     labelled(t.compareDistrict, districtSelect),
     labelled(t.compareDong, dongSelect),
+    labelled(t.compareCohort, cohortSelect),
     h('fluent-button', { role: 'button', type: 'submit', appearance: 'primary' }, t.show),
   );
   el.replaceChildren(form, result);

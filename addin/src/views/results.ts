@@ -1,9 +1,9 @@
 // Shared pieces of the result views: any rows as a table with Korean labels, units and definitions
 // from /api/meta's metrics, figures that open into the rows behind them, and errors.
 import { ApiError, type CompareName } from '../api.ts';
-import { fieldLabels, resultStringsFor } from '../i18n.ts';
+import { keyLabels, resultStringsFor } from '../i18n.ts';
 import { h } from '../ui/dom.ts';
-import { formatDelta, formatRateDelta, formatValue, kindOfField, kindOfUnit, type ValueKind } from '../ui/format.ts';
+import { columnFormat, formatChange, formatValue, unitFormat, type UnitFormat, type ValueKind } from '../ui/format.ts';
 import { dataTable } from '../ui/table.ts';
 import type { ViewContext } from './context.ts';
 import { openDrill } from './drill.ts';
@@ -16,22 +16,30 @@ export function columnsOf(rows: Row[]): string[] {
   return [...seen];
 }
 
-/** Columns whose meaning depends on the row's `figure` (summary rows) rather than on their name. */
-const figureValued = new Set(['value', 'cityMedian', 'phase1Value', 'phase1', 'phase2', 'delta']);
+/** Columns that are a difference (shown with a sign; rates in %p). */
+const differences = new Set(['delta', 'gap']);
 const phaseSuffix = /^(.+)(Phase1|Phase2|Delta)$/;
+/** Columns the service adds to the rows behind a figure (who changed each, when, from where). */
+const rowColumns: Record<string, UnitFormat> = { updatedAt: { kind: 'datetime' }, updatedBy: { kind: 'text' }, source: { kind: 'text' } };
 
 export interface FieldInfo {
   label: string;
   /** What the column means (from /api/meta's metrics), for the header's ⓘ. */
   definition?: string;
-  /** How a value of this column reads, for a given row. */
+  /** How a value of this column reads, for a given row (summary rows: in the unit of the row's `figure`). */
+  format: (row?: Row) => UnitFormat;
   kind: (row?: Row) => ValueKind;
-  /** A change between phases (shown with a sign, rates in %p). */
+  /** A change between phases or a gap (shown with a sign, rates in %p). */
   delta: boolean;
 }
 
-export function metricKind(field: string, ctx: ViewContext): ValueKind {
-  return kindOfUnit(ctx.meta.metrics?.[field]?.unit) ?? kindOfField(field);
+/** How a figure's or a column's values read: its unit from /api/meta's metrics, else its sheet column's type. */
+export function formatOf(field: string, ctx: ViewContext): UnitFormat {
+  return (
+    unitFormat(ctx.meta.metrics?.[field]?.unit) ??
+    columnFormat(ctx.meta.kinds.flatMap((k) => k.columns).find((c) => c.field === field)?.type) ??
+    rowColumns[field] ?? { kind: 'text' }
+  );
 }
 
 export function fieldInfo(field: string, ctx: ViewContext): FieldInfo {
@@ -39,37 +47,46 @@ export function fieldInfo(field: string, ctx: ViewContext): FieldInfo {
   const more = resultStringsFor(t);
   const metric = ctx.meta.metrics?.[field];
   const definition = metric?.definition?.[locale];
-  if (figureValued.has(field)) {
-    return {
-      label: metric?.[locale] ?? fieldLabels[locale][field] ?? field,
-      definition,
-      kind: (row) => (row && typeof row.figure === 'string' ? metricKind(row.figure, ctx) : 'decimal'),
-      delta: field === 'delta',
-    };
+  const info = (label: string, format: (row?: Row) => UnitFormat, delta: boolean, about = definition): FieldInfo => ({ label, definition: about, format, kind: (row) => format(row).kind, delta });
+  if (metric?.unit === 'figure') {
+    // value, median, q1, q3, previousValue, gap, phase1, phase2, delta: in the unit of the row's figure.
+    const byRow = (row?: Row) => (row && typeof row.figure === 'string' ? formatOf(row.figure, ctx) : { kind: 'decimal' as const });
+    return info(metric[locale] ?? field, byRow, differences.has(field));
   }
   const split = phaseSuffix.exec(field);
-  if (split && ctx.meta.metrics?.[split[1]!]) {
-    const base = split[1]!;
+  const base = split ? ctx.meta.metrics?.[split[1]!] : undefined;
+  if (split && base) {
     const part = split[2] === 'Phase1' ? t.phase1 : split[2] === 'Phase2' ? t.phase2 : t.change;
-    const baseInfo = ctx.meta.metrics[base]!;
-    const kind = metricKind(base, ctx);
-    return { label: `${baseInfo[locale] ?? base} ${part}`, definition: baseInfo.definition?.[locale], kind: () => kind, delta: split[2] === 'Delta' };
+    const format = formatOf(split[1]!, ctx);
+    return info(`${base[locale] ?? split[1]} ${part}`, () => format, split[2] === 'Delta', base.definition?.[locale]);
   }
   const own: Record<string, string> = { updatedBy: more.updatedBy, updatedAt: more.updatedAt, source: more.source };
-  const header = ctx.meta.kinds.flatMap((k) => k.columns).find((c) => c.field === field)?.header;
-  const kind = metricKind(field, ctx);
-  return { label: metric?.[locale] ?? own[field] ?? fieldLabels[locale][field] ?? header ?? field, definition, kind: () => kind, delta: false };
+  const column = ctx.meta.kinds.flatMap((k) => k.columns).find((c) => c.field === field) as ({ header: string; label?: string } | undefined);
+  const columnLabel = locale === 'ko' ? column?.header : (column?.label ?? column?.header);
+  const format = formatOf(field, ctx);
+  return info(metric?.[locale] ?? own[field] ?? keyLabels[locale][field] ?? columnLabel ?? field, () => format, false);
 }
 
 export function labelOf(field: string, ctx: ViewContext): string {
   return fieldInfo(field, ctx).label;
 }
 
-/** One value as the reader should see it: units, %, %p for changes, Korean dates. */
+/** One value as the reader should see it: in its unit, %p for changes of rates, Korean dates. */
 export function showValue(value: unknown, info: FieldInfo, row: Row | undefined, ctx: ViewContext): string {
-  const kind = info.kind(row);
-  if (info.delta && typeof value === 'number') return kind === 'rate' ? formatRateDelta(value, ctx.locale) : formatDelta(value, ctx.locale);
-  return formatValue(value, kind, ctx.locale);
+  const format = info.format(row);
+  if (info.delta && typeof value === 'number') return formatChange(value, format.kind, ctx.locale);
+  return formatValue(value, format.kind, ctx.locale, format.suffix);
+}
+
+/** A figure's value in the unit /api/meta gives it (the summary's own figures). */
+export function showFigure(value: unknown, figure: string, ctx: ViewContext): string {
+  const format = formatOf(figure, ctx);
+  return formatValue(value, format.kind, ctx.locale, format.suffix);
+}
+
+/** A change of a figure between phases, in its unit (%p for rates). */
+export function showChange(value: number | null, figure: string, ctx: ViewContext): string {
+  return value === null ? '–' : formatChange(value, formatOf(figure, ctx).kind, ctx.locale);
 }
 
 /** District code → name, from /api/meta's districts ({ code, name }). */
@@ -103,6 +120,16 @@ export function drillFor(name: CompareName, field: string, row: Row, ctx: ViewCo
   return null;
 }
 
+/** A code as a reader names it: a district's name, a figure's Korean name, a flag or a row kind in words. */
+function codeLabel(key: string, value: unknown, ctx: ViewContext, districts: Map<string, string>): string | null {
+  if (typeof value !== 'string') return null;
+  if (key === 'district') return districts.get(value) ?? value;
+  if (key === 'figure') return ctx.meta.metrics?.[value]?.[ctx.locale] ?? value;
+  if (key === 'flag') return value === 'low' ? ctx.t.flagLow : value === 'fell' ? ctx.t.flagFell : value;
+  if (key === 'kind') return ctx.t.rowKinds[value] ?? value;
+  return null;
+}
+
 export interface ResultTableOptions {
   /** The comparison the rows come from: its figures open into the rows behind them. */
   comparison?: CompareName;
@@ -123,7 +150,7 @@ export function resultTable(rows: Row[], columns: string[], caption: string, ctx
         label: info.label,
         title: info.definition,
         value: (row) => row[key],
-        render: (row) => (key === 'district' && typeof row[key] === 'string' ? (districts.get(row[key]) ?? row[key]) : showValue(row[key], info, row, ctx)),
+        render: (row) => codeLabel(key, row[key], ctx, districts) ?? showValue(row[key], info, row, ctx),
         numeric: kind !== 'text' && kind !== 'date' && kind !== 'datetime',
         action: options.comparison
           ? (row) => {

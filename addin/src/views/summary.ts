@@ -1,18 +1,19 @@
-// 요약: where the city's dongs may need support, phase 1 against phase 2. Not a league table: dongs
-// are marked against the city's median and against their own phase 1, and sorted by name by default.
-// Data: GET /api/compare/phases (per dong: each headline figure's phase1, phase2, delta) and
-// GET /api/compare/summary (headline figures per phase, and the dongs that may need support).
-import { figureNames, headlineFigures, resultStringsFor, type HeadlineFigure } from '../i18n.ts';
+// 요약: which dongs may need support, and did phase 2 improve. Not a league table: the service names
+// few dongs, each with its reason (which figure, which phase, against what), and says how many of how
+// many; the pane shows its judgement and never makes one of its own (a failed request is an error).
+// Data: GET /api/compare/summary (city and continuing rows per phase × cohort × headline figure, and
+// one row per flag) and GET /api/compare/phases (each dong's headline figures per phase).
+import { headlineFigures, type HeadlineFigure } from '../../../domain/metrics.ts';
+import type { SummarySheetFigure, SummarySheetFlag } from '../../excel/insert.ts';
+import { resultStringsFor } from '../i18n.ts';
 import { barChart } from '../ui/chart.ts';
 import { h, uid } from '../ui/dom.ts';
-import { formatDelta, formatNumber, formatRate, formatRateDelta } from '../ui/format.ts';
+import { formatTime } from '../ui/format.ts';
 import { dataTable } from '../ui/table.ts';
 import type { ViewContext } from './context.ts';
-import { median } from './figures.ts';
-import { busy, columnsOf, districtNameMap, errorBar, resultTable, type Row } from './results.ts';
 import { openDrill } from './drill.ts';
 import { insertButton } from './insert.ts';
-import type { SummarySheetFigure } from '../../excel/insert.ts';
+import { busy, districtNameMap, errorBar, formatOf, showChange, showFigure, type Row } from './results.ts';
 
 interface PhaseFigure {
   phase1: number | null;
@@ -20,185 +21,285 @@ interface PhaseFigure {
   delta: number | null;
 }
 
-export interface DongSummary {
+/** One reason a dong may need support: a summary row of kind `dong` with a flag. */
+export interface Flag {
   dong: string;
   dongName: string;
   district: string;
+  phase: number;
+  figure: HeadlineFigure;
+  flag: 'low' | 'fell';
+  value: number | null;
+  median: number | null;
+  previousValue: number | null;
+  illustrative: boolean;
+}
+
+export interface DongFigures {
+  dong: string;
+  dongName: string;
+  district: string;
+  illustrative: boolean;
   figures: Record<HeadlineFigure, PhaseFigure>;
-  /** Why this dong may need support, per figure (empty when it need not). */
-  reasons: Partial<Record<HeadlineFigure, ('belowMedian' | 'belowOwnPhase1')[]>>;
+  flags: Flag[];
 }
 
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : null);
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+const isHeadline = (f: unknown): f is HeadlineFigure => (headlineFigures as readonly unknown[]).includes(f);
 
-/** Reads one figure of a `phases` row: nested ({ executionRate: { phase1, phase2, delta } }) or flat. */
-function readFigure(row: Row, figure: HeadlineFigure): PhaseFigure {
-  const nested = row[figure];
-  const pick = (suffix: 'phase1' | 'phase2' | 'delta'): number | null => {
-    if (nested && typeof nested === 'object') return num((nested as Row)[suffix]);
-    const cap = suffix[0]!.toUpperCase() + suffix.slice(1);
-    return num(row[`${figure}${cap}`] ?? row[`${figure}_${suffix}`]);
-  };
-  const phase1 = pick('phase1');
-  const phase2 = pick('phase2');
-  const delta = pick('delta') ?? (phase1 !== null && phase2 !== null ? phase2 - phase1 : null);
-  return { phase1, phase2, delta };
+/** The flags the service gives (kind dong, flag low or fell), in the order of dong name, phase, figure. */
+export function flagsOf(summary: Row[]): Flag[] {
+  return summary
+    .filter((r) => r.kind === 'dong' && (r.flag === 'low' || r.flag === 'fell') && typeof r.dong === 'string' && isHeadline(r.figure) && typeof r.phase === 'number')
+    .map((r) => ({
+      dong: r.dong as string,
+      dongName: String(r.dongName ?? r.dong),
+      district: String(r.district ?? ''),
+      phase: r.phase as number,
+      figure: r.figure as HeadlineFigure,
+      flag: r.flag as 'low' | 'fell',
+      value: num(r.value),
+      median: num(r.median),
+      previousValue: num(r.previousValue),
+      illustrative: r.illustrative === true,
+    }))
+    .sort((a, b) => a.dongName.localeCompare(b.dongName, 'ko') || a.phase - b.phase || headlineFigures.indexOf(a.figure) - headlineFigures.indexOf(b.figure));
 }
 
-export { median } from './figures.ts';
-
-/** The summary's own judgement (kind = dong rows: belowMedian, belowPhase1 per figure), by dong code. */
-function flaggedBySummary(summary: Row[]): Map<string, Partial<Record<HeadlineFigure, ('belowMedian' | 'belowOwnPhase1')[]>>> | null {
-  const dongRows = summary.filter((r) => r.kind === 'dong' && typeof r.dong === 'string');
-  if (!summary.some((r) => r.kind === 'city' || r.kind === 'dong')) return null;
-  const flagged = new Map<string, Partial<Record<HeadlineFigure, ('belowMedian' | 'belowOwnPhase1')[]>>>();
-  for (const r of dongRows) {
-    const figure = r.figure as HeadlineFigure;
-    if (!headlineFigures.includes(figure)) continue;
-    const reasons: ('belowMedian' | 'belowOwnPhase1')[] = [];
-    if (r.belowMedian === true) reasons.push('belowMedian');
-    if (r.belowPhase1 === true) reasons.push('belowOwnPhase1');
-    if (!reasons.length) continue;
-    const entry = flagged.get(r.dong as string) ?? {};
-    entry[figure] = [...new Set([...(entry[figure] ?? []), ...reasons])];
-    flagged.set(r.dong as string, entry);
-  }
-  return flagged;
+/** Each dong's headline figures per phase (the flat columns of `phases`: completionRatePhase1 …), with its flags. */
+export function dongFigures(phaseRows: Row[], flags: Flag[]): DongFigures[] {
+  return phaseRows.map((row) => {
+    const dong = String(row.dong ?? '');
+    const figures = Object.fromEntries(
+      headlineFigures.map((f) => {
+        const phase1 = num(row[`${f}Phase1`]);
+        const phase2 = num(row[`${f}Phase2`]);
+        return [f, { phase1, phase2, delta: num(row[`${f}Delta`]) }];
+      }),
+    ) as Record<HeadlineFigure, PhaseFigure>;
+    return { dong, dongName: String(row.dongName ?? dong), district: String(row.district ?? ''), illustrative: row.illustrative === true, figures, flags: flags.filter((f) => f.dong === dong) };
+  });
 }
 
-/** The city's value and median per figure and phase (kind = city rows of the summary). */
-function cityFigures(summary: Row[]): Map<string, { value: number | null; cityMedian: number | null }> {
-  const out = new Map<string, { value: number | null; cityMedian: number | null }>();
-  for (const r of summary) if (r.kind === 'city') out.set(`${String(r.figure)}:${String(r.phase)}`, { value: num(r.value), cityMedian: num(r.cityMedian) });
-  return out;
-}
-
-export function summariseDongs(phaseRows: Row[]): { dongs: DongSummary[]; medians: Record<HeadlineFigure, PhaseFigure> } {
-  const dongs = phaseRows.map((row): DongSummary => ({
-    dong: String(row.dong ?? ''),
-    dongName: String(row.dongName ?? row.dong ?? ''),
-    district: String(row.district ?? ''),
-    figures: Object.fromEntries(headlineFigures.map((f) => [f, readFigure(row, f)])) as Record<HeadlineFigure, PhaseFigure>,
-    reasons: {},
-  }));
-  const medians = Object.fromEntries(
-    headlineFigures.map((f) => {
-      const m1 = median(dongs.map((d) => d.figures[f].phase1).filter((v): v is number => v !== null));
-      const m2 = median(dongs.map((d) => d.figures[f].phase2).filter((v): v is number => v !== null));
-      return [f, { phase1: m1, phase2: m2, delta: m1 !== null && m2 !== null ? m2 - m1 : null }];
-    }),
-  ) as Record<HeadlineFigure, PhaseFigure>;
-  for (const d of dongs) {
-    for (const f of headlineFigures) {
-      const { phase1, phase2 } = d.figures[f];
-      const latest = phase2 ?? phase1;
-      const cityLatest = phase2 !== null ? medians[f].phase2 : medians[f].phase1;
-      const reasons: ('belowMedian' | 'belowOwnPhase1')[] = [];
-      if (latest !== null && cityLatest !== null && latest < cityLatest) reasons.push('belowMedian');
-      if (phase1 !== null && phase2 !== null && phase2 < phase1) reasons.push('belowOwnPhase1');
-      if (reasons.length) d.reasons[f] = reasons;
-    }
-  }
-  return { dongs, medians };
+/** The group rows (kind city or continuing) of one figure, phase and cohort (null: all dongs). */
+function groupRow(summary: Row[], kind: 'city' | 'continuing', figure: string, phase: number, cohort: number | null, versus?: number): Row | undefined {
+  return summary.find(
+    (r) => r.kind === kind && r.figure === figure && r.phase === phase && (r.cohort ?? null) === cohort && (versus === undefined || r.versus === versus),
+  );
 }
 
 export function mountSummaryView(el: HTMLElement, ctx: ViewContext): void {
   const { t, locale } = ctx;
   const more = resultStringsFor(t);
-  const fmt = (f: HeadlineFigure, v: number | null) => (v === null ? '–' : f === 'participantsPer1000' ? formatNumber(v, locale, 1) : formatRate(v, locale));
-  const fmtDelta = (f: HeadlineFigure, v: number | null) => (v === null ? '–' : f === 'participantsPer1000' ? formatDelta(v, locale) : formatRateDelta(v, locale));
-  const name = (f: HeadlineFigure) => ctx.meta.metrics?.[f]?.[locale] ?? figureNames[locale][f][0];
-  const definition = (f: HeadlineFigure) => {
-    const fromMeta = ctx.meta.metrics?.[f]?.definition;
-    return fromMeta ? fromMeta[locale] : figureNames[locale][f][1];
-  };
-
+  const name = (f: string) => ctx.meta.metrics?.[f]?.[locale] ?? f;
+  const definition = (f: string) => ctx.meta.metrics?.[f]?.definition?.[locale];
+  const phaseName = (p: number) => ctx.meta.phases.find((x) => x.phase === p)?.name ?? t.phaseName(p);
   const districtNames = districtNameMap(ctx);
-  const phaseNumbers = ctx.meta.phases.length ? ctx.meta.phases.map((p) => p.phase).slice(0, 2) : [1, 2];
-
+  const districtName = (code: string) => districtNames.get(code) ?? code;
+  const badge = () => h('span', { class: 'badge-illustrative', title: t.illustrativeNote, 'data-testid': 'illustrative' }, t.illustrative);
   const kept = { search: '', only: false, figure: headlineFigures[0] as string };
 
   const load = async () => {
     el.replaceChildren(busy(ctx));
+    el.dataset.state = 'loading';
     try {
-      // The dong table needs only the phases; it is drawn as soon as they come, and drawn again with
-      // the service's own judgement and the city's values once the (larger) summary has come too.
-      const summaryAnswer = ctx.api.compare('summary').catch(() => ({ rows: [] as Row[] }));
-      const phases = await ctx.api.compare('phases');
-      el.dataset.state = 'partial';
-      draw(phases.rows, []);
-      const summary = await summaryAnswer;
-      draw(phases.rows, summary.rows);
+      const [summary, phases] = await Promise.all([ctx.api.compare('summary'), ctx.api.compare('phases')]);
+      draw(summary.rows, phases.rows, new Date());
       el.dataset.state = 'complete';
     } catch (error) {
+      el.dataset.state = 'error';
       el.replaceChildren(errorBar(error, ctx, () => void load()));
     }
   };
 
-  const draw = (phaseRows: Row[], summaryRows: Row[]) => {
-    const summarised = summariseDongs(phaseRows);
-    const medians = summarised.medians;
+  const draw = (summaryRows: Row[], phaseRows: Row[], asOf: Date) => {
+    const flags = flagsOf(summaryRows);
     // Dongs that joined later, or have not synced yet, have no figure to show: they are left out.
-    const dongs = summarised.dongs.filter((d) => headlineFigures.some((f) => d.figures[f].phase1 !== null || d.figures[f].phase2 !== null));
-    const flagged = flaggedBySummary(summaryRows);
-    // The service's judgement wins; without a summary the same rule is applied here.
-    if (flagged) for (const d of dongs) d.reasons = flagged.get(d.dong) ?? {};
-    const needsSupport = (d: DongSummary) => Object.keys(d.reasons).length > 0;
-    const city = cityFigures(summaryRows);
-    const districtName = (code: string) => districtNames.get(code) ?? code;
+    const dongs = dongFigures(phaseRows, flags).filter((d) => headlineFigures.some((f) => d.figures[f].phase1 !== null || d.figures[f].phase2 !== null));
+    const flaggedDongs = new Set(flags.map((f) => f.dong));
+    // The figures the service marks as resting on illustrative data (e.g. turnout over illustrative
+    // populations): a dong's value of one is marked where the dong's own row is.
+    const illustrativeFigures = new Set(summaryRows.filter((r) => r.illustrative === true && isHeadline(r.figure)).map((r) => r.figure as HeadlineFigure));
+    const phases = [...new Set(summaryRows.filter((r) => r.kind === 'city' && typeof r.phase === 'number').map((r) => r.phase as number))].sort((a, b) => a - b);
 
-    // Headline figures: the city's value and median per phase.
-    const headlineData: SummarySheetFigure[] = headlineFigures.map((f) => ({
-      figure: f,
-      label: name(f),
-      kind: f === 'participantsPer1000' ? 'decimal' : 'rate',
-      values: phaseNumbers.map((p) => {
-        const c = city.get(`${f}:${p}`);
-        const fallback = p === 1 ? medians[f].phase1 : p === 2 ? medians[f].phase2 : null;
-        return { phase: p, phaseName: t.phaseName(p), value: c ? c.value : null, cityMedian: c ? c.cityMedian : fallback };
-      }),
+    // 지원 검토 N곳 / M개 동, as of when the answer came, and each flag a chip naming its figure and phase.
+    const chip = (f: Flag) => {
+      const value = showFigure(f.value, f.figure, ctx);
+      const rest = f.flag === 'low' ? t.flagLowText('', showFigure(f.median, f.figure, ctx)) : t.flagFellText('', showFigure(f.previousValue, f.figure, ctx));
+      const label = `${name(f.figure)} · ${phaseName(f.phase)} · ${f.flag === 'low' ? t.flagLow : t.flagFell}: `;
+      return h(
+        'button',
+        {
+          type: 'button',
+          class: 'chip',
+          'data-testid': 'flag-chip',
+          'data-figure': f.figure,
+          'data-phase': f.phase,
+          'data-flag': f.flag,
+          'data-value': f.value ?? '',
+          title: more.rowsBehind(`${f.dongName} ${label}${value}${rest}`),
+          onclick: () => f.value !== null && void openDrill(ctx, { name: 'summary', dong: f.dong, dongName: f.dongName, phase: f.phase, figure: f.figure, shown: f.value }),
+        },
+        label,
+        h('span', { class: 'flag-value' }, value),
+        rest,
+        f.illustrative ? badge() : null,
+      );
+    };
+    const byDong = new Map<string, Flag[]>();
+    for (const f of flags) byDong.set(f.dong, [...(byDong.get(f.dong) ?? []), f]);
+    const review = h(
+      'section',
+      { class: 'card', 'aria-labelledby': 'summary-review' },
+      h('h2', { id: 'summary-review', 'data-testid': 'review-count' }, t.reviewCount(byDong.size, dongs.length)),
+      h('p', { class: 'as-of muted', 'data-testid': 'as-of' }, t.asOf(formatTime(asOf))),
+      h('p', { class: 'muted' }, t.summaryNote),
+      byDong.size
+        ? h(
+            'ul',
+            { class: 'flag-list', 'aria-label': t.flaggedDongs },
+            ...[...byDong.values()].map((list) =>
+              h(
+                'li',
+                { 'data-dong': list[0]!.dong },
+                h('strong', {}, list[0]!.dongName),
+                h('span', { class: 'muted' }, ` ${districtName(list[0]!.district)}`),
+                h('div', { class: 'chips' }, ...list.map(chip)),
+              ),
+            ),
+          )
+        : h('p', {}, t.noFlags),
+    );
+
+    // The headline figures per phase: value, median, quartiles and dongs, by cohort where a phase has
+    // more than one; then the same dongs in both phases (continuing), like for like.
+    const headlineData: SummarySheetFigure[] = [];
+    const figureBlock = (f: HeadlineFigure) => {
+      const show = (v: unknown) => showFigure(v, f, ctx);
+      const lines: HTMLElement[] = [];
+      for (const p of phases) {
+        const cohorts = [...new Set(summaryRows.filter((r) => r.kind === 'city' && r.figure === f && r.phase === p && typeof r.cohort === 'number').map((r) => r.cohort as number))].sort((a, b) => a - b);
+        for (const c of cohorts.length > 1 ? [null, ...cohorts] : [null]) {
+          const r = groupRow(summaryRows, 'city', f, p, c);
+          if (!r) continue;
+          const label = c === null ? phaseName(p) : `${phaseName(p)} · ${t.cohortName(c)}`;
+          lines.push(
+            h(
+              'tr',
+              { 'data-phase': p, 'data-cohort': c ?? '', 'data-value': num(r.value) ?? '' },
+              h('th', { scope: 'row' }, label),
+              h('td', { class: 'num' }, show(r.value), r.illustrative === true ? badge() : null),
+              h('td', { class: 'num' }, show(r.median)),
+              h('td', { class: 'num' }, num(r.q1) === null ? '–' : `${show(r.q1)}–${show(r.q3)}`),
+              h('td', { class: 'num' }, t.dongCount(num(r.dongsWithData) ?? 0)),
+            ),
+          );
+        }
+      }
+      // Like for like: each pair of consecutive phases, over the dongs with the figure in both.
+      const continuing: HTMLElement[] = [];
+      let sheetContinuing: SummarySheetFigure['continuing'] = { dongs: null, values: phases.map(() => null) };
+      for (let i = 0; i + 1 < phases.length; i++) {
+        const [a, b] = [phases[i]!, phases[i + 1]!];
+        const cohorts = [...new Set(summaryRows.filter((r) => r.kind === 'continuing' && r.figure === f && r.phase === a && typeof r.cohort === 'number').map((r) => r.cohort as number))].sort((x, y) => x - y);
+        for (const c of cohorts.length > 1 ? [null, ...cohorts] : [null]) {
+          const from = groupRow(summaryRows, 'continuing', f, a, c, b);
+          const to = groupRow(summaryRows, 'continuing', f, b, c, a);
+          if (!from || !to) continue;
+          const n = num(from.dongsWithData) ?? 0;
+          const v1 = num(from.value);
+          const v2 = num(to.value);
+          if (c === null && i === 0) sheetContinuing = { dongs: n, values: phases.map((p) => (p === a ? v1 : p === b ? v2 : null)) };
+          const who = c === null ? '' : `${t.cohortName(c)} · `;
+          continuing.push(
+            h(
+              'p',
+              { class: 'continuing', 'data-testid': 'continuing', 'data-cohort': c ?? '' },
+              who,
+              t.continuing(n, name(f), show(v1), show(v2)),
+              v1 !== null && v2 !== null ? h('span', { class: 'muted' }, ` (${showChange(v2 - v1, f, ctx)})`) : null,
+              from.illustrative === true || to.illustrative === true ? badge() : null,
+            ),
+          );
+        }
+      }
+      headlineData.push({
+        figure: f,
+        label: name(f),
+        kind: formatOf(f, ctx).kind,
+        values: phases.map((p) => {
+          const r = groupRow(summaryRows, 'city', f, p, null);
+          return { phase: p, phaseName: phaseName(p), value: num(r?.value), median: num(r?.median) };
+        }),
+        continuing: sheetContinuing,
+      });
+      const captionId = uid('figure');
+      return h(
+        'div',
+        { class: 'figure-block', 'data-figure': f },
+        h('h3', { id: captionId }, name(f)),
+        definition(f) ? h('p', { class: 'definition muted' }, definition(f)!) : null,
+        h(
+          'table',
+          { class: 'group-table', 'aria-labelledby': captionId },
+          h('thead', {}, h('tr', {}, ...[t.groupLabel, t.value, t.median, t.quartiles, t.dongsWithData].map((label) => h('th', { scope: 'col' }, label)))),
+          h('tbody', {}, ...lines),
+        ),
+        phases.length > 1 ? h('h4', {}, t.phaseChange(phaseName(phases[0]!), phaseName(phases[1]!))) : null,
+        ...(continuing.length || phases.length < 2 ? continuing : [h('p', { class: 'muted' }, t.noContinuing)]),
+      );
+    };
+    const blocks = headlineFigures.map(figureBlock);
+    const flagData: SummarySheetFlag[] = flags.map((f) => ({
+      district: districtName(f.district),
+      dongName: f.dongName,
+      figure: name(f.figure),
+      phaseName: phaseName(f.phase),
+      reason: f.flag === 'low' ? `${t.flagLow} (${t.median})` : `${t.flagFell} (${t.previousPhase})`,
+      value: f.value,
+      against: f.flag === 'low' ? f.median : f.previousValue,
+      kind: formatOf(f.figure, ctx).kind,
     }));
     const headline = h(
       'section',
       { class: 'card', 'aria-labelledby': 'summary-headline' },
       h('h2', { id: 'summary-headline' }, t.summaryHeadline),
-      h(
-        'dl',
-        { class: 'headline' },
-        ...headlineData.flatMap((figure) => [
-          h('dt', {}, figure.label, h('span', { class: 'definition' }, definition(figure.figure as HeadlineFigure))),
-          ...figure.values.map((v) =>
-            h(
-              'dd',
-              { 'data-figure': figure.figure, 'data-phase': v.phase },
-              h('strong', {}, `${v.phaseName} `),
-              v.value !== null ? `${fmt(figure.figure as HeadlineFigure, v.value)} · ` : '',
-              `${t.cityMedian} ${fmt(figure.figure as HeadlineFigure, v.cityMedian)}`,
-            ),
-          ),
-        ]),
-      ),
-      summaryRows.length
-        ? h('details', {}, h('summary', {}, ctx.t.compareNames.summary), resultTable(summaryRows, columnsOf(summaryRows), ctx.t.compareNames.summary, ctx, { comparison: 'summary' }))
-        : null,
+      h('div', { class: 'headline' }, ...blocks),
       insertButton(ctx, more.insertSummarySheet, async () => {
         const { insertSummarySheet } = await import('../../excel/insert.ts');
         const sheet = await insertSummarySheet(
-          { title: `${t.appTitle} — ${t.summaryHeadline}`, figures: headlineData, labels: { figure: t.figure, cityValue: more.cityValue, cityMedian: t.cityMedian, district: t.district, dong: t.dong, change: t.change } },
+          {
+            title: `${t.appTitle} — ${t.tabSummary}`,
+            subtitle: `${t.reviewCount(byDong.size, dongs.length)} · ${t.asOf(formatTime(asOf))}`,
+            figures: headlineData,
+            flags: flagData,
+            labels: {
+              figure: t.figure,
+              value: t.value,
+              median: t.median,
+              continuing: t.continuingShort,
+              continuingDongs: `${t.continuingShort} ${t.dongsWithData}`,
+              district: t.district,
+              dong: t.dong,
+              phase: t.comparePhase,
+              reason: t.needsSupport,
+              against: t.against,
+              change: t.change,
+            },
+          },
           dongs.map((d) => ({ district: districtName(d.district), dongName: d.dongName, figures: d.figures })),
         );
         return more.insertedSummary(sheet);
       }),
     );
 
-    // Filters: search by dong name, only those that may need support, the chart's figure.
+    // Every dong's figures, phase 1 → phase 2: searchable, pageable; a flagged value is the only one coloured.
     const searchId = uid('search');
     const onlyId = uid('only');
     const figureId = uid('figure');
     const search = h('input', { id: searchId, type: 'search', autocomplete: 'off' });
     const only = h('input', { id: onlyId, type: 'checkbox' });
     const figureSelect = h('select', { id: figureId }, ...headlineFigures.map((f) => h('option', { value: f }, name(f))));
-    // A second draw (the summary came) keeps what the reader already typed or chose.
     search.value = kept.search;
     only.checked = kept.only;
     figureSelect.value = kept.figure;
@@ -207,63 +308,67 @@ export function mountSummaryView(el: HTMLElement, ctx: ViewContext): void {
     figureSelect.addEventListener('change', () => (kept.figure = figureSelect.value));
     const tableSlot = h('div');
     const chartSlot = h('figure', { class: 'chart-box' });
-    const drillButton = (d: DongSummary, f: HeadlineFigure, phase: 1 | 2) => {
+    const flagWord = (f: Flag) => (f.flag === 'low' ? `${t.flagLow}: ${t.flagLowText(showFigure(f.value, f.figure, ctx), showFigure(f.median, f.figure, ctx))}` : `${t.flagFell}: ${t.flagFellText(showFigure(f.value, f.figure, ctx), showFigure(f.previousValue, f.figure, ctx))}`);
+    const valueButton = (d: DongFigures, f: HeadlineFigure, phase: 1 | 2) => {
       const value = phase === 1 ? d.figures[f].phase1 : d.figures[f].phase2;
       if (value === null) return h('span', {}, '–');
-      const label = more.rowsBehind(`${d.dongName} ${t.phaseName(phase)} ${name(f)} ${fmt(f, value)}`);
+      const flagged = d.flags.filter((x) => x.figure === f && x.phase === phase);
+      const label = more.rowsBehind(`${d.dongName} ${phaseName(phase)} ${name(f)} ${showFigure(value, f, ctx)}`);
       return h(
         'button',
         {
           type: 'button',
-          class: 'cell-link',
+          class: flagged.length ? 'cell-link flag' : 'cell-link',
           'aria-label': label,
-          title: label,
+          title: flagged.length ? flagged.map(flagWord).join(', ') : label,
           'data-phase': phase,
           'data-value': value,
           onclick: () => void openDrill(ctx, { name: 'phases', dong: d.dong, dongName: d.dongName, phase, figure: f, shown: value }),
         },
-        fmt(f, value),
+        showFigure(value, f, ctx),
+        flagged.length ? h('span', { class: 'visually-hidden' }, ` (${flagged.map(flagWord).join(', ')})`) : null,
       );
     };
 
     const redraw = () => {
       const q = search.value.trim();
-      const rows = dongs.filter((d) => (!q || d.dongName.includes(q) || districtName(d.district).includes(q)) && (!only.checked || needsSupport(d)));
+      const rows = dongs.filter((d) => (!q || d.dongName.includes(q) || districtName(d.district).includes(q)) && (!only.checked || flaggedDongs.has(d.dong)));
       const columns = [
-        { key: 'dongName', label: t.dong, value: (d: DongSummary) => d.dongName, render: (d: DongSummary) => h('span', {}, d.dongName, h('span', { class: 'muted' }, ` ${districtName(d.district)}`)) },
+        {
+          key: 'dongName',
+          label: t.dong,
+          value: (d: DongFigures) => d.dongName,
+          render: (d: DongFigures) => h('span', {}, d.dongName, h('span', { class: 'muted' }, ` ${districtName(d.district)}`)),
+        },
         ...headlineFigures.map((f) => ({
           key: f,
           label: name(f),
           title: definition(f),
           numeric: true,
-          value: (d: DongSummary) => d.figures[f].phase2 ?? d.figures[f].phase1,
-          render: (d: DongSummary) => {
-            const fig = d.figures[f];
-            const reasons = d.reasons[f] ?? [];
-            const why = reasons.map((r) => (r === 'belowMedian' ? t.belowMedian : t.belowOwnPhase1)).join(', ');
-            return h(
+          value: (d: DongFigures) => d.figures[f].phase2 ?? d.figures[f].phase1,
+          render: (d: DongFigures) =>
+            h(
               'span',
-              { class: reasons.length ? 'flag' : undefined, title: why || undefined },
-              drillButton(d, f, 1),
+              {},
+              valueButton(d, f, 1),
               h('span', { 'aria-hidden': 'true' }, ' → '),
-              drillButton(d, f, 2),
+              valueButton(d, f, 2),
+              d.illustrative && illustrativeFigures.has(f) ? badge() : null,
               h('br'),
-              h('small', {}, fmtDelta(f, fig.delta)),
-              reasons.length ? h('span', { class: 'visually-hidden' }, ` (${why})`) : null,
-            );
-          },
+              h('small', {}, showChange(d.figures[f].delta, f, ctx)),
+            ),
         })),
         {
           key: 'support',
           label: t.needsSupport,
-          value: (d: DongSummary) => (needsSupport(d) ? 1 : 0),
-          render: (d: DongSummary) => (needsSupport(d) ? h('fluent-badge', { appearance: 'tint', color: 'warning' }, t.needsSupport) : ''),
+          value: (d: DongFigures) => d.flags.length,
+          render: (d: DongFigures) => (d.flags.length ? h('span', { class: 'badge-review' }, t.needsSupport) : ''),
         },
       ];
       tableSlot.replaceChildren(dataTable({ caption: t.summaryDongs, t, rows, columns, initialSort: { key: 'dongName' } }));
 
+      // One figure at a time, in its own unit. A chart stays readable with up to 40 dongs.
       const f = figureSelect.value as HeadlineFigure;
-      // A chart stays readable with up to 40 dongs: the first 40 of those listed (search narrows it).
       const chartRows = rows
         .filter((d) => d.figures[f].phase1 !== null || d.figures[f].phase2 !== null)
         .sort((a, b) => a.dongName.localeCompare(b.dongName, 'ko'))
@@ -273,8 +378,7 @@ export function mountSummaryView(el: HTMLElement, ctx: ViewContext): void {
           title: t.chartOf(name(f)),
           series: [t.phase1, t.phase2],
           items: chartRows.map((d) => ({ label: d.dongName, values: [d.figures[f].phase1, d.figures[f].phase2] })),
-          format: (v) => fmt(f, v),
-          reference: medians[f].phase2 !== null ? { value: medians[f].phase2, label: t.cityMedian } : undefined,
+          format: (v) => showFigure(v, f, ctx),
         }),
         h('figcaption', {}, t.chartOf(name(f)), rows.length > 40 ? ` (${more.dongsShown(40, rows.length)})` : ''),
       );
@@ -287,7 +391,6 @@ export function mountSummaryView(el: HTMLElement, ctx: ViewContext): void {
       'section',
       { class: 'card', 'aria-labelledby': 'summary-dongs' },
       h('h2', { id: 'summary-dongs' }, t.summarySection),
-      h('p', { class: 'muted' }, t.summaryNote),
       h(
         'div',
         { class: 'filters' },
@@ -299,9 +402,7 @@ export function mountSummaryView(el: HTMLElement, ctx: ViewContext): void {
       chartSlot,
     );
     redraw();
-    const typing = document.activeElement instanceof HTMLInputElement && document.activeElement.type === 'search' && el.contains(document.activeElement);
-    el.replaceChildren(headline, dongSection);
-    if (typing) search.focus();
+    el.replaceChildren(review, headline, dongSection);
   };
 
   void load();
