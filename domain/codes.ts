@@ -18,6 +18,8 @@ export const activities = [
   '주민설명회·토론회',
   '교육·워크숍',
   '마을의제 발굴',
+  '워킹그룹',
+  '실무협의회',
   '기타',
 ] as const;
 
@@ -36,6 +38,9 @@ export const milestones = [
 ] as const;
 
 export const statuses = ['미착수', '진행중', '완료', '지연', '보류'] as const;
+
+/** The two pay lines of a pilot budget; 사업비 집행률 (discretionaryExecutionRate) leaves them out. */
+export const payCategories = ['자치지원관 인건비', '간사 인건비'] as const satisfies readonly (typeof categories)[number][];
 
 export type Category = (typeof categories)[number];
 export type FundingSource = (typeof fundingSources)[number];

@@ -17,6 +17,13 @@ export interface FieldLabel {
 
 type Template = (f: FieldLabel, value: string) => Message;
 
+/** Won in 백만원 (million won), as the city's reports write budgets: 352백만원, 12.5백만원. */
+export function millionWon(won: number, locale: 'ko' | 'en' = 'ko'): string {
+  const m = won / 1_000_000;
+  const text = m.toLocaleString(locale === 'ko' ? 'ko-KR' : 'en-US', { maximumFractionDigits: 1 });
+  return locale === 'ko' ? `${text}백만원` : `KRW ${text} million`;
+}
+
 const show = (value: string) => (value.length > 40 ? `${value.slice(0, 40)}…` : value);
 
 /** Row rule messages, keyed by their stable code. */
@@ -67,7 +74,10 @@ export const rowMessages = {
     ko: `${f.header}: 완료일이 있으면 상태는 '완료'여야 합니다.`,
     en: `${f.label}: a completion date needs the status 완료 (done).`,
   }),
-  over_budget: (f, v) => ({ ko: `${f.header}: 집행액(${show(v)})이 예산액을 넘습니다.`, en: `${f.label}: executed (${show(v)}) is over the budget.` }),
+  over_budget: (f, v) => ({
+    ko: `${f.header}: 집행액·이월액·반납액의 합(${Number(v).toLocaleString('ko-KR')}원)이 예산액을 넘습니다.`,
+    en: `${f.label}: executed, carried over and returned together (KRW ${Number(v).toLocaleString('en-US')}) exceed the budget.`,
+  }),
   outside_phase: (f, v) => ({
     ko: `${f.header}: ${show(v)}은(는) 해당 단계 기간 밖입니다 (이월이면 그대로 두세요).`,
     en: `${f.label}: ${show(v)} is outside the phase's period (fine if carried over).`,
@@ -76,6 +86,39 @@ export const rowMessages = {
     ko: `${f.header}: 이 행은 다른 곳에서 바뀌어(${show(v)}) 덮어쓰지 않았습니다. 추가 기능에서 확인하세요.`,
     en: `${f.label}: this row was changed elsewhere (${show(v)}), so it was not overwritten; check it in the add-in.`,
   }),
+  online_over_voters: (f, v) => ({
+    ko: `${f.header}: 온라인·사전 투표자(${show(v)})가 투표자 수보다 많을 수 없습니다 (투표자 수가 비어 있으면 채우세요).`,
+    en: `${f.label}: voters online or early (${show(v)}) cannot exceed the voters (fill in the voters if blank).`,
+  }),
+  before_joined: (f, v) => {
+    const [name, joined] = v.split('|');
+    return {
+      ko: `${f.header}: ${name}은(는) ${joined}단계에 시범사업에 합류했습니다. 그 전 단계의 행인지 확인하세요.`,
+      en: `${f.label}: ${name} joined the pilot in phase ${joined}; check this row of an earlier phase.`,
+    };
+  },
+  over_population: (f, v) => {
+    const [n = 0, population = 0] = v.split('|').map(Number);
+    return {
+      ko: `${f.header}: ${n.toLocaleString('ko-KR')}명이 동 인구 ${population.toLocaleString('ko-KR')}명보다 많습니다. 값을 확인하세요.`,
+      en: `${f.label}: ${n.toLocaleString('en-US')} is more than the dong's population of ${population.toLocaleString('en-US')}; check the value.`,
+    };
+  },
+  over_allocation: (f, v) => {
+    const [name = '', year = '', total = '0', allocation = '0'] = v.split('|');
+    return {
+      ko: `${f.header}: ${name} ${year} 예산 합계 ${millionWon(Number(total))}이 배정액 ${millionWon(Number(allocation))}을 넘습니다.`,
+      en: `${f.label}: ${name}'s ${year} budget lines add up to ${millionWon(Number(total), 'en')}, over its allocation of ${millionWon(Number(allocation), 'en')}.`,
+    };
+  },
+  likely_duplicate: (f, v) => {
+    const [category = '', item = '', budget = '0', rowId = ''] = v.split('|');
+    const what = `${category}${item ? ` '${show(item)}'` : ''} ${Number(budget).toLocaleString('ko-KR')}원`;
+    return {
+      ko: `${f.header}: 같은 동·연도·비목·세부내역·예산액의 행(${what}, 행ID ${rowId.slice(0, 8)})이 이미 있습니다. 중복이면 한 행을 지우세요.`,
+      en: `${f.label}: a line with the same dong, year, category, item and budget (${what}, row id ${rowId.slice(0, 8)}) already exists; delete one if it is a duplicate.`,
+    };
+  },
   completed_late: (f, v) => ({ ko: `${f.header}: 계획일보다 늦게 완료되었습니다 (${show(v)}).`, en: `${f.label}: completed after its planned date (${show(v)}).` }),
 } satisfies Record<string, Template>;
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseIsoDate } from './dates.ts';
+import { milestones as milestoneCodes, type Milestone } from './codes.ts';
 
 /**
  * Reference data: districts, dongs and phases. Every new database starts with Daejeon's
@@ -35,11 +36,32 @@ export interface Phase {
   end: string;
 }
 
+/** 배정액: what a dong was granted for one fiscal year. */
+export interface Allocation {
+  dong: string;
+  fiscalYear: number;
+  amountKrw: number;
+}
+
+/**
+ * The steps the city expects of a cohort (the dongs that joined in one phase) in one phase. A
+ * dong's completion rate is over these, so leaving a step out of the sheet does not raise it.
+ */
+export interface ExpectedMilestones {
+  cohort: number;
+  phase: number;
+  milestones: Milestone[];
+}
+
 export interface Reference {
+  /** The city's (시·도) name and code (the first two digits of the 행정표준코드). */
   city: string;
+  cityCode: string;
   districts: District[];
   dongs: Dong[];
   phases: Phase[];
+  allocations: Allocation[];
+  expectedMilestones: ExpectedMilestones[];
 }
 
 const d = (
@@ -59,12 +81,19 @@ const d = (
   populationIllustrative: true,
 });
 
+/** The first ten milestones: everything up to the first 주민총회. */
+const firstTen = milestoneCodes.slice(0, 10);
+const daejeonPilotDongs = ['30110-gayang2', '30170-galma1', '30200-jinjam', '30200-wonsinheung', '30200-oncheon1', '30230-songchon', '30230-jungni', '30230-deogam'];
+
 /**
- * Daejeon's pilot (see shared/reference/daejeon-pilot.md). The 8 phase-1 dongs and the phase-2
- * joiners (서구 3 more, 대덕구 all its dongs). Populations are illustrative (예시): no source gives them.
+ * Daejeon's pilot (see shared/reference/daejeon-pilot.md). The 8 phase-1 dongs (cohort 1) and the
+ * phase-2 joiners (cohort 2: 서구 3 more, 대덕구 all its dongs). Allocations are the city's: 156
+ * million won per pilot dong in 2019, 106 million in 2020 (the joiners' grants are not in the
+ * sources, so none is set). Populations are illustrative (예시): no source gives them.
  */
 export const daejeonReference: Reference = {
   city: '대전광역시',
+  cityCode: '30',
   districts: [
     { code: '30110', name: '동구' },
     { code: '30140', name: '중구' },
@@ -98,6 +127,15 @@ export const daejeonReference: Reference = {
     { phase: 1, name: '1단계', year: 2019, start: '2018-08-01', end: '2019-12-31' },
     { phase: 2, name: '2단계', year: 2020, start: '2020-01-01', end: '2020-12-31' },
   ],
+  allocations: daejeonPilotDongs.flatMap((dong) => [
+    { dong, fiscalYear: 2019, amountKrw: 156_000_000 },
+    { dong, fiscalYear: 2020, amountKrw: 106_000_000 },
+  ]),
+  expectedMilestones: [
+    { cohort: 1, phase: 1, milestones: firstTen },
+    { cohort: 1, phase: 2, milestones: ['자치계획 수립', '주민총회 개최', '자치계획 실행'] },
+    { cohort: 2, phase: 2, milestones: firstTen },
+  ],
 };
 
 /** Lookups over one reference set, shared by the rules and the store. */
@@ -106,8 +144,11 @@ export class ReferenceIndex {
   readonly dongByName = new Map<string, Dong[]>();
   readonly phaseByNumber = new Map<number, Phase>();
   readonly districtByCode = new Map<string, District>();
+  /** 배정액 by `dong|fiscalYear`. */
+  readonly allocation = new Map<string, number>();
 
   constructor(readonly reference: Reference) {
+    for (const a of reference.allocations) this.allocation.set(`${a.dong}|${a.fiscalYear}`, a.amountKrw);
     for (const dong of reference.dongs) {
       this.dongByCode.set(dong.code, dong);
       const same = this.dongByName.get(dong.name) ?? [];
@@ -129,6 +170,10 @@ export class ReferenceIndex {
     if (!byName) return undefined;
     return byName.length === 1 ? byName[0] : 'ambiguous';
   }
+
+  allocationOf(dong: string, fiscalYear: number): number | undefined {
+    return this.allocation.get(`${dong}|${fiscalYear}`);
+  }
 }
 
 const code = z.string().trim().min(1).max(40);
@@ -137,6 +182,7 @@ const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
 /** A reference set as a city sends it (`jachi reference load`, `PUT /api/reference`). */
 export const referenceSchema = z.strictObject({
   city: z.string().trim().min(1).max(100),
+  cityCode: z.string().trim().regex(/^\d{2}$/, 'two digits (시·도 code)').optional(),
   districts: z.array(z.strictObject({ code, name: z.string().trim().min(1).max(100) })).min(1),
   dongs: z
     .array(
@@ -154,7 +200,18 @@ export const referenceSchema = z.strictObject({
   phases: z
     .array(z.strictObject({ phase: z.number().int().positive(), name: z.string().trim().min(1).max(50), year: z.number().int().min(1900).max(9999), start: isoDay, end: isoDay }))
     .min(1),
+  allocations: z
+    .array(z.strictObject({ dong: code, fiscalYear: z.number().int().min(1900).max(9999), amountKrw: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER) }))
+    .default([]),
+  expectedMilestones: z
+    .array(z.strictObject({ cohort: z.number().int().positive(), phase: z.number().int().positive(), milestones: z.array(z.enum(milestoneCodes)).max(milestoneCodes.length) }))
+    .default([]),
 });
+
+/** A reference set as sent, completed: the city code from the districts' codes when not given. */
+export function completeReference(input: z.output<typeof referenceSchema>): Reference {
+  return { ...input, cityCode: input.cityCode ?? input.districts[0]!.code.slice(0, 2) };
+}
 
 /**
  * What a reference set gets wrong beyond its shape: duplicate codes, a dong of an unknown district,
@@ -177,6 +234,23 @@ export function referenceProblems(reference: Reference): { ko: string; en: strin
   for (const d of reference.dongs) {
     if (!districts.has(d.district)) problems.push({ ko: `동 ${d.name}(${d.code}): 구 '${d.district}'이(가) 목록에 없습니다.`, en: `Dong ${d.code}: district '${d.district}' is not listed.` });
     if (!phases.has(d.joinedPhase)) problems.push({ ko: `동 ${d.name}(${d.code}): ${d.joinedPhase}단계가 없습니다.`, en: `Dong ${d.code}: there is no phase ${d.joinedPhase}.` });
+  }
+  const dongCodes = new Set(reference.dongs.map((d) => d.code));
+  const allocated = new Set<string>();
+  for (const a of reference.allocations) {
+    if (!dongCodes.has(a.dong)) problems.push({ ko: `배정액: 동 '${a.dong}'이(가) 목록에 없습니다.`, en: `Allocation: dong '${a.dong}' is not listed.` });
+    const key = `${a.dong}|${a.fiscalYear}`;
+    if (allocated.has(key)) problems.push({ ko: `배정액: ${a.dong} ${a.fiscalYear}년이 두 번 있습니다.`, en: `Allocation: ${a.dong} ${a.fiscalYear} appears twice.` });
+    allocated.add(key);
+  }
+  const expected = new Set<string>();
+  for (const e of reference.expectedMilestones) {
+    if (!phases.has(e.phase)) problems.push({ ko: `기대 추진과제: ${e.phase}단계가 없습니다.`, en: `Expected milestones: there is no phase ${e.phase}.` });
+    if (!phases.has(e.cohort)) problems.push({ ko: `기대 추진과제: ${e.cohort}기(코호트)가 합류할 단계가 없습니다.`, en: `Expected milestones: cohort ${e.cohort} names no phase.` });
+    if (e.phase < e.cohort) problems.push({ ko: `기대 추진과제: ${e.cohort}기는 ${e.phase}단계에 아직 합류하지 않았습니다.`, en: `Expected milestones: cohort ${e.cohort} has not joined by phase ${e.phase}.` });
+    const key = `${e.cohort}|${e.phase}`;
+    if (expected.has(key)) problems.push({ ko: `기대 추진과제: ${e.cohort}기 ${e.phase}단계가 두 번 있습니다.`, en: `Expected milestones: cohort ${e.cohort}, phase ${e.phase} appears twice.` });
+    expected.add(key);
   }
   for (const p of reference.phases) {
     if (!parseIsoDate(p.start) || !parseIsoDate(p.end) || p.start > p.end) {

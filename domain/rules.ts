@@ -84,6 +84,11 @@ export function checkRow(kind: Kind, input: Record<string, unknown>, ref: Refere
   const sheet = sheets[kind];
   const errors: Issue[] = [];
   const warnings: Issue[] = [];
+  // A queued batch from a first-wave add-in still says `votes`: it is the voters (DESIGN, "The data").
+  if (kind === 'participation' && 'votes' in input && !('voters' in input)) {
+    const { votes, ...rest } = input;
+    input = { ...rest, voters: votes };
+  }
   for (const key of Object.keys(input)) {
     if ((serviceOwnedFields as readonly string[]).includes(key)) errors.push(rowIssue({ field: key, header: key, label: key }, 'service_owned'));
     else if (!sheet.columns.some((c) => c.field === key)) errors.push(rowIssue({ field: key, header: key, label: key }, 'unknown_field'));
@@ -98,6 +103,13 @@ export function checkRow(kind: Kind, input: Record<string, unknown>, ref: Refere
 
   const f = (field: string) => fieldLabel(kind, field);
   const phase = ref.phaseByNumber.get(values.phase as number);
+  const dong = ref.dongByCode.get(values.dong as string);
+  if (dong && phase && phase.phase < dong.joinedPhase) warnings.push(rowIssue(f('phase'), 'before_joined', `${dong.name}|${dong.joinedPhase}`));
+  const population = dong && phase ? dong.population[String(phase.year)] : undefined;
+  const overPopulation = (field: string) => {
+    const n = values[field];
+    if (typeof n === 'number' && population !== undefined && n > population) warnings.push(rowIssue(f(field), 'over_population', `${n}|${population}`));
+  };
   const outside = (field: string) => {
     const date = values[field];
     if (typeof date === 'string' && phase && (date < phase.start || date > phase.end)) {
@@ -106,15 +118,23 @@ export function checkRow(kind: Kind, input: Record<string, unknown>, ref: Refere
   };
 
   if (kind === 'spending') {
+    // Executed, carried over and returned together cannot exceed the line's budget.
     const budget = values.budgetKrw as number;
-    const executed = values.executedKrw;
-    if (typeof executed === 'number' && executed > budget) warnings.push(rowIssue(f('executedKrw'), 'over_budget', executed));
+    const used = ['executedKrw', 'carriedOverKrw', 'returnedKrw'].reduce((sum, field) => sum + ((values[field] as number | null) ?? 0), 0);
+    const anyUsed = values.executedKrw !== null || values.carriedOverKrw !== null || values.returnedKrw !== null;
+    if (anyUsed && used > budget) warnings.push(rowIssue(f(values.executedKrw !== null ? 'executedKrw' : values.carriedOverKrw !== null ? 'carriedOverKrw' : 'returnedKrw'), 'over_budget', used));
     outside('executedOn');
   } else if (kind === 'participation') {
     const fresh = values.newParticipants;
     if (typeof fresh === 'number' && fresh > (values.participants as number)) {
       errors.push(rowIssue(f('newParticipants'), 'new_over_participants', fresh));
     }
+    const online = values.votersOnline;
+    if (typeof online === 'number' && (values.voters === null || online > (values.voters as number))) {
+      errors.push(rowIssue(f('votersOnline'), 'online_over_voters', online));
+    }
+    overPopulation('participants');
+    overPopulation('voters');
     outside('date');
   } else {
     const done = values.status === '완료';
@@ -168,3 +188,53 @@ export const rowValueSchemas = Object.fromEntries(
     ),
   ]),
 ) as Record<Kind, z.ZodObject>;
+
+/** A live budget line as the cross-row warnings see it. */
+export interface SpendingLine {
+  rowId: string;
+  dong: string;
+  fiscalYear: number;
+  category: string;
+  item: string | null;
+  budgetKrw: number;
+}
+
+/**
+ * The warnings that need a dong's other lines (DESIGN, "Rules that are warnings"): the lines of a
+ * dong and fiscal year adding up to more than its allocation (both sums named), and a line that
+ * repeats another live line of the same dong, year, category, item and budget (a likely
+ * duplicate, naming it). `lines` are every live line of the dongs and years concerned, with the
+ * batch's own versions in place of the stored ones; warnings are given for the rows of `forRows`.
+ */
+export function spendingLineWarnings(lines: readonly SpendingLine[], forRows: ReadonlySet<string>, ref: ReferenceIndex): Map<string, Issue[]> {
+  const out = new Map<string, Issue[]>();
+  const add = (rowId: string, issue: Issue) => out.set(rowId, [...(out.get(rowId) ?? []), issue]);
+  const byYear = new Map<string, SpendingLine[]>();
+  const byKey = new Map<string, SpendingLine[]>();
+  for (const line of lines) {
+    const year = `${line.dong}|${line.fiscalYear}`;
+    byYear.set(year, [...(byYear.get(year) ?? []), line]);
+    const key = `${year}|${line.category}|${(line.item ?? '').trim()}|${line.budgetKrw}`;
+    byKey.set(key, [...(byKey.get(key) ?? []), line]);
+  }
+  const budget = fieldLabel('spending', 'budgetKrw');
+  for (const group of byYear.values()) {
+    const first = group[0]!;
+    const allocation = ref.allocationOf(first.dong, first.fiscalYear);
+    const total = group.reduce((sum, l) => sum + l.budgetKrw, 0);
+    if (allocation === undefined || total <= allocation) continue;
+    const name = ref.dongByCode.get(first.dong)?.name ?? first.dong;
+    for (const line of group) {
+      if (forRows.has(line.rowId)) add(line.rowId, rowIssue(budget, 'over_allocation', `${name}|${first.fiscalYear}|${total}|${allocation}`));
+    }
+  }
+  for (const group of byKey.values()) {
+    if (group.length < 2) continue;
+    for (const line of group) {
+      if (!forRows.has(line.rowId)) continue;
+      const other = group.find((l) => l.rowId !== line.rowId)!;
+      add(line.rowId, rowIssue(fieldLabel('spending', 'item'), 'likely_duplicate', `${other.category}|${other.item ?? ''}|${other.budgetKrw}|${other.rowId}`));
+    }
+  }
+  return out;
+}

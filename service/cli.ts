@@ -11,7 +11,7 @@ const defaultHeapMb = 256;
 import { importWorkbook } from './import/index.ts';
 import { exportFormats, isExportFormat, type ExportFormat } from './store/export/index.ts';
 import { progressBar } from './progress.ts';
-import { isKind, kinds, referenceSchema, type Kind } from '../domain/index.ts';
+import { isKind, kinds, referenceSchema, completeReference, type Kind } from '../domain/index.ts';
 import type { ImportReport } from './workbook/index.ts';
 
 const defaultDb = 'data/jachi.duckdb';
@@ -182,7 +182,7 @@ export function buildProgram(): Command {
         throw new Error(`${file}: 기준 자료 형식이 올바르지 않습니다 / not a valid reference set\n${lines.join('\n')}`);
       }
       await withStore(opts.db, async (store) => {
-        const loaded = await store.loadReference(parsed.data, { replace: opts.replace });
+        const loaded = await store.loadReference(completeReference(parsed.data), { replace: opts.replace });
         console.log(`구 ${loaded.districts} · 동 ${loaded.dongs} · 단계 ${loaded.phases}을(를) 불러왔습니다 / loaded`);
       });
     });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { formatYmd, type Kind } from '../domain/index.ts';
+import { daejeonReference, formatYmd, type Kind } from '../domain/index.ts';
 import { type Store, type Actor } from './store/store.ts';
 
 /**
@@ -56,6 +56,18 @@ const illustrative = '예시';
 const ymd = formatYmd;
 const won = 1_000_000;
 
+/**
+ * Why each demo dong the summary flags is flagged: a reason a manager would accept, built into the
+ * rows on purpose (tests check that exactly these are flagged). Every other dong's figures stay
+ * within its group's usual spread.
+ */
+export const demoFlags = {
+  '30200-oncheon1': '2020년 자체 사업비 대부분을 코로나19로 이월 (사업비 집행률 하락·낮음)',
+  '30230-jungni': '2020년 자치계획 실행 지연 (완료율 하락·낮음)',
+  '30230-beop2': '2020년 주민총회를 온라인으로만 열어 투표자가 적음 (주민총회 참여율 낮음)',
+  '30230-moksang': '2020년 주민총회를 2021년으로 미룸 (완료율 낮음)',
+} as const;
+
 export function demoRows(): Record<Kind, Values[]> {
   const r = random(2019);
   const spending: Values[] = [];
@@ -76,16 +88,24 @@ export function demoRows(): Record<Kind, Values[]> {
     ['사무공간 조성비', 4 * won, `사무공간 유지 (${illustrative})`],
     ['자체 사업비', 40 * won, `자치계획 사업 (${illustrative})`],
   ];
+  const population = (dong: string, year: number) => daejeonReference.dongs.find((d) => d.code === dong)!.population[String(year)]!;
+  /** Voters for a turnout per 1,000 residents. */
+  const voters = (dong: string, year: number, per1000: number) => Math.round((population(dong, year) * per1000) / 1000);
 
   for (const [dong, dates] of Object.entries(pilot)) {
+    // Each dong executes its own lines at much the same rate in both years (its own habits), a
+    // little better in the second; pay is executed in full. The rest of each line is returned.
+    const base = r.int(88, 92);
     for (const [phase, year, lines] of [
       [1, 2019, lines2019],
       [2, 2020, lines2020],
     ] as const) {
       for (const [category, budget, item] of lines) {
         const pay = category.endsWith('인건비');
-        // Pay is executed in full; the rest between 70% and 100%, in thousands of won.
-        const executed = pay ? budget : Math.round((budget * r.int(70, 100)) / 100 / 1000) * 1000;
+        const covid = dong === '30200-oncheon1' && year === 2020 && category === '자체 사업비';
+        const rate = pay ? 100 : covid ? 30 : base + phase - 1 + r.int(-1, 1);
+        const executed = Math.round((budget * rate) / 100 / 1000) * 1000;
+        const carriedOver = covid ? 24 * won : 0;
         spending.push({
           dong,
           phase,
@@ -95,62 +115,84 @@ export function demoRows(): Record<Kind, Values[]> {
           fundingSource: '특별교부세',
           budgetKrw: budget,
           executedKrw: executed,
+          carriedOverKrw: carriedOver,
+          returnedKrw: budget - executed - carriedOver,
           executedOn: ymd(year, 12, r.int(10, 28)),
-          note: pay ? `예산은 시 자료, 집행액은 ${illustrative}` : `비목 배분·집행액 ${illustrative}`,
+          agenda: null,
+          note: pay ? `예산은 시 자료, 집행액은 ${illustrative}` : covid ? `코로나19로 사업 일부를 2021년으로 이월 (${illustrative})` : `비목 배분·집행액 ${illustrative}`,
         });
       }
     }
 
+    const galma = dong === '30170-galma1';
+    const turnout2019 = galma ? 387 : voters(dong, 2019, 12 + r.int(0, 30) / 10);
+    const turnout2020 = voters(dong, 2020, 21 + r.int(0, 30) / 10);
     participation.push(
-      { dong, phase: 1, date: dates.briefing, activity: '주민설명회·토론회', title: '찾아가는 주민설명회', participants: r.int(40, 90), newParticipants: null, votes: null, online: false, note: `날짜는 보도 자료, 인원은 ${illustrative}` },
-      { dong, phase: 1, date: ymd(2019, r.int(2, 3), r.int(10, 28)), activity: '주민자치학교', title: '주민자치학교 (위원 자격 교육)', participants: r.int(70, 110), newParticipants: r.int(50, 70), votes: null, online: false, note: illustrative },
-      { dong, phase: 1, date: dates.launch, activity: '기타', title: '주민자치회 발대식', participants: r.int(80, 150), newParticipants: null, votes: null, online: false, note: `날짜는 보도 자료, 인원은 ${illustrative}` },
-      dong === '30170-galma1'
-        ? { dong, phase: 1, date: dates.assembly, activity: '주민총회', title: '2019 주민총회 (의제 9건)', participants: 400, newParticipants: null, votes: 387, online: false, note: '참여 약 400명은 보도 자료, 날짜·투표수는 예시' }
-        : { dong, phase: 1, date: dates.assembly, activity: '주민총회', title: '2019 주민총회', participants: r.int(180, 350), newParticipants: r.int(60, 150), votes: r.int(150, 330), online: false, note: reportedAssemblies.has(dong) ? `날짜는 보도 자료, 인원은 ${illustrative}` : illustrative },
-      { dong, phase: 1, date: ymd(2019, r.int(6, 11), r.int(10, 28)), activity: '분과위원회', title: '분과위원회 정기회의', participants: r.int(12, 30), newParticipants: null, votes: null, online: false, note: illustrative },
-      { dong, phase: 2, date: ymd(2020, r.int(3, 6), r.int(10, 28)), activity: '주민자치회 회의', title: '주민자치회 정기회의', participants: r.int(25, 49), newParticipants: null, votes: null, online: r.next() < 0.5, note: illustrative },
-      { dong, phase: 2, date: ymd(2020, r.int(9, 11), r.int(10, 28)), activity: '주민총회', title: '2020 주민총회 (온·오프라인)', participants: r.int(250, 600), newParticipants: r.int(80, 200), votes: r.int(400, 1300), online: true, note: illustrative },
-      { dong, phase: 2, date: ymd(2020, r.int(6, 9), r.int(10, 28)), activity: '마을의제 발굴', title: '마을의제 발굴 토론회', participants: r.int(30, 80), newParticipants: r.int(5, 30), votes: null, online: r.next() < 0.5, note: illustrative },
+      { dong, phase: 1, date: dates.briefing, activity: '주민설명회·토론회', title: '찾아가는 주민설명회', participants: r.int(40, 90), newParticipants: null, voters: null, votersOnline: null, online: false, note: `날짜는 보도 자료, 인원은 ${illustrative}` },
+      { dong, phase: 1, date: ymd(2019, r.int(2, 3), r.int(10, 28)), activity: '주민자치학교', title: '주민자치학교 (위원 자격 교육)', participants: r.int(70, 110), newParticipants: r.int(50, 70), voters: null, votersOnline: null, online: false, note: illustrative },
+      { dong, phase: 1, date: dates.launch, activity: '기타', title: '주민자치회 발대식', participants: r.int(80, 150), newParticipants: null, voters: null, votersOnline: null, online: false, note: `날짜는 보도 자료, 인원은 ${illustrative}` },
+      galma
+        ? { dong, phase: 1, date: dates.assembly, activity: '주민총회', title: '2019 주민총회 (의제 9건)', participants: 400, newParticipants: null, voters: turnout2019, votersOnline: null, online: false, note: '참여 약 400명은 보도 자료, 날짜·투표자 수는 예시' }
+        : { dong, phase: 1, date: dates.assembly, activity: '주민총회', title: '2019 주민총회', participants: turnout2019 + r.int(10, 40), newParticipants: r.int(60, 150), voters: turnout2019, votersOnline: null, online: false, note: reportedAssemblies.has(dong) ? `날짜는 보도 자료, 인원은 ${illustrative}` : illustrative },
+      { dong, phase: 1, date: ymd(2019, r.int(6, 11), r.int(10, 28)), activity: '분과위원회', title: '분과위원회 정기회의', participants: r.int(12, 30), newParticipants: null, voters: null, votersOnline: null, online: false, note: illustrative },
+      { dong, phase: 2, date: ymd(2020, r.int(3, 6), r.int(10, 28)), activity: '주민자치회 회의', title: '주민자치회 정기회의', participants: r.int(25, 49), newParticipants: null, voters: null, votersOnline: null, online: r.next() < 0.5, note: illustrative },
+      { dong, phase: 2, date: ymd(2020, r.int(9, 11), r.int(10, 28)), activity: '주민총회', title: '2020 주민총회 (온·오프라인)', participants: Math.round(turnout2020 * 0.6), newParticipants: Math.round((turnout2020 * 0.6 * r.int(20, 40)) / 100), voters: turnout2020, votersOnline: Math.round(turnout2020 * r.int(40, 60) / 100), online: true, note: illustrative },
+      { dong, phase: 2, date: ymd(2020, r.int(6, 9), r.int(10, 28)), activity: '마을의제 발굴', title: '마을의제 발굴 토론회', participants: r.int(30, 80), newParticipants: r.int(5, 30), voters: null, votersOnline: null, online: r.next() < 0.5, note: illustrative },
     );
 
-    const done = (milestone: string, plannedOn: string, completedOn: string, note = illustrative) =>
-      progress.push({ dong, phase: 1, milestone, plannedOn, completedOn, status: '완료', progressPct: 100, note });
-    done('시범조례 제·개정', '2018-12-31', ymd(2018, 12, r.int(20, 28)));
-    done('동장 직위공모', '2019-01-31', ymd(2019, 1, r.int(15, 31)));
-    done('자치지원관 선발', '2019-02-28', ymd(2019, r.int(2, 3), r.int(10, 28)));
-    done('주민자치학교 운영', '2019-03-31', ymd(2019, 3, r.int(20, 31)));
-    done('위원 선정', '2019-04-15', ymd(2019, 4, r.int(5, 20)));
-    done('주민자치회 발대식', '2019-05-15', dates.launch, '완료일은 보도 자료');
-    done('자치규약 제정', '2019-06-30', ymd(2019, r.int(6, 7), r.int(10, 28)));
-    done('분과위원회 구성', '2019-06-30', ymd(2019, r.int(6, 7), r.int(1, 28)));
-    done('자치계획 수립', '2019-09-30', ymd(2019, r.int(9, 10), r.int(10, 28)));
-    done('주민총회 개최', '2019-10-31', dates.assembly, reportedAssemblies.has(dong) ? '완료일은 보도 자료' : illustrative);
-    const late = r.next() < 0.4;
-    progress.push({
-      dong,
-      phase: 2,
-      milestone: '자치계획 실행',
-      plannedOn: '2020-12-31',
-      completedOn: late ? null : ymd(2020, 12, r.int(10, 28)),
-      status: late ? '지연' : '완료',
-      progressPct: late ? r.int(50, 90) : 100,
-      note: illustrative,
-    });
-    progress.push({ dong, phase: 2, milestone: '주민총회 개최', plannedOn: '2020-10-31', completedOn: ymd(2020, r.int(9, 11), r.int(10, 28)), status: '완료', progressPct: 100, note: illustrative });
+    // Phase 1: the ten steps up to the first 주민총회, every one done (the city's report).
+    const done = (phase: number, milestone: string, plannedOn: string, completedOn: string, note = illustrative) =>
+      progress.push({ dong, phase, milestone, plannedOn, completedOn, status: '완료', progressPct: 100, note });
+    done(1, '시범조례 제·개정', '2018-12-31', ymd(2018, 12, r.int(20, 28)));
+    done(1, '동장 직위공모', '2019-01-31', ymd(2019, 1, r.int(15, 31)));
+    done(1, '자치지원관 선발', '2019-02-28', ymd(2019, r.int(2, 3), r.int(10, 28)));
+    done(1, '주민자치학교 운영', '2019-03-31', ymd(2019, 3, r.int(20, 31)));
+    done(1, '위원 선정', '2019-04-15', ymd(2019, 4, r.int(5, 20)));
+    done(1, '주민자치회 발대식', '2019-05-15', dates.launch, `완료일은 보도 자료, 계획일은 ${illustrative}`);
+    done(1, '자치규약 제정', '2019-06-30', ymd(2019, r.int(6, 7), r.int(10, 28)));
+    done(1, '분과위원회 구성', '2019-06-30', ymd(2019, r.int(6, 7), r.int(1, 28)));
+    done(1, '자치계획 수립', '2019-09-30', ymd(2019, r.int(9, 10), r.int(10, 28)));
+    done(1, '주민총회 개최', '2019-10-31', dates.assembly, reportedAssemblies.has(dong) ? `완료일은 보도 자료, 계획일은 ${illustrative}` : illustrative);
+    // Phase 2: the three steps expected of the pilot dongs in their second year.
+    done(2, '자치계획 수립', '2020-06-30', ymd(2020, r.int(6, 7), r.int(1, 28)));
+    done(2, '주민총회 개최', '2020-10-31', ymd(2020, r.int(9, 11), r.int(10, 28)));
+    if (dong === '30230-jungni') {
+      progress.push({ dong, phase: 2, milestone: '자치계획 실행', plannedOn: '2020-12-31', completedOn: null, status: '지연', progressPct: 40, note: `코로나19로 사업 착수가 늦어짐 (${illustrative})` });
+    } else {
+      done(2, '자치계획 실행', '2020-12-31', ymd(2020, 12, r.int(10, 28)));
+    }
   }
 
   for (const dong of joiners2020) {
+    const turnout = dong === '30230-beop2' ? voters(dong, 2020, 4) : voters(dong, 2020, 15 + r.int(0, 30) / 10);
     participation.push(
-      { dong, phase: 2, date: ymd(2020, r.int(3, 6), r.int(10, 28)), activity: '주민자치학교', title: '주민자치학교', participants: r.int(40, 100), newParticipants: r.int(30, 60), votes: null, online: r.next() < 0.5, note: illustrative },
-      { dong, phase: 2, date: ymd(2020, r.int(10, 12), r.int(10, 28)), activity: '주민총회', title: '2020 주민총회', participants: r.int(120, 400), newParticipants: r.int(50, 150), votes: r.int(100, 700), online: true, note: illustrative },
+      { dong, phase: 2, date: ymd(2020, r.int(3, 6), r.int(10, 28)), activity: '주민자치학교', title: '주민자치학교', participants: r.int(40, 100), newParticipants: r.int(25, 40), voters: null, votersOnline: null, online: r.next() < 0.5, note: illustrative },
+      dong === '30230-beop2'
+        ? { dong, phase: 2, date: ymd(2020, 11, r.int(10, 28)), activity: '주민총회', title: '2020 주민총회 (온라인으로만 개최)', participants: turnout, newParticipants: Math.round((turnout * r.int(20, 40)) / 100), voters: turnout, votersOnline: turnout, online: true, note: `온라인으로만 열림 (${illustrative})` }
+        : { dong, phase: 2, date: ymd(2020, r.int(10, 12), r.int(10, 28)), activity: '주민총회', title: '2020 주민총회', participants: Math.round(turnout * 0.7), newParticipants: Math.round((turnout * 0.7 * r.int(20, 40)) / 100), voters: turnout, votersOnline: Math.round(turnout * r.int(30, 50) / 100), online: true, note: illustrative },
     );
-    const assembled = r.next() < 0.7;
-    progress.push(
-      { dong, phase: 2, milestone: '위원 선정', plannedOn: '2020-05-31', completedOn: ymd(2020, r.int(5, 7), r.int(10, 28)), status: '완료', progressPct: 100, note: illustrative },
-      { dong, phase: 2, milestone: '주민자치회 발대식', plannedOn: '2020-07-31', completedOn: ymd(2020, r.int(7, 8), r.int(10, 28)), status: '완료', progressPct: 100, note: illustrative },
-      { dong, phase: 2, milestone: '주민총회 개최', plannedOn: '2020-11-30', completedOn: assembled ? ymd(2020, r.int(11, 12), r.int(1, 28)) : null, status: assembled ? '완료' : '진행중', progressPct: assembled ? 100 : r.int(40, 80), note: illustrative },
-    );
+    // The first ten steps, expected of the dongs that joined in phase 2, in their first year.
+    const steps: [string, string][] = [
+      ['시범조례 제·개정', '2020-01-31'],
+      ['동장 직위공모', '2020-02-29'],
+      ['자치지원관 선발', '2020-03-31'],
+      ['주민자치학교 운영', '2020-04-30'],
+      ['위원 선정', '2020-05-31'],
+      ['주민자치회 발대식', '2020-07-31'],
+      ['자치규약 제정', '2020-08-31'],
+      ['분과위원회 구성', '2020-08-31'],
+      ['자치계획 수립', '2020-10-31'],
+      ['주민총회 개최', '2020-11-30'],
+    ];
+    for (const [milestone, plannedOn] of steps) {
+      const postponed = dong === '30230-moksang' && milestone === '주민총회 개최';
+      const month = Number(plannedOn.slice(5, 7));
+      progress.push(
+        postponed
+          ? { dong, phase: 2, milestone, plannedOn, completedOn: null, status: '보류', progressPct: 50, note: `코로나19로 2021년에 열기로 함 (${illustrative})` }
+          : { dong, phase: 2, milestone, plannedOn, completedOn: ymd(2020, Math.max(1, month + r.int(-1, 0)), r.int(1, 28)), status: '완료', progressPct: 100, note: illustrative },
+      );
+    }
   }
   return { spending, participation, progress };
 }

@@ -28,11 +28,14 @@ function filters(c: Context): Record<string, string | string[]> {
   const districtCode = (v: string) =>
     reference.reference.districts.find((d) => d.name === v.trim() || d.code === v.trim())?.code ?? unknown('district', v);
   const phase = (v: string) => (/^\d+$/.test(v.trim()) && !reference.phaseByNumber.has(Number(v)) ? unknown('phase', v) : v);
+  // A cohort is the phase its dongs joined in: one that no phase has is a typo, not "no data".
+  const cohort = (v: string) => (/^\d+$/.test(v.trim()) && !reference.phaseByNumber.has(Number(v)) ? unknown('cohort', v) : v);
+  const city = (v: string) => (v.trim() === reference.reference.city || v.trim() === reference.reference.cityCode ? reference.reference.cityCode : unknown('city', v));
   const today = (v: string) => (parseIsoDate(v.trim()) ? v.trim() : unknown('today', v));
   const out: Record<string, string | string[]> = {};
   for (const [key, given] of Object.entries(c.req.queries())) {
     const values = given.flatMap((v) => v.split(','));
-    const check = { dong: dongCode, district: districtCode, phase, today }[key] ?? ((v: string) => v);
+    const check = { dong: dongCode, district: districtCode, phase, cohort, city, today }[key] ?? ((v: string) => v);
     const mapped = values.map(check);
     out[key] = mapped.length === 1 ? mapped[0]! : mapped;
   }
@@ -54,9 +57,19 @@ const drillQuery = z.object({
   figure: z.string().optional(),
 });
 
+/** Plain rankings are for analysts and managers (DESIGN, "The summary"): never a league table for the dongs. */
+const mayRank = (role: string) => role === 'analyst' || role === 'manager';
+
 export const compareRoutes = new Hono()
   .get('/compare/:name', async (c) => {
-    const result = await c.get('store').compare(c.req.param('name'), filters(c), c.get('signal')).catch(refused);
+    const given = filters(c);
+    if (given.rank !== undefined && given.rank !== 'false' && given.rank !== '0' && !mayRank(c.get('actor').role)) {
+      throw new ApiError('forbidden', 403, {
+        ko: '순위(rank=true)는 분석가와 관리자만 볼 수 있습니다. 요약은 순위표가 아닙니다.',
+        en: 'Rankings (rank=true) are for analysts and managers only; the summary is not a league table.',
+      });
+    }
+    const result = await c.get('store').compare(c.req.param('name'), given, c.get('signal')).catch(refused);
     return respondRows(c, result);
   })
   .get('/compare/:name/rows', async (c) => {

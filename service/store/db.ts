@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import type { Reference } from '../../domain/index.ts';
+import { milestones, type ExpectedMilestones, type Milestone, type Reference } from '../../domain/index.ts';
 
 const migrationsDir = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 
@@ -11,6 +11,8 @@ export interface Database {
   connection: DuckDBConnection;
   path: string;
   threads: number;
+  /** The migrations this open applied (empty when the file was up to date). */
+  applied: number[];
 }
 
 /**
@@ -28,8 +30,8 @@ export async function openDatabase(path: string, options: { threads?: number; me
   if (options.memoryLimit) config.memory_limit = options.memoryLimit;
   const instance = await DuckDBInstance.create(path, config);
   const connection = await instance.connect();
-  await migrate(connection);
-  return { instance, connection, path, threads };
+  const applied = await migrate(connection);
+  return { instance, connection, path, threads, applied };
 }
 
 /** Numbered SQL migrations (`NNN_name.sql`), each applied once, in order, in its own transaction. */
@@ -65,9 +67,12 @@ export async function migrate(connection: DuckDBConnection): Promise<number[]> {
 export async function loadReference(connection: DuckDBConnection, reference: Reference, options: { replace?: boolean } = {}): Promise<void> {
   await connection.run('BEGIN TRANSACTION');
   try {
-    if (options.replace) for (const table of ['dong_population', 'dongs', 'districts', 'phases']) await connection.run(`DELETE FROM ${table}`);
+    if (options.replace) {
+      for (const table of ['dong_population', 'allocations', 'expected_milestones', 'dongs', 'districts', 'phases', 'cities']) await connection.run(`DELETE FROM ${table}`);
+    }
+    await connection.run('INSERT OR REPLACE INTO cities VALUES ($code, $name)', { code: reference.cityCode, name: reference.city });
     for (const d of reference.districts) {
-      await connection.run('INSERT OR REPLACE INTO districts VALUES ($code, $name)', { code: d.code, name: d.name });
+      await connection.run('INSERT OR REPLACE INTO districts (code, name, city) VALUES ($code, $name, $city)', { code: d.code, name: d.name, city: reference.cityCode });
     }
     for (const d of reference.dongs) {
       await connection.run('INSERT OR REPLACE INTO dongs VALUES ($code, $name, $district, $adminCode, $joinedPhase, $illustrative)', {
@@ -86,6 +91,7 @@ export async function loadReference(connection: DuckDBConnection, reference: Ref
         });
       }
     }
+    await loadPlan(connection, reference);
     for (const p of reference.phases) {
       await connection.run('INSERT OR REPLACE INTO phases VALUES ($phase, $name, $year, $start::DATE, $end::DATE)', {
         phase: p.phase,
@@ -102,9 +108,35 @@ export async function loadReference(connection: DuckDBConnection, reference: Ref
   }
 }
 
+/**
+ * A reference set's allocations and expected milestones, replacing those of the same keys (a
+ * cohort × phase's list is replaced whole). Runs inside the caller's transaction.
+ */
+export async function loadPlan(connection: DuckDBConnection, reference: Pick<Reference, 'allocations' | 'expectedMilestones'>): Promise<void> {
+  for (const a of reference.allocations) {
+    await connection.run('INSERT OR REPLACE INTO allocations VALUES ($dong, $fiscalYear, $amountKrw)', { dong: a.dong, fiscalYear: a.fiscalYear, amountKrw: a.amountKrw });
+  }
+  for (const e of reference.expectedMilestones) {
+    await connection.run('DELETE FROM expected_milestones WHERE cohort = $cohort AND phase = $phase', { cohort: e.cohort, phase: e.phase });
+    for (const milestone of e.milestones) {
+      await connection.run('INSERT INTO expected_milestones VALUES ($cohort, $phase, $milestone)', { cohort: e.cohort, phase: e.phase, milestone });
+    }
+  }
+}
+
 /** Reads the reference set back from the database. */
-export async function readReference(connection: DuckDBConnection, city = ''): Promise<Reference> {
+export async function readReference(connection: DuckDBConnection): Promise<Reference> {
   const rows = async (sql: string) => (await connection.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];
+  const city = (await rows('SELECT code, name FROM cities ORDER BY code LIMIT 1'))[0];
+  const milestoneOrder = new Map(milestones.map((m, i) => [m as string, i]));
+  const expected = new Map<string, ExpectedMilestones>();
+  for (const r of await rows('SELECT cohort, phase, milestone FROM expected_milestones')) {
+    const key = `${r.cohort}|${r.phase}`;
+    const entry = expected.get(key) ?? { cohort: Number(r.cohort), phase: Number(r.phase), milestones: [] };
+    entry.milestones.push(r.milestone as Milestone);
+    expected.set(key, entry);
+  }
+  for (const e of expected.values()) e.milestones.sort((a, b) => (milestoneOrder.get(a) ?? 99) - (milestoneOrder.get(b) ?? 99));
   const pops = await rows('SELECT dong, year, population FROM dong_population');
   const popByDong = new Map<string, Record<string, number>>();
   for (const p of pops) {
@@ -113,7 +145,8 @@ export async function readReference(connection: DuckDBConnection, city = ''): Pr
     popByDong.set(p.dong as string, m);
   }
   return {
-    city,
+    city: (city?.name as string | undefined) ?? '',
+    cityCode: (city?.code as string | undefined) ?? '',
     districts: (await rows('SELECT code, name FROM districts ORDER BY code')).map((r) => ({ code: r.code as string, name: r.name as string })),
     dongs: (await rows('SELECT * FROM dongs ORDER BY district, code')).map((r) => ({
       code: r.code as string,
@@ -127,5 +160,11 @@ export async function readReference(connection: DuckDBConnection, city = ''): Pr
     phases: (await rows("SELECT phase, name, year, strftime(startOn, '%Y-%m-%d') AS start, strftime(endOn, '%Y-%m-%d') AS \"end\" FROM phases ORDER BY phase")).map(
       (r) => ({ phase: Number(r.phase), name: r.name as string, year: Number(r.year), start: r.start as string, end: r.end as string }),
     ),
+    allocations: (await rows('SELECT dong, fiscalYear, amountKrw FROM allocations ORDER BY dong, fiscalYear')).map((r) => ({
+      dong: r.dong as string,
+      fiscalYear: Number(r.fiscalYear),
+      amountKrw: Number(r.amountKrw),
+    })),
+    expectedMilestones: [...expected.values()].sort((a, b) => a.cohort - b.cohort || a.phase - b.phase),
   };
 }

@@ -5,7 +5,7 @@
  * country whatever the thread count (row ids excepted: they are fresh UUIDs).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { categories, fundingSources, activities, milestones, type Kind } from '../../domain/index.ts';
+import { categories, fundingSources, activities, milestones, kinds, sheets, type Kind } from '../../domain/index.ts';
 import { valuesJson } from './sql.ts';
 
 export interface GenerateOptions {
@@ -36,11 +36,8 @@ const dongNames = [
 
 const sqlList = (values: readonly string[]) => `([${values.map((v) => `'${v.replace(/'/g, "''")}'`).join(', ')}]::VARCHAR[])`;
 
-const fieldsOf: Record<Kind, string> = {
-  spending: 'dong, phase, fiscalYear, category, item, fundingSource, budgetKrw, executedKrw, executedOn, note',
-  participation: 'dong, phase, date, activity, title, participants, newParticipants, votes, online, note',
-  progress: 'dong, phase, milestone, plannedOn, completedOn, status, progressPct, note',
-};
+/** Each kind's fields in the sheet's order: the SELECTs below give them in that order. */
+const fieldsOf = Object.fromEntries(kinds.map((k) => [k, sheets[k].columns.map((c) => c.field).join(', ')])) as Record<Kind, string>;
 
 /**
  * Fills the database with N dongs over Y years: districts, dongs (populations 5,000–60,000, a few
@@ -68,11 +65,17 @@ export async function generateDemo(connection: DuckDBConnection, options: Genera
   );
   await connection.run('BEGIN TRANSACTION');
   try {
+    // The generated districts' city: the first two digits of their codes (90 …).
     await connection.run(
-      `INSERT OR REPLACE INTO districts
+      `INSERT OR IGNORE INTO cities SELECT DISTINCT left(printf('9%04d', d), 2), '시험 시·도 ' || left(printf('9%04d', d), 2) FROM range(1, $districts + 1) t(d)`,
+      { districts },
+    );
+    await connection.run(
+      `INSERT OR REPLACE INTO districts (code, name, city)
        SELECT printf('9%04d', d),
               ${sqlList(districtNames)}[((d - 1) % ${districtNames.length}) + 1]
-                || CASE WHEN d > ${districtNames.length} THEN ((d - 1) // ${districtNames.length} + 1)::VARCHAR ELSE '' END || '구'
+                || CASE WHEN d > ${districtNames.length} THEN ((d - 1) // ${districtNames.length} + 1)::VARCHAR ELSE '' END || '구',
+              left(printf('9%04d', d), 2)
        FROM range(1, $districts + 1) t(d)`,
       { districts },
     );
@@ -145,7 +148,11 @@ export async function generateDemo(connection: DuckDBConnection, options: Genera
                    WHEN xr < 0.08 THEN 0
                    WHEN xr < 0.11 THEN round(budgetKrw * (1.01 + jachi_r($seed, 'over', dp, i) * 0.14), -3)::BIGINT
                    ELSE round(budgetKrw * spendFactor * (0.85 + jachi_r($seed, 'exec', dp, i) * 0.15), -3)::BIGINT END,
+              -- A few unspent lines carry part over to the next year; the rest stays blank.
+              CASE WHEN xr >= 0.11 AND jachi_r($seed, 'carry', dp, i) < 0.05 THEN round(budgetKrw * (1 - spendFactor) * 0.5, -3)::BIGINT END,
+              NULL,
               CASE WHEN xr >= 0.05 THEN make_date(year, month, 1 + floor(jachi_r($seed, 'day', dp, i) * 27)::INTEGER) END,
+              NULL,
               CASE WHEN xr < 0.05 THEN '미집행' END
        FROM (
          SELECT g.*, i,
@@ -177,20 +184,26 @@ export async function generateDemo(connection: DuckDBConnection, options: Genera
        SELECT ${common.replace('$base', '$base2')}, dong, phase, date, activity, activity || ' ' || (i + 1) || '회', participants,
               CASE WHEN jachi_r($seed, 'newblank', dp, i) < 0.3 THEN NULL
                    ELSE floor(participants * jachi_r($seed, 'new', dp, i) * 0.4)::BIGINT END,
-              CASE WHEN activity = '${activities[0]}' THEN floor(participants * (0.5 + jachi_r($seed, 'votes', dp, i) * 0.45))::BIGINT
-                   WHEN activity = '${activities[6]}' AND jachi_r($seed, 'votes', dp, i) < 0.5 THEN floor(participants * 0.8)::BIGINT END,
-              jachi_r($seed, 'online', dp, i) < 0.15,
+              voters,
+              CASE WHEN voters IS NOT NULL AND online THEN floor(voters * jachi_r($seed, 'votersOnline', dp, i) * 0.6)::BIGINT END,
+              online,
               NULL
        FROM (
+         SELECT g.*,
+                CASE WHEN activity = '${activities[0]}' THEN floor(participants * (0.5 + jachi_r($seed, 'votes', dp, i) * 0.45))::BIGINT
+                     WHEN activity = '${activities[6]}' AND jachi_r($seed, 'votes', dp, i) < 0.5 THEN floor(participants * 0.8)::BIGINT END AS voters
+         FROM (
          SELECT g.*, i,
                 CASE WHEN i = 0 THEN '${activities[0]}'
                      ELSE ${sqlList(activities.slice(1))}[1 + floor(jachi_r($seed, 'act', g.dp, i) * ${activities.length - 1})::INTEGER] END AS activity,
                 CASE WHEN i = 0 THEN make_date(year, 10 + floor(jachi_r($seed, 'm', g.dp, i) * 2)::INTEGER, 1 + floor(jachi_r($seed, 'd', g.dp, i) * 28)::INTEGER)
                      ELSE make_date(year, 1 + floor(jachi_r($seed, 'm', g.dp, i) * 12)::INTEGER, 1 + floor(jachi_r($seed, 'd', g.dp, i) * 28)::INTEGER) END AS date,
                 greatest(1, round(CASE WHEN i = 0 THEN 80 + jachi_r($seed, 'p', g.dp, i) * 420 ELSE 5 + jachi_r($seed, 'p', g.dp, i) * 70 END
-                                  * engagement * sqrt(population / 25000.0)))::BIGINT AS participants
+                                  * engagement * sqrt(population / 25000.0)))::BIGINT AS participants,
+                jachi_r($seed, 'online', g.dp, i) < 0.15 AS online
          FROM jachi_gen_dp g, range(0, 80) t(i)
          WHERE i < 20 + floor(jachi_r($seed, 'events', g.dp, 0) * 60 * engagement / 1.6)
+         ) g
        ) g`,
       { seed, base2 },
     );
@@ -223,6 +236,23 @@ export async function generateDemo(connection: DuckDBConnection, options: Genera
       { seed, base3 },
     );
     step('progress');
+
+    // Each dong's allocation per year: its budget lines' sum rounded to a million, a few under it.
+    await connection.run(
+      `INSERT OR REPLACE INTO allocations
+       SELECT dong, fiscalYear, (round(sum(budgetKrw) * (CASE WHEN jachi_r($seed, 'alloc', hash(dong), fiscalYear) < 0.05 THEN 0.9 ELSE 1.05 END), -6))::BIGINT
+       FROM spending_rows WHERE revision > $base AND NOT deleted GROUP BY dong, fiscalYear`,
+      { seed, base },
+    );
+    // Every cohort is expected to take the ten first steps in the phase it joins, then to plan,
+    // hold its assembly and carry out its plan; a city's own lists (Daejeon's) are kept.
+    await connection.run(
+      `INSERT OR IGNORE INTO expected_milestones
+       SELECT c, ph, m FROM range(1, $years + 1) a(c), range(1, $years + 1) b(ph),
+            unnest(CASE WHEN ph = c THEN ${sqlList(milestones.slice(0, 10))} ELSE ${sqlList(['자치계획 수립', '주민총회 개최', '자치계획 실행'])} END) u(m)
+       WHERE ph >= c AND NOT EXISTS (SELECT 1 FROM expected_milestones e WHERE e.cohort = c AND e.phase = ph)`,
+      { years },
+    );
 
     for (const kind of ['spending', 'participation', 'progress'] as const) {
       await connection.run(

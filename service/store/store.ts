@@ -20,8 +20,10 @@ import {
   type CheckedRow,
   type SyncAnswer,
   type SyncBody,
+  spendingLineWarnings,
+  type SpendingLine,
 } from '../../domain/index.ts';
-import { openDatabase, loadReference, readReference, type Database } from './db.ts';
+import { openDatabase, loadPlan, loadReference, readReference, type Database } from './db.ts';
 import { canWriteDong, readsAll, roles, type Actor, type Role } from './auth.ts';
 import { rowsTable, utcIso, valuesJson } from './sql.ts';
 import { checkLayouts, writeVersions, type Version } from './staging.ts';
@@ -110,6 +112,25 @@ interface Current extends ServerRow {
 }
 
 /**
+ * A first-wave file of Daejeon's pilot, just migrated (003), gets the city's allocations and
+ * expected milestones, which the first wave had nowhere to keep; another city's file keeps what it
+ * loads itself.
+ */
+async function fillDaejeonPlan(connection: DuckDBConnection): Promise<void> {
+  const codes = JSON.stringify(daejeonReference.dongs.map((d) => d.code));
+  const found = await connection.runAndReadAll(`SELECT count(*) AS n FROM dongs WHERE code IN (SELECT unnest(from_json($codes::JSON, '["VARCHAR"]')))`, { codes });
+  if (Number(found.getRowObjects()[0]?.n) !== daejeonReference.dongs.length) return;
+  await connection.run('BEGIN TRANSACTION');
+  try {
+    await loadPlan(connection, daejeonReference);
+    await connection.run('COMMIT');
+  } catch (error) {
+    await connection.run('ROLLBACK');
+    throw error;
+  }
+}
+
+/**
  * The store: the only code that talks to DuckDB. One instance per file; writes go through one
  * queue, so only one write transaction runs at a time; reads use their own connection.
  */
@@ -150,7 +171,8 @@ export class Store {
     const db = await openDatabase(path, options);
     const count = await db.connection.runAndReadAll('SELECT count(*) AS n FROM dongs');
     if (Number(count.getRowObjects()[0]?.n) === 0) await loadReference(db.connection, daejeonReference);
-    const reference = await readReference(db.connection, daejeonReference.city);
+    else if (db.applied.includes(3)) await fillDaejeonPlan(db.connection);
+    const reference = await readReference(db.connection);
     await checkLayouts(db.connection);
     const reader = await db.instance.connect();
     const store = new Store(db, db.connection, reader, reference, db.threads);
@@ -224,7 +246,7 @@ export class Store {
         }
       }
       await loadReference(this.writer, reference, { replace: options.replace === true });
-      this.referenceIndex = new ReferenceIndex(await readReference(this.writer, reference.city));
+      this.referenceIndex = new ReferenceIndex(await readReference(this.writer));
       return { districts: reference.districts.length, dongs: reference.dongs.length, phases: reference.phases.length };
     });
   }
@@ -334,12 +356,62 @@ export class Store {
    */
   async preview(kind: Kind, batch: SyncBatchInput, actor: Actor): Promise<RowResult[]> {
     const ids = [...batch.rows.map((r) => r.rowId), ...batch.deletes.map((d) => d.rowId)].map((id) => id.toLowerCase());
-    const current = await this.withReader((c) => this.currentRows(kind, ids, c));
-    return this.decide(kind, batch, actor, current).results.map((r) => {
+    const { current, lines } = await this.withReader(async (c) => ({
+      current: await this.currentRows(kind, ids, c),
+      lines: kind === 'spending' ? await this.spendingLines(batch.rows.map((r) => r.values), c) : undefined,
+    }));
+    const decided = this.decide(kind, batch, actor, current);
+    if (lines) this.addLineWarnings(decided, lines);
+    return decided.results.map((r) => {
       if (r.status !== 'accepted') return r;
       const { revision: _notWritten, ...accepted } = r;
       return accepted;
     });
+  }
+
+  /**
+   * Every live budget line of the dongs and fiscal years the given rows name (for the warnings
+   * that need a dong's other lines), by rowId.
+   */
+  private async spendingLines(rows: readonly Record<string, unknown>[], connection: DuckDBConnection): Promise<Map<string, SpendingLine>> {
+    const keys = new Set<string>();
+    for (const values of rows) {
+      const dong = typeof values.dong === 'string' ? this.referenceIndex.resolveDong(values.dong.trim()) : undefined;
+      if (dong && dong !== 'ambiguous' && typeof values.fiscalYear === 'number') keys.add(`${dong.code}|${values.fiscalYear}`);
+    }
+    const lines = new Map<string, SpendingLine>();
+    if (keys.size === 0) return lines;
+    const found = await this.rows(
+      `SELECT r.rowId::VARCHAR AS rowId, r.dong, r.fiscalYear, r.category, r.item, r.budgetKrw FROM ${rowsTable('spending')} r
+       SEMI JOIN (SELECT unnest(from_json($keys::JSON, '["VARCHAR"]')) AS k) keys ON r.dong || '|' || r.fiscalYear = keys.k
+       WHERE NOT r.deleted`,
+      { keys: JSON.stringify([...keys]) },
+      connection,
+    );
+    for (const r of found) {
+      lines.set(r.rowId as string, { rowId: r.rowId as string, dong: r.dong as string, fiscalYear: Number(r.fiscalYear), category: r.category as string, item: (r.item as string | null) ?? null, budgetKrw: Number(r.budgetKrw) });
+    }
+    return lines;
+  }
+
+  /**
+   * Puts a decided spending batch's versions into `lines` (the dongs' live lines), then adds the
+   * allocation and likely-duplicate warnings to its accepted and unchanged rows.
+   */
+  private addLineWarnings(decided: { results: RowResult[]; versions: Version[] }, lines: Map<string, SpendingLine>): void {
+    for (const v of decided.versions) {
+      if (v.deleted) lines.delete(v.rowId);
+      else lines.set(v.rowId, { rowId: v.rowId, dong: v.values.dong as string, fiscalYear: v.values.fiscalYear as number, category: v.values.category as string, item: (v.values.item as string | null) ?? null, budgetKrw: v.values.budgetKrw as number });
+    }
+    const own = decided.results.filter((r) => r.status === 'accepted' || r.status === 'unchanged');
+    if (own.length === 0) return;
+    const concerned = new Set(own.map((r) => lines.get(r.rowId)).filter((l) => l !== undefined).map((l) => `${l.dong}|${l.fiscalYear}`));
+    const relevant = [...lines.values()].filter((l) => concerned.has(`${l.dong}|${l.fiscalYear}`));
+    const warnings = spendingLineWarnings(relevant, new Set(own.map((r) => r.rowId)), this.referenceIndex);
+    for (const result of own) {
+      const more = warnings.get(result.rowId);
+      if (more) result.warnings = [...(result.warnings ?? []), ...more];
+    }
   }
 
   /** The stored rows (live and tombstoned) with the given ids. */
@@ -471,6 +543,8 @@ export class Store {
     });
     const current = new Map<Kind, Map<string, Current>>();
     for (const [kind, ids] of idsByKind) current.set(kind, await this.currentRows(kind, [...new Set(ids)], this.writer));
+    const spendingJobs = jobs.filter((job, i) => job.kind === 'spending' && !stored.has(batchIds[i]!));
+    const lines = spendingJobs.length > 0 ? await this.spendingLines(spendingJobs.flatMap((job) => job.batch.rows.map((r) => r.values)), this.writer) : undefined;
 
     const now = new Date().toISOString();
     let revision = this.revisionCounter;
@@ -485,6 +559,7 @@ export class Store {
       }
       const rowsNow = current.get(job.kind)!;
       const decided = this.decide(job.kind, job.batch, job.actor, rowsNow, job.checked, revision);
+      if (job.kind === 'spending' && lines) this.addLineWarnings(decided, lines);
       revision = decided.revision;
       const replaced = decided.versions.filter((v) => rowsNow.has(v.rowId)).map((v) => v.rowId);
       // Later batches of the group see these versions as the stored rows.
@@ -630,7 +705,7 @@ export class Store {
   generate(options: GenerateOptions): Promise<GenerateReport> {
     return this.enqueue(async () => {
       const report = await generateDemo(this.writer, options);
-      this.referenceIndex = new ReferenceIndex(await readReference(this.writer, this.referenceIndex.reference.city));
+      this.referenceIndex = new ReferenceIndex(await readReference(this.writer));
       this.revisionCounter = await this.storedRevision();
       return report;
     });

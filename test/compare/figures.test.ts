@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { comparisonFilterSchema, comparisons, filterError, metrics, summaryFilterSchema } from '../../domain/index.ts';
 import { ComparisonError, runComparison } from '../../service/store/compare/index.ts';
-import { A, B, C, D, openFixture, today } from './fixture.ts';
+import { A, B, C, D, openFixture, reference, today } from './fixture.ts';
 
 let db: Awaited<ReturnType<typeof openFixture>>;
 beforeAll(async () => {
@@ -16,31 +16,46 @@ const find = (rows: Record<string, unknown>[], match: Record<string, unknown>) =
 };
 
 describe('spending', () => {
-  it('sums budgets and executions per dong × phase × category, with an all-lines row', async () => {
+  it('sums budgets, executions, carry-over and returns per dong × phase × category, with an all-lines row', async () => {
     const { rows, columns } = await runComparison(db.connection, 'spending', {});
-    expect(columns.map((c) => c.name)).toEqual(['district', 'dong', 'dongName', 'phase', 'category', 'budgetKrw', 'executedKrw', 'executionRate', 'executedPerResident']);
-    // A, phase 1: 1,000,000 + 2,000,000 + 500,000 budget; 800,000 + 2,000,000 + blank executed; the tombstone is not counted.
-    expect(find(rows, { dong: A, phase: 1, category: null })).toEqual({
-      district: '11111', dong: A, dongName: '가동', phase: 1, category: null,
-      budgetKrw: 3_500_000, executedKrw: 2_800_000, executionRate: 0.8, executedPerResident: 280,
+    expect(columns.map((c) => c.name)).toEqual([
+      'city', 'district', 'dong', 'dongName', 'cohort', 'phase', 'category', 'budgetKrw', 'executedKrw', 'carriedOverKrw', 'returnedKrw',
+      'executionRate', 'carryOverRate', 'unspentRate', 'discretionaryExecutionRate', 'allocationKrw', 'executedPerResident', 'illustrative',
+    ]);
+    // A, phase 1: 1,000,000 + 2,000,000 (pay) + 500,000 budget; 800,000 + 2,000,000 + blank executed;
+    // 100,000 carried over and 100,000 returned; the tombstone is not counted.
+    const a1 = find(rows, { dong: A, phase: 1, category: null });
+    expect(a1).toMatchObject({
+      city: '11', district: '11111', dong: A, dongName: '가동', cohort: 1, phase: 1, category: null,
+      budgetKrw: 3_500_000, executedKrw: 2_800_000, carriedOverKrw: 100_000, returnedKrw: 100_000,
+      executionRate: 0.8, allocationKrw: 3_000_000, executedPerResident: 280, illustrative: true,
     });
+    expect(a1.carryOverRate).toBeCloseTo(100_000 / 3_500_000, 12);
+    expect(a1.unspentRate).toBeCloseTo(600_000 / 3_500_000, 12);
+    // 사업비 집행률 leaves the pay line out: 800,000 of 1,500,000.
+    expect(a1.discretionaryExecutionRate).toBeCloseTo(800_000 / 1_500_000, 12);
     const etc = find(rows, { dong: A, phase: 1, category: '기타' });
-    expect(etc.budgetKrw).toBe(1_500_000);
-    expect(etc.executedKrw).toBe(800_000);
+    expect(etc).toMatchObject({ budgetKrw: 1_500_000, executedKrw: 800_000, discretionaryExecutionRate: null, allocationKrw: null });
     expect(etc.executionRate).toBeCloseTo(800_000 / 1_500_000, 12);
     // A, phase 2: a zero budget has no rate; over-execution is over 1; population of 2020 (12,500).
     expect(find(rows, { dong: A, phase: 2, category: '기타' })).toMatchObject({ budgetKrw: 0, executedKrw: 0, executionRate: null, executedPerResident: 0 });
     expect(find(rows, { dong: A, phase: 2, category: '자체 사업비' }).executionRate).toBeCloseTo(1.2, 12);
-    expect(find(rows, { dong: A, phase: 2, category: null })).toMatchObject({ budgetKrw: 1_000_000, executedKrw: 1_200_000, executedPerResident: 96 });
-    // B's 2020 population is unknown: no per-resident figure.
-    expect(find(rows, { dong: B, phase: 2, category: null })).toMatchObject({ executionRate: 0.9, executedPerResident: null });
-    expect(find(rows, { dong: B, phase: 1, category: null }).executedPerResident).toBe(25);
+    expect(find(rows, { dong: A, phase: 2, category: null })).toMatchObject({ budgetKrw: 1_000_000, executedKrw: 1_200_000, executedPerResident: 96, allocationKrw: 1_000_000 });
+    // B's 2020 population is unknown: no per-resident figure, and nothing illustrative to mark.
+    expect(find(rows, { dong: B, phase: 2, category: null })).toMatchObject({ executionRate: 0.9, executedPerResident: null, illustrative: false, allocationKrw: null });
     // D spent 100 won against a zero budget.
-    expect(find(rows, { dong: D, phase: 2, category: null })).toMatchObject({ budgetKrw: 0, executedKrw: 100, executionRate: null, executedPerResident: 0.0125 });
-    expect(rows).toHaveLength(16); // 7 dong × phase rows, 9 category rows
+    expect(find(rows, { dong: D, phase: 2, category: null })).toMatchObject({ budgetKrw: 0, executedKrw: 100, executionRate: null, discretionaryExecutionRate: null, cohort: 2 });
+    expect(rows).toHaveLength(17); // 7 dong × phase rows, 10 category rows
   });
 
-  it('filters by phase, district and dong (one or many)', async () => {
+  it('pay lines spent in full and the rest half: 사업비 집행률 50%, while the execution rate says 83%', async () => {
+    const { rows } = await runComparison(db.connection, 'spending', { dong: C, phase: 1 });
+    const c1 = find(rows, { category: null });
+    expect(c1.executionRate).toBeCloseTo(5 / 6, 12);
+    expect(c1.discretionaryExecutionRate).toBe(0.5);
+  });
+
+  it('filters by phase, district, dong, cohort and city (one or many)', async () => {
     const byPhase = await runComparison(db.connection, 'spending', { phase: '2' });
     expect(new Set(byPhase.rows.map((r) => r.phase))).toEqual(new Set([2]));
     const byDistrict = await runComparison(db.connection, 'spending', { district: '22222' });
@@ -49,43 +64,63 @@ describe('spending', () => {
     expect(byDongs.rows.filter((r) => r.category === null).map((r) => r.dong)).toEqual([A, C]);
     const commaList = await runComparison(db.connection, 'spending', { dong: `${A},${C}`, phase: '1' });
     expect(commaList.rows).toEqual(byDongs.rows);
+    const byCohort = await runComparison(db.connection, 'spending', { cohort: '2' });
+    expect(new Set(byCohort.rows.map((r) => r.dong))).toEqual(new Set([D]));
+    expect((await runComparison(db.connection, 'spending', { city: '11' })).rows).toHaveLength(17);
+    expect((await runComparison(db.connection, 'spending', { city: '12' })).rows).toHaveLength(0);
   });
 });
 
 describe('participation', () => {
-  it('counts events and people, per 1,000 residents of the phase year', async () => {
+  it('counts events and attendances, and the turnout of the largest assembly per 1,000 residents', async () => {
     const { rows } = await runComparison(db.connection, 'participation', {});
-    expect(find(rows, { dong: A, phase: 1 })).toEqual({
-      district: '11111', dong: A, dongName: '가동', phase: 1,
-      events: 2, participants: 230, newParticipants: 50, participantsPer1000: 23, assemblyParticipants: 200, votes: 150,
+    // A1: four events, 200 + 60 + 40 + 30 attendances; the 2019-10-01 assembly over two rows is
+    // 150 + 60 = 210 voters (60 online), larger than the 2018 one (40, its participants).
+    const a1 = find(rows, { dong: A, phase: 1 });
+    expect(a1).toMatchObject({
+      city: '11', district: '11111', dong: A, dongName: '가동', cohort: 1, phase: 1,
+      events: 4, attendances: 330, attendancesPer1000: 33, newParticipants: 50, assemblyVoters: 210, assemblyTurnoutPer1000: 21, illustrative: true,
     });
-    expect(find(rows, { dong: A, phase: 2 })).toMatchObject({ events: 1, participants: 100, newParticipants: 10, participantsPer1000: 8, assemblyParticipants: 0, votes: null });
-    expect(find(rows, { dong: B, phase: 1 })).toMatchObject({ participants: 400, participantsPer1000: 20, assemblyParticipants: 400, votes: 300, newParticipants: null });
-    expect(find(rows, { dong: B, phase: 2 })).toMatchObject({ participants: 500, participantsPer1000: null });
-    expect(find(rows, { dong: C, phase: 1 }).participantsPer1000).toBe(2);
-    expect(find(rows, { dong: C, phase: 2 }).participantsPer1000).toBe(10);
+    expect(a1.votersOnlineShare).toBeCloseTo(60 / 210, 12);
+    expect(find(rows, { dong: A, phase: 2 })).toMatchObject({ events: 1, attendances: 100, attendancesPer1000: 8, newParticipants: 10, assemblyVoters: null, assemblyTurnoutPer1000: null });
+    expect(find(rows, { dong: B, phase: 1 })).toMatchObject({ attendances: 400, assemblyVoters: 300, assemblyTurnoutPer1000: 15, newParticipants: null, votersOnlineShare: null });
+    // B2: voters blank, so its participants; the population of 2020 is unknown.
+    expect(find(rows, { dong: B, phase: 2 })).toMatchObject({ assemblyVoters: 500, assemblyTurnoutPer1000: null, illustrative: false });
+    // C: attendances fell with fewer events logged (180 → 160), the assembly stayed flat (20 → 19.6 per 1,000).
+    expect(find(rows, { dong: C, phase: 1 })).toMatchObject({ events: 4, attendances: 180, assemblyTurnoutPer1000: 20 });
+    expect(find(rows, { dong: C, phase: 2 })).toMatchObject({ events: 2, attendances: 160, assemblyTurnoutPer1000: 19.6, votersOnlineShare: 0.5 });
     expect(rows).toHaveLength(6);
   });
 });
 
 describe('progress', () => {
-  it('counts done, delayed (지연, late, or past plan as of today) and the median delay', async () => {
+  it('rates completion over the milestones the city expects: a missing one is not done', async () => {
     const { rows } = await runComparison(db.connection, 'progress', { today });
-    // A1: done 10 days late; done 2 days early (blank progress counts 100); in progress past its plan; 지연.
+    // A1: two of its cohort's ten expected milestones done → 20%, one of them by its plan; the
+    // latest done in the sequence is 자치규약 제정; a planned date noted 예시 marks it illustrative.
     expect(find(rows, { dong: A, phase: 1 })).toEqual({
-      district: '11111', dong: A, dongName: '가동', phase: 1,
-      milestones: 4, completed: 2, completionRate: 0.5, avgProgressPct: 67.5, delayed: 3, medianDelayDays: 4,
+      city: '11', district: '11111', dong: A, dongName: '가동', cohort: 1, phase: 1,
+      expected: 10, completedExpected: 2, completionRate: 0.2, onTimeRate: 0.1, stageReached: '자치규약 제정',
+      milestones: 4, avgProgressPct: 67.5, delayed: 3, medianDelayDays: 4, illustrative: true,
     });
-    // A2: one not yet due, one done on the day.
-    expect(find(rows, { dong: A, phase: 2 })).toMatchObject({ milestones: 2, completed: 1, completionRate: 0.5, avgProgressPct: 70, delayed: 0, medianDelayDays: 0 });
-    expect(find(rows, { dong: B, phase: 1 })).toMatchObject({ completionRate: 1, delayed: 1, medianDelayDays: 20 });
+    // A2: 분과위원회 구성 was done but is not expected in phase 2; none of the three expected is done.
+    expect(find(rows, { dong: A, phase: 2 })).toMatchObject({ expected: 3, completedExpected: 0, completionRate: 0, onTimeRate: 0, stageReached: '분과위원회 구성', milestones: 2, avgProgressPct: 70, delayed: 0, medianDelayDays: 0 });
+    expect(find(rows, { dong: B, phase: 1 })).toMatchObject({ completionRate: 0.1, onTimeRate: 0, delayed: 1, medianDelayDays: 20 });
     // B2: 미착수 past its plan is delayed; 보류 not yet due is not; blank progress is skipped.
-    expect(find(rows, { dong: B, phase: 2 })).toMatchObject({ milestones: 2, completed: 0, completionRate: 0, avgProgressPct: 0, delayed: 1, medianDelayDays: null });
-    expect(find(rows, { dong: C, phase: 1 })).toMatchObject({ completionRate: 1, delayed: 0, medianDelayDays: -6 });
-    expect(find(rows, { dong: C, phase: 2 })).toMatchObject({ delayed: 1, medianDelayDays: 10 });
+    expect(find(rows, { dong: B, phase: 2 })).toMatchObject({ milestones: 2, completedExpected: 0, completionRate: 0, avgProgressPct: 0, delayed: 1, medianDelayDays: null, stageReached: null });
+    expect(find(rows, { dong: C, phase: 1 })).toMatchObject({ completionRate: 0.2, onTimeRate: 0.2, delayed: 0, medianDelayDays: -6, illustrative: false });
+    const c2 = find(rows, { dong: C, phase: 2 });
+    expect(c2).toMatchObject({ completedExpected: 1, delayed: 1, medianDelayDays: -10, stageReached: '자치계획 수립' });
+    expect(c2.completionRate).toBeCloseTo(1 / 3, 12);
+    // D joined in phase 2 and recorded nothing: its ten expected milestones are not done.
+    expect(find(rows, { dong: D, phase: 2 })).toMatchObject({ cohort: 2, expected: 10, completedExpected: 0, completionRate: 0, milestones: 0, avgProgressPct: null });
+    expect(rows).toHaveLength(7);
   });
 
-  it('judges "past its plan" against the given day', async () => {
+  it('leaves out a phase that has not begun, and judges "past its plan" against the given day', async () => {
+    const before = await runComparison(db.connection, 'progress', { today: '2019-12-31', phase: 2 });
+    // Phase 2 begins 2020-01-01: only the dongs that recorded phase-2 rows appear (not D).
+    expect(before.rows.map((r) => r.dong)).toEqual([A, B, C]);
     const early = await runComparison(db.connection, 'progress', { today: '2019-01-01', dong: A, phase: 1 });
     // Only the 지연 one and the late completion count before any plan has passed.
     expect(early.rows[0]!.delayed).toBe(2);
@@ -95,71 +130,120 @@ describe('progress', () => {
 });
 
 describe('phases', () => {
-  it('gives each headline figure in phase 1, phase 2 and the change', async () => {
-    const { rows } = await runComparison(db.connection, 'phases', {});
+  it('gives each headline figure in phase 1, phase 2 and the change of the same dong', async () => {
+    const { rows } = await runComparison(db.connection, 'phases', { today });
     const a = find(rows, { dong: A });
-    expect(a.executionRatePhase1).toBeCloseTo(0.8, 12);
-    expect(a.executionRatePhase2).toBeCloseTo(1.2, 12);
-    expect(a.executionRateDelta).toBeCloseTo(0.4, 12);
-    expect(a).toMatchObject({ participantsPer1000Phase1: 23, participantsPer1000Phase2: 8, participantsPer1000Delta: -15 });
-    expect(a).toMatchObject({ completionRatePhase1: 0.5, completionRatePhase2: 0.5, completionRateDelta: 0 });
-    const b = find(rows, { dong: B });
-    expect(b).toMatchObject({ participantsPer1000Phase1: 20, participantsPer1000Phase2: null, participantsPer1000Delta: null, completionRateDelta: -1 });
+    expect(a.discretionaryExecutionRatePhase1).toBeCloseTo(0.8 / 1.5, 12);
+    expect(a.discretionaryExecutionRatePhase2).toBeCloseTo(1.2, 12);
+    expect(a).toMatchObject({ assemblyTurnoutPer1000Phase1: 21, assemblyTurnoutPer1000Phase2: null, assemblyTurnoutPer1000Delta: null, illustrative: true, cohort: 1 });
+    expect(a.completionRatePhase1).toBe(0.2);
+    expect(a.completionRatePhase2).toBe(0);
+    expect(a.completionRateDelta).toBeCloseTo(-0.2, 12);
     const c = find(rows, { dong: C });
-    expect(c.executionRateDelta).toBeCloseTo(-0.4, 12);
-    expect(c.participantsPer1000Delta).toBe(8);
-    expect(find(rows, { dong: D })).toMatchObject({ executionRatePhase1: null, executionRatePhase2: null, executionRateDelta: null });
+    expect(c).toMatchObject({ discretionaryExecutionRatePhase1: 0.5, discretionaryExecutionRatePhase2: 0.5, discretionaryExecutionRateDelta: 0, assemblyTurnoutPer1000Phase1: 20, assemblyTurnoutPer1000Phase2: 19.6 });
+    expect(c.assemblyTurnoutPer1000Delta).toBeCloseTo(-0.4, 12);
+    expect(find(rows, { dong: D })).toMatchObject({ cohort: 2, discretionaryExecutionRatePhase2: null, completionRatePhase1: null, completionRatePhase2: 0, completionRateDelta: null });
     expect(rows.map((r) => r.dong)).toEqual([A, B, C, D]);
   });
 
   it('compares exactly two chosen phases', async () => {
     await expect(runComparison(db.connection, 'phases', { phase: '1' })).rejects.toMatchObject({ code: 'invalid_filter', filter: 'phase' });
-    const swapped = await runComparison(db.connection, 'phases', { phase: '2,1' });
-    expect(swapped.rows).toEqual((await runComparison(db.connection, 'phases', {})).rows);
+    const swapped = await runComparison(db.connection, 'phases', { phase: '2,1', today });
+    expect(swapped.rows).toEqual((await runComparison(db.connection, 'phases', { today })).rows);
   });
 });
 
 describe('summary', () => {
-  it("gives the city's figures per phase and the dongs that may need support, not a league table", async () => {
-    const { rows } = await runComparison(db.connection, 'summary', {});
-    const city = (phase: number, figure: string) => find(rows, { kind: 'city', phase, figure });
-    expect(city(1, 'executionRate').value).toBeCloseTo(5_100_000 / 6_500_000, 12);
-    expect(city(1, 'executionRate')).toMatchObject({ cityMedian: 0.8, dongsWithData: 3, belowPhase1: null });
-    expect(city(1, 'participantsPer1000').value).toBeCloseTo(640_000 / 35_000, 12);
-    expect(city(1, 'participantsPer1000').cityMedian).toBe(20);
-    expect(city(1, 'completionRate').value).toBeCloseTo(5 / 7, 12);
-    expect(city(1, 'completionRate').cityMedian).toBe(1);
-    // Phase 2: D's zero budget and B's unknown population are left out of the city's figure.
-    expect(city(2, 'executionRate')).toMatchObject({ value: 0.775, cityMedian: 0.9, dongsWithData: 3 });
-    expect(city(2, 'participantsPer1000').value).toBeCloseTo(150_000 / 17_500, 12);
-    expect(city(2, 'participantsPer1000')).toMatchObject({ cityMedian: 9, dongsWithData: 2, belowPhase1: true });
-    expect(city(2, 'completionRate')).toMatchObject({ value: 0.4, cityMedian: 0.5 });
-
-    const flagged = rows.filter((r) => r.kind === 'dong').map((r) => `${r.phase} ${r.figure} ${r.dong} ${r.belowMedian} ${r.belowPhase1}`);
-    expect(flagged.sort()).toEqual(
-      [
-        `1 executionRate ${B} true null`,
-        `1 participantsPer1000 ${C} true null`,
-        `1 completionRate ${A} true null`,
-        `2 executionRate ${C} true true`,
-        `2 participantsPer1000 ${A} true true`,
-        `2 completionRate ${B} true true`,
-      ].sort(),
-    );
-    expect(rows.every((r) => r.rank === null)).toBe(true);
-    expect(find(rows, { kind: 'dong', phase: 2, figure: 'participantsPer1000' })).toMatchObject({ value: 8, phase1Value: 23, cityMedian: 9 });
+  it("gives each group's value, median and quartiles per phase and cohort, and the same dongs in both phases", async () => {
+    const { rows, columns } = await runComparison(db.connection, 'summary', { today });
+    expect(columns.map((c) => c.name)).toEqual(['kind', 'city', 'district', 'dong', 'dongName', 'phase', 'versus', 'cohort', 'figure', 'value', 'median', 'q1', 'q3', 'dongsWithData', 'previousValue', 'gap', 'flag', 'illustrative', 'rank']);
+    const group = (kind: string, phase: number, figure: string, cohort: number | null = null) => find(rows, { kind, phase, figure, cohort });
+    // Phase 1, all of cohort 1: 사업비 (800,000 + 500,000 + 1,000,000) ÷ (1,500,000 + 1,000,000 + 2,000,000).
+    expect(group('city', 1, 'discretionaryExecutionRate').value).toBeCloseTo(2.3 / 4.5, 12);
+    expect(group('city', 1, 'discretionaryExecutionRate')).toMatchObject({ median: 0.5, q1: 0.5, dongsWithData: 3, illustrative: false });
+    expect(group('city', 1, 'assemblyTurnoutPer1000').value).toBeCloseTo(610_000 / 35_000, 12);
+    expect(group('city', 1, 'assemblyTurnoutPer1000')).toMatchObject({ median: 20, q1: 17.5, q3: 20.5, dongsWithData: 3, illustrative: true });
+    expect(group('city', 1, 'completionRate').value).toBeCloseTo(5 / 30, 12);
+    expect(group('city', 1, 'completionRate').median).toBe(0.2);
+    // Phase 2: D's zero budget and B's unknown population are left out; D is its own cohort.
+    expect(group('city', 2, 'discretionaryExecutionRate')).toMatchObject({ value: 0.775, median: 0.9, dongsWithData: 3 });
+    expect(group('city', 2, 'assemblyTurnoutPer1000')).toMatchObject({ value: 19.6, dongsWithData: 1 });
+    expect(group('city', 2, 'completionRate').value).toBeCloseTo(1 / 19, 12);
+    expect(group('city', 2, 'completionRate', 1).value).toBeCloseTo(1 / 9, 12);
+    expect(group('city', 2, 'completionRate', 2)).toMatchObject({ value: 0, dongsWithData: 1 });
+    // Like for like: the turnout of the dongs with it in both phases (only C): 20 → 19.6.
+    expect(find(rows, { kind: 'continuing', phase: 1, versus: 2, figure: 'assemblyTurnoutPer1000', cohort: null })).toMatchObject({ value: 20, dongsWithData: 1 });
+    expect(find(rows, { kind: 'continuing', phase: 2, versus: 1, figure: 'assemblyTurnoutPer1000', cohort: null })).toMatchObject({ value: 19.6, dongsWithData: 1 });
+    expect(find(rows, { kind: 'continuing', phase: 2, versus: 1, figure: 'completionRate', cohort: null }).dongsWithData).toBe(3);
   });
 
-  it('keeps the city median when filtered, and ranks every dong only when asked', async () => {
-    const district = await runComparison(db.connection, 'summary', { district: '22222', phase: '2' });
-    expect(find(district.rows, { kind: 'city', phase: 2, figure: 'executionRate' }).cityMedian).toBe(0.9);
-    expect(district.rows.filter((r) => r.kind === 'dong').map((r) => r.dong)).toEqual([C]);
-    const ranked = await runComparison(db.connection, 'summary', { rank: 'true', phase: '1' });
-    const exec = ranked.rows.filter((r) => r.kind === 'dong' && r.figure === 'executionRate');
-    expect(exec.map((r) => [r.dong, r.rank])).toEqual([
-      [C, 1],
-      [A, 2],
-      [B, 3],
+  it('flags few dongs, each with its reason: a flat assembly with fewer events does not "fall"', async () => {
+    const { rows } = await runComparison(db.connection, 'summary', { today });
+    // Groups of three flag no `low`. A and B did none of phase 2's expected milestones: fell.
+    // C's assembly went 20 → 19.6 per 1,000 (2%, under the 20% gap), though it logged fewer events.
+    const flagged = rows.filter((r) => r.kind === 'dong');
+    expect(flagged.map((r) => `${r.phase} ${r.figure} ${r.dong} ${r.flag}`).sort()).toEqual([`2 completionRate ${A} fell`, `2 completionRate ${B} fell`]);
+    const a = find(flagged, { dong: A });
+    expect(a).toMatchObject({ cohort: 1, value: 0, median: 0, previousValue: 0.2, illustrative: false, rank: null });
+    expect(a.gap).toBeCloseTo(-0.2, 12);
+  });
+
+  it('keeps the groups whole when filtered, and ranks every dong only when asked', async () => {
+    const district = await runComparison(db.connection, 'summary', { district: '11111', phase: '2', today });
+    expect(find(district.rows, { kind: 'city', phase: 2, figure: 'discretionaryExecutionRate', cohort: null }).median).toBe(0.9);
+    expect(district.rows.filter((r) => r.kind === 'dong').map((r) => r.dong).sort()).toEqual([A, B]);
+    const ranked = await runComparison(db.connection, 'summary', { rank: 'true', phase: '1', today });
+    const exec = ranked.rows.filter((r) => r.kind === 'dong' && r.figure === 'discretionaryExecutionRate');
+    expect(exec.map((r) => [r.dong, r.rank, r.flag])).toEqual([
+      [A, 1, null],
+      [B, 2, null],
+      [C, 2, null],
+    ]);
+  });
+});
+
+describe('summary flags in groups of four or more', () => {
+  const dongs = ['a', 'b', 'c', 'd', 'e'].map((k) => ({
+    code: `11111-${k}`, name: `${k}동`, district: '11111', adminCode: null, joinedPhase: 1, population: { '2019': 10_000, '2020': 10_000 }, populationIllustrative: false,
+  }));
+  const small = ['x', 'y', 'z'].map((k) => ({ code: `11111-${k}`, name: `${k}동`, district: '11111', adminCode: null, joinedPhase: 2, population: { '2020': 10_000 }, populationIllustrative: false }));
+  let five: Awaited<ReturnType<typeof openFixture>>;
+  beforeAll(async () => {
+    const line = (dong: string, phase: number, budgetKrw: number, executedKrw: number) => ({ dong, phase, category: '자체 사업비', budgetKrw, executedKrw });
+    const assembly = (dong: string, phase: number, voters: number) => ({ dong, phase, date: `${2018 + phase}-10-01`, activity: '주민총회', participants: voters, voters });
+    five = await openFixture(
+      { ...reference, dongs: [...dongs, ...small], allocations: [] },
+      {
+        // 사업비 집행률 in phase 2: 90, 92, 94, 96 and 80% (median 92, q1 90): only e is low;
+        // the newcomers' group of three flags none, however far its lowest is.
+        spending: [
+          ...[90, 92, 94, 96, 80].map((pct, i) => line(dongs[i]!.code, 2, 100, pct)),
+          ...[90, 92, 10].map((pct, i) => line(small[i]!.code, 2, 100, pct)),
+        ],
+        // Turnout per 1,000 in phase 2: 20, 21, 22, 23 and 17 (median 21): 17 is 4 below, short of
+        // 20% of the median (4.2), so not low. In phase 1, d had 30: 23 is 7 below, over 20% of 30: fell.
+        participation: [
+          ...[200, 210, 220, 230, 170].map((v, i) => assembly(dongs[i]!.code, 2, v)),
+          assembly(dongs[3]!.code, 1, 300),
+        ],
+      },
+    );
+  });
+  afterAll(() => five?.close());
+
+  it('flags low only in the lowest quartile and at least the minimum gap below the median', async () => {
+    const { rows } = await runComparison(five.connection, 'summary', { today });
+    const flagged = rows.filter((r) => r.kind === 'dong').map((r) => `${r.phase} ${r.figure} ${r.dongName} ${r.flag}`);
+    expect(flagged.sort()).toEqual(['2 assemblyTurnoutPer1000 d동 fell', '2 discretionaryExecutionRate e동 low']);
+    const low = find(rows, { kind: 'dong', flag: 'low' });
+    expect(low).toMatchObject({ value: 0.8, median: 0.92, cohort: 1 });
+    expect(low.gap).toBeCloseTo(-0.12, 12);
+    expect(find(rows, { kind: 'dong', flag: 'fell' })).toMatchObject({ value: 23, previousValue: 30, gap: -7 });
+    const summaryHead = rows.filter((r) => r.kind === 'city' && r.phase === 2 && r.figure === 'discretionaryExecutionRate');
+    expect(summaryHead.map((r) => [r.cohort, r.dongsWithData])).toEqual([
+      [null, 8],
+      [1, 5],
+      [2, 3],
     ]);
   });
 });
@@ -172,6 +256,8 @@ describe('filters', () => {
       [{ district: '11' }, 'district'],
       [{ dong: 'a b' }, 'dong'],
       [{ rank: 'maybe' }, 'rank'],
+      [{ cohort: 'first' }, 'cohort'],
+      [{ city: '대전' }, 'city'],
       [{ colour: 'red' }, 'colour'],
     ] as const) {
       const name = filter === 'rank' ? 'summary' : 'spending';
@@ -197,7 +283,7 @@ describe('filters', () => {
 describe('metric definitions', () => {
   it('defines every figure of every comparison once, in Korean and English', async () => {
     for (const comparison of Object.values(comparisons)) {
-      const { columns } = await runComparison(db.connection, comparison.name, comparison.name === 'progress' ? { today } : {});
+      const { columns } = await runComparison(db.connection, comparison.name, { today });
       const names = columns.map((c) => c.name);
       for (const figure of comparison.figures) expect(names).toContain(figure);
       for (const key of comparison.keys) expect(names).toContain(key);

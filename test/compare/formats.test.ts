@@ -109,6 +109,12 @@ describe('drill-down', () => {
       const drill = await runDrilldown(db.connection, 'spending', { dong: row.dong as string, phase: row.phase as number, category: row.category as string | null });
       expect(sum(drill.rows, 'budgetKrw'), JSON.stringify(row)).toBe(row.budgetKrw);
       expect(sum(drill.rows, 'executedKrw'), JSON.stringify(row)).toBe(row.executedKrw);
+      expect(sum(drill.rows, 'carriedOverKrw'), JSON.stringify(row)).toBe(row.carriedOverKrw);
+      expect(sum(drill.rows, 'returnedKrw'), JSON.stringify(row)).toBe(row.returnedKrw);
+      if (row.category === null && row.discretionaryExecutionRate !== null) {
+        const own = drill.rows.filter((r) => !r.payLine);
+        expect(sum(own, 'executedKrw') / sum(own, 'budgetKrw')).toBeCloseTo(row.discretionaryExecutionRate as number, 12);
+      }
     }
   });
 
@@ -116,13 +122,20 @@ describe('drill-down', () => {
     for (const row of (await runComparison(db.connection, 'participation', {})).rows) {
       const drill = await runDrilldown(db.connection, 'participation', { dong: row.dong as string, phase: row.phase as number });
       expect(drill.rows).toHaveLength(row.events as number);
-      expect(sum(drill.rows, 'participants')).toBe(row.participants);
-      expect(sum(drill.rows.filter((r) => r.activity === '주민총회'), 'participants')).toBe(row.assemblyParticipants);
+      expect(sum(drill.rows, 'participants')).toBe(row.attendances);
+      // The marked day is the largest assembly: its voters (or participants where blank) are assemblyVoters.
+      const day = drill.rows.filter((r) => r.assemblyDay);
+      expect(day.length > 0 ? day.reduce((s, r) => s + Number(r.voters ?? r.participants), 0) : null, JSON.stringify(row)).toBe(row.assemblyVoters);
     }
     for (const row of (await runComparison(db.connection, 'progress', { today })).rows) {
       const drill = await runDrilldown(db.connection, 'progress', { dong: row.dong as string, phase: row.phase as number });
-      expect(drill.rows).toHaveLength(row.milestones as number);
-      expect(drill.rows.filter((r) => r.status === '완료')).toHaveLength(row.completed as number);
+      const recorded = drill.rows.filter((r) => r.rowId !== null);
+      expect(recorded).toHaveLength(row.milestones as number);
+      // Expected milestones: recorded or listed as missing; the done ones (distinct) over them.
+      const expected = new Set(drill.rows.filter((r) => r.expected).map((r) => r.milestone));
+      const done = new Set(drill.rows.filter((r) => r.expected && r.status === '완료').map((r) => r.milestone));
+      expect(expected.size, JSON.stringify(row)).toBe(row.expected);
+      expect(done.size).toBe(row.completedExpected);
     }
   });
 
@@ -141,10 +154,19 @@ describe('drill-down', () => {
   it('opens phases and summary rows by figure', async () => {
     const drill = await runDrilldown(db.connection, 'summary', { dong: B, phase: 2, figure: 'completionRate' });
     expect(drill.kind).toBe('progress');
-    expect(drill.rows).toHaveLength(2);
-    const spend = await runDrilldown(db.connection, 'phases', { dong: C, phase: 1, figure: 'executionRate' });
+    // B's two recorded milestones, and 주민총회 개최, expected of it but missing from its sheet.
+    expect(drill.rows.map((r) => [r.milestone, r.status, r.expected])).toEqual([
+      ['자치계획 수립', '미착수', true],
+      ['자치계획 실행', '보류', true],
+      ['주민총회 개최', null, true],
+    ]);
+    const spend = await runDrilldown(db.connection, 'phases', { dong: C, phase: 1, figure: 'discretionaryExecutionRate' });
     expect(spend.kind).toBe('spending');
-    expect(sum(spend.rows, 'executedKrw') / sum(spend.rows, 'budgetKrw')).toBeCloseTo(0.9, 12);
+    const own = spend.rows.filter((r) => !r.payLine);
+    expect(sum(own, 'executedKrw') / sum(own, 'budgetKrw')).toBe(0.5);
+    const turnout = await runDrilldown(db.connection, 'summary', { dong: A, phase: 1, figure: 'assemblyTurnoutPer1000' });
+    expect(turnout.kind).toBe('participation');
+    expect(turnout.rows.filter((r) => r.assemblyDay).map((r) => r.voters as number).sort((x, y) => x - y)).toEqual([60, 150]);
     await expect(runDrilldown(db.connection, 'phases', { dong: C, phase: 1 })).rejects.toMatchObject({ code: 'invalid_drilldown', filter: 'figure' });
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ReferenceIndex, checkRow, daejeonReference, rowMessages, type Kind } from '../../domain/index.ts';
+import { ReferenceIndex, checkRow, daejeonReference, rowMessages, spendingLineWarnings, type Kind, type SpendingLine } from '../../domain/index.ts';
 
 const ref = new ReferenceIndex(daejeonReference);
 const spending = { dong: '가양2동', phase: 1, fiscalYear: 2019, category: '기타', budgetKrw: 1000 };
@@ -27,7 +27,10 @@ describe('row rules', () => {
     ['spending', { ...spending, executedKrw: 10.5 }, 'executedKrw:not_whole'],
     ['spending', { ...spending, budgetKrw: '1,000' }, 'budgetKrw:not_number'],
     ['participation', { ...participation, participants: -3 }, 'participants:negative'],
-    ['participation', { ...participation, votes: 1.5 }, 'votes:not_whole'],
+    ['participation', { ...participation, voters: 1.5 }, 'voters:not_whole'],
+    ['participation', { ...participation, voters: 100, votersOnline: 101 }, 'votersOnline:online_over_voters'],
+    ['participation', { ...participation, votersOnline: 10 }, 'votersOnline:online_over_voters'],
+    ['spending', { ...spending, carriedOverKrw: -1 }, 'carriedOverKrw:negative'],
     ['participation', { ...participation, newParticipants: 121 }, 'newParticipants:new_over_participants'],
     ['participation', { ...participation, date: '2019-02-30' }, 'date:invalid_date'],
     ['participation', { ...participation, online: 'Y' }, 'online:not_boolean'],
@@ -52,6 +55,51 @@ describe('row rules', () => {
       'completedOn:completed_late',
     ]);
     expect(checkRow('spending', { ...spending, executedKrw: 1001 }, ref).values).toBeDefined();
+  });
+
+  it('warns when executed, carried over and returned together exceed the budget', () => {
+    expect(warningsOf('spending', { ...spending, executedKrw: 600, carriedOverKrw: 300, returnedKrw: 100 })).toEqual([]);
+    expect(warningsOf('spending', { ...spending, executedKrw: 600, carriedOverKrw: 300, returnedKrw: 101 })).toEqual(['executedKrw:over_budget']);
+    expect(warningsOf('spending', { ...spending, carriedOverKrw: 1200 })).toEqual(['carriedOverKrw:over_budget']);
+  });
+
+  it('reads the first wave’s `votes` as the voters', () => {
+    const checked = checkRow('participation', { ...participation, votes: 100 }, ref);
+    expect(checked.errors).toEqual([]);
+    expect(checked.values).toMatchObject({ voters: 100, votersOnline: null });
+  });
+
+  it('warns of a row of a phase before the dong joined, and of more people than the dong has', () => {
+    // 도마1동 joined in phase 2; its illustrative 2019 population is 17,900.
+    expect(warningsOf('participation', { ...participation, dong: '도마1동' })).toEqual(['phase:before_joined']);
+    const [joined] = checkRow('participation', { ...participation, dong: '도마1동' }, ref).warnings;
+    expect(joined?.message.ko).toContain('도마1동은(는) 2단계에 시범사업에 합류했습니다');
+    const crowd = checkRow('participation', { ...participation, participants: 30_000, voters: 27_000 }, ref).warnings;
+    expect(crowd.map((w) => `${w.field}:${w.code}`)).toEqual(['participants:over_population', 'voters:over_population']);
+    expect(crowd[0]!.message.ko).toBe('참여인원: 30,000명이 동 인구 26,800명보다 많습니다. 값을 확인하세요.');
+  });
+
+  it("warns when a dong's lines for a year exceed its allocation, naming both sums", () => {
+    const line = (rowId: string, category: string, budgetKrw: number, item: string | null = null): SpendingLine => ({ rowId, dong: '30110-gayang2', fiscalYear: 2019, category, item, budgetKrw });
+    const lines = [line('r1', '자치지원관 인건비', 40_000_000), line('r2', '자체 사업비', 116_000_000)];
+    expect(spendingLineWarnings(lines, new Set(['r1', 'r2']), ref).size).toBe(0);
+    const over = [...lines, line('r3', '자체 사업비', 196_000_000, '추가 사업')];
+    const warned = spendingLineWarnings(over, new Set(['r3']), ref);
+    expect([...warned.keys()]).toEqual(['r3']);
+    expect(warned.get('r3')![0]!.message.ko).toBe('예산액(원): 가양2동 2019 예산 합계 352백만원이 배정액 156백만원을 넘습니다.');
+    expect(warned.get('r3')![0]!.message.en).toContain('KRW 352 million');
+    // A dong or year without an allocation is never over it.
+    expect(spendingLineWarnings(over.map((l) => ({ ...l, fiscalYear: 2021 })), new Set(['r3']), ref).size).toBe(0);
+  });
+
+  it('warns of a likely duplicate line, naming the line it repeats', () => {
+    const line = (rowId: string, item: string | null, budgetKrw = 1_000_000): SpendingLine => ({ rowId, dong: '30110-gayang2', fiscalYear: 2019, category: '자체 사업비', item, budgetKrw });
+    const lines = [line('aaaaaaaa-1', '마을 축제'), line('bbbbbbbb-2', ' 마을 축제'), line('cccccccc-3', '마을 축제', 2_000_000), line('dddddddd-4', null)];
+    const warned = spendingLineWarnings(lines, new Set(['bbbbbbbb-2', 'cccccccc-3', 'dddddddd-4']), ref);
+    expect([...warned.keys()]).toEqual(['bbbbbbbb-2']);
+    const [duplicate] = warned.get('bbbbbbbb-2')!;
+    expect(duplicate).toMatchObject({ field: 'item', code: 'likely_duplicate' });
+    expect(duplicate!.message.ko).toContain("자체 사업비 '마을 축제' 1,000,000원, 행ID aaaaaaaa");
   });
 
   it('names the field in Korean first and English too', () => {

@@ -244,7 +244,7 @@ describe('XLSX', () => {
     expect(korean.getCell(2).value).toBe('도마1동');
     expect(korean.getCell(3).value).toBe(2);
     expect(korean.getCell(6).value).toBe('마을 "한마당", 2회\n개최');
-    expect(korean.getCell(10).value).toEqual(new Date('2019-12-20T00:00:00Z'));
+    expect(korean.getCell(12).value).toEqual(new Date('2019-12-20T00:00:00Z'));
     expect(rows.get(tricky.formula)!.getCell(6).value).toBe('=SUM(A1:A9)');
     expect(rows.get(tricky.formula)!.getCell(6).type).toBe(ExcelJS.ValueType.String);
     expect(rows.get(tricky.blank)!.getCell(9).value).toBeNull();
@@ -262,7 +262,7 @@ describe('XLSX', () => {
     const result = await exportTo('spending', 'xlsx', 'empty.xlsx', { scope: { dongs: [] } });
     expect(result.rows).toBe(0);
     const ws = (await load('empty.xlsx')).getWorksheet('예산집행')!;
-    expect((ws as any).getTable('JachiSpending').table.tableRef).toBe('A1:K2');
+    expect((ws as any).getTable('JachiSpending').table.tableRef).toBe('A1:N2');
     const report = await readWorkbook(join(out, 'empty.xlsx'), { ref: svc.store.reference });
     expect(report.sheets[0]!.counts.accepted).toBe(0);
     expect(report.sheets[0]!.rejected).toEqual([]);

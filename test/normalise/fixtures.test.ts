@@ -78,8 +78,8 @@ describe.each(Object.entries(readers))('fixtures (%s reader)', (_name, read) => 
     const base = { dong: '30170-galma1' };
     expect(rowAt(s, 2)?.values).toMatchObject({ ...base, phase: 1, date: '2019-06-04', activity: '주민자치회 회의', participants: 120, newParticipants: 120, online: false });
     expect(rowAt(s, 3)?.values).toMatchObject({ ...base, phase: 1, date: '2019-09-01', activity: '주민자치학교', participants: 62, newParticipants: 40, online: false });
-    expect(rowAt(s, 4)?.values).toMatchObject({ ...base, phase: 1, date: '2019-11-16', activity: '주민총회', participants: 400, newParticipants: null, votes: 387, online: true });
-    expect(rowAt(s, 5)?.values).toMatchObject({ ...base, phase: 2, date: '2020-10-24', activity: '주민총회', participants: 350, newParticipants: 90, votes: 1210, online: true });
+    expect(rowAt(s, 4)?.values).toMatchObject({ ...base, phase: 1, date: '2019-11-16', activity: '주민총회', participants: 400, newParticipants: null, voters: 387, online: true });
+    expect(rowAt(s, 5)?.values).toMatchObject({ ...base, phase: 2, date: '2020-10-24', activity: '주민총회', participants: 350, newParticipants: 90, voters: 1210, online: true });
     expect(rejectedAt(s, 6).map((r) => [r.column, r.code])).toEqual([['G', 'new_over_participants']]);
     expect(rejectedAt(s, 7).map((r) => [r.column, r.code, r.value])).toEqual([['C', 'unreadable_date', '2020-13-01']]);
     expect(outcomes(s).size).toBe(6);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDemo } from '../../service/demo.ts';
+import { demoFlags, loadDemo } from '../../service/demo.ts';
 import { startService, type TestService } from '../support/service.ts';
 
 let svc: TestService;
@@ -36,5 +36,68 @@ describe('the Daejeon demo', () => {
     expect(unmarked[0]!.n).toBe('0');
     const phase2 = await rows("SELECT count(DISTINCT dong) AS n FROM participation WHERE phase = 2");
     expect(Number(phase2[0]!.n)).toBe(20);
+  });
+});
+
+describe('the demo’s summary, as a city manager reads it', () => {
+  it('flags few dongs (4 of 20), each with the reason built into its rows', async () => {
+    const { status, body } = await svc.json('GET', '/api/compare/summary', 'manager');
+    expect(status).toBe(200);
+    const flags = body.rows.filter((r: any) => r.kind === 'dong');
+    const flagged = new Set(flags.map((r: any) => r.dong));
+    expect([...flagged].sort()).toEqual(Object.keys(demoFlags).sort());
+    const reasons = flags.map((r: any) => `${r.dongName} ${r.phase} ${r.figure} ${r.flag}`).sort();
+    expect(reasons).toEqual(
+      [
+        // 온천1동 carried most of its 2020 programme money over (COVID-19): 사업비 집행률 fell and is low.
+        '온천1동 2 discretionaryExecutionRate fell',
+        '온천1동 2 discretionaryExecutionRate low',
+        // 중리동's 2020 plan is 지연: one of three expected steps not done.
+        '중리동 2 completionRate fell',
+        '중리동 2 completionRate low',
+        // 법2동 held its 2020 assembly online only: 4 voters per 1,000 against a group median of ~15.
+        '법2동 2 assemblyTurnoutPer1000 low',
+        // 목상동 postponed its assembly to 2021: 9 of its 10 first-year steps.
+        '목상동 2 completionRate low',
+      ].sort(),
+    );
+    // Each compares like with like: the newcomers against the newcomers, the pilot dongs against themselves.
+    expect(flags.find((r: any) => r.dongName === '법2동')).toMatchObject({ cohort: 2, illustrative: true, previousValue: null });
+    expect(flags.find((r: any) => r.dongName === '목상동')).toMatchObject({ cohort: 2, value: 0.9, median: 1 });
+    const jungni = flags.find((r: any) => r.dongName === '중리동' && r.flag === 'fell');
+    expect(jungni).toMatchObject({ cohort: 1, previousValue: 1 });
+    expect(jungni.value).toBeCloseTo(2 / 3, 12);
+    // 송촌동's assembly and every other pilot dong's figures stay within their group: no flag.
+    expect(flagged.has('30230-songchon')).toBe(false);
+  });
+
+  it('answers "did phase 2 improve?" over the same 8 pilot dongs', async () => {
+    const { body } = await svc.json('GET', '/api/compare/summary', 'manager');
+    const like = (phase: number, figure: string) => body.rows.find((r: any) => r.kind === 'continuing' && r.phase === phase && r.figure === figure && r.cohort === null);
+    for (const figure of ['discretionaryExecutionRate', 'assemblyTurnoutPer1000', 'completionRate']) {
+      expect(like(1, figure).dongsWithData, figure).toBe(8);
+      expect(like(2, figure).dongsWithData, figure).toBe(8);
+    }
+    // Turnout rose, every step of phase 1 was done and all but 중리동's last of phase 2.
+    expect(like(2, 'assemblyTurnoutPer1000').value).toBeGreaterThan(like(1, 'assemblyTurnoutPer1000').value);
+    expect(like(1, 'completionRate').value).toBe(1);
+    expect(like(2, 'completionRate').value).toBeCloseTo(23 / 24, 12);
+    // Populations are illustrative, so every turnout figure says so; completion rests on none.
+    expect(like(2, 'assemblyTurnoutPer1000').illustrative).toBe(true);
+    expect(like(2, 'completionRate').illustrative).toBe(false);
+  });
+
+  it('keeps the allocations: no pilot dong budgets over its 배정액, and each year’s lines add up to it', async () => {
+    const { body } = await svc.json('GET', '/api/compare/spending', 'manager');
+    const totals = body.rows.filter((r: any) => r.category === null && r.allocationKrw !== null);
+    expect(totals).toHaveLength(16);
+    for (const r of totals) expect(r.budgetKrw, r.dongName).toBe(r.allocationKrw);
+  });
+
+  it('shows rankings to analysts and managers only', async () => {
+    expect((await svc.json('GET', '/api/compare/summary?rank=true', 'analyst')).status).toBe(200);
+    const refused = await svc.json('GET', '/api/compare/summary?rank=true', 'dong');
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.message.ko).toContain('순위');
   });
 });

@@ -5,12 +5,17 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BOOLEAN, INTEGER, LIST, VARCHAR, listValue, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
+import { BOOLEAN, DOUBLE, INTEGER, LIST, VARCHAR, listValue, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import {
   comparisonFilterSchemas,
   comparisonNames,
   filterError,
+  flagRules,
+  headlineFigureKind,
   headlineFigures,
+  metrics,
+  milestones,
+  payCategories,
   type Message,
   type ComparisonName,
   type HeadlineFigure,
@@ -24,11 +29,16 @@ export { toArrowIPC, toArrowTable, toCsv } from './encode.ts';
 const here = dirname(fileURLToPath(import.meta.url));
 const readSql = (file: string) => readFileSync(join(here, file), 'utf8');
 
-const dongFigures = readSql('dong_figures.sql').replace(/^(--.*\n)+/, '');
+/** Shared CTE files a query includes as `{{name}}` (their leading comment left out). */
+const includes = ['assembly_figures', 'expected_figures', 'dong_figures'] as const;
 
-/** The SQL text of one query file, with the shared CTEs put in. */
+/** The SQL text of one query file, with the shared CTEs it names put in (an include may include another). */
 export function comparisonSql(file: string): string {
-  return readSql(file).replace('{{dong_figures}}', dongFigures);
+  let sql = readSql(file);
+  for (let depth = 0; depth < 3 && sql.includes('{{'); depth++) {
+    for (const name of includes) sql = sql.replaceAll(`{{${name}}}`, readSql(`${name}.sql`).replace(/^(--.*\n)+/, '').trimEnd());
+  }
+  return sql;
 }
 
 /** Every SQL file of the comparisons and drill-downs (for the test that prepares each one). */
@@ -62,8 +72,8 @@ const sqlOf = (file: string) => {
  */
 const slimEdits: Partial<Record<ComparisonName, [string, string][]>> = {
   spending: [
-    ['SELECT d.district, g.dong, d.name AS dongName, g.phase,', 'SELECT g.dong, g.phase,'],
-    ['AS executedPerResident\nFROM grouped g', `AS executedPerResident, dense_rank() OVER (ORDER BY g.category)::INTEGER AS ${textKeyPrefix}category\nFROM grouped g`],
+    ['SELECT g.city, d.district, g.dong, d.name AS dongName, g.cohort,', 'SELECT g.city, g.dong, g.cohort,'],
+    ['AS illustrative\nFROM grouped g', `AS illustrative, dense_rank() OVER (ORDER BY g.category)::INTEGER AS ${textKeyPrefix}category\nFROM grouped g`],
   ],
 };
 const slimSqlOf = (name: ComparisonName): string | undefined => {
@@ -96,6 +106,8 @@ export interface ComparisonParams {
   phase?: number[] | number | string | string[];
   district?: string[] | string;
   dong?: string[] | string;
+  cohort?: number[] | number | string | string[];
+  city?: string[] | string;
   /** summary only: list every dong with its rank (for analysts). */
   rank?: boolean | string;
   /** The day "past its plan" is judged against (YYYY-MM-DD); default the database's current_date. */
@@ -140,32 +152,46 @@ function bind(name: ComparisonName, params: ComparisonParams): Bound {
     const { filter, message } = filterError(parsed.error);
     throw new ComparisonError('invalid_filter', message, filter);
   }
-  const f = parsed.data as { phase?: number[]; district?: string[]; dong?: string[]; rank?: boolean };
+  const f = parsed.data as { phase?: number[]; district?: string[]; dong?: string[]; cohort?: number[]; city?: string[]; rank?: boolean };
   if (today !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(today)) {
     throw new ComparisonError('invalid_filter', { ko: "기준일(today)은 YYYY-MM-DD 형식이어야 합니다.", en: "Invalid filter 'today': use YYYY-MM-DD." }, 'today');
   }
   const lists = {
-    values: { districts: strList(f.district), dongs: strList(f.dong) } as Record<string, DuckDBValue>,
-    types: { districts: LIST(VARCHAR), dongs: LIST(VARCHAR) } as Record<string, DuckDBType>,
+    values: { districts: strList(f.district), dongs: strList(f.dong), cohorts: intList(f.cohort), cities: strList(f.city) } as Record<string, DuckDBValue>,
+    types: { districts: LIST(VARCHAR), dongs: LIST(VARCHAR), cohorts: LIST(INTEGER), cities: LIST(VARCHAR) } as Record<string, DuckDBType>,
   };
-  const withPhases = () => {
-    lists.values.phases = intList(f.phase);
-    lists.types.phases = LIST(INTEGER);
+  const set = (key: string, value: DuckDBValue, type: DuckDBType) => {
+    lists.values[key] = value;
+    lists.types[key] = type;
+  };
+  const withPhases = () => set('phases', intList(f.phase), LIST(INTEGER));
+  // What the headline figures need: the pay lines they leave out and the day "begun" is judged on.
+  const withFigures = () => {
+    set('payCategories', listValue([...payCategories]), LIST(VARCHAR));
+    set('today', today ?? null, VARCHAR);
   };
   switch (name) {
     case 'spending':
+      withPhases();
+      set('payCategories', listValue([...payCategories]), LIST(VARCHAR));
+      return lists;
     case 'participation':
       withPhases();
       return lists;
     case 'progress':
       withPhases();
-      lists.values.today = today ?? null;
-      lists.types.today = VARCHAR;
+      set('today', today ?? null, VARCHAR);
+      set('milestoneOrder', listValue([...milestones]), LIST(VARCHAR));
       return lists;
     case 'summary':
       withPhases();
-      lists.values.rank = f.rank ?? false;
-      lists.types.rank = BOOLEAN;
+      withFigures();
+      set('rank', f.rank ?? false, BOOLEAN);
+      set('per1000Figures', listValue(headlineFigures.filter((h) => metrics[h].unit === 'per1000')), LIST(VARCHAR));
+      set('minGapRate', flagRules.minGapRate, DOUBLE);
+      set('minGapPer1000Share', flagRules.minGapPer1000Share, DOUBLE);
+      set('minGroupForLow', flagRules.minGroupForLow, INTEGER);
+      set('figureOrder', listValue([...headlineFigures]), LIST(VARCHAR));
       return lists;
     case 'phases': {
       // The phase filter picks the two phases compared (earlier first); by default 1 and 2.
@@ -177,10 +203,9 @@ function bind(name: ComparisonName, params: ComparisonParams): Bound {
           'phase',
         );
       }
-      lists.values.phaseA = chosen[0] ?? 1;
-      lists.values.phaseB = chosen[1] ?? 2;
-      lists.types.phaseA = INTEGER;
-      lists.types.phaseB = INTEGER;
+      set('phaseA', chosen[0] ?? 1, INTEGER);
+      set('phaseB', chosen[1] ?? 2, INTEGER);
+      withFigures();
       return lists;
     }
   }
@@ -210,18 +235,14 @@ export async function runComparison(
 }
 
 /** Which kind of rows lies behind each headline figure (for drill-down from phases and summary). */
-export const figureKind: Record<HeadlineFigure, Kind> = {
-  executionRate: 'spending',
-  participantsPer1000: 'participation',
-  completionRate: 'progress',
-};
+export const figureKind: Record<HeadlineFigure, Kind> = headlineFigureKind;
 
 export interface DrilldownParams {
   dong: string;
   phase: number;
   /** spending: one category; absent or null opens the dong × phase row of all lines. */
   category?: string | null;
-  /** phases and summary: which figure's rows (executionRate, participantsPer1000, completionRate). */
+  /** phases and summary: which headline figure's rows (domain/metrics.ts headlineFigures). */
   figure?: string;
   /** The reader's scope (from the token): only rows of these dongs are returned. */
   scope?: { dongs?: string[] };
@@ -259,6 +280,8 @@ export async function runDrilldown(connection: DuckDBConnection, name: string, p
   if (kind === 'spending') {
     values.category = params.category ?? null;
     types.category = VARCHAR;
+    values.payCategories = listValue([...payCategories]);
+    types.payCategories = LIST(VARCHAR);
   }
   const result = await connection.run(sqlOf(`drilldown_${kind}.sql`), values, types);
   const { columns, rows } = readMaterialized(result);

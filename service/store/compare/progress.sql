@@ -1,24 +1,54 @@
--- progress: dong × phase.
--- Figures (domain/metrics.ts): milestones, completed (status 완료), completionRate, avgProgressPct
--- (a done milestone with a blank progress counts as 100; other blanks are skipped), delayed (status
--- 지연, or done after its plan, or not done and past its plan as of $today), medianDelayDays
--- (completedOn − plannedOn over the done milestones).
--- Parameters: $phases INTEGER[], $districts VARCHAR[], $dongs VARCHAR[] (NULL = all), $today VARCHAR
--- (YYYY-MM-DD; NULL = current_date).
-SELECT m.district, m.dong, m.dongName, m.phase,
-       count(*) AS milestones,
-       count(*) FILTER (WHERE m.status = '완료') AS completed,
-       count(*) FILTER (WHERE m.status = '완료') / count(*) AS completionRate,
-       avg(CASE WHEN m.status = '완료' THEN coalesce(m.progressPct, 100) ELSE m.progressPct END) AS avgProgressPct,
-       count(*) FILTER (
-         WHERE m.status = '지연'
-            OR (m.status = '완료' AND m.completedOn > m.plannedOn)
-            OR (m.status IS DISTINCT FROM '완료' AND m.plannedOn < coalesce(CAST($today AS DATE), current_date))
-       ) AS delayed,
-       CAST(median(m.completedOn - m.plannedOn) FILTER (WHERE m.status = '완료') AS DOUBLE) AS medianDelayDays
-FROM progress m
-WHERE ($phases IS NULL OR list_contains($phases, m.phase))
-  AND ($districts IS NULL OR list_contains($districts, m.district))
-  AND ($dongs IS NULL OR list_contains($dongs, m.dong))
-GROUP BY m.district, m.dong, m.dongName, m.phase
-ORDER BY m.district, m.dong, m.phase
+-- progress: dong × phase, for every dong with milestones recorded in the phase and every dong the
+-- city expects milestones of in a phase that has begun (one that recorded nothing shows 0%).
+-- Figures (domain/metrics.ts): expected, completedExpected, completionRate and onTimeRate over the
+-- expected milestones (expected_figures.sql: a missing one is not done), stageReached (the latest
+-- milestone of $milestoneOrder done), milestones (all recorded), avgProgressPct (a done milestone
+-- with a blank progress counts as 100; other blanks are skipped), delayed (status 지연, or done
+-- after its plan, or not done and past its plan as of $today), medianDelayDays (completedOn −
+-- plannedOn over the done milestones); illustrative when a planned date's note says 예시.
+-- Parameters: $phases INTEGER[], $districts VARCHAR[], $dongs VARCHAR[], $cohorts INTEGER[],
+-- $cities VARCHAR[] (NULL = all), $today VARCHAR (YYYY-MM-DD; NULL = current_date),
+-- $milestoneOrder VARCHAR[].
+WITH {{expected_figures}},
+recorded AS (
+  SELECT m.dong, m.phase,
+         count(*) AS milestones,
+         avg(CASE WHEN m.status = '완료' THEN coalesce(m.progressPct, 100) ELSE m.progressPct END) AS avgProgressPct,
+         count(*) FILTER (
+           WHERE m.status = '지연'
+              OR (m.status = '완료' AND m.completedOn > m.plannedOn)
+              OR (m.status IS DISTINCT FROM '완료' AND m.plannedOn < coalesce(CAST($today AS DATE), current_date))
+         ) AS delayed,
+         CAST(median(m.completedOn - m.plannedOn) FILTER (WHERE m.status = '완료') AS DOUBLE) AS medianDelayDays,
+         arg_max(m.milestone, list_position($milestoneOrder, m.milestone)) FILTER (WHERE m.status = '완료') AS stageReached,
+         bool_or(m.plannedOn IS NOT NULL AND contains(coalesce(m.note, ''), '예시')) AS illustrative
+  FROM progress m
+  GROUP BY m.dong, m.phase
+),
+scope AS (
+  SELECT dong, phase FROM recorded
+  UNION
+  SELECT dong, phase FROM expectedFigures
+)
+SELECT g.city, d.district, s.dong, d.name AS dongName, d.joinedPhase AS cohort, s.phase,
+       coalesce(x.expected, 0) AS expected,
+       coalesce(x.completedExpected, 0) AS completedExpected,
+       CASE WHEN x.expected > 0 THEN x.completedExpected / x.expected END AS completionRate,
+       CASE WHEN x.expected > 0 THEN x.completedOnTime / x.expected END AS onTimeRate,
+       r.stageReached,
+       coalesce(r.milestones, 0) AS milestones,
+       r.avgProgressPct,
+       coalesce(r.delayed, 0) AS delayed,
+       r.medianDelayDays,
+       coalesce(r.illustrative, false) AS illustrative
+FROM scope s
+JOIN dongs d ON d.code = s.dong
+JOIN districts g ON g.code = d.district
+LEFT JOIN expectedFigures x ON x.dong = s.dong AND x.phase = s.phase
+LEFT JOIN recorded r ON r.dong = s.dong AND r.phase = s.phase
+WHERE ($phases IS NULL OR list_contains($phases, s.phase))
+  AND ($districts IS NULL OR list_contains($districts, d.district))
+  AND ($dongs IS NULL OR list_contains($dongs, s.dong))
+  AND ($cohorts IS NULL OR list_contains($cohorts, d.joinedPhase))
+  AND ($cities IS NULL OR list_contains($cities, g.city))
+ORDER BY d.district, s.dong, s.phase

@@ -1,30 +1,53 @@
 -- spending: dong × phase × category, plus one row per dong × phase with category NULL for all lines.
 -- Figures (domain/metrics.ts): budgetKrw, executedKrw (a blank executed counts as nothing),
--- executionRate (NULL when the budget is 0), executedPerResident (NULL when the population of the
--- phase's year is unknown).
--- Parameters: $phases INTEGER[], $districts VARCHAR[], $dongs VARCHAR[] (NULL = all).
+-- carriedOverKrw, returnedKrw, executionRate (NULL when the budget is 0), carryOverRate,
+-- unspentRate ((budget − executed − carried over) ÷ budget), discretionaryExecutionRate (the
+-- lines other than $payCategories, all-lines row only), allocationKrw (the dong's allocations for
+-- the fiscal years of the phase's period, all-lines row only), executedPerResident (NULL when the
+-- population of the phase's year is unknown); illustrative when that population is.
+-- Parameters: $phases INTEGER[], $districts VARCHAR[], $dongs VARCHAR[], $cohorts INTEGER[],
+-- $cities VARCHAR[] (NULL = all), $payCategories VARCHAR[].
 WITH lines AS (
-  SELECT s.dong, s.phase, s.category, s.budgetKrw, s.executedKrw
+  SELECT s.dong, s.city, s.cohort, s.phase, s.category, s.budgetKrw, s.executedKrw, s.carriedOverKrw, s.returnedKrw,
+         NOT list_contains($payCategories, s.category) AS own
   FROM spending s
   WHERE ($phases IS NULL OR list_contains($phases, s.phase))
     AND ($districts IS NULL OR list_contains($districts, s.district))
     AND ($dongs IS NULL OR list_contains($dongs, s.dong))
+    AND ($cohorts IS NULL OR list_contains($cohorts, s.cohort))
+    AND ($cities IS NULL OR list_contains($cities, s.city))
 ),
 -- Grouped by the dong's code alone (its name and district follow from it), named after grouping.
 grouped AS (
-  SELECT dong, phase,
+  SELECT dong, any_value(city) AS city, any_value(cohort) AS cohort, phase,
          CASE WHEN grouping(category) = 1 THEN NULL ELSE category END AS category,
          grouping(category) AS allLines,
          CAST(coalesce(sum(budgetKrw), 0) AS BIGINT) AS budgetKrw,
-         CAST(coalesce(sum(executedKrw), 0) AS BIGINT) AS executedKrw
+         CAST(coalesce(sum(executedKrw), 0) AS BIGINT) AS executedKrw,
+         CAST(coalesce(sum(carriedOverKrw), 0) AS BIGINT) AS carriedOverKrw,
+         CAST(coalesce(sum(returnedKrw), 0) AS BIGINT) AS returnedKrw,
+         coalesce(sum(budgetKrw) FILTER (WHERE own), 0) AS ownBudgetKrw,
+         coalesce(sum(executedKrw) FILTER (WHERE own), 0) AS ownExecutedKrw
   FROM lines
   GROUP BY GROUPING SETS ((dong, phase, category), (dong, phase))
+),
+allocated AS (
+  SELECT a.dong, p.phase, CAST(sum(a.amountKrw) AS BIGINT) AS allocationKrw
+  FROM allocations a JOIN phases p ON a.fiscalYear BETWEEN year(p.startOn) AND year(p.endOn)
+  GROUP BY a.dong, p.phase
 )
-SELECT d.district, g.dong, d.name AS dongName, g.phase, g.category, g.budgetKrw, g.executedKrw,
+SELECT g.city, d.district, g.dong, d.name AS dongName, g.cohort, g.phase, g.category, g.budgetKrw, g.executedKrw,
+       g.carriedOverKrw, g.returnedKrw,
        CASE WHEN g.budgetKrw = 0 THEN NULL ELSE g.executedKrw / g.budgetKrw END AS executionRate,
-       CASE WHEN pop.population > 0 THEN g.executedKrw / pop.population END AS executedPerResident
+       CASE WHEN g.budgetKrw = 0 THEN NULL ELSE g.carriedOverKrw / g.budgetKrw END AS carryOverRate,
+       CASE WHEN g.budgetKrw = 0 THEN NULL ELSE (g.budgetKrw - g.executedKrw - g.carriedOverKrw) / g.budgetKrw END AS unspentRate,
+       CASE WHEN g.allLines = 1 AND g.ownBudgetKrw > 0 THEN g.ownExecutedKrw / g.ownBudgetKrw END AS discretionaryExecutionRate,
+       CASE WHEN g.allLines = 1 THEN a.allocationKrw END AS allocationKrw,
+       CASE WHEN pop.population > 0 THEN g.executedKrw / pop.population END AS executedPerResident,
+       coalesce(pop.population > 0 AND d.populationIllustrative, false) AS illustrative
 FROM grouped g
 JOIN dongs d ON d.code = g.dong
+LEFT JOIN allocated a ON a.dong = g.dong AND a.phase = g.phase
 LEFT JOIN phases p ON p.phase = g.phase
 LEFT JOIN dong_population pop ON pop.dong = g.dong AND pop.year = p.year
 ORDER BY d.district, g.dong, g.phase, g.allLines DESC, g.category

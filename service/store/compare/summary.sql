@@ -1,52 +1,110 @@
--- summary: for the city, per phase × headline figure, the city's value (sum of numerators ÷ sum of
--- denominators over the dongs), the median over the dongs and how many dongs have data
--- (kind = 'city'); then the dongs that may need support (kind = 'dong'): below the city's median for
--- that phase, or below their own phase-1 figure. Not a league table: with $rank = true (analysts),
--- every dong is listed with its rank (1 = highest value).
--- The median and the city's value are always the whole city's; $districts and $dongs only choose
--- which dongs are listed, $phases which phases.
--- Parameters: $phases INTEGER[], $districts VARCHAR[], $dongs VARCHAR[] (NULL = all), $rank BOOLEAN.
+-- summary (DESIGN.md, "The summary"): a manager's two questions, in rows of three kinds.
+-- kind = 'city': per city × phase × cohort (NULL = every cohort) × headline figure, the group's
+--   value (sum of numerators ÷ sum of denominators), median, q1, q3 and dongs with data.
+-- kind = 'continuing': the same over the dongs with the figure in both this phase and `versus` (an
+--   adjacent phase), so the two phases compare the same dongs.
+-- kind = 'dong': only the dongs that may need support, one row per flag: 'low' (a group of at least
+--   $minGroupForLow dongs, value in its lowest quartile and at least the minimum gap below its
+--   median) or 'fell' (at least the minimum gap below its own previous phase). The minimum gap is
+--   $minGapRate for rates; for $per1000Figures, $minGapPer1000Share of the median (of the previous
+--   value, for fell). With $rank (analysts and managers) every dong is listed with its rank in its
+--   group. Not a league table otherwise.
+-- Groups are always whole (city × phase × cohort); $districts and $dongs only choose which dongs
+-- are listed, $phases, $cohorts and $cities which groups.
+-- Parameters: $phases INTEGER[], $districts VARCHAR[], $dongs VARCHAR[], $cohorts INTEGER[],
+-- $cities VARCHAR[] (NULL = all), $rank BOOLEAN, $payCategories VARCHAR[], $today VARCHAR,
+-- $per1000Figures VARCHAR[], $minGapRate DOUBLE, $minGapPer1000Share DOUBLE,
+-- $minGroupForLow INTEGER, $figureOrder VARCHAR[].
 WITH {{dong_figures}},
-city AS (
-  SELECT phase, figure,
+groupStats AS (
+  SELECT city, phase, CASE WHEN grouping(cohort) = 1 THEN NULL ELSE cohort END AS cohort, figure,
          CASE WHEN sum(den) FILTER (WHERE den > 0) > 0 THEN sum(num) FILTER (WHERE den > 0) / sum(den) FILTER (WHERE den > 0) END AS value,
-         median(value) AS cityMedian,
-         count(value) AS dongsWithData
+         quantile_cont(value, 0.5) AS median,
+         quantile_cont(value, 0.25) AS q1,
+         quantile_cont(value, 0.75) AS q3,
+         count(value) AS dongsWithData,
+         coalesce(bool_or(illustrative AND value IS NOT NULL), false) AS illustrative
   FROM dongFigures
-  GROUP BY phase, figure
+  GROUP BY GROUPING SETS ((city, phase, cohort, figure), (city, phase, figure))
+),
+pairs AS (
+  SELECT a.phase, b.phase AS versus FROM phases a JOIN phases b ON abs(a.phase - b.phase) = 1
+),
+continuingFigures AS (
+  SELECT f.*, pr.versus
+  FROM dongFigures f
+  JOIN pairs pr ON pr.phase = f.phase
+  SEMI JOIN dongFigures o ON o.dong = f.dong AND o.figure = f.figure AND o.phase = pr.versus AND o.value IS NOT NULL
+  WHERE f.value IS NOT NULL
+),
+continuingStats AS (
+  SELECT city, phase, versus, CASE WHEN grouping(cohort) = 1 THEN NULL ELSE cohort END AS cohort, figure,
+         sum(num) / nullif(sum(den), 0) AS value,
+         quantile_cont(value, 0.5) AS median,
+         quantile_cont(value, 0.25) AS q1,
+         quantile_cont(value, 0.75) AS q3,
+         count(value) AS dongsWithData,
+         coalesce(bool_or(illustrative), false) AS illustrative
+  FROM continuingFigures
+  GROUP BY GROUPING SETS ((city, phase, versus, cohort, figure), (city, phase, versus, figure))
 ),
 judged AS (
-  SELECT f.district, f.dong, f.dongName, f.phase, f.figure, f.value, c.cityMedian, first1.value AS phase1Value,
-         f.value < c.cityMedian AS belowMedian,
-         CASE WHEN f.phase <> 1 THEN f.value < first1.value END AS belowPhase1,
-         rank() OVER (PARTITION BY f.phase, f.figure ORDER BY f.value DESC NULLS LAST) AS rank
+  SELECT f.city, f.district, f.dong, f.dongName, f.phase, f.cohort, f.figure, f.value, f.illustrative,
+         g.median, g.q1, g.dongsWithData, prev.value AS previousValue,
+         CASE WHEN list_contains($per1000Figures, f.figure) THEN $minGapPer1000Share * g.median ELSE $minGapRate END AS lowGap,
+         CASE WHEN list_contains($per1000Figures, f.figure) THEN $minGapPer1000Share * prev.value ELSE $minGapRate END AS fellGap,
+         rank() OVER (PARTITION BY f.city, f.phase, f.cohort, f.figure ORDER BY f.value DESC NULLS LAST) AS rank
   FROM dongFigures f
-  JOIN city c ON c.phase = f.phase AND c.figure = f.figure
-  LEFT JOIN dongFigures first1 ON first1.dong = f.dong AND first1.figure = f.figure AND first1.phase = 1
+  JOIN groupStats g ON g.city = f.city AND g.phase = f.phase AND g.cohort = f.cohort AND g.figure = f.figure
+  LEFT JOIN dongFigures prev ON prev.dong = f.dong AND prev.figure = f.figure AND prev.phase = f.phase - 1
+  WHERE f.value IS NOT NULL
+),
+-- A tolerance of 1e-9 keeps a gap of exactly 5 %p from being missed by floating point.
+flagged AS (
+  SELECT j.*, 'low' AS flag, j.value - j.median AS gap
+  FROM judged j
+  WHERE j.dongsWithData >= $minGroupForLow AND j.value <= j.q1 AND j.median - j.value > 0 AND j.median - j.value >= j.lowGap - 1e-9
+  UNION ALL
+  SELECT j.*, 'fell', j.value - j.previousValue
+  FROM judged j
+  WHERE j.previousValue IS NOT NULL AND j.previousValue - j.value > 0 AND j.previousValue - j.value >= j.fellGap - 1e-9
+),
+dongRows AS (
+  SELECT city, district, dong, dongName, phase, cohort, figure, value, median, previousValue, gap, flag, illustrative,
+         CASE WHEN coalesce($rank, false) THEN rank END AS rank
+  FROM flagged
+  UNION ALL
+  -- With $rank, the dongs without a flag too.
+  SELECT j.city, j.district, j.dong, j.dongName, j.phase, j.cohort, j.figure, j.value, j.median, j.previousValue,
+         NULL, NULL, j.illustrative, j.rank
+  FROM judged j
+  WHERE coalesce($rank, false)
+    AND NOT EXISTS (SELECT 1 FROM flagged x WHERE x.dong = j.dong AND x.phase = j.phase AND x.figure = j.figure)
 ),
 rowsOut AS (
-  SELECT 'city' AS kind, NULL::VARCHAR AS district, NULL::VARCHAR AS dong, NULL::VARCHAR AS dongName,
-         c.phase, c.figure, c.value, c.cityMedian, c.dongsWithData, c1.value AS phase1Value,
-         NULL::BOOLEAN AS belowMedian,
-         CASE WHEN c.phase <> 1 THEN c.value < c1.value END AS belowPhase1,
-         NULL::BIGINT AS rank
-  FROM city c
-  LEFT JOIN city c1 ON c1.figure = c.figure AND c1.phase = 1
+  SELECT 'city' AS kind, city, NULL::VARCHAR AS district, NULL::VARCHAR AS dong, NULL::VARCHAR AS dongName,
+         phase, NULL::INTEGER AS versus, cohort, figure, value, median, q1, q3, dongsWithData,
+         NULL::DOUBLE AS previousValue, NULL::DOUBLE AS gap, NULL::VARCHAR AS flag, illustrative, NULL::BIGINT AS rank
+  FROM groupStats
   UNION ALL
-  SELECT 'dong', j.district, j.dong, j.dongName, j.phase, j.figure, j.value, j.cityMedian, NULL, j.phase1Value,
-         j.belowMedian, j.belowPhase1,
-         CASE WHEN coalesce($rank, false) THEN j.rank END
-  FROM judged j
-  WHERE (coalesce($rank, false) OR coalesce(j.belowMedian, false) OR coalesce(j.belowPhase1, false))
-    AND ($districts IS NULL OR list_contains($districts, j.district))
-    AND ($dongs IS NULL OR list_contains($dongs, j.dong))
+  SELECT 'continuing', city, NULL, NULL, NULL, phase, versus, cohort, figure, value, median, q1, q3, dongsWithData,
+         NULL, NULL, NULL, illustrative, NULL
+  FROM continuingStats
+  UNION ALL
+  SELECT 'dong', city, district, dong, dongName, phase, NULL, cohort, figure, value, median, NULL, NULL, NULL,
+         previousValue, gap, flag, illustrative, rank
+  FROM dongRows
+  WHERE ($districts IS NULL OR list_contains($districts, district))
+    AND ($dongs IS NULL OR list_contains($dongs, dong))
 )
-SELECT kind, district, dong, dongName, phase, figure, value, cityMedian, dongsWithData, phase1Value,
-       belowMedian, belowPhase1, rank
+SELECT kind, city, district, dong, dongName, phase, versus, cohort, figure, value, median, q1, q3, dongsWithData,
+       previousValue, gap, flag, illustrative, rank
 FROM rowsOut
 WHERE ($phases IS NULL OR list_contains($phases, phase))
-ORDER BY phase,
-         CASE figure WHEN 'executionRate' THEN 1 WHEN 'participantsPer1000' THEN 2 ELSE 3 END,
-         kind,
+  AND ($cohorts IS NULL OR cohort IS NULL OR list_contains($cohorts, cohort))
+  AND ($cities IS NULL OR list_contains($cities, city))
+ORDER BY phase, list_position($figureOrder, figure),
+         CASE kind WHEN 'city' THEN 1 WHEN 'continuing' THEN 2 ELSE 3 END,
+         versus NULLS FIRST, cohort NULLS FIRST,
          CASE WHEN coalesce($rank, false) THEN rank END,
-         district, dongName
+         district, dongName, flag

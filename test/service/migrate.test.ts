@@ -1,0 +1,99 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { randomUUID } from 'node:crypto';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Store } from '../../service/store/store.ts';
+
+/**
+ * A database written by the first wave (schema 002: `votes`, no carry-over, no allocations), made
+ * with `jachi serve --demo` of that version, one row edited and one deleted by a dong token; the
+ * second wave opens a copy of it and migrates it in place.
+ */
+const firstWave = join(import.meta.dirname, '../fixtures/first-wave.duckdb.gz');
+
+let dir: string;
+let path: string;
+const before: Record<string, unknown> = {};
+
+async function read(file: string, sql: string) {
+  const instance = await DuckDBInstance.create(file);
+  const c = await instance.connect();
+  try {
+    return (await c.runAndReadAll(sql)).getRowObjectsJson() as Record<string, any>[];
+  } finally {
+    c.closeSync();
+    instance.closeSync();
+  }
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'jachi-migrate-'));
+  path = join(dir, 'jachi.duckdb');
+  writeFileSync(path, gunzipSync(readFileSync(firstWave)));
+  const [counts] = await read(
+    path,
+    `SELECT (SELECT count(*) FROM spending_rows) AS spending, (SELECT count(*) FROM spending_rows WHERE deleted) AS tombstones,
+            (SELECT count(*) FROM participation_rows) AS participation, (SELECT count(*) FROM progress_rows) AS progress,
+            (SELECT count(*) FROM row_audit) AS audit, (SELECT count(*) FROM tokens) AS tokens, (SELECT count(*) FROM sync_batches) AS batches,
+            (SELECT max(version) FROM schema_migrations) AS version, (SELECT sum(votes) FROM participation_rows) AS votes`,
+  );
+  Object.assign(before, counts);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('a first-wave database', () => {
+  it('is migrated in place: every row, tombstone, audit record, batch and token kept', async () => {
+    expect(before.version).toBe(2);
+    const store = await Store.open(path);
+    try {
+      expect(store.db.applied).toEqual([3]);
+      const [after] = (await store.reader.runAndReadAll(
+        `SELECT (SELECT count(*) FROM spending_rows) AS spending, (SELECT count(*) FROM spending_rows WHERE deleted) AS tombstones,
+                (SELECT count(*) FROM participation_rows) AS participation, (SELECT count(*) FROM progress_rows) AS progress,
+                (SELECT count(*) FROM row_audit) AS audit, (SELECT count(*) FROM tokens) AS tokens, (SELECT count(*) FROM sync_batches) AS batches,
+                (SELECT max(version) FROM schema_migrations) AS version, (SELECT sum(voters) FROM participation_rows) AS votes`,
+      )).getRowObjectsJson();
+      expect(after).toEqual({ ...before, version: 3 });
+      // The official's edit survives, its votes now the voters; the new fields are blank, never zero.
+      const edited = (await store.reader.runAndReadAll("SELECT voters, votersOnline, note FROM participation WHERE note = '수정됨 (first wave)'")).getRowObjectsJson();
+      expect(edited).toHaveLength(1);
+      expect(Number(edited[0]!.voters)).toBeGreaterThan(0);
+      expect(edited[0]!.votersOnline).toBeNull();
+      const blank = (await store.reader.runAndReadAll('SELECT count(*) AS n FROM spending_rows WHERE carriedOverKrw IS NOT NULL OR returnedKrw IS NOT NULL OR agenda IS NOT NULL')).getRowObjectsJson();
+      expect(blank[0]!.n).toBe('0');
+      // Daejeon's reference gains its city, allocations and expected milestones.
+      expect(store.reference.reference).toMatchObject({ city: '대전광역시', cityCode: '30' });
+      expect(store.reference.reference.allocations).toHaveLength(16);
+      expect(store.reference.reference.expectedMilestones.map((e) => [e.cohort, e.phase, e.milestones.length])).toEqual([
+        [1, 1, 10],
+        [1, 2, 3],
+        [2, 2, 10],
+      ]);
+      // The new figures are there at once.
+      const summary = await store.compare('summary', {});
+      expect(summary.rows.some((r) => r.kind === 'city' && r.figure === 'completionRate' && r.phase === 1 && r.value === 1)).toBe(true);
+      // And a sync with the new fields goes through on the migrated file.
+      const admin = { tokenId: 'migrate-test', name: 'tester', role: 'admin' as const, dong: null, district: null };
+      const answer = await store.sync(
+        'spending',
+        { batchId: randomUUID(), rows: [{ rowId: randomUUID(), baseRevision: null, values: { dong: '가양2동', phase: 2, fiscalYear: 2021, category: '기타', budgetKrw: 1000, executedKrw: 500, carriedOverKrw: 300, returnedKrw: 200 } }], deletes: [] },
+        admin,
+      );
+      expect(answer.results[0]!.status).toBe('accepted');
+      expect(answer.revision).toBeGreaterThan(Number(before.audit));
+    } finally {
+      store.close();
+    }
+    // Opened again, nothing is migrated twice.
+    const again = await Store.open(path);
+    try {
+      expect(again.db.applied).toEqual([]);
+      expect(again.reference.reference.allocations).toHaveLength(16);
+    } finally {
+      again.close();
+    }
+  });
+});
