@@ -49,6 +49,15 @@ describe('the summary with 3,500 dongs', () => {
     console.log(`[scale] ${phases.length.toLocaleString('en-US')} dongs: sign-in click → summary (figures, flags and the dong table) shown in ${ms.toFixed(0)} ms, complete in ${complete.toFixed(0)} ms`);
     // The header counts the flagged dongs of all those with data.
     expect(await page.getByTestId('review-count').textContent()).toMatch(/^지원 검토 [\d,]+곳 \/ [\d,]+개 동$/);
+    // However many are flagged, the list of flagged dongs grows 20 at a time.
+    const flaggedDongs = page.locator('#panel-summary .flag-list > li');
+    expect(await flaggedDongs.count()).toBeLessThanOrEqual(20);
+    const more = page.locator('#panel-summary button.more');
+    if (await more.isVisible()) {
+      await more.click();
+      expect(await flaggedDongs.count()).toBeGreaterThan(20);
+      expect(await flaggedDongs.count()).toBeLessThanOrEqual(40);
+    }
     expect(phases.length).toBeGreaterThanOrEqual(3500);
     // Paged: one page of rows in the document, not thousands.
     expect(await table.locator('tbody tr').count()).toBe(50);

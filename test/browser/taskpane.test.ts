@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { loadDemo } from '../../service/demo.ts';
+import { demoFlags, loadDemo } from '../../service/demo.ts';
 import { headlineFigures as figures, metrics, type HeadlineFigure as Figure } from '../../domain/metrics.ts';
 import { formatChange, formatNumber, formatRate, formatValue, unitFormat } from '../../addin/src/ui/format.ts';
 import { startService, type TestService } from '../support/service.ts';
@@ -144,6 +144,10 @@ describe('task pane in a plain browser, against the real service with the demo',
     expect(flagged.size).toBeGreaterThanOrEqual(1);
     expect(flagged.size).toBeLessThanOrEqual(5);
     expect(await panel.getByTestId('review-count').textContent()).toBe(`지원 검토 ${flagged.size}곳 / 20개 동`);
+    // The dongs listed are those the demo gives a reason to (service/demo.ts demoFlags), no others.
+    const shownDongs = await panel.locator('.flag-list > li').evaluateAll((items) => items.map((li) => li.getAttribute('data-dong')));
+    expect(new Set(shownDongs)).toEqual(new Set(Object.keys(demoFlags)));
+    expect(shownDongs).toHaveLength(flagged.size);
     expect(await panel.getByTestId('as-of').textContent()).toMatch(/^기준 시각 \d{2}:\d{2}$/);
 
     // Each flag a chip naming its figure, its phase and its reason; only the value that triggered it coloured.

@@ -120,9 +120,11 @@ export function drillFor(name: CompareName, field: string, row: Row, ctx: ViewCo
   return null;
 }
 
-/** A code as a reader names it: a district's name, a figure's Korean name, a flag or a row kind in words. */
+/** A code as a reader names it: a city's or district's name, a cohort, a figure's Korean name, a flag or a row kind in words. */
 function codeLabel(key: string, value: unknown, ctx: ViewContext, districts: Map<string, string>): string | null {
+  if (key === 'cohort' && typeof value === 'number') return ctx.t.cohortName(value);
   if (typeof value !== 'string') return null;
+  if (key === 'city') return ctx.meta.cities?.find((c) => c.code === value)?.name ?? value;
   if (key === 'district') return districts.get(value) ?? value;
   if (key === 'figure') return ctx.meta.metrics?.[value]?.[ctx.locale] ?? value;
   if (key === 'flag') return value === 'low' ? ctx.t.flagLow : value === 'fell' ? ctx.t.flagFell : value;

@@ -44,6 +44,9 @@ export interface DongFigures {
   flags: Flag[];
 }
 
+/** Flagged dongs listed at first, and added by each 더 보기. */
+const flagPage = 20;
+
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 const isHeadline = (f: unknown): f is HeadlineFigure => (headlineFigures as readonly unknown[]).includes(f);
 
@@ -148,27 +151,34 @@ export function mountSummaryView(el: HTMLElement, ctx: ViewContext): void {
     };
     const byDong = new Map<string, Flag[]>();
     for (const f of flags) byDong.set(f.dong, [...(byDong.get(f.dong) ?? []), f]);
+    const dongItem = (list: Flag[]) =>
+      h(
+        'li',
+        { 'data-dong': list[0]!.dong },
+        h('strong', {}, list[0]!.dongName),
+        h('span', { class: 'muted' }, ` ${districtName(list[0]!.district)}`),
+        h('div', { class: 'chips' }, ...list.map(chip)),
+      );
+    // A city of thousands of dongs may flag hundreds: the list grows a page at a time.
+    const flagList = h('ul', { class: 'flag-list', 'aria-label': t.flaggedDongs });
+    const flagged = [...byDong.values()];
+    const moreFlags = h('button', { type: 'button', class: 'more' });
+    const showFlags = (count: number) => {
+      flagList.append(...flagged.slice(flagList.childElementCount, count).map(dongItem));
+      const left = flagged.length - flagList.childElementCount;
+      moreFlags.hidden = left <= 0;
+      moreFlags.textContent = t.moreDongs(Math.min(left, flagPage), left);
+    };
+    moreFlags.addEventListener('click', () => showFlags(flagList.childElementCount + flagPage));
+    showFlags(flagPage);
     const review = h(
       'section',
       { class: 'card', 'aria-labelledby': 'summary-review' },
       h('h2', { id: 'summary-review', 'data-testid': 'review-count' }, t.reviewCount(byDong.size, dongs.length)),
       h('p', { class: 'as-of muted', 'data-testid': 'as-of' }, t.asOf(formatTime(asOf))),
       h('p', { class: 'muted' }, t.summaryNote),
-      byDong.size
-        ? h(
-            'ul',
-            { class: 'flag-list', 'aria-label': t.flaggedDongs },
-            ...[...byDong.values()].map((list) =>
-              h(
-                'li',
-                { 'data-dong': list[0]!.dong },
-                h('strong', {}, list[0]!.dongName),
-                h('span', { class: 'muted' }, ` ${districtName(list[0]!.district)}`),
-                h('div', { class: 'chips' }, ...list.map(chip)),
-              ),
-            ),
-          )
-        : h('p', {}, t.noFlags),
+      byDong.size ? flagList : h('p', {}, t.noFlags),
+      moreFlags,
     );
 
     // The headline figures per phase: value, median, quartiles and dongs, by cohort where a phase has
