@@ -79,8 +79,9 @@ describe('a pull a page at a time', () => {
 
 describe('a failure after COMMIT', () => {
   it('leaves the batch stored and says so, and the next batch takes the revision after it', async () => {
-    const store = svc.store as unknown as { rows: (sql: string, ...rest: unknown[]) => Promise<unknown> };
-    const rows = store.rows.bind(svc.store);
+    // The sync room reads its batch records back through its own `rows`.
+    const store = svc.store.syncs as unknown as { rows: (sql: string, ...rest: unknown[]) => Promise<unknown> };
+    const rows = store.rows.bind(svc.store.syncs);
     let broken = true;
     // The read-back after COMMIT fails once (as when the database stops answering just then).
     store.rows = (sql: string, ...rest: unknown[]) => {

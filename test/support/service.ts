@@ -77,6 +77,6 @@ export const batch = (rows: { rowId?: string; baseRevision?: number | null; valu
 export function holdWriter(store: Store): () => void {
   let release!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));
-  void (store as unknown as { enqueue(work: () => Promise<void>): Promise<void> }).enqueue(() => gate);
+  void store.writer.enqueue(() => gate);
   return release;
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { sheets, type Kind } from '../../../domain/index.ts';
-import { StoreError } from '../store.ts';
+import { StoreError } from '../errors.ts';
 import { writeCsv } from './csv.ts';
 import { writeParquet } from './parquet.ts';
 import { checkOutPath, contentDisposition } from './path.ts';

@@ -1,6 +1,6 @@
 import { statSync, readdirSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { StoreError } from '../store.ts';
+import { StoreError } from '../errors.ts';
 
 /**
  * An output path for COPY, which takes no bound parameter for it: absolute, normalised (no `..`,

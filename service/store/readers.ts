@@ -1,0 +1,48 @@
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { Gate } from './gate.ts';
+
+export type SqlParams = Record<string, string | number | boolean | null>;
+
+/**
+ * The readers' room: read connections borrowed from a small pool (concurrent requests never share
+ * one), and the heavy-read gate. Reads that scan whole tables (comparisons, drill-downs, pulls,
+ * exports) run one fewer at a time than DuckDB has threads (at least one): however many readers ask
+ * at once, the writer keeps a core and a sync never waits behind a crowd of comparisons.
+ */
+export class Readers {
+  private readonly heavy: Gate;
+  private readonly idle: DuckDBConnection[] = [];
+
+  constructor(
+    private readonly instance: DuckDBInstance,
+    threads: number,
+  ) {
+    this.heavy = new Gate(Math.max(1, threads - 1));
+  }
+
+  /** Runs `work` on a read connection of its own (pooled). */
+  async with<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    const connection = this.idle.pop() ?? (await this.instance.connect());
+    try {
+      return await work(connection);
+    } finally {
+      if (this.idle.length < 4) this.idle.push(connection);
+      else connection.closeSync();
+    }
+  }
+
+  /** `with` for a read that scans whole tables: waits its turn at the heavy-read gate. */
+  scan<T>(work: (connection: DuckDBConnection) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    return this.heavy.run(() => this.with(work), signal);
+  }
+
+  /** The rows of one statement as plain objects, on `connection` or a pooled reader. */
+  async rows(sql: string, params?: SqlParams, connection?: DuckDBConnection): Promise<Record<string, unknown>[]> {
+    const read = async (c: DuckDBConnection) => (await c.runAndReadAll(sql, params)).getRowObjectsJS() as Record<string, unknown>[];
+    return connection ? read(connection) : this.with(read);
+  }
+
+  close(): void {
+    for (const c of this.idle.splice(0)) c.closeSync();
+  }
+}

@@ -1,0 +1,107 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { ReferenceIndex, daejeonReference, kinds, referenceProblems, type Reference } from '../../domain/index.ts';
+import { loadPlan, loadReference, readReference } from './db.ts';
+import { canWriteDong, readsAll, type Actor } from './auth.ts';
+import { StoreError } from './errors.ts';
+import { rowsTable } from './sql.ts';
+import type { Readers } from './readers.ts';
+import type { Writer } from './writer.ts';
+import type { DongNames } from './compare/index.ts';
+
+/**
+ * A first-wave file of Daejeon's pilot, just migrated (003), gets the city's allocations and
+ * expected milestones, which the first wave had nowhere to keep; another city's file keeps what it
+ * loads itself.
+ */
+async function fillDaejeonPlan(connection: DuckDBConnection): Promise<void> {
+  const codes = JSON.stringify(daejeonReference.dongs.map((d) => d.code));
+  const found = await connection.runAndReadAll(`SELECT count(*) AS n FROM dongs WHERE code IN (SELECT unnest(from_json($codes::JSON, '["VARCHAR"]')))`, { codes });
+  if (Number(found.getRowObjects()[0]?.n) !== daejeonReference.dongs.length) return;
+  await connection.run('BEGIN TRANSACTION');
+  try {
+    await loadPlan(connection, daejeonReference);
+    await connection.run('COMMIT');
+  } catch (error) {
+    await connection.run('ROLLBACK');
+    throw error;
+  }
+}
+
+/**
+ * The reference a file holds when it opens: a new database starts with Daejeon's, a first-wave one
+ * just migrated gets Daejeon's plan (`applied` are the migrations this open ran).
+ */
+export async function openReference(connection: DuckDBConnection, applied: readonly number[]): Promise<Reference> {
+  const count = await connection.runAndReadAll('SELECT count(*) AS n FROM dongs');
+  if (Number(count.getRowObjects()[0]?.n) === 0) await loadReference(connection, daejeonReference);
+  else if (applied.includes(3)) await fillDaejeonPlan(connection);
+  return readReference(connection);
+}
+
+/**
+ * The reference room: the city's reference data as the other rooms read it (an index rebuilt
+ * whenever it is replaced), and who may read which dongs.
+ */
+export class References {
+  private current: ReferenceIndex;
+  private names?: { index: ReferenceIndex; names: DongNames };
+
+  constructor(
+    reference: Reference,
+    private readonly writer: Writer,
+    private readonly readers: Readers,
+  ) {
+    this.current = new ReferenceIndex(reference);
+  }
+
+  get index(): ReferenceIndex {
+    return this.current;
+  }
+
+  /**
+   * Loads a city's reference data. `replace` also removes the districts, dongs and phases the new
+   * set does not name — refused (nothing changed) while any row, live or deleted, still uses them.
+   */
+  load(reference: Reference, options: { replace?: boolean } = {}): Promise<{ districts: number; dongs: number; phases: number }> {
+    const problems = referenceProblems(reference);
+    if (problems.length > 0) throw new StoreError('invalid_input', problems.map((p) => `${p.ko} / ${p.en}`).join('; '));
+    return this.writer.enqueue(async () => {
+      if (options.replace) {
+        const codes = JSON.stringify(reference.dongs.map((d) => d.code));
+        const used = await this.readers.rows(
+          `SELECT DISTINCT dong FROM (${kinds.map((k) => `SELECT dong FROM ${rowsTable(k)}`).join(' UNION ALL ')})
+           WHERE dong NOT IN (SELECT unnest(from_json($codes::JSON, '["VARCHAR"]')))`,
+          { codes },
+          this.writer.connection,
+        );
+        if (used.length > 0) {
+          const names = used.map((u) => this.current.dongByCode.get(u.dong as string)?.name ?? (u.dong as string)).join(', ');
+          throw new StoreError('invalid_input', `자료가 있는 동은 뺄 수 없습니다: ${names} / dongs with rows cannot be removed: ${names}`);
+        }
+      }
+      await loadReference(this.writer.connection, reference, { replace: options.replace === true });
+      await this.reread();
+      return { districts: reference.districts.length, dongs: reference.dongs.length, phases: reference.phases.length };
+    });
+  }
+
+  /** Reads the reference again after something else wrote it (demo generate); on the writer's turn. */
+  async reread(): Promise<void> {
+    this.current = new ReferenceIndex(await readReference(this.writer.connection));
+  }
+
+  /** Each dong's name and district by code, from the reference in memory (rebuilt when it is replaced). */
+  get dongNames(): DongNames {
+    if (this.names?.index !== this.current) {
+      const names = new Map(this.current.reference.dongs.map((d) => [d.code, { name: d.name, district: d.district }]));
+      this.names = { index: this.current, names };
+    }
+    return this.names.names;
+  }
+
+  /** The dongs an actor may read rows of; undefined when it reads all. */
+  scopeDongs(actor: Actor): string[] | undefined {
+    if (readsAll(actor)) return undefined;
+    return this.current.reference.dongs.filter((d) => canWriteDong(actor, d)).map((d) => d.code);
+  }
+}

@@ -1,0 +1,445 @@
+import { createHash } from 'node:crypto';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import {
+  checkRow,
+  errorMessages,
+  maxBatchRows,
+  rowIssue,
+  sheets,
+  spendingLineWarnings,
+  type BatchStatus,
+  type CheckedRow,
+  type Kind,
+  type ReferenceIndex,
+  type RowResult,
+  type RowValues,
+  type ServerRow,
+  type SpendingLine,
+  type SyncAnswer,
+  type SyncBody,
+} from '../../domain/index.ts';
+import { canWriteDong, type Actor } from './auth.ts';
+import { StoreError } from './errors.ts';
+import type { Readers, SqlParams } from './readers.ts';
+import type { References } from './references.ts';
+import { currentRows, type Current } from './rows.ts';
+import { rowsTable, utcIso } from './sql.ts';
+import { writeVersions, type Version } from './staging.ts';
+import type { Writer } from './writer.ts';
+
+export type SyncBatchInput = SyncBody<Record<string, unknown>>;
+export type SyncRowInput = SyncBatchInput['rows'][number];
+
+/** Failed batches remembered for GET /api/batches (the oldest forgotten first; a forgotten one reads `unknown`). */
+const maxRememberedFailures = 10_000;
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** The JSON text of answers this process stored, so the route sends it without serialising again. */
+const answerTexts = new WeakMap<SyncAnswer, string>();
+
+/** A sync answer as JSON: the text stored in the batch record when there is one, else JSON.stringify. */
+export function syncAnswerJson(answer: SyncAnswer): string {
+  return answerTexts.get(answer) ?? JSON.stringify(answer);
+}
+
+/** Values in the sheet's column order, for comparing a sent row with the stored one. */
+function sameValues(kind: Kind, a: RowValues, b: RowValues): boolean {
+  return sheets[kind].columns.every((c) => (a[c.field] ?? null) === (b[c.field] ?? null));
+}
+
+/** A batch's rows through the rules, and the reference they were checked against. */
+interface Prechecked {
+  index: ReferenceIndex;
+  rows: CheckedRow[];
+}
+
+/** A sync batch waiting for the writer, with what was worked out before it queued. */
+interface SyncJob {
+  kind: Kind;
+  batch: SyncBatchInput;
+  actor: Actor;
+  source: string | null;
+  fingerprint: string;
+  /** Its rows' and deletes' ids, lowercase. */
+  ids: string[];
+  checked: Prechecked;
+  resolve: (answer: SyncAnswer) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Sync batches written in one transaction at most (when that many are waiting). */
+const maxGroupJobs = 64;
+const maxGroupRows = 20_000;
+
+/**
+ * The sync room: batches checked by the rules and the actor's scope, decided against the stored
+ * rows, and written by group commit (the batches waiting for the writer in one transaction, each
+ * decided in its turn and recorded with its own answer); the same batchId with the same body is
+ * answered as stored. It keeps the revision counter: the highest revision committed.
+ */
+export class Syncs {
+  private revisionCounter = 0;
+  /** Sync batches waiting for the writer, in the order they came. */
+  private readonly syncJobs: SyncJob[] = [];
+  /** Batches received and not yet answered (queued or being written), by batchId. */
+  private readonly batchesInFlight = new Map<string, { kind: Kind; tokenId: string; since: string }>();
+  /** Batches that failed with nothing stored, in the order they failed (this process only). */
+  private readonly batchFailures = new Map<string, { kind: Kind; tokenId: string; failedAt: string; error: StoreError }>();
+
+  constructor(
+    private readonly writer: Writer,
+    private readonly readers: Readers,
+    private readonly references: References,
+  ) {}
+
+  /** The highest revision committed: every pull and batch answer stops at it. */
+  get revision(): number {
+    return this.revisionCounter;
+  }
+
+  /** Reads the highest stored revision (at open, and after something else wrote rows). */
+  async catchUp(): Promise<void> {
+    this.revisionCounter = Math.max(this.revisionCounter, await this.storedRevision());
+  }
+
+  private rows(sql: string, params?: SqlParams, connection?: DuckDBConnection) {
+    return this.readers.rows(sql, params, connection);
+  }
+
+  /**
+   * Applies one sync batch: every row checked by the rules and the actor's scope, compared with its
+   * stored revision, then all accepted rows, their audit rows and the batch's answer written in one
+   * transaction (shared with the other batches waiting for the writer: `writeQueuedSyncs`). The
+   * same batchId with the same body answers the stored answer and changes nothing.
+   */
+  sync(kind: Kind, batch: SyncBatchInput, actor: Actor, source: string | null = null): Promise<SyncAnswer> {
+    if (batch.rows.length + batch.deletes.length > maxBatchRows) throw new StoreError('batch_too_large');
+    const ids = [...batch.rows.map((r) => r.rowId), ...batch.deletes.map((d) => d.rowId)].map((id) => id.toLowerCase());
+    if (new Set(ids).size !== ids.length) throw new StoreError('duplicate_row');
+    // The body as parsed, not its bytes: a retry with other spacing is still the same body.
+    const fingerprint = sha256(JSON.stringify([kind, batch.rows, batch.deletes]));
+    // The rules need no stored row: run them before queueing, so they overlap another batch's writing.
+    const checked = { index: this.references.index, rows: batch.rows.map((r) => checkRow(kind, r.values, this.references.index)) };
+    const batchId = batch.batchId.toLowerCase();
+    if (!this.batchesInFlight.has(batchId)) this.batchesInFlight.set(batchId, { kind, tokenId: actor.tokenId, since: new Date().toISOString() });
+    const run = new Promise<SyncAnswer>((resolve, reject) => {
+      this.syncJobs.push({ kind, batch, actor, source, fingerprint, ids, checked, resolve, reject });
+      // The first job waiting calls the writer; jobs that come before it starts join the same group.
+      if (this.syncJobs.length === 1) void this.writer.enqueue(() => this.writeQueuedSyncs());
+    });
+    return run.then(
+      (answer) => {
+        this.batchesInFlight.delete(batchId);
+        this.batchFailures.delete(batchId);
+        return answer;
+      },
+      (error: unknown) => {
+        this.batchesInFlight.delete(batchId);
+        // A reused batchId names another body that is stored: its status is that batch's.
+        if (!(error instanceof StoreError && error.code === 'batch_reused')) this.rememberFailure(batchId, kind, actor, error);
+        throw error;
+      },
+    );
+  }
+
+  private rememberFailure(batchId: string, kind: Kind, actor: Actor, error: unknown): void {
+    const failure = error instanceof StoreError ? error : new StoreError('batch_failed', (error as Error).message);
+    this.batchFailures.delete(batchId);
+    this.batchFailures.set(batchId, { kind, tokenId: actor.tokenId, failedAt: new Date().toISOString(), error: failure });
+    if (this.batchFailures.size > maxRememberedFailures) this.batchFailures.delete(this.batchFailures.keys().next().value!);
+  }
+
+  /**
+   * What became of a batch (GET /api/batches/:batchId): applied (with its answer), still pending,
+   * failed with nothing stored, or unknown. Only the token that sent it, or an administrator, may ask.
+   */
+  async batchStatus(batchId: string, actor: Actor): Promise<BatchStatus> {
+    const id = batchId.toLowerCase();
+    const mayRead = (tokenId: string) => {
+      if (tokenId !== actor.tokenId && actor.role !== 'admin') throw new StoreError('forbidden');
+    };
+    const inFlight = this.batchesInFlight.get(id);
+    if (inFlight) {
+      mayRead(inFlight.tokenId);
+      return { batchId: id, status: 'pending', kind: inFlight.kind, since: inFlight.since };
+    }
+    const stored = await this.rows(
+      `SELECT kind, tokenId, answer::VARCHAR AS answer, ${utcIso('createdAt')} AS storedAt FROM sync_batches WHERE batchId = $id::UUID`,
+      { id },
+    );
+    const record = stored[0];
+    if (record) {
+      mayRead(record.tokenId as string);
+      return { batchId: id, status: 'applied', kind: record.kind as string, storedAt: record.storedAt as string, answer: JSON.parse(record.answer as string) as SyncAnswer };
+    }
+    const failure = this.batchFailures.get(id);
+    if (failure) {
+      mayRead(failure.tokenId);
+      const message = errorMessages[failure.error.code];
+      return { batchId: id, status: 'failed', kind: failure.kind, failedAt: failure.failedAt, error: { code: failure.error.code, message } };
+    }
+    return { batchId: id, status: 'unknown' };
+  }
+
+  /**
+   * What `sync` would answer for this batch, writing nothing (an import's dry run): the same rules,
+   * scopes and comparisons with the stored rows; accepted rows carry no revision.
+   */
+  async preview(kind: Kind, batch: SyncBatchInput, actor: Actor): Promise<RowResult[]> {
+    const ids = [...batch.rows.map((r) => r.rowId), ...batch.deletes.map((d) => d.rowId)].map((id) => id.toLowerCase());
+    const { current, lines } = await this.readers.with(async (c) => ({
+      current: await currentRows(this.readers, kind, ids, c),
+      lines: kind === 'spending' ? await this.spendingLines(batch.rows.map((r) => r.values), c) : undefined,
+    }));
+    const decided = this.decide(kind, batch, actor, current);
+    if (lines) this.addLineWarnings(decided, lines);
+    return decided.results.map((r) => {
+      if (r.status !== 'accepted') return r;
+      const { revision: _notWritten, ...accepted } = r;
+      return accepted;
+    });
+  }
+
+  /**
+   * Every live budget line of the dongs and fiscal years the given rows name (for the warnings
+   * that need a dong's other lines), by rowId.
+   */
+  private async spendingLines(rows: readonly Record<string, unknown>[], connection: DuckDBConnection): Promise<Map<string, SpendingLine>> {
+    const keys = new Set<string>();
+    for (const values of rows) {
+      const dong = typeof values.dong === 'string' ? this.references.index.resolveDong(values.dong.trim()) : undefined;
+      if (dong && dong !== 'ambiguous' && typeof values.fiscalYear === 'number') keys.add(`${dong.code}|${values.fiscalYear}`);
+    }
+    const lines = new Map<string, SpendingLine>();
+    if (keys.size === 0) return lines;
+    const found = await this.rows(
+      `SELECT r.rowId::VARCHAR AS rowId, r.dong, r.fiscalYear, r.category, r.item, r.budgetKrw FROM ${rowsTable('spending')} r
+       SEMI JOIN (SELECT unnest(from_json($keys::JSON, '["VARCHAR"]')) AS k) keys ON r.dong || '|' || r.fiscalYear = keys.k
+       WHERE NOT r.deleted`,
+      { keys: JSON.stringify([...keys]) },
+      connection,
+    );
+    for (const r of found) {
+      lines.set(r.rowId as string, { rowId: r.rowId as string, dong: r.dong as string, fiscalYear: Number(r.fiscalYear), category: r.category as string, item: (r.item as string | null) ?? null, budgetKrw: Number(r.budgetKrw) });
+    }
+    return lines;
+  }
+
+  /**
+   * Puts a decided spending batch's versions into `lines` (the dongs' live lines), then adds the
+   * allocation and likely-duplicate warnings to its accepted and unchanged rows.
+   */
+  private addLineWarnings(decided: { results: RowResult[]; versions: Version[] }, lines: Map<string, SpendingLine>): void {
+    for (const v of decided.versions) {
+      if (v.deleted) lines.delete(v.rowId);
+      else lines.set(v.rowId, { rowId: v.rowId, dong: v.values.dong as string, fiscalYear: v.values.fiscalYear as number, category: v.values.category as string, item: (v.values.item as string | null) ?? null, budgetKrw: v.values.budgetKrw as number });
+    }
+    const own = decided.results.filter((r) => r.status === 'accepted' || r.status === 'unchanged');
+    if (own.length === 0) return;
+    const concerned = new Set(own.map((r) => lines.get(r.rowId)).filter((l) => l !== undefined).map((l) => `${l.dong}|${l.fiscalYear}`));
+    const relevant = [...lines.values()].filter((l) => concerned.has(`${l.dong}|${l.fiscalYear}`));
+    const warnings = spendingLineWarnings(relevant, new Set(own.map((r) => r.rowId)), this.references.index);
+    for (const result of own) {
+      const more = warnings.get(result.rowId);
+      if (more) result.warnings = [...(result.warnings ?? []), ...more];
+    }
+  }
+
+  /**
+   * The answer for each row of a batch against the stored rows: the rules, the actor's scope, and
+   * the base revision against the stored one. Returns the versions to write, stamped with revisions
+   * after `this.revisionCounter`.
+   */
+  private decide(kind: Kind, batch: SyncBatchInput, actor: Actor, current: Map<string, Current>, prechecked?: Prechecked, startRevision = this.revisionCounter) {
+    // Rows checked against a reference that has since been replaced are checked again.
+    const checks = prechecked?.index === this.references.index ? prechecked.rows : undefined;
+    let revision = startRevision;
+    const results: RowResult[] = [];
+    const versions: Version[] = [];
+    const dongField = sheets[kind].columns[0]!;
+    const stamp = (rowId: string, values: RowValues, deleted: boolean, baseRevision: number | null) => {
+      revision += 1;
+      versions.push({ rowId, revision, deleted, baseRevision, values });
+      return revision;
+    };
+    const strip = ({ dong: _dong, ...server }: Current): ServerRow => server;
+    const mayWrite = (dongCode: string) => {
+      const dong = this.references.index.dongByCode.get(dongCode);
+      return dong !== undefined && canWriteDong(actor, dong);
+    };
+    for (const [i, row] of batch.rows.entries()) {
+      const rowId = row.rowId.toLowerCase();
+      const checked = checks?.[i] ?? checkRow(kind, row.values, this.references.index);
+      if (!checked.values) {
+        results.push({ rowId, status: 'rejected', errors: checked.errors, ...(checked.warnings.length ? { warnings: checked.warnings } : {}) });
+        continue;
+      }
+      const values = checked.values;
+      const cur = current.get(rowId);
+      if (!mayWrite(values.dong as string) || (cur && !mayWrite(cur.dong))) {
+        results.push({ rowId, status: 'forbidden', errors: [rowIssue(dongField, 'forbidden_dong', row.values.dong)] });
+        continue;
+      }
+      const warnings = checked.warnings.length ? { warnings: checked.warnings } : {};
+      if (cur && !cur.deleted && sameValues(kind, cur.values, values)) {
+        results.push({ rowId, status: 'unchanged', revision: cur.revision, ...warnings });
+      } else if (!cur || row.baseRevision === cur.revision) {
+        results.push({ rowId, status: 'accepted', revision: stamp(rowId, values, false, row.baseRevision), ...warnings });
+      } else {
+        results.push({ rowId, status: 'conflict', revision: cur.revision, server: strip(cur), ...warnings });
+      }
+    }
+    for (const del of batch.deletes) {
+      const rowId = del.rowId.toLowerCase();
+      const cur = current.get(rowId);
+      if (!cur || cur.deleted) {
+        results.push({ rowId, status: 'unchanged', ...(cur ? { revision: cur.revision } : {}) });
+      } else if (!mayWrite(cur.dong)) {
+        results.push({ rowId, status: 'forbidden', errors: [rowIssue(dongField, 'forbidden_dong', cur.dong)] });
+      } else if (del.baseRevision !== cur.revision) {
+        results.push({ rowId, status: 'conflict', revision: cur.revision, server: strip(cur) });
+      } else {
+        results.push({ rowId, status: 'accepted', revision: stamp(rowId, cur.values, true, del.baseRevision) });
+      }
+    }
+
+    return { results, versions, revision };
+  }
+
+  /**
+   * Writes the sync batches waiting for the writer, up to `maxGroupJobs` (and `maxGroupRows` rows) at
+   * a time, in one transaction: one lookup of the stored rows per kind and one COMMIT for the group,
+   * each batch still decided in its turn (a later one sees an earlier one's rows) and recorded with
+   * its own answer. Should the shared transaction fail, each batch is tried again on its own, so
+   * only a batch that breaks it fails.
+   */
+  private async writeQueuedSyncs(): Promise<void> {
+    const group: SyncJob[] = [];
+    let rows = 0;
+    while (this.syncJobs.length > 0 && group.length < maxGroupJobs) {
+      const next = this.syncJobs[0]!;
+      const size = next.batch.rows.length + next.batch.deletes.length;
+      if (group.length > 0 && rows + size > maxGroupRows) break;
+      group.push(this.syncJobs.shift()!);
+      rows += size;
+    }
+    if (this.syncJobs.length > 0) void this.writer.enqueue(() => this.writeQueuedSyncs());
+    const settle = (job: SyncJob, outcome: SyncAnswer | StoreError) => (outcome instanceof StoreError ? job.reject(outcome) : job.resolve(outcome));
+    try {
+      const outcomes = await this.applyGroup(group);
+      group.forEach((job, i) => settle(job, outcomes[i]!));
+    } catch (error) {
+      if (group.length === 1) {
+        group[0]!.reject(error);
+        return;
+      }
+      for (const job of group) {
+        try {
+          settle(job, (await this.applyGroup([job]))[0]!);
+        } catch (alone) {
+          job.reject(alone);
+        }
+      }
+    }
+  }
+
+  /** One transaction for a group of batches; each gets its answer, or batch_reused. */
+  private async applyGroup(jobs: readonly SyncJob[]): Promise<(SyncAnswer | StoreError)[]> {
+    const batchIds = jobs.map((j) => j.batch.batchId.toLowerCase());
+    const stored = new Map<string, { kind: string; tokenId: string; fingerprint: string; answer: string }>();
+    for (const r of await this.rows(
+      `SELECT batchId::VARCHAR AS batchId, kind, tokenId, fingerprint, answer::VARCHAR AS answer FROM sync_batches
+       WHERE batchId IN (SELECT unnest(from_json($ids::JSON, '["VARCHAR"]'))::UUID)`,
+      { ids: JSON.stringify(batchIds) },
+      this.writer.connection,
+    )) {
+      stored.set(r.batchId as string, { kind: r.kind as string, tokenId: r.tokenId as string, fingerprint: r.fingerprint as string, answer: r.answer as string });
+    }
+    const idsByKind = new Map<Kind, string[]>();
+    jobs.forEach((job, i) => {
+      if (!stored.has(batchIds[i]!)) idsByKind.set(job.kind, [...(idsByKind.get(job.kind) ?? []), ...job.ids]);
+    });
+    const current = new Map<Kind, Map<string, Current>>();
+    for (const [kind, ids] of idsByKind) current.set(kind, await currentRows(this.readers, kind, [...new Set(ids)], this.writer.connection));
+    const spendingJobs = jobs.filter((job, i) => job.kind === 'spending' && !stored.has(batchIds[i]!));
+    const lines = spendingJobs.length > 0 ? await this.spendingLines(spendingJobs.flatMap((job) => job.batch.rows.map((r) => r.values)), this.writer.connection) : undefined;
+
+    const now = new Date().toISOString();
+    let revision = this.revisionCounter;
+    const outcomes: (SyncAnswer | StoreError)[] = [];
+    const writes: { job: SyncJob; versions: Version[]; replaced: string[]; answer: SyncAnswer; answerJson: string }[] = [];
+    jobs.forEach((job, i) => {
+      const before = stored.get(batchIds[i]!);
+      if (before) {
+        const same = before.fingerprint === job.fingerprint && before.kind === job.kind && before.tokenId === job.actor.tokenId;
+        outcomes.push(same ? (JSON.parse(before.answer) as SyncAnswer) : new StoreError('batch_reused'));
+        return;
+      }
+      const rowsNow = current.get(job.kind)!;
+      const decided = this.decide(job.kind, job.batch, job.actor, rowsNow, job.checked, revision);
+      if (job.kind === 'spending' && lines) this.addLineWarnings(decided, lines);
+      revision = decided.revision;
+      const replaced = decided.versions.filter((v) => rowsNow.has(v.rowId)).map((v) => v.rowId);
+      // Later batches of the group see these versions as the stored rows.
+      for (const v of decided.versions) {
+        rowsNow.set(v.rowId, { rowId: v.rowId, revision: v.revision, deleted: v.deleted, dong: v.values.dong as string, values: v.values, updatedBy: job.actor.name, updatedAt: now, source: job.source });
+      }
+      const answer: SyncAnswer = { batchId: job.batch.batchId, revision: decided.revision, results: decided.results };
+      const answerJson = JSON.stringify(answer);
+      stored.set(batchIds[i]!, { kind: job.kind, tokenId: job.actor.tokenId, fingerprint: job.fingerprint, answer: answerJson });
+      writes.push({ job, versions: decided.versions, replaced, answer, answerJson });
+      outcomes.push(answer);
+    });
+    if (writes.length === 0) return outcomes;
+
+    try {
+      await this.writeGroup(writes, now);
+    } catch (error) {
+      // Whatever became of the transaction, the next revisions must come after every stored one.
+      await this.catchUpRevision();
+      throw error instanceof StoreError ? error : new StoreError('batch_failed', (error as Error).message);
+    }
+    // Published only once committed, so a pull never skips a revision it cannot yet see.
+    this.revisionCounter = revision;
+    for (const w of writes) answerTexts.set(w.answer, w.answerJson);
+    this.writer.checkpointSoon();
+    return outcomes;
+  }
+
+  /** The highest revision in the audit (every version ever stored has its audit row). */
+  private async storedRevision(): Promise<number> {
+    const max = await this.rows('SELECT coalesce(max(revision), 0) AS r FROM row_audit', undefined, this.writer.connection);
+    return Number(max[0]?.r ?? 0);
+  }
+
+  /** The highest revision stored, should a failure leave it unclear whether a COMMIT happened. */
+  private async catchUpRevision(): Promise<void> {
+    try {
+      this.revisionCounter = Math.max(this.revisionCounter, await this.storedRevision());
+    } catch {
+      // The database is not answering: the next batch will fail the same way, and read it again.
+    }
+  }
+
+  private async writeGroup(writes: { job: SyncJob; versions: Version[]; replaced: string[]; answerJson: string }[], now: string): Promise<void> {
+    await this.writer.transaction(async (conn) => {
+      for (const { job, versions, replaced, answerJson } of writes) {
+        const stamp = { updatedBy: job.actor.name, updatedAt: now, source: job.source, batchId: job.batch.batchId };
+        if (versions.length > 0) await writeVersions(conn, job.kind, versions, stamp, replaced);
+        await conn.run(
+          'INSERT INTO sync_batches VALUES ($batchId::UUID, $kind, $tokenId, $fingerprint, $answer::JSON, $now::TIMESTAMPTZ)',
+          { batchId: job.batch.batchId, kind: job.kind, tokenId: job.actor.tokenId, fingerprint: job.fingerprint, answer: answerJson, now },
+        );
+      }
+    });
+    // DuckDB 1.5 can report COMMIT as successful after a statement aborted the transaction
+    // (duckdb issue 25300): confirm the batch records are really there before answering.
+    const found = await this.rows(
+      `SELECT count(*) AS n FROM sync_batches WHERE batchId IN (SELECT unnest(from_json($ids::JSON, '["VARCHAR"]'))::UUID)`,
+      { ids: JSON.stringify(writes.map((w) => w.job.batch.batchId.toLowerCase())) },
+      this.writer.connection,
+    );
+    if (Number(found[0]?.n) !== writes.length) throw new StoreError('batch_failed', 'commit reported success but the batch is not stored');
+  }
+}
