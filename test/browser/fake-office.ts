@@ -33,6 +33,9 @@ export interface FakeWorkbookApi {
   cell(sheet: string, row: number, col: number): { value: unknown; format: string; fill: string | null; note: string | null };
   /** The merged areas of a sheet, as A1 ranges. */
   merges(sheet: string): string[];
+  /** The charts added to a sheet (type, title, source range) and its page layout. */
+  charts(sheet: string): { type: string; title: string; source: string }[];
+  pageLayout(sheet: string): { orientation: string | null; printArea: string | null };
 }
 
 /** The fake as plain browser code: a function run in the page before anything else. */
@@ -43,6 +46,8 @@ function installFakeOffice(options: { apiMinor: number }): void {
   type Tbl = { name: string; sheet: string; top: number; left: number; nrows: number; ncols: number; hidden: Set<number> };
   const sheets = new Map<string, Sheet>();
   const tables: Tbl[] = [];
+  const charts: { sheet: string; type: string; title: string; source: string }[] = [];
+  const layouts = new Map<string, { orientation: string | null; printArea: string | null }>();
   const settings = new Map<string, unknown>();
   let selection: { sheet: string; row: number; col: number } | null = null;
   let syncs = 0;
@@ -183,7 +188,7 @@ function installFakeOffice(options: { apiMinor: number }): void {
         columnIndex: () => c0,
       },
       {
-        format: { fill },
+        format: { fill, font: { bold: false, size: 11 }, autofitColumns() {} },
         __spec: () => ({ r0, c0, rows, cols }),
         __address: () => address,
         dataValidation: client(`${path}.dataValidation`, {}, { clear() {} }, { rule: () => undefined }),
@@ -294,7 +299,7 @@ function installFakeOffice(options: { apiMinor: number }): void {
           }),
         },
       },
-      { name: (v) => (t.name = String(v)) },
+      { name: (v) => (t.name = String(v)), style: () => undefined, showBandedRows: () => undefined },
     );
   }
 
@@ -334,6 +339,16 @@ function installFakeOffice(options: { apiMinor: number }): void {
           },
         },
         freezePanes: { freezeRows() {} },
+        charts: {
+          add: (type: string, source: { __address(): string }) => {
+            const chart = { sheet: s.name, type, title: '', source: source.__address() };
+            charts.push(chart);
+            return { title: client(`Chart(${type}).title`, {}, {}, { text: (v) => (chart.title = String(v)) }), setPosition() {} };
+          },
+        },
+        pageLayout: client(`Worksheet(${s.name}).pageLayout`, {}, {
+          setPrintArea: (where: { __address(): string }) => void layouts.set(s.name, { orientation: layouts.get(s.name)?.orientation ?? null, printArea: where.__address() }),
+        }, { orientation: (v) => void layouts.set(s.name, { orientation: String(v), printArea: layouts.get(s.name)?.printArea ?? null }) }),
         getRange: (address?: string) => {
           if (!address) return range(s, 0, 0, 1, 1);
           const [from, to = from] = address.replace(/^.*!/, '').split(':') as [string, string?];
@@ -529,6 +544,8 @@ function installFakeOffice(options: { apiMinor: number }): void {
       return { value: cell?.v ?? '', format: cell?.f ?? 'General', fill: cell?.fill ?? null, note: cell?.note ?? null };
     },
     merges: (sheet) => (sheets.get(sheet)?.merges ?? []).map(areaA1),
+    charts: (sheet) => charts.filter((c) => c.sheet === sheet).map(({ type, title, source }) => ({ type, title, source })),
+    pageLayout: (sheet) => layouts.get(sheet) ?? { orientation: null, printArea: null },
   };
   w.__fakeWorkbook = api;
 }

@@ -11,6 +11,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startService, type TestService } from '../support/service.ts';
 import { installFake, type FakeWorkbookApi } from './fake-office.ts';
+import { workbookOf } from './demo-pane.ts';
 import { addinDist, openBrowser, type BrowserSession, type TestServer, startServer } from './harness.ts';
 
 const dist = process.env.JACHI_ADDIN_DIST ?? addinDist;
@@ -175,8 +176,7 @@ describe('the fixture workbooks: adopt and sync in a fake Excel against the real
       const browser: BrowserSession = await openBrowser({ viewport: { width: 1024, height: 900 } });
       try {
         const { page } = browser;
-        const wb = <T>(fn: (w: FakeWorkbookApi, arg: never) => T, arg?: unknown): Promise<T> =>
-          page.evaluate(([source, a]) => (new Function('w', 'a', `return (${source})(w, a)`) as (w: unknown, a: unknown) => T)((window as unknown as Fake).__fakeWorkbook, a), [fn.toString(), arg] as const);
+        const wb = workbookOf(page);
         await installFake(page);
         await page.goto(`${server.url}/taskpane.html`);
         await page.getByLabel('토큰').fill(token);

@@ -7,19 +7,18 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batch, startService, type TestService } from '../support/service.ts';
 import { installFake, type FakeWorkbookApi } from './fake-office.ts';
+import { workbookOf } from './demo-pane.ts';
 import { addinDist, describeViolations, openBrowser, runAxe, screenshot, startServer, type BrowserSession, type TestServer } from './harness.ts';
 
 const dist = process.env.JACHI_ADDIN_DIST ?? addinDist;
 const built = existsSync(join(dist, 'taskpane.html'));
 
-type Fake = { __fakeWorkbook: FakeWorkbookApi };
 
 describe('sync in a fake Excel against the real service', () => {
   let svc: TestService;
   let server: TestServer;
   let browser: BrowserSession;
-  const wb = <T>(fn: (w: FakeWorkbookApi, arg: never) => T, arg?: unknown): Promise<T> =>
-    browser.page.evaluate(([source, a]) => (new Function('w', 'a', `return (${source})(w, a)`) as (w: unknown, a: unknown) => T)((window as unknown as Fake).__fakeWorkbook, a), [fn.toString(), arg] as const);
+  const wb = <T>(fn: (w: FakeWorkbookApi, arg: never) => T, arg?: unknown): Promise<T> => workbookOf(browser.page)(fn, arg);
   const serverRows = async () => (await svc.json('GET', '/api/rows/spending', 'dong')).body.rows as { rowId: string; revision: number; deleted: boolean; values: Record<string, unknown> }[];
   const syncNow = async () => {
     const { page } = browser;

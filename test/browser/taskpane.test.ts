@@ -1,17 +1,15 @@
 // The built task pane (dist/addin, `npm run build`) in Chromium, outside Office (office.js is refused,
 // so the page runs in plain-browser mode), against the real service with the Daejeon demo over real
 // HTTP: what the pane shows is compared with what the API answers.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { demoFlags, loadDemo } from '../../service/demo.ts';
+import { demoFlags } from '../../service/demo.ts';
 import { headlineFigures as figures, metrics, type HeadlineFigure as Figure } from '../../domain/metrics.ts';
 import { formatChange, formatNumber, formatRate, formatValue, unitFormat } from '../../addin/src/ui/format.ts';
-import { startService, type TestService } from '../support/service.ts';
-import { addinDist, describeViolations, keepForDocs, openBrowser, runAxe, screenshot, startServer, type BrowserSession, type TestServer } from './harness.ts';
+import type { TestService } from '../support/service.ts';
+import { openDemoPane, type DemoPane } from './demo-pane.ts';
+import { describeViolations, keepForDocs, runAxe, screenshot, type BrowserSession, type TestServer } from './harness.ts';
 
-const built = existsSync(join(addinDist, 'taskpane.html'));
 type Row = Record<string, unknown>;
 
 /** A headline figure as the pane shows it: by its unit (rates in %, per 1,000 with one decimal). */
@@ -40,6 +38,7 @@ async function drillAndCheck(page: Page, figure: ReturnType<Page['locator']>): P
 }
 
 describe('task pane in a plain browser, against the real service with the demo', () => {
+  let pane: DemoPane;
   let service: TestService;
   let server: TestServer;
   let browser: BrowserSession;
@@ -47,20 +46,13 @@ describe('task pane in a plain browser, against the real service with the demo',
   let summary: Row[];
 
   beforeAll(async () => {
-    if (!built) throw new Error('dist/addin is missing: run `npm run build` first (npm test does)');
-    service = await startService({ staticDir: addinDist });
-    await loadDemo(service.store);
-    server = await startServer(service.app.fetch);
-    browser = await openBrowser({ viewport: { width: 1280, height: 900 } });
+    pane = await openDemoPane();
+    ({ service, server, browser } = pane);
     phases = (await service.json('GET', '/api/compare/phases', 'manager')).body.rows;
     summary = (await service.json('GET', '/api/compare/summary', 'manager')).body.rows;
   }, 60_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    service?.close();
-  });
+  afterAll(() => pane?.close());
 
   /** Chromium logs a refused request (4xx) itself: those, and only those, are expected in `step`. */
   const allowingRefusals = async (status: number, step: () => Promise<void>) => {

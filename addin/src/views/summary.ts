@@ -96,7 +96,8 @@ export function mountSummaryView(el: HTMLElement, ctx: ViewContext): void {
   const more = resultStringsFor(t);
   const name = (f: string) => ctx.meta.metrics?.[f]?.[locale] ?? f;
   const definition = (f: string) => ctx.meta.metrics?.[f]?.definition?.[locale];
-  const phaseName = (p: number) => ctx.meta.phases.find((x) => x.phase === p)?.name ?? t.phaseName(p);
+  // The city's own phase names are Korean; in English the pane names them itself.
+  const phaseName = (p: number) => (locale === 'ko' ? ctx.meta.phases.find((x) => x.phase === p)?.name : undefined) ?? t.phaseName(p);
   const districtNames = districtNameMap(ctx);
   const districtName = (code: string) => districtNames.get(code) ?? code;
   const badge = () => h('span', { class: 'badge-illustrative', title: t.illustrativeNote, 'data-testid': 'illustrative' }, t.illustrative);
@@ -250,10 +251,14 @@ export function mountSummaryView(el: HTMLElement, ctx: ViewContext): void {
         h('h3', { id: captionId }, name(f)),
         definition(f) ? h('p', { class: 'definition muted' }, definition(f)!) : null,
         h(
-          'table',
-          { class: 'group-table', 'aria-labelledby': captionId },
-          h('thead', {}, h('tr', {}, ...[t.groupLabel, t.value, t.median, t.quartiles, t.dongsWithData].map((label) => h('th', { scope: 'col' }, label)))),
-          h('tbody', {}, ...lines),
+          'div',
+          { class: 'table-scroll', tabindex: 0, role: 'region', 'aria-labelledby': captionId },
+          h(
+            'table',
+            { class: 'group-table', 'aria-labelledby': captionId },
+            h('thead', {}, h('tr', {}, ...[t.groupLabel, t.value, t.median, t.quartiles, t.dongsWithData].map((label) => h('th', { scope: 'col' }, label)))),
+            h('tbody', {}, ...lines),
+          ),
         ),
         phases.length > 1 ? h('h4', {}, t.phaseChange(phaseName(phases[0]!), phaseName(phases[1]!))) : null,
         ...(continuing.length || phases.length < 2 ? continuing : [h('p', { class: 'muted' }, t.noContinuing)]),

@@ -1,0 +1,44 @@
+// The built task pane (dist/addin) served by the real service on a fresh store with the Daejeon demo,
+// and Chromium to open it (with a fake Excel when asked): what the browser tests of the views share.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { loadDemo } from '../../service/demo.ts';
+import { startService, type TestService } from '../support/service.ts';
+import { installFake, type FakeWorkbookApi } from './fake-office.ts';
+import { addinDist, openBrowser, startServer, type BrowserSession, type TestServer } from './harness.ts';
+
+export interface DemoPane {
+  service: TestService;
+  server: TestServer;
+  browser: BrowserSession;
+  close(): Promise<void>;
+}
+
+export async function openDemoPane(options: { viewport?: { width: number; height: number }; fakeExcel?: boolean } = {}): Promise<DemoPane> {
+  if (!existsSync(join(addinDist, 'taskpane.html'))) throw new Error('dist/addin is missing: run `npm run build` first (npm test does)');
+  const service = await startService({ staticDir: addinDist });
+  await loadDemo(service.store);
+  const server = await startServer(service.app.fetch);
+  const browser = await openBrowser({ viewport: options.viewport ?? { width: 1280, height: 900 } });
+  if (options.fakeExcel) await installFake(browser.page);
+  return {
+    service,
+    server,
+    browser,
+    async close() {
+      await browser.close();
+      await server.close();
+      service.close();
+    },
+  };
+}
+
+/** Runs `fn` on the fake workbook inside the page (fn is sent as source text, with one JSON argument). */
+export function workbookOf(page: Page) {
+  return <T>(fn: (w: FakeWorkbookApi, arg: never) => T, arg?: unknown): Promise<T> =>
+    page.evaluate(
+      ([source, a]) => (new Function('w', 'a', `return (${source})(w, a)`) as (w: unknown, a: unknown) => T)((window as unknown as { __fakeWorkbook: FakeWorkbookApi }).__fakeWorkbook, a),
+      [fn.toString(), arg] as const,
+    );
+}
