@@ -169,6 +169,7 @@ export const errorMessages = {
     ko: '요청이 시간 제한을 넘었습니다. 잠시 뒤 다시 시도하세요. 동기화 배치는 저장되었는지 GET /api/batches/{batchId}로 먼저 확인할 수 있습니다.',
     en: 'The request took longer than the time limit. For a sync batch, ask GET /api/batches/{batchId} for its outcome before sending it again.',
   },
+  backup_failed: { ko: '백업을 만들지 못했습니다. 아무 파일도 남기지 않았습니다. 백업 폴더의 공간과 권한을 확인하세요.', en: 'The backup failed and left no file; check the backup folder’s space and permissions.' },
   internal: { ko: '서버 오류가 발생했습니다.', en: 'Internal server error.' },
 } satisfies Record<string, Message>;
 

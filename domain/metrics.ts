@@ -92,7 +92,7 @@ export const metrics = {
     'low: in the lowest quarter of its group (of four dongs or more) and at least the minimum gap below its median. fell: at least the minimum gap below its own previous phase. The minimum gap is 5 %p for rates, 20% of the median (of the previous value, for fell) for per-1,000 figures.',
   ),
   versus: metric('versus', '견준 단계', 'Compared with', 'label', '계속 참여 행: 같은 동들을 견준 다른 단계.', 'Continuing rows: the other phase the same dongs are compared with.'),
-  rank: metric('rank', '순위', 'Rank', '건', '분석용 순위 (높은 값이 1, 같은 묶음 안에서). 분석가·관리자가 요청한 경우에만 채웁니다.', 'Rank for analysts (highest is 1, within the group); only when an analyst or manager asks for it.'),
+  rank: metric('rank', '순위', 'Rank', 'label', '분석용 순위 (높은 값이 1, 같은 묶음 안에서). 분석가·관리자가 요청한 경우에만 채웁니다.', 'Rank for analysts (highest is 1, within the group); only when an analyst or manager asks for it.'),
 } satisfies Record<string, MetricDefinition>;
 
 export type MetricName = keyof typeof metrics;

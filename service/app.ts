@@ -16,6 +16,7 @@ import { queryRoutes } from './routes/query.ts';
 import { importRoutes } from './routes/import.ts';
 import { exportRoutes } from './routes/export.ts';
 import { referenceRoutes } from './routes/reference.ts';
+import { backupRoutes } from './routes/backup.ts';
 
 export interface AppOptions {
   store: Store;
@@ -27,6 +28,10 @@ export interface AppOptions {
   maxBodyBytes?: number;
   /** Request rate per token, failed sign-ins per address, time limits (defaults: `defaultLimits`). */
   limits?: Partial<Limits>;
+  /** Read the client's address from X-Forwarded-For (only behind the city's own reverse proxy). */
+  trustProxy?: boolean;
+  /** Where `POST /api/backup` writes, and how many backups it keeps. */
+  backups?: { dir?: string; keep?: number };
 }
 
 export const defaultMaxBodyBytes = 16 * 1024 * 1024;
@@ -43,7 +48,7 @@ const limit = (maxSize: number) =>
 
 const isLong = (path: string) => path.endsWith('/import') || /\/export\/[^/]+$/.test(path);
 
-export function createApp({ store, addinOrigin = 'https://localhost:3000', staticDir, maxBodyBytes = defaultMaxBodyBytes, limits: given }: AppOptions) {
+export function createApp({ store, addinOrigin = 'https://localhost:3000', staticDir, maxBodyBytes = defaultMaxBodyBytes, limits: given, trustProxy = false, backups = {} }: AppOptions) {
   const limits = { ...defaultLimits, ...given };
   const api = new Hono()
     .use(async function provideStore(c, next) {
@@ -56,7 +61,7 @@ export function createApp({ store, addinOrigin = 'https://localhost:3000', stati
       return c.req.path.endsWith('/import') ? next() : limit(maxBodyBytes)(c, next);
     })
     .use(timeLimit((c) => (isLong(c.req.path) ? limits.longRequestTimeoutMs : limits.requestTimeoutMs)))
-    .use(failedAuthLimit(limits))
+    .use(failedAuthLimit(limits, { trustProxy }))
     .use(bearerAuth({ store }))
     .use(rateLimit(limits))
     .route('/', metaRoutes)
@@ -66,7 +71,8 @@ export function createApp({ store, addinOrigin = 'https://localhost:3000', stati
     .route('/', queryRoutes)
     .route('/', importRoutes)
     .route('/', exportRoutes)
-    .route('/', referenceRoutes);
+    .route('/', referenceRoutes)
+    .route('/', backupRoutes(backups));
 
   const app = new Hono()
     .use(secureHeaders({ crossOriginResourcePolicy: false, contentSecurityPolicy: undefined, xFrameOptions: false }))

@@ -11,6 +11,7 @@ const defaultHeapMb = 256;
 import { importWorkbook } from './import/index.ts';
 import { exportFormats, isExportFormat, type ExportFormat } from './store/export/index.ts';
 import { progressBar } from './progress.ts';
+import { doctor, restoreBackup } from './store/backup.ts';
 import { isKind, kinds, referenceSchema, completeReference, type Kind } from '../domain/index.ts';
 import type { ImportReport } from './workbook/index.ts';
 
@@ -25,6 +26,14 @@ export function parseExpiry(value: string, now = Date.now()): Date {
     if (!Number.isNaN(date.getTime())) return date;
   }
   throw new InvalidArgumentError('--expires는 30d, 12h 또는 2026-12-31 형식입니다 / use 30d, 12h or 2026-12-31');
+}
+
+/** `24h`, `30m`, `7d` → milliseconds (at least a minute). */
+export function parseInterval(value: string): number {
+  const m = /^(\d+)([dhm])$/.exec(value.trim());
+  const ms = m ? Number(m[1]) * { d: 86_400_000, h: 3_600_000, m: 60_000 }[m[2] as 'd' | 'h' | 'm'] : NaN;
+  if (!(ms >= 60_000)) throw new InvalidArgumentError('24h, 6h, 30m 또는 7d 형식입니다 (1분 이상) / use 24h, 6h, 30m or 7d (a minute or more)');
+  return ms;
 }
 
 const port = (v: string) => {
@@ -50,6 +59,10 @@ export function buildProgram(): Command {
     .option('--memory-limit <size>', "DuckDB's memory for caching and work, beyond which it spills to disk / DuckDB 메모리 한도", '256MB')
     .option('--request-timeout <s>', 'time limit of a request in seconds (imports and exports: 20×) / 요청 시간 제한(초)', positive, defaultLimits.requestTimeoutMs / 1000)
     .option('--heap <MB>', 'JavaScript heap of the service in MB (0: no cap) / 서비스의 JavaScript 메모리 한도(MB)', whole, defaultHeapMb)
+    .option('--trust-proxy', "read the client's address from X-Forwarded-For (only behind your own reverse proxy) / 역방향 프록시 뒤에서만")
+    .option('--backup-dir <dir>', 'where backups go (default: backups/ beside the database) / 백업 폴더')
+    .option('--backup-every <interval>', 'take a backup this often, e.g. 24h, 6h, 7d / 백업 주기', (v: string) => parseInterval(v))
+    .option('--keep <n>', 'backups to keep (the newest) / 보관할 백업 수', positive, 14)
     .action(async (opts: ServeOptions & { heap: number }) => {
       // bin/jachi.mjs runs `serve` in a worker thread whose heap is capped (`--heap`, 0: no cap,
       // here in the main thread): it asks the service to stop by a message, not a signal.
@@ -185,6 +198,42 @@ export function buildProgram(): Command {
         const loaded = await store.loadReference(completeReference(parsed.data), { replace: opts.replace });
         console.log(`구 ${loaded.districts} · 동 ${loaded.dongs} · 단계 ${loaded.phases}을(를) 불러왔습니다 / loaded`);
       });
+    });
+
+  program
+    .command('restore <file>')
+    .description('restore a backup over the database (service stopped); the replaced file is kept / 백업 복원')
+    .requiredOption('--db <path>', 'DuckDB file to restore into')
+    .action(async (file: string, opts: { db: string }) => {
+      const restored = await restoreBackup(file, opts.db);
+      console.log(`복원했습니다 / restored: ${file} → ${resolve(opts.db)}`);
+      console.log(`  revision ${restored.revision} · schema ${restored.schemaVersion} · taken ${restored.takenAt}`);
+      console.log(`  rows: ${kinds.map((k) => `${k} ${restored.rows[k]}`).join(', ')}`);
+      if (restored.replaced) console.log(`  바뀐 파일은 보관했습니다 / the replaced file is kept: ${restored.replaced}`);
+    });
+
+  program
+    .command('doctor')
+    .description('schema version, row counts, last revision and last backup of a database (read-only) / 점검')
+    .option('--db <path>', 'DuckDB file', defaultDb)
+    .option('--json', 'print JSON')
+    .action(async (opts: { db: string; json?: boolean }) => {
+      const report = await doctor(opts.db);
+      if (opts.json) {
+        console.log(JSON.stringify(report, null, 2));
+        return;
+      }
+      console.log(`${report.file}`);
+      console.log(`  스키마 / schema: ${report.schemaVersion} (이 버전은 ${report.knownSchemaVersion}까지 / this version knows ${report.knownSchemaVersion})`);
+      console.log(`  마지막 리비전 / last revision: ${report.revision}`);
+      for (const k of kinds) console.log(`  ${k}: ${report.rows[k].live} live, ${report.rows[k].deleted} deleted`);
+      const b = report.lastBackup;
+      console.log(
+        b
+          ? `  마지막 백업 / last backup: ${b.file} (${b.takenAt}, revision ${b.revision}, ${b.ageHours.toFixed(1)} h ago) — ${report.backupRecent ? '최근 / recent' : '오래됨 / OLD'}`
+          : '  백업 없음 / no backup recorded — POST /api/backup or serve --backup-every 24h',
+      );
+      if (!report.backupRecent) process.exitCode = 2;
     });
 
   const demo = program.command('demo').description('demo data / 데모 데이터');

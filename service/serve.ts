@@ -25,6 +25,14 @@ export interface ServeOptions {
   burst: number;
   requestTimeout: number;
   memoryLimit: string;
+  /** Read client addresses from X-Forwarded-For (behind the city's reverse proxy only). */
+  trustProxy?: boolean;
+  /** Where backups go (default: `backups/` beside the database file). */
+  backupDir?: string;
+  /** Take a backup this often, in milliseconds (`--backup-every 24h`); none when absent. */
+  backupEvery?: number;
+  /** Backups kept (the newest). */
+  keep?: number;
 }
 
 /** Opens the store, explaining the one common failure: another process holds the file. */
@@ -82,7 +90,20 @@ export async function startServing(opts: ServeOptions): Promise<() => Promise<vo
         }
       }
       const limits = { ratePerSecond: opts.rate, burst: opts.burst, requestTimeoutMs: opts.requestTimeout * 1000, longRequestTimeoutMs: opts.requestTimeout * 20_000 };
-      const app = createApp({ store, addinOrigin: opts.addinOrigin, staticDir: join(root, 'dist', 'addin'), limits });
+      const backups = { dir: opts.backupDir ? resolve(opts.backupDir) : store.defaultBackupDir, keep: opts.keep ?? 14 };
+      const app = createApp({ store, addinOrigin: opts.addinOrigin, staticDir: join(root, 'dist', 'addin'), limits, trustProxy: opts.trustProxy === true, backups });
+      let backupTimer: NodeJS.Timeout | undefined;
+      if (opts.backupEvery) {
+        const every = opts.backupEvery;
+        backupTimer = setInterval(() => {
+          store.backup(backups.dir, backups.keep).then(
+            (taken) => console.log(`백업 / backup: ${taken.file} (${taken.bytes} bytes, revision ${taken.revision})`),
+            (error: unknown) => console.error(`백업 실패 / backup failed: ${(error as Error).message}`),
+          );
+        }, every);
+        backupTimer.unref();
+        console.log(`백업: ${backups.dir}에 ${every / 3_600_000}시간마다, 최근 ${backups.keep}개 보관 / backups every ${every / 3_600_000} h into ${backups.dir}, newest ${backups.keep} kept`);
+      }
       let serverOptions = {};
       if (opts.https) serverOptions = await devCertificates();
       const server = serve(
@@ -93,6 +114,7 @@ export async function startServing(opts: ServeOptions): Promise<() => Promise<vo
         },
       );
   return async () => {
+    clearInterval(backupTimer);
     await new Promise<void>((done) => server.close(() => done()));
     store.close();
   };

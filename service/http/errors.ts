@@ -1,7 +1,7 @@
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { errorMessages, type ErrorCode, type Message } from '../../domain/index.ts';
-import { StoreError } from '../store/store.ts';
+import { StoreError } from '../store/errors.ts';
 
 /** The one error body: `{ error: { code, message: { ko, en } } }`. */
 export interface ErrorBody {
@@ -23,6 +23,7 @@ const statusOf: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
   batch_reused: 422,
   duplicate_row: 422,
   batch_failed: 503,
+  backup_failed: 503,
   rate_limited: 429,
   request_timeout: 504,
   internal: 500,

@@ -77,8 +77,17 @@ function tooMany(c: Context, seconds: number): never {
   throw ApiError.of('rate_limited', { ko: `${seconds}초 뒤에 보내면 됩니다`, en: `retry after ${seconds} s` });
 }
 
-/** The client's address, where the server knows it (not in `app.request` tests). */
-function addressOf(c: Context): string {
+/**
+ * The client's address, where the server knows it (not in `app.request` tests). Behind the city's
+ * reverse proxy (`trustProxy`), every request comes from the proxy: the client is the address the
+ * proxy appended last to X-Forwarded-For (what a client sends there itself comes before it and is
+ * never believed). Without `trustProxy` the header is ignored, so no client can choose its address.
+ */
+export function addressOf(c: Context, trustProxy = false): string {
+  if (trustProxy) {
+    const forwarded = c.req.header('x-forwarded-for')?.split(',').map((a) => a.trim()).filter((a) => a !== '');
+    if (forwarded && forwarded.length > 0) return forwarded[forwarded.length - 1]!;
+  }
   try {
     return getConnInfo(c).remote.address ?? 'unknown';
   } catch {
@@ -101,12 +110,12 @@ export function rateLimit(limits: Pick<Limits, 'ratePerSecond' | 'burst'>) {
  * Retry-After instead of 401, so guessing tokens is slowed and learns nothing. A valid token is
  * never refused by it: an office behind one address is not locked out by someone else's mistakes.
  */
-export function failedAuthLimit(limits: Pick<Limits, 'failedAuthPerSecond'>) {
+export function failedAuthLimit(limits: Pick<Limits, 'failedAuthPerSecond'>, options: { trustProxy?: boolean } = {}) {
   const buckets = new Buckets(limits.failedAuthPerSecond, limits.failedAuthPerSecond * 4);
   return createMiddleware(async function failedAuthLimit(c, next) {
     await next();
     if (c.res.status !== 401) return;
-    const wait = buckets.take(addressOf(c));
+    const wait = buckets.take(addressOf(c, options.trustProxy));
     if (wait > 0) tooMany(c, wait);
   });
 }

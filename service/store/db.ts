@@ -30,11 +30,42 @@ export async function openDatabase(path: string, options: { threads?: number; me
   if (options.memoryLimit) config.memory_limit = options.memoryLimit;
   const instance = await DuckDBInstance.create(path, config);
   const connection = await instance.connect();
-  const applied = await migrate(connection);
+  let applied: number[];
+  try {
+    applied = await migrate(connection);
+  } catch (error) {
+    // Refused or failed: the file is let go at once (another version may open it).
+    connection.closeSync();
+    instance.closeSync();
+    throw error;
+  }
   return { instance, connection, path, threads, applied };
 }
 
-/** Numbered SQL migrations (`NNN_name.sql`), each applied once, in order, in its own transaction. */
+const migrationFiles = () => readdirSync(migrationsDir).filter((f) => /^\d{3}_.*\.sql$/.test(f)).sort();
+
+/** The newest schema version this program knows (its last migration's number). */
+export function latestMigration(): number {
+  return Math.max(0, ...migrationFiles().map((f) => Number(f.slice(0, 3))));
+}
+
+/** A file written by a newer version: refused before anything is applied, so it is never half-opened. */
+export class NewerSchemaError extends Error {
+  constructor(
+    readonly found: number,
+    readonly known: number,
+  ) {
+    super(
+      `이 데이터베이스 파일은 더 새 버전의 자치 장부(스키마 ${found})가 쓴 것입니다. 이 버전은 스키마 ${known}까지만 압니다. 새 버전으로 실행하거나 백업을 복원하세요.\n` +
+        `This database was written by a newer Jachi Ledger (schema ${found}); this version knows schema ${known} at most. Run the newer version, or restore a backup.`,
+    );
+  }
+}
+
+/**
+ * Numbered SQL migrations (`NNN_name.sql`), each applied once, in order, in its own transaction. A
+ * file whose schema is newer than every migration here is refused before anything is applied.
+ */
 export async function migrate(connection: DuckDBConnection): Promise<number[]> {
   await connection.run(
     'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, appliedAt TIMESTAMPTZ NOT NULL DEFAULT now())',
@@ -42,8 +73,11 @@ export async function migrate(connection: DuckDBConnection): Promise<number[]> {
   const done = new Set(
     (await connection.runAndReadAll('SELECT version FROM schema_migrations')).getRowObjects().map((r) => Number(r.version)),
   );
+  const known = latestMigration();
+  const newest = Math.max(0, ...done);
+  if (newest > known) throw new NewerSchemaError(newest, known);
   const applied: number[] = [];
-  for (const file of readdirSync(migrationsDir).filter((f) => /^\d{3}_.*\.sql$/.test(f)).sort()) {
+  for (const file of migrationFiles()) {
     const version = Number(file.slice(0, 3));
     if (done.has(version)) continue;
     await connection.run('BEGIN TRANSACTION');

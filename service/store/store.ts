@@ -1,3 +1,4 @@
+import { dirname, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { BatchStatus, Kind, Reference, ReferenceIndex, RowResult, ServerRow, SyncAnswer } from '../../domain/index.ts';
 import { openDatabase, type Database } from './db.ts';
@@ -14,6 +15,7 @@ import { runComparison, runDrilldown, type ComparisonParams, type DrilldownParam
 import { runAnalystQuery, type AnalystQueryResult } from './query/index.ts';
 import { generateDemo, type GenerateOptions, type GenerateReport } from './generate.ts';
 import { exportDownload, exportRows, type ExportDownload, type ExportFormat, type ExportResult } from './export/index.ts';
+import { takeBackup, type BackupResult } from './backup.ts';
 
 export { roles, type Actor, type Role } from './auth.ts';
 export { maxBatchRows } from '../../domain/index.ts';
@@ -170,6 +172,18 @@ export class Store {
   download(kind: Kind, format: ExportFormat, actor: Actor, signal?: AbortSignal): Promise<ExportDownload> {
     const dongs = this.scopeDongs(actor);
     return this.readers.scan((c) => exportDownload(c, kind, format, dongs ? { scope: { dongs } } : {}), signal);
+  }
+
+  // ---- backups ----
+
+  /** The folder backups go to unless told otherwise: `backups/` beside the database file. */
+  get defaultBackupDir(): string {
+    return join(dirname(this.db.path), 'backups');
+  }
+
+  /** A consistent copy of the database while it serves (every batch acknowledged up to its revision). */
+  backup(dir = this.defaultBackupDir, keep = 14): Promise<BackupResult> {
+    return takeBackup(this.db.instance, this.writer, dir, keep);
   }
 
   // ---- tokens ----

@@ -1,0 +1,194 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadDemo } from '../../service/demo.ts';
+import { doctor, restoreBackup } from '../../service/store/backup.ts';
+import { latestMigration } from '../../service/store/db.ts';
+import { Store } from '../../service/store/store.ts';
+import { batch, spendingRow, startService, type TestService } from '../support/service.ts';
+
+async function read(file: string, sql: string) {
+  const instance = await DuckDBInstance.create(file, { access_mode: 'READ_ONLY' });
+  const c = await instance.connect();
+  try {
+    return (await c.runAndReadAll(sql)).getRowObjectsJson() as Record<string, any>[];
+  } finally {
+    c.closeSync();
+    instance.closeSync();
+  }
+}
+
+let svc: TestService;
+let backupDir: string;
+beforeAll(async () => {
+  backupDir = mkdtempSync(join(tmpdir(), 'jachi-backups-'));
+  svc = await startService({ backups: { dir: backupDir, keep: 2 } });
+  await loadDemo(svc.store);
+});
+afterAll(() => {
+  svc?.close();
+  rmSync(backupDir, { recursive: true, force: true });
+});
+
+describe('backups while serving', () => {
+  it('POST /api/backup copies every acknowledged batch up to the revision it names, while syncs go on', async () => {
+    // Officials keep syncing while the administrator takes a backup.
+    const before = (await svc.store.counts()).spending;
+    const sent = Array.from({ length: 12 }, (_, i) => batch([{ values: spendingRow({ fiscalYear: 2020, phase: 2, item: `동시 동기화 ${i}`, executedOn: null }) }]));
+    const syncs = sent.map((b) => svc.json('POST', '/api/sync/spending', 'dong', b));
+    const taken = await svc.json('POST', '/api/backup', 'admin');
+    const answers = await Promise.all(syncs);
+    expect(taken.status).toBe(200);
+    expect(taken.body).toMatchObject({ bytes: expect.any(Number), revision: expect.any(Number) });
+    expect(taken.body.file.startsWith(backupDir)).toBe(true);
+    expect(answers.every((a) => a.status === 200)).toBe(true);
+    // Exactly the batches acknowledged at or below the revision are in the copy, each whole.
+    const inCopy = new Set((await read(taken.body.file, 'SELECT batchId::VARCHAR AS b FROM sync_batches')).map((r) => r.b));
+    for (const [i, a] of answers.entries()) expect(inCopy.has(sent[i]!.batchId), `batch ${i} r${a.body.revision}`).toBe(a.body.revision <= taken.body.revision);
+    const [audit] = await read(taken.body.file, 'SELECT max(revision) AS r, count(*) AS n FROM row_audit');
+    expect(Number(audit!.r)).toBe(taken.body.revision);
+    const [rows] = await read(taken.body.file, 'SELECT count(*) AS n FROM spending_rows');
+    expect(Number(rows!.n)).toBe(before + answers.filter((a) => a.body.revision <= taken.body.revision).length);
+  });
+
+  it('is for administrators only, and keeps the newest backups', async () => {
+    expect((await svc.json('POST', '/api/backup', 'manager')).status).toBe(403);
+    for (let i = 0; i < 3; i++) {
+      expect((await svc.json('POST', '/api/backup', 'admin')).status).toBe(200);
+      await new Promise((ok) => setTimeout(ok, 1100)); // backups are named by the second
+    }
+    expect(readdirSync(backupDir).filter((f) => f.endsWith('.duckdb'))).toHaveLength(2);
+  });
+});
+
+describe('restore and doctor', () => {
+  it('restores a checked backup, keeping the file it replaces, and says what it restored', async () => {
+    const { body: taken } = await svc.json('POST', '/api/backup', 'admin');
+    const dir = mkdtempSync(join(tmpdir(), 'jachi-restore-'));
+    try {
+      const target = join(dir, 'jachi.duckdb');
+      const old = await Store.open(target);
+      old.close();
+      const restored = await restoreBackup(taken.file, target);
+      expect(restored.revision).toBe(taken.revision);
+      expect(restored.rows.participation).toBe(88);
+      expect(restored.replaced && existsSync(restored.replaced)).toBe(true);
+      const store = await Store.open(target);
+      try {
+        expect(store.revision).toBe(taken.revision);
+        expect((await store.counts()).participation).toBe(88);
+      } finally {
+        store.close();
+      }
+      // doctor (read-only) reports the schema, the rows and the last revision.
+      const report = await doctor(target);
+      expect(report).toMatchObject({ schemaVersion: latestMigration(), knownSchemaVersion: latestMigration(), revision: taken.revision });
+      expect(report.rows.participation).toEqual({ live: 88, deleted: 0 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses what is not a backup, or a database a service holds, replacing nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jachi-restore-'));
+    try {
+      const target = join(dir, 'jachi.duckdb');
+      const notBackup = join(dir, 'other.duckdb');
+      (await Store.open(notBackup)).close();
+      await expect(restoreBackup(notBackup, target)).rejects.toThrow(/백업이 아닙니다.*not a Jachi Ledger backup/s);
+      writeFileSync(join(dir, 'garbage.duckdb'), 'not a database');
+      await expect(restoreBackup(join(dir, 'garbage.duckdb'), target)).rejects.toThrow(/DuckDB 파일로 열 수 없습니다/);
+      expect(existsSync(target)).toBe(false);
+      // The running test service holds its file: `jachi restore` over it (another process) is refused.
+      const { body: taken } = await svc.json('POST', '/api/backup', 'admin');
+      const run = spawnSync(process.execPath, ['bin/jachi.mjs', 'restore', taken.file, '--db', svc.path], { encoding: 'utf8' });
+      expect(run.status).not.toBe(0);
+      expect(run.stderr).toMatch(/서비스를 멈추고 복원하세요.*stop the service first/s);
+      expect(readdirSync(svc.dir).some((f) => f.includes('.replaced-'))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('doctor on the command line: schema, rows, last revision and whether a backup is recent', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jachi-doctor-'));
+    try {
+      const db = join(dir, 'jachi.duckdb');
+      (await Store.open(db)).close();
+      const run = spawnSync(process.execPath, ['bin/jachi.mjs', 'doctor', '--db', db], { encoding: 'utf8' });
+      expect(run.stdout).toContain(`스키마 / schema: ${latestMigration()}`);
+      expect(run.stdout).toContain('백업 없음 / no backup recorded');
+      expect(run.status).toBe(2); // no recent backup: a monitoring script can tell
+      const json = JSON.parse(execFileSync(process.execPath, ['bin/jachi.mjs', 'doctor', '--db', db, '--json'], { encoding: 'utf8' }));
+      expect(json).toMatchObject({ revision: 0, lastBackup: null, backupRecent: false });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('upgrades', () => {
+  it('refuses a file written by a newer version, clearly, without opening it halfway', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jachi-newer-'));
+    try {
+      const db = join(dir, 'jachi.duckdb');
+      (await Store.open(db)).close();
+      const instance = await DuckDBInstance.create(db);
+      const c = await instance.connect();
+      await c.run(`INSERT INTO schema_migrations (version, name) VALUES (${latestMigration() + 1}, '999_from_the_future.sql')`);
+      c.closeSync();
+      instance.closeSync();
+      await expect(Store.open(db)).rejects.toThrow(/더 새 버전의 자치 장부\(스키마 \d+\)가 쓴 것입니다.*newer Jachi Ledger/s);
+      // The refusal let go of the file: it opens again (read-only) at once.
+      expect((await read(db, 'SELECT max(version) AS v FROM schema_migrations'))[0]!.v).toBe(latestMigration() + 1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('behind the city’s reverse proxy', () => {
+  const guesses = async (s: TestService, forwardedFor: string, n: number) => {
+    const statuses: number[] = [];
+    for (let i = 0; i < n; i++) statuses.push((await s.app.request('/api/meta', { headers: { authorization: `Bearer guess-${i}`, 'x-forwarded-for': forwardedFor } })).status);
+    return statuses;
+  };
+
+  it('--trust-proxy: failed sign-ins are counted per client, so one office cannot lock out another', async () => {
+    const behind = await startService({ limits: { failedAuthPerSecond: 1 }, trustProxy: true });
+    try {
+      expect((await guesses(behind, '203.0.113.7', 8)).slice(-1)).toEqual([429]);
+      // Another client behind the same proxy: its mistakes are its own. A spoofed first entry changes nothing.
+      expect(await guesses(behind, '1.2.3.4, 198.51.100.20', 1)).toEqual([401]);
+      expect((await guesses(behind, '198.51.100.99, 203.0.113.7', 1))).toEqual([429]);
+    } finally {
+      behind.close();
+    }
+  });
+
+  it('without it, X-Forwarded-For is ignored: a client cannot pick its own address', async () => {
+    const direct = await startService({ limits: { failedAuthPerSecond: 1 } });
+    try {
+      expect((await guesses(direct, '203.0.113.7', 8)).slice(-1)).toEqual([429]);
+      expect(await guesses(direct, '198.51.100.20', 1)).toEqual([429]);
+    } finally {
+      direct.close();
+    }
+  });
+});
+
+describe('the container', () => {
+  it("runs `jachi serve` with options serve knows, as the unprivileged user, the database on the volume", () => {
+    const dockerfile = readFileSync(join(import.meta.dirname, '../../Dockerfile'), 'utf8');
+    const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)![1]!) as string[];
+    expect(cmd.slice(0, 3)).toEqual(['node', 'bin/jachi.mjs', 'serve']);
+    const help = execFileSync(process.execPath, ['bin/jachi.mjs', 'serve', '--help'], { encoding: 'utf8' });
+    for (const flag of cmd.filter((a) => a.startsWith('--'))) expect(help, flag).toContain(flag);
+    expect(cmd[cmd.indexOf('--db') + 1]).toMatch(/^\/data\//);
+    expect(dockerfile).toMatch(/^USER node$/m);
+    expect(dockerfile).toMatch(/^VOLUME \["\/data"\]$/m);
+  });
+});
