@@ -1,6 +1,8 @@
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { errorMessages, type ErrorCode, type Message } from '../../domain/index.ts';
+import { ComparisonError } from '../store/compare/index.ts';
+import { QueryError, type QueryErrorCode } from '../store/query/index.ts';
 import { StoreError } from '../store/errors.ts';
 
 /** The one error body: `{ error: { code, message: { ko, en } } }`. */
@@ -8,7 +10,17 @@ export interface ErrorBody {
   error: { code: string; message: Message };
 }
 
-const statusOf: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
+/** Codes of the store's own refusals (analyst SQL, comparisons) and of the import and export routes. */
+type ServiceCode = QueryErrorCode | ComparisonError['code'] | 'invalid_filter' | 'not_multipart' | 'missing_file' | 'not_xlsx' | 'invalid_format';
+
+/** Every code a response may carry. */
+export type ApiCode = ErrorCode | ServiceCode;
+
+/**
+ * The one table from error code to HTTP status. Every domain code (domain/messages.ts) has a row,
+ * so a new code cannot be sent without a status chosen for it; no status is decided anywhere else.
+ */
+export const statusOf = {
   unauthorized: 401,
   token_expired: 401,
   forbidden: 403,
@@ -27,7 +39,26 @@ const statusOf: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
   rate_limited: 429,
   request_timeout: 504,
   internal: 500,
-};
+  // Analyst SQL (service/store/query).
+  empty_query: 400,
+  query_too_long: 400,
+  not_one_statement: 400,
+  not_select: 400,
+  syntax_error: 400,
+  invalid_limit: 400,
+  timeout: 408,
+  query_failed: 400,
+  sandbox_failed: 500,
+  // Comparisons and drill-downs (service/store/compare).
+  unknown_comparison: 404,
+  invalid_filter: 400,
+  invalid_drilldown: 400,
+  // Import and export.
+  not_multipart: 415,
+  missing_file: 400,
+  not_xlsx: 400,
+  invalid_format: 400,
+} as const satisfies Record<ApiCode, ContentfulStatusCode>;
 
 /** Thrown anywhere in a handler; `app.onError` turns it into the one error shape. */
 export class ApiError extends HTTPException {
@@ -39,11 +70,17 @@ export class ApiError extends HTTPException {
     super(status, { message: body.en });
   }
 
+  /** A domain code with its own message, and an optional detail in brackets. */
   static of(code: ErrorCode, detail?: { ko: string; en: string } | string): ApiError {
     const base = errorMessages[code];
     const extra = typeof detail === 'string' ? { ko: detail, en: detail } : detail;
     const message = extra ? { ko: `${base.ko} (${extra.ko})`, en: `${base.en} (${extra.en})` } : base;
-    return new ApiError(code, statusOf[code] ?? 400, message);
+    return ApiError.with(code, message);
+  }
+
+  /** Any code with a message of its own; the status comes from the table. */
+  static with(code: ApiCode, message: Message): ApiError {
+    return new ApiError(code, statusOf[code], message);
   }
 }
 
@@ -51,16 +88,25 @@ export function errorBody(code: string, message: Message): ErrorBody {
   return { error: { code, message } };
 }
 
-/** Maps any thrown value to a status and the error body. */
-export function toErrorResponse(error: unknown): { status: ContentfulStatusCode; body: ErrorBody } {
-  if (error instanceof ApiError) return { status: error.status as ContentfulStatusCode, body: errorBody(error.code, error.body) };
-  if (error instanceof StoreError) {
-    const e = ApiError.of(error.code, error.detail);
-    return { status: e.status as ContentfulStatusCode, body: errorBody(e.code, e.body) };
+/** Every error class the service throws, as the one ApiError; anything else is `internal`. */
+export function asApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error instanceof StoreError) return ApiError.of(error.code, error.detail);
+  if (error instanceof QueryError) return ApiError.with(error.code, error.text);
+  if (error instanceof ComparisonError) {
+    const where = error.filter ? `${error.filter}: ` : '';
+    return ApiError.with(error.code, { ko: `${where}${error.text.ko}`, en: `${where}${error.text.en}` });
   }
   if (error instanceof HTTPException) {
+    // Hono's own (the body limit, basic auth): its status names the code.
     const code = error.status === 413 ? 'body_too_large' : error.status === 401 ? 'unauthorized' : 'invalid_body';
-    return { status: error.status as ContentfulStatusCode, body: errorBody(code, errorMessages[code]) };
+    return new ApiError(code, error.status as ContentfulStatusCode, errorMessages[code]);
   }
-  return { status: 500, body: errorBody('internal', errorMessages.internal) };
+  return ApiError.of('internal');
+}
+
+/** Maps any thrown value to a status and the error body. */
+export function toErrorResponse(error: unknown): { status: ContentfulStatusCode; body: ErrorBody } {
+  const api = asApiError(error);
+  return { status: api.status as ContentfulStatusCode, body: errorBody(api.code, api.body) };
 }

@@ -1,14 +1,21 @@
 import { Hono } from 'hono';
 import { stream } from 'hono/streaming';
 import { z } from 'zod';
-import { isKind, syncBodySchema, type Kind } from '../../domain/index.ts';
+import { isKind, maxBatchRows, syncBodySchema, type Kind } from '../../domain/index.ts';
 import { syncAnswerJson } from '../store/store.ts';
 import { ApiError } from '../http/errors.ts';
-import { readJson } from '../http/json.ts';
+import { parseWith, readJson } from '../http/json.ts';
 
 export function kindParam(value: string): Kind {
   if (!isKind(value)) throw ApiError.of('unknown_kind');
   return value;
+}
+
+/** Rows plus deletes of a sync body not yet validated (0 for anything that is not one). */
+function batchSize(raw: unknown): number {
+  if (typeof raw !== 'object' || raw === null) return 0;
+  const { rows, deletes } = raw as { rows?: unknown; deletes?: unknown };
+  return (Array.isArray(rows) ? rows.length : 0) + (Array.isArray(deletes) ? deletes.length : 0);
 }
 
 const sinceParam = z.coerce.number().int().nonnegative();
@@ -28,13 +35,10 @@ function workbookHeader(value: string | undefined): string | null {
 export const syncRoutes = new Hono()
   .post('/sync/:kind', async (c) => {
     const kind = kindParam(c.req.param('kind'));
-    let body: z.infer<typeof syncBodySchema>;
-    try {
-      body = await readJson(c, syncBodySchema);
-    } catch (error) {
-      if (error instanceof ApiError && error.message.includes('batch_too_large')) throw ApiError.of('batch_too_large');
-      throw error;
-    }
+    const raw = await readJson(c, z.unknown());
+    // Counted before the rows are read one by one: too many is its own code, not a bad body.
+    if (batchSize(raw) > maxBatchRows) throw ApiError.of('batch_too_large');
+    const body = parseWith(syncBodySchema, raw);
     // Named in the answer should the request outlive its time limit (GET /api/batches/:batchId).
     c.set('batchId', body.batchId);
     const source = workbookHeader(c.req.header('x-jachi-workbook'));
