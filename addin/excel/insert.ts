@@ -2,10 +2,10 @@
 // and a printable summary sheet with native charts. Plain data in; the only Excel.run calls for it.
 // Large results are written in chunks of at most `chunkRows` rows, one sync per chunk (never a sync
 // per row); the table is made over the written range at the end, which Excel does fastest.
-import type { ValueKind } from '../src/ui/format.ts';
+import type { ValueKind } from '../taskpane/ui/format.ts';
 import { officeHost, type ExcelHost } from './office-types.ts';
 
-/** How a column's values read: the task pane's value kinds (addin/src/ui/format.ts). */
+/** How a column's values read: the task pane's value kinds (addin/taskpane/ui/format.ts). */
 export type ColumnKind = ValueKind;
 
 export interface ResultColumn {

@@ -20,7 +20,7 @@ export interface TemplateSpec {
   columns: readonly TemplateColumn[];
 }
 
-/** The three templates from the sheet definitions (or from /api/meta's columns when given). */
+/** The templates, one per kind, from the sheet definitions (or from /api/meta's columns when given). */
 export function templateSpecs(metaKinds?: { kind: string; sheet: string; columns: TemplateColumn[] }[]): TemplateSpec[] {
   return kinds.map((kind) => {
     const fromMeta = metaKinds?.find((k) => k.kind === kind);

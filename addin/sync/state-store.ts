@@ -2,8 +2,9 @@
 // the tables it syncs and the rows it marked. IndexedDB in the pane's own origin, keyed by a workbook
 // id kept in the workbook's own settings (Office.context.document.settings), so a copy of the file
 // sent to a colleague starts its own history. Without IndexedDB (private modes) it lasts the session.
-import { kinds, type Kind } from '../../../domain/sheets.ts';
-import type { KindState, SyncState, SyncStateStore } from '../../sync/index.ts';
+import { kinds, type Kind } from '../../domain/sheets.ts';
+import { documentSettings, saveSettings, workbookUrl } from '../excel/document.ts';
+import type { KindState, SyncState, SyncStateStore } from './index.ts';
 
 const dbName = 'jachi-ledger';
 const storeName = 'sync';
@@ -101,28 +102,6 @@ export interface TableBinding {
 
 export type TableBindings = Partial<Record<Kind, TableBinding>>;
 
-interface DocumentSettings {
-  get(name: string): unknown;
-  set(name: string, value: unknown): void;
-  saveAsync(callback?: (result: { status: string }) => void): void;
-}
-
-function documentSettings(): DocumentSettings | undefined {
-  const office = (globalThis as { Office?: { context?: { document?: { settings?: DocumentSettings; url?: string } } } }).Office;
-  const settings = office?.context?.document?.settings;
-  return settings && typeof settings.get === 'function' && typeof settings.set === 'function' ? settings : undefined;
-}
-
-function saveSettings(settings: DocumentSettings): Promise<void> {
-  return new Promise((resolve) => {
-    try {
-      settings.saveAsync(() => resolve());
-    } catch {
-      resolve();
-    }
-  });
-}
-
 /** What the sync view keeps for one workbook. */
 export interface WorkbookMemory {
   workbookId: string;
@@ -145,7 +124,7 @@ export async function workbookId(newId: () => string = () => globalThis.crypto.r
     await saveSettings(settings);
     return id;
   }
-  const url = (globalThis as { Office?: { context?: { document?: { url?: string } } } }).Office?.context?.document?.url;
+  const url = workbookUrl();
   return url ? `url:${url}` : 'default';
 }
 

@@ -1,12 +1,13 @@
 // The sync view's work, apart from the DOM: read a kind's table through the Excel layer, read its
 // cells exactly as the import does (the shared normaliser), hand the rows to the sync engine, and
 // put the answer back on the sheet (row ids, marks, pulled rows). Plain data in and out.
-import { columnLetter, columnNumber, headerField, normaliseOfficeRange, parseRangeAddress, rowIdField, type ReportIssue, type SheetReport } from '../../../domain/normalise/index.ts';
-import { moneyUnits, scaleNumber, unitShift, isMoneyUnit } from '../../../domain/normalise/numbers.ts';
-import { ReferenceIndex, type Reference } from '../../../domain/reference.ts';
-import { rowIdHeader, sheets, type Kind } from '../../../domain/sheets.ts';
-import type { Message } from '../../../domain/messages.ts';
-import { templateSpecs, type CellMark, type ExcelLayer, type HeaderCandidates, type MarkKind } from '../../excel/index.ts';
+import { columnLetter, columnNumber, headerField, normaliseOfficeRange, parseRangeAddress, rowIdField, type ReportIssue, type SheetReport } from '../../domain/normalise/index.ts';
+import { moneyUnits, scaleNumber, unitShift, isMoneyUnit } from '../../domain/normalise/numbers.ts';
+import { ReferenceIndex, type Reference } from '../../domain/reference.ts';
+import { rowIdHeader, sheets, type Kind } from '../../domain/sheets.ts';
+import type { Message } from '../../domain/messages.ts';
+import { workbookName } from '../excel/document.ts';
+import { templateSpecs, type CellMark, type ExcelLayer, type HeaderCandidates, type MarkKind } from '../excel/index.ts';
 import {
   createSyncEngine,
   type Conflict,
@@ -17,8 +18,8 @@ import {
   type SyncReport,
   type SyncTransport,
   type TableWrite,
-} from '../../sync/index.ts';
-import type { ApiClient, Meta } from '../api.ts';
+} from './index.ts';
+import type { ApiClient, Meta } from '../taskpane/api.ts';
 import type { TableBinding, WorkbookMemory } from './state-store.ts';
 
 /** A refused (or warned) cell, ready for the results list and the mark. */
@@ -146,18 +147,6 @@ export function referenceFromMeta(meta: Meta): ReferenceIndex {
   return new ReferenceIndex(reference);
 }
 
-/** The open workbook's file name (Office.context.document.url's last part), for each row's source. */
-export function workbookName(): string | undefined {
-  const office = (globalThis as { Office?: { context?: { document?: { url?: string } } } }).Office;
-  const url = office?.context?.document?.url;
-  if (typeof url !== 'string' || url === '') return undefined;
-  const last = url.split(/[\\/]/).pop() ?? '';
-  try {
-    return decodeURIComponent(last.split('?')[0]!).slice(0, 200) || undefined;
-  } catch {
-    return last.slice(0, 200) || undefined;
-  }
-}
 
 export function transportOf(api: ApiClient): SyncTransport {
   return {
@@ -188,7 +177,7 @@ export function displayValues(values: RowValues, t: Pick<ReadTable, 'fields' | '
   return out;
 }
 
-export function createSyncSession(options: { api: ApiClient; meta: Meta; layer: ExcelLayer; memory: WorkbookMemory; engine?: SyncEngine }) {
+export function createSyncWorkflow(options: { api: ApiClient; meta: Meta; layer: ExcelLayer; memory: WorkbookMemory; engine?: SyncEngine }) {
   const { api, meta, layer, memory } = options;
   const ref = referenceFromMeta(meta);
   const engine = options.engine ?? createSyncEngine({ transport: transportOf(api), store: memory.engineStore });
@@ -199,7 +188,7 @@ export function createSyncSession(options: { api: ApiClient; meta: Meta; layer: 
     return (await memory.tables())[kind];
   }
 
-  /** Inserts the three template tables (those missing) and remembers them. */
+  /** Inserts a template table per kind (those missing) and remembers them. */
   async function insertTemplates(): Promise<{ kind: Kind; table: string; created: boolean }[]> {
     const specs = templateSpecs(meta.kinds.map((k) => ({ kind: k.kind, sheet: k.sheet, columns: k.columns })));
     const out = await layer.insertTemplates(specs);
@@ -476,7 +465,7 @@ export function createSyncSession(options: { api: ApiClient; meta: Meta; layer: 
   };
 }
 
-export type SyncSession = ReturnType<typeof createSyncSession>;
+export type SyncWorkflow = ReturnType<typeof createSyncWorkflow>;
 
 /** Headers as given to the normaliser: money columns without a unit get the table's declared one. */
 function withUnit(headers: string[], unit: string | undefined, kind: Kind): string[] {

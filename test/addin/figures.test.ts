@@ -1,9 +1,9 @@
-// addin/src/views/figures.ts: each figure computed again from hand-made rows whose answer is known by
+// addin/taskpane/views/figures.ts: each figure computed again from hand-made rows whose answer is known by
 // hand (the drill-down shows this beside the number on screen).
 import { describe, expect, it } from 'vitest';
-import { recompute } from '../../addin/src/views/figures.ts';
-import { recomputeContext } from '../../addin/src/views/drill.ts';
-import type { Meta } from '../../addin/src/api.ts';
+import { recompute } from '../../addin/taskpane/views/figures.ts';
+import { recomputeContext } from '../../addin/taskpane/views/drill.ts';
+import type { Meta } from '../../addin/taskpane/api.ts';
 
 const line = (category: string, budgetKrw: number, executedKrw: number | null, extra: Record<string, unknown> = {}) => ({ category, budgetKrw, executedKrw, ...extra });
 const event = (date: string, activity: string, participants: number, extra: Record<string, unknown> = {}) => ({ date, activity, participants, ...extra });

@@ -1,7 +1,7 @@
-// addin/src/ui/format.ts: every value reads in its unit (domain/metrics.ts units, sheet column types).
+// addin/taskpane/ui/format.ts: every value reads in its unit (domain/metrics.ts units, sheet column types).
 import { describe, expect, it } from 'vitest';
 import { metrics } from '../../domain/metrics.ts';
-import { columnFormat, formatChange, formatValue, unitFormat } from '../../addin/src/ui/format.ts';
+import { columnFormat, formatChange, formatValue, unitFormat } from '../../addin/taskpane/ui/format.ts';
 
 const show = (unit: string, value: unknown) => {
   const f = unitFormat(unit)!;

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kinds, sheets } from '../../domain/sheets.ts';
 import { batch, startService, type TestService } from '../support/service.ts';
 import { installFake, type FakeWorkbookApi } from './fake-office.ts';
 import { workbookOf } from './demo-pane.ts';
@@ -51,11 +52,11 @@ describe('sync in a fake Excel against the real service', () => {
     await page.getByRole('button', { name: '서식 표 넣기' }).waitFor();
   });
 
-  it('inserts the three template tables with a hidden 행ID column', async () => {
+  it('inserts a template table per kind with a hidden 행ID column', async () => {
     const { page } = browser;
     await page.getByRole('button', { name: '서식 표 넣기' }).click();
-    await page.getByRole('status').filter({ hasText: '표 3개를 만들었습니다.' }).waitFor();
-    expect(await wb((w) => w.tableNames())).toEqual(['JachiSpending', 'JachiParticipation', 'JachiProgress']);
+    await page.getByRole('status').filter({ hasText: `표 ${kinds.length}개를 만들었습니다.` }).waitFor();
+    expect(await wb((w) => w.tableNames())).toEqual(kinds.map((kind) => sheets[kind].table));
     const t = await wb((w) => w.table('JachiSpending'));
     expect(t?.header).toEqual(['행ID', '동', '단계', '회계연도', '비목', '세부내역', '재원', '예산액(원)', '집행액(원)', '이월액(원)', '반납액(원)', '집행일', '관련 의제', '비고']);
     expect(t?.hidden).toEqual([0]);

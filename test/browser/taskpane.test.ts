@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { demoFlags } from '../../service/demo.ts';
 import { headlineFigures as figures, metrics, type HeadlineFigure as Figure } from '../../domain/metrics.ts';
-import { formatChange, formatNumber, formatRate, formatValue, unitFormat } from '../../addin/src/ui/format.ts';
+import { formatChange, formatNumber, formatRate, formatValue, unitFormat } from '../../addin/taskpane/ui/format.ts';
 import type { TestService } from '../support/service.ts';
 import { openDemoPane, type DemoPane } from './demo-pane.ts';
 import { describeViolations, keepForDocs, runAxe, screenshot, type BrowserSession, type TestServer } from './harness.ts';

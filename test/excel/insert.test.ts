@@ -3,7 +3,7 @@
 import { OfficeMockObject } from 'office-addin-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chunkRows, dateSerial, insertResultSheet, insertSummarySheet, summaryLayout, type ResultColumn, type SummarySheetData, type SummarySheetDong, type SummarySheetFigure, type SummarySheetFlag } from '../../addin/excel/insert.ts';
-import { decodeArrow } from '../../addin/src/arrow.ts';
+import { decodeArrow } from '../../addin/taskpane/arrow.ts';
 import { loadDemo } from '../../service/demo.ts';
 import { startService, type TestService } from '../support/service.ts';
 import { strict } from './strict-mock.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { OfficeMockObject } from 'office-addin-mock';
 import { createExcelLayer, templateSpecs, notePrefix, isPayloadTooLarge, areaAddresses } from '../../addin/excel/index.ts';
-import { rowIdHeader, sheets } from '../../domain/sheets.ts';
+import { kinds, rowIdHeader, sheets } from '../../domain/sheets.ts';
 import { addGrid, addTable, mockHost, newModel, strict, UnloadedPropertyError } from './strict-mock.ts';
 
 const header = [rowIdHeader, '동', '단계', '일자', '활동유형', '참여인원'];
@@ -28,15 +28,12 @@ describe('the strict mock', () => {
 });
 
 describe('insertTemplates', () => {
-  it('inserts the three tables with Korean headers, a hidden 행ID, formats and code lists', async () => {
+  it('inserts a table per kind with Korean headers, a hidden 행ID, formats and code lists', async () => {
     const model = newModel();
     const excel = createExcelLayer(mockHost(model));
     const result = await excel.insertTemplates(templateSpecs());
-    expect(result.map((r) => [r.kind, r.created])).toEqual([
-      ['spending', true],
-      ['participation', true],
-      ['progress', true],
-    ]);
+    expect(result.map((r) => [r.kind, r.created])).toEqual(kinds.map((kind) => [kind, true]));
+    expect(model.tables.map((t) => t.name)).toEqual(kinds.map((kind) => sheets[kind].table));
     const spending = model.tables.find((t) => t.name === 'JachiSpending')!;
     expect(spending.sheet).toBe('예산집행');
     expect(spending.header).toEqual([rowIdHeader, ...sheets.spending.columns.map((c) => c.header)]);

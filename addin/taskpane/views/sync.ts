@@ -1,18 +1,43 @@
 // 동기화: inside Excel, prepare the tables (templates or adopt), sync them with the service, and show
 // what the service refused (clicking an entry selects its cell), conflicts with both values, rows gone
 // from the table offered as deletes, and whether the pane is offline with batches waiting.
-// In a plain browser it says that syncing needs Excel.
+// In a plain browser it says that syncing needs Excel. What it shows is worked out in sync-model.ts.
 import { kinds, type Kind } from '../../../domain/sheets.ts';
 import { createExcelLayer } from '../../excel/index.ts';
 import type { Conflict } from '../../sync/index.ts';
+import { workbookMemory, type WorkbookMemory } from '../../sync/state-store.ts';
+import { createSyncWorkflow, SyncUiError, type AdoptionProposal, type KindOutcome, type ProgressInfo, type ResultItem, type SyncWorkflow } from '../../sync/workflow.ts';
 import { syncStrings } from '../i18n.ts';
-import { createSyncSession, SyncUiError, type AdoptionProposal, type DeleteCandidate, type KindOutcome, type ProgressInfo, type ResultItem, type SyncSession } from '../sync-ui/session.ts';
-import { workbookMemory } from '../sync-ui/state-store.ts';
 import { h, uid } from '../ui/dom.ts';
 import type { ViewContext } from './context.ts';
 import { errorText } from './results.ts';
+import { conflictFields, connectionModel, deleteModel, progressModel, resultsModel, syncNames, syncTotals, type SyncNames } from './sync-model.ts';
 
-type Proposal = AdoptionProposal;
+type SyncStrings = (typeof syncStrings)[keyof typeof syncStrings];
+
+/** The view's parts and state, shared by the functions below. */
+interface SyncView {
+  el: HTMLElement;
+  ctx: ViewContext;
+  s: SyncStrings;
+  names: SyncNames;
+  workflow?: SyncWorkflow;
+  memory?: Promise<WorkbookMemory>;
+  busy: boolean;
+  outcomes: Map<Kind, KindOutcome>;
+  conflicts: Map<Kind, Conflict[]>;
+  live: HTMLElement;
+  alerts: HTMLElement;
+  connection: HTMLElement;
+  adoptSlot: HTMLElement;
+  kindSelect: HTMLSelectElement;
+  progress: HTMLProgressElement;
+  progressText: HTMLElement;
+  resultsSlot: HTMLElement;
+  conflictsSlot: HTMLElement;
+  deletesSlot: HTMLElement;
+  buttons: HTMLElement[];
+}
 
 export function mountSyncView(el: HTMLElement, ctx: ViewContext): () => void {
   const s = syncStrings[ctx.locale];
@@ -23,45 +48,61 @@ export function mountSyncView(el: HTMLElement, ctx: ViewContext): () => void {
     );
     return () => undefined;
   }
-
-  const sheetOf = (kind: Kind) => ctx.meta.kinds.find((k) => k.kind === kind)?.sheet ?? kind;
-  const labelOf = (kind: Kind, field: string) => {
-    const column = ctx.meta.kinds.find((k) => k.kind === kind)?.columns.find((c) => c.field === field) as { header: string; label?: string } | undefined;
-    if (!column) return field;
-    return ctx.locale === 'ko' ? column.header : (column.label ?? column.header);
+  const view = layout(el, ctx, s);
+  // Back online with batches waiting: send them (with their own batch ids) without waiting for a click.
+  const onlineChange = () => {
+    void updateConnection(view);
+    if (!navigator.onLine || !view.workflow) return;
+    void view.workflow.pendingBatches().then(async (pending) => {
+      if (pending === 0) return;
+      const known = await boundKinds(view);
+      if (known.length > 0) await run(view, () => syncSelected(view, known));
+    });
   };
-  const dongNames = new Map(ctx.meta.dongs.map((d) => [d.code, d.name]));
-  const typeOf = (kind: Kind, field: string) => ctx.meta.kinds.find((k) => k.kind === kind)?.columns.find((c) => c.field === field)?.type;
-  /** A value as an official reads it: the dong's name, amounts with thousands separators, 예/아니오. */
-  const show = (v: unknown, kind?: Kind, field?: string) => {
-    if (v === null || v === undefined || v === '') return '–';
-    if (typeof v === 'boolean') return ctx.locale === 'ko' ? (v ? '예' : '아니오') : v ? 'Yes' : 'No';
-    const type = kind && field ? typeOf(kind, field) : undefined;
-    if (type === 'dong' && typeof v === 'string') return dongNames.get(v) ?? v;
-    if ((type === 'money' || type === 'count') && typeof v === 'number') return v.toLocaleString('ko-KR');
-    return String(v);
+  addEventListener('online', onlineChange);
+  addEventListener('offline', onlineChange);
+  drawOutcomes(view);
+  // Pull on open: every table this workbook already syncs gets what changed on the service.
+  void run(view, async () => {
+    const known = await boundKinds(view);
+    if (known.length > 0) await pullKinds(view, known);
+  });
+  return () => {
+    removeEventListener('online', onlineChange);
+    removeEventListener('offline', onlineChange);
   };
-  /** The fields that say which row it is (dong, phase, and what the row is about). */
-  const rowTitle = (kind: Kind, values: Record<string, unknown> | null | undefined) => {
-    if (!values) return '';
-    const about = { spending: ['fiscalYear', 'category', 'item'], participation: ['date', 'activity', 'title'], progress: ['milestone'] }[kind];
-    return ['dong', 'phase', ...about].map((f) => show(values[f], kind, f)).filter((t) => t !== '–').join(' · ');
+}
+
+/** Status, prepare, sync (progress), results, conflicts, deletes. */
+function layout(el: HTMLElement, ctx: ViewContext, s: SyncStrings): SyncView {
+  const names = syncNames(ctx.meta, ctx.locale);
+  const kindId = uid('sync-kind');
+  const progressId = uid('sync-progress');
+  const view: SyncView = {
+    el,
+    ctx,
+    s,
+    names,
+    busy: false,
+    outcomes: new Map(),
+    conflicts: new Map(),
+    live: h('div', { class: 'sync-live', role: 'status', 'aria-live': 'polite' }),
+    alerts: h('div', { 'aria-live': 'assertive' }),
+    connection: h('p', { class: 'sync-connection', 'data-testid': 'connection' }),
+    adoptSlot: h('div', { class: 'adopt-slot' }),
+    kindSelect: h('select', { id: kindId }, h('option', { value: 'all' }, s.allKinds), ...kinds.map((k) => h('option', { value: k }, names.sheetOf(k)))),
+    progress: h('progress', { id: progressId, max: 1, value: 0, 'aria-label': s.progressLabel }),
+    progressText: h('p', { class: 'muted', 'data-testid': 'progress-text' }),
+    resultsSlot: h('section', { class: 'card', 'aria-labelledby': 'sync-results' }),
+    conflictsSlot: h('section', { class: 'card', 'aria-labelledby': 'sync-conflicts', hidden: true }),
+    deletesSlot: h('section', { class: 'card', 'aria-labelledby': 'sync-deletes', hidden: true }),
+    buttons: [],
   };
-
-  let session: SyncSession | undefined;
-  let memory: ReturnType<typeof workbookMemory> | undefined;
-  let busy = false;
-  const outcomes = new Map<Kind, KindOutcome>();
-  const conflicts = new Map<Kind, Conflict[]>();
-
-  // Layout: status, prepare, sync (progress), results, conflicts, deletes.
-  const live = h('div', { class: 'sync-live', role: 'status', 'aria-live': 'polite' });
-  const alerts = h('div', { 'aria-live': 'assertive' });
-  const connection = h('p', { class: 'sync-connection', 'data-testid': 'connection' });
-
-  const adoptSlot = h('div', { class: 'adopt-slot' });
-  const insertButton = h('fluent-button', { role: 'button', appearance: 'primary', onclick: () => void run(insertTemplates) }, s.insertTemplates);
-  const adoptButton = h('fluent-button', { role: 'button', onclick: () => void run(proposeAdoption) }, s.adopt);
+  const insertButton = h('fluent-button', { role: 'button', appearance: 'primary', onclick: () => void run(view, () => insertTemplates(view)) }, s.insertTemplates);
+  const adoptButton = h('fluent-button', { role: 'button', onclick: () => void run(view, () => proposeAdoption(view)) }, s.adopt);
+  const syncButton = h('fluent-button', { role: 'button', appearance: 'primary', onclick: () => void run(view, () => syncSelected(view)) }, s.syncButton);
+  const pullButton = h('fluent-button', { role: 'button', onclick: () => void run(view, () => pullKinds(view, selected(view))) }, s.pullButton);
+  view.buttons = [insertButton, adoptButton, syncButton, pullButton];
   const prepare = h(
     'section',
     { class: 'card', 'aria-labelledby': 'sync-prepare' },
@@ -69,354 +110,281 @@ export function mountSyncView(el: HTMLElement, ctx: ViewContext): () => void {
     h('p', { class: 'muted' }, s.insertTemplatesHint),
     h('div', { class: 'sync-actions' }, insertButton, adoptButton),
     h('p', { class: 'muted' }, s.adoptHint),
-    adoptSlot,
+    view.adoptSlot,
   );
-
-  const kindId = uid('sync-kind');
-  const kindSelect = h('select', { id: kindId }, h('option', { value: 'all' }, s.allKinds), ...kinds.map((k) => h('option', { value: k }, sheetOf(k))));
-  const syncButton = h('fluent-button', { role: 'button', appearance: 'primary', onclick: () => void run(() => syncSelected()) }, s.syncButton);
-  const pullButton = h('fluent-button', { role: 'button', onclick: () => void run(() => pullSelected()) }, s.pullButton);
-  const progressId = uid('sync-progress');
-  const progress = h('progress', { id: progressId, max: 1, value: 0, 'aria-label': s.progressLabel });
-  const progressText = h('p', { class: 'muted', 'data-testid': 'progress-text' });
   const syncSection = h(
     'section',
     { class: 'card', 'aria-labelledby': 'sync-title' },
     h('h2', { id: 'sync-title' }, s.syncSection),
-    connection,
-    h('div', { class: 'filters' }, h('div', { class: 'field' }, h('label', { for: kindId }, s.kindLabel), kindSelect), syncButton, pullButton),
-    h('div', { class: 'sync-progress' }, progress, progressText),
+    view.connection,
+    h('div', { class: 'filters' }, h('div', { class: 'field' }, h('label', { for: kindId }, s.kindLabel), view.kindSelect), syncButton, pullButton),
+    h('div', { class: 'sync-progress' }, view.progress, view.progressText),
   );
+  el.replaceChildren(view.alerts, view.live, prepare, syncSection, view.resultsSlot, view.conflictsSlot, view.deletesSlot);
+  return view;
+}
 
-  const resultsSlot = h('section', { class: 'card', 'aria-labelledby': 'sync-results' });
-  const conflictsSlot = h('section', { class: 'card', 'aria-labelledby': 'sync-conflicts', hidden: true });
-  const deletesSlot = h('section', { class: 'card', 'aria-labelledby': 'sync-deletes', hidden: true });
-  el.replaceChildren(alerts, live, prepare, syncSection, resultsSlot, conflictsSlot, deletesSlot);
-  const buttons = [insertButton, adoptButton, syncButton, pullButton];
+const say = (view: SyncView, text: string) => {
+  view.live.textContent = text;
+};
 
-  const say = (text: string) => {
-    live.textContent = text;
-  };
-  const fail = (error: unknown) => {
-    const text = error instanceof SyncUiError ? error.text[ctx.locale] : errorText(error, ctx);
-    alerts.replaceChildren(h('fluent-message-bar', { intent: 'error', class: 'notice', role: 'alert' }, text));
-  };
+function fail(view: SyncView, error: unknown): void {
+  const text = error instanceof SyncUiError ? error.text[view.ctx.locale] : errorText(error, view.ctx);
+  view.alerts.replaceChildren(h('fluent-message-bar', { intent: 'error', class: 'notice', role: 'alert' }, text));
+}
 
-  const updateConnection = async () => {
-    const pending = session ? await session.pendingBatches() : 0;
-    const offline = !navigator.onLine || [...outcomes.values()].some((o) => o.offline);
-    connection.replaceChildren(
-      h('span', { class: offline ? 'badge-offline' : 'badge-online' }, offline ? s.offline : s.online),
-      pending > 0 ? h('span', { 'data-testid': 'pending' }, ` · ${s.pending(pending)}`) : '',
-    );
-  };
+async function updateConnection(view: SyncView): Promise<void> {
+  const { s } = view;
+  const { offline, pending } = connectionModel(navigator.onLine, view.outcomes.values(), view.workflow ? await view.workflow.pendingBatches() : 0);
+  view.connection.replaceChildren(
+    h('span', { class: offline ? 'badge-offline' : 'badge-online' }, offline ? s.offline : s.online),
+    pending > 0 ? h('span', { 'data-testid': 'pending' }, ` · ${s.pending(pending)}`) : '',
+  );
+}
 
-  /** One operation at a time; buttons are disabled meanwhile and errors shown. */
-  async function run(op: () => Promise<void>): Promise<void> {
-    if (busy) return;
-    busy = true;
-    // aria-disabled too: assistive technology (and test drivers) then wait instead of clicking into nothing.
-    for (const b of buttons) {
-      b.setAttribute('disabled', '');
-      b.setAttribute('aria-disabled', 'true');
+/** One operation at a time; buttons are disabled meanwhile and errors shown. */
+async function run(view: SyncView, op: () => Promise<void>): Promise<void> {
+  if (view.busy) return;
+  view.busy = true;
+  // aria-disabled too: assistive technology (and test drivers) then wait instead of clicking into nothing.
+  for (const b of view.buttons) {
+    b.setAttribute('disabled', '');
+    b.setAttribute('aria-disabled', 'true');
+  }
+  view.el.setAttribute('aria-busy', 'true');
+  view.alerts.replaceChildren();
+  try {
+    view.memory ??= workbookMemory();
+    view.workflow ??= createSyncWorkflow({ api: view.ctx.api, meta: view.ctx.meta, layer: createExcelLayer(), memory: await view.memory });
+    await op();
+  } catch (error) {
+    fail(view, error);
+  } finally {
+    view.busy = false;
+    for (const b of view.buttons) {
+      b.removeAttribute('disabled');
+      b.removeAttribute('aria-disabled');
     }
-    el.setAttribute('aria-busy', 'true');
-    alerts.replaceChildren();
-    try {
-      memory ??= workbookMemory();
-      session ??= createSyncSession({ api: ctx.api, meta: ctx.meta, layer: createExcelLayer(), memory: await memory });
-      await op();
-    } catch (error) {
-      fail(error);
-    } finally {
-      busy = false;
-      for (const b of buttons) {
-        b.removeAttribute('disabled');
-        b.removeAttribute('aria-disabled');
-      }
-      el.removeAttribute('aria-busy');
-      await updateConnection().catch(() => undefined);
-    }
+    view.el.removeAttribute('aria-busy');
+    await updateConnection(view).catch(() => undefined);
   }
+}
 
-  async function insertTemplates(): Promise<void> {
-    const out = await session!.insertTemplates();
-    say(s.templatesInserted(out.filter((t) => t.created).length));
-  }
+/** The kinds whose tables this workbook already syncs. */
+async function boundKinds(view: SyncView): Promise<Kind[]> {
+  const bound = await (await view.memory!).tables();
+  return kinds.filter((k) => bound[k]);
+}
 
-  async function proposeAdoption(kind?: Kind): Promise<void> {
-    const proposal = await session!.proposeAdoption(kind);
-    drawProposal(proposal);
-  }
+const selected = (view: SyncView): Kind[] => (view.kindSelect.value === 'all' ? [...kinds] : [view.kindSelect.value as Kind]);
 
-  function drawProposal(p: Proposal): void {
-    const kind = p.report.kind as Kind;
-    const header = p.report.header!;
-    const pickId = uid('adopt-kind');
-    const pick = h('select', { id: pickId }, ...kinds.map((k) => h('option', { value: k, selected: k === kind }, sheetOf(k))));
-    pick.addEventListener('change', () => void run(() => proposeAdoption(pick.value as Kind)));
-    const rows = [
-      ...header.columns.map((c) => h('tr', {}, h('td', {}, `${c.column} · ${c.header}`), h('td', {}, c.field === 'rowId' ? '행ID' : labelOf(kind, c.field)), h('td', {}, c.unit ?? ''))),
-      ...header.ignored.map((c) => h('tr', {}, h('td', {}, `${c.column} · ${c.header}`), h('td', { class: 'muted' }, s.adoptIgnored), h('td', {}, ''))),
-    ];
-    const confirm = h(
-      'fluent-button',
-      {
-        role: 'button',
-        appearance: 'primary',
-        onclick: () =>
-          void run(async () => {
-            const table = await session!.adopt(p);
-            adoptSlot.replaceChildren();
-            say(s.adoptDone(table));
-          }),
-      },
-      s.adoptConfirm,
-    );
-    const cancel = h('fluent-button', { role: 'button', onclick: () => adoptSlot.replaceChildren() }, s.cancel);
-    adoptSlot.replaceChildren(
+async function insertTemplates(view: SyncView): Promise<void> {
+  const out = await view.workflow!.insertTemplates();
+  say(view, view.s.templatesInserted(out.filter((t) => t.created).length));
+}
+
+async function proposeAdoption(view: SyncView, kind?: Kind): Promise<void> {
+  drawProposal(view, await view.workflow!.proposeAdoption(kind));
+}
+
+/** The header mapping of a sheet to adopt, with the kind to adopt it as, 확인 and 취소. */
+function drawProposal(view: SyncView, p: AdoptionProposal): void {
+  const { s, names } = view;
+  const kind = p.report.kind as Kind;
+  const header = p.report.header!;
+  const pickId = uid('adopt-kind');
+  const pick = h('select', { id: pickId }, ...kinds.map((k) => h('option', { value: k, selected: k === kind }, names.sheetOf(k))));
+  pick.addEventListener('change', () => void run(view, () => proposeAdoption(view, pick.value as Kind)));
+  const rows = [
+    ...header.columns.map((c) => h('tr', {}, h('td', {}, `${c.column} · ${c.header}`), h('td', {}, c.field === 'rowId' ? '행ID' : names.labelOf(kind, c.field)), h('td', {}, c.unit ?? ''))),
+    ...header.ignored.map((c) => h('tr', {}, h('td', {}, `${c.column} · ${c.header}`), h('td', { class: 'muted' }, s.adoptIgnored), h('td', {}, ''))),
+  ];
+  const adopt = async () => {
+    const table = await view.workflow!.adopt(p);
+    view.adoptSlot.replaceChildren();
+    say(view, s.adoptDone(table));
+  };
+  const confirm = h('fluent-button', { role: 'button', appearance: 'primary', onclick: () => void run(view, adopt) }, s.adoptConfirm);
+  const cancel = h('fluent-button', { role: 'button', onclick: () => view.adoptSlot.replaceChildren() }, s.cancel);
+  const firstRow = Number(/\d+/.exec(p.candidates.address.slice(p.candidates.address.lastIndexOf('!') + 1))?.[0] ?? header.row);
+  view.adoptSlot.replaceChildren(
+    h(
+      'div',
+      { class: 'adopt', role: 'group', 'aria-labelledby': 'adopt-title' },
+      h('h3', { id: 'adopt-title' }, s.adoptMapping),
+      h('p', {}, s.adoptDetected(p.candidates.sheet, header.row)),
+      header.row > firstRow ? h('p', { class: 'muted' }, s.adoptTitleRows(header.row)) : '',
+      p.titleUnit ? h('p', { 'data-testid': 'adopt-unit' }, s.adoptTitleUnit(p.titleUnit)) : '',
+      p.merges === null
+        ? h('fluent-message-bar', { intent: 'warning', class: 'notice', 'data-testid': 'adopt-merges' }, s.adoptMergesUnknown)
+        : p.merges.length > 0
+          ? h('fluent-message-bar', { intent: 'warning', class: 'notice', 'data-testid': 'adopt-merges' }, s.adoptMerges(p.merges.join(', ')))
+          : '',
+      h('div', { class: 'field' }, h('label', { for: pickId }, s.adoptKind), pick),
       h(
         'div',
-        { class: 'adopt', role: 'group', 'aria-labelledby': 'adopt-title' },
-        h('h3', { id: 'adopt-title' }, s.adoptMapping),
-        h('p', {}, s.adoptDetected(p.candidates.sheet, header.row)),
-        header.row > Number(/\d+/.exec(p.candidates.address.slice(p.candidates.address.lastIndexOf('!') + 1))?.[0] ?? header.row) ? h('p', { class: 'muted' }, s.adoptTitleRows(header.row)) : '',
-        p.titleUnit ? h('p', { 'data-testid': 'adopt-unit' }, s.adoptTitleUnit(p.titleUnit)) : '',
-        p.merges === null
-          ? h('fluent-message-bar', { intent: 'warning', class: 'notice', 'data-testid': 'adopt-merges' }, s.adoptMergesUnknown)
-          : p.merges.length > 0
-            ? h('fluent-message-bar', { intent: 'warning', class: 'notice', 'data-testid': 'adopt-merges' }, s.adoptMerges(p.merges.join(', ')))
-            : '',
-        h('div', { class: 'field' }, h('label', { for: pickId }, s.adoptKind), pick),
-        h(
-          'div',
-          { class: 'table-scroll' },
-          h('table', {}, h('caption', {}, s.adoptMapping), h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, s.adoptHeader), h('th', { scope: 'col' }, s.adoptField), h('th', { scope: 'col' }, s.adoptUnit))), h('tbody', {}, ...rows)),
-        ),
-        h('div', { class: 'sync-actions' }, confirm, cancel),
+        { class: 'table-scroll' },
+        h('table', {}, h('caption', {}, s.adoptMapping), h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, s.adoptHeader), h('th', { scope: 'col' }, s.adoptField), h('th', { scope: 'col' }, s.adoptUnit))), h('tbody', {}, ...rows)),
       ),
-    );
-    confirm.focus();
-  }
+      h('div', { class: 'sync-actions' }, confirm, cancel),
+    ),
+  );
+  confirm.focus();
+}
 
-  const selected = (): Kind[] => (kindSelect.value === 'all' ? [...kinds] : [kindSelect.value as Kind]);
+function onProgress(view: SyncView, p: ProgressInfo): void {
+  const bar = progressModel(p);
+  view.progress.max = bar.max;
+  view.progress.value = bar.value;
+  view.progressText.textContent = `${view.names.sheetOf(p.kind)} · ${view.s.progressText(p.rowsRead, p.rowsSent, p.rowsAccepted)}`;
+}
 
-  const onProgress = (p: ProgressInfo) => {
-    if (p.phase === 'read') {
-      progress.max = Math.max(1, p.rowCount);
-      progress.value = p.rowsRead;
-    } else {
-      progress.max = Math.max(1, p.rowsToSend);
-      progress.value = p.phase === 'done' ? progress.max : p.rowsSent;
+async function syncSelected(view: SyncView, only?: Kind[]): Promise<void> {
+  const { s, names } = view;
+  const lines: string[] = [];
+  const done: KindOutcome[] = [];
+  for (const kind of only ?? selected(view)) {
+    say(view, s.reading(names.sheetOf(kind)));
+    const outcome = await view.workflow!.syncKind(kind, (p) => onProgress(view, p));
+    if (!outcome) {
+      view.outcomes.delete(kind);
+      if (view.kindSelect.value !== 'all') lines.push(s.noTable(names.sheetOf(kind)));
+      continue;
     }
-    progressText.textContent = `${sheetOf(p.kind)} · ${s.progressText(p.rowsRead, p.rowsSent, p.rowsAccepted)}`;
-  };
-
-  async function syncSelected(only?: Kind[]): Promise<void> {
-    const lines: string[] = [];
-    const total = { read: 0, sent: 0, accepted: 0 };
-    for (const kind of only ?? selected()) {
-      say(s.reading(sheetOf(kind)));
-      const outcome = await session!.syncKind(kind, onProgress);
-      if (!outcome) {
-        outcomes.delete(kind);
-        if (kindSelect.value !== 'all') lines.push(s.noTable(sheetOf(kind)));
-        continue;
-      }
-      outcomes.set(kind, outcome);
-      conflicts.set(kind, outcome.conflicts);
-      total.read += outcome.rowsRead;
-      total.sent += outcome.rowsSent;
-      total.accepted += outcome.accepted + outcome.unchanged;
-      lines.push(s.summary(sheetOf(kind), outcome.rowsRead, outcome.accepted, outcome.refused.length, outcome.pulled));
-      if (outcome.failedBatches.length > 0) fail(new Error(`${s.failedBatch} ${outcome.failedBatches.map((b) => b.message).join(' ')}`));
-    }
-    progressText.textContent = s.progressText(total.read, total.sent, total.accepted);
-    say(lines.join(' / '));
-    drawOutcomes();
+    view.outcomes.set(kind, outcome);
+    view.conflicts.set(kind, outcome.conflicts);
+    done.push(outcome);
+    lines.push(s.summary(names.sheetOf(kind), outcome.rowsRead, outcome.accepted, outcome.refused.length, outcome.pulled));
+    if (outcome.failedBatches.length > 0) fail(view, new Error(`${s.failedBatch} ${outcome.failedBatches.map((b) => b.message).join(' ')}`));
   }
+  const total = syncTotals(done);
+  view.progressText.textContent = s.progressText(total.read, total.sent, total.accepted);
+  say(view, lines.join(' / '));
+  drawOutcomes(view);
+}
 
-  async function pullSelected(): Promise<void> {
-    const lines: string[] = [];
-    for (const kind of selected()) {
-      const result = await session!.pullKind(kind);
-      if (!result) continue;
-      conflicts.set(kind, result.conflicts);
-      lines.push(s.pulledText(sheetOf(kind), result.written));
-    }
-    say(lines.join(' / '));
-    drawOutcomes();
+async function pullKinds(view: SyncView, which: readonly Kind[]): Promise<void> {
+  const lines: string[] = [];
+  for (const kind of which) {
+    const result = await view.workflow!.pullKind(kind);
+    if (!result) continue;
+    view.conflicts.set(kind, result.conflicts);
+    lines.push(view.s.pulledText(view.names.sheetOf(kind), result.written));
   }
+  say(view, lines.join(' / '));
+  drawOutcomes(view);
+}
 
-  const goTo = (x: ResultItem) => () => void run(async () => createExcelLayer().selectCell(x.tableName, x.row, x.column));
-
-  function resultList(items: ResultItem[], label: string, testId: string): HTMLElement {
-    return h(
-      'ul',
-      { class: 'sync-results', 'aria-label': label, 'data-testid': testId },
-      ...items.map((x) =>
+function resultList(view: SyncView, items: ResultItem[], label: string, testId: string): HTMLElement {
+  const { s, names } = view;
+  const goTo = (x: ResultItem) => () => void run(view, async () => createExcelLayer().selectCell(x.tableName, x.row, x.column));
+  return h(
+    'ul',
+    { class: 'sync-results', 'aria-label': label, 'data-testid': testId },
+    ...items.map((x) =>
+      h(
+        'li',
+        {},
         h(
-          'li',
-          {},
-          h(
-            'button',
-            { type: 'button', class: `result result-${x.status}`, onclick: goTo(x) },
-            h('strong', {}, s.goToCell(sheetOf(x.kind), x.address)),
-            ` (${s.status[x.status] ?? x.status}) `,
-            x.messages.map((m) => m[ctx.locale]).join(' · '),
-          ),
+          'button',
+          { type: 'button', class: `result result-${x.status}`, onclick: goTo(x) },
+          h('strong', {}, s.goToCell(names.sheetOf(x.kind), x.address)),
+          ` (${s.status[x.status] ?? x.status}) `,
+          x.messages.map((m) => m[view.ctx.locale]).join(' · '),
         ),
       ),
-    );
-  }
+    ),
+  );
+}
 
-  function drawOutcomes(): void {
-    const all = [...outcomes.values()];
-    const refused = all.flatMap((o) => o.refused);
-    const warnings = all.flatMap((o) => o.warnings);
-    const skipped = all.flatMap((o) => o.skipped);
-    resultsSlot.replaceChildren(
-      h('h2', { id: 'sync-results' }, s.results),
-      refused.length > 0 ? h('p', { class: 'muted' }, s.resultsHint) : h('p', {}, s.noResults),
-      refused.length > 0 ? resultList(refused, s.results, 'refused') : '',
-      warnings.length > 0 ? h('h3', { id: 'sync-warnings' }, s.warnings) : '',
-      warnings.length > 0 ? resultList(warnings, s.warnings, 'warnings') : '',
-      skipped.length > 0 ? h('h3', { id: 'sync-skipped' }, s.skipped) : '',
-      skipped.length > 0
-        ? h('ul', { class: 'sync-skipped', 'aria-labelledby': 'sync-skipped', 'data-testid': 'skipped' }, ...skipped.map((x) => h('li', {}, s.skippedRow(sheetOf(x.kind), x.sheetRow, x.message[ctx.locale]))))
-        : '',
-    );
-    drawConflicts();
-    drawDeletes();
-  }
+function drawOutcomes(view: SyncView): void {
+  const { s, names } = view;
+  const { refused, warnings, skipped } = resultsModel(view.outcomes.values());
+  view.resultsSlot.replaceChildren(
+    h('h2', { id: 'sync-results' }, s.results),
+    refused.length > 0 ? h('p', { class: 'muted' }, s.resultsHint) : h('p', {}, s.noResults),
+    refused.length > 0 ? resultList(view, refused, s.results, 'refused') : '',
+    warnings.length > 0 ? h('h3', { id: 'sync-warnings' }, s.warnings) : '',
+    warnings.length > 0 ? resultList(view, warnings, s.warnings, 'warnings') : '',
+    skipped.length > 0 ? h('h3', { id: 'sync-skipped' }, s.skipped) : '',
+    skipped.length > 0
+      ? h('ul', { class: 'sync-skipped', 'aria-labelledby': 'sync-skipped', 'data-testid': 'skipped' }, ...skipped.map((x) => h('li', {}, s.skippedRow(names.sheetOf(x.kind), x.sheetRow, x.message[view.ctx.locale]))))
+      : '',
+  );
+  drawConflicts(view);
+  drawDeletes(view);
+}
 
-  function drawConflicts(): void {
-    const entries = [...conflicts.entries()].flatMap(([kind, list]) => list.map((c) => ({ kind, c })));
-    conflictsSlot.hidden = entries.length === 0;
-    conflictsSlot.replaceChildren(
-      h('h2', { id: 'sync-conflicts' }, s.conflicts),
-      ...entries.map(({ kind, c }, i) => {
-        const mine = c.mine;
-        const theirs = c.server.deleted ? null : c.server.values;
-        const fields = [...new Set([...Object.keys(mine ?? {}), ...Object.keys(theirs ?? {})])].filter((f) => show(mine?.[f]) !== show(theirs?.[f]));
-        const captionId = `conflict-${i}`;
-        return h(
-          'div',
-          { class: 'conflict', role: 'group', 'aria-labelledby': captionId, 'data-testid': 'conflict' },
-          h('h3', { id: captionId }, `${sheetOf(kind)} · ${rowTitle(kind, theirs ?? mine)}`),
-          h(
-            'div',
-            { class: 'table-scroll' },
-            h(
-              'table',
-              {},
-              h('caption', { class: 'visually-hidden' }, `${sheetOf(kind)} ${c.rowId}`),
-              h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, s.field), h('th', { scope: 'col' }, s.mine), h('th', { scope: 'col' }, s.theirs))),
-              h(
-                'tbody',
-                {},
-                mine === null || theirs === null
-                  ? h('tr', {}, h('td', {}, '–'), h('td', {}, mine === null ? s.deletedHere : ''), h('td', {}, theirs === null ? s.deletedThere : ''))
-                  : null,
-                ...fields.map((f) => h('tr', {}, h('th', { scope: 'row' }, labelOf(kind, f)), h('td', { 'data-testid': 'mine' }, show(mine?.[f], kind, f)), h('td', { 'data-testid': 'theirs' }, show(theirs?.[f], kind, f)))),
-              ),
-            ),
-          ),
-          h(
-            'div',
-            { class: 'sync-actions' },
-            h('fluent-button', { role: 'button', onclick: () => void run(() => resolve(kind, c.rowId, 'mine')) }, s.keepMine),
-            h('fluent-button', { role: 'button', appearance: 'primary', onclick: () => void run(() => resolve(kind, c.rowId, 'theirs')) }, s.takeTheirs),
-          ),
-        );
-      }),
-    );
-  }
+function drawConflicts(view: SyncView): void {
+  const entries = [...view.conflicts.entries()].flatMap(([kind, list]) => list.map((c) => ({ kind, c })));
+  view.conflictsSlot.hidden = entries.length === 0;
+  view.conflictsSlot.replaceChildren(h('h2', { id: 'sync-conflicts' }, view.s.conflicts), ...entries.map(({ kind, c }, i) => conflictCard(view, kind, c, i)));
+}
 
-  async function resolve(kind: Kind, rowId: string, choice: 'mine' | 'theirs'): Promise<void> {
-    await session!.resolve(kind, rowId, choice);
+/** One conflict: the fields that differ, mine beside theirs, and 내 값 유지 / 서버 값 받기. */
+function conflictCard(view: SyncView, kind: Kind, c: Conflict, i: number): HTMLElement {
+  const { s, names } = view;
+  const mine = c.mine;
+  const theirs = c.server.deleted ? null : c.server.values;
+  const captionId = `conflict-${i}`;
+  const resolve = (choice: 'mine' | 'theirs') => async () => {
+    await view.workflow!.resolve(kind, c.rowId, choice);
     // Sync the kind again: "mine" is resent on the service's revision, and the row's mark is cleared.
-    await syncSelected([kind]);
-  }
-
-  function drawDeletes(): void {
-    const entries = [...outcomes.values()].flatMap((o) => o.deleteCandidates.map((d) => ({ kind: o.kind, d })));
-    deletesSlot.hidden = entries.length === 0;
-    const describe = (kind: Kind, d: DeleteCandidate) => {
-      if (!d.values) return d.rowId;
-      const cols = ctx.meta.kinds.find((k) => k.kind === kind)?.columns.slice(0, 6) ?? [];
-      return cols.map((c) => show(d.values?.[c.field], kind, c.field)).join(' · ');
-    };
-    const confirmSlot = h('div');
-    const ask = h(
-      'fluent-button',
-      {
-        role: 'button',
-        onclick: () => {
-          const yes = h(
-            'fluent-button',
-            {
-              role: 'button',
-              appearance: 'primary',
-              onclick: () =>
-                void run(async () => {
-                  const byKind = new Map<Kind, string[]>();
-                  for (const { kind, d } of entries) byKind.set(kind, [...(byKind.get(kind) ?? []), d.rowId]);
-                  for (const [kind, ids] of byKind) await session!.confirmDeletes(kind, ids);
-                  await syncSelected([...byKind.keys()]);
-                  say(s.deletesSent(entries.length));
-                }),
-            },
-            s.deleteYes,
-          );
-          const no = h('fluent-button', { role: 'button', onclick: () => confirmSlot.replaceChildren() }, s.cancel);
-          confirmSlot.replaceChildren(h('div', { role: 'alertdialog', 'aria-labelledby': 'delete-ask', class: 'confirm' }, h('p', { id: 'delete-ask' }, s.deleteConfirm(entries.length)), h('div', { class: 'sync-actions' }, yes, no)));
-          yes.focus();
-        },
-      },
-      s.deleteAsk,
-    );
-    deletesSlot.replaceChildren(
-      h('h2', { id: 'sync-deletes' }, s.deletes),
-      h('p', { class: 'muted' }, s.deletesHint),
-      h('ul', { 'data-testid': 'delete-candidates' }, ...entries.map(({ kind, d }) => h('li', {}, `${sheetOf(kind)}: ${describe(kind, d)}`))),
-      ask,
-      confirmSlot,
-    );
-  }
-
-  // Back online with batches waiting: send them (with their own batch ids) without waiting for a click.
-  const onlineChange = () => {
-    void updateConnection();
-    if (!navigator.onLine || !session) return;
-    void session.pendingBatches().then(async (pending) => {
-      if (pending === 0) return;
-      const bound = await (await memory!).tables();
-      const known = kinds.filter((k) => bound[k]);
-      if (known.length > 0) await run(() => syncSelected(known));
-    });
+    await syncSelected(view, [kind]);
   };
-  addEventListener('online', onlineChange);
-  addEventListener('offline', onlineChange);
-  drawOutcomes();
-  // Pull on open: every table this workbook already syncs gets what changed on the service.
-  void run(async () => {
-    const bound = await (await memory!).tables();
-    const known = kinds.filter((k) => bound[k]);
-    if (known.length === 0) return;
-    const lines: string[] = [];
-    for (const kind of known) {
-      const result = await session!.pullKind(kind);
-      if (!result) continue;
-      conflicts.set(kind, result.conflicts);
-      lines.push(s.pulledText(sheetOf(kind), result.written));
-    }
-    say(lines.join(' / '));
-    drawOutcomes();
-  });
+  return h(
+    'div',
+    { class: 'conflict', role: 'group', 'aria-labelledby': captionId, 'data-testid': 'conflict' },
+    h('h3', { id: captionId }, `${names.sheetOf(kind)} · ${names.rowTitle(kind, theirs ?? mine)}`),
+    h(
+      'div',
+      { class: 'table-scroll' },
+      h(
+        'table',
+        {},
+        h('caption', { class: 'visually-hidden' }, `${names.sheetOf(kind)} ${c.rowId}`),
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, s.field), h('th', { scope: 'col' }, s.mine), h('th', { scope: 'col' }, s.theirs))),
+        h(
+          'tbody',
+          {},
+          mine === null || theirs === null ? h('tr', {}, h('td', {}, '–'), h('td', {}, mine === null ? s.deletedHere : ''), h('td', {}, theirs === null ? s.deletedThere : '')) : null,
+          ...conflictFields(c, names.show).map((f) =>
+            h('tr', {}, h('th', { scope: 'row' }, names.labelOf(kind, f)), h('td', { 'data-testid': 'mine' }, names.show(mine?.[f], kind, f)), h('td', { 'data-testid': 'theirs' }, names.show(theirs?.[f], kind, f))),
+          ),
+        ),
+      ),
+    ),
+    h(
+      'div',
+      { class: 'sync-actions' },
+      h('fluent-button', { role: 'button', onclick: () => void run(view, resolve('mine')) }, s.keepMine),
+      h('fluent-button', { role: 'button', appearance: 'primary', onclick: () => void run(view, resolve('theirs')) }, s.takeTheirs),
+    ),
+  );
+}
 
-  return () => {
-    removeEventListener('online', onlineChange);
-    removeEventListener('offline', onlineChange);
+/** Rows gone from the tables, sent as deletions only after 삭제 확인. */
+function drawDeletes(view: SyncView): void {
+  const { s, names } = view;
+  const { entries, byKind } = deleteModel(view.outcomes.values());
+  view.deletesSlot.hidden = entries.length === 0;
+  const confirmSlot = h('div');
+  const send = async () => {
+    for (const [kind, ids] of byKind) await view.workflow!.confirmDeletes(kind, ids);
+    await syncSelected(view, [...byKind.keys()]);
+    say(view, s.deletesSent(entries.length));
   };
+  const ask = () => {
+    const yes = h('fluent-button', { role: 'button', appearance: 'primary', onclick: () => void run(view, send) }, s.deleteYes);
+    const no = h('fluent-button', { role: 'button', onclick: () => confirmSlot.replaceChildren() }, s.cancel);
+    confirmSlot.replaceChildren(h('div', { role: 'alertdialog', 'aria-labelledby': 'delete-ask', class: 'confirm' }, h('p', { id: 'delete-ask' }, s.deleteConfirm(entries.length)), h('div', { class: 'sync-actions' }, yes, no)));
+    yes.focus();
+  };
+  view.deletesSlot.replaceChildren(
+    h('h2', { id: 'sync-deletes' }, s.deletes),
+    h('p', { class: 'muted' }, s.deletesHint),
+    h('ul', { 'data-testid': 'delete-candidates' }, ...entries.map(({ kind, d }) => h('li', {}, `${names.sheetOf(kind)}: ${names.describeRow(kind, d)}`))),
+    h('fluent-button', { role: 'button', onclick: ask }, s.deleteAsk),
+    confirmSlot,
+  );
 }
