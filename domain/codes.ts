@@ -42,6 +42,12 @@ export const statuses = ['미착수', '진행중', '완료', '지연', '보류']
 /** The two pay lines of a pilot budget; 사업비 집행률 (discretionaryExecutionRate) leaves them out. */
 export const payCategories = ['자치지원관 인건비', '간사 인건비'] as const satisfies readonly (typeof categories)[number][];
 
+/** 추진 재원: how an agenda of the 자치계획 is paid for. */
+export const fundingRoutes = ['자체 사업비', '주민참여예산', '구 예산', '시 예산', '기타'] as const;
+
+/** 상태 of an agenda (의제) of the 자치계획, from its finding to its completion. */
+export const agendaStatuses = ['발굴', '총회 상정', '가결', '부결', '실행중', '완료', '보류'] as const;
+
 export type Category = (typeof categories)[number];
 export type FundingSource = (typeof fundingSources)[number];
 export type Activity = (typeof activities)[number];
@@ -54,6 +60,8 @@ export const codeLists = {
   activity: activities,
   milestone: milestones,
   status: statuses,
+  fundingRoute: fundingRoutes,
+  agendaStatus: agendaStatuses,
 } as const;
 
 export type CodeListName = keyof typeof codeLists;

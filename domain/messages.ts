@@ -119,6 +119,18 @@ export const rowMessages = {
       en: `${f.label}: a line with the same dong, year, category, item and budget (${what}, row id ${rowId.slice(0, 8)}) already exists; delete one if it is a duplicate.`,
     };
   },
+  adopted_not_adopted: (f) => ({
+    ko: `${f.header}: 상태가 '가결'인데 가결이 '아니오'입니다. 둘 중 하나를 고치세요.`,
+    en: `${f.label}: the status is 가결 (adopted) but adopted says no; fix one of them.`,
+  }),
+  over_members: (f, v) => ({
+    ko: `${f.header}: ${show(v)}명이 위원 수보다 많을 수 없습니다.`,
+    en: `${f.label}: ${show(v)} cannot exceed the members.`,
+  }),
+  members_over_seats: (f, v) => ({
+    ko: `${f.header}: 위원 수(${show(v)})가 정원보다 많을 수 없습니다.`,
+    en: `${f.label}: the members (${show(v)}) cannot exceed the seats.`,
+  }),
   completed_late: (f, v) => ({ ko: `${f.header}: 계획일보다 늦게 완료되었습니다 (${show(v)}).`, en: `${f.label}: completed after its planned date (${show(v)}).` }),
 } satisfies Record<string, Template>;
 
@@ -145,7 +157,7 @@ export const errorMessages = {
   token_expired: { ko: '토큰이 만료되었습니다. 관리자에게 새 토큰을 요청하세요.', en: 'The token has expired; ask an administrator for a new one.' },
   forbidden: { ko: '이 작업을 할 권한이 없습니다.', en: 'This token may not do that.' },
   not_found: { ko: '찾을 수 없습니다.', en: 'Not found.' },
-  unknown_kind: { ko: '알 수 없는 자료 종류입니다 (spending, participation, progress).', en: 'Unknown kind (spending, participation, progress).' },
+  unknown_kind: { ko: '알 수 없는 자료 종류입니다 (spending, participation, progress, agendas, council).', en: 'Unknown kind (spending, participation, progress, agendas, council).' },
   invalid_input: { ko: '입력이 올바르지 않습니다.', en: 'Invalid input.' },
   invalid_body: { ko: '요청 본문이 올바르지 않습니다.', en: 'The request body is not valid.' },
   not_json: { ko: '본문은 JSON(application/json)이어야 합니다.', en: 'The body must be JSON (application/json).' },

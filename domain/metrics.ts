@@ -69,6 +69,23 @@ export const metrics = {
   avgProgressPct: metric('avgProgressPct', '평균 진척률', 'Average progress', '%', '진척률(%)의 평균. 완료이면서 진척률이 빈 칸이면 100으로, 다른 빈 칸은 빼고 계산합니다.', 'Average of progress (%); a done milestone with a blank progress counts as 100, other blanks are skipped.'),
   delayed: metric('delayed', '지연 과제 수', 'Delayed', '건', '상태가 지연이거나, 계획일보다 늦게 완료했거나, 완료하지 않은 채 계획일이 지난 추진과제의 수.', 'Milestones with the status 지연 (delayed), done after their planned date, or not done and past their planned date.'),
   medianDelayDays: metric('medianDelayDays', '지연일수 중앙값', 'Median delay', '일', '완료한 추진과제의 (완료일 − 계획일)의 중앙값. 음수는 계획보다 일찍 완료한 것입니다.', 'Median of (completed on − planned on) over the done milestones, in days; negative means early.'),
+  // agendas (자치계획): dong × phase
+  agendas: metric('agendas', '의제 수', 'Agendas', '건', '그 단계에 기록된 자치계획 의제의 수.', 'Number of agendas of the 자치계획 recorded in that phase.'),
+  putToAssembly: metric('putToAssembly', '총회 상정', 'Put to the assembly', '건', '주민총회에 상정된 의제의 수 (총회 상정일이 있거나 상태가 총회 상정 이후).', 'Agendas put to the 주민총회 (with a date put, or a status from 총회 상정 on).'),
+  adopted: metric('adopted', '가결', 'Adopted', '건', '가결된 의제의 수 (가결이 예이거나, 비어 있으면 상태가 가결·실행중·완료).', 'Agendas adopted (가결 says yes, or where blank a status of 가결, 실행중 or 완료).'),
+  adoptionRate: metric('adoptionRate', '가결률', 'Adoption rate', 'ratio', '가결 ÷ 총회 상정.', 'Adopted ÷ put to the assembly.'),
+  agendasCompleted: metric('agendasCompleted', '완료 의제', 'Agendas completed', '건', '가결된 의제 가운데 상태가 완료인 것의 수.', 'Adopted agendas with the status 완료 (done).'),
+  agendaCompletionRate: metric('agendaCompletionRate', '의제 완료율', 'Agenda completion rate', 'ratio', '완료 의제 ÷ 가결된 의제: 주민총회가 정한 일을 얼마나 해냈는지. 의제를 더 적어도 커지지 않습니다.', 'Agendas completed ÷ agendas adopted: how much of what the assembly decided was carried out. Recording more agendas does not raise it.'),
+  estimatedCostKrw: metric('estimatedCostKrw', '예상 사업비', 'Estimated cost', '원', '의제의 예상 사업비 합계.', "Sum of the agendas' estimated costs."),
+  linkedSpendingKrw: metric('linkedSpendingKrw', '의제 연결 집행액', 'Spending on adopted agendas', '원', '같은 회계연도에 가결된 의제를 관련 의제로 적은 예산집행 줄의 집행액 합계.', 'Executed on the spending lines of the same fiscal year whose 관련 의제 names an adopted agenda.'),
+  // council (위원구성): dong × phase, the latest snapshot
+  members: metric('members', '위원 수', 'Members', '명', '그 단계의 가장 최근 위원구성(회계연도, 기준일 순)의 위원 수.', "Members in the phase's latest council snapshot (by fiscal year, then as-of date)."),
+  seats: metric('seats', '정원', 'Seats', '명', '위원 정원.', 'Seats on the council.'),
+  competitionRatio: metric('competitionRatio', '경쟁률', 'Competition ratio', 'label', '신청자 ÷ 정원 (예: 1.8 대 1).', 'Applicants ÷ seats (e.g. 1.8 to 1).'),
+  lotteryShare: metric('lotteryShare', '추첨 선정 비율', 'Chosen by lottery', 'ratio', '추첨으로 선정된 위원 ÷ 위원 수.', 'Members chosen by lottery ÷ members.'),
+  womenShare: metric('womenShare', '여성 비율', 'Women', 'ratio', '여성 위원 ÷ 위원 수.', 'Women ÷ members.'),
+  youthShare: metric('youthShare', '청년 비율', 'Youth (19–34)', 'ratio', '청년(19–34세) 위원 ÷ 위원 수.', 'Members aged 19–34 ÷ members.'),
+  trainedShare: metric('trainedShare', '교육 이수 비율', 'Trained', 'ratio', '교육을 이수한 위원 ÷ 위원 수.', 'Members who completed the training ÷ members.'),
   // columns every comparison row carries
   cohort: metric('cohort', '기수', 'Cohort', 'label', '동이 시범사업에 합류한 단계. 같은 시, 같은 단계, 같은 기수의 동끼리 견줍니다.', 'The phase in which the dong joined the pilot; a dong is compared with the dongs of the same city, phase and cohort.'),
   illustrative: metric('illustrative', '예시', 'Illustrative', 'flag', '이 값이 예시 자료(예시로 표시된 인구, 비고에 예시라 적힌 계획일)에 기대고 있음.', 'The figure rests on illustrative data (a population marked illustrative, a planned date whose note says 예시).'),
@@ -122,7 +139,7 @@ export const flagRules = { minGapRate: 0.05, minGapPer1000Share: 0.2, minGroupFo
 export const flags = ['low', 'fell'] as const;
 export type Flag = (typeof flags)[number];
 
-export const comparisonNames = ['spending', 'participation', 'progress', 'phases', 'summary'] as const;
+export const comparisonNames = ['spending', 'participation', 'progress', 'agendas', 'council', 'phases', 'summary'] as const;
 export type ComparisonName = (typeof comparisonNames)[number];
 
 export interface ComparisonDefinition {
@@ -164,6 +181,22 @@ export const comparisons: Record<ComparisonName, ComparisonDefinition> = {
     grouping: { ko: '동 × 단계', en: 'dong × phase' },
     keys,
     figures: ['expected', 'completedExpected', 'completionRate', 'onTimeRate', 'stageReached', 'milestones', 'avgProgressPct', 'delayed', 'medianDelayDays', 'illustrative'],
+  },
+  agendas: {
+    name: 'agendas',
+    ko: '자치계획',
+    en: 'Agendas',
+    grouping: { ko: '동 × 단계', en: 'dong × phase' },
+    keys,
+    figures: ['agendas', 'putToAssembly', 'adopted', 'adoptionRate', 'agendasCompleted', 'agendaCompletionRate', 'estimatedCostKrw', 'linkedSpendingKrw', 'illustrative'],
+  },
+  council: {
+    name: 'council',
+    ko: '위원구성',
+    en: 'Council',
+    grouping: { ko: '동 × 단계 (그 단계의 가장 최근 위원구성)', en: "dong × phase (the phase's latest council snapshot)" },
+    keys: [...keys, 'fiscalYear'],
+    figures: ['members', 'seats', 'competitionRatio', 'lotteryShare', 'womenShare', 'youthShare', 'trainedShare', 'illustrative'],
   },
   phases: {
     name: 'phases',
@@ -249,6 +282,8 @@ export const comparisonFilterSchemas: Record<ComparisonName, typeof comparisonFi
   spending: comparisonFilterSchema,
   participation: comparisonFilterSchema,
   progress: comparisonFilterSchema,
+  agendas: comparisonFilterSchema,
+  council: comparisonFilterSchema,
   phases: comparisonFilterSchema,
   summary: summaryFilterSchema,
 };

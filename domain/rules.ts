@@ -136,7 +136,7 @@ export function checkRow(kind: Kind, input: Record<string, unknown>, ref: Refere
     overPopulation('participants');
     overPopulation('voters');
     outside('date');
-  } else {
+  } else if (kind === 'progress') {
     const done = values.status === '완료';
     const completedOn = values.completedOn;
     const pct = values.progressPct;
@@ -148,6 +148,24 @@ export function checkRow(kind: Kind, input: Record<string, unknown>, ref: Refere
       warnings.push(rowIssue(f('completedOn'), 'completed_late', completedOn));
     }
     outside('completedOn');
+  } else if (kind === 'agendas') {
+    // An agenda done has its 완료일; a 완료일 means done; 가결 cannot say it was not adopted.
+    const done = values.status === '완료';
+    const completedOn = values.completedOn;
+    if (done && completedOn === null) errors.push(rowIssue(f('completedOn'), 'done_without_date'));
+    if (!done && completedOn !== null) errors.push(rowIssue(f('completedOn'), 'date_without_done', completedOn));
+    if (values.status === '가결' && values.adopted === false) errors.push(rowIssue(f('adopted'), 'adopted_not_adopted'));
+    outside('assemblyOn');
+    outside('completedOn');
+  } else {
+    const members = values.members as number;
+    const seats = values.seats;
+    if (typeof seats === 'number' && members > seats) errors.push(rowIssue(f('members'), 'members_over_seats', members));
+    for (const field of ['women', 'youth', 'trainingCompleted']) {
+      const n = values[field];
+      if (typeof n === 'number' && n > members) errors.push(rowIssue(f(field), 'over_members', n));
+    }
+    outside('asOf');
   }
   return errors.length > 0 ? { errors, warnings } : { values, errors, warnings };
 }

@@ -18,7 +18,7 @@ export interface ColumnDef {
   codeList?: CodeListName;
 }
 
-export const kinds = ['spending', 'participation', 'progress'] as const;
+export const kinds = ['spending', 'participation', 'progress', 'agendas', 'council'] as const;
 export type Kind = (typeof kinds)[number];
 
 export interface SheetDef {
@@ -88,6 +88,48 @@ export const sheets: Record<Kind, SheetDef> = {
       { field: 'completedOn', header: '완료일', label: 'Completed on', type: 'date', required: false },
       { field: 'status', header: '상태', label: 'Status', type: 'code', required: true, codeList: 'status' },
       { field: 'progressPct', header: '진척률(%)', label: 'Progress (%)', type: 'percent', required: false },
+      note,
+    ],
+  },
+  agendas: {
+    kind: 'agendas',
+    sheet: '자치계획',
+    table: 'JachiAgendas',
+    columns: [
+      dong,
+      phase,
+      { field: 'fiscalYear', header: '회계연도', label: 'Fiscal year', type: 'year', required: true },
+      { field: 'title', header: '의제명', label: 'Agenda', type: 'text', required: true },
+      { field: 'subcommittee', header: '분과', label: 'Subcommittee', type: 'text', required: false },
+      { field: 'proposedOn', header: '발굴일', label: 'Proposed on', type: 'date', required: false },
+      { field: 'assemblyOn', header: '총회 상정일', label: 'Put to the assembly on', type: 'date', required: false },
+      { field: 'votesFor', header: '찬성', label: 'Votes for', type: 'count', required: false },
+      { field: 'votesAgainst', header: '반대', label: 'Votes against', type: 'count', required: false },
+      { field: 'adopted', header: '가결', label: 'Adopted', type: 'boolean', required: false },
+      { field: 'estimatedCostKrw', header: '예상 사업비(원)', label: 'Estimated cost (KRW)', type: 'money', required: false },
+      { field: 'fundingRoute', header: '추진 재원', label: 'Funding route', type: 'code', required: false, codeList: 'fundingRoute' },
+      { field: 'status', header: '상태', label: 'Status', type: 'code', required: true, codeList: 'agendaStatus' },
+      { field: 'completedOn', header: '완료일', label: 'Completed on', type: 'date', required: false },
+      note,
+    ],
+  },
+  council: {
+    kind: 'council',
+    sheet: '위원구성',
+    table: 'JachiCouncil',
+    columns: [
+      dong,
+      phase,
+      { field: 'fiscalYear', header: '회계연도', label: 'Fiscal year', type: 'year', required: true },
+      { field: 'asOf', header: '기준일', label: 'As of', type: 'date', required: false },
+      { field: 'seats', header: '정원', label: 'Seats', type: 'count', required: false },
+      { field: 'applicants', header: '신청자', label: 'Applicants', type: 'count', required: false },
+      { field: 'selectedByLottery', header: '추첨 선정', label: 'Selected by lottery', type: 'count', required: false },
+      { field: 'members', header: '위원 수', label: 'Members', type: 'count', required: true },
+      { field: 'women', header: '여성', label: 'Women', type: 'count', required: false },
+      { field: 'youth', header: '청년(19–34세)', label: 'Youth (19–34)', type: 'count', required: false },
+      { field: 'subcommittees', header: '분과 수', label: 'Subcommittees', type: 'count', required: false },
+      { field: 'trainingCompleted', header: '교육 이수 위원', label: 'Members trained', type: 'count', required: false },
       note,
     ],
   },

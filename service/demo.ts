@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { daejeonReference, formatYmd, type Kind } from '../domain/index.ts';
+import { daejeonReference, formatYmd, kinds, type Kind } from '../domain/index.ts';
 import { type Store, type Actor } from './store/store.ts';
 
 /**
@@ -194,14 +194,77 @@ export function demoRows(): Record<Kind, Values[]> {
       );
     }
   }
-  return { spending, participation, progress };
+  const { agendas, council } = councilWork(r);
+  // Each dong's own programme line carries out the first agenda of that year's plan (관련 의제).
+  for (const line of spending) {
+    if (line.category !== '자체 사업비') continue;
+    line.agenda = (agendas.find((a) => a.dong === line.dong && a.fiscalYear === line.fiscalYear)?.title as string | undefined) ?? null;
+  }
+  return { spending, participation, progress, agendas, council };
+}
+
+/** 유성구's pilot dongs chose 49 members each by lottery from 70–110 applicants (the press). */
+const yuseong = new Set(['30200-jinjam', '30200-wonsinheung', '30200-oncheon1']);
+const agendaTopics = ['마을 환경 정비', '어르신 돌봄 나눔', '청소년 문화 공간', '골목 안전 지킴이', '마을 축제', '공유 텃밭', '마을 도서관', '재활용 나눔 장터', '주민 소통 신문'];
+
+/**
+ * The council's own work: each dong's 자치계획 agendas and its make-up. Real where the sources give
+ * it — 갈마1동's 9 agendas at its 2019 assembly of about 400, 유성's 49 members chosen by lottery from
+ * 70–110 applicants; the rest illustrative (예시). Every adopted agenda of the pilot dongs was carried
+ * out, but 중리동's 2020 plan (지연, as its progress says); the newcomers adopted their first plans
+ * at the end of 2020, to be carried out in 2021.
+ */
+function councilWork(r: ReturnType<typeof random>): { agendas: Values[]; council: Values[] } {
+  const agendas: Values[] = [];
+  const council: Values[] = [];
+  const agenda = (dong: string, phase: number, year: number, title: string, assemblyOn: string, voters: number, status: string, completedOn: string | null, note: string) => {
+    const against = r.int(2, Math.max(3, Math.round(voters * 0.1)));
+    agendas.push({
+      dong, phase, fiscalYear: year, title, subcommittee: null, proposedOn: ymd(year, r.int(3, 6), r.int(1, 28)), assemblyOn,
+      votesFor: voters - against, votesAgainst: against, adopted: true, estimatedCostKrw: r.int(2, 12) * won, fundingRoute: '자체 사업비', status, completedOn, note,
+    });
+  };
+  for (const [dong, dates] of Object.entries(pilot)) {
+    const galma = dong === '30170-galma1';
+    const n2019 = galma ? 9 : r.int(5, 8);
+    for (let i = 0; i < n2019; i++) {
+      agenda(dong, 1, 2019, agendaTopics[(i + r.int(0, 8)) % agendaTopics.length]! + (i > 0 ? ` ${i + 1}` : ''), dates.assembly, galma ? 387 : r.int(200, 400), '완료', ymd(2019, 12, r.int(1, 28)),
+        galma ? '의제 9건은 보도 자료, 찬반·사업비는 예시' : illustrative);
+    }
+    const late = dong === '30230-jungni';
+    for (let i = 0; i < r.int(5, 7); i++) {
+      agenda(dong, 2, 2020, `${agendaTopics[(i + 3) % agendaTopics.length]!} (2020)${i > 0 ? ` ${i + 1}` : ''}`, ymd(2020, 10, r.int(1, 28)), r.int(300, 700),
+        late && i % 2 === 0 ? '실행중' : '완료', late && i % 2 === 0 ? null : ymd(2020, 12, r.int(1, 28)), late && i % 2 === 0 ? `코로나19로 늦어짐 (${illustrative})` : illustrative);
+    }
+    for (const [phase, year, asOf] of [[1, 2019, dates.launch], [2, 2020, '2020-03-31']] as const) {
+      const chosen = yuseong.has(dong);
+      const members = chosen ? 49 : r.int(32, 48);
+      council.push({
+        dong, phase, fiscalYear: year, asOf, seats: 50, applicants: chosen ? r.int(70, 110) : r.int(50, 90), selectedByLottery: chosen ? 49 : Math.round(members * r.int(70, 100) / 100),
+        members, women: Math.round(members * r.int(40, 55) / 100), youth: Math.round(members * r.int(5, 15) / 100), subcommittees: r.int(3, 5), trainingCompleted: members,
+        note: chosen ? `위원 49명 추첨 선정, 신청 70–110명은 보도 자료; 그 밖의 값은 ${illustrative}` : illustrative,
+      });
+    }
+  }
+  for (const dong of joiners2020) {
+    const members = r.int(25, 40);
+    council.push({
+      dong, phase: 2, fiscalYear: 2020, asOf: '2020-08-31', seats: 40, applicants: r.int(35, 70), selectedByLottery: Math.round(members * r.int(60, 100) / 100),
+      members, women: Math.round(members * r.int(40, 55) / 100), youth: Math.round(members * r.int(5, 15) / 100), subcommittees: r.int(2, 4), trainingCompleted: members, note: illustrative,
+    });
+    if (dong === '30230-moksang') continue; // its assembly moved to 2021: no agenda put yet
+    for (let i = 0; i < r.int(3, 5); i++) {
+      agenda(dong, 2, 2020, `${agendaTopics[(i + 5) % agendaTopics.length]!}${i > 0 ? ` ${i + 1}` : ''}`, ymd(2020, 11, r.int(1, 28)), r.int(100, 300), '가결', null, `2021년에 추진 (${illustrative})`);
+    }
+  }
+  return { agendas, council };
 }
 
 const demoActor: Actor = { tokenId: 'demo', name: '데모 데이터', role: 'admin', dong: null, district: null };
 
 /** Fills an empty database with the demo through the same rules and batches as the sync API. */
 export async function loadDemo(store: Store): Promise<Record<Kind, number>> {
-  const counts = { spending: 0, participation: 0, progress: 0 } as Record<Kind, number>;
+  const counts = Object.fromEntries(kinds.map((k) => [k, 0])) as Record<Kind, number>;
   for (const [kind, rows] of Object.entries(demoRows()) as [Kind, Values[]][]) {
     const answer = await store.sync(kind, { batchId: randomUUID(), rows: rows.map((values) => ({ rowId: randomUUID(), baseRevision: null, values })), deletes: [] }, demoActor, 'demo (daejeon-pilot.md)');
     const refused = answer.results.filter((x) => x.status !== 'accepted');

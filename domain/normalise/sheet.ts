@@ -2,7 +2,7 @@ import type { Message } from '../messages.ts';
 import type { ReferenceIndex } from '../reference.ts';
 import { checkRow, type RowValues } from '../rules.ts';
 import { displayValue, rowMessages, type RowMessageCode } from '../messages.ts';
-import { sheets, type ColumnDef, type Kind } from '../sheets.ts';
+import { kinds, sheets, type ColumnDef, type Kind } from '../sheets.ts';
 import { columnLetter, gridFromOffice, type GridCell, type MergeRange, type OfficeRangeInput, type SheetGrid } from './grid.ts';
 import { declaredUnit, headerField, headerKey, readHeaderRow, rowIdField, type HeaderColumn, type HeaderMapping } from './headers.ts';
 import { cellMessage, sheetMessage, skipMessages, type CellMessageCode, type SheetErrorCode, type SkipReason } from './messages.ts';
@@ -368,7 +368,7 @@ function anyKindHeader(pending: { cells: readonly (GridCell | undefined)[] }[]):
     const fields = new Set<string>();
     for (const cell of cells) {
       if (typeof cell?.value !== 'string') continue;
-      for (const k of ['spending', 'participation', 'progress'] as const) {
+      for (const k of kinds) {
         const f = headerField(k, cell.value);
         if (f) fields.add(f);
       }

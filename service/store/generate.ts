@@ -274,6 +274,8 @@ export async function generateDemo(connection: DuckDBConnection, options: Genera
       `SELECT (SELECT count(*) FROM spending_rows WHERE revision > $base) AS spending,
               (SELECT count(*) FROM participation_rows WHERE revision > $base) AS participation,
               (SELECT count(*) FROM progress_rows WHERE revision > $base) AS progress,
+              (SELECT count(*) FROM agendas_rows WHERE revision > $base) AS agendas,
+              (SELECT count(*) FROM council_rows WHERE revision > $base) AS council,
               (SELECT max(revision) FROM row_audit) AS revision`,
       { base },
     )
@@ -282,7 +284,7 @@ export async function generateDemo(connection: DuckDBConnection, options: Genera
     districts,
     dongs: n,
     phases: years,
-    rows: { spending: Number(counts.spending), participation: Number(counts.participation), progress: Number(counts.progress) },
+    rows: { spending: Number(counts.spending), participation: Number(counts.participation), progress: Number(counts.progress), agendas: Number(counts.agendas), council: Number(counts.council) },
     revision: Number(counts.revision),
     ms: Math.round(performance.now() - started),
   };

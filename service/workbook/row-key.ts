@@ -23,6 +23,8 @@ export const rowKeyFields: Record<Kind, readonly string[]> = {
   spending: ['dong', 'phase', 'fiscalYear', 'category', 'item', 'fundingSource'],
   participation: ['dong', 'phase', 'date', 'activity', 'title'],
   progress: ['dong', 'phase', 'milestone'],
+  agendas: ['dong', 'phase', 'fiscalYear', 'title'],
+  council: ['dong', 'phase', 'fiscalYear'],
 };
 
 /** A name-based UUID (RFC 4122 version 5: SHA-1 of namespace and name). */

@@ -129,6 +129,35 @@ describe('progress', () => {
   });
 });
 
+describe('agendas', () => {
+  it('counts what the assembly decided and what was done, each agenda once', async () => {
+    const { rows } = await runComparison(db.connection, 'agendas', {});
+    // A1: three agendas, two put to the assembly, one adopted and done; the spending line naming it
+    // (' 마을 축제', with a stray space) executed 800,000.
+    expect(find(rows, { dong: A, phase: 1 })).toEqual({
+      city: '11', district: '11111', dong: A, dongName: '가동', cohort: 1, phase: 1,
+      agendas: 3, putToAssembly: 2, adopted: 1, adoptionRate: 0.5, agendasCompleted: 1, agendaCompletionRate: 1,
+      estimatedCostKrw: 1_000_000, linkedSpendingKrw: 800_000, illustrative: false,
+    });
+    // A2: adopted by their status, neither done: 0%; nothing spent on them.
+    expect(find(rows, { dong: A, phase: 2 })).toMatchObject({ putToAssembly: 2, adopted: 2, agendasCompleted: 0, agendaCompletionRate: 0, linkedSpendingKrw: 0 });
+    expect(find(rows, { dong: B, phase: 1 })).toMatchObject({ agendas: 1, adopted: 1, agendaCompletionRate: 1 });
+    expect(rows).toHaveLength(3);
+  });
+});
+
+describe('council', () => {
+  it("reads the phase's latest snapshot: shares of members, and applicants per seat", async () => {
+    const { rows } = await runComparison(db.connection, 'council', {});
+    expect(find(rows, { dong: A, phase: 1 })).toEqual({
+      city: '11', district: '11111', dong: A, dongName: '가동', cohort: 1, phase: 1, fiscalYear: 2019,
+      members: 32, seats: 40, competitionRatio: 1.5, lotteryShare: 30 / 32, womenShare: 0.5, youthShare: 0.125, trainedShare: 0.75, illustrative: false,
+    });
+    expect(find(rows, { dong: D, phase: 2 })).toMatchObject({ members: 20, seats: null, competitionRatio: null, lotteryShare: null, womenShare: 0.45 });
+    expect(rows).toHaveLength(2);
+  });
+});
+
 describe('phases', () => {
   it('gives each headline figure in phase 1, phase 2 and the change of the same dong', async () => {
     const { rows } = await runComparison(db.connection, 'phases', { today });

@@ -52,7 +52,7 @@ export const today = '2020-06-30';
 
 export type Row = Record<string, string | number | boolean | null>;
 const spending: Row[] = [
-  { dong: A, phase: 1, category: '기타', budgetKrw: 1_000_000, executedKrw: 800_000, carriedOverKrw: 100_000, returnedKrw: 100_000, note: "=HYPERLINK(\"x\"), 'quoted'" },
+  { dong: A, phase: 1, category: '기타', budgetKrw: 1_000_000, executedKrw: 800_000, carriedOverKrw: 100_000, returnedKrw: 100_000, agenda: ' 마을 축제', note: "=HYPERLINK(\"x\"), 'quoted'" },
   { dong: A, phase: 1, category: '간사 인건비', budgetKrw: 2_000_000, executedKrw: 2_000_000, executedOn: '2019-05-30' },
   { dong: A, phase: 1, category: '기타', budgetKrw: 500_000, executedKrw: null, item: '줄바꿈\n있는 "내역"' },
   { dong: A, phase: 1, category: '기타', budgetKrw: 9_999_999, executedKrw: 9_999_999, deleted: true },
@@ -99,26 +99,44 @@ const progress: Row[] = [
   { dong: C, phase: 2, milestone: '자치계획 수립', plannedOn: '2020-05-31', completedOn: '2020-05-01', status: '완료', progressPct: 100 },
 ];
 
-type Data = Partial<Record<'spending' | 'participation' | 'progress', Row[]>>;
+const agendas: Row[] = [
+  // A1: one adopted and done (and named by a spending line of its year), one voted down, one only found.
+  { dong: A, phase: 1, title: '마을 축제', assemblyOn: '2019-10-01', adopted: true, estimatedCostKrw: 1_000_000, status: '완료', completedOn: '2019-12-01' },
+  { dong: A, phase: 1, title: '주차장', assemblyOn: '2019-10-01', adopted: false, status: '부결' },
+  { dong: A, phase: 1, title: '벽화', status: '발굴' },
+  // A2: adopted by their status (가결 blank), neither done yet.
+  { dong: A, phase: 2, title: '공유 텃밭', status: '실행중', estimatedCostKrw: 500_000 },
+  { dong: A, phase: 2, title: '마을 신문', status: '가결', adopted: true },
+  { dong: B, phase: 1, title: '어르신 나눔', status: '완료', completedOn: '2019-11-30' },
+];
+const council: Row[] = [
+  // A1: two snapshots; the later (기준일 2019-09-01) is the phase's.
+  { dong: A, phase: 1, asOf: '2019-05-01', seats: 40, applicants: 60, selectedByLottery: 30, members: 30, women: 12, youth: 3, trainingCompleted: 30 },
+  { dong: A, phase: 1, asOf: '2019-09-01', seats: 40, applicants: 60, selectedByLottery: 30, members: 32, women: 16, youth: 4, trainingCompleted: 24 },
+  { dong: D, phase: 2, asOf: '2020-08-01', members: 20, women: 9 },
+];
+
+type Data = Partial<Record<'spending' | 'participation' | 'progress' | 'agendas' | 'council', Row[]>>;
 
 /**
  * A fresh DuckDB file in the OS temp dir with a reference and rows loaded straight into the tables
  * (no rules: the figures must hold whatever was stored); `close` removes it. By default the
  * fixture above.
  */
-export async function openFixture(ref: Reference = reference, data: Data = { spending, participation, progress }): Promise<Database & { dir: string; close: () => void }> {
+export async function openFixture(ref: Reference = reference, data: Data = { spending, participation, progress, agendas, council }): Promise<Database & { dir: string; close: () => void }> {
   const dir = mkdtempSync(join(tmpdir(), 'jachi-compare-'));
   const db = await openDatabase(join(dir, 'test.duckdb'));
   await loadReference(db.connection, ref);
   let revision = 0;
   for (const [kind, rows] of Object.entries(data) as [keyof Data, Row[]][]) {
     const fields = sheets[kind].columns.map((c) => c.field);
+    const quoted = fields.map((f) => `"${f}"`);
     for (const row of rows) {
       revision += 1;
       const values: Record<string, string | number | boolean | null> = { revision, deleted: row.deleted === true };
       for (const f of fields) values[f] = row[f] ?? (f === 'fiscalYear' ? 2018 + Number(row.phase) : null);
       await db.connection.run(
-        `INSERT INTO ${kind}_rows (rowId, revision, deleted, updatedBy, updatedAt, source, ${fields.join(', ')})
+        `INSERT INTO ${kind}_rows (rowId, revision, deleted, updatedBy, updatedAt, source, ${quoted.join(', ')})
          VALUES (uuid(), $revision, $deleted, 'tester', now(), 'fixture.xlsx', ${fields.map((f) => `$${f}`).join(', ')})`,
         values,
       );

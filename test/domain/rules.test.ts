@@ -63,6 +63,27 @@ describe('row rules', () => {
     expect(warningsOf('spending', { ...spending, carriedOverKrw: 1200 })).toEqual(['carriedOverKrw:over_budget']);
   });
 
+  it('checks an agenda (자치계획): done needs its date, a date needs done, 가결 cannot say no', () => {
+    const agenda = { dong: '갈마1동', phase: 1, fiscalYear: 2019, title: '마을 축제', status: '가결', adopted: true };
+    expect(errorsOf('agendas', agenda)).toEqual([]);
+    expect(errorsOf('agendas', { ...agenda, adopted: false })).toEqual(['adopted:adopted_not_adopted']);
+    expect(errorsOf('agendas', { ...agenda, status: '완료' })).toEqual(['completedOn:done_without_date']);
+    expect(errorsOf('agendas', { ...agenda, completedOn: '2019-12-01' })).toEqual(['completedOn:date_without_done']);
+    expect(errorsOf('agendas', { ...agenda, status: '상정됨' })).toEqual(['status:unknown_code']);
+    expect(errorsOf('agendas', { ...agenda, title: '' })).toEqual(['title:required']);
+    expect(warningsOf('agendas', { ...agenda, assemblyOn: '2020-11-01' })).toEqual(['assemblyOn:outside_phase']);
+  });
+
+  it('checks a council (위원구성): members within the seats, women, youth and trained within the members', () => {
+    const council = { dong: '진잠동', phase: 1, fiscalYear: 2019, seats: 50, members: 49, selectedByLottery: 49, women: 24, youth: 5, trainingCompleted: 49 };
+    expect(errorsOf('council', council)).toEqual([]);
+    expect(errorsOf('council', { ...council, members: 51 })).toEqual(['members:members_over_seats']);
+    expect(errorsOf('council', { ...council, women: 50, youth: 50, trainingCompleted: 50 })).toEqual(['women:over_members', 'youth:over_members', 'trainingCompleted:over_members']);
+    expect(errorsOf('council', { ...council, members: null })).toEqual(['members:required']);
+    const [message] = checkRow('council', { ...council, members: 51 }, ref).errors;
+    expect(message?.message.ko).toBe('위원 수: 위원 수(51)가 정원보다 많을 수 없습니다.');
+  });
+
   it('reads the first wave’s `votes` as the voters', () => {
     const checked = checkRow('participation', { ...participation, votes: 100 }, ref);
     expect(checked.errors).toEqual([]);

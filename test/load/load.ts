@@ -352,7 +352,7 @@ export async function runLoad(options: LoadOptions = {}): Promise<LoadResult> {
       acknowledged.push({ batchId, rows: accepted });
     };
 
-    const since: Record<Kind, number>[] = clients.map(() => ({ spending: 0, participation: 0, progress: 0 }));
+    const since: Record<Kind, number>[] = clients.map(() => ({ spending: 0, participation: 0, progress: 0, agendas: 0, council: 0 }));
     const pull = async (client: Client, kind: Kind) => {
       const answer = (await request(client, `rows ${kind}`, 'GET', `/api/rows/${kind}?since=${since[client.index]![kind]}`)) as { revision: number } | undefined;
       if (answer) since[client.index]![kind] = answer.revision;

@@ -69,6 +69,8 @@ describe('scopes on every row', () => {
       ['spending', '예산집행'],
       ['participation', '주민참여'],
       ['progress', '추진현황'],
+      ['agendas', '자치계획'],
+      ['council', '위원구성'],
     ]);
     const category = body.kinds[0].columns.find((c: any) => c.field === 'category');
     expect(category).toMatchObject({ header: '비목', type: 'code', required: true });

@@ -30,7 +30,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const readSql = (file: string) => readFileSync(join(here, file), 'utf8');
 
 /** Shared CTE files a query includes as `{{name}}` (their leading comment left out). */
-const includes = ['assembly_figures', 'expected_figures', 'dong_figures'] as const;
+const includes = ['assembly_figures', 'expected_figures', 'agenda_figures', 'dong_figures'] as const;
 
 /** The SQL text of one query file, with the shared CTEs it names put in (an include may include another). */
 export function comparisonSql(file: string): string {
@@ -51,6 +51,10 @@ export const sqlFiles = [
   'drilldown_spending.sql',
   'drilldown_participation.sql',
   'drilldown_progress.sql',
+  'agendas.sql',
+  'council.sql',
+  'drilldown_agendas.sql',
+  'drilldown_council.sql',
 ] as const;
 
 const sqlCache = new Map<string, string>();
@@ -176,6 +180,8 @@ function bind(name: ComparisonName, params: ComparisonParams): Bound {
       set('payCategories', listValue([...payCategories]), LIST(VARCHAR));
       return lists;
     case 'participation':
+    case 'agendas':
+    case 'council':
       withPhases();
       return lists;
     case 'progress':

@@ -18,6 +18,8 @@ const orderOf: Record<Kind, readonly string[]> = {
   spending: ['fiscalYear', 'category', 'item'],
   participation: ['date', 'activity', 'title'],
   progress: ['plannedOn', 'milestone'],
+  agendas: ['fiscalYear', 'assemblyOn', 'title'],
+  council: ['fiscalYear', 'asOf'],
 };
 
 function where(scope: ExportScope | undefined): Selection {

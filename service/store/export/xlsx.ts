@@ -17,7 +17,7 @@ export const xlsxNumberFormats: Partial<Record<FieldType, string>> = {
   code: '@',
 };
 
-const widths: Record<FieldType, number> = { dong: 12, phase: 7, year: 10, money: 15, count: 10, percent: 10, date: 12, boolean: 9, code: 20, text: 30 };
+const widths: Record<FieldType, number> = { dong: 12, phase: 7, year: 10, money: 15, count: 10, percent: 10, date: 12, boolean: 10, code: 20, text: 30 };
 
 const chooseFromList = {
   showErrorMessage: true,

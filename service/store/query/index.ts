@@ -4,7 +4,7 @@
  *   1. the text must be exactly one statement, and a SELECT (extract_statements + json_serialize_sql,
  *      which parse only, on the main connection);
  *   2. it runs in a child process over a snapshot file that holds only the analytic views' data
- *      (spending, participation, progress, dongs, districts, phases), never the token, batch or
+ *      (spending, participation, progress, agendas, council, dongs, districts, cities, phases), never the token, batch or
  *      audit tables;
  *   3. there DuckDB is opened read-only, external access off, extension autoload and install off,
  *      configuration locked, a memory limit, one thread, no spilling; checked again as one SELECT;
@@ -25,7 +25,7 @@ export const defaultRowLimit = 10_000;
 export const maxRowLimit = 100_000;
 export const defaultTimeoutMs = 10_000;
 /** The tables of the snapshot: the analytic views and the reference tables, nothing else. */
-export const snapshotTables = ['spending', 'participation', 'progress', 'dongs', 'districts', 'phases'] as const;
+export const snapshotTables = ['spending', 'participation', 'progress', 'agendas', 'council', 'dongs', 'districts', 'cities', 'phases'] as const;
 
 export type QueryErrorCode =
   | 'empty_query'
@@ -134,11 +134,10 @@ const refreshing = new Map<string, Promise<void>>();
 async function fingerprint(connection: DuckDBConnection): Promise<string> {
   const reader = await connection.runAndReadAll(
     `SELECT concat_ws('|',
-       (SELECT coalesce(max(revision), 0) FROM spending_rows),
-       (SELECT coalesce(max(revision), 0) FROM participation_rows),
-       (SELECT coalesce(max(revision), 0) FROM progress_rows),
+       (SELECT coalesce(max(revision), 0) FROM row_audit),
        (SELECT count(*) || ':' || coalesce(sum(hash(code, name, district, joinedPhase, adminCode)), 0) FROM dongs),
-       (SELECT count(*) || ':' || coalesce(sum(hash(code, name)), 0) FROM districts),
+       (SELECT count(*) || ':' || coalesce(sum(hash(code, name, city)), 0) FROM districts),
+       (SELECT count(*) || ':' || coalesce(sum(hash(code, name)), 0) FROM cities),
        (SELECT count(*) || ':' || coalesce(sum(hash(phase, name, year, startOn, endOn)), 0) FROM phases)) AS f`,
   );
   return String(reader.getRows()[0]?.[0]);
