@@ -163,6 +163,23 @@ describe('POST /api/import keeps a workbook in its box', () => {
     expect(await storedRows()).toBe(before);
   });
 
+  it('stops reading when the request runs out of time: 504, the worker gone, nothing stored', async () => {
+    const slow = await startService({ limits: { longRequestTimeoutMs: 200 } });
+    const slowServer = await startServer(slow.app.fetch);
+    const revision = slow.store.revision;
+    try {
+      const form = new FormData();
+      form.set('file', new File([new Uint8Array(zipOf(workbookParts(sheetXml(spending(20_000)))))], 'book.xlsx'));
+      const res = await fetch(`${slowServer.url}/api/import`, { method: 'POST', body: form, headers: { authorization: `Bearer ${slow.tokens.dong}` } });
+      expect((await refused(res, 504)).code).toBe('request_timeout');
+      await until(() => runningReaders() === 0, 'the worker is gone');
+      expect(slow.store.revision).toBe(revision);
+    } finally {
+      await slowServer.close();
+      slow.close();
+    }
+  });
+
   it('answers 400 for a file that is a zip in name only', async () => {
     const corrupt = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(2000, 7)]);
     const error = await refused(await send(corrupt), 400);
