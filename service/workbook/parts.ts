@@ -1,5 +1,4 @@
-import { parseRangeAddress, type MergeRange } from '../../domain/index.ts';
-import { entryText, readZipDirectory, scanEntry, type ZipEntry, type ZipSource } from './zip.ts';
+import { entryText, readZipDirectory, type ZipEntry, type ZipSource } from './zip.ts';
 import { unreadable } from './errors.ts';
 
 /** What the import needs from an .xlsx beyond what exceljs' streaming reader gives. */
@@ -57,14 +56,4 @@ export async function readWorkbookParts(source: ZipSource, maxPartBytes: number,
     sheets.push({ name: a.get('name') ?? '', path, entry: entries.get(path) });
   }
   return { date1904, sheets, entries };
-}
-
-/** A sheet's merged ranges, scanned from its XML as it inflates (they come after the rows). */
-export async function readMerges(source: ZipSource, entry: ZipEntry): Promise<MergeRange[]> {
-  const merges: MergeRange[] = [];
-  await scanEntry(source, entry, /<(?:\w+:)?mergeCell\b[^>]*?\bref\s*=\s*"([^"]+)"/g, (m) => {
-    const range = parseRangeAddress(m[1] as string);
-    if (range) merges.push(range);
-  });
-  return merges;
 }

@@ -18,7 +18,7 @@ import {
   emptyReport,
 } from '../../domain/index.ts';
 import { rowCells } from './cells.ts';
-import { readMerges, readWorkbookParts } from './parts.ts';
+import { readWorkbookParts } from './parts.ts';
 import { createRowKeyer } from './row-key.ts';
 import { checkParts, type PartRole } from './check.ts';
 import { defaultWorkbookLimits, type WorkbookLimits } from './limits.ts';
@@ -145,10 +145,9 @@ export async function readWorkbook(source: Source, options: ReadWorkbookOptions)
  * nothing that was not measured, and never a sheet into a temporary file.
  *
  * Merged cells: exceljs' streaming reader drops <mergeCells> (it sits after <sheetData>, at the
- * end of each sheet's XML). Before the rows are read, each chosen sheet's XML is inflated once
- * more and scanned for its merge ranges alone (zip.ts, parts.ts: no cells kept), so the merged
- * 동/단계 cells fill down exactly as in the full reader. The date system is read from
- * xl/workbook.xml the same way.
+ * end of each sheet's XML). The check above picks each sheet's merge ranges up as it scans (no
+ * cells kept), so the merged 동/단계 cells fill down exactly as in the full reader. The date system
+ * is read from xl/workbook.xml (parts.ts).
  */
 export async function streamWorkbook(source: Source, options: ReadWorkbookOptions): Promise<ImportReport> {
   let handedOn = false;
@@ -177,10 +176,10 @@ export async function streamWorkbook(source: Source, options: ReadWorkbookOption
   const strings = parts.entries.get('xl/sharedStrings.xml');
   if (strings) plan.push({ entry: strings, role: 'sharedStrings' });
   for (const s of wanted) if (s.entry && !plan.some((p) => p.entry === s.entry)) plan.push({ entry: s.entry, role: 'sheet' });
-  const sizes = await checkParts(source, plan, limits);
-  const book = await rebuildZip(source, plan.map((p) => p.entry), sizes);
+  const checked = await checkParts(source, plan, limits);
+  const book = await rebuildZip(source, plan.map((p) => p.entry), checked.sizes);
   const merges = new Map<string, MergeRange[]>();
-  for (const s of wanted) if (s.entry) merges.set(s.name, await readMerges(source, s.entry));
+  for (const s of wanted) if (s.entry) merges.set(s.name, checked.merges.get(s.entry.name) ?? []);
   try {
     return await streamParts(book, parts.sheets, wanted, merges, parts.date1904, { ...watched, file });
   } catch (error) {

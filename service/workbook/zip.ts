@@ -1,7 +1,6 @@
 import { open } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
-import { StringDecoder } from 'node:string_decoder';
 import { createInflateRaw } from 'node:zlib';
 import { partTooLarge } from './errors.ts';
 
@@ -206,19 +205,4 @@ export async function rebuildZip(source: ZipSource, entries: ZipEntry[], sizes: 
     parts.push({ name: entry.name, method: entry.method, crc32: entry.crc32, data: await rawEntry(source, entry), size: sizes.get(entry.name) ?? entry.size });
   }
   return writeZip(parts);
-}
-
-/** Scans an entry's text as it inflates, calling `onMatch` for every match of `re` (global). */
-export async function scanEntry(source: ZipSource, entry: ZipEntry, re: RegExp, onMatch: (m: RegExpExecArray) => void): Promise<void> {
-  const decoder = new StringDecoder('utf8');
-  let carry = '';
-  const scan = (text: string, final: boolean) => {
-    const cut = final ? text.length : text.lastIndexOf('<');
-    const head = cut < 0 ? '' : text.slice(0, cut);
-    re.lastIndex = 0;
-    for (let m = re.exec(head); m; m = re.exec(head)) onMatch(m);
-    return cut < 0 ? text.slice(-4096) : text.slice(cut);
-  };
-  for await (const chunk of await entryStream(source, entry)) carry = scan(carry + decoder.write(chunk as Buffer), false);
-  scan(carry + decoder.end(), true);
 }
