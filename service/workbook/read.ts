@@ -205,8 +205,12 @@ async function streamParts(
 
   const totalBytes = book.byteLength;
   let bytesRead = 0;
-  // count bytes in a pass-through (a 'data' listener on the source itself would start it flowing early)
-  const input = Readable.from([book]).pipe(
+  // in 64 KB chunks, so progress moves as exceljs reads; counted in a pass-through (a 'data'
+  // listener on the source itself would start it flowing early)
+  const chunks = function* () {
+    for (let at = 0; at < book.length; at += 65_536) yield book.subarray(at, at + 65_536);
+  };
+  const input = Readable.from(chunks()).pipe(
     new Transform({
       transform(chunk: Buffer, _encoding, done) {
         bytesRead += chunk.length;
