@@ -45,6 +45,37 @@ export interface ReadOptions {
   transfer?: boolean;
 }
 
+/** Readers holding a turn, and those waiting for one (`limits.readers` at once). */
+let turns = 0;
+const waiting: (() => void)[] = [];
+
+/** Waits for a turn to read; gives up, out of the queue, when `signal` aborts. */
+async function takeTurn(readers: number, signal?: AbortSignal): Promise<void> {
+  if (turns < readers) {
+    turns++;
+    return;
+  }
+  await new Promise<void>((resolve, reject) => {
+    const go = () => {
+      signal?.removeEventListener('abort', stop);
+      resolve();
+    };
+    const stop = () => {
+      waiting.splice(waiting.indexOf(go), 1);
+      reject(signal?.reason);
+    };
+    waiting.push(go);
+    signal?.addEventListener('abort', stop, { once: true });
+  });
+}
+
+/** Hands the turn to the next reader waiting, if any. */
+function endTurn(): void {
+  const next = waiting.shift();
+  if (next) next();
+  else turns--;
+}
+
 /** A workbook read in a worker thread: its report, and the spool of its accepted rows. */
 export interface ReadResult {
   report: ImportReport;
@@ -56,11 +87,22 @@ export interface ReadResult {
 /**
  * Reads a workbook off the service thread, in a worker with its own heap cap (`limits.heapMb`):
  * a bomb that gets past every limit still only fills the worker's heap, and the worker alone
- * stops. The worker is terminated as soon as `signal` aborts, and always once it has answered.
+ * stops. At most `limits.readers` workers read at once; the others wait their turn. The worker is
+ * terminated as soon as `signal` aborts, and always once it has answered.
  */
 export async function readInWorker(request: Omit<ReadRequest, 'spool'>, options: ReadOptions = {}): Promise<ReadResult> {
   const { signal } = options;
   signal?.throwIfAborted();
+  await takeTurn(request.limits.readers, signal);
+  try {
+    return await readInTurn(request, options);
+  } finally {
+    endTurn();
+  }
+}
+
+async function readInTurn(request: Omit<ReadRequest, 'spool'>, options: ReadOptions): Promise<ReadResult> {
+  const { signal } = options;
   const dir = await mkdtemp(join(tmpdir(), 'jachi-import-'));
   const spool = join(dir, 'rows.jsonl');
   const discard = () => rm(dir, { recursive: true, force: true });
@@ -84,6 +126,7 @@ export async function readInWorker(request: Omit<ReadRequest, 'spool'>, options:
     const report = await new Promise<ImportReport>((resolve, reject) => {
       const onAbort = () => reject(signal?.reason ?? new Error('aborted'));
       signal?.addEventListener('abort', onAbort, { once: true });
+      if (signal?.aborted) onAbort(); // while it waited for its turn or its folder
       const done = () => signal?.removeEventListener('abort', onAbort);
       worker.on('message', (message: ReaderMessage) => {
         if (message.type === 'progress') options.onProgress?.(message.progress);

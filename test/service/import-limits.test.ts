@@ -180,6 +180,23 @@ describe('POST /api/import keeps a workbook in its box', () => {
     }
   });
 
+  it('reads no more workbooks at once than its readers; the others wait their turn', async () => {
+    limits({ JACHI_IMPORT_READERS: '1' });
+    let most = 0;
+    let done = false;
+    const watch = (async () => {
+      while (!done) {
+        most = Math.max(most, runningReaders());
+        await sleep(5);
+      }
+    })();
+    const answers = await Promise.all([1, 2, 3].map((n) => send(zipOf(workbookParts(sheetXml(spending(50, `차례 ${n}`)))), { dryRun: 'true' })));
+    done = true;
+    await watch;
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(most).toBe(1);
+  });
+
   it('answers 400 for a file that is a zip in name only', async () => {
     const corrupt = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(2000, 7)]);
     const error = await refused(await send(corrupt), 400);
