@@ -8,7 +8,8 @@ import { openStore, startServing, type ServeOptions } from './serve.ts';
 
 /** `serve --heap` by default (bin/jachi.mjs reads the same flag before this file loads). */
 const defaultHeapMb = 256;
-import { importWorkbook } from './import/index.ts';
+import { ImportIncompleteError, importWorkbook } from './import/index.ts';
+import { WorkbookError } from './workbook/errors.ts';
 import { exportFormats, isExportFormat, type ExportFormat } from './store/export/index.ts';
 import { progressBar } from './progress.ts';
 import { doctor, restoreBackup } from './store/backup.ts';
@@ -140,6 +141,9 @@ export function buildProgram(): Command {
           // Only the JSON report lists every accepted row; the summary needs the counts alone.
           keepRows: Boolean(opts.json),
           onProgress: (p) => bar.update(p.bytesRead ?? p.row, p.totalBytes, `${p.sheet} ${p.row}행 · 저장 ${p.stored}`),
+        }).catch((error: unknown) => {
+          bar.done();
+          throw importFailure(error);
         });
         bar.done();
         if (opts.json) console.log(JSON.stringify(report, null, 2));
@@ -286,6 +290,19 @@ const positive = (v: string) => {
   if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('양의 정수 / a whole number ≥ 1');
   return n;
 };
+
+/** A refused workbook, or storing that stopped, in both languages (with the batches stored). */
+function importFailure(error: unknown): unknown {
+  if (error instanceof WorkbookError) return new Error(`${error.body.ko}\n${error.body.en}`);
+  if (error instanceof ImportIncompleteError) {
+    const ids = error.stored.map((b) => `  ${b.batchId} ${b.sheet} ${b.rows}행`).join('\n');
+    return new Error(
+      `저장하다가 멈췄습니다 / storing stopped: ${(error.cause as Error)?.message ?? String(error.cause)}\n` +
+        `저장된 배치 / batches stored (${error.stored.length}):\n${ids}\n같은 파일을 다시 가져오면 나머지를 저장합니다 / import the same file again to store the rest.`,
+    );
+  }
+  return error;
+}
 
 /** The import report for a person: per sheet what came in, what was skipped and every refused cell. */
 function printImport(report: ImportReport, dryRun: boolean): void {

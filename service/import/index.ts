@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { rowIssue, type Issue, type Kind, type ReportIssue, type ReportRow, type SheetReport } from '../../domain/index.ts';
-import { streamWorkbook, type ImportProgress, type ImportReport } from '../workbook/index.ts';
+import type { ImportProgress, ImportReport } from '../workbook/index.ts';
 import { maxBatchRows, type Actor, type RowResult, type Store } from '../store/store.ts';
+import { importLimitsFromEnv, type ImportLimits } from './limits.ts';
+import { readInWorker, type SpooledRow } from './reader.ts';
+
+export { defaultImportLimits, importLimitsFromEnv, type ImportLimits } from './limits.ts';
+export { runningReaders } from './reader.ts';
 
 export interface ImportOptions {
   kind?: Kind;
@@ -12,13 +19,43 @@ export interface ImportOptions {
   /** Keep every accepted row in the report (default true); false keeps memory flat for huge files. */
   keepRows?: boolean;
   onProgress?: (p: ImportProgress & { phase: 'read' | 'store'; stored: number }) => void;
+  /** What the workbook may cost to read (default: `importLimitsFromEnv()`). */
+  limits?: ImportLimits;
+  /** Stops reading (the worker thread) when it aborts: the request ended, timed out or its client left. */
+  signal?: AbortSignal;
+  /** Hand the bytes' memory to the reading thread instead of copying them (the caller must not use them after). */
+  transfer?: boolean;
 }
 
-interface Pending {
+/** One sync batch an import stored: its id (GET /api/batches/:batchId), its sheet and how many rows it carried. */
+export interface ImportBatch {
+  batchId: string;
   sheet: string;
   kind: Kind;
-  row: ReportRow & { rowId: string };
+  rows: number;
 }
+
+/** The import report, with the batches stored (none in a dry run). */
+export interface StoredImportReport extends ImportReport {
+  batches: ImportBatch[];
+}
+
+/**
+ * Storing failed after some batches were stored (the database refused one): the batches stored
+ * are named. Importing the same file again stores nothing twice (rows already stored come back
+ * `unchanged`: their derived row ids and this writer's base revisions).
+ */
+export class ImportIncompleteError extends Error {
+  constructor(
+    readonly stored: ImportBatch[],
+    override readonly cause: unknown,
+  ) {
+    super(`import stopped after ${stored.length} stored batches: ${(cause as Error)?.message ?? String(cause)}`);
+    this.name = 'ImportIncompleteError';
+  }
+}
+
+type Pending = SpooledRow;
 
 /** What storing did to one sheet's rows. */
 interface SheetOutcome {
@@ -31,16 +68,22 @@ const conflictIssue = (result: RowResult): Issue =>
   rowIssue({ field: 'rowId', header: '행ID', label: 'Row id' }, 'import_conflict', result.server?.updatedBy ?? '');
 
 /**
- * Imports a workbook: read through the normaliser and the rules (streamed), then stored through the
- * same batches, rules and scopes as the sync API, 5,000 rows at a time while the file is still
- * being read. A dry run goes through the same checks (scope, conflicts) and writes nothing. A row keeps its 행ID, or a key derived from what the row is about,
- * so importing the same workbook again changes nothing. A row changed since by someone else (not
- * by an import of this same file) is a conflict, never overwritten.
+ * Imports a workbook, all or nothing. First it is read whole, off the service thread (reader.ts:
+ * a worker with its own heap cap, stopped when `signal` aborts), through the limits, the
+ * normaliser and the rules, its accepted rows spooled to a temporary file: a workbook over a
+ * limit, unreadable, or abandoned while it is read stores nothing. Then the spool is stored through
+ * the same batches, rules and scopes as the sync API, 5,000 rows at a time, to the end (a client
+ * that leaves now no longer stops it); should the database refuse a batch, ImportIncompleteError
+ * names the batches stored. A dry run goes through the same checks (scope, conflicts) and writes
+ * nothing. A row keeps its 행ID, or a key derived from what the row is about, so importing the same
+ * workbook again changes nothing. A row changed since by someone else (not by an import of this
+ * same file) is a conflict, never overwritten.
  */
-export async function importWorkbook(store: Store, source: string | Uint8Array, actor: Actor, options: ImportOptions): Promise<ImportReport> {
+export async function importWorkbook(store: Store, source: string | Uint8Array, actor: Actor, options: ImportOptions): Promise<StoredImportReport> {
   const keepRows = options.keepRows ?? true;
   const pending: Pending[] = [];
   const outcomes = new Map<string, SheetOutcome>();
+  const batches: ImportBatch[] = [];
   let stored = 0;
 
   const flush = async () => {
@@ -58,8 +101,9 @@ export async function importWorkbook(store: Store, source: string | Uint8Array, 
     const outcome = outcomes.get(sheet) ?? { kept: [], keptCount: 0, refused: [] };
     outcomes.set(sheet, outcome);
     const current = await store.revisionsOf(kind, batch.map((p) => p.row.rowId));
+    const batchId = randomUUID();
     const body = {
-      batchId: randomUUID(),
+      batchId,
       rows: batch.map(({ row }) => {
         const now = current.get(row.rowId.toLowerCase());
         // The workbook may update what this same writer last imported from a file of this name;
@@ -70,7 +114,16 @@ export async function importWorkbook(store: Store, source: string | Uint8Array, 
       deletes: [],
     };
     // A dry run answers what storing would, row by row, and writes nothing.
-    const results = options.dryRun ? await store.preview(kind, body, actor) : (await store.sync(kind, body, actor, options.file)).results;
+    let results: RowResult[];
+    if (options.dryRun) results = await store.preview(kind, body, actor);
+    else {
+      try {
+        results = (await store.sync(kind, body, actor, options.file)).results;
+      } catch (error) {
+        throw new ImportIncompleteError(batches, error);
+      }
+      batches.push({ batchId, sheet, kind, rows: batch.length });
+    }
     results.forEach((result, i) => {
       const { row } = batch[i]!;
       if (result.status === 'accepted' || result.status === 'unchanged') {
@@ -93,22 +146,33 @@ export async function importWorkbook(store: Store, source: string | Uint8Array, 
     options.onProgress?.({ sheet, row: batch.at(-1)!.row.row, phase: 'store', stored });
   };
 
-  const report = await streamWorkbook(source, {
-    ref: store.reference,
-    kind: options.kind,
-    sheet: options.sheet,
-    file: options.file,
-    deriveRowIds: true,
-    keepRows: false,
-    onRow: (row, at) => {
-      if (row.rowId) pending.push({ sheet: at.sheet, kind: at.kind, row: row as Pending['row'] });
+  const read = await readInWorker(
+    {
+      source,
+      file: options.file,
+      kind: options.kind,
+      sheet: options.sheet,
+      reference: store.reference.reference,
+      limits: options.limits ?? importLimitsFromEnv(),
     },
-    drain: async () => {
+    {
+      signal: options.signal,
+      transfer: options.transfer,
+      onProgress: options.onProgress ? (p) => options.onProgress!({ ...p, phase: 'read', stored }) : undefined,
+    },
+  );
+  try {
+    // Read whole and within its limits: from here every batch is stored.
+    for await (const line of createInterface({ input: createReadStream(read.spool, 'utf8'), crlfDelay: Infinity })) {
+      if (line === '') continue;
+      pending.push(JSON.parse(line) as Pending);
       if (pending.length >= maxBatchRows) await flush();
-    },
-    onProgress: options.onProgress ? (p) => options.onProgress!({ ...p, phase: 'read', stored }) : undefined,
-  });
-  await flush();
+    }
+    await flush();
+  } finally {
+    await read.discard();
+  }
+  const report: StoredImportReport = { ...read.report, batches };
   for (const sheet of report.sheets) mergeOutcome(sheet, outcomes.get(sheet.sheet));
   return report;
 }

@@ -2,9 +2,25 @@ import { Hono } from 'hono';
 import { isKind, type Kind } from '../../domain/index.ts';
 import { allowRoles } from '../http/auth.ts';
 import { ApiError } from '../http/errors.ts';
-import { importWorkbook } from '../import/index.ts';
+import { ImportIncompleteError, importWorkbook } from '../import/index.ts';
+import { WorkbookError } from '../workbook/errors.ts';
 
 const xlsxMagic = [0x50, 0x4b, 0x03, 0x04];
+
+/** A refused or broken import in the one error shape. */
+function importError(error: unknown, leftEarly: boolean): unknown {
+  if (error instanceof WorkbookError) return new ApiError(error.code, error.status, error.body);
+  if (error instanceof ImportIncompleteError) {
+    const ids = error.stored.map((b) => b.batchId).join(', ') || '-';
+    return new ApiError('import_incomplete', 503, {
+      ko: `저장하다가 데이터베이스가 배치 하나를 거부해 멈췄습니다. 저장된 배치 ${error.stored.length}개: ${ids}. 같은 파일을 다시 가져오면 이미 저장된 행은 그대로 두고 나머지를 저장합니다.`,
+      en: `storing stopped when the database refused a batch. ${error.stored.length} batches stored: ${ids}. Import the same file again: rows already stored are left as they are, the rest are stored.`,
+    });
+  }
+  // Nobody is waiting for the answer: stopped quietly, with nothing stored.
+  if (leftEarly) return new ApiError('client_closed', 400, { ko: '요청을 보낸 쪽이 연결을 끊어 가져오기를 멈췄습니다.', en: 'The client closed the connection; the import stopped.' });
+  return error;
+}
 
 /** `POST /api/import` (multipart: `file`, optional `kind`, `sheet`, `dryRun`): the import report. */
 export const importRoutes = new Hono().post('/import', allowRoles('dong', 'district', 'admin'), async (c) => {
@@ -23,6 +39,13 @@ export const importRoutes = new Hono().post('/import', allowRoles('dong', 'distr
   if (kind !== undefined && !isKind(kind)) throw ApiError.of('unknown_kind');
   const sheet = typeof form.sheet === 'string' && form.sheet !== '' ? form.sheet : undefined;
   const dryRun = form.dryRun === 'true' || form.dryRun === '1' || c.req.query('dryRun') === 'true';
-  const report = await importWorkbook(c.get('store'), bytes, c.get('actor'), { kind: kind as Kind | undefined, sheet, dryRun, file: file.name });
-  return c.json(report);
+  // Reading stops when the request runs out of time (the time limit's signal) or its client leaves.
+  const client = c.req.raw.signal;
+  const signal = AbortSignal.any([c.get('signal'), client].filter((s): s is AbortSignal => s !== undefined));
+  try {
+    const report = await importWorkbook(c.get('store'), bytes, c.get('actor'), { kind: kind as Kind | undefined, sheet, dryRun, file: file.name, signal, transfer: true });
+    return c.json(report);
+  } catch (error) {
+    throw importError(error, client.aborted);
+  }
 });

@@ -1,4 +1,4 @@
 export { readWorkbook, streamWorkbook, reportWorkbook, worksheetGrid, type ImportReport, type ImportProgress, type ReadWorkbookOptions } from './read.ts';
 export { createRowKeyer, rowKeyFields, rowKeyText, uuidV5, rowKeyNamespace } from './row-key.ts';
 export { dateToSerial, gridCell, gridValue, rowCells } from './cells.ts';
-export { readWorkbookParts, readMerges } from './parts.ts';
+export { readWorkbookParts } from './parts.ts';

@@ -1,5 +1,5 @@
-import { parseRangeAddress, type MergeRange } from '../../domain/index.ts';
-import { entryText, readZipDirectory, scanEntry, type ZipEntry, type ZipSource } from './zip.ts';
+import { entryText, readZipDirectory, type ZipEntry, type ZipSource } from './zip.ts';
+import { unreadable } from './errors.ts';
 
 /** What the import needs from an .xlsx beyond what exceljs' streaming reader gives. */
 export interface WorkbookParts {
@@ -21,16 +21,24 @@ function attributes(tag: string): Map<string, string> {
   return out;
 }
 
-/** Sheet names, their parts, and the date system, from xl/workbook.xml and its relationships. */
-export async function readWorkbookParts(source: ZipSource): Promise<WorkbookParts & { entries: Map<string, ZipEntry> }> {
-  const entries = await readZipDirectory(source);
+/**
+ * Sheet names, their parts, and the date system, from xl/workbook.xml and its relationships, each
+ * inflated no further than `maxPartBytes`.
+ */
+export async function readWorkbookParts(source: ZipSource, maxPartBytes: number, file = 'workbook.xlsx'): Promise<WorkbookParts & { entries: Map<string, ZipEntry> }> {
+  let entries: Map<string, ZipEntry>;
+  try {
+    entries = await readZipDirectory(source);
+  } catch (error) {
+    throw unreadable(file, (error as Error).message);
+  }
   const workbook = entries.get('xl/workbook.xml');
-  if (!workbook) throw new Error('not an .xlsx workbook (no xl/workbook.xml)');
-  const xml = await entryText(source, workbook);
+  if (!workbook) throw unreadable(file, 'no xl/workbook.xml');
+  const xml = await entryText(source, workbook, maxPartBytes);
   const relsEntry = entries.get('xl/_rels/workbook.xml.rels');
   const rels = new Map<string, string>();
   if (relsEntry) {
-    for (const m of (await entryText(source, relsEntry)).matchAll(/<(?:\w+:)?Relationship\b[^>]*>/g)) {
+    for (const m of (await entryText(source, relsEntry, maxPartBytes)).matchAll(/<(?:\w+:)?Relationship\b[^>]*>/g)) {
       const a = attributes(m[0]);
       const id = a.get('Id');
       const target = a.get('Target');
@@ -48,14 +56,4 @@ export async function readWorkbookParts(source: ZipSource): Promise<WorkbookPart
     sheets.push({ name: a.get('name') ?? '', path, entry: entries.get(path) });
   }
   return { date1904, sheets, entries };
-}
-
-/** A sheet's merged ranges, scanned from its XML as it inflates (they come after the rows). */
-export async function readMerges(source: ZipSource, entry: ZipEntry): Promise<MergeRange[]> {
-  const merges: MergeRange[] = [];
-  await scanEntry(source, entry, /<(?:\w+:)?mergeCell\b[^>]*?\bref\s*=\s*"([^"]+)"/g, (m) => {
-    const range = parseRangeAddress(m[1] as string);
-    if (range) merges.push(range);
-  });
-  return merges;
 }

@@ -1,5 +1,3 @@
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import './exceljs-utf8.ts';
@@ -20,8 +18,11 @@ import {
   emptyReport,
 } from '../../domain/index.ts';
 import { rowCells } from './cells.ts';
-import { readMerges, readWorkbookParts } from './parts.ts';
+import { readWorkbookParts } from './parts.ts';
 import { createRowKeyer } from './row-key.ts';
+import { checkParts, type PartRole } from './check.ts';
+import { defaultWorkbookLimits, type WorkbookLimits } from './limits.ts';
+import { rebuildZip, type ZipEntry } from './zip.ts';
 
 /** The import report (DESIGN.md, "Contracts"). */
 export interface ImportReport {
@@ -59,6 +60,8 @@ export interface ReadWorkbookOptions {
    * the rows handed to `onRow` before more are read (memory then does not grow with the file).
    */
   drain?: () => Promise<void>;
+  /** What the workbook may cost to read (streaming; default `defaultWorkbookLimits`). */
+  limits?: WorkbookLimits;
 }
 
 type Source = string | Uint8Array;
@@ -135,11 +138,16 @@ export async function readWorkbook(source: Source, options: ReadWorkbookOptions)
  * Streams an .xlsx (path or bytes) through exceljs' streaming reader: rows are read, normalised
  * and handed on one at a time, so memory does not grow with the file when `keepRows` is false.
  *
+ * Limits (`options.limits`): before exceljs sees a byte, every part it will read is inflated once
+ * by check.ts, keeping nothing, each stopped at its cap, its ratio and the workbook's total, and
+ * each sheet at its rows, cells and cell size (a WorkbookError, 413). exceljs is then given a zip
+ * rebuilt of those parts alone (zip.ts), in the order its streaming reader needs, so it inflates
+ * nothing that was not measured, and never a sheet into a temporary file.
+ *
  * Merged cells: exceljs' streaming reader drops <mergeCells> (it sits after <sheetData>, at the
- * end of each sheet's XML). Before the rows are read, each chosen sheet's XML is inflated once
- * more and scanned for its merge ranges alone (zip.ts, parts.ts: no cells kept), so the merged
- * 동/단계 cells fill down exactly as in the full reader. The date system is read from
- * xl/workbook.xml the same way.
+ * end of each sheet's XML). The check above picks each sheet's merge ranges up as it scans (no
+ * cells kept), so the merged 동/단계 cells fill down exactly as in the full reader. The date system
+ * is read from xl/workbook.xml (parts.ts).
  */
 export async function streamWorkbook(source: Source, options: ReadWorkbookOptions): Promise<ImportReport> {
   let handedOn = false;
@@ -153,40 +161,56 @@ export async function streamWorkbook(source: Source, options: ReadWorkbookOption
         },
       }
     : options;
+  const limits = options.limits ?? defaultWorkbookLimits;
+  const file = fileName(source, options);
+  const parts = await readWorkbookParts(source, limits.maxSmallPartBytes, file);
+  const wanted = parts.sheets.filter((s) => options.sheet === undefined || s.name === options.sheet);
+  // What exceljs reads, in the order its streaming reader needs: the relationships, the workbook
+  // and the styles before the shared strings, and those before any sheet (a sheet met earlier is
+  // kept in a temporary file, or read without its name, date system or number formats).
+  const plan: { entry: ZipEntry; role: PartRole }[] = [];
+  for (const name of ['[Content_Types].xml', '_rels/.rels', 'xl/_rels/workbook.xml.rels', 'xl/workbook.xml', 'xl/styles.xml']) {
+    const entry = parts.entries.get(name);
+    if (entry) plan.push({ entry, role: 'small' });
+  }
+  const strings = parts.entries.get('xl/sharedStrings.xml');
+  if (strings) plan.push({ entry: strings, role: 'sharedStrings' });
+  for (const s of wanted) if (s.entry && !plan.some((p) => p.entry === s.entry)) plan.push({ entry: s.entry, role: 'sheet' });
+  const checked = await checkParts(source, plan, limits);
+  const book = await rebuildZip(source, plan.map((p) => p.entry), checked.sizes);
+  const merges = new Map<string, MergeRange[]>();
+  for (const s of wanted) if (s.entry) merges.set(s.name, checked.merges.get(s.entry.name) ?? []);
   try {
-    return await streamParts(source, watched);
+    return await streamParts(book, parts.sheets, wanted, merges, parts.date1904, { ...watched, file });
   } catch (error) {
-    // exceljs' streaming reader now and then fails on its own (a sheet parsed before the workbook
-    // part it needs: "Cannot read properties of undefined"). Before any row was handed on, reading
-    // the whole workbook instead gives the same report; after, the error stands.
+    // exceljs' streaming reader now and then fails on its own ("Cannot read properties of
+    // undefined"). Before any row was handed on, reading the whole workbook (the same checked
+    // parts) instead gives the same report; after, the error stands.
     if (handedOn || !(error instanceof TypeError)) throw error;
-    return readWorkbook(source, options);
+    return readWorkbook(book, { ...options, file });
   }
 }
 
-async function streamParts(source: Source, options: ReadWorkbookOptions): Promise<ImportReport> {
-  const parts = await readWorkbookParts(source);
-  // exceljs' streaming reader reads a sheet at once when it meets it after the shared strings and
-  // the workbook's relationships, else keeps it in a temporary file until the end. A sheet read at
-  // once but stored before xl/workbook.xml or xl/styles.xml would lose its name, date system and
-  // number formats (or crash the reader). Excel does not write that order; for files that do, the
-  // whole workbook is read instead.
-  const at = (name: string) => parts.entries.get(name)?.localOffset;
-  const strings = at('xl/sharedStrings.xml');
-  const rels = at('xl/_rels/workbook.xml.rels') ?? Infinity;
-  const late = Math.max(at('xl/workbook.xml') ?? -1, at('xl/styles.xml') ?? -1);
-  const readEarly = (offset: number) => strings !== undefined && offset > strings && offset > rels && offset < late;
-  if (parts.sheets.some((s) => s.entry && readEarly(s.entry.localOffset))) return readWorkbook(source, options);
-  const wanted = parts.sheets.filter((s) => options.sheet === undefined || s.name === options.sheet);
-  const merges = new Map<string, MergeRange[]>();
-  for (const s of wanted) if (s.entry) merges.set(s.name, await readMerges(source, s.entry));
-  const byPath = new Map(parts.sheets.map((s) => [s.path, s.name]));
+type SheetPart = Awaited<ReturnType<typeof readWorkbookParts>>['sheets'][number];
 
-  const totalBytes = typeof source === 'string' ? (await stat(source)).size : source.byteLength;
+async function streamParts(
+  book: Buffer,
+  sheets: SheetPart[],
+  wanted: SheetPart[],
+  merges: Map<string, MergeRange[]>,
+  date1904: boolean,
+  options: ReadWorkbookOptions & { file: string },
+): Promise<ImportReport> {
+  const byPath = new Map(sheets.map((s) => [s.path, s.name]));
+
+  const totalBytes = book.byteLength;
   let bytesRead = 0;
-  const file: Readable = typeof source === 'string' ? createReadStream(source) : Readable.from([Buffer.from(source.buffer, source.byteOffset, source.byteLength)]);
-  // count bytes in a pass-through (a 'data' listener on the file itself would start it flowing early)
-  const input = file.pipe(
+  // in 64 KB chunks, so progress moves as exceljs reads; counted in a pass-through (a 'data'
+  // listener on the source itself would start it flowing early)
+  const chunks = function* () {
+    for (let at = 0; at < book.length; at += 65_536) yield book.subarray(at, at + 65_536);
+  };
+  const input = Readable.from(chunks()).pipe(
     new Transform({
       transform(chunk: Buffer, _encoding, done) {
         bytesRead += chunk.length;
@@ -211,7 +235,7 @@ async function streamParts(source: Source, options: ReadWorkbookOptions): Promis
     const sheetReader = createSheetReader({
       ...sheetOptions(options, name),
       sheet: name,
-      date1904: parts.date1904,
+      date1904,
       merges: merges.get(name) ?? [],
     });
     let n = 0;
@@ -225,6 +249,6 @@ async function streamParts(source: Source, options: ReadWorkbookOptions): Promis
     reports.push(report);
     options.onProgress?.({ sheet: name, row: n, bytesRead, totalBytes });
   }
-  return { file: fileName(source, options), sheets: pick(reports, options) };
+  return { file: options.file, sheets: pick(reports, options) };
 }
 
