@@ -88,6 +88,9 @@ export default tseslint.config(
       'no-restricted-syntax': [
         'error',
         { selector: "MemberExpression[object.name='Excel'][property.name='run']", message: 'Only addin/excel/ calls Excel.run.' },
+        // One home per fact: the batch limit is domain/contract.ts maxBatchRows. (addin/excel's
+        // chunkRows, the rows written to Excel per request, is another fact and lives there.)
+        { selector: 'Literal[value=5000]', message: 'The batch limit is maxBatchRows from domain/contract.ts.' },
       ],
     },
   },

@@ -1,3 +1,4 @@
+import { maxBatchRows } from '../../domain/contract.ts';
 import { hashValues } from './hash.ts';
 import { deleteMark, diffTable, tombstoneMark } from './diff.ts';
 import type {
@@ -17,15 +18,15 @@ import type {
   TableWrite,
 } from './types.ts';
 
-/** The service takes at most this many rows (updates and deletes together) per batch. */
-export const maxBatchRows = 5000;
+/** The service takes at most this many rows (updates and deletes together) per batch: domain/contract.ts. */
+export { maxBatchRows };
 
 export interface SyncEngineOptions {
   transport: SyncTransport;
   store: SyncStateStore;
   /** New row ids and batch ids; crypto.randomUUID by default. */
   newId?: () => string;
-  /** Rows per batch, at most 5,000. */
+  /** Rows per batch, at most maxBatchRows. */
   batchSize?: number;
 }
 

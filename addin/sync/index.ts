@@ -12,4 +12,4 @@ export {
   type PullReport,
   type Resolution,
 } from './engine.ts';
-export { marksFromReport, type ReportMark } from './marks.ts';
+export { marksFromReport, cellItems, cellMarks, columnOfField, rowsToClear, conflictMessage, type CellItem, type MarkTable, type ReportMark } from './marks.ts';

@@ -7,7 +7,7 @@ import { ReferenceIndex, type Reference } from '../../domain/reference.ts';
 import { rowIdHeader, sheets, type Kind } from '../../domain/sheets.ts';
 import type { Message } from '../../domain/messages.ts';
 import { workbookName } from '../excel/document.ts';
-import { templateSpecs, type CellMark, type ExcelLayer, type HeaderCandidates, type MarkKind } from '../excel/index.ts';
+import { templateSpecs, type ExcelLayer, type HeaderCandidates } from '../excel/index.ts';
 import {
   createSyncEngine,
   type Conflict,
@@ -19,6 +19,7 @@ import {
   type SyncTransport,
   type TableWrite,
 } from './index.ts';
+import { marksFromReport, type CellItem, type MarkTable } from './marks.ts';
 import type { ApiClient, Meta } from '../taskpane/api.ts';
 import type { TableBinding, WorkbookMemory } from './state-store.ts';
 
@@ -320,53 +321,28 @@ export function createSyncWorkflow(options: { api: ApiClient; meta: Meta; layer:
     return { kind, tableName: bound.table, report, fields, units, rowIds, local, bodyIndex, cellIssues, skipped, firstRow: table.firstRow, firstColumn: table.firstColumn };
   }
 
-  function item(t: ReadTable, row: number, column: number, status: ResultItem['status'], messages: Message[]): ResultItem {
-    return { kind: t.kind, tableName: t.tableName, row, column, address: cellAddress(t, row, column), status, messages };
-  }
-
-  function columnOfField(t: ReadTable, field: string): number {
-    const j = t.fields.indexOf(field);
-    return j > 0 ? j : Math.max(1, t.fields.findIndex((f, k) => k > 0 && f !== null));
-  }
-
-  /** Cells to mark from the engine's report, grouped per cell. */
-  function itemsOf(t: ReadTable, report: SyncReport, rowOfId: Map<string, number>): { refused: ResultItem[]; warnings: ResultItem[] } {
-    const refused: ResultItem[] = [];
-    const warnings: ResultItem[] = [];
-    const group = (out: ResultItem[], row: number, status: ResultItem['status'], issues: { column: number; message: Message }[]) => {
-      const byColumn = new Map<number, Message[]>();
-      for (const issue of issues) byColumn.set(issue.column, [...(byColumn.get(issue.column) ?? []), issue.message]);
-      for (const [column, messages] of byColumn) out.push(item(t, row, column, status, messages));
+  /** Where the table's rows and cells are, for the marks (marks.ts). */
+  function markTable(t: ReadTable, rowOfId: Map<string, number>): MarkTable {
+    return {
+      fields: t.fields,
+      rowOfIndex: (index) => t.bodyIndex[index],
+      rowOfId: (rowId) => rowOfId.get(rowId),
+      cellIssues: (row) => t.cellIssues.get(row)?.map((c) => ({ column: (columnNumber(c.column) ?? 0) - 1 - t.firstColumn, message: c.message })),
     };
-    for (const r of report.refused) {
-      const row = r.index !== undefined ? t.bodyIndex[r.index] : rowOfId.get(r.rowId);
-      if (row === undefined) continue;
-      const cells = r.status === 'invalid' ? t.cellIssues.get(row) : undefined;
-      const issues = cells
-        ? cells.map((c) => ({ column: (columnNumber(c.column) ?? 0) - 1 - t.firstColumn, message: c.message }))
-        : r.errors.map((e) => ({ column: columnOfField(t, e.field), message: e.message }));
-      group(refused, row, r.status, issues.length > 0 ? issues : [{ column: 1, message: { ko: '서비스가 이 행을 받지 않았습니다.', en: 'The service refused this row.' } }]);
-    }
-    for (const w of report.warnings) {
-      const row = w.index !== undefined ? t.bodyIndex[w.index] : rowOfId.get(w.rowId);
-      if (row === undefined) continue;
-      group(warnings, row, 'warning', w.warnings.map((x) => ({ column: columnOfField(t, x.field), message: x.message })));
-    }
-    return { refused, warnings };
   }
 
-  /** Marks this round's cells and clears the rows marked before that are now fine. */
-  async function mark(t: ReadTable, items: ResultItem[], conflicts: Conflict[], rowOfId: Map<string, number>, idOfRow: (string | null)[]): Promise<void> {
-    const marks: CellMark[] = items.map((x) => ({ row: x.row, column: x.column, kind: x.status as MarkKind, text: x.messages.map((m) => m.ko).join('\n') }));
-    for (const c of conflicts) {
-      const row = rowOfId.get(c.rowId);
-      if (row !== undefined) marks.push({ row, column: columnOfField(t, 'dong'), kind: 'conflict', text: '다른 사람이 이 행을 바꾸었습니다. 작업창에서 어느 쪽을 남길지 고르세요.' });
-    }
-    const markedRows = new Set(marks.map((m) => m.row));
-    const before = new Set(await memory.marked(t.kind));
-    const clearRows = [...before].map((id) => rowOfId.get(id)).filter((r): r is number => r !== undefined && !markedRows.has(r));
+  /**
+   * Marks this round's cells and clears the rows marked before that are now fine; returns the cells
+   * for the results list.
+   */
+  async function mark(t: ReadTable, report: SyncReport, conflicts: Conflict[], rowOfId: Map<string, number>, idOfRow: (string | null)[]): Promise<{ refused: ResultItem[]; warnings: ResultItem[] }> {
+    const before = [...new Set(await memory.marked(t.kind))];
+    const { refused, warnings, marks, clearRows } = marksFromReport({ ...report, conflicts }, markTable(t, rowOfId), before);
     if (marks.length > 0 || clearRows.length > 0) await layer.markCells(t.tableName, marks, { rows: clearRows, columnCount: t.fields.length });
+    const markedRows = new Set(marks.map((m) => m.row));
     await memory.setMarked(t.kind, [...markedRows].map((r) => idOfRow[r]).filter((id): id is string => !!id));
+    const item = (x: CellItem): ResultItem => ({ kind: t.kind, tableName: t.tableName, ...x, address: cellAddress(t, x.row, x.column) });
+    return { refused: refused.map(item), warnings: warnings.map(item) };
   }
 
   async function writeBack(t: ReadTable, rowIds: (string | null)[], writes: TableWrite[]): Promise<number> {
@@ -410,8 +386,7 @@ export function createSyncWorkflow(options: { api: ApiClient; meta: Meta; layer:
         if (!(error instanceof Error && 'status' in error && (error as { status: number }).status === 0)) throw error;
       }
     }
-    const { refused, warnings } = itemsOf(t, report, rowOfId);
-    await mark(t, [...refused, ...warnings], conflicts, rowOfId, idOfRow);
+    const { refused, warnings } = await mark(t, report, conflicts, rowOfId, idOfRow);
     const pulledCount = await writeBack(t, idOfRow, pulled);
     const memo = seen.get(kind);
     return {

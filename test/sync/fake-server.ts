@@ -2,7 +2,7 @@
 // from one global counter, conflicts on a stale baseRevision, tombstones, idempotent batchIds.
 // The real service is tested on its own; this one lets the engine be tested without it.
 import type { BatchStatus, Kind, PullAnswer, RowResult, RowValues, ServerRow, SyncAnswer, SyncBody, SyncTransport } from '../../addin/sync/index.ts';
-import { sameValues } from '../../addin/sync/index.ts';
+import { maxBatchRows, sameValues } from '../../addin/sync/index.ts';
 
 export class NetworkError extends Error {
   constructor(message = 'network down') {
@@ -58,7 +58,7 @@ export class FakeServer {
       if (stored.body !== text) throw new HttpError(422, 'batch_reused');
       return structuredClone(stored.answer);
     }
-    if (body.rows.length + body.deletes.length > 5000) throw new HttpError(413, 'batch_too_large');
+    if (body.rows.length + body.deletes.length > maxBatchRows) throw new HttpError(413, 'batch_too_large');
     const ids = [...body.rows.map((r) => r.rowId), ...body.deletes.map((d) => d.rowId)];
     if (new Set(ids).size !== ids.length) throw new HttpError(400, 'duplicate_row');
     this.processed.push(JSON.parse(text) as SyncBody);
