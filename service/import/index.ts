@@ -62,6 +62,8 @@ interface SheetOutcome {
   kept: ReportRow[];
   keptCount: number;
   refused: ReportIssue[];
+  /** Warnings of the store (on rows it kept), beside the reader's. */
+  warned: ReportIssue[];
 }
 
 const conflictIssue = (result: RowResult): Issue =>
@@ -98,7 +100,7 @@ export async function importWorkbook(store: Store, source: string | Uint8Array, 
 
   const storeBatch = async (batch: Pending[]) => {
     const { sheet, kind } = batch[0]!;
-    const outcome = outcomes.get(sheet) ?? { kept: [], keptCount: 0, refused: [] };
+    const outcome = outcomes.get(sheet) ?? { kept: [], keptCount: 0, refused: [], warned: [] };
     outcomes.set(sheet, outcome);
     const current = await store.revisionsOf(kind, batch.map((p) => p.row.rowId));
     const batchId = randomUUID();
@@ -129,6 +131,11 @@ export async function importWorkbook(store: Store, source: string | Uint8Array, 
       if (result.status === 'accepted' || result.status === 'unchanged') {
         outcome.keptCount += 1;
         if (keepRows) outcome.kept.push(row);
+        // What only the store can tell (a year over its allocation, a likely duplicate) joins the
+        // warnings the reader found, at the sheet's own cell.
+        for (const issue of result.warnings ?? []) {
+          outcome.warned.push({ row: row.row, column: '', field: issue.field, value: (row.values[issue.field] ?? null) as ReportIssue['value'], code: issue.code, message: issue.message });
+        }
         return;
       }
       for (const issue of result.status === 'conflict' ? [conflictIssue(result)] : (result.errors ?? [])) {
@@ -182,6 +189,9 @@ function mergeOutcome(sheet: SheetReport, outcome: SheetOutcome | undefined): vo
   if (!outcome) return;
   const columnOf = (field: string) => sheet.header?.columns.find((c) => c.field === field)?.column ?? sheet.header?.columns[0]?.column ?? 'A';
   const refused = outcome.refused.map((r) => ({ ...r, column: columnOf(r.field) }));
+  const known = new Set(sheet.warnings.map((w) => `${w.row}|${w.field}|${w.code}`));
+  const warned = outcome.warned.filter((w) => !known.has(`${w.row}|${w.field}|${w.code}`)).map((w) => ({ ...w, column: columnOf(w.field) }));
+  sheet.warnings = [...sheet.warnings, ...warned].sort((a, b) => a.row - b.row);
   sheet.rows = outcome.kept;
   sheet.rejected = [...sheet.rejected, ...refused].sort((a, b) => a.row - b.row);
   sheet.counts = { ...sheet.counts, accepted: outcome.keptCount, rejected: sheet.counts.rejected + new Set(refused.map((r) => r.row)).size };

@@ -132,3 +132,26 @@ describe('jachi import (command line)', () => {
     expect(text).toContain('거부 1');
   });
 });
+
+describe('the import report carries the store’s warnings', () => {
+  it('a year over its allocation is warned at each line’s 예산액 cell, the rows kept', async () => {
+    const own = await startService();
+    try {
+      // 가양2동 already keeps a 100-million line for 2019; the workbook adds its 156 million.
+      const first = await own.json('POST', '/api/sync/spending', 'dong', batch([{ values: { dong: '가양2동', phase: 1, fiscalYear: 2019, category: '기타', item: '이미 있는 줄', budgetKrw: 100_000_000 } }]));
+      expect(first.body.results[0].status).toBe('accepted');
+      const form = new FormData();
+      form.set('file', new File([fixture('gayang2-2019-spending.xlsx')], 'gayang2-2019-spending.xlsx'));
+      form.set('dryRun', 'true');
+      const res = await own.app.request('/api/import', { method: 'POST', body: form, headers: { authorization: `Bearer ${own.tokens.dong}` } });
+      const [sheet] = ((await res.json()) as any).sheets;
+      expect(sheet.rows.map((r: any) => r.row)).toEqual([5, 6, 7, 8, 9]);
+      const budgetColumn = sheet.header.columns.find((c: any) => c.field === 'budgetKrw').column;
+      const over = sheet.warnings.filter((w: any) => w.code === 'over_allocation');
+      expect(over.map((w: any) => `${w.column}${w.row}`)).toEqual([5, 6, 7, 8, 9].map((r) => `${budgetColumn}${r}`));
+      expect(over[0].message.ko).toBe('예산액(원): 가양2동 2019 예산 합계 256백만원이 배정액 156백만원을 넘습니다.');
+    } finally {
+      own.close();
+    }
+  });
+});
