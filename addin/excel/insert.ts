@@ -3,6 +3,7 @@
 // Large results are written in chunks of at most `chunkRows` rows, one sync per chunk (never a sync
 // per row); the table is made over the written range at the end, which Excel does fastest.
 import type { ValueKind } from '../taskpane/ui/format.ts';
+import { guardFormula } from '../../domain/formula-guard.ts';
 import { officeHost, type ExcelHost } from './office-types.ts';
 
 /** How a column's values read: the task pane's value kinds (addin/taskpane/ui/format.ts). */
@@ -87,7 +88,7 @@ export function toCell(value: unknown, kind: ColumnKind): string | number | bool
   if (kind === 'date') return dateSerial(text.slice(0, 10)) ?? text;
   if (kind === 'datetime') return dateTimeSerial(text) ?? text;
   // Text that Excel would read as a formula stays text.
-  return /^[=+\-@]/.test(text) ? `'${text}` : text;
+  return guardFormula(text);
 }
 
 /** A sheet name Excel accepts: no []:*?/\, at most 31 characters, not blank. */
