@@ -2,6 +2,7 @@
 // object leaves this file. Each operation queues its work and syncs once; the two exceptions are
 // documented where they are (chunked reads and writes sync once per chunk; reading before writing
 // is the split-loop pattern: queue every load, sync, then queue every write, sync).
+import { fieldNumberFormats } from '../../domain/number-formats.ts';
 import { metaColumns, rowIdHeader, sheets, kinds, type Kind } from '../../domain/sheets.ts';
 import type { RowValues, TableWrite } from '../sync/types.ts';
 import { officeHost, type ExcelHost, type Range, type RequestContext, type Table } from './office-types.ts';
@@ -28,7 +29,8 @@ export function templateSpecs(metaKinds?: { kind: string; sheet: string; columns
   });
 }
 
-export const numberFormats: Record<string, string> = { money: '#,##0', count: '#,##0', date: 'yyyy-mm-dd', year: '0', percent: '0', text: '@', dong: '@', code: '@' };
+/** Number formats of the template's columns by field type: domain/number-formats.ts, as the .xlsx export. */
+export const numberFormats: Readonly<Record<string, string | undefined>> = fieldNumberFormats;
 
 /** Fill colours of marked cells. */
 export const markColours = { rejected: '#F8D7DA', forbidden: '#F8D7DA', invalid: '#F8D7DA', warning: '#FFF3CD', conflict: '#E2D9F3' } as const;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { OfficeMockObject } from 'office-addin-mock';
 import { createExcelLayer, templateSpecs, notePrefix, isPayloadTooLarge, areaAddresses } from '../../addin/excel/index.ts';
+import { fieldNumberFormats } from '../../domain/number-formats.ts';
 import { kinds, rowIdHeader, sheets } from '../../domain/sheets.ts';
 import { addGrid, addTable, mockHost, newModel, strict, UnloadedPropertyError } from './strict-mock.ts';
 
@@ -42,6 +43,9 @@ describe('insertTemplates', () => {
     expect(spending.columnFormats.get(col('budgetKrw'))).toBe('#,##0');
     expect(spending.columnFormats.get(col('executedOn'))).toBe('yyyy-mm-dd');
     expect(spending.columnFormats.get(0)).toBe('@');
+    // Every column as domain/number-formats.ts formats it (the .xlsx export's formats), phase included.
+    sheets.spending.columns.forEach((c, j) => expect(spending.columnFormats.get(j + 1)).toBe(fieldNumberFormats[c.type]));
+    expect(spending.columnFormats.get(col('phase'))).toBe('0');
     expect(spending.validation.get(col('category'))).toBe('자치지원관 인건비,간사 인건비,주민자치학교 운영비,사무공간 조성비,자체 사업비,기타');
     expect(model.frozenRows.get('예산집행')).toBe(1);
     // Load, sync; write, sync; events back on, sync.
