@@ -1,5 +1,5 @@
 // domain/formula-guard.ts: the one test for text a spreadsheet would run as a formula, used by the
-// add-in's sheets (addin/excel/insert.ts) and meant for every export; the tests keep it the only copy.
+// add-in's sheets (addin/excel/insert.ts) and the CSV export (service/store/export); the tests keep it the only copy.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -36,8 +36,8 @@ describe('guardFormula', () => {
     expect(formulaLikePattern).toBe('^[=+\\-@\\t\\r]');
   });
 
-  it('is the only formula test in the add-in', () => {
-    const copies = sources(join(root, 'addin')).filter((file) => /\^\[=\+/.test(readFileSync(file, 'utf8')));
+  it('is the only formula test in the add-in and the service', () => {
+    const copies = [...sources(join(root, 'addin')), ...sources(join(root, 'service'))].filter((file) => /\^\[=\+/.test(readFileSync(file, 'utf8')));
     expect(copies.map((f) => relative(root, f))).toEqual([]);
   });
 });

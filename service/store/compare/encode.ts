@@ -1,3 +1,4 @@
+import { guardFormula } from '../../../domain/formula-guard.ts';
 import {
   Bool,
   DateDay,
@@ -129,14 +130,12 @@ export function toArrowIPC(result: QueryResult): Uint8Array {
 }
 
 const needsQuotes = /[",\r\n]/;
-/** Text that Excel would read as a formula gets a leading apostrophe (CSV injection). */
-const formulaStart = /^[=+\-@\t\r]/;
 
 function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  let s = text(value);
-  if (formulaStart.test(s)) s = `'${s}`;
+  // Text that Excel would read as a formula gets a leading apostrophe (CSV injection).
+  const s = guardFormula(text(value));
   return needsQuotes.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

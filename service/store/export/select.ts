@@ -1,3 +1,4 @@
+import { formulaLikePattern } from '../../../domain/formula-guard.ts';
 import { rowIdHeader, sheets, type ColumnDef, type Kind } from '../../../domain/index.ts';
 import { quotedIdentifier } from '../sql.ts';
 
@@ -41,12 +42,13 @@ const shownDongs = `shown AS (
   SELECT d.code, CASE WHEN count(*) OVER (PARTITION BY d.name) > 1 THEN t.name || ' ' || d.name ELSE d.name END AS name
   FROM dongs d JOIN districts t ON t.code = d.district)`;
 
-/** Text a spreadsheet would run as a formula gets a leading apostrophe (CSV injection). */
-const neutralised = (expr: string) => `CASE WHEN regexp_matches(${expr}, '^[=+\\-@\\t\\r]') THEN '''' || ${expr} ELSE ${expr} END`;
+/** Text a spreadsheet would run as a formula gets a leading apostrophe (CSV injection): domain/formula-guard.ts. */
+const neutralised = (expr: string) => `CASE WHEN regexp_matches(${expr}, '${formulaLikePattern}') THEN '''' || ${expr} ELSE ${expr} END`;
 
 function sheetColumn(c: ColumnDef, csv: boolean): string {
   const header = quotedIdentifier(c.header);
-  if (c.type === 'dong') return `s.name AS ${header}`;
+  // A district's or the city's own rows show the unit's name.
+  if (c.type === 'dong') return `coalesce(s.name, v.dongName) AS ${header}`;
   const expr = `v.${quotedIdentifier(c.field)}`;
   if (csv && c.type === 'text') return `${neutralised(expr)} AS ${header}`;
   // a whole percentage reads 100, not 100.0
@@ -64,7 +66,7 @@ export function sheetSelection(kind: Kind, scope: ExportScope | undefined, csv: 
   return {
     sql: `WITH ${shownDongs}
       SELECT ${columns.join(', ')}
-      FROM ${quotedIdentifier(kind)} v JOIN shown s ON s.code = v.dong
+      FROM ${quotedIdentifier(kind)} v LEFT JOIN shown s ON s.code = v.dong
       ${filter.sql} ${orderBy(kind)}`,
     params: filter.params,
   };

@@ -2,20 +2,11 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import '../../workbook/exceljs-utf8.ts';
 import ExcelJS from 'exceljs';
 import { codesOf, rowIdHeader, sheets, type ColumnDef, type FieldType, type Kind } from '../../../domain/index.ts';
+import { fieldNumberFormats } from '../../../domain/number-formats.ts';
 import { sheetSelection, type ExportScope } from './select.ts';
 
-/** Number formats by field type (the add-in's template uses the same). */
-export const xlsxNumberFormats: Partial<Record<FieldType, string>> = {
-  money: '#,##0',
-  count: '#,##0',
-  date: 'yyyy-mm-dd',
-  year: '0',
-  phase: '0',
-  percent: '0',
-  text: '@',
-  dong: '@',
-  code: '@',
-};
+/** Number formats by field type: domain/number-formats.ts, as the add-in's templates. */
+export const xlsxNumberFormats = fieldNumberFormats;
 
 const widths: Record<FieldType, number> = { dong: 12, phase: 7, year: 10, money: 15, count: 10, percent: 10, date: 12, boolean: 10, code: 20, text: 30 };
 
