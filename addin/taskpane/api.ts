@@ -1,6 +1,7 @@
 // The service's HTTP API as typed functions (contract: DESIGN.md, "HTTP"). Every failure becomes an
 // ApiError with a stable code and a Korean and English message, ready to show.
 import type { Message } from '../../domain/messages.ts';
+import { comparisonNames, type ComparisonName } from '../../domain/metrics.ts';
 import type { Kind } from '../../domain/sheets.ts';
 import type { BatchStatus, PullAnswer, SyncAnswer, SyncBody } from '../../domain/contract.ts';
 import { strings } from './i18n.ts';
@@ -97,8 +98,9 @@ export interface DrillResult {
 /** The Arrow IPC stream the service sends for `Accept: application/vnd.apache.arrow.stream`. */
 export const arrowType = 'application/vnd.apache.arrow.stream';
 
-export const compareNames = ['summary', 'phases', 'spending', 'participation', 'progress'] as const;
-export type CompareName = (typeof compareNames)[number];
+export type CompareName = ComparisonName;
+/** The comparisons the pane offers (domain/metrics.ts): the summary and the phases first, then the rest in their order. */
+export const compareNames: readonly CompareName[] = ['summary', 'phases', ...comparisonNames.filter((n) => n !== 'summary' && n !== 'phases')];
 
 export interface CompareFilters {
   phase?: number | string;

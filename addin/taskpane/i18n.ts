@@ -1,7 +1,14 @@
 // Every string the task pane shows, Korean first. English is used when Office's display language is
 // not Korean (in a plain browser: Korean, unless the page is opened with ?lang=en).
 
+import { comparisons, type ComparisonName } from '../../domain/metrics.ts';
+
 export type Locale = 'ko' | 'en';
+
+/** A comparison's name as domain/metrics.ts gives it, in the pane's language. */
+export function comparisonTitle(name: ComparisonName, locale: Locale): string {
+  return comparisons[name][locale];
+}
 
 const ko = {
   appTitle: '자치 장부',
@@ -83,13 +90,6 @@ const ko = {
   compareCohort: '기수',
   rowKinds: { city: '시 전체', continuing: '계속 참여', dong: '동' } as Record<string, string>,
   show: '보기',
-  compareNames: {
-    spending: '예산 집행',
-    participation: '주민 참여',
-    progress: '추진 현황',
-    phases: '1단계 대비 2단계',
-    summary: '시 요약',
-  },
   chartFigure: '그래프 지표',
   // 질의
   sqlLabel: 'SQL (읽기 전용)',
@@ -180,13 +180,6 @@ const en: Strings = {
   compareCohort: 'Cohort',
   rowKinds: { city: 'City', continuing: 'Continuing', dong: 'Dong' },
   show: 'Show',
-  compareNames: {
-    spending: 'Spending',
-    participation: 'Participation',
-    progress: 'Progress',
-    phases: 'Phase 1 against phase 2',
-    summary: 'City summary',
-  },
   chartFigure: 'Chart figure',
   sqlLabel: 'SQL (read-only)',
   sqlHint: 'Query the analytic views spending, participation, progress, dongs, districts and phases.',

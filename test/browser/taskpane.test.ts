@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { demoFlags } from '../../service/demo.ts';
-import { headlineFigures as figures, metrics, type HeadlineFigure as Figure } from '../../domain/metrics.ts';
+import { comparisons, headlineFigures as figures, metrics, type HeadlineFigure as Figure } from '../../domain/metrics.ts';
 import { formatChange, formatNumber, formatRate, formatValue, unitFormat } from '../../addin/taskpane/ui/format.ts';
 import type { TestService } from '../support/service.ts';
 import { openDemoPane, type DemoPane } from './demo-pane.ts';
@@ -297,7 +297,7 @@ describe('task pane in a plain browser, against the real service with the demo',
     await panel.getByLabel('단계', { exact: true }).selectOption('');
     await panel.getByLabel('구', { exact: true }).selectOption('');
     await panel.getByRole('button', { name: '보기', exact: true }).click();
-    const cityTable = panel.getByRole('table', { name: '시 요약' });
+    const cityTable = panel.getByRole('table', { name: comparisons.summary.ko });
     await cityTable.waitFor();
     const chartFigure = panel.getByLabel('그래프 지표');
     const options = await chartFigure.locator('option').allTextContents();

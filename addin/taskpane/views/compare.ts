@@ -4,7 +4,7 @@
 import { compareNames, type CompareName } from '../api.ts';
 import { barChart } from '../ui/chart.ts';
 import { h, uid } from '../ui/dom.ts';
-import { resultStringsFor } from '../i18n.ts';
+import { comparisonTitle, resultStringsFor } from '../i18n.ts';
 import type { ViewContext } from './context.ts';
 import { insertButton, insertComparison } from './insert.ts';
 import { busy, columnsOf, districtNameMap, errorBar, fieldInfo, labelOf, resultTable, showValue, type Row } from './results.ts';
@@ -17,7 +17,7 @@ const labelled = (label: string, control: HTMLElement) => {
 
 export function mountCompareView(el: HTMLElement, ctx: ViewContext): void {
   const { t, meta } = ctx;
-  const nameSelect = h('select', {}, ...compareNames.map((n) => h('option', { value: n }, t.compareNames[n])));
+  const nameSelect = h('select', {}, ...compareNames.map((n) => h('option', { value: n }, comparisonTitle(n, ctx.locale))));
   nameSelect.value = 'spending';
   const phaseSelect = h('select', {}, h('option', { value: '' }, t.all), ...meta.phases.map((p) => h('option', { value: p.phase }, p.name || t.phaseName(p.phase))));
   const names = districtNameMap(ctx);
@@ -63,7 +63,7 @@ export function mountCompareView(el: HTMLElement, ctx: ViewContext): void {
   };
 
   const draw = (name: CompareName, rows: Row[], columns: string[]): HTMLElement[] => {
-    const table = resultTable(rows, columns, t.compareNames[name], ctx, { comparison: name });
+    const table = resultTable(rows, columns, comparisonTitle(name, ctx.locale), ctx, { comparison: name });
     // What can be charted: a column of numbers in one unit, or one figure of a figure-valued column.
     const charts: { key: string; field: string; figure?: string; label: string }[] = [];
     for (const c of columns) {
@@ -93,7 +93,7 @@ export function mountCompareView(el: HTMLElement, ctx: ViewContext): void {
         const v = r[chosen.field];
         byItem.get(label)![i] = typeof v === 'number' ? v : null;
       }
-      const title = `${t.compareNames[name]}: ${chosen.label}`;
+      const title = `${comparisonTitle(name, ctx.locale)}: ${chosen.label}`;
       chartBox.replaceChildren(
         barChart({
           title,

@@ -1,7 +1,7 @@
 // "시트로 넣기": buttons that put a result into the workbook, shown only inside Excel. The work runs
 // in addin/excel/insert.ts (loaded on first use, with apache-arrow, so the pane's first load stays small).
 import type { CompareFilters, CompareName } from '../api.ts';
-import { resultStringsFor } from '../i18n.ts';
+import { comparisonTitle, resultStringsFor } from '../i18n.ts';
 import { h } from '../ui/dom.ts';
 import type { ViewContext } from './context.ts';
 import { errorBar, fieldInfo } from './results.ts';
@@ -48,6 +48,6 @@ export async function insertArrowResult(ctx: ViewContext, sheetName: string, fet
 }
 
 export const insertComparison = (ctx: ViewContext, name: CompareName, filters: CompareFilters) =>
-  insertArrowResult(ctx, ctx.t.compareNames[name], () => ctx.api.compareArrow(name, filters));
+  insertArrowResult(ctx, comparisonTitle(name, ctx.locale), () => ctx.api.compareArrow(name, filters));
 
 export const insertQuery = (ctx: ViewContext, sql: string, limit?: number) => insertArrowResult(ctx, ctx.t.tabQuery, () => ctx.api.queryArrow(sql, limit));

@@ -1,0 +1,40 @@
+// Facts the add-in takes from domain/ instead of keeping a copy: comparison names, the batch limit.
+// (The formula guard: test/domain/formula-guard.test.ts; number formats: test/excel/layer.test.ts.)
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { maxBatchRows as contractLimit } from '../../domain/contract.ts';
+import { comparisonNames, comparisons } from '../../domain/metrics.ts';
+import { maxBatchRows } from '../../addin/sync/index.ts';
+import { compareNames } from '../../addin/taskpane/api.ts';
+import { comparisonTitle } from '../../addin/taskpane/i18n.ts';
+
+const addin = join(import.meta.dirname, '..', '..', 'addin');
+const sources = (dir: string): string[] =>
+  readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? sources(path) : path.endsWith('.ts') ? [path] : [];
+  });
+
+describe('one home per fact', () => {
+  it('offers every comparison domain/metrics.ts defines, summary and phases first, under its own names', () => {
+    expect([...compareNames].sort()).toEqual([...comparisonNames].sort());
+    expect(compareNames.slice(0, 2)).toEqual(['summary', 'phases']);
+    for (const name of comparisonNames) {
+      expect(comparisonTitle(name, 'ko')).toBe(comparisons[name].ko);
+      expect(comparisonTitle(name, 'en')).toBe(comparisons[name].en);
+    }
+  });
+
+  it('writes no comparison name into the add-in by hand', () => {
+    const names = comparisonNames.filter((n) => n !== 'summary').map((n) => comparisons[n].ko);
+    for (const file of sources(addin)) {
+      const text = readFileSync(file, 'utf8');
+      for (const name of names) expect(text.includes(`'${name}'`), `${file}: '${name}'`).toBe(false);
+    }
+  });
+
+  it('batches by the contract limit', () => {
+    expect(maxBatchRows).toBe(contractLimit);
+  });
+});
