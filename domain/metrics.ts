@@ -86,6 +86,11 @@ export const metrics = {
   womenShare: metric('womenShare', '여성 비율', 'Women', 'ratio', '여성 위원 ÷ 위원 수.', 'Women ÷ members.'),
   youthShare: metric('youthShare', '청년 비율', 'Youth (19–34)', 'ratio', '청년(19–34세) 위원 ÷ 위원 수.', 'Members aged 19–34 ÷ members.'),
   trainedShare: metric('trainedShare', '교육 이수 비율', 'Trained', 'ratio', '교육을 이수한 위원 ÷ 위원 수.', 'Members who completed the training ÷ members.'),
+  // governance: district or city × phase
+  milestonesDone: metric('milestonesDone', '완료한 추진과제', 'Milestones done', '건', '구·시가 기록한 추진과제 가운데 상태가 완료인 것의 수 (조례 제·개정 등).', 'Milestones the district or city recorded as done (an ordinance passed, …).'),
+  unit: metric('unit', '단위', 'Unit', 'label', '구 또는 시의 코드.', 'The code of the district or the city.'),
+  unitName: metric('unitName', '구·시', 'District or city', 'label', '구 또는 시의 이름.', 'The name of the district or the city.'),
+  level: metric('level', '수준', 'Level', 'label', 'district(구) 또는 city(시).', 'district or city.'),
   // columns every comparison row carries
   cohort: metric('cohort', '기수', 'Cohort', 'label', '동이 시범사업에 합류한 단계. 같은 시, 같은 단계, 같은 기수의 동끼리 견줍니다.', 'The phase in which the dong joined the pilot; a dong is compared with the dongs of the same city, phase and cohort.'),
   illustrative: metric('illustrative', '예시', 'Illustrative', 'flag', '이 값이 예시 자료(예시로 표시된 인구, 비고에 예시라 적힌 계획일)에 기대고 있음.', 'The figure rests on illustrative data (a population marked illustrative, a planned date whose note says 예시).'),
@@ -139,7 +144,7 @@ export const flagRules = { minGapRate: 0.05, minGapPer1000Share: 0.2, minGroupFo
 export const flags = ['low', 'fell'] as const;
 export type Flag = (typeof flags)[number];
 
-export const comparisonNames = ['spending', 'participation', 'progress', 'agendas', 'council', 'phases', 'summary'] as const;
+export const comparisonNames = ['spending', 'participation', 'progress', 'agendas', 'council', 'governance', 'phases', 'summary'] as const;
 export type ComparisonName = (typeof comparisonNames)[number];
 
 export interface ComparisonDefinition {
@@ -197,6 +202,17 @@ export const comparisons: Record<ComparisonName, ComparisonDefinition> = {
     grouping: { ko: '동 × 단계 (그 단계의 가장 최근 위원구성)', en: "dong × phase (the phase's latest council snapshot)" },
     keys: [...keys, 'fiscalYear'],
     figures: ['members', 'seats', 'competitionRatio', 'lotteryShare', 'womenShare', 'youthShare', 'trainedShare', 'illustrative'],
+  },
+  governance: {
+    name: 'governance',
+    ko: '구·시의 일',
+    en: 'Work above the dong',
+    grouping: {
+      ko: '구 또는 시 × 단계 × 활동유형, 그리고 구·시 × 단계마다 모든 활동을 합친 행 (활동유형 빈 칸, 추진과제 수 포함). 동의 지표에는 들어가지 않습니다',
+      en: 'district or city × phase × activity, plus a row per unit × phase for all activities (activity empty, with the milestones); never counted in a dong’s figures',
+    },
+    keys: ['city', 'district', 'unit', 'unitName', 'level', 'phase', 'activity'],
+    figures: ['events', 'attendances', 'milestones', 'milestonesDone'],
   },
   phases: {
     name: 'phases',
@@ -284,6 +300,7 @@ export const comparisonFilterSchemas: Record<ComparisonName, typeof comparisonFi
   progress: comparisonFilterSchema,
   agendas: comparisonFilterSchema,
   council: comparisonFilterSchema,
+  governance: comparisonFilterSchema,
   phases: comparisonFilterSchema,
   summary: summaryFilterSchema,
 };

@@ -171,6 +171,18 @@ export class ReferenceIndex {
     return byName.length === 1 ? byName[0] : 'ambiguous';
   }
 
+  /**
+   * A unit above the dong by code or name: one of the districts, or the city. Undefined when it is
+   * neither (a dong name, or nothing known).
+   */
+  resolveUnit(codeOrName: string): { level: 'district' | 'city'; code: string; name: string } | undefined {
+    const t = codeOrName.trim();
+    const district = this.districtByCode.get(t) ?? this.reference.districts.find((d) => d.name === t);
+    if (district) return { level: 'district', code: district.code, name: district.name };
+    if (t === this.reference.cityCode || t === this.reference.city) return { level: 'city', code: this.reference.cityCode, name: this.reference.city };
+    return undefined;
+  }
+
   allocationOf(dong: string, fiscalYear: number): number | undefined {
     return this.allocation.get(`${dong}|${fiscalYear}`);
   }

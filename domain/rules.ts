@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { codesOf, sheets, serviceOwnedFields, type ColumnDef, type Kind } from './sheets.ts';
+import { codesOf, sheets, serviceOwnedFields, unitKinds, type ColumnDef, type Kind } from './sheets.ts';
 import { rowIssue, type Issue, type RowMessageCode } from './messages.ts';
 import { epochDay, parseIsoDate } from './dates.ts';
 import type { ReferenceIndex } from './reference.ts';
@@ -21,7 +21,7 @@ export interface CheckedRow {
 
 const issue = (column: ColumnDef, code: RowMessageCode, value?: unknown) => rowIssue(column, code, value);
 
-function checkField(column: ColumnDef, raw: unknown, ref: ReferenceIndex): { value: FieldValue } | { error: Issue } {
+function checkField(column: ColumnDef, raw: unknown, ref: ReferenceIndex, kind?: Kind): { value: FieldValue } | { error: Issue } {
   if (raw === null || raw === undefined || (typeof raw === 'string' && raw.trim() === '')) {
     return column.required ? { error: issue(column, 'required') } : { value: null };
   }
@@ -39,8 +39,11 @@ function checkField(column: ColumnDef, raw: unknown, ref: ReferenceIndex): { val
       if (typeof raw !== 'string') return { error: issue(column, 'unknown_dong', raw) };
       const dong = ref.resolveDong(raw.trim());
       if (dong === 'ambiguous') return { error: issue(column, 'ambiguous_dong', raw) };
-      if (!dong) return { error: issue(column, 'unknown_dong', raw) };
-      return { value: dong.code };
+      if (dong) return { value: dong.code };
+      // Participation and progress rows may name the district or the city (their own work).
+      const unit = kind && unitKinds.includes(kind) ? ref.resolveUnit(raw) : undefined;
+      if (unit) return { value: unit.code };
+      return { error: issue(column, 'unknown_dong', raw) };
     }
     case 'phase':
       if (typeof raw !== 'number' || !ref.phaseByNumber.has(raw)) return { error: issue(column, 'unknown_phase', raw) };
@@ -95,7 +98,7 @@ export function checkRow(kind: Kind, input: Record<string, unknown>, ref: Refere
   }
   const values: RowValues = {};
   for (const column of sheet.columns) {
-    const checked = checkField(column, input[column.field], ref);
+    const checked = checkField(column, input[column.field], ref, kind);
     if ('error' in checked) errors.push(checked.error);
     else values[column.field] = checked.value;
   }

@@ -30,6 +30,12 @@ export interface SheetDef {
   columns: readonly ColumnDef[];
 }
 
+/**
+ * Kinds whose rows may name a unit above the dong in 동 — a district (구) or the city — for the work
+ * done there (워킹그룹, 실무협의회, 토론회, an ordinance): never counted in a dong's figures.
+ */
+export const unitKinds: readonly Kind[] = ['participation', 'progress'];
+
 /** The hidden first column of every synced table. */
 export const rowIdHeader = '행ID';
 

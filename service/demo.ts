@@ -195,12 +195,43 @@ export function demoRows(): Record<Kind, Values[]> {
     }
   }
   const { agendas, council } = councilWork(r);
+  const above = workAboveTheDong(r);
+  participation.push(...above.participation);
+  progress.push(...above.progress);
   // Each dong's own programme line carries out the first agenda of that year's plan (관련 의제).
   for (const line of spending) {
     if (line.category !== '자체 사업비') continue;
     line.agenda = (agendas.find((a) => a.dong === line.dong && a.fiscalYear === line.fiscalYear)?.title as string | undefined) ?? null;
   }
   return { spending, participation, progress, agendas, council };
+}
+
+/**
+ * The pilot's work above the dong, from the city's report: the 토론회 of 2018-09 (about 300 people
+ * from 79 dongs), the 관계자 워크숍 of 2019-03 (45), 4 워킹그룹 and 6 실무협의회 meetings from 2019-03,
+ * 3 sessions of 전문가 양성교육 (2019-02..03), the 주민자치회장 워크숍 of 2019-05-30 (79 dongs), and
+ * each pilot district's ordinance (시범조례). Days the report does not give, and counts it does
+ * not give, are illustrative (예시). These rows name the city or a district, never a dong.
+ */
+function workAboveTheDong(r: ReturnType<typeof random>): { participation: Values[]; progress: Values[] } {
+  const city = daejeonReference.city;
+  const event = (date: string, activity: string, title: string, participants: number, note: string): Values => ({
+    dong: city, phase: 1, date, activity, title, participants, newParticipants: null, voters: null, votersOnline: null, online: false, note,
+  });
+  const participation: Values[] = [
+    event('2018-09-12', '주민설명회·토론회', '주민자치 토론회 (79개 동)', 300, '2018년 9월, 약 300명은 시 자료; 날짜의 일은 예시'),
+    event('2019-02-20', '교육·워크숍', '전문가 양성교육 1회차', r.int(25, 40), `2019년 2–3월 3회는 시 자료; 날짜·인원은 ${illustrative}`),
+    event('2019-03-06', '교육·워크숍', '전문가 양성교육 2회차', r.int(25, 40), `2019년 2–3월 3회는 시 자료; 날짜·인원은 ${illustrative}`),
+    event('2019-03-20', '교육·워크숍', '전문가 양성교육 3회차', r.int(25, 40), `2019년 2–3월 3회는 시 자료; 날짜·인원은 ${illustrative}`),
+    event('2019-03-14', '교육·워크숍', '관계자 워크숍', 45, '2019년 3월, 45명은 시 자료; 날짜의 일은 예시'),
+    event('2019-05-30', '교육·워크숍', '주민자치회장 워크숍 (79개 동)', r.int(70, 90), `날짜는 시 자료, 인원은 ${illustrative}`),
+    ...Array.from({ length: 4 }, (_, i) => event(ymd(2019, 3 + i * 2, r.int(5, 25)), '워킹그룹', `워킹그룹 ${i + 1}차 회의`, r.int(10, 16), `2019년 3월부터 4회는 시 자료; 날짜·인원은 ${illustrative}`)),
+    ...Array.from({ length: 6 }, (_, i) => event(ymd(2019, 3 + i, r.int(5, 25)), '실무협의회', `실무협의회 ${i + 1}차 회의`, r.int(8, 14), `2019년 3월부터 6회는 시 자료; 날짜·인원은 ${illustrative}`)),
+  ];
+  const progress: Values[] = ['30110', '30170', '30200', '30230'].map((district) => ({
+    dong: district, phase: 1, milestone: '시범조례 제·개정', plannedOn: '2018-12-31', completedOn: ymd(2018, 12, r.int(10, 28)), status: '완료', progressPct: 100, note: `구 시범조례; 날짜는 ${illustrative}`,
+  }));
+  return { participation, progress };
 }
 
 /** 유성구's pilot dongs chose 49 members each by lottery from 70–110 applicants (the press). */

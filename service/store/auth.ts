@@ -32,3 +32,13 @@ export function canWriteDong(actor: Actor, dong: Pick<Dong, 'code' | 'district'>
 export function readsAll(actor: Actor): boolean {
   return actor.role === 'analyst' || actor.role === 'manager' || actor.role === 'admin';
 }
+
+/**
+ * Whether the actor may write (and read) the rows of a unit above the dong: a district official its
+ * own district's, a manager or administrator the city's (and an administrator any district's).
+ */
+export function canWriteUnit(actor: Actor, unit: { level: 'district' | 'city'; code: string }): boolean {
+  if (actor.role === 'admin') return true;
+  if (unit.level === 'district') return actor.role === 'district' && actor.district === unit.code;
+  return actor.role === 'manager';
+}

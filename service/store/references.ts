@@ -102,6 +102,8 @@ export class References {
   /** The dongs an actor may read rows of; undefined when it reads all. */
   scopeDongs(actor: Actor): string[] | undefined {
     if (readsAll(actor)) return undefined;
-    return this.current.reference.dongs.filter((d) => canWriteDong(actor, d)).map((d) => d.code);
+    const dongs = this.current.reference.dongs.filter((d) => canWriteDong(actor, d)).map((d) => d.code);
+    // A district official reads its district's own rows too.
+    return actor.role === 'district' && actor.district ? [...dongs, actor.district] : dongs;
   }
 }

@@ -70,7 +70,7 @@ export class RowReads {
       : actor.role === 'dong'
         ? 'AND r.dong = $dong'
         : actor.role === 'district'
-          ? 'AND r.dong IN (SELECT code FROM dongs WHERE district = $district)'
+          ? 'AND (r.dong IN (SELECT code FROM dongs WHERE district = $district) OR r.dong = $district)'
           : 'AND false';
     const params: Record<string, string | number> = { upto: revision, pageRows };
     if (actor.role === 'dong') params.dong = actor.dong ?? '';

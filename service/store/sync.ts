@@ -18,7 +18,7 @@ import {
   type SyncAnswer,
   type SyncBody,
 } from '../../domain/index.ts';
-import { canWriteDong, type Actor } from './auth.ts';
+import { canWriteDong, canWriteUnit, type Actor } from './auth.ts';
 import { StoreError } from './errors.ts';
 import type { Readers, SqlParams } from './readers.ts';
 import type { References } from './references.ts';
@@ -266,7 +266,9 @@ export class Syncs {
     const strip = ({ dong: _dong, ...server }: Current): ServerRow => server;
     const mayWrite = (dongCode: string) => {
       const dong = this.references.index.dongByCode.get(dongCode);
-      return dong !== undefined && canWriteDong(actor, dong);
+      if (dong) return canWriteDong(actor, dong);
+      const unit = this.references.index.resolveUnit(dongCode);
+      return unit !== undefined && canWriteUnit(actor, unit);
     };
     for (const [i, row] of batch.rows.entries()) {
       const rowId = row.rowId.toLowerCase();

@@ -82,6 +82,8 @@ const participation: Row[] = [
   { dong: C, phase: 1, date: '2019-09-01', activity: '주민총회', participants: 120, voters: 100 },
   { dong: C, phase: 2, date: '2020-04-01', activity: '기타', participants: 50 },
   { dong: C, phase: 2, date: '2020-09-01', activity: '주민총회', participants: 110, voters: 98, votersOnline: 49 },
+  // The work of a district: never in a dong's figures (governance).
+  { dong: '11111', phase: 1, date: '2019-03-01', activity: '워킹그룹', participants: 15 },
 ];
 const progress: Row[] = [
   { dong: A, phase: 1, milestone: '위원 선정', plannedOn: '2019-03-01', completedOn: '2019-03-11', status: '완료', progressPct: 100 },

@@ -61,8 +61,11 @@ afterAll(() => svc?.close());
 
 const dongCode = (name: string) => {
   const found = svc.store.reference.resolveDong(name);
-  if (!found || found === 'ambiguous') throw new Error(`unknown dong ${name}`);
-  return found.code;
+  if (found && found !== 'ambiguous') return found.code;
+  // A district's or the city's own row shows the unit's name.
+  const unit = svc.store.reference.resolveUnit(name);
+  if (!unit) throw new Error(`unknown dong ${name}`);
+  return unit.code;
 };
 
 /** A CSV cell back to the API's typed value (the export neutralised formula-looking text with '). */

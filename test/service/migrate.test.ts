@@ -49,14 +49,14 @@ describe('a first-wave database', () => {
     expect(before.version).toBe(2);
     const store = await Store.open(path);
     try {
-      expect(store.db.applied).toEqual([3, 4, 5]);
+      expect(store.db.applied).toEqual([3, 4, 5, 6]);
       const [after] = (await store.reader.runAndReadAll(
         `SELECT (SELECT count(*) FROM spending_rows) AS spending, (SELECT count(*) FROM spending_rows WHERE deleted) AS tombstones,
                 (SELECT count(*) FROM participation_rows) AS participation, (SELECT count(*) FROM progress_rows) AS progress,
                 (SELECT count(*) FROM row_audit) AS audit, (SELECT count(*) FROM tokens) AS tokens, (SELECT count(*) FROM sync_batches) AS batches,
                 (SELECT max(version) FROM schema_migrations) AS version, (SELECT sum(voters) FROM participation_rows) AS votes`,
       )).getRowObjectsJson();
-      expect(after).toEqual({ ...before, version: 5 });
+      expect(after).toEqual({ ...before, version: 6 });
       // The official's edit survives, its votes now the voters; the new fields are blank, never zero.
       const edited = (await store.reader.runAndReadAll("SELECT voters, votersOnline, note FROM participation WHERE note = '수정됨 (first wave)'")).getRowObjectsJson();
       expect(edited).toHaveLength(1);

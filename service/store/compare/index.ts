@@ -53,6 +53,8 @@ export const sqlFiles = [
   'drilldown_progress.sql',
   'agendas.sql',
   'council.sql',
+  'governance.sql',
+  'drilldown_governance.sql',
   'drilldown_agendas.sql',
   'drilldown_council.sql',
 ] as const;
@@ -182,6 +184,7 @@ function bind(name: ComparisonName, params: ComparisonParams): Bound {
     case 'participation':
     case 'agendas':
     case 'council':
+    case 'governance':
       withPhases();
       return lists;
     case 'progress':
@@ -272,7 +275,7 @@ export async function runDrilldown(connection: DuckDBConnection, name: string, p
     }
     kind = figureKind[params.figure as HeadlineFigure];
   } else {
-    kind = name;
+    kind = name === 'governance' ? 'participation' : name;
   }
   if (typeof params.dong !== 'string' || params.dong === '') throw new ComparisonError('invalid_drilldown', { ko: '동(dong)을 지정하세요.', en: 'dong is required.' }, 'dong');
   if (!Number.isInteger(params.phase) || params.phase < 1) throw new ComparisonError('invalid_drilldown', { ko: '단계(phase)는 1 이상의 정수여야 합니다.', en: 'phase must be a whole number ≥ 1.' }, 'phase');
@@ -289,7 +292,7 @@ export async function runDrilldown(connection: DuckDBConnection, name: string, p
     values.payCategories = listValue([...payCategories]);
     types.payCategories = LIST(VARCHAR);
   }
-  const result = await connection.run(sqlOf(`drilldown_${kind}.sql`), values, types);
+  const result = await connection.run(sqlOf(name === 'governance' ? 'drilldown_governance.sql' : `drilldown_${kind}.sql`), values, types);
   const { columns, rows } = readMaterialized(result);
   return { kind, columns, rows };
 }
