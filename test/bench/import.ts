@@ -36,19 +36,24 @@ export async function writeSpendingWorkbook(path: string, rows: number, options:
     const phase = 1 + (i % 2);
     const year = 2018 + phase;
     const budget = 1_000_000 + (i % 997) * 10_000;
+    // By field, in the sheet's column order (the second wave added 이월액, 반납액 and 관련 의제 between them).
+    const values: Record<string, unknown> = {
+      dong: dongs[i % dongs.length],
+      phase,
+      fiscalYear: year,
+      category: categories[i % categories.length],
+      item: `세부내역 ${i}`,
+      fundingSource: sources[i % sources.length],
+      budgetKrw: budget,
+      executedKrw: i % 7 === 0 ? null : budget - (i % 13) * 1_000,
+      carriedOverKrw: i % 7 === 3 ? (i % 13) * 1_000 : null,
+      returnedKrw: null,
+      executedOn: i % 7 === 0 ? null : new Date(Date.UTC(year, i % 12, 1 + (i % 28))),
+      agenda: i % 5 === 0 ? '마을 환경 개선' : null,
+      note: i % 11 === 0 ? '예시' : null,
+    };
     sheet
-      .addRow([
-        dongs[i % dongs.length],
-        phase,
-        year,
-        categories[i % categories.length],
-        `세부내역 ${i}`,
-        sources[i % sources.length],
-        budget,
-        i % 7 === 0 ? null : budget - (i % 13) * 1_000,
-        i % 7 === 0 ? null : new Date(Date.UTC(year, i % 12, 1 + (i % 28))),
-        i % 11 === 0 ? '예시' : null,
-      ])
+      .addRow(sheets.spending.columns.map((c) => values[c.field] ?? null))
       .commit();
   }
   sheet.commit();

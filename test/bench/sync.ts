@@ -85,8 +85,11 @@ export async function benchSync(sizes: Pick<BenchSizes, 'quick' | 'sync'> = full
       ap.appendBigInt(BigInt(v.budgetKrw));
       if (v.executedKrw === null) ap.appendNull();
       else ap.appendBigInt(BigInt(v.executedKrw));
+      ap.appendNull(); // carriedOverKrw
+      ap.appendNull(); // returnedKrw
       ap.appendVarchar(v.executedOn);
-      ap.appendNull();
+      ap.appendNull(); // agenda
+      ap.appendNull(); // note
       ap.endRow();
     }
     ap.closeSync();
