@@ -1,21 +1,11 @@
 // The open workbook as Office.context.document shows it: its settings (kept in the file) and its URL.
-// The only place outside the Excel layer's Excel.run that reads Office; everything here degrades to
-// undefined in a plain browser.
+// Everything here degrades to undefined in a plain browser.
+import { officeGlobals, type DocumentSettings } from './office-types.ts';
 
-/** The workbook's own settings (Office.context.document.settings). */
-export interface DocumentSettings {
-  get(name: string): unknown;
-  set(name: string, value: unknown): void;
-  saveAsync(callback?: (result: { status: string }) => void): void;
-}
+export type { DocumentSettings };
 
-interface OfficeDocument {
-  settings?: DocumentSettings;
-  url?: string;
-}
-
-function officeDocument(): OfficeDocument | undefined {
-  return (globalThis as { Office?: { context?: { document?: OfficeDocument } } }).Office?.context?.document;
+function officeDocument() {
+  return officeGlobals().Office?.context?.document;
 }
 
 /** The workbook's settings, or undefined outside Office. */

@@ -2,12 +2,7 @@
 // office.js comes from Microsoft's CDN; when it is missing, blocked, or never gets ready, the page
 // must not wait forever, so Office.onReady races a timeout.
 
-/** The little of office.js this file reads; the Excel layer has its own view of Office. */
-interface OfficeGlobal {
-  onReady(callback?: (info: { host: string | null; platform: string | null }) => void): Promise<{ host: string | null; platform: string | null }>;
-  context?: { displayLanguage?: string };
-  HostType?: { Excel?: string };
-}
+import { officeGlobals, type OfficeGlobal } from './office-types.ts';
 
 export interface HostInfo {
   /** office.js loaded and ready (in Office or not). */
@@ -21,9 +16,9 @@ export interface HostInfo {
 
 const plainBrowser: HostInfo = { office: false, excel: false, displayLanguage: null, platform: null };
 
-function officeGlobal(): OfficeGlobal | undefined {
-  const office = (globalThis as { Office?: OfficeGlobal }).Office;
-  return office && typeof office.onReady === 'function' ? office : undefined;
+function officeGlobal(): (OfficeGlobal & Required<Pick<OfficeGlobal, 'onReady'>>) | undefined {
+  const office = officeGlobals().Office;
+  return office && typeof office.onReady === 'function' ? (office as OfficeGlobal & Required<Pick<OfficeGlobal, 'onReady'>>) : undefined;
 }
 
 /** Resolves once office.js is ready, or at once / after `timeoutMs` in a plain browser. */

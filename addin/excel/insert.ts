@@ -4,7 +4,7 @@
 // per row); the table is made over the written range at the end, which Excel does fastest.
 import type { ValueKind } from '../taskpane/ui/format.ts';
 import { guardFormula } from '../../domain/formula-guard.ts';
-import { officeHost, type ExcelHost } from './office-types.ts';
+import { officeHost, type ExcelHost, type InsertContext, type InsertRange, type InsertSheet } from './office-types.ts';
 
 /** How a column's values read: the task pane's value kinds (addin/taskpane/ui/format.ts). */
 export type ColumnKind = ValueKind;
@@ -34,35 +34,6 @@ export const excelFormats: Record<ColumnKind, string> = {
 /** Excel.ChartType.columnClustered and Excel.ChartSeriesBy.columns (office.js enums are strings). */
 export const chartType = 'ColumnClustered';
 export const seriesByColumns = 'Columns';
-
-// The part of office.js this file uses (the layer's own types cover tables and ranges for syncing).
-interface InsertRange {
-  values: unknown[][];
-  numberFormat: unknown[][];
-  format: { font: { bold: boolean; size: number }; autofitColumns(): void };
-}
-
-interface InsertChart {
-  title: { text: string };
-  setPosition(startCell: InsertRange, endCell?: InsertRange): void;
-}
-
-interface InsertSheet {
-  name: string;
-  isNullObject: boolean;
-  load(props: string): unknown;
-  getRangeByIndexes(row: number, column: number, rowCount: number, columnCount: number): InsertRange;
-  tables: { add(range: InsertRange, hasHeaders: boolean): { style: string; showBandedRows: boolean } };
-  charts: { add(type: string, source: InsertRange, seriesBy: string): InsertChart };
-  freezePanes: { freezeRows(count: number): void };
-  pageLayout: { orientation: string; setPrintArea(range: InsertRange): void };
-  activate(): void;
-}
-
-interface InsertContext {
-  workbook: { worksheets: { add(name: string): InsertSheet; getItemOrNullObject(name: string): InsertSheet } };
-  sync(): Promise<void>;
-}
 
 /** Days since 1899-12-30, Excel's date serial (the 1900 system), for a YYYY-MM-DD date. */
 export function dateSerial(iso: string): number | null {

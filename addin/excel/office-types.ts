@@ -1,5 +1,5 @@
-// The part of Office.js this layer uses, typed structurally (the project carries no @types/office-js;
-// office.js comes from Microsoft's CDN at run time). Names and shapes follow Excel's JavaScript API.
+// Every shape of Office.js the add-in uses, typed structurally in this one file (the project carries no
+// @types/office-js; office.js comes from Microsoft's CDN at run time). Names follow Excel's JavaScript API.
 
 export interface ClientObject {
   load(props?: string | string[]): unknown;
@@ -115,20 +115,71 @@ export interface RequestContext {
   sync(): Promise<void>;
 }
 
+// Result and summary sheets (insert.ts): new sheets, tables over written ranges, charts, page layout.
+export interface InsertRange {
+  values: unknown[][];
+  numberFormat: unknown[][];
+  format: { font: { bold: boolean; size: number }; autofitColumns(): void };
+}
+
+export interface InsertChart {
+  title: { text: string };
+  setPosition(startCell: InsertRange, endCell?: InsertRange): void;
+}
+
+export interface InsertSheet {
+  name: string;
+  isNullObject: boolean;
+  load(props: string): unknown;
+  getRangeByIndexes(row: number, column: number, rowCount: number, columnCount: number): InsertRange;
+  tables: { add(range: InsertRange, hasHeaders: boolean): { style: string; showBandedRows: boolean } };
+  charts: { add(type: string, source: InsertRange, seriesBy: string): InsertChart };
+  freezePanes: { freezeRows(count: number): void };
+  pageLayout: { orientation: string; setPrintArea(range: InsertRange): void };
+  activate(): void;
+}
+
+export interface InsertContext {
+  workbook: { worksheets: { add(name: string): InsertSheet; getItemOrNullObject(name: string): InsertSheet } };
+  sync(): Promise<void>;
+}
+
 /** What the layer needs from the host: Excel.run and the requirement-set check. */
 export interface ExcelHost {
   run<T>(batch: (context: RequestContext) => Promise<T>): Promise<T>;
   isSetSupported(name: string, version: string): boolean;
 }
 
-interface OfficeGlobals {
-  Excel?: { run<T>(batch: (context: RequestContext) => Promise<T>): Promise<T> };
-  Office?: { context?: { requirements?: { isSetSupported(name: string, version?: string): boolean } } };
+/** Office.context.document.settings: name-value pairs kept in the workbook's own file. */
+export interface DocumentSettings {
+  get(name: string): unknown;
+  set(name: string, value: unknown): void;
+  saveAsync(callback?: (result: { status: string }) => void): void;
 }
+
+/** The `Office` global, as far as the add-in reads it (host detection, requirement sets, the document). */
+export interface OfficeGlobal {
+  onReady?(callback?: (info: { host: string | null; platform: string | null }) => void): Promise<{ host: string | null; platform: string | null }>;
+  context?: {
+    displayLanguage?: string;
+    requirements?: { isSetSupported(name: string, version?: string): boolean };
+    document?: { settings?: DocumentSettings; url?: string };
+  };
+  HostType?: { Excel?: string };
+}
+
+/** office.js's globals; undefined until (and unless) office.js has loaded. */
+export interface OfficeGlobals {
+  Excel?: { run<T>(batch: (context: RequestContext) => Promise<T>): Promise<T> };
+  Office?: OfficeGlobal;
+}
+
+/** The globals as they are now (office.js loads after the pane, so read them when needed). */
+export const officeGlobals = (): OfficeGlobals => globalThis as OfficeGlobals;
 
 /** The real host: office.js's globals, read when called (they load after the pane). */
 export function officeHost(): ExcelHost {
-  const g = globalThis as OfficeGlobals;
+  const g = officeGlobals();
   return {
     run(batch) {
       if (!g.Excel) throw new Error('Excel is not available (office.js not loaded or the host is not Excel).');

@@ -1,6 +1,6 @@
 // The task pane: sign in with a token, then the views (동기화 · 요약 · 비교 · 질의) under tabs.
 import { ApiClient, ApiError, type Meta, type MetaWho } from './api.ts';
-import type { HostInfo } from './host.ts';
+import type { HostInfo } from '../excel/host.ts';
 import { chooseLocale, roleNames, strings, type Locale, type Strings } from './i18n.ts';
 import { clearToken, loadToken, saveToken } from './session.ts';
 import { h } from './ui/dom.ts';

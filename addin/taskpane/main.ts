@@ -8,7 +8,7 @@ import '@fluentui/web-components/spinner.js';
 import '@fluentui/web-components/tab.js';
 import '@fluentui/web-components/tablist.js';
 import { startApp } from './app.ts';
-import { detectHost } from './host.ts';
+import { detectHost } from '../excel/host.ts';
 import './styles.css';
 
 setTheme(webLightTheme);

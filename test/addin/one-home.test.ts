@@ -1,4 +1,4 @@
-// Facts the add-in takes from domain/ instead of keeping a copy: comparison names, the batch limit.
+// Facts with one home: comparison names and the batch limit (domain/), Office.js shapes (addin/excel/office-types.ts).
 // (The formula guard: test/domain/formula-guard.test.ts; number formats: test/excel/layer.test.ts.)
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,6 +32,11 @@ describe('one home per fact', () => {
       const text = readFileSync(file, 'utf8');
       for (const name of names) expect(text.includes(`'${name}'`), `${file}: '${name}'`).toBe(false);
     }
+  });
+
+  it('types Office.js shapes only in addin/excel/office-types.ts', () => {
+    const typed = sources(addin).filter((file) => !file.endsWith('office-types.ts') && /\{\s*Office\??:|Office\?: \{|Excel\??:\s*\{/.test(readFileSync(file, 'utf8')));
+    expect(typed).toEqual([]);
   });
 
   it('batches by the contract limit', () => {

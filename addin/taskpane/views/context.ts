@@ -1,6 +1,6 @@
 // What every view is given when it is mounted.
 import type { ApiClient, Meta } from '../api.ts';
-import type { HostInfo } from '../host.ts';
+import type { HostInfo } from '../../excel/host.ts';
 import type { Locale, Strings } from '../i18n.ts';
 
 export interface ViewContext {
