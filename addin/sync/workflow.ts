@@ -178,266 +178,276 @@ export function displayValues(values: RowValues, t: Pick<ReadTable, 'fields' | '
   return out;
 }
 
+/** What the workflow's steps share: the service, the reference, the Excel layer, the engine and memory. */
+interface Workflow {
+  api: ApiClient;
+  meta: Meta;
+  layer: ExcelLayer;
+  memory: WorkbookMemory;
+  ref: ReferenceIndex;
+  engine: SyncEngine;
+  /** Last values seen per kind and row, to show rows offered as deletes. */
+  seen: Map<Kind, Map<string, RowValues>>;
+}
+
 export function createSyncWorkflow(options: { api: ApiClient; meta: Meta; layer: ExcelLayer; memory: WorkbookMemory; engine?: SyncEngine }) {
   const { api, meta, layer, memory } = options;
   const ref = referenceFromMeta(meta);
   const engine = options.engine ?? createSyncEngine({ transport: transportOf(api), store: memory.engineStore });
-  /** Last values seen per kind and row, to show rows offered as deletes. */
-  const seen = new Map<Kind, Map<string, RowValues>>();
-
-  async function binding(kind: Kind): Promise<TableBinding | undefined> {
-    return (await memory.tables())[kind];
-  }
-
-  /** Inserts a template table per kind (those missing) and remembers them. */
-  async function insertTemplates(): Promise<{ kind: Kind; table: string; created: boolean }[]> {
-    const specs = templateSpecs(meta.kinds.map((k) => ({ kind: k.kind, sheet: k.sheet, columns: k.columns })));
-    const out = await layer.insertTemplates(specs);
-    for (const t of out) if (!(await binding(t.kind))) await memory.setTable(t.kind, { table: t.table });
-    return out;
-  }
-
-  /** Adopt, step 1: the selection's region, with its header mapped through the normaliser. */
-  async function proposeAdoption(kind?: Kind): Promise<AdoptionProposal> {
-    const candidates = await layer.readHeaderCandidates(30);
-    const report = normaliseOfficeRange({ name: candidates.sheet, values: candidates.rows, address: candidates.address, merges: candidates.merges ?? [] }, { ref, kind });
-    if (!report.header || !report.kind) {
-      throw new SyncUiError('adopt_no_header', report.error?.message ?? { ko: '이 범위에서 머리글 줄을 찾지 못했습니다.', en: 'No header row was found in this range.' });
-    }
-    const top = /!?\$?[A-Z]+\$?(\d+)/.exec(candidates.address.slice(candidates.address.lastIndexOf('!') + 1));
-    const topRow = top ? Number(top[1]) : 1;
-    const headerSheetRow = report.header.row;
-    // Merged areas from the header down stand in the way of a table; those above (titles) stay.
-    const merges = candidates.merges === null || candidates.tableName ? (candidates.tableName ? [] : null) : candidates.merges.filter((a) => (parseRangeAddress(a)?.bottom ?? 0) >= headerSheetRow);
-    return { candidates, report, headerRow: headerSheetRow - topRow, merges, titleUnit: titleUnitOf(report) };
-  }
-
-  /** Adopt, step 2, once the official confirmed the mapping (and the unmerging, when shown). */
-  async function adopt(proposal: AdoptionProposal): Promise<string> {
-    const kind = proposal.report.kind as Kind;
-    const tables = await memory.tables();
-    const base = sheets[kind].table;
-    const taken = Object.values(tables).some((b) => b?.table === base);
-    const newName = taken ? `${base}_${Date.now().toString(36)}` : base;
-    let tableName: string;
-    try {
-      ({ tableName } = await layer.adoptRange({
-        tableName: proposal.candidates.tableName,
-        sheet: proposal.candidates.sheet,
-        address: proposal.candidates.address,
-        headerRow: proposal.headerRow,
-        newName,
-        merges: proposal.merges,
-      }));
-    } catch (error) {
-      // Without ExcelApi 1.13 the merged cells could not be seen; Excel then refuses the table.
-      if (proposal.merges === null && !proposal.candidates.tableName) throw new SyncUiError('adopt_merged_unknown', adoptMessages.mergedUnknownFailed);
-      throw error;
-    }
-    // A unit declared in a title row above the header stays outside the table: remember it.
-    const titleUnit = proposal.titleUnit;
-    await memory.setTable(kind, titleUnit ? { table: tableName, unit: titleUnit } : { table: tableName });
-    return tableName;
-  }
-
-  /** Reads and normalises a kind's table; undefined when the workbook has no table for it. */
-  async function read(kind: Kind, onRead?: (rowsRead: number, rowCount: number) => void): Promise<ReadTable | undefined> {
-    const bound = await binding(kind);
-    if (!bound) return undefined;
-    let table;
-    try {
-      table = await layer.readTable(bound.table, { onProgress: onRead });
-    } catch (error) {
-      if (notFound(error)) return undefined;
-      throw error;
-    }
-    const headers = table.headers.map((h) => String(h ?? '').trim());
-    const idColumn = headers.indexOf(rowIdHeader);
-    // A copied row carries its original's hidden id: only the first keeps it (the engine gives the
-    // copy a new one), so the normaliser does not refuse the copy as a duplicate.
-    const rowIds: (string | null)[] = [];
-    const seenIds = new Set<string>();
-    const values = table.values.map((row) => {
-      const raw = idColumn >= 0 ? row[idColumn] : null;
-      const id = typeof raw === 'string' && raw.trim() !== '' ? raw.trim() : null;
-      rowIds.push(id);
-      if (id === null || !seenIds.has(id)) {
-        if (id !== null) seenIds.add(id);
-        return row;
-      }
-      const copy = [...row];
-      copy[idColumn] = '';
-      return copy;
-    });
-    const report = normaliseOfficeRange(
-      {
-        name: table.sheet,
-        values: [withUnit(headers, bound.unit, kind), ...values],
-        numberFormat: [headers.map(() => 'General'), ...table.numberFormat],
-        valueTypes: [headers.map(() => 'String'), ...table.valueTypes],
-        address: `${columnLetter(table.firstColumn + 1)}${table.firstRow}`,
-      },
-      { ref, kind },
-    );
-    if (report.error) throw new SyncUiError(report.error.code, report.error.message);
-    const fields: (string | null)[] = headers.map(() => null);
-    const units: (string | null)[] = headers.map(() => null);
-    for (const c of report.header?.columns ?? []) {
-      const j = (columnNumber(c.column) ?? 0) - 1 - table.firstColumn;
-      if (j < 0 || j >= fields.length) continue;
-      fields[j] = c.field;
-      units[j] = c.unit;
-    }
-    if (idColumn >= 0) fields[idColumn] = rowIdField;
-
-    const bodyOf = (sheetRow: number) => sheetRow - table.firstRow - 1;
-    const accepted = new Map(report.rows.map((r) => [bodyOf(r.row), r.values]));
-    const cellIssues = new Map<number, ReportIssue[]>();
-    for (const issue of report.rejected) {
-      const i = bodyOf(issue.row);
-      const list = cellIssues.get(i) ?? [];
-      list.push(issue);
-      cellIssues.set(i, list);
-    }
-    const local: LocalRow[] = [];
-    const bodyIndex: number[] = [];
-    const memo = seen.get(kind) ?? new Map<string, RowValues>();
-    seen.set(kind, memo);
-    const firstId = new Set<string>();
-    for (let i = 0; i < values.length; i++) {
-      const v = accepted.get(i);
-      const issues = cellIssues.get(i);
-      if (!v && !issues) continue; // blank, total or repeated header row
-      const id = rowIds[i] && !firstId.has(rowIds[i]!) ? rowIds[i]! : null;
-      if (id) firstId.add(id);
-      bodyIndex.push(i);
-      if (issues) local.push({ rowId: id, values: {}, errors: issues.map((x) => ({ field: x.field, code: x.code, message: x.message })) });
-      else {
-        local.push({ rowId: id, values: v! });
-        if (id) memo.set(id, v!);
-      }
-    }
-    const skipped: SkippedItem[] = report.skipped.map((x) => ({ kind, sheetRow: x.row, reason: x.reason, message: x.message }));
-    return { kind, tableName: bound.table, report, fields, units, rowIds, local, bodyIndex, cellIssues, skipped, firstRow: table.firstRow, firstColumn: table.firstColumn };
-  }
-
-  /** Where the table's rows and cells are, for the marks (marks.ts). */
-  function markTable(t: ReadTable, rowOfId: Map<string, number>): MarkTable {
-    return {
-      fields: t.fields,
-      rowOfIndex: (index) => t.bodyIndex[index],
-      rowOfId: (rowId) => rowOfId.get(rowId),
-      cellIssues: (row) => t.cellIssues.get(row)?.map((c) => ({ column: (columnNumber(c.column) ?? 0) - 1 - t.firstColumn, message: c.message })),
-    };
-  }
-
-  /**
-   * Marks this round's cells and clears the rows marked before that are now fine; returns the cells
-   * for the results list.
-   */
-  async function mark(t: ReadTable, report: SyncReport, conflicts: Conflict[], rowOfId: Map<string, number>, idOfRow: (string | null)[]): Promise<{ refused: ResultItem[]; warnings: ResultItem[] }> {
-    const before = [...new Set(await memory.marked(t.kind))];
-    const { refused, warnings, marks, clearRows } = marksFromReport({ ...report, conflicts }, markTable(t, rowOfId), before);
-    if (marks.length > 0 || clearRows.length > 0) await layer.markCells(t.tableName, marks, { rows: clearRows, columnCount: t.fields.length });
-    const markedRows = new Set(marks.map((m) => m.row));
-    await memory.setMarked(t.kind, [...markedRows].map((r) => idOfRow[r]).filter((id): id is string => !!id));
-    const item = (x: CellItem): ResultItem => ({ kind: t.kind, tableName: t.tableName, ...x, address: cellAddress(t, x.row, x.column) });
-    return { refused: refused.map(item), warnings: warnings.map(item) };
-  }
-
-  async function writeBack(t: ReadTable, rowIds: (string | null)[], writes: TableWrite[]): Promise<number> {
-    if (writes.length === 0) return 0;
-    const shown = writes.map((w): TableWrite => (w.type === 'upsert' ? { ...w, values: displayValues(w.values, t, ref) } : w));
-    const done = await layer.writeRows(t.tableName, t.fields.map((f) => (f === rowIdField ? null : f)), rowIds, shown);
-    return done.updated + done.appended + done.removed;
-  }
-
-  /** Read → sync → row ids → pull → marks → pulled rows. Undefined when there is no table. */
-  async function syncKind(kind: Kind, onProgress?: (p: ProgressInfo) => void): Promise<KindOutcome | undefined> {
-    let rowCount = 0;
-    const t = await read(kind, (rowsRead, count) => {
-      rowCount = count;
-      onProgress?.({ kind, phase: 'read', rowsRead, rowCount: count, rowsToSend: 0, rowsSent: 0, rowsAccepted: 0 });
-    });
-    if (!t) return undefined;
-    const idOfRow = [...t.rowIds];
-    const report = await engine.sync(kind, t.local, {
-      onProgress: (p) => onProgress?.({ kind, phase: p.phase, rowsRead: p.rowsRead, rowCount: rowCount || p.rowsRead, rowsToSend: p.rowsToSend, rowsSent: p.rowsSent, rowsAccepted: p.rowsAccepted }),
-      writeIds: async (writes) => {
-        const body = writes.map((w) => ({ index: t.bodyIndex[w.index]!, rowId: w.rowId }));
-        await layer.writeRowIds(t.tableName, body);
-        for (const w of body) idOfRow[w.index] = w.rowId;
-      },
-    });
-    // The table's rows with their ids as they are now, for the pull's view of unsent edits.
-    const local = t.local.map((row, k) => ({ ...row, rowId: idOfRow[t.bodyIndex[k]!] ?? row.rowId }));
-    const rowOfId = new Map<string, number>();
-    idOfRow.forEach((id, i) => {
-      if (id && !rowOfId.has(id)) rowOfId.set(id, i);
-    });
-    let pulled: TableWrite[] = [];
-    let conflicts = report.conflicts;
-    if (!report.offline) {
-      try {
-        const pull = await engine.pull(kind, local);
-        pulled = pull.tableWrites;
-        conflicts = pull.conflicts;
-      } catch (error) {
-        if (!(error instanceof Error && 'status' in error && (error as { status: number }).status === 0)) throw error;
-      }
-    }
-    const { refused, warnings } = await mark(t, report, conflicts, rowOfId, idOfRow);
-    const pulledCount = await writeBack(t, idOfRow, pulled);
-    const memo = seen.get(kind);
-    return {
-      kind,
-      tableName: t.tableName,
-      rowsRead: report.rowsRead,
-      rowsSent: report.rowsSent,
-      accepted: report.accepted,
-      unchanged: report.unchanged,
-      refused,
-      warnings,
-      skipped: t.skipped,
-      conflicts,
-      deleteCandidates: report.deleteCandidates.map((d) => ({ ...d, values: memo?.get(d.rowId) })),
-      pulled: pulledCount,
-      offline: report.offline,
-      failedBatches: report.failedBatches,
-    };
-  }
-
-  /** Fetches what changed on the service and writes it into the table. */
-  async function pullKind(kind: Kind): Promise<{ written: number; conflicts: Conflict[] } | undefined> {
-    const t = await read(kind);
-    if (!t) return undefined;
-    const result = await engine.pull(kind, t.local);
-    const written = await writeBack(t, t.rowIds, result.tableWrites);
-    return { written, conflicts: result.conflicts };
-  }
-
-  /** Resolves a conflict; "theirs" writes the service's row into the table at once. */
-  async function resolve(kind: Kind, rowId: string, choice: 'mine' | 'theirs'): Promise<void> {
-    const writes = await engine.resolveConflict(kind, rowId, choice);
-    if (writes.length === 0) return;
-    const t = await read(kind);
-    if (t) await writeBack(t, t.rowIds, writes);
-  }
-
+  const w: Workflow = { api, meta, layer, memory, ref, engine, seen: new Map() };
   return {
     engine,
     ref,
-    binding,
-    insertTemplates,
-    proposeAdoption,
-    adopt,
-    read,
-    syncKind,
-    pullKind,
-    resolve,
+    binding: (kind: Kind) => binding(w, kind),
+    insertTemplates: () => insertTemplates(w),
+    proposeAdoption: (kind?: Kind) => proposeAdoption(w, kind),
+    adopt: (proposal: AdoptionProposal) => adopt(w, proposal),
+    read: (kind: Kind, onRead?: (rowsRead: number, rowCount: number) => void) => read(w, kind, onRead),
+    syncKind: (kind: Kind, onProgress?: (p: ProgressInfo) => void) => syncKind(w, kind, onProgress),
+    pullKind: (kind: Kind) => pullKind(w, kind),
+    resolve: (kind: Kind, rowId: string, choice: 'mine' | 'theirs') => resolve(w, kind, rowId, choice),
     confirmDeletes: (kind: Kind, rowIds: readonly string[]) => engine.confirmDeletes(kind, rowIds),
     pendingBatches: () => engine.pendingBatches(),
   };
+}
+
+async function binding(w: Workflow, kind: Kind): Promise<TableBinding | undefined> {
+  return (await w.memory.tables())[kind];
+}
+
+/** Inserts a template table per kind (those missing) and remembers them. */
+async function insertTemplates(w: Workflow): Promise<{ kind: Kind; table: string; created: boolean }[]> {
+  const specs = templateSpecs(w.meta.kinds.map((k) => ({ kind: k.kind, sheet: k.sheet, columns: k.columns })));
+  const out = await w.layer.insertTemplates(specs);
+  for (const t of out) if (!(await binding(w, t.kind))) await w.memory.setTable(t.kind, { table: t.table });
+  return out;
+}
+
+/** Adopt, step 1: the selection's region, with its header mapped through the normaliser. */
+async function proposeAdoption(w: Workflow, kind?: Kind): Promise<AdoptionProposal> {
+  const candidates = await w.layer.readHeaderCandidates(30);
+  const report = normaliseOfficeRange({ name: candidates.sheet, values: candidates.rows, address: candidates.address, merges: candidates.merges ?? [] }, { ref: w.ref, kind });
+  if (!report.header || !report.kind) {
+    throw new SyncUiError('adopt_no_header', report.error?.message ?? { ko: '이 범위에서 머리글 줄을 찾지 못했습니다.', en: 'No header row was found in this range.' });
+  }
+  const top = /!?\$?[A-Z]+\$?(\d+)/.exec(candidates.address.slice(candidates.address.lastIndexOf('!') + 1));
+  const topRow = top ? Number(top[1]) : 1;
+  const headerSheetRow = report.header.row;
+  // Merged areas from the header down stand in the way of a table; those above (titles) stay.
+  const merges = candidates.merges === null || candidates.tableName ? (candidates.tableName ? [] : null) : candidates.merges.filter((a) => (parseRangeAddress(a)?.bottom ?? 0) >= headerSheetRow);
+  return { candidates, report, headerRow: headerSheetRow - topRow, merges, titleUnit: titleUnitOf(report) };
+}
+
+/** Adopt, step 2, once the official confirmed the mapping (and the unmerging, when shown). */
+async function adopt(w: Workflow, proposal: AdoptionProposal): Promise<string> {
+  const kind = proposal.report.kind as Kind;
+  const tables = await w.memory.tables();
+  const base = sheets[kind].table;
+  const taken = Object.values(tables).some((b) => b?.table === base);
+  const newName = taken ? `${base}_${Date.now().toString(36)}` : base;
+  let tableName: string;
+  try {
+    ({ tableName } = await w.layer.adoptRange({
+      tableName: proposal.candidates.tableName,
+      sheet: proposal.candidates.sheet,
+      address: proposal.candidates.address,
+      headerRow: proposal.headerRow,
+      newName,
+      merges: proposal.merges,
+    }));
+  } catch (error) {
+    // Without ExcelApi 1.13 the merged cells could not be w.seen; Excel then refuses the table.
+    if (proposal.merges === null && !proposal.candidates.tableName) throw new SyncUiError('adopt_merged_unknown', adoptMessages.mergedUnknownFailed);
+    throw error;
+  }
+  // A unit declared in a title row above the header stays outside the table: remember it.
+  const titleUnit = proposal.titleUnit;
+  await w.memory.setTable(kind, titleUnit ? { table: tableName, unit: titleUnit } : { table: tableName });
+  return tableName;
+}
+
+/** Reads and normalises a kind's table; undefined when the workbook has no table for it. */
+async function read(w: Workflow, kind: Kind, onRead?: (rowsRead: number, rowCount: number) => void): Promise<ReadTable | undefined> {
+  const bound = await binding(w, kind);
+  if (!bound) return undefined;
+  let table;
+  try {
+    table = await w.layer.readTable(bound.table, { onProgress: onRead });
+  } catch (error) {
+    if (notFound(error)) return undefined;
+    throw error;
+  }
+  const headers = table.headers.map((h) => String(h ?? '').trim());
+  const idColumn = headers.indexOf(rowIdHeader);
+  // A copied row carries its original's hidden id: only the first keeps it (the w.engine gives the
+  // copy a new one), so the normaliser does not refuse the copy as a duplicate.
+  const rowIds: (string | null)[] = [];
+  const seenIds = new Set<string>();
+  const values = table.values.map((row) => {
+    const raw = idColumn >= 0 ? row[idColumn] : null;
+    const id = typeof raw === 'string' && raw.trim() !== '' ? raw.trim() : null;
+    rowIds.push(id);
+    if (id === null || !seenIds.has(id)) {
+      if (id !== null) seenIds.add(id);
+      return row;
+    }
+    const copy = [...row];
+    copy[idColumn] = '';
+    return copy;
+  });
+  const report = normaliseOfficeRange(
+    {
+      name: table.sheet,
+      values: [withUnit(headers, bound.unit, kind), ...values],
+      numberFormat: [headers.map(() => 'General'), ...table.numberFormat],
+      valueTypes: [headers.map(() => 'String'), ...table.valueTypes],
+      address: `${columnLetter(table.firstColumn + 1)}${table.firstRow}`,
+    },
+    { ref: w.ref, kind },
+  );
+  if (report.error) throw new SyncUiError(report.error.code, report.error.message);
+  const fields: (string | null)[] = headers.map(() => null);
+  const units: (string | null)[] = headers.map(() => null);
+  for (const c of report.header?.columns ?? []) {
+    const j = (columnNumber(c.column) ?? 0) - 1 - table.firstColumn;
+    if (j < 0 || j >= fields.length) continue;
+    fields[j] = c.field;
+    units[j] = c.unit;
+  }
+  if (idColumn >= 0) fields[idColumn] = rowIdField;
+
+  const bodyOf = (sheetRow: number) => sheetRow - table.firstRow - 1;
+  const accepted = new Map(report.rows.map((r) => [bodyOf(r.row), r.values]));
+  const cellIssues = new Map<number, ReportIssue[]>();
+  for (const issue of report.rejected) {
+    const i = bodyOf(issue.row);
+    const list = cellIssues.get(i) ?? [];
+    list.push(issue);
+    cellIssues.set(i, list);
+  }
+  const local: LocalRow[] = [];
+  const bodyIndex: number[] = [];
+  const memo = w.seen.get(kind) ?? new Map<string, RowValues>();
+  w.seen.set(kind, memo);
+  const firstId = new Set<string>();
+  for (let i = 0; i < values.length; i++) {
+    const v = accepted.get(i);
+    const issues = cellIssues.get(i);
+    if (!v && !issues) continue; // blank, total or repeated header row
+    const id = rowIds[i] && !firstId.has(rowIds[i]!) ? rowIds[i]! : null;
+    if (id) firstId.add(id);
+    bodyIndex.push(i);
+    if (issues) local.push({ rowId: id, values: {}, errors: issues.map((x) => ({ field: x.field, code: x.code, message: x.message })) });
+    else {
+      local.push({ rowId: id, values: v! });
+      if (id) memo.set(id, v!);
+    }
+  }
+  const skipped: SkippedItem[] = report.skipped.map((x) => ({ kind, sheetRow: x.row, reason: x.reason, message: x.message }));
+  return { kind, tableName: bound.table, report, fields, units, rowIds, local, bodyIndex, cellIssues, skipped, firstRow: table.firstRow, firstColumn: table.firstColumn };
+}
+
+/** Where the table's rows and cells are, for the marks (marks.ts). */
+function markTable(w: Workflow, t: ReadTable, rowOfId: Map<string, number>): MarkTable {
+  return {
+    fields: t.fields,
+    rowOfIndex: (index) => t.bodyIndex[index],
+    rowOfId: (rowId) => rowOfId.get(rowId),
+    cellIssues: (row) => t.cellIssues.get(row)?.map((c) => ({ column: (columnNumber(c.column) ?? 0) - 1 - t.firstColumn, message: c.message })),
+  };
+}
+
+/**
+ * Marks this round's cells and clears the rows marked before that are now fine; returns the cells
+ * for the results list.
+ */
+async function mark(w: Workflow, t: ReadTable, report: SyncReport, conflicts: Conflict[], rowOfId: Map<string, number>, idOfRow: (string | null)[]): Promise<{ refused: ResultItem[]; warnings: ResultItem[] }> {
+  const before = [...new Set(await w.memory.marked(t.kind))];
+  const { refused, warnings, marks, clearRows } = marksFromReport({ ...report, conflicts }, markTable(w, t, rowOfId), before);
+  if (marks.length > 0 || clearRows.length > 0) await w.layer.markCells(t.tableName, marks, { rows: clearRows, columnCount: t.fields.length });
+  const markedRows = new Set(marks.map((m) => m.row));
+  await w.memory.setMarked(t.kind, [...markedRows].map((r) => idOfRow[r]).filter((id): id is string => !!id));
+  const item = (x: CellItem): ResultItem => ({ kind: t.kind, tableName: t.tableName, ...x, address: cellAddress(t, x.row, x.column) });
+  return { refused: refused.map(item), warnings: warnings.map(item) };
+}
+
+async function writeBack(w: Workflow, t: ReadTable, rowIds: (string | null)[], writes: TableWrite[]): Promise<number> {
+  if (writes.length === 0) return 0;
+  const shown = writes.map((x): TableWrite => (x.type === 'upsert' ? { ...x, values: displayValues(x.values, t, w.ref) } : x));
+  const done = await w.layer.writeRows(t.tableName, t.fields.map((f) => (f === rowIdField ? null : f)), rowIds, shown);
+  return done.updated + done.appended + done.removed;
+}
+
+/** Read → sync → row ids → pull → marks → pulled rows. Undefined when there is no table. */
+async function syncKind(w: Workflow, kind: Kind, onProgress?: (p: ProgressInfo) => void): Promise<KindOutcome | undefined> {
+  let rowCount = 0;
+  const t = await read(w, kind, (rowsRead, count) => {
+    rowCount = count;
+    onProgress?.({ kind, phase: 'read', rowsRead, rowCount: count, rowsToSend: 0, rowsSent: 0, rowsAccepted: 0 });
+  });
+  if (!t) return undefined;
+  const idOfRow = [...t.rowIds];
+  const report = await w.engine.sync(kind, t.local, {
+    onProgress: (p) => onProgress?.({ kind, phase: p.phase, rowsRead: p.rowsRead, rowCount: rowCount || p.rowsRead, rowsToSend: p.rowsToSend, rowsSent: p.rowsSent, rowsAccepted: p.rowsAccepted }),
+    writeIds: async (writes) => {
+      const body = writes.map((x) => ({ index: t.bodyIndex[x.index]!, rowId: x.rowId }));
+      await w.layer.writeRowIds(t.tableName, body);
+      for (const x of body) idOfRow[x.index] = x.rowId;
+    },
+  });
+  // The table's rows with their ids as they are now, for the pull's view of unsent edits.
+  const local = t.local.map((row, k) => ({ ...row, rowId: idOfRow[t.bodyIndex[k]!] ?? row.rowId }));
+  const rowOfId = new Map<string, number>();
+  idOfRow.forEach((id, i) => {
+    if (id && !rowOfId.has(id)) rowOfId.set(id, i);
+  });
+  let pulled: TableWrite[] = [];
+  let conflicts = report.conflicts;
+  if (!report.offline) {
+    try {
+      const pull = await w.engine.pull(kind, local);
+      pulled = pull.tableWrites;
+      conflicts = pull.conflicts;
+    } catch (error) {
+      if (!(error instanceof Error && 'status' in error && (error as { status: number }).status === 0)) throw error;
+    }
+  }
+  const { refused, warnings } = await mark(w, t, report, conflicts, rowOfId, idOfRow);
+  const pulledCount = await writeBack(w, t, idOfRow, pulled);
+  const memo = w.seen.get(kind);
+  return {
+    kind,
+    tableName: t.tableName,
+    rowsRead: report.rowsRead,
+    rowsSent: report.rowsSent,
+    accepted: report.accepted,
+    unchanged: report.unchanged,
+    refused,
+    warnings,
+    skipped: t.skipped,
+    conflicts,
+    deleteCandidates: report.deleteCandidates.map((d) => ({ ...d, values: memo?.get(d.rowId) })),
+    pulled: pulledCount,
+    offline: report.offline,
+    failedBatches: report.failedBatches,
+  };
+}
+
+/** Fetches what changed on the service and writes it into the table. */
+async function pullKind(w: Workflow, kind: Kind): Promise<{ written: number; conflicts: Conflict[] } | undefined> {
+  const t = await read(w, kind);
+  if (!t) return undefined;
+  const result = await w.engine.pull(kind, t.local);
+  const written = await writeBack(w, t, t.rowIds, result.tableWrites);
+  return { written, conflicts: result.conflicts };
+}
+
+/** Resolves a conflict; "theirs" writes the service's row into the table at once. */
+async function resolve(w: Workflow, kind: Kind, rowId: string, choice: 'mine' | 'theirs'): Promise<void> {
+  const writes = await w.engine.resolveConflict(kind, rowId, choice);
+  if (writes.length === 0) return;
+  const t = await read(w, kind);
+  if (t) await writeBack(w, t, t.rowIds, writes);
 }
 
 export type SyncWorkflow = ReturnType<typeof createSyncWorkflow>;
