@@ -64,6 +64,17 @@ export interface Reference {
   expectedMilestones: ExpectedMilestones[];
 }
 
+/**
+ * The 행정안전부 10-digit 행정동 codes of Daejeon's pilot dongs (shared/reference/daejeon-pilot.md,
+ * "Official codes"): a sheet's 동 cell may give one instead of the name.
+ */
+const daejeonAdminCodes: Record<string, string> = {
+  gayang2: '3011063000', galma1: '3017058100', doma1: '3017052000', doma2: '3017053000', wolpyeong2: '3017058700',
+  jinjam: '3020052000', oncheon1: '3020053000', wonsinheung: '3020061000', ojeong: '3023051000', daehwa: '3023052000',
+  hoedeok: '3023052500', birae: '3023053300', songchon: '3023054300', jungni: '3023054600', sintanjin: '3023055000',
+  seokbong: '3023056000', deogam: '3023057000', moksang: '3023058000', beop1: '3023060000', beop2: '3023061000',
+};
+
 const d = (
   district: string,
   code: string,
@@ -75,7 +86,7 @@ const d = (
   code: `${district}-${code}`,
   name,
   district,
-  adminCode: null,
+  adminCode: daejeonAdminCodes[code] ?? null,
   joinedPhase,
   population: { '2019': pop2019, '2020': pop2020 },
   populationIllustrative: true,
@@ -142,6 +153,8 @@ export const daejeonReference: Reference = {
 export class ReferenceIndex {
   readonly dongByCode = new Map<string, Dong>();
   readonly dongByName = new Map<string, Dong[]>();
+  /** By 행정동 code (10 digits), where the reference gives it. */
+  readonly dongByAdminCode = new Map<string, Dong>();
   readonly phaseByNumber = new Map<number, Phase>();
   readonly districtByCode = new Map<string, District>();
   /** 배정액 by `dong|fiscalYear`. */
@@ -151,6 +164,7 @@ export class ReferenceIndex {
     for (const a of reference.allocations) this.allocation.set(`${a.dong}|${a.fiscalYear}`, a.amountKrw);
     for (const dong of reference.dongs) {
       this.dongByCode.set(dong.code, dong);
+      if (dong.adminCode) this.dongByAdminCode.set(dong.adminCode, dong);
       const same = this.dongByName.get(dong.name) ?? [];
       same.push(dong);
       this.dongByName.set(dong.name, same);
@@ -164,11 +178,17 @@ export class ReferenceIndex {
    * is ambiguous and resolves to nothing: the caller must send the code.
    */
   resolveDong(codeOrName: string): Dong | 'ambiguous' | undefined {
-    const byCode = this.dongByCode.get(codeOrName);
+    const byCode = this.dongByCode.get(codeOrName) ?? this.dongByAdminCode.get(codeOrName);
     if (byCode) return byCode;
     const byName = this.dongByName.get(codeOrName);
-    if (!byName) return undefined;
-    return byName.length === 1 ? byName[0] : 'ambiguous';
+    if (byName) return byName.length === 1 ? byName[0] : 'ambiguous';
+    // "동구 가양2동" or "대전광역시 동구 가양2동": the name within its district (and city).
+    const parts = codeOrName.split(/\s+/).filter((p) => p !== '');
+    if (parts.length < 2 || parts.length > 3) return undefined;
+    if (parts.length === 3 && parts[0] !== this.reference.city) return undefined;
+    const [district, name] = parts.slice(-2) as [string, string];
+    const inDistrict = (this.dongByName.get(name) ?? []).filter((d) => this.districtByCode.get(d.district)?.name === district);
+    return inDistrict.length === 1 ? inDistrict[0] : undefined;
   }
 
   /**

@@ -217,7 +217,10 @@ function readText(column: Pick<ColumnDef, 'type' | 'codeList'>, text: string, ct
  */
 export function readDong(text: string, ref: ReferenceIndex): string {
   const trimmed = cleanText(text);
-  if (ref.resolveDong(trimmed)) return trimmed;
+  const direct = ref.resolveDong(trimmed);
+  // "동구 가양2동", "대전광역시 동구 가양2동": settled to the code here (the name alone may be shared).
+  if (direct && direct !== 'ambiguous' && trimmed.includes(' ')) return direct.code;
+  if (direct) return trimmed;
   const bare = withoutSpaces(trimmed);
   if (ref.resolveDong(bare)) return bare;
   const noJe = bare.replace(/제(?=\d+동$)/u, '');

@@ -146,3 +146,14 @@ describe('row rules', () => {
     expect(checkRow('spending', { ...spending, dong: 'b-jungang' }, twoJungang).values?.dong).toBe('b-jungang');
   });
 });
+
+describe('a dong as a sheet names it', () => {
+  it('by name, by "구 동", by "시 구 동" or by its 10-digit 행정동 code', () => {
+    for (const dong of ['가양2동', '동구 가양2동', '대전광역시 동구 가양2동', '3011063000', '30110-gayang2']) {
+      expect(checkRow('spending', { ...spending, dong }, ref).values?.dong, dong).toBe('30110-gayang2');
+    }
+    // A name in the wrong district, or of another city, is not guessed.
+    expect(errorsOf('spending', { ...spending, dong: '서구 가양2동' })).toEqual(['dong:unknown_dong']);
+    expect(errorsOf('spending', { ...spending, dong: '세종특별자치시 동구 가양2동' })).toEqual(['dong:unknown_dong']);
+  });
+});
