@@ -9,9 +9,9 @@ import type { Writer } from './writer.ts';
 import type { DongNames } from './compare/index.ts';
 
 /**
- * A first-wave file of Daejeon's pilot, just migrated (003), gets the city's allocations and
- * expected milestones, which the first wave had nowhere to keep; another city's file keeps what it
- * loads itself.
+ * A first-wave file of Daejeon's pilot, just migrated (003), gets the city's allocations, expected
+ * milestones and its dongs' 행정동 codes, which the first wave did not have; another city's file
+ * keeps what it loads itself.
  */
 async function fillDaejeonPlan(connection: DuckDBConnection): Promise<void> {
   const codes = JSON.stringify(daejeonReference.dongs.map((d) => d.code));
@@ -20,6 +20,9 @@ async function fillDaejeonPlan(connection: DuckDBConnection): Promise<void> {
   await connection.run('BEGIN TRANSACTION');
   try {
     await loadPlan(connection, daejeonReference);
+    for (const dong of daejeonReference.dongs) {
+      if (dong.adminCode) await connection.run('UPDATE dongs SET adminCode = $adminCode WHERE code = $code AND adminCode IS NULL', { adminCode: dong.adminCode, code: dong.code });
+    }
     await connection.run('COMMIT');
   } catch (error) {
     await connection.run('ROLLBACK');

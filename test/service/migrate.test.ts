@@ -67,6 +67,7 @@ describe('a first-wave database', () => {
       // Daejeon's reference gains its city, allocations and expected milestones.
       expect(store.reference.reference).toMatchObject({ city: '대전광역시', cityCode: '30' });
       expect(store.reference.reference.allocations).toHaveLength(16);
+      expect(store.reference.dongByCode.get('30110-gayang2')?.adminCode).toBe('3011063000');
       expect(store.reference.reference.expectedMilestones.map((e) => [e.cohort, e.phase, e.milestones.length])).toEqual([
         [1, 1, 10],
         [1, 2, 3],
