@@ -4,6 +4,7 @@ import { errorMessages, type ErrorCode, type Message } from '../../domain/index.
 import { ComparisonError } from '../store/compare/index.ts';
 import { QueryError, type QueryErrorCode } from '../store/query/index.ts';
 import { StoreError } from '../store/errors.ts';
+import { WorkbookError } from '../workbook/errors.ts';
 
 /** The one error body: `{ error: { code, message: { ko, en } } }`. */
 export interface ErrorBody {
@@ -11,7 +12,18 @@ export interface ErrorBody {
 }
 
 /** Codes of the store's own refusals (analyst SQL, comparisons) and of the import and export routes. */
-type ServiceCode = QueryErrorCode | ComparisonError['code'] | 'invalid_filter' | 'not_multipart' | 'missing_file' | 'not_xlsx' | 'invalid_format';
+type ServiceCode =
+  | QueryErrorCode
+  | ComparisonError['code']
+  | 'invalid_filter'
+  | 'not_multipart'
+  | 'missing_file'
+  | 'not_xlsx'
+  | 'workbook_too_large'
+  | 'unreadable_workbook'
+  | 'import_incomplete'
+  | 'client_closed'
+  | 'invalid_format';
 
 /** Every code a response may carry. */
 export type ApiCode = ErrorCode | ServiceCode;
@@ -57,6 +69,10 @@ export const statusOf = {
   not_multipart: 415,
   missing_file: 400,
   not_xlsx: 400,
+  workbook_too_large: 413,
+  unreadable_workbook: 400,
+  import_incomplete: 503,
+  client_closed: 400,
   invalid_format: 400,
 } as const satisfies Record<ApiCode, ContentfulStatusCode>;
 
@@ -88,9 +104,12 @@ export function errorBody(code: string, message: Message): ErrorBody {
   return { error: { code, message } };
 }
 
+const isApiCode = (code: string): code is ApiCode => Object.hasOwn(statusOf, code);
+
 /** Every error class the service throws, as the one ApiError; anything else is `internal`. */
 export function asApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
+  if (error instanceof WorkbookError) return isApiCode(error.code) ? ApiError.with(error.code, error.body) : new ApiError(error.code, error.status, error.body);
   if (error instanceof StoreError) return ApiError.of(error.code, error.detail);
   if (error instanceof QueryError) return ApiError.with(error.code, error.text);
   if (error instanceof ComparisonError) {
