@@ -7,6 +7,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import type { Store } from './store/store.ts';
 import { bearerAuth } from './http/auth.ts';
 import { defaultLimits, failedAuthLimit, rateLimit, timeLimit, type Limits } from './http/limits.ts';
+import type { JsonRoute } from './http/json.ts';
 import { ApiError, toErrorResponse } from './http/errors.ts';
 import { syncRoutes } from './routes/sync.ts';
 import { metaRoutes } from './routes/meta.ts';
@@ -23,13 +24,10 @@ export interface AppOptions {
   addinOrigin?: string;
   /** The built task pane (dist/addin); served at / when present. */
   staticDir?: string;
-  /** Largest JSON body accepted, in bytes. */
-  maxBodyBytes?: number;
-  /** Request rate per token, failed sign-ins per address, time limits (defaults: `defaultLimits`). */
+  /** Request rate per token, failed sign-ins per address, time limits, JSON bodies (defaults: `defaultLimits`). */
   limits?: Partial<Limits>;
 }
 
-export const defaultMaxBodyBytes = 16 * 1024 * 1024;
 /** Workbooks are larger than sync bodies: 5,000-row batches of JSON against a whole year's sheets. */
 export const maxImportBytes = 64 * 1024 * 1024;
 
@@ -43,17 +41,28 @@ const limit = (maxSize: number) =>
 
 const isLong = (path: string) => path.endsWith('/import') || /\/export\/[^/]+$/.test(path);
 
-export function createApp({ store, addinOrigin = 'https://localhost:3000', staticDir, maxBodyBytes = defaultMaxBodyBytes, limits: given }: AppOptions) {
+/** The bytes a request's body may have: a workbook to import, or the JSON limit of its route. */
+function maxBytesOf(path: string, limits: Limits): number {
+  if (path.endsWith('/import')) return maxImportBytes;
+  const route = /\/api\/(query|tokens|reference)\b/.exec(path)?.[1] as Exclude<JsonRoute, 'sync'> | undefined;
+  return limits.json[route ?? 'sync'].maxBytes;
+}
+
+export function createApp({ store, addinOrigin = 'https://localhost:3000', staticDir, limits: given }: AppOptions) {
   const limits = { ...defaultLimits, ...given };
+  const bodyLimits = new Map<number, ReturnType<typeof limit>>();
   const api = new Hono()
     .use(async function provideStore(c, next) {
       c.set('store', store);
+      c.set('limits', limits);
       await next();
     })
     .get('/health', async (c) => c.json({ status: 'ok', revision: store.revision, rows: await store.counts() }))
-    .use('/import', limit(maxImportBytes))
-    .use('*', async function bodyLimits(c, next) {
-      return c.req.path.endsWith('/import') ? next() : limit(maxBodyBytes)(c, next);
+    .use('*', async function bodyLimit(c, next) {
+      const bytes = maxBytesOf(c.req.path, limits);
+      let check = bodyLimits.get(bytes);
+      if (!check) bodyLimits.set(bytes, (check = limit(bytes)));
+      return check(c, next);
     })
     .use(timeLimit((c) => (isLong(c.req.path) ? limits.longRequestTimeoutMs : limits.requestTimeoutMs)))
     .use(failedAuthLimit(limits))

@@ -10,6 +10,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import { serve } from '@hono/node-server';
 import { Store } from './store/store.ts';
 import { createApp } from './app.ts';
+import { defaultLimits } from './http/limits.ts';
 import { demoRoles, loadDemo } from './demo.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -25,6 +26,8 @@ export interface ServeOptions {
   burst: number;
   requestTimeout: number;
   memoryLimit: string;
+  /** Largest sync body, in MB. */
+  syncBody: number;
 }
 
 /** Opens the store, explaining the one common failure: another process holds the file. */
@@ -81,7 +84,8 @@ export async function startServing(opts: ServeOptions): Promise<() => Promise<vo
           console.log(`  ${spec.role.padEnd(8)} ${created.token}   ${spec.name}`);
         }
       }
-      const limits = { ratePerSecond: opts.rate, burst: opts.burst, requestTimeoutMs: opts.requestTimeout * 1000, longRequestTimeoutMs: opts.requestTimeout * 20_000 };
+      const json = { ...defaultLimits.json, sync: { ...defaultLimits.json.sync, maxBytes: opts.syncBody * 1024 * 1024 } };
+      const limits = { ratePerSecond: opts.rate, burst: opts.burst, requestTimeoutMs: opts.requestTimeout * 1000, longRequestTimeoutMs: opts.requestTimeout * 20_000, json };
       const app = createApp({ store, addinOrigin: opts.addinOrigin, staticDir: join(root, 'dist', 'addin'), limits });
       let serverOptions = {};
       if (opts.https) serverOptions = await devCertificates();

@@ -19,6 +19,7 @@ const statusOf: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
   invalid_since: 400,
   not_json: 415,
   body_too_large: 413,
+  body_too_complex: 422,
   batch_too_large: 422,
   batch_reused: 422,
   duplicate_row: 422,

@@ -6,6 +6,7 @@ import { createMiddleware } from 'hono/factory';
 import type { Context } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { ApiError } from './errors.ts';
+import type { JsonLimits, JsonRoute } from './json.ts';
 
 declare module 'hono' {
   interface ContextVariableMap {
@@ -13,6 +14,8 @@ declare module 'hono' {
     batchId: string;
     /** Aborts when the request runs out of time: work still waiting for a turn is dropped. */
     signal: AbortSignal;
+    /** The app's limits, for handlers that apply their own (JSON bodies). */
+    limits: Limits;
   }
 }
 
@@ -27,7 +30,22 @@ export interface Limits {
   requestTimeoutMs: number;
   /** Time limit of an import or an export (whole workbooks and files), in milliseconds. */
   longRequestTimeoutMs: number;
+  /** JSON bodies, by route: bytes, nesting, items per array or object, values, string length. */
+  json: Record<JsonRoute, JsonLimits>;
 }
+
+const mb = 1024 * 1024;
+
+/**
+ * A sync batch of 5,000 rows is ~150,000 values; 20,000 items per array let a batch over 5,000 rows
+ * through to be refused by name (`batch_too_large`). The others are far smaller than a sync.
+ */
+export const defaultJsonLimits: Record<JsonRoute, JsonLimits> = {
+  sync: { maxBytes: 16 * mb, maxDepth: 16, maxItems: 20_000, maxValues: 400_000, maxStringLength: 20_000 },
+  query: { maxBytes: 1 * mb, maxDepth: 4, maxItems: 16, maxValues: 64, maxStringLength: 600_000 },
+  tokens: { maxBytes: 64 * 1024, maxDepth: 4, maxItems: 16, maxValues: 64, maxStringLength: 1_000 },
+  reference: { maxBytes: 4 * mb, maxDepth: 8, maxItems: 20_000, maxValues: 400_000, maxStringLength: 1_000 },
+};
 
 export const defaultLimits: Limits = {
   ratePerSecond: 20,
@@ -35,6 +53,7 @@ export const defaultLimits: Limits = {
   failedAuthPerSecond: 5,
   requestTimeoutMs: 30_000,
   longRequestTimeoutMs: 10 * 60_000,
+  json: defaultJsonLimits,
 };
 
 /**

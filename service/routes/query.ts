@@ -11,7 +11,7 @@ const queryBody = z.strictObject({ sql: z.string().max(100_000), limit: z.number
 
 /** Read-only analyst SQL over the analytic views (analysts and managers). */
 export const queryRoutes = new Hono().post('/query', allowRoles('analyst', 'manager'), async (c) => {
-  const body = await readJson(c, queryBody);
+  const body = await readJson(c, queryBody, 'query');
   try {
     const result = await c.get('store').analystQuery(body.sql, { limit: body.limit });
     return respondRows(c, result, { truncated: result.truncated, limit: result.limit, ms: result.ms });

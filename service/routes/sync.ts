@@ -30,7 +30,7 @@ export const syncRoutes = new Hono()
     const kind = kindParam(c.req.param('kind'));
     let body: z.infer<typeof syncBodySchema>;
     try {
-      body = await readJson(c, syncBodySchema);
+      body = await readJson(c, syncBodySchema, 'sync');
     } catch (error) {
       if (error instanceof ApiError && error.message.includes('batch_too_large')) throw ApiError.of('batch_too_large');
       throw error;

@@ -80,3 +80,13 @@ export function holdWriter(store: Store): () => void {
   void (store as unknown as { enqueue(work: () => Promise<void>): Promise<void> }).enqueue(() => gate);
   return release;
 }
+
+/** Serves a test service's app over real HTTP on 127.0.0.1 (an ephemeral port) until `close`. */
+export async function listen(svc: TestService): Promise<{ base: string; close: () => Promise<void> }> {
+  const { serve } = await import('@hono/node-server');
+  return new Promise((resolve) => {
+    const server = serve({ fetch: svc.app.fetch, hostname: '127.0.0.1', port: 0 }, (info) =>
+      resolve({ base: `http://127.0.0.1:${info.port}`, close: () => new Promise((done) => server.close(() => done())) }),
+    );
+  });
+}
