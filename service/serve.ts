@@ -28,6 +28,8 @@ export interface ServeOptions {
   memoryLimit: string;
   /** Largest sync body, in MB. */
   syncBody: number;
+  /** Largest answer of an analyst query, in MB. */
+  queryResult: number;
 }
 
 /** Opens the store, explaining the one common failure: another process holds the file. */
@@ -85,7 +87,7 @@ export async function startServing(opts: ServeOptions): Promise<() => Promise<vo
         }
       }
       const json = { ...defaultLimits.json, sync: { ...defaultLimits.json.sync, maxBytes: opts.syncBody * 1024 * 1024 } };
-      const limits = { ratePerSecond: opts.rate, burst: opts.burst, requestTimeoutMs: opts.requestTimeout * 1000, longRequestTimeoutMs: opts.requestTimeout * 20_000, json };
+      const limits = { ratePerSecond: opts.rate, burst: opts.burst, requestTimeoutMs: opts.requestTimeout * 1000, longRequestTimeoutMs: opts.requestTimeout * 20_000, json, queryResultBytes: opts.queryResult * 1024 * 1024 };
       const app = createApp({ store, addinOrigin: opts.addinOrigin, staticDir: join(root, 'dist', 'addin'), limits });
       let serverOptions = {};
       if (opts.https) serverOptions = await devCertificates();

@@ -7,12 +7,13 @@ import type { Context } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { ApiError } from './errors.ts';
 import type { JsonLimits, JsonRoute } from './json.ts';
+import { defaultMaxResultBytes } from '../store/query/index.ts';
 
 declare module 'hono' {
   interface ContextVariableMap {
     /** The sync batch a request carries, once its body is read (named in a timeout's answer). */
     batchId: string;
-    /** Aborts when the request runs out of time: work still waiting for a turn is dropped. */
+    /** Aborts when the request runs out of time or its client leaves: work still waiting for a turn is dropped. */
     signal: AbortSignal;
     /** The app's limits, for handlers that apply their own (JSON bodies). */
     limits: Limits;
@@ -32,6 +33,8 @@ export interface Limits {
   longRequestTimeoutMs: number;
   /** JSON bodies, by route: bytes, nesting, items per array or object, values, string length. */
   json: Record<JsonRoute, JsonLimits>;
+  /** Bytes of one analyst query's answer. */
+  queryResultBytes: number;
 }
 
 const mb = 1024 * 1024;
@@ -54,6 +57,7 @@ export const defaultLimits: Limits = {
   requestTimeoutMs: 30_000,
   longRequestTimeoutMs: 10 * 60_000,
   json: defaultJsonLimits,
+  queryResultBytes: defaultMaxResultBytes,
 };
 
 /**
@@ -138,7 +142,8 @@ export function timeLimit(ms: (c: Context) => number) {
   return createMiddleware(async function timeLimit(c, next) {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new AbortController();
-    c.set('signal', deadline.signal);
+    // Also aborts when the client leaves: nobody waits for the answer any more.
+    c.set('signal', AbortSignal.any([deadline.signal, c.req.raw.signal]));
     const expired = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         deadline.abort(ApiError.of('request_timeout'));

@@ -13,7 +13,8 @@ const queryBody = z.strictObject({ sql: z.string().max(100_000), limit: z.number
 export const queryRoutes = new Hono().post('/query', allowRoles('analyst', 'manager'), async (c) => {
   const body = await readJson(c, queryBody, 'query');
   try {
-    const result = await c.get('store').analystQuery(body.sql, { limit: body.limit });
+    const options = { limit: body.limit, maxBytes: c.get('limits').queryResultBytes, signal: c.get('signal'), tokenId: c.get('actor').tokenId };
+    const result = await c.get('store').analystQuery(body.sql, options);
     return respondRows(c, result, { truncated: result.truncated, limit: result.limit, ms: result.ms });
   } catch (error) {
     if (error instanceof QueryError) throw new ApiError(error.code, error.status as ContentfulStatusCode, error.text);

@@ -65,6 +65,8 @@ const maxRememberedFailures = 10_000;
 const idleCheckpointMs = 1000;
 /** Analyst queries running at once (each is a child process with its own memory limit). */
 export const maxConcurrentQueries = 2;
+/** Of those, the places one token may hold: the others wait while another token's query runs. */
+export const maxQueriesPerToken = 1;
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -116,7 +118,7 @@ interface Current extends ServerRow {
 export class Store {
   private tail: Promise<unknown> = Promise.resolve();
   /** Analyst queries: each is a child process with up to 512 MB, so at most two run at once. */
-  private readonly analystQueries = new Gate(maxConcurrentQueries);
+  private readonly analystQueries = new Gate(maxConcurrentQueries, maxQueriesPerToken);
   /**
    * Reads that scan whole tables (comparisons, drill-downs, pulls, exports) run one fewer at a time
    * than DuckDB has threads (at least one): however many readers ask at once, the writer keeps a
@@ -676,10 +678,17 @@ export class Store {
     return this.withHeavyReader((c) => runDrilldown(c, name, { ...params, ...(dongs ? { scope: { dongs } } : {}) }), signal);
   }
 
-  /** Analyst SQL: one SELECT, run in a read-only child process over a snapshot of the analytic views. */
-  async analystQuery(sql: string, options: { limit?: number; timeoutMs?: number } = {}): Promise<AnalystQueryResult> {
-    return this.analystQueries.run(() =>
-      this.withReader((connection) => runAnalystQuery({ snapshotPath: this.snapshotPath, sql, ...options, connection, source: this.db.instance })),
+  /**
+   * Analyst SQL: one SELECT, run in a read-only child process over a snapshot of the analytic views.
+   * A token holds at most one of the places at once; `signal` takes the query out of the queue, or
+   * stops it, when its request ends.
+   */
+  async analystQuery(sql: string, options: { limit?: number; timeoutMs?: number; maxBytes?: number; signal?: AbortSignal; tokenId?: string } = {}): Promise<AnalystQueryResult> {
+    const { tokenId, ...rest } = options;
+    return this.analystQueries.run(
+      () => this.withReader((connection) => runAnalystQuery({ snapshotPath: this.snapshotPath, sql, ...rest, connection, source: this.db.instance })),
+      options.signal,
+      tokenId,
     );
   }
 

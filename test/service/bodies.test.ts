@@ -1,17 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { scanJson } from '../../service/http/json.ts';
 import { defaultJsonLimits } from '../../service/http/limits.ts';
-import { listen, startService, type TestService } from '../support/service.ts';
+import { servedPerTest } from '../support/service.ts';
 
-let svc: TestService | undefined;
-let server: Awaited<ReturnType<typeof listen>> | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  svc?.close();
-  svc = undefined;
-});
+const serve = servedPerTest();
 
 const shape = { maxDepth: 3, maxItems: 3, maxValues: 10, maxStringLength: 5 };
 
@@ -34,14 +27,13 @@ const emptyObjectsBomb = (bytes: number) => `{"batchId":"${randomUUID()}","rows"
 
 describe('bounded JSON bodies (issue 17: one body never takes the service down)', () => {
   it('refuses a 15 MB sync body of empty objects (422, Korean first) without building it, and keeps answering', async () => {
-    svc = await startService();
-    server = await listen(svc);
+    const { svc, base } = await serve();
     const bomb = emptyObjectsBomb(15 * 1024 * 1024);
     expect(bomb.length).toBeLessThan(defaultJsonLimits.sync.maxBytes);
     const before = process.memoryUsage().heapUsed;
     let peak = before;
     const sample = setInterval(() => (peak = Math.max(peak, process.memoryUsage().heapUsed)), 1);
-    const res = await fetch(`${server.base}/api/sync/spending`, {
+    const res = await fetch(`${base}/api/sync/spending`, {
       method: 'POST',
       headers: { authorization: `Bearer ${svc.tokens.dong}`, 'content-type': 'application/json' },
       body: bomb,
@@ -55,17 +47,16 @@ describe('bounded JSON bodies (issue 17: one body never takes the service down)'
     expect(body.error.message.ko).toContain('20,000개');
     // ~5 million objects would take hundreds of MB; the text and its bytes are a few times 15 MB.
     expect(peak - before).toBeLessThan(150 * 1024 * 1024);
-    const health = await fetch(`${server.base}/api/health`);
+    const health = await fetch(`${base}/api/health`);
     expect(health.status).toBe(200);
     expect((await health.json()) as object).toMatchObject({ status: 'ok' });
   });
 
   it('each route has its own limits, set by the operator: bytes (413), nesting and counts (422)', async () => {
     const small = { maxBytes: 2_000, maxDepth: 4, maxItems: 50, maxValues: 200, maxStringLength: 300 };
-    svc = await startService({ limits: { json: { ...defaultJsonLimits, sync: small, query: small, tokens: small, reference: small } } });
-    server = await listen(svc);
+    const { svc, base } = await serve({ limits: { json: { ...defaultJsonLimits, sync: small, query: small, tokens: small, reference: small } } });
     const post = (path: string, token: string, body: string, method = 'POST') =>
-      fetch(`${server!.base}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
+      fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
     const deep = `{"sql":"SELECT 1","x":${'['.repeat(50)}${']'.repeat(50)}}`;
     const many = `{"batchId":"${randomUUID()}","rows":[],"x":[${Array(60).fill('0').join(',')}]}`;
     const cases = [
@@ -86,6 +77,6 @@ describe('bounded JSON bodies (issue 17: one body never takes the service down)'
     // Within the limits the routes work as before.
     const ok = await post('/api/query', svc.tokens.analyst, JSON.stringify({ sql: 'SELECT 1 AS one' }));
     expect(ok.status).toBe(200);
-    expect((await fetch(`${server.base}/api/health`)).status).toBe(200);
+    expect((await fetch(`${base}/api/health`)).status).toBe(200);
   });
 });
