@@ -2,6 +2,7 @@
 // and a printable summary sheet with native charts. Plain data in; the only Excel.run calls for it.
 // Large results are written in chunks of at most `chunkRows` rows, one sync per chunk (never a sync
 // per row); the table is made over the written range at the end, which Excel does fastest.
+import { asSheetText } from '../../domain/formula.ts';
 import { officeHost, type ExcelHost } from './office-types.ts';
 
 /** How a column's values read (the task pane's value kinds). */
@@ -82,8 +83,7 @@ export function toCell(value: unknown, kind: ColumnKind): string | number | bool
   const text = String(value);
   if (kind === 'date') return dateSerial(text.slice(0, 10)) ?? text;
   if (kind === 'datetime') return dateTimeSerial(text) ?? text;
-  // Text that Excel would read as a formula stays text.
-  return /^[=+\-@]/.test(text) ? `'${text}` : text;
+  return asSheetText(text);
 }
 
 /** A sheet name Excel accepts: no []:*?/\, at most 31 characters, not blank. */
@@ -112,7 +112,7 @@ async function addSheet(context: InsertContext, base: string): Promise<{ sheet: 
 async function writeBlock(context: InsertContext, sheet: InsertSheet, top: number, left: number, columns: ResultColumn[], rows: readonly (readonly unknown[])[], formats?: (row: number) => string[]): Promise<InsertRange> {
   const width = columns.length;
   const header = sheet.getRangeByIndexes(top, left, 1, width);
-  header.values = [columns.map((c) => c.header)];
+  header.values = [columns.map((c) => asSheetText(c.header))];
   header.format.font.bold = true;
   const rowFormat = columns.map((c) => excelFormats[c.kind]);
   for (let start = 0; start < rows.length; start += chunkRows) {
@@ -246,11 +246,11 @@ export async function insertSummarySheet(summary: SummarySheetData, phases: Summ
         { field: 'phase2', header: phaseNames[1] ?? '2단계', kind: f.kind },
       ];
       const header = sheet.getRangeByIndexes(layout.dongTop, left, 1, 3);
-      header.values = [blockColumns.map((c) => c.header)];
+      header.values = [blockColumns.map((c) => asSheetText(c.header))];
       header.format.font.bold = true;
       if (charted.length) {
         const body = sheet.getRangeByIndexes(layout.dongTop + 1, left, charted.length, 3);
-        body.values = charted.map((d) => [d.dongName, d.figures[f.figure]?.phase1 ?? '', d.figures[f.figure]?.phase2 ?? '']);
+        body.values = charted.map((d) => [asSheetText(d.dongName), d.figures[f.figure]?.phase1 ?? '', d.figures[f.figure]?.phase2 ?? '']);
         body.numberFormat = charted.map(() => blockColumns.map((c) => excelFormats[c.kind]));
       }
       const source = sheet.getRangeByIndexes(layout.dongTop, left, charted.length + 1, 3);

@@ -1,4 +1,4 @@
-import { rowIdHeader, sheets, type ColumnDef, type Kind } from '../../../domain/index.ts';
+import { formulaLead, rowIdHeader, sheets, type ColumnDef, type Kind } from '../../../domain/index.ts';
 import { quotedIdentifier } from '../sql.ts';
 
 /** Which rows an export holds: every live row, or those of the given dongs (codes) only. */
@@ -39,8 +39,8 @@ const shownDongs = `shown AS (
   SELECT d.code, CASE WHEN count(*) OVER (PARTITION BY d.name) > 1 THEN t.name || ' ' || d.name ELSE d.name END AS name
   FROM dongs d JOIN districts t ON t.code = d.district)`;
 
-/** Text a spreadsheet would run as a formula gets a leading apostrophe (CSV injection). */
-const neutralised = (expr: string) => `CASE WHEN regexp_matches(${expr}, '^[=+\\-@\\t\\r]') THEN '''' || ${expr} ELSE ${expr} END`;
+/** Text a spreadsheet would run as a formula gets a leading apostrophe (CSV injection): `asSheetText` in SQL. */
+const neutralised = (expr: string) => `CASE WHEN regexp_matches(${expr}, '${formulaLead.source}') THEN '''' || ${expr} ELSE ${expr} END`;
 
 function sheetColumn(c: ColumnDef, csv: boolean): string {
   const header = quotedIdentifier(c.header);
