@@ -5,7 +5,7 @@ import { cors } from 'hono/cors';
 import { secureHeaders } from 'hono/secure-headers';
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { Store } from './store/store.ts';
-import { bearerAuth } from './http/auth.ts';
+import { bearerAuth, signedIn } from './http/auth.ts';
 import { defaultLimits, failedAuthLimit, rateLimit, timeLimit, type Limits } from './http/limits.ts';
 import type { JsonRoute } from './http/json.ts';
 import { ApiError, toErrorResponse } from './http/errors.ts';
@@ -39,6 +39,23 @@ const limit = (maxSize: number) =>
     },
   });
 
+/**
+ * The task pane and the API: scripts only from here and office.js's CDN (none inline), framed only by
+ * this origin and Office's hosts (Excel on the web, desktop Office, SharePoint).
+ */
+export const contentSecurityPolicy = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'", 'https://appsforoffice.microsoft.com'],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", 'data:'],
+  fontSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'self'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'self'", 'https://*.office.com', 'https://*.officeapps.live.com', 'https://*.sharepoint.com', 'https://*.microsoft.com'],
+};
+
 const isLong = (path: string) => path.endsWith('/import') || /\/export\/[^/]+$/.test(path);
 
 /** The bytes a request's body may have: a workbook to import, or the JSON limit of its route. */
@@ -57,7 +74,10 @@ export function createApp({ store, addinOrigin = 'https://localhost:3000', stati
       c.set('limits', limits);
       await next();
     })
-    .get('/health', async (c) => c.json({ status: 'ok', revision: store.revision, rows: await store.counts() }))
+    // Row counts only for a signed-in caller: to anyone else, that the service is up.
+    .get('/health', async (c) =>
+      (await signedIn(c, store)) ? c.json({ status: 'ok', revision: store.revision, rows: await store.counts() }) : c.json({ status: 'ok', revision: store.revision }),
+    )
     .use('*', async function bodyLimit(c, next) {
       const bytes = maxBytesOf(c.req.path, limits);
       let check = bodyLimits.get(bytes);
@@ -78,7 +98,8 @@ export function createApp({ store, addinOrigin = 'https://localhost:3000', stati
     .route('/', referenceRoutes);
 
   const app = new Hono()
-    .use(secureHeaders({ crossOriginResourcePolicy: false, contentSecurityPolicy: undefined, xFrameOptions: false }))
+    // X-Frame-Options would refuse Office's frame: frame-ancestors says who may frame the pane instead.
+    .use(secureHeaders({ crossOriginResourcePolicy: false, contentSecurityPolicy, xFrameOptions: false, xContentTypeOptions: true }))
     .use('/api/*', cors({ origin: (origin) => (origin === addinOrigin ? origin : null), allowHeaders: ['Authorization', 'Content-Type', 'Accept', 'X-Jachi-Workbook'], maxAge: 600 }))
     .route('/api', api);
 

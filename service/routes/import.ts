@@ -3,8 +3,21 @@ import { isKind, type Kind } from '../../domain/index.ts';
 import { allowRoles } from '../http/auth.ts';
 import { ApiError } from '../http/errors.ts';
 import { importWorkbook } from '../import/index.ts';
+import { sourceName } from './sync.ts';
 
 const xlsxMagic = [0x50, 0x4b, 0x03, 0x04];
+
+/** Errors of a workbook that cannot be read (not a zip, a broken entry or deflate stream): the file's fault. */
+function isCorrupt(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = String((error as NodeJS.ErrnoException).code ?? '');
+  return (
+    /^(not a zip file|not an \.xlsx workbook|bad zip entry|unsupported zip compression)/.test(error.message) ||
+    code.startsWith('Z_') ||
+    code === 'ERR_BUFFER_OUT_OF_BOUNDS' ||
+    code === 'ERR_OUT_OF_RANGE'
+  );
+}
 
 /** `POST /api/import` (multipart: `file`, optional `kind`, `sheet`, `dryRun`): the import report. */
 export const importRoutes = new Hono().post('/import', allowRoles('dong', 'district', 'admin'), async (c) => {
@@ -23,6 +36,13 @@ export const importRoutes = new Hono().post('/import', allowRoles('dong', 'distr
   if (kind !== undefined && !isKind(kind)) throw ApiError.of('unknown_kind');
   const sheet = typeof form.sheet === 'string' && form.sheet !== '' ? form.sheet : undefined;
   const dryRun = form.dryRun === 'true' || form.dryRun === '1' || c.req.query('dryRun') === 'true';
-  const report = await importWorkbook(c.get('store'), bytes, c.get('actor'), { kind: kind as Kind | undefined, sheet, dryRun, file: file.name });
+  const name = sourceName(file.name) ?? 'workbook.xlsx';
+  const report = await importWorkbook(c.get('store'), bytes, c.get('actor'), { kind: kind as Kind | undefined, sheet, dryRun, file: name }).catch((error: unknown) => {
+    if (!isCorrupt(error)) throw error;
+    throw new ApiError('corrupt_workbook', 400, {
+      ko: `${name}: 엑셀 파일을 읽을 수 없습니다. 손상되었거나 .xlsx 파일이 아닙니다. 엑셀에서 다시 저장해 보내세요.`,
+      en: `${name}: the workbook cannot be read; it is damaged or not an .xlsx file. Save it again in Excel and send it.`,
+    });
+  });
   return c.json(report);
 });

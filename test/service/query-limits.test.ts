@@ -77,6 +77,7 @@ describe('analyst queries that cannot flood (issue 17)', () => {
     expect(gate.load.running + gate.load.waiting).toBe(3);
     abandon();
     await sent;
+    while (gate.load.running + gate.load.waiting > 0) await new Promise((r) => setTimeout(r, 20));
   });
 
   it('a query over its time limit answers 504 with a Korean message', async () => {
