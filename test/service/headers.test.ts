@@ -15,7 +15,7 @@ afterAll(() => svc.close());
 
 const upload = (bytes: Uint8Array, name: string) => {
   const form = new FormData();
-  form.set('file', new File([bytes], name));
+  form.set('file', new File([new Uint8Array(bytes)], name));
   form.set('dryRun', 'true');
   return svc.app.request('/api/import', { method: 'POST', body: form, headers: { authorization: `Bearer ${svc.tokens.dong}` } });
 };
