@@ -6,7 +6,7 @@ import { defineConfig } from 'vite';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
-export default defineConfig({
+export default defineConfig(({ mode }) => ({
   root,
   base: './',
   publicDir: 'public',
@@ -14,7 +14,8 @@ export default defineConfig({
     outDir: fileURLToPath(new URL('../dist/addin', import.meta.url)),
     emptyOutDir: true,
     target: 'es2022',
-    sourcemap: true,
+    // The production build ships no source maps (`vite build --mode development` writes them).
+    sourcemap: mode !== 'production',
     rolldownOptions: {
       input: {
         taskpane: fileURLToPath(new URL('taskpane.html', import.meta.url)),
@@ -26,4 +27,4 @@ export default defineConfig({
     port: 5173,
     proxy: { '/api': process.env.JACHI_API ?? 'http://localhost:3000' },
   },
-});
+}));

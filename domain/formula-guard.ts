@@ -1,9 +1,9 @@
 // Text a spreadsheet would run as a formula (CSV / formula injection): a value that starts with
-// = + - @, a tab or a carriage return. Every cell the add-in writes into Excel and every text cell the
+// = + - @, or with a tab, CR or LF (which Excel and others skip before reading the rest). Every cell the add-in writes into Excel and every text cell the
 // service exports (CSV, .xlsx) goes through this one test, so the two cannot drift apart.
 
 /** The same test as a regular expression source, for SQL (DuckDB `regexp_matches`). */
-export const formulaLikePattern = '^[=+\\-@\\t\\r]';
+export const formulaLikePattern = '^[=+\\-@\\t\\r\\n]';
 
 const formulaLike = new RegExp(formulaLikePattern);
 
@@ -16,3 +16,9 @@ export function isFormulaLike(text: string): boolean {
 export function guardFormula(text: string): string {
   return isFormulaLike(text) ? `'${text}` : text;
 }
+
+/** The same test as a RegExp (for callers that match text directly). */
+export const formulaLead = formulaLike;
+
+/** `guardFormula` by the name the add-in's writers use: what a cell must receive to keep text as text. */
+export const asSheetText = guardFormula;

@@ -7,3 +7,4 @@ export * from './rules.ts';
 export * from './metrics.ts';
 export * from './normalise/index.ts';
 export * from './contract.ts';
+export * from './formula-guard.ts';

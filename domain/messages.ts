@@ -162,6 +162,10 @@ export const errorMessages = {
   invalid_body: { ko: '요청 본문이 올바르지 않습니다.', en: 'The request body is not valid.' },
   not_json: { ko: '본문은 JSON(application/json)이어야 합니다.', en: 'The body must be JSON (application/json).' },
   body_too_large: { ko: '요청 본문이 너무 큽니다.', en: 'The request body is too large.' },
+  body_too_complex: {
+    ko: '요청 본문의 값이 너무 많거나 너무 깊이 중첩되어 읽지 않았습니다.',
+    en: 'The request body holds too many values or nests too deeply, so it was not read.',
+  },
   batch_too_large: { ko: '한 번에 5,000행까지 보낼 수 있습니다. 나누어 보내세요.', en: 'At most 5,000 rows per batch; split it.' },
   batch_reused: {
     ko: '같은 batchId로 다른 내용을 보냈습니다. 새 batchId를 쓰세요.',

@@ -5,8 +5,9 @@ import { cors } from 'hono/cors';
 import { secureHeaders } from 'hono/secure-headers';
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { Store } from './store/store.ts';
-import { bearerAuth } from './http/auth.ts';
+import { bearerAuth, signedIn } from './http/auth.ts';
 import { defaultLimits, failedAuthLimit, rateLimit, timeLimit, type Limits } from './http/limits.ts';
+import type { JsonRoute } from './http/json.ts';
 import { ApiError, toErrorResponse } from './http/errors.ts';
 import { syncRoutes } from './routes/sync.ts';
 import { metaRoutes } from './routes/meta.ts';
@@ -24,9 +25,7 @@ export interface AppOptions {
   addinOrigin?: string;
   /** The built task pane (dist/addin); served at / when present. */
   staticDir?: string;
-  /** Largest JSON body accepted, in bytes. */
-  maxBodyBytes?: number;
-  /** Request rate per token, failed sign-ins per address, time limits (defaults: `defaultLimits`). */
+  /** Request rate per token, failed sign-ins per address, time limits, JSON bodies (defaults: `defaultLimits`). */
   limits?: Partial<Limits>;
   /** Read the client's address from X-Forwarded-For (only behind the city's own reverse proxy). */
   trustProxy?: boolean;
@@ -34,7 +33,6 @@ export interface AppOptions {
   backups?: { dir?: string; keep?: number };
 }
 
-export const defaultMaxBodyBytes = 16 * 1024 * 1024;
 /** Workbooks are larger than sync bodies: 5,000-row batches of JSON against a whole year's sheets. */
 export const maxImportBytes = 64 * 1024 * 1024;
 
@@ -46,19 +44,50 @@ const limit = (maxSize: number) =>
     },
   });
 
+/**
+ * The task pane and the API: scripts only from here and office.js's CDN (none inline), framed only by
+ * this origin and Office's hosts (Excel on the web, desktop Office, SharePoint).
+ */
+export const contentSecurityPolicy = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'", 'https://appsforoffice.microsoft.com'],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", 'data:'],
+  fontSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'self'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'self'", 'https://*.office.com', 'https://*.officeapps.live.com', 'https://*.sharepoint.com', 'https://*.microsoft.com'],
+};
+
 const isLong = (path: string) => path.endsWith('/import') || /\/export\/[^/]+$/.test(path);
 
-export function createApp({ store, addinOrigin = 'https://localhost:3000', staticDir, maxBodyBytes = defaultMaxBodyBytes, limits: given, trustProxy = false, backups = {} }: AppOptions) {
+/** The bytes a request's body may have: a workbook to import, or the JSON limit of its route. */
+function maxBytesOf(path: string, limits: Limits): number {
+  if (path.endsWith('/import')) return maxImportBytes;
+  const route = /\/api\/(query|tokens|reference)\b/.exec(path)?.[1] as Exclude<JsonRoute, 'sync'> | undefined;
+  return limits.json[route ?? 'sync'].maxBytes;
+}
+
+export function createApp({ store, addinOrigin = 'https://localhost:3000', staticDir, limits: given, trustProxy = false, backups = {} }: AppOptions) {
   const limits = { ...defaultLimits, ...given };
+  const bodyLimits = new Map<number, ReturnType<typeof limit>>();
   const api = new Hono()
     .use(async function provideStore(c, next) {
       c.set('store', store);
+      c.set('limits', limits);
       await next();
     })
-    .get('/health', async (c) => c.json({ status: 'ok', revision: store.revision, rows: await store.counts() }))
-    .use('/import', limit(maxImportBytes))
-    .use('*', async function bodyLimits(c, next) {
-      return c.req.path.endsWith('/import') ? next() : limit(maxBodyBytes)(c, next);
+    // Row counts only for a signed-in caller: to anyone else, that the service is up.
+    .get('/health', async (c) =>
+      (await signedIn(c, store)) ? c.json({ status: 'ok', revision: store.revision, rows: await store.counts() }) : c.json({ status: 'ok', revision: store.revision }),
+    )
+    .use('*', async function bodyLimit(c, next) {
+      const bytes = maxBytesOf(c.req.path, limits);
+      let check = bodyLimits.get(bytes);
+      if (!check) bodyLimits.set(bytes, (check = limit(bytes)));
+      return check(c, next);
     })
     .use(timeLimit((c) => (isLong(c.req.path) ? limits.longRequestTimeoutMs : limits.requestTimeoutMs)))
     .use(failedAuthLimit(limits, { trustProxy }))
@@ -75,7 +104,8 @@ export function createApp({ store, addinOrigin = 'https://localhost:3000', stati
     .route('/', backupRoutes(backups));
 
   const app = new Hono()
-    .use(secureHeaders({ crossOriginResourcePolicy: false, contentSecurityPolicy: undefined, xFrameOptions: false }))
+    // X-Frame-Options would refuse Office's frame: frame-ancestors says who may frame the pane instead.
+    .use(secureHeaders({ crossOriginResourcePolicy: false, contentSecurityPolicy, xFrameOptions: false, xContentTypeOptions: true }))
     .use('/api/*', cors({ origin: (origin) => (origin === addinOrigin ? origin : null), allowHeaders: ['Authorization', 'Content-Type', 'Accept', 'X-Jachi-Workbook'], maxAge: 600 }))
     .route('/api', api);
 

@@ -59,6 +59,8 @@ export function buildProgram(): Command {
     .option('--burst <n>', 'requests a token may make at once / 토큰당 한꺼번에 보낼 수 있는 요청 수', positive, defaultLimits.burst)
     .option('--memory-limit <size>', "DuckDB's memory for caching and work, beyond which it spills to disk / DuckDB 메모리 한도", '256MB')
     .option('--request-timeout <s>', 'time limit of a request in seconds (imports and exports: 20×) / 요청 시간 제한(초)', positive, defaultLimits.requestTimeoutMs / 1000)
+    .option('--sync-body <MB>', 'largest sync body in MB / 동기화 요청 본문 한도(MB)', positive, defaultLimits.json.sync.maxBytes / 1024 / 1024)
+    .option('--query-result <MB>', "largest answer of an analyst query in MB / 분석 조회 결과 한도(MB)", positive, defaultLimits.queryResultBytes / 1024 / 1024)
     .option('--heap <MB>', 'JavaScript heap of the service in MB (0: no cap) / 서비스의 JavaScript 메모리 한도(MB)', whole, defaultHeapMb)
     .option('--trust-proxy', "read the client's address from X-Forwarded-For (only behind your own reverse proxy) / 역방향 프록시 뒤에서만")
     .option('--backup-dir <dir>', 'where backups go (default: backups/ beside the database) / 백업 폴더')

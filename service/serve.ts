@@ -10,6 +10,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import { serve } from '@hono/node-server';
 import { Store } from './store/store.ts';
 import { createApp } from './app.ts';
+import { defaultLimits } from './http/limits.ts';
 import { demoRoles, loadDemo } from './demo.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -33,6 +34,10 @@ export interface ServeOptions {
   backupEvery?: number;
   /** Backups kept (the newest). */
   keep?: number;
+  /** Largest sync body, in MB. */
+  syncBody: number;
+  /** Largest answer of an analyst query, in MB. */
+  queryResult: number;
 }
 
 /** Opens the store, explaining the one common failure: another process holds the file. */
@@ -89,7 +94,8 @@ export async function startServing(opts: ServeOptions): Promise<() => Promise<vo
           console.log(`  ${spec.role.padEnd(8)} ${created.token}   ${spec.name}`);
         }
       }
-      const limits = { ratePerSecond: opts.rate, burst: opts.burst, requestTimeoutMs: opts.requestTimeout * 1000, longRequestTimeoutMs: opts.requestTimeout * 20_000 };
+      const json = { ...defaultLimits.json, sync: { ...defaultLimits.json.sync, maxBytes: opts.syncBody * 1024 * 1024 } };
+      const limits = { ratePerSecond: opts.rate, burst: opts.burst, requestTimeoutMs: opts.requestTimeout * 1000, longRequestTimeoutMs: opts.requestTimeout * 20_000, json, queryResultBytes: opts.queryResult * 1024 * 1024 };
       const backups = { dir: opts.backupDir ? resolve(opts.backupDir) : store.defaultBackupDir, keep: opts.keep ?? 14 };
       const app = createApp({ store, addinOrigin: opts.addinOrigin, staticDir: join(root, 'dist', 'addin'), limits, trustProxy: opts.trustProxy === true, backups });
       let backupTimer: NodeJS.Timeout | undefined;

@@ -88,7 +88,7 @@ async function addSheet(context: InsertContext, base: string): Promise<{ sheet: 
 async function writeBlock(context: InsertContext, sheet: InsertSheet, top: number, left: number, columns: ResultColumn[], rows: readonly (readonly unknown[])[], formats?: (row: number) => string[]): Promise<InsertRange> {
   const width = columns.length;
   const header = sheet.getRangeByIndexes(top, left, 1, width);
-  header.values = [columns.map((c) => c.header)];
+  header.values = [columns.map((c) => guardFormula(c.header))];
   header.format.font.bold = true;
   const rowFormat = columns.map((c) => excelFormats[c.kind]);
   for (let start = 0; start < rows.length; start += chunkRows) {
@@ -277,11 +277,11 @@ export async function insertSummarySheet(summary: SummarySheetData, phases: Summ
         { field: 'phase2', header: phaseNames[1] ?? '2단계', kind: f.kind },
       ];
       const header = sheet.getRangeByIndexes(layout.dongTop, left, 1, 3);
-      header.values = [blockColumns.map((c) => c.header)];
+      header.values = [blockColumns.map((c) => guardFormula(c.header))];
       header.format.font.bold = true;
       if (charted.length) {
         const body = sheet.getRangeByIndexes(layout.dongTop + 1, left, charted.length, 3);
-        body.values = charted.map((d) => [d.dongName, d.figures[f.figure]?.phase1 ?? '', d.figures[f.figure]?.phase2 ?? '']);
+        body.values = charted.map((d) => [guardFormula(d.dongName), d.figures[f.figure]?.phase1 ?? '', d.figures[f.figure]?.phase2 ?? '']);
         body.numberFormat = charted.map(() => blockColumns.map((c) => excelFormats[c.kind]));
       }
       const source = sheet.getRangeByIndexes(layout.dongTop, left, charted.length + 1, 3);

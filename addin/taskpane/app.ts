@@ -2,7 +2,7 @@
 import { ApiClient, ApiError, type Meta, type MetaWho } from './api.ts';
 import type { HostInfo } from '../excel/host.ts';
 import { chooseLocale, roleNames, strings, type Locale, type Strings } from './i18n.ts';
-import { clearToken, loadToken, saveToken } from './session.ts';
+import { clearToken, loadToken, saveToken, tokenRemembered } from './session.ts';
 import { h } from './ui/dom.ts';
 import type { MountView, ViewContext } from './views/context.ts';
 import { mountCompareView } from './views/compare.ts';
@@ -59,6 +59,8 @@ export function startApp({ root, host, baseUrl }: AppOptions): void {
     // test tools (getByLabel('토큰')) see; fluent-text-input keeps its label inside its shadow root.
     const input = h('input', { id: 'token', name: 'token', type: 'password', autocomplete: 'off', spellcheck: 'false', 'aria-describedby': 'token-hint' });
     input.value = token;
+    const remember = h('input', { id: 'remember', name: 'remember', type: 'checkbox' });
+    remember.checked = tokenRemembered();
     const message = h('div', { 'aria-live': 'assertive' }, error ? h('fluent-message-bar', { intent: 'error', class: 'notice', role: 'alert' }, errorMessage(error)) : null);
     const button = h('fluent-button', { role: 'button', type: 'submit', appearance: 'primary' }, t.signIn);
     const form = h('form', {
@@ -74,13 +76,14 @@ export function startApp({ root, host, baseUrl }: AppOptions): void {
         }
         button.setAttribute('disabled', '');
         message.replaceChildren(h('p', { role: 'status' }, t.signingIn));
-        void signIn(value, true);
+        void signIn(value, true, remember.checked);
       },
     });
     form.append(
       h('h1', { id: 'sign-in-title' }, t.appTitle),
       h('div', { class: 'field' }, h('label', { for: 'token' }, t.tokenLabel), input),
       h('p', { id: 'token-hint', class: 'muted' }, t.tokenHint),
+      h('div', { class: 'check' }, remember, h('label', { for: 'remember' }, t.staySignedIn)),
       button,
       message,
     );
@@ -90,11 +93,12 @@ export function startApp({ root, host, baseUrl }: AppOptions): void {
 
   const hostNote = () => h('p', { class: 'host-note muted' }, host.excel ? t.inExcel : t.plainBrowser);
 
-  const signIn = async (token: string, typed: boolean) => {
+  /** `remember`: keep the token beyond this session (as it was kept, for a remembered one). */
+  const signIn = async (token: string, typed: boolean, remember = tokenRemembered()) => {
     const api = new ApiClient({ token, baseUrl });
     try {
       const meta = await api.meta();
-      saveToken(token);
+      saveToken(token, remember);
       showShell({ api, meta, host, locale, t });
     } catch (error) {
       // A refused token is forgotten; a network failure keeps it for the next try.

@@ -1,3 +1,4 @@
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { Actor, Role, Store } from '../store/store.ts';
 import { ApiError } from './errors.ts';
@@ -9,13 +10,21 @@ declare module 'hono' {
   }
 }
 
+const bearerToken = (c: Context) => /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
+
+/** The actor of the request's token when it is valid; null without one, or for a bad or expired one. */
+export async function signedIn(c: Context, store: Store): Promise<Actor | null> {
+  const token = bearerToken(c);
+  const actor = token ? await store.authenticate(token) : null;
+  return actor && actor !== 'expired' ? actor : null;
+}
+
 /** Reads `Authorization: Bearer <token>`, checks it against the stored hashes, sets `actor`. */
 export function bearerAuth({ store }: { store: Store }) {
   return createMiddleware(async function bearerAuth(c, next) {
-    const header = c.req.header('authorization') ?? '';
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) throw ApiError.of('unauthorized');
-    const actor = await store.authenticate(match[1]!);
+    const token = bearerToken(c);
+    if (!token) throw ApiError.of('unauthorized');
+    const actor = await store.authenticate(token);
     if (actor === 'expired') throw ApiError.of('token_expired');
     if (!actor) throw ApiError.of('unauthorized');
     c.set('actor', actor);

@@ -43,6 +43,7 @@ export const statusOf = {
   invalid_since: 400,
   not_json: 415,
   body_too_large: 413,
+  body_too_complex: 422,
   batch_too_large: 422,
   batch_reused: 422,
   duplicate_row: 422,
@@ -58,7 +59,9 @@ export const statusOf = {
   not_select: 400,
   syntax_error: 400,
   invalid_limit: 400,
-  timeout: 408,
+  timeout: 504,
+  result_too_large: 422,
+  cancelled: 504,
   query_failed: 400,
   sandbox_failed: 500,
   // Comparisons and drill-downs (service/store/compare).

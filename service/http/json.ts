@@ -2,16 +2,116 @@ import type { Context } from 'hono';
 import type { z } from 'zod';
 import { ApiError } from './errors.ts';
 
-/** Reads a JSON body (415 for anything else) and validates it, naming the first bad field. */
-export async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
+/**
+ * What one JSON body may hold. Checked over the raw text before `JSON.parse`, so a body of millions
+ * of empty objects is refused without building one of them.
+ */
+export interface JsonLimits {
+  /** Bytes of the body (413 beyond). */
+  maxBytes: number;
+  /** Nesting of arrays and objects (422 beyond). */
+  maxDepth: number;
+  /** Elements of one array or keys of one object (422 beyond). */
+  maxItems: number;
+  /** Values in the whole body: every string (keys too), number, literal, array and object (422 beyond). */
+  maxValues: number;
+  /** Characters of one string, as written in the body, escapes included (413 beyond). */
+  maxStringLength: number;
+}
+
+/** The routes that read a JSON body, each with its own limits. */
+export type JsonRoute = 'sync' | 'query' | 'tokens' | 'reference';
+
+export type JsonProblem =
+  | { kind: 'depth' | 'items' | 'values'; limit: number }
+  | { kind: 'string'; limit: number }
+  | { kind: 'syntax' };
+
+const quote = 0x22;
+const backslash = 0x5c;
+const isSpace = (ch: number) => ch === 0x20 || ch === 0x0a || ch === 0x0d || ch === 0x09;
+const isDelimiter = (ch: number) => ch === 0x2c || ch === 0x5d || ch === 0x7d || ch === 0x3a || isSpace(ch);
+
+/**
+ * Walks the text of a JSON value once, counting nesting, the items of each array and object, all
+ * values and each string's length, and stops at the first one over its limit. Returns null when the
+ * text stays within `limits` (it may still be invalid JSON: `JSON.parse` judges that after).
+ */
+export function scanJson(text: string, limits: Omit<JsonLimits, 'maxBytes'>): JsonProblem | null {
+  // items[d]: commas seen at depth d (the open container's items − 1).
+  const items = new Int32Array(limits.maxDepth + 2);
+  let depth = 0;
+  let values = 0;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const ch = text.charCodeAt(i);
+    if (isSpace(ch) || ch === 0x3a) continue;
+    if (ch === 0x2c) {
+      if (depth === 0) return { kind: 'syntax' };
+      // n commas: n + 1 items
+      if (++items[depth]! + 1 > limits.maxItems) return { kind: 'items', limit: limits.maxItems };
+      continue;
+    }
+    if (ch === 0x5d || ch === 0x7d) {
+      if (--depth < 0) return { kind: 'syntax' };
+      continue;
+    }
+    if (++values > limits.maxValues) return { kind: 'values', limit: limits.maxValues };
+    if (ch === 0x5b || ch === 0x7b) {
+      if (++depth > limits.maxDepth) return { kind: 'depth', limit: limits.maxDepth };
+      items[depth] = 0;
+    } else if (ch === quote) {
+      const start = i;
+      for (i++; i < n; i++) {
+        const c = text.charCodeAt(i);
+        if (c === backslash) i++;
+        else if (c === quote) break;
+      }
+      if (i - start - 1 > limits.maxStringLength) return { kind: 'string', limit: limits.maxStringLength };
+    } else {
+      // a number or a literal: up to the next delimiter
+      while (i + 1 < n && !isDelimiter(text.charCodeAt(i + 1))) i++;
+    }
+  }
+  return null;
+}
+
+const count = (n: number) => n.toLocaleString('en');
+
+/** The refusal for a problem `scanJson` found: 413 for size, 422 for shape, 400 for broken JSON. */
+export function refusal(problem: JsonProblem): ApiError {
+  switch (problem.kind) {
+    case 'depth':
+      return ApiError.of('body_too_complex', { ko: `중첩은 ${count(problem.limit)}단계까지입니다`, en: `nesting deeper than ${count(problem.limit)}` });
+    case 'items':
+      return ApiError.of('body_too_complex', { ko: `한 배열·객체에 ${count(problem.limit)}개까지입니다`, en: `more than ${count(problem.limit)} items in one array or object` });
+    case 'values':
+      return ApiError.of('body_too_complex', { ko: `값은 모두 ${count(problem.limit)}개까지입니다`, en: `more than ${count(problem.limit)} values in all` });
+    case 'string':
+      return ApiError.of('body_too_large', { ko: `문자열 하나는 ${count(problem.limit)}자까지입니다`, en: `a string longer than ${count(problem.limit)} characters` });
+    case 'syntax':
+      return unreadable();
+  }
+}
+
+const unreadable = () => ApiError.of('invalid_body', { ko: 'JSON을 읽을 수 없습니다', en: 'unreadable JSON' });
+
+/**
+ * Reads a JSON body (415 for anything else) within the route's limits (413/422 before anything is
+ * parsed), then validates it, naming the first bad field.
+ */
+export async function readJson<S extends z.ZodType>(c: Context, schema: S, route: JsonRoute): Promise<z.infer<S>> {
   const type = c.req.header('content-type') ?? '';
   if (!/^application\/json\b/i.test(type)) throw ApiError.of('not_json');
+  // Its bytes were counted as it arrived (the app's body limit for the route).
+  const text = await c.req.text();
+  const problem = scanJson(text, c.get('limits').json[route]);
+  if (problem) throw refusal(problem);
   let body: unknown;
   try {
-    body = JSON.parse(await c.req.text());
-  } catch (error) {
-    if (error instanceof ApiError) throw error;
-    throw ApiError.of('invalid_body', { ko: 'JSON을 읽을 수 없습니다', en: 'unreadable JSON' });
+    body = JSON.parse(text);
+  } catch {
+    throw unreadable();
   }
   return parseWith(schema, body);
 }

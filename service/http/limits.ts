@@ -6,13 +6,17 @@ import { createMiddleware } from 'hono/factory';
 import type { Context } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { ApiError } from './errors.ts';
+import type { JsonLimits, JsonRoute } from './json.ts';
+import { defaultMaxResultBytes } from '../store/query/index.ts';
 
 declare module 'hono' {
   interface ContextVariableMap {
     /** The sync batch a request carries, once its body is read (named in a timeout's answer). */
     batchId: string;
-    /** Aborts when the request runs out of time: work still waiting for a turn is dropped. */
+    /** Aborts when the request runs out of time or its client leaves: work still waiting for a turn is dropped. */
     signal: AbortSignal;
+    /** The app's limits, for handlers that apply their own (JSON bodies). */
+    limits: Limits;
   }
 }
 
@@ -27,7 +31,24 @@ export interface Limits {
   requestTimeoutMs: number;
   /** Time limit of an import or an export (whole workbooks and files), in milliseconds. */
   longRequestTimeoutMs: number;
+  /** JSON bodies, by route: bytes, nesting, items per array or object, values, string length. */
+  json: Record<JsonRoute, JsonLimits>;
+  /** Bytes of one analyst query's answer. */
+  queryResultBytes: number;
 }
+
+const mb = 1024 * 1024;
+
+/**
+ * A sync batch of 5,000 rows is ~150,000 values; 20,000 items per array let a batch over 5,000 rows
+ * through to be refused by name (`batch_too_large`). The others are far smaller than a sync.
+ */
+export const defaultJsonLimits: Record<JsonRoute, JsonLimits> = {
+  sync: { maxBytes: 16 * mb, maxDepth: 16, maxItems: 20_000, maxValues: 400_000, maxStringLength: 20_000 },
+  query: { maxBytes: 1 * mb, maxDepth: 4, maxItems: 16, maxValues: 64, maxStringLength: 600_000 },
+  tokens: { maxBytes: 64 * 1024, maxDepth: 4, maxItems: 16, maxValues: 64, maxStringLength: 1_000 },
+  reference: { maxBytes: 4 * mb, maxDepth: 8, maxItems: 20_000, maxValues: 400_000, maxStringLength: 1_000 },
+};
 
 export const defaultLimits: Limits = {
   ratePerSecond: 20,
@@ -35,6 +56,8 @@ export const defaultLimits: Limits = {
   failedAuthPerSecond: 5,
   requestTimeoutMs: 30_000,
   longRequestTimeoutMs: 10 * 60_000,
+  json: defaultJsonLimits,
+  queryResultBytes: defaultMaxResultBytes,
 };
 
 /**
@@ -128,7 +151,8 @@ export function timeLimit(ms: (c: Context) => number) {
   return createMiddleware(async function timeLimit(c, next) {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new AbortController();
-    c.set('signal', deadline.signal);
+    // Also aborts when the client leaves: nobody waits for the answer any more.
+    c.set('signal', AbortSignal.any([deadline.signal, c.req.raw.signal]));
     const expired = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         deadline.abort(ApiError.of('request_timeout'));

@@ -4,6 +4,7 @@ import { allowRoles } from '../http/auth.ts';
 import { ApiError } from '../http/errors.ts';
 import { ImportIncompleteError, importWorkbook } from '../import/index.ts';
 import { WorkbookError } from '../workbook/errors.ts';
+import { sourceName } from './sync.ts';
 
 const xlsxMagic = [0x50, 0x4b, 0x03, 0x04];
 
@@ -43,7 +44,7 @@ export const importRoutes = new Hono().post('/import', allowRoles('dong', 'distr
   const client = c.req.raw.signal;
   const signal = AbortSignal.any([c.get('signal'), client].filter((s): s is AbortSignal => s !== undefined));
   try {
-    const report = await importWorkbook(c.get('store'), bytes, c.get('actor'), { kind: kind as Kind | undefined, sheet, dryRun, file: file.name, signal, transfer: true });
+    const report = await importWorkbook(c.get('store'), bytes, c.get('actor'), { kind: kind as Kind | undefined, sheet, dryRun, file: sourceName(file.name) ?? 'workbook.xlsx', signal, transfer: true });
     return c.json(report);
   } catch (error) {
     throw importError(error, client.aborted);

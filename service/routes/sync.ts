@@ -20,6 +20,14 @@ function batchSize(raw: unknown): number {
 
 const sinceParam = z.coerce.number().int().nonnegative();
 
+/** Control characters, and the bidi marks and overrides that would make a name read otherwise than it is. */
+const hiddenCharacters = /[\u0000-\u001f\u007f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** A workbook's name as rows keep it (their `source`): without hidden characters, at most 200. */
+export function sourceName(name: string): string | null {
+  return name.replace(hiddenCharacters, '').slice(0, 200) || null;
+}
+
 /** `X-Jachi-Workbook`: the workbook's file name, percent-encoded (headers are Latin-1). */
 function workbookHeader(value: string | undefined): string | null {
   if (!value) return null;
@@ -29,13 +37,13 @@ function workbookHeader(value: string | undefined): string | null {
   } catch {
     // Not percent-encoded: keep it as sent.
   }
-  return name.replace(/[\u0000-\u001f\u007f]/g, '').slice(0, 200) || null;
+  return sourceName(name);
 }
 
 export const syncRoutes = new Hono()
   .post('/sync/:kind', async (c) => {
     const kind = kindParam(c.req.param('kind'));
-    const raw = await readJson(c, z.unknown());
+    const raw = await readJson(c, z.unknown(), 'sync');
     // Counted before the rows are read one by one: too many is its own code, not a bad body.
     if (batchSize(raw) > maxBatchRows) throw ApiError.of('batch_too_large');
     const body = parseWith(syncBodySchema, raw);

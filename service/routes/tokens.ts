@@ -19,7 +19,7 @@ export const tokenRoutes = new Hono()
   .use('/tokens/*', allowRoles('admin'))
   .get('/tokens', async (c) => c.json({ tokens: await c.get('store').listTokens() }))
   .post('/tokens', async (c) => {
-    const body = await readJson(c, createBody);
+    const body = await readJson(c, createBody, 'tokens');
     const created = await c.get('store').createToken({ ...body, expiresAt: body.expiresAt ? new Date(body.expiresAt) : undefined });
     return c.json(created, 201);
   })

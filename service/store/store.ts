@@ -26,6 +26,8 @@ export type { RowResult, RowStatus, ServerRow, SyncAnswer } from '../../domain/i
 
 /** Analyst queries running at once (each is a child process with its own memory limit). */
 export const maxConcurrentQueries = 2;
+/** Of those, the places one token may hold: the others wait while another token's query runs. */
+export const maxQueriesPerToken = 1;
 
 /**
  * The store: the only code that talks to DuckDB, one instance per file. It wires the rooms, each a
@@ -36,7 +38,7 @@ export const maxConcurrentQueries = 2;
  */
 export class Store {
   /** Analyst queries: each is a child process with up to 512 MB, so at most two run at once. */
-  private readonly analystQueries = new Gate(maxConcurrentQueries);
+  private readonly analystQueries = new Gate(maxConcurrentQueries, maxQueriesPerToken);
   readonly syncs: Syncs;
   readonly rowReads: RowReads;
   readonly tokens: Tokens;
@@ -151,10 +153,17 @@ export class Store {
     return this.readers.scan((c) => runDrilldown(c, name, { ...params, ...(dongs ? { scope: { dongs } } : {}) }), signal);
   }
 
-  /** Analyst SQL: one SELECT, run in a read-only child process over a snapshot of the analytic views. */
-  async analystQuery(sql: string, options: { limit?: number; timeoutMs?: number } = {}): Promise<AnalystQueryResult> {
-    return this.analystQueries.run(() =>
-      this.readers.with((connection) => runAnalystQuery({ snapshotPath: this.snapshotPath, sql, ...options, connection, source: this.db.instance })),
+  /**
+   * Analyst SQL: one SELECT, run in a read-only child process over a snapshot of the analytic views.
+   * A token holds at most one of the places at once; `signal` takes the query out of the queue, or
+   * stops it, when its request ends.
+   */
+  async analystQuery(sql: string, options: { limit?: number; timeoutMs?: number; maxBytes?: number; signal?: AbortSignal; tokenId?: string } = {}): Promise<AnalystQueryResult> {
+    const { tokenId, ...rest } = options;
+    return this.analystQueries.run(
+      () => this.readers.with((connection) => runAnalystQuery({ snapshotPath: this.snapshotPath, sql, ...rest, connection, source: this.db.instance })),
+      options.signal,
+      tokenId,
     );
   }
 

@@ -70,6 +70,8 @@ function installFakeOffice(options: { apiMinor: number }): void {
     return cell;
   };
   const peek = (s: Sheet, r: number, c: number): Cell | undefined => s.cells.get(key(r, c));
+  /** As Excel takes a written value: a leading apostrophe marks text and is not kept. */
+  const entered = (v: unknown) => (typeof v === 'string' && v.startsWith("'") ? v.slice(1) : v);
   const letters = (c: number): string => (c < 26 ? String.fromCharCode(65 + c) : letters(Math.floor(c / 26) - 1) + letters(c % 26));
   const quoted = (name: string) => (/^[A-Za-z0-9_]+$/.test(name) ? name : `'${name.replace(/'/g, "''")}'`);
   const a1 = (r: number, c: number) => `${letters(c)}${r + 1}`;
@@ -229,7 +231,7 @@ function installFakeOffice(options: { apiMinor: number }): void {
           (v as unknown[][]).forEach((row, i) =>
             row.forEach((x, j) => {
               const cell = cellAt(s, r0 + i, c0 + j);
-              cell.v = x;
+              cell.v = entered(x);
               delete cell.t;
             }),
           ),
@@ -283,7 +285,7 @@ function installFakeOffice(options: { apiMinor: number }): void {
             let start = t.top + t.nrows;
             const lastBlank = t.nrows === 2 && Array.from({ length: t.ncols }, (_, j) => peek(s(), t.top + 1, t.left + j)?.v ?? '').every((v) => v === '');
             if (lastBlank) start = t.top + 1;
-            values.forEach((row, i) => row.forEach((v, j) => (cellAt(s(), start + i, t.left + j).v = v)));
+            values.forEach((row, i) => row.forEach((v, j) => (cellAt(s(), start + i, t.left + j).v = entered(v))));
             t.nrows = Math.max(t.nrows, start - t.top + values.length);
           },
           getItemAt: (i: number) => ({

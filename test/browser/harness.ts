@@ -161,7 +161,8 @@ export interface AxeViolation {
 /** Runs axe-core (WCAG 2.x A/AA and best practices) on the page as it is now. */
 export async function runAxe(page: Page, options: { exclude?: string[] } = {}): Promise<AxeViolation[]> {
   const loaded = await page.evaluate(() => typeof (globalThis as { axe?: unknown }).axe !== 'undefined');
-  if (!loaded) await page.addScriptTag({ content: readFileSync(join(repoRoot, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8') });
+  // Evaluated, not added as an inline <script>: the pane's Content-Security-Policy refuses those.
+  if (!loaded) await page.evaluate(readFileSync(join(repoRoot, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8'));
   return page.evaluate(async (exclude) => {
     const axe = (globalThis as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: AxeViolation[] }> } }).axe;
     const context = exclude.length ? { include: [document], exclude: exclude.map((s) => [s]) } : document;

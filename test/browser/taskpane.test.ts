@@ -116,7 +116,8 @@ describe('task pane in a plain browser, against the real service with the demo',
     const { page } = browser;
     await signIn(service.tokens.manager);
     await page.getByTestId('who').filter({ hasText: '시 관리자 · 전체 동' }).waitFor();
-    expect(await page.evaluate(() => localStorage.getItem('jachi-ledger.token'))).toBe(service.tokens.manager);
+    // Not asked to stay signed in: kept for this session of the pane only.
+    expect(await page.evaluate(() => [sessionStorage.getItem('jachi-ledger.token'), localStorage.getItem('jachi-ledger.token')])).toEqual([service.tokens.manager, null]);
     for (const name of ['동기화', '요약', '비교', '질의']) expect(await page.getByRole('tab', { name }).count()).toBe(1);
 
     const panel = page.locator('#panel-summary');
@@ -362,12 +363,24 @@ describe('task pane in a plain browser, against the real service with the demo',
     await page.getByRole('dialog').waitFor({ state: 'detached' });
   });
 
-  it('remembers the token, and forgets it on sign-out', async () => {
+  it('keeps the token for the session, in the profile only when asked to stay signed in, and forgets it on sign-out', async () => {
     const { page } = browser;
+    const stored = () => page.evaluate(() => ({ session: sessionStorage.getItem('jachi-ledger.token'), profile: localStorage.getItem('jachi-ledger.token') }));
     await page.reload();
     await page.getByTestId('who').waitFor();
     await signOut();
-    expect(await page.evaluate(() => localStorage.getItem('jachi-ledger.token'))).toBeNull();
+    expect(await stored()).toEqual({ session: null, profile: null });
+
+    await page.getByLabel('토큰').fill(service.tokens.manager);
+    await page.getByLabel('로그인 유지 (이 컴퓨터에 기억합니다)').check();
+    await page.getByRole('button', { name: '로그인' }).click();
+    await page.getByTestId('who').waitFor();
+    expect(await stored()).toEqual({ session: null, profile: service.tokens.manager });
+    await page.reload();
+    await page.getByTestId('who').waitFor();
+    expect(await stored()).toEqual({ session: null, profile: service.tokens.manager });
+    await signOut();
+    expect(await stored()).toEqual({ session: null, profile: null });
   });
 
   it('speaks English where Office’s language is not Korean (here ?lang=en)', async () => {

@@ -33,7 +33,7 @@ describe('guardFormula', () => {
   });
 
   it('has a pattern SQL can use that reads the same', () => {
-    expect(formulaLikePattern).toBe('^[=+\\-@\\t\\r]');
+    expect(formulaLikePattern).toBe('^[=+\\-@\\t\\r\\n]');
   });
 
   it('is the only formula test in the add-in and the service', () => {

@@ -54,6 +54,8 @@ export interface ModelTable {
   hiddenColumns: Set<number>;
   validation: Map<number, string>;
   columnFormats: Map<number, string>;
+  /** Data cells Excel took as a formula when written (`row:column`); see `entered`. */
+  formulas: Set<string>;
 }
 
 export interface Model {
@@ -82,6 +84,30 @@ export interface ModelGrid {
   formats: unknown[][];
   /** Merged areas as 0-based inclusive bounds. */
   merges: { r0: number; c0: number; r1: number; c1: number }[];
+  /** Cells Excel took as a formula when written (`row:column`); see `entered`. */
+  formulas: Set<string>;
+}
+
+/**
+ * A value written to `range.values` as Excel takes it: text after a leading apostrophe is text (the
+ * apostrophe is not part of the value); text starting with = + - @ is read as a formula.
+ */
+export function entered(value: unknown): { value: unknown; formula: boolean } {
+  if (typeof value !== 'string') return { value, formula: false };
+  if (value.startsWith("'")) return { value: value.slice(1), formula: false };
+  return { value, formula: /^[=+\-@]/.test(value) };
+}
+
+/** Writes `values` into `grid` from (r0, c0) as Excel would, noting the cells taken as formulas. */
+function enter(grid: unknown[][], formulas: Set<string>, r0: number, c0: number, values: unknown[][]): void {
+  values.forEach((row, i) =>
+    row.forEach((x, j) => {
+      const { value, formula } = entered(x);
+      (grid[r0 + i] ??= [])[c0 + j] = value;
+      if (formula) formulas.add(`${r0 + i}:${c0 + j}`);
+      else formulas.delete(`${r0 + i}:${c0 + j}`);
+    }),
+  );
 }
 
 /** Puts a plain range on a sheet from its top-left cell A1; merges as A1 ranges (A2:A4). */
@@ -100,6 +126,7 @@ export function addGrid(model: Model, sheet: string, values: unknown[][], merges
       const b = cell(to!);
       return { r0: a.r, c0: a.c, r1: b.r, c1: b.c };
     }),
+    formulas: new Set(),
   };
   model.grids.set(sheet, grid);
   return grid;
@@ -134,6 +161,7 @@ export function addTable(model: Model, name: string, sheet: string, header: stri
     hiddenColumns: new Set(),
     validation: new Map(),
     columnFormats: new Map(),
+    formulas: new Set(),
   };
   model.tables.push(t);
   return t;
@@ -210,9 +238,7 @@ export function mockHost(model: Model) {
     // Writes land in the model when set (the layer syncs once after queuing them).
     const m = mock as unknown as Record<string, unknown>;
     const setters: Record<string, (v: unknown) => void> = {
-      values: (v) => {
-        (v as unknown[][]).forEach((row, i) => row.forEach((x, j) => ((t.rows[r0 + i] ??= [])[c0 + j] = x)));
-      },
+      values: (v) => enter(t.rows, t.formulas, r0, c0, v as unknown[][]),
       numberFormat: (v) => {
         for (let j = 0; j < cols; j++) t.columnFormats.set(c0 + j, String((v as unknown[][])[0]![j] ?? (v as unknown[][])[0]![0]));
       },
@@ -279,10 +305,8 @@ export function mockHost(model: Model) {
         rows: {
           add(_index: null, values: unknown[][]) {
             if (t.rows.length === 1 && t.rows[0]!.every((v) => v === '')) t.rows.pop();
-            for (const v of values) {
-              t.rows.push([...v]);
-              t.formats.push(v.map(() => 'General'));
-            }
+            enter(t.rows, t.formulas, t.rows.length, 0, values);
+            for (const v of values) t.formats.push(v.map(() => 'General'));
           },
           getItemAt(i: number) {
             return { delete: () => (t.rows.splice(i, 1), t.formats.splice(i, 1)) };
@@ -371,8 +395,9 @@ export function mockHost(model: Model) {
     );
     (mock as unknown as { _grid: unknown })._grid = { sheet, here };
     const m = mock as unknown as Record<string, unknown>;
-    const write = (grid: unknown[][]) => (v: unknown) => (v as unknown[][]).forEach((row, i) => row.forEach((x, j) => ((grid[r0 + i] ??= [])[c0 + j] = x)));
-    for (const [prop, set] of Object.entries({ values: write(g.values), numberFormat: write(g.formats) })) {
+    const writeFormats = (v: unknown) => (v as unknown[][]).forEach((row, i) => row.forEach((x, j) => ((g.formats[r0 + i] ??= [])[c0 + j] = x)));
+    const writeValues = (v: unknown) => enter(g.values, g.formulas, r0, c0, v as unknown[][]);
+    for (const [prop, set] of Object.entries({ values: writeValues, numberFormat: writeFormats })) {
       let current = m[prop];
       Object.defineProperty(m, prop, {
         get: () => current,

@@ -36,7 +36,7 @@ describe('GET /api/export/:kind', () => {
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = new TextDecoder().decode(bytes).trim().split(/\r?\n/);
     expect(lines[0]).toContain('참여인원');
-    expect(lines).toHaveLength(1 + 88);
+    expect(lines).toHaveLength(1 + (await svc.store.counts()).participation);
     const bad = await svc.json('GET', '/api/export/spending?format=pdf', 'analyst');
     expect(bad.status).toBe(400);
     expect(bad.body.error.message.ko).toContain('format');

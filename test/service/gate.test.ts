@@ -45,3 +45,38 @@ describe('a waiter whose request ran out of time', () => {
     expect(ran).toEqual(['next']);
   });
 });
+
+describe('a per-key share (analyst SQL: one token cannot take every place)', () => {
+  it("runs another key's work ahead of a key that holds its share, and keeps the order within a key", async () => {
+    const gate = new Gate(2, 1);
+    const releases: (() => void)[] = [];
+    const ran: string[] = [];
+    const job = (name: string, key: string) =>
+      gate.run(
+        () =>
+          new Promise<void>((r) => {
+            ran.push(name);
+            releases.push(r);
+          }),
+        undefined,
+        key,
+      );
+    const jobs = [job('a1', 'a'), job('a2', 'a'), job('a3', 'a'), job('b1', 'b')];
+    await new Promise((r) => setTimeout(r, 0));
+    // a holds its one place; b takes the other although a's work came first
+    expect(ran).toEqual(['a1', 'b1']);
+    expect(gate.load).toEqual({ running: 2, waiting: 2 });
+    releases.shift()!();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(ran).toEqual(['a1', 'b1', 'a2']);
+    releases.shift()!(); // b1 done: a already holds its share, so the place stays free
+    await new Promise((r) => setTimeout(r, 0));
+    expect(gate.load).toEqual({ running: 1, waiting: 1 });
+    releases.shift()!();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(ran).toEqual(['a1', 'b1', 'a2', 'a3']);
+    releases.shift()!();
+    await Promise.all(jobs);
+    expect(gate.load).toEqual({ running: 0, waiting: 0 });
+  });
+});

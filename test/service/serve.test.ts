@@ -35,7 +35,8 @@ describe('jachi serve --demo (npm start)', () => {
     const base = /Jachi Ledger: (http:\/\/localhost:\d+)\/taskpane\.html/.exec(out)![1]!;
     const tokens = Object.fromEntries([...out.matchAll(/^\s+(dong|district|analyst|manager|admin)\s+(jachi_\S+)/gm)].map((m) => [m[1], m[2]]));
     expect(Object.keys(tokens).sort()).toEqual(['admin', 'analyst', 'district', 'dong', 'manager']);
-    const health = (await (await fetch(`${base}/api/health`)).json()) as any;
+    expect(await (await fetch(`${base}/api/health`)).json()).not.toHaveProperty('rows');
+    const health = (await (await fetch(`${base}/api/health`, { headers: { authorization: `Bearer ${tokens.dong}` } })).json()) as any;
     expect(health).toMatchObject({ status: 'ok', rows: { spending: 80 } });
     const meta = (await (await fetch(`${base}/api/meta`, { headers: { authorization: `Bearer ${tokens.dong}` } })).json()) as any;
     expect(meta.me).toMatchObject({ role: 'dong', dong: '30110-gayang2' });

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { afterEach } from 'vitest';
 import { Store } from '../../service/store/store.ts';
 import { createApp, type AppOptions } from '../../service/app.ts';
 
@@ -79,4 +80,32 @@ export function holdWriter(store: Store): () => void {
   const gate = new Promise<void>((resolve) => (release = resolve));
   void store.writer.enqueue(() => gate);
   return release;
+}
+
+/**
+ * For a test file whose tests each need a service over real HTTP: `serve(options)` starts one
+ * (store, app and server on 127.0.0.1), stopped after the test.
+ */
+export function servedPerTest() {
+  let running: { svc: TestService; server: Awaited<ReturnType<typeof listen>> } | undefined;
+  afterEach(async () => {
+    await running?.server.close();
+    running?.svc.close();
+    running = undefined;
+  });
+  return async function serve(options: Partial<AppOptions> = {}) {
+    const svc = await startService(options);
+    running = { svc, server: await listen(svc) };
+    return { svc, base: running.server.base };
+  };
+}
+
+/** Serves a test service's app over real HTTP on 127.0.0.1 (an ephemeral port) until `close`. */
+async function listen(svc: TestService): Promise<{ base: string; close: () => Promise<void> }> {
+  const { serve } = await import('@hono/node-server');
+  return new Promise((resolve) => {
+    const server = serve({ fetch: svc.app.fetch, hostname: '127.0.0.1', port: 0 }, (info) =>
+      resolve({ base: `http://127.0.0.1:${info.port}`, close: () => new Promise((done) => server.close(() => done())) }),
+    );
+  });
 }

@@ -1,5 +1,4 @@
-import { formulaLikePattern } from '../../../domain/formula-guard.ts';
-import { rowIdHeader, sheets, type ColumnDef, type Kind } from '../../../domain/index.ts';
+import { formulaLikePattern, rowIdHeader, sheets, type ColumnDef, type Kind } from '../../../domain/index.ts';
 import { quotedIdentifier } from '../sql.ts';
 
 /** Which rows an export holds: every live row, or those of the given dongs (codes) only. */

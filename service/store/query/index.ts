@@ -24,6 +24,8 @@ const workerPath = join(dirname(fileURLToPath(import.meta.url)), 'worker.mjs');
 export const defaultRowLimit = 10_000;
 export const maxRowLimit = 100_000;
 export const defaultTimeoutMs = 10_000;
+/** Bytes of an answer (as its values' text), counted while the rows are read. */
+export const defaultMaxResultBytes = 32 * 1024 * 1024;
 /** The tables of the snapshot: the analytic views and the reference tables, nothing else. */
 export const snapshotTables = ['spending', 'participation', 'progress', 'agendas', 'council', 'dongs', 'districts', 'cities', 'phases'] as const;
 
@@ -35,6 +37,8 @@ export type QueryErrorCode =
   | 'syntax_error'
   | 'invalid_limit'
   | 'timeout'
+  | 'result_too_large'
+  | 'cancelled'
   | 'query_failed'
   | 'sandbox_failed';
 
@@ -46,11 +50,16 @@ const messages: Record<QueryErrorCode, Message> = {
   syntax_error: { ko: 'SQL 문법 오류입니다.', en: 'SQL syntax error.' },
   invalid_limit: { ko: `limit은 1에서 ${maxRowLimit.toLocaleString('en')} 사이의 정수여야 합니다.`, en: `limit must be a whole number from 1 to ${maxRowLimit.toLocaleString('en')}.` },
   timeout: { ko: '시간 제한을 넘어 조회를 중단했습니다. 조건을 좁혀 보세요.', en: 'The query ran past its time limit and was stopped; narrow it down.' },
+  result_too_large: {
+    ko: '조회 결과가 너무 커서 보내지 않았습니다. 열을 줄이거나 조건·limit으로 행을 줄이세요.',
+    en: 'The result is too large to send; select fewer columns, or fewer rows with a condition or limit.',
+  },
+  cancelled: { ko: '요청이 끝나 조회를 멈췄습니다.', en: 'The request ended, so the query was stopped.' },
   query_failed: { ko: '조회를 실행하지 못했습니다.', en: 'The query failed.' },
   sandbox_failed: { ko: '조회 실행 환경이 비정상 종료되었습니다 (메모리 한도 등).', en: 'The query sandbox stopped abnormally (memory limit or similar).' },
 };
 
-/** A refused or failed analyst query; `status` is the fitting HTTP status. */
+/** A refused or failed analyst query (its HTTP status: service/http/errors.ts). */
 export class QueryError extends Error {
   readonly text: Message;
   constructor(
@@ -61,9 +70,6 @@ export class QueryError extends Error {
     super(detail ? `${text.en} ${detail}` : text.en);
     this.text = detail ? { ko: `${text.ko} ${detail}`, en: `${text.en} ${detail}` } : text;
     this.name = 'QueryError';
-  }
-  get status(): number {
-    return this.code === 'timeout' ? 408 : this.code === 'sandbox_failed' ? 500 : 400;
   }
 }
 
@@ -177,6 +183,10 @@ export interface AnalystQueryOptions {
   timeoutMs?: number;
   /** DuckDB memory limit in the child: default 512MB. */
   memoryLimit?: string;
+  /** Byte cap of the answer: default 32 MB; over it the query is refused (`result_too_large`). */
+  maxBytes?: number;
+  /** Aborts when the request ends (its client left or it ran out of time): the child is killed. */
+  signal?: AbortSignal;
   /**
    * The main connection: used to check the text (parse only) and, with `source`, to keep the
    * snapshot fresh. Without it the child's own checks stand alone.
@@ -230,13 +240,14 @@ function normalise(columns: { name: string; type: string }[], data: unknown[][])
 
 /**
  * Runs one analyst SELECT in the sandbox and returns `{ columns, rows, truncated }`, rows JSON-safe.
- * Throws QueryError (with `status` and a bilingual `text`) when refused, timed out or failed.
+ * Throws QueryError (with a bilingual `text`) when refused, timed out or failed.
  */
 export async function runAnalystQuery(options: AnalystQueryOptions): Promise<AnalystQueryResult> {
   const started = performance.now();
   const limit = options.limit ?? defaultRowLimit;
   if (!Number.isSafeInteger(limit) || limit < 1 || limit > maxRowLimit) throw new QueryError('invalid_limit');
   const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
+  const maxBytes = options.maxBytes ?? defaultMaxResultBytes;
   if (options.connection) {
     await checkAnalystSql(options.connection, options.sql);
     if (options.source) await ensureSnapshot(options.source, options.connection, options.snapshotPath);
@@ -244,6 +255,8 @@ export async function runAnalystQuery(options: AnalystQueryOptions): Promise<Ana
     throw new QueryError('empty_query');
   }
 
+  // The request may have ended while the text was checked or the snapshot made.
+  if (options.signal?.aborted) throw new QueryError('cancelled');
   const answer = await new Promise<WorkerAnswer>((resolve, reject) => {
     const child = fork(workerPath, [], {
       // No secrets of the service's environment reach the child; its heap is bounded too.
@@ -255,6 +268,15 @@ export async function runAnalystQuery(options: AnalystQueryOptions): Promise<Ana
     });
     let settled = false;
     let stderr = '';
+    const cancel = () => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(killer);
+      child.kill('SIGKILL');
+      reject(new QueryError('cancelled'));
+    };
+    options.signal?.addEventListener('abort', cancel, { once: true });
+    child.once('exit', () => options.signal?.removeEventListener('abort', cancel));
     child.stderr?.on('data', (d: Buffer) => {
       if (stderr.length < 4000) stderr += d.toString();
     });
@@ -282,7 +304,7 @@ export async function runAnalystQuery(options: AnalystQueryOptions): Promise<Ana
       clearTimeout(killer);
       reject(new QueryError('sandbox_failed', `exit ${code ?? signal} ${stderr.split('\n')[0] ?? ''}`.trim()));
     });
-    child.send({ snapshotPath: options.snapshotPath, sql: options.sql, limit, timeoutMs, memoryLimit: options.memoryLimit ?? '512MB' });
+    child.send({ snapshotPath: options.snapshotPath, sql: options.sql, limit, maxBytes, timeoutMs, memoryLimit: options.memoryLimit ?? '512MB' });
   });
 
   if (!answer.ok) throw new QueryError(answer.code ?? 'query_failed', answer.detail);

@@ -10,8 +10,16 @@ function fail(failure) {
   process.send?.({ ok: false, ...failure }, () => process.exit(0));
 }
 
+/** A value's size in the answer, about as many bytes as its JSON text. */
+function sizeOf(value) {
+  if (value === null) return 5;
+  if (typeof value === 'string') return value.length + 3;
+  if (typeof value === 'object') return JSON.stringify(value).length + 1;
+  return 9;
+}
+
 async function run(request) {
-  const { snapshotPath, sql, limit, timeoutMs, memoryLimit } = request;
+  const { snapshotPath, sql, limit, maxBytes, timeoutMs, memoryLimit } = request;
   // Order matters: the settings are applied in this order, and once external access is off the
   // temp directory can no longer be set; the lock comes last.
   const instance = await DuckDBInstance.create(snapshotPath, {
@@ -49,13 +57,23 @@ async function run(request) {
     const data = columns.map(() => []);
     let rows = 0;
     let truncated = false;
+    // The answer's size as its values' text, counted as they are read: the rest is never read.
+    let bytes = 0;
     for (;;) {
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;
       const take = Math.min(chunk.rowCount, limit - rows);
       for (let c = 0; c < columns.length; c++) {
         const values = chunk.convertColumnValues(c, JsonDuckDBValueConverter);
-        for (let r = 0; r < take; r++) data[c].push(values[r] ?? null);
+        for (let r = 0; r < take; r++) {
+          const value = values[r] ?? null;
+          bytes += sizeOf(value);
+          data[c].push(value);
+        }
+        if (bytes > maxBytes) {
+          clearTimeout(timer);
+          return fail({ code: 'result_too_large', detail: `(> ${Math.round(maxBytes / 1024 / 1024)} MB)` });
+        }
       }
       rows += take;
       if (take < chunk.rowCount || rows >= limit) {

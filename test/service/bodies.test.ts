@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { scanJson } from '../../service/http/json.ts';
+import { defaultJsonLimits } from '../../service/http/limits.ts';
+import { servedPerTest } from '../support/service.ts';
+
+const serve = servedPerTest();
+
+const shape = { maxDepth: 3, maxItems: 3, maxValues: 10, maxStringLength: 5 };
+
+describe('scanJson: counts over the raw text, before anything is parsed', () => {
+  it('passes what fits and names the first limit a body goes over', () => {
+    expect(scanJson('{"a":[1,2,3],"b":"12345"}', shape)).toBeNull();
+    expect(scanJson('[[[[]]]]', shape)).toEqual({ kind: 'depth', limit: 3 });
+    expect(scanJson('[1,2,3,4]', shape)).toEqual({ kind: 'items', limit: 3 });
+    expect(scanJson('{"a":1,"b":2,"c":3,"d":4}', shape)).toEqual({ kind: 'items', limit: 3 });
+    expect(scanJson('[[1,2],[3,4],[5,6,7]]', shape)).toEqual({ kind: 'values', limit: 10 });
+    expect(scanJson('["123456"]', shape)).toEqual({ kind: 'string', limit: 5 });
+    // commas, brackets and escaped quotes inside strings are text, not structure
+    expect(scanJson('["a,]\\"", "{,["]', shape)).toBeNull();
+    expect(scanJson(']', shape)).toEqual({ kind: 'syntax' });
+  });
+});
+
+/** `{"batchId":…,"rows":[],"deletes":[],"x":[{},{},…]}` of about `bytes` bytes. */
+const emptyObjectsBomb = (bytes: number) => `{"batchId":"${randomUUID()}","rows":[],"deletes":[],"x":[${'{},'.repeat(Math.floor(bytes / 3))}{}]}`;
+
+describe('bounded JSON bodies (issue 17: one body never takes the service down)', () => {
+  it('refuses a 15 MB sync body of empty objects (422, Korean first) without building it, and keeps answering', async () => {
+    const { svc, base } = await serve();
+    const bomb = emptyObjectsBomb(15 * 1024 * 1024);
+    expect(bomb.length).toBeLessThan(defaultJsonLimits.sync.maxBytes);
+    const before = process.memoryUsage().heapUsed;
+    let peak = before;
+    const sample = setInterval(() => (peak = Math.max(peak, process.memoryUsage().heapUsed)), 1);
+    const res = await fetch(`${base}/api/sync/spending`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${svc.tokens.dong}`, 'content-type': 'application/json' },
+      body: bomb,
+    });
+    peak = Math.max(peak, process.memoryUsage().heapUsed);
+    clearInterval(sample);
+    expect(res.status).toBe(422);
+    const body = (await res.json()) as { error: { code: string; message: { ko: string; en: string } } };
+    expect(body.error.code).toBe('body_too_complex');
+    expect(Object.keys(body.error.message)).toEqual(['ko', 'en']);
+    expect(body.error.message.ko).toContain('20,000개');
+    // ~5 million objects would take hundreds of MB; the text and its bytes are a few times 15 MB.
+    expect(peak - before).toBeLessThan(150 * 1024 * 1024);
+    const health = await fetch(`${base}/api/health`);
+    expect(health.status).toBe(200);
+    expect((await health.json()) as object).toMatchObject({ status: 'ok' });
+  });
+
+  it('each route has its own limits, set by the operator: bytes (413), nesting and counts (422)', async () => {
+    const small = { maxBytes: 2_000, maxDepth: 4, maxItems: 50, maxValues: 200, maxStringLength: 300 };
+    const { svc, base } = await serve({ limits: { json: { ...defaultJsonLimits, sync: small, query: small, tokens: small, reference: small } } });
+    const post = (path: string, token: string, body: string, method = 'POST') =>
+      fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
+    const deep = `{"sql":"SELECT 1","x":${'['.repeat(50)}${']'.repeat(50)}}`;
+    const many = `{"batchId":"${randomUUID()}","rows":[],"x":[${Array(60).fill('0').join(',')}]}`;
+    const cases = [
+      { path: '/api/query', token: svc.tokens.analyst, body: deep, status: 422, code: 'body_too_complex' },
+      { path: '/api/query', token: svc.tokens.analyst, body: JSON.stringify({ sql: `SELECT '${'x'.repeat(400)}'` }), status: 413, code: 'body_too_large' },
+      { path: '/api/query', token: svc.tokens.analyst, body: JSON.stringify({ sql: 'SELECT 1', pad: 'x'.repeat(3_000) }), status: 413, code: 'body_too_large' },
+      { path: '/api/sync/spending', token: svc.tokens.dong, body: many, status: 422, code: 'body_too_complex' },
+      { path: '/api/tokens', token: svc.tokens.admin, body: deep, status: 422, code: 'body_too_complex' },
+      { path: '/api/reference', token: svc.tokens.admin, body: many, status: 422, code: 'body_too_complex', method: 'PUT' },
+    ];
+    for (const c of cases) {
+      const res = await post(c.path, c.token, c.body, c.method);
+      expect({ path: c.path, status: res.status }).toEqual({ path: c.path, status: c.status });
+      const body = (await res.json()) as { error: { code: string; message: { ko: string; en: string } } };
+      expect(body.error.code).toBe(c.code);
+      expect(body.error.message.ko).toMatch(/[가-힣]/);
+    }
+    // Within the limits the routes work as before.
+    const ok = await post('/api/query', svc.tokens.analyst, JSON.stringify({ sql: 'SELECT 1 AS one' }));
+    expect(ok.status).toBe(200);
+    expect((await fetch(`${base}/api/health`)).status).toBe(200);
+  });
+});

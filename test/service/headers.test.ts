@@ -1,0 +1,93 @@
+// Issue 17, the smaller things: headers, health, corrupt workbooks, hidden characters in names.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { batch, spendingRow, startService, type TestService } from '../support/service.ts';
+
+const addinDist = resolve(import.meta.dirname, '../../dist/addin');
+const fixture = readFileSync(resolve(import.meta.dirname, '../../../shared/fixtures/gayang2-2019-spending.xlsx'));
+
+let svc: TestService;
+beforeAll(async () => {
+  svc = await startService({ staticDir: addinDist });
+});
+afterAll(() => svc.close());
+
+const upload = (bytes: Uint8Array, name: string) => {
+  const form = new FormData();
+  form.set('file', new File([new Uint8Array(bytes)], name));
+  form.set('dryRun', 'true');
+  return svc.app.request('/api/import', { method: 'POST', body: form, headers: { authorization: `Bearer ${svc.tokens.dong}` } });
+};
+
+describe('headers', () => {
+  it('sends a strict Content-Security-Policy and nosniff on the task pane and the API', async () => {
+    for (const path of ['/taskpane.html', '/api/health', '/api/meta']) {
+      const res = await svc.call('GET', path, 'dong');
+      expect(res.headers.get('x-content-type-options'), path).toBe('nosniff');
+      const csp = res.headers.get('content-security-policy') ?? '';
+      expect(csp, path).toContain("default-src 'self'");
+      expect(csp, path).toContain("script-src 'self' https://appsforoffice.microsoft.com;");
+      expect(csp, path).toContain("frame-ancestors 'self' https://*.office.com https://*.officeapps.live.com https://*.sharepoint.com https://*.microsoft.com");
+      expect(csp, path).not.toMatch(/script-src[^;]*'unsafe-(inline|eval)'/);
+    }
+  });
+
+  it('the built task pane has no inline script and no source maps to serve', () => {
+    expect(existsSync(join(addinDist, 'taskpane.html')), 'dist/addin is missing: run `npm run build` first (npm test does)').toBe(true);
+    for (const page of ['taskpane.html', 'commands.html']) {
+      const html = readFileSync(join(addinDist, page), 'utf8');
+      for (const tag of html.match(/<script\b[^>]*>/g) ?? []) expect(tag, page).toMatch(/\ssrc=/);
+      expect(html, page).not.toMatch(/\son[a-z]+=/i);
+    }
+    const files = readdirSync(join(addinDist, 'assets'));
+    expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
+    for (const f of files.filter((f) => f.endsWith('.js'))) expect(readFileSync(join(addinDist, 'assets', f), 'utf8'), f).not.toContain('sourceMappingURL');
+  });
+});
+
+describe('GET /api/health', () => {
+  it('says the service is up to anyone, and shows row counts only with a valid token', async () => {
+    const anonymous = await svc.json('GET', '/api/health', null);
+    expect(anonymous.status).toBe(200);
+    expect(anonymous.body.status).toBe('ok');
+    expect(anonymous.body).not.toHaveProperty('rows');
+    const bad = await svc.call('GET', '/api/health', null, undefined, { authorization: 'Bearer jachi_000000000000_nope' });
+    expect(bad.status).toBe(200);
+    expect(await bad.json()).not.toHaveProperty('rows');
+    const signed = await svc.json('GET', '/api/health', 'dong');
+    expect(signed.body.rows).toEqual({ spending: 0, participation: 0, progress: 0, agendas: 0, council: 0 });
+  });
+});
+
+describe('POST /api/import of a workbook that is not one', () => {
+  it('answers 400 with a Korean message for a zip that is not a zip, and for a cut-off workbook', async () => {
+    const fakes = [Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.from('이것은 zip이 아닙니다'.repeat(50))]), fixture.subarray(0, Math.floor(fixture.length / 2))];
+    for (const bytes of fakes) {
+      const res = await upload(bytes, 'broken.xlsx');
+      expect(res.status).toBe(400);
+      const body = (await res.json()) as { error: { code: string; message: { ko: string; en: string } } };
+      expect(body.error.code).toBe('unreadable_workbook');
+      expect(body.error.message.ko).toContain('broken.xlsx: 엑셀 통합 문서(.xlsx)로 읽을 수 없습');
+    }
+    expect((await svc.call('GET', '/api/health', null)).status).toBe(200);
+  });
+});
+
+describe('hidden characters in workbook names', () => {
+  // U+202E turns "xlsx.exe" around on screen; U+200F, U+2066–U+2069 and the rest reorder text too.
+  const shown = (name: string) => `${name.slice(0, 5)}\u202e${name.slice(5)}\u200f\u2066\u2069\u200e\u202a\u202c`;
+
+  it('are stripped from the X-Jachi-Workbook a sync names as its rows’ source', async () => {
+    const res = await svc.call('POST', '/api/sync/spending', 'dong', batch([{ values: spendingRow() }]), { 'x-jachi-workbook': encodeURIComponent(shown('가양2동 예산.xlsx')) });
+    expect(res.status).toBe(200);
+    const rows = (await svc.json('GET', '/api/rows/spending?since=0', 'dong')).body.rows;
+    expect(rows.map((r: { source: string }) => r.source)).toEqual(['가양2동 예산.xlsx']);
+  });
+
+  it('are stripped from an imported workbook’s file name', async () => {
+    const res = await upload(fixture, shown('gayang2-2019-spending.xlsx'));
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { file: string }).file).toBe('gayang2-2019-spending.xlsx');
+  });
+});
