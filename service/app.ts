@@ -18,6 +18,7 @@ import { importRoutes } from './routes/import.ts';
 import { exportRoutes } from './routes/export.ts';
 import { referenceRoutes } from './routes/reference.ts';
 import { backupRoutes } from './routes/backup.ts';
+import { requestLog, type RequestLogLine } from './http/log.ts';
 
 export interface AppOptions {
   store: Store;
@@ -31,6 +32,8 @@ export interface AppOptions {
   trustProxy?: boolean;
   /** Where `POST /api/backup` writes, and how many backups it keeps. */
   backups?: { dir?: string; keep?: number };
+  /** One JSON line per request (serve writes them to standard output); none when absent. */
+  log?: (line: RequestLogLine) => void;
 }
 
 /** Workbooks are larger than sync bodies: 5,000-row batches of JSON against a whole year's sheets. */
@@ -70,7 +73,7 @@ function maxBytesOf(path: string, limits: Limits): number {
   return limits.json[route ?? 'sync'].maxBytes;
 }
 
-export function createApp({ store, addinOrigin = 'https://localhost:3000', staticDir, limits: given, trustProxy = false, backups = {} }: AppOptions) {
+export function createApp({ store, addinOrigin = 'https://localhost:3000', staticDir, limits: given, trustProxy = false, backups = {}, log }: AppOptions) {
   const limits = { ...defaultLimits, ...given };
   const bodyLimits = new Map<number, ReturnType<typeof limit>>();
   const api = new Hono()
@@ -104,6 +107,7 @@ export function createApp({ store, addinOrigin = 'https://localhost:3000', stati
     .route('/', backupRoutes(backups));
 
   const app = new Hono()
+    .use(requestLog(log))
     // X-Frame-Options would refuse Office's frame: frame-ancestors says who may frame the pane instead.
     .use(secureHeaders({ crossOriginResourcePolicy: false, contentSecurityPolicy, xFrameOptions: false, xContentTypeOptions: true }))
     .use('/api/*', cors({ origin: (origin) => (origin === addinOrigin ? origin : null), allowHeaders: ['Authorization', 'Content-Type', 'Accept', 'X-Jachi-Workbook'], maxAge: 600 }))
@@ -111,13 +115,14 @@ export function createApp({ store, addinOrigin = 'https://localhost:3000', stati
 
   app.notFound((c) => {
     const { status, body } = toErrorResponse(ApiError.of('not_found'));
-    return c.json(body, status);
+    return c.json({ error: { ...body.error, requestId: c.get('requestId') } }, status);
   });
   app.onError((error, c) => {
     const { status, body } = toErrorResponse(error);
-    if (status === 500) console.error(error);
-    else if (status >= 502) console.error(`${c.req.method} ${c.req.path}: ${body.error.code} ${body.error.message.en}`);
-    return c.json(body, status);
+    const requestId = c.get('requestId');
+    if (status === 500) console.error(`request ${requestId}:`, error);
+    else if (status >= 502) console.error(`request ${requestId} ${c.req.method} ${c.req.path}: ${body.error.code} ${body.error.message.en}`);
+    return c.json({ error: { ...body.error, requestId } }, status);
   });
 
   if (staticDir && existsSync(staticDir)) {

@@ -66,6 +66,7 @@ export function buildProgram(): Command {
     .option('--backup-dir <dir>', 'where backups go (default: backups/ beside the database) / 백업 폴더')
     .option('--backup-every <interval>', 'take a backup this often, e.g. 24h, 6h, 7d / 백업 주기', (v: string) => parseInterval(v))
     .option('--keep <n>', 'backups to keep (the newest) / 보관할 백업 수', positive, 14)
+    .option('--quiet', 'no request log (one JSON line per request on standard output otherwise) / 요청 기록 끄기')
     .action(async (opts: ServeOptions & { heap: number }) => {
       // bin/jachi.mjs runs `serve` in a worker thread whose heap is capped (`--heap`, 0: no cap,
       // here in the main thread): it asks the service to stop by a message, not a signal.

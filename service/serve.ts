@@ -34,6 +34,8 @@ export interface ServeOptions {
   backupEvery?: number;
   /** Backups kept (the newest). */
   keep?: number;
+  /** No request log lines on standard output. */
+  quiet?: boolean;
   /** Largest sync body, in MB. */
   syncBody: number;
   /** Largest answer of an analyst query, in MB. */
@@ -97,7 +99,7 @@ export async function startServing(opts: ServeOptions): Promise<() => Promise<vo
       const json = { ...defaultLimits.json, sync: { ...defaultLimits.json.sync, maxBytes: opts.syncBody * 1024 * 1024 } };
       const limits = { ratePerSecond: opts.rate, burst: opts.burst, requestTimeoutMs: opts.requestTimeout * 1000, longRequestTimeoutMs: opts.requestTimeout * 20_000, json, queryResultBytes: opts.queryResult * 1024 * 1024 };
       const backups = { dir: opts.backupDir ? resolve(opts.backupDir) : store.defaultBackupDir, keep: opts.keep ?? 14 };
-      const app = createApp({ store, addinOrigin: opts.addinOrigin, staticDir: join(root, 'dist', 'addin'), limits, trustProxy: opts.trustProxy === true, backups });
+      const app = createApp({ store, addinOrigin: opts.addinOrigin, staticDir: join(root, 'dist', 'addin'), limits, trustProxy: opts.trustProxy === true, backups, log: opts.quiet ? undefined : (line) => console.log(JSON.stringify(line)) });
       let backupTimer: NodeJS.Timeout | undefined;
       if (opts.backupEvery) {
         const every = opts.backupEvery;
