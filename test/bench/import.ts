@@ -262,7 +262,9 @@ export async function benchImport(sizes: Pick<BenchSizes, 'quick' | 'import'> = 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   if (process.argv[2] === '--child') {
     const figures = await child(process.argv[3] as Mode, process.argv[4]!, process.argv[5]!);
-    console.log(JSON.stringify(figures));
+    // Out once the figures are written: a handle the store leaves open after close() (seen at
+    // 25,000 accepted rows) must not keep the parent waiting for this child to end.
+    process.stdout.write(`${JSON.stringify(figures)}\n`, () => process.exit(0));
   } else {
     await benchImport(process.argv.includes('--quick') ? quickSizes : fullSizes);
   }
