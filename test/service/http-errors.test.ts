@@ -16,7 +16,7 @@ describe('the error table', () => {
     const cases: [unknown, string, number][] = [
       [new StoreError('batch_reused'), 'batch_reused', 422],
       [new StoreError('backup_failed', 'disk full'), 'backup_failed', 503],
-      [new QueryError('timeout'), 'timeout', 408],
+      [new QueryError('timeout'), 'timeout', 504],
       [new QueryError('not_select'), 'not_select', 400],
       [new QueryError('sandbox_failed', 'oom'), 'sandbox_failed', 500],
       [new ComparisonError('unknown_comparison', 'nope'), 'unknown_comparison', 404],
