@@ -224,38 +224,49 @@ export interface SpendingLine {
  * The warnings that need a dong's other lines (DESIGN, "Rules that are warnings"): the lines of a
  * dong and fiscal year adding up to more than its allocation (both sums named), and a line that
  * repeats another live line of the same dong, year, category, item and budget (a likely
- * duplicate, naming it). `lines` are every live line of the dongs and years concerned, with the
- * batch's own versions in place of the stored ones; warnings are given for the rows of `forRows`.
+ * duplicate, naming it). `lines` are the live lines concerned, with the batch's own versions in
+ * place of the stored ones; `totals` (by `dong|fiscalYear`), when given, are the years' budget
+ * totals, so not every line of a year need be read; warnings are given for the rows of `forRows`.
  */
-export function spendingLineWarnings(lines: readonly SpendingLine[], forRows: ReadonlySet<string>, ref: ReferenceIndex): Map<string, Issue[]> {
+export function spendingLineWarnings(lines: readonly SpendingLine[], forRows: ReadonlySet<string>, ref: ReferenceIndex, totals?: ReadonlyMap<string, number>): Map<string, Issue[]> {
   const out = new Map<string, Issue[]>();
-  const add = (rowId: string, issue: Issue) => out.set(rowId, [...(out.get(rowId) ?? []), issue]);
+  const add = (rowId: string, issue: Issue) => {
+    const list = out.get(rowId);
+    if (list) list.push(issue);
+    else out.set(rowId, [issue]);
+  };
+  const push = <K, V>(map: Map<K, V[]>, key: K, value: V) => {
+    const list = map.get(key);
+    if (list) list.push(value);
+    else map.set(key, [value]);
+  };
   const byYear = new Map<string, SpendingLine[]>();
   const byKey = new Map<string, SpendingLine[]>();
   for (const line of lines) {
     const year = `${line.dong}|${line.fiscalYear}`;
-    byYear.set(year, [...(byYear.get(year) ?? []), line]);
-    const key = `${year}|${line.category}|${(line.item ?? '').trim()}|${line.budgetKrw}`;
-    byKey.set(key, [...(byKey.get(key) ?? []), line]);
+    push(byYear, year, line);
+    push(byKey, `${year}|${line.category}|${(line.item ?? '').trim()}|${line.budgetKrw}`, line);
   }
   const budget = fieldLabel('spending', 'budgetKrw');
-  for (const group of byYear.values()) {
+  for (const [year, group] of byYear) {
     const first = group[0]!;
     const allocation = ref.allocationOf(first.dong, first.fiscalYear);
-    const total = group.reduce((sum, l) => sum + l.budgetKrw, 0);
+    const total = totals?.get(year) ?? group.reduce((sum, l) => sum + l.budgetKrw, 0);
     if (allocation === undefined || total <= allocation) continue;
     const name = ref.dongByCode.get(first.dong)?.name ?? first.dong;
-    for (const line of group) {
-      if (forRows.has(line.rowId)) add(line.rowId, rowIssue(budget, 'over_allocation', `${name}|${first.fiscalYear}|${total}|${allocation}`));
-    }
+    // One message for the year, shared by its lines (formatting it per line costs more than the check).
+    const issue = rowIssue(budget, 'over_allocation', `${name}|${first.fiscalYear}|${total}|${allocation}`);
+    for (const line of group) if (forRows.has(line.rowId)) add(line.rowId, issue);
   }
+  const itemField = fieldLabel('spending', 'item');
   for (const group of byKey.values()) {
-    if (group.length < 2) continue;
-    for (const line of group) {
-      if (!forRows.has(line.rowId)) continue;
-      const other = group.find((l) => l.rowId !== line.rowId)!;
-      add(line.rowId, rowIssue(fieldLabel('spending', 'item'), 'likely_duplicate', `${other.category}|${other.item ?? ''}|${other.budgetKrw}|${other.rowId}`));
-    }
+    if (group.length < 2 || !group.some((l) => forRows.has(l.rowId))) continue;
+    // Each line names the first other line of its group; the first line of the group names the second.
+    const [a, b] = group as [SpendingLine, SpendingLine];
+    const naming = (other: SpendingLine) => rowIssue(itemField, 'likely_duplicate', `${other.category}|${other.item ?? ''}|${other.budgetKrw}|${other.rowId}`);
+    const namesA = naming(a);
+    const namesB = naming(b);
+    for (const line of group) if (forRows.has(line.rowId)) add(line.rowId, line === a ? namesB : namesA);
   }
   return out;
 }

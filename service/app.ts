@@ -115,14 +115,14 @@ export function createApp({ store, addinOrigin = 'https://localhost:3000', stati
 
   app.notFound((c) => {
     const { status, body } = toErrorResponse(ApiError.of('not_found'));
-    return c.json({ error: { ...body.error, requestId: c.get('requestId') } }, status);
+    return c.json(body, status);
   });
   app.onError((error, c) => {
     const { status, body } = toErrorResponse(error);
     const requestId = c.get('requestId');
     if (status === 500) console.error(`request ${requestId}:`, error);
     else if (status >= 502) console.error(`request ${requestId} ${c.req.method} ${c.req.path}: ${body.error.code} ${body.error.message.en}`);
-    return c.json({ error: { ...body.error, requestId } }, status);
+    return c.json(body, status);
   });
 
   if (staticDir && existsSync(staticDir)) {

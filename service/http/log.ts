@@ -20,8 +20,9 @@ export interface RequestLogLine {
 }
 
 /**
- * Gives every request an id (`X-Request-Id`, and `requestId` in error answers, so an official's
- * screenshot names the line to look for) and, when `log` is given, one JSON line per request.
+ * Gives every request an id (`X-Request-Id` on every answer, errors included, so an official's
+ * report of an error names the line to look for; the error body keeps its fixed shape) and, when
+ * `log` is given, one JSON line per request.
  * The route is the matched pattern (`/api/compare/:name`), never a query string.
  */
 export function requestLog(log?: (line: RequestLogLine) => void) {

@@ -68,6 +68,21 @@ interface SyncJob {
   reject: (error: unknown) => void;
 }
 
+/** What the spending warnings read: stored budget totals by `dong|fiscalYear`, and the candidate duplicate lines by rowId. */
+interface LineState {
+  totals: Map<string, number>;
+  lines: Map<string, SpendingLine>;
+}
+
+const lineOf = (rowId: string, v: Record<string, unknown>): SpendingLine => ({
+  rowId,
+  dong: v.dong as string,
+  fiscalYear: Number(v.fiscalYear),
+  category: v.category as string,
+  item: (v.item as string | null) ?? null,
+  budgetKrw: Number(v.budgetKrw),
+});
+
 /** Sync batches written in one transaction at most (when that many are waiting). */
 const maxGroupJobs = 64;
 const maxGroupRows = 20_000;
@@ -193,7 +208,7 @@ export class Syncs {
       lines: kind === 'spending' ? await this.spendingLines(batch.rows.map((r) => r.values), c) : undefined,
     }));
     const decided = this.decide(kind, batch, actor, current);
-    if (lines) this.addLineWarnings(decided, lines);
+    if (lines) this.addLineWarnings(decided, lines, current);
     return decided.results.map((r) => {
       if (r.status !== 'accepted') return r;
       const { revision: _notWritten, ...accepted } = r;
@@ -202,44 +217,68 @@ export class Syncs {
   }
 
   /**
-   * Every live budget line of the dongs and fiscal years the given rows name (for the warnings
-   * that need a dong's other lines), by rowId.
+   * What the warnings that need a dong's other lines read, without reading every line: the stored
+   * budget total of each dong and fiscal year the rows name (summed by DuckDB), and the stored live
+   * lines that share a row's dong, year, category, item and budget (the likely duplicates).
    */
-  private async spendingLines(rows: readonly Record<string, unknown>[], connection: DuckDBConnection): Promise<Map<string, SpendingLine>> {
-    const keys = new Set<string>();
+  private async spendingLines(rows: readonly Record<string, unknown>[], connection: DuckDBConnection): Promise<LineState> {
+    const years = new Map<string, { dong: string; fy: number }>();
+    const keys = new Map<string, { dong: string; fy: number; category: string; item: string; budget: number }>();
     for (const values of rows) {
       const dong = typeof values.dong === 'string' ? this.references.index.resolveDong(values.dong.trim()) : undefined;
-      if (dong && dong !== 'ambiguous' && typeof values.fiscalYear === 'number') keys.add(`${dong.code}|${values.fiscalYear}`);
+      if (!dong || dong === 'ambiguous' || typeof values.fiscalYear !== 'number') continue;
+      years.set(`${dong.code}|${values.fiscalYear}`, { dong: dong.code, fy: values.fiscalYear });
+      if (typeof values.category === 'string' && typeof values.budgetKrw === 'number') {
+        const item = typeof values.item === 'string' ? values.item.trim() : '';
+        keys.set(`${dong.code}|${values.fiscalYear}|${values.category}|${item}|${values.budgetKrw}`, { dong: dong.code, fy: values.fiscalYear, category: values.category, item, budget: values.budgetKrw });
+      }
     }
-    const lines = new Map<string, SpendingLine>();
-    if (keys.size === 0) return lines;
-    const found = await this.rows(
-      `SELECT r.rowId::VARCHAR AS rowId, r.dong, r.fiscalYear, r.category, r.item, r.budgetKrw FROM ${rowsTable('spending')} r
-       SEMI JOIN (SELECT unnest(from_json($keys::JSON, '["VARCHAR"]')) AS k) keys ON r.dong || '|' || r.fiscalYear = keys.k
-       WHERE NOT r.deleted`,
-      { keys: JSON.stringify([...keys]) },
+    const state: LineState = { totals: new Map(), lines: new Map() };
+    if (years.size === 0) return state;
+    const totals = await this.rows(
+      `SELECT r.dong, r.fiscalYear, sum(r.budgetKrw)::BIGINT AS total FROM ${rowsTable('spending')} r
+       SEMI JOIN (SELECT k.dong, k.fy FROM (SELECT unnest(from_json($years::JSON, '[{"dong":"VARCHAR","fy":"INTEGER"}]')) AS k)) y
+         ON r.dong = y.dong AND r.fiscalYear = y.fy
+       WHERE NOT r.deleted GROUP BY r.dong, r.fiscalYear`,
+      { years: JSON.stringify([...years.values()]) },
       connection,
     );
-    for (const r of found) {
-      lines.set(r.rowId as string, { rowId: r.rowId as string, dong: r.dong as string, fiscalYear: Number(r.fiscalYear), category: r.category as string, item: (r.item as string | null) ?? null, budgetKrw: Number(r.budgetKrw) });
+    for (const t of totals) state.totals.set(`${t.dong}|${t.fiscalYear}`, Number(t.total));
+    if (keys.size > 0) {
+      const found = await this.rows(
+        `SELECT r.rowId::VARCHAR AS rowId, r.dong, r.fiscalYear, r.category, r.item, r.budgetKrw FROM ${rowsTable('spending')} r
+         SEMI JOIN (SELECT k.dong, k.fy, k.category, k.item, k.budget FROM (SELECT unnest(from_json($keys::JSON, '[{"dong":"VARCHAR","fy":"INTEGER","category":"VARCHAR","item":"VARCHAR","budget":"BIGINT"}]')) AS k)) x
+           ON r.dong = x.dong AND r.fiscalYear = x.fy AND r.category = x.category AND coalesce(trim(r.item), '') = x.item AND r.budgetKrw = x.budget
+         WHERE NOT r.deleted`,
+        { keys: JSON.stringify([...keys.values()]) },
+        connection,
+      );
+      for (const r of found) state.lines.set(r.rowId as string, lineOf(r.rowId as string, r));
     }
-    return lines;
+    return state;
   }
 
   /**
-   * Puts a decided spending batch's versions into `lines` (the dongs' live lines), then adds the
-   * allocation and likely-duplicate warnings to its accepted and unchanged rows.
+   * Puts a decided spending batch's versions into `state` (each replacing what `before` held for its
+   * row: the stored row, or an earlier batch's version in the same group), then adds the allocation
+   * and likely-duplicate warnings to its accepted and unchanged rows.
    */
-  private addLineWarnings(decided: { results: RowResult[]; versions: Version[] }, lines: Map<string, SpendingLine>): void {
+  private addLineWarnings(decided: { results: RowResult[]; versions: Version[] }, state: LineState, before: ReadonlyMap<string, Current>): void {
+    const yearOf = (l: { readonly dong?: unknown; readonly fiscalYear?: unknown }) => `${String(l.dong)}|${String(l.fiscalYear)}`;
     for (const v of decided.versions) {
-      if (v.deleted) lines.delete(v.rowId);
-      else lines.set(v.rowId, { rowId: v.rowId, dong: v.values.dong as string, fiscalYear: v.values.fiscalYear as number, category: v.values.category as string, item: (v.values.item as string | null) ?? null, budgetKrw: v.values.budgetKrw as number });
+      const old = before.get(v.rowId);
+      if (old && !old.deleted) state.totals.set(yearOf(old.values), (state.totals.get(yearOf(old.values)) ?? 0) - Number(old.values.budgetKrw ?? 0));
+      if (v.deleted) {
+        state.lines.delete(v.rowId);
+        continue;
+      }
+      const line = lineOf(v.rowId, v.values);
+      state.totals.set(yearOf(line), (state.totals.get(yearOf(line)) ?? 0) + line.budgetKrw);
+      state.lines.set(v.rowId, line);
     }
     const own = decided.results.filter((r) => r.status === 'accepted' || r.status === 'unchanged');
     if (own.length === 0) return;
-    const concerned = new Set(own.map((r) => lines.get(r.rowId)).filter((l) => l !== undefined).map((l) => `${l.dong}|${l.fiscalYear}`));
-    const relevant = [...lines.values()].filter((l) => concerned.has(`${l.dong}|${l.fiscalYear}`));
-    const warnings = spendingLineWarnings(relevant, new Set(own.map((r) => r.rowId)), this.references.index);
+    const warnings = spendingLineWarnings([...state.lines.values()], new Set(own.map((r) => r.rowId)), this.references.index, state.totals);
     for (const result of own) {
       const more = warnings.get(result.rowId);
       if (more) result.warnings = [...(result.warnings ?? []), ...more];
@@ -380,7 +419,7 @@ export class Syncs {
       }
       const rowsNow = current.get(job.kind)!;
       const decided = this.decide(job.kind, job.batch, job.actor, rowsNow, job.checked, revision);
-      if (job.kind === 'spending' && lines) this.addLineWarnings(decided, lines);
+      if (job.kind === 'spending' && lines) this.addLineWarnings(decided, lines, rowsNow);
       revision = decided.revision;
       const replaced = decided.versions.filter((v) => rowsNow.has(v.rowId)).map((v) => v.rowId);
       // Later batches of the group see these versions as the stored rows.

@@ -194,19 +194,21 @@ describe('the container', () => {
 });
 
 describe('logs an operator can use', () => {
-  it('one JSON line per request (route, status, ms, token id — never the token), and the request id in error answers', async () => {
+  it('one JSON line per request (route, status, ms, token id — never the token), and its id on every answer, errors included', async () => {
     const lines: Record<string, unknown>[] = [];
     const logged = await startService({ log: (line) => lines.push({ ...line }) });
     try {
       const ok = await logged.call('GET', '/api/compare/summary?phase=1', 'manager');
       expect(ok.status).toBe(200);
-      const refused = await logged.json('GET', '/api/compare/league', 'manager');
+      const refused = await logged.call('GET', '/api/compare/league', 'manager');
       expect(refused.status).toBe(404);
-      expect(refused.body.error.requestId).toMatch(/^[0-9a-f]{12}$/);
+      const refusedId = refused.headers.get('x-request-id');
+      expect(refusedId).toMatch(/^[0-9a-f]{12}$/);
+      expect(Object.keys(((await refused.json()) as { error: object }).error)).toEqual(['code', 'message']);
       const [first, second] = lines;
       expect(first).toMatchObject({ method: 'GET', route: '/api/compare/:name', status: 200, token: expect.any(String) });
       expect(typeof first!.ms).toBe('number');
-      expect(second).toMatchObject({ id: refused.body.error.requestId, status: 404 });
+      expect(second).toMatchObject({ id: refusedId, status: 404 });
       expect(ok.headers.get('x-request-id')).toBe(first!.id);
       // The token's id, never its secret.
       expect(JSON.stringify(lines)).not.toContain(logged.tokens.manager);

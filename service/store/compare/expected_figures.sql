@@ -2,23 +2,31 @@
 -- milestones the city expects of each dong × phase (its cohort's list for that phase, for every
 -- phase that has begun by $today, whether or not the dong recorded anything) and how many of them
 -- it recorded as done, distinct (a milestone written twice counts once), and done by their plan.
-expectedScope AS (
-  SELECT d.code AS dong, e.phase, e.milestone
-  FROM dongs d
-  JOIN expected_milestones e ON e.cohort = d.joinedPhase
+-- The done rows are matched against the few (cohort, phase, milestone) the city expects first, so
+-- no join on the milestone's text runs over every dong × expected milestone.
+expectedCounts AS (
+  SELECT e.cohort, e.phase, count(*) AS expected
+  FROM expected_milestones e
   JOIN phases ph ON ph.phase = e.phase
   WHERE ph.startOn <= coalesce(CAST($today AS DATE), current_date)
+  GROUP BY e.cohort, e.phase
 ),
-expectedFigures AS (
-  SELECT x.dong, x.phase, count(*) AS expected,
-         count(done.milestone) AS completedExpected,
-         count(*) FILTER (WHERE done.onTime) AS completedOnTime
-  FROM expectedScope x
-  LEFT JOIN (
+doneExpected AS (
+  SELECT dong, phase, count(*) AS completedExpected, count(*) FILTER (WHERE onTime) AS completedOnTime
+  FROM (
     SELECT m.dong, m.phase, m.milestone, coalesce(bool_or(m.completedOn <= m.plannedOn), false) AS onTime
     FROM progress m
+    SEMI JOIN expected_milestones e ON e.cohort = m.cohort AND e.phase = m.phase AND e.milestone = m.milestone
     WHERE m.status = '완료'
     GROUP BY m.dong, m.phase, m.milestone
-  ) done ON done.dong = x.dong AND done.phase = x.phase AND done.milestone = x.milestone
-  GROUP BY x.dong, x.phase
+  ) done
+  GROUP BY dong, phase
+),
+expectedFigures AS (
+  SELECT d.code AS dong, c.phase, c.expected,
+         coalesce(x.completedExpected, 0) AS completedExpected,
+         coalesce(x.completedOnTime, 0) AS completedOnTime
+  FROM dongs d
+  JOIN expectedCounts c ON c.cohort = d.joinedPhase
+  LEFT JOIN doneExpected x ON x.dong = d.code AND x.phase = c.phase
 )

@@ -78,7 +78,7 @@ const sqlOf = (file: string) => {
  */
 const slimEdits: Partial<Record<ComparisonName, [string, string][]>> = {
   spending: [
-    ['SELECT g.city, d.district, g.dong, d.name AS dongName, g.cohort,', 'SELECT g.city, g.dong, g.cohort,'],
+    ['SELECT c.city, d.district, g.dong, d.name AS dongName, d.joinedPhase AS cohort,', 'SELECT c.city, g.dong, d.joinedPhase AS cohort,'],
     ['AS illustrative\nFROM grouped g', `AS illustrative, dense_rank() OVER (ORDER BY g.category)::INTEGER AS ${textKeyPrefix}category\nFROM grouped g`],
   ],
 };

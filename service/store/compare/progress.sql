@@ -26,26 +26,26 @@ recorded AS (
   GROUP BY m.dong, m.phase
 ),
 scope AS (
-  SELECT dong, phase FROM recorded
-  UNION
-  SELECT dong, phase FROM expectedFigures
+  SELECT coalesce(x.dong, r.dong) AS dong, coalesce(x.phase, r.phase) AS phase,
+         x.expected, x.completedExpected, x.completedOnTime,
+         r.stageReached, r.milestones, r.avgProgressPct, r.delayed, r.medianDelayDays, r.illustrative
+  FROM expectedFigures x
+  FULL JOIN recorded r ON r.dong = x.dong AND r.phase = x.phase
 )
 SELECT g.city, d.district, s.dong, d.name AS dongName, d.joinedPhase AS cohort, s.phase,
-       coalesce(x.expected, 0) AS expected,
-       coalesce(x.completedExpected, 0) AS completedExpected,
-       CASE WHEN x.expected > 0 THEN x.completedExpected / x.expected END AS completionRate,
-       CASE WHEN x.expected > 0 THEN x.completedOnTime / x.expected END AS onTimeRate,
-       r.stageReached,
-       coalesce(r.milestones, 0) AS milestones,
-       r.avgProgressPct,
-       coalesce(r.delayed, 0) AS delayed,
-       r.medianDelayDays,
-       coalesce(r.illustrative, false) AS illustrative
+       coalesce(s.expected, 0) AS expected,
+       coalesce(s.completedExpected, 0) AS completedExpected,
+       CASE WHEN s.expected > 0 THEN s.completedExpected / s.expected END AS completionRate,
+       CASE WHEN s.expected > 0 THEN s.completedOnTime / s.expected END AS onTimeRate,
+       s.stageReached,
+       coalesce(s.milestones, 0) AS milestones,
+       s.avgProgressPct,
+       coalesce(s.delayed, 0) AS delayed,
+       s.medianDelayDays,
+       coalesce(s.illustrative, false) AS illustrative
 FROM scope s
 JOIN dongs d ON d.code = s.dong
 JOIN districts g ON g.code = d.district
-LEFT JOIN expectedFigures x ON x.dong = s.dong AND x.phase = s.phase
-LEFT JOIN recorded r ON r.dong = s.dong AND r.phase = s.phase
 WHERE ($phases IS NULL OR list_contains($phases, s.phase))
   AND ($districts IS NULL OR list_contains($districts, d.district))
   AND ($dongs IS NULL OR list_contains($dongs, s.dong))

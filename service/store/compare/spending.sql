@@ -8,7 +8,7 @@
 -- Parameters: $phases INTEGER[], $districts VARCHAR[], $dongs VARCHAR[], $cohorts INTEGER[],
 -- $cities VARCHAR[] (NULL = all), $payCategories VARCHAR[].
 WITH lines AS (
-  SELECT s.dong, s.city, s.cohort, s.phase, s.category, s.budgetKrw, s.executedKrw, s.carriedOverKrw, s.returnedKrw,
+  SELECT s.dong, s.phase, s.category, s.budgetKrw, s.executedKrw, s.carriedOverKrw, s.returnedKrw,
          NOT list_contains($payCategories, s.category) AS own
   FROM spending s
   WHERE ($phases IS NULL OR list_contains($phases, s.phase))
@@ -17,17 +17,17 @@ WITH lines AS (
     AND ($cohorts IS NULL OR list_contains($cohorts, s.cohort))
     AND ($cities IS NULL OR list_contains($cities, s.city))
 ),
--- Grouped by the dong's code alone (its name and district follow from it), named after grouping.
+-- Grouped by the dong's code alone (its name, district, city and cohort follow from it), named after grouping.
 grouped AS (
-  SELECT dong, any_value(city) AS city, any_value(cohort) AS cohort, phase,
+  SELECT dong, phase,
          CASE WHEN grouping(category) = 1 THEN NULL ELSE category END AS category,
          grouping(category) AS allLines,
          CAST(coalesce(sum(budgetKrw), 0) AS BIGINT) AS budgetKrw,
          CAST(coalesce(sum(executedKrw), 0) AS BIGINT) AS executedKrw,
          CAST(coalesce(sum(carriedOverKrw), 0) AS BIGINT) AS carriedOverKrw,
          CAST(coalesce(sum(returnedKrw), 0) AS BIGINT) AS returnedKrw,
-         coalesce(sum(budgetKrw) FILTER (WHERE own), 0) AS ownBudgetKrw,
-         coalesce(sum(executedKrw) FILTER (WHERE own), 0) AS ownExecutedKrw
+         coalesce(sum(CASE WHEN own THEN budgetKrw END), 0) AS ownBudgetKrw,
+         coalesce(sum(CASE WHEN own THEN executedKrw END), 0) AS ownExecutedKrw
   FROM lines
   GROUP BY GROUPING SETS ((dong, phase, category), (dong, phase))
 ),
@@ -36,7 +36,7 @@ allocated AS (
   FROM allocations a JOIN phases p ON a.fiscalYear BETWEEN year(p.startOn) AND year(p.endOn)
   GROUP BY a.dong, p.phase
 )
-SELECT g.city, d.district, g.dong, d.name AS dongName, g.cohort, g.phase, g.category, g.budgetKrw, g.executedKrw,
+SELECT c.city, d.district, g.dong, d.name AS dongName, d.joinedPhase AS cohort, g.phase, g.category, g.budgetKrw, g.executedKrw,
        g.carriedOverKrw, g.returnedKrw,
        CASE WHEN g.budgetKrw = 0 THEN NULL ELSE g.executedKrw / g.budgetKrw END AS executionRate,
        CASE WHEN g.budgetKrw = 0 THEN NULL ELSE g.carriedOverKrw / g.budgetKrw END AS carryOverRate,
@@ -47,6 +47,7 @@ SELECT g.city, d.district, g.dong, d.name AS dongName, g.cohort, g.phase, g.cate
        coalesce(pop.population > 0 AND d.populationIllustrative, false) AS illustrative
 FROM grouped g
 JOIN dongs d ON d.code = g.dong
+JOIN districts c ON c.code = d.district
 LEFT JOIN allocated a ON a.dong = g.dong AND a.phase = g.phase
 LEFT JOIN phases p ON p.phase = g.phase
 LEFT JOIN dong_population pop ON pop.dong = g.dong AND pop.year = p.year
