@@ -1,7 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { parseIsoDate } from '../../domain/index.ts';
-import { ComparisonError } from '../store/compare/index.ts';
 import { ApiError } from '../http/errors.ts';
 import { respondRows } from '../http/formats.ts';
 
@@ -13,7 +12,7 @@ import { respondRows } from '../http/formats.ts';
 function filters(c: Context): Record<string, string | string[]> {
   const reference = c.get('store').reference;
   const unknown = (key: string, value: string): never => {
-    throw new ApiError('invalid_filter', 400, {
+    throw ApiError.with('invalid_filter', {
       ko: `${key}: '${value.slice(0, 40)}'은(는) 없는 값입니다.`,
       en: `${key}: there is no '${value.slice(0, 40)}'.`,
     });
@@ -21,7 +20,7 @@ function filters(c: Context): Record<string, string | string[]> {
   const dongCode = (v: string) => {
     const dong = reference.resolveDong(v.trim());
     if (dong === 'ambiguous') {
-      throw new ApiError('invalid_filter', 400, { ko: `dong: '${v}'은(는) 여러 구에 있는 이름입니다. 동 코드를 쓰세요.`, en: `dong: '${v}' names dongs in several districts; use the code.` });
+      throw ApiError.with('invalid_filter', { ko: `dong: '${v}'은(는) 여러 구에 있는 이름입니다. 동 코드를 쓰세요.`, en: `dong: '${v}' names dongs in several districts; use the code.` });
     }
     return dong ? dong.code : unknown('dong', v);
   };
@@ -42,14 +41,6 @@ function filters(c: Context): Record<string, string | string[]> {
   return out;
 }
 
-function refused(error: unknown): never {
-  if (error instanceof ComparisonError) {
-    const where = error.filter ? `${error.filter}: ` : '';
-    throw new ApiError(error.code, error.code === 'unknown_comparison' ? 404 : 400, { ko: `${where}${error.text.ko}`, en: `${where}${error.text.en}` });
-  }
-  throw error;
-}
-
 const drillQuery = z.object({
   dong: z.string().min(1),
   phase: z.coerce.number().int().positive(),
@@ -64,23 +55,23 @@ export const compareRoutes = new Hono()
   .get('/compare/:name', async (c) => {
     const given = filters(c);
     if (given.rank !== undefined && given.rank !== 'false' && given.rank !== '0' && !mayRank(c.get('actor').role)) {
-      throw new ApiError('forbidden', 403, {
+      throw ApiError.with('forbidden', {
         ko: '순위(rank=true)는 분석가와 관리자만 볼 수 있습니다. 요약은 순위표가 아닙니다.',
         en: 'Rankings (rank=true) are for analysts and managers only; the summary is not a league table.',
       });
     }
-    const result = await c.get('store').compare(c.req.param('name'), given, c.get('signal')).catch(refused);
+    const result = await c.get('store').compare(c.req.param('name'), given, c.get('signal'));
     return respondRows(c, result);
   })
   .get('/compare/:name/rows', async (c) => {
     const parsed = drillQuery.safeParse(c.req.query());
     if (!parsed.success) {
       const field = String(parsed.error.issues[0]?.path[0] ?? 'query');
-      throw new ApiError('invalid_drilldown', 400, { ko: `${field}: 값이 올바르지 않습니다.`, en: `${field}: invalid value.` });
+      throw ApiError.with('invalid_drilldown', { ko: `${field}: 값이 올바르지 않습니다.`, en: `${field}: invalid value.` });
     }
     const store = c.get('store');
     const dong = store.reference.resolveDong(parsed.data.dong);
     const code = dong && dong !== 'ambiguous' ? dong.code : parsed.data.dong;
-    const result = await store.drilldown(c.req.param('name'), { ...parsed.data, dong: code }, c.get('actor'), c.get('signal')).catch(refused);
+    const result = await store.drilldown(c.req.param('name'), { ...parsed.data, dong: code }, c.get('actor'), c.get('signal'));
     return respondRows(c, result, { kind: result.kind });
   });

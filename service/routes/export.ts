@@ -8,7 +8,7 @@ export const exportRoutes = new Hono().get('/export/:kind', async (c) => {
   const kind = kindParam(c.req.param('kind'));
   const format = c.req.query('format') ?? 'xlsx';
   if (!isExportFormat(format)) {
-    throw new ApiError('invalid_format', 400, { ko: `format은 ${exportFormats.join(', ')} 중 하나입니다.`, en: `format must be one of ${exportFormats.join(', ')}.` });
+    throw ApiError.with('invalid_format', { ko: `format은 ${exportFormats.join(', ')} 중 하나입니다.`, en: `format must be one of ${exportFormats.join(', ')}.` });
   }
   const signal = c.get('signal');
   const file = await c.get('store').download(kind, format, c.get('actor'), signal);
