@@ -52,6 +52,26 @@ describe('backups while serving', () => {
     expect(Number(audit!.r)).toBe(taken.body.revision);
     const [rows] = await read(taken.body.file, 'SELECT count(*) AS n FROM spending_rows');
     expect(Number(rows!.n)).toBe(before + answers.filter((a) => a.body.revision <= taken.body.revision).length);
+    // Restored into a new file, it holds each of those batches exactly once, and its rows.
+    const dir = mkdtempSync(join(tmpdir(), 'jachi-restored-'));
+    try {
+      const restored = join(dir, 'restored.duckdb');
+      await restoreBackup(taken.body.file, restored);
+      const store = await Store.open(restored);
+      try {
+        const counts = (await store.reader.runAndReadAll('SELECT batchId::VARCHAR AS b, count(*) AS n FROM sync_batches GROUP BY ALL')).getRowObjectsJson();
+        const times = new Map(counts.map((r) => [r.b as string, Number(r.n)]));
+        for (const [i, a] of answers.entries()) expect(times.get(sent[i]!.batchId) ?? 0).toBe(a.body.revision <= taken.body.revision ? 1 : 0);
+        const items = (await store.reader.runAndReadAll("SELECT item, count(*) AS n FROM spending WHERE item LIKE '동시 동기화 %' GROUP BY item")).getRowObjectsJson();
+        expect(items.every((r) => r.n === '1')).toBe(true);
+        expect(items).toHaveLength(answers.filter((a) => a.body.revision <= taken.body.revision).length);
+        expect(store.revision).toBe(taken.body.revision);
+      } finally {
+        store.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('is for administrators only, and keeps the newest backups', async () => {
