@@ -39,7 +39,10 @@ export const rowMessages = {
   not_number: (f, v) => ({ ko: `${f.header}: 숫자가 아닙니다 (${show(v)}).`, en: `${f.label}: not a number (${show(v)}).` }),
   not_whole: (f, v) => ({ ko: `${f.header}: 정수여야 합니다 (${show(v)}).`, en: `${f.label}: must be a whole number (${show(v)}).` }),
   negative: (f, v) => ({ ko: `${f.header}: 음수일 수 없습니다 (${show(v)}).`, en: `${f.label}: cannot be negative (${show(v)}).` }),
-  too_large: (f, v) => ({ ko: `${f.header}: 값이 너무 큽니다 (${show(v)}).`, en: `${f.label}: value too large (${show(v)}).` }),
+  too_large: (f, v) => ({
+    ko: `${f.header}: 값이 너무 큽니다 (${show(v)}). 한 칸에 1조(1,000,000,000,000)까지 받습니다. 단위(천원·백만원)를 확인하세요.`,
+    en: `${f.label}: value too large (${show(v)}); at most 10^12 per cell. Check the unit (thousand or million won).`,
+  }),
   out_of_range: (f, v) => ({ ko: `${f.header}: 0에서 100 사이여야 합니다 (${show(v)}).`, en: `${f.label}: must be between 0 and 100 (${show(v)}).` }),
   invalid_year: (f, v) => ({ ko: `${f.header}: 연도가 아닙니다 (${show(v)}).`, en: `${f.label}: not a year (${show(v)}).` }),
   invalid_date: (f, v) => ({

@@ -8,8 +8,11 @@ import type { ReferenceIndex } from './reference.ts';
 export type FieldValue = string | number | boolean | null;
 export type RowValues = Record<string, FieldValue>;
 
-/** The largest money amount accepted (whole won); beyond it JSON numbers lose precision. */
-export const maxMoney = Number.MAX_SAFE_INTEGER;
+/**
+ * The largest amount (won) or count accepted in one cell: 1조 (10^12), far beyond any dong's budget
+ * line, and small enough that the sums of a whole country stay exact JSON numbers.
+ */
+export const maxMoney = 1_000_000_000_000;
 export const maxTextLength = 1000;
 
 export interface CheckedRow {

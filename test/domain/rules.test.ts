@@ -31,6 +31,7 @@ describe('row rules', () => {
     ['participation', { ...participation, voters: 100, votersOnline: 101 }, 'votersOnline:online_over_voters'],
     ['participation', { ...participation, votersOnline: 10 }, 'votersOnline:online_over_voters'],
     ['spending', { ...spending, carriedOverKrw: -1 }, 'carriedOverKrw:negative'],
+    ['spending', { ...spending, budgetKrw: 9_000_000_000_000_000 }, 'budgetKrw:too_large'],
     ['participation', { ...participation, newParticipants: 121 }, 'newParticipants:new_over_participants'],
     ['participation', { ...participation, date: '2019-02-30' }, 'date:invalid_date'],
     ['participation', { ...participation, online: 'Y' }, 'online:not_boolean'],
