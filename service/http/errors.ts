@@ -58,6 +58,7 @@ export const statusOf = {
   not_one_statement: 400,
   not_select: 400,
   syntax_error: 400,
+  forbidden_function: 400,
   invalid_limit: 400,
   timeout: 504,
   result_too_large: 422,

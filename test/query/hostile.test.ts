@@ -114,7 +114,10 @@ const catalogue: Case[] = [
   { sql: 'SELECT table_name FROM duckdb_tables()', expect: 'contained', check: onlySnapshotTables('table_name') },
   { sql: 'SELECT table_name FROM information_schema.tables', expect: 'contained', check: onlySnapshotTables('table_name') },
   { sql: 'SELECT view_name, sql FROM duckdb_views() WHERE NOT internal', expect: 'contained', check: (r) => expect(r.rows).toEqual([]) },
-  { sql: 'SELECT * FROM duckdb_databases()', expect: 'contained', check: (r) => expect(r.rows.filter((x) => !x.internal).map((x) => x.database_name)).toEqual(['analyst']) },
+  // The snapshot's path (where the service keeps its files) is not shown.
+  { sql: 'SELECT * FROM duckdb_databases()', expect: 'refused', code: 'forbidden_function' },
+  { sql: 'SELECT path FROM (SELECT * FROM DUCKDB_DATABASES())', expect: 'refused', code: 'forbidden_function' },
+  { sql: 'SELECT * FROM pragma_database_list()', expect: 'refused', code: 'forbidden_function' },
   // Settings and environment.
   { sql: "SELECT getenv('HOME')", expect: 'contained' },
   {
@@ -180,7 +183,7 @@ describe('analyst SQL sandbox', () => {
       if (c.expect === 'refused') {
         expect(error, sql).toBeInstanceOf(QueryError);
         if (c.code) expect((error as QueryError).code, sql).toBe(c.code);
-        expect(['not_one_statement', 'not_select', 'syntax_error'], sql).toContain((error as QueryError).code);
+        expect(['not_one_statement', 'not_select', 'syntax_error', 'forbidden_function'], sql).toContain((error as QueryError).code);
       } else if (error) {
         expect(error, sql).toBeInstanceOf(QueryError);
         expect(['query_failed', 'timeout', 'sandbox_failed'], sql).toContain((error as QueryError).code);

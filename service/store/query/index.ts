@@ -35,6 +35,7 @@ export type QueryErrorCode =
   | 'not_one_statement'
   | 'not_select'
   | 'syntax_error'
+  | 'forbidden_function'
   | 'invalid_limit'
   | 'timeout'
   | 'result_too_large'
@@ -48,6 +49,7 @@ const messages: Record<QueryErrorCode, Message> = {
   not_one_statement: { ko: '문장은 정확히 하나여야 합니다 (세미콜론으로 여러 문장을 보낼 수 없습니다).', en: 'Send exactly one statement.' },
   not_select: { ko: '조회(SELECT) 문만 실행할 수 있습니다.', en: 'Only SELECT statements can be run.' },
   syntax_error: { ko: 'SQL 문법 오류입니다.', en: 'SQL syntax error.' },
+  forbidden_function: { ko: '이 함수는 서버의 파일 위치를 드러내므로 쓸 수 없습니다.', en: 'This function reveals where the server keeps its files, so it cannot be used.' },
   invalid_limit: { ko: `limit은 1에서 ${maxRowLimit.toLocaleString('en')} 사이의 정수여야 합니다.`, en: `limit must be a whole number from 1 to ${maxRowLimit.toLocaleString('en')}.` },
   timeout: { ko: '시간 제한을 넘어 조회를 중단했습니다. 조건을 좁혀 보세요.', en: 'The query ran past its time limit and was stopped; narrow it down.' },
   result_too_large: {
@@ -90,6 +92,23 @@ export async function checkAnalystSql(connection: DuckDBConnection, sql: string)
   const reader = await connection.runAndReadAll('SELECT json_serialize_sql($sql::VARCHAR) AS j', { sql });
   const parsed = JSON.parse(String(reader.getRows()[0]?.[0])) as { error: boolean; error_message?: string };
   if (parsed.error) throw new QueryError('not_select');
+  const named = functionNames(parsed).find((name) => revealingFunctions.has(name.toLowerCase()));
+  if (named) throw new QueryError('forbidden_function', named);
+}
+
+/** Functions that show the server's file paths (the snapshot's location), refused by name. */
+const revealingFunctions = new Set(['duckdb_databases', 'pragma_database_list']);
+
+/** Every `function_name` in a serialized statement. */
+function functionNames(node: unknown, out: string[] = []): string[] {
+  if (Array.isArray(node)) for (const n of node) functionNames(n, out);
+  else if (node && typeof node === 'object') {
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'function_name' && typeof value === 'string') out.push(value);
+      else functionNames(value, out);
+    }
+  }
+  return out;
 }
 
 const firstLine = (error: unknown) => String((error as Error)?.message ?? error).split('\n')[0]!.slice(0, 500);
