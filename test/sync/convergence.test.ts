@@ -83,7 +83,13 @@ async function run(ops: Op[]): Promise<void> {
   const resolveAll = async (side: Side, choice: 'mine' | 'theirs') => {
     for (const c of await side.client.engine.conflicts('participation')) {
       side.client.apply(await side.client.engine.resolveConflict('participation', c.rowId, choice));
-      if (choice === 'theirs') side.removed.delete(c.rowId);
+      if (choice === 'theirs') {
+        side.removed.delete(c.rowId);
+        // The service's row as the conflict showed it is now this side's base: not an unsent edit,
+        // so a later pull may bring the service's newer version over it.
+        const row = side.client.byId(c.rowId);
+        if (row) side.base.set(c.rowId, canonicalValues(row.values));
+      }
     }
   };
 
