@@ -16,9 +16,3 @@ export function isFormulaLike(text: string): boolean {
 export function guardFormula(text: string): string {
   return isFormulaLike(text) ? `'${text}` : text;
 }
-
-/** The same test as a RegExp (for callers that match text directly). */
-export const formulaLead = formulaLike;
-
-/** `guardFormula` by the name the add-in's writers use: what a cell must receive to keep text as text. */
-export const asSheetText = guardFormula;

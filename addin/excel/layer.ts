@@ -4,7 +4,7 @@
 // is the split-loop pattern: queue every load, sync, then queue every write, sync).
 import { fieldNumberFormats } from '../../domain/number-formats.ts';
 import { metaColumns, rowIdHeader, sheets, kinds, type Kind } from '../../domain/sheets.ts';
-import { asSheetText } from '../../domain/formula-guard.ts';
+import { guardFormula } from '../../domain/formula-guard.ts';
 import type { RowValues, TableWrite } from '../sync/types.ts';
 import { officeHost, type ExcelHost, type Range, type RequestContext, type Table } from './office-types.ts';
 
@@ -87,7 +87,7 @@ export function isPayloadTooLarge(error: unknown): boolean {
 export function cellValue(value: RowValues[string] | undefined): string | number | boolean {
   if (value === null || value === undefined) return '';
   // Another official's text that Excel would read as a formula lands as text, never as a formula.
-  return typeof value === 'string' ? asSheetText(value) : value;
+  return typeof value === 'string' ? guardFormula(value) : value;
 }
 
 export function createExcelLayer(host: ExcelHost = officeHost()) {
@@ -226,7 +226,7 @@ export function createExcelLayer(host: ExcelHost = officeHost()) {
             if (area.rowIndex <= headerIndex) continue; // a header cell keeps its text in its first cell
             // The merged cell's value (a formula's result): written back, text must stay text.
             const first = area.values[0]?.[0] ?? '';
-            const value = typeof first === 'string' ? asSheetText(first) : first;
+            const value = typeof first === 'string' ? guardFormula(first) : first;
             const format = area.numberFormat[0]?.[0] ?? 'General';
             area.values = Array.from({ length: area.rowCount }, () => Array.from({ length: area.columnCount }, () => value));
             area.numberFormat = Array.from({ length: area.rowCount }, () => Array.from({ length: area.columnCount }, () => format));

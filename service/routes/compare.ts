@@ -26,15 +26,14 @@ function filters(c: Context): Record<string, string | string[]> {
   };
   const districtCode = (v: string) =>
     reference.reference.districts.find((d) => d.name === v.trim() || d.code === v.trim())?.code ?? unknown('district', v);
-  const phase = (v: string) => (/^\d+$/.test(v.trim()) && !reference.phaseByNumber.has(Number(v)) ? unknown('phase', v) : v);
-  // A cohort is the phase its dongs joined in: one that no phase has is a typo, not "no data".
-  const cohort = (v: string) => (/^\d+$/.test(v.trim()) && !reference.phaseByNumber.has(Number(v)) ? unknown('cohort', v) : v);
+  // A cohort is the phase its dongs joined in: for both, one that no phase has is a typo, not "no data".
+  const phaseOf = (key: string) => (v: string) => (/^\d+$/.test(v.trim()) && !reference.phaseByNumber.has(Number(v)) ? unknown(key, v) : v);
   const city = (v: string) => (v.trim() === reference.reference.city || v.trim() === reference.reference.cityCode ? reference.reference.cityCode : unknown('city', v));
   const today = (v: string) => (parseIsoDate(v.trim()) ? v.trim() : unknown('today', v));
   const out: Record<string, string | string[]> = {};
   for (const [key, given] of Object.entries(c.req.queries())) {
     const values = given.flatMap((v) => v.split(','));
-    const check = { dong: dongCode, district: districtCode, phase, cohort, city, today }[key] ?? ((v: string) => v);
+    const check = { dong: dongCode, district: districtCode, phase: phaseOf('phase'), cohort: phaseOf('cohort'), city, today }[key] ?? ((v: string) => v);
     const mapped = values.map(check);
     out[key] = mapped.length === 1 ? mapped[0]! : mapped;
   }

@@ -28,7 +28,7 @@ export interface BackupInfo {
   rows: Record<Kind, number>;
 }
 
-const backupName = /^jachi-(\d{8}T\d{6}Z)-r(\d+)\.duckdb$/;
+const backupName = /^jachi-(\d{8}T\d{9}Z)-r(\d+)\.duckdb$/;
 const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
 const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
 
@@ -55,7 +55,8 @@ export async function takeBackup(instance: DuckDBInstance, writer: Writer, dir: 
   const c = await instance.connect();
   const alias = `jachi_backup_${process.pid}_${Date.now()}`;
   const takenAt = new Date();
-  const stamp = takenAt.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+  // UTC to the millisecond (20261202T031500123Z): names sort by time, two backups never share one.
+  const stamp = takenAt.toISOString().replace(/[-:.]/g, '');
   const tmp = join(resolve(dir), `.${stamp}.${process.pid}.tmp`);
   let info: BackupInfo;
   try {

@@ -203,11 +203,13 @@ export class Syncs {
    */
   async preview(kind: Kind, batch: SyncBatchInput, actor: Actor): Promise<RowResult[]> {
     const ids = [...batch.rows.map((r) => r.rowId), ...batch.deletes.map((d) => d.rowId)].map((id) => id.toLowerCase());
+    const index = this.references.index;
+    const checked = { index, rows: batch.rows.map((r) => checkRow(kind, r.values, index)) };
     const { current, lines } = await this.readers.with(async (c) => ({
       current: await currentRows(this.readers, kind, ids, c),
-      lines: kind === 'spending' ? await this.spendingLines(batch.rows.map((r) => r.values), c) : undefined,
+      lines: kind === 'spending' ? await this.spendingLines(checked.rows, c) : undefined,
     }));
-    const decided = this.decide(kind, batch, actor, current);
+    const decided = this.decide(kind, batch, actor, current, checked);
     if (lines) this.addLineWarnings(decided, lines, current);
     return decided.results.map((r) => {
       if (r.status !== 'accepted') return r;
@@ -221,17 +223,16 @@ export class Syncs {
    * budget total of each dong and fiscal year the rows name (summed by DuckDB), and the stored live
    * lines that share a row's dong, year, category, item and budget (the likely duplicates).
    */
-  private async spendingLines(rows: readonly Record<string, unknown>[], connection: DuckDBConnection): Promise<LineState> {
+  private async spendingLines(checked: readonly CheckedRow[], connection: DuckDBConnection): Promise<LineState> {
     const years = new Map<string, { dong: string; fy: number }>();
     const keys = new Map<string, { dong: string; fy: number; category: string; item: string; budget: number }>();
-    for (const values of rows) {
-      const dong = typeof values.dong === 'string' ? this.references.index.resolveDong(values.dong.trim()) : undefined;
-      if (!dong || dong === 'ambiguous' || typeof values.fiscalYear !== 'number') continue;
-      years.set(`${dong.code}|${values.fiscalYear}`, { dong: dong.code, fy: values.fiscalYear });
-      if (typeof values.category === 'string' && typeof values.budgetKrw === 'number') {
-        const item = typeof values.item === 'string' ? values.item.trim() : '';
-        keys.set(`${dong.code}|${values.fiscalYear}|${values.category}|${item}|${values.budgetKrw}`, { dong: dong.code, fy: values.fiscalYear, category: values.category, item, budget: values.budgetKrw });
-      }
+    // The rows as the rules typed them (dong as its code); refused rows warn of nothing.
+    for (const { values } of checked) {
+      if (!values) continue;
+      const line = lineOf('', values);
+      years.set(`${line.dong}|${line.fiscalYear}`, { dong: line.dong, fy: line.fiscalYear });
+      const item = (line.item ?? '').trim();
+      keys.set(`${line.dong}|${line.fiscalYear}|${line.category}|${item}|${line.budgetKrw}`, { dong: line.dong, fy: line.fiscalYear, category: line.category, item, budget: line.budgetKrw });
     }
     const state: LineState = { totals: new Map(), lines: new Map() };
     if (years.size === 0) return state;
@@ -404,7 +405,7 @@ export class Syncs {
     const current = new Map<Kind, Map<string, Current>>();
     for (const [kind, ids] of idsByKind) current.set(kind, await currentRows(this.readers, kind, [...new Set(ids)], this.writer.connection));
     const spendingJobs = jobs.filter((job, i) => job.kind === 'spending' && !stored.has(batchIds[i]!));
-    const lines = spendingJobs.length > 0 ? await this.spendingLines(spendingJobs.flatMap((job) => job.batch.rows.map((r) => r.values)), this.writer.connection) : undefined;
+    const lines = spendingJobs.length > 0 ? await this.spendingLines(spendingJobs.flatMap((job) => job.checked.rows), this.writer.connection) : undefined;
 
     const now = new Date().toISOString();
     let revision = this.revisionCounter;

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { createExcelLayer } from '../../addin/excel/index.ts';
 import { createSyncEngine, memoryStore } from '../../addin/sync/index.ts';
-import { asSheetText, rowIdHeader } from '../../domain/index.ts';
+import { guardFormula, rowIdHeader } from '../../domain/index.ts';
 import { FakeServer } from '../sync/fake-server.ts';
 import { TestClient } from '../sync/client.ts';
 import { addGrid, addTable, entered, mockHost, newModel } from './strict-mock.ts';
@@ -13,8 +13,8 @@ const smuggled = { dong: '갈마1동', phase: 1, date: '2019-05-30', activity: '
 
 describe('the one guard (domain/formula-guard.ts), shared by the add-in and the CSV export', () => {
   it('marks as text what Excel would read as a formula, and leaves the rest alone', () => {
-    for (const text of ['=1+1', '+1', '-1', '@SUM(A1)', '\t=1+1', '\r=1', '\n=1']) expect(asSheetText(text)).toBe(`'${text}`);
-    for (const text of ['1+1', '주민총회', '', "'quoted", 'a=b']) expect(asSheetText(text)).toBe(text);
+    for (const text of ['=1+1', '+1', '-1', '@SUM(A1)', '\t=1+1', '\r=1', '\n=1']) expect(guardFormula(text)).toBe(`'${text}`);
+    for (const text of ['1+1', '주민총회', '', "'quoted", 'a=b']) expect(guardFormula(text)).toBe(text);
   });
 });
 
