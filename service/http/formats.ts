@@ -1,4 +1,7 @@
 import type { Context } from 'hono';
+import type { ComparisonParams } from '../store/compare/index.ts';
+import type { AnswerFormat } from '../store/compare/answers.ts';
+import type { Store } from '../store/store.ts';
 import { toArrowIPC, toCsv, type QueryResult } from '../store/compare/index.ts';
 
 export const arrowType = 'application/vnd.apache.arrow.stream';
@@ -14,4 +17,31 @@ export function respondRows(c: Context, result: QueryResult, extra: Record<strin
     return c.body(toCsv(result), 200, { 'Content-Type': 'text/csv; charset=utf-8' });
   }
   return c.json({ ...extra, columns: result.columns, rows: result.rows });
+}
+
+/** The format an Accept header asks for: Arrow IPC, CSV, else JSON. */
+export function answerFormat(accept: string): AnswerFormat {
+  return accept.includes(arrowType) ? 'arrow' : accept.includes('text/csv') ? 'csv' : 'json';
+}
+
+const contentTypes: Record<AnswerFormat, string> = {
+  json: 'application/json',
+  arrow: arrowType,
+  csv: 'text/csv; charset=utf-8',
+};
+
+/**
+ * A named comparison's answer in the format the Accept header asks for, with an ETag of the store's
+ * version and what was asked: a client that sends it back (If-None-Match) gets 304 while nothing
+ * has changed, and no work is done.
+ */
+export async function respondAnswer(c: Context, store: Store, name: string, params: ComparisonParams) {
+  const format = answerFormat(c.req.header('accept') ?? '');
+  const etag = store.answerTag(name, params, format);
+  c.header('Vary', 'Accept');
+  c.header('ETag', etag);
+  c.header('Cache-Control', 'private, no-cache');
+  if (c.req.header('if-none-match') === etag) return c.body(null, 304);
+  const answer = await store.compareAnswer(name, params, format, c.get('signal'));
+  return c.body(answer.body as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': contentTypes[format] });
 }

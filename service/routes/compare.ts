@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { parseIsoDate } from '../../domain/index.ts';
 import { ApiError } from '../http/errors.ts';
-import { respondRows } from '../http/formats.ts';
+import { respondAnswer, respondRows } from '../http/formats.ts';
 
 /**
  * Query parameters as the comparisons take them: a repeated parameter or a comma list is many
@@ -59,8 +59,7 @@ export const compareRoutes = new Hono()
         en: 'Rankings (rank=true) are for analysts and managers only; the summary is not a league table.',
       });
     }
-    const result = await c.get('store').compare(c.req.param('name'), given, c.get('signal'));
-    return respondRows(c, result);
+    return respondAnswer(c, c.get('store'), c.req.param('name'), given);
   })
   .get('/compare/:name/rows', async (c) => {
     const parsed = drillQuery.safeParse(c.req.query());

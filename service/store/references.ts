@@ -6,7 +6,6 @@ import { StoreError } from './errors.ts';
 import { rowsTable } from './sql.ts';
 import type { Readers } from './readers.ts';
 import type { Writer } from './writer.ts';
-import type { DongNames } from './compare/index.ts';
 
 /**
  * A first-wave file of Daejeon's pilot, just migrated (003), gets the city's allocations, expected
@@ -47,7 +46,8 @@ export async function openReference(connection: DuckDBConnection, applied: reado
  */
 export class References {
   private current: ReferenceIndex;
-  private names?: { index: ReferenceIndex; names: DongNames };
+  /** Counts the times the reference was replaced: answers computed over an older one are stale. */
+  private replaced = 0;
 
   constructor(
     reference: Reference,
@@ -91,15 +91,12 @@ export class References {
   /** Reads the reference again after something else wrote it (demo generate); on the writer's turn. */
   async reread(): Promise<void> {
     this.current = new ReferenceIndex(await readReference(this.writer.connection));
+    this.replaced++;
   }
 
-  /** Each dong's name and district by code, from the reference in memory (rebuilt when it is replaced). */
-  get dongNames(): DongNames {
-    if (this.names?.index !== this.current) {
-      const names = new Map(this.current.reference.dongs.map((d) => [d.code, { name: d.name, district: d.district }]));
-      this.names = { index: this.current, names };
-    }
-    return this.names.names;
+  /** Which reference the answers were computed over (it changes whenever the reference is replaced). */
+  get version(): number {
+    return this.replaced;
   }
 
   /** The dongs an actor may read rows of; undefined when it reads all. */

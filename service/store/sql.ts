@@ -1,4 +1,4 @@
-import { sheets, type Kind } from '../../domain/index.ts';
+import { formulaLikePattern, sheets, type Kind } from '../../domain/index.ts';
 
 /** Quotes an identifier that comes from the domain's definitions (never from a request). */
 export function quotedIdentifier(name: string): string {
@@ -16,3 +16,6 @@ export function valuesJson(kind: Kind, alias = 'r'): string {
 }
 
 export const utcIso = (column: string) => `strftime(${column} AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ')`;
+
+/** Text a spreadsheet would run as a formula gets a leading apostrophe (CSV injection): domain/formula-guard.ts. */
+export const neutralisedSql = (expr: string) => `CASE WHEN regexp_matches(${expr}, '${formulaLikePattern}') THEN '''' || ${expr} ELSE ${expr} END`;

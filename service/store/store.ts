@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { BatchStatus, Kind, Reference, ReferenceIndex, RowResult, ServerRow, SyncAnswer } from '../../domain/index.ts';
@@ -12,6 +13,7 @@ import { Syncs, type SyncBatchInput } from './sync.ts';
 import { RowReads } from './rows.ts';
 import { Tokens, type TokenInfo } from './tokens.ts';
 import { runComparison, runDrilldown, type ComparisonParams, type DrilldownParams, type DrilldownResult, type QueryResult } from './compare/index.ts';
+import { AnswerCache, answerKey, comparisonAnswer, type Answer, type AnswerFormat } from './compare/answers.ts';
 import { runAnalystQuery, type AnalystQueryResult } from './query/index.ts';
 import { generateDemo, type GenerateOptions, type GenerateReport } from './generate.ts';
 import { exportDownload, exportRows, type ExportDownload, type ExportFormat, type ExportResult } from './export/index.ts';
@@ -22,6 +24,7 @@ export { maxBatchRows } from '../../domain/index.ts';
 export { StoreError } from './errors.ts';
 export { syncAnswerJson, type SyncBatchInput, type SyncRowInput } from './sync.ts';
 export type { TokenInfo } from './tokens.ts';
+export type { Answer, AnswerFormat } from './compare/answers.ts';
 export type { RowResult, RowStatus, ServerRow, SyncAnswer } from '../../domain/index.ts';
 
 /** Analyst queries running at once (each is a child process with its own memory limit). */
@@ -42,6 +45,8 @@ export class Store {
   readonly syncs: Syncs;
   readonly rowReads: RowReads;
   readonly tokens: Tokens;
+  /** Comparisons' answers, kept until the next committed change or reference load. */
+  readonly answers = new AnswerCache();
 
   private constructor(
     readonly db: Database,
@@ -143,8 +148,31 @@ export class Store {
 
   /** One named comparison (domain/metrics.ts), computed in SQL over the analytic views. */
   compare(name: string, params: ComparisonParams, signal?: AbortSignal): Promise<QueryResult> {
-    const dongNames = this.references.dongNames;
-    return this.readers.scan((c) => runComparison(c, name, params, { dongNames }), signal);
+    return this.readers.scan((c) => runComparison(c, name, { ...params, today: params.today ?? localToday() }), signal);
+  }
+
+  /**
+   * What the comparison and its answer as of now are: the store's revision and reference. Answers
+   * computed at one version are the same at it, so they are kept until it moves on.
+   */
+  get answersVersion(): string {
+    return `${this.revision}.${this.references.version}`;
+  }
+
+  /**
+   * One named comparison's answer as bytes (JSON, Arrow or CSV), from the cache while nothing has
+   * changed. Requests asking the same at once share one computation (which `signal` does not stop).
+   */
+  compareAnswer(name: string, params: ComparisonParams, format: AnswerFormat, signal?: AbortSignal): Promise<Answer> {
+    const asked = { ...params, today: params.today ?? localToday() };
+    signal?.throwIfAborted();
+    return this.answers.get(this.answersVersion, answerKey(name, asked, format), () => this.readers.scan((c) => comparisonAnswer(c, name, asked, format)));
+  }
+
+  /** A tag for that answer (HTTP ETag): the same while the version and what was asked are the same. */
+  answerTag(name: string, params: ComparisonParams, format: AnswerFormat): string {
+    const key = answerKey(name, { ...params, today: params.today ?? localToday() }, format);
+    return `"${this.answersVersion}-${createHash('sha256').update(key).digest('base64url').slice(0, 16)}"`;
   }
 
   /** The rows behind one comparison row, limited to what the actor may read. */
@@ -212,4 +240,10 @@ export class Store {
   authenticate(secret: string): Promise<Actor | 'expired' | undefined> {
     return this.tokens.authenticate(secret);
   }
+}
+
+/** Today as the service's clock reads it (YYYY-MM-DD, local time): the day "past its plan" is judged on. */
+function localToday(now = new Date()): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }

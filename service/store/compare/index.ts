@@ -21,9 +21,9 @@ import {
   type HeadlineFigure,
   type Kind,
 } from '../../../domain/index.ts';
-import { readComparison, readMaterialized, textKeyPrefix, type DongNames, type QueryResult } from './result.ts';
+import { readMaterialized, type QueryResult } from './result.ts';
 
-export { readComparison, readMaterialized, type DongNames, type QueryResult, type ResultColumn } from './result.ts';
+export { readMaterialized, type QueryResult, type ResultColumn } from './result.ts';
 export { toArrowIPC, toArrowTable, toCsv } from './encode.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -68,44 +68,6 @@ const sqlOf = (file: string) => {
   }
   return sql;
 };
-
-/**
- * Comparisons read a faster way (readComparison): the final SELECT run without `district` and
- * `dongName`, which are filled from the dongs lookup, and with `category` numbered by dense_rank so
- * each category is read out of DuckDB once, not once per row (reading ~37k rows × 3 Korean strings
- * costs more than the query). Each pair: the text in the SQL file, and what it is run as. Falls
- * back to the SQL as written when the lookup lacks a dong.
- */
-const slimEdits: Partial<Record<ComparisonName, [string, string][]>> = {
-  spending: [
-    ['SELECT c.city, d.district, g.dong, d.name AS dongName, d.joinedPhase AS cohort,', 'SELECT c.city, g.dong, d.joinedPhase AS cohort,'],
-    ['AS illustrative\nFROM grouped g', `AS illustrative, dense_rank() OVER (ORDER BY g.category)::INTEGER AS ${textKeyPrefix}category\nFROM grouped g`],
-  ],
-};
-const slimSqlOf = (name: ComparisonName): string | undefined => {
-  const edits = slimEdits[name];
-  if (!edits) return undefined;
-  const key = `${name}.slim`;
-  let sql = sqlCache.get(key);
-  if (sql === undefined) {
-    sql = sqlOf(`${name}.sql`);
-    for (const [from, to] of edits) {
-      const at = sql.lastIndexOf(from);
-      if (at < 0) throw new Error(`${name}.sql: its final SELECT no longer has ${JSON.stringify(from)}`);
-      sql = sql.slice(0, at) + to + sql.slice(at + from.length);
-    }
-    sqlCache.set(key, sql);
-  }
-  return sql;
-};
-
-/** Every dong's name and district by code (the lookup runComparison fills names from). */
-export async function readDongNames(connection: DuckDBConnection): Promise<DongNames> {
-  const reader = await connection.runAndReadAll('SELECT code, name, district FROM dongs');
-  const out = new Map<string, { name: string; district: string }>();
-  for (const [code, name, district] of reader.getRows() as [string, string, string][]) out.set(code, { name, district });
-  return out;
-}
 
 /** Parameters of a comparison: the filters of domain/metrics.ts, plus `today` for the progress figures. */
 export interface ComparisonParams {
@@ -220,26 +182,26 @@ function bind(name: ComparisonName, params: ComparisonParams): Bound {
   }
 }
 
+/** A named comparison ready to run: its query file and the parameters bound for `params`. */
+export interface PreparedComparison {
+  sql: string;
+  values: Record<string, DuckDBValue>;
+  types: Record<string, DuckDBType>;
+}
+
+/** The query of one named comparison and its bound parameters. Throws ComparisonError for a bad name or filter. */
+export function prepareComparison(name: string, params: ComparisonParams = {}): PreparedComparison {
+  if (!isComparisonName(name)) throw unknownComparison(name);
+  return { sql: sqlOf(`${name}.sql`), ...bind(name, params) };
+}
+
 /**
  * Runs one named comparison. Rows carry `district`, `dong` (code), `dongName`, `phase` and the
  * figures of domain/metrics.ts, JSON-safe. Throws ComparisonError for a bad name or filter.
  */
-export async function runComparison(
-  connection: DuckDBConnection,
-  name: string,
-  params: ComparisonParams = {},
-  options: { dongNames?: DongNames } = {},
-): Promise<QueryResult> {
-  if (!isComparisonName(name)) throw unknownComparison(name);
-  const { values, types } = bind(name, params);
-  const slim = slimSqlOf(name);
-  if (slim) {
-    const dongNames = options.dongNames ?? (await readDongNames(connection));
-    const read = readComparison(await connection.run(slim, values, types), dongNames);
-    if (read) return read;
-  }
-  const result = await connection.run(sqlOf(`${name}.sql`), values, types);
-  const { columns, rows } = readMaterialized(result);
+export async function runComparison(connection: DuckDBConnection, name: string, params: ComparisonParams = {}): Promise<QueryResult> {
+  const { sql, values, types } = prepareComparison(name, params);
+  const { columns, rows } = readMaterialized(await connection.run(sql, values, types));
   return { columns, rows };
 }
 

@@ -47,9 +47,6 @@ const jsonSafe = createDuckDBValueConverter<Json>({
   [DuckDBTypeId.BLOB]: (value) => String(value),
 });
 
-/** A dong's name and district by its code: fills `district` and `dongName` beside a `dong` column. */
-export type DongNames = ReadonlyMap<string, { name: string; district: string }>;
-
 const DAY_MS = 86_400_000;
 const isoDay = (days: number) => new Date(days * DAY_MS).toISOString().slice(0, 10);
 
@@ -115,68 +112,4 @@ export function readMaterialized(result: DuckDBMaterializedResult, maxRows = Inf
     for (let c = 0; c < names.length; c++) readColumn(chunk, c, typeIds[c]!, names[c]!, rows, start, count);
   }
   return { columns, rows, truncated };
-}
-
-/** The prefix of a key column: `__key__category` numbers `category`'s distinct values (dense_rank). */
-export const textKeyPrefix = '__key__';
-
-/**
- * Reads a comparison result whose `district` and `dongName` were left out of the SQL: they are put
- * before and after its `dong` column from `dongNames`. A VARCHAR column X with an INTEGER column
- * `__key__X` beside it is decoded once per key, not once per row (few distinct values, many rows),
- * and the key column is left out. Undefined when a dong code is not in `dongNames`.
- */
-export function readComparison(result: DuckDBMaterializedResult, dongNames: DongNames): QueryResult | undefined {
-  const names = result.deduplicatedColumnNames();
-  const typeIds = names.map((_, i) => result.columnTypeId(i));
-  const dongColumn = names.indexOf('dong');
-  if (dongColumn < 0 || typeIds[dongColumn] !== DuckDBTypeId.VARCHAR) return undefined;
-  const keyOf = names.map((name, c) => {
-    const key = typeIds[c] === DuckDBTypeId.VARCHAR ? names.indexOf(`${textKeyPrefix}${name}`) : -1;
-    return key >= 0 && typeIds[key] === DuckDBTypeId.INTEGER ? key : -1;
-  });
-  const columns: ResultColumn[] = [];
-  names.forEach((name, c) => {
-    if (name.startsWith(textKeyPrefix)) return;
-    if (c === dongColumn) columns.push({ name: 'district', type: 'VARCHAR' }, { name, type: 'VARCHAR' }, { name: 'dongName', type: 'VARCHAR' });
-    else columns.push({ name, type: result.columnType(c).toString() });
-  });
-  const decoded = names.map(() => new Map<number, unknown>());
-  const rows: Record<string, unknown>[] = [];
-  for (let k = 0; k < result.chunkCount; k++) {
-    const chunk = result.getChunk(k);
-    const count = chunk.rowCount;
-    const start = rows.length;
-    for (let r = 0; r < count; r++) rows.push({});
-    for (let c = 0; c < names.length; c++) {
-      const name = names[c]!;
-      if (name.startsWith(textKeyPrefix)) continue;
-      if (c === dongColumn) {
-        const vector = chunk.getColumnVector(c);
-        for (let r = 0; r < count; r++) {
-          const code = vector.getItem(r) as string | null;
-          const dong = code === null ? undefined : dongNames.get(code);
-          if (!dong) return undefined;
-          const row = rows[start + r]!;
-          row.district = dong.district;
-          row.dong = code;
-          row.dongName = dong.name;
-        }
-      } else if (keyOf[c]! >= 0) {
-        const vector = chunk.getColumnVector(c);
-        const keys = chunk.getColumnVector(keyOf[c]!);
-        const seen = decoded[c]!;
-        for (let r = 0; r < count; r++) {
-          const key = keys.getItem(r) as number;
-          let value = seen.get(key);
-          if (value === undefined) {
-            value = vector.getItem(r);
-            seen.set(key, value);
-          }
-          rows[start + r]![name] = value;
-        }
-      } else readColumn(chunk, c, typeIds[c]!, name, rows, start, count);
-    }
-  }
-  return { columns, rows };
 }

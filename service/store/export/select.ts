@@ -1,5 +1,5 @@
-import { formulaLikePattern, rowIdHeader, sheets, type ColumnDef, type Kind } from '../../../domain/index.ts';
-import { quotedIdentifier } from '../sql.ts';
+import { rowIdHeader, sheets, type ColumnDef, type Kind } from '../../../domain/index.ts';
+import { neutralisedSql, quotedIdentifier } from '../sql.ts';
 
 /** Which rows an export holds: every live row, or those of the given dongs (codes) only. */
 export interface ExportScope {
@@ -41,15 +41,13 @@ const shownDongs = `shown AS (
   SELECT d.code, CASE WHEN count(*) OVER (PARTITION BY d.name) > 1 THEN t.name || ' ' || d.name ELSE d.name END AS name
   FROM dongs d JOIN districts t ON t.code = d.district)`;
 
-/** Text a spreadsheet would run as a formula gets a leading apostrophe (CSV injection): domain/formula-guard.ts. */
-const neutralised = (expr: string) => `CASE WHEN regexp_matches(${expr}, '${formulaLikePattern}') THEN '''' || ${expr} ELSE ${expr} END`;
 
 function sheetColumn(c: ColumnDef, csv: boolean): string {
   const header = quotedIdentifier(c.header);
   // A district's or the city's own rows show the unit's name.
   if (c.type === 'dong') return `coalesce(s.name, v.dongName) AS ${header}`;
   const expr = `v.${quotedIdentifier(c.field)}`;
-  if (csv && c.type === 'text') return `${neutralised(expr)} AS ${header}`;
+  if (csv && c.type === 'text') return `${neutralisedSql(expr)} AS ${header}`;
   // a whole percentage reads 100, not 100.0
   if (csv && c.type === 'percent') return `CASE WHEN ${expr} = trunc(${expr}) THEN ${expr}::BIGINT::VARCHAR ELSE ${expr}::VARCHAR END AS ${header}`;
   return `${expr} AS ${header}`;

@@ -1,0 +1,167 @@
+/**
+ * Comparisons as the service sends them: the bytes of one answer (JSON, Arrow IPC or CSV), written
+ * by DuckDB where it can and kept per revision.
+ *
+ * - JSON and CSV: DuckDB's own writers (`COPY … TO` a file, read back as bytes), so no value of a
+ *   37,000-row answer passes through JavaScript; formula-like text is neutralised in SQL for CSV,
+ *   and the CSV's BOM goes first.
+ * - Arrow: the rows read column by column (readMaterialized) and encoded (encode.ts).
+ *
+ * The first answer of a comparison learns its columns from the rows it reads (DuckDB cannot type a
+ * statement before its parameters are bound); later ones wrap the query file, as it is, in a SELECT
+ * that guards each column by its type: a non-finite DOUBLE becomes null (as in JSON elsewhere), a
+ * BIGINT beyond 2^53 becomes text (as readMaterialized gives it), text a spreadsheet would run as a
+ * formula gets its apostrophe in CSV. The query file itself is never edited.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { neutralisedSql, quotedIdentifier, utcIso } from '../sql.ts';
+import { pathLiteral } from '../export/path.ts';
+import { toArrowIPC, toCsv } from './encode.ts';
+import { prepareComparison, type ComparisonParams } from './index.ts';
+import { readMaterialized, type QueryResult, type ResultColumn } from './result.ts';
+
+export type AnswerFormat = 'json' | 'arrow' | 'csv';
+
+/** One encoded answer: its bytes and how many rows they hold. */
+export interface Answer {
+  body: Buffer;
+  rows: number;
+}
+
+const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/** The columns of each comparison, learnt from its first answer (they do not depend on the filters). */
+const columnsByName = new Map<string, ResultColumn[]>();
+
+/** The API's JSON answer around its rows, already written as a JSON array. */
+function jsonBody(columns: ResultColumn[], rows: Buffer): Buffer {
+  return Buffer.concat([Buffer.from(`{"columns":${JSON.stringify(columns)},"rows":`), rows, Buffer.from('}')]);
+}
+
+const maxSafe = '9007199254740991';
+
+/** A column as JSON wants it: finite numbers, exact integers (as text beyond 2^53), ISO times. */
+function jsonColumn({ name, type }: ResultColumn): string {
+  const c = `q0.${quotedIdentifier(name)}`;
+  const as = ` AS ${quotedIdentifier(name)}`;
+  if (type === 'DOUBLE' || type === 'FLOAT') return `CASE WHEN isfinite(${c}) THEN ${c} END${as}`;
+  if (type === 'BIGINT' || type === 'HUGEINT' || type === 'UBIGINT' || type === 'UHUGEINT') {
+    return `CASE WHEN ${c} BETWEEN -${maxSafe} AND ${maxSafe} THEN to_json(${c}) ELSE to_json(${c}::VARCHAR) END${as}`;
+  }
+  if (type === 'TIMESTAMP WITH TIME ZONE') return `${utcIso(c)}${as}`;
+  return `${c}${as}`;
+}
+
+/** A column as the CSV download wants it: text neutralised, non-finite numbers blank. */
+function csvColumn({ name, type }: ResultColumn): string {
+  const c = `q0.${quotedIdentifier(name)}`;
+  const as = ` AS ${quotedIdentifier(name)}`;
+  if (type === 'VARCHAR') return `${neutralisedSql(c)}${as}`;
+  if (type === 'DOUBLE' || type === 'FLOAT') return `CASE WHEN isfinite(${c}) THEN ${c} END${as}`;
+  if (type === 'TIMESTAMP WITH TIME ZONE') return `${utcIso(c)}${as}`;
+  return `${c}${as}`;
+}
+
+/** `sql` as a subquery of a SELECT of `columns` (a newline first, so a trailing comment ends there). */
+const wrapped = (sql: string, columns: string[]) => `SELECT ${columns.join(', ')} FROM (${sql}\n) q0`;
+
+/** Encodes a result read into JavaScript (the first answer of a comparison, before its columns are known). */
+function encodeRead(result: QueryResult, format: AnswerFormat): Answer {
+  const rows = result.rows.length;
+  if (format === 'arrow') return { body: Buffer.from(toArrowIPC(result)), rows };
+  if (format === 'csv') return { body: Buffer.from(toCsv(result)), rows };
+  return { body: jsonBody(result.columns, Buffer.from(JSON.stringify(result.rows))), rows };
+}
+
+/**
+ * One named comparison's answer in `format`. Throws ComparisonError for a bad name or filter (from
+ * prepareComparison), before anything runs.
+ */
+export async function comparisonAnswer(connection: DuckDBConnection, name: string, params: ComparisonParams, format: AnswerFormat): Promise<Answer> {
+  const { sql, values, types } = prepareComparison(name, params);
+  const columns = columnsByName.get(name);
+  if (!columns || format === 'arrow') {
+    const result = readMaterialized(await connection.run(sql, values, types));
+    columnsByName.set(name, result.columns);
+    return encodeRead(result, format);
+  }
+  const file = join(tmpdir(), `jachi-answer-${randomBytes(8).toString('hex')}.${format}`);
+  try {
+    const options = format === 'json' ? `FORMAT json, ARRAY true` : `FORMAT csv, HEADER, DELIMITER ',', NEW_LINE '\r\n'`;
+    const guarded = wrapped(sql, columns.map(format === 'json' ? jsonColumn : csvColumn));
+    const copied = await connection.runAndReadAll(`COPY (${guarded}) TO ${pathLiteral(file)} (${options})`, values, types);
+    const rows = Number(copied.getRows()[0]?.[0] ?? 0);
+    const written = await readFile(file);
+    return { body: format === 'json' ? jsonBody(columns, written) : Buffer.concat([bom, written]), rows };
+  } finally {
+    await rm(file, { force: true });
+  }
+}
+
+/**
+ * Answers kept while nothing changes: keyed by what was asked, dropped all at once when the version
+ * (the store's revision and its reference) moves on, the oldest first beyond `maxBytes`. Requests
+ * that ask the same while it is being computed share one computation.
+ */
+export class AnswerCache {
+  private version: string | undefined;
+  private readonly entries = new Map<string, { answer: Promise<Answer>; bytes: number }>();
+  private bytes = 0;
+  /** Answers computed and answers served from the cache (for the tests and the benchmark). */
+  readonly counts = { computed: 0, served: 0 };
+
+  constructor(private readonly maxBytes = 64 * 2 ** 20) {}
+
+  get(version: string, key: string, compute: () => Promise<Answer>): Promise<Answer> {
+    if (version !== this.version) {
+      this.entries.clear();
+      this.bytes = 0;
+      this.version = version;
+    }
+    const hit = this.entries.get(key);
+    if (hit) {
+      // Most recently used last, so the oldest is evicted first.
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+      this.counts.served++;
+      return hit.answer;
+    }
+    this.counts.computed++;
+    const entry = { answer: compute(), bytes: 0 };
+    this.entries.set(key, entry);
+    entry.answer.then(
+      (answer) => {
+        if (this.entries.get(key) !== entry) return;
+        entry.bytes = answer.body.length;
+        this.bytes += entry.bytes;
+        this.evict();
+      },
+      () => {
+        if (this.entries.get(key) === entry) this.entries.delete(key);
+      },
+    );
+    return entry.answer;
+  }
+
+  private evict(): void {
+    for (const [key, entry] of this.entries) {
+      if (this.bytes <= this.maxBytes) return;
+      if (entry.bytes === 0) continue; // still being computed
+      this.entries.delete(key);
+      this.bytes -= entry.bytes;
+    }
+  }
+}
+
+/** What was asked, in one canonical text: the filters sorted, each list sorted, `today` resolved. */
+export function answerKey(name: string, params: ComparisonParams, format: AnswerFormat): string {
+  const given = Object.entries(params)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => [k, Array.isArray(v) ? [...v].map(String).sort() : String(v)] as const)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `${name}\u0000${format}\u0000${JSON.stringify(given)}`;
+}

@@ -1,0 +1,157 @@
+// Comparisons as the service sends them (service/store/compare/answers.ts): the bytes DuckDB writes
+// hold exactly the rows the comparison reads, in every format; answers are kept until something changes.
+import { tableFromIPC } from 'apache-arrow';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { comparisonNames } from '../../domain/index.ts';
+import { runComparison } from '../../service/store/compare/index.ts';
+import { AnswerCache, comparisonAnswer, type Answer, type AnswerFormat } from '../../service/store/compare/answers.ts';
+import { openFixture, today } from './fixture.ts';
+import { parseCsv } from '../support/csv.ts';
+import { batch, spendingRow, startService, type TestService } from '../support/service.ts';
+
+let db: Awaited<ReturnType<typeof openFixture>>;
+beforeAll(async () => {
+  db = await openFixture();
+});
+afterAll(() => db?.close());
+
+const text = (answer: Answer) => answer.body.toString('utf8');
+
+describe('answers written by DuckDB', () => {
+  it('JSON: every comparison gives the rows runComparison reads, in its order, the first answer and the later ones alike', async () => {
+    for (const name of comparisonNames) {
+      for (const params of [{ today }, { today, phase: name === 'phases' ? ['2', '1'] : '2' }, { today, cohort: '1', rank: 'true' }]) {
+        if ('rank' in params && name !== 'summary') continue;
+        const expected = await runComparison(db.connection, name, params);
+        const first = JSON.parse(text(await comparisonAnswer(db.connection, name, params, 'json')));
+        const later = await comparisonAnswer(db.connection, name, params, 'json');
+        expect(first, name).toEqual({ columns: expected.columns, rows: expected.rows });
+        expect(JSON.parse(text(later)), name).toEqual(first);
+        expect(later.rows).toBe(expected.rows.length);
+      }
+    }
+  });
+
+  it('CSV: DuckDB writes the same cells as the first answer, with the BOM, CRLF and formula-like text neutralised', async () => {
+    for (const name of comparisonNames) {
+      const first = await comparisonAnswer(db.connection, name, { today }, 'csv');
+      const later = await comparisonAnswer(db.connection, name, { today }, 'csv');
+      expect([...later.body.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+      const body = text(later);
+      expect(body.split('\r\n').length, name).toBe(later.rows + 2);
+      const [a, b] = [parseCsv(text(first).slice(1)), parseCsv(body.slice(1))];
+      expect(b.length, name).toBe(a.length);
+      for (let r = 0; r < a.length; r++) {
+        for (let c = 0; c < a[r]!.length; c++) {
+          const [x, y] = [a[r]![c]!, b[r]![c]!];
+          // Numbers may be written differently (1e-7 · 0.0000001), never with a different value.
+          if (x !== y) expect(Number(y), `${name} row ${r} column ${c}: ${x} · ${y}`).toBeCloseTo(Number(x), 12);
+        }
+      }
+    }
+  });
+
+  it('CSV: a dong name a spreadsheet would run as a formula keeps its apostrophe', async () => {
+    await db.connection.run(`UPDATE dongs SET name = '=cmd|'' /c calc''!A1' WHERE code = (SELECT min(code) FROM dongs)`);
+    try {
+      await comparisonAnswer(db.connection, 'spending', { today }, 'csv');
+      const body = text(await comparisonAnswer(db.connection, 'spending', { today }, 'csv'));
+      expect(body).toContain(`'=cmd|' /c calc'!A1`);
+      expect(body).not.toMatch(/(^|,)=cmd/m);
+    } finally {
+      await db.connection.run(`UPDATE dongs SET name = '가동' WHERE code = (SELECT min(code) FROM dongs)`);
+    }
+  });
+
+  it('Arrow: the same rows as JSON', async () => {
+    const expected = await runComparison(db.connection, 'summary', { today });
+    const table = tableFromIPC((await comparisonAnswer(db.connection, 'summary', { today }, 'arrow')).body);
+    expect(table.numRows).toBe(expected.rows.length);
+    expect(table.schema.fields.map((f) => f.name)).toEqual(expected.columns.map((c) => c.name));
+  });
+});
+
+describe('AnswerCache', () => {
+  const answer = (bytes: number): Answer => ({ body: Buffer.alloc(bytes), rows: 1 });
+
+  it('computes once for requests asking the same at once, and again when the version moves on', async () => {
+    const cache = new AnswerCache();
+    let computed = 0;
+    const compute = async () => {
+      computed++;
+      await new Promise((r) => setTimeout(r, 5));
+      return answer(10);
+    };
+    const [x, y] = await Promise.all([cache.get('1.0', 'k', compute), cache.get('1.0', 'k', compute)]);
+    expect(x).toBe(y);
+    expect(computed).toBe(1);
+    await cache.get('1.0', 'k', compute);
+    expect(computed).toBe(1);
+    await cache.get('2.0', 'k', compute);
+    expect(computed).toBe(2);
+  });
+
+  it('keeps at most its budget, the least recently used going first; a failure is not kept', async () => {
+    const cache = new AnswerCache(25);
+    let computed = 0;
+    const get = (key: string) => cache.get('v', key, async () => (computed++, answer(10)));
+    await get('a');
+    await get('b');
+    await get('a'); // a is now the most recent
+    await get('c'); // 30 bytes > 25: b goes
+    expect(computed).toBe(3);
+    await get('a');
+    expect(computed).toBe(3);
+    await get('b');
+    expect(computed).toBe(4);
+    await expect(cache.get('v', 'bad', () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    await expect(cache.get('v', 'bad', async () => answer(1))).resolves.toBeDefined();
+  });
+});
+
+describe('GET /api/compare/:name, kept per revision', () => {
+  let svc: TestService;
+  beforeAll(async () => {
+    svc = await startService();
+  });
+  afterAll(() => svc?.close());
+
+  const get = (accept: string, headers: Record<string, string> = {}) => svc.call('GET', '/api/compare/spending?dong=가양2동', 'manager', undefined, { accept, ...headers });
+  const budget = async () => ((await (await get('application/json')).json()) as { rows: { category: string | null; budgetKrw: number }[] }).rows.find((r) => r.category === null)?.budgetKrw ?? 0;
+
+  it('answers 304 to its own ETag while nothing changed, and the new figures with a new ETag after a sync', async () => {
+    const first = await get('application/json');
+    const etag = first.headers.get('etag')!;
+    expect(etag).toMatch(/^".+"$/);
+    expect((await get('application/json', { 'if-none-match': etag })).status).toBe(304);
+    // Another format is another answer.
+    expect((await get('text/csv', { 'if-none-match': etag })).status).toBe(200);
+
+    const before = await budget();
+    const synced = await svc.json('POST', '/api/sync/spending', 'dong', batch([{ values: spendingRow({ budgetKrw: 7_000_000 }) }]));
+    expect(synced.status).toBe(200);
+    const after = await get('application/json', { 'if-none-match': etag });
+    expect(after.status).toBe(200);
+    expect(after.headers.get('etag')).not.toBe(etag);
+    expect(await budget()).toBe(before + 7_000_000);
+  });
+
+  it('serves a repeated request from what it kept, and computes once for the three formats each', async () => {
+    const { counts } = svc.store.answers;
+    await svc.json('POST', '/api/sync/spending', 'dong', batch([{ values: spendingRow() }]));
+    const computed = counts.computed;
+    const formats: [string, AnswerFormat][] = [
+      ['application/json', 'json'],
+      ['application/vnd.apache.arrow.stream', 'arrow'],
+      ['text/csv', 'csv'],
+    ];
+    for (let i = 0; i < 3; i++) for (const [accept] of formats) expect((await get(accept)).status).toBe(200);
+    expect(counts.computed - computed).toBe(formats.length);
+  });
+
+  it('a bad filter is still a 400 naming it, and is not kept', async () => {
+    const res = await svc.json('GET', '/api/compare/spending?phase=abc', 'manager');
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('invalid_filter');
+  });
+});
