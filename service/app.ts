@@ -18,6 +18,7 @@ import { importRoutes } from './routes/import.ts';
 import { exportRoutes } from './routes/export.ts';
 import { referenceRoutes } from './routes/reference.ts';
 import { backupRoutes } from './routes/backup.ts';
+import { eventRoutes } from './routes/events.ts';
 import { requestLog, type RequestLogLine } from './http/log.ts';
 
 export interface AppOptions {
@@ -104,7 +105,8 @@ export function createApp({ store, addinOrigin = 'https://localhost:3000', stati
     .route('/', importRoutes)
     .route('/', exportRoutes)
     .route('/', referenceRoutes)
-    .route('/', backupRoutes(backups));
+    .route('/', backupRoutes(backups))
+    .route('/', eventRoutes);
 
   const app = new Hono()
     .use(requestLog(log))

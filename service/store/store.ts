@@ -12,6 +12,7 @@ import { References, openReference } from './references.ts';
 import { Syncs, type SyncBatchInput } from './sync.ts';
 import { RowReads } from './rows.ts';
 import { Tokens, type TokenInfo } from './tokens.ts';
+import { ChangeFeed } from './changes.ts';
 import { runComparison, runDrilldown, type ComparisonParams, type DrilldownParams, type DrilldownResult, type QueryResult } from './compare/index.ts';
 import { AnswerCache, answerKey, comparisonAnswer, type Answer, type AnswerFormat } from './compare/answers.ts';
 import { runAnalystQuery, type AnalystQueryResult } from './query/index.ts';
@@ -47,6 +48,8 @@ export class Store {
   readonly tokens: Tokens;
   /** Comparisons' answers, kept until the next committed change or reference load. */
   readonly answers = new AnswerCache();
+  /** What each commit changed, for the open panes (`GET /api/events`). */
+  readonly changes: ChangeFeed;
 
   private constructor(
     readonly db: Database,
@@ -59,6 +62,7 @@ export class Store {
     this.syncs = new Syncs(writer, readers, references);
     this.rowReads = new RowReads(readers, () => this.syncs.revision);
     this.tokens = new Tokens(writer, readers, references);
+    this.changes = new ChangeFeed(() => this.syncs.revision, readers);
   }
 
   /** Opens the file; a new database starts with the Daejeon reference data. */
@@ -82,6 +86,7 @@ export class Store {
   }
 
   close(): void {
+    this.changes.stop();
     this.readers.close();
     this.reader.closeSync();
     this.writer.close();
