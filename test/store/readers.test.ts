@@ -1,0 +1,66 @@
+// The readers' room (service/store/readers.ts): concurrent reads never share a connection, and
+// whole-table scans take turns at the heavy-read gate so the writer keeps a core.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { Readers } from '../../service/store/readers.ts';
+
+let instance: DuckDBInstance;
+let readers: Readers;
+beforeEach(async () => {
+  instance = await DuckDBInstance.create(':memory:');
+  readers = new Readers(instance, 3);
+});
+afterEach(() => {
+  readers.close();
+  instance.closeSync();
+});
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('Readers', () => {
+  it('gives each concurrent read a connection of its own, and reuses them afterwards', async () => {
+    const seen: DuckDBConnection[] = [];
+    await Promise.all([0, 1, 2].map(() => readers.with(async (c) => (seen.push(c), await pause(5)))));
+    expect(new Set(seen).size).toBe(3);
+    const again = await readers.with(async (c) => c);
+    expect(seen).toContain(again);
+  });
+
+  it('lets one fewer scan run at once than DuckDB has threads; plain reads do not wait for them', async () => {
+    let scanning = 0;
+    let most = 0;
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const scans = [0, 1, 2, 3].map(() =>
+      readers.scan(async () => {
+        scanning++;
+        most = Math.max(most, scanning);
+        await held;
+        scanning--;
+      }),
+    );
+    await pause(10);
+    expect(scanning).toBe(2);
+    // A small read (a pull of one row's revision, a token check) goes ahead while the scans wait.
+    expect(await readers.rows('SELECT 42 AS answer')).toEqual([{ answer: 42 }]);
+    release();
+    await Promise.all(scans);
+    expect(most).toBe(2);
+  });
+
+  it('a scan whose request has ended leaves the queue without running', async () => {
+    const one = new Readers(instance, 2);
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const first = one.scan(() => held);
+    const gone = new AbortController();
+    let ran = false;
+    const waiting = one.scan(async () => void (ran = true), gone.signal);
+    gone.abort(new Error('client left'));
+    await expect(waiting).rejects.toThrow('client left');
+    release();
+    await first;
+    expect(ran).toBe(false);
+    one.close();
+  });
+});
