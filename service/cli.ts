@@ -13,6 +13,7 @@ import { WorkbookError } from './workbook/errors.ts';
 import { exportFormats, isExportFormat, type ExportFormat } from './store/export/index.ts';
 import { progressBar } from './progress.ts';
 import { doctor, restoreBackup } from './store/backup.ts';
+import { applyPopulations, PopulationFileError, readPopulationFile, type PopulationFile } from './populations.ts';
 import { isKind, kinds, referenceSchema, completeReference, type Kind } from '../domain/index.ts';
 import type { ImportReport } from './workbook/index.ts';
 
@@ -204,6 +205,35 @@ export function buildProgram(): Command {
       await withStore(opts.db, async (store) => {
         const loaded = await store.loadReference(completeReference(parsed.data), { replace: opts.replace });
         console.log(`구 ${loaded.districts} · 동 ${loaded.dongs} · 단계 ${loaded.phases}을(를) 불러왔습니다 / loaded`);
+      });
+    });
+
+  reference
+    .command('populations <file>')
+    .description('load official populations from the 행정안전부 주민등록 인구통계 CSV (CP949 or UTF-8), matched by 행정동 code')
+    .option('--json', 'print the report as JSON')
+    .option('--db <path>', 'DuckDB file', defaultDb)
+    .action(async (file: string, opts: { json?: boolean; db: string }) => {
+      if (!existsSync(file)) throw new Error(`파일이 없습니다 / no such file: ${file}`);
+      let read: PopulationFile;
+      try {
+        read = readPopulationFile(readFileSync(file));
+      } catch (error) {
+        // Nothing is changed on a file that cannot be read for sure.
+        throw error instanceof PopulationFileError ? new Error(`${file}: ${error.message}`) : error;
+      }
+      await withStore(opts.db, async (store) => {
+        const { reference, report } = applyPopulations(store.reference.reference, read);
+        if (report.matched.length > 0) await store.loadReference(reference);
+        if (opts.json) return console.log(JSON.stringify({ file, encoding: read.encoding, ...report }, null, 2));
+        const years = [...new Set(report.matched.flatMap((m) => m.years))].sort().join(', ');
+        console.log(`${report.matched.length}개 동의 인구를 불러왔습니다 (${years || '-'}년, ${read.encoding}) / loaded the populations of ${report.matched.length} dongs`);
+        for (const m of report.matched.filter((x) => x.stillIllustrative)) console.log(`  ${m.name}: 파일에 없는 해의 인구는 예시로 남습니다 / years the file lacks stay illustrative`);
+        if (report.missing.length > 0) {
+          console.log(`파일에서 찾지 못한 동 ${report.missing.length}개 / dongs not found in the file:`);
+          for (const m of report.missing) console.log(`  ${m.name} (${m.code}): ${m.reason === 'no_admin_code' ? '행정동 코드 없음 / no 행정동 code' : '파일에 없음 / not in the file'}`);
+        }
+        if (report.unmatched.length > 0) console.log(`기준 자료에 없는 파일의 동 ${report.unmatched.length}개는 건너뛰었습니다 / ${report.unmatched.length} dongs of the file are not in the reference and were skipped`);
       });
     });
 
