@@ -3,7 +3,8 @@
 import { tableFromIPC } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { comparisonNames } from '../../domain/index.ts';
-import { runComparison } from '../../service/store/compare/index.ts';
+import { readMaterialized, runComparison, toArrowIPC } from '../../service/store/compare/index.ts';
+import { arrowFromDuckDB } from '../../service/store/compare/arrow.ts';
 import { AnswerCache, comparisonAnswer, type Answer, type AnswerFormat } from '../../service/store/compare/answers.ts';
 import { openFixture, today } from './fixture.ts';
 import { parseCsv } from '../support/csv.ts';
@@ -63,11 +64,28 @@ describe('answers written by DuckDB', () => {
     }
   });
 
-  it('Arrow: the same rows as JSON', async () => {
-    const expected = await runComparison(db.connection, 'summary', { today });
-    const table = tableFromIPC((await comparisonAnswer(db.connection, 'summary', { today }, 'arrow')).body);
-    expect(table.numRows).toBe(expected.rows.length);
-    expect(table.schema.fields.map((f) => f.name)).toEqual(expected.columns.map((c) => c.name));
+  it('Arrow: whole vectors read out of DuckDB give the same table as the rows encoded one by one, for every comparison', async () => {
+    for (const name of comparisonNames) {
+      const expected = tableFromIPC(toArrowIPC(await runComparison(db.connection, name, { today })));
+      const table = tableFromIPC((await comparisonAnswer(db.connection, name, { today }, 'arrow')).body);
+      expect(table.schema.fields.map((f) => `${f.name}:${f.type}`), name).toEqual(expected.schema.fields.map((f) => `${f.name}:${f.type}`));
+      expect(table.toArray().map((r) => r.toJSON()), name).toEqual(expected.toArray().map((r) => r.toJSON()));
+    }
+  });
+
+  it('Arrow: nulls, non-finite numbers, long and short text, booleans and dates over several chunks', async () => {
+    const sql = `SELECT i::INTEGER AS i, i::BIGINT * 1000000007 AS big,
+                        CASE WHEN i % 7 = 0 THEN NULL WHEN i % 11 = 0 THEN 'nan'::DOUBLE ELSE i / 3 END AS x,
+                        CASE WHEN i % 5 = 0 THEN NULL WHEN i % 2 = 0 THEN '동' ELSE repeat('대전광역시 ', 1 + i % 4) END AS t,
+                        i % 3 = 0 AS b, DATE '2019-01-01' + (i % 400)::INTEGER AS d
+                 FROM range(5000) r(i) ORDER BY i`;
+    const result = await db.connection.run(sql);
+    const direct = tableFromIPC(arrowFromDuckDB(result)!);
+    const encoded = tableFromIPC(toArrowIPC(readMaterialized(await db.connection.run(sql))));
+    expect(direct.numRows).toBe(5000);
+    expect(direct.toArray().map((r) => r.toJSON())).toEqual(encoded.toArray().map((r) => r.toJSON()));
+    expect(direct.get(11)!.toJSON().x).toBeNull();
+    expect(direct.get(3)!.toJSON().t).toBe('대전광역시 대전광역시 대전광역시 대전광역시 ');
   });
 });
 

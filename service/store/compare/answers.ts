@@ -5,7 +5,7 @@
  * - JSON and CSV: DuckDB's own writers (`COPY … TO` a file, read back as bytes), so no value of a
  *   37,000-row answer passes through JavaScript; formula-like text is neutralised in SQL for CSV,
  *   and the CSV's BOM goes first.
- * - Arrow: the rows read column by column (readMaterialized) and encoded (encode.ts).
+ * - Arrow: whole vectors copied out of DuckDB's buffers (arrow.ts), never a value at a time.
  *
  * The first answer of a comparison learns its columns from the rows it reads (DuckDB cannot type a
  * statement before its parameters are bound); later ones wrap the query file, as it is, in a SELECT
@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { neutralisedSql, quotedIdentifier, utcIso } from '../sql.ts';
 import { pathLiteral } from '../export/path.ts';
+import { arrowFromDuckDB } from './arrow.ts';
 import { toArrowIPC, toCsv } from './encode.ts';
 import { prepareComparison, type ComparisonParams } from './index.ts';
 import { readMaterialized, type QueryResult, type ResultColumn } from './result.ts';
@@ -85,9 +86,12 @@ export async function comparisonAnswer(connection: DuckDBConnection, name: strin
   const { sql, values, types } = prepareComparison(name, params);
   const columns = columnsByName.get(name);
   if (!columns || format === 'arrow') {
-    const result = readMaterialized(await connection.run(sql, values, types));
-    columnsByName.set(name, result.columns);
-    return encodeRead(result, format);
+    const result = await connection.run(sql, values, types);
+    const read = result.deduplicatedColumnNames().map((n, i) => ({ name: n, type: result.columnType(i).toString() }));
+    columnsByName.set(name, read);
+    const arrow = format === 'arrow' ? arrowFromDuckDB(result) : undefined;
+    if (arrow) return { body: Buffer.from(arrow.buffer, arrow.byteOffset, arrow.byteLength), rows: result.rowCount };
+    return encodeRead(readMaterialized(result), format);
   }
   const file = join(tmpdir(), `jachi-answer-${randomBytes(8).toString('hex')}.${format}`);
   try {
