@@ -47,7 +47,7 @@ export class Store {
   readonly rowReads: RowReads;
   readonly tokens: Tokens;
   /** Comparisons' answers, kept until the next committed change or reference load. */
-  readonly answers = new AnswerCache();
+  readonly answers = new AnswerCache(() => this.answersVersion);
   /** What each commit changed, for the open panes (`GET /api/events`). */
   readonly changes: ChangeFeed;
 
@@ -171,7 +171,7 @@ export class Store {
   compareAnswer(name: string, params: ComparisonParams, format: AnswerFormat, signal?: AbortSignal): Promise<Answer> {
     const asked = { ...params, today: params.today ?? localToday() };
     signal?.throwIfAborted();
-    return this.answers.get(this.answersVersion, answerKey(name, asked, format), () => this.readers.scan((c) => comparisonAnswer(c, name, asked, format)));
+    return this.answers.get(answerKey(name, asked, format), () => this.readers.scan((c) => comparisonAnswer(c, name, asked, format)));
   }
 
   /** A tag for that answer (HTTP ETag): the same while the version and what was asked are the same. */

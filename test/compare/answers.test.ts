@@ -91,28 +91,60 @@ describe('answers written by DuckDB', () => {
 
 describe('AnswerCache', () => {
   const answer = (bytes: number): Answer => ({ body: Buffer.alloc(bytes), rows: 1 });
+  const later = () => {
+    let resolve!: (a: Answer) => void;
+    const promise = new Promise<Answer>((r) => (resolve = r));
+    return { promise, resolve };
+  };
 
   it('computes once for requests asking the same at once, and again when the version moves on', async () => {
-    const cache = new AnswerCache();
+    let version = '1.0';
+    const cache = new AnswerCache(() => version);
     let computed = 0;
     const compute = async () => {
       computed++;
       await new Promise((r) => setTimeout(r, 5));
       return answer(10);
     };
-    const [x, y] = await Promise.all([cache.get('1.0', 'k', compute), cache.get('1.0', 'k', compute)]);
+    const [x, y] = await Promise.all([cache.get('k', compute), cache.get('k', compute)]);
     expect(x).toBe(y);
     expect(computed).toBe(1);
-    await cache.get('1.0', 'k', compute);
+    await cache.get('k', compute);
     expect(computed).toBe(1);
-    await cache.get('2.0', 'k', compute);
+    version = '2.0';
+    await cache.get('k', compute);
     expect(computed).toBe(2);
   });
 
+  it('while changes keep coming, one answer is made at a time: those who ask meanwhile share the next one, begun after their change', async () => {
+    let version = 1;
+    const cache = new AnswerCache(() => String(version));
+    const made: { version: number; done: ReturnType<typeof later> }[] = [];
+    const compute = () => {
+      const done = later();
+      made.push({ version, done });
+      return done.promise;
+    };
+    const first = cache.get('k', compute);
+    version = 2; // a sync commits while the first answer is being made
+    const second = cache.get('k', compute);
+    version = 3;
+    const third = cache.get('k', compute);
+    expect(made.map((m) => m.version)).toEqual([1]);
+    made[0]!.done.resolve(answer(1));
+    await first;
+    await new Promise((r) => setTimeout(r, 0));
+    // One new computation for both, begun at version 3: it holds both their changes.
+    expect(made.map((m) => m.version)).toEqual([1, 3]);
+    made[1]!.done.resolve(answer(3));
+    expect(await second).toBe(await third);
+    expect((await second).body.length).toBe(3);
+  });
+
   it('keeps at most its budget, the least recently used going first; a failure is not kept', async () => {
-    const cache = new AnswerCache(25);
+    const cache = new AnswerCache(() => 'v', 25);
     let computed = 0;
-    const get = (key: string) => cache.get('v', key, async () => (computed++, answer(10)));
+    const get = (key: string) => cache.get(key, async () => (computed++, answer(10)));
     await get('a');
     await get('b');
     await get('a'); // a is now the most recent
@@ -122,8 +154,8 @@ describe('AnswerCache', () => {
     expect(computed).toBe(3);
     await get('b');
     expect(computed).toBe(4);
-    await expect(cache.get('v', 'bad', () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
-    await expect(cache.get('v', 'bad', async () => answer(1))).resolves.toBeDefined();
+    await expect(cache.get('bad', () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    await expect(cache.get('bad', async () => answer(1))).resolves.toBeDefined();
   });
 });
 

@@ -106,57 +106,103 @@ export async function comparisonAnswer(connection: DuckDBConnection, name: strin
   }
 }
 
+/** One question's answers: the last one made, the one being made, and the one waiting to be made. */
+interface Slot {
+  done?: { version: string; answer: Promise<Answer>; bytes: number };
+  running?: { version: string; answer: Promise<Answer> };
+  waiting?: Promise<Answer>;
+}
+
 /**
- * Answers kept while nothing changes: keyed by what was asked, dropped all at once when the version
- * (the store's revision and its reference) moves on, the oldest first beyond `maxBytes`. Requests
- * that ask the same while it is being computed share one computation.
+ * Answers kept while nothing changes, keyed by what was asked; an answer is served only at the
+ * version (the store's revision and reference) it was begun at, so a reader always sees at least
+ * every change committed before it asked. Requests asking the same while it is being made share it.
+ * While syncs keep moving the version on, each question is computed at most once at a time: those
+ * who ask while an older answer is still being made wait for it to finish and then share one new
+ * computation, begun at the version of that moment. Kept answers go when the version moves on, or
+ * the least recently used first beyond `maxBytes`.
  */
 export class AnswerCache {
-  private version: string | undefined;
-  private readonly entries = new Map<string, { answer: Promise<Answer>; bytes: number }>();
+  private readonly slots = new Map<string, Slot>();
+  private seen: string | undefined;
   private bytes = 0;
   /** Answers computed and answers served from the cache (for the tests and the benchmark). */
   readonly counts = { computed: 0, served: 0 };
 
-  constructor(private readonly maxBytes = 64 * 2 ** 20) {}
+  constructor(
+    /** The version now. */
+    private readonly version: () => string,
+    private readonly maxBytes = 64 * 2 ** 20,
+  ) {}
 
-  get(version: string, key: string, compute: () => Promise<Answer>): Promise<Answer> {
-    if (version !== this.version) {
-      this.entries.clear();
-      this.bytes = 0;
-      this.version = version;
-    }
-    const hit = this.entries.get(key);
-    if (hit) {
+  get(key: string, compute: () => Promise<Answer>): Promise<Answer> {
+    const version = this.version();
+    if (version !== this.seen) this.forgetDone(version);
+    let slot = this.slots.get(key);
+    if (!slot) this.slots.set(key, (slot = {}));
+    if (slot.done?.version === version) {
       // Most recently used last, so the oldest is evicted first.
-      this.entries.delete(key);
-      this.entries.set(key, hit);
+      this.slots.delete(key);
+      this.slots.set(key, slot);
       this.counts.served++;
-      return hit.answer;
+      return slot.done.answer;
     }
+    if (slot.running?.version === version) {
+      this.counts.served++;
+      return slot.running.answer;
+    }
+    if (slot.running) {
+      const current = slot;
+      this.counts.served++;
+      current.waiting ??= current.running!.answer.then(
+        () => this.start(key, current, compute),
+        () => this.start(key, current, compute),
+      );
+      return current.waiting;
+    }
+    return this.start(key, slot, compute);
+  }
+
+  private start(key: string, slot: Slot, compute: () => Promise<Answer>): Promise<Answer> {
+    const version = this.version();
+    if (version !== this.seen) this.forgetDone(version);
+    slot.waiting = undefined;
     this.counts.computed++;
-    const entry = { answer: compute(), bytes: 0 };
-    this.entries.set(key, entry);
-    entry.answer.then(
+    const running = { version, answer: compute() };
+    slot.running = running;
+    running.answer.then(
       (answer) => {
-        if (this.entries.get(key) !== entry) return;
-        entry.bytes = answer.body.length;
-        this.bytes += entry.bytes;
+        if (slot.running === running) slot.running = undefined;
+        if (version !== this.seen || this.slots.get(key) !== slot) return;
+        if (slot.done) this.bytes -= slot.done.bytes;
+        slot.done = { version, answer: running.answer, bytes: answer.body.length };
+        this.bytes += answer.body.length;
         this.evict();
       },
       () => {
-        if (this.entries.get(key) === entry) this.entries.delete(key);
+        if (slot.running === running) slot.running = undefined;
       },
     );
-    return entry.answer;
+    return running.answer;
+  }
+
+  /** The version moved on: no kept answer is served again. */
+  private forgetDone(version: string): void {
+    this.seen = version;
+    for (const [key, slot] of this.slots) {
+      slot.done = undefined;
+      if (!slot.running && !slot.waiting) this.slots.delete(key);
+    }
+    this.bytes = 0;
   }
 
   private evict(): void {
-    for (const [key, entry] of this.entries) {
+    for (const [key, slot] of this.slots) {
       if (this.bytes <= this.maxBytes) return;
-      if (entry.bytes === 0) continue; // still being computed
-      this.entries.delete(key);
-      this.bytes -= entry.bytes;
+      if (!slot.done) continue;
+      this.bytes -= slot.done.bytes;
+      slot.done = undefined;
+      if (!slot.running && !slot.waiting) this.slots.delete(key);
     }
   }
 }
