@@ -52,9 +52,12 @@ describe('the demo’s summary, as a city manager reads it', () => {
         // 온천1동 carried most of its 2020 programme money over (COVID-19): 사업비 집행률 fell and is low.
         '온천1동 2 discretionaryExecutionRate fell',
         '온천1동 2 discretionaryExecutionRate low',
-        // 중리동's 2020 plan is 지연: one of three expected steps not done.
+        // 중리동's 2020 plan is 지연: one of three expected steps not done, and so half the agendas
+        // its assembly adopted are still 실행중 (every other pilot dong did all of its own).
         '중리동 2 completionRate fell',
         '중리동 2 completionRate low',
+        '중리동 2 agendaCompletionRate fell',
+        '중리동 2 agendaCompletionRate low',
         // 법2동 held its 2020 assembly online only: 4 voters per 1,000 against a group median of ~15.
         '법2동 2 assemblyTurnoutPer1000 low',
         // 목상동 postponed its assembly to 2021: 9 of its 10 first-year steps.
@@ -67,6 +70,12 @@ describe('the demo’s summary, as a city manager reads it', () => {
     const jungni = flags.find((r: any) => r.dongName === '중리동' && r.flag === 'fell');
     expect(jungni).toMatchObject({ cohort: 1, previousValue: 1 });
     expect(jungni.value).toBeCloseTo(2 / 3, 12);
+    const jungniAgendas = flags.find((r: any) => r.dongName === '중리동' && r.figure === 'agendaCompletionRate' && r.flag === 'low');
+    expect(jungniAgendas).toMatchObject({ cohort: 1, median: 1 });
+    expect(jungniAgendas.value).toBeLessThanOrEqual(0.6);
+    // The newcomers adopted their first plans at the end of 2020, to carry out in 2021: all at 0%,
+    // so none stands out in its group (목상동 put none to an assembly, so has no figure).
+    expect(flags.filter((r: any) => r.figure === 'agendaCompletionRate' && r.cohort === 2)).toEqual([]);
     // 송촌동's assembly and every other pilot dong's figures stay within their group: no flag.
     expect(flagged.has('30230-songchon')).toBe(false);
   });
@@ -74,7 +83,7 @@ describe('the demo’s summary, as a city manager reads it', () => {
   it('answers "did phase 2 improve?" over the same 8 pilot dongs', async () => {
     const { body } = await svc.json('GET', '/api/compare/summary', 'manager');
     const like = (phase: number, figure: string) => body.rows.find((r: any) => r.kind === 'continuing' && r.phase === phase && r.figure === figure && r.cohort === null);
-    for (const figure of ['discretionaryExecutionRate', 'assemblyTurnoutPer1000', 'completionRate']) {
+    for (const figure of ['discretionaryExecutionRate', 'assemblyTurnoutPer1000', 'completionRate', 'agendaCompletionRate']) {
       expect(like(1, figure).dongsWithData, figure).toBe(8);
       expect(like(2, figure).dongsWithData, figure).toBe(8);
     }
@@ -82,6 +91,10 @@ describe('the demo’s summary, as a city manager reads it', () => {
     expect(like(2, 'assemblyTurnoutPer1000').value).toBeGreaterThan(like(1, 'assemblyTurnoutPer1000').value);
     expect(like(1, 'completionRate').value).toBe(1);
     expect(like(2, 'completionRate').value).toBeCloseTo(23 / 24, 12);
+    // Every agenda the pilot dongs adopted in 2019 was carried out; in 2020 all but 중리동's late half.
+    expect(like(1, 'agendaCompletionRate').value).toBe(1);
+    expect(like(2, 'agendaCompletionRate').value).toBeGreaterThan(0.9);
+    expect(like(2, 'agendaCompletionRate').value).toBeLessThan(1);
     // Populations are illustrative, so every turnout figure says so; completion rests on none.
     expect(like(2, 'assemblyTurnoutPer1000').illustrative).toBe(true);
     expect(like(2, 'completionRate').illustrative).toBe(false);
