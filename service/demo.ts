@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { daejeonReference, formatYmd, kinds, type Kind } from '../domain/index.ts';
+import { crossKindOrder, daejeonReference, formatYmd, kinds, type Kind } from '../domain/index.ts';
 import { type Store, type Actor } from './store/store.ts';
 
 /**
@@ -303,7 +303,10 @@ const demoActor: Actor = { tokenId: 'demo', name: '데모 데이터', role: 'adm
 /** Fills an empty database with the demo through the same rules and batches as the sync API. */
 export async function loadDemo(store: Store): Promise<Record<Kind, number>> {
   const counts = Object.fromEntries(kinds.map((k) => [k, 0])) as Record<Kind, number>;
-  for (const [kind, rows] of Object.entries(demoRows()) as [Kind, Values[]][]) {
+  const all = demoRows();
+  // In the order a workbook syncs its sheets: what a kind's cross-kind warnings read is stored first.
+  for (const kind of crossKindOrder) {
+    const rows = all[kind];
     const answer = await store.sync(kind, { batchId: randomUUID(), rows: rows.map((values) => ({ rowId: randomUUID(), baseRevision: null, values })), deletes: [] }, demoActor, 'demo (daejeon-pilot.md)');
     const refused = answer.results.filter((x) => x.status !== 'accepted');
     if (refused.length > 0) throw new Error(`demo ${kind}: ${JSON.stringify(refused[0])}`);

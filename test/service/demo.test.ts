@@ -39,6 +39,28 @@ describe('the Daejeon demo', () => {
   });
 });
 
+describe('the demo’s kinds agree with each other (no cross-kind warning)', () => {
+  it('no agenda has more votes than its assembly had voters, and every 관련 의제 is in that year’s 자치계획', async () => {
+    const over = await rows(`
+      SELECT a.dongName, a.title FROM agendas a
+      JOIN (SELECT dong, date, sum(coalesce(voters, participants)) AS voters FROM participation WHERE activity = '주민총회' GROUP BY dong, date) p
+        ON p.dong = a.dong AND p.date = a.assemblyOn
+      WHERE coalesce(a.votesFor, 0) + coalesce(a.votesAgainst, 0) > p.voters`);
+    expect(over).toEqual([]);
+    // Every agenda with votes was voted on at an assembly recorded on its 총회 상정일.
+    const unmatched = await rows(`
+      SELECT a.title FROM agendas a ANTI JOIN participation p ON p.dong = a.dong AND p.date = a.assemblyOn AND p.activity = '주민총회'
+      WHERE a.votesFor IS NOT NULL`);
+    expect(unmatched).toEqual([]);
+    const orphans = await rows(`
+      SELECT s.dongName, s.agenda FROM spending s ANTI JOIN agendas a ON a.dong = s.dong AND a.fiscalYear = s.fiscalYear AND trim(a.title) = trim(s.agenda)
+      WHERE s.agenda IS NOT NULL`);
+    expect(orphans).toEqual([]);
+    const linked = await rows('SELECT count(*) AS n FROM spending WHERE agenda IS NOT NULL');
+    expect(Number(linked[0]!.n)).toBeGreaterThan(0);
+  });
+});
+
 describe('the demo’s summary, as a city manager reads it', () => {
   it('flags few dongs (4 of 20), each with the reason built into its rows', async () => {
     const { status, body } = await svc.json('GET', '/api/compare/summary', 'manager');
