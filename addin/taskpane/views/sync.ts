@@ -171,10 +171,10 @@ async function run(view: SyncView, op: () => Promise<void>): Promise<void> {
   }
 }
 
-/** The kinds whose tables this workbook already syncs. */
+/** The kinds whose tables this workbook already syncs, in crossKindOrder. */
 async function boundKinds(view: SyncView): Promise<Kind[]> {
   const bound = await (await view.memory!).tables();
-  return kinds.filter((k) => bound[k]);
+  return crossKindOrder.filter((k) => bound[k]);
 }
 
 /** The kinds to sync: all of them in crossKindOrder (what a kind's warnings read is synced first), or the one chosen. */
