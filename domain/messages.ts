@@ -134,6 +134,21 @@ export const rowMessages = {
     ko: `${f.header}: 위원 수(${show(v)})가 정원보다 많을 수 없습니다.`,
     en: `${f.label}: the members (${show(v)}) cannot exceed the seats.`,
   }),
+  votes_over_voters: (f, v) => {
+    const [votes = 0, voters = 0] = v.split('|').map(Number);
+    const [, , name = '', date = ''] = v.split('|');
+    return {
+      ko: `${f.header}: 찬성·반대 합계 ${votes.toLocaleString('ko-KR')}표가 ${name} 주민총회(${date}) 투표자 수 ${voters.toLocaleString('ko-KR')}명보다 많습니다. 찬반 수나 주민참여 시트의 투표자 수를 확인하세요.`,
+      en: `${f.label}: votes for and against (${votes.toLocaleString('en-US')}) exceed the ${voters.toLocaleString('en-US')} voters recorded at ${name}'s assembly of ${date}; check the votes, or the voters on the participation sheet.`,
+    };
+  },
+  agenda_not_in_plan: (f, v) => {
+    const [agenda = '', name = '', year = ''] = v.split('|');
+    return {
+      ko: `${f.header}: '${show(agenda)}'은(는) ${name}의 ${year}년 자치계획에 없는 의제입니다. 자치계획 시트의 의제명과 똑같이 쓰거나, 의제를 자치계획에 먼저 넣으세요.`,
+      en: `${f.label}: '${show(agenda)}' is not an agenda of ${name}'s ${year} 자치계획; write the title as on the agendas sheet, or add the agenda to the plan first.`,
+    };
+  },
   completed_late: (f, v) => ({ ko: `${f.header}: 계획일보다 늦게 완료되었습니다 (${show(v)}).`, en: `${f.label}: completed after its planned date (${show(v)}).` }),
 } satisfies Record<string, Template>;
 

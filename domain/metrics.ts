@@ -123,7 +123,7 @@ export type MetricName = keyof typeof metrics;
  * The figures the summary, the phase comparison, the charts and the summary sheet follow: each
  * compares like with like and none grows because a dong typed more rows.
  */
-export const headlineFigures = ['discretionaryExecutionRate', 'assemblyTurnoutPer1000', 'completionRate'] as const satisfies readonly MetricName[];
+export const headlineFigures = ['discretionaryExecutionRate', 'assemblyTurnoutPer1000', 'completionRate', 'agendaCompletionRate'] as const satisfies readonly MetricName[];
 export type HeadlineFigure = (typeof headlineFigures)[number];
 
 /** Which rows lie behind each headline figure (drill-down from phases and summary). */
@@ -131,6 +131,7 @@ export const headlineFigureKind = {
   discretionaryExecutionRate: 'spending',
   assemblyTurnoutPer1000: 'participation',
   completionRate: 'progress',
+  agendaCompletionRate: 'agendas',
 } as const satisfies Record<HeadlineFigure, string>;
 
 /**
@@ -219,8 +220,8 @@ export const comparisons: Record<ComparisonName, ComparisonDefinition> = {
     ko: '단계 비교',
     en: 'Phase 1 vs phase 2',
     grouping: {
-      ko: '동. 주요 지표(사업비 집행률, 주민총회 참여율, 완료율)마다 1단계, 2단계, 변화 (열 이름: completionRatePhase1 …). 변화는 같은 동의 두 값이 모두 있을 때만',
-      en: 'dong; for each headline figure (discretionaryExecutionRate, assemblyTurnoutPer1000, completionRate): phase 1, phase 2, change (columns completionRatePhase1 …); a change only where the same dong has both',
+      ko: '동. 주요 지표(사업비 집행률, 주민총회 참여율, 완료율, 의제 완료율)마다 1단계, 2단계, 변화 (열 이름: completionRatePhase1 …). 변화는 같은 동의 두 값이 모두 있을 때만',
+      en: 'dong; for each headline figure (discretionaryExecutionRate, assemblyTurnoutPer1000, completionRate, agendaCompletionRate): phase 1, phase 2, change (columns completionRatePhase1 …); a change only where the same dong has both',
     },
     keys: ['city', 'district', 'dong', 'dongName', 'cohort'],
     figures: [...headlineFigures.flatMap((f) => [`${f}Phase1`, `${f}Phase2`, `${f}Delta`]), 'illustrative'],

@@ -273,3 +273,51 @@ export function spendingLineWarnings(lines: readonly SpendingLine[], forRows: Re
   }
   return out;
 }
+
+/**
+ * The order a workbook's kinds sync in, so that what a kind's cross-kind warnings read is stored
+ * first: the assemblies (participation) before the agendas whose votes they bound, the agendas
+ * before the spending lines that name them.
+ */
+export const crossKindOrder = ['participation', 'progress', 'agendas', 'council', 'spending'] as const satisfies readonly Kind[];
+
+/** One day's 주민총회 of a dong, as the cross-kind warnings see it: its rows' voters (or participants where voters is blank) added. */
+export interface AssemblyDay {
+  dong: string;
+  phase: number | null;
+  date: string;
+  voters: number;
+}
+
+/**
+ * The warnings that need another kind's rows (DESIGN, "Rules that are warnings"), for one typed row:
+ * - agendas: votesFor + votesAgainst over the voters of that dong's assembly — the 주민총회 of its
+ *   총회 상정일, or where none is recorded that day (or the date is blank) the phase's largest;
+ *   no assembly recorded, no warning;
+ * - spending: a 관련 의제 that the dong's 자치계획 of that fiscal year lacks (`planTitles` holds
+ *   `dong|fiscalYear|title`, titles trimmed, as agendas.sql links them).
+ */
+export function crossKindIssues(
+  kind: Kind,
+  values: RowValues,
+  ref: ReferenceIndex,
+  seen: { assemblies?: readonly AssemblyDay[]; planTitles?: ReadonlySet<string> },
+): Issue[] {
+  const dongName = (code: string) => ref.dongByCode.get(code)?.name ?? code;
+  if (kind === 'agendas' && seen.assemblies) {
+    const votes = (typeof values.votesFor === 'number' ? values.votesFor : 0) + (typeof values.votesAgainst === 'number' ? values.votesAgainst : 0);
+    if (values.votesFor == null && values.votesAgainst == null) return [];
+    const own = seen.assemblies.filter((a) => a.dong === values.dong);
+    const sameDay = own.find((a) => a.date === values.assemblyOn);
+    const assembly = sameDay ?? own.filter((a) => a.phase === values.phase).reduce<AssemblyDay | undefined>((best, a) => (!best || a.voters > best.voters ? a : best), undefined);
+    if (!assembly || votes <= assembly.voters) return [];
+    const field = fieldLabel('agendas', values.votesFor != null ? 'votesFor' : 'votesAgainst');
+    return [rowIssue(field, 'votes_over_voters', `${votes}|${assembly.voters}|${dongName(assembly.dong)}|${assembly.date}`)];
+  }
+  if (kind === 'spending' && seen.planTitles) {
+    const agenda = typeof values.agenda === 'string' ? values.agenda.trim() : '';
+    if (agenda === '' || seen.planTitles.has(`${String(values.dong)}|${String(values.fiscalYear)}|${agenda}`)) return [];
+    return [rowIssue(fieldLabel('spending', 'agenda'), 'agenda_not_in_plan', `${agenda}|${dongName(String(values.dong))}|${String(values.fiscalYear)}`)];
+  }
+  return [];
+}

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { daejeonReference, formatYmd, kinds, type Kind } from '../domain/index.ts';
+import { crossKindOrder, daejeonReference, formatYmd, kinds, type Kind } from '../domain/index.ts';
 import { type Store, type Actor } from './store/store.ts';
 
 /**
@@ -63,7 +63,7 @@ const won = 1_000_000;
  */
 export const demoFlags = {
   '30200-oncheon1': '2020년 자체 사업비 대부분을 코로나19로 이월 (사업비 집행률 하락·낮음)',
-  '30230-jungni': '2020년 자치계획 실행 지연 (완료율 하락·낮음)',
+  '30230-jungni': '2020년 자치계획 실행 지연: 가결한 의제 절반을 못 끝냄 (완료율·의제 완료율 하락·낮음)',
   '30230-beop2': '2020년 주민총회를 온라인으로만 열어 투표자가 적음 (주민총회 참여율 낮음)',
   '30230-moksang': '2020년 주민총회를 2021년으로 미룸 (완료율 낮음)',
 } as const;
@@ -194,7 +194,7 @@ export function demoRows(): Record<Kind, Values[]> {
       );
     }
   }
-  const { agendas, council } = councilWork(r);
+  const { agendas, council } = councilWork(r, participation);
   const above = workAboveTheDong(r);
   participation.push(...above.participation);
   progress.push(...above.progress);
@@ -245,9 +245,16 @@ const agendaTopics = ['마을 환경 정비', '어르신 돌봄 나눔', '청소
  * out, but 중리동's 2020 plan (지연, as its progress says); the newcomers adopted their first plans
  * at the end of 2020, to be carried out in 2021.
  */
-function councilWork(r: ReturnType<typeof random>): { agendas: Values[]; council: Values[] } {
+function councilWork(r: ReturnType<typeof random>, participation: readonly Values[]): { agendas: Values[]; council: Values[] } {
   const agendas: Values[] = [];
   const council: Values[] = [];
+  /** The dong's 주민총회 of that year: its day and voters (an agenda's votes never exceed them). */
+  const assemblyOf = (dong: string, year: number) => {
+    const row = participation.find((p) => p.dong === dong && p.activity === '주민총회' && String(p.date).startsWith(String(year)))!;
+    return { on: row.date as string, voters: row.voters as number };
+  };
+  /** Of the assembly's voters, most vote on each agenda (some leave before every vote). */
+  const votersOn = (dong: string, year: number) => Math.round((assemblyOf(dong, year).voters * r.int(85, 100)) / 100);
   const agenda = (dong: string, phase: number, year: number, title: string, assemblyOn: string, voters: number, status: string, completedOn: string | null, note: string) => {
     const against = r.int(2, Math.max(3, Math.round(voters * 0.1)));
     agendas.push({
@@ -259,12 +266,12 @@ function councilWork(r: ReturnType<typeof random>): { agendas: Values[]; council
     const galma = dong === '30170-galma1';
     const n2019 = galma ? 9 : r.int(5, 8);
     for (let i = 0; i < n2019; i++) {
-      agenda(dong, 1, 2019, agendaTopics[(i + r.int(0, 8)) % agendaTopics.length]! + (i > 0 ? ` ${i + 1}` : ''), dates.assembly, galma ? 387 : r.int(200, 400), '완료', ymd(2019, 12, r.int(1, 28)),
+      agenda(dong, 1, 2019, agendaTopics[(i + r.int(0, 8)) % agendaTopics.length]! + (i > 0 ? ` ${i + 1}` : ''), dates.assembly, votersOn(dong, 2019), '완료', ymd(2019, 12, r.int(1, 28)),
         galma ? '의제 9건은 보도 자료, 찬반·사업비는 예시' : illustrative);
     }
     const late = dong === '30230-jungni';
     for (let i = 0; i < r.int(5, 7); i++) {
-      agenda(dong, 2, 2020, `${agendaTopics[(i + 3) % agendaTopics.length]!} (2020)${i > 0 ? ` ${i + 1}` : ''}`, ymd(2020, 10, r.int(1, 28)), r.int(300, 700),
+      agenda(dong, 2, 2020, `${agendaTopics[(i + 3) % agendaTopics.length]!} (2020)${i > 0 ? ` ${i + 1}` : ''}`, assemblyOf(dong, 2020).on, votersOn(dong, 2020),
         late && i % 2 === 0 ? '실행중' : '완료', late && i % 2 === 0 ? null : ymd(2020, 12, r.int(1, 28)), late && i % 2 === 0 ? `코로나19로 늦어짐 (${illustrative})` : illustrative);
     }
     for (const [phase, year, asOf] of [[1, 2019, dates.launch], [2, 2020, '2020-03-31']] as const) {
@@ -285,7 +292,7 @@ function councilWork(r: ReturnType<typeof random>): { agendas: Values[]; council
     });
     if (dong === '30230-moksang') continue; // its assembly moved to 2021: no agenda put yet
     for (let i = 0; i < r.int(3, 5); i++) {
-      agenda(dong, 2, 2020, `${agendaTopics[(i + 5) % agendaTopics.length]!}${i > 0 ? ` ${i + 1}` : ''}`, ymd(2020, 11, r.int(1, 28)), r.int(100, 300), '가결', null, `2021년에 추진 (${illustrative})`);
+      agenda(dong, 2, 2020, `${agendaTopics[(i + 5) % agendaTopics.length]!}${i > 0 ? ` ${i + 1}` : ''}`, assemblyOf(dong, 2020).on, votersOn(dong, 2020), '가결', null, `2021년에 추진 (${illustrative})`);
     }
   }
   return { agendas, council };
@@ -296,7 +303,10 @@ const demoActor: Actor = { tokenId: 'demo', name: '데모 데이터', role: 'adm
 /** Fills an empty database with the demo through the same rules and batches as the sync API. */
 export async function loadDemo(store: Store): Promise<Record<Kind, number>> {
   const counts = Object.fromEntries(kinds.map((k) => [k, 0])) as Record<Kind, number>;
-  for (const [kind, rows] of Object.entries(demoRows()) as [Kind, Values[]][]) {
+  const all = demoRows();
+  // In the order a workbook syncs its sheets: what a kind's cross-kind warnings read is stored first.
+  for (const kind of crossKindOrder) {
+    const rows = all[kind];
     const answer = await store.sync(kind, { batchId: randomUUID(), rows: rows.map((values) => ({ rowId: randomUUID(), baseRevision: null, values })), deletes: [] }, demoActor, 'demo (daejeon-pilot.md)');
     const refused = answer.results.filter((x) => x.status !== 'accepted');
     if (refused.length > 0) throw new Error(`demo ${kind}: ${JSON.stringify(refused[0])}`);

@@ -409,6 +409,33 @@ export function createExcelLayer(host: ExcelHost = officeHost()) {
     return { updated: updates.length, appended: appends.length, removed: removes.length };
   }
 
+  /**
+   * Drop-down lists on one column of a table, per group of data rows (a spending line's 관련 의제:
+   * the agendas of its dong and year). A value outside the list is allowed after a warning, never
+   * refused: the service warns of it too. A group with no choices loses its list. Needs ExcelApi 1.8
+   * (data validation); before it, nothing is done and false is answered. One sync.
+   */
+  async function setListChoices(tableName: string, column: number, groups: readonly ListChoices[]): Promise<boolean> {
+    if (!supports('1.8') || groups.length === 0) return false;
+    await host.run(async (context) => {
+      const body = context.workbook.tables.getItem(tableName).columns.getItemAt(column).getDataBodyRange();
+      const quieted = quiet(context);
+      for (const group of groups) {
+        const source = group.choices.join(',');
+        for (const run of rowRuns(group.rows)) {
+          const cells = body.getCell(run.start, 0).getResizedRange(run.count - 1, 0);
+          cells.dataValidation.clear();
+          if (source === '') continue;
+          cells.dataValidation.rule = { list: { inCellDropDown: true, source } };
+          cells.dataValidation.errorAlert = { showAlert: true, style: 'Warning', title: group.title, message: group.message };
+        }
+      }
+      await context.sync();
+      await loud(context, quieted);
+    });
+    return true;
+  }
+
   /** Selects a cell of the table (a results-list click). One sync. */
   async function selectCell(tableName: string, row: number, column: number): Promise<void> {
     await host.run(async (context) => {
@@ -419,7 +446,7 @@ export function createExcelLayer(host: ExcelHost = officeHost()) {
     });
   }
 
-  return { noteMode, insertTemplates, readHeaderCandidates, adoptRange, readTable, writeRowIds, markCells, writeRows, selectCell };
+  return { noteMode, insertTemplates, readHeaderCandidates, adoptRange, readTable, writeRowIds, markCells, writeRows, selectCell, setListChoices };
 }
 
 export type ExcelLayer = ReturnType<typeof createExcelLayer>;
@@ -429,6 +456,26 @@ export function areaAddresses(address: string): string[] {
   const out: string[] = [];
   for (const m of address.matchAll(/!\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?/g)) out.push(m[3] ? `${m[1]}${m[2]}:${m[3]}${m[4]}` : `${m[1]}${m[2]}`);
   return out;
+}
+
+/** One drop-down list for some data rows of a table, with what Excel says of a value outside it. */
+export interface ListChoices {
+  rows: readonly number[];
+  /** The list (no item holds a comma; at most 255 characters joined, as Excel takes). */
+  choices: readonly string[];
+  title: string;
+  message: string;
+}
+
+/** Row indexes as runs of consecutive rows. */
+function rowRuns(rows: readonly number[]): { start: number; count: number }[] {
+  const runs: { start: number; count: number }[] = [];
+  for (const r of [...rows].sort((a, b) => a - b)) {
+    const last = runs.at(-1);
+    if (last && last.start + last.count === r) last.count += 1;
+    else if (!last || last.start + last.count < r) runs.push({ start: r, count: 1 });
+  }
+  return runs;
 }
 
 /** Consecutive row indexes grouped, so ids are written a block at a time. */

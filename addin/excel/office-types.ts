@@ -12,6 +12,8 @@ export interface RangeFormat {
 
 export interface DataValidation {
   rule: { list?: { inCellDropDown: boolean; source: string } };
+  /** What Excel says when a value outside the list is typed: 'Stop' refuses it, 'Warning' asks. */
+  errorAlert: { showAlert: boolean; style: 'Stop' | 'Warning' | 'Information'; title: string; message: string };
   clear(): void;
 }
 

@@ -19,6 +19,7 @@ import {
   type SyncTransport,
   type TableWrite,
 } from './index.ts';
+import { agendaChoices } from './agenda-choices.ts';
 import { marksFromReport, type CellItem, type MarkTable } from './marks.ts';
 import type { ApiClient, Meta } from '../taskpane/api.ts';
 import type { TableBinding, WorkbookMemory } from './state-store.ts';
@@ -414,6 +415,7 @@ async function syncKind(w: Workflow, kind: Kind, onProgress?: (p: ProgressInfo) 
   }
   const { refused, warnings } = await mark(w, t, report, conflicts, rowOfId, idOfRow);
   const pulledCount = await writeBack(w, t, idOfRow, pulled);
+  if (kind === 'spending' || kind === 'agendas') await refreshAgendaChoices(w);
   const memo = w.seen.get(kind);
   return {
     kind,
@@ -439,7 +441,22 @@ async function pullKind(w: Workflow, kind: Kind): Promise<{ written: number; con
   if (!t) return undefined;
   const result = await w.engine.pull(kind, t.local);
   const written = await writeBack(w, t, t.rowIds, result.tableWrites);
+  if (kind === 'spending' || kind === 'agendas') await refreshAgendaChoices(w);
   return { written, conflicts: result.conflicts };
+}
+
+/**
+ * Puts on each spending line's 관련 의제 cell a drop-down of its dong's agendas of that year, from
+ * the workbook's 자치계획 table as it is now (after a sync or pull of either). Nothing when either
+ * table is missing.
+ */
+async function refreshAgendaChoices(w: Workflow): Promise<void> {
+  const agendas = await read(w, 'agendas');
+  const spending = agendas ? await read(w, 'spending') : undefined;
+  const column = spending?.fields.indexOf('agenda') ?? -1;
+  if (!agendas || !spending || column < 0) return;
+  const lines = spending.local.map((row, k) => ({ row: spending.bodyIndex[k]!, values: row.values }));
+  await w.layer.setListChoices(spending.tableName, column, agendaChoices(agendas.local.map((r) => r.values), lines, w.ref));
 }
 
 /** Resolves a conflict; "theirs" writes the service's row into the table at once. */

@@ -19,6 +19,7 @@ import {
   type SyncBody,
 } from '../../domain/index.ts';
 import { canWriteDong, canWriteUnit, type Actor } from './auth.ts';
+import { addCrossKindWarnings, readCrossKind, type CrossKindSeen } from './cross-kind.ts';
 import { StoreError } from './errors.ts';
 import type { Readers, SqlParams } from './readers.ts';
 import type { References } from './references.ts';
@@ -205,12 +206,14 @@ export class Syncs {
     const ids = [...batch.rows.map((r) => r.rowId), ...batch.deletes.map((d) => d.rowId)].map((id) => id.toLowerCase());
     const index = this.references.index;
     const checked = { index, rows: batch.rows.map((r) => checkRow(kind, r.values, index)) };
-    const { current, lines } = await this.readers.with(async (c) => ({
+    const { current, lines, crossKind } = await this.readers.with(async (c) => ({
       current: await currentRows(this.readers, kind, ids, c),
       lines: kind === 'spending' ? await this.spendingLines(checked.rows, c) : undefined,
+      crossKind: await readCrossKind(this.readers, kind, checked.rows, c), // cross-kind warnings (cross-kind.ts)
     }));
     const decided = this.decide(kind, batch, actor, current, checked);
     if (lines) this.addLineWarnings(decided, lines, current);
+    addCrossKindWarnings(kind, batch.rows.map((r) => r.rowId), checked.rows, decided.results, crossKind, index); // cross-kind warnings
     return decided.results.map((r) => {
       if (r.status !== 'accepted') return r;
       const { revision: _notWritten, ...accepted } = r;
@@ -406,6 +409,9 @@ export class Syncs {
     for (const [kind, ids] of idsByKind) current.set(kind, await currentRows(this.readers, kind, [...new Set(ids)], this.writer.connection));
     const spendingJobs = jobs.filter((job, i) => job.kind === 'spending' && !stored.has(batchIds[i]!));
     const lines = spendingJobs.length > 0 ? await this.spendingLines(spendingJobs.flatMap((job) => job.checked.rows), this.writer.connection) : undefined;
+    // Cross-kind warnings (cross-kind.ts): what each new batch's rows read of the other kinds.
+    const crossKind: CrossKindSeen[] = [];
+    for (const [i, job] of jobs.entries()) crossKind.push(stored.has(batchIds[i]!) ? {} : await readCrossKind(this.readers, job.kind, job.checked.rows, this.writer.connection));
 
     const now = new Date().toISOString();
     let revision = this.revisionCounter;
@@ -421,6 +427,7 @@ export class Syncs {
       const rowsNow = current.get(job.kind)!;
       const decided = this.decide(job.kind, job.batch, job.actor, rowsNow, job.checked, revision);
       if (job.kind === 'spending' && lines) this.addLineWarnings(decided, lines, rowsNow);
+      addCrossKindWarnings(job.kind, job.batch.rows.map((r) => r.rowId), job.checked.rows, decided.results, crossKind[i]!, this.references.index); // cross-kind warnings
       revision = decided.revision;
       const replaced = decided.versions.filter((v) => rowsNow.has(v.rowId)).map((v) => v.rowId);
       // Later batches of the group see these versions as the stored rows.

@@ -134,3 +134,41 @@ describe('recomputeContext', () => {
     expect(recomputeContext(meta, 'a', 1)).toEqual({ population: 20_000, expected: null });
   });
 });
+
+describe('agendas (자치계획)', () => {
+  const agenda = (title: string, status: string, extra: Record<string, unknown> = {}) => ({ title, status, ...extra });
+  const rows = [
+    agenda('마을 축제', '완료', { assemblyOn: '2019-10-01', adopted: true, completedOn: '2019-12-01', estimatedCostKrw: 3_000_000 }),
+    agenda('공유 텃밭', '실행중', { assemblyOn: '2019-10-01', estimatedCostKrw: 2_000_000 }),
+    // 가결 blank: adopted by its status; done.
+    agenda('마을 신문', '완료', { completedOn: '2019-12-20' }),
+    agenda('주차장', '부결', { assemblyOn: '2019-10-01', adopted: false }),
+    agenda('벽화', '발굴'),
+  ];
+
+  it('의제 완료율: two of the three adopted agendas done → 2/3; found or voted-down agendas do not count', () => {
+    expect(recompute('agendaCompletionRate', rows)).toBeCloseTo(2 / 3, 12);
+    expect(recompute('adopted', rows)).toBe(3);
+    expect(recompute('agendasCompleted', rows)).toBe(2);
+    expect(recompute('putToAssembly', rows)).toBe(4);
+    expect(recompute('adoptionRate', rows)).toBe(0.75);
+    expect(recompute('agendas', rows)).toBe(5);
+    expect(recompute('estimatedCostKrw', rows)).toBe(5_000_000);
+    // Typing more agendas that were only found leaves it where it was.
+    expect(recompute('agendaCompletionRate', [...rows, agenda('놀이터', '발굴'), agenda('가로등', '보류')])).toBeCloseTo(2 / 3, 12);
+    expect(recompute('agendaCompletionRate', [agenda('벽화', '발굴')])).toBeNull();
+  });
+});
+
+describe('council (위원구성)', () => {
+  it('reads the latest snapshot: by fiscal year, then 기준일', () => {
+    const rows = [
+      { fiscalYear: 2019, asOf: '2019-09-01', seats: 40, members: 32, women: 16, youth: 4, selectedByLottery: 30, trainingCompleted: 24 },
+      { fiscalYear: 2019, asOf: '2019-05-01', seats: 40, members: 30, women: 12, youth: 3, selectedByLottery: 30, trainingCompleted: 30 },
+    ];
+    expect(recompute('members', rows)).toBe(32);
+    expect(recompute('womenShare', rows)).toBe(0.5);
+    expect(recompute('trainedShare', rows)).toBe(0.75);
+    expect(recompute('lotteryShare', [{ fiscalYear: 2020, members: 0, selectedByLottery: 0 }])).toBeNull();
+  });
+});

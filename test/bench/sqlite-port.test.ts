@@ -46,6 +46,16 @@ describe('the SQLite port of the comparisons', () => {
     dir = mkdtempSync(join(tmpdir(), 'jachi-sqlite-port-'));
     db = await openDatabase(join(dir, 'port.duckdb'), { threads: 1 });
     await generateDemo(db.connection, { dongs: 60, years: 3, seed: 7 });
+    // The generator writes no 자치계획: agendas for the headline agendaCompletionRate, some dongs
+    // with none adopted (no figure), some with 가결 left blank (read from the status).
+    await db.connection.run(`
+      INSERT INTO agendas_rows
+      SELECT uuid(), 1, false, 'port test', now(), NULL, NULL, d.code, p.phase, p.year, 'agenda ' || r.i, NULL, NULL, NULL, NULL, NULL,
+             CASE WHEN h % 7 = 0 THEN NULL WHEN h % 5 = 3 THEN false ELSE true END, NULL, NULL,
+             CASE h % 5 WHEN 0 THEN '완료' WHEN 1 THEN '가결' WHEN 2 THEN '실행중' WHEN 3 THEN '부결' ELSE '완료' END, NULL, NULL
+      FROM dongs d CROSS JOIN phases p CROSS JOIN range(6) r(i)
+      CROSS JOIN LATERAL (SELECT hash(d.code, p.phase, r.i) AS h) x
+      WHERE r.i < hash(d.code, p.phase) % 6`);
     sqlite = new Sqlite(':memory:');
     sqlite.exec(sqliteSchema);
     await copyToSqlite(db.connection, sqlite);
@@ -65,6 +75,8 @@ describe('the SQLite port of the comparisons', () => {
       const check = sameRows(answer.columns.map((c) => c.name), answer.rows, rows, rowKeys[name]!);
       expect(check.problems).toEqual([]);
       expect(answer.rows.length).toBeGreaterThan(0);
+      if (name === 'summary') expect(answer.rows.filter((r) => r.figure === 'agendaCompletionRate' && r.kind === 'dong').length).toBeGreaterThan(0);
+      if (name === 'phases') expect(answer.rows.filter((r) => typeof r.agendaCompletionRateDelta === 'number').length).toBeGreaterThan(0);
     });
   }
 });

@@ -49,7 +49,7 @@ const viewHead = 'r.rowId, r.dong, d.name AS dongName, d.district, g.city, d.joi
 const viewTail = 'r.revision, r.updatedBy, r.updatedAt, r.source FROM';
 const viewJoin = 'r JOIN dongs d ON d.code = r.dong JOIN districts g ON g.code = d.district WHERE NOT r.deleted';
 
-/** The service's tables (migrations 001–003) and analytic views, in SQLite. */
+/** The service's tables (migrations 001–003, and 005's agendas) and analytic views, in SQLite. */
 export const sqliteSchema = `
 CREATE TABLE cities (code TEXT PRIMARY KEY, name TEXT NOT NULL);
 CREATE TABLE districts (code TEXT PRIMARY KEY, name TEXT NOT NULL, city TEXT);
@@ -63,14 +63,19 @@ CREATE TABLE spending_rows (${rowHead}, fiscalYear INTEGER, category TEXT, item 
 CREATE TABLE participation_rows (${rowHead}, date TEXT, activity TEXT, title TEXT, participants INTEGER, newParticipants INTEGER, voters INTEGER,
   votersOnline INTEGER, online INTEGER, note TEXT);
 CREATE TABLE progress_rows (${rowHead}, milestone TEXT, plannedOn TEXT, completedOn TEXT, status TEXT, progressPct REAL, note TEXT);
+CREATE TABLE agendas_rows (${rowHead}, fiscalYear INTEGER, title TEXT, subcommittee TEXT, proposedOn TEXT, assemblyOn TEXT, votesFor INTEGER,
+  votesAgainst INTEGER, adopted INTEGER, estimatedCostKrw INTEGER, fundingRoute TEXT, status TEXT, completedOn TEXT, note TEXT);
 CREATE INDEX spending_dong ON spending_rows (dong, phase);
 CREATE INDEX participation_dong ON participation_rows (dong, phase);
 CREATE INDEX progress_dong ON progress_rows (dong, phase);
+CREATE INDEX agendas_dong ON agendas_rows (dong, phase);
 CREATE VIEW spending AS SELECT ${viewHead}, r.fiscalYear, r.category, r.item, r.fundingSource, r.budgetKrw, r.executedKrw, r.carriedOverKrw,
   r.returnedKrw, r.executedOn, r.agenda, r.note, ${viewTail} spending_rows ${viewJoin};
 CREATE VIEW participation AS SELECT ${viewHead}, r.date, r.activity, r.title, r.participants, r.newParticipants, r.voters, r.votersOnline, r.online,
   r.note, ${viewTail} participation_rows ${viewJoin};
 CREATE VIEW progress AS SELECT ${viewHead}, r.milestone, r.plannedOn, r.completedOn, r.status, r.progressPct, r.note, ${viewTail} progress_rows ${viewJoin};
+CREATE VIEW agendas AS SELECT ${viewHead}, r.fiscalYear, r.title, r.subcommittee, r.proposedOn, r.assemblyOn, r.votesFor, r.votesAgainst, r.adopted,
+  r.estimatedCostKrw, r.fundingRoute, r.status, r.completedOn, r.note, ${viewTail} agendas_rows ${viewJoin};
 `;
 
 /** Copies the reference and the rows tables of a DuckDB store into a SQLite database made with sqliteSchema. */
@@ -100,6 +105,11 @@ export async function copyToSqlite(connection: DuckDBConnection, sqlite: SqliteD
     `SELECT ${head}, date::VARCHAR, activity, title, participants, newParticipants, voters, votersOnline, online::INTEGER, note FROM participation_rows`,
   );
   await copy('progress_rows', `SELECT ${head}, milestone, plannedOn::VARCHAR, completedOn::VARCHAR, status, progressPct, note FROM progress_rows`);
+  await copy(
+    'agendas_rows',
+    `SELECT ${head}, fiscalYear, title, subcommittee, proposedOn::VARCHAR, assemblyOn::VARCHAR, votesFor, votesAgainst, adopted::INTEGER, estimatedCostKrw,
+            fundingRoute, status, completedOn::VARCHAR, note FROM agendas_rows`,
+  );
   sqlite.exec('ANALYZE');
 }
 
@@ -150,10 +160,19 @@ expectedFigures AS (
   GROUP BY x.dong, x.phase
 )`;
 
-/** dong_figures.sql: the three headline figures of every dong × phase as num / den. */
+/** agenda_figures.sql (the counts the headline figure needs): adopted agendas, and those of them done. */
+const agendaFigures = `
+agendaFigures AS (
+  SELECT dong, phase, count(*) FILTER (WHERE isAdopted) AS adopted, count(*) FILTER (WHERE isAdopted AND status = '완료') AS agendasCompleted
+  FROM (SELECT dong, phase, status, coalesce(adopted, status IN ('가결', '실행중', '완료')) AS isAdopted FROM agendas)
+  GROUP BY dong, phase
+)`;
+
+/** dong_figures.sql: the headline figures of every dong × phase as num / den. */
 const dongFigures = `
 ${assemblyFigures(false)},
 ${expectedFigures},
+${agendaFigures},
 spendingFigures AS (
   SELECT dong, phase, 'discretionaryExecutionRate' AS figure, coalesce(sum(executedKrw), 0) * 1.0 AS num, coalesce(sum(budgetKrw), 0) * 1.0 AS den, 0 AS illustrative
   FROM spending WHERE category NOT IN ${pay} GROUP BY dong, phase
@@ -167,10 +186,16 @@ participationFigures AS (
 progressFigures AS (
   SELECT dong, phase, 'completionRate' AS figure, completedExpected * 1.0 AS num, expected * 1.0 AS den, 0 AS illustrative FROM expectedFigures
 ),
+agendaCompletionFigures AS (
+  SELECT dong, phase, 'agendaCompletionRate' AS figure, agendasCompleted * 1.0 AS num, adopted * 1.0 AS den, 0 AS illustrative FROM agendaFigures
+),
 dongFigures AS MATERIALIZED (
   SELECT g.city, d.district, f.dong, d.name AS dongName, d.joinedPhase AS cohort, f.phase, f.figure, f.num, f.den,
          CASE WHEN f.den > 0 THEN f.num / f.den END AS value, f.illustrative
-  FROM (SELECT * FROM spendingFigures UNION ALL SELECT * FROM participationFigures UNION ALL SELECT * FROM progressFigures) f
+  FROM (
+    SELECT * FROM spendingFigures UNION ALL SELECT * FROM participationFigures UNION ALL SELECT * FROM progressFigures
+    UNION ALL SELECT * FROM agendaCompletionFigures
+  ) f
   JOIN dongs d ON d.code = f.dong JOIN districts g ON g.code = d.district
 )`;
 
@@ -315,13 +340,16 @@ pivoted AS (
          max(CASE WHEN figure = 'assemblyTurnoutPer1000' AND phase = 2 THEN value END) AS t2,
          max(CASE WHEN figure = 'completionRate' AND phase = 1 THEN value END) AS c1,
          max(CASE WHEN figure = 'completionRate' AND phase = 2 THEN value END) AS c2,
+         max(CASE WHEN figure = 'agendaCompletionRate' AND phase = 1 THEN value END) AS a1,
+         max(CASE WHEN figure = 'agendaCompletionRate' AND phase = 2 THEN value END) AS a2,
          max(illustrative AND value IS NOT NULL) AS illustrative
   FROM dongFigures WHERE phase IN (1, 2) GROUP BY city, district, dong, dongName, cohort
 )
 SELECT city, district, dong, dongName, cohort,
        e1 AS discretionaryExecutionRatePhase1, e2 AS discretionaryExecutionRatePhase2, e2 - e1 AS discretionaryExecutionRateDelta,
        t1 AS assemblyTurnoutPer1000Phase1, t2 AS assemblyTurnoutPer1000Phase2, t2 - t1 AS assemblyTurnoutPer1000Delta,
-       c1 AS completionRatePhase1, c2 AS completionRatePhase2, c2 - c1 AS completionRateDelta, illustrative
+       c1 AS completionRatePhase1, c2 AS completionRatePhase2, c2 - c1 AS completionRateDelta,
+       a1 AS agendaCompletionRatePhase1, a2 AS agendaCompletionRatePhase2, a2 - a1 AS agendaCompletionRateDelta, illustrative
 FROM pivoted ORDER BY district, dong`,
 
   summary: `

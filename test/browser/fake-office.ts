@@ -30,7 +30,7 @@ export interface FakeWorkbookApi {
    */
   loadSheet(name: string, sheet: { values: unknown[][]; formats?: unknown[][]; types?: (string | null)[][]; merges?: string[] }): void;
   /** One cell of a sheet (0-based row and column). */
-  cell(sheet: string, row: number, col: number): { value: unknown; format: string; fill: string | null; note: string | null };
+  cell(sheet: string, row: number, col: number): { value: unknown; format: string; fill: string | null; note: string | null; list: string | null; alert: string | null };
   /** The merged areas of a sheet, as A1 ranges. */
   merges(sheet: string): string[];
   /** The charts added to a sheet (type, title, source range) and its page layout. */
@@ -40,7 +40,8 @@ export interface FakeWorkbookApi {
 
 /** The fake as plain browser code: a function run in the page before anything else. */
 function installFakeOffice(options: { apiMinor: number }): void {
-  type Cell = { v: unknown; f: string; fill: string | null; note: string | null; t?: string };
+  /** `list` and `alert`: a drop-down's items and the style of its alert ('Warning' lets another value in). */
+  type Cell = { v: unknown; f: string; fill: string | null; note: string | null; t?: string; list?: string | null; alert?: string | null };
   type Area = { r0: number; c0: number; r1: number; c1: number };
   type Sheet = { name: string; cells: Map<string, Cell>; merges: Area[] };
   type Tbl = { name: string; sheet: string; top: number; left: number; nrows: number; ncols: number; hidden: Set<number> };
@@ -193,7 +194,15 @@ function installFakeOffice(options: { apiMinor: number }): void {
         format: { fill, font: { bold: false, size: 11 }, autofitColumns() {} },
         __spec: () => ({ r0, c0, rows, cols }),
         __address: () => address,
-        dataValidation: client(`${path}.dataValidation`, {}, { clear() {} }, { rule: () => undefined }),
+        dataValidation: client(
+          `${path}.dataValidation`,
+          {},
+          { clear: () => each((cell) => ((cell.list = null), (cell.alert = null))) },
+          {
+            rule: (v) => each((cell) => (cell.list = (v as { list?: { source: string } }).list?.source ?? null)),
+            errorAlert: (v) => each((cell) => (cell.alert = (v as { style: string }).style)),
+          },
+        ),
         worksheet: worksheet(s),
         getCell: (r: number, c: number) => range(s, r0 + r, c0 + c, 1, 1),
         getResizedRange: (dr: number, dc: number) => range(s, r0, c0, rows + dr, cols + dc),
@@ -543,7 +552,7 @@ function installFakeOffice(options: { apiMinor: number }): void {
     },
     cell(sheet, row, col) {
       const cell = sheets.has(sheet) ? peek(sheetOf(sheet), row, col) : undefined;
-      return { value: cell?.v ?? '', format: cell?.f ?? 'General', fill: cell?.fill ?? null, note: cell?.note ?? null };
+      return { value: cell?.v ?? '', format: cell?.f ?? 'General', fill: cell?.fill ?? null, note: cell?.note ?? null, list: cell?.list ?? null, alert: cell?.alert ?? null };
     },
     merges: (sheet) => (sheets.get(sheet)?.merges ?? []).map(areaA1),
     charts: (sheet) => charts.filter((c) => c.sheet === sheet).map(({ type, title, source }) => ({ type, title, source })),

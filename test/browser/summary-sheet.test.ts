@@ -64,6 +64,13 @@ describe('요약 시트 넣기 in a fake Excel against the real service', () => 
     expect(reasons.sort()).toEqual(flags.map((r) => (r.flag === 'low' ? '낮음 (중앙값)' : '하락 (이전 단계)')).sort());
     const dongNames = await Promise.all(flags.map((_, i) => cell(layout.flagTop + 1 + i, 1).then((x) => x.value)));
     expect(new Set(dongNames)).toEqual(new Set(flags.map((r) => r.dongName)));
+    // 의제 완료율 is a headline figure like the others: every agenda the pilot dongs adopted in 2019
+    // was done, and 중리동's late 2020 plan is among the flags, under that figure's name.
+    const agendaRow = layout.headlineTop + 1 + headlineFigures.indexOf('agendaCompletionRate');
+    expect((await cell(agendaRow, 0)).value).toBe('의제 완료율');
+    expect((await cell(agendaRow, 1)).value).toBe(1);
+    const flagFigures = await Promise.all(flags.map((_, i) => Promise.all([cell(layout.flagTop + 1 + i, 1), cell(layout.flagTop + 1 + i, 2)]).then(([d, f]) => `${String(d.value)} ${String(f.value)}`)));
+    expect(flagFigures).toContain('중리동 의제 완료율');
 
     // One native clustered column chart of phase 1 against phase 2 per headline figure.
     const charts = await wb((w) => w.charts('요약'));

@@ -238,8 +238,9 @@ describe('task pane in a plain browser, against the real service with the demo',
     await page.getByRole('dialog').waitFor({ state: 'detached' });
     await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-phase'))).toBe('1');
 
-    // Turnout (the largest assembly over the population) and completion (over the expected milestones).
-    for (const f of ['assemblyTurnoutPer1000', 'completionRate']) {
+    // Turnout (the largest assembly over the population), completion (over the expected milestones)
+    // and 의제 완료율 (over the agendas the assembly adopted): the rows behind each give its value again.
+    for (const f of ['assemblyTurnoutPer1000', 'completionRate', 'agendaCompletionRate']) {
       for (const phase of ['1', '2']) {
         await drillAndCheck(page, gayang.locator(`td[data-key="${f}"] button[data-phase="${phase}"]`));
         await page.keyboard.press('Escape');

@@ -172,6 +172,11 @@ describe('phases', () => {
     expect(c).toMatchObject({ discretionaryExecutionRatePhase1: 0.5, discretionaryExecutionRatePhase2: 0.5, discretionaryExecutionRateDelta: 0, assemblyTurnoutPer1000Phase1: 20, assemblyTurnoutPer1000Phase2: 19.6 });
     expect(c.assemblyTurnoutPer1000Delta).toBeCloseTo(-0.4, 12);
     expect(find(rows, { dong: D })).toMatchObject({ cohort: 2, discretionaryExecutionRatePhase2: null, completionRatePhase1: null, completionRatePhase2: 0, completionRateDelta: null });
+    // 의제 완료율: A did its one adopted agenda of phase 1 and neither of its two of phase 2; B
+    // adopted one (by its status) and did it; C and D adopted none, so have no figure.
+    expect(a).toMatchObject({ agendaCompletionRatePhase1: 1, agendaCompletionRatePhase2: 0, agendaCompletionRateDelta: -1 });
+    expect(find(rows, { dong: B })).toMatchObject({ agendaCompletionRatePhase1: 1, agendaCompletionRatePhase2: null, agendaCompletionRateDelta: null });
+    expect(c).toMatchObject({ agendaCompletionRatePhase1: null, agendaCompletionRatePhase2: null });
     expect(rows.map((r) => r.dong)).toEqual([A, B, C, D]);
   });
 
@@ -204,15 +209,24 @@ describe('summary', () => {
     expect(find(rows, { kind: 'continuing', phase: 1, versus: 2, figure: 'assemblyTurnoutPer1000', cohort: null })).toMatchObject({ value: 20, dongsWithData: 1 });
     expect(find(rows, { kind: 'continuing', phase: 2, versus: 1, figure: 'assemblyTurnoutPer1000', cohort: null })).toMatchObject({ value: 19.6, dongsWithData: 1 });
     expect(find(rows, { kind: 'continuing', phase: 2, versus: 1, figure: 'completionRate', cohort: null }).dongsWithData).toBe(3);
+    // 의제 완료율 over the adopted agendas: phase 1, A's one and B's one, both done.
+    expect(group('city', 1, 'agendaCompletionRate')).toMatchObject({ value: 1, median: 1, dongsWithData: 2, illustrative: false });
+    expect(group('city', 2, 'agendaCompletionRate')).toMatchObject({ value: 0, dongsWithData: 1 });
   });
 
   it('flags few dongs, each with its reason: a flat assembly with fewer events does not "fall"', async () => {
     const { rows } = await runComparison(db.connection, 'summary', { today });
     // Groups of three flag no `low`. A and B did none of phase 2's expected milestones: fell.
     // C's assembly went 20 → 19.6 per 1,000 (2%, under the 20% gap), though it logged fewer events.
+    // A did all it adopted in phase 1 and none of phase 2's two agendas: 의제 완료율 fell 100%p.
     const flagged = rows.filter((r) => r.kind === 'dong');
-    expect(flagged.map((r) => `${r.phase} ${r.figure} ${r.dong} ${r.flag}`).sort()).toEqual([`2 completionRate ${A} fell`, `2 completionRate ${B} fell`]);
-    const a = find(flagged, { dong: A });
+    expect(flagged.map((r) => `${r.phase} ${r.figure} ${r.dong} ${r.flag}`).sort()).toEqual([
+      `2 agendaCompletionRate ${A} fell`,
+      `2 completionRate ${A} fell`,
+      `2 completionRate ${B} fell`,
+    ]);
+    expect(find(flagged, { dong: A, figure: 'agendaCompletionRate' })).toMatchObject({ value: 0, previousValue: 1, gap: -1 });
+    const a = find(flagged, { dong: A, figure: 'completionRate' });
     expect(a).toMatchObject({ cohort: 1, value: 0, median: 0, previousValue: 0.2, illustrative: false, rank: null });
     expect(a.gap).toBeCloseTo(-0.2, 12);
   });
@@ -220,7 +234,7 @@ describe('summary', () => {
   it('keeps the groups whole when filtered, and ranks every dong only when asked', async () => {
     const district = await runComparison(db.connection, 'summary', { district: '11111', phase: '2', today });
     expect(find(district.rows, { kind: 'city', phase: 2, figure: 'discretionaryExecutionRate', cohort: null }).median).toBe(0.9);
-    expect(district.rows.filter((r) => r.kind === 'dong').map((r) => r.dong).sort()).toEqual([A, B]);
+    expect(district.rows.filter((r) => r.kind === 'dong').map((r) => r.dong).sort()).toEqual([A, A, B]);
     const ranked = await runComparison(db.connection, 'summary', { rank: 'true', phase: '1', today });
     const exec = ranked.rows.filter((r) => r.kind === 'dong' && r.figure === 'discretionaryExecutionRate');
     expect(exec.map((r) => [r.dong, r.rank, r.flag])).toEqual([

@@ -226,6 +226,13 @@ const figures: SummarySheetFigure[] = [
     values: [{ phase: 1, phaseName: '1단계', value: 1, median: 1 }, { phase: 2, phaseName: '2단계', value: 0.83, median: 1 }],
     continuing: { dongs: 8, values: [1, 0.667] },
   },
+  {
+    figure: 'agendaCompletionRate',
+    label: '의제 완료율',
+    kind: 'rate',
+    values: [{ phase: 1, phaseName: '1단계', value: 1, median: 1 }, { phase: 2, phaseName: '2단계', value: 0.6, median: 0.75 }],
+    continuing: { dongs: 8, values: [1, 0.95] },
+  },
 ];
 const flags: SummarySheetFlag[] = [
   { district: '서구', dongName: '갈마1동', figure: '완료율', phaseName: '2단계', reason: '낮음 (중앙값)', value: 0.4, against: 0.8, kind: 'rate' },
@@ -238,6 +245,7 @@ const dongs: SummarySheetDong[] = ['진잠동', '가양2동', '갈마1동'].map(
     discretionaryExecutionRate: { phase1: 0.8 + i / 100, phase2: 0.9, delta: 0.1 - i / 100 },
     assemblyTurnoutPer1000: { phase1: 20 + i, phase2: null, delta: null },
     completionRate: { phase1: 1, phase2: 0.5, delta: -0.5 },
+    agendaCompletionRate: { phase1: 1, phase2: 0.75, delta: -0.25 },
   },
 }));
 const labels: SummarySheetData['labels'] = {
@@ -267,11 +275,12 @@ describe('insertSummarySheet', () => {
     const headlineHeader = sheet.writes.find((w) => w.row === layout.headlineTop && w.column === 0)!;
     expect(headlineHeader.values[0]).toEqual(['지표', '1단계 값', '1단계 중앙값', '2단계 값', '2단계 중앙값', '계속 참여 동 수', '계속 참여 1단계', '계속 참여 2단계']);
     const headlineBody = sheet.writes.find((w) => w.row === layout.headlineTop + 1 && w.column === 0)!;
-    expect(headlineBody.values.map((r) => r[0])).toEqual(['사업비 집행률', '주민총회 참여율(천 명당)', '완료율']);
+    expect(headlineBody.values.map((r) => r[0])).toEqual(['사업비 집행률', '주민총회 참여율(천 명당)', '완료율', '의제 완료율']);
     expect(headlineBody.values[2]).toEqual(['완료율', 1, 1, 0.83, 1, 8, 1, 0.667]);
     // Each figure in its own unit: rates in %, per-1,000 as a number with one decimal (never %).
     const headlineFormats = sheet.formats.find((f) => f.row === layout.headlineTop + 1)!;
-    expect(headlineFormats.formats.map((r) => r[1])).toEqual(['0.0%', '#,##0.0', '0.0%']);
+    expect(headlineFormats.formats.map((r) => r[1])).toEqual(['0.0%', '#,##0.0', '0.0%', '0.0%']);
+    expect(headlineBody.values[3]).toEqual(['의제 완료율', 1, 1, 0.6, 0.75, 8, 1, 0.95]);
     expect(headlineFormats.formats[1]).toEqual(['General', '#,##0.0', '#,##0.0', '#,##0.0', '#,##0.0', '#,##0', '#,##0.0', '#,##0.0']);
     expect(sheet.tables[0]).toMatchObject({ row: layout.headlineTop, column: 0, rows: figures.length + 1, columns: 8, hasHeaders: true });
 
@@ -297,7 +306,7 @@ describe('insertSummarySheet', () => {
     expect(dongFormats.formats[0]!.slice(2, 8)).toEqual(['0.0%', '0.0%', '0.0%', '#,##0.0', '#,##0.0', '#,##0.0']);
     expect(sheet.tables[2]).toMatchObject({ row: layout.dongTop, rows: dongs.length + 1, columns: 2 + 3 * figures.length });
 
-    expect(sheet.charts).toHaveLength(3);
+    expect(sheet.charts).toHaveLength(4);
     sheet.charts.forEach((chart, i) => {
       expect(chart.type).toBe('ColumnClustered');
       expect(chart.seriesBy).toBe('Columns');
@@ -328,7 +337,7 @@ describe('insertSummarySheet', () => {
     const model = newModel({ apiMinor: 8, existing: ['요약'] });
     expect(await insertSummarySheet(summaryOf(), dongs, mockExcel(model))).toBe('요약 (2)');
     expect(model.sheets[0]!.orientation).toBeUndefined();
-    expect(model.sheets[0]!.charts).toHaveLength(3);
+    expect(model.sheets[0]!.charts).toHaveLength(4);
   });
 });
 

@@ -239,3 +239,36 @@ describe('adopting a plain range', () => {
     expect(areaAddresses("'2019 집행현황'!$A$1:$K$1, '2019 집행현황'!A2:A4, S!C7")).toEqual(['A1:K1', 'A2:A4', 'C7']);
   });
 });
+
+describe('setListChoices (a spending line’s 관련 의제 as a drop-down)', () => {
+  const lineHeader = [rowIdHeader, '동', '회계연도', '관련 의제'];
+  const message = { title: '관련 의제 / Agenda', message: '자치계획에 없는 의제입니다.' };
+
+  it('puts each group’s list on its rows’ cells, warning (not refusing) another value; an empty list clears one', async () => {
+    const model = newModel();
+    addTable(model, 'JachiSpending', '예산집행', lineHeader, [
+      ['a', '가양2동', 2019, ''],
+      ['b', '가양2동', 2019, ''],
+      ['c', '가양2동', 2020, ''],
+      ['d', '가양2동', 2019, ''],
+    ]);
+    const layer = createExcelLayer(mockHost(model));
+    const done = await layer.setListChoices('JachiSpending', 3, [
+      { rows: [0, 1, 3], choices: ['마을 축제', '공유 텃밭'], ...message },
+      { rows: [2], choices: [], ...message },
+    ]);
+    expect(done).toBe(true);
+    const cells = model.tables[0]!.cellValidation!;
+    for (const row of [0, 1, 3]) expect(cells.get(`${row}:3`)).toEqual({ source: '마을 축제,공유 텃밭', style: 'Warning', message: message.message });
+    expect(cells.get('2:3')).toEqual({ source: null });
+    // Rows 0–1 are one run, row 3 another: queued together, one sync (and one to turn events back on).
+    expect(model.syncs).toBe(2);
+  });
+
+  it('does nothing before ExcelApi 1.8 (no data validation there)', async () => {
+    const model = newModel({ apiMinor: 7 });
+    addTable(model, 'JachiSpending', '예산집행', lineHeader, [['a', '가양2동', 2019, '']]);
+    expect(await createExcelLayer(mockHost(model)).setListChoices('JachiSpending', 3, [{ rows: [0], choices: ['마을 축제'], ...message }])).toBe(false);
+    expect(model.tables[0]!.cellValidation).toBeUndefined();
+  });
+});

@@ -53,6 +53,8 @@ export interface ModelTable {
   fills: Map<string, string>;
   hiddenColumns: Set<number>;
   validation: Map<number, string>;
+  /** Per data cell (`row:column`): the list a drop-down offers and what Excel says of another value. */
+  cellValidation?: Map<string, { source: string | null; style?: string; message?: string }>;
   columnFormats: Map<number, string>;
   /** Data cells Excel took as a formula when written (`row:column`); see `entered`. */
   formulas: Set<string>;
@@ -219,7 +221,12 @@ export function mockHost(model: Model) {
             },
           },
         },
-        dataValidation: { clear() {} },
+        dataValidation: {
+          clear() {
+            t.cellValidation ??= new Map();
+            for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) if (r0 + i >= 0) t.cellValidation.set(`${r0 + i}:${c0 + j}`, { source: null });
+          },
+        },
         getCell(r: number, c: number) {
           return bodyRange(t, r0 + r, c0 + c, 1, 1);
         },
@@ -274,6 +281,18 @@ export function mockHost(model: Model) {
       get: () => undefined,
       set: (v: { list?: { source: string } }) => {
         for (let j = 0; j < cols; j++) if (v.list) t.validation.set(c0 + j, v.list.source);
+        t.cellValidation ??= new Map();
+        for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) if (r0 + i >= 0 && v.list) t.cellValidation.set(`${r0 + i}:${c0 + j}`, { source: v.list.source });
+      },
+    });
+    Object.defineProperty(validation, 'errorAlert', {
+      get: () => undefined,
+      set: (v: { style: string; message: string }) => {
+        for (let i = 0; i < rows; i++)
+          for (let j = 0; j < cols; j++) {
+            const cell = t.cellValidation?.get(`${r0 + i}:${c0 + j}`);
+            if (cell) Object.assign(cell, { style: v.style, message: v.message });
+          }
       },
     });
     return mock;

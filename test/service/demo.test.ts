@@ -39,6 +39,28 @@ describe('the Daejeon demo', () => {
   });
 });
 
+describe('the demo’s kinds agree with each other (no cross-kind warning)', () => {
+  it('no agenda has more votes than its assembly had voters, and every 관련 의제 is in that year’s 자치계획', async () => {
+    const over = await rows(`
+      SELECT a.dongName, a.title FROM agendas a
+      JOIN (SELECT dong, date, sum(coalesce(voters, participants)) AS voters FROM participation WHERE activity = '주민총회' GROUP BY dong, date) p
+        ON p.dong = a.dong AND p.date = a.assemblyOn
+      WHERE coalesce(a.votesFor, 0) + coalesce(a.votesAgainst, 0) > p.voters`);
+    expect(over).toEqual([]);
+    // Every agenda with votes was voted on at an assembly recorded on its 총회 상정일.
+    const unmatched = await rows(`
+      SELECT a.title FROM agendas a ANTI JOIN participation p ON p.dong = a.dong AND p.date = a.assemblyOn AND p.activity = '주민총회'
+      WHERE a.votesFor IS NOT NULL`);
+    expect(unmatched).toEqual([]);
+    const orphans = await rows(`
+      SELECT s.dongName, s.agenda FROM spending s ANTI JOIN agendas a ON a.dong = s.dong AND a.fiscalYear = s.fiscalYear AND trim(a.title) = trim(s.agenda)
+      WHERE s.agenda IS NOT NULL`);
+    expect(orphans).toEqual([]);
+    const linked = await rows('SELECT count(*) AS n FROM spending WHERE agenda IS NOT NULL');
+    expect(Number(linked[0]!.n)).toBeGreaterThan(0);
+  });
+});
+
 describe('the demo’s summary, as a city manager reads it', () => {
   it('flags few dongs (4 of 20), each with the reason built into its rows', async () => {
     const { status, body } = await svc.json('GET', '/api/compare/summary', 'manager');
@@ -52,9 +74,12 @@ describe('the demo’s summary, as a city manager reads it', () => {
         // 온천1동 carried most of its 2020 programme money over (COVID-19): 사업비 집행률 fell and is low.
         '온천1동 2 discretionaryExecutionRate fell',
         '온천1동 2 discretionaryExecutionRate low',
-        // 중리동's 2020 plan is 지연: one of three expected steps not done.
+        // 중리동's 2020 plan is 지연: one of three expected steps not done, and so half the agendas
+        // its assembly adopted are still 실행중 (every other pilot dong did all of its own).
         '중리동 2 completionRate fell',
         '중리동 2 completionRate low',
+        '중리동 2 agendaCompletionRate fell',
+        '중리동 2 agendaCompletionRate low',
         // 법2동 held its 2020 assembly online only: 4 voters per 1,000 against a group median of ~15.
         '법2동 2 assemblyTurnoutPer1000 low',
         // 목상동 postponed its assembly to 2021: 9 of its 10 first-year steps.
@@ -67,6 +92,12 @@ describe('the demo’s summary, as a city manager reads it', () => {
     const jungni = flags.find((r: any) => r.dongName === '중리동' && r.flag === 'fell');
     expect(jungni).toMatchObject({ cohort: 1, previousValue: 1 });
     expect(jungni.value).toBeCloseTo(2 / 3, 12);
+    const jungniAgendas = flags.find((r: any) => r.dongName === '중리동' && r.figure === 'agendaCompletionRate' && r.flag === 'low');
+    expect(jungniAgendas).toMatchObject({ cohort: 1, median: 1 });
+    expect(jungniAgendas.value).toBeLessThanOrEqual(0.6);
+    // The newcomers adopted their first plans at the end of 2020, to carry out in 2021: all at 0%,
+    // so none stands out in its group (목상동 put none to an assembly, so has no figure).
+    expect(flags.filter((r: any) => r.figure === 'agendaCompletionRate' && r.cohort === 2)).toEqual([]);
     // 송촌동's assembly and every other pilot dong's figures stay within their group: no flag.
     expect(flagged.has('30230-songchon')).toBe(false);
   });
@@ -74,7 +105,7 @@ describe('the demo’s summary, as a city manager reads it', () => {
   it('answers "did phase 2 improve?" over the same 8 pilot dongs', async () => {
     const { body } = await svc.json('GET', '/api/compare/summary', 'manager');
     const like = (phase: number, figure: string) => body.rows.find((r: any) => r.kind === 'continuing' && r.phase === phase && r.figure === figure && r.cohort === null);
-    for (const figure of ['discretionaryExecutionRate', 'assemblyTurnoutPer1000', 'completionRate']) {
+    for (const figure of ['discretionaryExecutionRate', 'assemblyTurnoutPer1000', 'completionRate', 'agendaCompletionRate']) {
       expect(like(1, figure).dongsWithData, figure).toBe(8);
       expect(like(2, figure).dongsWithData, figure).toBe(8);
     }
@@ -82,6 +113,10 @@ describe('the demo’s summary, as a city manager reads it', () => {
     expect(like(2, 'assemblyTurnoutPer1000').value).toBeGreaterThan(like(1, 'assemblyTurnoutPer1000').value);
     expect(like(1, 'completionRate').value).toBe(1);
     expect(like(2, 'completionRate').value).toBeCloseTo(23 / 24, 12);
+    // Every agenda the pilot dongs adopted in 2019 was carried out; in 2020 all but 중리동's late half.
+    expect(like(1, 'agendaCompletionRate').value).toBe(1);
+    expect(like(2, 'agendaCompletionRate').value).toBeGreaterThan(0.9);
+    expect(like(2, 'agendaCompletionRate').value).toBeLessThan(1);
     // Populations are illustrative, so every turnout figure says so; completion rests on none.
     expect(like(2, 'assemblyTurnoutPer1000').illustrative).toBe(true);
     expect(like(2, 'completionRate').illustrative).toBe(false);

@@ -62,6 +62,17 @@ function expectedDone(rows: Row[], expected: readonly string[]): { done: number;
   return { done: done.size, onTime: onTime.size };
 }
 
+/** An agenda adopted: 가결 says so, or where it is blank a status of 가결, 실행중 or 완료 (agenda_figures.sql). */
+const isAdopted = (r: Row) => (typeof r.adopted === 'boolean' ? r.adopted : r.status === '가결' || r.status === '실행중' || r.status === '완료');
+/** Put to the assembly: a 총회 상정일, or a status from 총회 상정 on. */
+const isPut = (r: Row) => text(r.assemblyOn) !== null || ['총회 상정', '가결', '부결', '실행중', '완료'].includes(String(r.status));
+
+/** The phase's latest council snapshot (by fiscal year, then as-of date). */
+function latestSnapshot(rows: Row[]): Row | null {
+  const key = (r: Row) => `${String(num(r.fiscalYear) ?? 0).padStart(6, '0')}|${text(r.asOf) ?? ''}`;
+  return rows.reduce<Row | null>((best, r) => (best === null || key(r) > key(best) ? r : best), null);
+}
+
 /** The figure computed again from its rows, as DESIGN.md "The metrics" defines it; null when it cannot be. */
 export function recompute(figure: string, rows: Row[], context: RecomputeContext = {}): number | null {
   const { population = null, expected = null, today = new Date().toISOString().slice(0, 10) } = context;
@@ -126,6 +137,35 @@ export function recompute(figure: string, rows: Row[], context: RecomputeContext
         if (r.status === '완료') return planned !== null && completed !== null && completed > planned;
         return planned !== null && planned < today;
       }).length;
+    // agendas (자치계획)
+    case 'agendas':
+      return rows.length;
+    case 'putToAssembly':
+      return rows.filter(isPut).length;
+    case 'adopted':
+      return rows.filter(isAdopted).length;
+    case 'adoptionRate':
+      return ratio(rows.filter(isAdopted).length, rows.filter(isPut).length);
+    case 'agendasCompleted':
+      return rows.filter((r) => isAdopted(r) && r.status === '완료').length;
+    case 'agendaCompletionRate':
+      return ratio(rows.filter((r) => isAdopted(r) && r.status === '완료').length, rows.filter(isAdopted).length);
+    case 'estimatedCostKrw':
+      return sumOrNull(rows, figure);
+    // council (위원구성): the latest snapshot
+    case 'members':
+    case 'seats':
+      return num(latestSnapshot(rows)?.[figure]);
+    case 'lotteryShare':
+    case 'womenShare':
+    case 'youthShare':
+    case 'trainedShare': {
+      const field = { lotteryShare: 'selectedByLottery', womenShare: 'women', youthShare: 'youth', trainedShare: 'trainingCompleted' }[figure];
+      const snapshot = latestSnapshot(rows);
+      const part = num(snapshot?.[field]);
+      const members = num(snapshot?.members);
+      return part === null || !members ? null : part / members;
+    }
     case 'medianDelayDays':
       return median(done.filter((r) => text(r.plannedOn) !== null && text(r.completedOn) !== null).map((r) => days(r.plannedOn as string, r.completedOn as string)));
     default:

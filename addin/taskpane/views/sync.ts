@@ -2,6 +2,7 @@
 // what the service refused (clicking an entry selects its cell), conflicts with both values, rows gone
 // from the table offered as deletes, and whether the pane is offline with batches waiting.
 // In a plain browser it says that syncing needs Excel. What it shows is worked out in sync-model.ts.
+import { crossKindOrder } from '../../../domain/rules.ts';
 import { kinds, type Kind } from '../../../domain/sheets.ts';
 import { createExcelLayer } from '../../excel/index.ts';
 import type { Conflict } from '../../sync/index.ts';
@@ -170,13 +171,14 @@ async function run(view: SyncView, op: () => Promise<void>): Promise<void> {
   }
 }
 
-/** The kinds whose tables this workbook already syncs. */
+/** The kinds whose tables this workbook already syncs, in crossKindOrder. */
 async function boundKinds(view: SyncView): Promise<Kind[]> {
   const bound = await (await view.memory!).tables();
-  return kinds.filter((k) => bound[k]);
+  return crossKindOrder.filter((k) => bound[k]);
 }
 
-const selected = (view: SyncView): Kind[] => (view.kindSelect.value === 'all' ? [...kinds] : [view.kindSelect.value as Kind]);
+/** The kinds to sync: all of them in crossKindOrder (what a kind's warnings read is synced first), or the one chosen. */
+const selected = (view: SyncView): Kind[] => (view.kindSelect.value === 'all' ? [...crossKindOrder] : [view.kindSelect.value as Kind]);
 
 async function insertTemplates(view: SyncView): Promise<void> {
   const out = await view.workflow!.insertTemplates();

@@ -2,10 +2,12 @@
 -- every dong × phase as num / den, so a group's figure is sum(num) / sum(den) and a dong's is
 -- num / den (NULL when den is 0 or unknown), with the dong's city, cohort and whether the figure
 -- rests on illustrative data. Same definitions as spending.sql (discretionaryExecutionRate),
--- participation.sql (assemblyTurnoutPer1000) and progress.sql (completionRate).
+-- participation.sql (assemblyTurnoutPer1000), progress.sql (completionRate) and agendas.sql
+-- (agendaCompletionRate: agendas completed ÷ adopted; a dong × phase with no adopted agenda has none).
 -- Parameters: $payCategories VARCHAR[], $today VARCHAR (the callers filter).
 {{assembly_figures}},
 {{expected_figures}},
+{{agenda_figures}},
 spendingFigures AS (
   SELECT s.dong, s.phase, 'discretionaryExecutionRate' AS figure,
          CAST(coalesce(sum(s.executedKrw), 0) AS DOUBLE) AS num,
@@ -32,6 +34,13 @@ progressFigures AS (
          false AS illustrative
   FROM expectedFigures x
 ),
+agendaCompletionFigures AS (
+  SELECT x.dong, x.phase, 'agendaCompletionRate' AS figure,
+         CAST(x.agendasCompleted AS DOUBLE) AS num,
+         CAST(x.adopted AS DOUBLE) AS den,
+         false AS illustrative
+  FROM agendaFigures x
+),
 dongFigures AS (
   SELECT g.city, d.district, f.dong, d.name AS dongName, d.joinedPhase AS cohort, f.phase, f.figure, f.num, f.den,
          CASE WHEN f.den > 0 THEN f.num / f.den END AS value, f.illustrative
@@ -39,6 +48,7 @@ dongFigures AS (
     SELECT * FROM spendingFigures
     UNION ALL SELECT * FROM participationFigures
     UNION ALL SELECT * FROM progressFigures
+    UNION ALL SELECT * FROM agendaCompletionFigures
   ) f
   JOIN dongs d ON d.code = f.dong
   JOIN districts g ON g.code = d.district

@@ -12,6 +12,8 @@ pivoted AS (
          max(value) FILTER (WHERE figure = 'assemblyTurnoutPer1000' AND phase = $phaseB) AS assemblyTurnoutPer1000Phase2,
          max(value) FILTER (WHERE figure = 'completionRate' AND phase = $phaseA) AS completionRatePhase1,
          max(value) FILTER (WHERE figure = 'completionRate' AND phase = $phaseB) AS completionRatePhase2,
+         max(value) FILTER (WHERE figure = 'agendaCompletionRate' AND phase = $phaseA) AS agendaCompletionRatePhase1,
+         max(value) FILTER (WHERE figure = 'agendaCompletionRate' AND phase = $phaseB) AS agendaCompletionRatePhase2,
          bool_or(illustrative AND value IS NOT NULL) AS illustrative
   FROM dongFigures
   WHERE phase IN ($phaseA, $phaseB)
@@ -27,6 +29,8 @@ SELECT city, district, dong, dongName, cohort,
        assemblyTurnoutPer1000Phase1, assemblyTurnoutPer1000Phase2,
        assemblyTurnoutPer1000Phase2 - assemblyTurnoutPer1000Phase1 AS assemblyTurnoutPer1000Delta,
        completionRatePhase1, completionRatePhase2, completionRatePhase2 - completionRatePhase1 AS completionRateDelta,
+       agendaCompletionRatePhase1, agendaCompletionRatePhase2,
+       agendaCompletionRatePhase2 - agendaCompletionRatePhase1 AS agendaCompletionRateDelta,
        illustrative
 FROM pivoted
 ORDER BY district, dong
