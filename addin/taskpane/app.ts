@@ -3,6 +3,8 @@ import { ApiClient, ApiError, type Meta, type MetaWho } from './api.ts';
 import type { HostInfo } from '../excel/host.ts';
 import { chooseLocale, roleNames, strings, type Locale, type Strings } from './i18n.ts';
 import { clearToken, loadToken, saveToken, tokenRemembered } from './session.ts';
+import { Live } from './live.ts';
+import { signInAgainEvent } from './views/results.ts';
 import { h } from './ui/dom.ts';
 import type { MountView, ViewContext } from './views/context.ts';
 import { mountCompareView } from './views/compare.ts';
@@ -31,12 +33,27 @@ export function scopeText(meta: Meta, who: MetaWho | null, t: Strings): string {
   return t.scopeDongs(meta.dongs.length);
 }
 
-const tabs: { id: string; label: (t: Strings) => string; mount: MountView }[] = [
+type TabId = 'sync' | 'summary' | 'compare' | 'query';
+
+const tabs: { id: TabId; label: (t: Strings) => string; mount: MountView }[] = [
   { id: 'sync', label: (t) => t.tabSync, mount: mountSyncView },
   { id: 'summary', label: (t) => t.tabSummary, mount: mountSummaryView },
   { id: 'compare', label: (t) => t.tabCompare, mount: mountCompareView },
   { id: 'query', label: (t) => t.tabQuery, mount: mountQueryView },
 ];
+
+/**
+ * The tabs each role may use, the first its opening view (DESIGN, "Roles"): officials keep their
+ * sheets and read the figures; analysts compare and query but write nothing; managers read the
+ * summary first and write the city's own rows; SQL is for analysts and managers only.
+ */
+export const tabsOfRole: Record<string, readonly TabId[]> = {
+  dong: ['sync', 'summary', 'compare'],
+  district: ['sync', 'summary', 'compare'],
+  manager: ['summary', 'compare', 'query', 'sync'],
+  analyst: ['compare', 'query', 'summary'],
+  admin: ['summary', 'compare', 'sync'],
+};
 
 export function startApp({ root, host, baseUrl }: AppOptions): void {
   const locale: Locale = chooseLocale(host.displayLanguage, location.search);
@@ -99,7 +116,18 @@ export function startApp({ root, host, baseUrl }: AppOptions): void {
     try {
       const meta = await api.meta();
       saveToken(token, remember);
-      showShell({ api, meta, host, locale, t });
+      // Live: views refresh when a change they may see commits; a token revoked meanwhile leads back to sign-in.
+      const live = new Live({
+        token,
+        baseUrl,
+        onRefused: () => {
+          clearToken();
+          showSignIn(new ApiError('invalid_token', 401, { ko: t.tokenRevoked, en: strings.en.tokenRevoked }));
+        },
+      });
+      showShell({ api, meta, host, locale, t, live });
+      live.start();
+      teardown.push(() => live.stop());
     } catch (error) {
       // A refused token is forgotten; a network failure keeps it for the next try.
       if (error instanceof ApiError && (error.status === 401 || error.status === 403)) clearToken();
@@ -129,12 +157,15 @@ export function startApp({ root, host, baseUrl }: AppOptions): void {
       h('div', {}, h('h1', {}, t.appTitle), h('p', { class: 'who', 'data-testid': 'who' }, role ? t.signedInAs(role, scope) : scope)),
       signOut,
     );
-    const initial = ctx.host.excel ? 'sync' : 'summary';
+    // Only the tabs the role can use; officials in Excel open on 동기화, everyone else on their role's first view.
+    const allowed = tabsOfRole[who?.role ?? ''] ?? tabsOfRole.dong!;
+    const shown = tabs.filter((tab) => allowed.includes(tab.id)).sort((a, b) => allowed.indexOf(a.id) - allowed.indexOf(b.id));
+    const initial = ctx.host.excel && allowed.includes('sync') && (who?.role === 'dong' || who?.role === 'district') ? 'sync' : allowed.find((id) => id !== 'sync' || ctx.host.excel) ?? allowed[0]!;
     const mounted = new Set<string>();
-    const panels = tabs.map((tab) => h('section', { id: `panel-${tab.id}`, role: 'tabpanel', 'aria-labelledby': `tab-${tab.id}`, class: 'panel', tabindex: 0, hidden: tab.id !== initial }));
+    const panels = shown.map((tab) => h('section', { id: `panel-${tab.id}`, role: 'tabpanel', 'aria-labelledby': `tab-${tab.id}`, class: 'panel', tabindex: 0, hidden: tab.id !== initial }));
     const activate = (id: string) => {
-      const index = tabs.findIndex((tab) => `tab-${tab.id}` === id || tab.id === id);
-      const tab = tabs[index];
+      const index = shown.findIndex((tab) => `tab-${tab.id}` === id || tab.id === id);
+      const tab = shown[index];
       const panel = panels[index];
       if (!tab || !panel) return;
       for (const p of panels) p.hidden = p !== panel;
@@ -146,12 +177,17 @@ export function startApp({ root, host, baseUrl }: AppOptions): void {
     const tablist = h(
       'fluent-tablist',
       { 'aria-label': t.views, activeid: `tab-${initial}`, class: 'tabs' },
-      ...tabs.map((tab) => h('fluent-tab', { id: `tab-${tab.id}`, 'aria-controls': `panel-${tab.id}` }, tab.label(t))),
+      ...shown.map((tab) => h('fluent-tab', { id: `tab-${tab.id}`, 'aria-controls': `panel-${tab.id}` }, tab.label(t))),
     );
     tablist.addEventListener('change', () => activate((tablist as HTMLElement & { activeid?: string }).activeid ?? ''));
     show(header, h('main', {}, hostNote(), tablist, h('div', { class: 'panels' }, ...panels)));
     activate(initial);
   };
+
+  document.addEventListener(signInAgainEvent, () => {
+    clearToken();
+    showSignIn();
+  });
 
   const remembered = loadToken();
   if (remembered) {

@@ -10,10 +10,12 @@ export const keepAliveMs = 15_000;
  * `GET /api/events` (server-sent events): `event: revision`, `data: {"revision", "kinds"}` within a
  * second of every committed change the token may see: a dong official hears of its dong's rows, a
  * district official of its district's, the others of every change. An open pane refreshes what it
- * shows. Read with fetch (EventSource cannot send the Authorization header).
+ * shows. Read with fetch (EventSource cannot send the Authorization header). The token is checked
+ * again at each change and every quiet 15 s: a revoked one ends the stream.
  */
 export const eventRoutes = new Hono().get('/events', (c) => {
   const store = c.get('store');
+  const secret = /^Bearer\s+(.+)$/i.exec(c.req.header('authorization') ?? '')?.[1]?.trim() ?? '';
   const scope = store.scopeDongs(c.get('actor'));
   const visible = scope === undefined ? undefined : new Set(scope);
   const kindsSeen = (change: Change): Kind[] =>
@@ -44,6 +46,9 @@ export const eventRoutes = new Hono().get('/events', (c) => {
         clearTimeout(timer);
         wake = undefined;
         if (!open) break;
+        // A token revoked or expired since the stream opened ends it: the client's reconnect is refused (401).
+        const still = await store.authenticate(secret);
+        if (!still || still === 'expired') break;
         const changes = pending.splice(0);
         if (changes.length === 0) {
           await stream.write(': keep-alive\n\n');

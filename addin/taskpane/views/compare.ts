@@ -4,10 +4,11 @@
 import { compareNames, type CompareName } from '../api.ts';
 import { barChart } from '../ui/chart.ts';
 import { h, uid } from '../ui/dom.ts';
+import { formatTime } from '../ui/format.ts';
 import { comparisonTitle, resultStringsFor } from '../i18n.ts';
 import type { ViewContext } from './context.ts';
 import { insertButton, insertComparison } from './insert.ts';
-import { busy, columnsOf, districtNameMap, errorBar, fieldInfo, labelOf, resultTable, showValue, type Row } from './results.ts';
+import { busy, keepingScroll, refreshSoon, columnsOf, districtNameMap, errorBar, fieldInfo, labelOf, resultTable, showValue, type Row } from './results.ts';
 
 const labelled = (label: string, control: HTMLElement) => {
   const id = uid('f');
@@ -15,7 +16,7 @@ const labelled = (label: string, control: HTMLElement) => {
   return h('div', { class: 'field' }, h('label', { for: id }, label), control);
 };
 
-export function mountCompareView(el: HTMLElement, ctx: ViewContext): void {
+export function mountCompareView(el: HTMLElement, ctx: ViewContext): (() => void) | undefined {
   const { t, meta } = ctx;
   const nameSelect = h('select', {}, ...compareNames.map((n) => h('option', { value: n }, comparisonTitle(n, ctx.locale))));
   nameSelect.value = 'spending';
@@ -38,18 +39,22 @@ export function mountCompareView(el: HTMLElement, ctx: ViewContext): void {
   const cohortSelect = h('select', {}, h('option', { value: '' }, t.all), ...cohorts.map((c) => h('option', { value: c }, t.cohortName(c))));
   const result = h('div', { class: 'result', 'aria-live': 'polite' });
 
-  const run = async () => {
-    const name = nameSelect.value as CompareName;
-    const filters = { phase: phaseSelect.value, district: districtSelect.value, dong: dongSelect.value, cohort: cohortSelect.value };
-    result.replaceChildren(busy(ctx));
+  /** What is shown (its name and filters), so a change elsewhere redraws the same comparison. */
+  let shown: { name: CompareName; filters: Record<string, string> } | undefined;
+  const run = async (again?: { name: CompareName; filters: Record<string, string> }) => {
+    const name = again?.name ?? (nameSelect.value as CompareName);
+    const filters = again?.filters ?? { phase: phaseSelect.value, district: districtSelect.value, dong: dongSelect.value, cohort: cohortSelect.value };
+    if (!again) result.replaceChildren(busy(ctx));
     try {
       const answer = await ctx.api.compare(name, filters);
+      shown = { name, filters };
       const all = answer.columns?.map((c) => c.name) ?? columnsOf(answer.rows);
       // The dong's name reads better than its code (the code stays in the sheet and the drill-down).
       const columns = all.includes('dongName') ? ['dongName', ...all.filter((c) => c !== 'dong' && c !== 'dongName')] : all;
       const insert = insertButton(ctx, resultStringsFor(t).insertSheet, () => insertComparison(ctx, name, filters));
-      result.replaceChildren(...draw(name, answer.rows, columns), ...(insert ? [insert] : []));
+      keepingScroll(() => result.replaceChildren(...draw(name, answer.rows, columns), h('p', { class: 'as-of muted', 'data-testid': 'as-of' }, t.asOf(formatTime(new Date()))), ...(insert ? [insert] : [])));
     } catch (error) {
+      if (again) return; // a failed refresh leaves the answer shown
       result.replaceChildren(errorBar(error, ctx, () => void run()));
     }
   };
@@ -121,4 +126,6 @@ export function mountCompareView(el: HTMLElement, ctx: ViewContext): void {
   );
   el.replaceChildren(form, result);
   void run();
+  // Live: a change committed elsewhere redraws the comparison shown, with its filters.
+  return ctx.live?.on(refreshSoon(() => (shown ? run(shown) : undefined)));
 }

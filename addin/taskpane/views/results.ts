@@ -173,15 +173,40 @@ export function errorText(error: unknown, ctx: ViewContext): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** The event a view sends when its token was refused: the pane goes back to sign-in (app.ts). */
+export const signInAgainEvent = 'jachi:sign-in-again';
+
 export function errorBar(error: unknown, ctx: ViewContext, retry?: () => void): HTMLElement {
-  return h(
-    'fluent-message-bar',
-    { intent: 'error', class: 'notice', role: 'alert' },
-    errorText(error, ctx),
-    retry ? h('fluent-button', { role: 'button', slot: 'actions', size: 'small', onclick: retry }, ctx.t.retry) : null,
-  );
+  // A refused token cannot be helped by trying again: the way out is signing in with another.
+  const refused = error instanceof ApiError && error.status === 401;
+  const action = refused
+    ? h('fluent-button', { role: 'button', slot: 'actions', size: 'small', onclick: () => document.dispatchEvent(new CustomEvent(signInAgainEvent)) }, ctx.t.signInAgain)
+    : retry
+      ? h('fluent-button', { role: 'button', slot: 'actions', size: 'small', onclick: retry }, ctx.t.retry)
+      : null;
+  return h('fluent-message-bar', { intent: 'error', class: 'notice', role: 'alert' }, refused ? ctx.t.tokenRevoked : errorText(error, ctx), action);
 }
 
 export function busy(ctx: ViewContext): HTMLElement {
   return h('div', { class: 'busy', role: 'status' }, h('fluent-spinner', { size: 'tiny', 'aria-hidden': 'true' }), h('span', {}, ctx.t.loading));
+}
+
+/** Runs `draw` (which replaces what a view shows) keeping the page's and the panel's scroll where they were. */
+export function keepingScroll(draw: () => void): void {
+  const page = document.scrollingElement;
+  const top = page?.scrollTop ?? 0;
+  draw();
+  if (page) page.scrollTop = top;
+}
+
+/** `refresh` once, a moment after the first of changes that arrive together. */
+export function refreshSoon(refresh: () => unknown, ms = 300): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return () => {
+    if (timer !== undefined) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      void refresh();
+    }, ms);
+  };
 }

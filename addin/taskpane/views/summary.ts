@@ -13,7 +13,7 @@ import { dataTable } from '../ui/table.ts';
 import type { ViewContext } from './context.ts';
 import { openDrill } from './drill.ts';
 import { insertButton } from './insert.ts';
-import { busy, districtNameMap, errorBar, formatOf, showChange, showFigure, type Row } from './results.ts';
+import { busy, keepingScroll, refreshSoon, districtNameMap, errorBar, formatOf, showChange, showFigure, type Row } from './results.ts';
 
 interface PhaseFigure {
   phase1: number | null;
@@ -91,7 +91,7 @@ function groupRow(summary: Row[], kind: 'city' | 'continuing', figure: string, p
   );
 }
 
-export function mountSummaryView(el: HTMLElement, ctx: ViewContext): void {
+export function mountSummaryView(el: HTMLElement, ctx: ViewContext): (() => void) | undefined {
   const { t, locale } = ctx;
   const more = resultStringsFor(t);
   const name = (f: string) => ctx.meta.metrics?.[f]?.[locale] ?? f;
@@ -103,14 +103,19 @@ export function mountSummaryView(el: HTMLElement, ctx: ViewContext): void {
   const badge = () => h('span', { class: 'badge-illustrative', title: t.illustrativeNote, 'data-testid': 'illustrative' }, t.illustrative);
   const kept = { search: '', only: false, figure: headlineFigures[0] as string };
 
-  const load = async () => {
-    el.replaceChildren(busy(ctx));
-    el.dataset.state = 'loading';
+  /** `quietly`: a refresh after a change elsewhere, drawn over what is shown without a spinner, scroll kept. */
+  const load = async (quietly = false) => {
+    if (!quietly) {
+      el.replaceChildren(busy(ctx));
+      el.dataset.state = 'loading';
+    }
     try {
       const [summary, phases] = await Promise.all([ctx.api.compare('summary'), ctx.api.compare('phases')]);
-      draw(summary.rows, phases.rows, new Date());
+      keepingScroll(() => draw(summary.rows, phases.rows, new Date()));
       el.dataset.state = 'complete';
     } catch (error) {
+      // A failed refresh leaves the figures shown; the next change tries again.
+      if (quietly && el.dataset.state === 'complete') return;
       el.dataset.state = 'error';
       el.replaceChildren(errorBar(error, ctx, () => void load()));
     }
@@ -421,4 +426,6 @@ export function mountSummaryView(el: HTMLElement, ctx: ViewContext): void {
   };
 
   void load();
+  // Live: a change committed anywhere the token may see redraws the figures (filters and scroll kept).
+  return ctx.live?.on(refreshSoon(() => load(true)));
 }
