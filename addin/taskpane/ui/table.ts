@@ -2,6 +2,7 @@
 // city of 3,500 dongs stays quick to draw and to read.
 import { resultStringsFor, type Strings } from '../i18n.ts';
 import { h, uid } from './dom.ts';
+import { tableDownloads } from './download.ts';
 
 export interface Column<R> {
   key: string;
@@ -11,6 +12,8 @@ export interface Column<R> {
   value: (row: R) => unknown;
   render?: (row: R) => Node | string;
   numeric?: boolean;
+  /** The value a download holds (exact, a code as its name); `value` when absent. */
+  exportValue?: (row: R) => unknown;
   /** Makes the cell a button (e.g. open the rows behind a figure); null leaves that cell plain. */
   action?: (row: R) => { label: string; run: () => void } | null;
 }
@@ -45,9 +48,18 @@ export function dataTable<R>(options: TableOptions<R>): HTMLElement {
   const definition = h('p', { class: 'definition-note', 'aria-live': 'polite' });
   let shownDefinition: string | null = null;
 
+  /** The rows in the order shown (every page). */
+  let ordered: R[] = options.rows;
+  const downloads = tableDownloads(
+    options.caption,
+    () => columns.map((c) => c.label),
+    () => ordered.map((row) => columns.map((c) => (c.exportValue ?? c.value)(row))),
+    { csv: t.downloadCsv, xlsx: t.downloadXlsx, group: `${options.caption} ${t.downloads}` },
+  );
+
   const render = () => {
     const column = columns.find((c) => c.key === sortKey);
-    const rows = column
+    const rows = (ordered = column
       ? [...options.rows].sort((a, b) => {
           const order = compare(column.value(a), column.value(b));
           // Blanks stay last whichever way the column is sorted.
@@ -55,7 +67,7 @@ export function dataTable<R>(options: TableOptions<R>): HTMLElement {
           if (blank(column.value(a)) || blank(column.value(b))) return order;
           return descending ? -order : order;
         })
-      : options.rows;
+      : options.rows);
     const pages = Math.max(1, Math.ceil(rows.length / pageSize));
     page = Math.min(page, pages - 1);
     const shown = rows.slice(page * pageSize, (page + 1) * pageSize);
@@ -140,7 +152,7 @@ export function dataTable<R>(options: TableOptions<R>): HTMLElement {
           )
         : null;
     status.textContent = rows.length ? t.rowsCount(shown.length, rows.length) : t.noRows;
-    wrapper.replaceChildren(scroller, definition, status, ...(pager ? [pager] : []));
+    wrapper.replaceChildren(scroller, definition, status, ...(pager ? [pager] : []), downloads);
   };
   render();
   return wrapper;

@@ -3,6 +3,7 @@
 // value, median …) is charted one figure at a time.
 import { compareNames, type CompareName } from '../api.ts';
 import { barChart } from '../ui/chart.ts';
+import { chartDownloads } from '../ui/download.ts';
 import { h, uid } from '../ui/dom.ts';
 import { formatTime } from '../ui/format.ts';
 import { comparisonTitle, resultStringsFor } from '../i18n.ts';
@@ -111,7 +112,12 @@ export function mountCompareView(el: HTMLElement, ctx: ViewContext): (() => void
     };
     figureSelect.addEventListener('change', drawChart);
     drawChart();
-    return [table, h('div', { class: 'filters' }, labelled(t.chartFigure, figureSelect)), chartBox];
+    const chartFiles = chartDownloads(
+      comparisonTitle(name, ctx.locale),
+      () => chartBox.querySelector('svg'),
+      { png: t.downloadPng, svg: t.downloadSvg, group: `${t.downloads}: ${t.downloadPng}, ${t.downloadSvg}` },
+    );
+    return [table, h('div', { class: 'filters' }, labelled(t.chartFigure, figureSelect)), chartBox, chartFiles];
   };
 
   const form = h(

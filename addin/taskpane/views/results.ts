@@ -152,6 +152,7 @@ export function resultTable(rows: Row[], columns: string[], caption: string, ctx
         label: info.label,
         title: info.definition,
         value: (row) => row[key],
+        exportValue: (row) => codeLabel(key, row[key], ctx, districts) ?? row[key],
         render: (row) => codeLabel(key, row[key], ctx, districts) ?? showValue(row[key], info, row, ctx),
         numeric: kind !== 'text' && kind !== 'date' && kind !== 'datetime',
         action: options.comparison

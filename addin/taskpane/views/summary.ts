@@ -13,6 +13,7 @@ import { dataTable } from '../ui/table.ts';
 import type { ViewContext } from './context.ts';
 import { openDrill } from './drill.ts';
 import { insertButton } from './insert.ts';
+import { chartDownloads } from '../ui/download.ts';
 import { busy, keepingScroll, refreshSoon, districtNameMap, errorBar, formatOf, showChange, showFigure, type Row } from './results.ts';
 
 interface PhaseFigure {
@@ -420,6 +421,7 @@ export function mountSummaryView(el: HTMLElement, ctx: ViewContext): (() => void
       tableSlot,
       h('div', { class: 'filters' }, h('div', { class: 'field' }, h('label', { for: figureId }, t.figure), figureSelect)),
       chartSlot,
+      chartDownloads(t.summarySection, () => chartSlot.querySelector('svg'), { png: t.downloadPng, svg: t.downloadSvg, group: `${t.downloads}: ${t.downloadPng}, ${t.downloadSvg}` }),
     );
     redraw();
     el.replaceChildren(review, headline, dongSection);
