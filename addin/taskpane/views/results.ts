@@ -139,6 +139,8 @@ export interface ResultTableOptions {
 
 export function resultTable(rows: Row[], columns: string[], caption: string, ctx: ViewContext, options: ResultTableOptions = {}): HTMLElement {
   const districts = districtNameMap(ctx);
+  // The rows behind another dong's figure are not the official's to read: that figure stays plain text.
+  const own = ownDongs(ctx);
   const more = resultStringsFor(ctx.t);
   return dataTable<Row>({
     caption,
@@ -158,7 +160,7 @@ export function resultTable(rows: Row[], columns: string[], caption: string, ctx
         action: options.comparison
           ? (row) => {
               const drill = drillFor(options.comparison!, key, row, ctx);
-              if (!drill) return null;
+              if (!drill || (own !== undefined && !own.has(drill.dong))) return null;
               const what = `${drill.dongName} ${ctx.t.phaseName(drill.phase)} ${info.label} ${showValue(row[key], info, row, ctx)}`;
               return { label: more.rowsBehind(what), run: () => void openDrill(ctx, drill) };
             }
@@ -210,4 +212,18 @@ export function refreshSoon(refresh: () => unknown, ms = 300): () => void {
       void refresh();
     }, ms);
   };
+}
+
+/**
+ * The dongs a dong or district official's views are about (their own dong, their district's dongs),
+ * by code; undefined for the roles that read every dong. Other dongs' flags are not theirs to see.
+ */
+export function ownDongs(ctx: ViewContext): Set<string> | undefined {
+  const me = ctx.meta.me ?? ctx.meta.token;
+  if (me?.role === 'dong' && me.dong) {
+    const dong = ctx.meta.dongs.find((d) => d.code === me.dong || d.name === me.dong);
+    return new Set([dong?.code ?? me.dong]);
+  }
+  if (me?.role === 'district' && me.district) return new Set(ctx.meta.dongs.filter((d) => d.district === me.district).map((d) => d.code));
+  return undefined;
 }

@@ -14,7 +14,7 @@ import type { ViewContext } from './context.ts';
 import { openDrill } from './drill.ts';
 import { insertButton } from './insert.ts';
 import { chartDownloads } from '../ui/download.ts';
-import { busy, keepingScroll, refreshSoon, districtNameMap, errorBar, formatOf, showChange, showFigure, type Row } from './results.ts';
+import { busy, keepingScroll, ownDongs, refreshSoon, districtNameMap, errorBar, formatOf, showChange, showFigure, type Row } from './results.ts';
 
 interface PhaseFigure {
   phase1: number | null;
@@ -122,10 +122,16 @@ export function mountSummaryView(el: HTMLElement, ctx: ViewContext): (() => void
     }
   };
 
+  // A dong official sees its own dong against its group, a district official its district's dongs: never other dongs' flags.
+  const own = ownDongs(ctx);
+  const mine = (dong: string) => own === undefined || own.has(dong);
+
   const draw = (summaryRows: Row[], phaseRows: Row[], asOf: Date) => {
-    const flags = flagsOf(summaryRows);
+    const flags = flagsOf(summaryRows).filter((f) => mine(f.dong));
     // Dongs that joined later, or have not synced yet, have no figure to show: they are left out.
-    const dongs = dongFigures(phaseRows, flags).filter((d) => headlineFigures.some((f) => d.figures[f].phase1 !== null || d.figures[f].phase2 !== null));
+    const dongs = dongFigures(phaseRows.filter((r) => mine(String(r.dong ?? ''))), flags).filter((d) =>
+      headlineFigures.some((f) => d.figures[f].phase1 !== null || d.figures[f].phase2 !== null),
+    );
     const flaggedDongs = new Set(flags.map((f) => f.dong));
     // The figures the service marks as resting on illustrative data (e.g. turnout over illustrative
     // populations): a dong's value of one is marked where the dong's own row is.
