@@ -26,7 +26,7 @@ export class UploadError extends Error {
   }
 }
 
-const mb = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
+const mb = (bytes: number) => (bytes >= 1024 * 1024 ? `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB` : `${Math.round(bytes / 1024)} KB`);
 
 export const uploadTooLarge = (limit: number) =>
   new UploadError(413, {
@@ -77,7 +77,8 @@ export async function receiveUpload(body: ReadableStream<Uint8Array> | null, con
       upload.file = file;
       stream.on('data', (chunk: Buffer) => (file.bytes += chunk.length));
       stream.on('limit', () => stop(uploadTooLarge(maxBytes)));
-      writes.push(pipeline(stream, createWriteStream(path)));
+      // its failure is the parser's too (awaited below); a refusal destroys both
+      writes.push(pipeline(stream, createWriteStream(path)).catch((error: unknown) => (refusal ? undefined : Promise.reject(error as Error))));
     });
     parser.on('field', (name, value, info) => {
       if (!fieldNames.has(name)) return;

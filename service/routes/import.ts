@@ -3,7 +3,7 @@ import { checkHeaderMap, isKind, parseHeaderMap, type HeaderMap, type Kind } fro
 import { allowRoles } from '../http/auth.ts';
 import { ApiError } from '../http/errors.ts';
 import { ImportIncompleteError, importLimitsFromEnv, importWorkbook } from '../import/index.ts';
-import { receiveUpload, UploadError } from '../import/upload.ts';
+import { receiveUpload, uploadTooLarge, UploadError } from '../import/upload.ts';
 import { sourceFormat } from '../workbook/csv.ts';
 import { sourceName } from './sync.ts';
 
@@ -67,7 +67,7 @@ export const importRoutes = new Hono().post('/import', allowRoles('dong', 'distr
   let upload;
   try {
     // multipart framing and the text fields add a little to the file itself
-    if (declared > limits.maxUploadBytes + 256 * 1024) throw new UploadError(413, { ko: `올린 파일이 ${Math.round(limits.maxUploadBytes / 1024 / 1024)} MB 한도를 넘습니다. 통합 문서를 나누어 올리세요.`, en: `the uploaded file is over the limit of ${Math.round(limits.maxUploadBytes / 1024 / 1024)} MB; split the workbook.` });
+    if (declared > limits.maxUploadBytes + 256 * 1024) throw uploadTooLarge(limits.maxUploadBytes);
     upload = await receiveUpload(c.req.raw.body, type, limits.maxUploadBytes, signal);
   } catch (error) {
     throw importError(error, client.aborted);
