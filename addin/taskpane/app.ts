@@ -9,6 +9,7 @@ import { mountCompareView } from './views/compare.ts';
 import { mountQueryView } from './views/query.ts';
 import { mountSummaryView } from './views/summary.ts';
 import { mountSyncView } from './views/sync.ts';
+import { mountUploadView } from './views/upload.ts';
 
 export interface AppOptions {
   root: HTMLElement;
@@ -36,6 +37,7 @@ const tabs: { id: string; label: (t: Strings) => string; mount: MountView }[] = 
   { id: 'summary', label: (t) => t.tabSummary, mount: mountSummaryView },
   { id: 'compare', label: (t) => t.tabCompare, mount: mountCompareView },
   { id: 'query', label: (t) => t.tabQuery, mount: mountQueryView },
+  { id: 'upload', label: (t) => t.tabUpload, mount: mountUploadView },
 ];
 
 export function startApp({ root, host, baseUrl }: AppOptions): void {
