@@ -14,7 +14,7 @@ import { exportFormats, isExportFormat, type ExportFormat } from './store/export
 import { progressBar } from './progress.ts';
 import { doctor, restoreBackup } from './store/backup.ts';
 import { applyPopulations, PopulationFileError, readPopulationFile, type PopulationFile } from './populations.ts';
-import { isKind, kinds, referenceSchema, completeReference, type Kind } from '../domain/index.ts';
+import { isKind, kinds, parseHeaderMap, referenceSchema, completeReference, sheets, type Kind } from '../domain/index.ts';
 import type { ImportReport } from './workbook/index.ts';
 
 const defaultDb = 'data/jachi.duckdb';
@@ -127,19 +127,23 @@ export function buildProgram(): Command {
 
   program
     .command('import <file>')
-    .description('read a workbook through the normaliser and the rules, and store it / 엑셀 파일 가져오기')
+    .description('read a workbook (.xlsx, or .csv in UTF-8 or CP949) through the normaliser and the rules, and store it / 엑셀·CSV 파일 가져오기')
     .option('--kind <kind>', `one of ${kinds.join(', ')} (default: from the headers)`, kindOption)
     .option('--sheet <name>', 'only this sheet')
+    .option('--map <pairs>', 'headers mapped by hand, e.g. "예산과목=category,사업내용=item" (=무시 leaves a column out) / 열 지정')
     .option('--dry-run', 'report only; write nothing')
     .option('--json', 'print the import report as JSON on standard output')
     .option('--db <path>', 'DuckDB file', defaultDb)
-    .action(async (file: string, opts: { kind?: Kind; sheet?: string; dryRun?: boolean; json?: boolean; db: string }) => {
+    .action(async (file: string, opts: { kind?: Kind; sheet?: string; map?: string; dryRun?: boolean; json?: boolean; db: string }) => {
       if (!existsSync(file)) throw new Error(`파일이 없습니다 / no such file: ${file}`);
+      const map = opts.map === undefined ? undefined : parseHeaderMap(opts.map, opts.kind);
+      if (map && map.problems.length > 0) throw new Error(map.problems.map((p) => `--map ${p.message.ko}\n  ${p.message.en}`).join('\n'));
       await withStore(opts.db, async (store) => {
         const bar = progressBar(basename(file));
         const report = await importWorkbook(store, resolve(file), cliActor, {
           kind: opts.kind,
           sheet: opts.sheet,
+          map: map?.map,
           dryRun: opts.dryRun,
           file: basename(file),
           // Only the JSON report lists every accepted row; the summary needs the counts alone.
@@ -339,13 +343,18 @@ function importFailure(error: unknown): unknown {
 
 /** The import report for a person: per sheet what came in, what was skipped and every refused cell. */
 function printImport(report: ImportReport, dryRun: boolean): void {
-  console.log(`${report.file}${dryRun ? ' (미리보기 / dry run: 저장하지 않음)' : ''}`);
+  const encoding = report.encoding ? ` (CSV, ${report.encoding === 'euc-kr' ? 'CP949/EUC-KR' : report.encoding.toUpperCase()})` : '';
+  console.log(`${report.file}${encoding}${dryRun ? ' (미리보기 / dry run: 저장하지 않음)' : ''}`);
   for (const sheet of report.sheets) {
     if (sheet.error) {
       console.log(`  [${sheet.sheet}] ${sheet.error.message.ko} / ${sheet.error.message.en}`);
       continue;
     }
     console.log(`  [${sheet.sheet}] ${sheet.kind}: 머리글 ${sheet.header?.row}행 · 가져옴 ${sheet.counts.accepted} · 거부 ${sheet.counts.rejected} · 건너뜀 ${sheet.counts.skipped}`);
+    const defs = sheet.kind ? sheets[sheet.kind].columns : [];
+    const mapped = (sheet.header?.columns ?? []).map((c) => `${c.column} ${c.header}→${defs.find((d) => d.field === c.field)?.header ?? c.field}`);
+    const ignored = (sheet.header?.ignored ?? []).map((c) => `${c.column} ${c.header}`);
+    console.log(`    열 / columns: ${mapped.join(' · ')}${ignored.length > 0 ? ` | 읽지 않음 / not read: ${ignored.join(' · ')}` : ''}`);
     for (const r of sheet.rejected) console.log(`    ✗ ${r.column}${r.row} ${r.message.ko} (${r.message.en})`);
     for (const w of sheet.warnings) console.log(`    ! ${w.column}${w.row} ${w.message.ko}`);
     for (const s of sheet.skipped) console.log(`    – ${s.row}행 ${s.message.ko}`);

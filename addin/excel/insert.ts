@@ -5,6 +5,7 @@
 import type { ValueKind } from '../taskpane/ui/format.ts';
 import { guardFormula } from '../../domain/formula-guard.ts';
 import { officeHost, type ExcelHost, type InsertContext, type InsertRange, type InsertSheet } from './office-types.ts';
+import { freeNameCandidates } from './layer.ts';
 
 /** How a column's values read: the task pane's value kinds (addin/taskpane/ui/format.ts). */
 export type ColumnKind = ValueKind;
@@ -68,7 +69,7 @@ export function sheetNameOf(name: string): string {
   return clean || '결과';
 }
 
-const candidates = (base: string) => Array.from({ length: 20 }, (_, i) => (i === 0 ? base : `${base.slice(0, 31 - ` (${i + 1})`.length)} (${i + 1})`));
+const candidates = (base: string) => freeNameCandidates(base, 20);
 
 /** Adds a sheet under the first free name of `base`, `base (2)`, …: one sync for all the look-ups. */
 async function addSheet(context: InsertContext, base: string): Promise<{ sheet: InsertSheet; name: string }> {

@@ -15,6 +15,22 @@ export interface TemplateColumn {
   codes?: readonly string[];
 }
 
+/** What inserting a template did: the table, the sheet it was put on (when created), and whether it has drop-down lists. */
+export interface TemplateInserted {
+  kind: Kind;
+  table: string;
+  created: boolean;
+  sheet?: string;
+  /** A sheet of the kind's name was there already: the table went on `sheet` instead. */
+  renamed?: boolean;
+  dropDowns: boolean;
+}
+
+/** A sheet name and the names to use instead when a sheet of that name exists: `예산집행 (2)`, … */
+export function freeNameCandidates(base: string, count = 10): string[] {
+  return Array.from({ length: count }, (_, i) => (i === 0 ? base : `${base.slice(0, 31 - ` (${i + 1})`.length)} (${i + 1})`));
+}
+
 export interface TemplateSpec {
   kind: Kind;
   sheet: string;
@@ -114,26 +130,39 @@ export function createExcelLayer(host: ExcelHost = officeHost()) {
     await context.sync();
   }
 
-  /** Inserts the template tables that are missing (a sheet per kind). Load, sync; write, sync. */
-  async function insertTemplates(specs: readonly TemplateSpec[] = templateSpecs()): Promise<{ kind: Kind; table: string; created: boolean }[]> {
+  /**
+   * Inserts the template tables that are missing, each on a new sheet: under the kind's sheet name,
+   * or, when a sheet of that name exists (the official's own), the first free `예산집행 (2)`, … —
+   * never over an existing sheet. Drop-down lists need ExcelApi 1.8 (data validation): before it the
+   * tables come without them (`dropDowns: false`). Load, sync; write, sync.
+   */
+  async function insertTemplates(specs: readonly TemplateSpec[] = templateSpecs()): Promise<TemplateInserted[]> {
+    const dropDowns = supports('1.8');
     return host.run(async (context) => {
       const wb = context.workbook;
-      const existing = specs.map((spec) => ({ sheet: wb.worksheets.getItemOrNullObject(spec.sheet), table: wb.tables.getItemOrNullObject(spec.table) }));
+      const existing = specs.map((spec) => ({
+        table: wb.tables.getItemOrNullObject(spec.table),
+        names: freeNameCandidates(spec.sheet).map((name) => ({ name, sheet: wb.worksheets.getItemOrNullObject(name) })),
+      }));
       for (const e of existing) {
-        e.sheet.load('isNullObject');
         e.table.load('isNullObject');
+        for (const n of e.names) n.sheet.load('isNullObject');
       }
       await context.sync();
 
       const quieted = quiet(context);
-      const out: { kind: Kind; table: string; created: boolean }[] = [];
+      const out: TemplateInserted[] = [];
+      const taken = new Set<string>();
       specs.forEach((spec, i) => {
         const e = existing[i]!;
         if (!e.table.isNullObject) {
-          out.push({ kind: spec.kind, table: spec.table, created: false });
+          out.push({ kind: spec.kind, table: spec.table, created: false, dropDowns });
           return;
         }
-        const sheet = e.sheet.isNullObject ? wb.worksheets.add(spec.sheet) : e.sheet;
+        const free = e.names.find((n) => n.sheet.isNullObject && !taken.has(n.name));
+        if (!free) throw new Error(`no free sheet name for ${spec.sheet}`);
+        taken.add(free.name);
+        const sheet = wb.worksheets.add(free.name);
         const headers = [rowIdHeader, ...spec.columns.map((c) => c.header)];
         const headerRange = sheet.getRangeByIndexes(0, 0, 1, headers.length);
         headerRange.values = [headers];
@@ -146,12 +175,12 @@ export function createExcelLayer(host: ExcelHost = officeHost()) {
           const body = table.columns.getItemAt(j + 1).getDataBodyRange();
           const format = numberFormats[column.type];
           if (format) body.numberFormat = [[format]];
-          if (column.codes && column.codes.length > 0 && !column.codes.some((c) => c.includes(','))) {
+          if (dropDowns && column.codes && column.codes.length > 0 && !column.codes.some((c) => c.includes(','))) {
             body.dataValidation.rule = { list: { inCellDropDown: true, source: column.codes.join(',') } };
           }
         });
         sheet.freezePanes.freezeRows(1);
-        out.push({ kind: spec.kind, table: spec.table, created: true });
+        out.push({ kind: spec.kind, table: spec.table, created: true, sheet: free.name, renamed: free.name !== spec.sheet, dropDowns });
       });
       await context.sync();
       await loud(context, quieted);

@@ -7,7 +7,7 @@ import { ReferenceIndex, type Reference } from '../../domain/reference.ts';
 import { rowIdHeader, sheets, type Kind } from '../../domain/sheets.ts';
 import type { Message } from '../../domain/messages.ts';
 import { workbookName } from '../excel/document.ts';
-import { templateSpecs, type ExcelLayer, type HeaderCandidates } from '../excel/index.ts';
+import { templateSpecs, type ExcelLayer, type HeaderCandidates, type TemplateInserted } from '../excel/index.ts';
 import {
   createSyncEngine,
   type Conflict,
@@ -217,7 +217,7 @@ async function binding(w: Workflow, kind: Kind): Promise<TableBinding | undefine
 }
 
 /** Inserts a template table per kind (those missing) and remembers them. */
-async function insertTemplates(w: Workflow): Promise<{ kind: Kind; table: string; created: boolean }[]> {
+async function insertTemplates(w: Workflow): Promise<TemplateInserted[]> {
   const specs = templateSpecs(w.meta.kinds.map((k) => ({ kind: k.kind, sheet: k.sheet, columns: k.columns })));
   const out = await w.layer.insertTemplates(specs);
   for (const t of out) if (!(await binding(w, t.kind))) await w.memory.setTable(t.kind, { table: t.table });

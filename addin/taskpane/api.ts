@@ -205,6 +205,26 @@ export class ApiClient {
     }
   }
 
+  /**
+   * `POST /api/import` (multipart): an .xlsx or .csv, with the kind, the headers mapped by hand and
+   * dryRun; answers the import report (as `jachi import --dry-run --json` prints it).
+   */
+  async importFile<T>(file: Blob, name: string, fields: { kind?: string; map?: Record<string, string>; dryRun: boolean }): Promise<T> {
+    const form = new FormData();
+    form.set('file', file, name);
+    if (fields.kind) form.set('kind', fields.kind);
+    if (fields.map && Object.keys(fields.map).length > 0) form.set('map', JSON.stringify(fields.map));
+    form.set('dryRun', String(fields.dryRun));
+    let response: Response;
+    try {
+      response = await this.#fetch(`${this.#base}/api/import`, { method: 'POST', headers: { Accept: 'application/json', Authorization: `Bearer ${this.#token}` }, body: form });
+    } catch {
+      throw new ApiError('network', 0, { ko: strings.ko.errorNetwork, en: strings.en.errorNetwork });
+    }
+    if (!response.ok) throw await errorFrom(response);
+    return (await response.json()) as T;
+  }
+
   health(): Promise<{ status: string }> {
     return this.#request('GET', '/health');
   }

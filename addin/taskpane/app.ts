@@ -11,6 +11,7 @@ import { mountCompareView } from './views/compare.ts';
 import { mountQueryView } from './views/query.ts';
 import { mountSummaryView } from './views/summary.ts';
 import { mountSyncView } from './views/sync.ts';
+import { mountUploadView } from './views/upload.ts';
 
 export interface AppOptions {
   root: HTMLElement;
@@ -33,26 +34,28 @@ export function scopeText(meta: Meta, who: MetaWho | null, t: Strings): string {
   return t.scopeDongs(meta.dongs.length);
 }
 
-type TabId = 'sync' | 'summary' | 'compare' | 'query';
+type TabId = 'sync' | 'summary' | 'compare' | 'query' | 'upload';
 
 const tabs: { id: TabId; label: (t: Strings) => string; mount: MountView }[] = [
   { id: 'sync', label: (t) => t.tabSync, mount: mountSyncView },
   { id: 'summary', label: (t) => t.tabSummary, mount: mountSummaryView },
   { id: 'compare', label: (t) => t.tabCompare, mount: mountCompareView },
   { id: 'query', label: (t) => t.tabQuery, mount: mountQueryView },
+  { id: 'upload', label: (t) => t.tabUpload, mount: mountUploadView },
 ];
 
 /**
  * The tabs each role may use, the first its opening view (DESIGN, "Roles"): officials keep their
  * sheets and read the figures; analysts compare and query but write nothing; managers read the
- * summary first and write the city's own rows; SQL is for analysts and managers only.
+ * summary first and write the city's own rows; SQL is for analysts and managers only. 파일 올리기
+ * (a workbook or CSV without the add-in) is for those who may import.
  */
 export const tabsOfRole: Record<string, readonly TabId[]> = {
-  dong: ['sync', 'summary', 'compare'],
-  district: ['sync', 'summary', 'compare'],
+  dong: ['sync', 'summary', 'compare', 'upload'],
+  district: ['sync', 'summary', 'compare', 'upload'],
   manager: ['summary', 'compare', 'query', 'sync'],
   analyst: ['compare', 'query', 'summary'],
-  admin: ['summary', 'compare', 'sync'],
+  admin: ['summary', 'compare', 'sync', 'upload'],
 };
 
 export function startApp({ root, host, baseUrl }: AppOptions): void {

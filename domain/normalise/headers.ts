@@ -8,22 +8,23 @@ import { cleanText, compactKey } from './text.ts';
  * is always a synonym of its field. Compared through compactKey, with any unit in brackets removed.
  */
 export const headerSynonyms: Record<string, readonly string[]> = {
-  dong: ['동', '동명', '동이름', '행정동', '행정동명', '읍면동', '읍면동명', '시범동', '자치회'],
+  dong: ['동', '동명', '동이름', '행정동', '행정동명', '읍면동', '읍면동명', '시범동', '자치회', '주민자치회', '동주민센터', '대상동'],
   phase: ['단계', '구분', '차수', '시범단계', '사업단계', '추진단계'],
   note: ['비고', '메모', '참고', '참고사항', '특이사항'],
   fiscalYear: ['회계연도', '연도', '년도', '회계년도', '사업연도', '사업년도', '예산연도'],
-  category: ['비목', '비목명', '예산비목', '항목', '예산항목'],
-  item: ['세부내역', '내역', '세부항목', '산출내역', '세부사업', '집행내역', '내용'],
-  fundingSource: ['재원', '재원구분', '예산재원', '재원별'],
-  budgetKrw: ['예산액', '예산', '예산금액', '배정액', '편성액', '예산현액'],
-  executedKrw: ['집행액', '집행금액', '지출액', '지출금액', '집행실적', '사용액'],
+  // 세출예산 과목 (장·관·항·세항·목·세목): the 목 levels name what the money is for, as 비목 does.
+  category: ['비목', '비목명', '예산비목', '항목', '예산항목', '예산과목', '과목', '과목명', '세출과목', '목', '세목', '통계목', '편성목'],
+  item: ['세부내역', '내역', '세부항목', '산출내역', '세부사업', '집행내역', '내용', '사업명', '사업내용', '세부사업명', '내역사업', '단위사업', '산출근거', '적요', '집행내용', '지출내역'],
+  fundingSource: ['재원', '재원구분', '예산재원', '재원별', '예산구분', '재원내역'],
+  budgetKrw: ['예산액', '예산', '예산금액', '배정액', '편성액', '예산현액', '본예산', '예산편성액', '세출예산액', '교부액', '교부금액'],
+  executedKrw: ['집행액', '집행금액', '지출액', '지출금액', '집행실적', '사용액', '지출결정액', '집행누계', '누계집행액'],
   carriedOverKrw: ['이월액', '이월금액', '이월', '명시이월', '사고이월', '다음연도이월액'],
   returnedKrw: ['반납액', '반납금액', '반납', '집행잔액반납', '잔액반납'],
   agenda: ['관련의제', '의제', '의제명', '관련사업', '자치계획의제'],
   executedOn: ['집행일', '집행일자', '지출일', '지출일자', '집행날짜'],
   date: ['일자', '날짜', '일시', '활동일', '활동일자', '개최일', '개최일자', '행사일'],
   activity: ['활동유형', '유형', '활동구분', '활동종류', '활동분류'],
-  title: ['활동명', '행사명', '제목', '활동내용', '회의명'],
+  title: ['활동명', '행사명', '제목', '활동내용', '회의명', '교육명', '프로그램명', '안건'],
   participants: ['참여인원', '참여자수', '참여자', '참여인원수', '참석인원', '참석자수', '참석자', '인원'],
   newParticipants: ['신규참여', '신규참여자', '신규참여인원', '신규참여자수', '신규'],
   // 투표수 (the first wave's header) reads as voters: people who voted, whatever the channel.
@@ -107,6 +108,88 @@ export function headerField(kind: Kind, text: string): string | undefined {
   return synonymIndex.get(kind)?.get(headerKey(text).key);
 }
 
+/**
+ * Headers an official mapped by hand (the pane's adopt dialog, the upload page, `--map`, the
+ * `map` field of POST /api/import): the header as written → a field (`category`) or its Korean
+ * header (`비목`), or one of `ignoreTargets` to leave the column out. Keys compare as headers do
+ * (spaces, brackets and units aside). A mapping wins over the synonyms.
+ */
+export type HeaderMap = Readonly<Record<string, string>>;
+
+/** Targets that leave a column out. */
+export const ignoreTargets: readonly string[] = ['', '-', 'ignore', '무시', '제외'];
+
+/**
+ * The field a mapping target names in a kind: a field name or a header of the kind (or a synonym);
+ * null when the column is to be ignored; undefined when the target names nothing of the kind.
+ */
+export function mapTarget(kind: Kind, target: string): string | null | undefined {
+  const t = cleanText(target);
+  if (ignoreTargets.includes(t.toLowerCase())) return null;
+  if (t === rowIdField) return rowIdField;
+  const byField = sheets[kind].columns.find((c) => c.field === t);
+  if (byField) return byField.field;
+  return synonymIndex.get(kind)?.get(headerKey(t).key);
+}
+
+export interface HeaderMapProblem {
+  header: string;
+  target: string;
+  message: { ko: string; en: string };
+}
+
+/**
+ * Reads `"예산과목=category,사업내용=item"` (also `→` or `:` for `=`, `;` or new lines between
+ * pairs). Every pair must name a field of some kind (or of `kind`), or ignore the column.
+ */
+export function parseHeaderMap(text: string, kind?: Kind): { map: Record<string, string>; problems: HeaderMapProblem[] } {
+  const map: Record<string, string> = {};
+  const problems: HeaderMapProblem[] = [];
+  for (const pair of text.split(/[,;\n]/u)) {
+    if (cleanText(pair) === '') continue;
+    const m = /^(.*?)\s*(?:=|→|->|:)\s*(.*)$/u.exec(pair.trim());
+    const header = cleanText(m?.[1] ?? pair);
+    const target = cleanText(m?.[2] ?? '');
+    if (!m || header === '') {
+      problems.push({ header, target, message: { ko: `'${cleanText(pair)}': '열 제목=항목' 형식으로 쓰세요 (예: 예산과목=category).`, en: `'${cleanText(pair)}': write 'header=field' (e.g. 예산과목=category).` } });
+      continue;
+    }
+    map[header] = target;
+  }
+  problems.push(...checkHeaderMap(map, kind));
+  return { map, problems };
+}
+
+/** Pairs of a mapping whose target names no field (of `kind`, or of any kind). */
+export function checkHeaderMap(map: HeaderMap, kind?: Kind): HeaderMapProblem[] {
+  const problems: HeaderMapProblem[] = [];
+  for (const [header, target] of Object.entries(map)) {
+    if (typeof target !== 'string') {
+      problems.push({ header, target: String(target), message: { ko: `'${header}': 항목 이름은 글자여야 합니다.`, en: `'${header}': the field must be text.` } });
+      continue;
+    }
+    if ((kind ? [kind] : kinds).some((k) => mapTarget(k, target) !== undefined)) continue;
+    const fields = kind ? sheets[kind].columns.map((c) => `${c.field}(${c.header})`).join(', ') : '';
+    problems.push({
+      header,
+      target,
+      message: {
+        ko: `'${header}=${target}': '${target}'은(는) 알 수 없는 항목입니다.${fields ? ` 쓸 수 있는 항목: ${fields}` : ''} 열을 빼려면 '${header}=무시'.`,
+        en: `'${header}=${target}': '${target}' names no field.${fields ? ` Fields: ${fields}.` : ''} To leave the column out: '${header}=ignore'.`,
+      },
+    });
+  }
+  return problems;
+}
+
+/** A mapping as the normaliser looks it up: header key → target. */
+function mapIndex(map: HeaderMap | undefined): Map<string, string> | undefined {
+  if (!map) return undefined;
+  const index = new Map<string, string>();
+  for (const [header, target] of Object.entries(map)) index.set(headerKey(header).key, target);
+  return index.size > 0 ? index : undefined;
+}
+
 export interface HeaderMapping {
   kind: Kind;
   columns: { col: number; header: string; field: string; unit: string | undefined }[];
@@ -115,8 +198,12 @@ export interface HeaderMapping {
   duplicates: string[];
 }
 
-/** Maps one row's cells (index 0 is column A) as a header of `kind`. */
-export function mapHeaderRow(kind: Kind, cells: readonly (GridCell | undefined)[]): HeaderMapping {
+/** Maps one row's cells (index 0 is column A) as a header of `kind`, through the official's mapping first. */
+export function mapHeaderRow(kind: Kind, cells: readonly (GridCell | undefined)[], map?: HeaderMap): HeaderMapping {
+  return mapHeaderCells(kind, cells, mapIndex(map));
+}
+
+function mapHeaderCells(kind: Kind, cells: readonly (GridCell | undefined)[], byHand: Map<string, string> | undefined): HeaderMapping {
   const columns: HeaderMapping['columns'] = [];
   const ignored: HeaderMapping['ignored'] = [];
   const seen = new Set<string>();
@@ -126,7 +213,12 @@ export function mapHeaderRow(kind: Kind, cells: readonly (GridCell | undefined)[
     if (typeof value !== 'string' || cleanText(value) === '') return;
     const header = cleanText(value);
     const { key, unit } = headerKey(header);
-    const field = synonymIndex.get(kind)?.get(key);
+    const mapped = byHand?.has(key) ? mapTarget(kind, byHand.get(key) as string) : undefined;
+    if (mapped === null) {
+      ignored.push({ col: i + 1, header });
+      return;
+    }
+    const field = mapped ?? synonymIndex.get(kind)?.get(key);
     if (field) {
       if (seen.has(field)) duplicates.add(field);
       seen.add(field);
@@ -153,8 +245,9 @@ export function headerScore(mapping: HeaderMapping): { fields: number; own: numb
  * names most (a tie between kinds is no reading). A header names at least two fields, one of them
  * the kind's own.
  */
-export function readHeaderRow(cells: readonly (GridCell | undefined)[], kind?: Kind): HeaderMapping | undefined {
-  const candidates = (kind ? [kind] : kinds).map((k) => mapHeaderRow(k, cells));
+export function readHeaderRow(cells: readonly (GridCell | undefined)[], kind?: Kind, map?: HeaderMap): HeaderMapping | undefined {
+  const byHand = mapIndex(map);
+  const candidates = (kind ? [kind] : kinds).map((k) => mapHeaderCells(k, cells, byHand));
   let best: HeaderMapping | undefined;
   let bestScore = { fields: 0, own: 0 };
   let tie = false;

@@ -92,3 +92,24 @@ export type SheetErrorCode = keyof typeof sheetMessages;
 export function sheetMessage(code: SheetErrorCode, sheet: string, detail = ''): Message {
   return sheetMessages[code](sheet, detail);
 }
+
+/**
+ * A header without a required field: the fields, and the unknown columns that could be them, with
+ * how to say which is which.
+ */
+export function missingColumnsMessage(sheet: string, missing: readonly { field: string; header: string; label: string }[], candidates: readonly { column: string; header: string }[]): Message {
+  const fields = { ko: missing.map((m) => m.header).join(', '), en: missing.map((m) => `${m.header} (${m.label})`).join(', ') };
+  const example = `${candidates[0]?.header ?? '열 제목'}=${missing[0]?.field ?? 'field'}`;
+  if (candidates.length === 0) {
+    return {
+      ko: `'${sheet}' 시트에 필수 열이 없습니다: ${fields.ko}. 제목 행에 알 수 없는 열도 없으니 이 열을 추가하세요.`,
+      en: `Sheet '${sheet}' lacks required columns: ${fields.en}. The header has no unknown column that could be them: add the columns.`,
+    };
+  }
+  const list = candidates.map((c) => `${c.column}열 '${c.header}'`).join(', ');
+  const listEn = candidates.map((c) => `column ${c.column} '${c.header}'`).join(', ');
+  return {
+    ko: `'${sheet}' 시트에 필수 열이 없습니다: ${fields.ko}. 알 수 없는 열 ${list} 중에 있을 수 있습니다. 어느 열이 어느 항목인지 지정하세요 (추가 기능의 열 지정, 업로드 화면, 또는 --map "${example}").`,
+    en: `Sheet '${sheet}' lacks required columns: ${fields.en}. It may be one of the unknown columns ${listEn}; say which column is which (the add-in's column mapping, the upload page, or --map "${example}").`,
+  };
+}

@@ -4,8 +4,8 @@ import { checkRow, type RowValues } from '../rules.ts';
 import { displayValue, rowMessages, type RowMessageCode } from '../messages.ts';
 import { kinds, sheets, type ColumnDef, type Kind } from '../sheets.ts';
 import { columnLetter, gridFromOffice, type GridCell, type MergeRange, type OfficeRangeInput, type SheetGrid } from './grid.ts';
-import { declaredUnit, headerField, headerKey, readHeaderRow, rowIdField, type HeaderColumn, type HeaderMapping } from './headers.ts';
-import { cellMessage, sheetMessage, skipMessages, type CellMessageCode, type SheetErrorCode, type SkipReason } from './messages.ts';
+import { declaredUnit, headerField, headerKey, isIgnoredHeader, readHeaderRow, rowIdField, type HeaderColumn, type HeaderMap, type HeaderMapping } from './headers.ts';
+import { cellMessage, missingColumnsMessage, sheetMessage, skipMessages, type CellMessageCode, type SheetErrorCode, type SkipReason } from './messages.ts';
 import { isMoneyUnit, type MoneyUnit } from './numbers.ts';
 import { cleanText, compactKey } from './text.ts';
 import { isBlankCell, readCell, readRowId, shownValue, type CellReading } from './values.ts';
@@ -55,7 +55,14 @@ export interface SheetReport {
   /** Counts, also when `rows` are handed to `onRow` and not kept. */
   counts: { accepted: number; rejected: number; skipped: number };
   /** Set when the sheet as a whole cannot be read (no header, unknown kind, missing columns). */
-  error?: { code: SheetErrorCode; message: Message };
+  error?: {
+    code: SheetErrorCode;
+    message: Message;
+    /** missing_columns: the required fields without a column. */
+    missing?: { field: string; header: string; label: string }[];
+    /** missing_columns: the header's unknown columns, one of which may be a missing field (map it). */
+    candidates?: { column: string; header: string }[];
+  };
 }
 
 /** A sheet's report before any row is read. */
@@ -75,6 +82,8 @@ export interface NormaliseOptions {
   keepRows?: boolean;
   /** Gives rows without a 행ID a derived one (the service's stable row key), in row order. */
   deriveRowId?: (values: RowValues, kind: Kind) => string;
+  /** Headers the official mapped by hand (header → field, or ignored); they win over the synonyms. */
+  map?: HeaderMap;
 }
 
 export interface SheetReaderOptions extends NormaliseOptions {
@@ -174,7 +183,7 @@ export function createSheetReader(options: SheetReaderOptions): SheetReader {
     decided = true;
     let best: { row: number; mapping: HeaderMapping; score: number } | undefined;
     for (const { row, cells } of pending) {
-      const mapping = readHeaderRow(cells, options.kind);
+      const mapping = readHeaderRow(cells, options.kind, options.map);
       if (!mapping) continue;
       const score = new Set(mapping.columns.map((c) => c.field)).size;
       if (!best || score > best.score) best = { row, mapping, score };
@@ -211,7 +220,16 @@ export function createSheetReader(options: SheetReaderOptions): SheetReader {
       fail('duplicate_column', best.mapping.duplicates.map((f) => defs.find((d) => d.field === f)?.header ?? f).join(', '));
     } else {
       const missing = defs.filter((d) => d.required && !plan.some((p) => p.field === d.field));
-      if (missing.length > 0) fail('missing_columns', missing.map((d) => d.header).join(', '));
+      if (missing.length > 0) {
+        // Never a silent failure: name the columns that could be the missing fields, to map them.
+        const candidates = best.mapping.ignored.filter((c) => !isIgnoredHeader(c.header)).map((c) => ({ column: columnLetter(c.col), header: c.header }));
+        report.error = {
+          code: 'missing_columns',
+          message: missingColumnsMessage(sheet, missing, candidates),
+          missing: missing.map((d) => ({ field: d.field, header: d.header, label: d.label })),
+          candidates,
+        };
+      }
     }
     const after = pending.filter((p) => p.row > headerRow);
     pending = [];

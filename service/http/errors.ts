@@ -23,6 +23,7 @@ type ServiceCode =
   | 'unreadable_workbook'
   | 'import_incomplete'
   | 'client_closed'
+  | 'invalid_map'
   | 'invalid_format';
 
 /** Every code a response may carry. */
@@ -77,6 +78,7 @@ export const statusOf = {
   unreadable_workbook: 400,
   import_incomplete: 503,
   client_closed: 400,
+  invalid_map: 422,
   invalid_format: 400,
 } as const satisfies Record<ApiCode, ContentfulStatusCode>;
 

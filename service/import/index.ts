@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { rowIssue, type Issue, type Kind, type ReportIssue, type ReportRow, type SheetReport } from '../../domain/index.ts';
+import { rowIssue, type HeaderMap, type Issue, type Kind, type ReportIssue, type ReportRow, type SheetReport } from '../../domain/index.ts';
 import type { ImportProgress, ImportReport } from '../workbook/index.ts';
 import { maxBatchRows, type Actor, type RowResult, type Store } from '../store/store.ts';
 import { importLimitsFromEnv, type ImportLimits } from './limits.ts';
@@ -13,6 +13,8 @@ export { runningReaders } from './reader.ts';
 export interface ImportOptions {
   kind?: Kind;
   sheet?: string;
+  /** Headers the official mapped by hand (`--map`, the `map` field): header → field, or ignored. */
+  map?: HeaderMap;
   dryRun?: boolean;
   /** The name recorded as the rows' source (the workbook's file name). */
   file: string;
@@ -159,6 +161,7 @@ export async function importWorkbook(store: Store, source: string | Uint8Array, 
       file: options.file,
       kind: options.kind,
       sheet: options.sheet,
+      map: options.map,
       reference: store.reference.reference,
       limits: options.limits ?? importLimitsFromEnv(),
     },

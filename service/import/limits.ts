@@ -6,12 +6,15 @@ export interface ImportLimits extends WorkbookLimits {
   heapMb: number;
   /** Workbooks read at once, each in its own worker; more wait their turn (or until their request ends). */
   readers: number;
+  /** Bytes of an uploaded file (POST /api/import): streamed to a temporary file, refused (413) beyond. */
+  maxUploadBytes: number;
 }
 
-export const defaultImportLimits: ImportLimits = { ...defaultWorkbookLimits, heapMb: 256, readers: 2 };
+export const defaultImportLimits: ImportLimits = { ...defaultWorkbookLimits, heapMb: 256, readers: 2, maxUploadBytes: 64 * 1024 * 1024 };
 
 export const heapEnv = 'JACHI_IMPORT_HEAP_MB';
 export const readersEnv = 'JACHI_IMPORT_READERS';
+export const uploadEnv = 'JACHI_IMPORT_MAX_UPLOAD_MB';
 
 function whole(env: Record<string, string | undefined>, name: string, fallback: number, least: number): number {
   const text = env[name];
@@ -26,5 +29,14 @@ export function importLimitsFromEnv(env: Record<string, string | undefined> = pr
     ...workbookLimitsFromEnv(env),
     heapMb: whole(env, heapEnv, defaultImportLimits.heapMb, 16),
     readers: whole(env, readersEnv, defaultImportLimits.readers, 1),
+    maxUploadBytes: uploadBytes(env),
   };
+}
+
+function uploadBytes(env: Record<string, string | undefined>): number {
+  const text = env[uploadEnv];
+  if (text === undefined || text === '') return defaultImportLimits.maxUploadBytes;
+  const mb = Number(text);
+  if (!Number.isFinite(mb) || mb <= 0) throw new Error(`${uploadEnv}=${text}: 양수여야 합니다 / must be a positive number`);
+  return Math.floor(mb * 1024 * 1024);
 }

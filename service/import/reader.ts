@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { Kind, Reference, ReportRow } from '../../domain/index.ts';
+import type { HeaderMap, Kind, Reference, ReportRow } from '../../domain/index.ts';
 import type { ImportProgress, ImportReport } from '../workbook/index.ts';
 import { outOfMemory, WorkbookError } from '../workbook/errors.ts';
 import type { ImportLimits } from './limits.ts';
@@ -13,6 +13,8 @@ export interface ReadRequest {
   file: string;
   kind?: Kind;
   sheet?: string;
+  /** Headers mapped by hand (header → field, or ignored). */
+  map?: HeaderMap;
   reference: Reference;
   limits: ImportLimits;
   /** The file the worker writes accepted rows to, one JSON line each. */

@@ -1,13 +1,13 @@
 /**
  * Reads one workbook in a worker thread with its own capped heap (reader.ts starts it): through
- * the limits, exceljs and the normaliser, writing each accepted row to the spool file as one JSON
+ * the limits, exceljs (or the CSV reader) and the normaliser, writing each accepted row to the spool file as one JSON
  * line. Nothing is stored from here: the service thread stores the spool once the whole workbook
  * has been read. Posts progress, then the report (or the refusal) and ends.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { ReferenceIndex } from '../../domain/index.ts';
-import { streamWorkbook } from '../workbook/index.ts';
+import { streamSource } from '../workbook/index.ts';
 import { unreadable, WorkbookError } from '../workbook/errors.ts';
 import type { ReadRequest, ReaderMessage, SpooledRow } from './reader.ts';
 
@@ -22,12 +22,13 @@ const flush = () => {
 };
 
 try {
-  const report = await streamWorkbook(request.source, {
+  const report = await streamSource(request.source, {
     ref: new ReferenceIndex(request.reference),
     kind: request.kind,
     sheet: request.sheet,
     file: request.file,
     limits: request.limits,
+    map: request.map,
     deriveRowIds: true,
     keepRows: false,
     onRow: (row, at) => {

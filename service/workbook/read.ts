@@ -7,6 +7,7 @@ import {
   normaliseSheet,
   parseRangeAddress,
   type GridCell,
+  type HeaderMap,
   type Kind,
   type MergeRange,
   type NormaliseOptions,
@@ -27,6 +28,9 @@ import { rebuildZip, type ZipEntry } from './zip.ts';
 /** The import report (DESIGN.md, "Contracts"). */
 export interface ImportReport {
   file: string;
+  /** How the file was read: an .xlsx, or a CSV in the encoding told (csv.ts). */
+  format?: 'xlsx' | 'csv';
+  encoding?: 'utf-8' | 'euc-kr' | 'utf-16le' | 'utf-16be';
   sheets: SheetReport[];
 }
 
@@ -62,17 +66,20 @@ export interface ReadWorkbookOptions {
   drain?: () => Promise<void>;
   /** What the workbook may cost to read (streaming; default `defaultWorkbookLimits`). */
   limits?: WorkbookLimits;
+  /** Headers the official mapped by hand (header → field, or ignored). */
+  map?: HeaderMap;
 }
 
 type Source = string | Uint8Array;
 
 const fileName = (source: Source, options: ReadWorkbookOptions) => options.file ?? (typeof source === 'string' ? basename(source) : 'workbook.xlsx');
 
-function sheetOptions(options: ReadWorkbookOptions, sheet: string): NormaliseOptions {
+export function sheetOptions(options: ReadWorkbookOptions, sheet: string): NormaliseOptions {
   let keyer: ReturnType<typeof createRowKeyer> | undefined;
   return {
     ref: options.ref,
     ...(options.kind ? { kind: options.kind } : {}),
+    ...(options.map ? { map: options.map } : {}),
     ...(options.keepRows === false ? { keepRows: false } : {}),
     ...(options.deriveRowIds ? { deriveRowId: (values, kind) => (keyer ??= createRowKeyer(kind))(values) } : {}),
     ...(options.onRow ? { onRow: (row, kind) => options.onRow?.(row, { sheet, kind }) } : {}),

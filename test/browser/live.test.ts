@@ -32,7 +32,7 @@ describe('each role’s pane, kept live', () => {
   it('shows each role only the tabs it can use, and opens on its own first view', async () => {
     const { page } = browser;
     await signIn(service.tokens.dong);
-    expect(await tabNames()).toEqual(['동기화', '요약', '비교']);
+    expect(await tabNames()).toEqual(['동기화', '요약', '비교', '파일 올리기']);
     // Outside Excel there is no sheet to sync: the official opens on 요약.
     expect(await page.getByRole('tab', { name: '요약' }).getAttribute('aria-selected')).toBe('true');
     await signOut();

@@ -57,11 +57,24 @@ describe('insertTemplates', () => {
     expect(again.every((r) => !r.created)).toBe(true);
   });
 
-  it('leaves events alone before ExcelApi 1.8', async () => {
+  it('leaves events alone before ExcelApi 1.8, and makes the tables without drop-down lists there', async () => {
     const model = newModel({ apiMinor: 7 });
-    await createExcelLayer(mockHost(model)).insertTemplates(templateSpecs().slice(0, 1));
+    const [out] = await createExcelLayer(mockHost(model)).insertTemplates(templateSpecs().slice(0, 1));
     expect(model.eventsLog).toEqual([]);
     expect(model.syncs).toBe(2);
+    expect(out).toMatchObject({ created: true, dropDowns: false });
+    expect(model.tables[0]!.validation.size).toBe(0);
+  });
+
+  it('never writes over a sheet the official has: the table goes on a new sheet beside it', async () => {
+    const model = newModel();
+    const own = [['우리 동 예산', ''], ['항목', '금액']];
+    const grid = addGrid(model, '예산집행', own.map((r) => [...r]));
+    addGrid(model, '예산집행 (2)', [['메모']]);
+    const [out] = await createExcelLayer(mockHost(model)).insertTemplates(templateSpecs().slice(0, 1));
+    expect(out).toMatchObject({ created: true, sheet: '예산집행 (3)', renamed: true, dropDowns: true });
+    expect(model.tables.find((t) => t.name === 'JachiSpending')!.sheet).toBe('예산집행 (3)');
+    expect(grid.values).toEqual(own);
   });
 });
 

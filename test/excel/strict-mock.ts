@@ -280,6 +280,8 @@ export function mockHost(model: Model) {
     Object.defineProperty(validation, 'rule', {
       get: () => undefined,
       set: (v: { list?: { source: string } }) => {
+        // Data validation is ExcelApi 1.8: a host without it has no such property.
+        if (model.apiMinor < 8) throw Object.assign(new Error('dataValidation needs ExcelApi 1.8'), { code: 'ApiNotFound' });
         for (let j = 0; j < cols; j++) if (v.list) t.validation.set(c0 + j, v.list.source);
         t.cellValidation ??= new Map();
         for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) if (r0 + i >= 0 && v.list) t.cellValidation.set(`${r0 + i}:${c0 + j}`, { source: v.list.source });

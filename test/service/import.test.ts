@@ -106,9 +106,9 @@ describe('POST /api/import', () => {
     expect(rows.map((r: any) => [r.values.executedKrw, r.updatedBy])).toEqual([[11_500_000, '대덕구 담당']]);
   });
 
-  it('refuses what is not an .xlsx workbook, in Korean', async () => {
+  it('refuses what is neither an .xlsx workbook nor a .csv, in Korean', async () => {
     const form = new FormData();
-    form.set('file', new File(['동,단계\n'], 'x.csv'));
+    form.set('file', new File(['동,단계\n'], 'x.pdf'));
     const res = await svc.app.request('/api/import', { method: 'POST', body: form, headers: { authorization: `Bearer ${svc.tokens.admin}` } });
     expect(res.status).toBe(400);
     expect(((await res.json()) as any).error.message.ko).toContain('.xlsx');

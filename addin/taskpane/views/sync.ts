@@ -182,7 +182,12 @@ const selected = (view: SyncView): Kind[] => (view.kindSelect.value === 'all' ? 
 
 async function insertTemplates(view: SyncView): Promise<void> {
   const out = await view.workflow!.insertTemplates();
-  say(view, view.s.templatesInserted(out.filter((t) => t.created).length));
+  const created = out.filter((t) => t.created);
+  const renamed = created.filter((t) => t.renamed).map((t) => t.sheet);
+  const notes = [view.s.templatesInserted(created.length)];
+  if (renamed.length > 0) notes.push(view.s.templatesRenamed(renamed.join(', ')));
+  if (created.length > 0 && !created[0]!.dropDowns) notes.push(view.s.templatesNoDropDowns);
+  say(view, notes.join(' '));
 }
 
 async function proposeAdoption(view: SyncView, kind?: Kind): Promise<void> {
