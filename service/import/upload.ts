@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import busboy from 'busboy';
 import type { Message } from '../../domain/index.ts';
 
@@ -61,7 +62,7 @@ export async function receiveUpload(body: ReadableStream<Uint8Array> | null, con
     }
     const writes: Promise<void>[] = [];
     let refusal: UploadError | undefined;
-    const input = Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>);
+    const input = Readable.fromWeb(body as WebReadableStream<Uint8Array>);
     // Refused: read no further (the answer goes out now, not after the rest of the body).
     const stop = (error: UploadError) => {
       refusal ??= error;
