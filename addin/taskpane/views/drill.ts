@@ -85,7 +85,7 @@ export async function openDrill(ctx: ViewContext, target: DrillTarget): Promise<
           again === null ? '–' : `${showValue(again, info, { figure: target.figure }, ctx)} (${same ? more.drillSame : more.drillDiffers})`,
         ),
       ),
-      resultTable(rows, columns, `${title} — ${more.drillRows}`, ctx),
+      resultTable(rows, columns, `${title} — ${more.drillRows}`, ctx, { exact: true }),
     );
   } catch (error) {
     body.replaceChildren(errorBar(error, ctx));

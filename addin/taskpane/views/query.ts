@@ -39,7 +39,7 @@ export function mountQueryView(el: HTMLElement, ctx: ViewContext): void {
       const max = Number.isInteger(n) && n > 0 ? n : undefined;
       const answer = rowsOf(await ctx.api.query(text, max));
       const insert = insertButton(ctx, resultStringsFor(t).insertSheet, () => insertQuery(ctx, text, max));
-      result.replaceChildren(resultTable(answer.rows, answer.columns, t.tabQuery, ctx), ...(insert ? [insert] : []));
+      result.replaceChildren(resultTable(answer.rows, answer.columns, t.tabQuery, ctx, { exact: true }), ...(insert ? [insert] : []));
     } catch (error) {
       result.replaceChildren(errorBar(error, ctx));
     } finally {

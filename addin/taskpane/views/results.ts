@@ -3,7 +3,7 @@
 import { ApiError, type CompareName } from '../api.ts';
 import { keyLabels, resultStringsFor } from '../i18n.ts';
 import { h } from '../ui/dom.ts';
-import { columnFormat, formatChange, formatValue, unitFormat, type UnitFormat, type ValueKind } from '../ui/format.ts';
+import { columnFormat, formatChange, formatValue, formatWon, unitFormat, type UnitFormat, type ValueKind } from '../ui/format.ts';
 import { dataTable } from '../ui/table.ts';
 import type { ViewContext } from './context.ts';
 import { openDrill } from './drill.ts';
@@ -38,7 +38,9 @@ export function formatOf(field: string, ctx: ViewContext): UnitFormat {
   return (
     unitFormat(ctx.meta.metrics?.[field]?.unit) ??
     columnFormat(ctx.meta.kinds.flatMap((k) => k.columns).find((c) => c.field === field)?.type) ??
-    rowColumns[field] ?? { kind: 'text' }
+    rowColumns[field] ??
+    // Years and phases of any result (a query's `year`, `fiscalYear`): 2019, never 2,019.
+    (/(^y|Y)ear$|^phase$|^cohort$/.test(field) ? { kind: 'year' } : { kind: 'text' })
   );
 }
 
@@ -71,10 +73,14 @@ export function labelOf(field: string, ctx: ViewContext): string {
   return fieldInfo(field, ctx).label;
 }
 
-/** One value as the reader should see it: in its unit, %p for changes of rates, Korean dates. */
-export function showValue(value: unknown, info: FieldInfo, row: Row | undefined, ctx: ViewContext): string {
+/**
+ * One value as the reader should see it: in its unit, %p for changes of rates, Korean dates. `exact`:
+ * money in whole 원 (the rows behind a figure, query results), never rounded to 백만원.
+ */
+export function showValue(value: unknown, info: FieldInfo, row: Row | undefined, ctx: ViewContext, exact = false): string {
   const format = info.format(row);
   if (info.delta && typeof value === 'number') return formatChange(value, format.kind, ctx.locale);
+  if (exact && format.kind === 'money' && typeof value === 'number') return formatWon(value, ctx.locale);
   return formatValue(value, format.kind, ctx.locale, format.suffix);
 }
 
@@ -135,6 +141,8 @@ function codeLabel(key: string, value: unknown, ctx: ViewContext, districts: Map
 export interface ResultTableOptions {
   /** The comparison the rows come from: its figures open into the rows behind them. */
   comparison?: CompareName;
+  /** Money in whole 원 (rows as entered, query results), not rounded to 백만원. */
+  exact?: boolean;
 }
 
 export function resultTable(rows: Row[], columns: string[], caption: string, ctx: ViewContext, options: ResultTableOptions = {}): HTMLElement {
@@ -155,7 +163,7 @@ export function resultTable(rows: Row[], columns: string[], caption: string, ctx
         title: info.definition,
         value: (row) => row[key],
         exportValue: (row) => codeLabel(key, row[key], ctx, districts) ?? row[key],
-        render: (row) => codeLabel(key, row[key], ctx, districts) ?? showValue(row[key], info, row, ctx),
+        render: (row) => codeLabel(key, row[key], ctx, districts) ?? showValue(row[key], info, row, ctx, options.exact),
         numeric: kind !== 'text' && kind !== 'date' && kind !== 'datetime',
         action: options.comparison
           ? (row) => {
