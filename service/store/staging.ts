@@ -1,21 +1,6 @@
-import {
-  BIGINT,
-  BOOLEAN,
-  DATE,
-  DOUBLE,
-  DuckDBDataChunk,
-  DuckDBDateValue,
-  DuckDBTimestampTZValue,
-  DuckDBUUIDValue,
-  ENUM,
-  INTEGER,
-  TIMESTAMPTZ,
-  UUID,
-  type DuckDBConnection,
-  type DuckDBType,
-  type DuckDBValue,
-} from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { sheets, type ColumnDef, type Kind, type RowValues } from '../../domain/index.ts';
+import { booleanColumn, dataChunk, dateColumn, doubleColumn, int32Column, int64Column, textColumn, timestampColumn, uuidColumn, type ChunkColumn } from './chunk.ts';
 import { idList } from './rows.ts';
 import { quotedIdentifier, rowsTable, rowsTableName } from './sql.ts';
 
@@ -42,42 +27,22 @@ export const historyTable = (kind: Kind) => quotedIdentifier(`${kind}_history`);
 /** Rows per appended data chunk (DuckDB's vector size). */
 const chunkRows = 2048;
 
-/** One column of a data chunk: its type and its values, one per row. */
-interface ChunkColumn {
-  type: DuckDBType;
-  values: readonly DuckDBValue[];
-}
-
-/**
- * A text column as an ENUM of its distinct values: the row's cell is an index written into the
- * chunk's buffer in JavaScript, and the strings cross into DuckDB once, in the type (a VARCHAR
- * vector costs one call into DuckDB per cell). The appender casts it to the table's VARCHAR.
- */
-function textColumn(values: readonly (string | null)[]): ChunkColumn {
-  const distinct = [...new Set(values.filter((v): v is string => v !== null))];
-  return { type: ENUM(distinct.length > 0 ? distinct : ['']), values };
-}
-
-const uuidValue = (id: string) => DuckDBUUIDValue.fromUint128(BigInt(`0x${id.replaceAll('-', '')}`));
-const msPerDay = 86_400_000;
-const bigOrNull = (v: unknown) => (v === null || v === undefined ? null : BigInt(v as number));
-
 /** A field's column of a chunk, typed as the table keeps it (dates as DATE: the rules checked YYYY-MM-DD). */
 function fieldColumn(c: ColumnDef, part: readonly Version[]): ChunkColumn {
   const values = part.map((v) => v.values[c.field] ?? null);
   switch (c.type) {
     case 'phase':
     case 'year':
-      return { type: INTEGER, values: values as (number | null)[] };
+      return int32Column(values as (number | null)[]);
     case 'money':
     case 'count':
-      return { type: BIGINT, values: values.map(bigOrNull) };
+      return int64Column(values as (number | null)[]);
     case 'percent':
-      return { type: DOUBLE, values: values as (number | null)[] };
+      return doubleColumn(values as (number | null)[]);
     case 'boolean':
-      return { type: BOOLEAN, values: values as (boolean | null)[] };
+      return booleanColumn(values as (boolean | null)[]);
     case 'date':
-      return { type: DATE, values: values.map((d) => (d === null ? null : new DuckDBDateValue(Date.parse(d as string) / msPerDay))) };
+      return dateColumn(values as (string | null)[]);
     default:
       return textColumn(values as (string | null)[]);
   }
@@ -85,21 +50,20 @@ function fieldColumn(c: ColumnDef, part: readonly Version[]): ChunkColumn {
 
 /**
  * A chunk of versions in the rows table's column order (migration 001's service columns, the
- * sheet's fields, then 007's baseRevision; `checkLayouts` holds the table to it). The batch's
- * stamps are one value each: a text stamp is an ENUM of one member, a typed one is copied.
+ * sheet's fields, then 007's baseRevision; `checkLayouts` holds the table to it).
  */
 function versionColumns(kind: Kind, stamp: BatchStamp, part: readonly Version[]): ChunkColumn[] {
-  const same = <T extends DuckDBValue>(value: T) => part.map(() => value);
+  const same = <T>(value: T) => part.map(() => value);
   return [
-    { type: UUID, values: part.map((v) => uuidValue(v.rowId)) },
-    { type: BIGINT, values: part.map((v) => BigInt(v.revision)) },
-    { type: BOOLEAN, values: part.map((v) => v.deleted) },
+    uuidColumn(part.map((v) => v.rowId)),
+    int64Column(part.map((v) => v.revision)),
+    booleanColumn(part.map((v) => v.deleted)),
     textColumn(same(stamp.updatedBy)),
-    { type: TIMESTAMPTZ, values: same(new DuckDBTimestampTZValue(BigInt(Date.parse(stamp.updatedAt)) * 1000n)) },
+    timestampColumn(same(Date.parse(stamp.updatedAt))),
     textColumn(same(stamp.source)),
-    { type: UUID, values: same(uuidValue(stamp.batchId)) },
+    uuidColumn(same(stamp.batchId)),
     ...sheets[kind].columns.map((c) => fieldColumn(c, part)),
-    { type: BIGINT, values: part.map((v) => bigOrNull(v.baseRevision)) },
+    int64Column(part.map((v) => v.baseRevision)),
   ];
 }
 
@@ -146,13 +110,8 @@ export async function writeVersions(connection: DuckDBConnection, kind: Kind, ve
   const appender = await connection.createAppender(rowsTableName(kind));
   try {
     for (let start = 0; start < versions.length; start += chunkRows) {
-      const columns = versionColumns(kind, stamp, versions.slice(start, start + chunkRows));
-      const chunk = DuckDBDataChunk.create(
-        columns.map((c) => c.type),
-        columns[0]!.values.length,
-      );
-      columns.forEach((c, i) => chunk.setColumnValues(i, c.values));
-      appender.appendDataChunk(chunk);
+      const part = versions.slice(start, start + chunkRows);
+      appender.appendDataChunk(dataChunk(versionColumns(kind, stamp, part), part.length));
     }
     appender.flushSync();
   } finally {
