@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBBlobValue, type DuckDBConnection } from '@duckdb/node-api';
 import {
   checkRow,
   errorMessages,
@@ -35,12 +35,17 @@ const maxRememberedFailures = 10_000;
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-/** The JSON text of answers this process stored, so the route sends it without serialising again. */
-const answerTexts = new WeakMap<SyncAnswer, string>();
+/**
+ * The JSON of answers this process stored, as the UTF-8 bytes bound to the batch record, so the
+ * route sends them without serialising or encoding again (an answer with Korean warnings is
+ * megabytes of two-byte text: each encoding costs milliseconds).
+ */
+const answerBytes = new WeakMap<SyncAnswer, Uint8Array<ArrayBuffer>>();
+const utf8 = new TextEncoder();
 
-/** A sync answer as JSON: the text stored in the batch record when there is one, else JSON.stringify. */
-export function syncAnswerJson(answer: SyncAnswer): string {
-  return answerTexts.get(answer) ?? JSON.stringify(answer);
+/** A sync answer as JSON: the bytes stored in the batch record when there are some, else JSON.stringify. */
+export function syncAnswerJson(answer: SyncAnswer): string | Uint8Array<ArrayBuffer> {
+  return answerBytes.get(answer) ?? JSON.stringify(answer);
 }
 
 /** Values in the sheet's column order, for comparing a sent row with the stored one. */
@@ -417,7 +422,7 @@ export class Syncs {
     const now = new Date().toISOString();
     let revision = this.revisionCounter;
     const outcomes: (SyncAnswer | StoreError)[] = [];
-    const writes: { job: SyncJob; versions: Version[]; replaced: string[]; answer: SyncAnswer; answerJson: string }[] = [];
+    const writes: { job: SyncJob; versions: Version[]; replaced: string[]; answer: SyncAnswer; answerUtf8: Uint8Array<ArrayBuffer> }[] = [];
     jobs.forEach((job, i) => {
       const before = stored.get(batchIds[i]!);
       if (before) {
@@ -437,7 +442,7 @@ export class Syncs {
       const answer: SyncAnswer = { batchId: job.batch.batchId, revision: decided.revision, results: decided.results };
       const answerJson = JSON.stringify(answer);
       stored.set(batchIds[i]!, { kind: job.kind, tokenId: job.actor.tokenId, fingerprint: job.fingerprint, answer: answerJson });
-      writes.push({ job, versions: decided.versions, replaced, answer, answerJson });
+      writes.push({ job, versions: decided.versions, replaced, answer, answerUtf8: utf8.encode(answerJson) });
       outcomes.push(answer);
     });
     if (writes.length === 0) return outcomes;
@@ -451,7 +456,7 @@ export class Syncs {
     }
     // Published only once committed, so a pull never skips a revision it cannot yet see.
     this.revisionCounter = revision;
-    for (const w of writes) answerTexts.set(w.answer, w.answerJson);
+    for (const w of writes) answerBytes.set(w.answer, w.answerUtf8);
     this.writer.checkpointSoon();
     return outcomes;
   }
@@ -471,14 +476,14 @@ export class Syncs {
     }
   }
 
-  private async writeGroup(writes: { job: SyncJob; versions: Version[]; replaced: string[]; answerJson: string }[], now: string): Promise<void> {
+  private async writeGroup(writes: { job: SyncJob; versions: Version[]; replaced: string[]; answerUtf8: Uint8Array<ArrayBuffer> }[], now: string): Promise<void> {
     await this.writer.transaction(async (conn) => {
-      for (const { job, versions, replaced, answerJson } of writes) {
+      for (const { job, versions, replaced, answerUtf8 } of writes) {
         const stamp = { updatedBy: job.actor.name, updatedAt: now, source: job.source, batchId: job.batch.batchId };
         if (versions.length > 0) await writeVersions(conn, job.kind, versions, stamp, replaced);
         await conn.run(
-          'INSERT INTO sync_batches VALUES ($batchId::UUID, $kind, $tokenId, $fingerprint, $answer, $now::TIMESTAMPTZ)',
-          { batchId: job.batch.batchId, kind: job.kind, tokenId: job.actor.tokenId, fingerprint: job.fingerprint, answer: answerJson, now },
+          'INSERT INTO sync_batches VALUES ($batchId::UUID, $kind, $tokenId, $fingerprint, decode($answer), $now::TIMESTAMPTZ)',
+          { batchId: job.batch.batchId, kind: job.kind, tokenId: job.actor.tokenId, fingerprint: job.fingerprint, answer: new DuckDBBlobValue(answerUtf8), now },
         );
       }
     });
