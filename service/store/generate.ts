@@ -6,7 +6,6 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { categories, fundingSources, activities, milestones, kinds, sheets, type Kind } from '../../domain/index.ts';
-import { valuesJson } from './sql.ts';
 
 export interface GenerateOptions {
   /** Number of dongs (districts are about one per 15 dongs). */
@@ -254,14 +253,7 @@ export async function generateDemo(connection: DuckDBConnection, options: Genera
       { years },
     );
 
-    for (const kind of ['spending', 'participation', 'progress'] as const) {
-      await connection.run(
-        `INSERT INTO row_audit (revision, rowId, kind, op, dong, baseRevision, "values", updatedBy, updatedAt, source, batchId)
-         SELECT r.revision, r.rowId, $kind, 'upsert', r.dong, NULL, ${valuesJson(kind, 'r')}, r.updatedBy, r.updatedAt, r.source, r.batchId
-         FROM ${kind}_rows r WHERE r.revision > $base AND r.updatedBy = 'demo-generate'`,
-        { kind, base },
-      );
-    }
+    // The audit is the rows themselves (migration 007: `row_audit` reads every stored version).
     step('audit');
     await connection.run('DROP TABLE jachi_gen_dp');
     await connection.run('COMMIT');

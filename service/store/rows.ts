@@ -4,6 +4,12 @@ import { readsAll, type Actor } from './auth.ts';
 import type { Readers } from './readers.ts';
 import { rowsTable, utcIso, valuesJson } from './sql.ts';
 
+/**
+ * The ids bound as `$name` (a JSON list of UUIDs) as a one-column table `ids(id)`: DuckDB reads a
+ * list of UUIDs straight into UUIDs, faster than text cast after.
+ */
+export const idList = (name: string) => `(SELECT unnest(from_json($${name}, '["UUID"]')) AS id) ids`;
+
 /** A stored row as the API gives it, with its dong (for scope checks). */
 export interface Current extends ServerRow {
   dong: string;
@@ -34,7 +40,7 @@ export async function currentRows(readers: Readers, kind: Kind, ids: string[], c
   const current = new Map<string, Current>();
   if (ids.length === 0) return current;
   const found = await readers.rows(
-    `${serverRowSql(kind)} SEMI JOIN (SELECT unnest(from_json($ids::JSON, '["VARCHAR"]'))::UUID AS id) ids ON r.rowId = ids.id`,
+    `${serverRowSql(kind)} SEMI JOIN ${idList('ids')} ON r.rowId = ids.id`,
     { ids: JSON.stringify(ids) },
     connection,
   );
@@ -97,7 +103,7 @@ export class RowReads {
     if (rowIds.length === 0) return out;
     const found = await this.readers.rows(
       `SELECT r.rowId::VARCHAR AS rowId, r.revision, r.deleted, r.source, r.updatedBy FROM ${rowsTable(kind)} r
-       SEMI JOIN (SELECT unnest(from_json($ids::JSON, '["VARCHAR"]'))::UUID AS id) ids ON r.rowId = ids.id`,
+       SEMI JOIN ${idList('ids')} ON r.rowId = ids.id`,
       { ids: JSON.stringify(rowIds.map((id) => id.toLowerCase())) },
     );
     for (const r of found) {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBBlobValue, type DuckDBConnection } from '@duckdb/node-api';
 import {
   checkRow,
   errorMessages,
@@ -23,7 +23,7 @@ import { addCrossKindWarnings, readCrossKind, type CrossKindSeen } from './cross
 import { StoreError } from './errors.ts';
 import type { Readers, SqlParams } from './readers.ts';
 import type { References } from './references.ts';
-import { currentRows, type Current } from './rows.ts';
+import { currentRows, idList, type Current } from './rows.ts';
 import { rowsTable, utcIso } from './sql.ts';
 import { writeVersions, type Version } from './staging.ts';
 import type { Writer } from './writer.ts';
@@ -36,12 +36,17 @@ const maxRememberedFailures = 10_000;
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-/** The JSON text of answers this process stored, so the route sends it without serialising again. */
-const answerTexts = new WeakMap<SyncAnswer, string>();
+/**
+ * The JSON of answers this process stored, as the UTF-8 bytes bound to the batch record, so the
+ * route sends them without serialising or encoding again (an answer with Korean warnings is
+ * megabytes of two-byte text: each encoding costs milliseconds).
+ */
+const answerBytes = new WeakMap<SyncAnswer, Uint8Array<ArrayBuffer>>();
+const utf8 = new TextEncoder();
 
-/** A sync answer as JSON: the text stored in the batch record when there is one, else JSON.stringify. */
-export function syncAnswerJson(answer: SyncAnswer): string {
-  return answerTexts.get(answer) ?? JSON.stringify(answer);
+/** A sync answer as JSON: the bytes stored in the batch record when there are some, else JSON.stringify. */
+export function syncAnswerJson(answer: SyncAnswer): string | Uint8Array<ArrayBuffer> {
+  return answerBytes.get(answer) ?? JSON.stringify(answer);
 }
 
 /** Values in the sheet's column order, for comparing a sent row with the stored one. */
@@ -83,6 +88,9 @@ const lineOf = (rowId: string, v: Record<string, unknown>): SpendingLine => ({
   item: (v.item as string | null) ?? null,
   budgetKrw: Number(v.budgetKrw),
 });
+
+/** What makes two budget lines likely duplicates: dong, year, category, item (trimmed) and budget. */
+const lineKey = (l: SpendingLine) => `${l.dong}|${l.fiscalYear}|${l.category}|${(l.item ?? '').trim()}|${l.budgetKrw}`;
 
 /** Sync batches written in one transaction at most (when that many are waiting). */
 const maxGroupJobs = 64;
@@ -228,36 +236,40 @@ export class Syncs {
    */
   private async spendingLines(checked: readonly CheckedRow[], connection: DuckDBConnection): Promise<LineState> {
     const years = new Map<string, { dong: string; fy: number }>();
-    const keys = new Map<string, { dong: string; fy: number; category: string; item: string; budget: number }>();
+    const keys = new Set<string>();
+    const budgets = new Set<number>();
     // The rows as the rules typed them (dong as its code); refused rows warn of nothing.
     for (const { values } of checked) {
       if (!values) continue;
       const line = lineOf('', values);
       years.set(`${line.dong}|${line.fiscalYear}`, { dong: line.dong, fy: line.fiscalYear });
-      const item = (line.item ?? '').trim();
-      keys.set(`${line.dong}|${line.fiscalYear}|${line.category}|${item}|${line.budgetKrw}`, { dong: line.dong, fy: line.fiscalYear, category: line.category, item, budget: line.budgetKrw });
+      keys.add(lineKey(line));
+      budgets.add(line.budgetKrw);
     }
     const state: LineState = { totals: new Map(), lines: new Map() };
     if (years.size === 0) return state;
+    // The dong-years are few; a list of numbers is what DuckDB's JSON reader parses fastest (a list
+    // of 5,000 structs costs it tens of milliseconds), so the likely duplicates are narrowed by
+    // dong-year and budget in SQL and matched on their whole key here.
+    const yearsJson = JSON.stringify([...years.values()]);
+    const inYears = `SEMI JOIN (SELECT k.dong, k.fy FROM (SELECT unnest(from_json($years, '[{"dong":"VARCHAR","fy":"INTEGER"}]')) AS k)) y
+         ON r.dong = y.dong AND r.fiscalYear = y.fy`;
     const totals = await this.rows(
-      `SELECT r.dong, r.fiscalYear, sum(r.budgetKrw)::BIGINT AS total FROM ${rowsTable('spending')} r
-       SEMI JOIN (SELECT k.dong, k.fy FROM (SELECT unnest(from_json($years::JSON, '[{"dong":"VARCHAR","fy":"INTEGER"}]')) AS k)) y
-         ON r.dong = y.dong AND r.fiscalYear = y.fy
+      `SELECT r.dong, r.fiscalYear, sum(r.budgetKrw)::BIGINT AS total FROM ${rowsTable('spending')} r ${inYears}
        WHERE NOT r.deleted GROUP BY r.dong, r.fiscalYear`,
-      { years: JSON.stringify([...years.values()]) },
+      { years: yearsJson },
       connection,
     );
     for (const t of totals) state.totals.set(`${t.dong}|${t.fiscalYear}`, Number(t.total));
-    if (keys.size > 0) {
-      const found = await this.rows(
-        `SELECT r.rowId::VARCHAR AS rowId, r.dong, r.fiscalYear, r.category, r.item, r.budgetKrw FROM ${rowsTable('spending')} r
-         SEMI JOIN (SELECT k.dong, k.fy, k.category, k.item, k.budget FROM (SELECT unnest(from_json($keys::JSON, '[{"dong":"VARCHAR","fy":"INTEGER","category":"VARCHAR","item":"VARCHAR","budget":"BIGINT"}]')) AS k)) x
-           ON r.dong = x.dong AND r.fiscalYear = x.fy AND r.category = x.category AND coalesce(trim(r.item), '') = x.item AND r.budgetKrw = x.budget
-         WHERE NOT r.deleted`,
-        { keys: JSON.stringify([...keys.values()]) },
-        connection,
-      );
-      for (const r of found) state.lines.set(r.rowId as string, lineOf(r.rowId as string, r));
+    const found = await this.rows(
+      `SELECT r.rowId::VARCHAR AS rowId, r.dong, r.fiscalYear, r.category, r.item, r.budgetKrw FROM ${rowsTable('spending')} r ${inYears}
+       WHERE NOT r.deleted AND r.budgetKrw IN (SELECT unnest(from_json($budgets, '["BIGINT"]')))`,
+      { years: yearsJson, budgets: JSON.stringify([...budgets]) },
+      connection,
+    );
+    for (const r of found) {
+      const line = lineOf(r.rowId as string, r);
+      if (keys.has(lineKey(line))) state.lines.set(line.rowId, line);
     }
     return state;
   }
@@ -395,7 +407,7 @@ export class Syncs {
     const stored = new Map<string, { kind: string; tokenId: string; fingerprint: string; answer: string }>();
     for (const r of await this.rows(
       `SELECT batchId::VARCHAR AS batchId, kind, tokenId, fingerprint, answer::VARCHAR AS answer FROM sync_batches
-       WHERE batchId IN (SELECT unnest(from_json($ids::JSON, '["VARCHAR"]'))::UUID)`,
+       WHERE batchId IN (SELECT id FROM ${idList('ids')})`,
       { ids: JSON.stringify(batchIds) },
       this.writer.connection,
     )) {
@@ -416,7 +428,7 @@ export class Syncs {
     const now = new Date().toISOString();
     let revision = this.revisionCounter;
     const outcomes: (SyncAnswer | StoreError)[] = [];
-    const writes: { job: SyncJob; versions: Version[]; replaced: string[]; answer: SyncAnswer; answerJson: string }[] = [];
+    const writes: { job: SyncJob; versions: Version[]; replaced: string[]; answer: SyncAnswer; answerUtf8: Uint8Array<ArrayBuffer> }[] = [];
     jobs.forEach((job, i) => {
       const before = stored.get(batchIds[i]!);
       if (before) {
@@ -437,7 +449,7 @@ export class Syncs {
       const answer: SyncAnswer = { batchId: job.batch.batchId, revision: decided.revision, results: decided.results };
       const answerJson = JSON.stringify(answer);
       stored.set(batchIds[i]!, { kind: job.kind, tokenId: job.actor.tokenId, fingerprint: job.fingerprint, answer: answerJson });
-      writes.push({ job, versions: decided.versions, replaced, answer, answerJson });
+      writes.push({ job, versions: decided.versions, replaced, answer, answerUtf8: utf8.encode(answerJson) });
       outcomes.push(answer);
     });
     if (writes.length === 0) return outcomes;
@@ -451,7 +463,7 @@ export class Syncs {
     }
     // Published only once committed, so a pull never skips a revision it cannot yet see.
     this.revisionCounter = revision;
-    for (const w of writes) answerTexts.set(w.answer, w.answerJson);
+    for (const w of writes) answerBytes.set(w.answer, w.answerUtf8);
     this.writer.checkpointSoon();
     return outcomes;
   }
@@ -471,21 +483,21 @@ export class Syncs {
     }
   }
 
-  private async writeGroup(writes: { job: SyncJob; versions: Version[]; replaced: string[]; answerJson: string }[], now: string): Promise<void> {
+  private async writeGroup(writes: { job: SyncJob; versions: Version[]; replaced: string[]; answerUtf8: Uint8Array<ArrayBuffer> }[], now: string): Promise<void> {
     await this.writer.transaction(async (conn) => {
-      for (const { job, versions, replaced, answerJson } of writes) {
+      for (const { job, versions, replaced, answerUtf8 } of writes) {
         const stamp = { updatedBy: job.actor.name, updatedAt: now, source: job.source, batchId: job.batch.batchId };
         if (versions.length > 0) await writeVersions(conn, job.kind, versions, stamp, replaced);
         await conn.run(
-          'INSERT INTO sync_batches VALUES ($batchId::UUID, $kind, $tokenId, $fingerprint, $answer::JSON, $now::TIMESTAMPTZ)',
-          { batchId: job.batch.batchId, kind: job.kind, tokenId: job.actor.tokenId, fingerprint: job.fingerprint, answer: answerJson, now },
+          'INSERT INTO sync_batches VALUES ($batchId::UUID, $kind, $tokenId, $fingerprint, decode($answer), $now::TIMESTAMPTZ)',
+          { batchId: job.batch.batchId, kind: job.kind, tokenId: job.actor.tokenId, fingerprint: job.fingerprint, answer: new DuckDBBlobValue(answerUtf8), now },
         );
       }
     });
     // DuckDB 1.5 can report COMMIT as successful after a statement aborted the transaction
     // (duckdb issue 25300): confirm the batch records are really there before answering.
     const found = await this.rows(
-      `SELECT count(*) AS n FROM sync_batches WHERE batchId IN (SELECT unnest(from_json($ids::JSON, '["VARCHAR"]'))::UUID)`,
+      `SELECT count(*) AS n FROM sync_batches WHERE batchId IN (SELECT id FROM ${idList('ids')})`,
       { ids: JSON.stringify(writes.map((w) => w.job.batch.batchId.toLowerCase())) },
       this.writer.connection,
     );

@@ -90,6 +90,7 @@ export async function benchSync(sizes: Pick<BenchSizes, 'quick' | 'sync'> = full
       ap.appendVarchar(v.executedOn);
       ap.appendNull(); // agenda
       ap.appendNull(); // note
+      ap.appendNull(); // baseRevision
       ap.endRow();
     }
     ap.closeSync();

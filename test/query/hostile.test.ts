@@ -32,7 +32,7 @@ beforeAll(async () => {
                SELECT uuid(), i, false, 'tester', now(), 'w.xlsx', '11111-a', 1, 2019, '기타', 1000 * i, 900 * i FROM range(1, 501) t(i)`);
   await c.run(`INSERT INTO tokens VALUES ('t1', 'admin token', 'admin', NULL, NULL, '${SECRET}-hash', now(), NULL, NULL)`);
   await c.run(`INSERT INTO sync_batches VALUES (uuid(), 'spending', 't1', '${SECRET}-fp', '{"secret": "${SECRET}"}', now())`);
-  await c.run(`INSERT INTO row_audit VALUES (1, uuid(), 'spending', 'upsert', '11111-a', NULL, '{"note": "${SECRET}"}', 'tester', now(), 'w.xlsx', NULL)`);
+  await c.run(`INSERT INTO spending_history (rowId, revision, deleted, updatedBy, updatedAt, source, dong, note) VALUES (uuid(), 1, false, 'tester', now(), 'w.xlsx', '11111-a', '${SECRET}')`);
   await refreshSnapshot(db.instance, snapshotPath);
 }, 60_000);
 

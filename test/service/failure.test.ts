@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { batch, spendingRow, startService, type TestService } from '../support/service.ts';
+import { batch, breakBatchRecord, mendBatchRecord, spendingRow, startService, type TestService } from '../support/service.ts';
 
 let svc: TestService;
 beforeAll(async () => {
@@ -15,8 +15,8 @@ describe('a database error inside the write transaction', () => {
     expect(kept.body.results[0].status).toBe('accepted');
     const revision = svc.store.revision;
     const rowsBefore = await count('SELECT count(*) AS n FROM spending_rows');
-    // Break the audit table so the statement after the rows' insert fails mid-transaction.
-    await svc.store.reader.run('ALTER TABLE row_audit RENAME TO row_audit_away');
+    // Break the batch record so the statement after the rows' append fails mid-transaction.
+    await breakBatchRecord(svc);
     const failed = await svc.json('POST', '/api/sync/spending', 'dong', batch([{ values: spendingRow({ item: 'lost?' }) }, { values: spendingRow({ item: 'lost too?' }) }]));
     expect(failed.status).toBe(503);
     expect(failed.body.error.code).toBe('batch_failed');
@@ -25,7 +25,7 @@ describe('a database error inside the write transaction', () => {
     expect(await count('SELECT count(*) AS n FROM sync_batches')).toBe(1);
     expect(svc.store.revision).toBe(revision);
 
-    await svc.store.reader.run('ALTER TABLE row_audit_away RENAME TO row_audit');
+    await mendBatchRecord(svc);
     const retried = await svc.json('POST', '/api/sync/spending', 'dong', batch([{ values: spendingRow({ item: 'after' }) }]));
     expect(retried.body.results[0]).toMatchObject({ status: 'accepted', revision: revision + 1 });
     expect(await count('SELECT count(*) AS n FROM spending_rows')).toBe(rowsBefore + 1);

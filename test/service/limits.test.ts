@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { batch, holdWriter, spendingRow, startService, type TestService } from '../support/service.ts';
+import { batch, breakBatchRecord, holdWriter, mendBatchRecord, spendingRow, startService, type TestService } from '../support/service.ts';
 
 let svc: TestService | undefined;
 afterEach(() => {
@@ -99,14 +99,14 @@ describe('request time limit and GET /api/batches/:batchId', () => {
   it('a batch that failed inside the database reads as failed with nothing stored, and its resend applies it', async () => {
     svc = await startService();
     const sent = batch([{ values: spendingRow() }]);
-    await svc.store.reader.run('ALTER TABLE row_audit RENAME TO row_audit_away');
+    await breakBatchRecord(svc);
     expect((await svc.json('POST', '/api/sync/spending', 'dong', sent)).status).toBe(503);
     const failed = await svc.json('GET', `/api/batches/${sent.batchId}`, 'dong');
     expect(failed.body).toMatchObject({ status: 'failed', kind: 'spending', error: { code: 'batch_failed' } });
     expect(failed.body.error.message.ko).toContain('아무것도 저장하지 않았습니다');
     expect(await count(svc, 'SELECT count(*) AS n FROM spending_rows')).toBe(0);
 
-    await svc.store.reader.run('ALTER TABLE row_audit_away RENAME TO row_audit');
+    await mendBatchRecord(svc);
     expect((await svc.json('POST', '/api/sync/spending', 'dong', sent)).body.results[0].status).toBe('accepted');
     expect((await svc.json('GET', `/api/batches/${sent.batchId}`, 'dong')).body.status).toBe('applied');
   });

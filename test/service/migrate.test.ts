@@ -17,6 +17,10 @@ const firstWave = join(import.meta.dirname, '../fixtures/first-wave.duckdb.gz');
 let dir: string;
 let path: string;
 const before: Record<string, unknown> = {};
+/** Every audit row of the first-wave file, in revision order. */
+let auditBefore: Record<string, any>[] = [];
+const auditSql = `SELECT revision, rowId::VARCHAR AS rowId, kind, op, dong, baseRevision, "values"::VARCHAR AS vals, updatedBy,
+  strftime(updatedAt AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%f') AS updatedAt, source, batchId::VARCHAR AS batchId FROM row_audit ORDER BY revision`;
 
 async function read(file: string, sql: string) {
   const instance = await DuckDBInstance.create(file);
@@ -41,6 +45,7 @@ beforeAll(async () => {
             (SELECT max(version) FROM schema_migrations) AS version, (SELECT sum(votes) FROM participation_rows) AS votes`,
   );
   Object.assign(before, counts);
+  auditBefore = await read(path, auditSql);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -49,14 +54,26 @@ describe('a first-wave database', () => {
     expect(before.version).toBe(2);
     const store = await Store.open(path);
     try {
-      expect(store.db.applied).toEqual([3, 4, 5, 6]);
+      expect(store.db.applied).toEqual([3, 4, 5, 6, 7]);
       const [after] = (await store.reader.runAndReadAll(
         `SELECT (SELECT count(*) FROM spending_rows) AS spending, (SELECT count(*) FROM spending_rows WHERE deleted) AS tombstones,
                 (SELECT count(*) FROM participation_rows) AS participation, (SELECT count(*) FROM progress_rows) AS progress,
                 (SELECT count(*) FROM row_audit) AS audit, (SELECT count(*) FROM tokens) AS tokens, (SELECT count(*) FROM sync_batches) AS batches,
                 (SELECT max(version) FROM schema_migrations) AS version, (SELECT sum(voters) FROM participation_rows) AS votes`,
       )).getRowObjectsJson();
-      expect(after).toEqual({ ...before, version: 6 });
+      expect(after).toEqual({ ...before, version: 7 });
+      // Who changed what stays answerable change by change: each version's actor, time, workbook,
+      // batch and base revision, and its values (a first-wave `votes` read as the voters; fields the
+      // first wave did not have are blank).
+      const auditAfter = (await store.reader.runAndReadAll(auditSql)).getRowObjectsJson() as Record<string, any>[];
+      expect(auditAfter.map(({ vals: _v, ...r }) => r)).toEqual(auditBefore.map(({ vals: _v, ...r }) => r));
+      auditAfter.forEach((r, i) => {
+        const { votes, ...old } = JSON.parse(auditBefore[i]!.vals as string) as Record<string, unknown>;
+        expect(JSON.parse(r.vals as string)).toMatchObject(votes === undefined ? old : { ...old, voters: votes });
+      });
+      const edits = auditBefore.filter((r) => r.baseRevision !== null);
+      expect(edits.length).toBeGreaterThan(0);
+      expect(auditBefore.some((r) => r.op === 'delete')).toBe(true);
       // The official's edit survives, its votes now the voters; the new fields are blank, never zero.
       const edited = (await store.reader.runAndReadAll("SELECT voters, votersOnline, note FROM participation WHERE note = '수정됨 (first wave)'")).getRowObjectsJson();
       expect(edited).toHaveLength(1);

@@ -83,6 +83,20 @@ export function holdWriter(store: Store): () => void {
 }
 
 /**
+ * Makes the batch record unwritable while it still reads (a view stands in for the table), so a
+ * batch fails inside the write transaction after its rows are appended; `mendBatchRecord` undoes it.
+ */
+export async function breakBatchRecord(svc: TestService): Promise<void> {
+  await svc.store.reader.run('ALTER TABLE sync_batches RENAME TO sync_batches_away');
+  await svc.store.reader.run('CREATE VIEW sync_batches AS SELECT * FROM sync_batches_away');
+}
+
+export async function mendBatchRecord(svc: TestService): Promise<void> {
+  await svc.store.reader.run('DROP VIEW sync_batches');
+  await svc.store.reader.run('ALTER TABLE sync_batches_away RENAME TO sync_batches');
+}
+
+/**
  * For a test file whose tests each need a service over real HTTP: `serve(options)` starts one
  * (store, app and server on 127.0.0.1), stopped after the test.
  */
