@@ -38,6 +38,8 @@ export class SandboxStop extends Error {
   constructor(
     readonly reason: 'timeout' | 'cancelled' | 'sandbox_failed',
     readonly detail?: string,
+    /** The child was gone before the request reached it. */
+    readonly undelivered = false,
   ) {
     super(detail ? `${reason}: ${detail}` : reason);
     this.name = 'SandboxStop';
@@ -105,10 +107,17 @@ export class SandboxPool {
    */
   async run(request: SandboxRequest, signal?: AbortSignal): Promise<WorkerAnswer> {
     if (request.sql !== undefined) this.latest = { snapshotPath: request.snapshotPath, memoryLimit: request.memoryLimit };
-    const child = await this.acquire(signal);
-    const answer = await this.send(child, request, signal);
-    if (answer.code === 'timeout') this.replace(child);
-    return answer;
+    for (let attempt = 1; ; attempt++) {
+      const child = await this.acquire(signal);
+      try {
+        const answer = await this.send(child, request, signal);
+        if (answer.code === 'timeout') this.replace(child);
+        return answer;
+      } catch (error) {
+        // A child that died while idle (killed from outside) never saw the request: once more on a fresh one.
+        if (!(error instanceof SandboxStop && error.undelivered) || attempt > 1) throw error;
+      }
+    }
   }
 
   /** Has idle children open `snapshotPath` now, so the next query finds it open. */
@@ -136,6 +145,7 @@ export class SandboxPool {
       if (this.closed) throw new SandboxStop('cancelled');
       signal?.throwIfAborted();
       // An idle child that holds the latest snapshot, else any idle child, else a new one.
+      for (const gone of this.children.filter((c) => !c.process.connected)) this.lost(gone, new SandboxStop('sandbox_failed', 'gone'));
       const idle = this.children.filter((c) => !c.busy && !c.claimed);
       const child = idle.find((c) => c.snapshot === this.latest?.snapshotPath) ?? idle[0] ?? (this.children.length < this.options.size ? this.spawn() : undefined);
       if (child) {
@@ -207,7 +217,7 @@ export class SandboxPool {
         },
       };
       child.process.send({ ...request, id }, (error) => {
-        if (error) this.replace(child, new SandboxStop('sandbox_failed', error.message));
+        if (error) this.replace(child, new SandboxStop('sandbox_failed', error.message, true));
       });
       if (signal?.aborted) cancel();
     });
