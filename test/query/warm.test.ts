@@ -4,11 +4,13 @@
  * store leaves no process behind; and every answer's form says whether the row cap cut it, with
  * UBIGINT and HUGEINT values exact in Arrow.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { batch, servedPerTest, spendingRow, startService, type TestService } from '../support/service.ts';
 import { parseCsv } from '../support/csv.ts';
+import { pyarrow } from '../export/python.ts';
 
 const serve = servedPerTest();
 let base = '';
@@ -148,6 +150,26 @@ describe('exact types and the row cap in every form', () => {
     expect(lines.map((l) => BigInt(l[1]!))).toEqual(hashes);
     expect(lines[3]).toEqual(['3', String(hashes[3]), '300000000000000000000', '12345678901234567.89', '1.25']);
   });
+
+  it('pyarrow reads the Arrow answer: UBIGINT as uint64 with the exact values, the cap in the schema', async ({ skip }) => {
+    const python = pyarrow();
+    if (!python.ok) return skip(`pyarrow unavailable: ${python.reason}`);
+    const svc = await start();
+    const json = (await (await post(svc, { sql, limit: 150 })).json()) as { rows: Record<string, unknown>[] };
+    const file = join(svc.dir, 'answer.arrows');
+    writeFileSync(file, new Uint8Array(await (await post(svc, { sql, limit: 150 }, 'application/vnd.apache.arrow.stream')).arrayBuffer()));
+    const script = `
+import json, sys
+import pyarrow as pa
+t = pa.ipc.open_stream(open(sys.argv[1], 'rb')).read_all()
+print(json.dumps({'types': {f.name: str(f.type) for f in t.schema}, 'meta': {k.decode(): v.decode() for k, v in (t.schema.metadata or {}).items()},
+  'h': [str(v) for v in t.column('h').to_pylist()], 'huge': t.column('huge').to_pylist()[3], 'small': t.column('small').to_pylist()[3]}))`;
+    const read = JSON.parse(python.run(script, [file])) as { types: Record<string, string>; meta: Record<string, string>; h: string[]; huge: string; small: number };
+    expect(read.types).toMatchObject({ i: 'int64', h: 'uint64', huge: 'string', d: 'string', small: 'double' });
+    expect(read.meta).toMatchObject({ 'jachi:truncated': 'true', 'jachi:rows': '150', 'jachi:limit': '150' });
+    expect(read.h).toEqual(json.rows.map((r) => String(r.h)));
+    expect([read.huge, read.small]).toEqual(['300000000000000000000', 1.25]);
+  }, 600_000);
 
   it('an answer the cap did not cut says so too', async () => {
     const svc = await start();
