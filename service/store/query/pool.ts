@@ -54,6 +54,8 @@ interface Child {
   busy: { id: number; snapshotPath: string; settle: (answer: WorkerAnswer | SandboxStop) => void } | undefined;
   /** Taken by a request that has not been sent yet. */
   claimed: boolean;
+  /** It has answered once: a child that dies before that is not started again unasked (no crash loop). */
+  answered: boolean;
   stderr: string;
   lastUsed: number;
 }
@@ -106,7 +108,7 @@ export class SandboxPool {
    * child is then killed and replaced.
    */
   async run(request: SandboxRequest, signal?: AbortSignal): Promise<WorkerAnswer> {
-    if (request.sql !== undefined) this.latest = { snapshotPath: request.snapshotPath, memoryLimit: request.memoryLimit };
+    this.latest ??= { snapshotPath: request.snapshotPath, memoryLimit: request.memoryLimit };
     for (let attempt = 1; ; attempt++) {
       const child = await this.acquire(signal);
       try {
@@ -174,7 +176,7 @@ export class SandboxPool {
       serialization: 'advanced',
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
-    const child: Child = { process, snapshot: undefined, busy: undefined, claimed: false, stderr: '', lastUsed: Date.now() };
+    const child: Child = { process, snapshot: undefined, busy: undefined, claimed: false, answered: false, stderr: '', lastUsed: Date.now() };
     this.started += 1;
     this.children.push(child);
     process.stderr?.on('data', (d: Buffer) => {
@@ -184,6 +186,7 @@ export class SandboxPool {
       const busy = child.busy;
       if (!busy || message.id !== busy.id) return;
       child.busy = undefined;
+      child.answered = true;
       child.lastUsed = Date.now();
       const released = child.snapshot !== undefined && child.snapshot !== message.snapshot;
       child.snapshot = message.snapshot;
@@ -228,7 +231,7 @@ export class SandboxPool {
     if (!this.children.includes(child)) return;
     this.forget(child);
     this.kill(child, stop);
-    if (!this.closed && this.latest) void this.send(this.spawn(), this.openRequest()).catch(() => undefined);
+    if (!this.closed && this.latest && child.answered) void this.send(this.spawn(), this.openRequest()).catch(() => undefined);
     this.wakeOne();
   }
 
