@@ -156,12 +156,13 @@ export class AnalystSandbox {
     const limit = rowLimit(options.limit);
     const version = this.options.version();
     await this.options.withReader((connection) => checkAnalystSql(connection, sql));
-    const path = await this.snapshots.path(version);
+    const path = await this.snapshots.take(version);
     try {
       return await runInPool(this.pool, path, sql, limit, options, started);
     } finally {
       // The idle children open the newest snapshot now, and let the old one go.
       if (path === this.snapshots.latest) this.pool.warm(path, options.memoryLimit ?? defaultMemoryLimit);
+      this.snapshots.release(path);
     }
   }
 

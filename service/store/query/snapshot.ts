@@ -74,8 +74,10 @@ export interface SnapshotsOptions {
 export class Snapshots {
   private current: { path: string; version: DataVersion } | undefined;
   private pending: Promise<void> | undefined;
-  /** Files superseded, removed once no child uses them. */
+  /** Files superseded, removed once no child uses them and no query holds them. */
   private readonly old = new Set<string>();
+  /** Queries between `take` and `release`, by file. */
+  private readonly held = new Map<string, number>();
   private generation = 0;
   private readonly stamp = `${process.pid}-${Date.now().toString(36)}`;
 
@@ -93,11 +95,15 @@ export class Snapshots {
 
   /**
    * The path of a snapshot of the data at `version` (or later), made now if the current one is
-   * older. Concurrent callers share one refresh.
+   * older, and kept until `release(path)`. Concurrent callers share one refresh.
    */
-  async path(version: DataVersion): Promise<string> {
+  async take(version: DataVersion): Promise<string> {
     for (;;) {
-      if (this.current && sameVersion(this.current.version, version)) return this.current.path;
+      if (this.current && sameVersion(this.current.version, version)) {
+        const path = this.current.path;
+        this.held.set(path, (this.held.get(path) ?? 0) + 1);
+        return path;
+      }
       if (this.pending) {
         await this.pending;
         continue;
@@ -107,10 +113,18 @@ export class Snapshots {
     }
   }
 
-  /** Removes superseded files that no child uses any more. */
+  /** A query is done with the file `take` gave it. */
+  release(path: string): void {
+    const left = (this.held.get(path) ?? 1) - 1;
+    if (left > 0) this.held.set(path, left);
+    else this.held.delete(path);
+    this.collect();
+  }
+
+  /** Removes superseded files that no query holds and no child uses any more. */
   collect(): void {
     for (const path of this.old) {
-      if (this.options.inUse(path)) continue;
+      if (this.held.has(path) || this.options.inUse(path)) continue;
       removeFile(path);
       this.old.delete(path);
     }
