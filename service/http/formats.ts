@@ -6,12 +6,36 @@ import { toArrowIPC, toCsv, type QueryResult } from '../store/compare/index.ts';
 
 export const arrowType = 'application/vnd.apache.arrow.stream';
 
-/** The same rows as JSON (default), Arrow IPC or CSV (UTF-8 with a BOM), by the Accept header. */
-export function respondRows(c: Context, result: QueryResult, extra: Record<string, unknown> = {}) {
+/** Headers that say whether a row cap cut the answer, in every form: `true` or `false`, and the rows sent. */
+export const truncatedHeader = 'X-Jachi-Truncated';
+export const rowsHeader = 'X-Jachi-Rows';
+export const rowLimitHeader = 'X-Jachi-Row-Limit';
+
+/** A capped answer: whether the cap cut it, and the cap. */
+export interface RowCap {
+  truncated: boolean;
+  limit: number;
+}
+
+/**
+ * The same rows as JSON (default), Arrow IPC or CSV (UTF-8 with a BOM), by the Accept header.
+ * `extra` goes into the JSON beside `rows`; with a `truncated` flag in it (a capped answer), every
+ * form also says whether the cap cut it: headers, and in Arrow the schema's metadata
+ * (`jachi:truncated`, `jachi:rows`, `jachi:limit`).
+ */
+export function respondRows(c: Context, result: QueryResult, extra: Record<string, unknown> & Partial<RowCap> = {}) {
   const accept = c.req.header('accept') ?? '';
   c.header('Vary', 'Accept');
+  let metadata: Record<string, string> = {};
+  if (typeof extra.truncated === 'boolean') {
+    metadata = { 'jachi:truncated': String(extra.truncated), 'jachi:rows': String(result.rows.length) };
+    if (extra.limit !== undefined) metadata['jachi:limit'] = String(extra.limit);
+    c.header(truncatedHeader, metadata['jachi:truncated']);
+    c.header(rowsHeader, metadata['jachi:rows']);
+    if (extra.limit !== undefined) c.header(rowLimitHeader, metadata['jachi:limit']);
+  }
   if (accept.includes(arrowType)) {
-    return c.body(toArrowIPC(result) as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': arrowType });
+    return c.body(toArrowIPC(result, metadata) as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': arrowType });
   }
   if (accept.includes('text/csv')) {
     return c.body(toCsv(result), 200, { 'Content-Type': 'text/csv; charset=utf-8' });

@@ -15,7 +15,7 @@ import { Tokens, type TokenInfo } from './tokens.ts';
 import { ChangeFeed } from './changes.ts';
 import { runComparison, runDrilldown, type ComparisonParams, type DrilldownParams, type DrilldownResult, type QueryResult } from './compare/index.ts';
 import { AnswerCache, answerKey, comparisonAnswer, type Answer, type AnswerFormat } from './compare/answers.ts';
-import { runAnalystQuery, type AnalystQueryResult } from './query/index.ts';
+import { AnalystSandbox, type AnalystQueryResult } from './query/index.ts';
 import { generateDemo, type GenerateOptions, type GenerateReport } from './generate.ts';
 import { exportDownload, exportRows, type ExportDownload, type ExportFormat, type ExportResult } from './export/index.ts';
 import { takeBackup, type BackupResult } from './backup.ts';
@@ -50,6 +50,8 @@ export class Store {
   readonly answers = new AnswerCache(() => this.answersVersion);
   /** What each commit changed, for the open panes (`GET /api/events`). */
   readonly changes: ChangeFeed;
+  /** Analyst SQL's warm children and snapshots (query/sandbox.ts). */
+  readonly analyst: AnalystSandbox;
 
   private constructor(
     readonly db: Database,
@@ -63,6 +65,14 @@ export class Store {
     this.rowReads = new RowReads(readers, () => this.syncs.revision);
     this.tokens = new Tokens(writer, readers, references);
     this.changes = new ChangeFeed(() => this.syncs.revision, readers);
+    this.analyst = new AnalystSandbox({
+      source: db.instance,
+      databasePath: db.path,
+      withReader: (work) => readers.with(work),
+      // A new snapshot when rows or the reference changed.
+      version: () => [this.syncs.revision, this.references.index],
+      size: maxConcurrentQueries,
+    });
   }
 
   /** Opens the file; a new database starts with the Daejeon reference data. */
@@ -87,6 +97,7 @@ export class Store {
 
   close(): void {
     this.changes.stop();
+    this.analyst.close();
     this.readers.close();
     this.reader.closeSync();
     this.writer.close();
@@ -187,22 +198,13 @@ export class Store {
   }
 
   /**
-   * Analyst SQL: one SELECT, run in a read-only child process over a snapshot of the analytic views.
+   * Analyst SQL: one SELECT, run in a warm read-only child process over a snapshot of the analytic views.
    * A token holds at most one of the places at once; `signal` takes the query out of the queue, or
    * stops it, when its request ends.
    */
   async analystQuery(sql: string, options: { limit?: number; timeoutMs?: number; maxBytes?: number; signal?: AbortSignal; tokenId?: string } = {}): Promise<AnalystQueryResult> {
     const { tokenId, ...rest } = options;
-    return this.analystQueries.run(
-      () => this.readers.with((connection) => runAnalystQuery({ snapshotPath: this.snapshotPath, sql, ...rest, connection, source: this.db.instance })),
-      options.signal,
-      tokenId,
-    );
-  }
-
-  /** The snapshot file analyst SQL reads, beside the database file. */
-  get snapshotPath(): string {
-    return this.db.path.replace(/(\.duckdb)?$/, '.analyst.duckdb');
+    return this.analystQueries.run(() => this.analyst.run(sql, rest), options.signal, tokenId);
   }
 
   /** Every live row of a kind to a file (`jachi export`); a folder partitioned by district and phase for parquet. */

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: every benchmark, each printing its figures and their ratio to a baseline run in
  * the same process on the same data, then the machine they ran on.
- *   npm run bench -- sync compare        some of them (sync, validate, compare, sync-diff, import)
+ *   npm run bench -- sync compare        some of them (sync, validate, compare, sync-diff, import, query)
  *   npm run bench -- --quick             smaller sizes, about a minute; goals are judged on full runs only
  *   npm run bench -- --json bench.json   also write every figure as JSON
  */
@@ -13,6 +13,7 @@ import { benchValidate } from './validate.ts';
 import { benchCompare } from './compare.ts';
 import { benchSyncDiff } from './sync-diff.ts';
 import { benchImport } from './import.ts';
+import { benchQuery } from './query.ts';
 import { machine, machineLines } from './machine.ts';
 import { fullSizes, quickSizes, sizesText, type BenchSizes } from './sizes.ts';
 import { printLines } from './stats.ts';
@@ -23,6 +24,7 @@ const benches: Record<string, (sizes: BenchSizes) => Promise<unknown>> = {
   compare: benchCompare,
   'sync-diff': benchSyncDiff,
   import: benchImport,
+  query: benchQuery,
 };
 
 const { values: flags, positionals: wanted } = parseArgs({

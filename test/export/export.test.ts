@@ -11,6 +11,7 @@ import { exportDownload, exportRows, listSheetName, type ExportFormat } from '..
 import type { Actor } from '../../service/store/store.ts';
 import { readWorkbook } from '../../service/workbook/index.ts';
 import { parseCsv } from '../support/csv.ts';
+import { pyarrow } from './python.ts';
 import { batch, spendingRow, startService, type TestService } from '../support/service.ts';
 
 let svc: TestService;
@@ -136,7 +137,7 @@ describe('Parquet', () => {
     expect(back.map((r) => r.rowId)).not.toContain(tombstone);
   });
 
-  it('partitioned by district and phase: a hive folder other engines read, text district codes kept', async () => {
+  it('partitioned by district and phase: a hive folder DuckDB reads with its defaults, or with the codes kept as text', async () => {
     const folder = join(out, 'spending-parts');
     const result = await exportTo('spending', 'parquet', 'spending-parts', { partitioned: true });
     expect(result.rows).toBe(stored.spending.size);
@@ -144,25 +145,52 @@ describe('Parquet', () => {
     expect(districts).toEqual(['district=30110', 'district=30170', 'district=30200', 'district=30230']);
     expect(readdirSync(join(folder, 'district=30170')).sort()).toEqual(['phase=1', 'phase=2']);
     const glob = join(folder, '**', '*.parquet');
-    const hive = await run(async (c) =>
-      (
-        await c.runAndReadAll(
-          `SELECT * FROM read_parquet($glob, hive_partitioning = true, hive_types = {'district': VARCHAR, 'phase': INTEGER}) ORDER BY rowId`,
-          { glob },
-        )
-      ).getRowObjectsJson(),
-    );
+    const read = (options: string) => run(async (c) => (await c.runAndReadAll(`SELECT * FROM read_parquet($glob, ${options}) ORDER BY rowId`, { glob })).getRowObjectsJson());
     const expected = await viewRows('spending');
-    expect(hive.map((r) => ({ ...r }))).toEqual(expected.map((r) => ({ ...r })));
-    // without hive inference, the columns inside the files
-    const plain = await run(async (c) => (await c.runAndReadAll(`SELECT * FROM read_parquet($glob, hive_partitioning = false) ORDER BY rowId`, { glob })).getRowObjectsJson());
-    expect(plain).toEqual(expected);
+    // The partition columns are in the folder names only: no file holds them with another type.
+    const inFiles = await run(async (c) => (await c.runAndReadAll(`SELECT * FROM read_parquet($glob, hive_partitioning = false) LIMIT 1`, { glob })).columnNames());
+    expect(inFiles).not.toContain('district');
+    expect(inFiles).not.toContain('phase');
+    // DuckDB's defaults: the partition values typed as DuckDB infers them.
+    const inferred = await read('hive_partitioning = true');
+    expect(inferred.map((r) => ({ ...r, district: String(r.district), phase: Number(r.phase) }))).toEqual(expected.map((r) => ({ ...r })));
+    // The codes as text.
+    const typed = await read("hive_partitioning = true, hive_types = {'district': VARCHAR, 'phase': INTEGER}");
+    expect(typed.map((r) => ({ ...r }))).toEqual(expected.map((r) => ({ ...r })));
     // one partition alone
     const one = await run(async (c) =>
       (await c.runAndReadAll(`SELECT count(*)::INTEGER AS n FROM read_parquet($f)`, { f: join(folder, 'district=30110', 'phase=1', '*.parquet') })).getRowObjectsJson(),
     );
     expect(one[0]!.n).toBe(expected.filter((r) => r.district === '30110' && r.phase === 1).length);
   });
+
+  it('partitioned: pandas and pyarrow read the folder with their defaults', async ({ skip }) => {
+    const python = pyarrow();
+    if (!python.ok) return skip(`pyarrow unavailable: ${python.reason}`);
+    const folder = join(out, 'spending-pandas');
+    await exportTo('spending', 'parquet', 'spending-pandas', { partitioned: true });
+    const script = `
+import json, sys
+import pandas as pd, pyarrow.dataset as ds, pyarrow.parquet as pq
+d = sys.argv[1]
+frame = pd.read_parquet(d)
+table = pq.read_table(d)
+dataset = ds.dataset(d, format='parquet', partitioning='hive').to_table()
+print(json.dumps({
+  'pandas': len(frame), 'pyarrow': table.num_rows, 'dataset': dataset.num_rows,
+  'columns': sorted(frame.columns.tolist()),
+  'rowIds': sorted(frame['rowId'].tolist()),
+  'budgets': {r: int(b) for r, b in zip(frame['rowId'], frame['budgetKrw'])},
+  'districts': sorted(set(str(v) for v in frame['district'])),
+}))`;
+    const read = JSON.parse(python.run(script, [folder])) as { pandas: number; pyarrow: number; dataset: number; columns: string[]; rowIds: string[]; budgets: Record<string, number>; districts: string[] };
+    const expected = await viewRows('spending');
+    expect([read.pandas, read.pyarrow, read.dataset]).toEqual([expected.length, expected.length, expected.length]);
+    expect(read.columns).toEqual(Object.keys(expected[0]!).sort());
+    expect(read.rowIds).toEqual(expected.map((r) => r.rowId).sort());
+    expect(read.budgets).toEqual(Object.fromEntries(expected.map((r) => [r.rowId, r.budgetKrw === null ? null : Number(r.budgetKrw)])));
+    expect(read.districts).toEqual(['30110', '30170', '30200', '30230']);
+  }, 600_000);
 
   it('scoped to some dongs writes only theirs', async () => {
     const result = await exportTo('participation', 'parquet', 'scoped.parquet', { scope: { dongs: ['30110-gayang2', '30170-doma1'] } });

@@ -1,14 +1,15 @@
-// The analyst SQL sandbox's child process (forked by service/query/index.ts, one per query).
-// It opens the snapshot read-only with external access off, extension autoload and install off and
-// the configuration locked, checks again that the text is exactly one SELECT, runs it in a READ ONLY
-// transaction under a time limit (connection.interrupt()) and a row cap, sends one answer and exits.
+// The analyst SQL sandbox's child process (forked by ./pool.ts, kept warm across queries). It holds
+// one snapshot open at a time: read-only, external access off, extension autoload and install off,
+// the configuration locked. Each request names the snapshot; a different one closes the old first.
+// Each query gets a connection of its own (no session state outlives it), is checked again as
+// exactly one SELECT, runs in a READ ONLY transaction under a time limit (connection.interrupt())
+// and a row and byte cap, and gets one answer: `{ id, ok, ... }`. The child exits when its parent
+// goes (the IPC channel closes), so none outlives the service.
 // Plain JavaScript, so it starts fast and needs no loader.
 import { DuckDBInstance, JsonDuckDBValueConverter, StatementType } from '@duckdb/node-api';
 
-/** @param {{ code: string, detail?: string }} failure */
-function fail(failure) {
-  process.send?.({ ok: false, ...failure }, () => process.exit(0));
-}
+/** @type {{ path: string, instance: DuckDBInstance } | undefined} */
+let open;
 
 /** A value's size in the answer, about as many bytes as its JSON text. */
 function sizeOf(value) {
@@ -18,8 +19,10 @@ function sizeOf(value) {
   return 9;
 }
 
-async function run(request) {
-  const { snapshotPath, sql, limit, maxBytes, timeoutMs, memoryLimit } = request;
+async function instanceFor(snapshotPath, memoryLimit) {
+  if (open?.path === snapshotPath) return open.instance;
+  open?.instance.closeSync();
+  open = undefined;
   // Order matters: the settings are applied in this order, and once external access is off the
   // temp directory can no longer be set; the lock comes last.
   const instance = await DuckDBInstance.create(snapshotPath, {
@@ -35,14 +38,18 @@ async function run(request) {
     enable_external_access: 'false',
     lock_configuration: 'true',
   });
-  const connection = await instance.connect();
+  open = { path: snapshotPath, instance };
+  return instance;
+}
 
+async function query(connection, request) {
+  const { sql, limit, maxBytes, timeoutMs } = request;
   const extracted = await connection.extractStatements(sql);
-  if (extracted.count !== 1) return fail({ code: 'not_one_statement' });
+  if (extracted.count !== 1) return { ok: false, code: 'not_one_statement' };
   const parsed = await connection.runAndReadAll('SELECT json_serialize_sql($sql::VARCHAR) AS j', { sql });
-  if (JSON.parse(String(parsed.getRows()[0]?.[0])).error) return fail({ code: 'not_select' });
+  if (JSON.parse(String(parsed.getRows()[0]?.[0])).error) return { ok: false, code: 'not_select' };
   const prepared = await extracted.prepare(0);
-  if (prepared.statementType !== StatementType.SELECT) return fail({ code: 'not_select' });
+  if (prepared.statementType !== StatementType.SELECT) return { ok: false, code: 'not_select' };
 
   await connection.run('BEGIN TRANSACTION READ ONLY');
   let timedOut = false;
@@ -70,10 +77,7 @@ async function run(request) {
           bytes += sizeOf(value);
           data[c].push(value);
         }
-        if (bytes > maxBytes) {
-          clearTimeout(timer);
-          return fail({ code: 'result_too_large', detail: `(> ${Math.round(maxBytes / 1024 / 1024)} MB)` });
-        }
+        if (bytes > maxBytes) return { ok: false, code: 'result_too_large', detail: `(> ${Math.round(maxBytes / 1024 / 1024)} MB)` };
       }
       rows += take;
       if (take < chunk.rowCount || rows >= limit) {
@@ -82,15 +86,31 @@ async function run(request) {
         break;
       }
     }
-    clearTimeout(timer);
-    process.send?.({ ok: true, columns, data, rows, truncated }, () => process.exit(0));
+    return { ok: true, columns, data, rows, truncated };
   } catch (error) {
-    clearTimeout(timer);
-    if (timedOut) return fail({ code: 'timeout' });
+    if (timedOut) return { ok: false, code: 'timeout' };
     throw error;
+  } finally {
+    clearTimeout(timer);
   }
 }
 
-process.once('message', (request) => {
-  run(request).catch((error) => fail({ code: 'query_failed', detail: String(error?.message ?? error).slice(0, 2000) }));
+async function answer(request) {
+  const instance = await instanceFor(request.snapshotPath, request.memoryLimit);
+  // `open` only: the snapshot is opened ahead of the next query.
+  if (request.sql === undefined) return { ok: true };
+  const connection = await instance.connect();
+  try {
+    return await query(connection, request);
+  } finally {
+    connection.closeSync();
+  }
+}
+
+// One request at a time: the parent sends the next only after this one's answer.
+process.on('message', (request) => {
+  answer(request)
+    .catch((error) => ({ ok: false, code: 'query_failed', detail: String(error?.message ?? error).slice(0, 2000) }))
+    .then((reply) => process.send?.({ id: request.id, snapshot: open?.path, rss: process.memoryUsage().rss, ...reply }));
 });
+process.on('disconnect', () => process.exit(0));

@@ -1,0 +1,159 @@
+/**
+ * The analyst sandbox's snapshots: files that hold only the analytic views' data (and the
+ * reference tables), never the token, batch or audit tables. Each snapshot is a new file named
+ * for its generation, made when the store's data changed since the last one; the swap is one
+ * assignment, so a query in flight finishes on the file it started on, and an old file is removed
+ * once no child holds it open.
+ */
+import { readdirSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+
+/** The tables of the snapshot: the analytic views and the reference tables, nothing else. */
+export const snapshotTables = ['spending', 'participation', 'progress', 'agendas', 'council', 'dongs', 'districts', 'cities', 'phases'] as const;
+
+const stringLiteral = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+/**
+ * Writes a new snapshot of the analytic views (and the reference tables) to `path`: copied through
+ * ATTACH into a fresh file beside it in one read transaction, then renamed to `path` (a child still
+ * reading an old file there keeps its inode). Pass the instance (preferred: a dedicated connection
+ * is opened, so the copy never runs inside the store's transaction) or an otherwise idle connection.
+ */
+export async function refreshSnapshot(source: DuckDBInstance | DuckDBConnection, path: string): Promise<void> {
+  const connection = source instanceof DuckDBInstance ? await source.connect() : source;
+  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
+  const alias = `jachi_snapshot_${process.pid}_${Date.now()}`;
+  rmSync(tmp, { force: true });
+  try {
+    // ATTACH takes no parameters; the path is the service's own (never a user's), quoted.
+    await connection.run(`ATTACH ${stringLiteral(tmp)} AS ${alias}`);
+    try {
+      await connection.run('BEGIN TRANSACTION');
+      for (const table of snapshotTables) {
+        await connection.run(`CREATE TABLE ${alias}.${table} AS SELECT * FROM main.${table}`);
+      }
+      await connection.run('COMMIT');
+      await connection.run(`CHECKPOINT ${alias}`);
+    } catch (error) {
+      await connection.run('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      await connection.run(`DETACH ${alias}`);
+    }
+    renameSync(tmp, path);
+  } catch (error) {
+    removeFile(tmp);
+    throw error;
+  } finally {
+    if (source instanceof DuckDBInstance) connection.closeSync();
+  }
+}
+
+/** A DuckDB file and its write-ahead log. */
+function removeFile(path: string): void {
+  rmSync(path, { force: true });
+  rmSync(`${path}.wal`, { force: true });
+}
+
+/** What the data the snapshot copies depends on, compared item by item (`Object.is`). */
+export type DataVersion = readonly unknown[];
+
+const sameVersion = (a: DataVersion, b: DataVersion) => a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
+
+export interface SnapshotsOptions {
+  /** The store's instance, copied from. */
+  source: DuckDBInstance;
+  /** The files' common start: `<folder>/jachi.analyst` makes `jachi.analyst.<generation>.duckdb`. */
+  base: string;
+  /** True while a child holds the file open or answers over it (it is then kept). */
+  inUse: (path: string) => boolean;
+}
+
+/** The current snapshot, made again only when the data version changes. */
+export class Snapshots {
+  private current: { path: string; version: DataVersion } | undefined;
+  private pending: Promise<void> | undefined;
+  /** Files superseded, removed once no child uses them and no query holds them. */
+  private readonly old = new Set<string>();
+  /** Queries between `take` and `release`, by file. */
+  private readonly held = new Map<string, number>();
+  private generation = 0;
+  private readonly stamp = `${process.pid}-${Date.now().toString(36)}`;
+
+  constructor(private readonly options: SnapshotsOptions) {}
+
+  /** Snapshots made so far (a test's way to see one was not made again). */
+  get made(): number {
+    return this.generation;
+  }
+
+  /** The newest snapshot's path. */
+  get latest(): string | undefined {
+    return this.current?.path;
+  }
+
+  /**
+   * The path of a snapshot of the data at `version` (or later), made now if the current one is
+   * older, and kept until `release(path)`. Concurrent callers share one refresh.
+   */
+  async take(version: DataVersion): Promise<string> {
+    for (;;) {
+      if (this.current && sameVersion(this.current.version, version)) {
+        const path = this.current.path;
+        this.held.set(path, (this.held.get(path) ?? 0) + 1);
+        return path;
+      }
+      if (this.pending) {
+        await this.pending;
+        continue;
+      }
+      this.pending = this.refresh(version).finally(() => (this.pending = undefined));
+      await this.pending;
+    }
+  }
+
+  /** A query is done with the file `take` gave it. */
+  release(path: string): void {
+    const left = (this.held.get(path) ?? 1) - 1;
+    if (left > 0) this.held.set(path, left);
+    else this.held.delete(path);
+    this.collect();
+  }
+
+  /** Removes superseded files that no query holds and no child uses any more. */
+  collect(): void {
+    for (const path of this.old) {
+      if (this.held.has(path) || this.options.inUse(path)) continue;
+      removeFile(path);
+      this.old.delete(path);
+    }
+  }
+
+  /** Removes every snapshot file (the children are gone). */
+  close(): void {
+    if (this.current) this.old.add(this.current.path);
+    this.current = undefined;
+    for (const path of this.old) removeFile(path);
+    this.old.clear();
+  }
+
+  private async refresh(version: DataVersion): Promise<void> {
+    if (this.generation === 0) this.removeLeftovers();
+    this.generation += 1;
+    const path = `${this.options.base}.${this.stamp}-${this.generation}.duckdb`;
+    await refreshSnapshot(this.options.source, path);
+    if (this.current) this.old.add(this.current.path);
+    this.current = { path, version };
+    this.collect();
+  }
+
+  /** Files an earlier run left (it was killed before it could remove them), and the one-file form before generations. */
+  private removeLeftovers(): void {
+    const folder = dirname(this.options.base);
+    const start = `${basename(this.options.base)}.`;
+    for (const name of readdirSync(folder)) {
+      if (name.startsWith(start) && /\.duckdb(\.wal|\.\d+\.\d+\.tmp(\.wal)?)?$/.test(name)) removeFile(join(folder, name));
+    }
+  }
+}
