@@ -160,10 +160,11 @@ export function startApp({ root, host, baseUrl }: AppOptions): void {
       h('div', {}, h('h1', {}, t.appTitle), h('p', { class: 'who', 'data-testid': 'who' }, role ? t.signedInAs(role, scope) : scope)),
       signOut,
     );
-    // Only the tabs the role can use; officials in Excel open on 동기화, everyone else on their role's first view.
+    // Only the tabs the role can use, the role's first view first.
     const allowed = tabsOfRole[who?.role ?? ''] ?? tabsOfRole.dong!;
     const shown = tabs.filter((tab) => allowed.includes(tab.id)).sort((a, b) => allowed.indexOf(a.id) - allowed.indexOf(b.id));
-    const initial = ctx.host.excel && allowed.includes('sync') && (who?.role === 'dong' || who?.role === 'district') ? 'sync' : allowed.find((id) => id !== 'sync' || ctx.host.excel) ?? allowed[0]!;
+    // In Excel the add-in is for keeping sheets (동기화), except for a manager, who reads 요약 first.
+    const initial = ctx.host.excel && allowed.includes('sync') && who?.role !== 'manager' ? 'sync' : (allowed.find((id) => id !== 'sync') ?? allowed[0]!);
     const mounted = new Set<string>();
     const panels = shown.map((tab) => h('section', { id: `panel-${tab.id}`, role: 'tabpanel', 'aria-labelledby': `tab-${tab.id}`, class: 'panel', tabindex: 0, hidden: tab.id !== initial }));
     const activate = (id: string) => {

@@ -52,7 +52,8 @@ describe('the SQLite port of the comparisons', () => {
       INSERT INTO agendas_rows
       SELECT uuid(), 1, false, 'port test', now(), NULL, NULL, d.code, p.phase, p.year, 'agenda ' || r.i, NULL, NULL, NULL, NULL, NULL,
              CASE WHEN h % 7 = 0 THEN NULL WHEN h % 5 = 3 THEN false ELSE true END, NULL, NULL,
-             CASE h % 5 WHEN 0 THEN '완료' WHEN 1 THEN '가결' WHEN 2 THEN '실행중' WHEN 3 THEN '부결' ELSE '완료' END, NULL, NULL
+             CASE h % 5 WHEN 0 THEN '완료' WHEN 1 THEN '가결' WHEN 2 THEN '실행중' WHEN 3 THEN '부결' ELSE '완료' END, NULL, NULL,
+             NULL -- baseRevision (migration 007)
       FROM dongs d CROSS JOIN phases p CROSS JOIN range(6) r(i)
       CROSS JOIN LATERAL (SELECT hash(d.code, p.phase, r.i) AS h) x
       WHERE r.i < hash(d.code, p.phase) % 6`);

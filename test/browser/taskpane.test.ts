@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { demoFlags } from '../../service/demo.ts';
 import { comparisons, headlineFigures as figures, metrics, type HeadlineFigure as Figure } from '../../domain/metrics.ts';
-import { formatChange, formatNumber, formatRate, formatValue, unitFormat } from '../../addin/taskpane/ui/format.ts';
+import { formatChange, formatNumber, formatRate, formatValue, formatWon, unitFormat } from '../../addin/taskpane/ui/format.ts';
 import type { TestService } from '../support/service.ts';
 import { openDemoPane, type DemoPane } from './demo-pane.ts';
 import { describeViolations, keepForDocs, runAxe, screenshot, type BrowserSession, type TestServer } from './harness.ts';
@@ -334,7 +334,8 @@ describe('task pane in a plain browser, against the real service with the demo',
     await result.waitFor();
     const expected = (await service.json('POST', '/api/query', 'analyst', { sql, limit: 1000 })).body.rows as Row[];
     expect(await result.locator('tbody tr').count()).toBe(Math.min(50, expected.length));
-    expect(await result.locator('tbody tr').first().locator('td[data-key="executedKrw"]').textContent()).toBe(formatValue(expected[0]!.executedKrw, 'money', 'ko'));
+    // A query's money reads to the won (43,740,000원), never rounded to 백만원.
+    expect(await result.locator('tbody tr').first().locator('td[data-key="executedKrw"]').textContent()).toBe(formatWon(expected[0]!.executedKrw as number, 'ko'));
     // A year reads 2019, not 2,019.
     expect(await result.locator('tbody tr').first().locator('td[data-key="fiscalYear"]').textContent()).toBe(String(expected[0]!.fiscalYear));
     await shoot('query', 1280, true);

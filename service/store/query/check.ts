@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { QueryError, firstLine } from './errors.ts';
+import { QueryError } from './errors.ts';
 
 /**
  * Checks, by parsing only (nothing is bound or run, no file is read), that `sql` is exactly one
@@ -12,7 +12,7 @@ export async function checkAnalystSql(connection: DuckDBConnection, sql: string)
   try {
     count = (await connection.extractStatements(sql)).count;
   } catch (error) {
-    throw new QueryError('syntax_error', firstLine(error));
+    throw new QueryError('syntax_error', String((error as Error)?.message ?? error).slice(0, 2000));
   }
   if (count !== 1) throw new QueryError('not_one_statement');
   const reader = await connection.runAndReadAll('SELECT json_serialize_sql($sql::VARCHAR) AS j', { sql });
