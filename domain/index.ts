@@ -8,3 +8,4 @@ export * from './metrics.ts';
 export * from './normalise/index.ts';
 export * from './contract.ts';
 export * from './formula-guard.ts';
+export * from './views.ts';

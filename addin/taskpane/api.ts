@@ -161,6 +161,13 @@ async function errorFrom(response: Response): Promise<ApiError> {
   });
 }
 
+/** One view of the analytic views (GET /api/query/views). */
+export interface AnalystView {
+  name: string;
+  label: { ko: string; en: string };
+  columns: { name: string; type: string; label?: { ko: string; en: string } }[];
+}
+
 export interface ApiClientOptions {
   token: string;
   /** Where the service is; the page's own origin by default (the service serves the task pane). */
@@ -249,6 +256,11 @@ export class ApiClient {
 
   query(sql: string, limit?: number): Promise<QueryResult> {
     return this.#request('POST', '/query', limit === undefined ? { sql } : { sql, limit });
+  }
+
+  /** The views analyst SQL reads and their columns (name, type, label), for the schema panel. */
+  views(): Promise<{ views: AnalystView[] }> {
+    return this.#request('GET', '/query/views');
   }
 
   queryArrow(sql: string, limit?: number): Promise<ArrayBuffer> {

@@ -106,6 +106,9 @@ const ko = {
   sqlHint: '분석용 보기 spending, participation, progress, dongs, districts, phases 를 조회할 수 있습니다.',
   limitLabel: '최대 행 수',
   run: '실행',
+  schemaTitle: '뷰와 열',
+  schemaHint: '이름을 누르면 SQL의 커서 자리에 넣습니다. 값은 살아 있는 행만 있습니다.',
+  schemaInsert: (name: string) => `${name}을(를) SQL에 넣기`,
   running: '실행하는 중…',
 } as const;
 
@@ -205,6 +208,9 @@ const en: Strings = {
   sqlHint: 'Query the analytic views spending, participation, progress, dongs, districts and phases.',
   limitLabel: 'Row limit',
   run: 'Run',
+  schemaTitle: 'Views and columns',
+  schemaHint: 'Click a name to put it into the SQL at the cursor. The views hold live rows only.',
+  schemaInsert: (name) => `Insert ${name} into the SQL`,
   running: 'Running…',
 };
 

@@ -6,8 +6,10 @@ import { respondRows } from '../http/formats.ts';
 
 const queryBody = z.strictObject({ sql: z.string().max(100_000), limit: z.number().int().positive().optional() });
 
-/** Read-only analyst SQL over the analytic views (analysts and managers). */
-export const queryRoutes = new Hono().post('/query', allowRoles('analyst', 'manager'), async (c) => {
+/** Read-only analyst SQL over the analytic views (analysts and managers), and the views' schema for the pane's panel. */
+export const queryRoutes = new Hono()
+  .get('/query/views', allowRoles('analyst', 'manager'), async (c) => c.json({ views: await c.get('store').analystViews() }))
+  .post('/query', allowRoles('analyst', 'manager'), async (c) => {
   const body = await readJson(c, queryBody, 'query');
   // A QueryError's status comes from the one table (service/http/errors.ts).
   const options = { limit: body.limit, maxBytes: c.get('limits').queryResultBytes, signal: c.get('signal'), tokenId: c.get('actor').tokenId };

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { BatchStatus, Kind, Reference, ReferenceIndex, RowResult, ServerRow, SyncAnswer } from '../../domain/index.ts';
+import { analyticViews, viewColumnLabel, type BatchStatus, type Kind, type Message, type Reference, type ReferenceIndex, type RowResult, type ServerRow, type SyncAnswer } from '../../domain/index.ts';
 import { openDatabase, type Database } from './db.ts';
 import type { Actor, Role } from './auth.ts';
 import { checkLayouts } from './staging.ts';
@@ -15,7 +15,7 @@ import { Tokens, type TokenInfo } from './tokens.ts';
 import { ChangeFeed } from './changes.ts';
 import { runComparison, runDrilldown, type ComparisonParams, type DrilldownParams, type DrilldownResult, type QueryResult } from './compare/index.ts';
 import { AnswerCache, answerKey, comparisonAnswer, type Answer, type AnswerFormat } from './compare/answers.ts';
-import { AnalystSandbox, type AnalystQueryResult } from './query/index.ts';
+import { AnalystSandbox, snapshotTables, type AnalystQueryResult } from './query/index.ts';
 import { generateDemo, type GenerateOptions, type GenerateReport } from './generate.ts';
 import { exportDownload, exportRows, type ExportDownload, type ExportFormat, type ExportResult } from './export/index.ts';
 import { takeBackup, type BackupResult } from './backup.ts';
@@ -205,6 +205,22 @@ export class Store {
   async analystQuery(sql: string, options: { limit?: number; timeoutMs?: number; maxBytes?: number; signal?: AbortSignal; tokenId?: string } = {}): Promise<AnalystQueryResult> {
     const { tokenId, ...rest } = options;
     return this.analystQueries.run(() => this.analyst.run(sql, rest), options.signal, tokenId);
+  }
+
+  /**
+   * The views analyst SQL reads, each with its columns: name, DuckDB type, label (Korean, English)
+   * and, for a figure's column, its definition. Read from the views themselves, so it is what a query sees.
+   */
+  async analystViews(): Promise<{ name: string; label: Message; columns: { name: string; type: string; label?: Message }[] }[]> {
+    const rows = (await this.readers.rows(
+      `SELECT table_name AS view, column_name AS name, data_type AS type FROM information_schema.columns
+       WHERE table_schema = 'main' AND table_name IN (${snapshotTables.map((t) => `'${t}'`).join(', ')}) ORDER BY table_name, ordinal_position`,
+    )) as { view: string; name: string; type: string }[];
+    return snapshotTables.map((view) => ({
+      name: view,
+      label: analyticViews[view]!,
+      columns: rows.filter((r) => r.view === view).map((r) => ({ name: r.name, type: r.type, ...(viewColumnLabel(view, r.name) ? { label: viewColumnLabel(view, r.name) } : {}) })),
+    }));
   }
 
   /** Every live row of a kind to a file (`jachi export`); a folder partitioned by district and phase for parquet. */

@@ -75,6 +75,27 @@ describe('each role’s pane, kept live', () => {
     await signOut();
   });
 
+  it('gives an analyst the views and columns with their Korean labels, and a click writes a name into the SQL', async () => {
+    const { page } = browser;
+    await signIn(service.tokens.analyst);
+    await page.getByRole('tab', { name: '질의' }).click();
+    const schema = page.getByTestId('schema');
+    await schema.locator('summary').first().click();
+    const views = (await service.json('GET', '/api/query/views', 'analyst')).body.views as { name: string; columns: { name: string }[] }[];
+    expect(views.map((v) => v.name)).toEqual(['spending', 'participation', 'progress', 'agendas', 'council', 'dongs', 'districts', 'cities', 'phases']);
+    await schema.getByText('spending', { exact: true }).first().click();
+    const columns = schema.getByRole('list', { name: 'spending' });
+    expect(await columns.getByRole('listitem').filter({ hasText: 'budgetKrw' }).textContent()).toContain('예산액');
+    const sql = page.getByLabel('SQL (읽기 전용)');
+    await sql.fill('select  from spending');
+    await sql.evaluate((el: HTMLTextAreaElement) => el.setSelectionRange(7, 7));
+    await columns.getByRole('button', { name: 'budgetKrw', exact: true }).click();
+    expect(await sql.inputValue()).toBe('select budgetKrw from spending');
+    // A dong official is not offered the views (nor the SQL).
+    expect((await service.json('GET', '/api/query/views', 'dong')).status).toBe(403);
+    await signOut();
+  });
+
   it('a token revoked while the pane is open leads back to sign-in with the reason', async () => {
     const { page } = browser;
     const created = await service.json('POST', '/api/tokens', 'admin', { role: 'dong', dong: '가양2동', name: '곧 취소될 토큰' });

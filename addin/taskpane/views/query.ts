@@ -54,7 +54,48 @@ export function mountQueryView(el: HTMLElement, ctx: ViewContext): void {
     }
   });
 
+  // The schema panel: every view and its columns with label, type and meaning; a click writes the name at the cursor.
+  const insertAt = (text: string) => {
+    const start = sql.selectionStart ?? sql.value.length;
+    const end = sql.selectionEnd ?? start;
+    sql.setRangeText(text, start, end, 'end');
+    sql.focus();
+  };
+  const schema = h('details', { class: 'schema card', 'data-testid': 'schema' }, h('summary', {}, t.schemaTitle), h('p', { class: 'muted' }, t.loading));
+  void ctx.api
+    .views()
+    .then(({ views }) => {
+      const label = (m: { ko: string; en: string } | undefined) => m?.[ctx.locale] ?? '';
+      schema.replaceChildren(
+        h('summary', {}, t.schemaTitle),
+        h('p', { class: 'muted' }, t.schemaHint),
+        ...views.map((view) =>
+          h(
+            'details',
+            { class: 'schema-view' },
+            h('summary', {}, h('code', {}, view.name), ` ${label(view.label)}`),
+            h(
+              'ul',
+              { class: 'schema-columns', 'aria-label': view.name },
+              h('li', {}, h('button', { type: 'button', class: 'schema-name', onclick: () => insertAt(view.name), title: t.schemaInsert(view.name) }, view.name)),
+              ...view.columns.map((c) =>
+                h(
+                  'li',
+                  {},
+                  h('button', { type: 'button', class: 'schema-name', onclick: () => insertAt(c.name), title: t.schemaInsert(c.name) }, c.name),
+                  h('span', { class: 'muted' }, ` ${c.type}`),
+                  c.label ? ` ${label(c.label)}` : '',
+                ),
+              ),
+            ),
+          ),
+        ),
+      );
+    })
+    .catch((error: unknown) => schema.replaceChildren(h('summary', {}, t.schemaTitle), errorBar(error, ctx)));
+
   el.replaceChildren(
+    schema,
     h(
       'form',
       { class: 'query', 'aria-label': t.tabQuery, onsubmit: (e: Event) => (e.preventDefault(), void run()) },
