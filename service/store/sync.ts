@@ -248,9 +248,10 @@ export class Syncs {
     }
     const state: LineState = { totals: new Map(), lines: new Map() };
     if (years.size === 0) return state;
-    // The dong-years are few; a list of numbers is what DuckDB's JSON reader parses fastest (a list
-    // of 5,000 structs costs it tens of milliseconds), so the likely duplicates are narrowed by
-    // dong-year and budget in SQL and matched on their whole key here.
+    // The dong-years are few; lists of numbers and of strings are what DuckDB's JSON reader parses
+    // fastest (a list of 5,000 structs costs it tens of milliseconds). The likely duplicates are
+    // matched in SQL on their whole key as one text (the same text as lineKey), narrowed first by
+    // dong-year and budget: only actual duplicates come back, however many lines share a budget.
     const yearsJson = JSON.stringify([...years.values()]);
     const inYears = `SEMI JOIN (SELECT k.dong, k.fy FROM (SELECT unnest(from_json($years, '[{"dong":"VARCHAR","fy":"INTEGER"}]')) AS k)) y
          ON r.dong = y.dong AND r.fiscalYear = y.fy`;
@@ -263,8 +264,10 @@ export class Syncs {
     for (const t of totals) state.totals.set(`${t.dong}|${t.fiscalYear}`, Number(t.total));
     const found = await this.rows(
       `SELECT r.rowId::VARCHAR AS rowId, r.dong, r.fiscalYear, r.category, r.item, r.budgetKrw FROM ${rowsTable('spending')} r ${inYears}
-       WHERE NOT r.deleted AND r.budgetKrw IN (SELECT unnest(from_json($budgets, '["BIGINT"]')))`,
-      { years: yearsJson, budgets: JSON.stringify([...budgets]) },
+       WHERE NOT r.deleted AND r.budgetKrw IN (SELECT unnest(from_json($budgets, '["BIGINT"]')))
+         AND (r.dong || '|' || r.fiscalYear || '|' || r.category || '|' || coalesce(trim(r.item), '') || '|' || r.budgetKrw)
+             IN (SELECT unnest(from_json($keys, '["VARCHAR"]')))`,
+      { years: yearsJson, budgets: JSON.stringify([...budgets]), keys: JSON.stringify([...keys]) },
       connection,
     );
     for (const r of found) {
