@@ -85,4 +85,25 @@ describe('the summary with 3,500 dongs', () => {
     await screenshot(page, 'taskpane-scale-search-1280');
     expect(browser.errors).toEqual([]);
   });
+
+  it('비교 fetches a page of dongs, not every row of the country, and pages on', async () => {
+    const { page } = browser;
+    const asked: string[] = [];
+    page.on('request', (r) => r.url().includes('/api/compare/spending') && asked.push(r.url()));
+    await page.getByRole('tab', { name: '비교' }).click();
+    const table = page.getByRole('table', { name: /예산/ });
+    await table.locator('tbody tr').first().waitFor();
+    const pageText = page.getByTestId('dong-page');
+    const total = ((await service.json('GET', '/api/meta', 'manager')).body.dongs as unknown[]).length.toLocaleString('ko-KR');
+    expect(await pageText.textContent()).toBe(`동 1–100 / ${total}곳`);
+    // The request named the page's 100 dongs; the answer holds only their rows.
+    const first = new URL(asked.at(-1)!).searchParams.get('dong')!.split(',');
+    expect(first).toHaveLength(100);
+    await page.getByRole('navigation', { name: '동 쪽' }).getByRole('button', { name: '다음' }).click();
+    await expect.poll(() => pageText.textContent()).toBe(`동 101–200 / ${total}곳`);
+    const second = new URL(asked.at(-1)!).searchParams.get('dong')!.split(',');
+    expect(second).toHaveLength(100);
+    expect(second.some((d) => first.includes(d))).toBe(false);
+    expect(browser.errors).toEqual([]);
+  });
 });

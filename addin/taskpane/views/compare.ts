@@ -35,27 +35,55 @@ export function mountCompareView(el: HTMLElement, ctx: ViewContext): (() => void
   };
   fillDongs();
   districtSelect.addEventListener('change', fillDongs);
+  const dongsPerPage = 100;
   const cohortOf = (d: (typeof meta.dongs)[number]) => (typeof d.cohort === 'number' ? d.cohort : typeof d.joinedPhase === 'number' ? d.joinedPhase : null);
   const cohorts = [...new Set(meta.dongs.map(cohortOf).filter((c): c is number => c !== null))].sort((a, b) => a - b);
   const cohortSelect = h('select', {}, h('option', { value: '' }, t.all), ...cohorts.map((c) => h('option', { value: c }, t.cohortName(c))));
   const result = h('div', { class: 'result', 'aria-live': 'polite' });
 
-  /** What is shown (its name and filters), so a change elsewhere redraws the same comparison. */
-  let shown: { name: CompareName; filters: Record<string, string> } | undefined;
-  const run = async (again?: { name: CompareName; filters: Record<string, string> }) => {
+  /**
+   * A country has thousands of dongs: a comparison of one row per dong is fetched a page of dongs at a
+   * time (the page's codes as the `dong` filter), never every row of the country at once.
+   */
+  const pageOf = (name: CompareName, filters: Record<string, string>, page: number) => {
+    if (name === 'summary' || name === 'governance' || filters.dong) return undefined;
+    const dongs = meta.dongs
+      .filter((d) => (!filters.district || d.district === filters.district) && (!filters.cohort || String(cohortOf(d)) === filters.cohort))
+      .sort((a, b) => a.name.localeCompare(b.name, 'ko') || a.code.localeCompare(b.code));
+    if (dongs.length <= dongsPerPage) return undefined;
+    const pages = Math.ceil(dongs.length / dongsPerPage);
+    const at = Math.min(Math.max(0, page), pages - 1);
+    return { page: at, pages, total: dongs.length, from: at * dongsPerPage + 1, to: Math.min(dongs.length, (at + 1) * dongsPerPage), codes: dongs.slice(at * dongsPerPage, (at + 1) * dongsPerPage).map((d) => d.code) };
+  };
+
+  /** What is shown (its name, filters and page of dongs), so a change elsewhere redraws the same comparison. */
+  let shown: { name: CompareName; filters: Record<string, string>; page: number } | undefined;
+  const run = async (again?: { name: CompareName; filters: Record<string, string>; page: number }, quietly = again !== undefined) => {
     const name = again?.name ?? (nameSelect.value as CompareName);
     const filters = again?.filters ?? { phase: phaseSelect.value, district: districtSelect.value, dong: dongSelect.value, cohort: cohortSelect.value };
-    if (!again) result.replaceChildren(busy(ctx));
+    const paged = pageOf(name, filters, again?.page ?? 0);
+    if (!quietly) result.replaceChildren(busy(ctx));
     try {
-      const answer = await ctx.api.compare(name, filters);
-      shown = { name, filters };
+      const answer = await ctx.api.compare(name, paged ? { ...filters, dong: paged.codes.join(',') } : filters);
+      shown = { name, filters, page: paged?.page ?? 0 };
+      const pager = paged
+        ? h(
+            'nav',
+            { class: 'pager', 'aria-label': t.dongPages },
+            h('button', { type: 'button', disabled: paged.page === 0, onclick: () => void run({ name, filters, page: paged.page - 1 }, false) }, t.previousPage),
+            h('span', { 'data-testid': 'dong-page' }, t.dongPageOf(paged.from, paged.to, paged.total)),
+            h('button', { type: 'button', disabled: paged.page >= paged.pages - 1, onclick: () => void run({ name, filters, page: paged.page + 1 }, false) }, t.nextPage),
+          )
+        : null;
       const all = answer.columns?.map((c) => c.name) ?? columnsOf(answer.rows);
       // The dong's name reads better than its code (the code stays in the sheet and the drill-down).
       const columns = all.includes('dongName') ? ['dongName', ...all.filter((c) => c !== 'dong' && c !== 'dongName')] : all;
       const insert = insertButton(ctx, resultStringsFor(t).insertSheet, () => insertComparison(ctx, name, filters));
-      keepingScroll(() => result.replaceChildren(...draw(name, answer.rows, columns), h('p', { class: 'as-of muted', 'data-testid': 'as-of' }, t.asOf(formatTime(new Date()))), ...(insert ? [insert] : [])));
+      keepingScroll(() =>
+        result.replaceChildren(...(pager ? [pager] : []), ...draw(name, answer.rows, columns), h('p', { class: 'as-of muted', 'data-testid': 'as-of' }, t.asOf(formatTime(new Date()))), ...(insert ? [insert] : [])),
+      );
     } catch (error) {
-      if (again) return; // a failed refresh leaves the answer shown
+      if (quietly) return; // a failed refresh leaves the answer shown
       result.replaceChildren(errorBar(error, ctx, () => void run()));
     }
   };
