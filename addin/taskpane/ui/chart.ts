@@ -20,14 +20,15 @@ const palette = ['#8a6a00', '#0f6c5a', '#5b5fc7', '#c50f1f'];
 
 export function barChart(options: BarChartOptions): SVGElement {
   const width = 340;
-  const labelWidth = 96;
-  const valueWidth = 56;
-  const barHeight = 10;
+  const labelWidth = 92;
+  const valueWidth = 84;
+  const barHeight = 13;
   const barGap = 2;
   const rowGap = 8;
-  const legendHeight = 22;
+  const legendHeight = 24;
   const rowHeight = options.series.length * (barHeight + barGap) + rowGap;
-  const height = legendHeight + options.items.length * rowHeight + 8;
+  // Room below the bars for the reference line's label, clear of the bars and their values.
+  const height = legendHeight + options.items.length * rowHeight + (options.reference ? 20 : 8);
   const values = options.items.flatMap((i) => i.values).filter((v): v is number => v !== null && Number.isFinite(v));
   const max = Math.max(0, ...values, options.reference?.value ?? 0);
   const min = Math.min(0, ...values);
@@ -39,24 +40,24 @@ export function barChart(options: BarChartOptions): SVGElement {
 
   options.series.forEach((name, i) => {
     const lx = labelWidth + i * 90;
-    svg.append(s('rect', { x: lx, y: 4, width: 10, height: 10, fill: palette[i % palette.length]! }), s('text', { x: lx + 14, y: 13, class: 'chart-text' }, name));
+    svg.append(s('rect', { x: lx, y: 5, width: 11, height: 11, fill: palette[i % palette.length]! }), s('text', { x: lx + 15, y: 15, class: 'chart-text' }, name));
   });
 
   options.items.forEach((item, row) => {
     const top = legendHeight + row * rowHeight;
-    const label = item.label.length > 9 ? `${item.label.slice(0, 8)}…` : item.label;
+    const label = item.label.length > 7 ? `${item.label.slice(0, 6)}…` : item.label;
     svg.append(s('text', { x: labelWidth - 6, y: top + rowHeight / 2, 'text-anchor': 'end', class: 'chart-text' }, label));
     item.values.forEach((value, i) => {
       const y = top + i * (barHeight + barGap);
       if (value === null || !Number.isFinite(value)) {
-        svg.append(s('text', { x: labelWidth + 2, y: y + barHeight - 1, class: 'chart-text chart-small' }, '–'));
+        svg.append(s('text', { x: labelWidth + 2, y: y + barHeight - 2, class: 'chart-text chart-small' }, '–'));
         return;
       }
       const x0 = x(Math.min(0, value));
       const w = Math.max(1, Math.abs(x(value) - x(0)));
       svg.append(
         s('rect', { x: x0, y, width: w, height: barHeight, fill: palette[i % palette.length]!, rx: 2 }, s('title', {}, `${item.label} ${options.series[i] ?? ''}: ${options.format(value)}`)),
-        s('text', { x: x0 + w + 3, y: y + barHeight - 1, class: 'chart-text chart-small' }, options.format(value)),
+        s('text', { x: x0 + w + 3, y: y + barHeight - 2, class: 'chart-text chart-small' }, options.format(value)),
       );
     });
   });
@@ -64,7 +65,7 @@ export function barChart(options: BarChartOptions): SVGElement {
   if (options.reference) {
     const rx = x(options.reference.value);
     svg.append(
-      s('line', { x1: rx, x2: rx, y1: legendHeight - 4, y2: height - 4, stroke: '#424242', 'stroke-dasharray': '3 3' }),
+      s('line', { x1: rx, x2: rx, y1: legendHeight - 4, y2: height - 16, stroke: '#424242', 'stroke-dasharray': '3 3' }),
       s('text', { x: Math.min(rx + 3, width - 70), y: height - 1, class: 'chart-text chart-small' }, `${options.reference.label} ${options.format(options.reference.value)}`),
     );
   }

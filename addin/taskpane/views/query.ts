@@ -1,5 +1,6 @@
 // 질의: read-only SQL over the analytic views (POST /api/query), for analysts and managers.
 import { h, uid } from '../ui/dom.ts';
+import { formatTime } from '../ui/format.ts';
 import { resultStringsFor } from '../i18n.ts';
 import type { ViewContext } from './context.ts';
 import { insertButton, insertQuery } from './insert.ts';
@@ -39,7 +40,11 @@ export function mountQueryView(el: HTMLElement, ctx: ViewContext): void {
       const max = Number.isInteger(n) && n > 0 ? n : undefined;
       const answer = rowsOf(await ctx.api.query(text, max));
       const insert = insertButton(ctx, resultStringsFor(t).insertSheet, () => insertQuery(ctx, text, max));
-      result.replaceChildren(resultTable(answer.rows, answer.columns, t.tabQuery, ctx, { exact: true }), ...(insert ? [insert] : []));
+      result.replaceChildren(
+        resultTable(answer.rows, answer.columns, t.tabQuery, ctx, { exact: true }),
+        h('p', { class: 'as-of muted', 'data-testid': 'as-of' }, t.asOf(formatTime(new Date()))),
+        ...(insert ? [insert] : []),
+      );
     } catch (error) {
       result.replaceChildren(errorBar(error, ctx));
     } finally {
