@@ -338,7 +338,9 @@ export class Syncs {
       const values = checked.values;
       const cur = current.get(rowId);
       if (!mayWrite(values.dong as string) || (cur && !mayWrite(cur.dong))) {
-        results.push({ rowId, status: 'forbidden', errors: [rowIssue(dongField, 'forbidden_dong', row.values.dong)] });
+        // Named as officials know it (가양2동, 대덕구), the one the token may not write: the row's new dong, or the stored row's.
+        const barred = !mayWrite(values.dong as string) ? (values.dong as string) : cur!.dong;
+        results.push({ rowId, status: 'forbidden', errors: [rowIssue(dongField, 'forbidden_dong', this.unitName(barred))] });
         continue;
       }
       const warnings = checked.warnings.length ? { warnings: checked.warnings } : {};
@@ -356,7 +358,7 @@ export class Syncs {
       if (!cur || cur.deleted) {
         results.push({ rowId, status: 'unchanged', ...(cur ? { revision: cur.revision } : {}) });
       } else if (!mayWrite(cur.dong)) {
-        results.push({ rowId, status: 'forbidden', errors: [rowIssue(dongField, 'forbidden_dong', cur.dong)] });
+        results.push({ rowId, status: 'forbidden', errors: [rowIssue(dongField, 'forbidden_dong', this.unitName(cur.dong))] });
       } else if (del.baseRevision !== cur.revision) {
         results.push({ rowId, status: 'conflict', revision: cur.revision, server: strip(cur) });
       } else {
@@ -469,6 +471,12 @@ export class Syncs {
     for (const w of writes) answerBytes.set(w.answer, w.answerUtf8);
     this.writer.checkpointSoon();
     return outcomes;
+  }
+
+  /** A dong's, district's or the city's name by its code (messages name units as officials know them). */
+  private unitName(code: string): string {
+    const index = this.references.index;
+    return index.dongByCode.get(code)?.name ?? index.resolveUnit(code)?.name ?? code;
   }
 
   /** The highest revision in the audit (every version ever stored has its audit row). */

@@ -215,8 +215,9 @@ describe('task pane in a plain browser, against the real service with the demo',
     }
     expect(summary.some((r) => r.kind === 'city' && r.figure === 'assemblyTurnoutPer1000' && r.illustrative === true)).toBe(true);
 
-    const bars = page.locator('#panel-summary svg.chart rect');
-    expect(await bars.count()).toBeGreaterThan(8);
+    // Phase 1 → phase 2 as a dot chart: a filled dot for each dong's phase-2 value.
+    const dots = page.locator('#panel-summary svg.chart.slope circle[fill="#424242"]');
+    expect(await dots.count()).toBeGreaterThan(8);
     await shoot('summary', 1280, true);
     await shoot('summary', 360, true);
   });

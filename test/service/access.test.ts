@@ -38,8 +38,11 @@ describe('scopes on every row', () => {
     const current = (await svc.json('GET', '/api/rows/spending?since=0', 'admin')).body.rows.find((r: any) => r.rowId === other);
     const takeover = await svc.json('POST', '/api/sync/spending', 'dong', batch([{ rowId: other, baseRevision: current.revision, values: spendingRow() }]));
     expect(takeover.body.results[0].status).toBe('forbidden');
+    // The message names the dong the token may not write, as officials know it (not its code, not the token's own dong).
+    expect(takeover.body.results[0].errors[0].message.ko).toBe("동: '송촌동'의 자료를 쓸 권한이 없습니다.");
     const del = await svc.json('POST', '/api/sync/spending', 'dong', batch([], [{ rowId: other, baseRevision: current.revision }]));
     expect(del.body.results[0].status).toBe('forbidden');
+    expect(del.body.results[0].errors[0].message.ko).toBe("동: '송촌동'의 자료를 쓸 권한이 없습니다.");
     const mine = (await svc.json('GET', '/api/rows/spending?since=0', 'admin')).body.rows.find((r: any) => r.rowId === own);
     const move = await svc.json('POST', '/api/sync/spending', 'dong', batch([{ rowId: own, baseRevision: mine.revision, values: spendingRow({ dong: '송촌동' }) }]));
     expect(move.body.results[0].status).toBe('forbidden');

@@ -20,6 +20,7 @@ describe('POST /api/sync/:kind', () => {
     expect(answer.results[1].errors[0]).toMatchObject({ field: 'budgetKrw', code: 'negative' });
     expect(answer.results[1].errors[0].message.ko).toContain('음수');
     expect(answer.results[2].errors[0]).toMatchObject({ field: 'dong', code: 'forbidden_dong' });
+    expect(answer.results[2].errors[0].message.ko).toBe("동: '갈마1동'의 자료를 쓸 권한이 없습니다.");
     const pulled = await svc.json('GET', '/api/rows/spending?since=0', 'dong');
     expect(pulled.body.rows.map((r: any) => r.rowId)).toEqual([body.rows[0]!.rowId]);
     expect(pulled.body.rows[0].values).toMatchObject({ dong: '30110-gayang2', budgetKrw: 40_000_000, executedOn: '2019-12-20' });

@@ -71,3 +71,62 @@ export function barChart(options: BarChartOptions): SVGElement {
   }
   return svg;
 }
+
+export interface SlopeItem {
+  label: string;
+  /** The earlier phase's value and the later one's (null where the dong has none). */
+  from: number | null;
+  to: number | null;
+}
+
+export interface SlopeChartOptions {
+  title: string;
+  /** The two phases' names, for the legend. */
+  fromLabel: string;
+  toLabel: string;
+  items: SlopeItem[];
+  format: (value: number) => string;
+}
+
+/**
+ * Phase 1 → phase 2 per item as a dot chart: a hollow dot at the earlier value, a filled dot at the
+ * later one, joined by a line coloured by its direction, the later value written beside it. One
+ * row per item; readable at 320 px like the bar chart.
+ */
+export function slopeChart(options: SlopeChartOptions): SVGElement {
+  const width = 340;
+  const labelWidth = 92;
+  const valueWidth = 84;
+  const rowHeight = 20;
+  const legendHeight = 24;
+  const height = legendHeight + options.items.length * rowHeight + 8;
+  const values = options.items.flatMap((i) => [i.from, i.to]).filter((v): v is number => v !== null && Number.isFinite(v));
+  const max = Math.max(0, ...values);
+  const min = Math.min(0, ...values);
+  const plot = width - labelWidth - valueWidth;
+  const x = (v: number) => labelWidth + ((v - min) / (max - min || 1)) * plot;
+  const titleId = uid('chart-title');
+  const svg = s('svg', { viewBox: `0 0 ${width} ${height}`, width: '100%', role: 'img', 'aria-labelledby': titleId, class: 'chart slope' }, s('title', { id: titleId }, options.title));
+  const up = '#0f6c5a';
+  const down = '#c50f1f';
+  svg.append(
+    s('circle', { cx: labelWidth + 6, cy: 10, r: 5, fill: '#fff', stroke: '#424242', 'stroke-width': 1.5 }),
+    s('text', { x: labelWidth + 15, y: 15, class: 'chart-text' }, options.fromLabel),
+    s('circle', { cx: labelWidth + 96, cy: 10, r: 5, fill: '#424242' }),
+    s('text', { x: labelWidth + 105, y: 15, class: 'chart-text' }, options.toLabel),
+  );
+  options.items.forEach((item, row) => {
+    const y = legendHeight + row * rowHeight + rowHeight / 2;
+    const label = item.label.length > 7 ? `${item.label.slice(0, 6)}…` : item.label;
+    svg.append(s('text', { x: labelWidth - 6, y: y + 4, 'text-anchor': 'end', class: 'chart-text' }, label));
+    const described = `${item.label}: ${item.from === null ? '–' : options.format(item.from)} → ${item.to === null ? '–' : options.format(item.to)}`;
+    if (item.from !== null && item.to !== null) {
+      svg.append(s('line', { x1: x(item.from), x2: x(item.to), y1: y, y2: y, stroke: item.to >= item.from ? up : down, 'stroke-width': 2.5 }, s('title', {}, described)));
+    }
+    if (item.from !== null) svg.append(s('circle', { cx: x(item.from), cy: y, r: 4.5, fill: '#fff', stroke: '#424242', 'stroke-width': 1.5 }, s('title', {}, described)));
+    if (item.to !== null) svg.append(s('circle', { cx: x(item.to), cy: y, r: 4.5, fill: '#424242' }, s('title', {}, described)));
+    const last = item.to ?? item.from;
+    svg.append(s('text', { x: last === null ? labelWidth + 2 : Math.max(x(item.from ?? last), x(last)) + 8, y: y + 4, class: 'chart-text chart-small' }, last === null ? '–' : options.format(last)));
+  });
+  return svg;
+}

@@ -129,6 +129,8 @@ export function drillFor(name: CompareName, field: string, row: Row, ctx: ViewCo
 /** A code as a reader names it: a city's or district's name, a cohort, a figure's Korean name, a flag or a row kind in words. */
 function codeLabel(key: string, value: unknown, ctx: ViewContext, districts: Map<string, string>): string | null {
   if (key === 'cohort' && typeof value === 'number') return ctx.t.cohortName(value);
+  // A spending comparison's row of all budget lines has no category: it is the dong's 합계.
+  if (key === 'category' && value === null) return ctx.t.allCategories;
   if (typeof value !== 'string') return null;
   if (key === 'city') return ctx.meta.cities?.find((c) => c.code === value)?.name ?? value;
   if (key === 'district') return districts.get(value) ?? value;

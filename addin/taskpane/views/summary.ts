@@ -6,7 +6,7 @@
 import { headlineFigures, type HeadlineFigure } from '../../../domain/metrics.ts';
 import type { SummarySheetFigure, SummarySheetFlag } from '../../excel/insert.ts';
 import { resultStringsFor } from '../i18n.ts';
-import { barChart } from '../ui/chart.ts';
+import { slopeChart } from '../ui/chart.ts';
 import { h, uid } from '../ui/dom.ts';
 import { formatTime } from '../ui/format.ts';
 import { dataTable } from '../ui/table.ts';
@@ -401,10 +401,12 @@ export function mountSummaryView(el: HTMLElement, ctx: ViewContext): (() => void
         .sort((a, b) => a.dongName.localeCompare(b.dongName, 'ko'))
         .slice(0, 40);
       chartSlot.replaceChildren(
-        barChart({
+        // Phase 1 → phase 2 as a dot chart: where each dong was, where it is, and which way it went.
+        slopeChart({
           title: t.chartOf(name(f)),
-          series: [t.phase1, t.phase2],
-          items: chartRows.map((d) => ({ label: d.dongName, values: [d.figures[f].phase1, d.figures[f].phase2] })),
+          fromLabel: t.phase1,
+          toLabel: t.phase2,
+          items: chartRows.map((d) => ({ label: d.dongName, from: d.figures[f].phase1, to: d.figures[f].phase2 })),
           format: (v) => showFigure(v, f, ctx),
         }),
         h('figcaption', {}, t.chartOf(name(f)), rows.length > 40 ? ` (${more.dongsShown(40, rows.length)})` : ''),
