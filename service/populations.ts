@@ -9,6 +9,7 @@
  * is not one is refused with its reason and row, and nothing is changed.
  */
 import type { Reference } from '../domain/index.ts';
+import { CsvSplitter } from './workbook/csv.ts';
 
 export interface PopulationFile {
   /** Population by 10-digit 행정동 code and year. */
@@ -56,34 +57,12 @@ function decode(bytes: Uint8Array): { text: string; encoding: 'utf-8' | 'cp949' 
   return { text, encoding: 'cp949' };
 }
 
-/** RFC 4180 records: quoted fields with doubled quotes, CRLF or LF. */
-export function csvRecords(text: string): string[][] {
+/** The file's records (RFC 4180, by the import's own splitter), blank lines left out. */
+function csvRecords(text: string): string[][] {
   const records: string[][] = [];
-  let field = '';
-  let record: string[] = [];
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      record.push(field);
-      field = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      record.push(field);
-      if (record.some((f) => f !== '')) records.push(record);
-      record = [];
-      field = '';
-    } else field += ch;
-  }
-  record.push(field);
-  if (record.some((f) => f !== '')) records.push(record);
+  const splitter = new CsvSplitter(',', (fields) => void (fields.some((f) => f !== '') && records.push(fields)), () => undefined);
+  splitter.write(text);
+  splitter.end();
   return records;
 }
 
