@@ -13,7 +13,7 @@ import { Syncs, type SyncBatchInput } from './sync.ts';
 import { RowReads } from './rows.ts';
 import { Tokens, type TokenInfo } from './tokens.ts';
 import { ChangeFeed } from './changes.ts';
-import { runComparison, runDrilldown, type ComparisonParams, type DrilldownParams, type DrilldownResult, type QueryResult } from './compare/index.ts';
+import { comparisonKinds, isComparisonName, runComparison, runDrilldown, type ComparisonParams, type DrilldownParams, type DrilldownResult, type QueryResult } from './compare/index.ts';
 import { AnswerCache, answerKey, comparisonAnswer, type Answer, type AnswerFormat } from './compare/answers.ts';
 import { AnalystSandbox, snapshotTables, type AnalystQueryResult } from './query/index.ts';
 import { generateDemo, type GenerateOptions, type GenerateReport } from './generate.ts';
@@ -47,7 +47,7 @@ export class Store {
   readonly rowReads: RowReads;
   readonly tokens: Tokens;
   /** Comparisons' answers, kept until the next committed change or reference load. */
-  readonly answers = new AnswerCache(() => this.answersVersion);
+  readonly answers = new AnswerCache();
   /** What each commit changed, for the open panes (`GET /api/events`). */
   readonly changes: ChangeFeed;
   /** Analyst SQL's warm children and snapshots (query/sandbox.ts). */
@@ -168,27 +168,29 @@ export class Store {
   }
 
   /**
-   * What the comparison and its answer as of now are: the store's revision and reference. Answers
-   * computed at one version are the same at it, so they are kept until it moves on.
+   * What a comparison's answer as of now depends on: the revisions of the kinds it reads and the
+   * reference. Answers computed at one version are the same at it, so they are kept until it moves on.
    */
-  get answersVersion(): string {
-    return `${this.revision}.${this.references.version}`;
+  answersVersion(name: string): string {
+    const kinds = isComparisonName(name) ? comparisonKinds[name] : undefined;
+    const rows = kinds ? kinds.map((k) => this.syncs.revisionOf(k)).join('.') : String(this.revision);
+    return `${rows}.${this.references.version}`;
   }
 
   /**
-   * One named comparison's answer as bytes (JSON, Arrow or CSV), from the cache while nothing has
-   * changed. Requests asking the same at once share one computation (which `signal` does not stop).
+   * One named comparison's answer as bytes (JSON, Arrow or CSV), from the cache while nothing it
+   * reads has changed. Requests asking the same at once share one computation (which `signal` does not stop).
    */
   compareAnswer(name: string, params: ComparisonParams, format: AnswerFormat, signal?: AbortSignal): Promise<Answer> {
     const asked = { ...params, today: params.today ?? localToday() };
     signal?.throwIfAborted();
-    return this.answers.get(answerKey(name, asked, format), () => this.readers.scan((c) => comparisonAnswer(c, name, asked, format)));
+    return this.answers.get(answerKey(name, asked, format), () => this.answersVersion(name), () => this.readers.scan((c) => comparisonAnswer(c, name, asked, format)));
   }
 
   /** A tag for that answer (HTTP ETag): the same while the version and what was asked are the same. */
   answerTag(name: string, params: ComparisonParams, format: AnswerFormat): string {
     const key = answerKey(name, { ...params, today: params.today ?? localToday() }, format);
-    return `"${this.answersVersion}-${createHash('sha256').update(key).digest('base64url').slice(0, 16)}"`;
+    return `"${this.answersVersion(name)}-${createHash('sha256').update(key).digest('base64url').slice(0, 16)}"`;
   }
 
   /** The rows behind one comparison row, limited to what the actor may read. */

@@ -5,6 +5,7 @@ import {
   errorMessages,
   maxBatchRows,
   rowIssue,
+  kinds,
   sheets,
   spendingLineWarnings,
   type BatchStatus,
@@ -104,6 +105,11 @@ const maxGroupRows = 20_000;
  */
 export class Syncs {
   private revisionCounter = 0;
+  /**
+   * The revision at which each kind last changed (at least): what its comparisons' answers depend
+   * on. Whatever changed out of sight (open, demo generate, a failed group) moves every kind on.
+   */
+  private readonly kindRevisions = new Map<Kind, number>();
   /** Sync batches waiting for the writer, in the order they came. */
   private readonly syncJobs: SyncJob[] = [];
   /** Batches received and not yet answered (queued or being written), by batchId. */
@@ -122,9 +128,20 @@ export class Syncs {
     return this.revisionCounter;
   }
 
+  /** The revision at which `kind`'s rows last changed, or later: equal revisions mean the same rows. */
+  revisionOf(kind: Kind): number {
+    return this.kindRevisions.get(kind) ?? this.revisionCounter;
+  }
+
+  /** Every kind may have changed up to the revision counter (nothing says which). */
+  private allKindsChanged(): void {
+    for (const kind of kinds) this.kindRevisions.set(kind, this.revisionCounter);
+  }
+
   /** Reads the highest stored revision (at open, and after something else wrote rows). */
   async catchUp(): Promise<void> {
     this.revisionCounter = Math.max(this.revisionCounter, await this.storedRevision());
+    this.allKindsChanged();
   }
 
   private rows(sql: string, params?: SqlParams, connection?: DuckDBConnection) {
@@ -468,6 +485,7 @@ export class Syncs {
     }
     // Published only once committed, so a pull never skips a revision it cannot yet see.
     this.revisionCounter = revision;
+    for (const w of writes) this.kindRevisions.set(w.job.kind, revision);
     for (const w of writes) answerBytes.set(w.answer, w.answerUtf8);
     this.writer.checkpointSoon();
     return outcomes;
@@ -492,6 +510,7 @@ export class Syncs {
     } catch {
       // The database is not answering: the next batch will fail the same way, and read it again.
     }
+    this.allKindsChanged();
   }
 
   private async writeGroup(writes: { job: SyncJob; versions: Version[]; replaced: string[]; answerUtf8: Uint8Array<ArrayBuffer> }[], now: string): Promise<void> {

@@ -3,7 +3,7 @@
 import { tableFromIPC } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { comparisonNames } from '../../domain/index.ts';
-import { readMaterialized, runComparison, toArrowIPC } from '../../service/store/compare/index.ts';
+import { comparisonKinds, comparisonSql, readMaterialized, runComparison, toArrowIPC } from '../../service/store/compare/index.ts';
 import { arrowFromDuckDB } from '../../service/store/compare/arrow.ts';
 import { AnswerCache, comparisonAnswer, type Answer, type AnswerFormat } from '../../service/store/compare/answers.ts';
 import { openFixture, today } from './fixture.ts';
@@ -89,6 +89,15 @@ describe('answers written by DuckDB', () => {
   });
 });
 
+describe('comparisonKinds', () => {
+  it('names exactly the kinds each query file reads, includes and all (an answer is kept while they are unchanged)', () => {
+    for (const name of comparisonNames) {
+      const read = new Set([...comparisonSql(`${name}.sql`).matchAll(/\b(?:FROM|JOIN)\s+(spending|participation|progress|agendas|council)\b/g)].map((m) => m[1]));
+      expect([...read].sort(), name).toEqual([...comparisonKinds[name]].sort());
+    }
+  });
+});
+
 describe('AnswerCache', () => {
   const answer = (bytes: number): Answer => ({ body: Buffer.alloc(bytes), rows: 1 });
   const later = () => {
@@ -99,37 +108,39 @@ describe('AnswerCache', () => {
 
   it('computes once for requests asking the same at once, and again when the version moves on', async () => {
     let version = '1.0';
-    const cache = new AnswerCache(() => version);
+    const cache = new AnswerCache();
+    const now = () => version;
     let computed = 0;
     const compute = async () => {
       computed++;
       await new Promise((r) => setTimeout(r, 5));
       return answer(10);
     };
-    const [x, y] = await Promise.all([cache.get('k', compute), cache.get('k', compute)]);
+    const [x, y] = await Promise.all([cache.get('k', now, compute), cache.get('k', now, compute)]);
     expect(x).toBe(y);
     expect(computed).toBe(1);
-    await cache.get('k', compute);
+    await cache.get('k', now, compute);
     expect(computed).toBe(1);
     version = '2.0';
-    await cache.get('k', compute);
+    await cache.get('k', now, compute);
     expect(computed).toBe(2);
   });
 
   it('while changes keep coming, one answer is made at a time: those who ask meanwhile share the next one, begun after their change', async () => {
     let version = 1;
-    const cache = new AnswerCache(() => String(version));
+    const cache = new AnswerCache();
+    const now = () => String(version);
     const made: { version: number; done: ReturnType<typeof later> }[] = [];
     const compute = () => {
       const done = later();
       made.push({ version, done });
       return done.promise;
     };
-    const first = cache.get('k', compute);
+    const first = cache.get('k', now, compute);
     version = 2; // a sync commits while the first answer is being made
-    const second = cache.get('k', compute);
+    const second = cache.get('k', now, compute);
     version = 3;
-    const third = cache.get('k', compute);
+    const third = cache.get('k', now, compute);
     expect(made.map((m) => m.version)).toEqual([1]);
     made[0]!.done.resolve(answer(1));
     await first;
@@ -142,9 +153,9 @@ describe('AnswerCache', () => {
   });
 
   it('keeps at most its budget, the least recently used going first; a failure is not kept', async () => {
-    const cache = new AnswerCache(() => 'v', 25);
+    const cache = new AnswerCache(25);
     let computed = 0;
-    const get = (key: string) => cache.get(key, async () => (computed++, answer(10)));
+    const get = (key: string) => cache.get(key, () => 'v', async () => (computed++, answer(10)));
     await get('a');
     await get('b');
     await get('a'); // a is now the most recent
@@ -154,8 +165,8 @@ describe('AnswerCache', () => {
     expect(computed).toBe(3);
     await get('b');
     expect(computed).toBe(4);
-    await expect(cache.get('bad', () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
-    await expect(cache.get('bad', async () => answer(1))).resolves.toBeDefined();
+    await expect(cache.get('bad', () => 'v', () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    await expect(cache.get('bad', () => 'v', async () => answer(1))).resolves.toBeDefined();
   });
 });
 
@@ -197,6 +208,23 @@ describe('GET /api/compare/:name, kept per revision', () => {
     ];
     for (let i = 0; i < 3; i++) for (const [accept] of formats) expect((await get(accept)).status).toBe(200);
     expect(counts.computed - computed).toBe(formats.length);
+  });
+
+  it('a sync of one kind leaves the answers of comparisons that do not read it as they were', async () => {
+    const { counts } = svc.store.answers;
+    const first = await get('application/json');
+    const etag = first.headers.get('etag')!;
+    const computed = counts.computed;
+    const meeting = { dong: '가양2동', phase: 1, date: '2019-03-20', activity: '분과위원회', title: '분과 회의', participants: 12 };
+    expect((await svc.json('POST', '/api/sync/participation', 'dong', batch([{ values: meeting }]))).status).toBe(200);
+    // Spending reads no participation rows: the same answer, no work, 304 to its tag.
+    expect((await get('application/json', { 'if-none-match': etag })).status).toBe(304);
+    await get('application/json');
+    expect(counts.computed).toBe(computed);
+    // The summary reads them: computed again.
+    const summaryTag = (await svc.call('GET', '/api/compare/summary', 'manager')).headers.get('etag');
+    expect((await svc.json('POST', '/api/sync/participation', 'dong', batch([{ values: meeting }]))).status).toBe(200);
+    expect((await svc.call('GET', '/api/compare/summary', 'manager')).headers.get('etag')).not.toBe(summaryTag);
   });
 
   it('a bad filter is still a 400 naming it, and is not kept', async () => {

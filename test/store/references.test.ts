@@ -40,10 +40,10 @@ describe('References', () => {
   });
 
   it('loading the reference again moves the answers\' version on, so no answer over the old one is served', async () => {
-    const before = store.answersVersion;
+    const before = store.answersVersion('summary');
     const reference = store.reference.reference;
     await store.loadReference({ ...reference, dongs: reference.dongs.map((d) => (d.name === '가양2동' ? { ...d, population: { ...d.population, '2019': 12_345 } } : d)) });
-    expect(store.answersVersion).not.toBe(before);
+    expect(store.answersVersion('summary')).not.toBe(before);
     expect(store.reference.reference.dongs.find((d) => d.name === '가양2동')!.population['2019']).toBe(12_345);
   });
 });

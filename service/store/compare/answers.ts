@@ -114,40 +114,36 @@ interface Slot {
 }
 
 /**
- * Answers kept while nothing changes, keyed by what was asked; an answer is served only at the
- * version (the store's revision and reference) it was begun at, so a reader always sees at least
- * every change committed before it asked. Requests asking the same while it is being made share it.
- * While syncs keep moving the version on, each question is computed at most once at a time: those
- * who ask while an older answer is still being made wait for it to finish and then share one new
- * computation, begun at the version of that moment. Kept answers go when the version moves on, or
- * the least recently used first beyond `maxBytes`.
+ * Answers kept while what they read has not changed, keyed by what was asked; an answer is served
+ * only at the version (the revisions of the kinds it reads, and the reference's) it was begun at, so
+ * a reader always sees at least every change committed before it asked, and a sync of one kind
+ * leaves the other kinds' answers as they were. Requests asking the same while it is being made
+ * share it. While syncs keep moving a version on, each question is computed at most once at a time:
+ * those who ask while an older answer is still being made wait for it to finish and then share one
+ * new computation, begun at the version of that moment. Beyond `maxBytes`, the least recently used
+ * answers go first.
  */
 export class AnswerCache {
   private readonly slots = new Map<string, Slot>();
-  private seen: string | undefined;
   private bytes = 0;
   /** Answers computed and answers served from the cache (for the tests and the benchmark). */
   readonly counts = { computed: 0, served: 0 };
 
-  constructor(
-    /** The version now. */
-    private readonly version: () => string,
-    private readonly maxBytes = 64 * 2 ** 20,
-  ) {}
+  constructor(private readonly maxBytes = 64 * 2 ** 20) {}
 
-  get(key: string, compute: () => Promise<Answer>): Promise<Answer> {
-    const version = this.version();
-    if (version !== this.seen) this.forgetDone(version);
+  /** The answer to `key` at `version()` (read now, and again when a waiting computation begins). */
+  get(key: string, version: () => string, compute: () => Promise<Answer>): Promise<Answer> {
+    const now = version();
     let slot = this.slots.get(key);
     if (!slot) this.slots.set(key, (slot = {}));
-    if (slot.done?.version === version) {
+    if (slot.done?.version === now) {
       // Most recently used last, so the oldest is evicted first.
       this.slots.delete(key);
       this.slots.set(key, slot);
       this.counts.served++;
       return slot.done.answer;
     }
-    if (slot.running?.version === version) {
+    if (slot.running?.version === now) {
       this.counts.served++;
       return slot.running.answer;
     }
@@ -155,27 +151,26 @@ export class AnswerCache {
       const current = slot;
       this.counts.served++;
       current.waiting ??= current.running!.answer.then(
-        () => this.start(key, current, compute),
-        () => this.start(key, current, compute),
+        () => this.start(key, current, version, compute),
+        () => this.start(key, current, version, compute),
       );
       return current.waiting;
     }
-    return this.start(key, slot, compute);
+    return this.start(key, slot, version, compute);
   }
 
-  private start(key: string, slot: Slot, compute: () => Promise<Answer>): Promise<Answer> {
-    const version = this.version();
-    if (version !== this.seen) this.forgetDone(version);
+  private start(key: string, slot: Slot, version: () => string, compute: () => Promise<Answer>): Promise<Answer> {
+    const begun = version();
     slot.waiting = undefined;
     this.counts.computed++;
-    const running = { version, answer: compute() };
+    const running = { version: begun, answer: compute() };
     slot.running = running;
     running.answer.then(
       (answer) => {
         if (slot.running === running) slot.running = undefined;
-        if (version !== this.seen || this.slots.get(key) !== slot) return;
+        if (this.slots.get(key) !== slot) return;
         if (slot.done) this.bytes -= slot.done.bytes;
-        slot.done = { version, answer: running.answer, bytes: answer.body.length };
+        slot.done = { version: begun, answer: running.answer, bytes: answer.body.length };
         this.bytes += answer.body.length;
         this.evict();
       },
@@ -184,16 +179,6 @@ export class AnswerCache {
       },
     );
     return running.answer;
-  }
-
-  /** The version moved on: no kept answer is served again. */
-  private forgetDone(version: string): void {
-    this.seen = version;
-    for (const [key, slot] of this.slots) {
-      slot.done = undefined;
-      if (!slot.running && !slot.waiting) this.slots.delete(key);
-    }
-    this.bytes = 0;
   }
 
   private evict(): void {

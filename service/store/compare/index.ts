@@ -69,6 +69,21 @@ const sqlOf = (file: string) => {
   return sql;
 };
 
+/**
+ * The kinds of rows each comparison reads (its query file's views, includes and all): an answer stays
+ * right while these kinds have not changed (test/compare/answers.test.ts checks each file against it).
+ */
+export const comparisonKinds: Record<ComparisonName, readonly Kind[]> = {
+  spending: ['spending'],
+  participation: ['participation'],
+  progress: ['progress'],
+  agendas: ['agendas', 'spending'],
+  council: ['council'],
+  governance: ['participation', 'progress'],
+  phases: ['spending', 'participation', 'progress', 'agendas'],
+  summary: ['spending', 'participation', 'progress', 'agendas'],
+};
+
 /** Parameters of a comparison: the filters of domain/metrics.ts, plus `today` for the progress figures. */
 export interface ComparisonParams {
   phase?: number[] | number | string | string[];
