@@ -107,7 +107,7 @@ const ko = {
   limitLabel: '최대 행 수',
   run: '실행',
   allCategories: '합계 (모든 비목)',
-  dongPages: '동 쪽',
+  dongPages: '동 목록 쪽',
   dongPageOf: (from: number, to: number, total: number) => `동 ${from.toLocaleString('ko-KR')}–${to.toLocaleString('ko-KR')} / ${total.toLocaleString('ko-KR')}곳`,
   schemaTitle: '뷰와 열',
   schemaHint: '이름을 누르면 SQL의 커서 자리에 넣습니다. 값은 살아 있는 행만 있습니다.',

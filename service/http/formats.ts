@@ -1,8 +1,7 @@
 import type { Context } from 'hono';
-import type { ComparisonParams } from '../store/compare/index.ts';
 import type { AnswerFormat } from '../store/compare/answers.ts';
 import type { Store } from '../store/store.ts';
-import { toArrowIPC, toCsv, type QueryResult } from '../store/compare/index.ts';
+import { toArrowIPC, toCsv, type ComparisonParams, type QueryResult } from '../store/compare/index.ts';
 
 export const arrowType = 'application/vnd.apache.arrow.stream';
 
@@ -17,32 +16,6 @@ export interface RowCap {
   limit: number;
 }
 
-/**
- * The same rows as JSON (default), Arrow IPC or CSV (UTF-8 with a BOM), by the Accept header.
- * `extra` goes into the JSON beside `rows`; with a `truncated` flag in it (a capped answer), every
- * form also says whether the cap cut it: headers, and in Arrow the schema's metadata
- * (`jachi:truncated`, `jachi:rows`, `jachi:limit`).
- */
-export function respondRows(c: Context, result: QueryResult, extra: Record<string, unknown> & Partial<RowCap> = {}) {
-  const accept = c.req.header('accept') ?? '';
-  c.header('Vary', 'Accept');
-  let metadata: Record<string, string> = {};
-  if (typeof extra.truncated === 'boolean') {
-    metadata = { 'jachi:truncated': String(extra.truncated), 'jachi:rows': String(result.rows.length) };
-    if (extra.limit !== undefined) metadata['jachi:limit'] = String(extra.limit);
-    c.header(truncatedHeader, metadata['jachi:truncated']);
-    c.header(rowsHeader, metadata['jachi:rows']);
-    if (extra.limit !== undefined) c.header(rowLimitHeader, metadata['jachi:limit']);
-  }
-  if (accept.includes(arrowType)) {
-    return c.body(toArrowIPC(result, metadata) as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': arrowType });
-  }
-  if (accept.includes('text/csv')) {
-    return c.body(toCsv(result), 200, { 'Content-Type': 'text/csv; charset=utf-8' });
-  }
-  return c.json({ ...extra, columns: result.columns, rows: result.rows });
-}
-
 /** The format an Accept header asks for: Arrow IPC, CSV, else JSON. */
 export function answerFormat(accept: string): AnswerFormat {
   return accept.includes(arrowType) ? 'arrow' : accept.includes('text/csv') ? 'csv' : 'json';
@@ -55,9 +28,31 @@ const contentTypes: Record<AnswerFormat, string> = {
 };
 
 /**
- * A named comparison's answer in the format the Accept header asks for, with an ETag of the store's
- * version and what was asked: a client that sends it back (If-None-Match) gets 304 while nothing
- * has changed, and no work is done.
+ * The same rows as JSON (default), Arrow IPC or CSV (UTF-8 with a BOM), by the Accept header.
+ * `extra` goes into the JSON beside `rows`; with a `truncated` flag in it (a capped answer), every
+ * form also says whether the cap cut it: headers, and in Arrow the schema's metadata
+ * (`jachi:truncated`, `jachi:rows`, `jachi:limit`).
+ */
+export function respondRows(c: Context, result: QueryResult, extra: Record<string, unknown> & Partial<RowCap> = {}) {
+  const format = answerFormat(c.req.header('accept') ?? '');
+  c.header('Vary', 'Accept');
+  let metadata: Record<string, string> = {};
+  if (typeof extra.truncated === 'boolean') {
+    metadata = { 'jachi:truncated': String(extra.truncated), 'jachi:rows': String(result.rows.length) };
+    if (extra.limit !== undefined) metadata['jachi:limit'] = String(extra.limit);
+    c.header(truncatedHeader, metadata['jachi:truncated']);
+    c.header(rowsHeader, metadata['jachi:rows']);
+    if (extra.limit !== undefined) c.header(rowLimitHeader, metadata['jachi:limit']);
+  }
+  if (format === 'arrow') return c.body(toArrowIPC(result, metadata) as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': contentTypes.arrow });
+  if (format === 'csv') return c.body(toCsv(result), 200, { 'Content-Type': contentTypes.csv });
+  return c.json({ ...extra, columns: result.columns, rows: result.rows });
+}
+
+/**
+ * A named comparison's answer in the format the Accept header asks for, with an ETag of what it
+ * reads (the revisions of its kinds, the reference) and what was asked: a client that sends it back
+ * (If-None-Match) gets 304 while none of that has changed, and no work is done.
  */
 export async function respondAnswer(c: Context, store: Store, name: string, params: ComparisonParams) {
   const format = answerFormat(c.req.header('accept') ?? '');

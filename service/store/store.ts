@@ -13,7 +13,7 @@ import { Syncs, type SyncBatchInput } from './sync.ts';
 import { RowReads } from './rows.ts';
 import { Tokens, type TokenInfo } from './tokens.ts';
 import { ChangeFeed } from './changes.ts';
-import { comparisonKinds, isComparisonName, runComparison, runDrilldown, type ComparisonParams, type DrilldownParams, type DrilldownResult, type QueryResult } from './compare/index.ts';
+import { comparisonKinds, isComparisonName, runDrilldown, type ComparisonParams, type DrilldownParams, type DrilldownResult } from './compare/index.ts';
 import { AnswerCache, answerKey, comparisonAnswer, type Answer, type AnswerFormat } from './compare/answers.ts';
 import { AnalystSandbox, snapshotTables, type AnalystQueryResult } from './query/index.ts';
 import { generateDemo, type GenerateOptions, type GenerateReport } from './generate.ts';
@@ -161,11 +161,6 @@ export class Store {
   }
 
   // ---- comparisons, analyst SQL, exports ----
-
-  /** One named comparison (domain/metrics.ts), computed in SQL over the analytic views. */
-  compare(name: string, params: ComparisonParams, signal?: AbortSignal): Promise<QueryResult> {
-    return this.readers.scan((c) => runComparison(c, name, { ...params, today: params.today ?? localToday() }), signal);
-  }
 
   /**
    * What a comparison's answer as of now depends on: the revisions of the kinds it reads and the

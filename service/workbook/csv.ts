@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
+import { sizeOf } from './zip.ts';
 import { createSheetReader, type GridCell } from '../../domain/index.ts';
 import { WorkbookError, cellTooLong, partTooLarge, tooMany } from './errors.ts';
 import { defaultWorkbookLimits } from './limits.ts';
@@ -20,16 +21,6 @@ async function* chunksOf(source: Source): AsyncGenerator<Uint8Array> {
     return;
   }
   for await (const chunk of createReadStream(source, { highWaterMark: chunkBytes })) yield chunk as Buffer;
-}
-
-async function sizeOf(source: Source): Promise<number> {
-  if (typeof source !== 'string') return source.byteLength;
-  const fh = await open(source, 'r');
-  try {
-    return (await fh.stat()).size;
-  } finally {
-    await fh.close();
-  }
 }
 
 /** The first bytes of a file or of bytes. */

@@ -33,7 +33,8 @@ async function readAt(source: ZipSource, position: number, length: number): Prom
   }
 }
 
-async function sizeOf(source: ZipSource): Promise<number> {
+/** The bytes of a file or of bytes in memory (zip.ts and csv.ts alike). */
+export async function sizeOf(source: ZipSource): Promise<number> {
   if (typeof source !== 'string') return source.byteLength;
   const fh = await open(source, 'r');
   try {

@@ -42,3 +42,13 @@ export function workbookOf(page: Page) {
       [fn.toString(), arg] as const,
     );
 }
+
+/** Opens the pane and signs in with `token` from a fresh start (no token kept from a sign-in before). */
+export async function signInPane(page: Page, url: string, token: string): Promise<void> {
+  await page.goto(`${url}/taskpane.html`);
+  await page.evaluate(() => (sessionStorage.clear(), localStorage.clear()));
+  await page.reload();
+  await page.getByLabel('토큰').fill(token);
+  await page.getByRole('button', { name: '로그인' }).click();
+  await page.getByTestId('who').waitFor();
+}

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatMoney } from '../../addin/taskpane/ui/format.ts';
 import { batch, spendingRow, type TestService } from '../support/service.ts';
-import { openDemoPane, type DemoPane } from './demo-pane.ts';
+import { openDemoPane, signInPane, type DemoPane } from './demo-pane.ts';
 import type { BrowserSession, TestServer } from './harness.ts';
 
 describe('each role’s pane, kept live', () => {
@@ -19,13 +19,7 @@ describe('each role’s pane, kept live', () => {
   }, 60_000);
   afterAll(() => pane?.close());
 
-  const signIn = async (token: string) => {
-    const { page } = browser;
-    await page.goto(`${server.url}/taskpane.html`);
-    await page.getByLabel('토큰').fill(token);
-    await page.getByRole('button', { name: '로그인' }).click();
-    await page.getByTestId('who').waitFor();
-  };
+  const signIn = (token: string) => signInPane(browser.page, server.url, token);
   const tabNames = () => browser.page.getByRole('tab').allTextContents();
   const signOut = () => browser.page.getByRole('button', { name: '로그아웃' }).click();
 

@@ -4,7 +4,7 @@
 // are kept for the README.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestService } from '../support/service.ts';
-import { openDemoPane, type DemoPane } from './demo-pane.ts';
+import { openDemoPane, signInPane, type DemoPane } from './demo-pane.ts';
 import { describeViolations, keepForDocs, runAxe, screenshot, type BrowserSession, type TestServer } from './harness.ts';
 
 const widths = [320, 350, 768, 1280, 1920];
@@ -33,12 +33,7 @@ describe('each role’s first screen, 320 to 1920 px', () => {
     it(`${role}: opens on ${tab}, fits every width, and axe finds nothing`, async () => {
       const { page } = browser;
       await page.setViewportSize({ width: 1280, height: 900 });
-      await page.goto(`${server.url}/taskpane.html`);
-      // Each role from a fresh sign-in, whatever the one before left.
-      await page.evaluate(() => (sessionStorage.clear(), localStorage.clear()));
-      await page.reload();
-      await page.getByLabel('토큰').fill(service.tokens[role]);
-      await page.getByRole('button', { name: '로그인' }).click();
+      await signInPane(page, server.url, service.tokens[role]);
       await page.getByTestId('who').filter({ hasText: who }).waitFor();
       expect(await page.getByRole('tab', { name: tab }).getAttribute('aria-selected')).toBe('true');
       const panel = page.locator('[role="tabpanel"]:not([hidden])');

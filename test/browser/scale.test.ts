@@ -99,7 +99,7 @@ describe('the summary with 3,500 dongs', () => {
     // The request named the page's 100 dongs; the answer holds only their rows.
     const first = new URL(asked.at(-1)!).searchParams.get('dong')!.split(',');
     expect(first).toHaveLength(100);
-    await page.getByRole('navigation', { name: '동 쪽' }).getByRole('button', { name: '다음' }).click();
+    await page.getByRole('navigation', { name: '동 목록 쪽' }).getByRole('button', { name: '다음' }).click();
     await expect.poll(() => pageText.textContent()).toBe(`동 101–200 / ${total}곳`);
     const second = new URL(asked.at(-1)!).searchParams.get('dong')!.split(',');
     expect(second).toHaveLength(100);

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Download } from 'playwright-core';
 import type { TestService } from '../support/service.ts';
 import { parseCsv } from '../support/csv.ts';
-import { openDemoPane, type DemoPane } from './demo-pane.ts';
+import { openDemoPane, signInPane, type DemoPane } from './demo-pane.ts';
 import type { BrowserSession, TestServer } from './harness.ts';
 
 describe('take it away: downloads and print', () => {
@@ -22,9 +22,7 @@ describe('take it away: downloads and print', () => {
     ({ service, server, browser } = pane);
     expected = (await service.json('GET', '/api/compare/spending?dong=가양2동&phase=1', 'analyst')).body.rows;
     const { page } = browser;
-    await page.goto(`${server.url}/taskpane.html`);
-    await page.getByLabel('토큰').fill(service.tokens.analyst);
-    await page.getByRole('button', { name: '로그인' }).click();
+    await signInPane(page, server.url, service.tokens.analyst);
     const form = page.getByRole('form', { name: '비교' });
     await form.getByLabel('동', { exact: true }).selectOption({ label: '가양2동' });
     await form.getByLabel('단계').selectOption('1');

@@ -91,7 +91,8 @@ describe('a first-wave database', () => {
         [2, 2, 10],
       ]);
       // The new figures are there at once.
-      const summary = await store.compare('summary', {});
+      // (as the service answers GET /api/compare/summary)
+      const summary = JSON.parse((await store.compareAnswer('summary', {}, 'json')).body.toString('utf8')) as { rows: Record<string, unknown>[] };
       expect(summary.rows.some((r) => r.kind === 'city' && r.figure === 'completionRate' && r.phase === 1 && r.value === 1)).toBe(true);
       // And a sync with the new fields goes through on the migrated file.
       const admin = { tokenId: 'migrate-test', name: 'tester', role: 'admin' as const, dong: null, district: null };
