@@ -57,8 +57,8 @@ export const rowMessages = {
   unknown_phase: (f, v) => ({ ko: `${f.header}: '${show(v)}'단계는 없습니다.`, en: `${f.label}: there is no phase '${show(v)}'.` }),
   unknown_dong: (f, v) => ({ ko: `${f.header}: '${show(v)}'은(는) 등록되지 않은 동입니다.`, en: `${f.label}: '${show(v)}' is not a registered dong.` }),
   ambiguous_dong: (f, v) => ({
-    ko: `${f.header}: '${show(v)}'은(는) 여러 구에 있는 이름입니다. 동 코드를 쓰세요.`,
-    en: `${f.label}: '${show(v)}' names dongs in several districts; use the dong code.`,
+    ko: `${f.header}: '${show(v)}'은(는) 여러 구나 시·도에 있는 이름입니다. 구와 시·도를 붙이거나('대전 서구 갈마1동') 10자리 행정동 코드를 쓰세요.`,
+    en: `${f.label}: '${show(v)}' names dongs in several districts or cities; add them ('대전 서구 갈마1동') or use the 10-digit 행정동 code.`,
   }),
   forbidden_dong: (f, v) => ({
     ko: `${f.header}: '${show(v)}'의 자료를 쓸 권한이 없습니다.`,

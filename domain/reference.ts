@@ -3,13 +3,24 @@ import { parseIsoDate } from './dates.ts';
 import { milestones as milestoneCodes, type Milestone } from './codes.ts';
 
 /**
- * Reference data: districts, dongs and phases. Every new database starts with Daejeon's
- * (`daejeonReference`); other cities load their own in the same shape.
+ * Reference data: cities (시·도) with their phases, districts, dongs, allocations and the milestones
+ * expected of each cohort. One service holds many cities; every new database starts with Daejeon's
+ * (`daejeonReference`), and other cities load their own in the same shape (`CityReference`).
  */
+export interface City {
+  /** 시·도 code: the first two digits of the 행정표준코드. */
+  code: string;
+  name: string;
+  /** The city's own pilot phases and their periods (phase numbers are the city's: 1, 2, …). */
+  phases: Phase[];
+}
+
 export interface District {
   /** 시군구 code of the 행정표준코드 (five digits). */
   code: string;
   name: string;
+  /** The city's code. */
+  city: string;
 }
 
 export interface Dong {
@@ -17,9 +28,11 @@ export interface Dong {
   code: string;
   name: string;
   district: string;
+  /** The city's code (the district's city). */
+  city: string;
   /** 행정동 code where known; null where no source gives it. */
   adminCode: string | null;
-  /** Phase in which the dong joined the pilot. */
+  /** Phase (of its city) in which the dong joined the pilot: its cohort. */
   joinedPhase: number;
   /** Residents by year; a missing year is unknown (per-resident figures are then null). */
   population: Record<string, number>;
@@ -44,24 +57,58 @@ export interface Allocation {
 }
 
 /**
- * The steps the city expects of a cohort (the dongs that joined in one phase) in one phase. A
- * dong's completion rate is over these, so leaving a step out of the sheet does not raise it.
+ * The steps a city expects of a cohort (its dongs that joined in one phase) in one phase. A dong's
+ * completion rate is over these, so leaving a step out of the sheet does not raise it.
  */
 export interface ExpectedMilestones {
+  city: string;
   cohort: number;
   phase: number;
   milestones: Milestone[];
 }
 
+/** Everything the service holds: every city's reference data. */
 export interface Reference {
+  cities: City[];
+  districts: District[];
+  dongs: Dong[];
+  allocations: Allocation[];
+  expectedMilestones: ExpectedMilestones[];
+}
+
+/** One city's reference set, as a city sends it (`jachi reference load`, `PUT /api/reference`). */
+export interface CityReference {
   /** The city's (시·도) name and code (the first two digits of the 행정표준코드). */
   city: string;
   cityCode: string;
-  districts: District[];
-  dongs: Dong[];
+  districts: Omit<District, 'city'>[];
+  dongs: Omit<Dong, 'city'>[];
   phases: Phase[];
   allocations: Allocation[];
-  expectedMilestones: ExpectedMilestones[];
+  expectedMilestones: Omit<ExpectedMilestones, 'city'>[];
+}
+
+/** A city's set in the service's layout (every district, dong and plan marked with the city). */
+export function referenceOfCity(set: CityReference): Reference {
+  const city = set.cityCode;
+  return {
+    cities: [{ code: city, name: set.city, phases: set.phases }],
+    districts: set.districts.map((d) => ({ code: d.code, name: d.name, city })),
+    dongs: set.dongs.map((d) => ({ ...d, city })),
+    allocations: set.allocations,
+    expectedMilestones: set.expectedMilestones.map((e) => ({ ...e, city })),
+  };
+}
+
+/**
+ * The short name officials also write for a city: 대전광역시 → 대전, 서울특별시 → 서울, 경기도 →
+ * 경기, 충청북도 → 충북, 제주특별자치도 → 제주.
+ */
+export function shortCityName(name: string): string {
+  const twoProvinces = /^(.)(.)([남북])도$/u.exec(name);
+  if (twoProvinces) return `${twoProvinces[1]}${twoProvinces[3]}`;
+  const short = name.replace(/(특별자치시|특별자치도|특별시|광역시|도)$/u, '');
+  return short === '' ? name : short;
 }
 
 /**
@@ -82,7 +129,7 @@ const d = (
   joinedPhase: number,
   pop2019: number,
   pop2020: number,
-): Dong => ({
+): Omit<Dong, 'city'> => ({
   code: `${district}-${code}`,
   name,
   district,
@@ -102,7 +149,7 @@ const daejeonPilotDongs = ['30110-gayang2', '30170-galma1', '30200-jinjam', '302
  * million won per pilot dong in 2019, 106 million in 2020 (the joiners' grants are not in the
  * sources, so none is set). Populations are illustrative (예시): no source gives them.
  */
-export const daejeonReference: Reference = {
+export const daejeonReference: CityReference = {
   city: '대전광역시',
   cityCode: '30',
   districts: [
@@ -149,57 +196,136 @@ export const daejeonReference: Reference = {
   ],
 };
 
-/** Lookups over one reference set, shared by the rules and the store. */
+/** A dong found by name, or why not: several dongs answer to it, or none does. */
+export type Resolved<T> = T | 'ambiguous' | undefined;
+
+const one = <T>(found: readonly T[]): Resolved<T> => (found.length === 1 ? found[0] : found.length > 1 ? 'ambiguous' : undefined);
+
+/** Lookups over the reference data, shared by the rules, the normaliser and the store. */
 export class ReferenceIndex {
+  readonly reference: Reference;
   readonly dongByCode = new Map<string, Dong>();
   readonly dongByName = new Map<string, Dong[]>();
   /** By 행정동 code (10 digits), where the reference gives it. */
   readonly dongByAdminCode = new Map<string, Dong>();
-  readonly phaseByNumber = new Map<number, Phase>();
   readonly districtByCode = new Map<string, District>();
+  readonly cityByCode = new Map<string, City>();
   /** 배정액 by `dong|fiscalYear`. */
   readonly allocation = new Map<string, number>();
+  private readonly phases = new Map<string, Map<number, Phase>>();
+  private readonly phaseNumbers = new Set<number>();
+  private readonly cityByName = new Map<string, City>();
+  private readonly cityIndexes = new Map<string, ReferenceIndex>();
 
-  constructor(readonly reference: Reference) {
-    for (const a of reference.allocations) this.allocation.set(`${a.dong}|${a.fiscalYear}`, a.amountKrw);
-    for (const dong of reference.dongs) {
+  constructor(reference: Reference | CityReference) {
+    this.reference = 'cityCode' in reference ? referenceOfCity(reference) : reference;
+    for (const a of this.reference.allocations) this.allocation.set(`${a.dong}|${a.fiscalYear}`, a.amountKrw);
+    for (const city of this.reference.cities) {
+      this.cityByCode.set(city.code, city);
+      this.cityByName.set(city.name, city);
+      this.cityByName.set(shortCityName(city.name), city);
+      this.phases.set(city.code, new Map(city.phases.map((p) => [p.phase, p])));
+      for (const p of city.phases) this.phaseNumbers.add(p.phase);
+    }
+    for (const district of this.reference.districts) this.districtByCode.set(district.code, district);
+    for (const dong of this.reference.dongs) {
       this.dongByCode.set(dong.code, dong);
       if (dong.adminCode) this.dongByAdminCode.set(dong.adminCode, dong);
       const same = this.dongByName.get(dong.name) ?? [];
       same.push(dong);
       this.dongByName.set(dong.name, same);
     }
-    for (const phase of reference.phases) this.phaseByNumber.set(phase.phase, phase);
-    for (const district of reference.districts) this.districtByCode.set(district.code, district);
+  }
+
+  /** The index of one city's data alone: names resolve within it, its phases are the only ones. */
+  forCity(code: string): ReferenceIndex {
+    let index = this.cityIndexes.get(code);
+    if (!index) {
+      const r = this.reference;
+      index = new ReferenceIndex({
+        cities: r.cities.filter((c) => c.code === code),
+        districts: r.districts.filter((d) => d.city === code),
+        dongs: r.dongs.filter((d) => d.city === code),
+        allocations: r.allocations.filter((a) => this.dongByCode.get(a.dong)?.city === code),
+        expectedMilestones: r.expectedMilestones.filter((e) => e.city === code),
+      });
+      this.cityIndexes.set(code, index);
+    }
+    return index;
+  }
+
+  /** One phase of one city (phases are each city's own). */
+  phaseOf(city: string | undefined, phase: number): Phase | undefined {
+    return city === undefined ? undefined : this.phases.get(city)?.get(phase);
+  }
+
+  /** Whether any city has a phase of this number (a filter naming none is a typo). */
+  hasPhase(phase: number): boolean {
+    return this.phaseNumbers.has(phase);
+  }
+
+  /** The city of a dong, a district or a city, by code. */
+  cityOf(code: string): string | undefined {
+    return this.dongByCode.get(code)?.city ?? this.districtByCode.get(code)?.city ?? (this.cityByCode.has(code) ? code : undefined);
+  }
+
+  /** A city by code, name or short name (대전광역시, 대전, 30). */
+  resolveCity(codeOrName: string): City | undefined {
+    const t = codeOrName.trim();
+    return this.cityByCode.get(t) ?? this.cityByName.get(t);
   }
 
   /**
-   * A dong by code or exact name. A name shared by dongs of two districts (Korea has many 중앙동)
-   * is ambiguous and resolves to nothing: the caller must send the code.
+   * A district by code, by name, or by name within its city ("대전 서구"). Korea has a 서구 in five
+   * cities: a bare name that several cities share is ambiguous.
    */
-  resolveDong(codeOrName: string): Dong | 'ambiguous' | undefined {
+  resolveDistrict(codeOrName: string): Resolved<District> {
+    const t = codeOrName.trim();
+    const byCode = this.districtByCode.get(t);
+    if (byCode) return byCode;
+    const parts = t.split(/\s+/).filter((p) => p !== '');
+    if (parts.length > 2) return undefined;
+    const city = parts.length === 2 ? this.resolveCity(parts[0]!) : undefined;
+    if (parts.length === 2 && !city) return undefined;
+    const name = parts.at(-1);
+    return one(this.reference.districts.filter((d) => d.name === name && (!city || d.city === city.code)));
+  }
+
+  /**
+   * A dong by code (ours or the 10-digit 행정동 code), by exact name, or by name within its district
+   * and city: "가양2동", "동구 가양2동", "대전광역시 동구 가양2동", "대전 동구 가양2동". A name several
+   * dongs answer to (Korea has many 중앙동; many cities have a 서구) is 'ambiguous': the caller
+   * must say more, or send the code.
+   */
+  resolveDong(codeOrName: string): Resolved<Dong> {
     const byCode = this.dongByCode.get(codeOrName) ?? this.dongByAdminCode.get(codeOrName);
     if (byCode) return byCode;
     const byName = this.dongByName.get(codeOrName);
-    if (byName) return byName.length === 1 ? byName[0] : 'ambiguous';
-    // "동구 가양2동" or "대전광역시 동구 가양2동": the name within its district (and city).
+    if (byName) return one(byName);
     const parts = codeOrName.split(/\s+/).filter((p) => p !== '');
     if (parts.length < 2 || parts.length > 3) return undefined;
-    if (parts.length === 3 && parts[0] !== this.reference.city) return undefined;
-    const [district, name] = parts.slice(-2) as [string, string];
-    const inDistrict = (this.dongByName.get(name) ?? []).filter((d) => this.districtByCode.get(d.district)?.name === district);
-    return inDistrict.length === 1 ? inDistrict[0] : undefined;
+    const name = parts.at(-1)!;
+    const candidates = this.dongByName.get(name) ?? [];
+    if (parts.length === 3) {
+      const city = this.resolveCity(parts[0]!);
+      return city ? one(candidates.filter((d) => d.city === city.code && this.districtByCode.get(d.district)?.name === parts[1])) : undefined;
+    }
+    // Two parts: the district and the dong, or (where a city has no districts of its own) the city and the dong.
+    const inDistrict = candidates.filter((d) => this.districtByCode.get(d.district)?.name === parts[0]);
+    if (inDistrict.length > 0) return one(inDistrict);
+    const city = this.resolveCity(parts[0]!);
+    return city ? one(candidates.filter((d) => d.city === city.code)) : undefined;
   }
 
   /**
-   * A unit above the dong by code or name: one of the districts, or the city. Undefined when it is
-   * neither (a dong name, or nothing known).
+   * A unit above the dong by code or name: one of the districts, or a city. Undefined when it is
+   * neither, or when the name is a district's in several cities (the code then says which).
    */
-  resolveUnit(codeOrName: string): { level: 'district' | 'city'; code: string; name: string } | undefined {
-    const t = codeOrName.trim();
-    const district = this.districtByCode.get(t) ?? this.reference.districts.find((d) => d.name === t);
-    if (district) return { level: 'district', code: district.code, name: district.name };
-    if (t === this.reference.cityCode || t === this.reference.city) return { level: 'city', code: this.reference.cityCode, name: this.reference.city };
+  resolveUnit(codeOrName: string): { level: 'district' | 'city'; code: string; name: string; city: string } | undefined {
+    const district = this.resolveDistrict(codeOrName);
+    if (district && district !== 'ambiguous') return { level: 'district', code: district.code, name: district.name, city: district.city };
+    const city = this.resolveCity(codeOrName);
+    if (city) return { level: 'city', code: city.code, name: city.name, city: city.code };
     return undefined;
   }
 
@@ -241,16 +367,38 @@ export const referenceSchema = z.strictObject({
 });
 
 /** A reference set as sent, completed: the city code from the districts' codes when not given. */
-export function completeReference(input: z.output<typeof referenceSchema>): Reference {
+export function completeReference(input: z.output<typeof referenceSchema>): CityReference {
   return { ...input, cityCode: input.cityCode ?? input.districts[0]!.code.slice(0, 2) };
 }
 
 /**
- * What a reference set gets wrong beyond its shape: duplicate codes, a dong of an unknown district,
- * a joined phase that does not exist, a phase that ends before it starts. Korean first.
+ * What a city's reference set gets wrong beyond its shape: duplicate codes, a name twice in one
+ * district, a dong of an unknown district, a joined phase that does not exist, a phase that ends
+ * before it starts, and (against what the service already holds, `held`) a code another city owns.
+ * Korean first.
  */
-export function referenceProblems(reference: Reference): { ko: string; en: string }[] {
+export function referenceProblems(reference: CityReference, held?: Reference): { ko: string; en: string }[] {
   const problems: { ko: string; en: string }[] = [];
+  if (held) {
+    const owner = (list: { code: string; city: string }[]) => new Map(list.map((x) => [x.code, x.city]));
+    const districtCity = owner(held.districts);
+    const dongCity = owner(held.dongs);
+    const adminCity = owner(held.dongs.filter((d) => d.adminCode).map((d) => ({ code: d.adminCode!, city: d.city })));
+    const other = (city: string | undefined) => city !== undefined && city !== reference.cityCode;
+    for (const d of reference.districts) {
+      if (other(districtCity.get(d.code))) problems.push({ ko: `구 코드 '${d.code}'은(는) 다른 시·도(${districtCity.get(d.code)})의 것입니다.`, en: `District code '${d.code}' belongs to another city (${districtCity.get(d.code)}).` });
+    }
+    for (const d of reference.dongs) {
+      if (other(dongCity.get(d.code))) problems.push({ ko: `동 코드 '${d.code}'은(는) 다른 시·도(${dongCity.get(d.code)})의 것입니다.`, en: `Dong code '${d.code}' belongs to another city (${dongCity.get(d.code)}).` });
+      if (d.adminCode && other(adminCity.get(d.adminCode))) problems.push({ ko: `행정동 코드 '${d.adminCode}'은(는) 다른 시·도의 동에 있습니다.`, en: `행정동 code '${d.adminCode}' belongs to a dong of another city.` });
+    }
+  }
+  const named = new Set<string>();
+  for (const d of reference.dongs) {
+    const key = `${d.district}|${d.name}`;
+    if (named.has(key)) problems.push({ ko: `동 이름 '${d.name}'이(가) 한 구(${d.district})에 두 번 있습니다.`, en: `Dong name '${d.name}' appears twice in district ${d.district}.` });
+    named.add(key);
+  }
   const duplicates = (list: string[], what: { ko: string; en: string }) => {
     const seen = new Set<string>();
     for (const c of list) {

@@ -49,7 +49,7 @@ function checkField(column: ColumnDef, raw: unknown, ref: ReferenceIndex, kind?:
       return { error: issue(column, 'unknown_dong', raw) };
     }
     case 'phase':
-      if (typeof raw !== 'number' || !ref.phaseByNumber.has(raw)) return { error: issue(column, 'unknown_phase', raw) };
+      if (typeof raw !== 'number' || !ref.hasPhase(raw)) return { error: issue(column, 'unknown_phase', raw) };
       return { value: raw };
     case 'year':
       if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < 1900 || raw > 9999) {
@@ -108,7 +108,9 @@ export function checkRow(kind: Kind, input: Record<string, unknown>, ref: Refere
   if (errors.length > 0) return { errors, warnings };
 
   const f = (field: string) => fieldLabel(kind, field);
-  const phase = ref.phaseByNumber.get(values.phase as number);
+  // Phases are each city's own: the row's phase must be one of its dong's (or unit's) city.
+  const phase = ref.phaseOf(ref.cityOf(values.dong as string), values.phase as number);
+  if (!phase) return { errors: [issue(sheet.columns.find((c) => c.field === 'phase')!, 'unknown_phase', values.phase)], warnings };
   const dong = ref.dongByCode.get(values.dong as string);
   if (dong && phase && phase.phase < dong.joinedPhase) warnings.push(rowIssue(f('phase'), 'before_joined', `${dong.name}|${dong.joinedPhase}`));
   const population = dong && phase ? dong.population[String(phase.year)] : undefined;

@@ -87,13 +87,14 @@ export function buildProgram(): Command {
     })
     .option('--dong <dong>', 'dong code or name (role dong)')
     .option('--district <district>', 'district code or name (role district)')
+    .option('--city <city>', 'limit an analyst, manager or admin to one city (code or name); for dong and district, the city to find the name in')
     .requiredOption('--name <text>', 'who holds the token')
     .option('--expires <when>', 'e.g. 30d, 12h or 2026-12-31', (v: string) => parseExpiry(v))
     .option('--db <path>', 'DuckDB file', defaultDb)
-    .action(async (opts: { role: Role; dong?: string; district?: string; name: string; expires?: Date; db: string }) => {
+    .action(async (opts: { role: Role; dong?: string; district?: string; city?: string; name: string; expires?: Date; db: string }) => {
       await withStore(opts.db, async (store) => {
-        const t = await store.createToken({ role: opts.role, dong: opts.dong, district: opts.district, name: opts.name, expiresAt: opts.expires });
-        console.log(`id ${t.id} · ${t.role}${t.dong ? ` · ${t.dong}` : ''}${t.district ? ` · ${t.district}` : ''} · ${t.name}${t.expiresAt ? ` · expires ${t.expiresAt}` : ''}`);
+        const t = await store.createToken({ role: opts.role, dong: opts.dong, district: opts.district, city: opts.city, name: opts.name, expiresAt: opts.expires });
+        console.log(`id ${t.id} · ${t.role}${t.city ? ` · ${t.city}` : ''}${t.dong ? ` · ${t.dong}` : ''}${t.district ? ` · ${t.district}` : ''} · ${t.name}${t.expiresAt ? ` · expires ${t.expiresAt}` : ''}`);
         console.log('토큰은 지금 한 번만 보입니다 / the token is shown only now:');
         console.log(t.token);
       });
@@ -110,7 +111,7 @@ export function buildProgram(): Command {
         else
           for (const t of tokens) {
             const state = t.revokedAt ? 'revoked' : t.expiresAt && t.expiresAt <= new Date().toISOString() ? 'expired' : 'active';
-            console.log([t.id, t.role, t.dong ?? t.district ?? '-', state, t.expiresAt ?? '-', t.name].join('\t'));
+            console.log([t.id, t.role, t.dong ?? t.district ?? t.city ?? '-', state, t.expiresAt ?? '-', t.name].join('\t'));
           }
       });
     });
@@ -228,7 +229,8 @@ export function buildProgram(): Command {
       }
       await withStore(opts.db, async (store) => {
         const { reference, report } = applyPopulations(store.reference.reference, read);
-        if (report.matched.length > 0) await store.loadReference(reference);
+        const loaded = new Set(report.matched.map((m) => m.code));
+        if (loaded.size > 0) await store.savePopulations(reference.dongs.filter((d) => loaded.has(d.code)));
         if (opts.json) return console.log(JSON.stringify({ file, encoding: read.encoding, ...report }, null, 2));
         const years = [...new Set(report.matched.flatMap((m) => m.years))].sort().join(', ');
         console.log(`${report.matched.length}개 동의 인구를 불러왔습니다 (${years || '-'}년, ${read.encoding}) / loaded the populations of ${report.matched.length} dongs`);
@@ -285,11 +287,12 @@ export function buildProgram(): Command {
     .requiredOption('--years <n>', 'number of years (one phase each, from 2019)', positive)
     .requiredOption('--db <path>', 'DuckDB file')
     .option('--seed <n>', 'random seed', positive, 1)
-    .action(async (opts: { dongs: number; years: number; db: string; seed: number }) => {
+    .option('--cities <n>', 'number of cities (default: about one per 14 districts)', positive)
+    .action(async (opts: { dongs: number; years: number; db: string; seed: number; cities?: number }) => {
       await withStore(opts.db, async (store) => {
         const bar = progressBar('demo generate');
         let steps = 0;
-        const report = await store.generate({ dongs: opts.dongs, years: opts.years, seed: opts.seed, onProgress: (step) => bar.update(++steps, undefined, step) });
+        const report = await store.generate({ dongs: opts.dongs, years: opts.years, seed: opts.seed, cities: opts.cities, onProgress: (step) => bar.update(++steps, undefined, step) });
         bar.done();
         console.log(JSON.stringify(report));
       });
@@ -309,7 +312,7 @@ async function withStore<T>(db: string, work: (store: Store) => Promise<T>): Pro
 }
 
 /** The command line writes as an administrator (it holds the database file itself). */
-const cliActor = { tokenId: 'cli', name: `command line (${process.env.USER ?? 'admin'})`, role: 'admin' as const, dong: null, district: null };
+const cliActor = { tokenId: 'cli', name: `command line (${process.env.USER ?? 'admin'})`, role: 'admin' as const, dong: null, district: null, city: null };
 
 const kindOption = (v: string): Kind => {
   if (!isKind(v)) throw new InvalidArgumentError(`kind: ${kinds.join(', ')}`);

@@ -298,7 +298,7 @@ function councilWork(r: ReturnType<typeof random>, participation: readonly Value
   return { agendas, council };
 }
 
-const demoActor: Actor = { tokenId: 'demo', name: '데모 데이터', role: 'admin', dong: null, district: null };
+const demoActor: Actor = { tokenId: 'demo', name: '데모 데이터', role: 'admin', dong: null, district: null, city: null };
 
 /** Fills an empty database with the demo through the same rules and batches as the sync API. */
 export async function loadDemo(store: Store): Promise<Record<Kind, number>> {

@@ -136,13 +136,11 @@ const notFound = (error: unknown) =>
 
 /** The reference data /api/meta gives, as the normaliser's index. */
 export function referenceFromMeta(meta: Meta): ReferenceIndex {
-  const city = meta.cities?.[0];
+  // Every city the token sees, each with its own phases (a token of one city sees one).
   const reference = {
-    city: city?.name ?? '',
-    cityCode: city?.code ?? '',
+    cities: meta.cities ?? [],
     districts: meta.districts,
     dongs: meta.dongs,
-    phases: meta.phases,
     allocations: meta.allocations ?? [],
     expectedMilestones: meta.expectedMilestones ?? [],
   } as unknown as Reference;

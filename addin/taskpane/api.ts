@@ -73,7 +73,7 @@ export interface Meta {
   role?: string;
   metrics?: Record<string, MetaMetric | undefined>;
   /** The cities the service holds (code, name, phases), 배정액 per dong and year, expected milestones per cohort and phase. */
-  cities?: { code: string; name: string }[];
+  cities?: { code: string; name: string; phases: MetaPhase[] }[];
   allocations?: { dong: string; fiscalYear: number; amountKrw: number }[];
   expectedMilestones?: MetaExpectedMilestones[];
   /** The named comparisons: their key columns and figures (domain/metrics.ts). */

@@ -212,8 +212,8 @@ function readText(column: Pick<ColumnDef, 'type' | 'codeList'>, text: string, ct
 
 /**
  * A dong as the rules want it (code or exact name): spaces removed ("가양 2동"), and where that
- * names no dong, the forms officials also write — 가양제2동 for 가양2동, or the district first
- * (동구 가양2동, which also settles names shared by two districts).
+ * names no dong, the forms officials also write — 가양제2동 for 가양2동, or the district (and the
+ * city) first (동구 가양2동, 대전 서구 갈마1동, which also settle names shared by two districts or cities).
  */
 export function readDong(text: string, ref: ReferenceIndex): string {
   const trimmed = cleanText(text);
@@ -225,13 +225,14 @@ export function readDong(text: string, ref: ReferenceIndex): string {
   if (ref.resolveDong(bare)) return bare;
   const noJe = bare.replace(/제(?=\d+동$)/u, '');
   if (noJe !== bare && ref.resolveDong(noJe)) return noJe;
+  // "동구 가양 2동", "대전 서구 갈마제1동": the district (and the city) first, the name spaced or with 제.
   const parts = trimmed.split(' ');
-  if (parts.length >= 2) {
-    const districtName = parts[0] as string;
-    const rest = withoutSpaces(parts.slice(1).join('')).replace(/제(?=\d+동$)/u, '');
-    const district = ref.reference.districts.find((d) => d.name === districtName);
-    const match = district && (ref.dongByName.get(rest) ?? []).filter((d) => d.district === district.code);
-    if (match && match.length === 1) return (match[0] as { code: string }).code;
+  for (const k of [1, 2]) {
+    if (parts.length <= k) break;
+    const rest = withoutSpaces(parts.slice(k).join('')).replace(/제(?=\d+동$)/u, '');
+    const found = ref.resolveDong(`${parts.slice(0, k).join(' ')} ${rest}`);
+    if (found === 'ambiguous') return trimmed;
+    if (found) return found.code;
   }
   return bare;
 }

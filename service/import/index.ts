@@ -162,7 +162,7 @@ export async function importWorkbook(store: Store, source: string | Uint8Array, 
       kind: options.kind,
       sheet: options.sheet,
       map: options.map,
-      reference: store.reference.reference,
+      reference: store.references.indexFor(actor).reference,
       limits: options.limits ?? importLimitsFromEnv(),
     },
     {

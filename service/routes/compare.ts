@@ -10,7 +10,8 @@ import { respondAnswer, respondRows } from '../http/formats.ts';
  * that does not exist is a 400 naming it, never an empty answer that looks like "no data".
  */
 function filters(c: Context): Record<string, string | string[]> {
-  const reference = c.get('store').reference;
+  const actor = c.get('actor');
+  const reference = c.get('store').references.indexFor(actor);
   const unknown = (key: string, value: string): never => {
     throw ApiError.with('invalid_filter', {
       ko: `${key}: '${value.slice(0, 40)}'은(는) 없는 값입니다.`,
@@ -20,15 +21,30 @@ function filters(c: Context): Record<string, string | string[]> {
   const dongCode = (v: string) => {
     const dong = reference.resolveDong(v.trim());
     if (dong === 'ambiguous') {
-      throw ApiError.with('invalid_filter', { ko: `dong: '${v}'은(는) 여러 구에 있는 이름입니다. 동 코드를 쓰세요.`, en: `dong: '${v}' names dongs in several districts; use the code.` });
+      throw ApiError.with('invalid_filter', {
+        ko: `dong: '${v}'은(는) 여러 곳에 있는 이름입니다. 구·시를 붙이거나('대전 서구 갈마1동') 동 코드를 쓰세요.`,
+        en: `dong: '${v}' names dongs in several districts or cities; add them or use the code.`,
+      });
     }
     return dong ? dong.code : unknown('dong', v);
   };
-  const districtCode = (v: string) =>
-    reference.reference.districts.find((d) => d.name === v.trim() || d.code === v.trim())?.code ?? unknown('district', v);
-  // A cohort is the phase its dongs joined in: for both, one that no phase has is a typo, not "no data".
-  const phaseOf = (key: string) => (v: string) => (/^\d+$/.test(v.trim()) && !reference.phaseByNumber.has(Number(v)) ? unknown(key, v) : v);
-  const city = (v: string) => (v.trim() === reference.reference.city || v.trim() === reference.reference.cityCode ? reference.reference.cityCode : unknown('city', v));
+  const districtCode = (v: string) => {
+    const district = reference.resolveDistrict(v);
+    if (district === 'ambiguous') {
+      throw ApiError.with('invalid_filter', { ko: `district: '${v}'은(는) 여러 시·도에 있는 구입니다. 시·도를 붙이거나('대전 서구') 구 코드를 쓰세요.`, en: `district: '${v}' is a district of several cities; add the city or use the code.` });
+    }
+    return district ? district.code : unknown('district', v);
+  };
+  // A cohort is the phase its dongs joined in: for both, one that no city has is a typo, not "no data".
+  const phaseOf = (key: string) => (v: string) => (/^\d+$/.test(v.trim()) && !reference.hasPhase(Number(v)) ? unknown(key, v) : v);
+  // A token of one city reads that city's figures: asking for another is refused, not answered empty.
+  const city = (v: string) => {
+    const found = c.get('store').reference.resolveCity(v);
+    if (found && actor.city !== null && found.code !== actor.city) {
+      throw ApiError.with('forbidden', { ko: `이 토큰은 시·도 ${actor.city}의 자료만 볼 수 있습니다.`, en: `This token reads city ${actor.city} only.` });
+    }
+    return found ? found.code : unknown('city', v);
+  };
   const today = (v: string) => (parseIsoDate(v.trim()) ? v.trim() : unknown('today', v));
   const out: Record<string, string | string[]> = {};
   for (const [key, given] of Object.entries(c.req.queries())) {
@@ -37,6 +53,7 @@ function filters(c: Context): Record<string, string | string[]> {
     const mapped = values.map(check);
     out[key] = mapped.length === 1 ? mapped[0]! : mapped;
   }
+  if (actor.city !== null) out.city = actor.city;
   return out;
 }
 
@@ -68,7 +85,7 @@ export const compareRoutes = new Hono()
       throw ApiError.with('invalid_drilldown', { ko: `${field}: 값이 올바르지 않습니다.`, en: `${field}: invalid value.` });
     }
     const store = c.get('store');
-    const dong = store.reference.resolveDong(parsed.data.dong);
+    const dong = store.references.indexFor(c.get('actor')).resolveDong(parsed.data.dong);
     const code = dong && dong !== 'ambiguous' ? dong.code : parsed.data.dong;
     const result = await store.drilldown(c.req.param('name'), { ...parsed.data, dong: code }, c.get('actor'), c.get('signal'));
     return respondRows(c, result, { kind: result.kind });

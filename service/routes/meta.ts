@@ -1,30 +1,49 @@
 import { Hono } from 'hono';
-import { kinds, metaColumns, sheets, codeLists, rowIdHeader, metrics, comparisons, headlineFigures, headlineFigureKind, flagRules, payCategories } from '../../domain/index.ts';
+import { kinds, metaColumns, sheets, codeLists, rowIdHeader, metrics, comparisons, headlineFigures, headlineFigureKind, flagRules, payCategories, type City, type Phase } from '../../domain/index.ts';
 
 /**
- * `GET /api/meta`: the sheets, code lists, reference data (city, districts, dongs with their cohort
- * and populations, allocations, expected milestones, phases) and every figure's definition.
+ * The phases a token works in: its city's; for a token of every city, each phase number once, named
+ * and dated over every city that has it (a pane's phase picker; each city's own periods are in `cities`).
+ */
+function phasesOf(cities: readonly City[]): Phase[] {
+  if (cities.length === 1) return cities[0]!.phases;
+  const byNumber = new Map<number, Phase>();
+  for (const p of cities.flatMap((c) => c.phases)) {
+    const seen = byNumber.get(p.phase);
+    byNumber.set(
+      p.phase,
+      seen
+        ? { ...seen, name: seen.name === p.name ? seen.name : `${p.phase}단계`, start: p.start < seen.start ? p.start : seen.start, end: p.end > seen.end ? p.end : seen.end }
+        : { ...p },
+    );
+  }
+  return [...byNumber.values()].sort((a, b) => a.phase - b.phase);
+}
+
+/**
+ * `GET /api/meta`: the sheets, code lists, reference data (cities with their phases, districts,
+ * dongs with their cohort and populations, allocations, expected milestones) and every figure's
+ * definition. A token limited to one city (and every dong's and district's token) sees that city's alone.
  */
 export const metaRoutes = new Hono().get('/meta', (c) => {
   const actor = c.get('actor');
-  const reference = c.get('store').reference.reference;
-  const city = reference.cityCode;
+  const reference = c.get('store').references.indexFor(actor).reference;
   return c.json({
-    city: reference.city,
-    cities: [{ code: city, name: reference.city, phases: reference.phases }],
+    city: reference.cities.length === 1 ? reference.cities[0]!.name : null,
+    cities: reference.cities,
     kinds: kinds.map((kind) => ({ kind, sheet: sheets[kind].sheet, table: sheets[kind].table, rowIdHeader, columns: metaColumns(kind) })),
     codes: codeLists,
-    districts: reference.districts.map((d) => ({ ...d, city })),
-    dongs: reference.dongs.map((d) => ({ ...d, city, cohort: d.joinedPhase })),
+    districts: reference.districts,
+    dongs: reference.dongs.map((d) => ({ ...d, cohort: d.joinedPhase })),
     allocations: reference.allocations,
-    expectedMilestones: reference.expectedMilestones.map((e) => ({ city, ...e })),
-    phases: reference.phases,
+    expectedMilestones: reference.expectedMilestones,
+    phases: phasesOf(reference.cities),
     metrics,
     comparisons,
     headlineFigures,
     headlineFigureKind,
     flagRules,
     payCategories,
-    me: { name: actor.name, role: actor.role, dong: actor.dong, district: actor.district },
+    me: { name: actor.name, role: actor.role, dong: actor.dong, district: actor.district, city: actor.city },
   });
 });

@@ -12,7 +12,9 @@ export const queryRoutes = new Hono()
   .post('/query', allowRoles('analyst', 'manager'), async (c) => {
   const body = await readJson(c, queryBody, 'query');
   // A QueryError's status comes from the one table (service/http/errors.ts).
-  const options = { limit: body.limit, maxBytes: c.get('limits').queryResultBytes, signal: c.get('signal'), tokenId: c.get('actor').tokenId };
+  // A token limited to one city queries a snapshot of that city's rows alone.
+  const actor = c.get('actor');
+  const options = { limit: body.limit, maxBytes: c.get('limits').queryResultBytes, signal: c.get('signal'), tokenId: actor.tokenId, ...(actor.city === null ? {} : { city: actor.city }) };
   const result = await c.get('store').analystQuery(body.sql, options);
   return respondRows(c, result, { truncated: result.truncated, limit: result.limit, ms: result.ms });
 });

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { milestones, type ExpectedMilestones, type Milestone, type Reference } from '../../domain/index.ts';
+import { milestones, type CityReference, type Dong, type ExpectedMilestones, type Milestone, type Reference } from '../../domain/index.ts';
 
 const migrationsDir = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 
@@ -95,28 +95,30 @@ export async function migrate(connection: DuckDBConnection): Promise<number[]> {
 }
 
 /**
- * Loads a reference set (districts, dongs, populations, phases) in one transaction, replacing rows
- * with the same keys; with `replace`, the old set is removed first.
+ * Loads one city's reference set (its districts, dongs, populations, phases and plan) in one
+ * transaction, replacing rows with the same keys; with `replace`, that city's old set is removed
+ * first. Other cities are never touched.
  */
-export async function loadReference(connection: DuckDBConnection, reference: Reference, options: { replace?: boolean } = {}): Promise<void> {
+export async function loadReference(connection: DuckDBConnection, reference: CityReference, options: { replace?: boolean } = {}): Promise<void> {
+  const city = reference.cityCode;
   await connection.run('BEGIN TRANSACTION');
   try {
     if (options.replace) {
-      for (const table of ['dong_population', 'allocations', 'expected_milestones', 'dongs', 'districts', 'phases', 'cities']) await connection.run(`DELETE FROM ${table}`);
+      const ofCityDongs = 'dong IN (SELECT code FROM dongs WHERE city = $city)';
+      await connection.run(`DELETE FROM dong_population WHERE ${ofCityDongs}`, { city });
+      await connection.run(`DELETE FROM allocations WHERE ${ofCityDongs}`, { city });
+      for (const table of ['expected_milestones', 'dongs', 'districts', 'phases']) await connection.run(`DELETE FROM ${table} WHERE city = $city`, { city });
     }
-    await connection.run('INSERT OR REPLACE INTO cities VALUES ($code, $name)', { code: reference.cityCode, name: reference.city });
+    await connection.run('INSERT OR REPLACE INTO cities VALUES ($code, $name)', { code: city, name: reference.city });
     for (const d of reference.districts) {
-      await connection.run('INSERT OR REPLACE INTO districts (code, name, city) VALUES ($code, $name, $city)', { code: d.code, name: d.name, city: reference.cityCode });
+      await connection.run('INSERT OR REPLACE INTO districts (code, name, city) VALUES ($code, $name, $city)', { code: d.code, name: d.name, city });
     }
     for (const d of reference.dongs) {
-      await connection.run('INSERT OR REPLACE INTO dongs VALUES ($code, $name, $district, $adminCode, $joinedPhase, $illustrative)', {
-        code: d.code,
-        name: d.name,
-        district: d.district,
-        adminCode: d.adminCode,
-        joinedPhase: d.joinedPhase,
-        illustrative: d.populationIllustrative,
-      });
+      await connection.run(
+        `INSERT OR REPLACE INTO dongs (code, name, district, adminCode, joinedPhase, populationIllustrative, city)
+         VALUES ($code, $name, $district, $adminCode, $joinedPhase, $illustrative, $city)`,
+        { code: d.code, name: d.name, district: d.district, adminCode: d.adminCode, joinedPhase: d.joinedPhase, illustrative: d.populationIllustrative, city },
+      );
       for (const [year, population] of Object.entries(d.population)) {
         await connection.run('INSERT OR REPLACE INTO dong_population VALUES ($dong, $year, $population)', {
           dong: d.code,
@@ -125,9 +127,10 @@ export async function loadReference(connection: DuckDBConnection, reference: Ref
         });
       }
     }
-    await loadPlan(connection, reference);
+    await loadPlan(connection, city, reference);
     for (const p of reference.phases) {
-      await connection.run('INSERT OR REPLACE INTO phases VALUES ($phase, $name, $year, $start::DATE, $end::DATE)', {
+      await connection.run('INSERT OR REPLACE INTO phases (city, phase, name, year, startOn, endOn) VALUES ($city, $phase, $name, $year, $start::DATE, $end::DATE)', {
+        city,
         phase: p.phase,
         name: p.name,
         year: p.year,
@@ -143,30 +146,47 @@ export async function loadReference(connection: DuckDBConnection, reference: Ref
 }
 
 /**
- * A reference set's allocations and expected milestones, replacing those of the same keys (a
- * cohort × phase's list is replaced whole). Runs inside the caller's transaction.
+ * A city's allocations and expected milestones, replacing those of the same keys (a cohort ×
+ * phase's list is replaced whole). Runs inside the caller's transaction.
  */
-export async function loadPlan(connection: DuckDBConnection, reference: Pick<Reference, 'allocations' | 'expectedMilestones'>): Promise<void> {
+export async function loadPlan(connection: DuckDBConnection, city: string, reference: Pick<CityReference, 'allocations' | 'expectedMilestones'>): Promise<void> {
   for (const a of reference.allocations) {
     await connection.run('INSERT OR REPLACE INTO allocations VALUES ($dong, $fiscalYear, $amountKrw)', { dong: a.dong, fiscalYear: a.fiscalYear, amountKrw: a.amountKrw });
   }
   for (const e of reference.expectedMilestones) {
-    await connection.run('DELETE FROM expected_milestones WHERE cohort = $cohort AND phase = $phase', { cohort: e.cohort, phase: e.phase });
+    await connection.run('DELETE FROM expected_milestones WHERE city = $city AND cohort = $cohort AND phase = $phase', { city, cohort: e.cohort, phase: e.phase });
     for (const milestone of e.milestones) {
-      await connection.run('INSERT INTO expected_milestones VALUES ($cohort, $phase, $milestone)', { cohort: e.cohort, phase: e.phase, milestone });
+      await connection.run('INSERT INTO expected_milestones (city, cohort, phase, milestone) VALUES ($city, $cohort, $phase, $milestone)', { city, cohort: e.cohort, phase: e.phase, milestone });
     }
   }
 }
 
-/** Reads the reference set back from the database. */
+/** Populations of some dongs, replacing theirs, and each dong's illustrative mark. */
+export async function savePopulations(connection: DuckDBConnection, dongs: readonly Pick<Dong, 'code' | 'population' | 'populationIllustrative'>[]): Promise<void> {
+  await connection.run('BEGIN TRANSACTION');
+  try {
+    for (const d of dongs) {
+      await connection.run('DELETE FROM dong_population WHERE dong = $dong', { dong: d.code });
+      for (const [year, population] of Object.entries(d.population)) {
+        await connection.run('INSERT INTO dong_population VALUES ($dong, $year, $population)', { dong: d.code, year: Number(year), population });
+      }
+      await connection.run('UPDATE dongs SET populationIllustrative = $illustrative WHERE code = $dong', { dong: d.code, illustrative: d.populationIllustrative });
+    }
+    await connection.run('COMMIT');
+  } catch (error) {
+    await connection.run('ROLLBACK');
+    throw error;
+  }
+}
+
+/** Reads every city's reference data back from the database. */
 export async function readReference(connection: DuckDBConnection): Promise<Reference> {
   const rows = async (sql: string) => (await connection.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];
-  const city = (await rows('SELECT code, name FROM cities ORDER BY code LIMIT 1'))[0];
   const milestoneOrder = new Map(milestones.map((m, i) => [m as string, i]));
   const expected = new Map<string, ExpectedMilestones>();
-  for (const r of await rows('SELECT cohort, phase, milestone FROM expected_milestones')) {
-    const key = `${r.cohort}|${r.phase}`;
-    const entry = expected.get(key) ?? { cohort: Number(r.cohort), phase: Number(r.phase), milestones: [] };
+  for (const r of await rows('SELECT city, cohort, phase, milestone FROM expected_milestones')) {
+    const key = `${r.city}|${r.cohort}|${r.phase}`;
+    const entry = expected.get(key) ?? { city: r.city as string, cohort: Number(r.cohort), phase: Number(r.phase), milestones: [] as Milestone[] };
     entry.milestones.push(r.milestone as Milestone);
     expected.set(key, entry);
   }
@@ -178,27 +198,29 @@ export async function readReference(connection: DuckDBConnection): Promise<Refer
     m[String(p.year)] = Number(p.population);
     popByDong.set(p.dong as string, m);
   }
+  const phases = await rows("SELECT city, phase, name, year, strftime(startOn, '%Y-%m-%d') AS start, strftime(endOn, '%Y-%m-%d') AS \"end\" FROM phases ORDER BY city, phase");
   return {
-    city: (city?.name as string | undefined) ?? '',
-    cityCode: (city?.code as string | undefined) ?? '',
-    districts: (await rows('SELECT code, name FROM districts ORDER BY code')).map((r) => ({ code: r.code as string, name: r.name as string })),
-    dongs: (await rows('SELECT * FROM dongs ORDER BY district, code')).map((r) => ({
+    cities: (await rows('SELECT code, name FROM cities ORDER BY code')).map((c) => ({
+      code: c.code as string,
+      name: c.name as string,
+      phases: phases.filter((p) => p.city === c.code).map((r) => ({ phase: Number(r.phase), name: r.name as string, year: Number(r.year), start: r.start as string, end: r.end as string })),
+    })),
+    districts: (await rows('SELECT code, name, city FROM districts ORDER BY code')).map((r) => ({ code: r.code as string, name: r.name as string, city: r.city as string })),
+    dongs: (await rows('SELECT d.*, g.city AS districtCity FROM dongs d JOIN districts g ON g.code = d.district ORDER BY d.district, d.code')).map((r) => ({
       code: r.code as string,
       name: r.name as string,
       district: r.district as string,
+      city: (r.city as string | null) ?? (r.districtCity as string),
       adminCode: (r.adminCode as string | null) ?? null,
       joinedPhase: Number(r.joinedPhase),
       population: popByDong.get(r.code as string) ?? {},
       populationIllustrative: Boolean(r.populationIllustrative),
     })),
-    phases: (await rows("SELECT phase, name, year, strftime(startOn, '%Y-%m-%d') AS start, strftime(endOn, '%Y-%m-%d') AS \"end\" FROM phases ORDER BY phase")).map(
-      (r) => ({ phase: Number(r.phase), name: r.name as string, year: Number(r.year), start: r.start as string, end: r.end as string }),
-    ),
     allocations: (await rows('SELECT dong, fiscalYear, amountKrw FROM allocations ORDER BY dong, fiscalYear')).map((r) => ({
       dong: r.dong as string,
       fiscalYear: Number(r.fiscalYear),
       amountKrw: Number(r.amountKrw),
     })),
-    expectedMilestones: [...expected.values()].sort((a, b) => a.cohort - b.cohort || a.phase - b.phase),
+    expectedMilestones: [...expected.values()].sort((a, b) => a.city.localeCompare(b.city) || a.cohort - b.cohort || a.phase - b.phase),
   };
 }

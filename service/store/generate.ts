@@ -12,12 +12,15 @@ export interface GenerateOptions {
   dongs: number;
   /** Number of years, one phase each, from 2019. */
   years: number;
+  /** Number of cities (default: about one per 14 districts, as Korea's 시·도 hold its 시군구; at most 49). */
+  cities?: number;
   seed?: number;
   /** Called after each step, for progress on a terminal. */
   onProgress?: (step: string) => void;
 }
 
 export interface GenerateReport {
+  cities: number;
   districts: number;
   dongs: number;
   phases: number;
@@ -33,14 +36,23 @@ const dongNames = [
   '만년', '관저', '기성', '노은', '신성', '전민', '구즉', '관평', '온천', '진잠', '학하', '상대', '효', '성남', '홍도', '삼천',
 ];
 
+/** Fictional cities, so generated figures are never taken for a real city's. */
+const cityNames = [
+  '한빛특별시', '가람광역시', '나래광역시', '다솜광역시', '미르광역시', '보람광역시', '새솔특별자치시', '아라도', '온누리도',
+  '이룸도', '하늘도', '누리도', '바다도', '산들도', '여울특별자치도', '너울도', '솔빛도',
+];
+
+/** Whether a dong (SQL alias) is one this generator made: `NNNNN-dNNNNN`. */
+const generatedDong = (alias: string) => `regexp_matches(${alias}.code, '^[0-9]{5}-d[0-9]{5}$')`;
+
 const sqlList = (values: readonly string[]) => `([${values.map((v) => `'${v.replace(/'/g, "''")}'`).join(', ')}]::VARCHAR[])`;
 
 /** Each kind's fields in the sheet's order: the SELECTs below give them in that order. */
 const fieldsOf = Object.fromEntries(kinds.map((k) => [k, sheets[k].columns.map((c) => c.field).join(', ')])) as Record<Kind, string>;
 
 /**
- * Fills the database with N dongs over Y years: districts, dongs (populations 5,000–60,000, a few
- * years unknown), phases, and all three kinds of rows with plausible spreads: blank, zero and
+ * Fills the database with N dongs over Y years: cities, districts, dongs (populations 5,000–60,000,
+ * a few years unknown, names unique within their district), each city's phases, and all three kinds of rows with plausible spreads: blank, zero and
  * over-executed lines, zero budgets, 지연 and late milestones, dongs more and less engaged. Rows get
  * increasing revisions above the current one, `updatedBy` 'demo-generate', `source` 'demo generate',
  * and an audit record each, as a sync would.
@@ -54,6 +66,9 @@ export async function generateDemo(connection: DuckDBConnection, options: Genera
   if (!Number.isSafeInteger(years) || years < 1 || years > 50) throw new RangeError('years must be a whole number from 1 to 50');
   if (!Number.isSafeInteger(seed)) throw new RangeError('seed must be a whole number');
   const districts = Math.max(1, Math.round(n / 15));
+  // About 14 districts a city, as Korea's 17 시·도 hold about 250 시군구; at most 49 (codes 51–99).
+  const cities = options.cities ?? Math.min(49, Math.max(1, Math.round(districts / 14)));
+  if (!Number.isSafeInteger(cities) || cities < 1 || cities > 49 || cities > districts) throw new RangeError('cities must be a whole number from 1 to 49, and at most one per district');
   const step = options.onProgress ?? (() => undefined);
   const p = { n, years, seed, districts };
   let base = 0;
@@ -64,43 +79,52 @@ export async function generateDemo(connection: DuckDBConnection, options: Genera
   );
   await connection.run('BEGIN TRANSACTION');
   try {
-    // The generated districts' city: the first two digits of their codes (90 …).
+    // The generated cities (시·도 codes 51 …), each with districts named as Korea's are (every city
+    // has its 중앙구, 동구, 서구: "서구 중앙동" is then ambiguous without the city) and its own phases.
     await connection.run(
-      `INSERT OR IGNORE INTO cities SELECT DISTINCT left(printf('9%04d', d), 2), '시험 시·도 ' || left(printf('9%04d', d), 2) FROM range(1, $districts + 1) t(d)`,
-      { districts },
+      `INSERT OR REPLACE INTO cities
+       SELECT printf('%02d', 50 + c), ${sqlList(cityNames)}[((c - 1) % ${cityNames.length}) + 1]
+                || CASE WHEN c > ${cityNames.length} THEN ((c - 1) // ${cityNames.length} + 1)::VARCHAR ELSE '' END
+       FROM range(1, $cities + 1) t(c)`,
+      { cities },
     );
+    // District d belongs to city ((d - 1) % C) + 1, as its k-th district: code = city code + k.
     await connection.run(
       `INSERT OR REPLACE INTO districts (code, name, city)
-       SELECT printf('9%04d', d),
-              ${sqlList(districtNames)}[((d - 1) % ${districtNames.length}) + 1]
-                || CASE WHEN d > ${districtNames.length} THEN ((d - 1) // ${districtNames.length} + 1)::VARCHAR ELSE '' END || '구',
-              left(printf('9%04d', d), 2)
-       FROM range(1, $districts + 1) t(d)`,
-      { districts },
+       SELECT printf('%02d%03d', 50 + c, k),
+              ${sqlList(districtNames)}[((k - 1) % ${districtNames.length}) + 1]
+                || CASE WHEN k > ${districtNames.length} THEN ((k - 1) // ${districtNames.length} + 1)::VARCHAR ELSE '' END || '구',
+              printf('%02d', 50 + c)
+       FROM (SELECT ((d - 1) % $cities) + 1 AS c, (d - 1) // $cities + 1 AS k FROM range(1, $districts + 1) t(d))`,
+      { districts, cities },
     );
     await connection.run(
-      `INSERT OR REPLACE INTO phases
-       SELECT p, p || '단계', 2018 + p,
+      `INSERT OR REPLACE INTO phases (city, phase, name, year, startOn, endOn)
+       SELECT printf('%02d', 50 + c), p, p || '단계', 2018 + p,
               CASE WHEN p = 1 THEN DATE '2018-08-01' ELSE make_date(2018 + p, 1, 1) END,
               make_date(2018 + p, 12, 31)
-       FROM range(1, $years + 1) t(p)`,
-      { years },
+       FROM range(1, $cities + 1) a(c), range(1, $years + 1) t(p)`,
+      { years, cities },
     );
     // Dong i sits in district ((i - 1) % D) + 1; its name is unique within the district, and
-    // shared with dongs of other districts (as Korea's many 중앙동 are).
+    // shared with dongs of other districts (as Korea's many 중앙동 are). Its 행정동 code is the
+    // district's code, its place in the district and 00.
     await connection.run(
-      `INSERT OR REPLACE INTO dongs
-       SELECT printf('9%04d', ((i - 1) % $districts) + 1) || '-d' || lpad(i::VARCHAR, 5, '0'),
+      `INSERT OR REPLACE INTO dongs (code, name, district, adminCode, joinedPhase, populationIllustrative, city)
+       SELECT g.code || '-d' || lpad(i::VARCHAR, 5, '0'),
               ${sqlList(dongNames)}[(((i - 1) // $districts) % ${dongNames.length}) + 1]
                 || CASE WHEN (i - 1) // $districts >= ${dongNames.length} THEN ((i - 1) // $districts // ${dongNames.length} + 1)::VARCHAR ELSE '' END
                 || '동',
-              printf('9%04d', ((i - 1) % $districts) + 1),
-              NULL,
+              g.code,
+              g.code || printf('%03d', (i - 1) // $districts + 1) || '00',
               CASE WHEN $years = 1 OR jachi_r($seed, 'join', i, 0) < 0.5 THEN 1
                    ELSE least($years, 2 + floor(jachi_r($seed, 'join', i, 1) * ($years - 1))::INTEGER) END,
-              true
-       FROM range(1, $n + 1) t(i)`,
-      p,
+              true,
+              g.city
+       FROM range(1, $n + 1) t(i)
+       JOIN (SELECT d, printf('%02d%03d', 50 + ((d - 1) % $cities) + 1, (d - 1) // $cities + 1) AS code, printf('%02d', 50 + ((d - 1) % $cities) + 1) AS city
+             FROM range(1, $districts + 1) t(d)) g ON g.d = ((i - 1) % $districts) + 1`,
+      { ...p, cities },
     );
     await connection.run(
       `INSERT OR REPLACE INTO dong_population
@@ -108,7 +132,7 @@ export async function generateDemo(connection: DuckDBConnection, options: Genera
               round((5000 + jachi_r($seed, 'pop', hash(d.code), 0) * 55000)
                     * (1 + (ph - 1) * (jachi_r($seed, 'drift', hash(d.code), 0) - 0.5) * 0.04))::BIGINT
        FROM dongs d, range(1, $years + 1) t(ph)
-       WHERE d.code LIKE '9%-d%' AND jachi_r($seed, 'popknown', hash(d.code), ph) >= 0.01`,
+       WHERE ${generatedDong('d')} AND jachi_r($seed, 'popknown', hash(d.code), ph) >= 0.01`,
       { seed, years },
     );
     step('reference');
@@ -133,9 +157,9 @@ export async function generateDemo(connection: DuckDBConnection, options: Genera
               0.7 + jachi_r($seed, 'spendf', hash(d.code), ph.phase) * 0.3 AS spendFactor,
               0.4 + jachi_r($seed, 'engage', hash(d.code), ph.phase) * 1.2 AS engagement,
               jachi_r($seed, 'late', hash(d.code), ph.phase) AS lateness
-       FROM dongs d JOIN phases ph ON ph.phase >= d.joinedPhase AND ph.phase <= $years
+       FROM dongs d JOIN phases ph ON ph.city = d.city AND ph.phase >= d.joinedPhase AND ph.phase <= $years
        LEFT JOIN dong_population pop ON pop.dong = d.code AND pop.year = ph.year
-       WHERE d.code LIKE '9%-d%'`,
+       WHERE ${generatedDong('d')}`,
       { seed, years },
     );
 
@@ -243,14 +267,14 @@ export async function generateDemo(connection: DuckDBConnection, options: Genera
        FROM spending_rows WHERE revision > $base AND NOT deleted GROUP BY dong, fiscalYear`,
       { seed, base },
     );
-    // Every cohort is expected to take the ten first steps in the phase it joins, then to plan,
-    // hold its assembly and carry out its plan; a city's own lists (Daejeon's) are kept.
+    // Every cohort of a generated city is expected to take the ten first steps in the phase it
+    // joins, then to plan, hold its assembly and carry out its plan; lists a city already has are kept.
     await connection.run(
-      `INSERT OR IGNORE INTO expected_milestones
-       SELECT c, ph, m FROM range(1, $years + 1) a(c), range(1, $years + 1) b(ph),
+      `INSERT OR IGNORE INTO expected_milestones (city, cohort, phase, milestone)
+       SELECT printf('%02d', 50 + k), c, ph, m FROM range(1, $cities + 1) z(k), range(1, $years + 1) a(c), range(1, $years + 1) b(ph),
             unnest(CASE WHEN ph = c THEN ${sqlList(milestones.slice(0, 10))} ELSE ${sqlList(['자치계획 수립', '주민총회 개최', '자치계획 실행'])} END) u(m)
-       WHERE ph >= c AND NOT EXISTS (SELECT 1 FROM expected_milestones e WHERE e.cohort = c AND e.phase = ph)`,
-      { years },
+       WHERE ph >= c AND NOT EXISTS (SELECT 1 FROM expected_milestones e WHERE e.city = printf('%02d', 50 + k) AND e.cohort = c AND e.phase = ph)`,
+      { years, cities },
     );
 
     // The audit is the rows themselves (migration 007: `row_audit` reads every stored version).
@@ -273,6 +297,7 @@ export async function generateDemo(connection: DuckDBConnection, options: Genera
     )
   ).getRowObjects()[0]!;
   return {
+    cities,
     districts,
     dongs: n,
     phases: years,

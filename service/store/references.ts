@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { ReferenceIndex, daejeonReference, kinds, referenceProblems, type Reference } from '../../domain/index.ts';
-import { loadPlan, loadReference, readReference } from './db.ts';
-import { canWriteDong, readsAll, type Actor } from './auth.ts';
+import { ReferenceIndex, daejeonReference, kinds, referenceProblems, type CityReference, type Dong, type Reference } from '../../domain/index.ts';
+import { loadPlan, loadReference, readReference, savePopulations } from './db.ts';
+import { canWriteDong, readsAll, readsCity, type Actor } from './auth.ts';
 import { StoreError } from './errors.ts';
 import { rowsTable } from './sql.ts';
 import type { Readers } from './readers.ts';
@@ -18,7 +18,7 @@ async function fillDaejeonPlan(connection: DuckDBConnection): Promise<void> {
   if (Number(found.getRowObjects()[0]?.n) !== daejeonReference.dongs.length) return;
   await connection.run('BEGIN TRANSACTION');
   try {
-    await loadPlan(connection, daejeonReference);
+    await loadPlan(connection, daejeonReference.cityCode, daejeonReference);
     for (const dong of daejeonReference.dongs) {
       if (dong.adminCode) await connection.run('UPDATE dongs SET adminCode = $adminCode WHERE code = $code AND adminCode IS NULL', { adminCode: dong.adminCode, code: dong.code });
     }
@@ -62,19 +62,21 @@ export class References {
   }
 
   /**
-   * Loads a city's reference data. `replace` also removes the districts, dongs and phases the new
-   * set does not name — refused (nothing changed) while any row, live or deleted, still uses them.
+   * Loads one city's reference data; other cities are not touched. `replace` also removes the
+   * city's districts, dongs and phases the new set does not name — refused (nothing changed) while
+   * any row, live or deleted, still uses them.
    */
-  load(reference: Reference, options: { replace?: boolean } = {}): Promise<{ districts: number; dongs: number; phases: number }> {
-    const problems = referenceProblems(reference);
+  load(reference: CityReference, options: { replace?: boolean } = {}): Promise<{ districts: number; dongs: number; phases: number }> {
+    const problems = referenceProblems(reference, this.current.reference);
     if (problems.length > 0) throw new StoreError('invalid_input', problems.map((p) => `${p.ko} / ${p.en}`).join('; '));
     return this.writer.enqueue(async () => {
       if (options.replace) {
         const codes = JSON.stringify(reference.dongs.map((d) => d.code));
         const used = await this.readers.rows(
           `SELECT DISTINCT dong FROM (${kinds.map((k) => `SELECT dong FROM ${rowsTable(k)}`).join(' UNION ALL ')})
-           WHERE dong NOT IN (SELECT unnest(from_json($codes::JSON, '["VARCHAR"]')))`,
-          { codes },
+           WHERE dong IN (SELECT code FROM dongs WHERE city = $city)
+             AND dong NOT IN (SELECT unnest(from_json($codes::JSON, '["VARCHAR"]')))`,
+          { codes, city: reference.cityCode },
           this.writer.connection,
         );
         if (used.length > 0) {
@@ -85,6 +87,14 @@ export class References {
       await loadReference(this.writer.connection, reference, { replace: options.replace === true });
       await this.reread();
       return { districts: reference.districts.length, dongs: reference.dongs.length, phases: reference.phases.length };
+    });
+  }
+
+  /** Official populations of some dongs (`jachi reference populations`), with their illustrative marks. */
+  savePopulations(dongs: readonly Pick<Dong, 'code' | 'population' | 'populationIllustrative'>[]): Promise<void> {
+    return this.writer.enqueue(async () => {
+      await savePopulations(this.writer.connection, dongs);
+      await this.reread();
     });
   }
 
@@ -99,9 +109,21 @@ export class References {
     return this.replaced;
   }
 
-  /** The dongs an actor may read rows of; undefined when it reads all. */
+  /**
+   * The reference as an actor sees it: a token limited to one city (by `--city`, or being a dong's
+   * or a district's) resolves names within that city and knows only its phases.
+   */
+  indexFor(actor: Actor): ReferenceIndex {
+    return actor.city !== null && this.current.cityByCode.has(actor.city) ? this.current.forCity(actor.city) : this.current;
+  }
+
+  /** The units (dong, district and city codes) an actor may read rows of; undefined when it reads all. */
   scopeDongs(actor: Actor): string[] | undefined {
     if (readsAll(actor)) return undefined;
+    if (readsCity(actor)) {
+      const city = this.current.forCity(actor.city).reference;
+      return [...city.dongs.map((d) => d.code), ...city.districts.map((d) => d.code), actor.city];
+    }
     const dongs = this.current.reference.dongs.filter((d) => canWriteDong(actor, d)).map((d) => d.code);
     // A district official reads its district's own rows too.
     return actor.role === 'district' && actor.district ? [...dongs, actor.district] : dongs;

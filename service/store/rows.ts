@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { kinds, type Kind, type RowValues, type ServerRow } from '../../domain/index.ts';
-import { readsAll, type Actor } from './auth.ts';
+import { readsAll, readsCity, type Actor } from './auth.ts';
 import type { Readers } from './readers.ts';
 import { rowsTable, utcIso, valuesJson } from './sql.ts';
 
@@ -71,16 +71,20 @@ export class RowReads {
    */
   pullPages(kind: Kind, since: number, actor: Actor, pageRows = 5000, signal?: AbortSignal): { revision: number; pages: AsyncGenerator<ServerRow[]> } {
     const revision = this.published();
+    // A city's reader reads its dongs, its districts' own rows and the city's own.
     const scope = readsAll(actor)
       ? ''
-      : actor.role === 'dong'
-        ? 'AND r.dong = $dong'
-        : actor.role === 'district'
-          ? 'AND (r.dong IN (SELECT code FROM dongs WHERE district = $district) OR r.dong = $district)'
-          : 'AND false';
+      : readsCity(actor)
+        ? 'AND (r.dong IN (SELECT code FROM dongs WHERE city = $city) OR r.dong IN (SELECT code FROM districts WHERE city = $city) OR r.dong = $city)'
+        : actor.role === 'dong'
+          ? 'AND r.dong = $dong'
+          : actor.role === 'district'
+            ? 'AND (r.dong IN (SELECT code FROM dongs WHERE district = $district) OR r.dong = $district)'
+            : 'AND false';
     const params: Record<string, string | number> = { upto: revision, pageRows };
-    if (actor.role === 'dong') params.dong = actor.dong ?? '';
-    if (actor.role === 'district') params.district = actor.district ?? '';
+    if (readsCity(actor)) params.city = actor.city;
+    else if (actor.role === 'dong') params.dong = actor.dong ?? '';
+    else if (actor.role === 'district') params.district = actor.district ?? '';
     const sql = `${serverRowSql(kind)} WHERE r.revision > $after AND r.revision <= $upto ${scope} ORDER BY r.revision LIMIT $pageRows`;
     const readers = this.readers;
     const page = (after: number) => readers.scan((c) => readers.rows(sql, { ...params, after }, c), signal).then((found) => found.map(toServerRow));

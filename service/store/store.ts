@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { analyticViews, viewColumnLabel, type BatchStatus, type Kind, type Message, type Reference, type ReferenceIndex, type RowResult, type ServerRow, type SyncAnswer } from '../../domain/index.ts';
+import { analyticViews, viewColumnLabel, type BatchStatus, type Kind, type CityReference, type Dong, type Message, type ReferenceIndex, type RowResult, type ServerRow, type SyncAnswer } from '../../domain/index.ts';
 import { openDatabase, type Database } from './db.ts';
 import type { Actor, Role } from './auth.ts';
 import { checkLayouts } from './staging.ts';
@@ -106,8 +106,14 @@ export class Store {
 
   // ---- reference ----
 
-  loadReference(reference: Reference, options: { replace?: boolean } = {}): Promise<{ districts: number; dongs: number; phases: number }> {
+  /** Loads one city's reference data (other cities are not touched). */
+  loadReference(reference: CityReference, options: { replace?: boolean } = {}): Promise<{ districts: number; dongs: number; phases: number }> {
     return this.references.load(reference, options);
+  }
+
+  /** Official populations of some dongs, with their illustrative marks. */
+  savePopulations(dongs: readonly Pick<Dong, 'code' | 'population' | 'populationIllustrative'>[]): Promise<void> {
+    return this.references.savePopulations(dongs);
   }
 
   /** The dongs an actor may read rows of; undefined when it reads all. */
@@ -199,7 +205,7 @@ export class Store {
    * A token holds at most one of the places at once; `signal` takes the query out of the queue, or
    * stops it, when its request ends.
    */
-  async analystQuery(sql: string, options: { limit?: number; timeoutMs?: number; maxBytes?: number; signal?: AbortSignal; tokenId?: string } = {}): Promise<AnalystQueryResult> {
+  async analystQuery(sql: string, options: { limit?: number; timeoutMs?: number; maxBytes?: number; signal?: AbortSignal; tokenId?: string; city?: string } = {}): Promise<AnalystQueryResult> {
     const { tokenId, ...rest } = options;
     return this.analystQueries.run(() => this.analyst.run(sql, rest), options.signal, tokenId);
   }
@@ -245,7 +251,7 @@ export class Store {
 
   // ---- tokens ----
 
-  createToken(input: { role: Role; name: string; dong?: string; district?: string; expiresAt?: Date }): Promise<TokenInfo & { token: string }> {
+  createToken(input: { role: Role; name: string; dong?: string; district?: string; city?: string; expiresAt?: Date }): Promise<TokenInfo & { token: string }> {
     return this.tokens.createToken(input);
   }
 

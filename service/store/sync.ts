@@ -161,7 +161,9 @@ export class Syncs {
     // The body as parsed, not its bytes: a retry with other spacing is still the same body.
     const fingerprint = sha256(JSON.stringify([kind, batch.rows, batch.deletes]));
     // The rules need no stored row: run them before queueing, so they overlap another batch's writing.
-    const checked = { index: this.references.index, rows: batch.rows.map((r) => checkRow(kind, r.values, this.references.index)) };
+    // Names resolve within the actor's city (a token of one city never reaches another's dongs by name).
+    const index = this.references.indexFor(actor);
+    const checked = { index, rows: batch.rows.map((r) => checkRow(kind, r.values, index)) };
     const batchId = batch.batchId.toLowerCase();
     if (!this.batchesInFlight.has(batchId)) this.batchesInFlight.set(batchId, { kind, tokenId: actor.tokenId, since: new Date().toISOString() });
     const run = new Promise<SyncAnswer>((resolve, reject) => {
@@ -229,7 +231,7 @@ export class Syncs {
    */
   async preview(kind: Kind, batch: SyncBatchInput, actor: Actor): Promise<RowResult[]> {
     const ids = [...batch.rows.map((r) => r.rowId), ...batch.deletes.map((d) => d.rowId)].map((id) => id.toLowerCase());
-    const index = this.references.index;
+    const index = this.references.indexFor(actor);
     const checked = { index, rows: batch.rows.map((r) => checkRow(kind, r.values, index)) };
     const { current, lines, crossKind } = await this.readers.with(async (c) => ({
       current: await currentRows(this.readers, kind, ids, c),
@@ -328,7 +330,8 @@ export class Syncs {
    */
   private decide(kind: Kind, batch: SyncBatchInput, actor: Actor, current: Map<string, Current>, prechecked?: Prechecked, startRevision = this.revisionCounter) {
     // Rows checked against a reference that has since been replaced are checked again.
-    const checks = prechecked?.index === this.references.index ? prechecked.rows : undefined;
+    const index = this.references.indexFor(actor);
+    const checks = prechecked?.index === index ? prechecked.rows : undefined;
     let revision = startRevision;
     const results: RowResult[] = [];
     const versions: Version[] = [];
@@ -347,7 +350,7 @@ export class Syncs {
     };
     for (const [i, row] of batch.rows.entries()) {
       const rowId = row.rowId.toLowerCase();
-      const checked = checks?.[i] ?? checkRow(kind, row.values, this.references.index);
+      const checked = checks?.[i] ?? checkRow(kind, row.values, index);
       if (!checked.values) {
         results.push({ rowId, status: 'rejected', errors: checked.errors, ...(checked.warnings.length ? { warnings: checked.warnings } : {}) });
         continue;

@@ -13,6 +13,8 @@ export interface TokenInfo {
   role: Role;
   dong: string | null;
   district: string | null;
+  /** The city the token is limited to (code); null for every city. */
+  city: string | null;
   createdAt: string;
   expiresAt: string | null;
   revokedAt: string | null;
@@ -36,20 +38,34 @@ export class Tokens {
   }
 
   /** Creates a token; the secret is returned once and only its SHA-256 is stored. */
-  createToken(input: { role: Role; name: string; dong?: string; district?: string; expiresAt?: Date }): Promise<TokenInfo & { token: string }> {
+  /**
+   * Creates a token; the secret is returned once and only its SHA-256 is stored. `city` limits an
+   * analyst, manager or admin to one city; for a dong's or district's token it says in which city
+   * to find the name (서구 is a district of five cities), and the token is that city's either way.
+   */
+  async createToken(input: { role: Role; name: string; dong?: string; district?: string; city?: string; expiresAt?: Date }): Promise<TokenInfo & { token: string }> {
     if (!roles.includes(input.role)) throw new StoreError('invalid_input', `역할/role: ${roles.join(', ')}`);
     if (!input.name.trim()) throw new StoreError('invalid_input', '이름이 필요합니다 / name is required');
+    const all = this.references.index;
+    const cityFound = input.city === undefined ? undefined : all.resolveCity(input.city);
+    if (input.city !== undefined && !cityFound) throw new StoreError('invalid_input', `등록되지 않은 시·도입니다 / unknown --city: ${input.city}`);
+    const index = cityFound ? all.forCity(cityFound.code) : all;
     let dong: string | null = null;
     let district: string | null = null;
+    let city: string | null = cityFound?.code ?? null;
     if (input.role === 'dong') {
-      const found = input.dong ? this.references.index.resolveDong(input.dong) : undefined;
-      if (!found || found === 'ambiguous') throw new StoreError('invalid_input', `동 토큰에는 등록된 --dong이 필요합니다 / a dong token needs a known --dong (${input.dong ?? '-'})`);
+      const found = input.dong ? index.resolveDong(input.dong) : undefined;
+      if (found === 'ambiguous') throw new StoreError('invalid_input', `'${input.dong}'은(는) 여러 곳에 있는 동 이름입니다. 구·시를 붙이거나(--city, '서구 갈마1동') 코드를 쓰세요 / '${input.dong}' names several dongs: add the district or --city, or use the code`);
+      if (!found) throw new StoreError('invalid_input', `동 토큰에는 등록된 --dong이 필요합니다 / a dong token needs a known --dong (${input.dong ?? '-'})`);
       dong = found.code;
+      city = found.city;
     } else if (input.dong) throw new StoreError('invalid_input', '--dong은 dong 역할에만 씁니다 / --dong is only for the dong role');
     if (input.role === 'district') {
-      const found = [...this.references.index.districtByCode.values()].find((d) => d.code === input.district || d.name === input.district);
+      const found = input.district ? index.resolveDistrict(input.district) : undefined;
+      if (found === 'ambiguous') throw new StoreError('invalid_input', `'${input.district}'은(는) 여러 시·도에 있는 구 이름입니다. --city를 주거나 구 코드를 쓰세요 / '${input.district}' is a district of several cities: give --city or the code`);
       if (!found) throw new StoreError('invalid_input', `구 토큰에는 등록된 --district가 필요합니다 / a district token needs a known --district (${input.district ?? '-'})`);
       district = found.code;
+      city = found.city;
     } else if (input.district) throw new StoreError('invalid_input', '--district는 district 역할에만 씁니다 / --district is only for the district role');
     const id = randomBytes(6).toString('hex');
     const token = `jachi_${id}_${randomBytes(32).toString('base64url')}`;
@@ -57,16 +73,17 @@ export class Tokens {
     const expiresAt = input.expiresAt ? input.expiresAt.toISOString() : null;
     return this.writer.enqueue(async () => {
       await this.writer.connection.run(
-        'INSERT INTO tokens VALUES ($id, $name, $role, $dong, $district, $hash, $createdAt::TIMESTAMPTZ, $expiresAt::TIMESTAMPTZ, NULL)',
-        { id, name: input.name.trim(), role: input.role, dong, district, hash: sha256(token), createdAt, expiresAt },
+        `INSERT INTO tokens (id, name, role, dong, district, city, hash, createdAt, expiresAt, revokedAt)
+         VALUES ($id, $name, $role, $dong, $district, $city, $hash, $createdAt::TIMESTAMPTZ, $expiresAt::TIMESTAMPTZ, NULL)`,
+        { id, name: input.name.trim(), role: input.role, dong, district, city, hash: sha256(token), createdAt, expiresAt },
       );
-      return { id, name: input.name.trim(), role: input.role, dong, district, createdAt, expiresAt, revokedAt: null, token };
+      return { id, name: input.name.trim(), role: input.role, dong, district, city, createdAt, expiresAt, revokedAt: null, token };
     });
   }
 
   async listTokens(): Promise<TokenInfo[]> {
     const found = await this.rows(
-      `SELECT id, name, role, dong, district, ${utcIso('createdAt')} AS createdAt, ${utcIso('expiresAt')} AS expiresAt,
+      `SELECT id, name, role, dong, district, city, ${utcIso('createdAt')} AS createdAt, ${utcIso('expiresAt')} AS expiresAt,
         ${utcIso('revokedAt')} AS revokedAt FROM tokens ORDER BY createdAt`,
     );
     return found.map((r) => ({
@@ -75,6 +92,7 @@ export class Tokens {
       role: r.role as Role,
       dong: (r.dong as string | null) ?? null,
       district: (r.district as string | null) ?? null,
+      city: (r.city as string | null) ?? null,
       createdAt: r.createdAt as string,
       expiresAt: (r.expiresAt as string | null) ?? null,
       revokedAt: (r.revokedAt as string | null) ?? null,
@@ -109,20 +127,18 @@ export class Tokens {
     if (seen && seen.until > now) return seen.expiresAt !== null && seen.expiresAt <= now ? 'expired' : seen.actor;
     const revocations = this.revocations;
     const found = await this.rows(
-      `SELECT id, name, role, dong, district, epoch_ms(expiresAt) AS expiresAt, (expiresAt IS NOT NULL AND expiresAt <= now()) AS expired
+      `SELECT id, name, role, dong, district, city, epoch_ms(expiresAt) AS expiresAt, (expiresAt IS NOT NULL AND expiresAt <= now()) AS expired
        FROM tokens WHERE hash = $hash AND revokedAt IS NULL`,
       { hash },
     );
     const t = found[0];
     if (!t) return undefined;
     if (t.expired) return 'expired';
-    const actor: Actor = {
-      tokenId: t.id as string,
-      name: t.name as string,
-      role: t.role as Role,
-      dong: (t.dong as string | null) ?? null,
-      district: (t.district as string | null) ?? null,
-    };
+    const dong = (t.dong as string | null) ?? null;
+    const district = (t.district as string | null) ?? null;
+    // A first-wave dong's or district's token has no city stored: it is its unit's.
+    const city = (t.city as string | null) ?? (dong ?? district ? (this.references.index.cityOf((dong ?? district)!) ?? null) : null);
+    const actor: Actor = { tokenId: t.id as string, name: t.name as string, role: t.role as Role, dong, district, city };
     if (revocations !== this.revocations) return actor;
     if (this.signedIn.size >= 10_000) this.signedIn.clear();
     this.signedIn.set(hash, { actor, expiresAt: t.expiresAt === null ? null : Number(t.expiresAt), until: now + 10_000 });

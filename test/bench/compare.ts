@@ -286,7 +286,7 @@ async function benchHttp(file: string, names: string[], runs: number): Promise<H
     };
     // A change: one of the city's own meetings (it never enters a dong's figures, but it is a new revision).
     const change = async () => {
-      const values = { dong: store.reference.reference.cityCode, phase: 1, date: '2019-03-20', activity: '워킹그룹', title: '벤치마크 회의', participants: 1 };
+      const values = { dong: store.reference.reference.cities[0]!.code, phase: 1, date: '2019-03-20', activity: '워킹그룹', title: '벤치마크 회의', participants: 1 };
       const body = JSON.stringify({ batchId: randomUUID(), rows: [{ rowId: randomUUID(), baseRevision: null, values }], deletes: [] });
       const res = await fetch(`${origin}/api/sync/participation`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body });
       if (!res.ok) throw new Error(`sync for a change: ${res.status} ${await res.text()}`);

@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { milestones, sheets, type Reference } from '../../domain/index.ts';
+import { milestones, sheets, type CityReference } from '../../domain/index.ts';
 import { loadReference, openDatabase, type Database } from '../../service/store/db.ts';
 
 export const A = '11111-a';
@@ -19,7 +19,7 @@ export const D = '22222-d';
 /** The first ten milestones (everything up to the first 주민총회). */
 const firstTen = milestones.slice(0, 10);
 
-export const reference: Reference = {
+export const reference: CityReference = {
   city: '시험시',
   cityCode: '11',
   districts: [
@@ -125,7 +125,7 @@ type Data = Partial<Record<'spending' | 'participation' | 'progress' | 'agendas'
  * (no rules: the figures must hold whatever was stored); `close` removes it. By default the
  * fixture above.
  */
-export async function openFixture(ref: Reference = reference, data: Data = { spending, participation, progress, agendas, council }): Promise<Database & { dir: string; close: () => void }> {
+export async function openFixture(ref: CityReference = reference, data: Data = { spending, participation, progress, agendas, council }): Promise<Database & { dir: string; close: () => void }> {
   const dir = mkdtempSync(join(tmpdir(), 'jachi-compare-'));
   const db = await openDatabase(join(dir, 'test.duckdb'));
   await loadReference(db.connection, ref);

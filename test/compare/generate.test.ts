@@ -57,6 +57,30 @@ describe('demo generate', () => {
     expect(await one("SELECT count(*) FROM spending_rows WHERE updatedBy <> 'demo-generate' OR source <> 'demo generate'")).toBe(0);
   });
 
+  it('makes many cities with their own phases; a name is unique within its district, a district name repeats across cities', async () => {
+    const cities = await openDatabase(join(dir, 'cities.duckdb'));
+    try {
+      const made = await generateDemo(cities.connection, { dongs: 60, years: 2, cities: 3, seed: 3 });
+      expect(made).toMatchObject({ cities: 3, districts: 4, dongs: 60 });
+      const ask = async (sql: string) => (await cities.connection.runAndReadAll(sql)).getRowObjectsJson();
+      expect(await ask("SELECT city, count(*) AS phases FROM phases WHERE city >= '51' GROUP BY city ORDER BY city")).toEqual([
+        { city: '51', phases: '2' },
+        { city: '52', phases: '2' },
+        { city: '53', phases: '2' },
+      ]);
+      expect(await ask("SELECT count(*) AS n FROM (SELECT district, name FROM dongs WHERE city >= '51' GROUP BY ALL HAVING count(*) > 1)")).toEqual([{ n: '0' }]);
+      expect(await ask("SELECT name, count(DISTINCT city) AS cities FROM districts WHERE name = '중앙구' GROUP BY name")).toEqual([{ name: '중앙구', cities: '3' }]);
+      // Every dong has its city, a 10-digit 행정동 code of its district, and rows in its city's phases only.
+      expect(await ask("SELECT count(*) AS n FROM dongs d JOIN districts g ON g.code = d.district WHERE d.city IS DISTINCT FROM g.city OR NOT regexp_matches(d.adminCode, '^' || d.district || '[0-9]{5}$')")).toEqual([{ n: '0' }]);
+      expect(await ask('SELECT count(*) AS n FROM spending s ANTI JOIN phases p ON p.city = s.city AND p.phase = s.phase')).toEqual([{ n: '0' }]);
+      const { rows } = await runComparison(cities.connection, 'summary', { today: '2021-06-30' });
+      expect(new Set(rows.filter((r) => r.kind === 'city').map((r) => r.city))).toEqual(new Set(['51', '52', '53']));
+    } finally {
+      cities.connection.closeSync();
+      cities.instance.closeSync();
+    }
+  });
+
   it('is deterministic for a seed, and every comparison runs on it', async () => {
     const sum = await one('SELECT sum(budgetKrw) FROM spending');
     const again = await openDatabase(join(dir, 'again.duckdb'));

@@ -54,14 +54,14 @@ describe('a first-wave database', () => {
     expect(before.version).toBe(2);
     const store = await Store.open(path);
     try {
-      expect(store.db.applied).toEqual([3, 4, 5, 6, 7]);
+      expect(store.db.applied).toEqual([3, 4, 5, 6, 7, 8]);
       const [after] = (await store.reader.runAndReadAll(
         `SELECT (SELECT count(*) FROM spending_rows) AS spending, (SELECT count(*) FROM spending_rows WHERE deleted) AS tombstones,
                 (SELECT count(*) FROM participation_rows) AS participation, (SELECT count(*) FROM progress_rows) AS progress,
                 (SELECT count(*) FROM row_audit) AS audit, (SELECT count(*) FROM tokens) AS tokens, (SELECT count(*) FROM sync_batches) AS batches,
                 (SELECT max(version) FROM schema_migrations) AS version, (SELECT sum(voters) FROM participation_rows) AS votes`,
       )).getRowObjectsJson();
-      expect(after).toEqual({ ...before, version: 7 });
+      expect(after).toEqual({ ...before, version: 8 });
       // Who changed what stays answerable change by change: each version's actor, time, workbook,
       // batch and base revision, and its values (a first-wave `votes` read as the voters; fields the
       // first wave did not have are blank).
@@ -81,21 +81,35 @@ describe('a first-wave database', () => {
       expect(edited[0]!.votersOnline).toBeNull();
       const blank = (await store.reader.runAndReadAll('SELECT count(*) AS n FROM spending_rows WHERE carriedOverKrw IS NOT NULL OR returnedKrw IS NOT NULL OR agenda IS NOT NULL')).getRowObjectsJson();
       expect(blank[0]!.n).toBe('0');
-      // Daejeon's reference gains its city, allocations and expected milestones.
-      expect(store.reference.reference).toMatchObject({ city: '대전광역시', cityCode: '30' });
+      // The one city of the file becomes Daejeon in the layout of many cities: its phases, dongs and
+      // expected milestones are the city's, with its allocations and real 행정동 codes.
+      expect(store.reference.reference.cities).toEqual([{ code: '30', name: '대전광역시', phases: expect.any(Array) }]);
+      expect(store.reference.phaseOf('30', 1)).toMatchObject({ start: '2018-08-01', end: '2019-12-31' });
+      expect(store.reference.reference.dongs.every((d) => d.city === '30')).toBe(true);
       expect(store.reference.reference.allocations).toHaveLength(16);
       expect(store.reference.dongByCode.get('30110-gayang2')?.adminCode).toBe('3011063000');
-      expect(store.reference.reference.expectedMilestones.map((e) => [e.cohort, e.phase, e.milestones.length])).toEqual([
-        [1, 1, 10],
-        [1, 2, 3],
-        [2, 2, 10],
+      expect(store.reference.reference.expectedMilestones.map((e) => [e.city, e.cohort, e.phase, e.milestones.length])).toEqual([
+        ['30', 1, 1, 10],
+        ['30', 1, 2, 3],
+        ['30', 2, 2, 10],
       ]);
+      // Every token kept: the city's analysts and managers stay the city's (a city loaded later
+      // shows them nothing), the administrators keep the whole service, and a dong's token is its dong's city's.
+      const tokens = (await store.reader.runAndReadAll('SELECT role, city FROM tokens ORDER BY role')).getRowObjectsJson();
+      expect(tokens.length).toBe(Number(before.tokens));
+      for (const t of tokens) expect(t.city).toBe(t.role === 'analyst' || t.role === 'manager' ? '30' : null);
+      await store.writer.enqueue(() =>
+        store.writer.connection.run(
+          `INSERT INTO tokens (id, name, role, dong, district, hash, createdAt) VALUES ('firstwave', '가양2동 (첫 판)', 'dong', '30110-gayang2', NULL, sha256('jachi_firstwave_secret'), now())`,
+        ),
+      );
+      expect(await store.authenticate('jachi_firstwave_secret')).toMatchObject({ role: 'dong', dong: '30110-gayang2', city: '30' });
       // The new figures are there at once.
       // (as the service answers GET /api/compare/summary)
       const summary = JSON.parse((await store.compareAnswer('summary', {}, 'json')).body.toString('utf8')) as { rows: Record<string, unknown>[] };
       expect(summary.rows.some((r) => r.kind === 'city' && r.figure === 'completionRate' && r.phase === 1 && r.value === 1)).toBe(true);
       // And a sync with the new fields goes through on the migrated file.
-      const admin = { tokenId: 'migrate-test', name: 'tester', role: 'admin' as const, dong: null, district: null };
+      const admin = { tokenId: 'migrate-test', name: 'tester', role: 'admin' as const, dong: null, district: null, city: null };
       const answer = await store.sync(
         'spending',
         { batchId: randomUUID(), rows: [{ rowId: randomUUID(), baseRevision: null, values: { dong: '가양2동', phase: 2, fiscalYear: 2021, category: '기타', budgetKrw: 1000, executedKrw: 500, carriedOverKrw: 300, returnedKrw: 200 } }], deletes: [] },

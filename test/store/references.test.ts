@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Store, type Actor } from '../../service/store/store.ts';
+import { daejeonReference } from '../../domain/index.ts';
 
 let dir: string;
 let store: Store;
@@ -17,7 +18,7 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const actor = (over: Partial<Actor>): Actor => ({ tokenId: 't', name: 'n', role: 'analyst', dong: null, district: null, ...over });
+const actor = (over: Partial<Actor>): Actor => ({ tokenId: 't', name: 'n', role: 'analyst', dong: null, district: null, city: null, ...over });
 const codeOf = (name: string) => store.reference.reference.dongs.find((d) => d.name === name)!.code;
 const districtOf = (name: string) => store.reference.reference.districts.find((d) => d.name === name)!.code;
 
@@ -41,7 +42,7 @@ describe('References', () => {
 
   it('loading the reference again moves the answers\' version on, so no answer over the old one is served', async () => {
     const before = store.answersVersion('summary');
-    const reference = store.reference.reference;
+    const reference = daejeonReference;
     await store.loadReference({ ...reference, dongs: reference.dongs.map((d) => (d.name === '가양2동' ? { ...d, population: { ...d.population, '2019': 12_345 } } : d)) });
     expect(store.answersVersion('summary')).not.toBe(before);
     expect(store.reference.reference.dongs.find((d) => d.name === '가양2동')!.population['2019']).toBe(12_345);

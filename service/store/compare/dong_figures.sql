@@ -24,7 +24,7 @@ participationFigures AS (
          coalesce(pop.population > 0 AND d.populationIllustrative, false) AS illustrative
   FROM assemblyFigures a
   JOIN dongs d ON d.code = a.dong
-  LEFT JOIN phases p ON p.phase = a.phase
+  LEFT JOIN phases p ON p.city = d.city AND p.phase = a.phase
   LEFT JOIN dong_population pop ON pop.dong = a.dong AND pop.year = p.year
 ),
 progressFigures AS (

@@ -1,10 +1,10 @@
 -- The milestones behind one progress row (dong × phase): every recorded row, with `expected` true
--- for the milestones the city expects of the dong's cohort in that phase, and a row without rowId
+-- for the milestones its city expects of the dong's cohort in that phase, and a row without rowId
 -- (status NULL) for each expected milestone the sheet lacks, which counts as not done.
 -- Parameters: $dong VARCHAR, $phase INTEGER, $scopeDongs VARCHAR[] (NULL = any).
 WITH expected AS (
   SELECT e.milestone
-  FROM dongs d JOIN expected_milestones e ON e.cohort = d.joinedPhase AND e.phase = $phase
+  FROM dongs d JOIN expected_milestones e ON e.city = d.city AND e.cohort = d.joinedPhase AND e.phase = $phase
   WHERE d.code = $dong
 )
 SELECT CAST(m.rowId AS VARCHAR) AS rowId, m.revision, m.city, m.district, m.dong, m.dongName, m.cohort, m.phase, m.milestone,

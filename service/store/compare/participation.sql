@@ -29,6 +29,6 @@ SELECT g.city, d.district, g.dong, d.name AS dongName, g.cohort, g.phase, g.even
 FROM grouped g
 JOIN dongs d ON d.code = g.dong
 LEFT JOIN assemblyFigures a ON a.dong = g.dong AND a.phase = g.phase
-LEFT JOIN phases p ON p.phase = g.phase
+LEFT JOIN phases p ON p.city = d.city AND p.phase = g.phase
 LEFT JOIN dong_population pop ON pop.dong = g.dong AND pop.year = p.year
 ORDER BY d.district, g.dong, g.phase

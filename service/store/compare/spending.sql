@@ -33,7 +33,9 @@ grouped AS (
 ),
 allocated AS (
   SELECT a.dong, p.phase, CAST(sum(a.amountKrw) AS BIGINT) AS allocationKrw
-  FROM allocations a JOIN phases p ON a.fiscalYear BETWEEN year(p.startOn) AND year(p.endOn)
+  FROM allocations a
+  JOIN dongs ad ON ad.code = a.dong
+  JOIN phases p ON p.city = ad.city AND a.fiscalYear BETWEEN year(p.startOn) AND year(p.endOn)
   GROUP BY a.dong, p.phase
 )
 SELECT c.city, d.district, g.dong, d.name AS dongName, d.joinedPhase AS cohort, g.phase, g.category, g.budgetKrw, g.executedKrw,
@@ -49,6 +51,6 @@ FROM grouped g
 JOIN dongs d ON d.code = g.dong
 JOIN districts c ON c.code = d.district
 LEFT JOIN allocated a ON a.dong = g.dong AND a.phase = g.phase
-LEFT JOIN phases p ON p.phase = g.phase
+LEFT JOIN phases p ON p.city = d.city AND p.phase = g.phase
 LEFT JOIN dong_population pop ON pop.dong = g.dong AND pop.year = p.year
 ORDER BY d.district, g.dong, g.phase, g.allLines DESC, g.category

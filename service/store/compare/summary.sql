@@ -28,12 +28,12 @@ groupStats AS (
   GROUP BY GROUPING SETS ((city, phase, cohort, figure), (city, phase, figure))
 ),
 pairs AS (
-  SELECT a.phase, b.phase AS versus FROM phases a JOIN phases b ON abs(a.phase - b.phase) = 1
+  SELECT a.city, a.phase, b.phase AS versus FROM phases a JOIN phases b ON b.city = a.city AND abs(a.phase - b.phase) = 1
 ),
 continuingFigures AS (
   SELECT f.*, pr.versus
   FROM dongFigures f
-  JOIN pairs pr ON pr.phase = f.phase
+  JOIN pairs pr ON pr.city = f.city AND pr.phase = f.phase
   SEMI JOIN dongFigures o ON o.dong = f.dong AND o.figure = f.figure AND o.phase = pr.versus AND o.value IS NOT NULL
   WHERE f.value IS NOT NULL
 ),

@@ -32,6 +32,8 @@ export interface AnalystQueryOptions {
   maxBytes?: number;
   /** Aborts when the request ends (its client left or it ran out of time): the child is killed. */
   signal?: AbortSignal;
+  /** The city whose rows alone the query sees (a token limited to one city); every city's when absent. */
+  city?: string;
 }
 
 export interface AnalystQueryResult extends QueryResult {
@@ -137,17 +139,35 @@ export interface AnalystSandboxOptions {
  */
 export class AnalystSandbox {
   private readonly pool: SandboxPool;
-  private readonly snapshots: Snapshots;
+  /** The snapshot of every city ('') and one per city its analysts asked about, each made when its data changed. */
+  private readonly snapshotsByCity = new Map<string, Snapshots>();
 
   constructor(private readonly options: AnalystSandboxOptions) {
-    const base = options.databasePath.replace(/(\.duckdb)?$/, '.analyst');
-    this.pool = new SandboxPool({ size: options.size, cwd: dirname(base), onRelease: () => this.snapshots.collect() });
-    this.snapshots = new Snapshots({ source: options.source, base, inUse: (path) => this.pool.uses(path) });
+    this.pool = new SandboxPool({ size: options.size, cwd: dirname(options.databasePath), onRelease: () => this.collect() });
+  }
+
+  /**
+   * The snapshots of one city (or of all): `jachi.analyst.*` for all, `jachi.analyst-city<code>.*`
+   * for one, so neither takes the other's files for leftovers.
+   */
+  private snapshotsOf(city: string | undefined): Snapshots {
+    const key = city ?? '';
+    let snapshots = this.snapshotsByCity.get(key);
+    if (!snapshots) {
+      const base = this.options.databasePath.replace(/(\.duckdb)?$/, city === undefined ? '.analyst' : `.analyst-city${city.replace(/[^0-9A-Za-z]/g, '_')}`);
+      snapshots = new Snapshots({ source: this.options.source, base, inUse: (path) => this.pool.uses(path), ...(city === undefined ? {} : { city }) });
+      this.snapshotsByCity.set(key, snapshots);
+    }
+    return snapshots;
+  }
+
+  private collect(): void {
+    for (const snapshots of this.snapshotsByCity.values()) snapshots.collect();
   }
 
   /** Children started, live children's process ids, answers given, snapshots made. */
   get stats(): { started: number; pids: number[]; answered: number; snapshots: number } {
-    return { ...this.pool.stats, snapshots: this.snapshots.made };
+    return { ...this.pool.stats, snapshots: [...this.snapshotsByCity.values()].reduce((n, s) => n + s.made, 0) };
   }
 
   /** One analyst SELECT: `{ columns, rows, truncated }`, rows JSON-safe; QueryError when refused, stopped or failed. */
@@ -156,18 +176,19 @@ export class AnalystSandbox {
     const limit = rowLimit(options.limit);
     const version = this.options.version();
     await this.options.withReader((connection) => checkAnalystSql(connection, sql));
-    const path = await this.snapshots.take(version);
+    const snapshots = this.snapshotsOf(options.city);
+    const path = await snapshots.take(version);
     try {
       return await runInPool(this.pool, path, sql, limit, options, started);
     } finally {
       // The idle children open the newest snapshot now, and let the old one go.
-      if (path === this.snapshots.latest) this.pool.warm(path, options.memoryLimit ?? defaultMemoryLimit);
-      this.snapshots.release(path);
+      if (path === snapshots.latest) this.pool.warm(path, options.memoryLimit ?? defaultMemoryLimit);
+      snapshots.release(path);
     }
   }
 
   close(): void {
     this.pool.close();
-    this.snapshots.close();
+    for (const snapshots of this.snapshotsByCity.values()) snapshots.close();
   }
 }

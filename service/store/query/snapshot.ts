@@ -14,13 +14,26 @@ export const snapshotTables = ['spending', 'participation', 'progress', 'agendas
 
 const stringLiteral = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
+/** Each table's rows of one city (a city's analysts see their city alone). */
+const cityFilter: Record<(typeof snapshotTables)[number], string> = {
+  spending: 'city',
+  participation: 'city',
+  progress: 'city',
+  agendas: 'city',
+  council: 'city',
+  dongs: 'city',
+  districts: 'city',
+  cities: 'code',
+  phases: 'city',
+};
+
 /**
  * Writes a new snapshot of the analytic views (and the reference tables) to `path`: copied through
  * ATTACH into a fresh file beside it in one read transaction, then renamed to `path` (a child still
  * reading an old file there keeps its inode). Pass the instance (preferred: a dedicated connection
  * is opened, so the copy never runs inside the store's transaction) or an otherwise idle connection.
  */
-export async function refreshSnapshot(source: DuckDBInstance | DuckDBConnection, path: string): Promise<void> {
+export async function refreshSnapshot(source: DuckDBInstance | DuckDBConnection, path: string, city?: string): Promise<void> {
   const connection = source instanceof DuckDBInstance ? await source.connect() : source;
   const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
   const alias = `jachi_snapshot_${process.pid}_${Date.now()}`;
@@ -31,7 +44,8 @@ export async function refreshSnapshot(source: DuckDBInstance | DuckDBConnection,
     try {
       await connection.run('BEGIN TRANSACTION');
       for (const table of snapshotTables) {
-        await connection.run(`CREATE TABLE ${alias}.${table} AS SELECT * FROM main.${table}`);
+        const where = city === undefined ? '' : ` WHERE ${cityFilter[table]} = ${stringLiteral(city)}`;
+        await connection.run(`CREATE TABLE ${alias}.${table} AS SELECT * FROM main.${table}${where}`);
       }
       await connection.run('COMMIT');
       await connection.run(`CHECKPOINT ${alias}`);
@@ -68,6 +82,8 @@ export interface SnapshotsOptions {
   base: string;
   /** True while a child holds the file open or answers over it (it is then kept). */
   inUse: (path: string) => boolean;
+  /** The one city whose rows the snapshot holds; every city's when absent. */
+  city?: string;
 }
 
 /** The current snapshot, made again only when the data version changes. */
@@ -142,7 +158,7 @@ export class Snapshots {
     if (this.generation === 0) this.removeLeftovers();
     this.generation += 1;
     const path = `${this.options.base}.${this.stamp}-${this.generation}.duckdb`;
-    await refreshSnapshot(this.options.source, path);
+    await refreshSnapshot(this.options.source, path, this.options.city);
     if (this.current) this.old.add(this.current.path);
     this.current = { path, version };
     this.collect();
