@@ -113,6 +113,7 @@ export const metrics = {
     '낮음(low): 묶음(4개 동 이상)의 하위 25%이고 중앙값보다 최소 차이 이상 낮음. 하락(fell): 자기 이전 단계보다 최소 차이 이상 낮음. 최소 차이는 비율 지표 5%p, 천 명당 지표는 중앙값(하락이면 이전 값)의 20%.',
     'low: in the lowest quarter of its group (of four dongs or more) and at least the minimum gap below its median. fell: at least the minimum gap below its own previous phase. The minimum gap is 5 %p for rates, 20% of the median (of the previous value, for fell) for per-1,000 figures.',
   ),
+  yearInPilot: metric('yearInPilot', '참여 연차', 'Year in the pilot', 'label', '기수가 시범사업에 합류한 뒤 몇 번째 단계인지 (단계 − 기수 + 1). 시·도마다 단계의 해가 달라도, 여러 시·도의 같은 연차(예: 각 기수의 첫해)를 나란히 견줄 수 있습니다.', "Which phase of the cohort's time in the pilot this is (phase − cohort + 1): cities on different calendars line up by it (each cohort's first year, say)."),
   versus: metric('versus', '견준 단계', 'Compared with', 'label', '계속 참여 행: 같은 동들을 견준 다른 단계.', 'Continuing rows: the other phase the same dongs are compared with.'),
   rank: metric('rank', '순위', 'Rank', 'label', '분석용 순위 (높은 값이 1, 같은 묶음 안에서). 분석가·관리자가 요청한 경우에만 채웁니다.', 'Rank for analysts (highest is 1, within the group); only when an analyst or manager asks for it.'),
 } satisfies Record<string, MetricDefinition>;
@@ -234,7 +235,7 @@ export const comparisons: Record<ComparisonName, ComparisonDefinition> = {
       ko: '시(kind = city)와 계속 참여 동(kind = continuing): 단계 × 기수(빈 칸은 전체) × 주요 지표마다 값, 중앙값, 사분위수, 동 수. 그리고 지원 검토가 필요할 수 있는 동(kind = dong): 사유(낮음·하락)마다 한 행. 순위표가 아닙니다. rank=true(분석가·관리자)일 때만 모든 동과 순위',
       en: 'city (kind = city) and the dongs in both phases (kind = continuing): per phase × cohort (empty for all) × headline figure the value, median, quartiles and number of dongs; then the dongs that may need support (kind = dong), one row per reason (low, fell). Not a league table; every dong with a rank only with rank=true (analysts and managers)',
     },
-    keys: ['kind', 'city', 'district', 'dong', 'dongName', 'phase', 'versus', 'cohort', 'figure'],
+    keys: ['kind', 'city', 'district', 'dong', 'dongName', 'phase', 'versus', 'cohort', 'yearInPilot', 'figure'],
     figures: ['value', 'median', 'q1', 'q3', 'dongsWithData', 'previousValue', 'gap', 'flag', 'illustrative', 'rank'],
   },
 };

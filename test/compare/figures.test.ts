@@ -190,7 +190,7 @@ describe('phases', () => {
 describe('summary', () => {
   it("gives each group's value, median and quartiles per phase and cohort, and the same dongs in both phases", async () => {
     const { rows, columns } = await runComparison(db.connection, 'summary', { today });
-    expect(columns.map((c) => c.name)).toEqual(['kind', 'city', 'district', 'dong', 'dongName', 'phase', 'versus', 'cohort', 'figure', 'value', 'median', 'q1', 'q3', 'dongsWithData', 'previousValue', 'gap', 'flag', 'illustrative', 'rank']);
+    expect(columns.map((c) => c.name)).toEqual(['kind', 'city', 'district', 'dong', 'dongName', 'phase', 'versus', 'cohort', 'yearInPilot', 'figure', 'value', 'median', 'q1', 'q3', 'dongsWithData', 'previousValue', 'gap', 'flag', 'illustrative', 'rank']);
     const group = (kind: string, phase: number, figure: string, cohort: number | null = null) => find(rows, { kind, phase, figure, cohort });
     // Phase 1, all of cohort 1: 사업비 (800,000 + 500,000 + 1,000,000) ÷ (1,500,000 + 1,000,000 + 2,000,000).
     expect(group('city', 1, 'discretionaryExecutionRate').value).toBeCloseTo(2.3 / 4.5, 12);

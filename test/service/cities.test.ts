@@ -111,6 +111,12 @@ describe('two cities in one service', () => {
     const garamGroup = summary.find((r: any) => r.kind === 'city' && r.city === '51' && r.cohort === null && r.figure === 'discretionaryExecutionRate');
     expect(garamGroup).toMatchObject({ dongsWithData: 5, median: 0.22 });
     expect(summary.filter((r: any) => r.kind === 'dong' && r.city === '51').every((r: any) => garamDongs.has(r.dong))).toBe(true);
+    // A national analyst lines the cities up by cohort and year in the pilot: each first cohort's first year.
+    const firstYears = summary.filter((r: any) => r.kind === 'city' && r.cohort === 1 && r.yearInPilot === 1 && r.figure === 'discretionaryExecutionRate');
+    expect(firstYears.map((r: any) => [r.city, r.phase, r.dongsWithData])).toEqual([
+      ['30', 1, 5],
+      ['51', 1, 5],
+    ]);
   });
 
   it('keeps each city on its own calendar: a phase and its period are the city’s', async () => {

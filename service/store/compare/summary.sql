@@ -9,6 +9,8 @@
 --   $minGapRate for rates; for $per1000Figures, $minGapPer1000Share of the median (of the previous
 --   value, for fell). With $rank (analysts and managers) every dong is listed with its rank in its
 --   group. Not a league table otherwise.
+-- Every row says its yearInPilot (phase − cohort + 1; empty for all cohorts), so a national analyst
+-- compares cities on different calendars by cohort and year in the pilot.
 -- Groups are always whole (city × phase × cohort); $districts and $dongs only choose which dongs
 -- are listed, $phases, $cohorts and $cities which groups.
 -- Parameters: $phases INTEGER[], $districts VARCHAR[], $dongs VARCHAR[], $cohorts INTEGER[],
@@ -97,13 +99,14 @@ rowsOut AS (
   WHERE ($districts IS NULL OR list_contains($districts, district))
     AND ($dongs IS NULL OR list_contains($dongs, dong))
 )
-SELECT kind, city, district, dong, dongName, phase, versus, cohort, figure, value, median, q1, q3, dongsWithData,
+-- yearInPilot (phase − cohort + 1) lines up cities on different calendars: each cohort's first year, second, …
+SELECT kind, city, district, dong, dongName, phase, versus, cohort, phase - cohort + 1 AS yearInPilot, figure, value, median, q1, q3, dongsWithData,
        previousValue, gap, flag, illustrative, rank
 FROM rowsOut
 WHERE ($phases IS NULL OR list_contains($phases, phase))
   AND ($cohorts IS NULL OR cohort IS NULL OR list_contains($cohorts, cohort))
   AND ($cities IS NULL OR list_contains($cities, city))
-ORDER BY phase, list_position($figureOrder, figure),
+ORDER BY city, phase, list_position($figureOrder, figure),
          CASE kind WHEN 'city' THEN 1 WHEN 'continuing' THEN 2 ELSE 3 END,
          versus NULLS FIRST, cohort NULLS FIRST,
          CASE WHEN coalesce($rank, false) THEN rank END,
