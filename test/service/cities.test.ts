@@ -197,6 +197,23 @@ describe('two cities in one service', () => {
     expect((await call('PUT', '/api/reference', '30-admin', garam)).status).toBe(403);
   });
 
+  it('lets a city’s administrator manage its city’s tokens alone, never make one of every city', async () => {
+    const made = await call('POST', '/api/tokens', '30-admin', { role: 'analyst', name: '대전 분석가 2' });
+    expect(made.status).toBe(201);
+    expect(made.body.city).toBe('30');
+    expect((await call('POST', '/api/tokens', '30-admin', { role: 'analyst', name: '가람 분석가', city: '51' })).status).toBe(403);
+    // Its 갈마1동 is Daejeon's, whatever the name means elsewhere.
+    expect((await call('POST', '/api/tokens', '30-admin', { role: 'dong', dong: '갈마1동', name: '갈마1동' })).body).toMatchObject({ dong: '30170-galma1', city: '30' });
+    const listed = (await call('GET', '/api/tokens', '30-admin')).body.tokens;
+    expect(listed.length).toBeGreaterThan(0);
+    expect(listed.every((t: any) => t.city === '30')).toBe(true);
+    const garamToken = (await call('GET', '/api/tokens', 'all-admin')).body.tokens.find((t: any) => t.city === '51');
+    expect((await call('DELETE', `/api/tokens/${garamToken.id}`, '30-admin')).status).toBe(404);
+    expect((await call('GET', '/api/meta', '51-analyst')).status).toBe(200);
+    // A backup holds every city: the service's administrator takes it, not a city's.
+    expect((await call('POST', '/api/backup', '30-admin')).status).toBe(403);
+  });
+
   it('reads a national sheet without ambiguity: a repeated name says its city, or gives the code', async () => {
     const csv = ['동,단계,회계연도,비목,예산액(원)', '서구 갈마1동,1,2021,기타,1000', '대전 서구 갈마1동,1,2019,기타,2000', '가람광역시 서구 갈마1동,1,2021,기타,3000', '5114052000,1,2021,기타,4000'].join('\r\n');
     const form = new FormData();
