@@ -69,7 +69,7 @@ beforeAll(async () => {
 afterAll(() => svc?.close());
 
 describe('two cities in one service', () => {
-  let daejeonAlone: Record<string, string> = {};
+  const daejeonAlone: Record<string, string> = {};
 
   it('answers Daejeon alone before the second city comes', async () => {
     for (const name of ['spending', 'summary', 'phases']) daejeonAlone[name] = (await call('GET', `/api/compare/${name}?today=2024-01-01`, 'all-analyst')).text;
