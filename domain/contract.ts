@@ -5,6 +5,11 @@
 import { z } from 'zod';
 import type { Issue, Message } from './messages.ts';
 import type { RowValues } from './rules.ts';
+import type { Role } from './roles.ts';
+import type { Allocation, City, District, Dong, ExpectedMilestones, Phase } from './reference.ts';
+import type { Kind, metaColumns } from './sheets.ts';
+import type { codeLists, payCategories } from './codes.ts';
+import type { comparisons, flagRules, headlineFigureKind, headlineFigures, metrics } from './metrics.ts';
 
 /** POST /api/sync/:kind body: typed values from a client; the service takes any values and checks them. */
 export interface SyncBody<Values = RowValues> {
@@ -81,3 +86,39 @@ export type BatchStatus =
   | { batchId: string; status: 'pending'; kind: string; since: string }
   | { batchId: string; status: 'failed'; kind: string; failedAt: string; error: { code: string; message: Message } }
   | { batchId: string; status: 'unknown' };
+
+/** Who a token belongs to, as `GET /api/meta` says it (never its secret). */
+export interface MetaWho {
+  name: string;
+  role: Role;
+  dong: string | null;
+  district: string | null;
+  /** The city the token is limited to; null for a token of every city. */
+  city: string | null;
+}
+
+/**
+ * `GET /api/meta`: what a pane needs to read and write sheets and show figures, for one token (a
+ * token of one city sees that city's reference data alone). The service's route is checked against
+ * it (`satisfies`), and the add-in reads it as it is.
+ */
+export interface MetaAnswer {
+  /** The city's name when the token sees one city; null for several. */
+  city: string | null;
+  cities: City[];
+  kinds: { kind: Kind; sheet: string; table: string; rowIdHeader: string; columns: ReturnType<typeof metaColumns> }[];
+  codes: typeof codeLists;
+  districts: District[];
+  dongs: (Dong & { cohort: number })[];
+  allocations: Allocation[];
+  expectedMilestones: ExpectedMilestones[];
+  /** The token's city's phases; for a token of every city, each phase number once. */
+  phases: Phase[];
+  metrics: typeof metrics;
+  comparisons: typeof comparisons;
+  headlineFigures: typeof headlineFigures;
+  headlineFigureKind: typeof headlineFigureKind;
+  flagRules: typeof flagRules;
+  payCategories: typeof payCategories;
+  me: MetaWho;
+}

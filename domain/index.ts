@@ -9,3 +9,4 @@ export * from './normalise/index.ts';
 export * from './contract.ts';
 export * from './formula-guard.ts';
 export * from './views.ts';
+export * from './roles.ts';

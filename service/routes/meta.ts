@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { kinds, metaColumns, sheets, codeLists, rowIdHeader, metrics, comparisons, headlineFigures, headlineFigureKind, flagRules, payCategories, type City, type Phase } from '../../domain/index.ts';
+import { kinds, metaColumns, sheets, codeLists, rowIdHeader, metrics, comparisons, headlineFigures, headlineFigureKind, flagRules, payCategories, type City, type MetaAnswer, type Phase } from '../../domain/index.ts';
 
 /**
  * The phases a token works in: its city's; for a token of every city, each phase number once, named
@@ -45,5 +45,5 @@ export const metaRoutes = new Hono().get('/meta', (c) => {
     flagRules,
     payCategories,
     me: { name: actor.name, role: actor.role, dong: actor.dong, district: actor.district, city: actor.city },
-  });
+  } satisfies MetaAnswer);
 });

@@ -1,7 +1,6 @@
-import type { Dong } from '../../domain/index.ts';
+import { readerRoles, type Dong, type Role } from '../../domain/index.ts';
 
-export const roles = ['dong', 'district', 'analyst', 'manager', 'admin'] as const;
-export type Role = (typeof roles)[number];
+export { roles, type Role } from '../../domain/index.ts';
 
 /** Who is asking: a token's identity and scope (never its secret). */
 export interface Actor {
@@ -18,9 +17,6 @@ export interface Actor {
    */
   city: string | null;
 }
-
-/** Roles that read every row of their city (or of every city, without one). */
-const readerRoles: readonly Role[] = ['analyst', 'manager', 'admin'];
 
 /** Whether the actor's city limit lets it near a unit of `city`. */
 const inCity = (actor: Actor, city: string | undefined) => actor.city === null || actor.city === city;
