@@ -53,11 +53,11 @@ const viewJoin = 'r JOIN dongs d ON d.code = r.dong JOIN districts g ON g.code =
 export const sqliteSchema = `
 CREATE TABLE cities (code TEXT PRIMARY KEY, name TEXT NOT NULL);
 CREATE TABLE districts (code TEXT PRIMARY KEY, name TEXT NOT NULL, city TEXT);
-CREATE TABLE dongs (code TEXT PRIMARY KEY, name TEXT NOT NULL, district TEXT NOT NULL, adminCode TEXT, joinedPhase INTEGER NOT NULL, populationIllustrative INTEGER NOT NULL);
+CREATE TABLE dongs (code TEXT PRIMARY KEY, name TEXT NOT NULL, district TEXT NOT NULL, adminCode TEXT, joinedPhase INTEGER NOT NULL, populationIllustrative INTEGER NOT NULL, city TEXT);
 CREATE TABLE dong_population (dong TEXT NOT NULL, year INTEGER NOT NULL, population INTEGER NOT NULL, PRIMARY KEY (dong, year));
-CREATE TABLE phases (phase INTEGER PRIMARY KEY, name TEXT NOT NULL, year INTEGER NOT NULL, startOn TEXT NOT NULL, endOn TEXT NOT NULL);
+CREATE TABLE phases (city TEXT NOT NULL, phase INTEGER NOT NULL, name TEXT NOT NULL, year INTEGER NOT NULL, startOn TEXT NOT NULL, endOn TEXT NOT NULL, PRIMARY KEY (city, phase));
 CREATE TABLE allocations (dong TEXT NOT NULL, fiscalYear INTEGER NOT NULL, amountKrw INTEGER NOT NULL, PRIMARY KEY (dong, fiscalYear));
-CREATE TABLE expected_milestones (cohort INTEGER NOT NULL, phase INTEGER NOT NULL, milestone TEXT NOT NULL, PRIMARY KEY (cohort, phase, milestone));
+CREATE TABLE expected_milestones (city TEXT NOT NULL, cohort INTEGER NOT NULL, phase INTEGER NOT NULL, milestone TEXT NOT NULL, PRIMARY KEY (city, cohort, phase, milestone));
 CREATE TABLE spending_rows (${rowHead}, fiscalYear INTEGER, category TEXT, item TEXT, fundingSource TEXT, budgetKrw INTEGER, executedKrw INTEGER,
   carriedOverKrw INTEGER, returnedKrw INTEGER, executedOn TEXT, agenda TEXT, note TEXT);
 CREATE TABLE participation_rows (${rowHead}, date TEXT, activity TEXT, title TEXT, participants INTEGER, newParticipants INTEGER, voters INTEGER,
@@ -90,11 +90,11 @@ export async function copyToSqlite(connection: DuckDBConnection, sqlite: SqliteD
   };
   await copy('cities', 'SELECT code, name FROM cities');
   await copy('districts', 'SELECT code, name, city FROM districts');
-  await copy('dongs', 'SELECT code, name, district, adminCode, joinedPhase, populationIllustrative::INTEGER FROM dongs');
+  await copy('dongs', 'SELECT code, name, district, adminCode, joinedPhase, populationIllustrative::INTEGER, city FROM dongs');
   await copy('dong_population', 'SELECT dong, year, population FROM dong_population');
-  await copy('phases', 'SELECT phase, name, year, startOn::VARCHAR, endOn::VARCHAR FROM phases');
+  await copy('phases', 'SELECT city, phase, name, year, startOn::VARCHAR, endOn::VARCHAR FROM phases');
   await copy('allocations', 'SELECT dong, fiscalYear, amountKrw FROM allocations');
-  await copy('expected_milestones', 'SELECT cohort, phase, milestone FROM expected_milestones');
+  await copy('expected_milestones', 'SELECT city, cohort, phase, milestone FROM expected_milestones');
   const head = 'rowId::VARCHAR, revision, deleted::INTEGER, updatedBy, updatedAt::VARCHAR, source, batchId::VARCHAR, dong, phase';
   await copy(
     'spending_rows',
@@ -147,7 +147,7 @@ assemblyFigures AS (
 const expectedFigures = `
 expectedScope AS (
   SELECT d.code AS dong, e.phase, e.milestone
-  FROM dongs d JOIN expected_milestones e ON e.cohort = d.joinedPhase JOIN phases ph ON ph.phase = e.phase
+  FROM dongs d JOIN expected_milestones e ON e.city = d.city AND e.cohort = d.joinedPhase JOIN phases ph ON ph.city = e.city AND ph.phase = e.phase
   WHERE ph.startOn <= ${today}
 ),
 done AS (
@@ -181,7 +181,7 @@ participationFigures AS (
   SELECT a.dong, a.phase, 'assemblyTurnoutPer1000' AS figure, a.assemblyVoters * 1000.0 AS num, pop.population * 1.0 AS den,
          coalesce(pop.population > 0 AND d.populationIllustrative, 0) AS illustrative
   FROM assemblyFigures a JOIN dongs d ON d.code = a.dong
-  LEFT JOIN phases p ON p.phase = a.phase LEFT JOIN dong_population pop ON pop.dong = a.dong AND pop.year = p.year
+  LEFT JOIN phases p ON p.city = d.city AND p.phase = a.phase LEFT JOIN dong_population pop ON pop.dong = a.dong AND pop.year = p.year
 ),
 progressFigures AS (
   SELECT dong, phase, 'completionRate' AS figure, completedExpected * 1.0 AS num, expected * 1.0 AS den, 0 AS illustrative FROM expectedFigures
@@ -252,7 +252,7 @@ grouped AS (
 ),
 allocated AS (
   SELECT a.dong, p.phase, sum(a.amountKrw) AS allocationKrw
-  FROM allocations a JOIN phases p ON a.fiscalYear BETWEEN CAST(substr(p.startOn, 1, 4) AS INTEGER) AND CAST(substr(p.endOn, 1, 4) AS INTEGER)
+  FROM allocations a JOIN dongs ad ON ad.code = a.dong JOIN phases p ON p.city = ad.city AND a.fiscalYear BETWEEN CAST(substr(p.startOn, 1, 4) AS INTEGER) AND CAST(substr(p.endOn, 1, 4) AS INTEGER)
   GROUP BY a.dong, p.phase
 )
 SELECT g.city, d.district, g.dong, d.name AS dongName, g.cohort, g.phase, g.category, g.budgetKrw, g.executedKrw, g.carriedOverKrw, g.returnedKrw,
@@ -266,7 +266,7 @@ SELECT g.city, d.district, g.dong, d.name AS dongName, g.cohort, g.phase, g.cate
 FROM grouped g
 JOIN dongs d ON d.code = g.dong
 LEFT JOIN allocated a ON a.dong = g.dong AND a.phase = g.phase
-LEFT JOIN phases p ON p.phase = g.phase
+LEFT JOIN phases p ON p.city = d.city AND p.phase = g.phase
 LEFT JOIN dong_population pop ON pop.dong = g.dong AND pop.year = p.year
 ORDER BY d.district, g.dong, g.phase, g.allLines DESC, g.category`,
 
@@ -286,7 +286,7 @@ SELECT g.city, d.district, g.dong, d.name AS dongName, g.cohort, g.phase, g.even
 FROM grouped g
 JOIN dongs d ON d.code = g.dong
 LEFT JOIN assemblyFigures a ON a.dong = g.dong AND a.phase IS g.phase
-LEFT JOIN phases p ON p.phase = g.phase
+LEFT JOIN phases p ON p.city = d.city AND p.phase = g.phase
 LEFT JOIN dong_population pop ON pop.dong = g.dong AND pop.year = p.year
 ORDER BY d.district, g.dong, g.phase`,
 
@@ -366,11 +366,11 @@ ${groupStats(
   'CASE WHEN sum(den) FILTER (WHERE den > 0) > 0 THEN sum(num) FILTER (WHERE den > 0) / sum(den) FILTER (WHERE den > 0) END',
   'coalesce(max(illustrative AND value IS NOT NULL), 0)',
 )},
-pairs AS (SELECT a.phase, b.phase AS versus FROM phases a JOIN phases b ON abs(a.phase - b.phase) = 1),
+pairs AS (SELECT a.city, a.phase, b.phase AS versus FROM phases a JOIN phases b ON b.city = a.city AND abs(a.phase - b.phase) = 1),
 continuingFigures AS (
   SELECT f.*, pr.versus
   FROM dongFigures f
-  JOIN pairs pr ON pr.phase = f.phase
+  JOIN pairs pr ON pr.city = f.city AND pr.phase = f.phase
   JOIN dongFigures o ON o.dong = f.dong AND o.figure = f.figure AND o.phase = pr.versus AND o.value IS NOT NULL
   WHERE f.value IS NOT NULL
 ),
@@ -400,7 +400,8 @@ flagged AS (
   FROM judged j
   WHERE j.previousValue IS NOT NULL AND j.previousValue - j.value > 0 AND j.previousValue - j.value >= j.fellGap - 1e-9
 )
-SELECT * FROM (
+SELECT kind, city, district, dong, dongName, phase, versus, cohort, phase - cohort + 1 AS yearInPilot, figure, value, median, q1, q3,
+       dongsWithData, previousValue, gap, flag, illustrative, rank FROM (
   SELECT 'city' AS kind, city, NULL AS district, NULL AS dong, NULL AS dongName, phase, NULL AS versus, cohort, figure, value, median, q1, q3,
          dongsWithData, NULL AS previousValue, NULL AS gap, NULL AS flag, illustrative, NULL AS rank
   FROM groupStats
@@ -412,7 +413,7 @@ SELECT * FROM (
          CASE WHEN :rank THEN rank END
   FROM flagged
 )
-ORDER BY phase, ${figureOrder}, CASE kind WHEN 'city' THEN 1 WHEN 'continuing' THEN 2 ELSE 3 END,
+ORDER BY city, phase, ${figureOrder}, CASE kind WHEN 'city' THEN 1 WHEN 'continuing' THEN 2 ELSE 3 END,
          versus NULLS FIRST, cohort NULLS FIRST, district NULLS LAST, dongName NULLS LAST, flag NULLS LAST`,
 };
 
