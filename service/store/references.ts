@@ -71,16 +71,17 @@ export class References {
     if (problems.length > 0) throw new StoreError('invalid_input', problems.map((p) => `${p.ko} / ${p.en}`).join('; '));
     return this.writer.enqueue(async () => {
       if (options.replace) {
-        const codes = JSON.stringify(reference.dongs.map((d) => d.code));
+        // The city's dongs and districts (whose own rows name them) that the new set would remove.
+        const codes = JSON.stringify([...reference.dongs.map((d) => d.code), ...reference.districts.map((d) => d.code)]);
         const used = await this.readers.rows(
           `SELECT DISTINCT dong FROM (${kinds.map((k) => `SELECT dong FROM ${rowsTable(k)}`).join(' UNION ALL ')})
-           WHERE dong IN (SELECT code FROM dongs WHERE city = $city)
+           WHERE dong IN (SELECT code FROM dongs WHERE city = $city UNION ALL SELECT code FROM districts WHERE city = $city)
              AND dong NOT IN (SELECT unnest(from_json($codes::JSON, '["VARCHAR"]')))`,
           { codes, city: reference.cityCode },
           this.writer.connection,
         );
         if (used.length > 0) {
-          const names = used.map((u) => this.current.dongByCode.get(u.dong as string)?.name ?? (u.dong as string)).join(', ');
+          const names = used.map((u) => this.current.dongByCode.get(u.dong as string)?.name ?? this.current.districtByCode.get(u.dong as string)?.name ?? (u.dong as string)).join(', ');
           throw new StoreError('invalid_input', `자료가 있는 동은 뺄 수 없습니다: ${names} / dongs with rows cannot be removed: ${names}`);
         }
       }
@@ -114,7 +115,8 @@ export class References {
    * or a district's) resolves names within that city and knows only its phases.
    */
   indexFor(actor: Actor): ReferenceIndex {
-    return actor.city !== null && this.current.cityByCode.has(actor.city) ? this.current.forCity(actor.city) : this.current;
+    // A city the service no longer holds gives an empty view, never every city's.
+    return actor.city !== null ? this.current.forCity(actor.city) : this.current;
   }
 
   /** The units (dong, district and city codes) an actor may read rows of; undefined when it reads all. */
