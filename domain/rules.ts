@@ -107,30 +107,57 @@ export function checkRow(kind: Kind, input: Record<string, unknown>, ref: Refere
   }
   if (errors.length > 0) return { errors, warnings };
 
+  const at = ruleContext(kind, values, ref, errors, warnings);
+  kindRules[kind](values, at);
+  return errors.length > 0 ? { errors, warnings } : { values, errors, warnings };
+}
+
+/** What a kind's rules between fields are given: the row's field labels, where to write issues, and the checks every kind shares. */
+interface RuleContext {
+  f: (field: string) => { field: string; header: string; label: string };
+  errors: Issue[];
+  warnings: Issue[];
+  /** Warns when a date lies outside its phase's period. */
+  outside: (field: string) => void;
+  /** Warns when a count is over the dong's population in the phase's year. */
+  overPopulation: (field: string) => void;
+}
+
+/** The row's context, and the warning of a row of a phase before its dong joined. */
+function ruleContext(kind: Kind, values: RowValues, ref: ReferenceIndex, errors: Issue[], warnings: Issue[]): RuleContext {
   const f = (field: string) => fieldLabel(kind, field);
   const phase = ref.phaseByNumber.get(values.phase as number);
   const dong = ref.dongByCode.get(values.dong as string);
   if (dong && phase && phase.phase < dong.joinedPhase) warnings.push(rowIssue(f('phase'), 'before_joined', `${dong.name}|${dong.joinedPhase}`));
   const population = dong && phase ? dong.population[String(phase.year)] : undefined;
-  const overPopulation = (field: string) => {
-    const n = values[field];
-    if (typeof n === 'number' && population !== undefined && n > population) warnings.push(rowIssue(f(field), 'over_population', `${n}|${population}`));
+  return {
+    f,
+    errors,
+    warnings,
+    overPopulation: (field) => {
+      const n = values[field];
+      if (typeof n === 'number' && population !== undefined && n > population) warnings.push(rowIssue(f(field), 'over_population', `${n}|${population}`));
+    },
+    outside: (field) => {
+      const date = values[field];
+      if (typeof date === 'string' && phase && (date < phase.start || date > phase.end)) {
+        warnings.push(rowIssue(f(field), 'outside_phase', date));
+      }
+    },
   };
-  const outside = (field: string) => {
-    const date = values[field];
-    if (typeof date === 'string' && phase && (date < phase.start || date > phase.end)) {
-      warnings.push(rowIssue(f(field), 'outside_phase', date));
-    }
-  };
+}
 
-  if (kind === 'spending') {
+/** The rules between the fields of each kind (errors and warnings), on values already of their types. */
+const kindRules: Record<Kind, (values: RowValues, at: RuleContext) => void> = {
+  spending(values, { f, warnings, outside }) {
     // Executed, carried over and returned together cannot exceed the line's budget.
     const budget = values.budgetKrw as number;
     const used = ['executedKrw', 'carriedOverKrw', 'returnedKrw'].reduce((sum, field) => sum + ((values[field] as number | null) ?? 0), 0);
     const anyUsed = values.executedKrw !== null || values.carriedOverKrw !== null || values.returnedKrw !== null;
     if (anyUsed && used > budget) warnings.push(rowIssue(f(values.executedKrw !== null ? 'executedKrw' : values.carriedOverKrw !== null ? 'carriedOverKrw' : 'returnedKrw'), 'over_budget', used));
     outside('executedOn');
-  } else if (kind === 'participation') {
+  },
+  participation(values, { f, errors, outside, overPopulation }) {
     const fresh = values.newParticipants;
     if (typeof fresh === 'number' && fresh > (values.participants as number)) {
       errors.push(rowIssue(f('newParticipants'), 'new_over_participants', fresh));
@@ -142,7 +169,8 @@ export function checkRow(kind: Kind, input: Record<string, unknown>, ref: Refere
     overPopulation('participants');
     overPopulation('voters');
     outside('date');
-  } else if (kind === 'progress') {
+  },
+  progress(values, { f, errors, warnings, outside }) {
     const done = values.status === '완료';
     const completedOn = values.completedOn;
     const pct = values.progressPct;
@@ -154,7 +182,8 @@ export function checkRow(kind: Kind, input: Record<string, unknown>, ref: Refere
       warnings.push(rowIssue(f('completedOn'), 'completed_late', completedOn));
     }
     outside('completedOn');
-  } else if (kind === 'agendas') {
+  },
+  agendas(values, { f, errors, outside }) {
     // An agenda done has its 완료일; a 완료일 means done; 가결 cannot say it was not adopted.
     const done = values.status === '완료';
     const completedOn = values.completedOn;
@@ -163,7 +192,8 @@ export function checkRow(kind: Kind, input: Record<string, unknown>, ref: Refere
     if (values.status === '가결' && values.adopted === false) errors.push(rowIssue(f('adopted'), 'adopted_not_adopted'));
     outside('assemblyOn');
     outside('completedOn');
-  } else {
+  },
+  council(values, { f, errors, outside }) {
     const members = values.members as number;
     const seats = values.seats;
     if (typeof seats === 'number' && members > seats) errors.push(rowIssue(f('members'), 'members_over_seats', members));
@@ -172,9 +202,8 @@ export function checkRow(kind: Kind, input: Record<string, unknown>, ref: Refere
       if (typeof n === 'number' && n > members) errors.push(rowIssue(f(field), 'over_members', n));
     }
     outside('asOf');
-  }
-  return errors.length > 0 ? { errors, warnings } : { values, errors, warnings };
-}
+  },
+};
 
 /** zod schema of one field's typed value (as the API takes it, before the reference checks). */
 export function fieldSchema(column: ColumnDef): z.ZodType<FieldValue> {
