@@ -13,6 +13,18 @@ export default tseslint.config(
     },
   },
   {
+    // No function over ~80 lines in the source (tests are lists of cases): a function does one thing
+    // and says so in its name (issue 19).
+    files: ['**/*.ts'],
+    ignores: ['test/**'],
+    rules: { 'max-lines-per-function': ['error', { max: 80, skipBlankLines: true, skipComments: true }] },
+  },
+  {
+    // Being split now; raised to an error once merged.
+    files: ['addin/excel/**/*.ts', 'addin/sync/**/*.ts', 'service/store/generate.ts', 'service/demo.ts'],
+    rules: { 'max-lines-per-function': ['warn', { max: 80, skipBlankLines: true, skipComments: true }] },
+  },
+  {
     // Tests read untyped JSON answers; `any` there is the honest type.
     files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
