@@ -1,4 +1,4 @@
-// Lint keeps each folder in its lane (DESIGN.md, "The pieces").
+// Lint keeps each folder in its lane (README, "Architecture").
 import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', 'http', 'https', 'url', 'stream', 'worker_threads'];

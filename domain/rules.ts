@@ -82,7 +82,7 @@ const fieldLabel = (kind: Kind, field: string) => {
 };
 
 /**
- * Applies every rule of DESIGN.md to one row's typed values: the fields, then the rules between
+ * Applies every rule of README "Rules" to one row's typed values: the fields, then the rules between
  * fields (errors), then the warnings. The lenient reading of messy cells happens before, in the
  * normaliser; here a value is either of its type or refused.
  */
@@ -90,7 +90,7 @@ export function checkRow(kind: Kind, input: Record<string, unknown>, ref: Refere
   const sheet = sheets[kind];
   const errors: Issue[] = [];
   const warnings: Issue[] = [];
-  // A queued batch from a first-wave add-in still says `votes`: it is the voters (DESIGN, "The data").
+  // A queued batch from a first-wave add-in still says `votes`: it is the voters (README, "Rules").
   if (kind === 'participation' && 'votes' in input && !('voters' in input)) {
     const { votes, ...rest } = input;
     input = { ...rest, voters: votes };
@@ -253,7 +253,7 @@ export interface SpendingLine {
 }
 
 /**
- * The warnings that need a dong's other lines (DESIGN, "Rules that are warnings"): the lines of a
+ * The warnings that need a dong's other lines (README, "Rules"): the lines of a
  * dong and fiscal year adding up to more than its allocation (both sums named), and a line that
  * repeats another live line of the same dong, year, category, item and budget (a likely
  * duplicate, naming it). `lines` are the live lines concerned, with the batch's own versions in
@@ -319,7 +319,7 @@ export interface AssemblyDay {
 }
 
 /**
- * The warnings that need another kind's rows (DESIGN, "Rules that are warnings"), for one typed row:
+ * The warnings that need another kind's rows (README, "Rules"), for one typed row:
  * - agendas: votesFor + votesAgainst over the voters of that dong's assembly — the 주민총회 of its
  *   총회 상정일, or where none is recorded that day (or the date is blank) the phase's largest;
  *   no assembly recorded, no warning;

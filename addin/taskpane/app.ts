@@ -45,7 +45,7 @@ const tabs: { id: TabId; label: (t: Strings) => string; mount: MountView }[] = [
 ];
 
 /**
- * The tabs each role may use, the first its opening view (DESIGN, "Roles"): officials keep their
+ * The tabs each role may use, the first its opening view (README, "Roles and tokens"): officials keep their
  * sheets and read the figures; analysts compare and query but write nothing; managers read the
  * summary first and write the city's own rows; SQL is for analysts and managers only. 파일 올리기
  * (a workbook or CSV without the add-in) is for those who may import.

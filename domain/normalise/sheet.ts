@@ -43,7 +43,7 @@ export interface SheetHeader {
   ignored: { column: string; header: string }[];
 }
 
-/** One sheet's entry of the import report (DESIGN.md, "Contracts"). */
+/** One sheet's entry of the import report (README, "Bringing last year's workbooks in"). */
 export interface SheetReport {
   sheet: string;
   kind: Kind | null;
