@@ -107,8 +107,12 @@ export function checkRow(kind: Kind, input: Record<string, unknown>, ref: Refere
   }
   if (errors.length > 0) return { errors, warnings };
 
-  const at = ruleContext(kind, values, ref, errors, warnings);
-  kindRules[kind](values, at);
+  const f = (field: string) => fieldLabel(kind, field);
+  const phase = ref.phaseByNumber.get(values.phase as number);
+  const dong = ref.dongByCode.get(values.dong as string);
+  if (dong && phase && phase.phase < dong.joinedPhase) warnings.push(rowIssue(f('phase'), 'before_joined', `${dong.name}|${dong.joinedPhase}`));
+  const population = dong && phase ? dong.population[String(phase.year)] : undefined;
+  kindRules[kind](values, ruleContext(f, values, phase, population, errors, warnings));
   return errors.length > 0 ? { errors, warnings } : { values, errors, warnings };
 }
 
@@ -123,13 +127,15 @@ interface RuleContext {
   overPopulation: (field: string) => void;
 }
 
-/** The row's context, and the warning of a row of a phase before its dong joined. */
-function ruleContext(kind: Kind, values: RowValues, ref: ReferenceIndex, errors: Issue[], warnings: Issue[]): RuleContext {
-  const f = (field: string) => fieldLabel(kind, field);
-  const phase = ref.phaseByNumber.get(values.phase as number);
-  const dong = ref.dongByCode.get(values.dong as string);
-  if (dong && phase && phase.phase < dong.joinedPhase) warnings.push(rowIssue(f('phase'), 'before_joined', `${dong.name}|${dong.joinedPhase}`));
-  const population = dong && phase ? dong.population[String(phase.year)] : undefined;
+/** The row's context: where issues go, and the checks against its phase's period and its dong's population. */
+function ruleContext(
+  f: RuleContext['f'],
+  values: RowValues,
+  phase: { start: string; end: string } | undefined,
+  population: number | undefined,
+  errors: Issue[],
+  warnings: Issue[],
+): RuleContext {
   return {
     f,
     errors,
