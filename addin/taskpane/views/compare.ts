@@ -18,7 +18,7 @@ const labelled = (label: string, control: HTMLElement) => {
   return h('div', { class: 'field' }, h('label', { for: id }, label), control);
 };
 
-/** What is shown (its name, filters and page of dongs), so a change elsewhere redraws the same comparison. */
+/** A comparison asked for: its name, filters and page of dongs. */
 interface Shown {
   name: CompareName;
   filters: CompareFilterValues;
@@ -63,14 +63,24 @@ function compareForm(ctx: ViewContext, run: () => void): { form: HTMLElement; ch
 export function mountCompareView(el: HTMLElement, ctx: ViewContext): (() => void) | undefined {
   const { t } = ctx;
   const result = h('div', { class: 'result', 'aria-live': 'polite' });
-  let shown: Shown | undefined;
+  /** What the reader asked for last, so a change elsewhere redraws the same comparison. */
+  let wanted: Shown | undefined;
+  /**
+   * The reader's requests so far: only the latest one's answer is drawn, so an earlier, slower one
+   * never replaces it. A quiet refresh asks for the same (`wanted`) and gives way to any later request.
+   */
+  let asked = 0;
   const run = async (again?: Shown, quietly = again !== undefined) => {
+    const ticket = quietly ? asked : ++asked;
     const { name, filters, page } = again ?? form.chosen();
     const paged = dongPage(ctx.meta.dongs, name, filters, page);
-    if (!quietly) result.replaceChildren(busy(ctx));
+    if (!quietly) {
+      wanted = { name, filters, page: paged?.page ?? 0 };
+      result.replaceChildren(busy(ctx));
+    }
     try {
       const answer = await ctx.api.compare(name, paged ? { ...filters, dong: paged.codes.join(',') } : filters);
-      shown = { name, filters, page: paged?.page ?? 0 };
+      if (ticket !== asked) return;
       const pager = paged ? dongPager(ctx, paged, (to) => void run({ name, filters, page: to }, false)) : null;
       const columns = resultColumns(answer.columns?.map((c) => c.name) ?? columnsOf(answer.rows));
       const insert = insertButton(ctx, resultStringsFor(t).insertSheet, () => insertComparison(ctx, name, filters));
@@ -83,7 +93,7 @@ export function mountCompareView(el: HTMLElement, ctx: ViewContext): (() => void
         ),
       );
     } catch (error) {
-      if (quietly) return; // a failed refresh leaves the answer shown
+      if (quietly || ticket !== asked) return; // a failed refresh leaves the answer shown
       result.replaceChildren(errorBar(error, ctx, () => void run()));
     }
   };
@@ -91,7 +101,7 @@ export function mountCompareView(el: HTMLElement, ctx: ViewContext): (() => void
   el.replaceChildren(form.form, result);
   void run();
   // Live: a change committed elsewhere redraws the comparison shown, with its filters.
-  return ctx.live?.on(refreshSoon(() => (shown ? run(shown) : undefined)));
+  return ctx.live?.on(refreshSoon(() => (wanted ? run(wanted) : undefined)));
 }
 
 /** 동 101–200 / 3,500 with the previous and next pages. */
