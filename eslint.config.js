@@ -1,4 +1,4 @@
-// Lint keeps each folder in its lane (DESIGN.md, "The pieces").
+// Lint keeps each folder in its lane (README, "Architecture").
 import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', 'http', 'https', 'url', 'stream', 'worker_threads'];
@@ -11,6 +11,18 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
     },
+  },
+  {
+    // No function over ~80 lines in the source (tests are lists of cases): a function does one thing
+    // and says so in its name (issue 19).
+    files: ['**/*.ts'],
+    ignores: ['test/**'],
+    rules: { 'max-lines-per-function': ['error', { max: 80, skipBlankLines: true, skipComments: true }] },
+  },
+  {
+    // Being split now; raised to an error once merged.
+    files: ['addin/excel/**/*.ts', 'addin/sync/**/*.ts', 'service/store/generate.ts', 'service/demo.ts'],
+    rules: { 'max-lines-per-function': ['warn', { max: 80, skipBlankLines: true, skipComments: true }] },
   },
   {
     // Tests read untyped JSON answers; `any` there is the honest type.

@@ -1,5 +1,5 @@
 /**
- * The sync contract's shapes (DESIGN.md, Contracts: POST /api/sync/:kind and GET /api/rows/:kind),
+ * The sync contract's shapes (README, "Sync": POST /api/sync/:kind and GET /api/rows/:kind),
  * shared by the service that answers them and the add-in's sync engine that sends them.
  */
 import { z } from 'zod';

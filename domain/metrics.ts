@@ -1,7 +1,7 @@
 /**
- * The metrics (DESIGN.md, "The metrics"): every figure of every comparison, defined once, so every
- * screen can explain every number (served in /api/meta). The store computes them in SQL
- * (service/store/compare/); the names here are the column names of its rows.
+ * The metrics (README, "Comparisons" and "Figures a city can act on"): every figure of every
+ * comparison, defined once, so every screen can explain every number (served in /api/meta). The
+ * store computes them in SQL (service/store/compare/); the names here are the column names of its rows.
  */
 import { z } from 'zod';
 import type { Message } from './messages.ts';
@@ -136,7 +136,7 @@ export const headlineFigureKind = {
 } as const satisfies Record<HeadlineFigure, string>;
 
 /**
- * When the summary flags a dong (DESIGN, "The summary"): `low` needs a group of `minGroupForLow`
+ * When the summary flags a dong (README, "Figures a city can act on"): `low` needs a group of `minGroupForLow`
  * dongs or more, the lowest quarter, and a gap below the median of at least `minGapRate` (rates)
  * or `minGapPer1000Share` of the median (per-1,000 figures); `fell` the same gap below the dong's
  * own previous phase (for per-1,000 figures, that share of the previous value).

@@ -82,7 +82,7 @@ const fieldLabel = (kind: Kind, field: string) => {
 };
 
 /**
- * Applies every rule of DESIGN.md to one row's typed values: the fields, then the rules between
+ * Applies every rule of README "Rules" to one row's typed values: the fields, then the rules between
  * fields (errors), then the warnings. The lenient reading of messy cells happens before, in the
  * normaliser; here a value is either of its type or refused.
  */
@@ -90,7 +90,7 @@ export function checkRow(kind: Kind, input: Record<string, unknown>, ref: Refere
   const sheet = sheets[kind];
   const errors: Issue[] = [];
   const warnings: Issue[] = [];
-  // A queued batch from a first-wave add-in still says `votes`: it is the voters (DESIGN, "The data").
+  // A queued batch from a first-wave add-in still says `votes`: it is the voters (README, "Rules").
   if (kind === 'participation' && 'votes' in input && !('voters' in input)) {
     const { votes, ...rest } = input;
     input = { ...rest, voters: votes };
@@ -114,25 +114,58 @@ export function checkRow(kind: Kind, input: Record<string, unknown>, ref: Refere
   const dong = ref.dongByCode.get(values.dong as string);
   if (dong && phase && phase.phase < dong.joinedPhase) warnings.push(rowIssue(f('phase'), 'before_joined', `${dong.name}|${dong.joinedPhase}`));
   const population = dong && phase ? dong.population[String(phase.year)] : undefined;
-  const overPopulation = (field: string) => {
-    const n = values[field];
-    if (typeof n === 'number' && population !== undefined && n > population) warnings.push(rowIssue(f(field), 'over_population', `${n}|${population}`));
-  };
-  const outside = (field: string) => {
-    const date = values[field];
-    if (typeof date === 'string' && phase && (date < phase.start || date > phase.end)) {
-      warnings.push(rowIssue(f(field), 'outside_phase', date));
-    }
-  };
+  kindRules[kind](values, ruleContext(f, values, phase, population, errors, warnings));
+  return errors.length > 0 ? { errors, warnings } : { values, errors, warnings };
+}
 
-  if (kind === 'spending') {
+/** What a kind's rules between fields are given: the row's field labels, where to write issues, and the checks every kind shares. */
+interface RuleContext {
+  f: (field: string) => { field: string; header: string; label: string };
+  errors: Issue[];
+  warnings: Issue[];
+  /** Warns when a date lies outside its phase's period. */
+  outside: (field: string) => void;
+  /** Warns when a count is over the dong's population in the phase's year. */
+  overPopulation: (field: string) => void;
+}
+
+/** The row's context: where issues go, and the checks against its phase's period and its dong's population. */
+function ruleContext(
+  f: RuleContext['f'],
+  values: RowValues,
+  phase: { start: string; end: string } | undefined,
+  population: number | undefined,
+  errors: Issue[],
+  warnings: Issue[],
+): RuleContext {
+  return {
+    f,
+    errors,
+    warnings,
+    overPopulation: (field) => {
+      const n = values[field];
+      if (typeof n === 'number' && population !== undefined && n > population) warnings.push(rowIssue(f(field), 'over_population', `${n}|${population}`));
+    },
+    outside: (field) => {
+      const date = values[field];
+      if (typeof date === 'string' && phase && (date < phase.start || date > phase.end)) {
+        warnings.push(rowIssue(f(field), 'outside_phase', date));
+      }
+    },
+  };
+}
+
+/** The rules between the fields of each kind (errors and warnings), on values already of their types. */
+const kindRules: Record<Kind, (values: RowValues, at: RuleContext) => void> = {
+  spending(values, { f, warnings, outside }) {
     // Executed, carried over and returned together cannot exceed the line's budget.
     const budget = values.budgetKrw as number;
     const used = ['executedKrw', 'carriedOverKrw', 'returnedKrw'].reduce((sum, field) => sum + ((values[field] as number | null) ?? 0), 0);
     const anyUsed = values.executedKrw !== null || values.carriedOverKrw !== null || values.returnedKrw !== null;
     if (anyUsed && used > budget) warnings.push(rowIssue(f(values.executedKrw !== null ? 'executedKrw' : values.carriedOverKrw !== null ? 'carriedOverKrw' : 'returnedKrw'), 'over_budget', used));
     outside('executedOn');
-  } else if (kind === 'participation') {
+  },
+  participation(values, { f, errors, outside, overPopulation }) {
     const fresh = values.newParticipants;
     if (typeof fresh === 'number' && fresh > (values.participants as number)) {
       errors.push(rowIssue(f('newParticipants'), 'new_over_participants', fresh));
@@ -144,7 +177,8 @@ export function checkRow(kind: Kind, input: Record<string, unknown>, ref: Refere
     overPopulation('participants');
     overPopulation('voters');
     outside('date');
-  } else if (kind === 'progress') {
+  },
+  progress(values, { f, errors, warnings, outside }) {
     const done = values.status === '완료';
     const completedOn = values.completedOn;
     const pct = values.progressPct;
@@ -156,7 +190,8 @@ export function checkRow(kind: Kind, input: Record<string, unknown>, ref: Refere
       warnings.push(rowIssue(f('completedOn'), 'completed_late', completedOn));
     }
     outside('completedOn');
-  } else if (kind === 'agendas') {
+  },
+  agendas(values, { f, errors, outside }) {
     // An agenda done has its 완료일; a 완료일 means done; 가결 cannot say it was not adopted.
     const done = values.status === '완료';
     const completedOn = values.completedOn;
@@ -165,7 +200,8 @@ export function checkRow(kind: Kind, input: Record<string, unknown>, ref: Refere
     if (values.status === '가결' && values.adopted === false) errors.push(rowIssue(f('adopted'), 'adopted_not_adopted'));
     outside('assemblyOn');
     outside('completedOn');
-  } else {
+  },
+  council(values, { f, errors, outside }) {
     const members = values.members as number;
     const seats = values.seats;
     if (typeof seats === 'number' && members > seats) errors.push(rowIssue(f('members'), 'members_over_seats', members));
@@ -174,9 +210,8 @@ export function checkRow(kind: Kind, input: Record<string, unknown>, ref: Refere
       if (typeof n === 'number' && n > members) errors.push(rowIssue(f(field), 'over_members', n));
     }
     outside('asOf');
-  }
-  return errors.length > 0 ? { errors, warnings } : { values, errors, warnings };
-}
+  },
+};
 
 /** zod schema of one field's typed value (as the API takes it, before the reference checks). */
 export function fieldSchema(column: ColumnDef): z.ZodType<FieldValue> {
@@ -226,7 +261,7 @@ export interface SpendingLine {
 }
 
 /**
- * The warnings that need a dong's other lines (DESIGN, "Rules that are warnings"): the lines of a
+ * The warnings that need a dong's other lines (README, "Rules"): the lines of a
  * dong and fiscal year adding up to more than its allocation (both sums named), and a line that
  * repeats another live line of the same dong, year, category, item and budget (a likely
  * duplicate, naming it). `lines` are the live lines concerned, with the batch's own versions in
@@ -292,7 +327,7 @@ export interface AssemblyDay {
 }
 
 /**
- * The warnings that need another kind's rows (DESIGN, "Rules that are warnings"), for one typed row:
+ * The warnings that need another kind's rows (README, "Rules"), for one typed row:
  * - agendas: votesFor + votesAgainst over the voters of that dong's assembly — the 주민총회 of its
  *   총회 상정일, or where none is recorded that day (or the date is blank) the phase's largest;
  *   no assembly recorded, no warning;

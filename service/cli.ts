@@ -46,7 +46,12 @@ const port = (v: string) => {
 
 export function buildProgram(): Command {
   const program = new Command('jachi').description('Jachi Ledger (자치 장부) service and tools').showHelpAfterError();
+  for (const add of [serveCommand, tokenCommands, importCommand, exportCommand, referenceCommands, operationCommands, demoCommands]) add(program);
+  return program;
+}
 
+/** `serve`: the API and the task pane. */
+function serveCommand(program: Command): void {
   program
     .command('serve')
     .description('serve the API and the task pane / API와 작업창을 제공합니다')
@@ -76,7 +81,10 @@ export function buildProgram(): Command {
       if (parentPort) parentPort.on('message', (message) => message === 'stop' && void stopped());
       else for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stopped());
     });
+}
 
+/** `token create | list | revoke`. */
+function tokenCommands(program: Command): void {
   const token = program.command('token').description('manage access tokens / 토큰 관리');
   token
     .command('create')
@@ -125,7 +133,10 @@ export function buildProgram(): Command {
         console.log(`revoked ${id}`);
       });
     });
+}
 
+/** `import FILE`: a workbook or CSV through the normaliser and the rules. */
+function importCommand(program: Command): void {
   program
     .command('import <file>')
     .description('read a workbook (.xlsx, or .csv in UTF-8 or CP949) through the normaliser and the rules, and store it / 엑셀·CSV 파일 가져오기')
@@ -160,7 +171,10 @@ export function buildProgram(): Command {
         if (report.sheets.length === 0 || report.sheets.every((s) => s.error)) process.exitCode = 2;
       });
     });
+}
 
+/** `export KIND`: every live row of a kind to a file. */
+function exportCommand(program: Command): void {
   program
     .command('export <kind>')
     .description('every live row of a kind to a file / 자료 내보내기')
@@ -178,7 +192,10 @@ export function buildProgram(): Command {
         console.log(`${result.rows}행을 ${result.out}에 썼습니다 / wrote ${result.rows} rows to ${result.out}`);
       });
     });
+}
 
+/** `reference show | load | populations`: a city's reference data. */
+function referenceCommands(program: Command): void {
   const reference = program.command('reference').description('districts, dongs, populations and phases / 기준 자료');
   reference
     .command('show')
@@ -213,6 +230,11 @@ export function buildProgram(): Command {
       });
     });
 
+  populationsCommand(reference);
+}
+
+/** `reference populations FILE`: populations from the 주민등록 인구통계 CSV. */
+function populationsCommand(reference: Command): void {
   reference
     .command('populations <file>')
     .description('load official populations from the 행정안전부 주민등록 인구통계 CSV (CP949 or UTF-8), matched by 행정동 code')
@@ -242,7 +264,10 @@ export function buildProgram(): Command {
         if (report.unmatched.length > 0) console.log(`기준 자료에 없는 파일의 동 ${report.unmatched.length}개는 건너뛰었습니다 / ${report.unmatched.length} dongs of the file are not in the reference and were skipped`);
       });
     });
+}
 
+/** `restore FILE` and `doctor`. */
+function operationCommands(program: Command): void {
   program
     .command('restore <file>')
     .description('restore a backup over the database (service stopped); the replaced file is kept / 백업 복원')
@@ -278,7 +303,10 @@ export function buildProgram(): Command {
       );
       if (!report.backupRecent) process.exitCode = 2;
     });
+}
 
+/** `demo generate`: synthetic data at scale. */
+function demoCommands(program: Command): void {
   const demo = program.command('demo').description('demo data / 데모 데이터');
   demo
     .command('generate')
@@ -297,8 +325,6 @@ export function buildProgram(): Command {
         console.log(JSON.stringify(report));
       });
     });
-
-  return program;
 }
 
 /** Runs `work` on the store of `db`, closing it afterwards whatever happens. */

@@ -1,4 +1,4 @@
-// The service's HTTP API as typed functions (contract: DESIGN.md, "HTTP"). Every failure becomes an
+// The service's HTTP API as typed functions (contract: README, "The API"). Every failure becomes an
 // ApiError with a stable code and a Korean and English message, ready to show.
 import type { Message } from '../../domain/messages.ts';
 import { comparisonNames, type ComparisonName } from '../../domain/metrics.ts';
@@ -110,7 +110,7 @@ export interface CompareFilters {
   city?: string;
 }
 
-/** A comparison row: city, district, dong (code), dongName, cohort, phase and the figures of DESIGN.md "The metrics". */
+/** A comparison row: city, district, dong (code), dongName, cohort, phase and the figures of README "Comparisons". */
 export type CompareRow = Record<string, unknown> & {
   city?: string;
   district?: string;

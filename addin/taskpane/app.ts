@@ -45,7 +45,7 @@ const tabs: { id: TabId; label: (t: Strings) => string; mount: MountView }[] = [
 ];
 
 /**
- * The tabs each role may use, the first its opening view (DESIGN, "Roles"): officials keep their
+ * The tabs each role may use, the first its opening view (README, "Roles and tokens"): officials keep their
  * sheets and read the figures; analysts compare and query but write nothing; managers read the
  * summary first and write the city's own rows; SQL is for analysts and managers only. 파일 올리기
  * (a workbook or CSV without the add-in) is for those who may import.
@@ -57,6 +57,95 @@ export const tabsOfRole: Record<string, readonly TabId[]> = {
   analyst: ['compare', 'query', 'summary'],
   admin: ['summary', 'compare', 'sync', 'upload'],
 };
+
+const errorMessage = (error: unknown, locale: Locale) => (error instanceof ApiError ? error.text[locale] : error instanceof Error ? error.message : String(error));
+
+const hostNote = (host: HostInfo, t: Strings) => h('p', { class: 'host-note muted' }, host.excel ? t.inExcel : t.plainBrowser);
+
+/** The sign-in form: a token (kept as typed after a failure), stay signed in, and the error that led here. */
+function signInForm(t: Strings, locale: Locale, submit: (token: string, remember: boolean) => void, error?: unknown, token = ''): { form: HTMLElement; input: HTMLInputElement } {
+  // A native input (styled with Fluent's tokens): its <label for> is what assistive technology and
+  // test tools (getByLabel('토큰')) see; fluent-text-input keeps its label inside its shadow root.
+  const input = h('input', { id: 'token', name: 'token', type: 'password', autocomplete: 'off', spellcheck: 'false', 'aria-describedby': 'token-hint' });
+  input.value = token;
+  const remember = h('input', { id: 'remember', name: 'remember', type: 'checkbox' });
+  remember.checked = tokenRemembered();
+  const message = h('div', { 'aria-live': 'assertive' }, error ? h('fluent-message-bar', { intent: 'error', class: 'notice', role: 'alert' }, errorMessage(error, locale)) : null);
+  const button = h('fluent-button', { role: 'button', type: 'submit', appearance: 'primary' }, t.signIn);
+  const form = h('form', {
+    class: 'sign-in card',
+    'aria-labelledby': 'sign-in-title',
+    onsubmit: (e: Event) => {
+      e.preventDefault();
+      const value = input.value.trim();
+      if (!value) {
+        message.replaceChildren(h('fluent-message-bar', { intent: 'warning', class: 'notice', role: 'alert' }, t.tokenMissing));
+        input.focus();
+        return;
+      }
+      button.setAttribute('disabled', '');
+      message.replaceChildren(h('p', { role: 'status' }, t.signingIn));
+      submit(value, remember.checked);
+    },
+  });
+  form.append(
+    h('h1', { id: 'sign-in-title' }, t.appTitle),
+    h('div', { class: 'field' }, h('label', { for: 'token' }, t.tokenLabel), input),
+    h('p', { id: 'token-hint', class: 'muted' }, t.tokenHint),
+    h('div', { class: 'check' }, remember, h('label', { for: 'remember' }, t.staySignedIn)),
+    button,
+    message,
+  );
+  return { form, input };
+}
+
+/** The header: the app's name, who is signed in with what scope, and 로그아웃. */
+function appHeader(ctx: ViewContext, signOut: () => void): HTMLElement {
+  const { t, locale } = ctx;
+  const who = whoAmI(ctx.meta);
+  const role = who ? (roleNames[locale][who.role] ?? who.role) : null;
+  const scope = scopeText(ctx.meta, who, t);
+  return h(
+    'header',
+    { class: 'app-header' },
+    h('div', {}, h('h1', {}, t.appTitle), h('p', { class: 'who', 'data-testid': 'who' }, role ? t.signedInAs(role, scope) : scope)),
+    h('fluent-button', { role: 'button', appearance: 'subtle', onclick: signOut }, t.signOut),
+  );
+}
+
+/**
+ * The role's tabs and their panels; a view is mounted the first time its tab opens, its teardown
+ * handed to `keep`. `open` mounts the first view, once the panels are in the document.
+ */
+function viewTabs(ctx: ViewContext, keep: (teardown: () => void) => void): { nodes: Node[]; open: () => void } {
+  const { t } = ctx;
+  const who = whoAmI(ctx.meta);
+  // Only the tabs the role can use, the role's first view first.
+  const allowed = tabsOfRole[who?.role ?? ''] ?? tabsOfRole.dong!;
+  const shown = tabs.filter((tab) => allowed.includes(tab.id)).sort((a, b) => allowed.indexOf(a.id) - allowed.indexOf(b.id));
+  // In Excel the add-in is for keeping sheets (동기화), except for a manager, who reads 요약 first.
+  const initial = ctx.host.excel && allowed.includes('sync') && who?.role !== 'manager' ? 'sync' : (allowed.find((id) => id !== 'sync') ?? allowed[0]!);
+  const mounted = new Set<string>();
+  const panels = shown.map((tab) => h('section', { id: `panel-${tab.id}`, role: 'tabpanel', 'aria-labelledby': `tab-${tab.id}`, class: 'panel', tabindex: 0, hidden: tab.id !== initial }));
+  const activate = (id: string) => {
+    const index = shown.findIndex((tab) => `tab-${tab.id}` === id || tab.id === id);
+    const tab = shown[index];
+    const panel = panels[index];
+    if (!tab || !panel) return;
+    for (const p of panels) p.hidden = p !== panel;
+    if (mounted.has(tab.id)) return;
+    mounted.add(tab.id);
+    const cleanup = tab.mount(panel, ctx);
+    if (cleanup) keep(cleanup);
+  };
+  const tablist = h(
+    'fluent-tablist',
+    { 'aria-label': t.views, activeid: `tab-${initial}`, class: 'tabs' },
+    ...shown.map((tab) => h('fluent-tab', { id: `tab-${tab.id}`, 'aria-controls': `panel-${tab.id}` }, tab.label(t))),
+  );
+  tablist.addEventListener('change', () => activate((tablist as HTMLElement & { activeid?: string }).activeid ?? ''));
+  return { nodes: [tablist, h('div', { class: 'panels' }, ...panels)], open: () => activate(initial) };
+}
 
 export function startApp({ root, host, baseUrl }: AppOptions): void {
   const locale: Locale = chooseLocale(host.displayLanguage, location.search);
@@ -72,46 +161,11 @@ export function startApp({ root, host, baseUrl }: AppOptions): void {
     root.removeAttribute('aria-busy');
   };
 
-  const errorMessage = (error: unknown) => (error instanceof ApiError ? error.text[locale] : error instanceof Error ? error.message : String(error));
-
   const showSignIn = (error?: unknown, token = '') => {
-    // A native input (styled with Fluent's tokens): its <label for> is what assistive technology and
-    // test tools (getByLabel('토큰')) see; fluent-text-input keeps its label inside its shadow root.
-    const input = h('input', { id: 'token', name: 'token', type: 'password', autocomplete: 'off', spellcheck: 'false', 'aria-describedby': 'token-hint' });
-    input.value = token;
-    const remember = h('input', { id: 'remember', name: 'remember', type: 'checkbox' });
-    remember.checked = tokenRemembered();
-    const message = h('div', { 'aria-live': 'assertive' }, error ? h('fluent-message-bar', { intent: 'error', class: 'notice', role: 'alert' }, errorMessage(error)) : null);
-    const button = h('fluent-button', { role: 'button', type: 'submit', appearance: 'primary' }, t.signIn);
-    const form = h('form', {
-      class: 'sign-in card',
-      'aria-labelledby': 'sign-in-title',
-      onsubmit: (e: Event) => {
-        e.preventDefault();
-        const value = input.value.trim();
-        if (!value) {
-          message.replaceChildren(h('fluent-message-bar', { intent: 'warning', class: 'notice', role: 'alert' }, t.tokenMissing));
-          input.focus();
-          return;
-        }
-        button.setAttribute('disabled', '');
-        message.replaceChildren(h('p', { role: 'status' }, t.signingIn));
-        void signIn(value, true, remember.checked);
-      },
-    });
-    form.append(
-      h('h1', { id: 'sign-in-title' }, t.appTitle),
-      h('div', { class: 'field' }, h('label', { for: 'token' }, t.tokenLabel), input),
-      h('p', { id: 'token-hint', class: 'muted' }, t.tokenHint),
-      h('div', { class: 'check' }, remember, h('label', { for: 'remember' }, t.staySignedIn)),
-      button,
-      message,
-    );
-    show(h('main', { class: 'sign-in-page' }, hostNote(), form));
+    const { form, input } = signInForm(t, locale, (value, remember) => void signIn(value, true, remember), error, token);
+    show(h('main', { class: 'sign-in-page' }, hostNote(host, t), form));
     requestAnimationFrame(() => input.focus());
   };
-
-  const hostNote = () => h('p', { class: 'host-note muted' }, host.excel ? t.inExcel : t.plainBrowser);
 
   /** `remember`: keep the token beyond this session (as it was kept, for a remembered one). */
   const signIn = async (token: string, typed: boolean, remember = tokenRemembered()) => {
@@ -138,60 +192,17 @@ export function startApp({ root, host, baseUrl }: AppOptions): void {
     }
   };
 
-  const showShell = (ctx: ViewContext) => {
-    const who = whoAmI(ctx.meta);
-    const role = who ? (roleNames[locale][who.role] ?? who.role) : null;
-    const scope = scopeText(ctx.meta, who, t);
-    const signOut = h(
-      'fluent-button',
-      {
-        role: 'button',
-        appearance: 'subtle',
-        onclick: () => {
-          clearToken();
-          showSignIn();
-        },
-      },
-      t.signOut,
-    );
-    const header = h(
-      'header',
-      { class: 'app-header' },
-      h('div', {}, h('h1', {}, t.appTitle), h('p', { class: 'who', 'data-testid': 'who' }, role ? t.signedInAs(role, scope) : scope)),
-      signOut,
-    );
-    // Only the tabs the role can use, the role's first view first.
-    const allowed = tabsOfRole[who?.role ?? ''] ?? tabsOfRole.dong!;
-    const shown = tabs.filter((tab) => allowed.includes(tab.id)).sort((a, b) => allowed.indexOf(a.id) - allowed.indexOf(b.id));
-    // In Excel the add-in is for keeping sheets (동기화), except for a manager, who reads 요약 first.
-    const initial = ctx.host.excel && allowed.includes('sync') && who?.role !== 'manager' ? 'sync' : (allowed.find((id) => id !== 'sync') ?? allowed[0]!);
-    const mounted = new Set<string>();
-    const panels = shown.map((tab) => h('section', { id: `panel-${tab.id}`, role: 'tabpanel', 'aria-labelledby': `tab-${tab.id}`, class: 'panel', tabindex: 0, hidden: tab.id !== initial }));
-    const activate = (id: string) => {
-      const index = shown.findIndex((tab) => `tab-${tab.id}` === id || tab.id === id);
-      const tab = shown[index];
-      const panel = panels[index];
-      if (!tab || !panel) return;
-      for (const p of panels) p.hidden = p !== panel;
-      if (mounted.has(tab.id)) return;
-      mounted.add(tab.id);
-      const cleanup = tab.mount(panel, ctx);
-      if (cleanup) teardown.push(cleanup);
-    };
-    const tablist = h(
-      'fluent-tablist',
-      { 'aria-label': t.views, activeid: `tab-${initial}`, class: 'tabs' },
-      ...shown.map((tab) => h('fluent-tab', { id: `tab-${tab.id}`, 'aria-controls': `panel-${tab.id}` }, tab.label(t))),
-    );
-    tablist.addEventListener('change', () => activate((tablist as HTMLElement & { activeid?: string }).activeid ?? ''));
-    show(header, h('main', {}, hostNote(), tablist, h('div', { class: 'panels' }, ...panels)));
-    activate(initial);
-  };
-
-  document.addEventListener(signInAgainEvent, () => {
+  const signOut = () => {
     clearToken();
     showSignIn();
-  });
+  };
+  const showShell = (ctx: ViewContext) => {
+    const views = viewTabs(ctx, (fn) => teardown.push(fn));
+    show(appHeader(ctx, signOut), h('main', {}, hostNote(host, t), ...views.nodes));
+    views.open();
+  };
+
+  document.addEventListener(signInAgainEvent, signOut);
 
   const remembered = loadToken();
   if (remembered) {

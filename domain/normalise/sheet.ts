@@ -43,7 +43,7 @@ export interface SheetHeader {
   ignored: { column: string; header: string }[];
 }
 
-/** One sheet's entry of the import report (DESIGN.md, "Contracts"). */
+/** One sheet's entry of the import report (README, "Bringing last year's workbooks in"). */
 export interface SheetReport {
   sheet: string;
   kind: Kind | null;
@@ -119,22 +119,16 @@ export interface SheetReader {
   finish(): SheetReport;
 }
 
-/**
- * Reads a sheet row by row (a whole grid, or a stream of rows): finds the header below any title
- * rows, maps it, then reads, checks and sorts every row into accepted, skipped and refused.
- */
-export function createSheetReader(options: SheetReaderOptions): SheetReader {
-  const { ref, sheet } = options;
-  const date1904 = options.date1904 ?? false;
-  const scanRows = options.headerScanRows ?? 30;
-  const keepRows = options.keepRows ?? true;
-  const report = emptyReport(sheet, options.kind ?? null);
+type Cells = readonly (GridCell | undefined)[];
 
-  // Merged ranges: their first cell is kept when its row is pushed; rows are read in order, so
-  // each column walks its own sorted list of ranges once.
+/**
+ * Merged ranges spanning rows: their first cell is kept when its row is pushed (`track`); rows are
+ * read in order, so each column walks its own sorted list of ranges once (`over`).
+ */
+function mergeTracker(merges: readonly MergeRange[]): { track(row: number, cells: Cells): void; over(row: number, col: number): { top: number; cell: GridCell | undefined } | undefined } {
   const mergesByTop = new Map<number, MergeRange[]>();
   const mergesByColumn = new Map<number, { list: MergeRange[]; at: number }>();
-  for (const m of options.merges ?? []) {
+  for (const m of merges) {
     if (m.bottom <= m.top) continue; // only ranges spanning rows matter here
     const list = mergesByTop.get(m.top) ?? [];
     list.push(m);
@@ -147,93 +141,226 @@ export function createSheetReader(options: SheetReaderOptions): SheetReader {
   }
   for (const byCol of mergesByColumn.values()) byCol.list.sort((a, b) => a.top - b.top);
   const masterCells = new Map<string, GridCell | undefined>();
+  return {
+    track(row, cells) {
+      for (const m of mergesByTop.get(row) ?? []) masterCells.set(`${m.top}:${m.left}`, cells[m.left - 1]);
+    },
+    /** The merged range over (row, col) that starts above the row, with its first cell. */
+    over(row, col) {
+      const byCol = mergesByColumn.get(col);
+      if (!byCol) return undefined;
+      while (byCol.at < byCol.list.length && (byCol.list[byCol.at] as MergeRange).bottom < row) byCol.at++;
+      for (let i = byCol.at; i < byCol.list.length; i++) {
+        const m = byCol.list[i] as MergeRange;
+        if (m.top > row) break;
+        if (m.top < row && m.bottom >= row) return { top: m.top, cell: masterCells.get(`${m.top}:${m.left}`) };
+      }
+      return undefined;
+    },
+  };
+}
 
-  let pending: { row: number; cells: readonly (GridCell | undefined)[] }[] = [];
+/** The header as decided: its row, the kind it names, and each mapped column's plan. */
+interface HeaderPlan {
+  row: number;
+  kind: Kind;
+  plan: PlannedColumn[];
+}
+
+/**
+ * Picks the header among the rows seen so far (the row naming the most fields), plans its columns
+ * (a unit declared in a header, else in a title row above, else 원) and writes the report's header;
+ * sets the report's error when the sheet cannot be read (no header, unknown kind, a duplicated or
+ * missing column). Undefined when no row is a header.
+ */
+function decideHeader(pending: { row: number; cells: Cells }[], options: SheetReaderOptions, report: SheetReport): HeaderPlan | undefined {
+  let best: { row: number; mapping: HeaderMapping; score: number } | undefined;
+  for (const { row, cells } of pending) {
+    const mapping = readHeaderRow(cells, options.kind, options.map);
+    if (!mapping) continue;
+    const score = new Set(mapping.columns.map((c) => c.field)).size;
+    if (!best || score > best.score) best = { row, mapping, score };
+  }
+  if (!best) {
+    const code = options.kind ? 'no_header' : pending.length > 0 && anyKindHeader(pending) ? 'unknown_kind' : 'no_header';
+    report.error = { code, message: sheetMessage(code, options.sheet, '') };
+    return undefined;
+  }
+  const { row: headerRow, mapping } = best;
+  const kind = mapping.kind;
+  report.kind = kind;
+  const titleUnit = titleUnitOf(pending, headerRow, new Set(mapping.columns.map((c) => c.col)));
+  const defs = sheets[kind].columns;
+  const plan = mapping.columns.map((c): PlannedColumn => {
+    const def = defs.find((d) => d.field === c.field);
+    const unit: MoneyUnit = c.unit && isMoneyUnit(c.unit) ? c.unit : (titleUnit ?? '원');
+    return { col: c.col, letter: columnLetter(c.col), field: c.field, header: c.header, def, unit, fill: fillFields.has(c.field) };
+  });
+  report.header = {
+    row: headerRow,
+    columns: plan.map((p) => ({ column: p.letter, header: p.header, field: p.field, unit: p.def?.type === 'money' ? p.unit : null })),
+    ignored: mapping.ignored.map((c) => ({ column: columnLetter(c.col), header: c.header })),
+  };
+  if (mapping.duplicates.length > 0) {
+    const code = 'duplicate_column';
+    report.error = { code, message: sheetMessage(code, options.sheet, mapping.duplicates.map((f) => defs.find((d) => d.field === f)?.header ?? f).join(', ')) };
+  } else {
+    const missing = defs.filter((d) => d.required && !plan.some((p) => p.field === d.field));
+    if (missing.length > 0) {
+      // Never a silent failure: name the columns that could be the missing fields, to map them.
+      const candidates = mapping.ignored.filter((c) => !isIgnoredHeader(c.header)).map((c) => ({ column: columnLetter(c.col), header: c.header }));
+      report.error = {
+        code: 'missing_columns',
+        message: missingColumnsMessage(options.sheet, missing, candidates),
+        missing: missing.map((d) => ({ field: d.field, header: d.header, label: d.label })),
+        candidates,
+      };
+    }
+  }
+  return { row: headerRow, kind, plan };
+}
+
+/** A unit declared in a title row above the header, or in a header cell that names no field: (단위: 천원). */
+function titleUnitOf(pending: { row: number; cells: Cells }[], headerRow: number, mapped: Set<number>): MoneyUnit | undefined {
+  let titleUnit: MoneyUnit | undefined;
+  for (const { row, cells } of pending) {
+    if (row > headerRow) break;
+    cells.forEach((cell, i) => {
+      if (titleUnit || typeof cell?.value !== 'string' || (row === headerRow && mapped.has(i + 1))) return;
+      titleUnit = declaredUnit(cell.value);
+    });
+  }
+  return titleUnit;
+}
+
+/** A 합계 or 소계 row: a total word in any cell, or a word ending in one outside the text columns. */
+function isTotalRow(cells: Cells, textColumns: Set<number>): boolean {
+  return cells.some((cell, i) => {
+    if (typeof cell?.value !== 'string' || cell.value.length > 40) return false;
+    const key = compactKey(cell.value);
+    if (totalWords.has(key)) return true;
+    return !textColumns.has(i + 1) && key.length <= 12 && totalEnding.test(key);
+  });
+}
+
+/** The header again (a printed sheet repeats it on every page): most filled cells are its headers. */
+function isRepeatedHeader(cells: Cells, header: HeaderPlan): boolean {
+  let same = 0;
+  let filled = 0;
+  for (const p of header.plan) {
+    const cell = cells[p.col - 1];
+    if (isBlankCell(cell)) continue;
+    filled++;
+    if (typeof cell?.value !== 'string') continue;
+    const text = cleanText(cell.value);
+    if (headerKey(text).key === headerKey(p.header).key || headerField(header.kind, text) === p.field) same++;
+  }
+  return same >= 2 && same * 2 >= filled;
+}
+
+/** What one row's cells read as: the typed values, each field's cell, the refused cells and warnings, its 행ID. */
+interface RowReading {
+  input: Record<string, unknown>;
+  cellOf: Map<string, { p: PlannedColumn; cell: GridCell | undefined }>;
+  errors: ReportIssue[];
+  warnings: ReportIssue[];
+  /** Fields whose cell could not be read (their `required` error is not repeated). */
+  failed: Set<string>;
+  rowId?: string;
+}
+
+interface RowContext {
+  row: number;
+  header: HeaderPlan;
+  date1904: boolean;
+  ref: ReferenceIndex;
+  merges: ReturnType<typeof mergeTracker>;
+  seenRowIds: Set<string>;
+}
+
+/** A refused cell or a warning at the row's cell of a planned column. */
+function cellIssue(row: number, p: PlannedColumn, cell: GridCell | undefined, code: CellMessageCode, date1904: boolean): ReportIssue {
+  const value = shownValue(cell, date1904);
+  return { row, column: p.letter, field: p.field, value, code, message: cellMessage({ header: p.header, label: p.def?.label ?? p.field }, code, value) };
+}
+
+/** Reads each planned cell of a row: merged cells filled down (dong, phase, year) or warned of, the 행ID checked once per sheet. */
+function readRowCells(cells: Cells, at: RowContext): RowReading {
+  const { row, date1904 } = at;
+  const reading: RowReading = { input: {}, cellOf: new Map(), errors: [], warnings: [], failed: new Set() };
+  for (const p of at.header.plan) {
+    let cell = cells[p.col - 1];
+    const merge = at.merges.over(row, p.col);
+    if (merge && merge.top > at.header.row && isBlankCell(cell) && !isBlankCell(merge.cell)) {
+      if (p.fill) cell = merge.cell;
+      else reading.warnings.push(cellIssue(row, p, merge.cell, 'merged_not_filled', date1904));
+    }
+    reading.cellOf.set(p.field, { p, cell });
+    if (p.field === rowIdField) {
+      const id = readRowId(cell);
+      if ('code' in id) reading.errors.push(cellIssue(row, p, cell, id.code, date1904));
+      else if (id.value !== null) {
+        if (at.seenRowIds.has(id.value)) reading.errors.push(cellIssue(row, p, cell, 'duplicate_row_id', date1904));
+        else {
+          at.seenRowIds.add(id.value);
+          reading.rowId = id.value;
+        }
+      }
+      continue;
+    }
+    if (!p.def) continue;
+    const value: CellReading = readCell(p.def, cell, { date1904, unit: p.unit, ref: at.ref });
+    if ('code' in value) {
+      reading.errors.push(cellIssue(row, p, cell, value.code, date1904));
+      reading.failed.add(p.field);
+    } else {
+      reading.input[p.field] = value.value;
+    }
+  }
+  return reading;
+}
+
+/** A rule's issue placed at the cell it is about (or the nearest one the sheet has), said in the sheet's own terms. */
+function placeIssue(row: number, reading: RowReading, issue: { field: string; code: string; message: Message }, date1904: boolean): ReportIssue {
+  const at = reading.cellOf.get(issue.field) ?? reading.cellOf.get(fallbackField[issue.field] ?? '') ?? reading.cellOf.get('dong');
+  const value = at ? shownValue(at.cell, date1904) : null;
+  // Said in the sheet's own terms: its header and the value as the cell shows it (-500 in a
+  // 천원 column, not -500000 won).
+  const own = at && at.p.field === issue.field && issue.code in rowMessages;
+  const message = own ? rowMessages[issue.code as RowMessageCode]({ header: at.p.header, label: at.p.def?.label ?? issue.field }, displayValue(value)) : issue.message;
+  return { row, column: at?.p.letter ?? '', field: issue.field, value, code: issue.code, message };
+}
+
+/**
+ * Reads a sheet row by row (a whole grid, or a stream of rows): finds the header below any title
+ * rows, maps it, then reads, checks and sorts every row into accepted, skipped and refused.
+ */
+export function createSheetReader(options: SheetReaderOptions): SheetReader {
+  const { ref } = options;
+  const date1904 = options.date1904 ?? false;
+  const scanRows = options.headerScanRows ?? 30;
+  const keepRows = options.keepRows ?? true;
+  const report = emptyReport(options.sheet, options.kind ?? null);
+  const merges = mergeTracker(options.merges ?? []);
+
+  let pending: { row: number; cells: Cells }[] = [];
   let decided = false;
-  let headerRow = 0;
-  let kind: Kind | undefined = options.kind;
-  let plan: PlannedColumn[] = [];
+  let header: HeaderPlan | undefined;
+  let textColumns = new Set<number>();
   let lastRow = 0;
   /** Blank rows seen since the last non-blank one: reported only if a row follows them. */
   let blankFrom = 0;
   let blankTo = -1;
   const seenRowIds = new Set<string>();
 
-  const trackMerges = (row: number, cells: readonly (GridCell | undefined)[]) => {
-    for (const m of mergesByTop.get(row) ?? []) masterCells.set(`${m.top}:${m.left}`, cells[m.left - 1]);
-  };
-  /** The merged range over (row, col) that starts above the row, with its first cell. */
-  const mergeOver = (row: number, col: number) => {
-    const byCol = mergesByColumn.get(col);
-    if (!byCol) return undefined;
-    while (byCol.at < byCol.list.length && (byCol.list[byCol.at] as MergeRange).bottom < row) byCol.at++;
-    for (let i = byCol.at; i < byCol.list.length; i++) {
-      const m = byCol.list[i] as MergeRange;
-      if (m.top > row) break;
-      if (m.top < row && m.bottom >= row) return { top: m.top, cell: masterCells.get(`${m.top}:${m.left}`) };
-    }
-    return undefined;
-  };
-
-  const fail = (code: SheetErrorCode, detail = '') => {
-    report.error = { code, message: sheetMessage(code, sheet, detail) };
-  };
-
   const decide = () => {
     decided = true;
-    let best: { row: number; mapping: HeaderMapping; score: number } | undefined;
-    for (const { row, cells } of pending) {
-      const mapping = readHeaderRow(cells, options.kind, options.map);
-      if (!mapping) continue;
-      const score = new Set(mapping.columns.map((c) => c.field)).size;
-      if (!best || score > best.score) best = { row, mapping, score };
-    }
-    if (!best) {
-      fail(options.kind ? 'no_header' : pending.length > 0 && anyKindHeader(pending) ? 'unknown_kind' : 'no_header');
-      pending = [];
-      return;
-    }
-    headerRow = best.row;
-    kind = best.mapping.kind;
-    report.kind = kind;
-    const mapped = new Set(best.mapping.columns.map((c) => c.col));
-    let titleUnit: MoneyUnit | undefined;
-    for (const { row, cells } of pending) {
-      if (row > headerRow) break;
-      cells.forEach((cell, i) => {
-        if (titleUnit || typeof cell?.value !== 'string' || (row === headerRow && mapped.has(i + 1))) return;
-        titleUnit = declaredUnit(cell.value);
-      });
-    }
-    const defs = sheets[kind].columns;
-    plan = best.mapping.columns.map((c) => {
-      const def = defs.find((d) => d.field === c.field);
-      const unit: MoneyUnit = c.unit && isMoneyUnit(c.unit) ? c.unit : (titleUnit ?? '원');
-      return { col: c.col, letter: columnLetter(c.col), field: c.field, header: c.header, def, unit, fill: fillFields.has(c.field) };
-    });
-    report.header = {
-      row: headerRow,
-      columns: plan.map((p) => ({ column: p.letter, header: p.header, field: p.field, unit: p.def?.type === 'money' ? p.unit : null })),
-      ignored: best.mapping.ignored.map((c) => ({ column: columnLetter(c.col), header: c.header })),
-    };
-    if (best.mapping.duplicates.length > 0) {
-      fail('duplicate_column', best.mapping.duplicates.map((f) => defs.find((d) => d.field === f)?.header ?? f).join(', '));
-    } else {
-      const missing = defs.filter((d) => d.required && !plan.some((p) => p.field === d.field));
-      if (missing.length > 0) {
-        // Never a silent failure: name the columns that could be the missing fields, to map them.
-        const candidates = best.mapping.ignored.filter((c) => !isIgnoredHeader(c.header)).map((c) => ({ column: columnLetter(c.col), header: c.header }));
-        report.error = {
-          code: 'missing_columns',
-          message: missingColumnsMessage(sheet, missing, candidates),
-          missing: missing.map((d) => ({ field: d.field, header: d.header, label: d.label })),
-          candidates,
-        };
-      }
-    }
-    const after = pending.filter((p) => p.row > headerRow);
+    header = decideHeader(pending, options, report);
+    const after = header ? pending.filter((p) => p.row > header!.row) : [];
     pending = [];
-    lastRow = headerRow;
+    if (!header) return;
+    textColumns = new Set(header.plan.filter((p) => p.def?.type === 'text').map((p) => p.col));
+    lastRow = header.row;
     if (!report.error) for (const p of after) readRow(p.row, p.cells);
   };
 
@@ -241,7 +368,6 @@ export function createSheetReader(options: SheetReaderOptions): SheetReader {
     report.skipped.push({ row, reason, message: skipMessages[reason] });
     report.counts.skipped++;
   };
-
   const flushBlanks = () => {
     for (let r = blankFrom; r <= blankTo; r++) skip(r, 'blank');
     blankTo = -1;
@@ -251,121 +377,34 @@ export function createSheetReader(options: SheetReaderOptions): SheetReader {
     blankTo = row;
   };
 
-  let textColumns: Set<number> | undefined;
-  const isTotalRow = (cells: readonly (GridCell | undefined)[]) => {
-    const textFields = (textColumns ??= new Set(plan.filter((p) => p.def?.type === 'text').map((p) => p.col)));
-    return cells.some((cell, i) => {
-      if (typeof cell?.value !== 'string' || cell.value.length > 40) return false;
-      const key = compactKey(cell.value);
-      if (totalWords.has(key)) return true;
-      return !textFields.has(i + 1) && key.length <= 12 && totalEnding.test(key);
-    });
-  };
-
-  const isRepeatedHeader = (cells: readonly (GridCell | undefined)[]) => {
-    let same = 0;
-    let filled = 0;
-    for (const p of plan) {
-      const cell = cells[p.col - 1];
-      if (isBlankCell(cell)) continue;
-      filled++;
-      if (typeof cell?.value !== 'string') continue;
-      const text = cleanText(cell.value);
-      if (headerKey(text).key === headerKey(p.header).key || (kind && headerField(kind, text) === p.field)) same++;
-    }
-    return same >= 2 && same * 2 >= filled;
-  };
-
-  const readRow = (row: number, cells: readonly (GridCell | undefined)[]) => {
-    if (!kind) return;
+  const readRow = (row: number, cells: Cells) => {
+    if (!header) return;
     for (let r = lastRow + 1; r < row; r++) noteBlank(r);
     lastRow = row;
-    if (plan.every((p) => p.field === rowIdField || isBlankCell(cells[p.col - 1]))) {
-      noteBlank(row);
-      return;
-    }
+    if (header.plan.every((p) => p.field === rowIdField || isBlankCell(cells[p.col - 1]))) return noteBlank(row);
     flushBlanks();
-    if (isTotalRow(cells)) return skip(row, 'total');
-    if (isRepeatedHeader(cells)) return skip(row, 'repeated_header');
-
-    const input: Record<string, unknown> = {};
-    const cellOf = new Map<string, { p: PlannedColumn; cell: GridCell | undefined }>();
-    const errors: ReportIssue[] = [];
-    const warnings: ReportIssue[] = [];
-    const failed = new Set<string>();
-    let rowId: string | undefined;
-    const cellIssue = (p: PlannedColumn, cell: GridCell | undefined, code: CellMessageCode): ReportIssue => {
-      const value = shownValue(cell, date1904);
-      return {
-        row,
-        column: p.letter,
-        field: p.field,
-        value,
-        code,
-        message: cellMessage({ header: p.header, label: p.def?.label ?? p.field }, code, value),
-      };
-    };
-
-    for (const p of plan) {
-      let cell = cells[p.col - 1];
-      const merge = mergeOver(row, p.col);
-      if (merge && merge.top > headerRow && isBlankCell(cell) && !isBlankCell(merge.cell)) {
-        if (p.fill) cell = merge.cell;
-        else warnings.push(cellIssue(p, merge.cell, 'merged_not_filled'));
-      }
-      cellOf.set(p.field, { p, cell });
-      if (p.field === rowIdField) {
-        const id = readRowId(cell);
-        if ('code' in id) errors.push(cellIssue(p, cell, id.code));
-        else if (id.value !== null) {
-          if (seenRowIds.has(id.value)) errors.push(cellIssue(p, cell, 'duplicate_row_id'));
-          else {
-            seenRowIds.add(id.value);
-            rowId = id.value;
-          }
-        }
-        continue;
-      }
-      if (!p.def) continue;
-      const reading: CellReading = readCell(p.def, cell, { date1904, unit: p.unit, ref });
-      if ('code' in reading) {
-        errors.push(cellIssue(p, cell, reading.code));
-        failed.add(p.field);
-      } else {
-        input[p.field] = reading.value;
-      }
-    }
-
-    const checked = checkRow(kind, input, ref);
-    const place = (issue: { field: string; code: string; message: Message }): ReportIssue => {
-      const at = cellOf.get(issue.field) ?? cellOf.get(fallbackField[issue.field] ?? '') ?? cellOf.get('dong');
-      const value = at ? shownValue(at.cell, date1904) : null;
-      // Said in the sheet's own terms: its header and the value as the cell shows it (-500 in a
-      // 천원 column, not -500000 won).
-      const own = at && at.p.field === issue.field && issue.code in rowMessages;
-      const message = own
-        ? rowMessages[issue.code as RowMessageCode]({ header: at.p.header, label: at.p.def?.label ?? issue.field }, displayValue(value))
-        : issue.message;
-      return { row, column: at?.p.letter ?? '', field: issue.field, value, code: issue.code, message };
-    };
-    for (const e of checked.errors) if (!(failed.has(e.field) && e.code === 'required')) errors.push(place(e));
-    for (const w of checked.warnings) warnings.push(place(w));
-    report.warnings.push(...warnings);
-    if (errors.length > 0 || !checked.values) {
-      report.rejected.push(...errors);
+    if (isTotalRow(cells, textColumns)) return skip(row, 'total');
+    if (isRepeatedHeader(cells, header)) return skip(row, 'repeated_header');
+    const reading = readRowCells(cells, { row, header, date1904, ref, merges, seenRowIds });
+    const checked = checkRow(header.kind, reading.input, ref);
+    for (const e of checked.errors) if (!(reading.failed.has(e.field) && e.code === 'required')) reading.errors.push(placeIssue(row, reading, e, date1904));
+    for (const w of checked.warnings) reading.warnings.push(placeIssue(row, reading, w, date1904));
+    report.warnings.push(...reading.warnings);
+    if (reading.errors.length > 0 || !checked.values) {
+      report.rejected.push(...reading.errors);
       report.counts.rejected++;
       return;
     }
-    rowId ??= options.deriveRowId?.(checked.values, kind);
+    const rowId = reading.rowId ?? options.deriveRowId?.(checked.values, header.kind);
     const accepted: ReportRow = rowId ? { row, rowId, values: checked.values } : { row, values: checked.values };
     report.counts.accepted++;
     if (keepRows) report.rows.push(accepted);
-    options.onRow?.(accepted, kind);
+    options.onRow?.(accepted, header.kind);
   };
 
   return {
     push(row, cells) {
-      trackMerges(row, cells);
+      merges.track(row, cells);
       if (report.error) return;
       if (!decided) {
         pending.push({ row, cells });

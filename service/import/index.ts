@@ -106,17 +106,7 @@ export async function importWorkbook(store: Store, source: string | Uint8Array, 
     outcomes.set(sheet, outcome);
     const current = await store.revisionsOf(kind, batch.map((p) => p.row.rowId));
     const batchId = randomUUID();
-    const body = {
-      batchId,
-      rows: batch.map(({ row }) => {
-        const now = current.get(row.rowId.toLowerCase());
-        // The workbook may update what this same writer last imported from a file of this name;
-        // a row anyone else changed since (in the add-in, or by their own import) is a conflict.
-        const base = now && !now.deleted && now.source === options.file && now.updatedBy === actor.name ? now.revision : null;
-        return { rowId: row.rowId, baseRevision: base, values: row.values };
-      }),
-      deletes: [],
-    };
+    const body = { batchId, rows: batch.map(({ row }) => syncRow(row, current.get(row.rowId.toLowerCase()), options.file, actor)), deletes: [] };
     // A dry run answers what storing would, row by row, and writes nothing.
     let results: RowResult[];
     if (options.dryRun) results = await store.preview(kind, body, actor);
@@ -128,29 +118,7 @@ export async function importWorkbook(store: Store, source: string | Uint8Array, 
       }
       batches.push({ batchId, sheet, kind, rows: batch.length });
     }
-    results.forEach((result, i) => {
-      const { row } = batch[i]!;
-      if (result.status === 'accepted' || result.status === 'unchanged') {
-        outcome.keptCount += 1;
-        if (keepRows) outcome.kept.push(row);
-        // What only the store can tell (a year over its allocation, a likely duplicate) joins the
-        // warnings the reader found, at the sheet's own cell.
-        for (const issue of result.warnings ?? []) {
-          outcome.warned.push({ row: row.row, column: '', field: issue.field, value: (row.values[issue.field] ?? null) as ReportIssue['value'], code: issue.code, message: issue.message });
-        }
-        return;
-      }
-      for (const issue of result.status === 'conflict' ? [conflictIssue(result)] : (result.errors ?? [])) {
-        outcome.refused.push({
-          row: row.row,
-          column: '',
-          field: issue.field,
-          value: issue.field === 'rowId' ? row.rowId : ((row.values[issue.field] ?? null) as ReportIssue['value']),
-          code: result.status === 'conflict' ? 'conflict' : issue.code,
-          message: issue.message,
-        });
-      }
-    });
+    recordResults(outcome, batch, results, keepRows);
     stored += batch.length;
     options.onProgress?.({ sheet, row: batch.at(-1)!.row.row, phase: 'store', stored });
   };
@@ -185,6 +153,43 @@ export async function importWorkbook(store: Store, source: string | Uint8Array, 
   const report: StoredImportReport = { ...read.report, batches };
   for (const sheet of report.sheets) mergeOutcome(sheet, outcomes.get(sheet.sheet));
   return report;
+}
+
+/**
+ * A row as the sync API takes it. The workbook may update what this same writer last imported from
+ * a file of this name; a row anyone else changed since (in the add-in, or by their own import) is a
+ * conflict.
+ */
+function syncRow(row: Pending['row'], now: { revision: number; deleted: boolean; source: string | null; updatedBy: string } | undefined, file: string, actor: Actor) {
+  const base = now && !now.deleted && now.source === file && now.updatedBy === actor.name ? now.revision : null;
+  return { rowId: row.rowId, baseRevision: base, values: row.values };
+}
+
+/** What the store answered for each row of a batch, into the sheet's outcome: rows kept, refused cells, warnings only the store can tell. */
+function recordResults(outcome: SheetOutcome, batch: Pending[], results: RowResult[], keepRows: boolean): void {
+  results.forEach((result, i) => {
+    const { row } = batch[i]!;
+    if (result.status === 'accepted' || result.status === 'unchanged') {
+      outcome.keptCount += 1;
+      if (keepRows) outcome.kept.push(row);
+      // What only the store can tell (a year over its allocation, a likely duplicate) joins the
+      // warnings the reader found, at the sheet's own cell.
+      for (const issue of result.warnings ?? []) {
+        outcome.warned.push({ row: row.row, column: '', field: issue.field, value: (row.values[issue.field] ?? null) as ReportIssue['value'], code: issue.code, message: issue.message });
+      }
+      return;
+    }
+    for (const issue of result.status === 'conflict' ? [conflictIssue(result)] : (result.errors ?? [])) {
+      outcome.refused.push({
+        row: row.row,
+        column: '',
+        field: issue.field,
+        value: issue.field === 'rowId' ? row.rowId : ((row.values[issue.field] ?? null) as ReportIssue['value']),
+        code: result.status === 'conflict' ? 'conflict' : issue.code,
+        message: issue.message,
+      });
+    }
+  });
 }
 
 /** Puts what storing refused beside what reading refused, at the sheet's own cells. */

@@ -64,7 +64,7 @@ const drillQuery = z.object({
   figure: z.string().optional(),
 });
 
-/** Plain rankings are for analysts and managers (DESIGN, "The summary"): never a league table for the dongs. */
+/** Plain rankings are for analysts and managers (README, "Figures a city can act on"): never a league table for the dongs. */
 const mayRank = (role: string) => role === 'analyst' || role === 'manager';
 
 export const compareRoutes = new Hono()

@@ -1,5 +1,5 @@
 /**
- * The warnings that read another kind's rows (DESIGN, "Rules that are warnings"): an agenda's votes
+ * The warnings that read another kind's rows (README, "Rules"): an agenda's votes
  * over the voters of its dong's assembly (participation), and a spending line's 관련 의제 missing
  * from the dong's 자치계획 of that year (agendas). What they read is read here, before the writer
  * decides (`readCrossKind`); the judgement is the rules' (domain/rules.ts `crossKindIssues`), added

@@ -25,7 +25,7 @@ import { checkParts, type PartRole } from './check.ts';
 import { defaultWorkbookLimits, type WorkbookLimits } from './limits.ts';
 import { rebuildZip, type ZipEntry } from './zip.ts';
 
-/** The import report (DESIGN.md, "Contracts"). */
+/** The import report (README, "Bringing last year's workbooks in"). */
 export interface ImportReport {
   file: string;
   /** How the file was read: an .xlsx, or a CSV in the encoding told (csv.ts). */

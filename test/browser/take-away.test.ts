@@ -27,7 +27,9 @@ describe('take it away: downloads and print', () => {
     await form.getByLabel('동', { exact: true }).selectOption({ label: '가양2동' });
     await form.getByLabel('단계').selectOption('1');
     await form.getByRole('button', { name: '보기' }).click();
+    // The table of 가양2동's phase 1, not the one the tab opened with.
     await page.getByRole('table', { name: /예산/ }).waitFor();
+    await page.waitForFunction((n) => document.querySelectorAll('#panel-compare table tbody tr').length === n, expected.length, { timeout: 30_000 });
   }, 60_000);
   afterAll(() => pane?.close());
 

@@ -1,4 +1,4 @@
-// The warnings that read another kind's rows (DESIGN, "Rules that are warnings"), over HTTP: an
+// The warnings that read another kind's rows (README, "Rules"), over HTTP: an
 // agenda's votes over the voters of its dong's assembly, and a spending line naming an agenda the
 // dong's 자치계획 of that year lacks. Warnings, never errors: the rows are kept.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// An in-memory stand-in for the service's sync contract (DESIGN.md, Contracts): per-row revisions
+// An in-memory stand-in for the service's sync contract (README, "Sync"): per-row revisions
 // from one global counter, conflicts on a stale baseRevision, tombstones, idempotent batchIds.
 // The real service is tested on its own; this one lets the engine be tested without it.
 import type { BatchStatus, Kind, PullAnswer, RowResult, RowValues, ServerRow, SyncAnswer, SyncBody, SyncTransport } from '../../addin/sync/index.ts';

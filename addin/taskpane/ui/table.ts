@@ -36,17 +36,101 @@ function compare(a: unknown, b: unknown): number {
   return String(a).localeCompare(String(b), 'ko');
 }
 
+const blank = (v: unknown) => v === null || v === undefined || v === '';
+
+/** The rows in the order of a column; blanks stay last whichever way the column is sorted. */
+export function sortedRows<R>(rows: R[], value: ((row: R) => unknown) | undefined, descending: boolean): R[] {
+  if (!value) return rows;
+  return [...rows].sort((a, b) => {
+    const order = compare(value(a), value(b));
+    if (blank(value(a)) || blank(value(b))) return order;
+    return descending ? -order : order;
+  });
+}
+
+/** The sort state of a table, and what its header's buttons do. */
+interface HeaderState {
+  sortKey: string | undefined;
+  descending: boolean;
+  shownDefinition: string | null;
+  sortBy: (key: string) => void;
+  /** Shows or hides what a column means; `button` is the ⓘ pressed. */
+  explain: (key: string, button: HTMLElement) => void;
+}
+
+/** A header cell: a button that sorts by the column (aria-sort), and an ⓘ that says what it means. */
+function headerCell<R>(c: Column<R>, t: Strings, state: HeaderState): HTMLElement {
+  const sorted = c.key === state.sortKey;
+  const button = h(
+    'button',
+    { type: 'button', class: 'sort', title: c.title ? `${c.title} — ${t.sortBy(c.label)}` : t.sortBy(c.label), onclick: () => state.sortBy(c.key) },
+    c.label,
+    h('span', { 'aria-hidden': 'true', class: 'sort-mark' }, sorted ? (state.descending ? ' ▼' : ' ▲') : ''),
+  );
+  const info = c.title
+    ? h(
+        'button',
+        {
+          type: 'button',
+          class: 'info',
+          'aria-label': resultStringsFor(t).definitionOf(c.label),
+          'aria-expanded': state.shownDefinition === c.key ? 'true' : 'false',
+          onclick: (e: Event) => state.explain(c.key, e.currentTarget as HTMLElement),
+        },
+        'ⓘ',
+      )
+    : null;
+  return h('th', { scope: 'col', 'data-key': c.key, class: c.numeric ? 'num' : undefined, 'aria-sort': sorted ? (state.descending ? 'descending' : 'ascending') : undefined }, button, info);
+}
+
+/** A body row: each cell its rendering, a button where the column has an action for the row. */
+function bodyRow<R>(row: R, columns: Column<R>[], rowClass: string | undefined): HTMLElement {
+  return h(
+    'tr',
+    { class: rowClass },
+    ...columns.map((c) => {
+      const value = c.value(row);
+      const content = c.render ? c.render(row) : String(value ?? '–');
+      const action = c.action?.(row);
+      return h(
+        'td',
+        { class: c.numeric ? 'num' : undefined, 'data-key': c.key, 'data-value': typeof value === 'number' ? value : undefined },
+        action ? h('button', { type: 'button', class: 'cell-link', 'aria-label': action.label, title: action.label, onclick: action.run }, content) : content,
+      );
+    }),
+  );
+}
+
 export function dataTable<R>(options: TableOptions<R>): HTMLElement {
   const { columns, t, pageSize = 50 } = options;
-  let sortKey = options.initialSort?.key;
-  let descending = options.initialSort?.descending ?? false;
   let page = 0;
   const wrapper = h('div', { class: 'table-block' });
   const status = h('p', { class: 'table-status', 'aria-live': 'polite' });
   const captionId = uid('caption');
   // A header's ⓘ button shows what the column means here (a tooltip alone is out of a keyboard's reach).
   const definition = h('p', { class: 'definition-note', 'aria-live': 'polite' });
-  let shownDefinition: string | null = null;
+  const state: HeaderState = {
+    sortKey: options.initialSort?.key,
+    descending: options.initialSort?.descending ?? false,
+    shownDefinition: null,
+    sortBy: (key) => {
+      if (state.sortKey === key) state.descending = !state.descending;
+      else {
+        state.sortKey = key;
+        state.descending = false;
+      }
+      page = 0;
+      render();
+      wrapper.querySelector<HTMLButtonElement>(`th[data-key="${CSS.escape(key)}"] button`)?.focus();
+    },
+    explain: (key, button) => {
+      state.shownDefinition = state.shownDefinition === key ? null : key;
+      const c = columns.find((x) => x.key === key)!;
+      definition.textContent = state.shownDefinition ? `${c.label}: ${c.title}` : '';
+      for (const b of wrapper.querySelectorAll<HTMLButtonElement>('th button.info')) b.setAttribute('aria-expanded', 'false');
+      button.setAttribute('aria-expanded', state.shownDefinition ? 'true' : 'false');
+    },
+  };
 
   /** The rows in the order shown (every page). */
   let ordered: R[] = options.rows;
@@ -58,89 +142,14 @@ export function dataTable<R>(options: TableOptions<R>): HTMLElement {
   );
 
   const render = () => {
-    const column = columns.find((c) => c.key === sortKey);
-    const rows = (ordered = column
-      ? [...options.rows].sort((a, b) => {
-          const order = compare(column.value(a), column.value(b));
-          // Blanks stay last whichever way the column is sorted.
-          const blank = (v: unknown) => v === null || v === undefined || v === '';
-          if (blank(column.value(a)) || blank(column.value(b))) return order;
-          return descending ? -order : order;
-        })
-      : options.rows);
+    const rows = (ordered = sortedRows(options.rows, columns.find((c) => c.key === state.sortKey)?.value, state.descending));
     const pages = Math.max(1, Math.ceil(rows.length / pageSize));
     page = Math.min(page, pages - 1);
     const shown = rows.slice(page * pageSize, (page + 1) * pageSize);
-
-    const head = h(
-      'tr',
-      {},
-      ...columns.map((c) => {
-        const sorted = c.key === sortKey;
-        const button = h(
-          'button',
-          {
-            type: 'button',
-            class: 'sort',
-            title: c.title ? `${c.title} — ${t.sortBy(c.label)}` : t.sortBy(c.label),
-            onclick: () => {
-              if (sortKey === c.key) descending = !descending;
-              else {
-                sortKey = c.key;
-                descending = false;
-              }
-              page = 0;
-              render();
-              wrapper.querySelector<HTMLButtonElement>(`th[data-key="${CSS.escape(c.key)}"] button`)?.focus();
-            },
-          },
-          c.label,
-          h('span', { 'aria-hidden': 'true', class: 'sort-mark' }, sorted ? (descending ? ' ▼' : ' ▲') : ''),
-        );
-        const info = c.title
-          ? h(
-              'button',
-              {
-                type: 'button',
-                class: 'info',
-                'aria-label': resultStringsFor(t).definitionOf(c.label),
-                'aria-expanded': shownDefinition === c.key ? 'true' : 'false',
-                onclick: (e: Event) => {
-                  shownDefinition = shownDefinition === c.key ? null : c.key;
-                  definition.textContent = shownDefinition ? `${c.label}: ${c.title}` : '';
-                  for (const b of wrapper.querySelectorAll<HTMLButtonElement>('th button.info')) b.setAttribute('aria-expanded', 'false');
-                  (e.currentTarget as HTMLElement).setAttribute('aria-expanded', shownDefinition ? 'true' : 'false');
-                },
-              },
-              'ⓘ',
-            )
-          : null;
-        return h('th', { scope: 'col', 'data-key': c.key, class: c.numeric ? 'num' : undefined, 'aria-sort': sorted ? (descending ? 'descending' : 'ascending') : undefined }, button, info);
-      }),
-    );
-    const body = h(
-      'tbody',
-      {},
-      ...shown.map((row) =>
-        h(
-          'tr',
-          { class: options.rowClass?.(row) },
-          ...columns.map((c) => {
-            const value = c.value(row);
-            const content = c.render ? c.render(row) : String(value ?? '–');
-            const action = c.action?.(row);
-            return h(
-              'td',
-              { class: c.numeric ? 'num' : undefined, 'data-key': c.key, 'data-value': typeof value === 'number' ? value : undefined },
-              action ? h('button', { type: 'button', class: 'cell-link', 'aria-label': action.label, title: action.label, onclick: action.run }, content) : content,
-            );
-          }),
-        ),
-      ),
-    );
+    const head = h('tr', {}, ...columns.map((c) => headerCell(c, t, state)));
+    const body = h('tbody', {}, ...shown.map((row) => bodyRow(row, columns, options.rowClass?.(row))));
     const table = h('table', { 'aria-labelledby': captionId }, h('caption', { id: captionId }, options.caption), h('thead', {}, head), body);
     const scroller = h('div', { class: 'table-scroll', tabindex: 0, role: 'region', 'aria-labelledby': captionId }, table);
-
     const pager =
       pages > 1
         ? h(

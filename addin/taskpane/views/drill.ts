@@ -1,11 +1,11 @@
-// The rows behind a figure: GET /api/compare/:name/rows in a modal dialog, with who synced each row,
-// when, and from which workbook, and the figure computed again from those rows (so a reader can see
-// that the number on screen is theirs).
-import type { CompareName, Meta } from '../api.ts';
+// The rows behind a figure: GET /api/compare/:name/rows in a modal dialog, beside the figure as the
+// service gave it, with who synced each row, when, and from which workbook. The pane computes no
+// figure again: the service marks the rows that make it up (payLine, assemblyDay, expected), and its
+// tests check that the rows give back every figure (test/compare/formats.test.ts).
+import type { CompareName } from '../api.ts';
 import { resultStringsFor } from '../i18n.ts';
 import { h, uid } from '../ui/dom.ts';
 import type { ViewContext } from './context.ts';
-import { recompute, type RecomputeContext } from './figures.ts';
 import { busy, errorBar, fieldInfo, resultTable, showValue } from './results.ts';
 
 export interface DrillTarget {
@@ -18,18 +18,6 @@ export interface DrillTarget {
   /** The figure shown in the cell that was opened. */
   figure: string;
   shown: number;
-}
-
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-
-/** What recomputing needs from /api/meta: the dong's population in the phase's year, its cohort's expected milestones. */
-export function recomputeContext(meta: Meta, dong: string, phase: number): RecomputeContext {
-  const year = meta.phases.find((p) => p.phase === phase)?.year;
-  const record = meta.dongs.find((d) => d.code === dong);
-  const population = year !== undefined && record?.population && typeof record.population === 'object' ? num((record.population as Record<string, unknown>)[String(year)]) : null;
-  const cohort = num(record?.cohort) ?? num(record?.joinedPhase);
-  const expected = (meta.expectedMilestones ?? []).find((e) => e.cohort === cohort && e.phase === phase && (!e.city || !record?.city || e.city === record.city));
-  return { population, expected: expected?.milestones ?? null };
 }
 
 const hidden = new Set(['rowId', 'revision', 'district', 'dong', 'dongName', 'phase']);
@@ -68,8 +56,6 @@ export async function openDrill(ctx: ViewContext, target: DrillTarget): Promise<
       figure: headline ? target.figure : undefined,
     });
     const rows = result.rows;
-    const again = recompute(target.figure, rows, recomputeContext(ctx.meta, target.dong, target.phase));
-    const same = again !== null && Math.abs(again - target.shown) <= Math.max(1e-9, Math.abs(target.shown) * 1e-9);
     const columns = (result.columns.length ? result.columns.map((c) => c.name) : Object.keys(rows[0] ?? {})).filter((c) => !hidden.has(c));
     body.replaceChildren(
       h('p', { role: 'status' }, more.drillCount(rows.length)),
@@ -78,12 +64,6 @@ export async function openDrill(ctx: ViewContext, target: DrillTarget): Promise<
         { class: 'drill-check' },
         h('dt', {}, more.drillShown),
         h('dd', { 'data-testid': 'drill-shown', 'data-value': target.shown }, showValue(target.shown, info, { figure: target.figure }, ctx)),
-        h('dt', {}, more.drillRecomputed),
-        h(
-          'dd',
-          { 'data-testid': 'drill-total', 'data-value': again ?? '' },
-          again === null ? '–' : `${showValue(again, info, { figure: target.figure }, ctx)} (${same ? more.drillSame : more.drillDiffers})`,
-        ),
       ),
       resultTable(rows, columns, `${title} — ${more.drillRows}`, ctx, { exact: true }),
     );

@@ -4,20 +4,13 @@ import { formatTime } from '../ui/format.ts';
 import { resultStringsFor } from '../i18n.ts';
 import type { ViewContext } from './context.ts';
 import { insertButton, insertQuery } from './insert.ts';
-import { busy, errorBar, resultTable, type Row } from './results.ts';
-import type { QueryResult } from '../api.ts';
+import { busy, errorBar, resultTable } from './results.ts';
+import { queryLimit, rowsOf } from './query-model.ts';
 
 const example = `select dongName, phase, sum(executedKrw) as executedKrw
 from spending
 group by all
 order by dongName, phase`;
-
-/** The query answer's rows as objects, whether the service sends arrays or objects. */
-export function rowsOf(result: QueryResult): { columns: string[]; rows: Row[] } {
-  const columns = result.columns.map((c) => (typeof c === 'string' ? c : c.name));
-  const rows = result.rows.map((r) => (Array.isArray(r) ? Object.fromEntries(columns.map((c, i) => [c, r[i]])) : r));
-  return { columns, rows };
-}
 
 export function mountQueryView(el: HTMLElement, ctx: ViewContext): void {
   const { t } = ctx;
@@ -36,8 +29,7 @@ export function mountQueryView(el: HTMLElement, ctx: ViewContext): void {
     result.replaceChildren(busy(ctx));
     runButton.setAttribute('disabled', '');
     try {
-      const n = Number(limit.value);
-      const max = Number.isInteger(n) && n > 0 ? n : undefined;
+      const max = queryLimit(limit.value);
       const answer = rowsOf(await ctx.api.query(text, max));
       const insert = insertButton(ctx, resultStringsFor(t).insertSheet, () => insertQuery(ctx, text, max));
       result.replaceChildren(
@@ -59,45 +51,14 @@ export function mountQueryView(el: HTMLElement, ctx: ViewContext): void {
     }
   });
 
-  // The schema panel: every view and its columns with label, type and meaning; a click writes the name at the cursor.
+  // The schema panel: every view and its columns; a click writes the name at the cursor.
   const insertAt = (text: string) => {
     const start = sql.selectionStart ?? sql.value.length;
     const end = sql.selectionEnd ?? start;
     sql.setRangeText(text, start, end, 'end');
     sql.focus();
   };
-  const schema = h('details', { class: 'schema card', 'data-testid': 'schema' }, h('summary', {}, t.schemaTitle), h('p', { class: 'muted' }, t.loading));
-  void ctx.api
-    .views()
-    .then(({ views }) => {
-      const label = (m: { ko: string; en: string } | undefined) => m?.[ctx.locale] ?? '';
-      schema.replaceChildren(
-        h('summary', {}, t.schemaTitle),
-        h('p', { class: 'muted' }, t.schemaHint),
-        ...views.map((view) =>
-          h(
-            'details',
-            { class: 'schema-view' },
-            h('summary', {}, h('code', {}, view.name), ` ${label(view.label)}`),
-            h(
-              'ul',
-              { class: 'schema-columns', 'aria-label': view.name },
-              h('li', {}, h('button', { type: 'button', class: 'schema-name', onclick: () => insertAt(view.name), title: t.schemaInsert(view.name) }, view.name)),
-              ...view.columns.map((c) =>
-                h(
-                  'li',
-                  {},
-                  h('button', { type: 'button', class: 'schema-name', onclick: () => insertAt(c.name), title: t.schemaInsert(c.name) }, c.name),
-                  h('span', { class: 'muted' }, ` ${c.type}`),
-                  c.label ? ` ${label(c.label)}` : '',
-                ),
-              ),
-            ),
-          ),
-        ),
-      );
-    })
-    .catch((error: unknown) => schema.replaceChildren(h('summary', {}, t.schemaTitle), errorBar(error, ctx)));
+  const schema = schemaPanel(ctx, insertAt);
 
   el.replaceChildren(
     schema,
@@ -111,4 +72,35 @@ export function mountQueryView(el: HTMLElement, ctx: ViewContext): void {
     ),
     result,
   );
+}
+
+/** Every view analyst SQL reads and its columns with label, type and meaning (GET /api/query/views); a click on a name calls `insertAt`. */
+function schemaPanel(ctx: ViewContext, insertAt: (text: string) => void): HTMLElement {
+  const { t } = ctx;
+  const schema = h('details', { class: 'schema card', 'data-testid': 'schema' }, h('summary', {}, t.schemaTitle), h('p', { class: 'muted' }, t.loading));
+  const label = (m: { ko: string; en: string } | undefined) => m?.[ctx.locale] ?? '';
+  const nameButton = (name: string) => h('button', { type: 'button', class: 'schema-name', onclick: () => insertAt(name), title: t.schemaInsert(name) }, name);
+  void ctx.api
+    .views()
+    .then(({ views }) => {
+      schema.replaceChildren(
+        h('summary', {}, t.schemaTitle),
+        h('p', { class: 'muted' }, t.schemaHint),
+        ...views.map((view) =>
+          h(
+            'details',
+            { class: 'schema-view' },
+            h('summary', {}, h('code', {}, view.name), ` ${label(view.label)}`),
+            h(
+              'ul',
+              { class: 'schema-columns', 'aria-label': view.name },
+              h('li', {}, nameButton(view.name)),
+              ...view.columns.map((c) => h('li', {}, nameButton(c.name), h('span', { class: 'muted' }, ` ${c.type}`), c.label ? ` ${label(c.label)}` : '')),
+            ),
+          ),
+        ),
+      );
+    })
+    .catch((error: unknown) => schema.replaceChildren(h('summary', {}, t.schemaTitle), errorBar(error, ctx)));
+  return schema;
 }

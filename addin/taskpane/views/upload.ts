@@ -5,29 +5,8 @@
 import { ApiError } from '../api.ts';
 import type { Locale } from '../i18n.ts';
 import { h, uid } from '../ui/dom.ts';
-import type { MountView } from './context.ts';
-
-type Message = { ko: string; en: string };
-interface Issue {
-  row: number;
-  column: string;
-  message: Message;
-}
-interface SheetReport {
-  sheet: string;
-  kind: string | null;
-  header: { row: number; columns: { column: string; header: string; field: string }[]; ignored: { column: string; header: string }[] } | null;
-  rejected: Issue[];
-  warnings: Issue[];
-  counts: { accepted: number; rejected: number; skipped: number };
-  error?: { code: string; message: Message; candidates?: { column: string; header: string }[] };
-}
-interface Report {
-  file: string;
-  encoding?: string;
-  sheets: SheetReport[];
-  batches?: unknown[];
-}
+import type { MountView, ViewContext } from './context.ts';
+import { acceptedRows, mapEntry, mappedColumns, type Issue, type Message, type Report, type SheetReport } from './upload-model.ts';
 
 const text = {
   ko: {
@@ -80,25 +59,80 @@ const text = {
   },
 } satisfies Record<Locale, Record<string, unknown>>;
 
-const columnOrder = (a: string) => a.length * 1000 + [...a].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0);
+type UploadText = (typeof text)[keyof typeof text];
+
+/** The header as read: each column with the field it became, a select to change it; `changed` is told of a change. */
+function mappingTable(s: UploadText, sheet: SheetReport, fields: readonly { field: string; header: string; required: boolean }[], map: Record<string, string>, changed: () => void): HTMLElement | null {
+  if (!sheet.header || !sheet.kind) return null;
+  const rows = mappedColumns(sheet, map).map((c) => {
+    const id = uid('map');
+    const select = h('select', { id, 'aria-label': `${c.column} ${c.header}` }, h('option', { value: '' }, s.ignore), ...fields.map((f) => h('option', { value: f.field }, `${f.header}${f.required ? ' *' : ''}`)));
+    select.value = c.field;
+    select.addEventListener('change', () => {
+      map[c.header] = mapEntry(select.value);
+      changed();
+    });
+    return h('tr', {}, h('td', {}, c.column), h('td', {}, h('label', { for: id }, c.header)), h('td', {}, select));
+  });
+  return h(
+    'table',
+    { class: 'data', 'data-testid': 'upload-mapping' },
+    h('caption', {}, s.columns),
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, s.column), h('th', { scope: 'col' }, s.header), h('th', { scope: 'col' }, s.field))),
+    h('tbody', {}, ...rows),
+  );
+}
+
+/** The report: the CSV's encoding, then per sheet its error or its mapping, counts, refused cells and warnings. */
+function reportView(ctx: ViewContext, report: Report, mapping: (sheet: SheetReport) => HTMLElement | null): HTMLElement[] {
+  const s = text[ctx.locale];
+  const say = (m: Message) => m[ctx.locale];
+  const issues = (title: string, list: Issue[], testid: string) =>
+    list.length === 0 ? null : h('div', { 'data-testid': testid }, h('h4', {}, title), h('ul', {}, ...list.slice(0, 200).map((i) => h('li', {}, `${i.column}${i.row}: ${say(i.message)}`))));
+  return [
+    ...(report.encoding ? [h('p', { class: 'muted' }, s.encoding(report.encoding))] : []),
+    ...report.sheets.map((sheet) =>
+      h(
+        'section',
+        { class: 'card', 'data-testid': 'upload-sheet' },
+        h('h3', {}, sheet.sheet),
+        sheet.error ? h('fluent-message-bar', { intent: 'error', class: 'notice', role: 'alert', 'data-testid': 'sheet-error' }, say(sheet.error.message)) : null,
+        mapping(sheet),
+        sheet.error ? null : h('p', { 'data-testid': 'upload-counts' }, s.counts(sheet.counts)),
+        issues(s.rejected, sheet.rejected, 'upload-rejected'),
+        issues(s.warnings, sheet.warnings, 'upload-warnings'),
+      ),
+    ),
+  ];
+}
+
+/** The drop zone and the file field; `choose` is told of the file dropped or chosen. */
+function filePicker(s: UploadText, choose: (file: File | undefined) => void): HTMLElement[] {
+  const fileId = uid('upload-file');
+  const input = h('input', { id: fileId, type: 'file', accept: '.xlsx,.csv,text/csv' });
+  const zone = h('div', { class: 'drop-zone card', 'data-testid': 'drop-zone' }, s.drop);
+  input.addEventListener('change', () => choose(input.files?.[0]));
+  zone.addEventListener('dragover', (e) => e.preventDefault());
+  zone.addEventListener('drop', (e) => {
+    e.preventDefault();
+    choose((e as DragEvent).dataTransfer?.files?.[0]);
+  });
+  return [zone, h('div', { class: 'field' }, h('label', { for: fileId }, s.file), input)];
+}
 
 export const mountUploadView: MountView = (el, ctx) => {
   const s = text[ctx.locale];
-  const say = (m: Message) => m[ctx.locale];
   let file: File | undefined;
   /** Headers mapped by hand, sent as the import's `map`. */
   const map: Record<string, string> = {};
   let previewed = false;
 
-  const fileId = uid('upload-file');
   const kindId = uid('upload-kind');
-  const input = h('input', { id: fileId, type: 'file', accept: '.xlsx,.csv,text/csv' });
   const kindSelect = h('select', { id: kindId }, h('option', { value: '' }, s.auto), ...ctx.meta.kinds.map((k) => h('option', { value: k.kind }, k.sheet)));
   const status = h('div', { 'aria-live': 'polite', 'data-testid': 'upload-status' });
   const result = h('div', { 'data-testid': 'upload-report' });
   const previewButton = h('fluent-button', { role: 'button', appearance: 'primary', onclick: () => void send(true) }, s.preview);
   const storeButton = h('fluent-button', { role: 'button', disabled: true, onclick: () => void send(false) }, s.store);
-  const zone = h('div', { class: 'drop-zone card', 'data-testid': 'drop-zone' }, s.drop);
 
   const choose = (f: File | undefined) => {
     file = f;
@@ -108,66 +142,19 @@ export const mountUploadView: MountView = (el, ctx) => {
     result.replaceChildren();
     status.replaceChildren(f ? h('p', {}, f.name) : '');
   };
-  input.addEventListener('change', () => choose(input.files?.[0]));
-  zone.addEventListener('dragover', (e) => e.preventDefault());
-  zone.addEventListener('drop', (e) => {
-    e.preventDefault();
-    choose((e as DragEvent).dataTransfer?.files?.[0]);
-  });
+  const picker = filePicker(s, choose);
   kindSelect.addEventListener('change', () => {
     previewed = false;
     storeButton.setAttribute('disabled', '');
   });
 
   const fieldsOf = (kind: string | null) => ctx.meta.kinds.find((k) => k.kind === kind)?.columns ?? [];
-
-  /** The header as read: each column with the field it became, a select to change it. */
-  const mapping = (sheet: SheetReport) => {
-    if (!sheet.header || !sheet.kind) return null;
-    const all = [...sheet.header.columns.map((c) => ({ ...c })), ...sheet.header.ignored.map((c) => ({ ...c, field: '' }))].sort((a, b) => columnOrder(a.column) - columnOrder(b.column));
-    const rows = all
-      .filter((c) => c.field !== 'rowId')
-      .map((c) => {
-        const id = uid('map');
-        const select = h('select', { id, 'aria-label': `${c.column} ${c.header}` }, h('option', { value: '' }, s.ignore), ...fieldsOf(sheet.kind).map((f) => h('option', { value: f.field }, `${f.header}${f.required ? ' *' : ''}`)));
-        select.value = map[c.header] === '무시' ? '' : (map[c.header] ?? c.field);
-        select.addEventListener('change', () => {
-          map[c.header] = select.value === '' ? '무시' : select.value;
-          previewed = false;
-          storeButton.setAttribute('disabled', '');
-          status.replaceChildren(h('fluent-message-bar', { intent: 'warning', class: 'notice' }, s.stale));
-        });
-        return h('tr', {}, h('td', {}, c.column), h('td', {}, h('label', { for: id }, c.header)), h('td', {}, select));
-      });
-    return h(
-      'table',
-      { class: 'data', 'data-testid': 'upload-mapping' },
-      h('caption', {}, s.columns),
-      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, s.column), h('th', { scope: 'col' }, s.header), h('th', { scope: 'col' }, s.field))),
-      h('tbody', {}, ...rows),
-    );
+  const remapped = () => {
+    previewed = false;
+    storeButton.setAttribute('disabled', '');
+    status.replaceChildren(h('fluent-message-bar', { intent: 'warning', class: 'notice' }, s.stale));
   };
-
-  const issues = (title: string, list: Issue[], testid: string) =>
-    list.length === 0 ? null : h('div', { 'data-testid': testid }, h('h4', {}, title), h('ul', {}, ...list.slice(0, 200).map((i) => h('li', {}, `${i.column}${i.row}: ${say(i.message)}`))));
-
-  const draw = (report: Report) => {
-    result.replaceChildren(
-      ...(report.encoding ? [h('p', { class: 'muted' }, s.encoding(report.encoding))] : []),
-      ...report.sheets.map((sheet) =>
-        h(
-          'section',
-          { class: 'card', 'data-testid': 'upload-sheet' },
-          h('h3', {}, sheet.sheet),
-          sheet.error ? h('fluent-message-bar', { intent: 'error', class: 'notice', role: 'alert', 'data-testid': 'sheet-error' }, say(sheet.error.message)) : null,
-          mapping(sheet),
-          sheet.error ? null : h('p', { 'data-testid': 'upload-counts' }, s.counts(sheet.counts)),
-          issues(s.rejected, sheet.rejected, 'upload-rejected'),
-          issues(s.warnings, sheet.warnings, 'upload-warnings'),
-        ),
-      ),
-    );
-  };
+  const draw = (report: Report) => result.replaceChildren(...reportView(ctx, report, (sheet) => mappingTable(s, sheet, fieldsOf(sheet.kind), map, remapped)));
 
   const send = async (dryRun: boolean) => {
     if (!file) {
@@ -181,7 +168,7 @@ export const mountUploadView: MountView = (el, ctx) => {
     try {
       const report = await ctx.api.importFile<Report>(file, file.name, { kind: kindSelect.value || undefined, map, dryRun });
       draw(report);
-      const accepted = report.sheets.reduce((n, sh) => n + (sh.error ? 0 : sh.counts.accepted), 0);
+      const accepted = acceptedRows(report);
       if (dryRun) {
         previewed = true;
         status.replaceChildren();
@@ -204,8 +191,7 @@ export const mountUploadView: MountView = (el, ctx) => {
       { class: 'card' },
       h('h2', {}, s.title),
       h('p', { class: 'muted' }, s.hint),
-      zone,
-      h('div', { class: 'field' }, h('label', { for: fileId }, s.file), input),
+      ...picker,
       h('div', { class: 'field' }, h('label', { for: kindId }, s.kind), kindSelect),
       h('div', { class: 'actions' }, previewButton, storeButton),
       status,

@@ -1,5 +1,5 @@
 /**
- * The named comparisons (DESIGN.md, "The metrics"): one SQL file each, parameters always bound.
+ * The named comparisons (README, "Comparisons"): one SQL file each, parameters always bound.
  * They read only the analytic views (spending, participation, progress) and the reference tables.
  */
 import { readFileSync } from 'node:fs';
