@@ -21,7 +21,7 @@ export default tseslint.config(
   },
   {
     // Being split now; raised to an error once merged.
-    files: ['addin/excel/**/*.ts', 'addin/sync/**/*.ts', 'service/store/generate.ts', 'service/demo.ts'],
+    files: ['addin/excel/**/*.ts', 'addin/sync/**/*.ts'],
     rules: { 'max-lines-per-function': ['warn', { max: 80, skipBlankLines: true, skipComments: true }] },
   },
   {

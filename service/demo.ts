@@ -68,132 +68,154 @@ export const demoFlags = {
   '30230-moksang': '2020년 주민총회를 2021년으로 미룸 (완료율 낮음)',
 } as const;
 
-export function demoRows(): Record<Kind, Values[]> {
-  const r = random(2019);
-  const spending: Values[] = [];
-  const participation: Values[] = [];
-  const progress: Values[] = [];
-
-  const lines2019: [string, number, string][] = [
+/** The budget lines of the pilot dongs, per year: pay, school, office and the council's own programme. */
+const pilotLines = {
+  2019: [
     ['자치지원관 인건비', 40 * won, '자치지원관 보수 (연 4천만원, 언론 보도)'],
     ['간사 인건비', 12 * won, '간사 보수 (연 1천2백만원, 언론 보도)'],
     ['주민자치학교 운영비', 20 * won, `주민자치학교 강사료·교재 (${illustrative})`],
     ['사무공간 조성비', 30 * won, `주민자치회 사무공간 (${illustrative})`],
     ['자체 사업비', 54 * won, `자치계획 사업 (${illustrative})`],
-  ];
-  const lines2020: [string, number, string][] = [
+  ],
+  2020: [
     ['자치지원관 인건비', 40 * won, '자치지원관 보수'],
     ['간사 인건비', 12 * won, '간사 보수'],
     ['주민자치학교 운영비', 10 * won, `주민자치학교 (${illustrative})`],
     ['사무공간 조성비', 4 * won, `사무공간 유지 (${illustrative})`],
     ['자체 사업비', 40 * won, `자치계획 사업 (${illustrative})`],
+  ],
+} satisfies Record<number, [string, number, string][]>;
+
+const population = (dong: string, year: number) => daejeonReference.dongs.find((d) => d.code === dong)!.population[String(year)]!;
+/** Voters for a turnout per 1,000 residents. */
+const voters = (dong: string, year: number, per1000: number) => Math.round((population(dong, year) * per1000) / 1000);
+
+type Random = ReturnType<typeof random>;
+type Dates = (typeof pilot)[keyof typeof pilot];
+
+/** A pilot dong's budget lines of both years. */
+function pilotSpending(r: Random, dong: string, spending: Values[]): void {
+  // Each dong executes its own lines at much the same rate in both years (its own habits), a
+  // little better in the second; pay is executed in full. The rest of each line is returned.
+  const base = r.int(88, 92);
+  for (const [phase, year, lines] of [
+    [1, 2019, pilotLines[2019]],
+    [2, 2020, pilotLines[2020]],
+  ] as const) {
+    for (const [category, budget, item] of lines) {
+      const pay = category.endsWith('인건비');
+      const covid = dong === '30200-oncheon1' && year === 2020 && category === '자체 사업비';
+      const rate = pay ? 100 : covid ? 30 : base + phase - 1 + r.int(-1, 1);
+      const executed = Math.round((budget * rate) / 100 / 1000) * 1000;
+      const carriedOver = covid ? 24 * won : 0;
+      spending.push({
+        dong,
+        phase,
+        fiscalYear: year,
+        category,
+        item,
+        fundingSource: '특별교부세',
+        budgetKrw: budget,
+        executedKrw: executed,
+        carriedOverKrw: carriedOver,
+        returnedKrw: budget - executed - carriedOver,
+        executedOn: ymd(year, 12, r.int(10, 28)),
+        agenda: null,
+        note: pay ? `예산은 시 자료, 집행액은 ${illustrative}` : covid ? `코로나19로 사업 일부를 2021년으로 이월 (${illustrative})` : `비목 배분·집행액 ${illustrative}`,
+      });
+    }
+  }
+}
+
+/** A pilot dong's events of both years: school, launch, assemblies, meetings. */
+function pilotParticipation(r: Random, dong: string, dates: Dates, participation: Values[]): void {
+  const galma = dong === '30170-galma1';
+  const turnout2019 = galma ? 387 : voters(dong, 2019, 12 + r.int(0, 30) / 10);
+  const turnout2020 = voters(dong, 2020, 21 + r.int(0, 30) / 10);
+  participation.push(
+    { dong, phase: 1, date: dates.briefing, activity: '주민설명회·토론회', title: '찾아가는 주민설명회', participants: r.int(40, 90), newParticipants: null, voters: null, votersOnline: null, online: false, note: `날짜는 보도 자료, 인원은 ${illustrative}` },
+    { dong, phase: 1, date: ymd(2019, r.int(2, 3), r.int(10, 28)), activity: '주민자치학교', title: '주민자치학교 (위원 자격 교육)', participants: r.int(70, 110), newParticipants: r.int(50, 70), voters: null, votersOnline: null, online: false, note: illustrative },
+    { dong, phase: 1, date: dates.launch, activity: '기타', title: '주민자치회 발대식', participants: r.int(80, 150), newParticipants: null, voters: null, votersOnline: null, online: false, note: `날짜는 보도 자료, 인원은 ${illustrative}` },
+    galma
+      ? { dong, phase: 1, date: dates.assembly, activity: '주민총회', title: '2019 주민총회 (의제 9건)', participants: 400, newParticipants: null, voters: turnout2019, votersOnline: null, online: false, note: '참여 약 400명은 보도 자료, 날짜·투표자 수는 예시' }
+      : { dong, phase: 1, date: dates.assembly, activity: '주민총회', title: '2019 주민총회', participants: turnout2019 + r.int(10, 40), newParticipants: r.int(60, 150), voters: turnout2019, votersOnline: null, online: false, note: reportedAssemblies.has(dong) ? `날짜는 보도 자료, 인원은 ${illustrative}` : illustrative },
+    { dong, phase: 1, date: ymd(2019, r.int(6, 11), r.int(10, 28)), activity: '분과위원회', title: '분과위원회 정기회의', participants: r.int(12, 30), newParticipants: null, voters: null, votersOnline: null, online: false, note: illustrative },
+    { dong, phase: 2, date: ymd(2020, r.int(3, 6), r.int(10, 28)), activity: '주민자치회 회의', title: '주민자치회 정기회의', participants: r.int(25, 49), newParticipants: null, voters: null, votersOnline: null, online: r.next() < 0.5, note: illustrative },
+    { dong, phase: 2, date: ymd(2020, r.int(9, 11), r.int(10, 28)), activity: '주민총회', title: '2020 주민총회 (온·오프라인)', participants: Math.round(turnout2020 * 0.6), newParticipants: Math.round((turnout2020 * 0.6 * r.int(20, 40)) / 100), voters: turnout2020, votersOnline: Math.round(turnout2020 * r.int(40, 60) / 100), online: true, note: illustrative },
+    { dong, phase: 2, date: ymd(2020, r.int(6, 9), r.int(10, 28)), activity: '마을의제 발굴', title: '마을의제 발굴 토론회', participants: r.int(30, 80), newParticipants: r.int(5, 30), voters: null, votersOnline: null, online: r.next() < 0.5, note: illustrative },
+  );
+}
+
+/** A pilot dong's milestones: the ten steps of phase 1, then the three expected of it in phase 2. */
+function pilotProgress(r: Random, dong: string, dates: Dates, progress: Values[]): void {
+  // Phase 1: the ten steps up to the first 주민총회, every one done (the city's report).
+  const done = (phase: number, milestone: string, plannedOn: string, completedOn: string, note = illustrative) =>
+    progress.push({ dong, phase, milestone, plannedOn, completedOn, status: '완료', progressPct: 100, note });
+  done(1, '시범조례 제·개정', '2018-12-31', ymd(2018, 12, r.int(20, 28)));
+  done(1, '동장 직위공모', '2019-01-31', ymd(2019, 1, r.int(15, 31)));
+  done(1, '자치지원관 선발', '2019-02-28', ymd(2019, r.int(2, 3), r.int(10, 28)));
+  done(1, '주민자치학교 운영', '2019-03-31', ymd(2019, 3, r.int(20, 31)));
+  done(1, '위원 선정', '2019-04-15', ymd(2019, 4, r.int(5, 20)));
+  done(1, '주민자치회 발대식', '2019-05-15', dates.launch, `완료일은 보도 자료, 계획일은 ${illustrative}`);
+  done(1, '자치규약 제정', '2019-06-30', ymd(2019, r.int(6, 7), r.int(10, 28)));
+  done(1, '분과위원회 구성', '2019-06-30', ymd(2019, r.int(6, 7), r.int(1, 28)));
+  done(1, '자치계획 수립', '2019-09-30', ymd(2019, r.int(9, 10), r.int(10, 28)));
+  done(1, '주민총회 개최', '2019-10-31', dates.assembly, reportedAssemblies.has(dong) ? `완료일은 보도 자료, 계획일은 ${illustrative}` : illustrative);
+  // Phase 2: the three steps expected of the pilot dongs in their second year.
+  done(2, '자치계획 수립', '2020-06-30', ymd(2020, r.int(6, 7), r.int(1, 28)));
+  done(2, '주민총회 개최', '2020-10-31', ymd(2020, r.int(9, 11), r.int(10, 28)));
+  if (dong === '30230-jungni') {
+    progress.push({ dong, phase: 2, milestone: '자치계획 실행', plannedOn: '2020-12-31', completedOn: null, status: '지연', progressPct: 40, note: `코로나19로 사업 착수가 늦어짐 (${illustrative})` });
+  } else {
+    done(2, '자치계획 실행', '2020-12-31', ymd(2020, 12, r.int(10, 28)));
+  }
+}
+
+/** A dong that joined in 2020: its school and assembly, and the first ten steps in its first year. */
+function joinerRows(r: Random, dong: string, participation: Values[], progress: Values[]): void {
+  const turnout = dong === '30230-beop2' ? voters(dong, 2020, 4) : voters(dong, 2020, 15 + r.int(0, 30) / 10);
+  participation.push(
+    { dong, phase: 2, date: ymd(2020, r.int(3, 6), r.int(10, 28)), activity: '주민자치학교', title: '주민자치학교', participants: r.int(40, 100), newParticipants: r.int(25, 40), voters: null, votersOnline: null, online: r.next() < 0.5, note: illustrative },
+    dong === '30230-beop2'
+      ? { dong, phase: 2, date: ymd(2020, 11, r.int(10, 28)), activity: '주민총회', title: '2020 주민총회 (온라인으로만 개최)', participants: turnout, newParticipants: Math.round((turnout * r.int(20, 40)) / 100), voters: turnout, votersOnline: turnout, online: true, note: `온라인으로만 열림 (${illustrative})` }
+      : { dong, phase: 2, date: ymd(2020, r.int(10, 12), r.int(10, 28)), activity: '주민총회', title: '2020 주민총회', participants: Math.round(turnout * 0.7), newParticipants: Math.round((turnout * 0.7 * r.int(20, 40)) / 100), voters: turnout, votersOnline: Math.round(turnout * r.int(30, 50) / 100), online: true, note: illustrative },
+  );
+  // The first ten steps, expected of the dongs that joined in phase 2, in their first year.
+  const steps: [string, string][] = [
+    ['시범조례 제·개정', '2020-01-31'],
+    ['동장 직위공모', '2020-02-29'],
+    ['자치지원관 선발', '2020-03-31'],
+    ['주민자치학교 운영', '2020-04-30'],
+    ['위원 선정', '2020-05-31'],
+    ['주민자치회 발대식', '2020-07-31'],
+    ['자치규약 제정', '2020-08-31'],
+    ['분과위원회 구성', '2020-08-31'],
+    ['자치계획 수립', '2020-10-31'],
+    ['주민총회 개최', '2020-11-30'],
   ];
-  const population = (dong: string, year: number) => daejeonReference.dongs.find((d) => d.code === dong)!.population[String(year)]!;
-  /** Voters for a turnout per 1,000 residents. */
-  const voters = (dong: string, year: number, per1000: number) => Math.round((population(dong, year) * per1000) / 1000);
+  for (const [milestone, plannedOn] of steps) {
+    const postponed = dong === '30230-moksang' && milestone === '주민총회 개최';
+    const month = Number(plannedOn.slice(5, 7));
+    progress.push(
+      postponed
+        ? { dong, phase: 2, milestone, plannedOn, completedOn: null, status: '보류', progressPct: 50, note: `코로나19로 2021년에 열기로 함 (${illustrative})` }
+        : { dong, phase: 2, milestone, plannedOn, completedOn: ymd(2020, Math.max(1, month + r.int(-1, 0)), r.int(1, 28)), status: '완료', progressPct: 100, note: illustrative },
+    );
+  }
+}
 
+export function demoRows(): Record<Kind, Values[]> {
+  const r = random(2019);
+  const spending: Values[] = [];
+  const participation: Values[] = [];
+  const progress: Values[] = [];
+  // The same draws in the same order as ever: the demo's figures, and its four flags, stay as they are.
   for (const [dong, dates] of Object.entries(pilot)) {
-    // Each dong executes its own lines at much the same rate in both years (its own habits), a
-    // little better in the second; pay is executed in full. The rest of each line is returned.
-    const base = r.int(88, 92);
-    for (const [phase, year, lines] of [
-      [1, 2019, lines2019],
-      [2, 2020, lines2020],
-    ] as const) {
-      for (const [category, budget, item] of lines) {
-        const pay = category.endsWith('인건비');
-        const covid = dong === '30200-oncheon1' && year === 2020 && category === '자체 사업비';
-        const rate = pay ? 100 : covid ? 30 : base + phase - 1 + r.int(-1, 1);
-        const executed = Math.round((budget * rate) / 100 / 1000) * 1000;
-        const carriedOver = covid ? 24 * won : 0;
-        spending.push({
-          dong,
-          phase,
-          fiscalYear: year,
-          category,
-          item,
-          fundingSource: '특별교부세',
-          budgetKrw: budget,
-          executedKrw: executed,
-          carriedOverKrw: carriedOver,
-          returnedKrw: budget - executed - carriedOver,
-          executedOn: ymd(year, 12, r.int(10, 28)),
-          agenda: null,
-          note: pay ? `예산은 시 자료, 집행액은 ${illustrative}` : covid ? `코로나19로 사업 일부를 2021년으로 이월 (${illustrative})` : `비목 배분·집행액 ${illustrative}`,
-        });
-      }
-    }
-
-    const galma = dong === '30170-galma1';
-    const turnout2019 = galma ? 387 : voters(dong, 2019, 12 + r.int(0, 30) / 10);
-    const turnout2020 = voters(dong, 2020, 21 + r.int(0, 30) / 10);
-    participation.push(
-      { dong, phase: 1, date: dates.briefing, activity: '주민설명회·토론회', title: '찾아가는 주민설명회', participants: r.int(40, 90), newParticipants: null, voters: null, votersOnline: null, online: false, note: `날짜는 보도 자료, 인원은 ${illustrative}` },
-      { dong, phase: 1, date: ymd(2019, r.int(2, 3), r.int(10, 28)), activity: '주민자치학교', title: '주민자치학교 (위원 자격 교육)', participants: r.int(70, 110), newParticipants: r.int(50, 70), voters: null, votersOnline: null, online: false, note: illustrative },
-      { dong, phase: 1, date: dates.launch, activity: '기타', title: '주민자치회 발대식', participants: r.int(80, 150), newParticipants: null, voters: null, votersOnline: null, online: false, note: `날짜는 보도 자료, 인원은 ${illustrative}` },
-      galma
-        ? { dong, phase: 1, date: dates.assembly, activity: '주민총회', title: '2019 주민총회 (의제 9건)', participants: 400, newParticipants: null, voters: turnout2019, votersOnline: null, online: false, note: '참여 약 400명은 보도 자료, 날짜·투표자 수는 예시' }
-        : { dong, phase: 1, date: dates.assembly, activity: '주민총회', title: '2019 주민총회', participants: turnout2019 + r.int(10, 40), newParticipants: r.int(60, 150), voters: turnout2019, votersOnline: null, online: false, note: reportedAssemblies.has(dong) ? `날짜는 보도 자료, 인원은 ${illustrative}` : illustrative },
-      { dong, phase: 1, date: ymd(2019, r.int(6, 11), r.int(10, 28)), activity: '분과위원회', title: '분과위원회 정기회의', participants: r.int(12, 30), newParticipants: null, voters: null, votersOnline: null, online: false, note: illustrative },
-      { dong, phase: 2, date: ymd(2020, r.int(3, 6), r.int(10, 28)), activity: '주민자치회 회의', title: '주민자치회 정기회의', participants: r.int(25, 49), newParticipants: null, voters: null, votersOnline: null, online: r.next() < 0.5, note: illustrative },
-      { dong, phase: 2, date: ymd(2020, r.int(9, 11), r.int(10, 28)), activity: '주민총회', title: '2020 주민총회 (온·오프라인)', participants: Math.round(turnout2020 * 0.6), newParticipants: Math.round((turnout2020 * 0.6 * r.int(20, 40)) / 100), voters: turnout2020, votersOnline: Math.round(turnout2020 * r.int(40, 60) / 100), online: true, note: illustrative },
-      { dong, phase: 2, date: ymd(2020, r.int(6, 9), r.int(10, 28)), activity: '마을의제 발굴', title: '마을의제 발굴 토론회', participants: r.int(30, 80), newParticipants: r.int(5, 30), voters: null, votersOnline: null, online: r.next() < 0.5, note: illustrative },
-    );
-
-    // Phase 1: the ten steps up to the first 주민총회, every one done (the city's report).
-    const done = (phase: number, milestone: string, plannedOn: string, completedOn: string, note = illustrative) =>
-      progress.push({ dong, phase, milestone, plannedOn, completedOn, status: '완료', progressPct: 100, note });
-    done(1, '시범조례 제·개정', '2018-12-31', ymd(2018, 12, r.int(20, 28)));
-    done(1, '동장 직위공모', '2019-01-31', ymd(2019, 1, r.int(15, 31)));
-    done(1, '자치지원관 선발', '2019-02-28', ymd(2019, r.int(2, 3), r.int(10, 28)));
-    done(1, '주민자치학교 운영', '2019-03-31', ymd(2019, 3, r.int(20, 31)));
-    done(1, '위원 선정', '2019-04-15', ymd(2019, 4, r.int(5, 20)));
-    done(1, '주민자치회 발대식', '2019-05-15', dates.launch, `완료일은 보도 자료, 계획일은 ${illustrative}`);
-    done(1, '자치규약 제정', '2019-06-30', ymd(2019, r.int(6, 7), r.int(10, 28)));
-    done(1, '분과위원회 구성', '2019-06-30', ymd(2019, r.int(6, 7), r.int(1, 28)));
-    done(1, '자치계획 수립', '2019-09-30', ymd(2019, r.int(9, 10), r.int(10, 28)));
-    done(1, '주민총회 개최', '2019-10-31', dates.assembly, reportedAssemblies.has(dong) ? `완료일은 보도 자료, 계획일은 ${illustrative}` : illustrative);
-    // Phase 2: the three steps expected of the pilot dongs in their second year.
-    done(2, '자치계획 수립', '2020-06-30', ymd(2020, r.int(6, 7), r.int(1, 28)));
-    done(2, '주민총회 개최', '2020-10-31', ymd(2020, r.int(9, 11), r.int(10, 28)));
-    if (dong === '30230-jungni') {
-      progress.push({ dong, phase: 2, milestone: '자치계획 실행', plannedOn: '2020-12-31', completedOn: null, status: '지연', progressPct: 40, note: `코로나19로 사업 착수가 늦어짐 (${illustrative})` });
-    } else {
-      done(2, '자치계획 실행', '2020-12-31', ymd(2020, 12, r.int(10, 28)));
-    }
+    pilotSpending(r, dong, spending);
+    pilotParticipation(r, dong, dates, participation);
+    pilotProgress(r, dong, dates, progress);
   }
-
-  for (const dong of joiners2020) {
-    const turnout = dong === '30230-beop2' ? voters(dong, 2020, 4) : voters(dong, 2020, 15 + r.int(0, 30) / 10);
-    participation.push(
-      { dong, phase: 2, date: ymd(2020, r.int(3, 6), r.int(10, 28)), activity: '주민자치학교', title: '주민자치학교', participants: r.int(40, 100), newParticipants: r.int(25, 40), voters: null, votersOnline: null, online: r.next() < 0.5, note: illustrative },
-      dong === '30230-beop2'
-        ? { dong, phase: 2, date: ymd(2020, 11, r.int(10, 28)), activity: '주민총회', title: '2020 주민총회 (온라인으로만 개최)', participants: turnout, newParticipants: Math.round((turnout * r.int(20, 40)) / 100), voters: turnout, votersOnline: turnout, online: true, note: `온라인으로만 열림 (${illustrative})` }
-        : { dong, phase: 2, date: ymd(2020, r.int(10, 12), r.int(10, 28)), activity: '주민총회', title: '2020 주민총회', participants: Math.round(turnout * 0.7), newParticipants: Math.round((turnout * 0.7 * r.int(20, 40)) / 100), voters: turnout, votersOnline: Math.round(turnout * r.int(30, 50) / 100), online: true, note: illustrative },
-    );
-    // The first ten steps, expected of the dongs that joined in phase 2, in their first year.
-    const steps: [string, string][] = [
-      ['시범조례 제·개정', '2020-01-31'],
-      ['동장 직위공모', '2020-02-29'],
-      ['자치지원관 선발', '2020-03-31'],
-      ['주민자치학교 운영', '2020-04-30'],
-      ['위원 선정', '2020-05-31'],
-      ['주민자치회 발대식', '2020-07-31'],
-      ['자치규약 제정', '2020-08-31'],
-      ['분과위원회 구성', '2020-08-31'],
-      ['자치계획 수립', '2020-10-31'],
-      ['주민총회 개최', '2020-11-30'],
-    ];
-    for (const [milestone, plannedOn] of steps) {
-      const postponed = dong === '30230-moksang' && milestone === '주민총회 개최';
-      const month = Number(plannedOn.slice(5, 7));
-      progress.push(
-        postponed
-          ? { dong, phase: 2, milestone, plannedOn, completedOn: null, status: '보류', progressPct: 50, note: `코로나19로 2021년에 열기로 함 (${illustrative})` }
-          : { dong, phase: 2, milestone, plannedOn, completedOn: ymd(2020, Math.max(1, month + r.int(-1, 0)), r.int(1, 28)), status: '완료', progressPct: 100, note: illustrative },
-      );
-    }
-  }
+  for (const dong of joiners2020) joinerRows(r, dong, participation, progress);
   const { agendas, council } = councilWork(r, participation);
   const above = workAboveTheDong(r);
   participation.push(...above.participation);

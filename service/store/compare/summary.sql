@@ -1,4 +1,4 @@
--- summary (DESIGN.md, "The summary"): a manager's two questions, in rows of three kinds.
+-- summary (README, "Figures a city can act on"): a manager's two questions, in rows of three kinds.
 -- kind = 'city': per city × phase × cohort (NULL = every cohort) × headline figure, the group's
 --   value (sum of numerators ÷ sum of denominators), median, q1, q3 and dongs with data.
 -- kind = 'continuing': the same over the dongs with the figure in both this phase and `versus` (an

@@ -1,4 +1,4 @@
--- The second wave's figures (DESIGN.md, "The data"): spending lines gain carriedOverKrw,
+-- The second wave's figures (README, "Rules" and "Cities: how a new city starts"): spending lines gain carriedOverKrw,
 -- returnedKrw and agenda; participation's votes becomes voters, with votersOnline beside it; the
 -- reference gains the city, allocations (배정액) and the milestones expected of each cohort.
 -- The rows tables are rebuilt in the sheets' column order (the appender writes by position), every

@@ -1,4 +1,4 @@
--- The council's own work (DESIGN.md, "The data"): its 자치계획 agendas, one row per agenda of a
+-- The council's own work (README, "Rules" and "Cities: how a new city starts"): its 자치계획 agendas, one row per agenda of a
 -- dong's plan for one year, and its make-up, one row per dong and year (a snapshot). Tables in the
 -- sheets' column order, as for the other kinds; views of the live rows with the dong's name,
 -- district, city and cohort beside it.

@@ -1,4 +1,4 @@
--- Units above the dong (DESIGN.md, "Units above the dong"): participation and progress rows may name
+-- Units above the dong (README, "Rules"): participation and progress rows may name
 -- a district or the city in 동 for their own work (워킹그룹, 실무협의회, 토론회, an ordinance). The
 -- views keep those rows, with `level` saying which unit a row is of ('dong', 'district', 'city'),
 -- `dongName` the unit's name and no cohort; the comparisons of dongs join the dongs and so never
