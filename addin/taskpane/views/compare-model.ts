@@ -6,6 +6,8 @@ import type { CompareName, MetaDong } from '../api.ts';
 type Row = Record<string, unknown>;
 
 export interface CompareFilterValues {
+  /** A city's code, where the token sees several ('' for all). */
+  city: string;
   phase: string;
   district: string;
   dong: string;
@@ -47,7 +49,7 @@ export interface DongPage {
 export function dongPage(dongs: readonly MetaDong[], name: CompareName, filters: Partial<CompareFilterValues>, page: number, perPage = dongsPerPage): DongPage | undefined {
   if (name === 'summary' || name === 'governance' || filters.dong) return undefined;
   const chosen = dongs
-    .filter((d) => (!filters.district || d.district === filters.district) && (!filters.cohort || String(cohortOf(d)) === filters.cohort))
+    .filter((d) => (!filters.city || d.city === filters.city) && (!filters.district || d.district === filters.district) && (!filters.cohort || String(cohortOf(d)) === filters.cohort))
     .sort((a, b) => a.name.localeCompare(b.name, 'ko') || a.code.localeCompare(b.code));
   if (chosen.length <= perPage) return undefined;
   const pages = Math.ceil(chosen.length / perPage);

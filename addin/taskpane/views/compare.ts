@@ -33,19 +33,28 @@ function compareForm(ctx: ViewContext, run: () => void): { form: HTMLElement; ch
   const phaseSelect = h('select', {}, h('option', { value: '' }, t.all), ...meta.phases.map((p) => h('option', { value: p.phase }, p.name || t.phaseName(p.phase))));
   const names = districtNameMap(ctx);
   const districtName = (code: string) => names.get(code) ?? code;
-  const districtSelect = h('select', {}, h('option', { value: '' }, t.all), ...districtsOf(meta.dongs, districtName).map((d) => h('option', { value: d }, districtName(d))));
+  // A token of several cities picks one (or all): the districts and dongs offered are that city's.
+  const cities = meta.cities ?? [];
+  const citySelect = h('select', {}, h('option', { value: '' }, t.all), ...cities.map((c) => h('option', { value: c.code }, c.name)));
+  const inCity = () => meta.dongs.filter((d) => !citySelect.value || d.city === citySelect.value);
+  const districtSelect = h('select');
+  const fillDistricts = () =>
+    districtSelect.replaceChildren(h('option', { value: '' }, t.all), ...districtsOf(inCity(), districtName).map((d) => h('option', { value: d }, districtName(d))));
   const dongSelect = h('select');
   const fillDongs = () => {
     const district = districtSelect.value;
-    dongSelect.replaceChildren(h('option', { value: '' }, t.all), ...meta.dongs.filter((d) => !district || d.district === district).map((d) => h('option', { value: d.code }, d.name)));
+    dongSelect.replaceChildren(h('option', { value: '' }, t.all), ...inCity().filter((d) => !district || d.district === district).map((d) => h('option', { value: d.code }, d.name)));
   };
+  fillDistricts();
   fillDongs();
+  citySelect.addEventListener('change', () => (fillDistricts(), fillDongs()));
   districtSelect.addEventListener('change', fillDongs);
   const cohortSelect = h('select', {}, h('option', { value: '' }, t.all), ...cohortsOf(meta.dongs).map((c) => h('option', { value: c }, t.cohortName(c))));
   const form = h(
     'form',
     { class: 'filters', 'aria-label': t.tabCompare, onsubmit: (e: Event) => (e.preventDefault(), run()) },
     labelled(t.compareName, nameSelect),
+    cities.length > 1 ? labelled(t.compareCity, citySelect) : null,
     labelled(t.comparePhase, phaseSelect),
     labelled(t.compareDistrict, districtSelect),
     labelled(t.compareDong, dongSelect),
@@ -54,7 +63,7 @@ function compareForm(ctx: ViewContext, run: () => void): { form: HTMLElement; ch
   );
   const chosen = (): Shown => ({
     name: nameSelect.value as CompareName,
-    filters: { phase: phaseSelect.value, district: districtSelect.value, dong: dongSelect.value, cohort: cohortSelect.value },
+    filters: { city: citySelect.value, phase: phaseSelect.value, district: districtSelect.value, dong: dongSelect.value, cohort: cohortSelect.value },
     page: 0,
   });
   return { form, chosen };

@@ -43,15 +43,17 @@ interface SummaryWords {
   badge: () => HTMLElement;
 }
 
-function summaryWords(ctx: ViewContext): SummaryWords {
+function summaryWords(ctx: ViewContext, city?: string): SummaryWords {
   const { t, locale } = ctx;
   const districtNames = districtNameMap(ctx);
+  // Each city names its own phases: those of the city shown.
+  const phases = ctx.meta.cities?.find((c) => c.code === city)?.phases ?? ctx.meta.phases;
   return {
     ctx,
     name: (f) => ctx.meta.metrics?.[f]?.[locale] ?? f,
     definition: (f) => ctx.meta.metrics?.[f]?.definition?.[locale],
     // The city's own phase names are Korean; in English the pane names them itself.
-    phaseName: (p) => (locale === 'ko' ? ctx.meta.phases.find((x) => x.phase === p)?.name : undefined) ?? t.phaseName(p),
+    phaseName: (p) => (locale === 'ko' ? phases.find((x) => x.phase === p)?.name : undefined) ?? t.phaseName(p),
     districtName: (code) => districtNames.get(code) ?? code,
     badge: () => h('span', { class: 'badge-illustrative', title: t.illustrativeNote, 'data-testid': 'illustrative' }, t.illustrative),
   };
@@ -64,9 +66,23 @@ interface Kept {
   figure: string;
 }
 
+/**
+ * A token of several cities reads one city's summary at a time (its groups, medians and flags are
+ * that city's): a picker of the cities, the first chosen. Undefined for a token of one city.
+ */
+function cityPicker(ctx: ViewContext, onChange: (city: string) => void): HTMLSelectElement | undefined {
+  const cities = ctx.meta.cities ?? [];
+  if (cities.length < 2) return undefined;
+  const select = h('select', { 'aria-label': ctx.t.compareCity }, ...cities.map((c) => h('option', { value: c.code }, c.name)));
+  select.addEventListener('change', () => onChange(select.value));
+  return select;
+}
+
 export function mountSummaryView(el: HTMLElement, ctx: ViewContext): (() => void) | undefined {
-  const words = summaryWords(ctx);
+  const picker = cityPicker(ctx, () => ((words = summaryWords(ctx, picker?.value)), void load()));
+  let words = summaryWords(ctx, picker?.value);
   const kept: Kept = { search: '', only: false, figure: headlineFigures[0] as string };
+  const top = picker ? h('div', { class: 'filters' }, h('label', {}, ctx.t.compareCity, ' ', picker)) : null;
   // A dong official sees its own dong against its group, a district official its district's dongs: never other dongs' flags.
   const own = ownDongs(ctx);
   const mine = (dong: string) => own === undefined || own.has(dong);
@@ -74,20 +90,22 @@ export function mountSummaryView(el: HTMLElement, ctx: ViewContext): (() => void
   /** `quietly`: a refresh after a change elsewhere, drawn over what is shown without a spinner, scroll kept. */
   const load = async (quietly = false) => {
     if (!quietly) {
-      el.replaceChildren(busy(ctx));
+      el.replaceChildren(...(top ? [top] : []), busy(ctx));
       el.dataset.state = 'loading';
     }
     try {
-      const [summary, phases] = await Promise.all([ctx.api.compare('summary'), ctx.api.compare('phases')]);
+      const filters = picker ? { city: picker.value } : {};
+      const [summary, phases] = await Promise.all([ctx.api.compare('summary', filters), ctx.api.compare('phases', filters)]);
       const model = summaryModel(summary.rows, phases.rows, mine);
       const asOf = new Date();
-      keepingScroll(() => el.replaceChildren(reviewSection(words, model, asOf), headlineSection(words, model, summary.rows, asOf), dongSection(words, model, kept)));
+      const sections = [reviewSection(words, model, asOf), headlineSection(words, model, summary.rows, asOf), dongSection(words, model, kept)];
+      keepingScroll(() => el.replaceChildren(...(top ? [top] : []), ...sections));
       el.dataset.state = 'complete';
     } catch (error) {
       // A failed refresh leaves the figures shown; the next change tries again.
       if (quietly && el.dataset.state === 'complete') return;
       el.dataset.state = 'error';
-      el.replaceChildren(errorBar(error, ctx, () => void load()));
+      el.replaceChildren(...(top ? [top] : []), errorBar(error, ctx, () => void load()));
     }
   };
 
