@@ -62,6 +62,11 @@ export interface KindState {
   conflicts: Record<string, Conflict>;
   /** Deletes the official confirmed that still wait for a batch. */
   confirmedDeletes: string[];
+  /**
+   * Rows on the service that the table does not hold and the official has not taken yet (a pull
+   * never adds them unasked), by rowId; absent in states saved before offers existed.
+   */
+  offered?: Record<string, ServerRow>;
 }
 
 export interface SyncState {
