@@ -2,6 +2,7 @@
 // alone returns a sentinel string), and a small workbook model behind it so the Excel layer can be
 // run end to end: tables with a header and a data body, cells, notes, comments, fills, formats.
 import { OfficeMockObject } from 'office-addin-mock';
+import type { ExcelHost } from '../../addin/excel/office-types.ts';
 
 const sentinels = new Set(['Error, property was not loaded', 'Error, context.sync() was not called']);
 
@@ -324,10 +325,14 @@ export function mockHost(model: Model) {
           },
         },
         rows: {
-          add(_index: null, values: unknown[][]) {
+          add(index: number | undefined, values: unknown[][]) {
             if (t.rows.length === 1 && t.rows[0]!.every((v) => v === '')) t.rows.pop();
-            enter(t.rows, t.formulas, t.rows.length, 0, values);
-            for (const v of values) t.formats.push(v.map(() => 'General'));
+            // As Excel: rows go in at `index` (the rows below move down), or at the end.
+            const at = index === undefined || index === null ? t.rows.length : index;
+            if (at < 0 || at > t.rows.length) throw Object.assign(new Error(`row index ${at} is outside the table`), { code: 'InvalidArgument' });
+            t.rows.splice(at, 0, ...values.map(() => [] as unknown[]));
+            t.formats.splice(at, 0, ...values.map((v) => v.map(() => 'General')));
+            enter(t.rows, t.formulas, at, 0, values);
           },
           getItemAt(i: number) {
             return { delete: () => (t.rows.splice(i, 1), t.formats.splice(i, 1)) };
@@ -338,12 +343,29 @@ export function mockHost(model: Model) {
       }),
     );
     const m = mock as unknown as Record<string, unknown>;
+    const comments = sheetComments(t.sheet);
+    Object.defineProperty(m.worksheet as object, 'comments', { get: () => comments });
     let name = t.name;
     Object.defineProperty(m, 'name', { get: () => name, set: (v: string) => ((name = v), (t.name = v)), configurable: true });
     return mock;
   }
 
-  const nullObject = () => track(new OfficeMockObject({ isNullObject: true }));
+  const nullObject = (props: Record<string, unknown> = {}) => track(new OfficeMockObject({ isNullObject: true, ...props }));
+
+  /** A sheet's modern comments (ExcelApi 1.10): their content and where each is, readable after a sync. */
+  function sheetComments(sheet: string): object {
+    if (model.apiMinor < 10) return {};
+    return lazy(`${sheet}.comments`, {
+      items: () =>
+        [...model.comments.entries()]
+          .filter(([address]) => address.startsWith(`${sheet}!`))
+          .map(([address, content]) => ({
+            content,
+            getLocation: () => track(new OfficeMockObject({ address })),
+            delete: () => model.comments.delete(address),
+          })),
+    });
+  }
 
   // Objects whose properties office-addin-mock cannot load (arrays of items): readable after a sync.
   const lazies: { ready: boolean }[] = [];
@@ -523,10 +545,12 @@ export function mockHost(model: Model) {
           model.notes.set(cell.address, content);
         },
         getItemOrNullObject: (address: string) =>
-          model.notes.has(address) ? track(new OfficeMockObject({ isNullObject: false, delete: () => model.notes.delete(address) })) : nullObject(),
+          model.notes.has(address) ? track(new OfficeMockObject({ isNullObject: false, content: model.notes.get(address), delete: () => model.notes.delete(address) })) : nullObject({ content: '' }),
       },
       comments: {
         add(cell: { address: string }, content: string) {
+          // Excel keeps one comment thread per cell.
+          if (model.comments.has(cell.address)) throw Object.assign(new Error('comment exists'), { code: 'InvalidArgument' });
           model.comments.set(cell.address, content);
         },
       },
@@ -570,8 +594,9 @@ export function mockHost(model: Model) {
     onLoad,
   );
 
-  return {
-    run: async <T>(batch: (ctx: never) => Promise<T>): Promise<T> => batch(strictContext as never),
+  const host: ExcelHost = {
+    run: async <T>(batch: (ctx: Excel.RequestContext) => Promise<T>): Promise<T> => batch(strictContext as unknown as Excel.RequestContext),
     isSetSupported: (name: string, version: string) => name === 'ExcelApi' && Number(version.split('.')[1] ?? 0) <= model.apiMinor,
   };
+  return host;
 }
