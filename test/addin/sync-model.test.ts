@@ -25,7 +25,7 @@ const item = (kind: Kind, address: string, status: ResultItem['status']): Result
 function outcome(kind: Kind, over: Partial<KindOutcome> = {}): KindOutcome {
   return {
     kind, tableName: `T_${kind}`, rowsRead: 0, rowsSent: 0, accepted: 0, unchanged: 0, refused: [], warnings: [], skipped: [], conflicts: [],
-    deleteCandidates: [], pulled: 0, offline: false, failedBatches: [], ...over,
+    deleteCandidates: [], pulled: 0, offers: { kind, tableName: `T_${kind}`, fits: [], outside: [] }, offline: false, failedBatches: [], ...over,
   };
 }
 
