@@ -3,6 +3,8 @@ import { hashValues } from './hash.ts';
 import { deleteMark, diffTable, tombstoneMark } from './diff.ts';
 import type {
   Conflict,
+  RowState,
+  RowValues,
   Kind,
   KindState,
   LocalRow,
@@ -78,6 +80,11 @@ export interface SyncEngine {
   dropOffered(kind: Kind, rowIds: readonly string[]): Promise<void>;
   /** Batches waiting to be (re)sent, for every kind. */
   pendingBatches(): Promise<number>;
+  /**
+   * The fields the kind's table has a column for (undefined: every field). A sheet with fewer columns
+   * is in step when those agree, and an edited row carries the other fields as the service holds them.
+   */
+  tableColumns(kind: Kind, fields: readonly string[] | undefined): void;
 }
 
 function emptyKindState(): KindState {
@@ -126,6 +133,23 @@ interface Core {
   newId: () => string;
   batchSize: number;
   state?: SyncState;
+  /** Per kind, the fields the table has a column for (tableColumns); all fields when not given. */
+  columns: Map<Kind, readonly string[]>;
+}
+
+/** The hash of values as the table can hold them: over its columns only, when they are known. */
+function tableHash(values: RowValues, columns: readonly string[] | undefined): string {
+  if (!columns) return hashValues(values);
+  return hashValues(Object.fromEntries(Object.entries(values).filter(([k]) => columns.includes(k))));
+}
+
+/** A row of the service as in step with the table: the hash over its columns, the other fields kept aside. */
+function inStep(server: ServerRow, columns: readonly string[] | undefined): RowState {
+  const rs: RowState = { revision: server.revision, hash: tableHash(server.values, columns) };
+  if (!columns) return rs;
+  const extra = Object.entries(server.values).filter(([k, v]) => !columns.includes(k) && v !== null && v !== undefined && v !== '');
+  if (extra.length > 0) rs.extra = Object.fromEntries(extra);
+  return rs;
 }
 
 async function loadState(core: Core): Promise<SyncState> {
@@ -169,7 +193,7 @@ function settleAccepted(ks: KindState, id: string, hash: string, revision: numbe
 }
 
 /** A conflict in a batch's answer: open it, unless both sides made the same change (or both deleted). */
-function settleConflict(ks: KindState, id: string, hash: string, result: SyncAnswer['results'][number], mine: Conflict['mine'], report: SyncReport): void {
+function settleConflict(ks: KindState, id: string, hash: string, result: SyncAnswer['results'][number], mine: Conflict['mine'], report: SyncReport, columns: readonly string[] | undefined): void {
   const rs = ks.rows[id]!;
   const isDelete = hash === deleteMark;
   const server: ServerRow = result.server ?? {
@@ -181,10 +205,9 @@ function settleConflict(ks: KindState, id: string, hash: string, result: SyncAns
     updatedAt: '',
     source: null,
   };
-  if (!server.deleted && !isDelete && hashValues(server.values) === hash) {
+  if (!server.deleted && !isDelete && tableHash(server.values, columns) === hash) {
     // Both sides made the same change: nothing to choose.
-    rs.revision = server.revision;
-    rs.hash = hash;
+    Object.assign(rs, inStep(server, columns));
     report.unchanged++;
     return;
   }
@@ -195,7 +218,7 @@ function settleConflict(ks: KindState, id: string, hash: string, result: SyncAns
   ks.conflicts[id] = { rowId: id, mine: isDelete ? null : mine, server };
 }
 
-function applyAnswer(ks: KindState, batch: PendingBatch, answer: SyncAnswer, report: SyncReport, indexOf: Map<string, number>): void {
+function applyAnswer(ks: KindState, batch: PendingBatch, answer: SyncAnswer, report: SyncReport, indexOf: Map<string, number>, columns: readonly string[] | undefined): void {
   const sentValues = new Map(batch.body.rows.map((r) => [r.rowId, r.values]));
   for (const result of answer.results) {
     const id = result.rowId;
@@ -223,7 +246,7 @@ function applyAnswer(ks: KindState, batch: PendingBatch, answer: SyncAnswer, rep
         report.refused.push({ rowId: id, index, status: result.status, errors: result.errors ?? [] });
         break;
       case 'conflict':
-        settleConflict(ks, id, hash, result, sentValues.get(id) ?? null, report);
+        settleConflict(ks, id, hash, result, sentValues.get(id) ?? null, report, columns);
         break;
     }
   }
@@ -275,7 +298,7 @@ async function flush(core: Core, kind: Kind, ks: KindState, report: SyncReport, 
       await save(core);
       continue;
     }
-    applyAnswer(ks, batch, answer, report, indexOf);
+    applyAnswer(ks, batch, answer, report, indexOf, core.columns.get(kind));
     ks.pending.shift();
     await save(core);
     progress();
@@ -328,7 +351,7 @@ async function sync(core: Core, kind: Kind, rows: readonly LocalRow[], opts: Syn
   await flush(core, kind, ks, report, new Map(), () => progress('send'));
 
   progress('diff');
-  const diff = diffTable(ks, rows, core.newId);
+  const diff = diffTable(ks, rows, core.newId, core.columns.get(kind));
   const { indexOf } = diff;
   for (const r of report.refused) r.index = indexOf.get(r.rowId);
   for (const w of report.warnings) w.index = indexOf.get(w.rowId);
@@ -364,7 +387,7 @@ function rowsById(rows: readonly LocalRow[]): Map<string, LocalRow> {
  * table only when `take` says so; otherwise offered (kept until the official takes or drops it). A
  * tombstone withdraws an offer. Answers the write, if any.
  */
-function pullNewRow(ks: KindState, server: ServerRow, take: PullOptions['take']): TableWrite | undefined {
+function pullNewRow(ks: KindState, server: ServerRow, take: PullOptions['take'], columns: readonly string[] | undefined): TableWrite | undefined {
   const id = server.rowId;
   if (server.deleted) {
     if (ks.offered) delete ks.offered[id];
@@ -376,17 +399,16 @@ function pullNewRow(ks: KindState, server: ServerRow, take: PullOptions['take'])
     return undefined;
   }
   if (ks.offered) delete ks.offered[id];
-  const hash = hashValues(server.values);
-  ks.rows[id] = { revision: server.revision, hash };
+  ks.rows[id] = inStep(server, columns);
   return { type: 'upsert', rowId: id, values: server.values };
 }
 
 /** One row of a pull that the table holds or this workbook synced: update, remove, or a conflict. */
-function pullKnownRow(ks: KindState, server: ServerRow, local: LocalRow | undefined): TableWrite | undefined {
+function pullKnownRow(ks: KindState, server: ServerRow, local: LocalRow | undefined, columns: readonly string[] | undefined): TableWrite | undefined {
   const id = server.rowId;
   const known = ks.rows[id];
   const localHash = local && !(local.errors && local.errors.length > 0) ? hashValues(local.values) : undefined;
-  const serverHash = server.deleted ? tombstoneMark : hashValues(server.values);
+  const serverHash = server.deleted ? tombstoneMark : tableHash(server.values, columns);
   if (ks.offered) delete ks.offered[id];
   // Unsent edits here: the table differs from what the service last confirmed, or the row was removed.
   const dirty = local ? !known || localHash !== known.hash : known !== undefined && known.revision !== null;
@@ -404,11 +426,11 @@ function pullKnownRow(ks: KindState, server: ServerRow, local: LocalRow | undefi
     return undefined;
   }
   if (localHash !== undefined && localHash === serverHash) {
-    ks.rows[id] = { revision: server.revision, hash: serverHash };
+    ks.rows[id] = inStep(server, columns);
     return undefined;
   }
   if (!dirty) {
-    ks.rows[id] = { revision: server.revision, hash: serverHash };
+    ks.rows[id] = inStep(server, columns);
     return { type: 'upsert', rowId: id, values: server.values };
   }
   ks.conflicts[id] = { rowId: id, mine: local ? local.values : null, server };
@@ -437,7 +459,8 @@ async function pull(core: Core, kind: Kind, rows: readonly LocalRow[], options: 
       continue;
     }
     const local = table.get(id);
-    const write = !local && !known ? pullNewRow(ks, server, options.take) : pullKnownRow(ks, server, local);
+    const columns = core.columns.get(kind);
+    const write = !local && !known ? pullNewRow(ks, server, options.take, columns) : pullKnownRow(ks, server, local, columns);
     if (write) writes.push(write);
   }
   ks.since = Math.max(ks.since, holdBack);
@@ -451,21 +474,21 @@ async function resolveConflict(core: Core, kind: Kind, rowId: string, choice: Re
   if (!conflict) return [];
   delete ks.conflicts[rowId];
   const { server, mine } = conflict;
-  const serverHash = server.deleted ? tombstoneMark : hashValues(server.values);
+  const columns = core.columns.get(kind);
   const writes: TableWrite[] = [];
   if (choice === 'theirs') {
     if (server.deleted) {
       delete ks.rows[rowId];
       writes.push({ type: 'remove', rowId });
     } else {
-      ks.rows[rowId] = { revision: server.revision, hash: serverHash };
+      ks.rows[rowId] = inStep(server, columns);
       writes.push({ type: 'upsert', rowId, values: server.values });
     }
   } else if (mine === null && server.deleted) {
     delete ks.rows[rowId];
   } else {
     // The next diff sees the table differ from the service's row and resends it on this base.
-    ks.rows[rowId] = { revision: server.revision, hash: serverHash };
+    ks.rows[rowId] = server.deleted ? { revision: server.revision, hash: tombstoneMark } : inStep(server, columns);
     if (mine === null && !ks.confirmedDeletes.includes(rowId)) ks.confirmedDeletes.push(rowId);
   }
   await save(core);
@@ -484,7 +507,7 @@ async function settleOffered(core: Core, kind: Kind, rowIds: readonly string[], 
     if (!server) continue;
     delete ks.offered![id];
     if (choice === 'drop' || ks.rows[id]) continue;
-    ks.rows[id] = { revision: server.revision, hash: hashValues(server.values) };
+    ks.rows[id] = inStep(server, core.columns.get(kind));
     writes.push({ type: 'upsert', rowId: id, values: server.values });
   }
   await save(core);
@@ -497,6 +520,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     store: options.store,
     newId: options.newId ?? defaultId,
     batchSize: Math.max(1, Math.min(options.batchSize ?? maxBatchRows, maxBatchRows)),
+    columns: new Map(),
   };
   let chain: Promise<unknown> = Promise.resolve();
   /** One operation at a time: the state is shared by every kind. */
@@ -519,6 +543,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     offered: (kind) => exclusive(async () => Object.values((await kindState(core, kind)).offered ?? {})),
     takeOffered: (kind, rowIds) => exclusive(() => settleOffered(core, kind, rowIds, 'take')),
     dropOffered: (kind, rowIds) => exclusive(async () => void (await settleOffered(core, kind, rowIds, 'drop'))),
+    tableColumns: (kind, fields) => {
+      if (fields) core.columns.set(kind, [...fields]);
+      else core.columns.delete(kind);
+    },
     pendingBatches: () => exclusive(async () => Object.values((await loadState(core)).kinds).reduce((n, ks) => n + (ks?.pending.length ?? 0), 0)),
   };
 }

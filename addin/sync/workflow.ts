@@ -363,6 +363,8 @@ async function read(w: Workflow, kind: Kind, onRead?: (rowsRead: number, rowCoun
     units[j] = c.unit;
   }
   if (idColumn >= 0) fields[idColumn] = rowIdField;
+  // The engine compares and sends rows over the columns this table has (a sheet may lack some).
+  w.engine.tableColumns(kind, fields.filter((f): f is string => f !== null && f !== rowIdField));
 
   const bodyOf = (sheetRow: number) => sheetRow - table.firstRow - 1;
   const accepted = new Map(report.rows.map((r) => [bodyOf(r.row), r.values]));
