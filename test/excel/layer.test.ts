@@ -331,3 +331,29 @@ describe('setListChoices (a spending line’s 관련 의제 as a drop-down)', ()
     expect(model.tables[0]!.cellValidation).toBeUndefined();
   });
 });
+
+describe('a host with only ExcelApi 1.7 (what the manifest asks for)', () => {
+  // The strict host refuses every call of a newer set (data validation, events, tables of a range,
+  // merged areas, comments, notes), as Excel does: each operation must check first and fall back.
+  it('inserts, adopts, reads, writes, marks and lists: each with its fallback, none failing', async () => {
+    const model = newModel({ apiMinor: 7 });
+    const excel = createExcelLayer(mockHost(model));
+    const [inserted] = await excel.insertTemplates(templateSpecs().slice(0, 1));
+    expect(inserted).toMatchObject({ created: true, dropDowns: false });
+
+    addGrid(model, '참여', [header.slice(1), ...[0, 1].map((i) => dataRow(i).slice(1))]);
+    model.selectedCell = { sheet: '참여', row: 1, col: 0 };
+    const candidates = await excel.readHeaderCandidates();
+    // Merged areas cannot be told before 1.13 (null, not "none"), nor the table of a range before 1.9.
+    expect(candidates).toMatchObject({ tableName: null, merges: null });
+    const { tableName } = await excel.adoptRange({ tableName: null, sheet: '참여', address: candidates.address, headerRow: 0, newName: 'T', merges: [] });
+    const read = await excel.readTable(tableName);
+    expect(read.values).toHaveLength(2);
+    await excel.writeRowIds(tableName, [{ index: 0, rowId: 'a' }, { index: 1, rowId: 'b' }]);
+    expect(await excel.writeRows(tableName, fields, ['a', 'b'], [{ type: 'upsert', rowId: 'b', values: { dong: '갈마1동', phase: 1, date: '2019-06-01', activity: '기타', participants: 3 } }])).toEqual({ updated: 1, appended: 0, removed: 0 });
+    expect(await excel.markCells(tableName, [{ row: 0, column: 5, kind: 'rejected', text: '참여인원' }], { rows: [1], columnCount: header.length })).toBe('fill');
+    expect(await excel.setListChoices(tableName, 4, [{ rows: [0], choices: ['기타'], title: 't', message: 'm' }])).toBe(false);
+    expect(model.notes.size + model.comments.size).toBe(0);
+    expect(model.eventsLog).toEqual([]);
+  });
+});
