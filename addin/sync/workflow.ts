@@ -7,7 +7,7 @@ import { ReferenceIndex, type Reference } from '../../domain/reference.ts';
 import { rowIdHeader, sheets, type FieldType, type Kind } from '../../domain/sheets.ts';
 import type { Message } from '../../domain/messages.ts';
 import { workbookName } from '../excel/document.ts';
-import { templateSpecs, type ExcelLayer, type HeaderCandidates, type TemplateInserted } from '../excel/index.ts';
+import { templateSpecs, type ExcelLayer, type HeaderCandidates, type NoteMode, type TemplateInserted } from '../excel/index.ts';
 import {
   createSyncEngine,
   type Conflict,
@@ -61,6 +61,8 @@ export interface KindOutcome {
   pulled: number;
   /** Rows on the service this table does not hold: offered, never added unasked. */
   offers: Offers;
+  /** How the reasons went on the cells: notes, comments, or the fill alone (before ExcelApi 1.10). */
+  marksAs?: NoteMode;
   offline: boolean;
   failedBatches: SyncReport['failedBatches'];
 }
@@ -411,14 +413,14 @@ function markTable(w: Workflow, t: ReadTable, rowOfId: Map<string, number>): Mar
  * Marks this round's cells and clears the rows marked before that are now fine; returns the cells
  * for the results list.
  */
-async function mark(w: Workflow, t: ReadTable, report: SyncReport, conflicts: Conflict[], rowOfId: Map<string, number>, idOfRow: (string | null)[]): Promise<{ refused: ResultItem[]; warnings: ResultItem[] }> {
+async function mark(w: Workflow, t: ReadTable, report: SyncReport, conflicts: Conflict[], rowOfId: Map<string, number>, idOfRow: (string | null)[]): Promise<{ refused: ResultItem[]; warnings: ResultItem[]; marksAs?: NoteMode }> {
   const before = [...new Set(await w.memory.marked(t.kind))];
   const { refused, warnings, marks, clearRows } = marksFromReport({ ...report, conflicts }, markTable(w, t, rowOfId), before);
-  if (marks.length > 0 || clearRows.length > 0) await w.layer.markCells(t.tableName, marks, { rows: clearRows, columnCount: t.fields.length });
+  const marksAs = marks.length > 0 || clearRows.length > 0 ? await w.layer.markCells(t.tableName, marks, { rows: clearRows, columnCount: t.fields.length }) : undefined;
   const markedRows = new Set(marks.map((m) => m.row));
   await w.memory.setMarked(t.kind, [...markedRows].map((r) => idOfRow[r]).filter((id): id is string => !!id));
   const item = (x: CellItem): ResultItem => ({ kind: t.kind, tableName: t.tableName, ...x, address: cellAddress(t, x.row, x.column) });
-  return { refused: refused.map(item), warnings: warnings.map(item) };
+  return { refused: refused.map(item), warnings: warnings.map(item), marksAs };
 }
 
 /**
@@ -482,7 +484,7 @@ async function syncKind(w: Workflow, kind: Kind, onProgress?: (p: ProgressInfo) 
       if (!(error instanceof Error && 'status' in error && (error as { status: number }).status === 0)) throw error;
     }
   }
-  const { refused, warnings } = await mark(w, t, report, conflicts, rowOfId, idOfRow);
+  const { refused, warnings, marksAs } = await mark(w, t, report, conflicts, rowOfId, idOfRow);
   const pulledCount = await writeBack(w, t, idOfRow, pulled);
   if (kind === 'spending' || kind === 'agendas') await refreshAgendaChoices(w);
   const memo = w.seen.get(kind);
@@ -500,6 +502,7 @@ async function syncKind(w: Workflow, kind: Kind, onProgress?: (p: ProgressInfo) 
     deleteCandidates: report.deleteCandidates.map((d) => ({ ...d, values: memo?.get(d.rowId) })),
     pulled: pulledCount,
     offers: offersOf(w, t, await w.engine.offered(kind)),
+    marksAs,
     offline: report.offline,
     failedBatches: report.failedBatches,
   };

@@ -329,6 +329,7 @@ const syncKo = {
   offersToSheet: '새 시트에 넣기',
   offersCopied: (sheet: string, n: number) => `${n.toLocaleString('ko-KR')}행을 새 시트 ${sheet}에 넣었습니다.`,
   offersMore: (n: number) => `외 ${n.toLocaleString('ko-KR')}행`,
+  marksFillOnly: '이 Excel 버전(ExcelApi 1.10 미만)은 셀에 메모나 댓글을 달 수 없어 셀을 색으로만 표시했습니다. 이유는 아래 목록에 있습니다.',
 };
 
 type SyncStrings = { [K in keyof typeof syncKo]: Widen<(typeof syncKo)[K]> };
@@ -416,6 +417,7 @@ const syncEn: SyncStrings = {
   offersToSheet: 'Put on a new sheet',
   offersCopied: (sheet, n) => `Put ${n} row${n === 1 ? '' : 's'} on the new sheet ${sheet}.`,
   offersMore: (n) => `and ${n} more`,
+  marksFillOnly: 'This Excel (before ExcelApi 1.10) cannot put notes or comments on cells, so the cells are only coloured; the reasons are in the list below.',
 };
 
 export const syncStrings: Record<Locale, SyncStrings> = { ko: syncKo, en: syncEn };

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batch, spendingRow, startService, type TestService } from '../support/service.ts';
 import { installFake, type FakeWorkbookApi } from './fake-office.ts';
 import { workbookOf } from './demo-pane.ts';
-import { addinDist, describeViolations, openBrowser, runAxe, startServer, type BrowserSession, type TestServer } from './harness.ts';
+import { addinDist, describeViolations, keepForDocs, openBrowser, runAxe, screenshot, startServer, type BrowserSession, type TestServer } from './harness.ts';
 
 const dist = process.env.JACHI_ADDIN_DIST ?? addinDist;
 const built = existsSync(join(dist, 'taskpane.html'));
@@ -90,6 +90,7 @@ describe("adopting last year's sheet in a fake Excel against the real service", 
     // Nothing is made before 확인.
     expect(await wb((w) => w.tableNames())).toEqual([]);
     expect(describeViolations(await runAxe(page))).toBe('');
+    keepForDocs(await screenshot(page, 'adopt-mapping-1024'), 'adopt-mapping-1024');
 
     await mapped.getByRole('button', { name: '이대로 가져오기' }).click();
     await page.getByRole('status').filter({ hasText: '표로 가져왔습니다' }).waitFor();
@@ -110,6 +111,7 @@ describe("adopting last year's sheet in a fake Excel against the real service", 
     expect(await offer.getByTestId('offers-outside').locator('li').count()).toBe(2);
     expect(await offer.textContent()).toContain('가양2동 · 2019년 · 1단계');
     expect(describeViolations(await runAxe(page))).toBe('');
+    keepForDocs(await screenshot(page, 'sync-offers-1024'), 'sync-offers-1024');
   });
 
   it('adds the offered 2019 line above 합계 once taken, and puts the 2020 lines on a new sheet on request', async () => {

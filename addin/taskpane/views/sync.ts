@@ -406,9 +406,10 @@ function resultList(view: SyncView, items: ResultItem[], label: string, testId: 
 
 function drawOutcomes(view: SyncView): void {
   const { s, names } = view;
-  const { refused, warnings, skipped } = resultsModel(view.outcomes.values());
+  const { refused, warnings, skipped, fillOnly } = resultsModel(view.outcomes.values());
   view.resultsSlot.replaceChildren(
     h('h2', { id: 'sync-results' }, s.results),
+    fillOnly ? h('fluent-message-bar', { intent: 'info', class: 'notice', 'data-testid': 'marks-fill-only' }, s.marksFillOnly) : '',
     refused.length > 0 ? h('p', { class: 'muted' }, s.resultsHint) : h('p', {}, s.noResults),
     refused.length > 0 ? resultList(view, refused, s.results, 'refused') : '',
     warnings.length > 0 ? h('h3', { id: 'sync-warnings' }, s.warnings) : '',
