@@ -6,6 +6,7 @@
 // above 합계 once taken), its 2020 lines are outside the sheet's scope and go to a new sheet on request.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batch, spendingRow, startService, type TestService } from '../support/service.ts';
 import { installFake, type FakeWorkbookApi } from './fake-office.ts';
@@ -14,6 +15,9 @@ import { addinDist, describeViolations, keepForDocs, openBrowser, runAxe, screen
 
 const dist = process.env.JACHI_ADDIN_DIST ?? addinDist;
 const built = existsSync(join(dist, 'taskpane.html'));
+
+/** Waits for the buttons' transitions (disabled while the pane worked) to end: axe measures contrast as shown. */
+const settled = (page: Page) => page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined)))).then(() => page.waitForTimeout(300));
 
 const sheet = '2019 집행';
 const header = ['동', '단계', '회계연도', '지출 구분', '내역 요약', '예산액(원)', '집행액(원)'];
@@ -89,6 +93,7 @@ describe("adopting last year's sheet in a fake Excel against the real service", 
     expect(await mapped.getByTestId('adopt-scope').textContent()).toContain('가양2동 · 2019년 · 1단계');
     // Nothing is made before 확인.
     expect(await wb((w) => w.tableNames())).toEqual([]);
+    await settled(page);
     expect(describeViolations(await runAxe(page))).toBe('');
     keepForDocs(await screenshot(page, 'adopt-mapping-1024'), 'adopt-mapping-1024');
 
@@ -110,6 +115,7 @@ describe("adopting last year's sheet in a fake Excel against the real service", 
     expect(await offer.getByTestId('offers-fit').textContent()).toContain('마을 축제');
     expect(await offer.getByTestId('offers-outside').locator('li').count()).toBe(2);
     expect(await offer.textContent()).toContain('가양2동 · 2019년 · 1단계');
+    await settled(page);
     expect(describeViolations(await runAxe(page))).toBe('');
     keepForDocs(await screenshot(page, 'sync-offers-1024'), 'sync-offers-1024');
   });
