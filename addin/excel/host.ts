@@ -2,7 +2,7 @@
 // office.js comes from Microsoft's CDN; when it is missing, blocked, or never gets ready, the page
 // must not wait forever, so Office.onReady races a timeout.
 
-import { officeGlobals, type OfficeGlobal } from './office-types.ts';
+import { officeGlobals } from './office-types.ts';
 
 export interface HostInfo {
   /** office.js loaded and ready (in Office or not). */
@@ -16,9 +16,9 @@ export interface HostInfo {
 
 const plainBrowser: HostInfo = { office: false, excel: false, displayLanguage: null, platform: null };
 
-function officeGlobal(): (OfficeGlobal & Required<Pick<OfficeGlobal, 'onReady'>>) | undefined {
+function officeGlobal(): typeof Office | undefined {
   const office = officeGlobals().Office;
-  return office && typeof office.onReady === 'function' ? (office as OfficeGlobal & Required<Pick<OfficeGlobal, 'onReady'>>) : undefined;
+  return office && typeof office.onReady === 'function' ? office : undefined;
 }
 
 /** Resolves once office.js is ready, or at once / after `timeoutMs` in a plain browser. */
@@ -32,12 +32,13 @@ export async function detectHost(timeoutMs = 4000): Promise<HostInfo> {
   try {
     const info = await Promise.race([office.onReady().catch(() => null), timeout]);
     if (!info) return plainBrowser;
-    const excelHost = office.HostType?.Excel ?? 'Excel';
+    // Office.HostType.Excel is the string 'Excel'; a stand-in office.js may lack the enum.
+    const excelHost = String(office.HostType?.Excel ?? 'Excel');
     return {
       office: true,
-      excel: info.host === excelHost,
+      excel: String(info.host) === excelHost,
       displayLanguage: office.context?.displayLanguage ?? null,
-      platform: info.platform,
+      platform: info.platform ? String(info.platform) : null,
     };
   } finally {
     clearTimeout(timer);

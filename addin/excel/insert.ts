@@ -4,8 +4,8 @@
 // per row); the table is made over the written range at the end, which Excel does fastest.
 import type { ValueKind } from '../taskpane/ui/format.ts';
 import { guardFormula } from '../../domain/formula-guard.ts';
-import { officeHost, type ExcelHost, type InsertContext, type InsertRange, type InsertSheet } from './office-types.ts';
-import { freeNameCandidates } from './layer.ts';
+import { officeHost, type ExcelHost } from './office-types.ts';
+import { freeNameCandidates } from './quiet.ts';
 
 /** How a column's values read: the task pane's value kinds (addin/taskpane/ui/format.ts). */
 export type ColumnKind = ValueKind;
@@ -33,8 +33,8 @@ export const excelFormats: Record<ColumnKind, string> = {
 };
 
 /** Excel.ChartType.columnClustered and Excel.ChartSeriesBy.columns (office.js enums are strings). */
-export const chartType = 'ColumnClustered';
-export const seriesByColumns = 'Columns';
+export const chartType = 'ColumnClustered' satisfies `${Excel.ChartType}`;
+export const seriesByColumns = 'Columns' satisfies `${Excel.ChartSeriesBy}`;
 
 /** Days since 1899-12-30, Excel's date serial (the 1900 system), for a YYYY-MM-DD date. */
 export function dateSerial(iso: string): number | null {
@@ -72,7 +72,7 @@ export function sheetNameOf(name: string): string {
 const candidates = (base: string) => freeNameCandidates(base, 20);
 
 /** Adds a sheet under the first free name of `base`, `base (2)`, …: one sync for all the look-ups. */
-async function addSheet(context: InsertContext, base: string): Promise<{ sheet: InsertSheet; name: string }> {
+async function addSheet(context: Excel.RequestContext, base: string): Promise<{ sheet: Excel.Worksheet; name: string }> {
   const names = candidates(sheetNameOf(base));
   const looks = names.map((n) => {
     const s = context.workbook.worksheets.getItemOrNullObject(n);
@@ -86,7 +86,7 @@ async function addSheet(context: InsertContext, base: string): Promise<{ sheet: 
 }
 
 /** Writes rows under a header at (top, left), `chunkRows` at a time, with each column's format. */
-async function writeBlock(context: InsertContext, sheet: InsertSheet, top: number, left: number, columns: ResultColumn[], rows: readonly (readonly unknown[])[], formats?: (row: number) => string[]): Promise<InsertRange> {
+async function writeBlock(context: Excel.RequestContext, sheet: Excel.Worksheet, top: number, left: number, columns: ResultColumn[], rows: readonly (readonly unknown[])[], formats?: (row: number) => string[]): Promise<Excel.Range> {
   const width = columns.length;
   const header = sheet.getRangeByIndexes(top, left, 1, width);
   header.values = [columns.map((c) => guardFormula(c.header))];
@@ -109,8 +109,7 @@ async function writeBlock(context: InsertContext, sheet: InsertSheet, top: numbe
  */
 export async function insertResultSheet(name: string, columns: ResultColumn[], rows: readonly (readonly unknown[])[], host: ExcelHost = officeHost()): Promise<string> {
   if (!columns.length) throw new Error('A result without columns cannot be inserted.');
-  return host.run(async (raw) => {
-    const context = raw as unknown as InsertContext;
+  return host.run(async (context) => {
     const { sheet, name: sheetName } = await addSheet(context, name);
     const whole = await writeBlock(context, sheet, 0, 0, columns, rows);
     const table = sheet.tables.add(whole, true);
@@ -196,106 +195,117 @@ export function summaryLayout(figures: number, flags: number, dongs: number) {
   return { headlineTop, flagTop, chartTop, chartHeight, chartWidth, dongTop, dongWidth, printWidth, chartDataLeft, chartRows: Math.min(dongs, chartDongs) };
 }
 
+/** The headline table: 지표 | <phase> 값 | <phase> 중앙값 … | 계속 참여 동 수 | 계속 참여 <phase> …; answers its width. */
+async function writeHeadline(context: Excel.RequestContext, sheet: Excel.Worksheet, summary: SummarySheetData, phaseNames: string[], top: number): Promise<number> {
+  const { figures, labels } = summary;
+  const columns: ResultColumn[] = [
+    { field: 'figure', header: labels.figure, kind: 'text' },
+    ...phaseNames.flatMap((p): ResultColumn[] => [
+      { field: `${p}-value`, header: `${p} ${labels.value}`, kind: 'decimal' },
+      { field: `${p}-median`, header: `${p} ${labels.median}`, kind: 'decimal' },
+    ]),
+    { field: 'continuingDongs', header: labels.continuingDongs, kind: 'count' },
+    ...phaseNames.map((p): ResultColumn => ({ field: `${p}-continuing`, header: `${labels.continuing} ${p}`, kind: 'decimal' })),
+  ];
+  const rows = figures.map((f) => [f.label, ...f.values.flatMap((v) => [v.value, v.median]), f.continuing.dongs, ...phaseNames.map((_, i) => f.continuing.values[i] ?? null)]);
+  // Each figure in its own unit: a decimal column takes the row's figure's format.
+  const range = await writeBlock(context, sheet, top, 0, columns, rows, (i) => columns.map((c) => (c.kind === 'decimal' ? excelFormats[figures[i]!.kind] : excelFormats[c.kind])));
+  sheet.tables.add(range, true).style = 'TableStyleMedium2';
+  return columns.length;
+}
+
+/** The dongs that may need support: 구 | 동 | 지표 | 단계 | 사유 | 값 | 기준 값, each in its figure's unit. */
+async function writeFlags(context: Excel.RequestContext, sheet: Excel.Worksheet, summary: SummarySheetData, top: number): Promise<void> {
+  const { flags, labels } = summary;
+  const columns: ResultColumn[] = [
+    { field: 'district', header: labels.district, kind: 'text' },
+    { field: 'dongName', header: labels.dong, kind: 'text' },
+    { field: 'figure', header: labels.figure, kind: 'text' },
+    { field: 'phase', header: labels.phase, kind: 'text' },
+    { field: 'reason', header: labels.reason, kind: 'text' },
+    { field: 'value', header: labels.value, kind: 'decimal' },
+    { field: 'against', header: labels.against, kind: 'decimal' },
+  ];
+  const rows = flags.map((f) => [f.district, f.dongName, f.figure, f.phaseName, f.reason, f.value, f.against]);
+  const range = await writeBlock(context, sheet, top, 0, columns, rows, (i) => columns.map((c) => (c.kind === 'decimal' ? excelFormats[flags[i]!.kind] : excelFormats[c.kind])));
+  sheet.tables.add(range, true).style = 'TableStyleLight10';
+}
+
+/** The dong table: 구 | 동 | per figure: 1단계, 2단계, 변화; the dongs in Korean order. */
+async function writeDongTable(context: Excel.RequestContext, sheet: Excel.Worksheet, summary: SummarySheetData, sorted: readonly SummarySheetDong[], phaseNames: string[], top: number): Promise<void> {
+  const { figures, labels } = summary;
+  const columns: ResultColumn[] = [
+    { field: 'district', header: labels.district, kind: 'text' },
+    { field: 'dongName', header: labels.dong, kind: 'text' },
+    ...figures.flatMap((f): ResultColumn[] => [
+      { field: `${f.figure}Phase1`, header: `${f.label} ${phaseNames[0] ?? '1단계'}`, kind: f.kind },
+      { field: `${f.figure}Phase2`, header: `${f.label} ${phaseNames[1] ?? '2단계'}`, kind: f.kind },
+      { field: `${f.figure}Delta`, header: `${f.label} ${labels.change}`, kind: f.kind },
+    ]),
+  ];
+  const rows = sorted.map((d) => [
+    d.district,
+    d.dongName,
+    ...figures.flatMap((f) => {
+      const v = d.figures[f.figure];
+      return [v?.phase1 ?? null, v?.phase2 ?? null, v?.delta ?? null];
+    }),
+  ]);
+  const range = await writeBlock(context, sheet, top, 0, columns, rows);
+  sheet.tables.add(range, true).style = 'TableStyleLight9';
+}
+
+/** One chart per headline figure, over its own block (동, 1단계, 2단계), side by side above the dong table. */
+function addCharts(sheet: Excel.Worksheet, summary: SummarySheetData, sorted: readonly SummarySheetDong[], phaseNames: string[], layout: ReturnType<typeof summaryLayout>): void {
+  const charted = sorted.slice(0, layout.chartRows);
+  summary.figures.forEach((f, i) => {
+    const left = layout.chartDataLeft + i * 4;
+    const blockColumns: ResultColumn[] = [
+      { field: 'dongName', header: summary.labels.dong, kind: 'text' },
+      { field: 'phase1', header: phaseNames[0] ?? '1단계', kind: f.kind },
+      { field: 'phase2', header: phaseNames[1] ?? '2단계', kind: f.kind },
+    ];
+    const header = sheet.getRangeByIndexes(layout.dongTop, left, 1, 3);
+    header.values = [blockColumns.map((c) => guardFormula(c.header))];
+    header.format.font.bold = true;
+    if (charted.length) {
+      const body = sheet.getRangeByIndexes(layout.dongTop + 1, left, charted.length, 3);
+      body.values = charted.map((d) => [guardFormula(d.dongName), d.figures[f.figure]?.phase1 ?? '', d.figures[f.figure]?.phase2 ?? '']);
+      body.numberFormat = charted.map(() => blockColumns.map((c) => excelFormats[c.kind]));
+    }
+    const source = sheet.getRangeByIndexes(layout.dongTop, left, charted.length + 1, 3);
+    const chart = sheet.charts.add(chartType, source, seriesByColumns);
+    const more = sorted.length > charted.length ? ` (${charted.length}/${sorted.length}곳)` : '';
+    chart.title.text = `동별 ${f.label}: ${phaseNames.join(' 대 ')}${more}`;
+    chart.setPosition(
+      sheet.getRangeByIndexes(layout.chartTop, i * layout.chartWidth, 1, 1),
+      sheet.getRangeByIndexes(layout.chartTop + layout.chartHeight - 1, (i + 1) * layout.chartWidth - 1, 1, 1),
+    );
+  });
+}
+
 /**
  * A summary sheet: the headline figures (the group's value and median per phase, and the same dongs
  * in both phases), the dongs that may need support with their reasons, a native clustered column
  * chart of phase 1 against phase 2 per dong for each headline figure, and the dong table; landscape
- * and with a print area where the API set allows. Answers with the sheet's name.
+ * and with a print area where the API set allows (page layout is ExcelApi 1.9). Answers with the
+ * sheet's name.
  */
 export async function insertSummarySheet(summary: SummarySheetData, phases: SummarySheetDong[], host: ExcelHost = officeHost()): Promise<string> {
-  const { figures, flags, labels } = summary;
-  const phaseNames = figures[0]?.values.map((v) => v.phaseName) ?? ['1단계', '2단계'];
-  const layout = summaryLayout(figures.length, flags.length, phases.length);
+  const phaseNames = summary.figures[0]?.values.map((v) => v.phaseName) ?? ['1단계', '2단계'];
+  const layout = summaryLayout(summary.figures.length, summary.flags.length, phases.length);
   const printable = host.isSetSupported('ExcelApi', '1.9');
-  return host.run(async (raw) => {
-    const context = raw as unknown as InsertContext;
+  const sorted = [...phases].sort((a, b) => a.dongName.localeCompare(b.dongName, 'ko'));
+  return host.run(async (context) => {
     const { sheet, name } = await addSheet(context, '요약');
     const title = sheet.getRangeByIndexes(0, 0, 2, 1);
     title.values = [[summary.title], [summary.subtitle]];
     title.format.font.bold = true;
-
-    // Headline figures: 지표 | <phase> 값 | <phase> 중앙값 … | 계속 참여 동 수 | 계속 참여 <phase> …
-    const headlineColumns: ResultColumn[] = [
-      { field: 'figure', header: labels.figure, kind: 'text' },
-      ...phaseNames.flatMap((p): ResultColumn[] => [
-        { field: `${p}-value`, header: `${p} ${labels.value}`, kind: 'decimal' },
-        { field: `${p}-median`, header: `${p} ${labels.median}`, kind: 'decimal' },
-      ]),
-      { field: 'continuingDongs', header: labels.continuingDongs, kind: 'count' },
-      ...phaseNames.map((p): ResultColumn => ({ field: `${p}-continuing`, header: `${labels.continuing} ${p}`, kind: 'decimal' })),
-    ];
-    const headlineRows = figures.map((f) => [f.label, ...f.values.flatMap((v) => [v.value, v.median]), f.continuing.dongs, ...phaseNames.map((_, i) => f.continuing.values[i] ?? null)]);
-    const headline = await writeBlock(context, sheet, layout.headlineTop, 0, headlineColumns, headlineRows, (i) =>
-      headlineColumns.map((c) => (c.kind === 'decimal' ? excelFormats[figures[i]!.kind] : excelFormats[c.kind])),
-    );
-    sheet.tables.add(headline, true).style = 'TableStyleMedium2';
-
-    // The dongs that may need support: 구 | 동 | 지표 | 단계 | 사유 | 값 | 기준 값, each in its figure's unit.
-    const flagColumns: ResultColumn[] = [
-      { field: 'district', header: labels.district, kind: 'text' },
-      { field: 'dongName', header: labels.dong, kind: 'text' },
-      { field: 'figure', header: labels.figure, kind: 'text' },
-      { field: 'phase', header: labels.phase, kind: 'text' },
-      { field: 'reason', header: labels.reason, kind: 'text' },
-      { field: 'value', header: labels.value, kind: 'decimal' },
-      { field: 'against', header: labels.against, kind: 'decimal' },
-    ];
-    const flagRows = flags.map((f) => [f.district, f.dongName, f.figure, f.phaseName, f.reason, f.value, f.against]);
-    const flagRange = await writeBlock(context, sheet, layout.flagTop, 0, flagColumns, flagRows, (i) =>
-      flagColumns.map((c) => (c.kind === 'decimal' ? excelFormats[flags[i]!.kind] : excelFormats[c.kind])),
-    );
-    sheet.tables.add(flagRange, true).style = 'TableStyleLight10';
-
-    // The dong table: 구 | 동 | per figure: 1단계, 2단계, 변화.
-    const dongColumns: ResultColumn[] = [
-      { field: 'district', header: labels.district, kind: 'text' },
-      { field: 'dongName', header: labels.dong, kind: 'text' },
-      ...figures.flatMap((f): ResultColumn[] => [
-        { field: `${f.figure}Phase1`, header: `${f.label} ${phaseNames[0] ?? '1단계'}`, kind: f.kind },
-        { field: `${f.figure}Phase2`, header: `${f.label} ${phaseNames[1] ?? '2단계'}`, kind: f.kind },
-        { field: `${f.figure}Delta`, header: `${f.label} ${labels.change}`, kind: f.kind },
-      ]),
-    ];
-    const sorted = [...phases].sort((a, b) => a.dongName.localeCompare(b.dongName, 'ko'));
-    const dongRows = sorted.map((d) => [
-      d.district,
-      d.dongName,
-      ...figures.flatMap((f) => {
-        const v = d.figures[f.figure];
-        return [v?.phase1 ?? null, v?.phase2 ?? null, v?.delta ?? null];
-      }),
-    ]);
-    const dongRange = await writeBlock(context, sheet, layout.dongTop, 0, dongColumns, dongRows);
-    sheet.tables.add(dongRange, true).style = 'TableStyleLight9';
-
-    // One chart per headline figure, over its own block (동, 1단계, 2단계), side by side above the table.
-    const charted = sorted.slice(0, layout.chartRows);
-    figures.forEach((f, i) => {
-      const left = layout.chartDataLeft + i * 4;
-      const blockColumns: ResultColumn[] = [
-        { field: 'dongName', header: labels.dong, kind: 'text' },
-        { field: 'phase1', header: phaseNames[0] ?? '1단계', kind: f.kind },
-        { field: 'phase2', header: phaseNames[1] ?? '2단계', kind: f.kind },
-      ];
-      const header = sheet.getRangeByIndexes(layout.dongTop, left, 1, 3);
-      header.values = [blockColumns.map((c) => guardFormula(c.header))];
-      header.format.font.bold = true;
-      if (charted.length) {
-        const body = sheet.getRangeByIndexes(layout.dongTop + 1, left, charted.length, 3);
-        body.values = charted.map((d) => [guardFormula(d.dongName), d.figures[f.figure]?.phase1 ?? '', d.figures[f.figure]?.phase2 ?? '']);
-        body.numberFormat = charted.map(() => blockColumns.map((c) => excelFormats[c.kind]));
-      }
-      const source = sheet.getRangeByIndexes(layout.dongTop, left, charted.length + 1, 3);
-      const chart = sheet.charts.add(chartType, source, seriesByColumns);
-      const more = phases.length > charted.length ? ` (${charted.length}/${phases.length}곳)` : '';
-      chart.title.text = `동별 ${f.label}: ${phaseNames.join(' 대 ')}${more}`;
-      chart.setPosition(
-        sheet.getRangeByIndexes(layout.chartTop, i * layout.chartWidth, 1, 1),
-        sheet.getRangeByIndexes(layout.chartTop + layout.chartHeight - 1, (i + 1) * layout.chartWidth - 1, 1, 1),
-      );
-    });
-
-    sheet.getRangeByIndexes(layout.headlineTop, 0, Math.min(sorted.length, 200) + layout.dongTop - layout.headlineTop + 1, Math.max(layout.dongWidth, headlineColumns.length)).format.autofitColumns();
+    const headlineWidth = await writeHeadline(context, sheet, summary, phaseNames, layout.headlineTop);
+    await writeFlags(context, sheet, summary, layout.flagTop);
+    await writeDongTable(context, sheet, summary, sorted, phaseNames, layout.dongTop);
+    addCharts(sheet, summary, sorted, phaseNames, layout);
+    sheet.getRangeByIndexes(layout.headlineTop, 0, Math.min(sorted.length, 200) + layout.dongTop - layout.headlineTop + 1, Math.max(layout.dongWidth, headlineWidth)).format.autofitColumns();
     if (printable) {
       sheet.pageLayout.orientation = 'Landscape';
       sheet.pageLayout.setPrintArea(sheet.getRangeByIndexes(0, 0, layout.dongTop + sorted.length + 1, layout.printWidth));

@@ -26,7 +26,7 @@ export interface TableDiff {
  * Compares the table with the last synced state. Pure, except that it drops from `state` the rows
  * that were never accepted and are gone from the table, and confirmations of rows that came back.
  */
-export function diffTable(state: KindState, rows: readonly LocalRow[], newId: () => string): TableDiff {
+export function diffTable(state: KindState, rows: readonly LocalRow[], newId: () => string, columns?: readonly string[]): TableDiff {
   const diff: TableDiff = { idWrites: [], changed: [], deletes: [], deleteCandidates: [], refused: [], clean: [], indexOf: new Map() };
   const { indexOf } = diff;
   const anyConflict = Object.keys(state.conflicts).length > 0;
@@ -54,7 +54,10 @@ export function diffTable(state: KindState, rows: readonly LocalRow[], newId: ()
       diff.refused.push({ rowId: id, index: i, status: known.refusedStatus ?? 'rejected', errors: known.errors ?? [] });
       continue;
     }
-    diff.changed.push({ row: { rowId: id, baseRevision: known?.revision ?? null, values: row.values }, hash });
+    // Fields the table has no column for (read as blanks) go along as the service holds them (RowState.extra).
+    const kept = known?.extra && columns ? Object.entries(known.extra).filter(([k]) => !columns.includes(k)) : [];
+    const values = kept.length > 0 ? { ...row.values, ...Object.fromEntries(kept) } : row.values;
+    diff.changed.push({ row: { rowId: id, baseRevision: known?.revision ?? null, values }, hash });
   }
 
   const confirmed = new Set(state.confirmedDeletes);

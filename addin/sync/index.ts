@@ -10,6 +10,7 @@ export {
   type SyncEngineOptions,
   type SyncOptions,
   type PullReport,
+  type PullOptions,
   type Resolution,
 } from './engine.ts';
 export { marksFromReport, cellItems, cellMarks, columnOfField, rowsToClear, conflictMessage, type CellItem, type MarkTable, type ReportMark } from './marks.ts';

@@ -5,6 +5,7 @@
 import { kinds, type Kind } from '../../domain/sheets.ts';
 import { documentSettings, saveSettings, workbookUrl } from '../excel/document.ts';
 import type { KindState, SyncState, SyncStateStore } from './index.ts';
+import type { TableScope } from './scope.ts';
 
 const dbName = 'jachi-ledger';
 const storeName = 'sync';
@@ -93,11 +94,19 @@ export function syncStateStore(kv: KeyValue, workbookId: string): SyncStateStore
   };
 }
 
-/** The table a kind syncs with, and the money unit declared above an adopted table's header. */
+/**
+ * The table a kind syncs with, as the official adopted it: the money unit declared above its header,
+ * the headers mapped by hand and the rows it owns. Kept in the workbook's settings, so it travels
+ * with the file and every later sync reads the table the same way.
+ */
 export interface TableBinding {
   table: string;
   /** e.g. 천원, from a title row that stayed outside the table when the range was adopted. */
   unit?: string;
+  /** Headers the official mapped by hand in the adopt dialog: header → field, or 무시 (the normaliser's HeaderMap). */
+  map?: Record<string, string>;
+  /** The rows the table owns; absent: every row the token sees fits (a template inserted empty). */
+  scope?: TableScope;
 }
 
 export type TableBindings = Partial<Record<Kind, TableBinding>>;

@@ -28,6 +28,11 @@ export interface RowState {
   revision: number | null;
   /** Hash of the values the service holds at `revision` (what the table showed when in step). */
   hash: string | null;
+  /**
+   * The service's values of fields the table has no column for (an adopted sheet without 집행일, say):
+   * sent along with the row when it is edited, so a sheet with fewer columns never blanks them.
+   */
+  extra?: RowValues;
   /** Set while a queued batch carries this row: the hash of the values sent. */
   queued?: string;
   /** The hash of values the service refused (rejected / forbidden), not resent until edited. */
@@ -62,6 +67,11 @@ export interface KindState {
   conflicts: Record<string, Conflict>;
   /** Deletes the official confirmed that still wait for a batch. */
   confirmedDeletes: string[];
+  /**
+   * Rows on the service that the table does not hold and the official has not taken yet (a pull
+   * never adds them unasked), by rowId; absent in states saved before offers existed.
+   */
+  offered?: Record<string, ServerRow>;
 }
 
 export interface SyncState {

@@ -4,10 +4,10 @@
 import { columnLetter, columnNumber, headerField, normaliseOfficeRange, parseRangeAddress, rowIdField, type ReportIssue, type SheetReport } from '../../domain/normalise/index.ts';
 import { moneyUnits, scaleNumber, unitShift, isMoneyUnit } from '../../domain/normalise/numbers.ts';
 import { ReferenceIndex, type Reference } from '../../domain/reference.ts';
-import { rowIdHeader, sheets, type Kind } from '../../domain/sheets.ts';
+import { rowIdHeader, sheets, type FieldType, type Kind } from '../../domain/sheets.ts';
 import type { Message } from '../../domain/messages.ts';
 import { workbookName } from '../excel/document.ts';
-import { templateSpecs, type ExcelLayer, type HeaderCandidates, type TemplateInserted } from '../excel/index.ts';
+import { templateSpecs, type ExcelLayer, type HeaderCandidates, type NoteMode, type TemplateInserted } from '../excel/index.ts';
 import {
   createSyncEngine,
   type Conflict,
@@ -17,8 +17,10 @@ import {
   type SyncProgress,
   type SyncReport,
   type SyncTransport,
+  type ServerRow,
   type TableWrite,
 } from './index.ts';
+import { fits, scopeOfRows, type TableScope } from './scope.ts';
 import { agendaChoices } from './agenda-choices.ts';
 import { marksFromReport, type CellItem, type MarkTable } from './marks.ts';
 import type { ApiClient, Meta } from '../taskpane/api.ts';
@@ -57,8 +59,32 @@ export interface KindOutcome {
   conflicts: Conflict[];
   deleteCandidates: DeleteCandidate[];
   pulled: number;
+  /** Rows on the service this table does not hold: offered, never added unasked. */
+  offers: Offers;
+  /** How the reasons went on the cells: notes, comments, or the fill alone (before ExcelApi 1.10). */
+  marksAs?: NoteMode;
   offline: boolean;
   failedBatches: SyncReport['failedBatches'];
+}
+
+/**
+ * Rows on the service that a pull did not write into the table: those within the table's scope wait
+ * for the official's yes (표에 추가), those outside it may go to a new sheet (새 시트에 넣기).
+ */
+export interface Offers {
+  kind: Kind;
+  tableName: string;
+  scope?: TableScope;
+  fits: ServerRow[];
+  outside: ServerRow[];
+}
+
+/** What the official chose in the adopt dialog. */
+export interface AdoptChoices {
+  /** Headers mapped by hand (header → field, or 무시); the proposal's own map when not given. */
+  map?: Record<string, string>;
+  /** rows: the table owns the dongs, years and phases its rows hold; all: every row the token sees. */
+  scope: 'rows' | 'all';
 }
 
 export interface ProgressInfo {
@@ -75,6 +101,8 @@ export interface ProgressInfo {
 export interface ReadTable {
   kind: Kind;
   tableName: string;
+  /** The rows the table owns (its binding's scope); undefined: every row fits. */
+  scope?: TableScope;
   report: SheetReport;
   /** Field of each table column (0 = 행ID); null for columns the service lacks (연번, …). */
   fields: (string | null)[];
@@ -103,6 +131,8 @@ export interface AdoptionProposal {
   merges: string[] | null;
   /** The money unit a title row declares (e.g. 천원), kept for the table since the title stays outside it. */
   titleUnit?: string;
+  /** The headers mapped by hand this proposal was read with. */
+  map: Record<string, string>;
 }
 
 /** A row of the table that was read past, not sent (blank, total, repeated header). */
@@ -199,11 +229,13 @@ export function createSyncWorkflow(options: { api: ApiClient; meta: Meta; layer:
     ref,
     binding: (kind: Kind) => binding(w, kind),
     insertTemplates: () => insertTemplates(w),
-    proposeAdoption: (kind?: Kind) => proposeAdoption(w, kind),
-    adopt: (proposal: AdoptionProposal) => adopt(w, proposal),
+    proposeAdoption: (kind?: Kind, map?: Record<string, string>) => proposeAdoption(w, kind, map),
+    adopt: (proposal: AdoptionProposal, choices?: AdoptChoices) => adopt(w, proposal, choices),
     read: (kind: Kind, onRead?: (rowsRead: number, rowCount: number) => void) => read(w, kind, onRead),
     syncKind: (kind: Kind, onProgress?: (p: ProgressInfo) => void) => syncKind(w, kind, onProgress),
     pullKind: (kind: Kind) => pullKind(w, kind),
+    takeOffered: (kind: Kind, rowIds: readonly string[]) => takeOffered(w, kind, rowIds),
+    offeredToSheet: (kind: Kind, rowIds: readonly string[]) => offeredToSheet(w, kind, rowIds),
     resolve: (kind: Kind, rowId: string, choice: 'mine' | 'theirs') => resolve(w, kind, rowId, choice),
     confirmDeletes: (kind: Kind, rowIds: readonly string[]) => engine.confirmDeletes(kind, rowIds),
     pendingBatches: () => engine.pendingBatches(),
@@ -222,10 +254,14 @@ async function insertTemplates(w: Workflow): Promise<TemplateInserted[]> {
   return out;
 }
 
-/** Adopt, step 1: the selection's region, with its header mapped through the normaliser. */
-async function proposeAdoption(w: Workflow, kind?: Kind): Promise<AdoptionProposal> {
+/**
+ * Adopt, step 1: the selection's region, with its header mapped through the normaliser and the
+ * official's own mapping (`map`). A header with unknown columns or a missing required field comes
+ * back with its error, for the official to map by hand; only a range without any header fails.
+ */
+async function proposeAdoption(w: Workflow, kind?: Kind, map: Record<string, string> = {}): Promise<AdoptionProposal> {
   const candidates = await w.layer.readHeaderCandidates(30);
-  const report = normaliseOfficeRange({ name: candidates.sheet, values: candidates.rows, address: candidates.address, merges: candidates.merges ?? [] }, { ref: w.ref, kind });
+  const report = normaliseOfficeRange({ name: candidates.sheet, values: candidates.rows, address: candidates.address, merges: candidates.merges ?? [] }, { ref: w.ref, kind, map });
   if (!report.header || !report.kind) {
     throw new SyncUiError('adopt_no_header', report.error?.message ?? { ko: '이 범위에서 머리글 줄을 찾지 못했습니다.', en: 'No header row was found in this range.' });
   }
@@ -234,12 +270,16 @@ async function proposeAdoption(w: Workflow, kind?: Kind): Promise<AdoptionPropos
   const headerSheetRow = report.header.row;
   // Merged areas from the header down stand in the way of a table; those above (titles) stay.
   const merges = candidates.merges === null || candidates.tableName ? (candidates.tableName ? [] : null) : candidates.merges.filter((a) => (parseRangeAddress(a)?.bottom ?? 0) >= headerSheetRow);
-  return { candidates, report, headerRow: headerSheetRow - topRow, merges, titleUnit: titleUnitOf(report) };
+  return { candidates, report, headerRow: headerSheetRow - topRow, merges, titleUnit: titleUnitOf(report), map };
 }
 
-/** Adopt, step 2, once the official confirmed the mapping (and the unmerging, when shown). */
-async function adopt(w: Workflow, proposal: AdoptionProposal): Promise<string> {
+/**
+ * Adopt, step 2, once the official confirmed the mapping (and the unmerging, when shown): the table
+ * is made and bound with the mapping, then read once to learn the rows it owns (its scope).
+ */
+async function adopt(w: Workflow, proposal: AdoptionProposal, choices: AdoptChoices = { scope: 'rows' }): Promise<string> {
   const kind = proposal.report.kind as Kind;
+  if (proposal.report.error) throw new SyncUiError(proposal.report.error.code, proposal.report.error.message);
   const tables = await w.memory.tables();
   const base = sheets[kind].table;
   const taken = Object.values(tables).some((b) => b?.table === base);
@@ -259,9 +299,18 @@ async function adopt(w: Workflow, proposal: AdoptionProposal): Promise<string> {
     if (proposal.merges === null && !proposal.candidates.tableName) throw new SyncUiError('adopt_merged_unknown', adoptMessages.mergedUnknownFailed);
     throw error;
   }
-  // A unit declared in a title row above the header stays outside the table: remember it.
-  const titleUnit = proposal.titleUnit;
-  await w.memory.setTable(kind, titleUnit ? { table: tableName, unit: titleUnit } : { table: tableName });
+  // A unit declared in a title row above the header stays outside the table: remember it, with the
+  // headers mapped by hand, so every sync reads the table as the official saw it in the dialog.
+  const map = choices.map ?? proposal.map;
+  const bound: TableBinding = { table: tableName };
+  if (proposal.titleUnit) bound.unit = proposal.titleUnit;
+  if (Object.keys(map).length > 0) bound.map = { ...map };
+  await w.memory.setTable(kind, bound);
+  if (choices.scope === 'rows') {
+    const t = await read(w, kind);
+    const scope = t ? scopeOfRows(t.local.filter((r) => !r.errors).map((r) => r.values), w.ref) : undefined;
+    if (scope) await w.memory.setTable(kind, { ...bound, scope });
+  }
   return tableName;
 }
 
@@ -302,7 +351,7 @@ async function read(w: Workflow, kind: Kind, onRead?: (rowsRead: number, rowCoun
       valueTypes: [headers.map(() => 'String'), ...table.valueTypes],
       address: `${columnLetter(table.firstColumn + 1)}${table.firstRow}`,
     },
-    { ref: w.ref, kind },
+    { ref: w.ref, kind, map: bound.map },
   );
   if (report.error) throw new SyncUiError(report.error.code, report.error.message);
   const fields: (string | null)[] = headers.map(() => null);
@@ -314,6 +363,8 @@ async function read(w: Workflow, kind: Kind, onRead?: (rowsRead: number, rowCoun
     units[j] = c.unit;
   }
   if (idColumn >= 0) fields[idColumn] = rowIdField;
+  // The engine compares and sends rows over the columns this table has (a sheet may lack some).
+  w.engine.tableColumns(kind, fields.filter((f): f is string => f !== null && f !== rowIdField));
 
   const bodyOf = (sheetRow: number) => sheetRow - table.firstRow - 1;
   const accepted = new Map(report.rows.map((r) => [bodyOf(r.row), r.values]));
@@ -343,7 +394,7 @@ async function read(w: Workflow, kind: Kind, onRead?: (rowsRead: number, rowCoun
     }
   }
   const skipped: SkippedItem[] = report.skipped.map((x) => ({ kind, sheetRow: x.row, reason: x.reason, message: x.message }));
-  return { kind, tableName: bound.table, report, fields, units, rowIds, local, bodyIndex, cellIssues, skipped, firstRow: table.firstRow, firstColumn: table.firstColumn };
+  return { kind, tableName: bound.table, scope: bound.scope, report, fields, units, rowIds, local, bodyIndex, cellIssues, skipped, firstRow: table.firstRow, firstColumn: table.firstColumn };
 }
 
 /** Where the table's rows and cells are, for the marks (marks.ts). */
@@ -360,21 +411,41 @@ function markTable(w: Workflow, t: ReadTable, rowOfId: Map<string, number>): Mar
  * Marks this round's cells and clears the rows marked before that are now fine; returns the cells
  * for the results list.
  */
-async function mark(w: Workflow, t: ReadTable, report: SyncReport, conflicts: Conflict[], rowOfId: Map<string, number>, idOfRow: (string | null)[]): Promise<{ refused: ResultItem[]; warnings: ResultItem[] }> {
+async function mark(w: Workflow, t: ReadTable, report: SyncReport, conflicts: Conflict[], rowOfId: Map<string, number>, idOfRow: (string | null)[]): Promise<{ refused: ResultItem[]; warnings: ResultItem[]; marksAs?: NoteMode }> {
   const before = [...new Set(await w.memory.marked(t.kind))];
   const { refused, warnings, marks, clearRows } = marksFromReport({ ...report, conflicts }, markTable(w, t, rowOfId), before);
-  if (marks.length > 0 || clearRows.length > 0) await w.layer.markCells(t.tableName, marks, { rows: clearRows, columnCount: t.fields.length });
+  const marksAs = marks.length > 0 || clearRows.length > 0 ? await w.layer.markCells(t.tableName, marks, { rows: clearRows, columnCount: t.fields.length }) : undefined;
   const markedRows = new Set(marks.map((m) => m.row));
   await w.memory.setMarked(t.kind, [...markedRows].map((r) => idOfRow[r]).filter((id): id is string => !!id));
   const item = (x: CellItem): ResultItem => ({ kind: t.kind, tableName: t.tableName, ...x, address: cellAddress(t, x.row, x.column) });
-  return { refused: refused.map(item), warnings: warnings.map(item) };
+  return { refused: refused.map(item), warnings: warnings.map(item), marksAs };
+}
+
+/**
+ * Where rows added to the table go: above a total row (합계, 소계) the official keeps below the data,
+ * right after the last data row; at the end when there is none.
+ */
+export function appendIndex(t: Pick<ReadTable, 'bodyIndex' | 'skipped' | 'firstRow'>): number | undefined {
+  const last = t.bodyIndex.length > 0 ? Math.max(...t.bodyIndex) : -1;
+  const totalBelow = t.skipped.some((x) => x.reason === 'total' && x.sheetRow - t.firstRow - 1 > last);
+  return totalBelow ? last + 1 : undefined;
 }
 
 async function writeBack(w: Workflow, t: ReadTable, rowIds: (string | null)[], writes: TableWrite[]): Promise<number> {
   if (writes.length === 0) return 0;
   const shown = writes.map((x): TableWrite => (x.type === 'upsert' ? { ...x, values: displayValues(x.values, t, w.ref) } : x));
-  const done = await w.layer.writeRows(t.tableName, t.fields.map((f) => (f === rowIdField ? null : f)), rowIds, shown);
+  const done = await w.layer.writeRows(t.tableName, t.fields.map((f) => (f === rowIdField ? null : f)), rowIds, shown, { appendAt: appendIndex(t) });
   return done.updated + done.appended + done.removed;
+}
+
+/** A pull that adds nothing unasked: rows the table does not hold are offered (engine `take`). */
+const offerAll = { take: () => false };
+
+/** The offered rows of a kind, split by the table's scope. */
+function offersOf(w: Workflow, t: Pick<ReadTable, 'kind' | 'tableName' | 'scope'>, offered: readonly ServerRow[]): Offers {
+  const out: Offers = { kind: t.kind, tableName: t.tableName, scope: t.scope, fits: [], outside: [] };
+  for (const row of offered) (fits(t.scope, row.values, w.ref) ? out.fits : out.outside).push(row);
+  return out;
 }
 
 /** Read → sync → row ids → pull → marks → pulled rows. Undefined when there is no table. */
@@ -404,14 +475,14 @@ async function syncKind(w: Workflow, kind: Kind, onProgress?: (p: ProgressInfo) 
   let conflicts = report.conflicts;
   if (!report.offline) {
     try {
-      const pull = await w.engine.pull(kind, local);
+      const pull = await w.engine.pull(kind, local, offerAll);
       pulled = pull.tableWrites;
       conflicts = pull.conflicts;
     } catch (error) {
       if (!(error instanceof Error && 'status' in error && (error as { status: number }).status === 0)) throw error;
     }
   }
-  const { refused, warnings } = await mark(w, t, report, conflicts, rowOfId, idOfRow);
+  const { refused, warnings, marksAs } = await mark(w, t, report, conflicts, rowOfId, idOfRow);
   const pulledCount = await writeBack(w, t, idOfRow, pulled);
   if (kind === 'spending' || kind === 'agendas') await refreshAgendaChoices(w);
   const memo = w.seen.get(kind);
@@ -428,19 +499,57 @@ async function syncKind(w: Workflow, kind: Kind, onProgress?: (p: ProgressInfo) 
     conflicts,
     deleteCandidates: report.deleteCandidates.map((d) => ({ ...d, values: memo?.get(d.rowId) })),
     pulled: pulledCount,
+    offers: offersOf(w, t, await w.engine.offered(kind)),
+    marksAs,
     offline: report.offline,
     failedBatches: report.failedBatches,
   };
 }
 
-/** Fetches what changed on the service and writes it into the table. */
-async function pullKind(w: Workflow, kind: Kind): Promise<{ written: number; conflicts: Conflict[] } | undefined> {
+/**
+ * Fetches what changed on the service and writes it into the table: updates and removals of the rows
+ * it holds. Rows it does not hold come back as offers.
+ */
+async function pullKind(w: Workflow, kind: Kind): Promise<{ written: number; conflicts: Conflict[]; offers: Offers } | undefined> {
   const t = await read(w, kind);
   if (!t) return undefined;
-  const result = await w.engine.pull(kind, t.local);
+  const result = await w.engine.pull(kind, t.local, offerAll);
   const written = await writeBack(w, t, t.rowIds, result.tableWrites);
   if (kind === 'spending' || kind === 'agendas') await refreshAgendaChoices(w);
-  return { written, conflicts: result.conflicts };
+  return { written, conflicts: result.conflicts, offers: offersOf(w, t, result.offered) };
+}
+
+/** Offered rows the official said yes to, added to the table (above its total row). Answers how many. */
+async function takeOffered(w: Workflow, kind: Kind, rowIds: readonly string[]): Promise<number> {
+  const t = await read(w, kind);
+  if (!t) return 0;
+  const writes = await w.engine.takeOffered(kind, rowIds);
+  const written = await writeBack(w, t, t.rowIds, writes);
+  if (kind === 'spending' || kind === 'agendas') await refreshAgendaChoices(w);
+  return written;
+}
+
+/** How a field's values read on a sheet of copies. */
+const copyKinds: Partial<Record<FieldType, 'money' | 'count' | 'date' | 'year'>> = { money: 'money', count: 'count', date: 'date', year: 'year' };
+
+/**
+ * Offered rows put on a new sheet of their own, as a copy to read (not a synced table: its rows stay
+ * the service's, and are offered again when they change there). Answers the new sheet's name.
+ */
+async function offeredToSheet(w: Workflow, kind: Kind, rowIds: readonly string[]): Promise<string | undefined> {
+  const wanted = new Set(rowIds);
+  const rows = (await w.engine.offered(kind)).filter((r) => wanted.has(r.rowId));
+  if (rows.length === 0) return undefined;
+  const columns = sheets[kind].columns.map((c) => ({ field: c.field, header: c.header, kind: copyKinds[c.type] ?? ('text' as const) }));
+  const noUnits = { fields: columns.map((c) => c.field), units: columns.map(() => null) };
+  const values = rows.map((r) => {
+    const shown = displayValues(r.values, noUnits, w.ref);
+    return columns.map((c) => shown[c.field] ?? null);
+  });
+  const years = [...new Set(rows.map((r) => r.values.fiscalYear ?? (typeof r.values.date === 'string' ? r.values.date.slice(0, 4) : undefined)).filter((y) => y !== undefined && y !== null))].sort();
+  const name = await w.layer.copyToSheet(`${sheets[kind].sheet} ${years.length > 0 && years.length <= 3 ? years.join('·') : '서비스'}`, columns, values);
+  await w.engine.dropOffered(kind, [...wanted]);
+  return name;
 }
 
 /**

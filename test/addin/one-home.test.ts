@@ -1,4 +1,5 @@
-// Facts with one home: comparison names and the batch limit (domain/), Office.js shapes (addin/excel/office-types.ts).
+// Facts with one home: comparison names and the batch limit (domain/), Office.js shapes (@types/office-js, read
+// only through addin/excel/office-types.ts).
 // (The formula guard: test/domain/formula-guard.test.ts; number formats: test/excel/layer.test.ts.)
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -37,6 +38,13 @@ describe('one home per fact', () => {
   it('types Office.js shapes only in addin/excel/office-types.ts', () => {
     const typed = sources(addin).filter((file) => !file.endsWith('office-types.ts') && /\{\s*Office\??:|Office\?: \{|Excel\??:\s*\{/.test(readFileSync(file, 'utf8')));
     expect(typed).toEqual([]);
+  });
+
+  it("takes Excel's shapes from @types/office-js: the add-in writes none of its own", () => {
+    // A hand-written Range or Table lets a call Excel does not have pass the typecheck.
+    const shapes = /\b(?:interface|type)\s+(?:Range|RangeAreas|Table|TableColumn|TableRow|Worksheet|Workbook|RequestContext|Note|Comment|Insert\w+)\b/;
+    expect(sources(addin).filter((file) => shapes.test(readFileSync(file, 'utf8')))).toEqual([]);
+    expect(readFileSync(join(addin, 'excel', 'office-types.ts'), 'utf8')).toContain('/// <reference types="office-js" />');
   });
 
   it('batches by the contract limit', () => {

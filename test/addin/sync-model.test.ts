@@ -25,7 +25,7 @@ const item = (kind: Kind, address: string, status: ResultItem['status']): Result
 function outcome(kind: Kind, over: Partial<KindOutcome> = {}): KindOutcome {
   return {
     kind, tableName: `T_${kind}`, rowsRead: 0, rowsSent: 0, accepted: 0, unchanged: 0, refused: [], warnings: [], skipped: [], conflicts: [],
-    deleteCandidates: [], pulled: 0, offline: false, failedBatches: [], ...over,
+    deleteCandidates: [], pulled: 0, offers: { kind, tableName: `T_${kind}`, fits: [], outside: [] }, offline: false, failedBatches: [], ...over,
   };
 }
 
@@ -75,7 +75,15 @@ describe('resultsModel', () => {
   });
 
   it('is empty before any sync', () => {
-    expect(resultsModel([])).toEqual({ refused: [], warnings: [], skipped: [] });
+    expect(resultsModel([])).toEqual({ refused: [], warnings: [], skipped: [], fillOnly: false });
+  });
+
+  it('says when the reasons are only in the list: cells marked by their fill alone (before ExcelApi 1.10)', () => {
+    const refused = [item('spending', 'I13', 'rejected')];
+    expect(resultsModel([outcome('spending', { refused, marksAs: 'fill' })]).fillOnly).toBe(true);
+    expect(resultsModel([outcome('spending', { refused, marksAs: 'comments' })]).fillOnly).toBe(false);
+    // Marks cleared by the fill alone, nothing refused: nothing to say.
+    expect(resultsModel([outcome('spending', { marksAs: 'fill' })]).fillOnly).toBe(false);
   });
 });
 

@@ -289,11 +289,22 @@ function installFakeOffice(options: { apiMinor: number }): void {
           },
         },
         rows: {
-          add: (_index: number | null, values: unknown[][]) => {
+          add: (index: number | null | undefined, values: unknown[][]) => {
             // A new table's one blank body row is filled first, as Excel does.
             let start = t.top + t.nrows;
             const lastBlank = t.nrows === 2 && Array.from({ length: t.ncols }, (_, j) => peek(s(), t.top + 1, t.left + j)?.v ?? '').every((v) => v === '');
             if (lastBlank) start = t.top + 1;
+            else if (typeof index === 'number' && index < t.nrows - 1) {
+              // Inserted at a data row: that row and every cell below it in the table's columns move down.
+              start = t.top + 1 + index;
+              const moves: { from: [number, number]; to: [number, number] }[] = [];
+              for (const k of s().cells.keys()) {
+                const [r, c] = k.split(':').map(Number) as [number, number];
+                if (r >= start && c >= t.left && c < t.left + t.ncols) moves.push({ from: [r, c], to: [r + values.length, c] });
+              }
+              moveCells(s(), moves);
+              t.nrows += values.length;
+            }
             values.forEach((row, i) => row.forEach((v, j) => (cellAt(s(), start + i, t.left + j).v = entered(v))));
             t.nrows = Math.max(t.nrows, start - t.top + values.length);
           },
@@ -407,8 +418,10 @@ function installFakeOffice(options: { apiMinor: number }): void {
         const [sheetName, cellA1] = splitAddress(address);
         const p = parseA1(cellA1.split(':')[0]!);
         const cell = sheets.has(sheetName) ? peek(sheetOf(sheetName), p.r, p.c) : undefined;
-        if (!cell?.note) return nullObject(`Note(${address})`);
-        return client(`Note(${address})`, { isNullObject: () => false }, {
+        if (!cell?.note) {
+          return client(`Note(${address})`, { isNullObject: () => true, content: () => { throw new Error(`fake Office: Note(${address}) is a null object`); } }, {});
+        }
+        return client(`Note(${address})`, { isNullObject: () => false, content: () => cell.note }, {
           delete() {
             cell.note = null;
           },

@@ -3,7 +3,7 @@
 // a row or two in each, syncs once: the service holds them, the kinds' cross-checks come back as
 // warnings on the cells (an agenda with more votes than its assembly had voters, a spending line
 // naming an agenda its 자치계획 lacks), each line's 관련 의제 offers the dong's agendas of that year,
-// and another client's agenda comes back into the workbook (and into the lines' drop-down).
+// and another client's agenda is offered, then taken into the workbook (and into the lines' drop-down).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -133,7 +133,7 @@ describe('all five sheets synced in a fake Excel against the real service', () =
     for (const c of cells) expect(c).toMatchObject({ list: '마을 축제,공유 텃밭', alert: 'Warning' });
   });
 
-  it("brings another client's agenda back into the 자치계획 sheet, and into the lines' drop-down", async () => {
+  it("offers another client's agenda, and once taken it is in the 자치계획 sheet and the lines' drop-down", async () => {
     const sent = await svc.json(
       'POST',
       '/api/sync/agendas',
@@ -142,6 +142,13 @@ describe('all five sheets synced in a fake Excel against the real service', () =
     );
     expect(sent.body.results[0].status).toBe('accepted');
     await syncNow();
+    // A sync adds no row the table does not hold unasked: the agenda is offered first.
+    const before = (await wb((w) => w.table('JachiAgendas')))!.rows.map((r) => r[column('agendas', 'title')]);
+    expect(before).toEqual(['마을 축제', '공유 텃밭']);
+    const offer = browser.page.getByTestId('offers-agendas');
+    expect(await offer.getByTestId('offers-fit').textContent()).toContain('마을 도서관');
+    await offer.getByRole('button', { name: '표에 추가' }).click();
+    await browser.page.getByRole('status').filter({ hasText: '1행을 표에 추가했습니다' }).waitFor();
     const titles = (await wb((w) => w.table('JachiAgendas')))!.rows.map((r) => r[column('agendas', 'title')]);
     expect(titles).toEqual(['마을 축제', '공유 텃밭', '마을 도서관']);
     const cell = await wb((w, a: number) => w.cell('예산집행', 1, a), column('spending', 'agenda'));

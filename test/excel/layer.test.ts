@@ -148,6 +148,19 @@ describe('writing', () => {
     expect(model.calcSuspended).toBe(1);
   });
 
+  it("adds pulled rows above the official's total row when told where, the rows below moving down", async () => {
+    const model = newModel();
+    const total = ['', '합계', '', '', '', 3];
+    const t = addTable(model, 'T', 'S', header, [dataRow(0), dataRow(1), total]);
+    const done = await createExcelLayer(mockHost(model)).writeRows('T', fields, ['id-0', 'id-1', null], [
+      { type: 'remove', rowId: 'id-0' },
+      { type: 'upsert', rowId: 'new', values: { dong: '갈마1동', phase: 1, date: '2019-07-01', activity: '기타', participants: 4 } },
+    ], { appendAt: 2 });
+    expect(done).toEqual({ updated: 0, appended: 1, removed: 1 });
+    // id-0 went; the new row sits between id-1 and the total, which stays last.
+    expect(t.rows).toEqual([dataRow(1), ['new', '갈마1동', 1, '2019-07-01', '기타', 4], total]);
+  });
+
   it('selects a cell for the results list', async () => {
     const model = newModel();
     addTable(model, 'T', 'S', header, [0, 1, 2].map(dataRow));
@@ -191,6 +204,39 @@ describe('markCells', () => {
     expect(await createExcelLayer(mockHost(fillOnly)).markCells('T', marks, { rows: [], columnCount: 6 })).toBe('fill');
     expect(t.fills.size).toBe(2);
     expect(fillOnly.comments.size + fillOnly.notes.size).toBe(0);
+  });
+
+  it("removes its comments when the cells are fixed (ExcelApi 1.10, no notes), replaces them, and keeps the official's own", async () => {
+    const model = newModel({ apiMinor: 12 });
+    const t = addTable(model, 'T', 'S', header, [0, 1, 2].map(dataRow));
+    model.comments.set('S!C3', '담당자 메모: 단계 확인');
+    const excel = createExcelLayer(mockHost(model));
+    await excel.markCells('T', [...marks, { row: 1, column: 2, kind: 'warning', text: '단계: 확인하세요.' }], { rows: [], columnCount: 6 });
+    expect(model.comments.get('S!F2')).toBe(`${notePrefix}참여인원: 음수일 수 없습니다.`);
+    // The official's comment stays as it was; the cell gets the fill alone (Excel keeps one thread a cell).
+    expect(model.comments.get('S!C3')).toBe('담당자 메모: 단계 확인');
+    expect(t.fills.get('1:2')).toBe('#FFF3CD');
+
+    // Row 0 and row 1 fixed, row 2 still wrong: its comment replaced, not added twice.
+    await excel.markCells('T', [{ ...marks[1]!, text: '동: 다시 확인하세요.' }], { rows: [0, 1], columnCount: 6 });
+    expect(model.comments.has('S!F2')).toBe(false);
+    expect(t.fills.has('0:5')).toBe(false);
+    expect(model.comments.get('S!B4')).toBe(`${notePrefix}동: 다시 확인하세요.`);
+    expect(model.comments.get('S!C3')).toBe('담당자 메모: 단계 확인');
+    expect(t.fills.has('1:2')).toBe(false);
+    expect(model.notes.size).toBe(0);
+  });
+
+  it("removes its notes when the cells are fixed (ExcelApi 1.18) and keeps the official's own note", async () => {
+    const model = newModel();
+    addTable(model, 'T', 'S', header, [0, 1, 2].map(dataRow));
+    model.notes.set('S!F3', '직접 쓴 메모');
+    const excel = createExcelLayer(mockHost(model));
+    await excel.markCells('T', [...marks, { row: 1, column: 5, kind: 'rejected', text: '참여인원: 확인' }], { rows: [], columnCount: 6 });
+    expect(model.notes.get('S!F3')).toBe('직접 쓴 메모');
+    await excel.markCells('T', [], { rows: [0, 1, 2], columnCount: 6 });
+    expect([...model.notes.entries()]).toEqual([['S!F3', '직접 쓴 메모']]);
+    expect(model.comments.size).toBe(0);
   });
 });
 
@@ -283,5 +329,31 @@ describe('setListChoices (a spending line’s 관련 의제 as a drop-down)', ()
     addTable(model, 'JachiSpending', '예산집행', lineHeader, [['a', '가양2동', 2019, '']]);
     expect(await createExcelLayer(mockHost(model)).setListChoices('JachiSpending', 3, [{ rows: [0], choices: ['마을 축제'], ...message }])).toBe(false);
     expect(model.tables[0]!.cellValidation).toBeUndefined();
+  });
+});
+
+describe('a host with only ExcelApi 1.7 (what the manifest asks for)', () => {
+  // The strict host refuses every call of a newer set (data validation, events, tables of a range,
+  // merged areas, comments, notes), as Excel does: each operation must check first and fall back.
+  it('inserts, adopts, reads, writes, marks and lists: each with its fallback, none failing', async () => {
+    const model = newModel({ apiMinor: 7 });
+    const excel = createExcelLayer(mockHost(model));
+    const [inserted] = await excel.insertTemplates(templateSpecs().slice(0, 1));
+    expect(inserted).toMatchObject({ created: true, dropDowns: false });
+
+    addGrid(model, '참여', [header.slice(1), ...[0, 1].map((i) => dataRow(i).slice(1))]);
+    model.selectedCell = { sheet: '참여', row: 1, col: 0 };
+    const candidates = await excel.readHeaderCandidates();
+    // Merged areas cannot be told before 1.13 (null, not "none"), nor the table of a range before 1.9.
+    expect(candidates).toMatchObject({ tableName: null, merges: null });
+    const { tableName } = await excel.adoptRange({ tableName: null, sheet: '참여', address: candidates.address, headerRow: 0, newName: 'T', merges: [] });
+    const read = await excel.readTable(tableName);
+    expect(read.values).toHaveLength(2);
+    await excel.writeRowIds(tableName, [{ index: 0, rowId: 'a' }, { index: 1, rowId: 'b' }]);
+    expect(await excel.writeRows(tableName, fields, ['a', 'b'], [{ type: 'upsert', rowId: 'b', values: { dong: '갈마1동', phase: 1, date: '2019-06-01', activity: '기타', participants: 3 } }])).toEqual({ updated: 1, appended: 0, removed: 0 });
+    expect(await excel.markCells(tableName, [{ row: 0, column: 5, kind: 'rejected', text: '참여인원' }], { rows: [1], columnCount: header.length })).toBe('fill');
+    expect(await excel.setListChoices(tableName, 4, [{ rows: [0], choices: ['기타'], title: 't', message: 'm' }])).toBe(false);
+    expect(model.notes.size + model.comments.size).toBe(0);
+    expect(model.eventsLog).toEqual([]);
   });
 });

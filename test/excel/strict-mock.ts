@@ -2,6 +2,7 @@
 // alone returns a sentinel string), and a small workbook model behind it so the Excel layer can be
 // run end to end: tables with a header and a data body, cells, notes, comments, fills, formats.
 import { OfficeMockObject } from 'office-addin-mock';
+import type { ExcelHost } from '../../addin/excel/office-types.ts';
 
 const sentinels = new Set(['Error, property was not loaded', 'Error, context.sync() was not called']);
 
@@ -169,8 +170,22 @@ export function addTable(model: Model, name: string, sheet: string, header: stri
   return t;
 }
 
+/**
+ * What a fake of an Office.js object may hold: only members the real one has (@types/office-js), so
+ * the fake offers no call that Excel lacks and the layer cannot pass against a fake alone. Methods are
+ * checked by name (their arguments are the fake's to read), nested objects all the way down.
+ */
+type FakeOf<T> = {
+  [K in keyof T]?: T[K] extends (...args: never[]) => unknown ? (...args: never[]) => unknown : T[K] extends readonly unknown[] ? unknown : T[K] extends object ? FakeOf<T[K]> : T[K];
+};
+
 /** True while the mock's own load/sync runs (its property assignments are not the layer's writes). */
 let internalWrite = false;
+
+/** A call of an API set the host lacks fails as Excel fails it (the layer must check isSetSupported first). */
+function needs(model: Model, minor: number, what: string): void {
+  if (model.apiMinor < minor) throw Object.assign(new Error(`${what} needs ExcelApi 1.${minor}`), { code: 'ApiNotFound' });
+}
 
 /** Office's valueTypes of a cell value. */
 const typeOf = (v: unknown) => (v === '' || v === null || v === undefined ? 'Empty' : typeof v === 'number' ? (Number.isInteger(v) ? 'Integer' : 'Double') : typeof v === 'boolean' ? 'Boolean' : 'String');
@@ -239,7 +254,7 @@ export function mockHost(model: Model) {
         select() {
           model.selection = { table: t.name, row: r0, column: c0 };
         },
-      }),
+      } satisfies FakeOf<Excel.Range>),
     );
     (mock as unknown as { _rowsForPayload: number })._rowsForPayload = rows;
     // Writes land in the model when set (the layer syncs once after queuing them).
@@ -301,33 +316,37 @@ export function mockHost(model: Model) {
   }
 
   function tableMock(t: ModelTable): OfficeMockObject {
+    const column = (j: number) =>
+      track(
+        new OfficeMockObject({
+          name: String(t.header[j]),
+          getDataBodyRange: () => bodyRange(t, 0, j, Math.max(1, t.rows.length), 1),
+          getRange: () => bodyRange(t, -1, j, Math.max(1, t.rows.length) + 1, 1),
+        } satisfies FakeOf<Excel.TableColumn>),
+      );
     const mock = track(
       new OfficeMockObject({
         name: t.name,
         isNullObject: false,
         worksheet: { name: t.sheet, activate() {} },
         columns: {
-          getItemAt(j: number) {
-            return track(
-              new OfficeMockObject({
-                name: String(t.header[j]),
-                getDataBodyRange: () => bodyRange(t, 0, j, Math.max(1, t.rows.length), 1),
-                getRange: () => bodyRange(t, -1, j, Math.max(1, t.rows.length) + 1, 1),
-              }),
-            );
-          },
+          getItemAt: column,
           add(index: number, _values: unknown, name: string) {
             t.header.splice(index, 0, name);
             for (const r of t.rows) r.splice(index, 0, '');
             for (const r of t.formats) r.splice(index, 0, 'General');
-            return this.getItemAt(index);
+            return column(index);
           },
         },
         rows: {
-          add(_index: null, values: unknown[][]) {
+          add(index: number | undefined, values: unknown[][]) {
             if (t.rows.length === 1 && t.rows[0]!.every((v) => v === '')) t.rows.pop();
-            enter(t.rows, t.formulas, t.rows.length, 0, values);
-            for (const v of values) t.formats.push(v.map(() => 'General'));
+            // As Excel: rows go in at `index` (the rows below move down), or at the end.
+            const at = index === undefined || index === null ? t.rows.length : index;
+            if (at < 0 || at > t.rows.length) throw Object.assign(new Error(`row index ${at} is outside the table`), { code: 'InvalidArgument' });
+            t.rows.splice(at, 0, ...values.map(() => [] as unknown[]));
+            t.formats.splice(at, 0, ...values.map((v) => v.map(() => 'General')));
+            enter(t.rows, t.formulas, at, 0, values);
           },
           getItemAt(i: number) {
             return { delete: () => (t.rows.splice(i, 1), t.formats.splice(i, 1)) };
@@ -335,15 +354,32 @@ export function mockHost(model: Model) {
         },
         getHeaderRowRange: () => bodyRange(t, -1, 0, 1, t.header.length),
         getDataBodyRange: () => bodyRange(t, 0, 0, Math.max(1, t.rows.length), t.header.length),
-      }),
+      } satisfies FakeOf<Excel.Table>),
     );
     const m = mock as unknown as Record<string, unknown>;
+    const comments = sheetComments(t.sheet);
+    Object.defineProperty(m.worksheet as object, 'comments', { get: () => comments });
     let name = t.name;
     Object.defineProperty(m, 'name', { get: () => name, set: (v: string) => ((name = v), (t.name = v)), configurable: true });
     return mock;
   }
 
-  const nullObject = () => track(new OfficeMockObject({ isNullObject: true }));
+  const nullObject = (props: Record<string, unknown> = {}) => track(new OfficeMockObject({ isNullObject: true, ...props }));
+
+  /** A sheet's modern comments (ExcelApi 1.10): their content and where each is, readable after a sync. */
+  function sheetComments(sheet: string): object {
+    if (model.apiMinor < 10) return { load: () => needs(model, 10, 'Worksheet.comments') };
+    return lazy(`${sheet}.comments`, {
+      items: () =>
+        [...model.comments.entries()]
+          .filter(([address]) => address.startsWith(`${sheet}!`))
+          .map(([address, content]) => ({
+            content,
+            getLocation: () => track(new OfficeMockObject({ address })),
+            delete: () => model.comments.delete(address),
+          })),
+    });
+  }
 
   // Objects whose properties office-addin-mock cannot load (arrays of items): readable after a sync.
   const lazies: { ready: boolean }[] = [];
@@ -403,7 +439,7 @@ export function mockHost(model: Model) {
           }
           return gridRange(sheet, a.r0, a.c0, a.r1 - a.r0 + 1, a.c1 - a.c0 + 1);
         },
-        getTables: () => lazy<object>(`${sheet}.getTables()`, { items: () => [] }),
+        getTables: () => (needs(model, 9, 'Range.getTables'), lazy<object>(`${sheet}.getTables()`, { items: () => [] })),
         getMergedAreasOrNullObject: () => {
           if (model.apiMinor < 13) throw Object.assign(new Error('ExcelApi 1.13 is not supported'), { code: 'ApiNotFound' });
           const found = g.merges.filter((m) => overlaps(m, here));
@@ -412,7 +448,7 @@ export function mockHost(model: Model) {
         unmerge: () => {
           g.merges = g.merges.filter((m) => !overlaps(m, here));
         },
-      }),
+      } satisfies FakeOf<Excel.Range>),
     );
     (mock as unknown as { _grid: unknown })._grid = { sheet, here };
     const m = mock as unknown as Record<string, unknown>;
@@ -500,7 +536,7 @@ export function mockHost(model: Model) {
           return mock;
         },
         activate() {},
-      })
+      } satisfies FakeOf<Excel.Worksheet>)
     );
   }
 
@@ -519,14 +555,20 @@ export function mockHost(model: Model) {
       },
       notes: {
         add(cell: { address: string }, content: string) {
+          needs(model, 18, 'notes');
           if (model.notes.has(cell.address)) throw Object.assign(new Error('note exists'), { code: 'InvalidArgument' });
           model.notes.set(cell.address, content);
         },
-        getItemOrNullObject: (address: string) =>
-          model.notes.has(address) ? track(new OfficeMockObject({ isNullObject: false, delete: () => model.notes.delete(address) })) : nullObject(),
+        getItemOrNullObject: (address: string) => {
+          needs(model, 18, 'notes');
+          return model.notes.has(address) ? track(new OfficeMockObject({ isNullObject: false, content: model.notes.get(address), delete: () => model.notes.delete(address) })) : nullObject({ content: '' });
+        },
       },
       comments: {
         add(cell: { address: string }, content: string) {
+          needs(model, 10, 'comments');
+          // Excel keeps one comment thread per cell.
+          if (model.comments.has(cell.address)) throw Object.assign(new Error('comment exists'), { code: 'InvalidArgument' });
           model.comments.set(cell.address, content);
         },
       },
@@ -538,13 +580,13 @@ export function mockHost(model: Model) {
     },
     application: {
       suspendApiCalculationUntilNextSync: () => void model.calcSuspended++,
-      suspendScreenUpdatingUntilNextSync: () => undefined,
+      suspendScreenUpdatingUntilNextSync: () => needs(model, 9, 'suspendScreenUpdatingUntilNextSync'),
     },
     runtime: { enableEvents: true },
-  });
+  } satisfies FakeOf<Excel.RequestContext>);
   const runtime = (context as unknown as { runtime: Record<string, unknown> }).runtime;
   let events = true;
-  Object.defineProperty(runtime, 'enableEvents', { get: () => events, set: (v: boolean) => ((events = v), model.eventsLog.push(v)) });
+  Object.defineProperty(runtime, 'enableEvents', { get: () => events, set: (v: boolean) => (needs(model, 8, 'Runtime.enableEvents'), (events = v), model.eventsLog.push(v)) });
 
   const rawSync = context.sync.bind(context);
   const strictContext = strict(
@@ -570,8 +612,9 @@ export function mockHost(model: Model) {
     onLoad,
   );
 
-  return {
-    run: async <T>(batch: (ctx: never) => Promise<T>): Promise<T> => batch(strictContext as never),
+  const host: ExcelHost = {
+    run: async <T>(batch: (ctx: Excel.RequestContext) => Promise<T>): Promise<T> => batch(strictContext as unknown as Excel.RequestContext),
     isSetSupported: (name: string, version: string) => name === 'ExcelApi' && Number(version.split('.')[1] ?? 0) <= model.apiMinor,
   };
+  return host;
 }

@@ -1,6 +1,8 @@
 // Property: random edits, deletes, concurrent edits by a second client, offline periods and lost
 // answers, then a settling phase, always end with both tables equal to the service's live rows,
-// with no row version sent twice (a replay of the same batch excepted) and no batch refused.
+// with no row version sent twice (a replay of the same batch excepted) and no batch refused. The
+// second client pulls as the pane does: rows its table does not hold are offered, never added
+// unasked, until its official takes them.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalValues, memoryStore, type SyncReport } from '../../addin/sync/index.ts';
@@ -8,6 +10,14 @@ import { FakeServer, NetworkError, type Weather } from './fake-server.ts';
 import { TestClient } from './client.ts';
 
 type Who = 0 | 1;
+
+const offerAll = { take: () => false };
+
+/** The official takes every offered row into the table. */
+async function takeAll(client: TestClient): Promise<void> {
+  const offered = await client.engine.offered('participation');
+  client.apply(await client.engine.takeOffered('participation', offered.map((r) => r.rowId)));
+}
 type Op =
   | { op: 'add'; who: Who; title: string; participants: number }
   | { op: 'edit'; who: Who; pick: number; participants: number }
@@ -17,7 +27,8 @@ type Op =
   | { op: 'weather'; who: Who; weather: Weather }
   | { op: 'confirm'; who: Who }
   | { op: 'resolve'; who: Who; choice: 'mine' | 'theirs' }
-  | { op: 'reopen'; who: Who };
+  | { op: 'reopen'; who: Who }
+  | { op: 'take'; who: Who };
 
 const who = fc.constantFrom<Who>(0, 1);
 const participants = fc.integer({ min: -2, max: 6 });
@@ -31,6 +42,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ op: fc.constant('confirm' as const), who }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('resolve' as const), who, choice: fc.constantFrom<'mine' | 'theirs'>('mine', 'theirs') }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('reopen' as const), who }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('take' as const), who }) },
 );
 
 interface Side {
@@ -42,6 +54,8 @@ interface Side {
   base: Map<string, string>;
   /** Rows removed here whose removal the service does not hold yet. */
   removed: Set<string>;
+  /** Pulls as the pane does: rows the table does not hold are offered, not added. */
+  asks: boolean;
 }
 
 async function run(ops: Op[]): Promise<void> {
@@ -54,7 +68,7 @@ async function run(ops: Op[]): Promise<void> {
     side.client.table.push(...table);
   };
   for (let i = 0; i < 2; i++) {
-    const side = { weather: 'ok', store: memoryStore(), base: new Map(), removed: new Set() } as Side;
+    const side = { weather: 'ok', store: memoryStore(), base: new Map(), removed: new Set(), asks: i === 1 } as Side;
     sides.push(side);
     open(side, []);
   }
@@ -71,8 +85,12 @@ async function run(ops: Op[]): Promise<void> {
     // A pull never overwrites a row with unsent edits, nor brings back a row removed here.
     const edited = side.client.table.filter((r) => r.rowId && side.base.has(r.rowId) && side.base.get(r.rowId) !== canonicalValues(r.values));
     const before = new Map(edited.map((r) => [r.rowId!, structuredClone(r.values)]));
+    const count = side.client.table.length;
+    const held = new Set(side.client.table.map((r) => r.rowId));
     try {
-      await side.client.pull();
+      const report = await side.client.pull(side.asks ? offerAll : undefined);
+      // Asked, a pull adds no row: it only updates or removes rows the table holds.
+      if (side.asks) expect(report.tableWrites.every((w) => held.has(w.rowId)) && side.client.table.length <= count).toBe(true);
     } catch (error) {
       if (!(error instanceof NetworkError)) throw error;
     }
@@ -131,6 +149,10 @@ async function run(ops: Op[]): Promise<void> {
       case 'reopen':
         open(side);
         break;
+      case 'take':
+        await takeAll(side.client);
+        settle(side);
+        break;
     }
   }
 
@@ -146,8 +168,9 @@ async function run(ops: Op[]): Promise<void> {
       await side.client.engine.confirmDeletes('participation', report.deleteCandidates.map((d) => d.rowId));
       report = await side.client.sync();
       await resolveAll(side, 'theirs');
-      await side.client.pull();
+      await side.client.pull(side.asks ? offerAll : undefined);
       await resolveAll(side, 'theirs');
+      await takeAll(side.client);
     }
   }
 
@@ -155,6 +178,7 @@ async function run(ops: Op[]): Promise<void> {
   for (const side of sides) {
     expect(await side.client.engine.pendingBatches()).toBe(0);
     expect(await side.client.engine.conflicts('participation')).toEqual([]);
+    expect(await side.client.engine.offered('participation')).toEqual([]);
     expect(side.client.values()).toEqual(live);
     expect(side.client.table.every((r) => r.rowId)).toBe(true);
     const after = await side.client.sync();

@@ -359,4 +359,43 @@ describe('pull', () => {
     expect((await a.pull()).tableWrites).toEqual([]);
     expect((await b.sync()).rowsSent).toBe(0);
   });
+
+  it('offers the rows a table does not hold instead of adding them, and adds only those the official takes', async () => {
+    const server = new FakeServer();
+    const a = new TestClient(server.transport('a'));
+    const b = new TestClient(server.transport('b'));
+    a.add(row('하나'));
+    a.add(row('둘'));
+    a.add(row('셋'));
+    await a.sync();
+    const [one, two, three] = a.table.map((r) => r.rowId!);
+    const never = () => false;
+    const first = await b.pull({ take: never });
+    expect(first.tableWrites).toEqual([]);
+    expect(b.table).toEqual([]);
+    expect(first.offered.map((r) => r.values.title)).toEqual(['하나', '둘', '셋']);
+    // An offer is not the table's: the next sync neither sends it nor offers it as a delete.
+    const sync = await b.sync();
+    expect(sync).toMatchObject({ rowsSent: 0, deleteCandidates: [] });
+
+    // Changes on the service keep the offers current; a tombstone withdraws one.
+    a.table[1]!.values.title = '둘 고침';
+    a.table.splice(2, 1);
+    await a.engine.confirmDeletes('participation', [three!]);
+    await a.sync();
+    const second = await b.pull({ take: never });
+    expect(second.offered.map((r) => r.values.title)).toEqual(['하나', '둘 고침']);
+
+    b.apply(await b.engine.takeOffered('participation', [two!]));
+    expect(b.table.map((r) => [r.rowId, r.values.title])).toEqual([[two, '둘 고침']]);
+    await b.engine.dropOffered('participation', [one!]);
+    expect(await b.engine.offered('participation')).toEqual([]);
+    // Taken, the row is the table's: in step, then updated by a later pull like any other.
+    expect((await b.sync()).rowsSent).toBe(0);
+    a.table[1]!.values.participants = 30;
+    await a.sync();
+    const third = await b.pull({ take: never });
+    expect(third.tableWrites).toEqual([{ type: 'upsert', rowId: two, values: row('둘 고침', 30) }]);
+    expect(third.offered).toEqual([]);
+  });
 });

@@ -65,11 +65,14 @@ export interface ResultsModel {
   refused: ResultItem[];
   warnings: ResultItem[];
   skipped: SkippedItem[];
+  /** Cells were marked by their fill alone (Excel before ExcelApi 1.10 has no notes or comments): the reasons are only in this list. */
+  fillOnly: boolean;
 }
 
 export function resultsModel(outcomes: Iterable<KindOutcome>): ResultsModel {
   const all = [...outcomes];
-  return { refused: all.flatMap((o) => o.refused), warnings: all.flatMap((o) => o.warnings), skipped: all.flatMap((o) => o.skipped) };
+  const fillOnly = all.some((o) => o.marksAs === 'fill' && o.refused.length + o.warnings.length > 0);
+  return { refused: all.flatMap((o) => o.refused), warnings: all.flatMap((o) => o.warnings), skipped: all.flatMap((o) => o.skipped), fillOnly };
 }
 
 /** The connection badge: offline when the browser says so or a sync found the service unreachable. */

@@ -6,8 +6,9 @@ import { crossKindOrder } from '../../../domain/rules.ts';
 import { kinds, type Kind } from '../../../domain/sheets.ts';
 import { createExcelLayer } from '../../excel/index.ts';
 import type { Conflict } from '../../sync/index.ts';
+import { describeScope, scopeOfRows } from '../../sync/scope.ts';
 import { workbookMemory, type WorkbookMemory } from '../../sync/state-store.ts';
-import { createSyncWorkflow, SyncUiError, type AdoptionProposal, type KindOutcome, type ProgressInfo, type ResultItem, type SyncWorkflow } from '../../sync/workflow.ts';
+import { createSyncWorkflow, SyncUiError, type AdoptionProposal, type KindOutcome, type Offers, type ProgressInfo, type ResultItem, type SyncWorkflow } from '../../sync/workflow.ts';
 import { syncStrings } from '../i18n.ts';
 import { h, uid } from '../ui/dom.ts';
 import type { ViewContext } from './context.ts';
@@ -27,6 +28,8 @@ interface SyncView {
   busy: boolean;
   outcomes: Map<Kind, KindOutcome>;
   conflicts: Map<Kind, Conflict[]>;
+  /** Rows the service has that the tables do not, per kind, from the last sync or pull. */
+  offers: Map<Kind, Offers>;
   live: HTMLElement;
   alerts: HTMLElement;
   connection: HTMLElement;
@@ -37,6 +40,7 @@ interface SyncView {
   resultsSlot: HTMLElement;
   conflictsSlot: HTMLElement;
   deletesSlot: HTMLElement;
+  offersSlot: HTMLElement;
   buttons: HTMLElement[];
 }
 
@@ -87,6 +91,7 @@ function layout(el: HTMLElement, ctx: ViewContext, s: SyncStrings): SyncView {
     busy: false,
     outcomes: new Map(),
     conflicts: new Map(),
+    offers: new Map(),
     live: h('div', { class: 'sync-live', role: 'status', 'aria-live': 'polite' }),
     alerts: h('div', { 'aria-live': 'assertive' }),
     connection: h('p', { class: 'sync-connection', 'data-testid': 'connection' }),
@@ -97,6 +102,7 @@ function layout(el: HTMLElement, ctx: ViewContext, s: SyncStrings): SyncView {
     resultsSlot: h('section', { class: 'card', 'aria-labelledby': 'sync-results' }),
     conflictsSlot: h('section', { class: 'card', 'aria-labelledby': 'sync-conflicts', hidden: true }),
     deletesSlot: h('section', { class: 'card', 'aria-labelledby': 'sync-deletes', hidden: true }),
+    offersSlot: h('section', { class: 'card', 'aria-labelledby': 'sync-offers', hidden: true, 'data-testid': 'offers' }),
     buttons: [],
   };
   const insertButton = h('fluent-button', { role: 'button', appearance: 'primary', onclick: () => void run(view, () => insertTemplates(view)) }, s.insertTemplates);
@@ -121,7 +127,7 @@ function layout(el: HTMLElement, ctx: ViewContext, s: SyncStrings): SyncView {
     h('div', { class: 'filters' }, h('div', { class: 'field' }, h('label', { for: kindId }, s.kindLabel), view.kindSelect), syncButton, pullButton),
     h('div', { class: 'sync-progress' }, view.progress, view.progressText),
   );
-  el.replaceChildren(view.alerts, view.live, prepare, syncSection, view.resultsSlot, view.conflictsSlot, view.deletesSlot);
+  el.replaceChildren(view.alerts, view.live, prepare, syncSection, view.resultsSlot, view.conflictsSlot, view.offersSlot, view.deletesSlot);
   return view;
 }
 
@@ -190,53 +196,145 @@ async function insertTemplates(view: SyncView): Promise<void> {
   say(view, notes.join(' '));
 }
 
-async function proposeAdoption(view: SyncView, kind?: Kind): Promise<void> {
-  drawProposal(view, await view.workflow!.proposeAdoption(kind));
+async function proposeAdoption(view: SyncView, kind?: Kind, map?: Record<string, string>): Promise<void> {
+  drawProposal(view, await view.workflow!.proposeAdoption(kind, map));
 }
 
-/** The header mapping of a sheet to adopt, with the kind to adopt it as, 확인 and 취소. */
+const columnOrder = (a: string) => a.length * 1000 + [...a].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0);
+
+/**
+ * The header as read, a column a line: the field it became, picked by hand when the official wants
+ * (or 가져오지 않음). A change reads the range again with the new mapping (nothing is written).
+ */
+function mappingTable(view: SyncView, p: AdoptionProposal, kind: Kind): HTMLElement {
+  const { s, names } = view;
+  const header = p.report.header!;
+  const fields = view.ctx.meta.kinds.find((k) => k.kind === kind)?.columns ?? [];
+  const all = [...header.columns, ...header.ignored.map((c) => ({ ...c, field: '', unit: null }))].sort((a, b) => columnOrder(a.column) - columnOrder(b.column));
+  const rows = all
+    .filter((c) => c.field !== 'rowId')
+    .map((c) => {
+      const id = uid('adopt-map');
+      const select = h(
+        'select',
+        { id },
+        h('option', { value: '' }, s.adoptIgnored),
+        ...fields.map((f) => h('option', { value: f.field }, `${names.labelOf(kind, f.field)}${f.required ? ' *' : ''}`)),
+      );
+      select.value = c.field;
+      select.addEventListener('change', () => {
+        const map = { ...p.map, [c.header]: select.value === '' ? '무시' : select.value };
+        void run(view, () => proposeAdoption(view, kind, map));
+      });
+      return h('tr', {}, h('td', {}, h('label', { for: id }, `${c.column} · ${c.header}`)), h('td', {}, select), h('td', {}, c.unit ?? ''));
+    });
+  return h(
+    'div',
+    { class: 'table-scroll' },
+    h(
+      'table',
+      { 'data-testid': 'adopt-mapping' },
+      h('caption', {}, s.adoptMapping),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, s.adoptHeader), h('th', { scope: 'col' }, s.adoptField), h('th', { scope: 'col' }, s.adoptUnit))),
+      h('tbody', {}, ...rows),
+    ),
+  );
+}
+
+/** The first rows as the normaliser reads them with this mapping, and the cells it cannot read. */
+function previewBlock(view: SyncView, p: AdoptionProposal, kind: Kind): HTMLElement {
+  const { s, names } = view;
+  const columns = (p.report.header?.columns ?? []).filter((c) => c.field !== 'rowId');
+  const rows = p.report.rows.slice(0, 5);
+  const rejected = p.report.rejected;
+  const table = h(
+    'table',
+    { 'data-testid': 'adopt-preview' },
+    h('caption', {}, s.adoptPreview),
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, s.adoptPreviewRow), ...columns.map((c) => h('th', { scope: 'col' }, names.labelOf(kind, c.field))))),
+    h('tbody', {}, ...rows.map((r) => h('tr', {}, h('th', { scope: 'row' }, String(r.row)), ...columns.map((c) => h('td', {}, names.show(r.values[c.field], kind, c.field)))))),
+  );
+  return h(
+    'div',
+    {},
+    rows.length > 0 ? h('div', { class: 'table-scroll' }, table) : h('p', { class: 'muted' }, s.adoptPreviewNone),
+    rejected.length > 0
+      ? h('div', { 'data-testid': 'adopt-rejected' }, h('p', {}, s.adoptRejected(rejected.length)), h('ul', {}, ...rejected.slice(0, 10).map((x) => h('li', {}, `${x.column}${x.row}: ${x.message[view.ctx.locale]}`))))
+      : '',
+  );
+}
+
+/** Which rows the table will take: those like its own (the default) or every row the token sees. */
+function scopeChoice(view: SyncView, p: AdoptionProposal): { el: HTMLElement; value: () => 'rows' | 'all' } {
+  const { s } = view;
+  const found = describeScope(scopeOfRows(p.report.rows.map((r) => r.values), view.workflow!.ref), view.workflow!.ref, view.ctx.locale);
+  const name = uid('adopt-scope');
+  const rows = h('input', { type: 'radio', name, id: `${name}-rows`, value: 'rows', checked: true });
+  const all = h('input', { type: 'radio', name, id: `${name}-all`, value: 'all' });
+  const el = h(
+    'fieldset',
+    { class: 'adopt-scope', 'data-testid': 'adopt-scope' },
+    h('legend', {}, s.adoptScope),
+    h('div', {}, rows, h('label', { for: `${name}-rows` }, s.adoptScopeRows(found))),
+    h('div', {}, all, h('label', { for: `${name}-all` }, s.adoptScopeAll)),
+    h('p', { class: 'muted' }, s.adoptScopeHint),
+  );
+  return { el, value: () => (all.checked ? 'all' : 'rows') };
+}
+
+/** Title rows, the unit they declare, merged cells to unmerge: what adopting will do besides the table. */
+function adoptNotes(view: SyncView, p: AdoptionProposal): (HTMLElement | string)[] {
+  const { s } = view;
+  const header = p.report.header!;
+  const firstRow = Number(/\d+/.exec(p.candidates.address.slice(p.candidates.address.lastIndexOf('!') + 1))?.[0] ?? header.row);
+  return [
+    h('p', {}, s.adoptDetected(p.candidates.sheet, header.row)),
+    header.row > firstRow ? h('p', { class: 'muted' }, s.adoptTitleRows(header.row)) : '',
+    p.titleUnit ? h('p', { 'data-testid': 'adopt-unit' }, s.adoptTitleUnit(p.titleUnit)) : '',
+    p.merges === null
+      ? h('fluent-message-bar', { intent: 'warning', class: 'notice', 'data-testid': 'adopt-merges' }, s.adoptMergesUnknown)
+      : p.merges.length > 0
+        ? h('fluent-message-bar', { intent: 'warning', class: 'notice', 'data-testid': 'adopt-merges' }, s.adoptMerges(p.merges.join(', ')))
+        : '',
+  ];
+}
+
+/**
+ * The adopt dialog: the kind, the header mapping (each column's field, picked by hand where needed),
+ * the rows as they will be read, which rows the table takes, 확인 and 취소. 확인 waits until every
+ * required field has a column.
+ */
 function drawProposal(view: SyncView, p: AdoptionProposal): void {
   const { s, names } = view;
   const kind = p.report.kind as Kind;
-  const header = p.report.header!;
   const pickId = uid('adopt-kind');
   const pick = h('select', { id: pickId }, ...kinds.map((k) => h('option', { value: k, selected: k === kind }, names.sheetOf(k))));
-  pick.addEventListener('change', () => void run(view, () => proposeAdoption(view, pick.value as Kind)));
-  const rows = [
-    ...header.columns.map((c) => h('tr', {}, h('td', {}, `${c.column} · ${c.header}`), h('td', {}, c.field === 'rowId' ? '행ID' : names.labelOf(kind, c.field)), h('td', {}, c.unit ?? ''))),
-    ...header.ignored.map((c) => h('tr', {}, h('td', {}, `${c.column} · ${c.header}`), h('td', { class: 'muted' }, s.adoptIgnored), h('td', {}, ''))),
-  ];
+  pick.addEventListener('change', () => void run(view, () => proposeAdoption(view, pick.value as Kind, p.map)));
+  const scope = scopeChoice(view, p);
   const adopt = async () => {
-    const table = await view.workflow!.adopt(p);
+    const table = await view.workflow!.adopt(p, { map: p.map, scope: scope.value() });
     view.adoptSlot.replaceChildren();
     say(view, s.adoptDone(table));
   };
-  const confirm = h('fluent-button', { role: 'button', appearance: 'primary', onclick: () => void run(view, adopt) }, s.adoptConfirm);
+  const blocked = p.report.error !== undefined;
+  const confirm = h('fluent-button', { role: 'button', appearance: 'primary', disabled: blocked, 'aria-disabled': String(blocked), onclick: () => void (blocked || run(view, adopt)) }, s.adoptConfirm);
   const cancel = h('fluent-button', { role: 'button', onclick: () => view.adoptSlot.replaceChildren() }, s.cancel);
-  const firstRow = Number(/\d+/.exec(p.candidates.address.slice(p.candidates.address.lastIndexOf('!') + 1))?.[0] ?? header.row);
   view.adoptSlot.replaceChildren(
     h(
       'div',
       { class: 'adopt', role: 'group', 'aria-labelledby': 'adopt-title' },
       h('h3', { id: 'adopt-title' }, s.adoptMapping),
-      h('p', {}, s.adoptDetected(p.candidates.sheet, header.row)),
-      header.row > firstRow ? h('p', { class: 'muted' }, s.adoptTitleRows(header.row)) : '',
-      p.titleUnit ? h('p', { 'data-testid': 'adopt-unit' }, s.adoptTitleUnit(p.titleUnit)) : '',
-      p.merges === null
-        ? h('fluent-message-bar', { intent: 'warning', class: 'notice', 'data-testid': 'adopt-merges' }, s.adoptMergesUnknown)
-        : p.merges.length > 0
-          ? h('fluent-message-bar', { intent: 'warning', class: 'notice', 'data-testid': 'adopt-merges' }, s.adoptMerges(p.merges.join(', ')))
-          : '',
+      ...adoptNotes(view, p),
       h('div', { class: 'field' }, h('label', { for: pickId }, s.adoptKind), pick),
-      h(
-        'div',
-        { class: 'table-scroll' },
-        h('table', {}, h('caption', {}, s.adoptMapping), h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, s.adoptHeader), h('th', { scope: 'col' }, s.adoptField), h('th', { scope: 'col' }, s.adoptUnit))), h('tbody', {}, ...rows)),
-      ),
+      h('p', { class: 'muted' }, s.adoptMapHint),
+      p.report.error ? h('fluent-message-bar', { intent: 'warning', class: 'notice', 'data-testid': 'adopt-error' }, `${p.report.error.message[view.ctx.locale]} ${s.adoptFixFirst}`) : '',
+      mappingTable(view, p, kind),
+      previewBlock(view, p, kind),
+      scope.el,
       h('div', { class: 'sync-actions' }, confirm, cancel),
     ),
   );
-  confirm.focus();
+  (blocked ? pick : confirm).focus();
 }
 
 function onProgress(view: SyncView, p: ProgressInfo): void {
@@ -260,6 +358,7 @@ async function syncSelected(view: SyncView, only?: Kind[]): Promise<void> {
     }
     view.outcomes.set(kind, outcome);
     view.conflicts.set(kind, outcome.conflicts);
+    view.offers.set(kind, outcome.offers);
     done.push(outcome);
     lines.push(s.summary(names.sheetOf(kind), outcome.rowsRead, outcome.accepted, outcome.refused.length, outcome.pulled));
     if (outcome.failedBatches.length > 0) fail(view, new Error(`${s.failedBatch} ${outcome.failedBatches.map((b) => b.message).join(' ')}`));
@@ -276,6 +375,7 @@ async function pullKinds(view: SyncView, which: readonly Kind[]): Promise<void> 
     const result = await view.workflow!.pullKind(kind);
     if (!result) continue;
     view.conflicts.set(kind, result.conflicts);
+    view.offers.set(kind, result.offers);
     lines.push(view.s.pulledText(view.names.sheetOf(kind), result.written));
   }
   say(view, lines.join(' / '));
@@ -306,9 +406,10 @@ function resultList(view: SyncView, items: ResultItem[], label: string, testId: 
 
 function drawOutcomes(view: SyncView): void {
   const { s, names } = view;
-  const { refused, warnings, skipped } = resultsModel(view.outcomes.values());
+  const { refused, warnings, skipped, fillOnly } = resultsModel(view.outcomes.values());
   view.resultsSlot.replaceChildren(
     h('h2', { id: 'sync-results' }, s.results),
+    fillOnly ? h('fluent-message-bar', { intent: 'info', class: 'notice', 'data-testid': 'marks-fill-only' }, s.marksFillOnly) : '',
     refused.length > 0 ? h('p', { class: 'muted' }, s.resultsHint) : h('p', {}, s.noResults),
     refused.length > 0 ? resultList(view, refused, s.results, 'refused') : '',
     warnings.length > 0 ? h('h3', { id: 'sync-warnings' }, s.warnings) : '',
@@ -319,7 +420,47 @@ function drawOutcomes(view: SyncView): void {
       : '',
   );
   drawConflicts(view);
+  drawOffers(view);
   drawDeletes(view);
+}
+
+/** Rows the service has and the tables do not: offered, never added unasked. */
+function drawOffers(view: SyncView): void {
+  const entries = [...view.offers.values()].filter((o) => o.fits.length + o.outside.length > 0);
+  view.offersSlot.hidden = entries.length === 0;
+  view.offersSlot.replaceChildren(h('h2', { id: 'sync-offers' }, view.s.offers), h('p', { class: 'muted' }, view.s.offersHint), ...entries.map((o) => offerCard(view, o)));
+}
+
+/** One kind's offers: those within the table's scope (표에 추가) and those outside it (새 시트에 넣기). */
+function offerCard(view: SyncView, o: Offers): HTMLElement {
+  const { s, names } = view;
+  const scope = describeScope(o.scope, view.workflow!.ref, view.ctx.locale);
+  const list = (rows: Offers['fits'], testId: string) =>
+    h(
+      'ul',
+      { 'data-testid': testId },
+      ...rows.slice(0, 10).map((r) => h('li', {}, names.describeRow(o.kind, { rowId: r.rowId, baseRevision: r.revision, values: r.values }))),
+      rows.length > 10 ? h('li', { class: 'muted' }, s.offersMore(rows.length - 10)) : '',
+    );
+  const settle = (what: 'take' | 'copy', rows: Offers['fits']) => async () => {
+    const ids = rows.map((r) => r.rowId);
+    const sheet = names.sheetOf(o.kind);
+    const text = what === 'take' ? s.offersTaken(sheet, await view.workflow!.takeOffered(o.kind, ids)) : s.offersCopied((await view.workflow!.offeredToSheet(o.kind, ids)) ?? '', ids.length);
+    // Read the offers again from the service's side of things (they are settled now).
+    await pullKinds(view, [o.kind]);
+    say(view, text);
+  };
+  return h(
+    'div',
+    { class: 'offer', role: 'group', 'aria-labelledby': `offers-${o.kind}`, 'data-testid': `offers-${o.kind}` },
+    h('h3', { id: `offers-${o.kind}` }, names.sheetOf(o.kind)),
+    o.fits.length > 0 ? h('p', {}, s.offersFit(o.fits.length, scope)) : '',
+    o.fits.length > 0 ? list(o.fits, 'offers-fit') : '',
+    o.fits.length > 0 ? h('fluent-button', { role: 'button', appearance: 'primary', onclick: () => void run(view, settle('take', o.fits)) }, s.offersTake) : '',
+    o.outside.length > 0 ? h('p', {}, s.offersOutside(o.outside.length, scope)) : '',
+    o.outside.length > 0 ? list(o.outside, 'offers-outside') : '',
+    o.outside.length > 0 ? h('fluent-button', { role: 'button', onclick: () => void run(view, settle('copy', o.outside)) }, s.offersToSheet) : '',
+  );
 }
 
 function drawConflicts(view: SyncView): void {
