@@ -9,7 +9,7 @@ import type { Role } from './roles.ts';
 import type { Allocation, City, District, Dong, ExpectedMilestones, Phase } from './reference.ts';
 import type { Kind, metaColumns } from './sheets.ts';
 import type { codeLists, payCategories } from './codes.ts';
-import type { comparisons, flagRules, headlineFigureKind, headlineFigures, metrics } from './metrics.ts';
+import type { ComparisonDefinition, ComparisonName, MetricDefinition, flagRules, headlineFigureKind, headlineFigures } from './metrics.ts';
 
 /** POST /api/sync/:kind body: typed values from a client; the service takes any values and checks them. */
 export interface SyncBody<Values = RowValues> {
@@ -114,8 +114,9 @@ export interface MetaAnswer {
   expectedMilestones: ExpectedMilestones[];
   /** The token's city's phases; for a token of every city, each phase number once. */
   phases: Phase[];
-  metrics: typeof metrics;
-  comparisons: typeof comparisons;
+  /** Every figure's and column's definition, by name. */
+  metrics: Record<string, MetricDefinition>;
+  comparisons: Record<ComparisonName, ComparisonDefinition>;
   headlineFigures: typeof headlineFigures;
   headlineFigureKind: typeof headlineFigureKind;
   flagRules: typeof flagRules;

@@ -167,13 +167,7 @@ const notFound = (error: unknown) =>
 /** The reference data /api/meta gives, as the normaliser's index. */
 export function referenceFromMeta(meta: Meta): ReferenceIndex {
   // Every city the token sees, each with its own phases (a token of one city sees one).
-  const reference = {
-    cities: meta.cities ?? [],
-    districts: meta.districts,
-    dongs: meta.dongs,
-    allocations: meta.allocations ?? [],
-    expectedMilestones: meta.expectedMilestones ?? [],
-  } as unknown as Reference;
+  const reference: Reference = { cities: meta.cities, districts: meta.districts, dongs: meta.dongs, allocations: meta.allocations, expectedMilestones: meta.expectedMilestones };
   return new ReferenceIndex(reference);
 }
 

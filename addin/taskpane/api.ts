@@ -3,82 +3,19 @@
 import type { Message } from '../../domain/messages.ts';
 import { comparisonNames, type ComparisonName } from '../../domain/metrics.ts';
 import type { Kind } from '../../domain/sheets.ts';
-import type { BatchStatus, PullAnswer, SyncAnswer, SyncBody } from '../../domain/contract.ts';
+import type { BatchStatus, MetaAnswer, MetaWho, PullAnswer, SyncAnswer, SyncBody } from '../../domain/contract.ts';
 import { strings } from './i18n.ts';
 
 export type { Message };
 
-export interface MetaColumn {
-  field: string;
-  header: string;
-  type: string;
-  required: boolean;
-  codes?: string[];
-}
-
-export interface MetaDong {
-  code: string;
-  name: string;
-  district: string;
-  city?: string;
-  /** The phase in which the dong joined (its comparison group); older services call it joinedPhase. */
-  cohort?: number;
-  population?: Record<string, number>;
-  populationIllustrative?: boolean;
-  [extra: string]: unknown;
-}
-
-/** The milestones the city expects of a cohort in a phase (completionRate is over these). */
-export interface MetaExpectedMilestones {
-  city?: string;
-  cohort: number;
-  phase: number;
-  milestones: string[];
-}
-
-/** A figure's definition as domain/metrics.ts gives it (served in /api/meta's `metrics`). */
-export interface MetaMetric {
-  ko?: string;
-  en?: string;
-  definition?: Message;
-  /** domain/metrics.ts MetricUnit: 원, 명, 건, 일, per1000, ratio, %, label, flag, figure. */
-  unit?: string;
-}
-
-export interface MetaPhase {
-  phase: number;
-  name: string;
-  /** The year whose population the per-resident figures divide by. */
-  year?: number;
-  start: string;
-  end: string;
-}
-
-/** Who the token belongs to, when the service says so (not part of the fixed contract). */
-export interface MetaWho {
-  role: string;
-  name?: string;
-  dong?: string | null;
-  district?: string | null;
-}
-
-export interface Meta {
-  kinds: { kind: Kind; sheet: string; columns: MetaColumn[] }[];
-  districts: unknown[];
-  dongs: MetaDong[];
-  phases: MetaPhase[];
-  /** Optional extras a service may add: the token's role and scope, figure definitions. */
-  me?: MetaWho;
-  token?: MetaWho;
-  role?: string;
-  metrics?: Record<string, MetaMetric | undefined>;
-  /** The cities the service holds (code, name, phases), 배정액 per dong and year, expected milestones per cohort and phase. */
-  cities?: { code: string; name: string; phases: MetaPhase[] }[];
-  allocations?: { dong: string; fiscalYear: number; amountKrw: number }[];
-  expectedMilestones?: MetaExpectedMilestones[];
-  /** The named comparisons: their key columns and figures (domain/metrics.ts). */
-  comparisons?: Record<string, { ko?: string; en?: string; keys: string[]; figures: string[] } | undefined>;
-}
+// /api/meta as the service sends it: the one shape in domain/contract.ts, never written again here.
+export type Meta = MetaAnswer;
+export type MetaColumn = MetaAnswer['kinds'][number]['columns'][number];
+export type MetaDong = MetaAnswer['dongs'][number];
+export type MetaExpectedMilestones = MetaAnswer['expectedMilestones'][number];
+export type MetaMetric = MetaAnswer['metrics'][string];
+export type MetaPhase = MetaAnswer['phases'][number];
+export type { MetaWho };
 
 /** The rows behind one comparison row (GET /api/compare/:name/rows). */
 export interface DrillRequest {

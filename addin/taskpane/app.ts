@@ -1,5 +1,6 @@
 // The task pane: sign in with a token, then the views (동기화 · 요약 · 비교 · 질의) under tabs.
 import { ApiClient, ApiError, type Meta, type MetaWho } from './api.ts';
+import { readerRoles } from '../../domain/roles.ts';
 import type { HostInfo } from '../excel/host.ts';
 import { chooseLocale, roleNames, strings, type Locale, type Strings } from './i18n.ts';
 import { clearToken, loadToken, saveToken, tokenRemembered } from './session.ts';
@@ -21,16 +22,16 @@ export interface AppOptions {
 }
 
 export function whoAmI(meta: Meta): MetaWho | null {
-  return meta.me ?? meta.token ?? (meta.role ? { role: meta.role } : null);
+  return meta.me;
 }
 
 export function scopeText(meta: Meta, who: MetaWho | null, t: Strings): string {
   if (who?.dong) return meta.dongs.find((d) => d.code === who.dong || d.name === who.dong)?.name ?? who.dong;
   if (who?.district) {
-    const district = meta.districts.find((d): d is { code: string; name: string } => typeof d === 'object' && d !== null && (d as { code?: unknown }).code === who.district);
+    const district = meta.districts.find((d) => d.code === who.district);
     return t.scopeDistrict(district?.name ?? who.district);
   }
-  if (who && ['analyst', 'manager', 'admin'].includes(who.role)) return t.scopeAll;
+  if (who && readerRoles.includes(who.role)) return t.scopeAll;
   return t.scopeDongs(meta.dongs.length);
 }
 

@@ -5,12 +5,23 @@ import { describe, expect, it } from 'vitest';
 import type { MetaDong } from '../../addin/taskpane/api.ts';
 import { chartChoices, chartItemLimit, chartSeries, cohortsOf, districtsOf, dongPage, resultColumns } from '../../addin/taskpane/views/compare-model.ts';
 
-const dong = (i: number, district: string, cohort?: number, extra: Partial<MetaDong> = {}): MetaDong => ({ code: `c${String(i).padStart(4, '0')}`, name: `동${String(i).padStart(4, '0')}`, district, cohort, ...extra });
+const dong = (i: number, district: string, cohort = 1, extra: Partial<MetaDong> = {}): MetaDong => ({
+  code: `c${String(i).padStart(4, '0')}`,
+  name: `동${String(i).padStart(4, '0')}`,
+  district,
+  city: '30',
+  adminCode: null,
+  joinedPhase: cohort,
+  cohort,
+  population: {},
+  populationIllustrative: false,
+  ...extra,
+});
 const country = Array.from({ length: 250 }, (_, i) => dong(i, i < 200 ? 'A' : 'B', i % 2 ? 1 : 2));
 
 describe('filters', () => {
   it('offers the cohorts and districts the reference data has, districts by name', () => {
-    expect(cohortsOf([dong(1, 'A', 2), dong(2, 'A', 1), dong(3, 'B'), dong(4, 'B', undefined, { joinedPhase: 3 })])).toEqual([1, 2, 3]);
+    expect(cohortsOf([dong(1, 'A', 2), dong(2, 'A', 1), dong(3, 'B'), dong(4, 'B', 3)])).toEqual([1, 2, 3]);
     const names: Record<string, string> = { A: '유성구', B: '대덕구' };
     expect(districtsOf(country, (c) => names[c] ?? c)).toEqual(['B', 'A']);
   });

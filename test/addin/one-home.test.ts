@@ -47,6 +47,14 @@ describe('one home per fact', () => {
     expect(readFileSync(join(addin, 'excel', 'office-types.ts'), 'utf8')).toContain('/// <reference types="office-js" />');
   });
 
+  it("reads /api/meta as the service's one shape (domain/contract.ts MetaAnswer), with no fallbacks for shapes that never come", () => {
+    // The service's route is checked against MetaAnswer (satisfies); the add-in's Meta is that type, not a copy.
+    expect(readFileSync(join(addin, 'taskpane', 'api.ts'), 'utf8')).toMatch(/export type Meta = MetaAnswer;/);
+    const loose = /\binterface Meta\w*\s*\{|meta\.token\b|meta\.role\b|\.joinedPhase\b/;
+    expect(sources(addin).filter((file) => loose.test(readFileSync(file, 'utf8')))).toEqual([]);
+    expect(readFileSync(join(addin, '..', 'service', 'routes', 'meta.ts'), 'utf8')).toContain('satisfies MetaAnswer');
+  });
+
   it('batches by the contract limit', () => {
     expect(maxBatchRows).toBe(contractLimit);
   });

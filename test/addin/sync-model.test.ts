@@ -1,22 +1,14 @@
 // addin/taskpane/views/sync-model.ts: what the 동기화 view shows for a sync's outcomes, without a DOM or Office.
 import { describe, expect, it } from 'vitest';
-import { kinds, sheets, type Kind } from '../../domain/sheets.ts';
+import { kinds, metaColumns, rowIdHeader, sheets, type Kind } from '../../domain/sheets.ts';
 import type { Conflict } from '../../addin/sync/index.ts';
 import type { KindOutcome, ResultItem } from '../../addin/sync/workflow.ts';
 import { conflictFields, connectionModel, deleteModel, progressModel, resultsModel, syncNames, syncTotals } from '../../addin/taskpane/views/sync-model.ts';
 
+// The kinds as /api/meta gives them.
 const meta = {
-  kinds: kinds.map((kind) => ({
-    kind,
-    sheet: sheets[kind].sheet,
-    columns: [
-      { field: 'dong', header: '동', type: 'dong', required: true },
-      { field: 'phase', header: '단계', type: 'int', required: true },
-      { field: 'budgetKrw', header: '예산액(원)', type: 'money', required: false },
-      { field: 'done', header: '완료', type: 'bool', required: false },
-    ],
-  })),
-  dongs: [{ code: '3023052000', name: '가양2동', district: '대덕구' }],
+  kinds: kinds.map((kind) => ({ kind, sheet: sheets[kind].sheet, table: sheets[kind].table, rowIdHeader, columns: metaColumns(kind) })),
+  dongs: [{ code: '3023052000', name: '가양2동', district: '대덕구', city: '30', adminCode: null, joinedPhase: 1, cohort: 1, population: {}, populationIllustrative: false }],
 };
 
 const msg = (ko: string) => ({ ko, en: `${ko} (en)` });
@@ -58,7 +50,8 @@ describe('syncNames', () => {
   });
 
   it('describes a row offered as a delete by its first columns, or its id when never seen', () => {
-    expect(names.describeRow('spending', { rowId: 'r1', baseRevision: 3, values: { dong: '3023052000', phase: 1, budgetKrw: 1000 } })).toBe('가양2동 · 1 · 1,000 · –');
+    const values = { dong: '3023052000', phase: 1, fiscalYear: 2019, category: '기타', item: null, fundingSource: '시비', budgetKrw: 1000 };
+    expect(names.describeRow('spending', { rowId: 'r1', baseRevision: 3, values })).toBe('가양2동 · 1 · 2019 · 기타 · – · 시비');
     expect(names.describeRow('spending', { rowId: 'r1', baseRevision: 3 })).toBe('r1');
   });
 });

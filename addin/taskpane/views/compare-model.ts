@@ -19,11 +19,11 @@ export const dongsPerPage = 100;
 /** A chart stays readable with up to 40 items. */
 export const chartItemLimit = 40;
 
-/** A dong's comparison group: its cohort (older services: the phase it joined in). */
-export const cohortOf = (d: MetaDong): number | null => (typeof d.cohort === 'number' ? d.cohort : typeof d.joinedPhase === 'number' ? d.joinedPhase : null);
+/** A dong's comparison group: its cohort (the phase it joined in). */
+export const cohortOf = (d: MetaDong): number => d.cohort;
 
 export function cohortsOf(dongs: readonly MetaDong[]): number[] {
-  return [...new Set(dongs.map(cohortOf).filter((c): c is number => c !== null))].sort((a, b) => a - b);
+  return [...new Set(dongs.map(cohortOf))].sort((a, b) => a - b);
 }
 
 /** The districts of the dongs, in the order of their names. */

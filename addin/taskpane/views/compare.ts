@@ -34,7 +34,7 @@ function compareForm(ctx: ViewContext, run: () => void): { form: HTMLElement; ch
   const names = districtNameMap(ctx);
   const districtName = (code: string) => names.get(code) ?? code;
   // A token of several cities picks one (or all): the districts and dongs offered are that city's.
-  const cities = meta.cities ?? [];
+  const cities = meta.cities;
   const citySelect = h('select', {}, h('option', { value: '' }, t.all), ...cities.map((c) => h('option', { value: c.code }, c.name)));
   const inCity = () => meta.dongs.filter((d) => !citySelect.value || d.city === citySelect.value);
   const districtSelect = h('select');
@@ -139,7 +139,7 @@ function comparisonResult(ctx: ViewContext, name: CompareName, rows: Row[], colu
   const { t } = ctx;
   const table = resultTable(rows, columns, comparisonTitle(name, ctx.locale), ctx, { comparison: name });
   const chartable = (c: string) => !['text', 'date', 'datetime', 'year'].includes(fieldInfo(c, ctx).kind());
-  const charts = chartChoices(rows, columns, (c) => ctx.meta.metrics?.[c]?.unit === 'figure', chartable).map((c) => ({
+  const charts = chartChoices(rows, columns, (c) => ctx.meta.metrics[c]?.unit === 'figure', chartable).map((c) => ({
     ...c,
     label: c.figure === undefined ? labelOf(c.field, ctx) : `${labelOf(c.field, ctx)} · ${labelOf(c.figure, ctx)}`,
   }));

@@ -36,7 +36,7 @@ export interface FieldInfo {
 /** How a figure's or a column's values read: its unit from /api/meta's metrics, else its sheet column's type. */
 export function formatOf(field: string, ctx: ViewContext): UnitFormat {
   return (
-    unitFormat(ctx.meta.metrics?.[field]?.unit) ??
+    unitFormat(ctx.meta.metrics[field]?.unit) ??
     columnFormat(ctx.meta.kinds.flatMap((k) => k.columns).find((c) => c.field === field)?.type) ??
     rowColumns[field] ??
     // Years and phases of any result (a query's `year`, `fiscalYear`): 2019, never 2,019.
@@ -47,7 +47,7 @@ export function formatOf(field: string, ctx: ViewContext): UnitFormat {
 export function fieldInfo(field: string, ctx: ViewContext): FieldInfo {
   const { locale, t } = ctx;
   const more = resultStringsFor(t);
-  const metric = ctx.meta.metrics?.[field];
+  const metric = ctx.meta.metrics[field];
   const definition = metric?.definition?.[locale];
   const info = (label: string, format: (row?: Row) => UnitFormat, delta: boolean, about = definition): FieldInfo => ({ label, definition: about, format, kind: (row) => format(row).kind, delta });
   if (metric?.unit === 'figure') {
@@ -56,7 +56,7 @@ export function fieldInfo(field: string, ctx: ViewContext): FieldInfo {
     return info(metric[locale] ?? field, byRow, differences.has(field));
   }
   const split = phaseSuffix.exec(field);
-  const base = split ? ctx.meta.metrics?.[split[1]!] : undefined;
+  const base = split ? ctx.meta.metrics[split[1]!] : undefined;
   if (split && base) {
     const part = split[2] === 'Phase1' ? t.phase1 : split[2] === 'Phase2' ? t.phase2 : t.change;
     const format = formatOf(split[1]!, ctx);
@@ -111,7 +111,7 @@ export function drillFor(name: CompareName, field: string, row: Row, ctx: ViewCo
   if (!dong || typeof row[field] !== 'number') return null;
   const dongName = String(row.dongName ?? dong);
   if (name === 'spending' || name === 'participation' || name === 'progress') {
-    const figures = ctx.meta.comparisons?.[name]?.figures ?? [];
+    const figures = ctx.meta.comparisons[name]?.figures ?? [];
     if (!figures.includes(field) || typeof row.phase !== 'number') return null;
     return { name, dong, dongName, phase: row.phase, category: typeof row.category === 'string' ? row.category : undefined, figure: field, shown: row[field] as number };
   }
@@ -132,9 +132,9 @@ function codeLabel(key: string, value: unknown, ctx: ViewContext, districts: Map
   // A spending comparison's row of all budget lines has no category: it is the dong's 합계.
   if (key === 'category' && value === null) return ctx.t.allCategories;
   if (typeof value !== 'string') return null;
-  if (key === 'city') return ctx.meta.cities?.find((c) => c.code === value)?.name ?? value;
+  if (key === 'city') return ctx.meta.cities.find((c) => c.code === value)?.name ?? value;
   if (key === 'district') return districts.get(value) ?? value;
-  if (key === 'figure') return ctx.meta.metrics?.[value]?.[ctx.locale] ?? value;
+  if (key === 'figure') return ctx.meta.metrics[value]?.[ctx.locale] ?? value;
   if (key === 'flag') return value === 'low' ? ctx.t.flagLow : value === 'fell' ? ctx.t.flagFell : value;
   if (key === 'kind') return ctx.t.rowKinds[value] ?? value;
   return null;
@@ -229,7 +229,7 @@ export function refreshSoon(refresh: () => unknown, ms = 300): () => void {
  * by code; undefined for the roles that read every dong. Other dongs' flags are not theirs to see.
  */
 export function ownDongs(ctx: ViewContext): Set<string> | undefined {
-  const me = ctx.meta.me ?? ctx.meta.token;
+  const me = ctx.meta.me;
   if (me?.role === 'dong' && me.dong) {
     const dong = ctx.meta.dongs.find((d) => d.code === me.dong || d.name === me.dong);
     return new Set([dong?.code ?? me.dong]);

@@ -47,11 +47,11 @@ function summaryWords(ctx: ViewContext, city?: string): SummaryWords {
   const { t, locale } = ctx;
   const districtNames = districtNameMap(ctx);
   // Each city names its own phases: those of the city shown.
-  const phases = ctx.meta.cities?.find((c) => c.code === city)?.phases ?? ctx.meta.phases;
+  const phases = ctx.meta.cities.find((c) => c.code === city)?.phases ?? ctx.meta.phases;
   return {
     ctx,
-    name: (f) => ctx.meta.metrics?.[f]?.[locale] ?? f,
-    definition: (f) => ctx.meta.metrics?.[f]?.definition?.[locale],
+    name: (f) => ctx.meta.metrics[f]?.[locale] ?? f,
+    definition: (f) => ctx.meta.metrics[f]?.definition?.[locale],
     // The city's own phase names are Korean; in English the pane names them itself.
     phaseName: (p) => (locale === 'ko' ? phases.find((x) => x.phase === p)?.name : undefined) ?? t.phaseName(p),
     districtName: (code) => districtNames.get(code) ?? code,
@@ -71,7 +71,7 @@ interface Kept {
  * that city's): a picker of the cities, the first chosen. Undefined for a token of one city.
  */
 function cityPicker(ctx: ViewContext, onChange: (city: string) => void): HTMLSelectElement | undefined {
-  const cities = ctx.meta.cities ?? [];
+  const cities = ctx.meta.cities;
   if (cities.length < 2) return undefined;
   const select = h('select', { 'aria-label': ctx.t.compareCity }, ...cities.map((c) => h('option', { value: c.code }, c.name)));
   select.addEventListener('change', () => onChange(select.value));
