@@ -1,12 +1,5 @@
 /** Fixed code lists of the API. Officials see the code itself; spelling variants are the normaliser's job. */
-export const categories = [
-  '자치지원관 인건비',
-  '간사 인건비',
-  '주민자치학교 운영비',
-  '사무공간 조성비',
-  '자체 사업비',
-  '기타',
-] as const;
+export const categories = ['자치지원관 인건비', '간사 인건비', '주민자치학교 운영비', '사무공간 조성비', '자체 사업비', '기타'] as const;
 
 export const fundingSources = ['특별교부세', '시비', '구비', '기타'] as const;
 

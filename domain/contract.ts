@@ -34,9 +34,7 @@ export const syncBodySchema = z
   .pipe(
     z.strictObject({
       batchId: z.guid(),
-      rows: z
-        .array(z.strictObject({ rowId, baseRevision: z.number().int().nonnegative().nullable(), values: z.record(z.string(), z.unknown()) }))
-        .default([]),
+      rows: z.array(z.strictObject({ rowId, baseRevision: z.number().int().nonnegative().nullable(), values: z.record(z.string(), z.unknown()) })).default([]),
       deletes: z.array(z.strictObject({ rowId, baseRevision: z.number().int().nonnegative() })).default([]),
     }),
   );

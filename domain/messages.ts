@@ -175,7 +175,10 @@ export const errorMessages = {
   token_expired: { ko: '토큰이 만료되었습니다. 관리자에게 새 토큰을 요청하세요.', en: 'The token has expired; ask an administrator for a new one.' },
   forbidden: { ko: '이 작업을 할 권한이 없습니다.', en: 'This token may not do that.' },
   not_found: { ko: '찾을 수 없습니다.', en: 'Not found.' },
-  unknown_kind: { ko: '알 수 없는 자료 종류입니다 (spending, participation, progress, agendas, council).', en: 'Unknown kind (spending, participation, progress, agendas, council).' },
+  unknown_kind: {
+    ko: '알 수 없는 자료 종류입니다 (spending, participation, progress, agendas, council).',
+    en: 'Unknown kind (spending, participation, progress, agendas, council).',
+  },
   invalid_input: { ko: '입력이 올바르지 않습니다.', en: 'Invalid input.' },
   invalid_body: { ko: '요청 본문이 올바르지 않습니다.', en: 'The request body is not valid.' },
   not_json: { ko: '본문은 JSON(application/json)이어야 합니다.', en: 'The body must be JSON (application/json).' },
@@ -203,7 +206,10 @@ export const errorMessages = {
     ko: '요청이 시간 제한을 넘었습니다. 잠시 뒤 다시 시도하세요. 동기화 배치는 저장되었는지 GET /api/batches/{batchId}로 먼저 확인할 수 있습니다.',
     en: 'The request took longer than the time limit. For a sync batch, ask GET /api/batches/{batchId} for its outcome before sending it again.',
   },
-  backup_failed: { ko: '백업을 만들지 못했습니다. 아무 파일도 남기지 않았습니다. 백업 폴더의 공간과 권한을 확인하세요.', en: 'The backup failed and left no file; check the backup folder’s space and permissions.' },
+  backup_failed: {
+    ko: '백업을 만들지 못했습니다. 아무 파일도 남기지 않았습니다. 백업 폴더의 공간과 권한을 확인하세요.',
+    en: 'The backup failed and left no file; check the backup folder’s space and permissions.',
+  },
   internal: { ko: '서버 오류가 발생했습니다.', en: 'Internal server error.' },
 } satisfies Record<string, Message>;
 

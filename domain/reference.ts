@@ -116,20 +116,29 @@ export function shortCityName(name: string): string {
  * "Official codes"): a sheet's 동 cell may give one instead of the name.
  */
 const daejeonAdminCodes: Record<string, string> = {
-  gayang2: '3011063000', galma1: '3017058100', doma1: '3017052000', doma2: '3017053000', wolpyeong2: '3017058700',
-  jinjam: '3020052000', oncheon1: '3020053000', wonsinheung: '3020061000', ojeong: '3023051000', daehwa: '3023052000',
-  hoedeok: '3023052500', birae: '3023053300', songchon: '3023054300', jungni: '3023054600', sintanjin: '3023055000',
-  seokbong: '3023056000', deogam: '3023057000', moksang: '3023058000', beop1: '3023060000', beop2: '3023061000',
+  gayang2: '3011063000',
+  galma1: '3017058100',
+  doma1: '3017052000',
+  doma2: '3017053000',
+  wolpyeong2: '3017058700',
+  jinjam: '3020052000',
+  oncheon1: '3020053000',
+  wonsinheung: '3020061000',
+  ojeong: '3023051000',
+  daehwa: '3023052000',
+  hoedeok: '3023052500',
+  birae: '3023053300',
+  songchon: '3023054300',
+  jungni: '3023054600',
+  sintanjin: '3023055000',
+  seokbong: '3023056000',
+  deogam: '3023057000',
+  moksang: '3023058000',
+  beop1: '3023060000',
+  beop2: '3023061000',
 };
 
-const d = (
-  district: string,
-  code: string,
-  name: string,
-  joinedPhase: number,
-  pop2019: number,
-  pop2020: number,
-): Omit<Dong, 'city'> => ({
+const d = (district: string, code: string, name: string, joinedPhase: number, pop2019: number, pop2020: number): Omit<Dong, 'city'> => ({
   code: `${district}-${code}`,
   name,
   district,
@@ -340,7 +349,11 @@ const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
 /** A reference set as a city sends it (`jachi reference load`, `PUT /api/reference`). */
 export const referenceSchema = z.strictObject({
   city: z.string().trim().min(1).max(100),
-  cityCode: z.string().trim().regex(/^\d{2}$/, 'two digits (시·도 code)').optional(),
+  cityCode: z
+    .string()
+    .trim()
+    .regex(/^\d{2}$/, 'two digits (시·도 code)')
+    .optional(),
   districts: z.array(z.strictObject({ code, name: z.string().trim().min(1).max(100) })).min(1),
   dongs: z
     .array(
@@ -371,6 +384,33 @@ export function completeReference(input: z.output<typeof referenceSchema>): City
   return { ...input, cityCode: input.cityCode ?? input.districts[0]!.code.slice(0, 2) };
 }
 
+/** The codes of a city's set that another city the service holds already owns. */
+function crossCityProblems(reference: CityReference, held: Reference): { ko: string; en: string }[] {
+  const problems: { ko: string; en: string }[] = [];
+  const owner = (list: { code: string; city: string }[]) => new Map(list.map((x) => [x.code, x.city]));
+  const districtCity = owner(held.districts);
+  const dongCity = owner(held.dongs);
+  const adminCity = owner(held.dongs.filter((d) => d.adminCode).map((d) => ({ code: d.adminCode!, city: d.city })));
+  const other = (city: string | undefined) => city !== undefined && city !== reference.cityCode;
+  for (const d of reference.districts) {
+    if (other(districtCity.get(d.code)))
+      problems.push({
+        ko: `구 코드 '${d.code}'은(는) 다른 시·도(${districtCity.get(d.code)})의 것입니다.`,
+        en: `District code '${d.code}' belongs to another city (${districtCity.get(d.code)}).`,
+      });
+  }
+  for (const d of reference.dongs) {
+    if (other(dongCity.get(d.code)))
+      problems.push({
+        ko: `동 코드 '${d.code}'은(는) 다른 시·도(${dongCity.get(d.code)})의 것입니다.`,
+        en: `Dong code '${d.code}' belongs to another city (${dongCity.get(d.code)}).`,
+      });
+    if (d.adminCode && other(adminCity.get(d.adminCode)))
+      problems.push({ ko: `행정동 코드 '${d.adminCode}'은(는) 다른 시·도의 동에 있습니다.`, en: `행정동 code '${d.adminCode}' belongs to a dong of another city.` });
+  }
+  return problems;
+}
+
 /**
  * What a city's reference set gets wrong beyond its shape: duplicate codes, a name twice in one
  * district, a dong of an unknown district, a joined phase that does not exist, a phase that ends
@@ -378,25 +418,12 @@ export function completeReference(input: z.output<typeof referenceSchema>): City
  * Korean first.
  */
 export function referenceProblems(reference: CityReference, held?: Reference): { ko: string; en: string }[] {
-  const problems: { ko: string; en: string }[] = [];
-  if (held) {
-    const owner = (list: { code: string; city: string }[]) => new Map(list.map((x) => [x.code, x.city]));
-    const districtCity = owner(held.districts);
-    const dongCity = owner(held.dongs);
-    const adminCity = owner(held.dongs.filter((d) => d.adminCode).map((d) => ({ code: d.adminCode!, city: d.city })));
-    const other = (city: string | undefined) => city !== undefined && city !== reference.cityCode;
-    for (const d of reference.districts) {
-      if (other(districtCity.get(d.code))) problems.push({ ko: `구 코드 '${d.code}'은(는) 다른 시·도(${districtCity.get(d.code)})의 것입니다.`, en: `District code '${d.code}' belongs to another city (${districtCity.get(d.code)}).` });
-    }
-    for (const d of reference.dongs) {
-      if (other(dongCity.get(d.code))) problems.push({ ko: `동 코드 '${d.code}'은(는) 다른 시·도(${dongCity.get(d.code)})의 것입니다.`, en: `Dong code '${d.code}' belongs to another city (${dongCity.get(d.code)}).` });
-      if (d.adminCode && other(adminCity.get(d.adminCode))) problems.push({ ko: `행정동 코드 '${d.adminCode}'은(는) 다른 시·도의 동에 있습니다.`, en: `행정동 code '${d.adminCode}' belongs to a dong of another city.` });
-    }
-  }
+  const problems: { ko: string; en: string }[] = held ? crossCityProblems(reference, held) : [];
   const named = new Set<string>();
   for (const d of reference.dongs) {
     const key = `${d.district}|${d.name}`;
-    if (named.has(key)) problems.push({ ko: `동 이름 '${d.name}'이(가) 한 구(${d.district})에 두 번 있습니다.`, en: `Dong name '${d.name}' appears twice in district ${d.district}.` });
+    if (named.has(key))
+      problems.push({ ko: `동 이름 '${d.name}'이(가) 한 구(${d.district})에 두 번 있습니다.`, en: `Dong name '${d.name}' appears twice in district ${d.district}.` });
     named.add(key);
   }
   const duplicates = (list: string[], what: { ko: string; en: string }) => {
@@ -406,13 +433,23 @@ export function referenceProblems(reference: CityReference, held?: Reference): {
       seen.add(c);
     }
   };
-  duplicates(reference.districts.map((d) => d.code), { ko: '구 코드', en: 'District code' });
-  duplicates(reference.dongs.map((d) => d.code), { ko: '동 코드', en: 'Dong code' });
-  duplicates(reference.phases.map((p) => String(p.phase)), { ko: '단계', en: 'Phase' });
+  duplicates(
+    reference.districts.map((d) => d.code),
+    { ko: '구 코드', en: 'District code' },
+  );
+  duplicates(
+    reference.dongs.map((d) => d.code),
+    { ko: '동 코드', en: 'Dong code' },
+  );
+  duplicates(
+    reference.phases.map((p) => String(p.phase)),
+    { ko: '단계', en: 'Phase' },
+  );
   const districts = new Set(reference.districts.map((d) => d.code));
   const phases = new Set(reference.phases.map((p) => p.phase));
   for (const d of reference.dongs) {
-    if (!districts.has(d.district)) problems.push({ ko: `동 ${d.name}(${d.code}): 구 '${d.district}'이(가) 목록에 없습니다.`, en: `Dong ${d.code}: district '${d.district}' is not listed.` });
+    if (!districts.has(d.district))
+      problems.push({ ko: `동 ${d.name}(${d.code}): 구 '${d.district}'이(가) 목록에 없습니다.`, en: `Dong ${d.code}: district '${d.district}' is not listed.` });
     if (!phases.has(d.joinedPhase)) problems.push({ ko: `동 ${d.name}(${d.code}): ${d.joinedPhase}단계가 없습니다.`, en: `Dong ${d.code}: there is no phase ${d.joinedPhase}.` });
   }
   const dongCodes = new Set(reference.dongs.map((d) => d.code));
@@ -426,10 +463,16 @@ export function referenceProblems(reference: CityReference, held?: Reference): {
   const expected = new Set<string>();
   for (const e of reference.expectedMilestones) {
     if (!phases.has(e.phase)) problems.push({ ko: `기대 추진과제: ${e.phase}단계가 없습니다.`, en: `Expected milestones: there is no phase ${e.phase}.` });
-    if (!phases.has(e.cohort)) problems.push({ ko: `기대 추진과제: ${e.cohort}기(코호트)가 합류할 단계가 없습니다.`, en: `Expected milestones: cohort ${e.cohort} names no phase.` });
-    if (e.phase < e.cohort) problems.push({ ko: `기대 추진과제: ${e.cohort}기는 ${e.phase}단계에 아직 합류하지 않았습니다.`, en: `Expected milestones: cohort ${e.cohort} has not joined by phase ${e.phase}.` });
+    if (!phases.has(e.cohort))
+      problems.push({ ko: `기대 추진과제: ${e.cohort}기(코호트)가 합류할 단계가 없습니다.`, en: `Expected milestones: cohort ${e.cohort} names no phase.` });
+    if (e.phase < e.cohort)
+      problems.push({
+        ko: `기대 추진과제: ${e.cohort}기는 ${e.phase}단계에 아직 합류하지 않았습니다.`,
+        en: `Expected milestones: cohort ${e.cohort} has not joined by phase ${e.phase}.`,
+      });
     const key = `${e.cohort}|${e.phase}`;
-    if (expected.has(key)) problems.push({ ko: `기대 추진과제: ${e.cohort}기 ${e.phase}단계가 두 번 있습니다.`, en: `Expected milestones: cohort ${e.cohort}, phase ${e.phase} appears twice.` });
+    if (expected.has(key))
+      problems.push({ ko: `기대 추진과제: ${e.cohort}기 ${e.phase}단계가 두 번 있습니다.`, en: `Expected milestones: cohort ${e.cohort}, phase ${e.phase} appears twice.` });
     expected.add(key);
   }
   for (const p of reference.phases) {

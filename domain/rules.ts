@@ -162,7 +162,8 @@ const kindRules: Record<Kind, (values: RowValues, at: RuleContext) => void> = {
     const budget = values.budgetKrw as number;
     const used = ['executedKrw', 'carriedOverKrw', 'returnedKrw'].reduce((sum, field) => sum + ((values[field] as number | null) ?? 0), 0);
     const anyUsed = values.executedKrw !== null || values.carriedOverKrw !== null || values.returnedKrw !== null;
-    if (anyUsed && used > budget) warnings.push(rowIssue(f(values.executedKrw !== null ? 'executedKrw' : values.carriedOverKrw !== null ? 'carriedOverKrw' : 'returnedKrw'), 'over_budget', used));
+    if (anyUsed && used > budget)
+      warnings.push(rowIssue(f(values.executedKrw !== null ? 'executedKrw' : values.carriedOverKrw !== null ? 'carriedOverKrw' : 'returnedKrw'), 'over_budget', used));
     outside('executedOn');
   },
   participation(values, { f, errors, outside, overPopulation }) {
@@ -244,9 +245,7 @@ export function fieldSchema(column: ColumnDef): z.ZodType<FieldValue> {
 export const rowValueSchemas = Object.fromEntries(
   Object.values(sheets).map((sheet) => [
     sheet.kind,
-    z.strictObject(
-      Object.fromEntries(sheet.columns.map((c) => [c.field, c.required ? fieldSchema(c) : fieldSchema(c).optional()])),
-    ),
+    z.strictObject(Object.fromEntries(sheet.columns.map((c) => [c.field, c.required ? fieldSchema(c) : fieldSchema(c).optional()]))),
   ]),
 ) as Record<Kind, z.ZodObject>;
 
@@ -268,7 +267,12 @@ export interface SpendingLine {
  * place of the stored ones; `totals` (by `dong|fiscalYear`), when given, are the years' budget
  * totals, so not every line of a year need be read; warnings are given for the rows of `forRows`.
  */
-export function spendingLineWarnings(lines: readonly SpendingLine[], forRows: ReadonlySet<string>, ref: ReferenceIndex, totals?: ReadonlyMap<string, number>): Map<string, Issue[]> {
+export function spendingLineWarnings(
+  lines: readonly SpendingLine[],
+  forRows: ReadonlySet<string>,
+  ref: ReferenceIndex,
+  totals?: ReadonlyMap<string, number>,
+): Map<string, Issue[]> {
   const out = new Map<string, Issue[]>();
   const add = (rowId: string, issue: Issue) => {
     const list = out.get(rowId);
@@ -334,12 +338,7 @@ export interface AssemblyDay {
  * - spending: a 관련 의제 that the dong's 자치계획 of that fiscal year lacks (`planTitles` holds
  *   `dong|fiscalYear|title`, titles trimmed, as agendas.sql links them).
  */
-export function crossKindIssues(
-  kind: Kind,
-  values: RowValues,
-  ref: ReferenceIndex,
-  seen: { assemblies?: readonly AssemblyDay[]; planTitles?: ReadonlySet<string> },
-): Issue[] {
+export function crossKindIssues(kind: Kind, values: RowValues, ref: ReferenceIndex, seen: { assemblies?: readonly AssemblyDay[]; planTitles?: ReadonlySet<string> }): Issue[] {
   const dongName = (code: string) => ref.dongByCode.get(code)?.name ?? code;
   if (kind === 'agendas' && seen.assemblies) {
     const votes = (typeof values.votesFor === 'number' ? values.votesFor : 0) + (typeof values.votesAgainst === 'number' ? values.votesAgainst : 0);

@@ -142,17 +142,7 @@ export const sheets: Record<Kind, SheetDef> = {
 };
 
 /** Fields the service stamps; a client that sends them has the row rejected. */
-export const serviceOwnedFields = [
-  'rowId',
-  'revision',
-  'deleted',
-  'updatedBy',
-  'updatedAt',
-  'source',
-  'batchId',
-  'dongName',
-  'district',
-] as const;
+export const serviceOwnedFields = ['rowId', 'revision', 'deleted', 'updatedBy', 'updatedAt', 'source', 'batchId', 'dongName', 'district'] as const;
 
 export function isKind(value: string): value is Kind {
   return (kinds as readonly string[]).includes(value);

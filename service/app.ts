@@ -37,7 +37,6 @@ export interface AppOptions {
   log?: (line: RequestLogLine) => void;
 }
 
-
 const limit = (maxSize: number) =>
   bodyLimit({
     maxSize,
@@ -111,7 +110,15 @@ export function createApp({ store, addinOrigin = 'https://localhost:3000', stati
     .use(requestLog(log))
     // X-Frame-Options would refuse Office's frame: frame-ancestors says who may frame the pane instead.
     .use(secureHeaders({ crossOriginResourcePolicy: false, contentSecurityPolicy, xFrameOptions: false, xContentTypeOptions: true }))
-    .use('/api/*', cors({ origin: (origin) => (origin === addinOrigin ? origin : null), allowHeaders: ['Authorization', 'Content-Type', 'Accept', 'X-Jachi-Workbook'], exposeHeaders: ['ETag', 'X-Request-Id', 'X-Jachi-Truncated', 'X-Jachi-Rows', 'X-Jachi-Row-Limit'], maxAge: 600 }))
+    .use(
+      '/api/*',
+      cors({
+        origin: (origin) => (origin === addinOrigin ? origin : null),
+        allowHeaders: ['Authorization', 'Content-Type', 'Accept', 'X-Jachi-Workbook'],
+        exposeHeaders: ['ETag', 'X-Request-Id', 'X-Jachi-Truncated', 'X-Jachi-Rows', 'X-Jachi-Row-Limit'],
+        maxAge: 600,
+      }),
+    )
     .route('/api', api);
 
   app.notFound((c) => {

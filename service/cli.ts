@@ -66,7 +66,7 @@ function serveCommand(program: Command): void {
     .option('--memory-limit <size>', "DuckDB's memory for caching and work, beyond which it spills to disk / DuckDB 메모리 한도", '256MB')
     .option('--request-timeout <s>', 'time limit of a request in seconds (imports and exports: 20×) / 요청 시간 제한(초)', positive, defaultLimits.requestTimeoutMs / 1000)
     .option('--sync-body <MB>', 'largest sync body in MB / 동기화 요청 본문 한도(MB)', positive, defaultLimits.json.sync.maxBytes / 1024 / 1024)
-    .option('--query-result <MB>', "largest answer of an analyst query in MB / 분석 조회 결과 한도(MB)", positive, defaultLimits.queryResultBytes / 1024 / 1024)
+    .option('--query-result <MB>', 'largest answer of an analyst query in MB / 분석 조회 결과 한도(MB)', positive, defaultLimits.queryResultBytes / 1024 / 1024)
     .option('--heap <MB>', 'JavaScript heap of the service in MB (0: no cap) / 서비스의 JavaScript 메모리 한도(MB)', whole, defaultHeapMb)
     .option('--trust-proxy', "read the client's address from X-Forwarded-For (only behind your own reverse proxy) / 역방향 프록시 뒤에서만")
     .option('--backup-dir <dir>', 'where backups go (default: backups/ beside the database) / 백업 폴더')
@@ -102,7 +102,9 @@ function tokenCommands(program: Command): void {
     .action(async (opts: { role: Role; dong?: string; district?: string; city?: string; name: string; expires?: Date; db: string }) => {
       await withStore(opts.db, async (store) => {
         const t = await store.createToken({ role: opts.role, dong: opts.dong, district: opts.district, city: opts.city, name: opts.name, expiresAt: opts.expires });
-        console.log(`id ${t.id} · ${t.role}${t.city ? ` · ${t.city}` : ''}${t.dong ? ` · ${t.dong}` : ''}${t.district ? ` · ${t.district}` : ''} · ${t.name}${t.expiresAt ? ` · expires ${t.expiresAt}` : ''}`);
+        console.log(
+          `id ${t.id} · ${t.role}${t.city ? ` · ${t.city}` : ''}${t.dong ? ` · ${t.dong}` : ''}${t.district ? ` · ${t.district}` : ''} · ${t.name}${t.expiresAt ? ` · expires ${t.expiresAt}` : ''}`,
+        );
         console.log('토큰은 지금 한 번만 보입니다 / the token is shown only now:');
         console.log(t.token);
       });
@@ -208,7 +210,7 @@ function referenceCommands(program: Command): void {
     });
   reference
     .command('load <file>')
-    .description('load a city\'s reference data from JSON (the shape `reference show` prints)')
+    .description("load a city's reference data from JSON (the shape `reference show` prints)")
     .option('--replace', 'also remove districts, dongs and phases the file does not name (refused while rows use them)')
     .option('--db <path>', 'DuckDB file', defaultDb)
     .action(async (file: string, opts: { replace?: boolean; db: string }) => {
@@ -256,12 +258,17 @@ function populationsCommand(reference: Command): void {
         if (opts.json) return console.log(JSON.stringify({ file, encoding: read.encoding, ...report }, null, 2));
         const years = [...new Set(report.matched.flatMap((m) => m.years))].sort().join(', ');
         console.log(`${report.matched.length}개 동의 인구를 불러왔습니다 (${years || '-'}년, ${read.encoding}) / loaded the populations of ${report.matched.length} dongs`);
-        for (const m of report.matched.filter((x) => x.stillIllustrative)) console.log(`  ${m.name}: 파일에 없는 해의 인구는 예시로 남습니다 / years the file lacks stay illustrative`);
+        for (const m of report.matched.filter((x) => x.stillIllustrative))
+          console.log(`  ${m.name}: 파일에 없는 해의 인구는 예시로 남습니다 / years the file lacks stay illustrative`);
         if (report.missing.length > 0) {
           console.log(`파일에서 찾지 못한 동 ${report.missing.length}개 / dongs not found in the file:`);
-          for (const m of report.missing) console.log(`  ${m.name} (${m.code}): ${m.reason === 'no_admin_code' ? '행정동 코드 없음 / no 행정동 code' : '파일에 없음 / not in the file'}`);
+          for (const m of report.missing)
+            console.log(`  ${m.name} (${m.code}): ${m.reason === 'no_admin_code' ? '행정동 코드 없음 / no 행정동 code' : '파일에 없음 / not in the file'}`);
         }
-        if (report.unmatched.length > 0) console.log(`기준 자료에 없는 파일의 동 ${report.unmatched.length}개는 건너뛰었습니다 / ${report.unmatched.length} dongs of the file are not in the reference and were skipped`);
+        if (report.unmatched.length > 0)
+          console.log(
+            `기준 자료에 없는 파일의 동 ${report.unmatched.length}개는 건너뛰었습니다 / ${report.unmatched.length} dongs of the file are not in the reference and were skipped`,
+          );
       });
     });
 }
@@ -320,7 +327,13 @@ function demoCommands(program: Command): void {
       await withStore(opts.db, async (store) => {
         const bar = progressBar('demo generate');
         let steps = 0;
-        const report = await store.generate({ dongs: opts.dongs, years: opts.years, seed: opts.seed, cities: opts.cities, onProgress: (step) => bar.update(++steps, undefined, step) });
+        const report = await store.generate({
+          dongs: opts.dongs,
+          years: opts.years,
+          seed: opts.seed,
+          cities: opts.cities,
+          onProgress: (step) => bar.update(++steps, undefined, step),
+        });
         bar.done();
         console.log(JSON.stringify(report));
       });
@@ -379,7 +392,9 @@ function printImport(report: ImportReport, dryRun: boolean): void {
       console.log(`  [${sheet.sheet}] ${sheet.error.message.ko} / ${sheet.error.message.en}`);
       continue;
     }
-    console.log(`  [${sheet.sheet}] ${sheet.kind}: 머리글 ${sheet.header?.row}행 · 가져옴 ${sheet.counts.accepted} · 거부 ${sheet.counts.rejected} · 건너뜀 ${sheet.counts.skipped}`);
+    console.log(
+      `  [${sheet.sheet}] ${sheet.kind}: 머리글 ${sheet.header?.row}행 · 가져옴 ${sheet.counts.accepted} · 거부 ${sheet.counts.rejected} · 건너뜀 ${sheet.counts.skipped}`,
+    );
     const defs = sheet.kind ? sheets[sheet.kind].columns : [];
     const mapped = (sheet.header?.columns ?? []).map((c) => `${c.column} ${c.header}→${defs.find((d) => d.field === c.field)?.header ?? c.field}`);
     const ignored = (sheet.header?.ignored ?? []).map((c) => `${c.column} ${c.header}`);

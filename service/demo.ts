@@ -90,6 +90,33 @@ const population = (dong: string, year: number) => daejeonReference.dongs.find((
 /** Voters for a turnout per 1,000 residents. */
 const voters = (dong: string, year: number, per1000: number) => Math.round((population(dong, year) * per1000) / 1000);
 
+/** One event row, its fields in the sheet's order (the demo's draws are made in that order too). */
+const event = (
+  dong: string,
+  phase: number,
+  date: string,
+  activity: string,
+  title: string,
+  participants: number,
+  newParticipants: number | null,
+  voters: number | null,
+  votersOnline: number | null,
+  online: boolean,
+  note: string,
+): Values => ({
+  dong,
+  phase,
+  date,
+  activity,
+  title,
+  participants,
+  newParticipants,
+  voters,
+  votersOnline,
+  online,
+  note,
+});
+
 type Random = ReturnType<typeof random>;
 type Dates = (typeof pilot)[keyof typeof pilot];
 
@@ -133,16 +160,40 @@ function pilotParticipation(r: Random, dong: string, dates: Dates, participation
   const turnout2019 = galma ? 387 : voters(dong, 2019, 12 + r.int(0, 30) / 10);
   const turnout2020 = voters(dong, 2020, 21 + r.int(0, 30) / 10);
   participation.push(
-    { dong, phase: 1, date: dates.briefing, activity: '주민설명회·토론회', title: '찾아가는 주민설명회', participants: r.int(40, 90), newParticipants: null, voters: null, votersOnline: null, online: false, note: `날짜는 보도 자료, 인원은 ${illustrative}` },
-    { dong, phase: 1, date: ymd(2019, r.int(2, 3), r.int(10, 28)), activity: '주민자치학교', title: '주민자치학교 (위원 자격 교육)', participants: r.int(70, 110), newParticipants: r.int(50, 70), voters: null, votersOnline: null, online: false, note: illustrative },
-    { dong, phase: 1, date: dates.launch, activity: '기타', title: '주민자치회 발대식', participants: r.int(80, 150), newParticipants: null, voters: null, votersOnline: null, online: false, note: `날짜는 보도 자료, 인원은 ${illustrative}` },
+    event(dong, 1, dates.briefing, '주민설명회·토론회', '찾아가는 주민설명회', r.int(40, 90), null, null, null, false, `날짜는 보도 자료, 인원은 ${illustrative}`),
+    event(dong, 1, ymd(2019, r.int(2, 3), r.int(10, 28)), '주민자치학교', '주민자치학교 (위원 자격 교육)', r.int(70, 110), r.int(50, 70), null, null, false, illustrative),
+    event(dong, 1, dates.launch, '기타', '주민자치회 발대식', r.int(80, 150), null, null, null, false, `날짜는 보도 자료, 인원은 ${illustrative}`),
     galma
-      ? { dong, phase: 1, date: dates.assembly, activity: '주민총회', title: '2019 주민총회 (의제 9건)', participants: 400, newParticipants: null, voters: turnout2019, votersOnline: null, online: false, note: '참여 약 400명은 보도 자료, 날짜·투표자 수는 예시' }
-      : { dong, phase: 1, date: dates.assembly, activity: '주민총회', title: '2019 주민총회', participants: turnout2019 + r.int(10, 40), newParticipants: r.int(60, 150), voters: turnout2019, votersOnline: null, online: false, note: reportedAssemblies.has(dong) ? `날짜는 보도 자료, 인원은 ${illustrative}` : illustrative },
-    { dong, phase: 1, date: ymd(2019, r.int(6, 11), r.int(10, 28)), activity: '분과위원회', title: '분과위원회 정기회의', participants: r.int(12, 30), newParticipants: null, voters: null, votersOnline: null, online: false, note: illustrative },
-    { dong, phase: 2, date: ymd(2020, r.int(3, 6), r.int(10, 28)), activity: '주민자치회 회의', title: '주민자치회 정기회의', participants: r.int(25, 49), newParticipants: null, voters: null, votersOnline: null, online: r.next() < 0.5, note: illustrative },
-    { dong, phase: 2, date: ymd(2020, r.int(9, 11), r.int(10, 28)), activity: '주민총회', title: '2020 주민총회 (온·오프라인)', participants: Math.round(turnout2020 * 0.6), newParticipants: Math.round((turnout2020 * 0.6 * r.int(20, 40)) / 100), voters: turnout2020, votersOnline: Math.round(turnout2020 * r.int(40, 60) / 100), online: true, note: illustrative },
-    { dong, phase: 2, date: ymd(2020, r.int(6, 9), r.int(10, 28)), activity: '마을의제 발굴', title: '마을의제 발굴 토론회', participants: r.int(30, 80), newParticipants: r.int(5, 30), voters: null, votersOnline: null, online: r.next() < 0.5, note: illustrative },
+      ? event(dong, 1, dates.assembly, '주민총회', '2019 주민총회 (의제 9건)', 400, null, turnout2019, null, false, '참여 약 400명은 보도 자료, 날짜·투표자 수는 예시')
+      : event(
+          dong,
+          1,
+          dates.assembly,
+          '주민총회',
+          '2019 주민총회',
+          turnout2019 + r.int(10, 40),
+          r.int(60, 150),
+          turnout2019,
+          null,
+          false,
+          reportedAssemblies.has(dong) ? `날짜는 보도 자료, 인원은 ${illustrative}` : illustrative,
+        ),
+    event(dong, 1, ymd(2019, r.int(6, 11), r.int(10, 28)), '분과위원회', '분과위원회 정기회의', r.int(12, 30), null, null, null, false, illustrative),
+    event(dong, 2, ymd(2020, r.int(3, 6), r.int(10, 28)), '주민자치회 회의', '주민자치회 정기회의', r.int(25, 49), null, null, null, r.next() < 0.5, illustrative),
+    event(
+      dong,
+      2,
+      ymd(2020, r.int(9, 11), r.int(10, 28)),
+      '주민총회',
+      '2020 주민총회 (온·오프라인)',
+      Math.round(turnout2020 * 0.6),
+      Math.round((turnout2020 * 0.6 * r.int(20, 40)) / 100),
+      turnout2020,
+      Math.round((turnout2020 * r.int(40, 60)) / 100),
+      true,
+      illustrative,
+    ),
+    event(dong, 2, ymd(2020, r.int(6, 9), r.int(10, 28)), '마을의제 발굴', '마을의제 발굴 토론회', r.int(30, 80), r.int(5, 30), null, null, r.next() < 0.5, illustrative),
   );
 }
 
@@ -165,7 +216,16 @@ function pilotProgress(r: Random, dong: string, dates: Dates, progress: Values[]
   done(2, '자치계획 수립', '2020-06-30', ymd(2020, r.int(6, 7), r.int(1, 28)));
   done(2, '주민총회 개최', '2020-10-31', ymd(2020, r.int(9, 11), r.int(10, 28)));
   if (dong === '30230-jungni') {
-    progress.push({ dong, phase: 2, milestone: '자치계획 실행', plannedOn: '2020-12-31', completedOn: null, status: '지연', progressPct: 40, note: `코로나19로 사업 착수가 늦어짐 (${illustrative})` });
+    progress.push({
+      dong,
+      phase: 2,
+      milestone: '자치계획 실행',
+      plannedOn: '2020-12-31',
+      completedOn: null,
+      status: '지연',
+      progressPct: 40,
+      note: `코로나19로 사업 착수가 늦어짐 (${illustrative})`,
+    });
   } else {
     done(2, '자치계획 실행', '2020-12-31', ymd(2020, 12, r.int(10, 28)));
   }
@@ -175,10 +235,34 @@ function pilotProgress(r: Random, dong: string, dates: Dates, progress: Values[]
 function joinerRows(r: Random, dong: string, participation: Values[], progress: Values[]): void {
   const turnout = dong === '30230-beop2' ? voters(dong, 2020, 4) : voters(dong, 2020, 15 + r.int(0, 30) / 10);
   participation.push(
-    { dong, phase: 2, date: ymd(2020, r.int(3, 6), r.int(10, 28)), activity: '주민자치학교', title: '주민자치학교', participants: r.int(40, 100), newParticipants: r.int(25, 40), voters: null, votersOnline: null, online: r.next() < 0.5, note: illustrative },
+    event(dong, 2, ymd(2020, r.int(3, 6), r.int(10, 28)), '주민자치학교', '주민자치학교', r.int(40, 100), r.int(25, 40), null, null, r.next() < 0.5, illustrative),
     dong === '30230-beop2'
-      ? { dong, phase: 2, date: ymd(2020, 11, r.int(10, 28)), activity: '주민총회', title: '2020 주민총회 (온라인으로만 개최)', participants: turnout, newParticipants: Math.round((turnout * r.int(20, 40)) / 100), voters: turnout, votersOnline: turnout, online: true, note: `온라인으로만 열림 (${illustrative})` }
-      : { dong, phase: 2, date: ymd(2020, r.int(10, 12), r.int(10, 28)), activity: '주민총회', title: '2020 주민총회', participants: Math.round(turnout * 0.7), newParticipants: Math.round((turnout * 0.7 * r.int(20, 40)) / 100), voters: turnout, votersOnline: Math.round(turnout * r.int(30, 50) / 100), online: true, note: illustrative },
+      ? event(
+          dong,
+          2,
+          ymd(2020, 11, r.int(10, 28)),
+          '주민총회',
+          '2020 주민총회 (온라인으로만 개최)',
+          turnout,
+          Math.round((turnout * r.int(20, 40)) / 100),
+          turnout,
+          turnout,
+          true,
+          `온라인으로만 열림 (${illustrative})`,
+        )
+      : event(
+          dong,
+          2,
+          ymd(2020, r.int(10, 12), r.int(10, 28)),
+          '주민총회',
+          '2020 주민총회',
+          Math.round(turnout * 0.7),
+          Math.round((turnout * 0.7 * r.int(20, 40)) / 100),
+          turnout,
+          Math.round((turnout * r.int(30, 50)) / 100),
+          true,
+          illustrative,
+        ),
   );
   // The first ten steps, expected of the dongs that joined in phase 2, in their first year.
   const steps: [string, string][] = [
@@ -238,7 +322,17 @@ export function demoRows(): Record<Kind, Values[]> {
 function workAboveTheDong(r: ReturnType<typeof random>): { participation: Values[]; progress: Values[] } {
   const city = daejeonReference.city;
   const event = (date: string, activity: string, title: string, participants: number, note: string): Values => ({
-    dong: city, phase: 1, date, activity, title, participants, newParticipants: null, voters: null, votersOnline: null, online: false, note,
+    dong: city,
+    phase: 1,
+    date,
+    activity,
+    title,
+    participants,
+    newParticipants: null,
+    voters: null,
+    votersOnline: null,
+    online: false,
+    note,
   });
   const participation: Values[] = [
     event('2018-09-12', '주민설명회·토론회', '주민자치 토론회 (79개 동)', 300, '2018년 9월, 약 300명은 시 자료; 날짜의 일은 예시'),
@@ -247,11 +341,22 @@ function workAboveTheDong(r: ReturnType<typeof random>): { participation: Values
     event('2019-03-20', '교육·워크숍', '전문가 양성교육 3회차', r.int(25, 40), `2019년 2–3월 3회는 시 자료; 날짜·인원은 ${illustrative}`),
     event('2019-03-14', '교육·워크숍', '관계자 워크숍', 45, '2019년 3월, 45명은 시 자료; 날짜의 일은 예시'),
     event('2019-05-30', '교육·워크숍', '주민자치회장 워크숍 (79개 동)', r.int(70, 90), `날짜는 시 자료, 인원은 ${illustrative}`),
-    ...Array.from({ length: 4 }, (_, i) => event(ymd(2019, 3 + i * 2, r.int(5, 25)), '워킹그룹', `워킹그룹 ${i + 1}차 회의`, r.int(10, 16), `2019년 3월부터 4회는 시 자료; 날짜·인원은 ${illustrative}`)),
-    ...Array.from({ length: 6 }, (_, i) => event(ymd(2019, 3 + i, r.int(5, 25)), '실무협의회', `실무협의회 ${i + 1}차 회의`, r.int(8, 14), `2019년 3월부터 6회는 시 자료; 날짜·인원은 ${illustrative}`)),
+    ...Array.from({ length: 4 }, (_, i) =>
+      event(ymd(2019, 3 + i * 2, r.int(5, 25)), '워킹그룹', `워킹그룹 ${i + 1}차 회의`, r.int(10, 16), `2019년 3월부터 4회는 시 자료; 날짜·인원은 ${illustrative}`),
+    ),
+    ...Array.from({ length: 6 }, (_, i) =>
+      event(ymd(2019, 3 + i, r.int(5, 25)), '실무협의회', `실무협의회 ${i + 1}차 회의`, r.int(8, 14), `2019년 3월부터 6회는 시 자료; 날짜·인원은 ${illustrative}`),
+    ),
   ];
   const progress: Values[] = ['30110', '30170', '30200', '30230'].map((district) => ({
-    dong: district, phase: 1, milestone: '시범조례 제·개정', plannedOn: '2018-12-31', completedOn: ymd(2018, 12, r.int(10, 28)), status: '완료', progressPct: 100, note: `구 시범조례; 날짜는 ${illustrative}`,
+    dong: district,
+    phase: 1,
+    milestone: '시범조례 제·개정',
+    plannedOn: '2018-12-31',
+    completedOn: ymd(2018, 12, r.int(10, 28)),
+    status: '완료',
+    progressPct: 100,
+    note: `구 시범조례; 날짜는 ${illustrative}`,
   }));
   return { participation, progress };
 }
@@ -267,9 +372,8 @@ const agendaTopics = ['마을 환경 정비', '어르신 돌봄 나눔', '청소
  * out, but 중리동's 2020 plan (지연, as its progress says); the newcomers adopted their first plans
  * at the end of 2020, to be carried out in 2021.
  */
-function councilWork(r: ReturnType<typeof random>, participation: readonly Values[]): { agendas: Values[]; council: Values[] } {
-  const agendas: Values[] = [];
-  const council: Values[] = [];
+/** The helpers that write a dong's agendas: its assembly of a year, the voters on an agenda, an agenda row. */
+function agendaWriter(r: Random, participation: readonly Values[], agendas: Values[]) {
   /** The dong's 주민총회 of that year: its day and voters (an agenda's votes never exceed them). */
   const assemblyOf = (dong: string, year: number) => {
     const row = participation.find((p) => p.dong === dong && p.activity === '주민총회' && String(p.date).startsWith(String(year)))!;
@@ -280,43 +384,123 @@ function councilWork(r: ReturnType<typeof random>, participation: readonly Value
   const agenda = (dong: string, phase: number, year: number, title: string, assemblyOn: string, voters: number, status: string, completedOn: string | null, note: string) => {
     const against = r.int(2, Math.max(3, Math.round(voters * 0.1)));
     agendas.push({
-      dong, phase, fiscalYear: year, title, subcommittee: null, proposedOn: ymd(year, r.int(3, 6), r.int(1, 28)), assemblyOn,
-      votesFor: voters - against, votesAgainst: against, adopted: true, estimatedCostKrw: r.int(2, 12) * won, fundingRoute: '자체 사업비', status, completedOn, note,
+      dong,
+      phase,
+      fiscalYear: year,
+      title,
+      subcommittee: null,
+      proposedOn: ymd(year, r.int(3, 6), r.int(1, 28)),
+      assemblyOn,
+      votesFor: voters - against,
+      votesAgainst: against,
+      adopted: true,
+      estimatedCostKrw: r.int(2, 12) * won,
+      fundingRoute: '자체 사업비',
+      status,
+      completedOn,
+      note,
     });
   };
-  for (const [dong, dates] of Object.entries(pilot)) {
-    const galma = dong === '30170-galma1';
-    const n2019 = galma ? 9 : r.int(5, 8);
-    for (let i = 0; i < n2019; i++) {
-      agenda(dong, 1, 2019, agendaTopics[(i + r.int(0, 8)) % agendaTopics.length]! + (i > 0 ? ` ${i + 1}` : ''), dates.assembly, votersOn(dong, 2019), '완료', ymd(2019, 12, r.int(1, 28)),
-        galma ? '의제 9건은 보도 자료, 찬반·사업비는 예시' : illustrative);
-    }
-    const late = dong === '30230-jungni';
-    for (let i = 0; i < r.int(5, 7); i++) {
-      agenda(dong, 2, 2020, `${agendaTopics[(i + 3) % agendaTopics.length]!} (2020)${i > 0 ? ` ${i + 1}` : ''}`, assemblyOf(dong, 2020).on, votersOn(dong, 2020),
-        late && i % 2 === 0 ? '실행중' : '완료', late && i % 2 === 0 ? null : ymd(2020, 12, r.int(1, 28)), late && i % 2 === 0 ? `코로나19로 늦어짐 (${illustrative})` : illustrative);
-    }
-    for (const [phase, year, asOf] of [[1, 2019, dates.launch], [2, 2020, '2020-03-31']] as const) {
-      const chosen = yuseong.has(dong);
-      const members = chosen ? 49 : r.int(32, 48);
-      council.push({
-        dong, phase, fiscalYear: year, asOf, seats: 50, applicants: chosen ? r.int(70, 110) : r.int(50, 90), selectedByLottery: chosen ? 49 : Math.round(members * r.int(70, 100) / 100),
-        members, women: Math.round(members * r.int(40, 55) / 100), youth: Math.round(members * r.int(5, 15) / 100), subcommittees: r.int(3, 5), trainingCompleted: members,
-        note: chosen ? `위원 49명 추첨 선정, 신청 70–110명은 보도 자료; 그 밖의 값은 ${illustrative}` : illustrative,
-      });
-    }
+  return { assemblyOf, votersOn, agenda };
+}
+
+type AgendaWriter = ReturnType<typeof agendaWriter>;
+
+/** A pilot dong's agendas of both years and its council in each. */
+function pilotCouncil(r: Random, dong: string, dates: Dates, { assemblyOf, votersOn, agenda }: AgendaWriter, council: Values[]): void {
+  const galma = dong === '30170-galma1';
+  const n2019 = galma ? 9 : r.int(5, 8);
+  for (let i = 0; i < n2019; i++) {
+    agenda(
+      dong,
+      1,
+      2019,
+      agendaTopics[(i + r.int(0, 8)) % agendaTopics.length]! + (i > 0 ? ` ${i + 1}` : ''),
+      dates.assembly,
+      votersOn(dong, 2019),
+      '완료',
+      ymd(2019, 12, r.int(1, 28)),
+      galma ? '의제 9건은 보도 자료, 찬반·사업비는 예시' : illustrative,
+    );
   }
-  for (const dong of joiners2020) {
-    const members = r.int(25, 40);
+  const late = dong === '30230-jungni';
+  for (let i = 0; i < r.int(5, 7); i++) {
+    agenda(
+      dong,
+      2,
+      2020,
+      `${agendaTopics[(i + 3) % agendaTopics.length]!} (2020)${i > 0 ? ` ${i + 1}` : ''}`,
+      assemblyOf(dong, 2020).on,
+      votersOn(dong, 2020),
+      late && i % 2 === 0 ? '실행중' : '완료',
+      late && i % 2 === 0 ? null : ymd(2020, 12, r.int(1, 28)),
+      late && i % 2 === 0 ? `코로나19로 늦어짐 (${illustrative})` : illustrative,
+    );
+  }
+  for (const [phase, year, asOf] of [
+    [1, 2019, dates.launch],
+    [2, 2020, '2020-03-31'],
+  ] as const) {
+    const chosen = yuseong.has(dong);
+    const members = chosen ? 49 : r.int(32, 48);
     council.push({
-      dong, phase: 2, fiscalYear: 2020, asOf: '2020-08-31', seats: 40, applicants: r.int(35, 70), selectedByLottery: Math.round(members * r.int(60, 100) / 100),
-      members, women: Math.round(members * r.int(40, 55) / 100), youth: Math.round(members * r.int(5, 15) / 100), subcommittees: r.int(2, 4), trainingCompleted: members, note: illustrative,
+      dong,
+      phase,
+      fiscalYear: year,
+      asOf,
+      seats: 50,
+      applicants: chosen ? r.int(70, 110) : r.int(50, 90),
+      selectedByLottery: chosen ? 49 : Math.round((members * r.int(70, 100)) / 100),
+      members,
+      women: Math.round((members * r.int(40, 55)) / 100),
+      youth: Math.round((members * r.int(5, 15)) / 100),
+      subcommittees: r.int(3, 5),
+      trainingCompleted: members,
+      note: chosen ? `위원 49명 추첨 선정, 신청 70–110명은 보도 자료; 그 밖의 값은 ${illustrative}` : illustrative,
     });
-    if (dong === '30230-moksang') continue; // its assembly moved to 2021: no agenda put yet
-    for (let i = 0; i < r.int(3, 5); i++) {
-      agenda(dong, 2, 2020, `${agendaTopics[(i + 5) % agendaTopics.length]!}${i > 0 ? ` ${i + 1}` : ''}`, assemblyOf(dong, 2020).on, votersOn(dong, 2020), '가결', null, `2021년에 추진 (${illustrative})`);
-    }
   }
+}
+
+/** A dong that joined in 2020: its council, and the plan its first assembly adopted. */
+function joinerCouncil(r: Random, dong: string, { assemblyOf, votersOn, agenda }: AgendaWriter, council: Values[]): void {
+  const members = r.int(25, 40);
+  council.push({
+    dong,
+    phase: 2,
+    fiscalYear: 2020,
+    asOf: '2020-08-31',
+    seats: 40,
+    applicants: r.int(35, 70),
+    selectedByLottery: Math.round((members * r.int(60, 100)) / 100),
+    members,
+    women: Math.round((members * r.int(40, 55)) / 100),
+    youth: Math.round((members * r.int(5, 15)) / 100),
+    subcommittees: r.int(2, 4),
+    trainingCompleted: members,
+    note: illustrative,
+  });
+  if (dong === '30230-moksang') return; // its assembly moved to 2021: no agenda put yet
+  for (let i = 0; i < r.int(3, 5); i++) {
+    agenda(
+      dong,
+      2,
+      2020,
+      `${agendaTopics[(i + 5) % agendaTopics.length]!}${i > 0 ? ` ${i + 1}` : ''}`,
+      assemblyOf(dong, 2020).on,
+      votersOn(dong, 2020),
+      '가결',
+      null,
+      `2021년에 추진 (${illustrative})`,
+    );
+  }
+}
+
+function councilWork(r: Random, participation: readonly Values[]): { agendas: Values[]; council: Values[] } {
+  const agendas: Values[] = [];
+  const council: Values[] = [];
+  const writer = agendaWriter(r, participation, agendas);
+  for (const [dong, dates] of Object.entries(pilot)) pilotCouncil(r, dong, dates, writer, council);
+  for (const dong of joiners2020) joinerCouncil(r, dong, writer, council);
   return { agendas, council };
 }
 
@@ -329,7 +513,12 @@ export async function loadDemo(store: Store): Promise<Record<Kind, number>> {
   // In the order a workbook syncs its sheets: what a kind's cross-kind warnings read is stored first.
   for (const kind of crossKindOrder) {
     const rows = all[kind];
-    const answer = await store.sync(kind, { batchId: randomUUID(), rows: rows.map((values) => ({ rowId: randomUUID(), baseRevision: null, values })), deletes: [] }, demoActor, 'demo (daejeon-pilot.md)');
+    const answer = await store.sync(
+      kind,
+      { batchId: randomUUID(), rows: rows.map((values) => ({ rowId: randomUUID(), baseRevision: null, values })), deletes: [] },
+      demoActor,
+      'demo (daejeon-pilot.md)',
+    );
     const refused = answer.results.filter((x) => x.status !== 'accepted');
     if (refused.length > 0) throw new Error(`demo ${kind}: ${JSON.stringify(refused[0])}`);
     counts[kind] = answer.results.length;

@@ -31,7 +31,10 @@ export interface PopulationReport {
 }
 
 export class PopulationFileError extends Error {
-  constructor(readonly ko: string, readonly en: string) {
+  constructor(
+    readonly ko: string,
+    readonly en: string,
+  ) {
     super(`${ko} / ${en}`);
     this.name = 'PopulationFileError';
   }
@@ -52,7 +55,10 @@ function decode(bytes: Uint8Array): { text: string; encoding: 'utf-8' | 'cp949' 
     throw new PopulationFileError('UTF-8로도 CP949로도 읽을 수 없는 파일입니다.', 'the file is neither UTF-8 nor CP949 text.');
   }
   if (!text.includes('행정구역')) {
-    throw new PopulationFileError("'행정구역' 열이 없습니다. 주민등록 인구통계에서 내려받은 CSV인지 확인하세요.", "no '행정구역' column: is this the 주민등록 인구통계 CSV as downloaded?");
+    throw new PopulationFileError(
+      "'행정구역' 열이 없습니다. 주민등록 인구통계에서 내려받은 CSV인지 확인하세요.",
+      "no '행정구역' column: is this the 주민등록 인구통계 CSV as downloaded?",
+    );
   }
   return { text, encoding: 'cp949' };
 }
@@ -60,7 +66,11 @@ function decode(bytes: Uint8Array): { text: string; encoding: 'utf-8' | 'cp949' 
 /** The file's records (RFC 4180, by the import's own splitter), blank lines left out. */
 function csvRecords(text: string): string[][] {
   const records: string[][] = [];
-  const splitter = new CsvSplitter(',', (fields) => void (fields.some((f) => f !== '') && records.push(fields)), () => undefined);
+  const splitter = new CsvSplitter(
+    ',',
+    (fields) => void (fields.some((f) => f !== '') && records.push(fields)),
+    () => undefined,
+  );
   splitter.write(text);
   splitter.end();
   return records;
@@ -92,7 +102,8 @@ export function readPopulationFile(bytes: Uint8Array): PopulationFile {
     const row = i + 2;
     const cell = (record[region] ?? '').trim();
     const m = regionCell.exec(cell);
-    if (!m) throw new PopulationFileError(`${row}행: 행정구역 '${cell.slice(0, 40)}'에 (10자리 코드)가 없습니다.`, `row ${row}: 행정구역 '${cell.slice(0, 40)}' has no (10-digit code).`);
+    if (!m)
+      throw new PopulationFileError(`${row}행: 행정구역 '${cell.slice(0, 40)}'에 (10자리 코드)가 없습니다.`, `row ${row}: 행정구역 '${cell.slice(0, 40)}' has no (10-digit code).`);
     const [name, code] = [m[1]!.replace(/\s+/g, ' ').trim(), m[2]!];
     if (code.slice(5, 8) === '000') {
       totals++;
@@ -103,7 +114,10 @@ export function readPopulationFile(bytes: Uint8Array): PopulationFile {
       const raw = (record[column] ?? '').trim();
       if (raw === '') continue;
       if (!/^\d{1,3}(,\d{3})*$|^\d+$/.test(raw)) {
-        throw new PopulationFileError(`${row}행 '${header[column]}': '${raw.slice(0, 20)}'은(는) 인구 수가 아닙니다.`, `row ${row} '${header[column]}': '${raw.slice(0, 20)}' is not a count.`);
+        throw new PopulationFileError(
+          `${row}행 '${header[column]}': '${raw.slice(0, 20)}'은(는) 인구 수가 아닙니다.`,
+          `row ${row} '${header[column]}': '${raw.slice(0, 20)}' is not a count.`,
+        );
       }
       years[year] = Number(raw.replaceAll(',', ''));
     }

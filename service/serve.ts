@@ -81,46 +81,60 @@ async function devCertificates(): Promise<{ key: Buffer; cert: Buffer; ca?: Buff
 
 /** Opens the store, fills the demo when asked, and listens; resolves to a function that stops it all. */
 export async function startServing(opts: ServeOptions): Promise<() => Promise<void>> {
-      const store = await openStore(opts.db, { memoryLimit: opts.memoryLimit });
-      if (opts.demo) {
-        const counts = await store.counts();
-        if (counts.spending + counts.participation + counts.progress === 0) {
-          const loaded = await loadDemo(store);
-          console.log(`대전 시범사업 데모를 채웠습니다 / Daejeon demo loaded: ${JSON.stringify(loaded)}`);
-        }
-        // Demo tokens are made anew at every start (the old ones revoked), so they can be printed.
-        for (const t of await store.listTokens()) if (t.name.endsWith('(데모)') && !t.revokedAt) await store.revokeToken(t.id);
-        console.log('데모 토큰 / demo tokens:');
-        for (const spec of demoRoles) {
-          const created = await store.createToken(spec);
-          console.log(`  ${spec.role.padEnd(8)} ${created.token}   ${spec.name}`);
-        }
-      }
-      const json = { ...defaultLimits.json, sync: { ...defaultLimits.json.sync, maxBytes: opts.syncBody * 1024 * 1024 } };
-      const limits = { ratePerSecond: opts.rate, burst: opts.burst, requestTimeoutMs: opts.requestTimeout * 1000, longRequestTimeoutMs: opts.requestTimeout * 20_000, json, queryResultBytes: opts.queryResult * 1024 * 1024 };
-      const backups = { dir: opts.backupDir ? resolve(opts.backupDir) : store.defaultBackupDir, keep: opts.keep ?? 14 };
-      const app = createApp({ store, addinOrigin: opts.addinOrigin, staticDir: join(root, 'dist', 'addin'), limits, trustProxy: opts.trustProxy === true, backups, log: opts.quiet ? undefined : (line) => console.log(JSON.stringify(line)) });
-      let backupTimer: NodeJS.Timeout | undefined;
-      if (opts.backupEvery) {
-        const every = opts.backupEvery;
-        backupTimer = setInterval(() => {
-          store.backup(backups.dir, backups.keep).then(
-            (taken) => console.log(`백업 / backup: ${taken.file} (${taken.bytes} bytes, revision ${taken.revision})`),
-            (error: unknown) => console.error(`백업 실패 / backup failed: ${(error as Error).message}`),
-          );
-        }, every);
-        backupTimer.unref();
-        console.log(`백업: ${backups.dir}에 ${every / 3_600_000}시간마다, 최근 ${backups.keep}개 보관 / backups every ${every / 3_600_000} h into ${backups.dir}, newest ${backups.keep} kept`);
-      }
-      let serverOptions = {};
-      if (opts.https) serverOptions = await devCertificates();
-      const server = serve(
-        { fetch: app.fetch, port: opts.port, hostname: opts.host, ...(opts.https ? { createServer: createHttpsServer, serverOptions } : {}) },
-        (info) => {
-          const url = `${opts.https ? 'https' : 'http'}://${opts.host === '127.0.0.1' ? 'localhost' : opts.host}:${info.port}`;
-          console.log(`자치 장부 서비스 / Jachi Ledger: ${url}/taskpane.html  (API ${url}/api)`);
-        },
+  const store = await openStore(opts.db, { memoryLimit: opts.memoryLimit });
+  if (opts.demo) {
+    const counts = await store.counts();
+    if (counts.spending + counts.participation + counts.progress === 0) {
+      const loaded = await loadDemo(store);
+      console.log(`대전 시범사업 데모를 채웠습니다 / Daejeon demo loaded: ${JSON.stringify(loaded)}`);
+    }
+    // Demo tokens are made anew at every start (the old ones revoked), so they can be printed.
+    for (const t of await store.listTokens()) if (t.name.endsWith('(데모)') && !t.revokedAt) await store.revokeToken(t.id);
+    console.log('데모 토큰 / demo tokens:');
+    for (const spec of demoRoles) {
+      const created = await store.createToken(spec);
+      console.log(`  ${spec.role.padEnd(8)} ${created.token}   ${spec.name}`);
+    }
+  }
+  const json = { ...defaultLimits.json, sync: { ...defaultLimits.json.sync, maxBytes: opts.syncBody * 1024 * 1024 } };
+  const limits = {
+    ratePerSecond: opts.rate,
+    burst: opts.burst,
+    requestTimeoutMs: opts.requestTimeout * 1000,
+    longRequestTimeoutMs: opts.requestTimeout * 20_000,
+    json,
+    queryResultBytes: opts.queryResult * 1024 * 1024,
+  };
+  const backups = { dir: opts.backupDir ? resolve(opts.backupDir) : store.defaultBackupDir, keep: opts.keep ?? 14 };
+  const app = createApp({
+    store,
+    addinOrigin: opts.addinOrigin,
+    staticDir: join(root, 'dist', 'addin'),
+    limits,
+    trustProxy: opts.trustProxy === true,
+    backups,
+    log: opts.quiet ? undefined : (line) => console.log(JSON.stringify(line)),
+  });
+  let backupTimer: NodeJS.Timeout | undefined;
+  if (opts.backupEvery) {
+    const every = opts.backupEvery;
+    backupTimer = setInterval(() => {
+      store.backup(backups.dir, backups.keep).then(
+        (taken) => console.log(`백업 / backup: ${taken.file} (${taken.bytes} bytes, revision ${taken.revision})`),
+        (error: unknown) => console.error(`백업 실패 / backup failed: ${(error as Error).message}`),
       );
+    }, every);
+    backupTimer.unref();
+    console.log(
+      `백업: ${backups.dir}에 ${every / 3_600_000}시간마다, 최근 ${backups.keep}개 보관 / backups every ${every / 3_600_000} h into ${backups.dir}, newest ${backups.keep} kept`,
+    );
+  }
+  let serverOptions = {};
+  if (opts.https) serverOptions = await devCertificates();
+  const server = serve({ fetch: app.fetch, port: opts.port, hostname: opts.host, ...(opts.https ? { createServer: createHttpsServer, serverOptions } : {}) }, (info) => {
+    const url = `${opts.https ? 'https' : 'http'}://${opts.host === '127.0.0.1' ? 'localhost' : opts.host}:${info.port}`;
+    console.log(`자치 장부 서비스 / Jachi Ledger: ${url}/taskpane.html  (API ${url}/api)`);
+  });
   return async () => {
     clearInterval(backupTimer);
     await new Promise<void>((done) => server.close(() => done()));

@@ -52,7 +52,10 @@ async function existingNotes(context: Excel.RequestContext, cells: readonly Cell
   });
   await context.sync();
   const found = notes.filter((n) => !n.note.isNullObject);
-  return { ours: found.filter((n) => n.note.content.startsWith(notePrefix)).map((n) => n.note), theirs: new Set(found.filter((n) => !n.note.content.startsWith(notePrefix)).map((n) => n.address)) };
+  return {
+    ours: found.filter((n) => n.note.content.startsWith(notePrefix)).map((n) => n.note),
+    theirs: new Set(found.filter((n) => !n.note.content.startsWith(notePrefix)).map((n) => n.address)),
+  };
 }
 
 /**
@@ -97,7 +100,13 @@ function touchedCells(body: Excel.Range, marks: readonly CellMark[], clear: { ro
  * rows: the fill, and the notes or comments the add-in left there. A cell that holds the official's
  * own note or comment keeps it (Excel holds one per cell) and gets the fill alone.
  */
-export async function markCells(host: ExcelHost, supports: Supports, tableName: string, marks: readonly CellMark[], clear: { rows: readonly number[]; columnCount: number }): Promise<NoteMode> {
+export async function markCells(
+  host: ExcelHost,
+  supports: Supports,
+  tableName: string,
+  marks: readonly CellMark[],
+  clear: { rows: readonly number[]; columnCount: number },
+): Promise<NoteMode> {
   const mode = noteMode(supports);
   await host.run(async (context) => {
     const table = context.workbook.tables.getItem(tableName);

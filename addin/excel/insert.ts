@@ -65,7 +65,11 @@ export function toCell(value: unknown, kind: ColumnKind): string | number | bool
 
 /** A sheet name Excel accepts: no []:*?/\, at most 31 characters, not blank. */
 export function sheetNameOf(name: string): string {
-  const clean = name.replace(/[[\]:*?/\\]/g, ' ').replace(/^'+|'+$/g, '').trim().slice(0, 31);
+  const clean = name
+    .replace(/[[\]:*?/\\]/g, ' ')
+    .replace(/^'+|'+$/g, '')
+    .trim()
+    .slice(0, 31);
   return clean || '결과';
 }
 
@@ -86,7 +90,15 @@ async function addSheet(context: Excel.RequestContext, base: string): Promise<{ 
 }
 
 /** Writes rows under a header at (top, left), `chunkRows` at a time, with each column's format. */
-async function writeBlock(context: Excel.RequestContext, sheet: Excel.Worksheet, top: number, left: number, columns: ResultColumn[], rows: readonly (readonly unknown[])[], formats?: (row: number) => string[]): Promise<Excel.Range> {
+async function writeBlock(
+  context: Excel.RequestContext,
+  sheet: Excel.Worksheet,
+  top: number,
+  left: number,
+  columns: ResultColumn[],
+  rows: readonly (readonly unknown[])[],
+  formats?: (row: number) => string[],
+): Promise<Excel.Range> {
   const width = columns.length;
   const header = sheet.getRangeByIndexes(top, left, 1, width);
   header.values = [columns.map((c) => guardFormula(c.header))];
@@ -232,7 +244,14 @@ async function writeFlags(context: Excel.RequestContext, sheet: Excel.Worksheet,
 }
 
 /** The dong table: 구 | 동 | per figure: 1단계, 2단계, 변화; the dongs in Korean order. */
-async function writeDongTable(context: Excel.RequestContext, sheet: Excel.Worksheet, summary: SummarySheetData, sorted: readonly SummarySheetDong[], phaseNames: string[], top: number): Promise<void> {
+async function writeDongTable(
+  context: Excel.RequestContext,
+  sheet: Excel.Worksheet,
+  summary: SummarySheetData,
+  sorted: readonly SummarySheetDong[],
+  phaseNames: string[],
+  top: number,
+): Promise<void> {
   const { figures, labels } = summary;
   const columns: ResultColumn[] = [
     { field: 'district', header: labels.district, kind: 'text' },
@@ -305,7 +324,9 @@ export async function insertSummarySheet(summary: SummarySheetData, phases: Summ
     await writeFlags(context, sheet, summary, layout.flagTop);
     await writeDongTable(context, sheet, summary, sorted, phaseNames, layout.dongTop);
     addCharts(sheet, summary, sorted, phaseNames, layout);
-    sheet.getRangeByIndexes(layout.headlineTop, 0, Math.min(sorted.length, 200) + layout.dongTop - layout.headlineTop + 1, Math.max(layout.dongWidth, headlineWidth)).format.autofitColumns();
+    sheet
+      .getRangeByIndexes(layout.headlineTop, 0, Math.min(sorted.length, 200) + layout.dongTop - layout.headlineTop + 1, Math.max(layout.dongWidth, headlineWidth))
+      .format.autofitColumns();
     if (printable) {
       sheet.pageLayout.orientation = 'Landscape';
       sheet.pageLayout.setPrintArea(sheet.getRangeByIndexes(0, 0, layout.dongTop + sorted.length + 1, layout.printWidth));

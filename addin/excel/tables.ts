@@ -74,7 +74,11 @@ async function readChunks(context: Excel.RequestContext, body: Excel.Range, chun
  * Reads a table in chunks (values and number formats). Starts at `chunkRows` rows and halves the
  * chunk when Excel on the web refuses a payload over its 5 MB limit. One sync per chunk.
  */
-export async function readTable(host: ExcelHost, tableName: string, options: { chunkRows?: number; onProgress?: (rowsRead: number, rowCount: number) => void } = {}): Promise<TableRead> {
+export async function readTable(
+  host: ExcelHost,
+  tableName: string,
+  options: { chunkRows?: number; onProgress?: (rowsRead: number, rowCount: number) => void } = {},
+): Promise<TableRead> {
   return host.run(async (context) => {
     const table = context.workbook.tables.getItem(tableName);
     const header = table.getHeaderRowRange();

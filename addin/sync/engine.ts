@@ -193,7 +193,15 @@ function settleAccepted(ks: KindState, id: string, hash: string, revision: numbe
 }
 
 /** A conflict in a batch's answer: open it, unless both sides made the same change (or both deleted). */
-function settleConflict(ks: KindState, id: string, hash: string, result: SyncAnswer['results'][number], mine: Conflict['mine'], report: SyncReport, columns: readonly string[] | undefined): void {
+function settleConflict(
+  ks: KindState,
+  id: string,
+  hash: string,
+  result: SyncAnswer['results'][number],
+  mine: Conflict['mine'],
+  report: SyncReport,
+  columns: readonly string[] | undefined,
+): void {
   const rs = ks.rows[id]!;
   const isDelete = hash === deleteMark;
   const server: ServerRow = result.server ?? {

@@ -41,7 +41,12 @@ const refusedRow: Message = { ko: '서비스가 이 행을 받지 않았습니�
 /** The table column of a field; an issue on a field the table lacks (or the whole row) goes to the first data column. */
 export function columnOfField(fields: readonly (string | null)[], field: string): number {
   const j = fields.indexOf(field);
-  return j > 0 ? j : Math.max(1, fields.findIndex((f, k) => k > 0 && f !== null));
+  return j > 0
+    ? j
+    : Math.max(
+        1,
+        fields.findIndex((f, k) => k > 0 && f !== null),
+      );
 }
 
 /** The refused and warned cells of a report, one item per cell with every reason on it. */
@@ -64,7 +69,12 @@ export function cellItems(report: Pick<SyncReport, 'refused' | 'warnings'>, tabl
   for (const w of report.warnings) {
     const row = rowOf(w.index, w.rowId);
     if (row === undefined) continue;
-    group(warnings, row, 'warning', w.warnings.map((x) => ({ column: columnOfField(table.fields, x.field), message: x.message })));
+    group(
+      warnings,
+      row,
+      'warning',
+      w.warnings.map((x) => ({ column: columnOfField(table.fields, x.field), message: x.message })),
+    );
   }
   return { refused, warnings };
 }

@@ -171,7 +171,6 @@ export function referenceFromMeta(meta: Meta): ReferenceIndex {
   return new ReferenceIndex(reference);
 }
 
-
 export function transportOf(api: ApiClient): SyncTransport {
   return {
     push: (kind, body) => api.sync(kind, body, workbookName()),
@@ -263,7 +262,12 @@ async function proposeAdoption(w: Workflow, kind?: Kind, map: Record<string, str
   const topRow = top ? Number(top[1]) : 1;
   const headerSheetRow = report.header.row;
   // Merged areas from the header down stand in the way of a table; those above (titles) stay.
-  const merges = candidates.merges === null || candidates.tableName ? (candidates.tableName ? [] : null) : candidates.merges.filter((a) => (parseRangeAddress(a)?.bottom ?? 0) >= headerSheetRow);
+  const merges =
+    candidates.merges === null || candidates.tableName
+      ? candidates.tableName
+        ? []
+        : null
+      : candidates.merges.filter((a) => (parseRangeAddress(a)?.bottom ?? 0) >= headerSheetRow);
   return { candidates, report, headerRow: headerSheetRow - topRow, merges, titleUnit: titleUnitOf(report), map };
 }
 
@@ -302,10 +306,72 @@ async function adopt(w: Workflow, proposal: AdoptionProposal, choices: AdoptChoi
   await w.memory.setTable(kind, bound);
   if (choices.scope === 'rows') {
     const t = await read(w, kind);
-    const scope = t ? scopeOfRows(t.local.filter((r) => !r.errors).map((r) => r.values), w.ref) : undefined;
+    const scope = t
+      ? scopeOfRows(
+          t.local.filter((r) => !r.errors).map((r) => r.values),
+          w.ref,
+        )
+      : undefined;
     if (scope) await w.memory.setTable(kind, { ...bound, scope });
   }
   return tableName;
+}
+
+/**
+ * The table's row ids, and its rows with every copy of a row made anonymous: a copied row carries
+ * its original's hidden id, and only the first keeps it (the engine gives the copy a new one), so
+ * the normaliser does not refuse the copy as a duplicate.
+ */
+function withFirstIds(rows: unknown[][], idColumn: number): { rowIds: (string | null)[]; values: unknown[][] } {
+  const rowIds: (string | null)[] = [];
+  const seenIds = new Set<string>();
+  const values = rows.map((row) => {
+    const raw = idColumn >= 0 ? row[idColumn] : null;
+    const id = typeof raw === 'string' && raw.trim() !== '' ? raw.trim() : null;
+    rowIds.push(id);
+    if (id === null || !seenIds.has(id)) {
+      if (id !== null) seenIds.add(id);
+      return row;
+    }
+    const copy = [...row];
+    copy[idColumn] = '';
+    return copy;
+  });
+  return { rowIds, values };
+}
+
+/**
+ * The table's body rows as the engine takes them: each read row with its values (remembered in
+ * `memo` by id) or its cells' issues, by its place in the body; blank, total and repeated header
+ * rows are left out.
+ */
+function localRows(report: ReturnType<typeof normaliseOfficeRange>, firstRow: number, rowIds: (string | null)[], count: number, memo: Map<string, RowValues>) {
+  const bodyOf = (sheetRow: number) => sheetRow - firstRow - 1;
+  const accepted = new Map(report.rows.map((r) => [bodyOf(r.row), r.values]));
+  const cellIssues = new Map<number, ReportIssue[]>();
+  for (const issue of report.rejected) {
+    const i = bodyOf(issue.row);
+    const list = cellIssues.get(i) ?? [];
+    list.push(issue);
+    cellIssues.set(i, list);
+  }
+  const local: LocalRow[] = [];
+  const bodyIndex: number[] = [];
+  const firstId = new Set<string>();
+  for (let i = 0; i < count; i++) {
+    const v = accepted.get(i);
+    const issues = cellIssues.get(i);
+    if (!v && !issues) continue; // blank, total or repeated header row
+    const id = rowIds[i] && !firstId.has(rowIds[i]!) ? rowIds[i]! : null;
+    if (id) firstId.add(id);
+    bodyIndex.push(i);
+    if (issues) local.push({ rowId: id, values: {}, errors: issues.map((x) => ({ field: x.field, code: x.code, message: x.message })) });
+    else {
+      local.push({ rowId: id, values: v! });
+      if (id) memo.set(id, v!);
+    }
+  }
+  return { local, bodyIndex, cellIssues };
 }
 
 /** Reads and normalises a kind's table; undefined when the workbook has no table for it. */
@@ -321,22 +387,7 @@ async function read(w: Workflow, kind: Kind, onRead?: (rowsRead: number, rowCoun
   }
   const headers = table.headers.map((h) => String(h ?? '').trim());
   const idColumn = headers.indexOf(rowIdHeader);
-  // A copied row carries its original's hidden id: only the first keeps it (the w.engine gives the
-  // copy a new one), so the normaliser does not refuse the copy as a duplicate.
-  const rowIds: (string | null)[] = [];
-  const seenIds = new Set<string>();
-  const values = table.values.map((row) => {
-    const raw = idColumn >= 0 ? row[idColumn] : null;
-    const id = typeof raw === 'string' && raw.trim() !== '' ? raw.trim() : null;
-    rowIds.push(id);
-    if (id === null || !seenIds.has(id)) {
-      if (id !== null) seenIds.add(id);
-      return row;
-    }
-    const copy = [...row];
-    copy[idColumn] = '';
-    return copy;
-  });
+  const { rowIds, values } = withFirstIds(table.values, idColumn);
   const report = normaliseOfficeRange(
     {
       name: table.sheet,
@@ -358,37 +409,30 @@ async function read(w: Workflow, kind: Kind, onRead?: (rowsRead: number, rowCoun
   }
   if (idColumn >= 0) fields[idColumn] = rowIdField;
   // The engine compares and sends rows over the columns this table has (a sheet may lack some).
-  w.engine.tableColumns(kind, fields.filter((f): f is string => f !== null && f !== rowIdField));
+  w.engine.tableColumns(
+    kind,
+    fields.filter((f): f is string => f !== null && f !== rowIdField),
+  );
 
-  const bodyOf = (sheetRow: number) => sheetRow - table.firstRow - 1;
-  const accepted = new Map(report.rows.map((r) => [bodyOf(r.row), r.values]));
-  const cellIssues = new Map<number, ReportIssue[]>();
-  for (const issue of report.rejected) {
-    const i = bodyOf(issue.row);
-    const list = cellIssues.get(i) ?? [];
-    list.push(issue);
-    cellIssues.set(i, list);
-  }
-  const local: LocalRow[] = [];
-  const bodyIndex: number[] = [];
   const memo = w.seen.get(kind) ?? new Map<string, RowValues>();
   w.seen.set(kind, memo);
-  const firstId = new Set<string>();
-  for (let i = 0; i < values.length; i++) {
-    const v = accepted.get(i);
-    const issues = cellIssues.get(i);
-    if (!v && !issues) continue; // blank, total or repeated header row
-    const id = rowIds[i] && !firstId.has(rowIds[i]!) ? rowIds[i]! : null;
-    if (id) firstId.add(id);
-    bodyIndex.push(i);
-    if (issues) local.push({ rowId: id, values: {}, errors: issues.map((x) => ({ field: x.field, code: x.code, message: x.message })) });
-    else {
-      local.push({ rowId: id, values: v! });
-      if (id) memo.set(id, v!);
-    }
-  }
+  const { local, bodyIndex, cellIssues } = localRows(report, table.firstRow, rowIds, values.length, memo);
   const skipped: SkippedItem[] = report.skipped.map((x) => ({ kind, sheetRow: x.row, reason: x.reason, message: x.message }));
-  return { kind, tableName: bound.table, scope: bound.scope, report, fields, units, rowIds, local, bodyIndex, cellIssues, skipped, firstRow: table.firstRow, firstColumn: table.firstColumn };
+  return {
+    kind,
+    tableName: bound.table,
+    scope: bound.scope,
+    report,
+    fields,
+    units,
+    rowIds,
+    local,
+    bodyIndex,
+    cellIssues,
+    skipped,
+    firstRow: table.firstRow,
+    firstColumn: table.firstColumn,
+  };
 }
 
 /** Where the table's rows and cells are, for the marks (marks.ts). */
@@ -405,12 +449,22 @@ function markTable(w: Workflow, t: ReadTable, rowOfId: Map<string, number>): Mar
  * Marks this round's cells and clears the rows marked before that are now fine; returns the cells
  * for the results list.
  */
-async function mark(w: Workflow, t: ReadTable, report: SyncReport, conflicts: Conflict[], rowOfId: Map<string, number>, idOfRow: (string | null)[]): Promise<{ refused: ResultItem[]; warnings: ResultItem[]; marksAs?: NoteMode }> {
+async function mark(
+  w: Workflow,
+  t: ReadTable,
+  report: SyncReport,
+  conflicts: Conflict[],
+  rowOfId: Map<string, number>,
+  idOfRow: (string | null)[],
+): Promise<{ refused: ResultItem[]; warnings: ResultItem[]; marksAs?: NoteMode }> {
   const before = [...new Set(await w.memory.marked(t.kind))];
   const { refused, warnings, marks, clearRows } = marksFromReport({ ...report, conflicts }, markTable(w, t, rowOfId), before);
   const marksAs = marks.length > 0 || clearRows.length > 0 ? await w.layer.markCells(t.tableName, marks, { rows: clearRows, columnCount: t.fields.length }) : undefined;
   const markedRows = new Set(marks.map((m) => m.row));
-  await w.memory.setMarked(t.kind, [...markedRows].map((r) => idOfRow[r]).filter((id): id is string => !!id));
+  await w.memory.setMarked(
+    t.kind,
+    [...markedRows].map((r) => idOfRow[r]).filter((id): id is string => !!id),
+  );
   const item = (x: CellItem): ResultItem => ({ kind: t.kind, tableName: t.tableName, ...x, address: cellAddress(t, x.row, x.column) });
   return { refused: refused.map(item), warnings: warnings.map(item), marksAs };
 }
@@ -428,7 +482,13 @@ export function appendIndex(t: Pick<ReadTable, 'bodyIndex' | 'skipped' | 'firstR
 async function writeBack(w: Workflow, t: ReadTable, rowIds: (string | null)[], writes: TableWrite[]): Promise<number> {
   if (writes.length === 0) return 0;
   const shown = writes.map((x): TableWrite => (x.type === 'upsert' ? { ...x, values: displayValues(x.values, t, w.ref) } : x));
-  const done = await w.layer.writeRows(t.tableName, t.fields.map((f) => (f === rowIdField ? null : f)), rowIds, shown, { appendAt: appendIndex(t) });
+  const done = await w.layer.writeRows(
+    t.tableName,
+    t.fields.map((f) => (f === rowIdField ? null : f)),
+    rowIds,
+    shown,
+    { appendAt: appendIndex(t) },
+  );
   return done.updated + done.appended + done.removed;
 }
 
@@ -452,7 +512,8 @@ async function syncKind(w: Workflow, kind: Kind, onProgress?: (p: ProgressInfo) 
   if (!t) return undefined;
   const idOfRow = [...t.rowIds];
   const report = await w.engine.sync(kind, t.local, {
-    onProgress: (p) => onProgress?.({ kind, phase: p.phase, rowsRead: p.rowsRead, rowCount: rowCount || p.rowsRead, rowsToSend: p.rowsToSend, rowsSent: p.rowsSent, rowsAccepted: p.rowsAccepted }),
+    onProgress: (p) =>
+      onProgress?.({ kind, phase: p.phase, rowsRead: p.rowsRead, rowCount: rowCount || p.rowsRead, rowsToSend: p.rowsToSend, rowsSent: p.rowsSent, rowsAccepted: p.rowsAccepted }),
     writeIds: async (writes) => {
       const body = writes.map((x) => ({ index: t.bodyIndex[x.index]!, rowId: x.rowId }));
       await w.layer.writeRowIds(t.tableName, body);
@@ -540,7 +601,9 @@ async function offeredToSheet(w: Workflow, kind: Kind, rowIds: readonly string[]
     const shown = displayValues(r.values, noUnits, w.ref);
     return columns.map((c) => shown[c.field] ?? null);
   });
-  const years = [...new Set(rows.map((r) => r.values.fiscalYear ?? (typeof r.values.date === 'string' ? r.values.date.slice(0, 4) : undefined)).filter((y) => y !== undefined && y !== null))].sort();
+  const years = [
+    ...new Set(rows.map((r) => r.values.fiscalYear ?? (typeof r.values.date === 'string' ? r.values.date.slice(0, 4) : undefined)).filter((y) => y !== undefined && y !== null)),
+  ].sort();
   const name = await w.layer.copyToSheet(`${sheets[kind].sheet} ${years.length > 0 && years.length <= 3 ? years.join('·') : '서비스'}`, columns, values);
   await w.engine.dropOffered(kind, [...wanted]);
   return name;
@@ -557,7 +620,15 @@ async function refreshAgendaChoices(w: Workflow): Promise<void> {
   const column = spending?.fields.indexOf('agenda') ?? -1;
   if (!agendas || !spending || column < 0) return;
   const lines = spending.local.map((row, k) => ({ row: spending.bodyIndex[k]!, values: row.values }));
-  await w.layer.setListChoices(spending.tableName, column, agendaChoices(agendas.local.map((r) => r.values), lines, w.ref));
+  await w.layer.setListChoices(
+    spending.tableName,
+    column,
+    agendaChoices(
+      agendas.local.map((r) => r.values),
+      lines,
+      w.ref,
+    ),
+  );
 }
 
 /** Resolves a conflict; "theirs" writes the service's row into the table at once. */

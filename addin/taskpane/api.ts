@@ -64,7 +64,6 @@ export interface QueryResult {
   rows: (unknown[] | Record<string, unknown>)[];
 }
 
-
 export class ApiError extends Error {
   readonly code: string;
   readonly status: number;
@@ -79,8 +78,7 @@ export class ApiError extends Error {
   }
 }
 
-const isMessage = (m: unknown): m is Message =>
-  typeof m === 'object' && m !== null && typeof (m as Message).ko === 'string' && typeof (m as Message).en === 'string';
+const isMessage = (m: unknown): m is Message => typeof m === 'object' && m !== null && typeof (m as Message).ko === 'string' && typeof (m as Message).en === 'string';
 
 /** Reads the service's `{ error: { code, message: { ko, en } } }`, or says what went wrong instead. */
 async function errorFrom(response: Response): Promise<ApiError> {

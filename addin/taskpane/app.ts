@@ -127,7 +127,9 @@ function viewTabs(ctx: ViewContext, keep: (teardown: () => void) => void): { nod
   // In Excel the add-in is for keeping sheets (동기화), except for a manager, who reads 요약 first.
   const initial = ctx.host.excel && allowed.includes('sync') && who?.role !== 'manager' ? 'sync' : (allowed.find((id) => id !== 'sync') ?? allowed[0]!);
   const mounted = new Set<string>();
-  const panels = shown.map((tab) => h('section', { id: `panel-${tab.id}`, role: 'tabpanel', 'aria-labelledby': `tab-${tab.id}`, class: 'panel', tabindex: 0, hidden: tab.id !== initial }));
+  const panels = shown.map((tab) =>
+    h('section', { id: `panel-${tab.id}`, role: 'tabpanel', 'aria-labelledby': `tab-${tab.id}`, class: 'panel', tabindex: 0, hidden: tab.id !== initial }),
+  );
   const activate = (id: string) => {
     const index = shown.findIndex((tab) => `tab-${tab.id}` === id || tab.id === id);
     const tab = shown[index];

@@ -26,7 +26,13 @@ export async function decodeArrow(bytes: ArrayBuffer | Uint8Array): Promise<Deco
   const fields = table.schema.fields;
   const columns: DecodedColumn[] = fields.map((f) => ({
     name: f.name,
-    kind: DataType.isDate(f.type) ? 'date' : DataType.isTimestamp(f.type) ? 'datetime' : DataType.isInt(f.type) || DataType.isFloat(f.type) || DataType.isDecimal(f.type) ? 'count' : 'text',
+    kind: DataType.isDate(f.type)
+      ? 'date'
+      : DataType.isTimestamp(f.type)
+        ? 'datetime'
+        : DataType.isInt(f.type) || DataType.isFloat(f.type) || DataType.isDecimal(f.type)
+          ? 'count'
+          : 'text',
   }));
   const converters = columns.map((c) => (value: unknown): unknown => {
     if (value === null || value === undefined) return null;

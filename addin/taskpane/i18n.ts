@@ -57,7 +57,8 @@ const ko = {
   summaryHeadline: '단계별 주요 지표',
   summaryDongs: '동별 지표',
   summarySection: '동별 지표와 그래프',
-  summaryNote: '순위표가 아닙니다. 같은 시·단계·기수의 동들과 견주어 하위 25%이면서 중앙값보다 뚜렷이 낮거나(낮음), 자기 이전 단계보다 뚜렷이 낮아진(하락) 동만 그 사유와 함께 보여 줍니다.',
+  summaryNote:
+    '순위표가 아닙니다. 같은 시·단계·기수의 동들과 견주어 하위 25%이면서 중앙값보다 뚜렷이 낮거나(낮음), 자기 이전 단계보다 뚜렷이 낮아진(하락) 동만 그 사유와 함께 보여 줍니다.',
   reviewCount: (flagged: number, dongs: number) => `지원 검토 ${flagged.toLocaleString('ko-KR')}곳 / ${dongs.toLocaleString('ko-KR')}개 동`,
   asOf: (time: string) => `기준 시각 ${time}`,
   flaggedDongs: '지원 검토 동과 사유',
@@ -165,7 +166,8 @@ const en: Strings = {
   summaryHeadline: 'Headline figures by phase',
   summaryDongs: 'Figures by dong',
   summarySection: 'Figures and chart by dong',
-  summaryNote: 'Not a league table. Only dongs in the lowest quarter of their group (same city, phase and cohort) and clearly below its median (low), or clearly below their own previous phase (fell), are shown, each with its reason.',
+  summaryNote:
+    'Not a league table. Only dongs in the lowest quarter of their group (same city, phase and cohort) and clearly below its median (low), or clearly below their own previous phase (fell), are shown, each with its reason.',
   reviewCount: (flagged, dongs) => `${flagged.toLocaleString('en-US')} to review / ${dongs.toLocaleString('en-US')} dongs`,
   asOf: (time) => `As of ${time}`,
   flaggedDongs: 'Dongs to review, and why',
@@ -278,7 +280,8 @@ const syncKo = {
   pending: (n: number) => `보내지 못한 묶음 ${n}개`,
   noTable: (sheet: string) => `${sheet} 표가 없습니다. 서식 표를 넣거나 기존 표를 가져오세요.`,
   progressLabel: '동기화 진행',
-  progressText: (read: number, sent: number, accepted: number) => `읽은 행 ${read.toLocaleString('ko-KR')} · 보낸 행 ${sent.toLocaleString('ko-KR')} · 받아들여진 행 ${accepted.toLocaleString('ko-KR')}`,
+  progressText: (read: number, sent: number, accepted: number) =>
+    `읽은 행 ${read.toLocaleString('ko-KR')} · 보낸 행 ${sent.toLocaleString('ko-KR')} · 받아들여진 행 ${accepted.toLocaleString('ko-KR')}`,
   reading: (sheet: string) => `${sheet} 표를 읽는 중…`,
   summary: (sheet: string, read: number, accepted: number, refused: number, pulled: number) =>
     `${sheet}: 읽은 행 ${read.toLocaleString('ko-KR')}, 받아들여진 행 ${accepted.toLocaleString('ko-KR')}, 거부된 셀 ${refused.toLocaleString('ko-KR')}, 서비스에서 받은 행 ${pulled.toLocaleString('ko-KR')}`,
@@ -308,11 +311,14 @@ const syncKo = {
   status: { rejected: '거부', forbidden: '권한 없음', invalid: '읽을 수 없음', warning: '경고' } as Record<string, string>,
   adoptTitleRows: (row: number) => `${row}행 위의 제목 줄은 표에 넣지 않습니다. 표는 머리글 줄(${row}행)부터 시작합니다.`,
   adoptTitleUnit: (unit: string) => `제목 줄의 단위(${unit})를 금액 열에 적용합니다. 이 표를 동기화할 때마다 금액을 ${unit} 단위로 읽습니다.`,
-  adoptMerges: (areas: string) => `병합된 셀(${areas})이 있습니다. Excel은 병합된 셀 위에 표를 만들 수 없으므로, 가져오면 병합을 해제하고 병합되어 있던 값을 그 셀이 걸쳐 있던 모든 행에 채웁니다.`,
-  adoptMergesUnknown: '이 Excel 버전에서는 병합된 셀을 확인할 수 없습니다(ExcelApi 1.13 필요). 범위에 병합된 셀이 있으면 표를 만들 수 없으니, 먼저 병합을 해제하고 그 값을 각 행에 채운 뒤 가져오세요.',
+  adoptMerges: (areas: string) =>
+    `병합된 셀(${areas})이 있습니다. Excel은 병합된 셀 위에 표를 만들 수 없으므로, 가져오면 병합을 해제하고 병합되어 있던 값을 그 셀이 걸쳐 있던 모든 행에 채웁니다.`,
+  adoptMergesUnknown:
+    '이 Excel 버전에서는 병합된 셀을 확인할 수 없습니다(ExcelApi 1.13 필요). 범위에 병합된 셀이 있으면 표를 만들 수 없으니, 먼저 병합을 해제하고 그 값을 각 행에 채운 뒤 가져오세요.',
   skipped: '건너뛴 행 (보내지 않음)',
   skippedRow: (sheet: string, row: number, reason: string) => `${sheet} ${row}행: ${reason}`,
-  adoptMapHint: '알 수 없는 머리글이나 빠진 필수 항목이 있으면 열마다 어느 항목인지 고르세요(또는 가져오지 않음). 고른 대응은 이 통합 문서에 저장되어 다음 동기화에도 그대로 쓰입니다.',
+  adoptMapHint:
+    '알 수 없는 머리글이나 빠진 필수 항목이 있으면 열마다 어느 항목인지 고르세요(또는 가져오지 않음). 고른 대응은 이 통합 문서에 저장되어 다음 동기화에도 그대로 쓰입니다.',
   adoptFixFirst: '필수 항목마다 열을 고르면 가져올 수 있습니다.',
   adoptPreview: '이렇게 읽습니다 (처음 5행, 아직 보내지 않음)',
   adoptPreviewNone: '읽을 수 있는 행이 아직 없습니다.',
@@ -327,7 +333,8 @@ const syncKo = {
   offersFit: (n: number, scope: string) => `${n.toLocaleString('ko-KR')}행이 이 표의 범위(${scope})에 맞습니다. 합계 행이 있으면 그 위에 넣습니다.`,
   offersTake: '표에 추가',
   offersTaken: (sheet: string, n: number) => `${sheet}: ${n.toLocaleString('ko-KR')}행을 표에 추가했습니다.`,
-  offersOutside: (n: number, scope: string) => `${n.toLocaleString('ko-KR')}행은 이 표의 범위(${scope}) 밖입니다. 새 시트에 사본으로 넣을 수 있습니다 (그 시트는 동기화되지 않습니다).`,
+  offersOutside: (n: number, scope: string) =>
+    `${n.toLocaleString('ko-KR')}행은 이 표의 범위(${scope}) 밖입니다. 새 시트에 사본으로 넣을 수 있습니다 (그 시트는 동기화되지 않습니다).`,
   offersToSheet: '새 시트에 넣기',
   offersCopied: (sheet: string, n: number) => `${n.toLocaleString('ko-KR')}행을 새 시트 ${sheet}에 넣었습니다.`,
   offersMore: (n: number) => `외 ${n.toLocaleString('ko-KR')}행`,
@@ -338,7 +345,7 @@ type SyncStrings = { [K in keyof typeof syncKo]: Widen<(typeof syncKo)[K]> };
 
 const syncEn: SyncStrings = {
   needsExcel: 'Open this in Excel to sync your sheets',
-  needsExcelDetail: "Syncing reads and writes the tables of an Excel workbook. Open this add-in in Excel. Summary, compare and query work in the browser too.",
+  needsExcelDetail: 'Syncing reads and writes the tables of an Excel workbook. Open this add-in in Excel. Summary, compare and query work in the browser too.',
   prepare: 'Prepare tables',
   insertTemplates: 'Insert template tables',
   insertTemplatesHint: 'Creates the tables on the sheets 예산집행, 주민참여 and 추진현황 (headers, lists and formats). Existing tables are left as they are.',
@@ -396,11 +403,14 @@ const syncEn: SyncStrings = {
   status: { rejected: 'refused', forbidden: 'not allowed', invalid: 'unreadable', warning: 'warning' },
   adoptTitleRows: (row) => `The title rows above row ${row} stay outside the table; it starts at the header (row ${row}).`,
   adoptTitleUnit: (unit) => `The unit of the title rows (${unit}) applies to the money columns: every sync of this table reads amounts in ${unit}.`,
-  adoptMerges: (areas) => `There are merged cells (${areas}). Excel cannot make a table over merged cells, so adopting unmerges them and fills their value into every row they spanned.`,
-  adoptMergesUnknown: 'This version of Excel cannot tell merged cells (ExcelApi 1.13 needed). A range with merged cells cannot become a table: unmerge them and fill their value into every row first.',
+  adoptMerges: (areas) =>
+    `There are merged cells (${areas}). Excel cannot make a table over merged cells, so adopting unmerges them and fills their value into every row they spanned.`,
+  adoptMergesUnknown:
+    'This version of Excel cannot tell merged cells (ExcelApi 1.13 needed). A range with merged cells cannot become a table: unmerge them and fill their value into every row first.',
   skipped: 'Rows skipped (not sent)',
   skippedRow: (sheet, row, reason) => `${sheet} row ${row}: ${reason}`,
-  adoptMapHint: 'Where a header is unknown or a required field is missing, pick the field of each column (or not imported). The mapping is kept in this workbook and every later sync reads the table with it.',
+  adoptMapHint:
+    'Where a header is unknown or a required field is missing, pick the field of each column (or not imported). The mapping is kept in this workbook and every later sync reads the table with it.',
   adoptFixFirst: 'Pick a column for every required field to adopt.',
   adoptPreview: 'Read like this (first 5 rows, nothing sent yet)',
   adoptPreviewNone: 'No row can be read yet.',

@@ -14,7 +14,24 @@ export const headerSynonyms: Record<string, readonly string[]> = {
   fiscalYear: ['회계연도', '연도', '년도', '회계년도', '사업연도', '사업년도', '예산연도'],
   // 세출예산 과목 (장·관·항·세항·목·세목): the 목 levels name what the money is for, as 비목 does.
   category: ['비목', '비목명', '예산비목', '항목', '예산항목', '예산과목', '과목', '과목명', '세출과목', '목', '세목', '통계목', '편성목'],
-  item: ['세부내역', '내역', '세부항목', '산출내역', '세부사업', '집행내역', '내용', '사업명', '사업내용', '세부사업명', '내역사업', '단위사업', '산출근거', '적요', '집행내용', '지출내역'],
+  item: [
+    '세부내역',
+    '내역',
+    '세부항목',
+    '산출내역',
+    '세부사업',
+    '집행내역',
+    '내용',
+    '사업명',
+    '사업내용',
+    '세부사업명',
+    '내역사업',
+    '단위사업',
+    '산출근거',
+    '적요',
+    '집행내용',
+    '지출내역',
+  ],
   fundingSource: ['재원', '재원구분', '예산재원', '재원별', '예산구분', '재원내역'],
   budgetKrw: ['예산액', '예산', '예산금액', '배정액', '편성액', '예산현액', '본예산', '예산편성액', '세출예산액', '교부액', '교부금액'],
   executedKrw: ['집행액', '집행금액', '지출액', '지출금액', '집행실적', '사용액', '지출결정액', '집행누계', '누계집행액'],
@@ -151,7 +168,14 @@ export function parseHeaderMap(text: string, kind?: Kind): { map: Record<string,
     const header = cleanText(m?.[1] ?? pair);
     const target = cleanText(m?.[2] ?? '');
     if (!m || header === '') {
-      problems.push({ header, target, message: { ko: `'${cleanText(pair)}': '열 제목=항목' 형식으로 쓰세요 (예: 예산과목=category).`, en: `'${cleanText(pair)}': write 'header=field' (e.g. 예산과목=category).` } });
+      problems.push({
+        header,
+        target,
+        message: {
+          ko: `'${cleanText(pair)}': '열 제목=항목' 형식으로 쓰세요 (예: 예산과목=category).`,
+          en: `'${cleanText(pair)}': write 'header=field' (e.g. 예산과목=category).`,
+        },
+      });
       continue;
     }
     map[header] = target;

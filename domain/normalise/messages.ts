@@ -97,7 +97,11 @@ export function sheetMessage(code: SheetErrorCode, sheet: string, detail = ''): 
  * A header without a required field: the fields, and the unknown columns that could be them, with
  * how to say which is which.
  */
-export function missingColumnsMessage(sheet: string, missing: readonly { field: string; header: string; label: string }[], candidates: readonly { column: string; header: string }[]): Message {
+export function missingColumnsMessage(
+  sheet: string,
+  missing: readonly { field: string; header: string; label: string }[],
+  candidates: readonly { column: string; header: string }[],
+): Message {
   const fields = { ko: missing.map((m) => m.header).join(', '), en: missing.map((m) => `${m.header} (${m.label})`).join(', ') };
   const example = `${candidates[0]?.header ?? '열 제목'}=${missing[0]?.field ?? 'field'}`;
   if (candidates.length === 0) {

@@ -125,7 +125,10 @@ type Cells = readonly (GridCell | undefined)[];
  * Merged ranges spanning rows: their first cell is kept when its row is pushed (`track`); rows are
  * read in order, so each column walks its own sorted list of ranges once (`over`).
  */
-function mergeTracker(merges: readonly MergeRange[]): { track(row: number, cells: Cells): void; over(row: number, col: number): { top: number; cell: GridCell | undefined } | undefined } {
+function mergeTracker(merges: readonly MergeRange[]): {
+  track(row: number, cells: Cells): void;
+  over(row: number, col: number): { top: number; cell: GridCell | undefined } | undefined;
+} {
   const mergesByTop = new Map<number, MergeRange[]>();
   const mergesByColumn = new Map<number, { list: MergeRange[]; at: number }>();
   for (const m of merges) {

@@ -22,10 +22,7 @@ export interface JsonLimits {
 /** The routes that read a JSON body, each with its own limits. */
 export type JsonRoute = 'sync' | 'query' | 'tokens' | 'reference';
 
-export type JsonProblem =
-  | { kind: 'depth' | 'items' | 'values'; limit: number }
-  | { kind: 'string'; limit: number }
-  | { kind: 'syntax' };
+export type JsonProblem = { kind: 'depth' | 'items' | 'values'; limit: number } | { kind: 'string'; limit: number } | { kind: 'syntax' };
 
 const quote = 0x22;
 const backslash = 0x5c;

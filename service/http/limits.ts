@@ -108,7 +108,11 @@ function tooMany(c: Context, seconds: number): never {
  */
 export function addressOf(c: Context, trustProxy = false): string {
   if (trustProxy) {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',').map((a) => a.trim()).filter((a) => a !== '');
+    const forwarded = c.req
+      .header('x-forwarded-for')
+      ?.split(',')
+      .map((a) => a.trim())
+      .filter((a) => a !== '');
     if (forwarded && forwarded.length > 0) return forwarded[forwarded.length - 1]!;
   }
   try {

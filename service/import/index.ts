@@ -68,8 +68,7 @@ interface SheetOutcome {
   warned: ReportIssue[];
 }
 
-const conflictIssue = (result: RowResult): Issue =>
-  rowIssue({ field: 'rowId', header: '행ID', label: 'Row id' }, 'import_conflict', result.server?.updatedBy ?? '');
+const conflictIssue = (result: RowResult): Issue => rowIssue({ field: 'rowId', header: '행ID', label: 'Row id' }, 'import_conflict', result.server?.updatedBy ?? '');
 
 /**
  * Imports a workbook, all or nothing. First it is read whole, off the service thread (reader.ts:
@@ -104,7 +103,10 @@ export async function importWorkbook(store: Store, source: string | Uint8Array, 
     const { sheet, kind } = batch[0]!;
     const outcome = outcomes.get(sheet) ?? { kept: [], keptCount: 0, refused: [], warned: [] };
     outcomes.set(sheet, outcome);
-    const current = await store.revisionsOf(kind, batch.map((p) => p.row.rowId));
+    const current = await store.revisionsOf(
+      kind,
+      batch.map((p) => p.row.rowId),
+    );
     const batchId = randomUUID();
     const body = { batchId, rows: batch.map(({ row }) => syncRow(row, current.get(row.rowId.toLowerCase()), options.file, actor)), deletes: [] };
     // A dry run answers what storing would, row by row, and writes nothing.
@@ -175,7 +177,14 @@ function recordResults(outcome: SheetOutcome, batch: Pending[], results: RowResu
       // What only the store can tell (a year over its allocation, a likely duplicate) joins the
       // warnings the reader found, at the sheet's own cell.
       for (const issue of result.warnings ?? []) {
-        outcome.warned.push({ row: row.row, column: '', field: issue.field, value: (row.values[issue.field] ?? null) as ReportIssue['value'], code: issue.code, message: issue.message });
+        outcome.warned.push({
+          row: row.row,
+          column: '',
+          field: issue.field,
+          value: (row.values[issue.field] ?? null) as ReportIssue['value'],
+          code: issue.code,
+          message: issue.message,
+        });
       }
       return;
     }

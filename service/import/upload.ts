@@ -58,7 +58,10 @@ export async function receiveUpload(body: ReadableStream<Uint8Array> | null, con
         defParamCharset: 'utf8',
       });
     } catch (error) {
-      throw new UploadError(400, { ko: `multipart 본문을 읽을 수 없습니다 (${(error as Error).message}).`, en: `The multipart body cannot be read (${(error as Error).message}).` });
+      throw new UploadError(400, {
+        ko: `multipart 본문을 읽을 수 없습니다 (${(error as Error).message}).`,
+        en: `The multipart body cannot be read (${(error as Error).message}).`,
+      });
     }
     const writes: Promise<void>[] = [];
     let refusal: UploadError | undefined;
@@ -87,7 +90,14 @@ export async function receiveUpload(body: ReadableStream<Uint8Array> | null, con
       upload.fields[name] = value;
     });
     for (const event of ['partsLimit', 'filesLimit', 'fieldsLimit'] as const) {
-      parser.on(event, () => stop(new UploadError(413, { ko: '항목이 너무 많습니다: file 하나와 kind, sheet, dryRun, map만 보내세요.', en: 'Too many parts: send one file and kind, sheet, dryRun, map only.' })));
+      parser.on(event, () =>
+        stop(
+          new UploadError(413, {
+            ko: '항목이 너무 많습니다: file 하나와 kind, sheet, dryRun, map만 보내세요.',
+            en: 'Too many parts: send one file and kind, sheet, dryRun, map only.',
+          }),
+        ),
+      );
     }
     // The request ended (time limit, client gone) while its body still came in: stop reading it.
     const onAbort = () => input.destroy(signal?.reason as Error);
@@ -99,7 +109,10 @@ export async function receiveUpload(body: ReadableStream<Uint8Array> | null, con
     } catch (error) {
       if (refusal) throw refusal;
       if (signal?.aborted) throw signal.reason;
-      throw new UploadError(400, { ko: `multipart 본문을 읽을 수 없습니다 (${(error as Error).message}).`, en: `The multipart body cannot be read (${(error as Error).message}).` });
+      throw new UploadError(400, {
+        ko: `multipart 본문을 읽을 수 없습니다 (${(error as Error).message}).`,
+        en: `The multipart body cannot be read (${(error as Error).message}).`,
+      });
     } finally {
       signal?.removeEventListener('abort', onAbort);
     }

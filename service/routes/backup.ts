@@ -11,7 +11,11 @@ export const backupRoutes = (options: { dir?: string; keep?: number }) =>
   new Hono().post('/backup', allowRoles('admin'), async (c) => {
     const store = c.get('store');
     const city = c.get('actor').city;
-    if (city !== null) throw ApiError.with('forbidden', { ko: `백업은 모든 시·도를 담습니다. 시·도(${city})에 한정된 토큰으로는 받을 수 없습니다.`, en: `A backup holds every city; a token limited to city ${city} may not take one.` });
+    if (city !== null)
+      throw ApiError.with('forbidden', {
+        ko: `백업은 모든 시·도를 담습니다. 시·도(${city})에 한정된 토큰으로는 받을 수 없습니다.`,
+        en: `A backup holds every city; a token limited to city ${city} may not take one.`,
+      });
     const taken = await store.backup(options.dir ?? store.defaultBackupDir, options.keep ?? 14);
     return c.json(taken);
   });

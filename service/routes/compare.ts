@@ -31,7 +31,10 @@ function filters(c: Context): Record<string, string | string[]> {
   const districtCode = (v: string) => {
     const district = reference.resolveDistrict(v);
     if (district === 'ambiguous') {
-      throw ApiError.with('invalid_filter', { ko: `district: '${v}'은(는) 여러 시·도에 있는 구입니다. 시·도를 붙이거나('대전 서구') 구 코드를 쓰세요.`, en: `district: '${v}' is a district of several cities; add the city or use the code.` });
+      throw ApiError.with('invalid_filter', {
+        ko: `district: '${v}'은(는) 여러 시·도에 있는 구입니다. 시·도를 붙이거나('대전 서구') 구 코드를 쓰세요.`,
+        en: `district: '${v}' is a district of several cities; add the city or use the code.`,
+      });
     }
     return district ? district.code : unknown('district', v);
   };

@@ -18,8 +18,7 @@ export const eventRoutes = new Hono().get('/events', (c) => {
   const secret = /^Bearer\s+(.+)$/i.exec(c.req.header('authorization') ?? '')?.[1]?.trim() ?? '';
   const scope = store.scopeDongs(c.get('actor'));
   const visible = scope === undefined ? undefined : new Set(scope);
-  const kindsSeen = (change: Change): Kind[] =>
-    [...change.units].filter(([, units]) => visible === undefined || [...units].some((u) => visible.has(u))).map(([kind]) => kind);
+  const kindsSeen = (change: Change): Kind[] => [...change.units].filter(([, units]) => visible === undefined || [...units].some((u) => visible.has(u))).map(([kind]) => kind);
   c.header('Cache-Control', 'no-store');
   c.header('X-Accel-Buffering', 'no');
   return streamSSE(c, async (stream) => {

@@ -57,7 +57,10 @@ export function mapField(text: string | undefined, kind: Kind | undefined): Head
 export const importRoutes = new Hono().post('/import', allowRoles('dong', 'district', 'admin'), async (c) => {
   const type = c.req.header('content-type') ?? '';
   if (!type.startsWith('multipart/form-data')) {
-    throw ApiError.with('not_multipart', { ko: '엑셀(.xlsx)이나 CSV 파일을 multipart/form-data의 file 항목으로 보내세요.', en: 'Send the .xlsx or .csv as the file field of multipart/form-data.' });
+    throw ApiError.with('not_multipart', {
+      ko: '엑셀(.xlsx)이나 CSV 파일을 multipart/form-data의 file 항목으로 보내세요.',
+      en: 'Send the .xlsx or .csv as the file field of multipart/form-data.',
+    });
   }
   const limits = importLimitsFromEnv();
   const declared = Number(c.req.header('content-length') ?? NaN);

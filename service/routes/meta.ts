@@ -1,5 +1,20 @@
 import { Hono } from 'hono';
-import { kinds, metaColumns, sheets, codeLists, rowIdHeader, metrics, comparisons, headlineFigures, headlineFigureKind, flagRules, payCategories, type City, type MetaAnswer, type Phase } from '../../domain/index.ts';
+import {
+  kinds,
+  metaColumns,
+  sheets,
+  codeLists,
+  rowIdHeader,
+  metrics,
+  comparisons,
+  headlineFigures,
+  headlineFigureKind,
+  flagRules,
+  payCategories,
+  type City,
+  type MetaAnswer,
+  type Phase,
+} from '../../domain/index.ts';
 
 /**
  * The phases a token works in: its city's; for a token of every city, each phase number once, named

@@ -10,11 +10,17 @@ const queryBody = z.strictObject({ sql: z.string().max(100_000), limit: z.number
 export const queryRoutes = new Hono()
   .get('/query/views', allowRoles('analyst', 'manager'), async (c) => c.json({ views: await c.get('store').analystViews() }))
   .post('/query', allowRoles('analyst', 'manager'), async (c) => {
-  const body = await readJson(c, queryBody, 'query');
-  // A QueryError's status comes from the one table (service/http/errors.ts).
-  // A token limited to one city queries a snapshot of that city's rows alone.
-  const actor = c.get('actor');
-  const options = { limit: body.limit, maxBytes: c.get('limits').queryResultBytes, signal: c.get('signal'), tokenId: actor.tokenId, ...(actor.city === null ? {} : { city: actor.city }) };
-  const result = await c.get('store').analystQuery(body.sql, options);
-  return respondRows(c, result, { truncated: result.truncated, limit: result.limit, ms: result.ms });
-});
+    const body = await readJson(c, queryBody, 'query');
+    // A QueryError's status comes from the one table (service/http/errors.ts).
+    // A token limited to one city queries a snapshot of that city's rows alone.
+    const actor = c.get('actor');
+    const options = {
+      limit: body.limit,
+      maxBytes: c.get('limits').queryResultBytes,
+      signal: c.get('signal'),
+      tokenId: actor.tokenId,
+      ...(actor.city === null ? {} : { city: actor.city }),
+    };
+    const result = await c.get('store').analystQuery(body.sql, options);
+    return respondRows(c, result, { truncated: result.truncated, limit: result.limit, ms: result.ms });
+  });

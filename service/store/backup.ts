@@ -66,8 +66,11 @@ export async function takeBackup(instance: DuckDBInstance, writer: Writer, dir: 
       await c.run('BEGIN TRANSACTION');
       info = { ...(await census(c, db)), takenAt: takenAt.toISOString() };
       await c.run(`COPY FROM DATABASE ${quote(db)} TO ${alias}`);
-      await c.run(`CREATE TABLE ${alias}.backup_info AS SELECT $revision::BIGINT AS revision, $schemaVersion::INTEGER AS schemaVersion,
-        $takenAt::TIMESTAMPTZ AS takenAt, $rows::JSON AS "rows"`, { revision: info.revision, schemaVersion: info.schemaVersion, takenAt: info.takenAt, rows: JSON.stringify(info.rows) });
+      await c.run(
+        `CREATE TABLE ${alias}.backup_info AS SELECT $revision::BIGINT AS revision, $schemaVersion::INTEGER AS schemaVersion,
+        $takenAt::TIMESTAMPTZ AS takenAt, $rows::JSON AS "rows"`,
+        { revision: info.revision, schemaVersion: info.schemaVersion, takenAt: info.takenAt, rows: JSON.stringify(info.rows) },
+      );
       await c.run('COMMIT');
     } catch (error) {
       await c.run('ROLLBACK').catch(() => undefined);
@@ -94,7 +97,10 @@ export async function takeBackup(instance: DuckDBInstance, writer: Writer, dir: 
 
 /** Keeps the newest `keep` backups of `dir` (by the time in their names), removing the rest. */
 export function pruneBackups(dir: string, keep: number): string[] {
-  const backups = readdirSync(dir).filter((f) => backupName.test(f)).sort().reverse();
+  const backups = readdirSync(dir)
+    .filter((f) => backupName.test(f))
+    .sort()
+    .reverse();
   const removed = backups.slice(Math.max(1, keep));
   for (const f of removed) rmSync(join(dir, f), { force: true });
   return removed;
@@ -112,12 +118,22 @@ async function readBackup(file: string): Promise<BackupInfo> {
   const c = await instance.connect();
   try {
     const db = String((await c.runAndReadAll('SELECT current_database()')).getRows()[0]?.[0]);
-    const recorded = (await c.runAndReadAll(`SELECT revision, schemaVersion, takenAt::VARCHAR AS takenAt, "rows"::VARCHAR AS "rows" FROM ${quote(db)}.backup_info`).catch(() => undefined))?.getRowObjectsJS()[0];
+    const recorded = (
+      await c.runAndReadAll(`SELECT revision, schemaVersion, takenAt::VARCHAR AS takenAt, "rows"::VARCHAR AS "rows" FROM ${quote(db)}.backup_info`).catch(() => undefined)
+    )?.getRowObjectsJS()[0];
     if (!recorded) throw new StoreError('invalid_input', `${file}: 자치 장부 백업이 아닙니다 (backup_info 없음) / not a Jachi Ledger backup (no backup_info)`);
-    const info: BackupInfo = { revision: Number(recorded.revision), schemaVersion: Number(recorded.schemaVersion), takenAt: String(recorded.takenAt), rows: JSON.parse(String(recorded.rows)) as Record<Kind, number> };
+    const info: BackupInfo = {
+      revision: Number(recorded.revision),
+      schemaVersion: Number(recorded.schemaVersion),
+      takenAt: String(recorded.takenAt),
+      rows: JSON.parse(String(recorded.rows)) as Record<Kind, number>,
+    };
     const found = await census(c, db);
     if (info.schemaVersion > latestMigration()) {
-      throw new StoreError('invalid_input', `${file}: 더 새 버전(스키마 ${info.schemaVersion})이 만든 백업입니다. 이 버전(스키마 ${latestMigration()})으로는 복원할 수 없습니다 / written by a newer version (schema ${info.schemaVersion}); this version knows schema ${latestMigration()}`);
+      throw new StoreError(
+        'invalid_input',
+        `${file}: 더 새 버전(스키마 ${info.schemaVersion})이 만든 백업입니다. 이 버전(스키마 ${latestMigration()})으로는 복원할 수 없습니다 / written by a newer version (schema ${info.schemaVersion}); this version knows schema ${latestMigration()}`,
+      );
     }
     const differs = kinds.filter((k) => found.rows[k] !== info.rows[k]);
     if (found.schemaVersion !== info.schemaVersion || found.revision !== info.revision || differs.length > 0) {
@@ -153,9 +169,15 @@ export async function restoreBackup(file: string, dbPath: string): Promise<Resto
       const held = await DuckDBInstance.create(target);
       held.closeSync();
     } catch (error) {
-      throw new StoreError('invalid_input', `${target}: 다른 프로세스(실행 중인 서비스)가 쓰고 있습니다. 서비스를 멈추고 복원하세요 / held by another process; stop the service first (${(error as Error).message.split('\n')[0]})`);
+      throw new StoreError(
+        'invalid_input',
+        `${target}: 다른 프로세스(실행 중인 서비스)가 쓰고 있습니다. 서비스를 멈추고 복원하세요 / held by another process; stop the service first (${(error as Error).message.split('\n')[0]})`,
+      );
     }
-    replaced = `${target}.replaced-${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z')}`;
+    replaced = `${target}.replaced-${new Date()
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d{3}Z$/, 'Z')}`;
     renameSync(target, replaced);
     if (existsSync(`${target}.wal`)) renameSync(`${target}.wal`, `${replaced}.wal`);
   }
@@ -188,7 +210,9 @@ export async function doctor(dbPath: string, recentHours = 48): Promise<DoctorRe
     const { schemaVersion, revision } = await census(c, db);
     const rows = {} as DoctorReport['rows'];
     for (const kind of kinds) {
-      const r = (await c.runAndReadAll(`SELECT count(*) FILTER (WHERE NOT deleted) AS live, count(*) FILTER (WHERE deleted) AS deleted FROM ${rowsTable(kind)}`)).getRowObjects()[0]!;
+      const r = (
+        await c.runAndReadAll(`SELECT count(*) FILTER (WHERE NOT deleted) AS live, count(*) FILTER (WHERE deleted) AS deleted FROM ${rowsTable(kind)}`)
+      ).getRowObjects()[0]!;
       rows[kind] = { live: Number(r.live), deleted: Number(r.deleted) };
     }
     const last = (
@@ -197,7 +221,13 @@ export async function doctor(dbPath: string, recentHours = 48): Promise<DoctorRe
         .catch(() => undefined)
     )?.getRowObjectsJS()[0];
     const lastBackup = last
-      ? { file: basename(String(last.file)), bytes: Number(last.bytes), revision: Number(last.revision), takenAt: String(last.takenAt), ageHours: (Date.now() - Date.parse(String(last.takenAt))) / 3_600_000 }
+      ? {
+          file: basename(String(last.file)),
+          bytes: Number(last.bytes),
+          revision: Number(last.revision),
+          takenAt: String(last.takenAt),
+          ageHours: (Date.now() - Date.parse(String(last.takenAt))) / 3_600_000,
+        }
       : null;
     return { file, schemaVersion, knownSchemaVersion: latestMigration(), revision, rows, lastBackup, backupRecent: lastBackup !== null && lastBackup.ageHours < recentHours };
   } finally {

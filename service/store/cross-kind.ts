@@ -21,7 +21,13 @@ const typed = (rows: readonly CheckedRow[]) => rows.flatMap((r) => (r.values ? [
 /** Reads what the cross-kind warnings of these checked rows need (nothing for the kinds without any). */
 export async function readCrossKind(readers: Readers, kind: Kind, rows: readonly CheckedRow[], connection: DuckDBConnection): Promise<CrossKindSeen> {
   if (kind === 'agendas') {
-    const dongs = [...new Set(typed(rows).filter((v) => v.votesFor != null || v.votesAgainst != null).map((v) => String(v.dong)))];
+    const dongs = [
+      ...new Set(
+        typed(rows)
+          .filter((v) => v.votesFor != null || v.votesAgainst != null)
+          .map((v) => String(v.dong)),
+      ),
+    ];
     if (dongs.length === 0) return {};
     const found = await readers.rows(
       `SELECT dong, phase, strftime(date, '%Y-%m-%d') AS date, CAST(sum(coalesce(voters, participants)) AS DOUBLE) AS voters
@@ -36,7 +42,8 @@ export async function readCrossKind(readers: Readers, kind: Kind, rows: readonly
   if (kind === 'spending') {
     const years = new Map<string, { dong: string; fy: number }>();
     for (const v of typed(rows)) {
-      if (typeof v.agenda === 'string' && v.agenda.trim() !== '' && typeof v.fiscalYear === 'number') years.set(`${String(v.dong)}|${v.fiscalYear}`, { dong: String(v.dong), fy: v.fiscalYear });
+      if (typeof v.agenda === 'string' && v.agenda.trim() !== '' && typeof v.fiscalYear === 'number')
+        years.set(`${String(v.dong)}|${v.fiscalYear}`, { dong: String(v.dong), fy: v.fiscalYear });
     }
     if (years.size === 0) return {};
     const found = await readers.rows(

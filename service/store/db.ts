@@ -42,7 +42,10 @@ export async function openDatabase(path: string, options: { threads?: number; me
   return { instance, connection, path, threads, applied };
 }
 
-const migrationFiles = () => readdirSync(migrationsDir).filter((f) => /^\d{3}_.*\.sql$/.test(f)).sort();
+const migrationFiles = () =>
+  readdirSync(migrationsDir)
+    .filter((f) => /^\d{3}_.*\.sql$/.test(f))
+    .sort();
 
 /** The newest schema version this program knows (its last migration's number). */
 export function latestMigration(): number {
@@ -67,12 +70,8 @@ export class NewerSchemaError extends Error {
  * file whose schema is newer than every migration here is refused before anything is applied.
  */
 export async function migrate(connection: DuckDBConnection): Promise<number[]> {
-  await connection.run(
-    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, appliedAt TIMESTAMPTZ NOT NULL DEFAULT now())',
-  );
-  const done = new Set(
-    (await connection.runAndReadAll('SELECT version FROM schema_migrations')).getRowObjects().map((r) => Number(r.version)),
-  );
+  await connection.run('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, appliedAt TIMESTAMPTZ NOT NULL DEFAULT now())');
+  const done = new Set((await connection.runAndReadAll('SELECT version FROM schema_migrations')).getRowObjects().map((r) => Number(r.version)));
   const known = latestMigration();
   const newest = Math.max(0, ...done);
   if (newest > known) throw new NewerSchemaError(newest, known);
@@ -156,7 +155,12 @@ export async function loadPlan(connection: DuckDBConnection, city: string, refer
   for (const e of reference.expectedMilestones) {
     await connection.run('DELETE FROM expected_milestones WHERE city = $city AND cohort = $cohort AND phase = $phase', { city, cohort: e.cohort, phase: e.phase });
     for (const milestone of e.milestones) {
-      await connection.run('INSERT INTO expected_milestones (city, cohort, phase, milestone) VALUES ($city, $cohort, $phase, $milestone)', { city, cohort: e.cohort, phase: e.phase, milestone });
+      await connection.run('INSERT INTO expected_milestones (city, cohort, phase, milestone) VALUES ($city, $cohort, $phase, $milestone)', {
+        city,
+        cohort: e.cohort,
+        phase: e.phase,
+        milestone,
+      });
     }
   }
 }
@@ -203,7 +207,9 @@ export async function readReference(connection: DuckDBConnection): Promise<Refer
     cities: (await rows('SELECT code, name FROM cities ORDER BY code')).map((c) => ({
       code: c.code as string,
       name: c.name as string,
-      phases: phases.filter((p) => p.city === c.code).map((r) => ({ phase: Number(r.phase), name: r.name as string, year: Number(r.year), start: r.start as string, end: r.end as string })),
+      phases: phases
+        .filter((p) => p.city === c.code)
+        .map((r) => ({ phase: Number(r.phase), name: r.name as string, year: Number(r.year), start: r.start as string, end: r.end as string })),
     })),
     districts: (await rows('SELECT code, name, city FROM districts ORDER BY code')).map((r) => ({ code: r.code as string, name: r.name as string, city: r.city as string })),
     dongs: (await rows('SELECT d.*, g.city AS districtCity FROM dongs d JOIN districts g ON g.code = d.district ORDER BY d.district, d.code')).map((r) => ({

@@ -29,17 +29,102 @@ export interface GenerateReport {
   ms: number;
 }
 
-const districtNames = ['중앙', '동', '서', '남', '북', '수성', '달서', '해운대', '연수', '부평', '계양', '덕양', '분당', '수정', '중원', '상당', '흥덕', '완산', '덕진', '유성', '대덕', '성산', '의창', '마산'];
+const districtNames = [
+  '중앙',
+  '동',
+  '서',
+  '남',
+  '북',
+  '수성',
+  '달서',
+  '해운대',
+  '연수',
+  '부평',
+  '계양',
+  '덕양',
+  '분당',
+  '수정',
+  '중원',
+  '상당',
+  '흥덕',
+  '완산',
+  '덕진',
+  '유성',
+  '대덕',
+  '성산',
+  '의창',
+  '마산',
+];
 const dongNames = [
-  '중앙', '신흥', '대흥', '문화', '은행', '삼성', '월평', '둔산', '갈마', '가양', '용운', '대동', '자양', '판암', '송촌', '법',
-  '중리', '신탄진', '석봉', '목상', '유천', '태평', '산성', '복수', '도마', '정림', '괴정', '가장', '내', '변', '용문', '탄방',
-  '만년', '관저', '기성', '노은', '신성', '전민', '구즉', '관평', '온천', '진잠', '학하', '상대', '효', '성남', '홍도', '삼천',
+  '중앙',
+  '신흥',
+  '대흥',
+  '문화',
+  '은행',
+  '삼성',
+  '월평',
+  '둔산',
+  '갈마',
+  '가양',
+  '용운',
+  '대동',
+  '자양',
+  '판암',
+  '송촌',
+  '법',
+  '중리',
+  '신탄진',
+  '석봉',
+  '목상',
+  '유천',
+  '태평',
+  '산성',
+  '복수',
+  '도마',
+  '정림',
+  '괴정',
+  '가장',
+  '내',
+  '변',
+  '용문',
+  '탄방',
+  '만년',
+  '관저',
+  '기성',
+  '노은',
+  '신성',
+  '전민',
+  '구즉',
+  '관평',
+  '온천',
+  '진잠',
+  '학하',
+  '상대',
+  '효',
+  '성남',
+  '홍도',
+  '삼천',
 ];
 
 /** Fictional cities, so generated figures are never taken for a real city's. */
 const cityNames = [
-  '한빛특별시', '가람광역시', '나래광역시', '다솜광역시', '미르광역시', '보람광역시', '새솔특별자치시', '아라도', '온누리도',
-  '이룸도', '하늘도', '누리도', '바다도', '산들도', '여울특별자치도', '너울도', '솔빛도',
+  '한빛특별시',
+  '가람광역시',
+  '나래광역시',
+  '다솜광역시',
+  '미르광역시',
+  '보람광역시',
+  '새솔특별자치시',
+  '아라도',
+  '온누리도',
+  '이룸도',
+  '하늘도',
+  '누리도',
+  '바다도',
+  '산들도',
+  '여울특별자치도',
+  '너울도',
+  '솔빛도',
 ];
 
 /** Whether a dong (SQL alias) is one this generator made: `NNNNN-dNNNNN`. */
@@ -70,7 +155,8 @@ function planOf(options: GenerateOptions): Plan {
   const districts = Math.max(1, Math.round(n / 15));
   // About 14 districts a city, as Korea's 17 시·도 hold about 250 시군구; at most 49 (codes 51–99).
   const cities = options.cities ?? Math.min(49, Math.max(1, Math.round(districts / 14)));
-  if (!Number.isSafeInteger(cities) || cities < 1 || cities > 49 || cities > districts) throw new RangeError('cities must be a whole number from 1 to 49, and at most one per district');
+  if (!Number.isSafeInteger(cities) || cities < 1 || cities > 49 || cities > districts)
+    throw new RangeError('cities must be a whole number from 1 to 49, and at most one per district');
   return { n, years, seed, districts, cities };
 }
 
@@ -111,7 +197,14 @@ export async function generateDemo(connection: DuckDBConnection, options: Genera
     await connection.run('ROLLBACK');
     throw error;
   }
-  return { cities: plan.cities, districts: plan.districts, dongs: plan.n, phases: plan.years, ...(await countsAbove(connection, base)), ms: Math.round(performance.now() - started) };
+  return {
+    cities: plan.cities,
+    districts: plan.districts,
+    dongs: plan.n,
+    phases: plan.years,
+    ...(await countsAbove(connection, base)),
+    ms: Math.round(performance.now() - started),
+  };
 }
 
 /** Rows of a table stamped above `base`. */
@@ -133,7 +226,13 @@ async function countsAbove(connection: DuckDBConnection, base: number): Promise<
     )
   ).getRowObjects()[0]!;
   return {
-    rows: { spending: Number(counts.spending), participation: Number(counts.participation), progress: Number(counts.progress), agendas: Number(counts.agendas), council: Number(counts.council) },
+    rows: {
+      spending: Number(counts.spending),
+      participation: Number(counts.participation),
+      progress: Number(counts.progress),
+      agendas: Number(counts.agendas),
+      council: Number(counts.council),
+    },
     revision: Number(counts.revision),
   };
 }

@@ -81,7 +81,9 @@ export class References {
           this.writer.connection,
         );
         if (used.length > 0) {
-          const names = used.map((u) => this.current.dongByCode.get(u.dong as string)?.name ?? this.current.districtByCode.get(u.dong as string)?.name ?? (u.dong as string)).join(', ');
+          const names = used
+            .map((u) => this.current.dongByCode.get(u.dong as string)?.name ?? this.current.districtByCode.get(u.dong as string)?.name ?? (u.dong as string))
+            .join(', ');
           throw new StoreError('invalid_input', `자료가 있는 동은 뺄 수 없습니다: ${names} / dongs with rows cannot be removed: ${names}`);
         }
       }

@@ -39,11 +39,7 @@ export function toServerRow(r: Record<string, unknown>): Current {
 export async function currentRows(readers: Readers, kind: Kind, ids: string[], connection: DuckDBConnection): Promise<Map<string, Current>> {
   const current = new Map<string, Current>();
   if (ids.length === 0) return current;
-  const found = await readers.rows(
-    `${serverRowSql(kind)} SEMI JOIN ${idList('ids')} ON r.rowId = ids.id`,
-    { ids: JSON.stringify(ids) },
-    connection,
-  );
+  const found = await readers.rows(`${serverRowSql(kind)} SEMI JOIN ${idList('ids')} ON r.rowId = ids.id`, { ids: JSON.stringify(ids) }, connection);
   for (const r of found) current.set(r.rowId as string, toServerRow(r));
   return current;
 }

@@ -81,12 +81,9 @@ export async function checkLayouts(connection: DuckDBConnection): Promise<void> 
     [`${k}_history`, rowColumnNames(k)],
   ]);
   for (const [table, names] of expected) {
-    const found = (
-      await connection.runAndReadAll(
-        "SELECT column_name FROM duckdb_columns() WHERE table_name = $table AND schema_name = 'main' ORDER BY column_index",
-        { table },
-      )
-    ).getRowObjects().map((r) => String(r.column_name));
+    const found = (await connection.runAndReadAll("SELECT column_name FROM duckdb_columns() WHERE table_name = $table AND schema_name = 'main' ORDER BY column_index", { table }))
+      .getRowObjects()
+      .map((r) => String(r.column_name));
     if (found.join(',') !== names.join(',')) throw new Error(`${table}: columns ${found.join(', ')} are not the expected ${names.join(', ')}`);
   }
   checkedLayouts.add(connection);

@@ -1,7 +1,19 @@
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { analyticViews, viewColumnLabel, type BatchStatus, type Kind, type CityReference, type Dong, type Message, type ReferenceIndex, type RowResult, type ServerRow, type SyncAnswer } from '../../domain/index.ts';
+import {
+  analyticViews,
+  viewColumnLabel,
+  type BatchStatus,
+  type Kind,
+  type CityReference,
+  type Dong,
+  type Message,
+  type ReferenceIndex,
+  type RowResult,
+  type ServerRow,
+  type SyncAnswer,
+} from '../../domain/index.ts';
 import { openDatabase, type Database } from './db.ts';
 import type { Actor, Role } from './auth.ts';
 import { checkLayouts } from './staging.ts';
@@ -185,7 +197,11 @@ export class Store {
   compareAnswer(name: string, params: ComparisonParams, format: AnswerFormat, signal?: AbortSignal): Promise<Answer> {
     const asked = { ...params, today: params.today ?? localToday() };
     signal?.throwIfAborted();
-    return this.answers.get(answerKey(name, asked, format), () => this.answersVersion(name), () => this.readers.scan((c) => comparisonAnswer(c, name, asked, format)));
+    return this.answers.get(
+      answerKey(name, asked, format),
+      () => this.answersVersion(name),
+      () => this.readers.scan((c) => comparisonAnswer(c, name, asked, format)),
+    );
   }
 
   /** A tag for that answer (HTTP ETag): the same while the version and what was asked are the same. */
@@ -205,7 +221,10 @@ export class Store {
    * A token holds at most one of the places at once; `signal` takes the query out of the queue, or
    * stops it, when its request ends.
    */
-  async analystQuery(sql: string, options: { limit?: number; timeoutMs?: number; maxBytes?: number; signal?: AbortSignal; tokenId?: string; city?: string } = {}): Promise<AnalystQueryResult> {
+  async analystQuery(
+    sql: string,
+    options: { limit?: number; timeoutMs?: number; maxBytes?: number; signal?: AbortSignal; tokenId?: string; city?: string } = {},
+  ): Promise<AnalystQueryResult> {
     const { tokenId, ...rest } = options;
     return this.analystQueries.run(() => this.analyst.run(sql, rest), options.signal, tokenId);
   }

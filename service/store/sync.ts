@@ -207,10 +207,7 @@ export class Syncs {
       mayRead(inFlight.tokenId);
       return { batchId: id, status: 'pending', kind: inFlight.kind, since: inFlight.since };
     }
-    const stored = await this.rows(
-      `SELECT kind, tokenId, answer::VARCHAR AS answer, ${utcIso('createdAt')} AS storedAt FROM sync_batches WHERE batchId = $id::UUID`,
-      { id },
-    );
+    const stored = await this.rows(`SELECT kind, tokenId, answer::VARCHAR AS answer, ${utcIso('createdAt')} AS storedAt FROM sync_batches WHERE batchId = $id::UUID`, { id });
     const record = stored[0];
     if (record) {
       mayRead(record.tokenId as string);
@@ -240,7 +237,14 @@ export class Syncs {
     }));
     const decided = this.decide(kind, batch, actor, current, checked);
     if (lines) this.addLineWarnings(decided, lines, current);
-    addCrossKindWarnings(kind, batch.rows.map((r) => r.rowId), checked.rows, decided.results, crossKind, index); // cross-kind warnings
+    addCrossKindWarnings(
+      kind,
+      batch.rows.map((r) => r.rowId),
+      checked.rows,
+      decided.results,
+      crossKind,
+      index,
+    ); // cross-kind warnings
     return decided.results.map((r) => {
       if (r.status !== 'accepted') return r;
       const { revision: _notWritten, ...accepted } = r;
@@ -426,9 +430,8 @@ export class Syncs {
     }
   }
 
-  /** One transaction for a group of batches; each gets its answer, or batch_reused. */
-  private async applyGroup(jobs: readonly SyncJob[]): Promise<(SyncAnswer | StoreError)[]> {
-    const batchIds = jobs.map((j) => j.batch.batchId.toLowerCase());
+  /** The records of those batches already stored (a resend, or a batch id used again), by batch id. */
+  private async storedBatches(batchIds: string[]): Promise<Map<string, { kind: string; tokenId: string; fingerprint: string; answer: string }>> {
     const stored = new Map<string, { kind: string; tokenId: string; fingerprint: string; answer: string }>();
     for (const r of await this.rows(
       `SELECT batchId::VARCHAR AS batchId, kind, tokenId, fingerprint, answer::VARCHAR AS answer FROM sync_batches
@@ -438,6 +441,13 @@ export class Syncs {
     )) {
       stored.set(r.batchId as string, { kind: r.kind as string, tokenId: r.tokenId as string, fingerprint: r.fingerprint as string, answer: r.answer as string });
     }
+    return stored;
+  }
+
+  /** One transaction for a group of batches; each gets its answer, or batch_reused. */
+  private async applyGroup(jobs: readonly SyncJob[]): Promise<(SyncAnswer | StoreError)[]> {
+    const batchIds = jobs.map((j) => j.batch.batchId.toLowerCase());
+    const stored = await this.storedBatches(batchIds);
     const idsByKind = new Map<Kind, string[]>();
     jobs.forEach((job, i) => {
       if (!stored.has(batchIds[i]!)) idsByKind.set(job.kind, [...(idsByKind.get(job.kind) ?? []), ...job.ids]);
@@ -445,7 +455,13 @@ export class Syncs {
     const current = new Map<Kind, Map<string, Current>>();
     for (const [kind, ids] of idsByKind) current.set(kind, await currentRows(this.readers, kind, [...new Set(ids)], this.writer.connection));
     const spendingJobs = jobs.filter((job, i) => job.kind === 'spending' && !stored.has(batchIds[i]!));
-    const lines = spendingJobs.length > 0 ? await this.spendingLines(spendingJobs.flatMap((job) => job.checked.rows), this.writer.connection) : undefined;
+    const lines =
+      spendingJobs.length > 0
+        ? await this.spendingLines(
+            spendingJobs.flatMap((job) => job.checked.rows),
+            this.writer.connection,
+          )
+        : undefined;
     // Cross-kind warnings (cross-kind.ts): what each new batch's rows read of the other kinds.
     const crossKind: CrossKindSeen[] = [];
     for (const [i, job] of jobs.entries()) crossKind.push(stored.has(batchIds[i]!) ? {} : await readCrossKind(this.readers, job.kind, job.checked.rows, this.writer.connection));
@@ -464,12 +480,28 @@ export class Syncs {
       const rowsNow = current.get(job.kind)!;
       const decided = this.decide(job.kind, job.batch, job.actor, rowsNow, job.checked, revision);
       if (job.kind === 'spending' && lines) this.addLineWarnings(decided, lines, rowsNow);
-      addCrossKindWarnings(job.kind, job.batch.rows.map((r) => r.rowId), job.checked.rows, decided.results, crossKind[i]!, this.references.index); // cross-kind warnings
+      addCrossKindWarnings(
+        job.kind,
+        job.batch.rows.map((r) => r.rowId),
+        job.checked.rows,
+        decided.results,
+        crossKind[i]!,
+        this.references.index,
+      ); // cross-kind warnings
       revision = decided.revision;
       const replaced = decided.versions.filter((v) => rowsNow.has(v.rowId)).map((v) => v.rowId);
       // Later batches of the group see these versions as the stored rows.
       for (const v of decided.versions) {
-        rowsNow.set(v.rowId, { rowId: v.rowId, revision: v.revision, deleted: v.deleted, dong: v.values.dong as string, values: v.values, updatedBy: job.actor.name, updatedAt: now, source: job.source });
+        rowsNow.set(v.rowId, {
+          rowId: v.rowId,
+          revision: v.revision,
+          deleted: v.deleted,
+          dong: v.values.dong as string,
+          values: v.values,
+          updatedBy: job.actor.name,
+          updatedAt: now,
+          source: job.source,
+        });
       }
       const answer: SyncAnswer = { batchId: job.batch.batchId, revision: decided.revision, results: decided.results };
       const answerJson = JSON.stringify(answer);
@@ -521,10 +553,14 @@ export class Syncs {
       for (const { job, versions, replaced, answerUtf8 } of writes) {
         const stamp = { updatedBy: job.actor.name, updatedAt: now, source: job.source, batchId: job.batch.batchId };
         if (versions.length > 0) await writeVersions(conn, job.kind, versions, stamp, replaced);
-        await conn.run(
-          'INSERT INTO sync_batches VALUES ($batchId::UUID, $kind, $tokenId, $fingerprint, decode($answer), $now::TIMESTAMPTZ)',
-          { batchId: job.batch.batchId, kind: job.kind, tokenId: job.actor.tokenId, fingerprint: job.fingerprint, answer: new DuckDBBlobValue(answerUtf8), now },
-        );
+        await conn.run('INSERT INTO sync_batches VALUES ($batchId::UUID, $kind, $tokenId, $fingerprint, decode($answer), $now::TIMESTAMPTZ)', {
+          batchId: job.batch.batchId,
+          kind: job.kind,
+          tokenId: job.actor.tokenId,
+          fingerprint: job.fingerprint,
+          answer: new DuckDBBlobValue(answerUtf8),
+          now,
+        });
       }
     });
     // DuckDB 1.5 can report COMMIT as successful after a statement aborted the transaction

@@ -55,14 +55,22 @@ export class Tokens {
     let city: string | null = cityFound?.code ?? null;
     if (input.role === 'dong') {
       const found = input.dong ? index.resolveDong(input.dong) : undefined;
-      if (found === 'ambiguous') throw new StoreError('invalid_input', `'${input.dong}'은(는) 여러 곳에 있는 동 이름입니다. 구·시를 붙이거나(--city, '서구 갈마1동') 코드를 쓰세요 / '${input.dong}' names several dongs: add the district or --city, or use the code`);
+      if (found === 'ambiguous')
+        throw new StoreError(
+          'invalid_input',
+          `'${input.dong}'은(는) 여러 곳에 있는 동 이름입니다. 구·시를 붙이거나(--city, '서구 갈마1동') 코드를 쓰세요 / '${input.dong}' names several dongs: add the district or --city, or use the code`,
+        );
       if (!found) throw new StoreError('invalid_input', `동 토큰에는 등록된 --dong이 필요합니다 / a dong token needs a known --dong (${input.dong ?? '-'})`);
       dong = found.code;
       city = found.city;
     } else if (input.dong) throw new StoreError('invalid_input', '--dong은 dong 역할에만 씁니다 / --dong is only for the dong role');
     if (input.role === 'district') {
       const found = input.district ? index.resolveDistrict(input.district) : undefined;
-      if (found === 'ambiguous') throw new StoreError('invalid_input', `'${input.district}'은(는) 여러 시·도에 있는 구 이름입니다. --city를 주거나 구 코드를 쓰세요 / '${input.district}' is a district of several cities: give --city or the code`);
+      if (found === 'ambiguous')
+        throw new StoreError(
+          'invalid_input',
+          `'${input.district}'은(는) 여러 시·도에 있는 구 이름입니다. --city를 주거나 구 코드를 쓰세요 / '${input.district}' is a district of several cities: give --city or the code`,
+        );
       if (!found) throw new StoreError('invalid_input', `구 토큰에는 등록된 --district가 필요합니다 / a district token needs a known --district (${input.district ?? '-'})`);
       district = found.code;
       city = found.city;
@@ -137,7 +145,7 @@ export class Tokens {
     const dong = (t.dong as string | null) ?? null;
     const district = (t.district as string | null) ?? null;
     // A first-wave dong's or district's token has no city stored: it is its unit's.
-    const city = (t.city as string | null) ?? (dong ?? district ? (this.references.index.cityOf((dong ?? district)!) ?? null) : null);
+    const city = (t.city as string | null) ?? ((dong ?? district) ? (this.references.index.cityOf((dong ?? district)!) ?? null) : null);
     const actor: Actor = { tokenId: t.id as string, name: t.name as string, role: t.role as Role, dong, district, city };
     if (revocations !== this.revocations) return actor;
     if (this.signedIn.size >= 10_000) this.signedIn.clear();

@@ -26,8 +26,7 @@ const counted: Record<PartRole, Counted[]> = {
   small: [],
 };
 
-const limitOf = (name: string, limits: WorkbookLimits) =>
-  name === 'row' ? limits.maxRows : name === 'c' ? limits.maxCells : name === 'si' ? limits.maxSharedStrings : Infinity;
+const limitOf = (name: string, limits: WorkbookLimits) => (name === 'row' ? limits.maxRows : name === 'c' ? limits.maxCells : name === 'si' ? limits.maxSharedStrings : Infinity);
 const capOf = (role: PartRole, limits: WorkbookLimits) =>
   role === 'sheet' ? limits.maxSheetBytes : role === 'sharedStrings' ? limits.maxSharedStringBytes : limits.maxSmallPartBytes;
 

@@ -83,7 +83,11 @@ export async function detectCsvEncoding(source: Source, file: string): Promise<{
   if (head[0] === 0xff && head[1] === 0xfe) return { encoding: 'utf-16le', skip: 2 };
   if (head[0] === 0xfe && head[1] === 0xff) return { encoding: 'utf-16be', skip: 2 };
   for await (const chunk of chunksOf(source)) {
-    if (chunk.includes(0)) throw undecodable(file, { ko: 'NUL 바이트가 있습니다: 텍스트 파일이 아니거나 BOM 없는 UTF-16입니다', en: 'it holds NUL bytes: not text, or UTF-16 without a byte-order mark' });
+    if (chunk.includes(0))
+      throw undecodable(file, {
+        ko: 'NUL 바이트가 있습니다: 텍스트 파일이 아니거나 BOM 없는 UTF-16입니다',
+        en: 'it holds NUL bytes: not text, or UTF-16 without a byte-order mark',
+      });
   }
   if (await decodesAs(source, 'utf-8', 0)) return { encoding: 'utf-8', skip: 0 };
   let hangul = 0;

@@ -184,7 +184,11 @@ export async function streamWorkbook(source: Source, options: ReadWorkbookOption
   if (strings) plan.push({ entry: strings, role: 'sharedStrings' });
   for (const s of wanted) if (s.entry && !plan.some((p) => p.entry === s.entry)) plan.push({ entry: s.entry, role: 'sheet' });
   const checked = await checkParts(source, plan, limits);
-  const book = await rebuildZip(source, plan.map((p) => p.entry), checked.sizes);
+  const book = await rebuildZip(
+    source,
+    plan.map((p) => p.entry),
+    checked.sizes,
+  );
   const merges = new Map<string, MergeRange[]>();
   for (const s of wanted) if (s.entry) merges.set(s.name, checked.merges.get(s.entry.name) ?? []);
   try {
@@ -258,4 +262,3 @@ async function streamParts(
   }
   return { file: options.file, sheets: pick(reports, options) };
 }
-

@@ -190,7 +190,10 @@ export function writeZip(parts: ZipPart[]): Buffer {
   end.writeUInt32LE(0x06054b50, 0);
   end.writeUInt16LE(parts.length, 8);
   end.writeUInt16LE(parts.length, 10);
-  end.writeUInt32LE(directory.reduce((n, b) => n + b.length, 0), 12);
+  end.writeUInt32LE(
+    directory.reduce((n, b) => n + b.length, 0),
+    12,
+  );
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...out, ...directory, end]);
 }

@@ -19,7 +19,11 @@ describe('agendaChoices', () => {
       // A comma cannot be inside a list item: left out (the service still links it by its title).
       agenda('가양2동', 2019, '벽화, 화단'),
     ];
-    const groups = agendaChoices(agendas, [line(0, '가양2동', 2019), line(1, '30110-gayang2', 2019), line(2, '가양2동', 2020), line(3, '진잠동', 2019), line(4, '가양2동', null)], ref);
+    const groups = agendaChoices(
+      agendas,
+      [line(0, '가양2동', 2019), line(1, '30110-gayang2', 2019), line(2, '가양2동', 2020), line(3, '진잠동', 2019), line(4, '가양2동', null)],
+      ref,
+    );
     const byRows = new Map(groups.map((g) => [g.rows.join(','), g.choices]));
     expect(byRows.get('0,1')).toEqual(['마을 축제', '공유 텃밭']);
     expect(byRows.get('2')).toEqual(['마을 신문']);

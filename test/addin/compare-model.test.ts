@@ -58,9 +58,21 @@ describe('the answer', () => {
       { kind: 'city', phase: 1, cohort: null, figure: 'completionRate', value: 0.5, median: 0.4, note: 'x', rank: 1 },
       { kind: 'city', phase: 1, cohort: null, figure: 'assemblyTurnoutPer1000', value: 12, median: null, note: 'y', rank: 2 },
     ];
-    const choices = chartChoices(rows, ['kind', 'phase', 'cohort', 'figure', 'value', 'median', 'note', 'rank'], (c) => c === 'value' || c === 'median', () => true);
+    const choices = chartChoices(
+      rows,
+      ['kind', 'phase', 'cohort', 'figure', 'value', 'median', 'note', 'rank'],
+      (c) => c === 'value' || c === 'median',
+      () => true,
+    );
     expect(choices.map((c) => c.key)).toEqual(['value:completionRate', 'value:assemblyTurnoutPer1000', 'median:completionRate']);
-    expect(chartChoices([{ dongName: '가동', budgetKrw: 1, fiscalYear: 2019 }], ['dongName', 'budgetKrw', 'fiscalYear'], () => false, (c) => c !== 'fiscalYear').map((c) => c.key)).toEqual(['budgetKrw']);
+    expect(
+      chartChoices(
+        [{ dongName: '가동', budgetKrw: 1, fiscalYear: 2019 }],
+        ['dongName', 'budgetKrw', 'fiscalYear'],
+        () => false,
+        (c) => c !== 'fiscalYear',
+      ).map((c) => c.key),
+    ).toEqual(['budgetKrw']);
   });
 
   it('a chart has a series per phase and the all-categories line of each dong', () => {

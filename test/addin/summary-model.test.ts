@@ -17,14 +17,48 @@ import {
 
 const rate = 'completionRate';
 const city = (phase: number, cohort: number | null, value: number, extra: Record<string, unknown> = {}) => ({
-  kind: 'city', figure: rate, phase, cohort, value, median: value, q1: value - 0.1, q3: value + 0.1, dongsWithData: 8, illustrative: false, ...extra,
+  kind: 'city',
+  figure: rate,
+  phase,
+  cohort,
+  value,
+  median: value,
+  q1: value - 0.1,
+  q3: value + 0.1,
+  dongsWithData: 8,
+  illustrative: false,
+  ...extra,
 });
-const continuing = (phase: number, versus: number, cohort: number | null, value: number, dongsWithData = 6) => ({ kind: 'continuing', figure: rate, phase, versus, cohort, value, dongsWithData });
+const continuing = (phase: number, versus: number, cohort: number | null, value: number, dongsWithData = 6) => ({
+  kind: 'continuing',
+  figure: rate,
+  phase,
+  versus,
+  cohort,
+  value,
+  dongsWithData,
+});
 const flag = (dong: string, dongName: string, phase: number, figure: string, kind: 'low' | 'fell', extra: Record<string, unknown> = {}) => ({
-  kind: 'dong', dong, dongName, district: '30230', phase, figure, flag: kind, value: 0.2, median: 0.6, previousValue: 0.7, illustrative: false, ...extra,
+  kind: 'dong',
+  dong,
+  dongName,
+  district: '30230',
+  phase,
+  figure,
+  flag: kind,
+  value: 0.2,
+  median: 0.6,
+  previousValue: 0.7,
+  illustrative: false,
+  ...extra,
 });
 const phases = (dong: string, dongName: string, district: string, p1: number | null, p2: number | null) => ({
-  dong, dongName, district, [`${rate}Phase1`]: p1, [`${rate}Phase2`]: p2, [`${rate}Delta`]: p1 !== null && p2 !== null ? p2 - p1 : null,
+  dong,
+  dongName,
+  district,
+  [`${rate}Phase1`]: p1,
+  [`${rate}Phase2`]: p2,
+  [`${rate}Delta`]: p1 !== null && p2 !== null ? p2 - p1 : null,
 });
 
 const summary = [
@@ -52,11 +86,7 @@ const phaseRows = [
 describe('flags', () => {
   it('lists the service’s flags by dong name, then phase, then headline figure; nothing else', () => {
     const flags = flagsOf(summary);
-    expect(flags.map((f) => `${f.dongName} ${f.phase} ${f.figure} ${f.flag}`)).toEqual([
-      `가동 1 ${rate} low`,
-      '가동 2 assemblyTurnoutPer1000 fell',
-      `나동 2 ${rate} low`,
-    ]);
+    expect(flags.map((f) => `${f.dongName} ${f.phase} ${f.figure} ${f.flag}`)).toEqual([`가동 1 ${rate} low`, '가동 2 assemblyTurnoutPer1000 fell', `나동 2 ${rate} low`]);
     expect(flags[1]!.illustrative).toBe(true);
   });
 

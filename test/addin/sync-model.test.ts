@@ -12,12 +12,34 @@ const meta = {
 };
 
 const msg = (ko: string) => ({ ko, en: `${ko} (en)` });
-const item = (kind: Kind, address: string, status: ResultItem['status']): ResultItem => ({ kind, tableName: `T_${kind}`, row: 0, column: 1, address, status, messages: [msg(address)] });
+const item = (kind: Kind, address: string, status: ResultItem['status']): ResultItem => ({
+  kind,
+  tableName: `T_${kind}`,
+  row: 0,
+  column: 1,
+  address,
+  status,
+  messages: [msg(address)],
+});
 
 function outcome(kind: Kind, over: Partial<KindOutcome> = {}): KindOutcome {
   return {
-    kind, tableName: `T_${kind}`, rowsRead: 0, rowsSent: 0, accepted: 0, unchanged: 0, refused: [], warnings: [], skipped: [], conflicts: [],
-    deleteCandidates: [], pulled: 0, offers: { kind, tableName: `T_${kind}`, fits: [], outside: [] }, offline: false, failedBatches: [], ...over,
+    kind,
+    tableName: `T_${kind}`,
+    rowsRead: 0,
+    rowsSent: 0,
+    accepted: 0,
+    unchanged: 0,
+    refused: [],
+    warnings: [],
+    skipped: [],
+    conflicts: [],
+    deleteCandidates: [],
+    pulled: 0,
+    offers: { kind, tableName: `T_${kind}`, fits: [], outside: [] },
+    offline: false,
+    failedBatches: [],
+    ...over,
   };
 }
 
@@ -106,18 +128,34 @@ describe('progressModel', () => {
 describe('conflicts, deletes and totals', () => {
   const names = syncNames(meta, 'ko');
   it('shows only the fields whose values differ', () => {
-    const c: Conflict = { rowId: 'r', mine: { dong: '3023052000', budgetKrw: 1 }, server: { rowId: 'r', revision: 2, deleted: false, values: { dong: '3023052000', budgetKrw: 2 }, updatedBy: 'x', updatedAt: '' } as never };
+    const c: Conflict = {
+      rowId: 'r',
+      mine: { dong: '3023052000', budgetKrw: 1 },
+      server: { rowId: 'r', revision: 2, deleted: false, values: { dong: '3023052000', budgetKrw: 2 }, updatedBy: 'x', updatedAt: '' } as never,
+    };
     expect(conflictFields(c, names.show)).toEqual(['budgetKrw']);
   });
   it('groups rows to delete by kind', () => {
     const model = deleteModel([
-      outcome('spending', { deleteCandidates: [{ rowId: 'a', baseRevision: 1 }, { rowId: 'b', baseRevision: 1 }] }),
+      outcome('spending', {
+        deleteCandidates: [
+          { rowId: 'a', baseRevision: 1 },
+          { rowId: 'b', baseRevision: 1 },
+        ],
+      }),
       outcome('agendas', { deleteCandidates: [{ rowId: 'c', baseRevision: 2 }] }),
     ]);
     expect(model.entries.map((e) => `${e.kind}:${e.d.rowId}`)).toEqual(['spending:a', 'spending:b', 'agendas:c']);
-    expect([...model.byKind]).toEqual([['spending', ['a', 'b']], ['agendas', ['c']]]);
+    expect([...model.byKind]).toEqual([
+      ['spending', ['a', 'b']],
+      ['agendas', ['c']],
+    ]);
   });
   it('adds up rows read, sent and taken (accepted or unchanged)', () => {
-    expect(syncTotals([outcome('spending', { rowsRead: 5, rowsSent: 3, accepted: 2, unchanged: 1 }), outcome('progress', { rowsRead: 2, rowsSent: 2, accepted: 2 })])).toEqual({ read: 7, sent: 5, accepted: 5 });
+    expect(syncTotals([outcome('spending', { rowsRead: 5, rowsSent: 3, accepted: 2, unchanged: 1 }), outcome('progress', { rowsRead: 2, rowsSent: 2, accepted: 2 })])).toEqual({
+      read: 7,
+      sent: 5,
+      accepted: 5,
+    });
   });
 });

@@ -7,8 +7,16 @@ const rows = [{ v: 10 }, { v: null }, { v: 9 }, { v: '' }, { v: 100 }];
 
 it('sorts numbers as numbers, blanks last both ways', () => {
   expect(sortedRows(rows, (r) => r.v, false).map((r) => r.v)).toEqual([9, 10, 100, null, '']);
-  expect(sortedRows(rows, (r) => r.v, true).map((r) => r.v).slice(0, 3)).toEqual([100, 10, 9]);
-  expect(sortedRows(rows, (r) => r.v, true).slice(3).every((r) => r.v === null || r.v === '')).toBe(true);
+  expect(
+    sortedRows(rows, (r) => r.v, true)
+      .map((r) => r.v)
+      .slice(0, 3),
+  ).toEqual([100, 10, 9]);
+  expect(
+    sortedRows(rows, (r) => r.v, true)
+      .slice(3)
+      .every((r) => r.v === null || r.v === ''),
+  ).toBe(true);
 });
 
 it('sorts names in Korean order, and leaves rows as given when no column is chosen', () => {

@@ -172,7 +172,12 @@ export async function benchCompare(sizes: Pick<BenchSizes, 'quick' | 'compare'> 
       const statement = sqlite.prepare(sqliteQueries[name]!);
       const bound = sqliteParams(name, TODAY);
       const liteRows = statement.all(bound) as Record<string, unknown>[];
-      const check = sameRows(answer.columns.map((c) => c.name), answer.rows, liteRows, rowKeys[name]!);
+      const check = sameRows(
+        answer.columns.map((c) => c.name),
+        answer.rows,
+        liteRows,
+        rowKeys[name]!,
+      );
       const lite = await timeWithCpu(Math.max(3, Math.floor(runs / 2)), () => statement.all(bound));
       comparisons.push({
         name,
@@ -211,7 +216,11 @@ export async function benchCompare(sizes: Pick<BenchSizes, 'quick' | 'compare'> 
     db.connection.closeSync();
     db.instance.closeSync();
     dbOpen = false;
-    const http = await benchHttp(file, comparisons.map((c) => c.name), Math.max(3, Math.floor(runs / 2)));
+    const http = await benchHttp(
+      file,
+      comparisons.map((c) => c.name),
+      Math.max(3, Math.floor(runs / 2)),
+    );
 
     const result: CompareBenchResult = {
       name: 'compare',
@@ -292,7 +301,13 @@ async function benchHttp(file: string, names: string[], runs: number): Promise<H
       if (!res.ok) throw new Error(`sync for a change: ${res.status} ${await res.text()}`);
     };
     const out: HttpFigures[] = [];
-    const cases: [string, keyof typeof accept][] = [...names.map((n): [string, 'json'] => [n, 'json']), ['spending', 'arrow'], ['spending', 'csv'], ['summary', 'arrow'], ['summary', 'csv']];
+    const cases: [string, keyof typeof accept][] = [
+      ...names.map((n): [string, 'json'] => [n, 'json']),
+      ['spending', 'arrow'],
+      ['spending', 'csv'],
+      ['summary', 'arrow'],
+      ['summary', 'csv'],
+    ];
     for (const [name, format] of cases) {
       let bytes = await get(name, format);
       const cold: number[] = [];

@@ -52,9 +52,7 @@ export async function writeSpendingWorkbook(path: string, rows: number, options:
       agenda: i % 5 === 0 ? '마을 환경 개선' : null,
       note: i % 11 === 0 ? '예시' : null,
     };
-    sheet
-      .addRow(sheets.spending.columns.map((c) => values[c.field] ?? null))
-      .commit();
+    sheet.addRow(sheets.spending.columns.map((c) => values[c.field] ?? null)).commit();
   }
   sheet.commit();
   await workbook.commit();
@@ -219,7 +217,8 @@ export async function benchImport(sizes: Pick<BenchSizes, 'quick' | 'import'> = 
     };
     for (const [name, f] of Object.entries(figures)) {
       const expected = name.endsWith('Small') ? smallRows : largeRows;
-      if (f.rows + f.rejected !== expected || (!name.startsWith('dry') && f.stored !== f.rows)) throw new Error(`${name}: ${f.rows} read, ${f.stored} stored, ${f.rejected} refused`);
+      if (f.rows + f.rejected !== expected || (!name.startsWith('dry') && f.stored !== f.rows))
+        throw new Error(`${name}: ${f.rows} read, ${f.stored} stored, ${f.rejected} refused`);
     }
     const size = (p: string) => `${(statSync(p).size / 1024 / 1024).toFixed(1)} MB`;
     const memory = (f: ChildFigures) =>
@@ -234,15 +233,27 @@ export async function benchImport(sizes: Pick<BenchSizes, 'quick' | 'import'> = 
       { name: `dry run, ${L} rows (stream, report only)`, value: ms(dryLarge.ms), ...full('< 10 s', dryLarge.ms < 10_000) },
       { name: '  memory', value: memory(dryLarge) },
       { name: `dry run, ${S} rows`, value: `${ms(drySmall.ms)} · ${memory(drySmall)}` },
-      { name: `dry run live heap, ${L} ÷ ${S} rows`, value: ratio(live(dryLarge), Math.max(live(drySmall), 1)), ...full(`< 2× for ${largeRows / smallRows}× the rows`, grows(dryLarge, drySmall) < 2) },
+      {
+        name: `dry run live heap, ${L} ÷ ${S} rows`,
+        value: ratio(live(dryLarge), Math.max(live(drySmall), 1)),
+        ...full(`< 2× for ${largeRows / smallRows}× the rows`, grows(dryLarge, drySmall) < 2),
+      },
       { name: `dry run, ${L} rows, inline strings (no shared-string table)`, value: `${ms(dryInline.ms)} · ${memory(dryInline)}` },
       { name: `real import, ${L} rows (stream → sync, 5,000 a batch)`, value: ms(realLarge.ms), ...full('< 10 s', realLarge.ms < 10_000) },
       { name: '  memory', value: `${memory(realLarge)}, ≤ ${realLarge.maxQueuedBatches} batch(es) queued` },
       { name: 'baseline: the dry run (reading alone); real import ÷ it', value: ratio(realLarge.ms, dryLarge.ms) },
       { name: `real import, ${S} rows`, value: `${ms(realSmall.ms)} · ${memory(realSmall)}` },
-      { name: `real import live heap, ${L} ÷ ${S} rows`, value: ratio(live(realLarge), Math.max(live(realSmall), 1)), ...full(`< 2× for ${largeRows / smallRows}× the rows`, grows(realLarge, realSmall) < 2) },
+      {
+        name: `real import live heap, ${L} ÷ ${S} rows`,
+        value: ratio(live(realLarge), Math.max(live(realSmall), 1)),
+        ...full(`< 2× for ${largeRows / smallRows}× the rows`, grows(realLarge, realSmall) < 2),
+      },
       { name: `real import peak RSS growth, ${L} ÷ ${S} rows`, value: ratio(realLarge.rssGrowthMb, Math.max(realSmall.rssGrowthMb, 1)) },
-      { name: `jachi import (importWorkbook: whole report, then batches), ${L}`, value: `${ms(productLarge.ms)} · ${memory(productLarge)}`, ...full('< 10 s', productLarge.ms < 10_000) },
+      {
+        name: `jachi import (importWorkbook: whole report, then batches), ${L}`,
+        value: `${ms(productLarge.ms)} · ${memory(productLarge)}`,
+        ...full('< 10 s', productLarge.ms < 10_000),
+      },
       { name: 'baseline: the dry run; jachi import ÷ it', value: ratio(productLarge.ms, dryLarge.ms) },
       { name: `jachi import, ${S} rows`, value: `${ms(productSmall.ms)} · ${memory(productSmall)}` },
       { name: `jachi import peak heap, ${L} ÷ ${S} rows`, value: ratio(productLarge.peakHeapMb, Math.max(productSmall.peakHeapMb, 1)) },

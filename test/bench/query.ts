@@ -73,7 +73,8 @@ export async function benchQuery(sizes: Pick<BenchSizes, 'quick' | 'compare'> = 
       const analyst = await store.createToken({ role: 'analyst', name: 'bench' });
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/query`;
       let resets = 0;
-      const post = (sql: string) => fetch(url, { method: 'POST', headers: { authorization: `Bearer ${analyst.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ sql }) });
+      const post = (sql: string) =>
+        fetch(url, { method: 'POST', headers: { authorization: `Bearer ${analyst.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ sql }) });
       const ask = async (sql: string) => {
         // A kept-alive connection found reset is counted and the request sent again on a new one.
         const res = await post(sql).catch((error: Error & { cause?: { code?: string } }) => {
@@ -140,7 +141,10 @@ function printQuery(r: QueryBenchResult, firstMs: number): BenchLine[] {
       value: ms(q.httpMs),
       ...(goal === undefined ? {} : goalAtFullSize(r.quick, `< ${goal} ms`, q.httpMs < goal)),
     });
-    lines.push({ name: `${q.name}: DuckDB in process · SQLite; HTTP ÷ each`, value: `${ms(q.duckdbMs)} · ${ms(q.sqliteMs)}; ${ratio(q.httpMs, q.duckdbMs)} · ${ratio(q.httpMs, q.sqliteMs)}` });
+    lines.push({
+      name: `${q.name}: DuckDB in process · SQLite; HTTP ÷ each`,
+      value: `${ms(q.duckdbMs)} · ${ms(q.sqliteMs)}; ${ratio(q.httpMs, q.duckdbMs)} · ${ratio(q.httpMs, q.sqliteMs)}`,
+    });
   }
   lines.push({ name: 'first query of the service (snapshot made, child started)', value: ms(firstMs) });
   lines.push({ name: 'first query after a change (snapshot made again)', value: ms(r.afterChangeMs) });

@@ -55,6 +55,9 @@ const where = await machine(loadStart);
 printLines(`Machine (run took ${(elapsedMs / 1000).toFixed(0)} s)`, machineLines(where));
 
 if (flags.json) {
-  writeFileSync(flags.json, `${JSON.stringify({ startedAt: startedAt.toISOString(), elapsedMs, mode: sizes.quick ? 'quick' : 'full', sizes, machine: where, results }, null, 2)}\n`);
+  writeFileSync(
+    flags.json,
+    `${JSON.stringify({ startedAt: startedAt.toISOString(), elapsedMs, mode: sizes.quick ? 'quick' : 'full', sizes, machine: where, results }, null, 2)}\n`,
+  );
   console.log(`\nfigures written to ${flags.json}`);
 }

@@ -44,7 +44,9 @@ export function sameRows(columns: readonly string[], a: readonly Record<string, 
   if (other.join(',') !== columns.join(',')) {
     const missing = columns.filter((c) => !other.includes(c));
     const extra = other.filter((c) => !columns.includes(c));
-    note(`columns differ: DuckDB [${columns.join(', ')}], SQLite [${other.join(', ')}]${missing.length ? `; missing ${missing.join(', ')}` : ''}${extra.length ? `; extra ${extra.join(', ')}` : ''}`);
+    note(
+      `columns differ: DuckDB [${columns.join(', ')}], SQLite [${other.join(', ')}]${missing.length ? `; missing ${missing.join(', ')}` : ''}${extra.length ? `; extra ${extra.join(', ')}` : ''}`,
+    );
   }
   if (a.length !== b.length) note(`row counts differ: DuckDB ${a.length}, SQLite ${b.length}`);
   let sameOrder = a.length === b.length;

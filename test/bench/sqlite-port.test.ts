@@ -23,13 +23,24 @@ describe('sameRows', () => {
     expect(sameValue(0.1 + 0.2, 0.3)).toBe(true);
     expect(sameValue(1000.0000001, 1000)).toBe(true);
     expect(sameValue(1000.00001, 1000)).toBe(false);
-    const a = [{ k: 1, v: 'x' }, { k: 2, v: 'y' }];
+    const a = [
+      { k: 1, v: 'x' },
+      { k: 2, v: 'y' },
+    ];
     const check = sameRows(['k', 'v'], a, [a[1]!, a[0]!], ['k']);
     expect(check).toMatchObject({ same: true, sameOrder: false });
   });
 
   it('names what differs', () => {
-    const check = sameRows(['k', 'v'], [{ k: 1, v: 0.5 }], [{ k: 1, v: 0.25 }, { k: 2, v: 1 }], ['k']);
+    const check = sameRows(
+      ['k', 'v'],
+      [{ k: 1, v: 0.5 }],
+      [
+        { k: 1, v: 0.25 },
+        { k: 2, v: 1 },
+      ],
+      ['k'],
+    );
     expect(check.same).toBe(false);
     expect(check.problems.join('\n')).toMatch(/row counts differ/);
     expect(check.problems.join('\n')).toMatch(/v is 0.5 in DuckDB, 0.25 in SQLite/);
@@ -73,7 +84,12 @@ describe('the SQLite port of the comparisons', () => {
     it(`${name}: the same rows as the service`, async () => {
       const answer = await runComparison(db.connection, name, { today: TODAY });
       const rows = sqlite.prepare(sqliteQueries[name]!).all(sqliteParams(name, TODAY)) as Record<string, unknown>[];
-      const check = sameRows(answer.columns.map((c) => c.name), answer.rows, rows, rowKeys[name]!);
+      const check = sameRows(
+        answer.columns.map((c) => c.name),
+        answer.rows,
+        rows,
+        rowKeys[name]!,
+      );
       expect(check.problems).toEqual([]);
       expect(answer.rows.length).toBeGreaterThan(0);
       if (name === 'summary') expect(answer.rows.filter((r) => r.figure === 'agendaCompletionRate' && r.kind === 'dong').length).toBeGreaterThan(0);

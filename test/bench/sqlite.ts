@@ -44,7 +44,8 @@ export function sqliteVersion(): string {
   }
 }
 
-const rowHead = 'rowId TEXT NOT NULL, revision INTEGER NOT NULL, deleted INTEGER NOT NULL, updatedBy TEXT NOT NULL, updatedAt TEXT NOT NULL, source TEXT, batchId TEXT, dong TEXT NOT NULL, phase INTEGER';
+const rowHead =
+  'rowId TEXT NOT NULL, revision INTEGER NOT NULL, deleted INTEGER NOT NULL, updatedBy TEXT NOT NULL, updatedAt TEXT NOT NULL, source TEXT, batchId TEXT, dong TEXT NOT NULL, phase INTEGER';
 const viewHead = 'r.rowId, r.dong, d.name AS dongName, d.district, g.city, d.joinedPhase AS cohort, r.phase';
 const viewTail = 'r.revision, r.updatedBy, r.updatedAt, r.source FROM';
 const viewJoin = 'r JOIN dongs d ON d.code = r.dong JOIN districts g ON g.code = d.district WHERE NOT r.deleted';
@@ -83,7 +84,12 @@ export async function copyToSqlite(connection: DuckDBConnection, sqlite: SqliteD
   const copy = async (table: string, select: string) => {
     const reader = await connection.runAndReadAll(select);
     const rows = reader.getRows() as unknown[][];
-    const insert = sqlite.prepare(`INSERT INTO ${table} VALUES (${reader.columnNames().map(() => '?').join(', ')})`);
+    const insert = sqlite.prepare(
+      `INSERT INTO ${table} VALUES (${reader
+        .columnNames()
+        .map(() => '?')
+        .join(', ')})`,
+    );
     sqlite.transaction(() => {
       for (const row of rows) insert.run(...row.map((v) => (typeof v === 'boolean' ? Number(v) : v)));
     })();

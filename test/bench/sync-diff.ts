@@ -103,7 +103,12 @@ export async function benchSyncDiff(sizes: Pick<BenchSizes, 'quick' | 'syncDiff'
   const goalMs = 200;
   const lines: BenchLine[] = [
     { name: 'first sync of the table (every row sent)', value: `${count(firstSyncSent)} rows · ${ms(firstSyncMs)}` },
-    { name: 'rows sent for one edited row; ÷ table rows', value: `${count(rowsSent)} of ${count(tableRows)} · ${Number(((100 * rowsSent) / tableRows).toPrecision(2))}% of the table`, goal: '1', ok: rowsSent === 1 },
+    {
+      name: 'rows sent for one edited row; ÷ table rows',
+      value: `${count(rowsSent)} of ${count(tableRows)} · ${Number(((100 * rowsSent) / tableRows).toPrecision(2))}% of the table`,
+      goal: '1',
+      ok: rowsSent === 1,
+    },
     { name: `diff and send, median of ${runs}`, value: ms(medianMs), ...goalAtFullSize(sizes.quick, `< ${goalMs} ms`, medianMs < goalMs) },
     { name: 'baseline: hashValues over every row once; diff ÷ hashing', value: `${ms(hashBaselineMs)} · ${ratio(medianMs, hashBaselineMs)}` },
     { name: 'baseline: one JSON.stringify pass over the rows; diff ÷ it', value: `${ms(jsonBaselineMs)} · ${ratio(medianMs, jsonBaselineMs)}` },

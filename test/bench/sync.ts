@@ -49,7 +49,9 @@ export async function benchSync(sizes: Pick<BenchSizes, 'quick' | 'sync'> = full
     const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
     await new Promise((r) => server.once('listening', r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/sync/spending`;
-    const http = Array.from({ length: Math.ceil(httpRows / batchRows) }, (_, i) => JSON.stringify(batchOf(2_000_000 + i * batchRows, Math.min(batchRows, httpRows - i * batchRows))));
+    const http = Array.from({ length: Math.ceil(httpRows / batchRows) }, (_, i) =>
+      JSON.stringify(batchOf(2_000_000 + i * batchRows, Math.min(batchRows, httpRows - i * batchRows))),
+    );
     const t0 = performance.now();
     for (const body of http) {
       const res = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' }, body });
@@ -103,13 +105,28 @@ export async function benchSync(sizes: Pick<BenchSizes, 'quick' | 'sync'> = full
     const appenderRate = perSecond(httpRows, appenderMs);
     const stored = count(warmupBatches * batchRows);
     const lines = [
-      { name: `one 5,000-row batch validated and stored (median of ${batchRuns}, table of ${stored})`, value: ms(single), ...goalAtFullSize(sizes.quick, '< 100 ms', single < 100) },
+      {
+        name: `one 5,000-row batch validated and stored (median of ${batchRuns}, table of ${stored})`,
+        value: ms(single),
+        ...goalAtFullSize(sizes.quick, '< 100 ms', single < 100),
+      },
       { name: `${count(httpRows)} rows over HTTP in 5,000-row batches`, value: `${ms(httpMs)} (${rowsPerSecond(httpRate)})` },
       { name: `baseline: DuckDB appender, same ${count(httpRows)} rows`, value: `${ms(appenderMs)} (${rowsPerSecond(appenderRate)})` },
       { name: 'HTTP sync rate ÷ appender rate', value: ratio(httpRate, appenderRate), ...goalAtFullSize(sizes.quick, '≥ 0.33×', httpRate / appenderRate >= 1 / 3) },
     ];
     printLines(`Sync (issue 2): ${count(httpRows)} rows over HTTP against DuckDB's appender`, lines);
-    return { name: 'sync', httpRows, warmupRows: warmupBatches * batchRows, singleBatchMs: single, httpMs, appenderMs, httpRate, appenderRate, ratio: httpRate / appenderRate, lines };
+    return {
+      name: 'sync',
+      httpRows,
+      warmupRows: warmupBatches * batchRows,
+      singleBatchMs: single,
+      httpMs,
+      appenderMs,
+      httpRate,
+      appenderRate,
+      ratio: httpRate / appenderRate,
+      lines,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -168,7 +168,15 @@ export async function benchValidate(sizes: Pick<BenchSizes, 'validate'> = fullSi
     return refused;
   });
   // What the sync route runs on every body: the envelope schema, then the rules on each row.
-  const syncBodies = bodies.map((b, i) => ({ batchId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, rows: (JSON.parse(b) as Record<string, unknown>[]).map((values, k) => ({ rowId: `10000000-0000-4000-8000-${String(i * bodyRows + k).padStart(12, '0')}`, baseRevision: null, values })), deletes: [] }));
+  const syncBodies = bodies.map((b, i) => ({
+    batchId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+    rows: (JSON.parse(b) as Record<string, unknown>[]).map((values, k) => ({
+      rowId: `10000000-0000-4000-8000-${String(i * bodyRows + k).padStart(12, '0')}`,
+      baseRevision: null,
+      values,
+    })),
+    deletes: [],
+  }));
   const envelope = await pass(() => {
     let refused = 0;
     for (const body of syncBodies) if (!syncBodySchema.safeParse(body).success) refused++;

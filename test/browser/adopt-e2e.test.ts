@@ -52,7 +52,9 @@ describe("adopting last year's sheet in a fake Excel against the real service", 
       batch([
         { values: spendingRow({ category: '자체 사업비', item: '마을 축제', fundingSource: '시비', budgetKrw: 5_000_000, executedKrw: 4_000_000, executedOn: '2019-10-05' }) },
         { values: spendingRow({ phase: 2, fiscalYear: 2020, budgetKrw: 30_000_000, executedKrw: 29_000_000, executedOn: '2020-12-20' }) },
-        { values: spendingRow({ phase: 2, fiscalYear: 2020, category: '간사 인건비', item: '간사 보수', budgetKrw: 20_000_000, executedKrw: 20_000_000, executedOn: '2020-12-20' }) },
+        {
+          values: spendingRow({ phase: 2, fiscalYear: 2020, category: '간사 인건비', item: '간사 보수', budgetKrw: 20_000_000, executedKrw: 20_000_000, executedOn: '2020-12-20' }),
+        },
       ]),
     );
     expect(elsewhere.status).toBe(200);
@@ -108,7 +110,12 @@ describe("adopting last year's sheet in a fake Excel against the real service", 
     await page.locator('#panel-sync:not([aria-busy])').waitFor();
     await page.getByRole('status').filter({ hasText: '예산집행: 읽은 행 2' }).waitFor();
     const stored = (await svc.json('GET', '/api/rows/spending?since=0', 'dong')).body.rows as { values: Record<string, unknown> }[];
-    expect(stored.filter((r) => r.values.fiscalYear === 2019).map((r) => r.values.item).sort()).toEqual(['강사료', '마을 축제', '자치지원관 보수']);
+    expect(
+      stored
+        .filter((r) => r.values.fiscalYear === 2019)
+        .map((r) => r.values.item)
+        .sort(),
+    ).toEqual(['강사료', '마을 축제', '자치지원관 보수']);
     expect(await tableRows()).toEqual([...lines, total]);
 
     const offer = page.getByTestId('offers-spending');

@@ -38,7 +38,8 @@ export async function openDemoPane(options: { viewport?: { width: number; height
 export function workbookOf(page: Page) {
   return <T>(fn: (w: FakeWorkbookApi, arg: never) => T, arg?: unknown): Promise<T> =>
     page.evaluate(
-      ([source, a]) => (new Function('w', 'a', `return (${source})(w, a)`) as (w: unknown, a: unknown) => T)((window as unknown as { __fakeWorkbook: FakeWorkbookApi }).__fakeWorkbook, a),
+      ([source, a]) =>
+        (new Function('w', 'a', `return (${source})(w, a)`) as (w: unknown, a: unknown) => T)((window as unknown as { __fakeWorkbook: FakeWorkbookApi }).__fakeWorkbook, a),
       [fn.toString(), arg] as const,
     );
 }

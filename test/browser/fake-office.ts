@@ -172,11 +172,16 @@ function installFakeOffice(options: { apiMinor: number }): void {
     };
     const path = `Range(${s.name}!${a1(r0, c0)})`;
     const address = `${quoted(s.name)}!${a1(r0, c0)}${rows * cols > 1 ? `:${a1(r0 + rows - 1, c0 + cols - 1)}` : ''}`;
-    const fill = client(`${path}.format.fill`, {}, {
-      clear() {
-        each((cell) => (cell.fill = null));
+    const fill = client(
+      `${path}.format.fill`,
+      {},
+      {
+        clear() {
+          each((cell) => (cell.fill = null));
+        },
       },
-    }, { color: (v) => each((cell) => (cell.fill = String(v))) });
+      { color: (v) => each((cell) => (cell.fill = String(v))) },
+    );
     const tablesOver = () => tables.filter((t) => t.sheet === s.name && r0 >= t.top && r0 < t.top + t.nrows && c0 >= t.left && c0 < t.left + t.ncols);
     return client(
       path,
@@ -217,12 +222,16 @@ function installFakeOffice(options: { apiMinor: number }): void {
           const found = s.merges.filter((m) => overlaps(m, here));
           if (found.length === 0) {
             // A null object: its properties load, but only isNullObject may be read.
-            return client(`${path}.getMergedAreasOrNullObject()`, {
-              isNullObject: () => true,
-              address: () => {
-                throw new Error(`fake Office: ${path}.getMergedAreasOrNullObject() is a null object`);
+            return client(
+              `${path}.getMergedAreasOrNullObject()`,
+              {
+                isNullObject: () => true,
+                address: () => {
+                  throw new Error(`fake Office: ${path}.getMergedAreasOrNullObject() is a null object`);
+                },
               },
-            }, {});
+              {},
+            );
           }
           return client(`${path}.getMergedAreasOrNullObject()`, { isNullObject: () => false, address: () => found.map((m) => `${quoted(s.name)}!${areaA1(m)}`).join(', ') }, {});
         },
@@ -354,7 +363,8 @@ function installFakeOffice(options: { apiMinor: number }): void {
             // As Excel: no table over merged cells, none over another table.
             const here: Area = { r0, c0, r1: r0 + rows - 1, c1: c0 + cols - 1 };
             if (s.merges.some((m) => overlaps(m, here))) throw Object.assign(new Error("You can't create a table over merged cells."), { code: 'InvalidOperation' });
-            if (tables.some((t) => t.sheet === s.name && overlaps(here, { r0: t.top, c0: t.left, r1: t.top + t.nrows - 1, c1: t.left + t.ncols - 1 }))) throw Object.assign(new Error('Tables cannot overlap.'), { code: 'InvalidOperation' });
+            if (tables.some((t) => t.sheet === s.name && overlaps(here, { r0: t.top, c0: t.left, r1: t.top + t.nrows - 1, c1: t.left + t.ncols - 1 })))
+              throw Object.assign(new Error('Tables cannot overlap.'), { code: 'InvalidOperation' });
             const t: Tbl = { name: `Table${tables.length + 1}`, sheet: s.name, top: r0, left: c0, nrows: Math.max(2, rows), ncols: cols, hidden: new Set() };
             tables.push(t);
             return table(t);
@@ -368,9 +378,14 @@ function installFakeOffice(options: { apiMinor: number }): void {
             return { title: client(`Chart(${type}).title`, {}, {}, { text: (v) => (chart.title = String(v)) }), setPosition() {} };
           },
         },
-        pageLayout: client(`Worksheet(${s.name}).pageLayout`, {}, {
-          setPrintArea: (where: { __address(): string }) => void layouts.set(s.name, { orientation: layouts.get(s.name)?.orientation ?? null, printArea: where.__address() }),
-        }, { orientation: (v) => void layouts.set(s.name, { orientation: String(v), printArea: layouts.get(s.name)?.printArea ?? null }) }),
+        pageLayout: client(
+          `Worksheet(${s.name}).pageLayout`,
+          {},
+          {
+            setPrintArea: (where: { __address(): string }) => void layouts.set(s.name, { orientation: layouts.get(s.name)?.orientation ?? null, printArea: where.__address() }),
+          },
+          { orientation: (v) => void layouts.set(s.name, { orientation: String(v), printArea: layouts.get(s.name)?.printArea ?? null }) },
+        ),
         getRange: (address?: string) => {
           if (!address) return range(s, 0, 0, 1, 1);
           const [from, to = from] = address.replace(/^.*!/, '').split(':') as [string, string?];
@@ -419,13 +434,26 @@ function installFakeOffice(options: { apiMinor: number }): void {
         const p = parseA1(cellA1.split(':')[0]!);
         const cell = sheets.has(sheetName) ? peek(sheetOf(sheetName), p.r, p.c) : undefined;
         if (!cell?.note) {
-          return client(`Note(${address})`, { isNullObject: () => true, content: () => { throw new Error(`fake Office: Note(${address}) is a null object`); } }, {});
+          return client(
+            `Note(${address})`,
+            {
+              isNullObject: () => true,
+              content: () => {
+                throw new Error(`fake Office: Note(${address}) is a null object`);
+              },
+            },
+            {},
+          );
         }
-        return client(`Note(${address})`, { isNullObject: () => false, content: () => cell.note }, {
-          delete() {
-            cell.note = null;
+        return client(
+          `Note(${address})`,
+          { isNullObject: () => false, content: () => cell.note },
+          {
+            delete() {
+              cell.note = null;
+            },
           },
-        });
+        );
       },
     },
     comments: {
@@ -444,7 +472,10 @@ function installFakeOffice(options: { apiMinor: number }): void {
 
   function splitAddress(address: string): [string, string] {
     const i = address.lastIndexOf('!');
-    const sheet = address.slice(0, i).replace(/^'(.*)'$/, '$1').replace(/''/g, "'");
+    const sheet = address
+      .slice(0, i)
+      .replace(/^'(.*)'$/, '$1')
+      .replace(/''/g, "'");
     return [sheet, address.slice(i + 1)];
   }
 
@@ -502,12 +533,14 @@ function installFakeOffice(options: { apiMinor: number }): void {
   const api: FakeWorkbookApi = {
     setValues(sheet, row, col, values, formats) {
       const s = sheetOf(sheet);
-      values.forEach((r, i) => r.forEach((v, j) => {
-        const cell = cellAt(s, row + i, col + j);
-        cell.v = v ?? '';
-        const f = formats?.[i]?.[j];
-        if (typeof f === 'string') cell.f = f;
-      }));
+      values.forEach((r, i) =>
+        r.forEach((v, j) => {
+          const cell = cellAt(s, row + i, col + j);
+          cell.v = v ?? '';
+          const f = formats?.[i]?.[j];
+          if (typeof f === 'string') cell.f = f;
+        }),
+      );
     },
     addSheet: (name) => void sheetOf(name),
     select(sheet, row, col) {
@@ -534,7 +567,7 @@ function installFakeOffice(options: { apiMinor: number }): void {
       cellAt(sheetOf(t.sheet), t.top + 1 + row, t.left + column).v = value;
     },
     deleteTableRow(name, row) {
-      ((table(tableByName(name)) as { rows: { getItemAt(i: number): { delete(): void } } }).rows.getItemAt(row)).delete();
+      (table(tableByName(name)) as { rows: { getItemAt(i: number): { delete(): void } } }).rows.getItemAt(row).delete();
     },
     tableCell(name, row, column) {
       const t = tableByName(name);

@@ -62,13 +62,10 @@ async function loadFixture(file: string): Promise<SheetSetup> {
       types[r - 1]!.push(type);
     }
   }
-  return { name: ws.name, values, formats, types, merges: [...(ws.model as { merges?: string[] }).merges ?? []] };
+  return { name: ws.name, values, formats, types, merges: [...((ws.model as { merges?: string[] }).merges ?? [])] };
 }
 
-type Outcome =
-  | { row: number; accepted: Record<string, unknown> }
-  | { row: number; rejected: string }
-  | { row: number; skipped: 'blank' | 'total' };
+type Outcome = { row: number; accepted: Record<string, unknown> } | { row: number; rejected: string } | { row: number; skipped: 'blank' | 'total' };
 
 interface Case {
   file: string;
@@ -135,7 +132,10 @@ const cases: Case[] = [
       expect(text).toContain('모든 행에 채웁니다');
     },
     outcomes: [
-      { row: 2, accepted: { dong: '30200-wonsinheung', phase: 1, milestone: '주민자치회 발대식', plannedOn: '2019-05-01', completedOn: '2019-05-01', status: '완료', progressPct: 100 } },
+      {
+        row: 2,
+        accepted: { dong: '30200-wonsinheung', phase: 1, milestone: '주민자치회 발대식', plannedOn: '2019-05-01', completedOn: '2019-05-01', status: '완료', progressPct: 100 },
+      },
       { row: 3, accepted: { dong: '30200-wonsinheung', milestone: '주민총회 개최', plannedOn: '2019-07-31', completedOn: '2019-07-25', status: '완료', progressPct: 100 } },
       { row: 4, accepted: { dong: '30200-wonsinheung', milestone: '자치계획 실행', plannedOn: '2019-12-31', completedOn: null, status: '진행중', progressPct: 60 } },
       { row: 5, accepted: { dong: '30200-jinjam', completedOn: '2019-08-05', status: '완료' } },
@@ -192,7 +192,13 @@ describe('the fixture workbooks: adopt and sync in a fake Excel against the real
         await page.locator('#panel-sync:not([aria-busy])').waitFor();
         await page.getByRole('button', { name: '기존 표 가져오기' }).click();
         const group = page.getByRole('group', { name: '머리글 대응 확인' });
-        await Promise.race([group.waitFor(), page.getByRole('alert').waitFor().then(async () => expect.fail(`adopt refused: ${await page.getByRole('alert').textContent()}`))]);
+        await Promise.race([
+          group.waitFor(),
+          page
+            .getByRole('alert')
+            .waitFor()
+            .then(async () => expect.fail(`adopt refused: ${await page.getByRole('alert').textContent()}`)),
+        ]);
         const text = (await group.textContent()) ?? '';
         expect(text).toContain(`${c.sheet} 시트 ${c.headerRow}행을 머리글로 읽었습니다.`);
         c.confirm(text);
@@ -256,11 +262,17 @@ describe('the fixture workbooks: adopt and sync in a fake Excel against the real
             for (const m of marked) {
               expect(m.cell.note).toMatch(/^\[자치 장부\] .*[가-힣]/s);
               const address = `${String.fromCharCode(65 + before.left + m.j)}${o.row}`;
-              expect(refusedTexts.some((t) => t.includes(address)), `${address} listed in ${refusedTexts.join(' / ')}`).toBe(true);
+              expect(
+                refusedTexts.some((t) => t.includes(address)),
+                `${address} listed in ${refusedTexts.join(' / ')}`,
+              ).toBe(true);
             }
           } else {
             expect(id).toBe('');
-            expect(skippedTexts.some((t) => t.includes(`${o.row}행: ${o.skipped === 'blank' ? '빈 행' : '합계'}`)), `row ${o.row} listed as skipped in ${skippedTexts.join(' / ')}`).toBe(true);
+            expect(
+              skippedTexts.some((t) => t.includes(`${o.row}행: ${o.skipped === 'blank' ? '빈 행' : '합계'}`)),
+              `row ${o.row} listed as skipped in ${skippedTexts.join(' / ')}`,
+            ).toBe(true);
           }
         }
         const rejected = c.outcomes.filter((o) => 'rejected' in o).length;
@@ -272,7 +284,9 @@ describe('the fixture workbooks: adopt and sync in a fake Excel against the real
         // the refused rows stay refused (by the normaliser, before sending) and listed.
         await page.getByRole('button', { name: '동기화', exact: true }).click();
         await page.locator('#panel-sync:not([aria-busy])').waitFor();
-        await expect.poll(() => page.getByTestId('progress-text').textContent()).toBe(`읽은 행 ${c.outcomes.length - c.outcomes.filter((o) => 'skipped' in o).length} · 보낸 행 0 · 받아들여진 행 0`);
+        await expect
+          .poll(() => page.getByTestId('progress-text').textContent())
+          .toBe(`읽은 행 ${c.outcomes.length - c.outcomes.filter((o) => 'skipped' in o).length} · 보낸 행 0 · 받아들여진 행 0`);
         expect(await page.getByTestId('refused').getByRole('button').count()).toBe(rejected);
         const again = await svc.app.request(`/api/rows/${c.kind}?since=0`, { headers: { authorization: `Bearer ${token}` } });
         const rowsAgain = ((await again.json()) as { rows: ServerRow[] }).rows;

@@ -46,7 +46,9 @@ describe('the summary with 3,500 dongs', () => {
     const ms = performance.now() - started;
     await page.locator('#panel-summary[data-state="complete"]').waitFor();
     const complete = performance.now() - started;
-    console.log(`[scale] ${phases.length.toLocaleString('en-US')} dongs: sign-in click → summary (figures, flags and the dong table) shown in ${ms.toFixed(0)} ms, complete in ${complete.toFixed(0)} ms`);
+    console.log(
+      `[scale] ${phases.length.toLocaleString('en-US')} dongs: sign-in click → summary (figures, flags and the dong table) shown in ${ms.toFixed(0)} ms, complete in ${complete.toFixed(0)} ms`,
+    );
     // The header counts the flagged dongs of all those with data.
     expect(await page.getByTestId('review-count').textContent()).toMatch(/^지원 검토 [\d,]+곳 \/ [\d,]+개 동$/);
     // However many are flagged, the list of flagged dongs grows 20 at a time.

@@ -69,7 +69,9 @@ describe('요약 시트 넣기 in a fake Excel against the real service', () => 
     const agendaRow = layout.headlineTop + 1 + headlineFigures.indexOf('agendaCompletionRate');
     expect((await cell(agendaRow, 0)).value).toBe('의제 완료율');
     expect((await cell(agendaRow, 1)).value).toBe(1);
-    const flagFigures = await Promise.all(flags.map((_, i) => Promise.all([cell(layout.flagTop + 1 + i, 1), cell(layout.flagTop + 1 + i, 2)]).then(([d, f]) => `${String(d.value)} ${String(f.value)}`)));
+    const flagFigures = await Promise.all(
+      flags.map((_, i) => Promise.all([cell(layout.flagTop + 1 + i, 1), cell(layout.flagTop + 1 + i, 2)]).then(([d, f]) => `${String(d.value)} ${String(f.value)}`)),
+    );
     expect(flagFigures).toContain('중리동 의제 완료율');
 
     // One native clustered column chart of phase 1 against phase 2 per headline figure.

@@ -14,16 +14,19 @@ import { addinDist, describeViolations, openBrowser, runAxe, screenshot, startSe
 const dist = process.env.JACHI_ADDIN_DIST ?? addinDist;
 const built = existsSync(join(dist, 'taskpane.html'));
 
-
 describe('sync in a fake Excel against the real service', () => {
   let svc: TestService;
   let server: TestServer;
   let browser: BrowserSession;
   const wb = <T>(fn: (w: FakeWorkbookApi, arg: never) => T, arg?: unknown): Promise<T> => workbookOf(browser.page)(fn, arg);
-  const serverRows = async () => (await svc.json('GET', '/api/rows/spending', 'dong')).body.rows as { rowId: string; revision: number; deleted: boolean; values: Record<string, unknown> }[];
+  const serverRows = async () =>
+    (await svc.json('GET', '/api/rows/spending', 'dong')).body.rows as { rowId: string; revision: number; deleted: boolean; values: Record<string, unknown> }[];
   const syncNow = async () => {
     const { page } = browser;
-    await page.locator('#panel-sync[aria-busy="true"]').waitFor({ state: 'detached' }).catch(() => undefined);
+    await page
+      .locator('#panel-sync[aria-busy="true"]')
+      .waitFor({ state: 'detached' })
+      .catch(() => undefined);
     await page.getByRole('button', { name: '동기화', exact: true }).click();
     await page.locator('#panel-sync:not([aria-busy])').waitFor();
     await page.getByRole('status').filter({ hasText: '예산집행: 읽은 행' }).first().waitFor();
@@ -55,10 +58,28 @@ describe('sync in a fake Excel against the real service', () => {
   it('inserts a template table per kind with a hidden 행ID column', async () => {
     const { page } = browser;
     await page.getByRole('button', { name: '서식 표 넣기' }).click();
-    await page.getByRole('status').filter({ hasText: `표 ${kinds.length}개를 만들었습니다.` }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `표 ${kinds.length}개를 만들었습니다.` })
+      .waitFor();
     expect(await wb((w) => w.tableNames())).toEqual(kinds.map((kind) => sheets[kind].table));
     const t = await wb((w) => w.table('JachiSpending'));
-    expect(t?.header).toEqual(['행ID', '동', '단계', '회계연도', '비목', '세부내역', '재원', '예산액(원)', '집행액(원)', '이월액(원)', '반납액(원)', '집행일', '관련 의제', '비고']);
+    expect(t?.header).toEqual([
+      '행ID',
+      '동',
+      '단계',
+      '회계연도',
+      '비목',
+      '세부내역',
+      '재원',
+      '예산액(원)',
+      '집행액(원)',
+      '이월액(원)',
+      '반납액(원)',
+      '집행일',
+      '관련 의제',
+      '비고',
+    ]);
     expect(t?.hidden).toEqual([0]);
   });
 
@@ -78,7 +99,13 @@ describe('sync in a fake Excel against the real service', () => {
     const stored = (await svc.json('GET', '/api/rows/spending?since=0', 'dong')).body.rows;
     expect(new Set(stored.map((r: { source: string }) => r.source))).toEqual(new Set(['가양2동 2019 예산집행.xlsx']));
     const byItem = new Map(rows.map((r) => [r.values.item, r]));
-    expect(byItem.get('자치지원관 보수')?.values).toMatchObject({ dong: '30110-gayang2', budgetKrw: 40_000_000, executedKrw: 39_000_000, fundingSource: '특별교부세', executedOn: '2019-12-20' });
+    expect(byItem.get('자치지원관 보수')?.values).toMatchObject({
+      dong: '30110-gayang2',
+      budgetKrw: 40_000_000,
+      executedKrw: 39_000_000,
+      fundingSource: '특별교부세',
+      executedOn: '2019-12-20',
+    });
     expect(byItem.get('강사료')?.values).toMatchObject({ phase: 1, fiscalYear: 2019, budgetKrw: 12_000_000, executedKrw: 11_500_000, executedOn: '2019-06-30' });
 
     const t = await wb((w) => w.table('JachiSpending'));
@@ -125,7 +152,12 @@ describe('sync in a fake Excel against the real service', () => {
     const { page } = browser;
     const rows = await serverRows();
     const first = rows.find((r) => r.values.item === '자치지원관 보수')!;
-    const other = await svc.json('POST', '/api/sync/spending', 'dong', batch([{ rowId: first.rowId, baseRevision: first.revision, values: { ...first.values, executedKrw: 39_500_000 } }]));
+    const other = await svc.json(
+      'POST',
+      '/api/sync/spending',
+      'dong',
+      batch([{ rowId: first.rowId, baseRevision: first.revision, values: { ...first.values, executedKrw: 39_500_000 } }]),
+    );
     expect(other.body.results[0].status).toBe('accepted');
     const index = (await wb((w) => w.table('JachiSpending')))!.rows.findIndex((r) => r[0] === first.rowId);
     await wb((w, a: { index: number }) => w.setTableCell('JachiSpending', a.index, 8, 38_000_000), { index });

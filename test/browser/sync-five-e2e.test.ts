@@ -26,7 +26,9 @@ describe('all five sheets synced in a fake Excel against the real service', () =
   let browser: BrowserSession;
   const wb = <T>(fn: (w: FakeWorkbookApi, arg: never) => T, arg?: unknown): Promise<T> => workbookOf(browser.page)(fn, arg);
   const stored = async (kind: Kind) =>
-    ((await svc.json('GET', `/api/rows/${kind}?since=0`, 'dong')).body.rows as { rowId: string; revision: number; deleted: boolean; values: Record<string, unknown> }[]).filter((r) => !r.deleted);
+    ((await svc.json('GET', `/api/rows/${kind}?since=0`, 'dong')).body.rows as { rowId: string; revision: number; deleted: boolean; values: Record<string, unknown> }[]).filter(
+      (r) => !r.deleted,
+    );
   const syncNow = async () => {
     const { page } = browser;
     await page.getByRole('button', { name: '동기화', exact: true }).click();
@@ -68,21 +70,90 @@ describe('all five sheets synced in a fake Excel against the real service', () =
     const { page } = browser;
     const rows: Record<string, unknown[][]> = {
       JachiParticipation: [
-        typed('participation', { dong: '가양2동', phase: '1단계', date: '2019.11.9', activity: '주민총회', title: '2019 주민총회', participants: 320, voters: '300', votersOnline: 40, online: 'Y' }),
+        typed('participation', {
+          dong: '가양2동',
+          phase: '1단계',
+          date: '2019.11.9',
+          activity: '주민총회',
+          title: '2019 주민총회',
+          participants: 320,
+          voters: '300',
+          votersOnline: 40,
+          online: 'Y',
+        }),
       ],
-      JachiProgress: [typed('progress', { dong: '가양2동', phase: 1, milestone: '주민총회 개최', plannedOn: '2019-11-30', completedOn: '2019-11-09', status: '완료', progressPct: 100 })],
+      JachiProgress: [
+        typed('progress', { dong: '가양2동', phase: 1, milestone: '주민총회 개최', plannedOn: '2019-11-30', completedOn: '2019-11-09', status: '완료', progressPct: 100 }),
+      ],
       JachiAgendas: [
-        typed('agendas', { dong: '가양2동', phase: 1, fiscalYear: 2019, title: '마을 축제', assemblyOn: '2019-11-09', votesFor: 250, votesAgainst: 30, adopted: '예', estimatedCostKrw: '5,000,000', status: '완료', completedOn: '2019-12-10' }),
+        typed('agendas', {
+          dong: '가양2동',
+          phase: 1,
+          fiscalYear: 2019,
+          title: '마을 축제',
+          assemblyOn: '2019-11-09',
+          votesFor: 250,
+          votesAgainst: 30,
+          adopted: '예',
+          estimatedCostKrw: '5,000,000',
+          status: '완료',
+          completedOn: '2019-12-10',
+        }),
         // 290 + 30 = 320 votes, at an assembly of 300 voters: kept, with a warning.
-        typed('agendas', { dong: '가양2동', phase: 1, fiscalYear: 2019, title: '공유 텃밭', assemblyOn: '2019-11-09', votesFor: 290, votesAgainst: 30, adopted: 'O', status: '가결' }),
+        typed('agendas', {
+          dong: '가양2동',
+          phase: 1,
+          fiscalYear: 2019,
+          title: '공유 텃밭',
+          assemblyOn: '2019-11-09',
+          votesFor: 290,
+          votesAgainst: 30,
+          adopted: 'O',
+          status: '가결',
+        }),
       ],
       JachiCouncil: [
-        typed('council', { dong: '가양2동', phase: 1, fiscalYear: 2019, asOf: '2019-04-22', seats: 50, applicants: 80, selectedByLottery: 45, members: 48, women: 22, youth: 5, subcommittees: 4, trainingCompleted: 48 }),
+        typed('council', {
+          dong: '가양2동',
+          phase: 1,
+          fiscalYear: 2019,
+          asOf: '2019-04-22',
+          seats: 50,
+          applicants: 80,
+          selectedByLottery: 45,
+          members: 48,
+          women: 22,
+          youth: 5,
+          subcommittees: 4,
+          trainingCompleted: 48,
+        }),
       ],
       JachiSpending: [
-        typed('spending', { dong: '가양2동', phase: 1, fiscalYear: 2019, category: '자체 사업비', item: '마을 축제 운영', fundingSource: '특별교부세', budgetKrw: 5_000_000, executedKrw: 4_800_000, executedOn: '2019-12-10', agenda: '마을 축제' }),
+        typed('spending', {
+          dong: '가양2동',
+          phase: 1,
+          fiscalYear: 2019,
+          category: '자체 사업비',
+          item: '마을 축제 운영',
+          fundingSource: '특별교부세',
+          budgetKrw: 5_000_000,
+          executedKrw: 4_800_000,
+          executedOn: '2019-12-10',
+          agenda: '마을 축제',
+        }),
         // An agenda the 자치계획 lacks: kept, with a warning on 관련 의제.
-        typed('spending', { dong: '가양2동', phase: 1, fiscalYear: 2019, category: '자체 사업비', item: '벽화 재료', fundingSource: '시비', budgetKrw: 3_000_000, executedKrw: 3_000_000, executedOn: '2019-12-12', agenda: '마을 벽화' }),
+        typed('spending', {
+          dong: '가양2동',
+          phase: 1,
+          fiscalYear: 2019,
+          category: '자체 사업비',
+          item: '벽화 재료',
+          fundingSource: '시비',
+          budgetKrw: 3_000_000,
+          executedKrw: 3_000_000,
+          executedOn: '2019-12-12',
+          agenda: '마을 벽화',
+        }),
       ],
     };
     await wb((w, a: Record<string, unknown[][]>) => {
@@ -90,7 +161,13 @@ describe('all five sheets synced in a fake Excel against the real service', () =
     }, rows);
     await syncNow();
 
-    const [participation, progress, agendas, council, spending] = await Promise.all([stored('participation'), stored('progress'), stored('agendas'), stored('council'), stored('spending')]);
+    const [participation, progress, agendas, council, spending] = await Promise.all([
+      stored('participation'),
+      stored('progress'),
+      stored('agendas'),
+      stored('council'),
+      stored('spending'),
+    ]);
     expect(participation.map((r) => r.values)).toEqual([expect.objectContaining({ dong: '30110-gayang2', date: '2019-11-09', voters: 300, votersOnline: 40, online: true })]);
     expect(progress.map((r) => r.values)).toEqual([expect.objectContaining({ milestone: '주민총회 개최', status: '완료', completedOn: '2019-11-09' })]);
     expect(agendas.map((r) => r.values).sort((a, b) => String(a.title).localeCompare(String(b.title), 'ko'))).toEqual([
@@ -100,14 +177,18 @@ describe('all five sheets synced in a fake Excel against the real service', () =
     expect(council.map((r) => r.values)).toEqual([expect.objectContaining({ seats: 50, applicants: 80, members: 48, women: 22, asOf: '2019-04-22' })]);
     expect(spending.map((r) => r.values.agenda).sort()).toEqual(['마을 벽화', '마을 축제']);
     // Each table's rows carry the ids the service keeps.
-    for (const [table, kindRows] of [['JachiAgendas', agendas], ['JachiCouncil', council], ['JachiSpending', spending]] as const) {
+    for (const [table, kindRows] of [
+      ['JachiAgendas', agendas],
+      ['JachiCouncil', council],
+      ['JachiSpending', spending],
+    ] as const) {
       const ids = (await wb((w, a: string) => w.table(a), table))!.rows.map((r) => r[0]);
       expect(new Set(ids), table).toEqual(new Set(kindRows.map((r) => r.rowId)));
     }
     // Nothing refused; the two cross-checks listed as warnings, each naming its sheet and cell.
     expect(await page.getByTestId('refused').count()).toBe(0);
     const warned = await page.getByTestId('warnings').getByRole('button').allTextContents();
-    expect(warned, warned.join("\n")).toHaveLength(2);
+    expect(warned, warned.join('\n')).toHaveLength(2);
     expect(warned.find((t) => t.includes('자치계획'))).toMatch(/찬성·반대 합계 320표가 가양2동 주민총회\(2019-11-09\) 투표자 수 300명보다 많습니다/);
     expect(warned.find((t) => t.includes('예산집행'))).toMatch(/'마을 벽화'은\(는\) 가양2동의 2019년 자치계획에 없는 의제입니다/);
   });

@@ -189,7 +189,9 @@ describe('task pane in a plain browser, against the real service with the demo',
       expect(text).toContain(`${String(r.dongsWithData)}개 동`);
     }
     // Phase 2 has the pilot dongs' second year and the newcomers' first: each cohort has its own line.
-    expect(await panel.locator('.figure-block tr[data-phase="2"][data-cohort="2"]').count()).toBe(figures.filter((f) => summary.some((r) => r.kind === 'city' && r.figure === f && r.phase === 2 && r.cohort === 2)).length);
+    expect(await panel.locator('.figure-block tr[data-phase="2"][data-cohort="2"]').count()).toBe(
+      figures.filter((f) => summary.some((r) => r.kind === 'city' && r.figure === f && r.phase === 2 && r.cohort === 2)).length,
+    );
 
     // Did phase 2 improve? Like for like: the same dongs in both phases.
     for (const f of figures) {
@@ -202,7 +204,11 @@ describe('task pane in a plain browser, against the real service with the demo',
 
     // No per-1,000 figure is shown as a percentage, anywhere on the summary.
     for (const f of per1000) {
-      for (const text of await panel.locator(`.figure-block[data-figure="${f}"] td, .figure-block[data-figure="${f}"] [data-testid="continuing"], [data-testid="flag-chip"][data-figure="${f}"], td[data-key="${f}"]`).allTextContents()) {
+      for (const text of await panel
+        .locator(
+          `.figure-block[data-figure="${f}"] td, .figure-block[data-figure="${f}"] [data-testid="continuing"], [data-testid="flag-chip"][data-figure="${f}"], td[data-key="${f}"]`,
+        )
+        .allTextContents()) {
         expect(text).not.toContain('%');
       }
     }

@@ -68,8 +68,14 @@ describe('answers written by DuckDB', () => {
     for (const name of comparisonNames) {
       const expected = tableFromIPC(toArrowIPC(await runComparison(db.connection, name, { today })));
       const table = tableFromIPC((await comparisonAnswer(db.connection, name, { today }, 'arrow')).body);
-      expect(table.schema.fields.map((f) => `${f.name}:${f.type}`), name).toEqual(expected.schema.fields.map((f) => `${f.name}:${f.type}`));
-      expect(table.toArray().map((r) => r.toJSON()), name).toEqual(expected.toArray().map((r) => r.toJSON()));
+      expect(
+        table.schema.fields.map((f) => `${f.name}:${f.type}`),
+        name,
+      ).toEqual(expected.schema.fields.map((f) => `${f.name}:${f.type}`));
+      expect(
+        table.toArray().map((r) => r.toJSON()),
+        name,
+      ).toEqual(expected.toArray().map((r) => r.toJSON()));
     }
   });
 
@@ -155,7 +161,12 @@ describe('AnswerCache', () => {
   it('keeps at most its budget, the least recently used going first; a failure is not kept', async () => {
     const cache = new AnswerCache(25);
     let computed = 0;
-    const get = (key: string) => cache.get(key, () => 'v', async () => (computed++, answer(10)));
+    const get = (key: string) =>
+      cache.get(
+        key,
+        () => 'v',
+        async () => (computed++, answer(10)),
+      );
     await get('a');
     await get('b');
     await get('a'); // a is now the most recent
@@ -165,8 +176,20 @@ describe('AnswerCache', () => {
     expect(computed).toBe(3);
     await get('b');
     expect(computed).toBe(4);
-    await expect(cache.get('bad', () => 'v', () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
-    await expect(cache.get('bad', () => 'v', async () => answer(1))).resolves.toBeDefined();
+    await expect(
+      cache.get(
+        'bad',
+        () => 'v',
+        () => Promise.reject(new Error('boom')),
+      ),
+    ).rejects.toThrow('boom');
+    await expect(
+      cache.get(
+        'bad',
+        () => 'v',
+        async () => answer(1),
+      ),
+    ).resolves.toBeDefined();
   });
 });
 
@@ -178,7 +201,8 @@ describe('GET /api/compare/:name, kept per revision', () => {
   afterAll(() => svc?.close());
 
   const get = (accept: string, headers: Record<string, string> = {}) => svc.call('GET', '/api/compare/spending?dong=가양2동', 'manager', undefined, { accept, ...headers });
-  const budget = async () => ((await (await get('application/json')).json()) as { rows: { category: string | null; budgetKrw: number }[] }).rows.find((r) => r.category === null)?.budgetKrw ?? 0;
+  const budget = async () =>
+    ((await (await get('application/json')).json()) as { rows: { category: string | null; budgetKrw: number }[] }).rows.find((r) => r.category === null)?.budgetKrw ?? 0;
 
   it('answers 304 to its own ETag while nothing changed, and the new figures with a new ETag after a sync', async () => {
     const first = await get('application/json');

@@ -19,16 +19,44 @@ describe('spending', () => {
   it('sums budgets, executions, carry-over and returns per dong × phase × category, with an all-lines row', async () => {
     const { rows, columns } = await runComparison(db.connection, 'spending', {});
     expect(columns.map((c) => c.name)).toEqual([
-      'city', 'district', 'dong', 'dongName', 'cohort', 'phase', 'category', 'budgetKrw', 'executedKrw', 'carriedOverKrw', 'returnedKrw',
-      'executionRate', 'carryOverRate', 'unspentRate', 'discretionaryExecutionRate', 'allocationKrw', 'executedPerResident', 'illustrative',
+      'city',
+      'district',
+      'dong',
+      'dongName',
+      'cohort',
+      'phase',
+      'category',
+      'budgetKrw',
+      'executedKrw',
+      'carriedOverKrw',
+      'returnedKrw',
+      'executionRate',
+      'carryOverRate',
+      'unspentRate',
+      'discretionaryExecutionRate',
+      'allocationKrw',
+      'executedPerResident',
+      'illustrative',
     ]);
     // A, phase 1: 1,000,000 + 2,000,000 (pay) + 500,000 budget; 800,000 + 2,000,000 + blank executed;
     // 100,000 carried over and 100,000 returned; the tombstone is not counted.
     const a1 = find(rows, { dong: A, phase: 1, category: null });
     expect(a1).toMatchObject({
-      city: '11', district: '11111', dong: A, dongName: '가동', cohort: 1, phase: 1, category: null,
-      budgetKrw: 3_500_000, executedKrw: 2_800_000, carriedOverKrw: 100_000, returnedKrw: 100_000,
-      executionRate: 0.8, allocationKrw: 3_000_000, executedPerResident: 280, illustrative: true,
+      city: '11',
+      district: '11111',
+      dong: A,
+      dongName: '가동',
+      cohort: 1,
+      phase: 1,
+      category: null,
+      budgetKrw: 3_500_000,
+      executedKrw: 2_800_000,
+      carriedOverKrw: 100_000,
+      returnedKrw: 100_000,
+      executionRate: 0.8,
+      allocationKrw: 3_000_000,
+      executedPerResident: 280,
+      illustrative: true,
     });
     expect(a1.carryOverRate).toBeCloseTo(100_000 / 3_500_000, 12);
     expect(a1.unspentRate).toBeCloseTo(600_000 / 3_500_000, 12);
@@ -78,11 +106,29 @@ describe('participation', () => {
     // 150 + 60 = 210 voters (60 online), larger than the 2018 one (40, its participants).
     const a1 = find(rows, { dong: A, phase: 1 });
     expect(a1).toMatchObject({
-      city: '11', district: '11111', dong: A, dongName: '가동', cohort: 1, phase: 1,
-      events: 4, attendances: 330, attendancesPer1000: 33, newParticipants: 50, assemblyVoters: 210, assemblyTurnoutPer1000: 21, illustrative: true,
+      city: '11',
+      district: '11111',
+      dong: A,
+      dongName: '가동',
+      cohort: 1,
+      phase: 1,
+      events: 4,
+      attendances: 330,
+      attendancesPer1000: 33,
+      newParticipants: 50,
+      assemblyVoters: 210,
+      assemblyTurnoutPer1000: 21,
+      illustrative: true,
     });
     expect(a1.votersOnlineShare).toBeCloseTo(60 / 210, 12);
-    expect(find(rows, { dong: A, phase: 2 })).toMatchObject({ events: 1, attendances: 100, attendancesPer1000: 8, newParticipants: 10, assemblyVoters: null, assemblyTurnoutPer1000: null });
+    expect(find(rows, { dong: A, phase: 2 })).toMatchObject({
+      events: 1,
+      attendances: 100,
+      attendancesPer1000: 8,
+      newParticipants: 10,
+      assemblyVoters: null,
+      assemblyTurnoutPer1000: null,
+    });
     expect(find(rows, { dong: B, phase: 1 })).toMatchObject({ attendances: 400, assemblyVoters: 300, assemblyTurnoutPer1000: 15, newParticipants: null, votersOnlineShare: null });
     // B2: voters blank, so its participants; the population of 2020 is unknown.
     expect(find(rows, { dong: B, phase: 2 })).toMatchObject({ assemblyVoters: 500, assemblyTurnoutPer1000: null, illustrative: false });
@@ -99,15 +145,46 @@ describe('progress', () => {
     // A1: two of its cohort's ten expected milestones done → 20%, one of them by its plan; the
     // latest done in the sequence is 자치규약 제정; a planned date noted 예시 marks it illustrative.
     expect(find(rows, { dong: A, phase: 1 })).toEqual({
-      city: '11', district: '11111', dong: A, dongName: '가동', cohort: 1, phase: 1,
-      expected: 10, completedExpected: 2, completionRate: 0.2, onTimeRate: 0.1, stageReached: '자치규약 제정',
-      milestones: 4, avgProgressPct: 67.5, delayed: 3, medianDelayDays: 4, illustrative: true,
+      city: '11',
+      district: '11111',
+      dong: A,
+      dongName: '가동',
+      cohort: 1,
+      phase: 1,
+      expected: 10,
+      completedExpected: 2,
+      completionRate: 0.2,
+      onTimeRate: 0.1,
+      stageReached: '자치규약 제정',
+      milestones: 4,
+      avgProgressPct: 67.5,
+      delayed: 3,
+      medianDelayDays: 4,
+      illustrative: true,
     });
     // A2: 분과위원회 구성 was done but is not expected in phase 2; none of the three expected is done.
-    expect(find(rows, { dong: A, phase: 2 })).toMatchObject({ expected: 3, completedExpected: 0, completionRate: 0, onTimeRate: 0, stageReached: '분과위원회 구성', milestones: 2, avgProgressPct: 70, delayed: 0, medianDelayDays: 0 });
+    expect(find(rows, { dong: A, phase: 2 })).toMatchObject({
+      expected: 3,
+      completedExpected: 0,
+      completionRate: 0,
+      onTimeRate: 0,
+      stageReached: '분과위원회 구성',
+      milestones: 2,
+      avgProgressPct: 70,
+      delayed: 0,
+      medianDelayDays: 0,
+    });
     expect(find(rows, { dong: B, phase: 1 })).toMatchObject({ completionRate: 0.1, onTimeRate: 0, delayed: 1, medianDelayDays: 20 });
     // B2: 미착수 past its plan is delayed; 보류 not yet due is not; blank progress is skipped.
-    expect(find(rows, { dong: B, phase: 2 })).toMatchObject({ milestones: 2, completedExpected: 0, completionRate: 0, avgProgressPct: 0, delayed: 1, medianDelayDays: null, stageReached: null });
+    expect(find(rows, { dong: B, phase: 2 })).toMatchObject({
+      milestones: 2,
+      completedExpected: 0,
+      completionRate: 0,
+      avgProgressPct: 0,
+      delayed: 1,
+      medianDelayDays: null,
+      stageReached: null,
+    });
     expect(find(rows, { dong: C, phase: 1 })).toMatchObject({ completionRate: 0.2, onTimeRate: 0.2, delayed: 0, medianDelayDays: -6, illustrative: false });
     const c2 = find(rows, { dong: C, phase: 2 });
     expect(c2).toMatchObject({ completedExpected: 1, delayed: 1, medianDelayDays: -10, stageReached: '자치계획 수립' });
@@ -135,9 +212,21 @@ describe('agendas', () => {
     // A1: three agendas, two put to the assembly, one adopted and done; the spending line naming it
     // (' 마을 축제', with a stray space) executed 800,000.
     expect(find(rows, { dong: A, phase: 1 })).toEqual({
-      city: '11', district: '11111', dong: A, dongName: '가동', cohort: 1, phase: 1,
-      agendas: 3, putToAssembly: 2, adopted: 1, adoptionRate: 0.5, agendasCompleted: 1, agendaCompletionRate: 1,
-      estimatedCostKrw: 1_000_000, linkedSpendingKrw: 800_000, illustrative: false,
+      city: '11',
+      district: '11111',
+      dong: A,
+      dongName: '가동',
+      cohort: 1,
+      phase: 1,
+      agendas: 3,
+      putToAssembly: 2,
+      adopted: 1,
+      adoptionRate: 0.5,
+      agendasCompleted: 1,
+      agendaCompletionRate: 1,
+      estimatedCostKrw: 1_000_000,
+      linkedSpendingKrw: 800_000,
+      illustrative: false,
     });
     // A2: adopted by their status, neither done: 0%; nothing spent on them.
     expect(find(rows, { dong: A, phase: 2 })).toMatchObject({ putToAssembly: 2, adopted: 2, agendasCompleted: 0, agendaCompletionRate: 0, linkedSpendingKrw: 0 });
@@ -150,8 +239,21 @@ describe('council', () => {
   it("reads the phase's latest snapshot: shares of members, and applicants per seat", async () => {
     const { rows } = await runComparison(db.connection, 'council', {});
     expect(find(rows, { dong: A, phase: 1 })).toEqual({
-      city: '11', district: '11111', dong: A, dongName: '가동', cohort: 1, phase: 1, fiscalYear: 2019,
-      members: 32, seats: 40, competitionRatio: 1.5, lotteryShare: 30 / 32, womenShare: 0.5, youthShare: 0.125, trainedShare: 0.75, illustrative: false,
+      city: '11',
+      district: '11111',
+      dong: A,
+      dongName: '가동',
+      cohort: 1,
+      phase: 1,
+      fiscalYear: 2019,
+      members: 32,
+      seats: 40,
+      competitionRatio: 1.5,
+      lotteryShare: 30 / 32,
+      womenShare: 0.5,
+      youthShare: 0.125,
+      trainedShare: 0.75,
+      illustrative: false,
     });
     expect(find(rows, { dong: D, phase: 2 })).toMatchObject({ members: 20, seats: null, competitionRatio: null, lotteryShare: null, womenShare: 0.45 });
     expect(rows).toHaveLength(2);
@@ -169,9 +271,21 @@ describe('phases', () => {
     expect(a.completionRatePhase2).toBe(0);
     expect(a.completionRateDelta).toBeCloseTo(-0.2, 12);
     const c = find(rows, { dong: C });
-    expect(c).toMatchObject({ discretionaryExecutionRatePhase1: 0.5, discretionaryExecutionRatePhase2: 0.5, discretionaryExecutionRateDelta: 0, assemblyTurnoutPer1000Phase1: 20, assemblyTurnoutPer1000Phase2: 19.6 });
+    expect(c).toMatchObject({
+      discretionaryExecutionRatePhase1: 0.5,
+      discretionaryExecutionRatePhase2: 0.5,
+      discretionaryExecutionRateDelta: 0,
+      assemblyTurnoutPer1000Phase1: 20,
+      assemblyTurnoutPer1000Phase2: 19.6,
+    });
     expect(c.assemblyTurnoutPer1000Delta).toBeCloseTo(-0.4, 12);
-    expect(find(rows, { dong: D })).toMatchObject({ cohort: 2, discretionaryExecutionRatePhase2: null, completionRatePhase1: null, completionRatePhase2: 0, completionRateDelta: null });
+    expect(find(rows, { dong: D })).toMatchObject({
+      cohort: 2,
+      discretionaryExecutionRatePhase2: null,
+      completionRatePhase1: null,
+      completionRatePhase2: 0,
+      completionRateDelta: null,
+    });
     // 의제 완료율: A did its one adopted agenda of phase 1 and neither of its two of phase 2; B
     // adopted one (by its status) and did it; C and D adopted none, so have no figure.
     expect(a).toMatchObject({ agendaCompletionRatePhase1: 1, agendaCompletionRatePhase2: 0, agendaCompletionRateDelta: -1 });
@@ -190,7 +304,28 @@ describe('phases', () => {
 describe('summary', () => {
   it("gives each group's value, median and quartiles per phase and cohort, and the same dongs in both phases", async () => {
     const { rows, columns } = await runComparison(db.connection, 'summary', { today });
-    expect(columns.map((c) => c.name)).toEqual(['kind', 'city', 'district', 'dong', 'dongName', 'phase', 'versus', 'cohort', 'yearInPilot', 'figure', 'value', 'median', 'q1', 'q3', 'dongsWithData', 'previousValue', 'gap', 'flag', 'illustrative', 'rank']);
+    expect(columns.map((c) => c.name)).toEqual([
+      'kind',
+      'city',
+      'district',
+      'dong',
+      'dongName',
+      'phase',
+      'versus',
+      'cohort',
+      'yearInPilot',
+      'figure',
+      'value',
+      'median',
+      'q1',
+      'q3',
+      'dongsWithData',
+      'previousValue',
+      'gap',
+      'flag',
+      'illustrative',
+      'rank',
+    ]);
     const group = (kind: string, phase: number, figure: string, cohort: number | null = null) => find(rows, { kind, phase, figure, cohort });
     // Phase 1, all of cohort 1: 사업비 (800,000 + 500,000 + 1,000,000) ÷ (1,500,000 + 1,000,000 + 2,000,000).
     expect(group('city', 1, 'discretionaryExecutionRate').value).toBeCloseTo(2.3 / 4.5, 12);
@@ -234,7 +369,12 @@ describe('summary', () => {
   it('keeps the groups whole when filtered, and ranks every dong only when asked', async () => {
     const district = await runComparison(db.connection, 'summary', { district: '11111', phase: '2', today });
     expect(find(district.rows, { kind: 'city', phase: 2, figure: 'discretionaryExecutionRate', cohort: null }).median).toBe(0.9);
-    expect(district.rows.filter((r) => r.kind === 'dong').map((r) => r.dong).sort()).toEqual([A, A, B]);
+    expect(
+      district.rows
+        .filter((r) => r.kind === 'dong')
+        .map((r) => r.dong)
+        .sort(),
+    ).toEqual([A, A, B]);
     const ranked = await runComparison(db.connection, 'summary', { rank: 'true', phase: '1', today });
     const exec = ranked.rows.filter((r) => r.kind === 'dong' && r.figure === 'discretionaryExecutionRate');
     expect(exec.map((r) => [r.dong, r.rank, r.flag])).toEqual([
@@ -247,9 +387,23 @@ describe('summary', () => {
 
 describe('summary flags in groups of four or more', () => {
   const dongs = ['a', 'b', 'c', 'd', 'e'].map((k) => ({
-    code: `11111-${k}`, name: `${k}동`, district: '11111', adminCode: null, joinedPhase: 1, population: { '2019': 10_000, '2020': 10_000 }, populationIllustrative: false,
+    code: `11111-${k}`,
+    name: `${k}동`,
+    district: '11111',
+    adminCode: null,
+    joinedPhase: 1,
+    population: { '2019': 10_000, '2020': 10_000 },
+    populationIllustrative: false,
   }));
-  const small = ['x', 'y', 'z'].map((k) => ({ code: `11111-${k}`, name: `${k}동`, district: '11111', adminCode: null, joinedPhase: 2, population: { '2020': 10_000 }, populationIllustrative: false }));
+  const small = ['x', 'y', 'z'].map((k) => ({
+    code: `11111-${k}`,
+    name: `${k}동`,
+    district: '11111',
+    adminCode: null,
+    joinedPhase: 2,
+    population: { '2020': 10_000 },
+    populationIllustrative: false,
+  }));
   let five: Awaited<ReturnType<typeof openFixture>>;
   beforeAll(async () => {
     const line = (dong: string, phase: number, budgetKrw: number, executedKrw: number) => ({ dong, phase, category: '자체 사업비', budgetKrw, executedKrw });
@@ -259,16 +413,10 @@ describe('summary flags in groups of four or more', () => {
       {
         // 사업비 집행률 in phase 2: 90, 92, 94, 96 and 80% (median 92, q1 90): only e is low;
         // the newcomers' group of three flags none, however far its lowest is.
-        spending: [
-          ...[90, 92, 94, 96, 80].map((pct, i) => line(dongs[i]!.code, 2, 100, pct)),
-          ...[90, 92, 10].map((pct, i) => line(small[i]!.code, 2, 100, pct)),
-        ],
+        spending: [...[90, 92, 94, 96, 80].map((pct, i) => line(dongs[i]!.code, 2, 100, pct)), ...[90, 92, 10].map((pct, i) => line(small[i]!.code, 2, 100, pct))],
         // Turnout per 1,000 in phase 2: 20, 21, 22, 23 and 17 (median 21): 17 is 4 below, short of
         // 20% of the median (4.2), so not low. In phase 1, d had 30: 23 is 7 below, over 20% of 30: fell.
-        participation: [
-          ...[200, 210, 220, 230, 170].map((v, i) => assembly(dongs[i]!.code, 2, v)),
-          assembly(dongs[3]!.code, 1, 300),
-        ],
+        participation: [...[200, 210, 220, 230, 170].map((v, i) => assembly(dongs[i]!.code, 2, v)), assembly(dongs[3]!.code, 1, 300)],
       },
     );
   });

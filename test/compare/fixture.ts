@@ -52,7 +52,17 @@ export const today = '2020-06-30';
 
 export type Row = Record<string, string | number | boolean | null>;
 const spending: Row[] = [
-  { dong: A, phase: 1, category: '기타', budgetKrw: 1_000_000, executedKrw: 800_000, carriedOverKrw: 100_000, returnedKrw: 100_000, agenda: ' 마을 축제', note: "=HYPERLINK(\"x\"), 'quoted'" },
+  {
+    dong: A,
+    phase: 1,
+    category: '기타',
+    budgetKrw: 1_000_000,
+    executedKrw: 800_000,
+    carriedOverKrw: 100_000,
+    returnedKrw: 100_000,
+    agenda: ' 마을 축제',
+    note: '=HYPERLINK("x"), \'quoted\'',
+  },
   { dong: A, phase: 1, category: '간사 인건비', budgetKrw: 2_000_000, executedKrw: 2_000_000, executedOn: '2019-05-30' },
   { dong: A, phase: 1, category: '기타', budgetKrw: 500_000, executedKrw: null, item: '줄바꿈\n있는 "내역"' },
   { dong: A, phase: 1, category: '기타', budgetKrw: 9_999_999, executedKrw: 9_999_999, deleted: true },
@@ -125,7 +135,10 @@ type Data = Partial<Record<'spending' | 'participation' | 'progress' | 'agendas'
  * (no rules: the figures must hold whatever was stored); `close` removes it. By default the
  * fixture above.
  */
-export async function openFixture(ref: CityReference = reference, data: Data = { spending, participation, progress, agendas, council }): Promise<Database & { dir: string; close: () => void }> {
+export async function openFixture(
+  ref: CityReference = reference,
+  data: Data = { spending, participation, progress, agendas, council },
+): Promise<Database & { dir: string; close: () => void }> {
   const dir = mkdtempSync(join(tmpdir(), 'jachi-compare-'));
   const db = await openDatabase(join(dir, 'test.duckdb'));
   await loadReference(db.connection, ref);

@@ -1,15 +1,7 @@
 import { tableFromIPC } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { comparisonNames } from '../../domain/index.ts';
-import {
-  comparisonSql,
-  runComparison,
-  runDrilldown,
-  sqlFiles,
-  toArrowIPC,
-  toCsv,
-  type QueryResult,
-} from '../../service/store/compare/index.ts';
+import { comparisonSql, runComparison, runDrilldown, sqlFiles, toArrowIPC, toCsv, type QueryResult } from '../../service/store/compare/index.ts';
 import { A, B, C, openFixture, today } from './fixture.ts';
 import { parseCsv } from '../support/csv.ts';
 
@@ -37,7 +29,6 @@ function fromArrow(bytes: Uint8Array, result: QueryResult): Record<string, unkno
   }
   return rows;
 }
-
 
 const csvText = (v: unknown) => {
   if (v === null || v === undefined) return '';
@@ -166,7 +157,12 @@ describe('drill-down', () => {
     expect(sum(own, 'executedKrw') / sum(own, 'budgetKrw')).toBe(0.5);
     const turnout = await runDrilldown(db.connection, 'summary', { dong: A, phase: 1, figure: 'assemblyTurnoutPer1000' });
     expect(turnout.kind).toBe('participation');
-    expect(turnout.rows.filter((r) => r.assemblyDay).map((r) => r.voters as number).sort((x, y) => x - y)).toEqual([60, 150]);
+    expect(
+      turnout.rows
+        .filter((r) => r.assemblyDay)
+        .map((r) => r.voters as number)
+        .sort((x, y) => x - y),
+    ).toEqual([60, 150]);
     await expect(runDrilldown(db.connection, 'phases', { dong: C, phase: 1 })).rejects.toMatchObject({ code: 'invalid_drilldown', filter: 'figure' });
   });
 

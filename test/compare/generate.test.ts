@@ -51,7 +51,11 @@ describe('demo generate', () => {
 
   it('stamps unique, increasing revisions with an audit record each', async () => {
     const total = report.rows.spending + report.rows.participation + report.rows.progress;
-    expect(await one('SELECT count(DISTINCT revision) FROM (SELECT revision FROM spending_rows UNION ALL SELECT revision FROM participation_rows UNION ALL SELECT revision FROM progress_rows)')).toBe(total);
+    expect(
+      await one(
+        'SELECT count(DISTINCT revision) FROM (SELECT revision FROM spending_rows UNION ALL SELECT revision FROM participation_rows UNION ALL SELECT revision FROM progress_rows)',
+      ),
+    ).toBe(total);
     expect(await one('SELECT count(*) FROM row_audit')).toBe(total);
     expect(report.revision).toBe(total);
     expect(await one("SELECT count(*) FROM spending_rows WHERE updatedBy <> 'demo-generate' OR source <> 'demo generate'")).toBe(0);
@@ -71,7 +75,11 @@ describe('demo generate', () => {
       expect(await ask("SELECT count(*) AS n FROM (SELECT district, name FROM dongs WHERE city >= '51' GROUP BY ALL HAVING count(*) > 1)")).toEqual([{ n: '0' }]);
       expect(await ask("SELECT name, count(DISTINCT city) AS cities FROM districts WHERE name = '중앙구' GROUP BY name")).toEqual([{ name: '중앙구', cities: '3' }]);
       // Every dong has its city, a 10-digit 행정동 code of its district, and rows in its city's phases only.
-      expect(await ask("SELECT count(*) AS n FROM dongs d JOIN districts g ON g.code = d.district WHERE d.city IS DISTINCT FROM g.city OR NOT regexp_matches(d.adminCode, '^' || d.district || '[0-9]{5}$')")).toEqual([{ n: '0' }]);
+      expect(
+        await ask(
+          "SELECT count(*) AS n FROM dongs d JOIN districts g ON g.code = d.district WHERE d.city IS DISTINCT FROM g.city OR NOT regexp_matches(d.adminCode, '^' || d.district || '[0-9]{5}$')",
+        ),
+      ).toEqual([{ n: '0' }]);
       expect(await ask('SELECT count(*) AS n FROM spending s ANTI JOIN phases p ON p.city = s.city AND p.phase = s.phase')).toEqual([{ n: '0' }]);
       const { rows } = await runComparison(cities.connection, 'summary', { today: '2021-06-30' });
       expect(new Set(rows.filter((r) => r.kind === 'city').map((r) => r.city))).toEqual(new Set(['51', '52', '53']));

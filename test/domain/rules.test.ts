@@ -52,9 +52,7 @@ describe('row rules', () => {
   it('warns, and keeps the row, for over-execution, dates outside the phase and late completion', () => {
     expect(warningsOf('spending', { ...spending, executedKrw: 1001 })).toEqual(['executedKrw:over_budget']);
     expect(warningsOf('spending', { ...spending, executedOn: '2020-02-01' })).toEqual(['executedOn:outside_phase']);
-    expect(warningsOf('progress', { ...progress, status: '완료', plannedOn: '2019-07-31', completedOn: '2019-08-05', progressPct: 100 })).toEqual([
-      'completedOn:completed_late',
-    ]);
+    expect(warningsOf('progress', { ...progress, status: '완료', plannedOn: '2019-07-31', completedOn: '2019-08-05', progressPct: 100 })).toEqual(['completedOn:completed_late']);
     expect(checkRow('spending', { ...spending, executedKrw: 1001 }, ref).values).toBeDefined();
   });
 
@@ -79,7 +77,11 @@ describe('row rules', () => {
     const council = { dong: '진잠동', phase: 1, fiscalYear: 2019, seats: 50, members: 49, selectedByLottery: 49, women: 24, youth: 5, trainingCompleted: 49 };
     expect(errorsOf('council', council)).toEqual([]);
     expect(errorsOf('council', { ...council, members: 51 })).toEqual(['members:members_over_seats']);
-    expect(errorsOf('council', { ...council, women: 50, youth: 50, trainingCompleted: 50 })).toEqual(['women:over_members', 'youth:over_members', 'trainingCompleted:over_members']);
+    expect(errorsOf('council', { ...council, women: 50, youth: 50, trainingCompleted: 50 })).toEqual([
+      'women:over_members',
+      'youth:over_members',
+      'trainingCompleted:over_members',
+    ]);
     expect(errorsOf('council', { ...council, members: null })).toEqual(['members:required']);
     const [message] = checkRow('council', { ...council, members: 51 }, ref).errors;
     expect(message?.message.ko).toBe('위원 수: 위원 수(51)가 정원보다 많을 수 없습니다.');
@@ -102,7 +104,14 @@ describe('row rules', () => {
   });
 
   it("warns when a dong's lines for a year exceed its allocation, naming both sums", () => {
-    const line = (rowId: string, category: string, budgetKrw: number, item: string | null = null): SpendingLine => ({ rowId, dong: '30110-gayang2', fiscalYear: 2019, category, item, budgetKrw });
+    const line = (rowId: string, category: string, budgetKrw: number, item: string | null = null): SpendingLine => ({
+      rowId,
+      dong: '30110-gayang2',
+      fiscalYear: 2019,
+      category,
+      item,
+      budgetKrw,
+    });
     const lines = [line('r1', '자치지원관 인건비', 40_000_000), line('r2', '자체 사업비', 116_000_000)];
     expect(spendingLineWarnings(lines, new Set(['r1', 'r2']), ref).size).toBe(0);
     const over = [...lines, line('r3', '자체 사업비', 196_000_000, '추가 사업')];
@@ -111,11 +120,24 @@ describe('row rules', () => {
     expect(warned.get('r3')![0]!.message.ko).toBe('예산액(원): 가양2동 2019 예산 합계 352백만원이 배정액 156백만원을 넘습니다.');
     expect(warned.get('r3')![0]!.message.en).toContain('KRW 352 million');
     // A dong or year without an allocation is never over it.
-    expect(spendingLineWarnings(over.map((l) => ({ ...l, fiscalYear: 2021 })), new Set(['r3']), ref).size).toBe(0);
+    expect(
+      spendingLineWarnings(
+        over.map((l) => ({ ...l, fiscalYear: 2021 })),
+        new Set(['r3']),
+        ref,
+      ).size,
+    ).toBe(0);
   });
 
   it('warns of a likely duplicate line, naming the line it repeats', () => {
-    const line = (rowId: string, item: string | null, budgetKrw = 1_000_000): SpendingLine => ({ rowId, dong: '30110-gayang2', fiscalYear: 2019, category: '자체 사업비', item, budgetKrw });
+    const line = (rowId: string, item: string | null, budgetKrw = 1_000_000): SpendingLine => ({
+      rowId,
+      dong: '30110-gayang2',
+      fiscalYear: 2019,
+      category: '자체 사업비',
+      item,
+      budgetKrw,
+    });
     const lines = [line('aaaaaaaa-1', '마을 축제'), line('bbbbbbbb-2', ' 마을 축제'), line('cccccccc-3', '마을 축제', 2_000_000), line('dddddddd-4', null)];
     const warned = spendingLineWarnings(lines, new Set(['bbbbbbbb-2', 'cccccccc-3', 'dddddddd-4']), ref);
     expect([...warned.keys()]).toEqual(['bbbbbbbb-2']);

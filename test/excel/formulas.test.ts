@@ -49,7 +49,16 @@ describe('writing into an official’s table against the fake Excel host', () =>
 
   it('adopting a table keeps a merged cell’s formula-like text as text when it fills it down', async () => {
     const model = newModel();
-    const grid = addGrid(model, 'S', [['동명', '비고'], ['@갈마1동', '하나'], ['', '둘']], ['A2:A3']);
+    const grid = addGrid(
+      model,
+      'S',
+      [
+        ['동명', '비고'],
+        ['@갈마1동', '하나'],
+        ['', '둘'],
+      ],
+      ['A2:A3'],
+    );
     await createExcelLayer(mockHost(model)).adoptRange({ tableName: null, sheet: 'S', address: 'S!A1:B3', headerRow: 0, newName: 'T', merges: ['A2:A3'] });
     expect(grid.formulas.size).toBe(0);
     expect(grid.values.slice(1).map((r) => r[0])).toEqual(['@갈마1동', '@갈마1동']);

@@ -2,7 +2,18 @@
 // sheets records every write (values, number formats), table, chart and page setting, and each sync.
 import { OfficeMockObject } from 'office-addin-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chunkRows, dateSerial, insertResultSheet, insertSummarySheet, summaryLayout, type ResultColumn, type SummarySheetData, type SummarySheetDong, type SummarySheetFigure, type SummarySheetFlag } from '../../addin/excel/insert.ts';
+import {
+  chunkRows,
+  dateSerial,
+  insertResultSheet,
+  insertSummarySheet,
+  summaryLayout,
+  type ResultColumn,
+  type SummarySheetData,
+  type SummarySheetDong,
+  type SummarySheetFigure,
+  type SummarySheetFlag,
+} from '../../addin/excel/insert.ts';
 import { decodeArrow } from '../../addin/taskpane/arrow.ts';
 import { loadDemo } from '../../service/demo.ts';
 import { startService, type TestService } from '../support/service.ts';
@@ -209,28 +220,40 @@ const figures: SummarySheetFigure[] = [
     figure: 'discretionaryExecutionRate',
     label: '사업비 집행률',
     kind: 'rate',
-    values: [{ phase: 1, phaseName: '1단계', value: 0.82, median: 0.8 }, { phase: 2, phaseName: '2단계', value: 0.88, median: 0.9 }],
+    values: [
+      { phase: 1, phaseName: '1단계', value: 0.82, median: 0.8 },
+      { phase: 2, phaseName: '2단계', value: 0.88, median: 0.9 },
+    ],
     continuing: { dongs: 8, values: [0.82, 0.86] },
   },
   {
     figure: 'assemblyTurnoutPer1000',
     label: '주민총회 참여율(천 명당)',
     kind: 'per1000',
-    values: [{ phase: 1, phaseName: '1단계', value: 21.4, median: 21.6 }, { phase: 2, phaseName: '2단계', value: 20.6, median: 21 }],
+    values: [
+      { phase: 1, phaseName: '1단계', value: 21.4, median: 21.6 },
+      { phase: 2, phaseName: '2단계', value: 20.6, median: 21 },
+    ],
     continuing: { dongs: 8, values: [21.4, 20.9] },
   },
   {
     figure: 'completionRate',
     label: '완료율',
     kind: 'rate',
-    values: [{ phase: 1, phaseName: '1단계', value: 1, median: 1 }, { phase: 2, phaseName: '2단계', value: 0.83, median: 1 }],
+    values: [
+      { phase: 1, phaseName: '1단계', value: 1, median: 1 },
+      { phase: 2, phaseName: '2단계', value: 0.83, median: 1 },
+    ],
     continuing: { dongs: 8, values: [1, 0.667] },
   },
   {
     figure: 'agendaCompletionRate',
     label: '의제 완료율',
     kind: 'rate',
-    values: [{ phase: 1, phaseName: '1단계', value: 1, median: 1 }, { phase: 2, phaseName: '2단계', value: 0.6, median: 0.75 }],
+    values: [
+      { phase: 1, phaseName: '1단계', value: 1, median: 1 },
+      { phase: 2, phaseName: '2단계', value: 0.6, median: 0.75 },
+    ],
     continuing: { dongs: 8, values: [1, 0.95] },
   },
 ];
@@ -261,7 +284,14 @@ const labels: SummarySheetData['labels'] = {
   against: '기준 값',
   change: '변화',
 };
-const summaryOf = (partial: Partial<SummarySheetData> = {}): SummarySheetData => ({ title: '자치 장부 — 요약', subtitle: '지원 검토 2곳 / 20개 동 · 기준 시각 14:05', figures, flags, labels, ...partial });
+const summaryOf = (partial: Partial<SummarySheetData> = {}): SummarySheetData => ({
+  title: '자치 장부 — 요약',
+  subtitle: '지원 검토 2곳 / 20개 동 · 기준 시각 14:05',
+  figures,
+  flags,
+  labels,
+  ...partial,
+});
 
 describe('insertSummarySheet', () => {
   it('writes the headline figures with medians and the same dongs in both phases, the flags with reasons, the dong table and a clustered column chart per headline figure, landscape', async () => {

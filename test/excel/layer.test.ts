@@ -68,8 +68,15 @@ describe('insertTemplates', () => {
 
   it('never writes over a sheet the official has: the table goes on a new sheet beside it', async () => {
     const model = newModel();
-    const own = [['우리 동 예산', ''], ['항목', '금액']];
-    const grid = addGrid(model, '예산집행', own.map((r) => [...r]));
+    const own = [
+      ['우리 동 예산', ''],
+      ['항목', '금액'],
+    ];
+    const grid = addGrid(
+      model,
+      '예산집행',
+      own.map((r) => [...r]),
+    );
     addGrid(model, '예산집행 (2)', [['메모']]);
     const [out] = await createExcelLayer(mockHost(model)).insertTemplates(templateSpecs().slice(0, 1));
     expect(out).toMatchObject({ created: true, sheet: '예산집행 (3)', renamed: true, dropDowns: true });
@@ -81,7 +88,13 @@ describe('insertTemplates', () => {
 describe('readTable', () => {
   it('reads in chunks and halves the chunk on the payload error', async () => {
     const model = newModel({ payloadRows: 6000 });
-    addTable(model, 'JachiParticipation', '주민참여', header, Array.from({ length: 25_000 }, (_, i) => dataRow(i)));
+    addTable(
+      model,
+      'JachiParticipation',
+      '주민참여',
+      header,
+      Array.from({ length: 25_000 }, (_, i) => dataRow(i)),
+    );
     const progress: number[] = [];
     const read = await createExcelLayer(mockHost(model)).readTable('JachiParticipation', { chunkRows: 10_000, onProgress: (n) => progress.push(n) });
     expect(read.headers).toEqual(header);
@@ -120,7 +133,13 @@ describe('readTable', () => {
 describe('writing', () => {
   it('writes row ids back in one sync', async () => {
     const model = newModel();
-    const t = addTable(model, 'T', 'S', header, [0, 1, 2, 3].map((i) => ['', ...dataRow(i).slice(1)]));
+    const t = addTable(
+      model,
+      'T',
+      'S',
+      header,
+      [0, 1, 2, 3].map((i) => ['', ...dataRow(i).slice(1)]),
+    );
     await createExcelLayer(mockHost(model)).writeRowIds('T', [
       { index: 0, rowId: 'a' },
       { index: 1, rowId: 'b' },
@@ -134,17 +153,18 @@ describe('writing', () => {
   it('writes pulled rows: updates by id, removes tombstones, appends new ones', async () => {
     const model = newModel();
     const t = addTable(model, 'T', 'S', header, [0, 1, 2].map(dataRow));
-    const done = await createExcelLayer(mockHost(model)).writeRows('T', fields, ['id-0', 'id-1', 'id-2'], [
-      { type: 'upsert', rowId: 'id-1', values: { dong: '갈마1동', phase: 2, date: '2020-05-30', activity: '분과위원회', participants: 7 } },
-      { type: 'remove', rowId: 'id-0' },
-      { type: 'upsert', rowId: 'new', values: { dong: '진잠동', phase: 1, date: '2019-01-02', activity: '기타', participants: null } },
-    ]);
+    const done = await createExcelLayer(mockHost(model)).writeRows(
+      'T',
+      fields,
+      ['id-0', 'id-1', 'id-2'],
+      [
+        { type: 'upsert', rowId: 'id-1', values: { dong: '갈마1동', phase: 2, date: '2020-05-30', activity: '분과위원회', participants: 7 } },
+        { type: 'remove', rowId: 'id-0' },
+        { type: 'upsert', rowId: 'new', values: { dong: '진잠동', phase: 1, date: '2019-01-02', activity: '기타', participants: null } },
+      ],
+    );
     expect(done).toEqual({ updated: 1, appended: 1, removed: 1 });
-    expect(t.rows).toEqual([
-      ['id-1', '갈마1동', 2, '2020-05-30', '분과위원회', 7],
-      dataRow(2),
-      ['new', '진잠동', 1, '2019-01-02', '기타', ''],
-    ]);
+    expect(t.rows).toEqual([['id-1', '갈마1동', 2, '2020-05-30', '분과위원회', 7], dataRow(2), ['new', '진잠동', 1, '2019-01-02', '기타', '']]);
     expect(model.calcSuspended).toBe(1);
   });
 
@@ -152,10 +172,16 @@ describe('writing', () => {
     const model = newModel();
     const total = ['', '합계', '', '', '', 3];
     const t = addTable(model, 'T', 'S', header, [dataRow(0), dataRow(1), total]);
-    const done = await createExcelLayer(mockHost(model)).writeRows('T', fields, ['id-0', 'id-1', null], [
-      { type: 'remove', rowId: 'id-0' },
-      { type: 'upsert', rowId: 'new', values: { dong: '갈마1동', phase: 1, date: '2019-07-01', activity: '기타', participants: 4 } },
-    ], { appendAt: 2 });
+    const done = await createExcelLayer(mockHost(model)).writeRows(
+      'T',
+      fields,
+      ['id-0', 'id-1', null],
+      [
+        { type: 'remove', rowId: 'id-0' },
+        { type: 'upsert', rowId: 'new', values: { dong: '갈마1동', phase: 1, date: '2019-07-01', activity: '기타', participants: 4 } },
+      ],
+      { appendAt: 2 },
+    );
     expect(done).toEqual({ updated: 0, appended: 1, removed: 1 });
     // id-0 went; the new row sits between id-1 and the total, which stays last.
     expect(t.rows).toEqual([dataRow(1), ['new', '갈마1동', 1, '2019-07-01', '기타', 4], total]);
@@ -291,7 +317,9 @@ describe('adopting a plain range', () => {
   it('fails as Excel does when merged cells it could not see are in the way', async () => {
     const model = newModel();
     addGrid(model, 'S', sheet, merges);
-    await expect(createExcelLayer(mockHost(model)).adoptRange({ tableName: null, sheet: 'S', address: 'S!A1:D9', headerRow: 3, newName: 'T', merges: null })).rejects.toThrow(/merged/);
+    await expect(createExcelLayer(mockHost(model)).adoptRange({ tableName: null, sheet: 'S', address: 'S!A1:D9', headerRow: 3, newName: 'T', merges: null })).rejects.toThrow(
+      /merged/,
+    );
   });
 
   it('reads the ranges of a RangeAreas address', () => {
@@ -349,8 +377,18 @@ describe('a host with only ExcelApi 1.7 (what the manifest asks for)', () => {
     const { tableName } = await excel.adoptRange({ tableName: null, sheet: '참여', address: candidates.address, headerRow: 0, newName: 'T', merges: [] });
     const read = await excel.readTable(tableName);
     expect(read.values).toHaveLength(2);
-    await excel.writeRowIds(tableName, [{ index: 0, rowId: 'a' }, { index: 1, rowId: 'b' }]);
-    expect(await excel.writeRows(tableName, fields, ['a', 'b'], [{ type: 'upsert', rowId: 'b', values: { dong: '갈마1동', phase: 1, date: '2019-06-01', activity: '기타', participants: 3 } }])).toEqual({ updated: 1, appended: 0, removed: 0 });
+    await excel.writeRowIds(tableName, [
+      { index: 0, rowId: 'a' },
+      { index: 1, rowId: 'b' },
+    ]);
+    expect(
+      await excel.writeRows(
+        tableName,
+        fields,
+        ['a', 'b'],
+        [{ type: 'upsert', rowId: 'b', values: { dong: '갈마1동', phase: 1, date: '2019-06-01', activity: '기타', participants: 3 } }],
+      ),
+    ).toEqual({ updated: 1, appended: 0, removed: 0 });
     expect(await excel.markCells(tableName, [{ row: 0, column: 5, kind: 'rejected', text: '참여인원' }], { rows: [1], columnCount: header.length })).toBe('fill');
     expect(await excel.setListChoices(tableName, 4, [{ rows: [0], choices: ['기타'], title: 't', message: 'm' }])).toBe(false);
     expect(model.notes.size + model.comments.size).toBe(0);

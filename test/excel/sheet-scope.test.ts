@@ -40,7 +40,9 @@ describe('a sheet owns its rows', () => {
       batch([
         { values: spendingRow({ category: '자체 사업비', item: '마을 축제', fundingSource: '시비', budgetKrw: 5_000_000, executedKrw: 4_000_000, executedOn: '2019-10-05' }) },
         { values: spendingRow({ phase: 2, fiscalYear: 2020, budgetKrw: 30_000_000, executedKrw: 29_000_000, executedOn: '2020-12-20' }) },
-        { values: spendingRow({ phase: 2, fiscalYear: 2020, category: '간사 인건비', item: '간사 보수', budgetKrw: 20_000_000, executedKrw: 20_000_000, executedOn: '2020-12-20' }) },
+        {
+          values: spendingRow({ phase: 2, fiscalYear: 2020, category: '간사 인건비', item: '간사 보수', budgetKrw: 20_000_000, executedKrw: 20_000_000, executedOn: '2020-12-20' }),
+        },
       ]),
     );
     expect(elsewhere.body.results.map((r: { status: string }) => r.status)).toEqual(['accepted', 'accepted', 'accepted']);
@@ -80,7 +82,12 @@ describe('a sheet owns its rows', () => {
 
     // A change on the service to a row the sheet holds is written in place (the row is the sheet's).
     const stored = (await svc.json('GET', '/api/rows/spending?since=0', 'dong')).body.rows.find((r: { rowId: string }) => r.rowId === festival);
-    const edit = await svc.json('POST', '/api/sync/spending', 'dong', batch([{ rowId: festival, baseRevision: stored.revision, values: { ...stored.values, executedKrw: 4_500_000 } }]));
+    const edit = await svc.json(
+      'POST',
+      '/api/sync/spending',
+      'dong',
+      batch([{ rowId: festival, baseRevision: stored.revision, values: { ...stored.values, executedKrw: 4_500_000 } }]),
+    );
     expect(edit.body.results[0].status).toBe('accepted');
     expect((await workflow.pullKind('spending'))?.written).toBe(1);
     expect(shown(model)[2]![7]).toBe(4_500_000);

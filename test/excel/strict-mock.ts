@@ -176,7 +176,13 @@ export function addTable(model: Model, name: string, sheet: string, header: stri
  * checked by name (their arguments are the fake's to read), nested objects all the way down.
  */
 type FakeOf<T> = {
-  [K in keyof T]?: T[K] extends (...args: never[]) => unknown ? (...args: never[]) => unknown : T[K] extends readonly unknown[] ? unknown : T[K] extends object ? FakeOf<T[K]> : T[K];
+  [K in keyof T]?: T[K] extends (...args: never[]) => unknown
+    ? (...args: never[]) => unknown
+    : T[K] extends readonly unknown[]
+      ? unknown
+      : T[K] extends object
+        ? FakeOf<T[K]>
+        : T[K];
 };
 
 /** True while the mock's own load/sync runs (its property assignments are not the layer's writes). */
@@ -188,7 +194,8 @@ function needs(model: Model, minor: number, what: string): void {
 }
 
 /** Office's valueTypes of a cell value. */
-const typeOf = (v: unknown) => (v === '' || v === null || v === undefined ? 'Empty' : typeof v === 'number' ? (Number.isInteger(v) ? 'Integer' : 'Double') : typeof v === 'boolean' ? 'Boolean' : 'String');
+const typeOf = (v: unknown) =>
+  v === '' || v === null || v === undefined ? 'Empty' : typeof v === 'number' ? (Number.isInteger(v) ? 'Integer' : 'Double') : typeof v === 'boolean' ? 'Boolean' : 'String';
 
 const letters = (c: number): string => (c < 26 ? String.fromCharCode(65 + c) : letters(Math.floor(c / 26) - 1) + letters(c % 26));
 
@@ -214,7 +221,8 @@ export function mockHost(model: Model) {
 
   /** A range of a table's data body (or header when r0 is -1), rows×cols from (r0, c0). */
   function bodyRange(t: ModelTable, r0: number, c0: number, rows: number, cols: number): OfficeMockObject {
-    const slice = (grid: unknown[][]) => Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => (r0 + i < 0 ? t.header[c0 + j] : grid[r0 + i]?.[c0 + j]) ?? ''));
+    const slice = (grid: unknown[][]) =>
+      Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => (r0 + i < 0 ? t.header[c0 + j] : grid[r0 + i]?.[c0 + j]) ?? ''));
     const sheetRow = r0 + 1;
     const address = `${t.sheet}!${letters(c0)}${sheetRow + 1}${rows * cols > 1 ? `:${letters(c0 + cols - 1)}${sheetRow + rows}` : ''}`;
     const mock = track(
@@ -490,54 +498,59 @@ export function mockHost(model: Model) {
 
   /** A worksheet as office-addin-mock's object model (also nested in a range as its worksheet). */
   function sheetSpec(sheet: string): Record<string, unknown> {
-    return (
-      ({
-        name: sheet,
-        isNullObject: false,
-        tables: {
-          add(range: { address: string }, _hasHeaders: boolean) {
-            const plain = (range as unknown as { _grid?: { sheet: string; here: ModelGrid['merges'][number] } })._grid;
-            if (plain) {
-              // As Excel: a table over a plain range takes its first row as the header; none over merged cells.
-              const g = model.grids.get(plain.sheet)!;
-              const h = plain.here;
-              if (g.merges.some((m) => overlaps(m, h))) throw Object.assign(new Error("You can't create a table over merged cells."), { code: 'InvalidOperation' });
-              const rowsOf = (grid: unknown[][], blank: unknown) => Array.from({ length: h.r1 - h.r0 + 1 }, (_, i) => Array.from({ length: h.c1 - h.c0 + 1 }, (_, j) => grid[h.r0 + i]?.[h.c0 + j] ?? blank));
-              const [head, ...body] = rowsOf(g.values, '');
-              const t = addTable(model, `Table${model.tables.length + 1}`, sheet, head!.map(String), body);
-              t.formats = rowsOf(g.formats, 'General').slice(1);
-              return tableMock(t);
-            }
-            const header = (range as unknown as { values: unknown[][] }).values[0] ?? [];
-            const t = addTable(model, `Table${model.tables.length + 1}`, sheet, header.map(String), [header.map(() => '')]);
+    return {
+      name: sheet,
+      isNullObject: false,
+      tables: {
+        add(range: { address: string }, _hasHeaders: boolean) {
+          const plain = (range as unknown as { _grid?: { sheet: string; here: ModelGrid['merges'][number] } })._grid;
+          if (plain) {
+            // As Excel: a table over a plain range takes its first row as the header; none over merged cells.
+            const g = model.grids.get(plain.sheet)!;
+            const h = plain.here;
+            if (g.merges.some((m) => overlaps(m, h))) throw Object.assign(new Error("You can't create a table over merged cells."), { code: 'InvalidOperation' });
+            const rowsOf = (grid: unknown[][], blank: unknown) =>
+              Array.from({ length: h.r1 - h.r0 + 1 }, (_, i) => Array.from({ length: h.c1 - h.c0 + 1 }, (_, j) => grid[h.r0 + i]?.[h.c0 + j] ?? blank));
+            const [head, ...body] = rowsOf(g.values, '');
+            const t = addTable(model, `Table${model.tables.length + 1}`, sheet, head!.map(String), body);
+            t.formats = rowsOf(g.formats, 'General').slice(1);
             return tableMock(t);
-          },
+          }
+          const header = (range as unknown as { values: unknown[][] }).values[0] ?? [];
+          const t = addTable(model, `Table${model.tables.length + 1}`, sheet, header.map(String), [header.map(() => '')]);
+          return tableMock(t);
         },
-        freezePanes: { freezeRows: (n: number) => model.frozenRows.set(sheet, n) },
-        getRange: (address: string) => {
-          const [from, to = from] = address.replace(/^.*!/, '').split(':') as [string, string?];
-          const p = (a: string) => {
-            const x = /^\$?([A-Z]+)\$?(\d+)$/.exec(a)!;
-            return { r: Number(x[2]) - 1, c: [...x[1]!].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0) - 1 };
-          };
-          const a = p(from);
-          const b = p(to!);
-          return gridRange(sheet, a.r, a.c, b.r - a.r + 1, b.c - a.c + 1);
-        },
-        getUsedRange: () => usedRange(sheet),
-        getRangeByIndexes(r: number, c: number, rows: number, cols: number) {
-          if (model.grids.has(sheet)) return gridRange(sheet, r, c, rows, cols);
-          // A free range on a sheet: model it as a header-only scratch table until tables.add.
-          const scratch: ModelTable = addTable(model, `__scratch${model.tables.length}`, sheet, Array.from({ length: cols }, () => ''), []);
-          model.tables.splice(model.tables.indexOf(scratch), 1);
-          const mock = bodyRange(scratch, -1 + r, c, rows, cols);
-          const m = mock as unknown as Record<string, unknown>;
-          Object.defineProperty(m, 'values', { get: () => [scratch.header], set: (v: unknown[][]) => (scratch.header = [...v[0]!]), configurable: true });
-          return mock;
-        },
-        activate() {},
-      } satisfies FakeOf<Excel.Worksheet>)
-    );
+      },
+      freezePanes: { freezeRows: (n: number) => model.frozenRows.set(sheet, n) },
+      getRange: (address: string) => {
+        const [from, to = from] = address.replace(/^.*!/, '').split(':') as [string, string?];
+        const p = (a: string) => {
+          const x = /^\$?([A-Z]+)\$?(\d+)$/.exec(a)!;
+          return { r: Number(x[2]) - 1, c: [...x[1]!].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0) - 1 };
+        };
+        const a = p(from);
+        const b = p(to!);
+        return gridRange(sheet, a.r, a.c, b.r - a.r + 1, b.c - a.c + 1);
+      },
+      getUsedRange: () => usedRange(sheet),
+      getRangeByIndexes(r: number, c: number, rows: number, cols: number) {
+        if (model.grids.has(sheet)) return gridRange(sheet, r, c, rows, cols);
+        // A free range on a sheet: model it as a header-only scratch table until tables.add.
+        const scratch: ModelTable = addTable(
+          model,
+          `__scratch${model.tables.length}`,
+          sheet,
+          Array.from({ length: cols }, () => ''),
+          [],
+        );
+        model.tables.splice(model.tables.indexOf(scratch), 1);
+        const mock = bodyRange(scratch, -1 + r, c, rows, cols);
+        const m = mock as unknown as Record<string, unknown>;
+        Object.defineProperty(m, 'values', { get: () => [scratch.header], set: (v: unknown[][]) => (scratch.header = [...v[0]!]), configurable: true });
+        return mock;
+      },
+      activate() {},
+    } satisfies FakeOf<Excel.Worksheet>;
   }
 
   const context = new OfficeMockObject({
@@ -561,7 +574,9 @@ export function mockHost(model: Model) {
         },
         getItemOrNullObject: (address: string) => {
           needs(model, 18, 'notes');
-          return model.notes.has(address) ? track(new OfficeMockObject({ isNullObject: false, content: model.notes.get(address), delete: () => model.notes.delete(address) })) : nullObject({ content: '' });
+          return model.notes.has(address)
+            ? track(new OfficeMockObject({ isNullObject: false, content: model.notes.get(address), delete: () => model.notes.delete(address) }))
+            : nullObject({ content: '' });
         },
       },
       comments: {

@@ -183,7 +183,15 @@ print(json.dumps({
   'budgets': {r: int(b) for r, b in zip(frame['rowId'], frame['budgetKrw'])},
   'districts': sorted(set(str(v) for v in frame['district'])),
 }))`;
-    const read = JSON.parse(python.run(script, [folder])) as { pandas: number; pyarrow: number; dataset: number; columns: string[]; rowIds: string[]; budgets: Record<string, number>; districts: string[] };
+    const read = JSON.parse(python.run(script, [folder])) as {
+      pandas: number;
+      pyarrow: number;
+      dataset: number;
+      columns: string[];
+      rowIds: string[];
+      budgets: Record<string, number>;
+      districts: string[];
+    };
     const expected = await viewRows('spending');
     expect([read.pandas, read.pyarrow, read.dataset]).toEqual([expected.length, expected.length, expected.length]);
     expect(read.columns).toEqual(Object.keys(expected[0]!).sort());
@@ -206,7 +214,10 @@ print(json.dumps({
  */
 const asNormalised = (kind: Kind, values: Record<string, unknown>) =>
   Object.fromEntries(
-    Object.entries(values).map(([field, v]) => [field, sheets[kind].columns.find((c) => c.field === field)?.type === 'text' && typeof v === 'string' ? v.replace(/\s*\n\s*/g, ' ') : v]),
+    Object.entries(values).map(([field, v]) => [
+      field,
+      sheets[kind].columns.find((c) => c.field === field)?.type === 'text' && typeof v === 'string' ? v.replace(/\s*\n\s*/g, ' ') : v,
+    ]),
   );
 
 describe('XLSX', () => {
@@ -311,7 +322,10 @@ describe('output paths and downloads', () => {
       [`${out}/p.csv`, 'csv', { partitioned: true }],
     ];
     for (const [path, format, options] of attempts) {
-      await expect(run((c) => exportRows(c, 'spending', format, path, options)), path).rejects.toMatchObject({ code: 'invalid_input' });
+      await expect(
+        run((c) => exportRows(c, 'spending', format, path, options)),
+        path,
+      ).rejects.toMatchObject({ code: 'invalid_input' });
     }
   });
 

@@ -28,7 +28,10 @@ export function pyarrow(): Pyarrow {
   if (works(own)) env = own;
   else if (existsSync(target) && works(installed)) env = installed;
   else {
-    const pip = spawnSync('python3', ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--target', target, 'pyarrow', 'pandas'], { encoding: 'utf8', timeout: 300_000 });
+    const pip = spawnSync('python3', ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--target', target, 'pyarrow', 'pandas'], {
+      encoding: 'utf8',
+      timeout: 300_000,
+    });
     if (works(installed)) env = installed;
     else return (found = { ok: false, reason: `pyarrow could not be installed: ${(pip.stderr || pip.error?.message || '').trim().split('\n').pop()}` });
   }

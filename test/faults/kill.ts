@@ -80,9 +80,7 @@ export function startService(db: string, timeoutMs = 120_000): Promise<RunningSe
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
-    child.once('exit', (code, signal) => done({ code, signal })),
-  );
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.once('exit', (code, signal) => done({ code, signal })));
   return new Promise((ready, fail) => {
     let out = '';
     let err = '';
@@ -452,7 +450,9 @@ export async function runFaults(options: FaultOptions): Promise<FaultReport> {
       if (k.batch && inFlight) inFlightAtKill += 1;
       const what = inFlight ? `batch #${inFlight.index} (${size(inFlight)} rows) in flight` : 'nothing in flight';
       const when = onBigBatch ? `${delay} ms after a big batch was sent` : `${delay} ms`;
-      log(`cycle ${cycle}/${options.cycles}: SIGKILL ${killMoments[k.moment]}, ${when}; ${what}; ${acknowledged.length} acknowledged so far [start ${t1 - t0} ms, retry ${t2 - t1} ms, run ${Date.now() - t2} ms]`);
+      log(
+        `cycle ${cycle}/${options.cycles}: SIGKILL ${killMoments[k.moment]}, ${when}; ${what}; ${acknowledged.length} acknowledged so far [start ${t1 - t0} ms, retry ${t2 - t1} ms, run ${Date.now() - t2} ms]`,
+      );
     }
 
     // The last restart: resend what was in flight, then stop the service as an operator would.
@@ -495,13 +495,7 @@ export async function runFaults(options: FaultOptions): Promise<FaultReport> {
 }
 
 /** Opens the file itself (no service code) and holds it against what the client was answered. */
-async function verify(
-  db: string,
-  acknowledged: Acknowledged[],
-  sent: Batch[],
-  known: Map<string, Known>,
-  killTimes: Map<string, number>,
-): Promise<Verification> {
+async function verify(db: string, acknowledged: Acknowledged[], sent: Batch[], known: Map<string, Known>, killTimes: Map<string, number>): Promise<Verification> {
   const instance = await DuckDBInstance.create(db);
   const conn = await instance.connect();
   try {
@@ -536,7 +530,10 @@ async function verify(
     for (const a of acknowledged) {
       const s = storedById.get(a.batchId);
       if (s && JSON.stringify(JSON.parse(s.answer)) !== JSON.stringify(a.answer)) answerMismatches.push(a.batchId);
-      const expected = a.answer.results.filter((r) => r.status === 'accepted').map((r) => `${r.rowId}@${r.revision}`).sort();
+      const expected = a.answer.results
+        .filter((r) => r.status === 'accepted')
+        .map((r) => `${r.rowId}@${r.revision}`)
+        .sort();
       const actual = (auditByBatch.get(a.batchId) ?? []).sort();
       if (expected.join() !== actual.join()) auditMismatches.push(`${a.batchId}: ${actual.length} audit rows for ${expected.length} accepted`);
     }
@@ -558,7 +555,10 @@ async function verify(
         k.batchId === r.batchId &&
         k.values.note === r.note &&
         k.values.executedKrw === Number(r.executedKrw);
-      if (!same) stateMismatches.push(`${rowId}: stored ${JSON.stringify({ revision: Number(r.revision), deleted: r.deleted, batchId: r.batchId })}, answered ${JSON.stringify(k && { revision: k.revision, deleted: k.deleted, batchId: k.batchId })}`);
+      if (!same)
+        stateMismatches.push(
+          `${rowId}: stored ${JSON.stringify({ revision: Number(r.revision), deleted: r.deleted, batchId: r.batchId })}, answered ${JSON.stringify(k && { revision: k.revision, deleted: k.deleted, batchId: k.batchId })}`,
+        );
     }
     for (const rowId of known.keys()) if (!rowIds.has(rowId)) stateMismatches.push(`${rowId}: acknowledged, not stored`);
 
@@ -575,7 +575,8 @@ async function verify(
       if (before) committedBeforeKill += 1;
       else appliedOnRetry += 1;
       const said = sentById.get(batchId)?.statusAfterRestart;
-      if (said !== (before ? 'applied' : 'unknown')) statusMismatches.push(`${batchId}: ${before ? 'committed before the kill' : 'applied on the retry'}, but GET /api/batches said ${said}`);
+      if (said !== (before ? 'applied' : 'unknown'))
+        statusMismatches.push(`${batchId}: ${before ? 'committed before the kill' : 'applied on the retry'}, but GET /api/batches said ${said}`);
     }
 
     return {
@@ -639,11 +640,17 @@ export function failures(r: FaultReport): string[] {
     ...v.auditMismatches,
     ...check(v.orphanAuditRows === 0 && v.orphanRows === 0, `half-applied: ${v.orphanAuditRows} audit rows, ${v.orphanRows} rows without their batch`),
     ...check(v.auditRows === r.acceptedResults, `${v.auditRows} audit rows for ${r.acceptedResults} accepted changes`),
-    ...check(v.distinctRevisions === v.auditRows && v.maxRevision === v.auditRows, `revisions: ${v.distinctRevisions} distinct, max ${v.maxRevision}, for ${v.auditRows} audit rows`),
+    ...check(
+      v.distinctRevisions === v.auditRows && v.maxRevision === v.auditRows,
+      `revisions: ${v.distinctRevisions} distinct, max ${v.maxRevision}, for ${v.auditRows} audit rows`,
+    ),
     ...check(v.rows === r.inserts && v.distinctRowIds === r.inserts, `${v.rows} rows (${v.distinctRowIds} ids) for ${r.inserts} inserts`),
     ...check(v.liveRows === r.inserts - r.deletes, `${v.liveRows} live rows for ${r.inserts} inserts and ${r.deletes} deletes`),
     ...v.stateMismatches.slice(0, 20),
     ...v.statusMismatches,
-    ...check(v.retriedStoredOnce === r.retried && v.retriedAuditExact === r.retried, `retried batches: ${v.retriedStoredOnce} stored once, ${v.retriedAuditExact} audited once, of ${r.retried}`),
+    ...check(
+      v.retriedStoredOnce === r.retried && v.retriedAuditExact === r.retried,
+      `retried batches: ${v.retriedStoredOnce} stored once, ${v.retriedAuditExact} audited once, of ${r.retried}`,
+    ),
   ];
 }

@@ -299,7 +299,7 @@ export async function runLoad(options: LoadOptions = {}): Promise<LoadResult> {
           body: body === undefined ? undefined : JSON.stringify(body),
         });
         // Comparisons are read whole but not parsed: the driver shares the machine with the service.
-        const text = kind.startsWith('compare') && res.ok ? ((await res.arrayBuffer()), '') : await res.text();
+        const text = kind.startsWith('compare') && res.ok ? (await res.arrayBuffer(), '') : await res.text();
         const ms = performance.now() - t;
         if (!res.ok) {
           recorder.error(kind, ms, String(res.status), text);
@@ -526,7 +526,9 @@ async function checkDurable(db: string, acknowledged: { batchId: string; rows: n
   try {
     const read = async (sql: string) => (await store.reader.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];
     const batches = new Set((await read('SELECT batchId::VARCHAR AS b FROM sync_batches')).map((r) => r.b as string));
-    const audit = new Map((await read('SELECT batchId::VARCHAR AS b, count(*) AS n FROM row_audit WHERE batchId IS NOT NULL GROUP BY ALL')).map((r) => [r.b as string, Number(r.n)]));
+    const audit = new Map(
+      (await read('SELECT batchId::VARCHAR AS b, count(*) AS n FROM row_audit WHERE batchId IS NOT NULL GROUP BY ALL')).map((r) => [r.b as string, Number(r.n)]),
+    );
     let batchesMissing = 0;
     let batchesWithOtherRowCount = 0;
     for (const a of acknowledged) {
@@ -569,7 +571,13 @@ export function printLoad(r: LoadResult): void {
     },
     { name: 'requests (requests/s)', value: `${r.requests.toLocaleString('en')} (${(r.requests / seconds).toFixed(1)}/s)` },
     {
-      name: `errors: non-2xx or network, 429 included${r.errors ? ` (${Object.entries(r.errorCauses).map(([k, v]) => `${k}: ${v}`).join(', ')})` : ''}`,
+      name: `errors: non-2xx or network, 429 included${
+        r.errors
+          ? ` (${Object.entries(r.errorCauses)
+              .map(([k, v]) => `${k}: ${v}`)
+              .join(', ')})`
+          : ''
+      }`,
       value: r.errors.toLocaleString('en'),
       goal: '0',
       ok: r.errors === 0,
@@ -577,7 +585,10 @@ export function printLoad(r: LoadResult): void {
     { name: `all requests: p50 · p99 · max`, value: `${msText(r.overall.p50)} · ${msText(r.overall.p99)} · ${msText(r.overall.max)}` },
   ];
   for (const k of r.byKind) {
-    lines.push({ name: `${k.kind}: ${k.count.toLocaleString('en')} req${k.errors ? `, ${k.errors} errors` : ''}; p50 · p99 · max`, value: `${msText(k.p50)} · ${msText(k.p99)} · ${msText(k.max)}` });
+    lines.push({
+      name: `${k.kind}: ${k.count.toLocaleString('en')} req${k.errors ? `, ${k.errors} errors` : ''}; p50 · p99 · max`,
+      value: `${msText(k.p50)} · ${msText(k.p99)} · ${msText(k.max)}`,
+    });
   }
   const notAccepted = Object.values(r.sync.rowsNotAccepted).reduce((a, b) => a + b, 0);
   lines.push({
@@ -585,7 +596,13 @@ export function printLoad(r: LoadResult): void {
     value: `${r.sync.rowsAccepted.toLocaleString('en')} (${Math.round(r.sync.rowsAccepted / seconds).toLocaleString('en')}/s)`,
   });
   lines.push({
-    name: `sync rows not accepted${notAccepted ? ` (${Object.entries(r.sync.rowsNotAccepted).map(([k, v]) => `${k}: ${v}`).join(', ')})` : ''}`,
+    name: `sync rows not accepted${
+      notAccepted
+        ? ` (${Object.entries(r.sync.rowsNotAccepted)
+            .map(([k, v]) => `${k}: ${v}`)
+            .join(', ')})`
+        : ''
+    }`,
     value: String(notAccepted),
     goal: '0',
     ok: notAccepted === 0,
@@ -611,5 +628,13 @@ export function printLoad(r: LoadResult): void {
   lines.push({ name: `machine: ${r.machine.cores} cores; 1-min load average at start · at end`, value: `${r.machine.loadBefore.toFixed(1)} · ${r.machine.loadAfter.toFixed(1)}` });
   printLines(`Load: ${o.clients} clients × ${o.seconds} s on 127.0.0.1 (issue 7)`, lines);
   if (r.errorSamples.length) console.log(`\n  first errors:\n${r.errorSamples.map((s) => `    ${s}`).join('\n')}`);
-  if (r.serviceStderr.trim()) console.log(`\n  service standard error:\n${r.serviceStderr.trim().split('\n').slice(0, 20).map((s) => `    ${s}`).join('\n')}`);
+  if (r.serviceStderr.trim())
+    console.log(
+      `\n  service standard error:\n${r.serviceStderr
+        .trim()
+        .split('\n')
+        .slice(0, 20)
+        .map((s) => `    ${s}`)
+        .join('\n')}`,
+    );
 }

@@ -96,22 +96,38 @@ describe('property: what Excel shows reads back as the value', () => {
 
   it('date serials of both systems, with a date format and a time of day', () => {
     fc.assert(
-      fc.property(day, fc.boolean(), fc.double({ min: 0, max: 0.999, noNaN: true }), fc.constantFrom('yyyy-mm-dd', 'mm-dd-yy', 'yyyy"년" m"월" d"일"', 'yyyy-mm-dd h:mm'), (iso, date1904, time, numFmt) => {
-        if (date1904 && iso < '1904-01-01') return;
-        const serial = isoToSerial(iso, date1904) + time;
-        expect(read('date', { value: serial, numFmt }, { date1904 })).toEqual({ value: iso });
-      }),
+      fc.property(
+        day,
+        fc.boolean(),
+        fc.double({ min: 0, max: 0.999, noNaN: true }),
+        fc.constantFrom('yyyy-mm-dd', 'mm-dd-yy', 'yyyy"년" m"월" d"일"', 'yyyy-mm-dd h:mm'),
+        (iso, date1904, time, numFmt) => {
+          if (date1904 && iso < '1904-01-01') return;
+          const serial = isoToSerial(iso, date1904) + time;
+          expect(read('date', { value: serial, numFmt }, { date1904 })).toEqual({ value: iso });
+        },
+      ),
     );
   });
 
   it('is total: any text in any column gives a value or a reason, never a throw', () => {
     const types: FieldType[] = ['dong', 'phase', 'year', 'money', 'count', 'percent', 'date', 'boolean', 'code', 'text'];
     fc.assert(
-      fc.property(fc.constantFrom(...types), fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.string({ unit: fc.constantFrom(' ', '1', ',', '.', '△', '(', ')', '년', '월', '일', '원', '%', '\u3000', '-', '/') }), fc.double(), fc.boolean()), (type, value) => {
-        const r = readCell({ type, codeList: 'status' }, { value }, ctx);
-        expect('value' in r || 'code' in r).toBe(true);
-        if (typeof value === 'string' && value.trim() === '') expect(r).toEqual({ value: null });
-      }),
+      fc.property(
+        fc.constantFrom(...types),
+        fc.oneof(
+          fc.string(),
+          fc.string({ unit: 'binary' }),
+          fc.string({ unit: fc.constantFrom(' ', '1', ',', '.', '△', '(', ')', '년', '월', '일', '원', '%', '\u3000', '-', '/') }),
+          fc.double(),
+          fc.boolean(),
+        ),
+        (type, value) => {
+          const r = readCell({ type, codeList: 'status' }, { value }, ctx);
+          expect('value' in r || 'code' in r).toBe(true);
+          if (typeof value === 'string' && value.trim() === '') expect(r).toEqual({ value: null });
+        },
+      ),
     );
   });
 });

@@ -17,7 +17,18 @@ async function write(file: string, useSharedStrings: boolean, rows: number) {
   const ws = wb.addWorksheet('예산집행');
   ws.addRow(['동', '단계', '회계연도', '비목', '세부내역', '재원', '예산액(원)', '집행액(원)', '집행일', '비고']).commit();
   for (let i = 0; i < rows; i++) {
-    ws.addRow(['가양2동', 1, 2019, '주민자치학교 운영비', `세부내역 ${i} 주민자치학교 강사료와 교재`, i % 2 ? '구비' : '시비', 1000 + i, 900, null, `비고 ${i}: 한글 설명`]).commit();
+    ws.addRow([
+      '가양2동',
+      1,
+      2019,
+      '주민자치학교 운영비',
+      `세부내역 ${i} 주민자치학교 강사료와 교재`,
+      i % 2 ? '구비' : '시비',
+      1000 + i,
+      900,
+      null,
+      `비고 ${i}: 한글 설명`,
+    ]).commit();
   }
   ws.commit();
   await wb.commit();

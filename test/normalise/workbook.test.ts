@@ -183,7 +183,18 @@ describe('sheets, kinds and row ids', () => {
   });
 
   it('a derived key ignores the sheet position, the file, and amounts; variants of a code give the same key', () => {
-    const base = { dong: '30110-gayang2', phase: 1, fiscalYear: 2019, category: '기타', item: 'x', fundingSource: '특별교부세', budgetKrw: 1, executedKrw: null, executedOn: null, note: null };
+    const base = {
+      dong: '30110-gayang2',
+      phase: 1,
+      fiscalYear: 2019,
+      category: '기타',
+      item: 'x',
+      fundingSource: '특별교부세',
+      budgetKrw: 1,
+      executedKrw: null,
+      executedOn: null,
+      note: null,
+    };
     const k1 = createRowKeyer('spending')(base);
     const k2 = createRowKeyer('spending')({ ...base, budgetKrw: 999, note: '고침' });
     expect(k2).toBe(k1);

@@ -32,7 +32,9 @@ beforeAll(async () => {
                SELECT uuid(), i, false, 'tester', now(), 'w.xlsx', '11111-a', 1, 2019, '기타', 1000 * i, 900 * i FROM range(1, 501) t(i)`);
   await c.run(`INSERT INTO tokens (id, name, role, dong, district, hash, createdAt) VALUES ('t1', 'admin token', 'admin', NULL, NULL, '${SECRET}-hash', now())`);
   await c.run(`INSERT INTO sync_batches VALUES (uuid(), 'spending', 't1', '${SECRET}-fp', '{"secret": "${SECRET}"}', now())`);
-  await c.run(`INSERT INTO spending_history (rowId, revision, deleted, updatedBy, updatedAt, source, dong, note) VALUES (uuid(), 1, false, 'tester', now(), 'w.xlsx', '11111-a', '${SECRET}')`);
+  await c.run(
+    `INSERT INTO spending_history (rowId, revision, deleted, updatedBy, updatedAt, source, dong, note) VALUES (uuid(), 1, false, 'tester', now(), 'w.xlsx', '11111-a', '${SECRET}')`,
+  );
   await refreshSnapshot(db.instance, snapshotPath);
 }, 60_000);
 
@@ -62,7 +64,7 @@ const catalogue: Case[] = [
   { sql: 'SELECT 1; DROP TABLE spending', expect: 'refused', code: 'not_one_statement' },
   { sql: 'SELECT 1; SELECT 2', expect: 'refused', code: 'not_one_statement' },
   { sql: "SELECT 1; COPY spending TO '/tmp/x.csv'", expect: 'refused', code: 'not_one_statement' },
-  { sql: 'SELECT 1;; ATTACH \'x.duckdb\'', expect: 'refused' },
+  { sql: "SELECT 1;; ATTACH 'x.duckdb'", expect: 'refused' },
   // Writes and DDL.
   { sql: 'DROP TABLE spending', expect: 'refused', code: 'not_select' },
   { sql: 'DELETE FROM spending', expect: 'refused', code: 'not_select' },
@@ -91,7 +93,7 @@ const catalogue: Case[] = [
   { sql: 'DETACH analyst', expect: 'refused', code: 'not_select' },
   { sql: 'INSTALL httpfs', expect: 'refused', code: 'not_select' },
   { sql: 'LOAD httpfs', expect: 'refused', code: 'not_select' },
-  { sql: "PIVOT spending ON category USING sum(budgetKrw)", expect: 'refused' },
+  { sql: 'PIVOT spending ON category USING sum(budgetKrw)', expect: 'refused' },
   // Reading files.
   { sql: "SELECT * FROM read_csv('/etc/passwd')", expect: 'contained' },
   { sql: "SELECT * FROM read_text('/etc/passwd')", expect: 'contained' },

@@ -71,7 +71,7 @@ describe('analyst SQL kept warm', () => {
     expect(await rows(svc, 'SELECT count(*) AS n FROM spending')).toEqual([{ n: 0 }]);
     const synced = await svc.json('POST', '/api/sync/spending', 'dong', batch([{ values: spendingRow({ item: '새 줄' }) }]));
     expect(synced.status).toBe(200);
-    expect(await rows(svc, "SELECT count(*) AS n, max(item) AS item FROM spending")).toEqual([{ n: 1, item: '새 줄' }]);
+    expect(await rows(svc, 'SELECT count(*) AS n, max(item) AS item FROM spending')).toEqual([{ n: 1, item: '새 줄' }]);
     expect(svc.store.analyst.stats.snapshots).toBe(2);
     await until('one snapshot file left', () => snapshotFiles(svc).length === 1);
   });
@@ -112,7 +112,8 @@ describe('analyst SQL kept warm', () => {
 
 describe('exact types and the row cap in every form', () => {
   // 200 hashes: some are above 2^63 − 1 (each is, with probability ½).
-  const sql = 'SELECT i, hash(i) AS h, i::HUGEINT * 100000000000000000000 AS huge, 12345678901234567.89::DECIMAL(38,2) AS d, 1.25::DECIMAL(4,2) AS small FROM range(200) t(i) ORDER BY i';
+  const sql =
+    'SELECT i, hash(i) AS h, i::HUGEINT * 100000000000000000000 AS huge, 12345678901234567.89::DECIMAL(38,2) AS d, 1.25::DECIMAL(4,2) AS small FROM range(200) t(i) ORDER BY i';
 
   it('JSON, Arrow and CSV give the same exact values and say the cap cut them', async () => {
     const svc = await start();

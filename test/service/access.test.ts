@@ -27,7 +27,12 @@ const matrix: [TokenName, string, string, string[]][] = [
 
 describe('scopes on every row', () => {
   it.each(matrix)('%s pushes to 가양2동 → %s, to 송촌동 → %s, pulls %o', async (token, ownPush, otherPush, pulls) => {
-    const { body } = await svc.json('POST', '/api/sync/spending', token, batch([{ values: spendingRow({ item: token }) }, { values: spendingRow({ dong: '송촌동', item: token }) }]));
+    const { body } = await svc.json(
+      'POST',
+      '/api/sync/spending',
+      token,
+      batch([{ values: spendingRow({ item: token }) }, { values: spendingRow({ dong: '송촌동', item: token }) }]),
+    );
     expect(body.results.map((r: any) => r.status)).toEqual([ownPush, otherPush]);
     const pulled = await svc.json('GET', '/api/rows/spending?since=0', token);
     const names = new Set(pulled.body.rows.map((r: any) => svc.store.reference.dongByCode.get(r.values.dong)!.name));

@@ -60,7 +60,13 @@ const line = (dong: string, phase: number, fiscalYear: number, budgetKrw: number
 
 beforeAll(async () => {
   svc = await startService();
-  Object.assign(tokens, { 'all-analyst': svc.tokens.analyst, 'all-manager': svc.tokens.manager, 'all-admin': svc.tokens.admin, '30-dong': svc.tokens.dong, '30-district': svc.tokens.district });
+  Object.assign(tokens, {
+    'all-analyst': svc.tokens.analyst,
+    'all-manager': svc.tokens.manager,
+    'all-admin': svc.tokens.admin,
+    '30-dong': svc.tokens.dong,
+    '30-district': svc.tokens.district,
+  });
   // Daejeon's rows first, and its figures as a Daejeon-only service answers them.
   const daejeon = ['30110-gayang2', '30170-galma1', '30200-jinjam', '30200-oncheon1', '30230-songchon'];
   const written = await call('POST', '/api/sync/spending', 'all-admin', batch(daejeon.map((d, i) => ({ values: line(d, 1, 2019, 10_000_000, 9_000_000 - i * 500_000) }))));
@@ -125,7 +131,11 @@ describe('two cities in one service', () => {
       'POST',
       '/api/sync/spending',
       'all-admin',
-      batch([{ values: line('51140-dunsan', 3, 2023, 1_000, 0) }, { values: line('30110-gayang2', 3, 2023, 1_000, 0) }, { values: { ...line('30110-gayang2', 1, 2019, 1_000, 0), executedOn: '2021-06-01' } }]),
+      batch([
+        { values: line('51140-dunsan', 3, 2023, 1_000, 0) },
+        { values: line('30110-gayang2', 3, 2023, 1_000, 0) },
+        { values: { ...line('30110-gayang2', 1, 2019, 1_000, 0), executedOn: '2021-06-01' } },
+      ]),
     );
     const [garam3, daejeon3, daejeonLate] = mixed.body.results;
     expect(garam3.status).toBe('accepted');
@@ -215,7 +225,13 @@ describe('two cities in one service', () => {
   });
 
   it('reads a national sheet without ambiguity: a repeated name says its city, or gives the code', async () => {
-    const csv = ['동,단계,회계연도,비목,예산액(원)', '서구 갈마1동,1,2021,기타,1000', '대전 서구 갈마1동,1,2019,기타,2000', '가람광역시 서구 갈마1동,1,2021,기타,3000', '5114052000,1,2021,기타,4000'].join('\r\n');
+    const csv = [
+      '동,단계,회계연도,비목,예산액(원)',
+      '서구 갈마1동,1,2021,기타,1000',
+      '대전 서구 갈마1동,1,2019,기타,2000',
+      '가람광역시 서구 갈마1동,1,2021,기타,3000',
+      '5114052000,1,2021,기타,4000',
+    ].join('\r\n');
     const form = new FormData();
     form.set('file', new File([csv], 'national.csv'));
     form.set('kind', 'spending');

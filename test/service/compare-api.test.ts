@@ -105,7 +105,7 @@ describe('GET /api/compare/:name over HTTP', () => {
 
 describe('POST /api/query over HTTP', () => {
   it('runs one SELECT over the analytic views for analysts and managers only', async () => {
-    const sql = "SELECT dongName, sum(budgetKrw) AS budget FROM spending WHERE phase = 1 GROUP BY dongName ORDER BY dongName";
+    const sql = 'SELECT dongName, sum(budgetKrw) AS budget FROM spending WHERE phase = 1 GROUP BY dongName ORDER BY dongName';
     const ok = await svc.json('POST', '/api/query', 'analyst', { sql });
     expect(ok.status).toBe(200);
     expect(ok.body.rows).toHaveLength(8);
@@ -116,7 +116,9 @@ describe('POST /api/query over HTTP', () => {
 
   it('answers several queries sent at once (they queue for the sandbox)', async () => {
     const answers = await Promise.all(
-      [1, 2, 3, 4, 5].map((phase) => svc.json('POST', '/api/query', 'analyst', { sql: `SELECT count(*) AS n, ${phase} AS asked FROM spending WHERE phase = ${phase % 2 ? 1 : 2}` })),
+      [1, 2, 3, 4, 5].map((phase) =>
+        svc.json('POST', '/api/query', 'analyst', { sql: `SELECT count(*) AS n, ${phase} AS asked FROM spending WHERE phase = ${phase % 2 ? 1 : 2}` }),
+      ),
     );
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
     expect(answers.map((a) => a.body.rows[0].asked)).toEqual([1, 2, 3, 4, 5]);

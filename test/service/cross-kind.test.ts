@@ -9,7 +9,17 @@ beforeAll(async () => {
   svc = await startService();
   // 가양2동's 2019 assembly: 300 on site and 40 online, the same day (one assembly of 340 voters).
   const assembly = (voters: number, online: boolean) => ({
-    values: { dong: '가양2동', phase: 1, date: '2019-11-09', activity: '주민총회', title: '2019 주민총회', participants: voters, voters, votersOnline: online ? voters : 0, online },
+    values: {
+      dong: '가양2동',
+      phase: 1,
+      date: '2019-11-09',
+      activity: '주민총회',
+      title: '2019 주민총회',
+      participants: voters,
+      voters,
+      votersOnline: online ? voters : 0,
+      online,
+    },
   });
   const sent = await svc.json('POST', '/api/sync/participation', 'dong', batch([assembly(300, false), assembly(40, true)]));
   expect(sent.body.results.map((r: any) => r.status)).toEqual(['accepted', 'accepted']);
@@ -38,7 +48,9 @@ describe('an agenda’s votes against its assembly’s voters', () => {
     expect(codes(within)).toEqual([]);
     expect(over.status).toBe('accepted');
     expect(codes(over)).toEqual(['votesFor:votes_over_voters']);
-    expect(over.warnings[0].message.ko).toBe('찬성: 찬성·반대 합계 355표가 가양2동 주민총회(2019-11-09) 투표자 수 340명보다 많습니다. 찬반 수나 주민참여 시트의 투표자 수를 확인하세요.');
+    expect(over.warnings[0].message.ko).toBe(
+      '찬성: 찬성·반대 합계 355표가 가양2동 주민총회(2019-11-09) 투표자 수 340명보다 많습니다. 찬반 수나 주민참여 시트의 투표자 수를 확인하세요.',
+    );
     expect(over.warnings[0].message.en).toMatch(/^Votes for: votes for and against \(355\) exceed the 340 voters recorded at 가양2동's assembly of 2019-11-09/);
     const stored = (await svc.json('GET', '/api/rows/agendas?since=0', 'dong')).body.rows.map((r: any) => r.values.title);
     expect(stored).toContain('공유 텃밭');
@@ -48,7 +60,12 @@ describe('an agenda’s votes against its assembly’s voters', () => {
     const noDate = await svc.json('POST', '/api/sync/agendas', 'dong', batch([{ values: agenda({ title: '마을 도서관', assemblyOn: null, votesFor: 400, votesAgainst: 0 }) }]));
     expect(codes(noDate.body.results[0])).toEqual(['votesFor:votes_over_voters']);
     // 2020 (phase 2): no assembly of 가양2동 recorded yet, so nothing to compare with.
-    const unknown = await svc.json('POST', '/api/sync/agendas', 'dong', batch([{ values: agenda({ phase: 2, fiscalYear: 2020, title: '마을 신문', assemblyOn: '2020-10-10', votesFor: 5_000 }) }]));
+    const unknown = await svc.json(
+      'POST',
+      '/api/sync/agendas',
+      'dong',
+      batch([{ values: agenda({ phase: 2, fiscalYear: 2020, title: '마을 신문', assemblyOn: '2020-10-10', votesFor: 5_000 }) }]),
+    );
     expect(unknown.body.results[0].status).toBe('accepted');
     expect(codes(unknown.body.results[0])).toEqual([]);
   });
@@ -64,14 +81,27 @@ describe('a spending line’s 관련 의제 against the dong’s 자치계획', 
         { values: spendingRow({ category: '자체 사업비', item: '축제 운영', budgetKrw: 5_000_000, executedKrw: 4_000_000, agenda: ' 마을 축제 ' }) },
         { values: spendingRow({ category: '자체 사업비', item: '벽화 재료', budgetKrw: 3_000_000, executedKrw: 3_000_000, agenda: '마을 벽화' }) },
         // 마을 축제 is of the 2019 plan, not of 2020's.
-        { values: spendingRow({ phase: 2, fiscalYear: 2020, category: '자체 사업비', item: '축제 2020', budgetKrw: 1_000_000, executedKrw: 0, executedOn: null, agenda: '마을 축제' }) },
+        {
+          values: spendingRow({
+            phase: 2,
+            fiscalYear: 2020,
+            category: '자체 사업비',
+            item: '축제 2020',
+            budgetKrw: 1_000_000,
+            executedKrw: 0,
+            executedOn: null,
+            agenda: '마을 축제',
+          }),
+        },
       ]),
     );
     const [inPlan, missing, otherYear] = answer.body.results;
     expect(codes(inPlan)).toEqual([]);
     expect(missing.status).toBe('accepted');
     expect(codes(missing)).toEqual(['agenda:agenda_not_in_plan']);
-    expect(missing.warnings[0].message.ko).toBe("관련 의제: '마을 벽화'은(는) 가양2동의 2019년 자치계획에 없는 의제입니다. 자치계획 시트의 의제명과 똑같이 쓰거나, 의제를 자치계획에 먼저 넣으세요.");
+    expect(missing.warnings[0].message.ko).toBe(
+      "관련 의제: '마을 벽화'은(는) 가양2동의 2019년 자치계획에 없는 의제입니다. 자치계획 시트의 의제명과 똑같이 쓰거나, 의제를 자치계획에 먼저 넣으세요.",
+    );
     expect(missing.warnings[0].message.en).toContain("'마을 벽화' is not an agenda of 가양2동's 2019 자치계획");
     expect(codes(otherYear)).toEqual(['agenda:agenda_not_in_plan']);
   });

@@ -34,7 +34,7 @@ describe('the Daejeon demo', () => {
     expect(assembly.find((r) => r.dongName === '갈마1동')?.participants).toBe('400');
     const unmarked = await rows("SELECT count(*) AS n FROM participation WHERE note NOT LIKE '%예시%'");
     expect(unmarked[0]!.n).toBe('0');
-    const phase2 = await rows("SELECT count(DISTINCT dong) AS n FROM participation WHERE phase = 2");
+    const phase2 = await rows('SELECT count(DISTINCT dong) AS n FROM participation WHERE phase = 2');
     expect(Number(phase2[0]!.n)).toBe(20);
   });
 });

@@ -114,4 +114,3 @@ async function waitFor(check: () => boolean, ms = 5000): Promise<void> {
     await new Promise((r) => setTimeout(r, 20));
   }
 }
-

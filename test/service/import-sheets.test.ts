@@ -114,7 +114,10 @@ describe('headers mapped by hand', () => {
   });
 
   it('reads the words other districts use without a mapping (예산과목, 사업내용)', async () => {
-    const rows = [['동', '단계', '회계연도', '예산과목', '사업내용', '예산액'], ['가양2동', 1, 2019, '기타', '현수막', 50_000]];
+    const rows = [
+      ['동', '단계', '회계연도', '예산과목', '사업내용', '예산액'],
+      ['가양2동', 1, 2019, '기타', '현수막', 50_000],
+    ];
     const body = await report(await send(await book(rows), 'words.xlsx', { dryRun: 'true' }));
     expect(body.sheets[0].rows[0].values).toMatchObject({ category: '기타', item: '현수막', budgetKrw: 50_000 });
   });
@@ -126,7 +129,11 @@ describe('headers mapped by hand', () => {
     const ws = wb.addWorksheet('예산');
     for (const r of daedeok) ws.addRow(r);
     return wb.xlsx.writeFile(file).then(() => {
-      const jachi = (...args: string[]) => execFileSync(process.execPath, ['bin/jachi.mjs', 'import', file, '--dry-run', '--db', join(dir, 'cli-map.duckdb'), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      const jachi = (...args: string[]) =>
+        execFileSync(process.execPath, ['bin/jachi.mjs', 'import', file, '--dry-run', '--db', join(dir, 'cli-map.duckdb'), ...args], {
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
       const out = jachi('--map', '지출항목=category,용도=item');
       expect(out).toContain('가져옴 2');
       expect(out).toContain('D 지출항목→비목');

@@ -53,7 +53,12 @@ describe('POST /api/import', () => {
   it('does not overwrite a row someone changed after the import: it is reported as a conflict', async () => {
     const rows = (await svc.json('GET', '/api/rows/spending?since=0', 'dong')).body.rows;
     const target = rows.find((r: any) => r.values.category === '자체 사업비');
-    const edit = await svc.json('POST', '/api/sync/spending', 'dong', batch([{ rowId: target.rowId, baseRevision: target.revision, values: { ...target.values, executedKrw: 50_000_000 } }]));
+    const edit = await svc.json(
+      'POST',
+      '/api/sync/spending',
+      'dong',
+      batch([{ rowId: target.rowId, baseRevision: target.revision, values: { ...target.values, executedKrw: 50_000_000 } }]),
+    );
     expect(edit.body.results[0].status).toBe('accepted');
     const again = (await (await upload('dong', 'gayang2-2019-spending.xlsx')).json()) as any;
     const conflict = again.sheets[0].rejected.find((r: any) => r.code === 'conflict');
@@ -138,7 +143,12 @@ describe('the import report carries the store’s warnings', () => {
     const own = await startService();
     try {
       // 가양2동 already keeps a 100-million line for 2019; the workbook adds its 156 million.
-      const first = await own.json('POST', '/api/sync/spending', 'dong', batch([{ values: { dong: '가양2동', phase: 1, fiscalYear: 2019, category: '기타', item: '이미 있는 줄', budgetKrw: 100_000_000 } }]));
+      const first = await own.json(
+        'POST',
+        '/api/sync/spending',
+        'dong',
+        batch([{ values: { dong: '가양2동', phase: 1, fiscalYear: 2019, category: '기타', item: '이미 있는 줄', budgetKrw: 100_000_000 } }]),
+      );
       expect(first.body.results[0].status).toBe('accepted');
       const form = new FormData();
       form.set('file', new File([fixture('gayang2-2019-spending.xlsx')], 'gayang2-2019-spending.xlsx'));

@@ -12,12 +12,22 @@ const codes = (result: any) => (result.warnings ?? []).map((w: any) => `${w.fiel
 describe('warnings that need a dong’s other lines, over HTTP', () => {
   it('warns when the year’s lines exceed the allocation, naming both sums; the rows are kept', async () => {
     // 가양2동 was allocated 156 million won for 2019.
-    const first = await svc.json('POST', '/api/sync/spending', 'dong', batch([{ values: spendingRow({ category: '자체 사업비', item: '마을 축제', budgetKrw: 116_000_000, executedKrw: null }) }, { values: spendingRow() }]));
+    const first = await svc.json(
+      'POST',
+      '/api/sync/spending',
+      'dong',
+      batch([{ values: spendingRow({ category: '자체 사업비', item: '마을 축제', budgetKrw: 116_000_000, executedKrw: null }) }, { values: spendingRow() }]),
+    );
     expect(first.body.results.map((r: any) => [r.status, codes(r)])).toEqual([
       ['accepted', []],
       ['accepted', []],
     ]);
-    const over = await svc.json('POST', '/api/sync/spending', 'dong', batch([{ values: spendingRow({ category: '기타', item: '홍보물', budgetKrw: 196_000_000, executedKrw: null }) }]));
+    const over = await svc.json(
+      'POST',
+      '/api/sync/spending',
+      'dong',
+      batch([{ values: spendingRow({ category: '기타', item: '홍보물', budgetKrw: 196_000_000, executedKrw: null }) }]),
+    );
     const [result] = over.body.results;
     expect(result.status).toBe('accepted');
     expect(codes(result)).toEqual(['budgetKrw:over_allocation']);

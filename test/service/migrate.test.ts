@@ -55,12 +55,14 @@ describe('a first-wave database', () => {
     const store = await Store.open(path);
     try {
       expect(store.db.applied).toEqual([3, 4, 5, 6, 7, 8]);
-      const [after] = (await store.reader.runAndReadAll(
-        `SELECT (SELECT count(*) FROM spending_rows) AS spending, (SELECT count(*) FROM spending_rows WHERE deleted) AS tombstones,
+      const [after] = (
+        await store.reader.runAndReadAll(
+          `SELECT (SELECT count(*) FROM spending_rows) AS spending, (SELECT count(*) FROM spending_rows WHERE deleted) AS tombstones,
                 (SELECT count(*) FROM participation_rows) AS participation, (SELECT count(*) FROM progress_rows) AS progress,
                 (SELECT count(*) FROM row_audit) AS audit, (SELECT count(*) FROM tokens) AS tokens, (SELECT count(*) FROM sync_batches) AS batches,
                 (SELECT max(version) FROM schema_migrations) AS version, (SELECT sum(voters) FROM participation_rows) AS votes`,
-      )).getRowObjectsJson();
+        )
+      ).getRowObjectsJson();
       expect(after).toEqual({ ...before, version: 8 });
       // Who changed what stays answerable change by change: each version's actor, time, workbook,
       // batch and base revision, and its values (a first-wave `votes` read as the voters; fields the
@@ -79,7 +81,9 @@ describe('a first-wave database', () => {
       expect(edited).toHaveLength(1);
       expect(Number(edited[0]!.voters)).toBeGreaterThan(0);
       expect(edited[0]!.votersOnline).toBeNull();
-      const blank = (await store.reader.runAndReadAll('SELECT count(*) AS n FROM spending_rows WHERE carriedOverKrw IS NOT NULL OR returnedKrw IS NOT NULL OR agenda IS NOT NULL')).getRowObjectsJson();
+      const blank = (
+        await store.reader.runAndReadAll('SELECT count(*) AS n FROM spending_rows WHERE carriedOverKrw IS NOT NULL OR returnedKrw IS NOT NULL OR agenda IS NOT NULL')
+      ).getRowObjectsJson();
       expect(blank[0]!.n).toBe('0');
       // The one city of the file becomes Daejeon in the layout of many cities: its phases, dongs and
       // expected milestones are the city's, with its allocations and real 행정동 codes.
@@ -112,7 +116,17 @@ describe('a first-wave database', () => {
       const admin = { tokenId: 'migrate-test', name: 'tester', role: 'admin' as const, dong: null, district: null, city: null };
       const answer = await store.sync(
         'spending',
-        { batchId: randomUUID(), rows: [{ rowId: randomUUID(), baseRevision: null, values: { dong: '가양2동', phase: 2, fiscalYear: 2021, category: '기타', budgetKrw: 1000, executedKrw: 500, carriedOverKrw: 300, returnedKrw: 200 } }], deletes: [] },
+        {
+          batchId: randomUUID(),
+          rows: [
+            {
+              rowId: randomUUID(),
+              baseRevision: null,
+              values: { dong: '가양2동', phase: 2, fiscalYear: 2021, category: '기타', budgetKrw: 1000, executedKrw: 500, carriedOverKrw: 300, returnedKrw: 200 },
+            },
+          ],
+          deletes: [],
+        },
         admin,
       );
       expect(answer.results[0]!.status).toBe('accepted');

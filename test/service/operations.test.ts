@@ -182,7 +182,7 @@ describe('behind the city’s reverse proxy', () => {
       expect((await guesses(behind, '203.0.113.7', 8)).slice(-1)).toEqual([429]);
       // Another client behind the same proxy: its mistakes are its own. A spoofed first entry changes nothing.
       expect(await guesses(behind, '1.2.3.4, 198.51.100.20', 1)).toEqual([401]);
-      expect((await guesses(behind, '198.51.100.99, 203.0.113.7', 1))).toEqual([429]);
+      expect(await guesses(behind, '198.51.100.99, 203.0.113.7', 1)).toEqual([429]);
     } finally {
       behind.close();
     }
@@ -200,7 +200,7 @@ describe('behind the city’s reverse proxy', () => {
 });
 
 describe('the container', () => {
-  it("runs `jachi serve` with options serve knows, as the unprivileged user, the database on the volume", () => {
+  it('runs `jachi serve` with options serve knows, as the unprivileged user, the database on the volume', () => {
     const dockerfile = readFileSync(join(import.meta.dirname, '../../Dockerfile'), 'utf8');
     const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)![1]!) as string[];
     expect(cmd.slice(0, 3)).toEqual(['node', 'bin/jachi.mjs', 'serve']);

@@ -7,16 +7,47 @@ beforeAll(async () => {
 });
 afterAll(() => svc.close());
 
-const meeting = (dong: string, over: Record<string, unknown> = {}) => ({ dong, phase: 1, date: '2019-03-20', activity: '워킹그룹', title: '워킹그룹 회의', participants: 12, ...over });
+const meeting = (dong: string, over: Record<string, unknown> = {}) => ({
+  dong,
+  phase: 1,
+  date: '2019-03-20',
+  activity: '워킹그룹',
+  title: '워킹그룹 회의',
+  participants: 12,
+  ...over,
+});
 const statuses = (answer: { body: { results: { status: string }[] } }) => answer.body.results.map((r) => r.status);
 
 describe('work above the dong', () => {
   it('a district official writes its own district’s rows, a manager the city’s; no one writes another’s', async () => {
     // 대덕구's district token (test/support) — by name or by code.
-    expect(statuses(await svc.json('POST', '/api/sync/participation', 'district', batch([{ values: meeting('대덕구') }, { values: meeting('30230', { activity: '실무협의회' }) }])))).toEqual(['accepted', 'accepted']);
-    expect(statuses(await svc.json('POST', '/api/sync/participation', 'district', batch([{ values: meeting('유성구') }, { values: meeting('대전광역시') }])))).toEqual(['forbidden', 'forbidden']);
-    expect(statuses(await svc.json('POST', '/api/sync/participation', 'manager', batch([{ values: meeting('대전광역시', { activity: '주민설명회·토론회', title: '주민자치 토론회', participants: 300 }) }])))).toEqual(['accepted']);
-    expect(statuses(await svc.json('POST', '/api/sync/progress', 'district', batch([{ values: { dong: '대덕구', phase: 1, milestone: '시범조례 제·개정', status: '완료', completedOn: '2018-12-20' } }])))).toEqual(['accepted']);
+    expect(
+      statuses(await svc.json('POST', '/api/sync/participation', 'district', batch([{ values: meeting('대덕구') }, { values: meeting('30230', { activity: '실무협의회' }) }]))),
+    ).toEqual(['accepted', 'accepted']);
+    expect(statuses(await svc.json('POST', '/api/sync/participation', 'district', batch([{ values: meeting('유성구') }, { values: meeting('대전광역시') }])))).toEqual([
+      'forbidden',
+      'forbidden',
+    ]);
+    expect(
+      statuses(
+        await svc.json(
+          'POST',
+          '/api/sync/participation',
+          'manager',
+          batch([{ values: meeting('대전광역시', { activity: '주민설명회·토론회', title: '주민자치 토론회', participants: 300 }) }]),
+        ),
+      ),
+    ).toEqual(['accepted']);
+    expect(
+      statuses(
+        await svc.json(
+          'POST',
+          '/api/sync/progress',
+          'district',
+          batch([{ values: { dong: '대덕구', phase: 1, milestone: '시범조례 제·개정', status: '완료', completedOn: '2018-12-20' } }]),
+        ),
+      ),
+    ).toEqual(['accepted']);
     expect(statuses(await svc.json('POST', '/api/sync/participation', 'dong', batch([{ values: meeting('동구') }])))).toEqual(['forbidden']);
     // Budget lines, agendas and councils are a dong's: a district there is not a dong.
     const spending = await svc.json('POST', '/api/sync/spending', 'district', batch([{ values: spendingRow({ dong: '대덕구' }) }]));
@@ -35,7 +66,7 @@ describe('work above the dong', () => {
     expect(all('30')).toMatchObject({ unitName: '대전광역시', level: 'city', events: 1, attendances: 300 });
     expect(governance.find((r: any) => r.unit === '30230' && r.activity === '실무협의회')).toMatchObject({ events: 1, attendances: 12 });
     // The analyst's views keep them, each with its level.
-    const level = (await svc.store.reader.runAndReadAll("SELECT level, count(*) AS n FROM participation GROUP BY level ORDER BY level")).getRowObjectsJson();
+    const level = (await svc.store.reader.runAndReadAll('SELECT level, count(*) AS n FROM participation GROUP BY level ORDER BY level')).getRowObjectsJson();
     expect(level).toEqual([
       { level: 'city', n: '1' },
       { level: 'district', n: '2' },

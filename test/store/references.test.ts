@@ -40,7 +40,7 @@ describe('References', () => {
     expect(store.reference.resolveDong('없는동')).toBeUndefined();
   });
 
-  it('loading the reference again moves the answers\' version on, so no answer over the old one is served', async () => {
+  it("loading the reference again moves the answers' version on, so no answer over the old one is served", async () => {
     const before = store.answersVersion('summary');
     const reference = daejeonReference;
     await store.loadReference({ ...reference, dongs: reference.dongs.map((d) => (d.name === '가양2동' ? { ...d, population: { ...d.population, '2019': 12_345 } } : d)) });

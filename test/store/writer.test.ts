@@ -46,7 +46,7 @@ describe('Writer', () => {
     const failed = writer.enqueue(() =>
       writer.transaction(async (c) => {
         await c.run('INSERT INTO t VALUES (1), (2)');
-        await c.run('INSERT INTO t VALUES (\'not a number\')');
+        await c.run("INSERT INTO t VALUES ('not a number')");
       }),
     );
     await expect(failed).rejects.toBeInstanceOf(StoreError);

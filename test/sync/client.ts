@@ -1,6 +1,18 @@
 // A workbook stand-in for the sync tests: a table of rows, an engine, and the glue the UI provides
 // (write ids back, apply table writes).
-import { createSyncEngine, memoryStore, type PullOptions, type Kind, type LocalRow, type RowValues, type SyncEngine, type SyncReport, type SyncStateStore, type SyncTransport, type TableWrite } from '../../addin/sync/index.ts';
+import {
+  createSyncEngine,
+  memoryStore,
+  type PullOptions,
+  type Kind,
+  type LocalRow,
+  type RowValues,
+  type SyncEngine,
+  type SyncReport,
+  type SyncStateStore,
+  type SyncTransport,
+  type TableWrite,
+} from '../../addin/sync/index.ts';
 
 export class TestClient {
   readonly table: LocalRow[] = [];

@@ -16,7 +16,12 @@ const offerAll = { take: () => false };
 /** The official takes every offered row into the table. */
 async function takeAll(client: TestClient): Promise<void> {
   const offered = await client.engine.offered('participation');
-  client.apply(await client.engine.takeOffered('participation', offered.map((r) => r.rowId)));
+  client.apply(
+    await client.engine.takeOffered(
+      'participation',
+      offered.map((r) => r.rowId),
+    ),
+  );
 }
 type Op =
   | { op: 'add'; who: Who; title: string; participants: number }
@@ -64,7 +69,10 @@ async function run(ops: Op[]): Promise<void> {
   const open = (side: Side, table = side.client?.table ?? []) => {
     // Client b asks GET /api/batches before resending a batch whose answer never came; a resends blindly.
     const b = sides.indexOf(side) === 1;
-    side.client = new TestClient(server.transport(b ? 'b' : 'a', () => side.weather, { askStatus: b }), side.store);
+    side.client = new TestClient(
+      server.transport(b ? 'b' : 'a', () => side.weather, { askStatus: b }),
+      side.store,
+    );
     side.client.table.push(...table);
   };
   for (let i = 0; i < 2; i++) {
@@ -141,7 +149,11 @@ async function run(ops: Op[]): Promise<void> {
         side.weather = op.weather;
         break;
       case 'confirm':
-        if (side.last) await side.client.engine.confirmDeletes('participation', side.last.deleteCandidates.map((d) => d.rowId));
+        if (side.last)
+          await side.client.engine.confirmDeletes(
+            'participation',
+            side.last.deleteCandidates.map((d) => d.rowId),
+          );
         break;
       case 'resolve':
         await resolveAll(side, op.choice);
@@ -165,7 +177,10 @@ async function run(ops: Op[]): Promise<void> {
         const row = r.index !== undefined ? side.client.table[r.index] : undefined;
         if (row) row.values.participants = Math.abs(Number(row.values.participants)) + 1;
       }
-      await side.client.engine.confirmDeletes('participation', report.deleteCandidates.map((d) => d.rowId));
+      await side.client.engine.confirmDeletes(
+        'participation',
+        report.deleteCandidates.map((d) => d.rowId),
+      );
       report = await side.client.sync();
       await resolveAll(side, 'theirs');
       await side.client.pull(side.asks ? offerAll : undefined);

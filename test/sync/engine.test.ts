@@ -16,7 +16,12 @@ describe('row hashes', () => {
   });
 
   it('equal the hash of the canonical text, whatever the key order of the rows before', () => {
-    const rows: RowValues[] = [{ b: '나', a: 2 }, { a: 1, b: '가', c: true }, { c: false, a: 1 }, { a: 1, b: '가', c: true }];
+    const rows: RowValues[] = [
+      { b: '나', a: 2 },
+      { a: 1, b: '가', c: true },
+      { c: false, a: 1 },
+      { a: 1, b: '가', c: true },
+    ];
     for (const values of rows) expect(hashValues(values)).toBe(hashText(canonicalValues(values)));
     expect(hashValues({ a: 1, b: '가', c: true })).toBe(hashValues({ c: true, b: '가', a: 1 }));
   });
@@ -87,7 +92,10 @@ describe('offline queue', () => {
     const server = new FakeServer();
     let weather: Weather = 'down';
     const store = memoryStore();
-    const before = new TestClient(server.transport('a', () => weather), store);
+    const before = new TestClient(
+      server.transport('a', () => weather),
+      store,
+    );
     before.add(row('총회'));
     const offline = await before.sync();
     expect(offline).toMatchObject({ offline: true, pendingBatches: 1, rowsSent: 0 });
@@ -95,7 +103,10 @@ describe('offline queue', () => {
 
     // The pane closes; a new engine on the same persisted state picks the batch up.
     weather = 'ok';
-    const after = new TestClient(server.transport('a', () => weather), store);
+    const after = new TestClient(
+      server.transport('a', () => weather),
+      store,
+    );
     after.table.push(...before.table);
     expect(await after.engine.pendingBatches()).toBe(1);
     const report = await after.sync();
@@ -257,9 +268,7 @@ describe('conflicts', () => {
     const { a, rowId } = await twoClients();
     const report = await a.sync();
     expect(report.accepted).toBe(0);
-    expect(report.conflicts).toEqual([
-      { rowId, mine: row('총회', 50), server: expect.objectContaining({ rowId, revision: 2, deleted: false, values: row('총회', 40) }) },
-    ]);
+    expect(report.conflicts).toEqual([{ rowId, mine: row('총회', 50), server: expect.objectContaining({ rowId, revision: 2, deleted: false, values: row('총회', 40) }) }]);
     expect((await a.sync()).rowsSent).toBe(0);
   });
 

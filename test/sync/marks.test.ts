@@ -2,23 +2,46 @@ import { describe, expect, it } from 'vitest';
 import { conflictMessage, marksFromReport, type SyncReport } from '../../addin/sync/index.ts';
 
 const empty: SyncReport = {
-  idWrites: [], rowsRead: 0, rowsSent: 0, accepted: 0, unchanged: 0, refused: [], warnings: [], conflicts: [],
-  deleteCandidates: [], tableWrites: [], offline: false, pendingBatches: 0, failedBatches: [], clean: [],
+  idWrites: [],
+  rowsRead: 0,
+  rowsSent: 0,
+  accepted: 0,
+  unchanged: 0,
+  refused: [],
+  warnings: [],
+  conflicts: [],
+  deleteCandidates: [],
+  tableWrites: [],
+  offline: false,
+  pendingBatches: 0,
+  failedBatches: [],
+  clean: [],
 };
 const msg = (ko: string) => ({ ko, en: ko });
 
 describe('marksFromReport', () => {
   it('puts each reason on its cell, joins reasons on one cell, and lists rows to clear', () => {
     const fields = [null, 'dong', 'phase', 'participants'];
-    const rows = new Map([['a', 0], ['b', 1], ['c', 2]]);
+    const rows = new Map([
+      ['a', 0],
+      ['b', 1],
+      ['c', 2],
+    ]);
     const { marks, clearRows } = marksFromReport(
       {
         ...empty,
-        refused: [{ rowId: 'a', index: 0, status: 'rejected', errors: [
-          { field: 'participants', code: 'negative', message: msg('참여인원: 음수') },
-          { field: 'participants', code: 'not_whole', message: msg('참여인원: 정수') },
-          { field: 'unknown', code: 'x', message: msg('행 전체') },
-        ] }],
+        refused: [
+          {
+            rowId: 'a',
+            index: 0,
+            status: 'rejected',
+            errors: [
+              { field: 'participants', code: 'negative', message: msg('참여인원: 음수') },
+              { field: 'participants', code: 'not_whole', message: msg('참여인원: 정수') },
+              { field: 'unknown', code: 'x', message: msg('행 전체') },
+            ],
+          },
+        ],
         warnings: [{ rowId: 'b', warnings: [{ field: 'phase', code: 'outside_phase', message: msg('단계 기간 밖') }] }],
         clean: ['c'],
       },
@@ -32,7 +55,7 @@ describe('marksFromReport', () => {
     expect(clearRows).toEqual([2]);
   });
 
-  it('finds each engine row by its data row, puts an unreadable row\'s reasons on the normaliser\'s cells, and names a refusal without reasons', () => {
+  it("finds each engine row by its data row, puts an unreadable row's reasons on the normaliser's cells, and names a refusal without reasons", () => {
     const fields = [null, 'dong', 'phase', 'participants'];
     const { refused } = marksFromReport(
       {
@@ -57,7 +80,11 @@ describe('marksFromReport', () => {
 
   it('marks a conflicting row on its 동 cell, and clears only the rows marked before that this round leaves unmarked', () => {
     const fields = [null, '연번', 'dong', 'phase'].map((f) => (f === '연번' ? null : f));
-    const rows = new Map([['a', 0], ['b', 1], ['c', 2]]);
+    const rows = new Map([
+      ['a', 0],
+      ['b', 1],
+      ['c', 2],
+    ]);
     const server = { rowId: 'a', revision: 3, deleted: false, values: {}, updatedBy: 'x', updatedAt: '' } as any;
     const { marks, clearRows } = marksFromReport(
       { ...empty, conflicts: [{ rowId: 'a', mine: {}, server }], warnings: [{ rowId: 'b', warnings: [{ field: 'phase', code: 'w', message: msg('경고') }] }] },

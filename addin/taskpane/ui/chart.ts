@@ -56,7 +56,11 @@ export function barChart(options: BarChartOptions): SVGElement {
       const x0 = x(Math.min(0, value));
       const w = Math.max(1, Math.abs(x(value) - x(0)));
       svg.append(
-        s('rect', { x: x0, y, width: w, height: barHeight, fill: palette[i % palette.length]!, rx: 2 }, s('title', {}, `${item.label} ${options.series[i] ?? ''}: ${options.format(value)}`)),
+        s(
+          'rect',
+          { x: x0, y, width: w, height: barHeight, fill: palette[i % palette.length]!, rx: 2 },
+          s('title', {}, `${item.label} ${options.series[i] ?? ''}: ${options.format(value)}`),
+        ),
         s('text', { x: x0 + w + 3, y: y + barHeight - 2, class: 'chart-text chart-small' }, options.format(value)),
       );
     });
@@ -106,7 +110,11 @@ export function slopeChart(options: SlopeChartOptions): SVGElement {
   const plot = width - labelWidth - valueWidth;
   const x = (v: number) => labelWidth + ((v - min) / (max - min || 1)) * plot;
   const titleId = uid('chart-title');
-  const svg = s('svg', { viewBox: `0 0 ${width} ${height}`, width: '100%', role: 'img', 'aria-labelledby': titleId, class: 'chart slope' }, s('title', { id: titleId }, options.title));
+  const svg = s(
+    'svg',
+    { viewBox: `0 0 ${width} ${height}`, width: '100%', role: 'img', 'aria-labelledby': titleId, class: 'chart slope' },
+    s('title', { id: titleId }, options.title),
+  );
   const up = '#0f6c5a';
   const down = '#c50f1f';
   svg.append(
@@ -126,7 +134,13 @@ export function slopeChart(options: SlopeChartOptions): SVGElement {
     if (item.from !== null) svg.append(s('circle', { cx: x(item.from), cy: y, r: 4.5, fill: '#fff', stroke: '#424242', 'stroke-width': 1.5 }, s('title', {}, described)));
     if (item.to !== null) svg.append(s('circle', { cx: x(item.to), cy: y, r: 4.5, fill: '#424242' }, s('title', {}, described)));
     const last = item.to ?? item.from;
-    svg.append(s('text', { x: last === null ? labelWidth + 2 : Math.max(x(item.from ?? last), x(last)) + 8, y: y + 4, class: 'chart-text chart-small' }, last === null ? '–' : options.format(last)));
+    svg.append(
+      s(
+        'text',
+        { x: last === null ? labelWidth + 2 : Math.max(x(item.from ?? last), x(last)) + 8, y: y + 4, class: 'chart-text chart-small' },
+        last === null ? '–' : options.format(last),
+      ),
+    );
   });
   return svg;
 }

@@ -33,7 +33,12 @@ export function tableDownloads(title: string, header: () => string[], rows: () =
     h('button', { type: 'button', class: 'download', onclick: () => saveFile(fileName(title, 'csv'), csvText(header(), rows()), 'text/csv;charset=utf-8') }, labels.csv),
     h(
       'button',
-      { type: 'button', class: 'download', onclick: () => saveFile(fileName(title, 'xlsx'), xlsxBytes(title, header(), rows()) as Uint8Array<ArrayBuffer>, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet') },
+      {
+        type: 'button',
+        class: 'download',
+        onclick: () =>
+          saveFile(fileName(title, 'xlsx'), xlsxBytes(title, header(), rows()) as Uint8Array<ArrayBuffer>, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'),
+      },
       labels.xlsx,
     ),
   );

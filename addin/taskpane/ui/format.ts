@@ -112,7 +112,10 @@ export function formatChange(value: number, kind: ValueKind, locale: Locale): st
 
 export function formatValue(value: unknown, kind: ValueKind, locale: Locale, suffix?: string): string {
   if (value === null || value === undefined || value === '') return '–';
-  if (typeof value === 'number' || (typeof value === 'string' && kind !== 'text' && kind !== 'date' && kind !== 'datetime' && value.trim() !== '' && !Number.isNaN(Number(value)))) {
+  if (
+    typeof value === 'number' ||
+    (typeof value === 'string' && kind !== 'text' && kind !== 'date' && kind !== 'datetime' && value.trim() !== '' && !Number.isNaN(Number(value)))
+  ) {
     const n = Number(value);
     const unit = suffix && locale === 'ko' ? suffix : '';
     switch (kind) {

@@ -80,7 +80,12 @@ function headerCell<R>(c: Column<R>, t: Strings, state: HeaderState): HTMLElemen
         'ⓘ',
       )
     : null;
-  return h('th', { scope: 'col', 'data-key': c.key, class: c.numeric ? 'num' : undefined, 'aria-sort': sorted ? (state.descending ? 'descending' : 'ascending') : undefined }, button, info);
+  return h(
+    'th',
+    { scope: 'col', 'data-key': c.key, class: c.numeric ? 'num' : undefined, 'aria-sort': sorted ? (state.descending ? 'descending' : 'ascending') : undefined },
+    button,
+    info,
+  );
 }
 
 /** A body row: each cell its rendering, a button where the column has an action for the row. */

@@ -49,12 +49,21 @@ export interface DongPage {
 export function dongPage(dongs: readonly MetaDong[], name: CompareName, filters: Partial<CompareFilterValues>, page: number, perPage = dongsPerPage): DongPage | undefined {
   if (name === 'summary' || name === 'governance' || filters.dong) return undefined;
   const chosen = dongs
-    .filter((d) => (!filters.city || d.city === filters.city) && (!filters.district || d.district === filters.district) && (!filters.cohort || String(cohortOf(d)) === filters.cohort))
+    .filter(
+      (d) => (!filters.city || d.city === filters.city) && (!filters.district || d.district === filters.district) && (!filters.cohort || String(cohortOf(d)) === filters.cohort),
+    )
     .sort((a, b) => a.name.localeCompare(b.name, 'ko') || a.code.localeCompare(b.code));
   if (chosen.length <= perPage) return undefined;
   const pages = Math.ceil(chosen.length / perPage);
   const at = Math.min(Math.max(0, page), pages - 1);
-  return { page: at, pages, total: chosen.length, from: at * perPage + 1, to: Math.min(chosen.length, (at + 1) * perPage), codes: chosen.slice(at * perPage, (at + 1) * perPage).map((d) => d.code) };
+  return {
+    page: at,
+    pages,
+    total: chosen.length,
+    from: at * perPage + 1,
+    to: Math.min(chosen.length, (at + 1) * perPage),
+    codes: chosen.slice(at * perPage, (at + 1) * perPage).map((d) => d.code),
+  };
 }
 
 /** The answer's columns, the dong's name first in place of its code (the code stays in the sheet and the drill-down). */
@@ -89,7 +98,11 @@ export function chartChoices(rows: Row[], columns: string[], isFigureValued: (co
  * A chart's series: one per phase (or one when the rows have no phase), one item per label with its
  * value in each. Spending rows come per category too; the chart shows the all-categories line.
  */
-export function chartSeries(rows: Row[], choice: ChartChoice, itemLabel: (row: Row) => string): { rows: Row[]; phases: (string | number)[]; items: { label: string; values: (number | null)[] }[] } {
+export function chartSeries(
+  rows: Row[],
+  choice: ChartChoice,
+  itemLabel: (row: Row) => string,
+): { rows: Row[]; phases: (string | number)[]; items: { label: string; values: (number | null)[] }[] } {
   const chartRows = rows.filter((r) => (!('category' in r) || r.category === null) && (choice.figure === undefined || r.figure === choice.figure));
   const phases = [...new Set(chartRows.map((r) => r.phase).filter((p) => p !== undefined && p !== null))].sort() as (string | number)[];
   const byItem = new Map<string, (number | null)[]>();

@@ -43,7 +43,12 @@ function compareForm(ctx: ViewContext, run: () => void): { form: HTMLElement; ch
   const dongSelect = h('select');
   const fillDongs = () => {
     const district = districtSelect.value;
-    dongSelect.replaceChildren(h('option', { value: '' }, t.all), ...inCity().filter((d) => !district || d.district === district).map((d) => h('option', { value: d.code }, d.name)));
+    dongSelect.replaceChildren(
+      h('option', { value: '' }, t.all),
+      ...inCity()
+        .filter((d) => !district || d.district === district)
+        .map((d) => h('option', { value: d.code }, d.name)),
+    );
   };
   fillDistricts();
   fillDongs();
@@ -164,6 +169,10 @@ function comparisonResult(ctx: ViewContext, name: CompareName, rows: Row[], colu
   };
   figureSelect.addEventListener('change', drawChart);
   drawChart();
-  const chartFiles = chartDownloads(comparisonTitle(name, ctx.locale), () => chartBox.querySelector('svg'), { png: t.downloadPng, svg: t.downloadSvg, group: `${t.downloads}: ${t.downloadPng}, ${t.downloadSvg}` });
+  const chartFiles = chartDownloads(comparisonTitle(name, ctx.locale), () => chartBox.querySelector('svg'), {
+    png: t.downloadPng,
+    svg: t.downloadSvg,
+    group: `${t.downloads}: ${t.downloadPng}, ${t.downloadSvg}`,
+  });
   return [table, h('div', { class: 'filters' }, labelled(t.chartFigure, figureSelect)), chartBox, chartFiles];
 }

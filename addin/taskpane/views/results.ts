@@ -49,7 +49,13 @@ export function fieldInfo(field: string, ctx: ViewContext): FieldInfo {
   const more = resultStringsFor(t);
   const metric = ctx.meta.metrics[field];
   const definition = metric?.definition?.[locale];
-  const info = (label: string, format: (row?: Row) => UnitFormat, delta: boolean, about = definition): FieldInfo => ({ label, definition: about, format, kind: (row) => format(row).kind, delta });
+  const info = (label: string, format: (row?: Row) => UnitFormat, delta: boolean, about = definition): FieldInfo => ({
+    label,
+    definition: about,
+    format,
+    kind: (row) => format(row).kind,
+    delta,
+  });
   if (metric?.unit === 'figure') {
     // value, median, q1, q3, previousValue, gap, phase1, phase2, delta: in the unit of the row's figure.
     const byRow = (row?: Row) => (row && typeof row.figure === 'string' ? formatOf(row.figure, ctx) : { kind: 'decimal' as const });
@@ -63,7 +69,7 @@ export function fieldInfo(field: string, ctx: ViewContext): FieldInfo {
     return info(`${base[locale] ?? split[1]} ${part}`, () => format, split[2] === 'Delta', base.definition?.[locale]);
   }
   const own: Record<string, string> = { updatedBy: more.updatedBy, updatedAt: more.updatedAt, source: more.source };
-  const column = ctx.meta.kinds.flatMap((k) => k.columns).find((c) => c.field === field) as ({ header: string; label?: string } | undefined);
+  const column = ctx.meta.kinds.flatMap((k) => k.columns).find((c) => c.field === field) as { header: string; label?: string } | undefined;
   const columnLabel = locale === 'ko' ? column?.header : (column?.label ?? column?.header);
   const format = formatOf(field, ctx);
   return info(metric?.[locale] ?? own[field] ?? keyLabels[locale][field] ?? columnLabel ?? field, () => format, false);

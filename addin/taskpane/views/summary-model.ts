@@ -74,15 +74,20 @@ export function dongFigures(phaseRows: Row[], flags: Flag[]): DongFigures[] {
         return [f, { phase1, phase2, delta: num(row[`${f}Delta`]) }];
       }),
     ) as Record<HeadlineFigure, PhaseFigure>;
-    return { dong, dongName: String(row.dongName ?? dong), district: String(row.district ?? ''), illustrative: row.illustrative === true, figures, flags: flags.filter((f) => f.dong === dong) };
+    return {
+      dong,
+      dongName: String(row.dongName ?? dong),
+      district: String(row.district ?? ''),
+      illustrative: row.illustrative === true,
+      figures,
+      flags: flags.filter((f) => f.dong === dong),
+    };
   });
 }
 
 /** The group row (kind city or continuing) of one figure, phase and cohort (null: all dongs). */
 export function groupRow(summary: Row[], kind: 'city' | 'continuing', figure: string, phase: number, cohort: number | null, versus?: number): Row | undefined {
-  return summary.find(
-    (r) => r.kind === kind && r.figure === figure && r.phase === phase && (r.cohort ?? null) === cohort && (versus === undefined || r.versus === versus),
-  );
+  return summary.find((r) => r.kind === kind && r.figure === figure && r.phase === phase && (r.cohort ?? null) === cohort && (versus === undefined || r.versus === versus));
 }
 
 /** Everything the view draws from one answer of the service, for the dongs the reader may see. */
@@ -102,9 +107,10 @@ export interface SummaryModel {
 /** `mine`: whether the reader may see a dong (a dong official its own, a district official its district's). */
 export function summaryModel(summaryRows: Row[], phaseRows: Row[], mine: (dong: string) => boolean = () => true): SummaryModel {
   const flags = flagsOf(summaryRows).filter((f) => mine(f.dong));
-  const dongs = dongFigures(phaseRows.filter((r) => mine(String(r.dong ?? ''))), flags).filter((d) =>
-    headlineFigures.some((f) => d.figures[f].phase1 !== null || d.figures[f].phase2 !== null),
-  );
+  const dongs = dongFigures(
+    phaseRows.filter((r) => mine(String(r.dong ?? ''))),
+    flags,
+  ).filter((d) => headlineFigures.some((f) => d.figures[f].phase1 !== null || d.figures[f].phase2 !== null));
   const byDong = new Map<string, Flag[]>();
   for (const f of flags) byDong.set(f.dong, [...(byDong.get(f.dong) ?? []), f]);
   const illustrativeFigures = new Set(summaryRows.filter((r) => r.illustrative === true && isHeadline(r.figure)).map((r) => r.figure as HeadlineFigure));
@@ -114,9 +120,9 @@ export function summaryModel(summaryRows: Row[], phaseRows: Row[], mine: (dong: 
 
 /** The cohorts of a figure's group rows in a phase; more than one: all dongs first, then each cohort. */
 function groupsOf(summaryRows: Row[], kind: 'city' | 'continuing', figure: string, phase: number): (number | null)[] {
-  const cohorts = [...new Set(summaryRows.filter((r) => r.kind === kind && r.figure === figure && r.phase === phase && typeof r.cohort === 'number').map((r) => r.cohort as number))].sort(
-    (a, b) => a - b,
-  );
+  const cohorts = [
+    ...new Set(summaryRows.filter((r) => r.kind === kind && r.figure === figure && r.phase === phase && typeof r.cohort === 'number').map((r) => r.cohort as number)),
+  ].sort((a, b) => a - b);
   return cohorts.length > 1 ? [null, ...cohorts] : [null];
 }
 
@@ -157,7 +163,15 @@ export function continuingPairs(summaryRows: Row[], figure: HeadlineFigure, phas
       const from = groupRow(summaryRows, 'continuing', figure, a, cohort, b);
       const to = groupRow(summaryRows, 'continuing', figure, b, cohort, a);
       if (!from || !to) continue;
-      pairs.push({ from: a, to: b, cohort, dongs: num(from.dongsWithData) ?? 0, fromValue: num(from.value), toValue: num(to.value), illustrative: from.illustrative === true || to.illustrative === true });
+      pairs.push({
+        from: a,
+        to: b,
+        cohort,
+        dongs: num(from.dongsWithData) ?? 0,
+        fromValue: num(from.value),
+        toValue: num(to.value),
+        illustrative: from.illustrative === true || to.illustrative === true,
+      });
     }
   }
   return pairs;

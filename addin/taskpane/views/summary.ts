@@ -105,7 +105,10 @@ export function mountSummaryView(el: HTMLElement, ctx: ViewContext): (() => void
       // A failed refresh leaves the figures shown; the next change tries again.
       if (quietly && el.dataset.state === 'complete') return;
       el.dataset.state = 'error';
-      el.replaceChildren(...(top ? [top] : []), errorBar(error, ctx, () => void load()));
+      el.replaceChildren(
+        ...(top ? [top] : []),
+        errorBar(error, ctx, () => void load()),
+      );
     }
   };
 

@@ -50,7 +50,10 @@ export function syncNames(meta: Pick<Meta, 'kinds' | 'dongs'>, locale: Locale): 
     show,
     rowTitle: (kind, values) => {
       if (!values) return '';
-      return ['dong', 'phase', ...(aboutFields[kind] ?? [])].map((f) => show(values[f], kind, f)).filter((t) => t !== '–').join(' · ');
+      return ['dong', 'phase', ...(aboutFields[kind] ?? [])]
+        .map((f) => show(values[f], kind, f))
+        .filter((t) => t !== '–')
+        .join(' · ');
     },
     describeRow: (kind, d) => {
       if (!d.values) return d.rowId;

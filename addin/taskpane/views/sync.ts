@@ -8,7 +8,16 @@ import { createExcelLayer } from '../../excel/index.ts';
 import type { Conflict } from '../../sync/index.ts';
 import { describeScope, scopeOfRows } from '../../sync/scope.ts';
 import { workbookMemory, type WorkbookMemory } from '../../sync/state-store.ts';
-import { createSyncWorkflow, SyncUiError, type AdoptionProposal, type KindOutcome, type Offers, type ProgressInfo, type ResultItem, type SyncWorkflow } from '../../sync/workflow.ts';
+import {
+  createSyncWorkflow,
+  SyncUiError,
+  type AdoptionProposal,
+  type KindOutcome,
+  type Offers,
+  type ProgressInfo,
+  type ResultItem,
+  type SyncWorkflow,
+} from '../../sync/workflow.ts';
 import { syncStrings } from '../i18n.ts';
 import { h, uid } from '../ui/dom.ts';
 import type { ViewContext } from './context.ts';
@@ -47,10 +56,7 @@ interface SyncView {
 export function mountSyncView(el: HTMLElement, ctx: ViewContext): () => void {
   const s = syncStrings[ctx.locale];
   if (!ctx.host.excel) {
-    el.replaceChildren(
-      h('fluent-message-bar', { intent: 'info', class: 'notice' }, ctx.t.syncNeedsExcel),
-      h('p', { class: 'muted' }, s.needsExcelDetail),
-    );
+    el.replaceChildren(h('fluent-message-bar', { intent: 'info', class: 'notice' }, ctx.t.syncNeedsExcel), h('p', { class: 'muted' }, s.needsExcelDetail));
     return () => undefined;
   }
   const view = layout(el, ctx, s);
@@ -259,7 +265,12 @@ function previewBlock(view: SyncView, p: AdoptionProposal, kind: Kind): HTMLElem
     {},
     rows.length > 0 ? h('div', { class: 'table-scroll' }, table) : h('p', { class: 'muted' }, s.adoptPreviewNone),
     rejected.length > 0
-      ? h('div', { 'data-testid': 'adopt-rejected' }, h('p', {}, s.adoptRejected(rejected.length)), h('ul', {}, ...rejected.slice(0, 10).map((x) => h('li', {}, `${x.column}${x.row}: ${x.message[view.ctx.locale]}`))))
+      ? h(
+          'div',
+          { 'data-testid': 'adopt-rejected' },
+          h('p', {}, s.adoptRejected(rejected.length)),
+          h('ul', {}, ...rejected.slice(0, 10).map((x) => h('li', {}, `${x.column}${x.row}: ${x.message[view.ctx.locale]}`))),
+        )
       : '',
   );
 }
@@ -267,7 +278,14 @@ function previewBlock(view: SyncView, p: AdoptionProposal, kind: Kind): HTMLElem
 /** Which rows the table will take: those like its own (the default) or every row the token sees. */
 function scopeChoice(view: SyncView, p: AdoptionProposal): { el: HTMLElement; value: () => 'rows' | 'all' } {
   const { s } = view;
-  const found = describeScope(scopeOfRows(p.report.rows.map((r) => r.values), view.workflow!.ref), view.workflow!.ref, view.ctx.locale);
+  const found = describeScope(
+    scopeOfRows(
+      p.report.rows.map((r) => r.values),
+      view.workflow!.ref,
+    ),
+    view.workflow!.ref,
+    view.ctx.locale,
+  );
   const name = uid('adopt-scope');
   const rows = h('input', { type: 'radio', name, id: `${name}-rows`, value: 'rows', checked: true });
   const all = h('input', { type: 'radio', name, id: `${name}-all`, value: 'all' });
@@ -317,7 +335,11 @@ function drawProposal(view: SyncView, p: AdoptionProposal): void {
     say(view, s.adoptDone(table));
   };
   const blocked = p.report.error !== undefined;
-  const confirm = h('fluent-button', { role: 'button', appearance: 'primary', disabled: blocked, 'aria-disabled': String(blocked), onclick: () => void (blocked || run(view, adopt)) }, s.adoptConfirm);
+  const confirm = h(
+    'fluent-button',
+    { role: 'button', appearance: 'primary', disabled: blocked, 'aria-disabled': String(blocked), onclick: () => void (blocked || run(view, adopt)) },
+    s.adoptConfirm,
+  );
   const cancel = h('fluent-button', { role: 'button', onclick: () => view.adoptSlot.replaceChildren() }, s.cancel);
   view.adoptSlot.replaceChildren(
     h(
@@ -327,7 +349,9 @@ function drawProposal(view: SyncView, p: AdoptionProposal): void {
       ...adoptNotes(view, p),
       h('div', { class: 'field' }, h('label', { for: pickId }, s.adoptKind), pick),
       h('p', { class: 'muted' }, s.adoptMapHint),
-      p.report.error ? h('fluent-message-bar', { intent: 'warning', class: 'notice', 'data-testid': 'adopt-error' }, `${p.report.error.message[view.ctx.locale]} ${s.adoptFixFirst}`) : '',
+      p.report.error
+        ? h('fluent-message-bar', { intent: 'warning', class: 'notice', 'data-testid': 'adopt-error' }, `${p.report.error.message[view.ctx.locale]} ${s.adoptFixFirst}`)
+        : '',
       mappingTable(view, p, kind),
       previewBlock(view, p, kind),
       scope.el,
@@ -416,7 +440,11 @@ function drawOutcomes(view: SyncView): void {
     warnings.length > 0 ? resultList(view, warnings, s.warnings, 'warnings') : '',
     skipped.length > 0 ? h('h3', { id: 'sync-skipped' }, s.skipped) : '',
     skipped.length > 0
-      ? h('ul', { class: 'sync-skipped', 'aria-labelledby': 'sync-skipped', 'data-testid': 'skipped' }, ...skipped.map((x) => h('li', {}, s.skippedRow(names.sheetOf(x.kind), x.sheetRow, x.message[view.ctx.locale]))))
+      ? h(
+          'ul',
+          { class: 'sync-skipped', 'aria-labelledby': 'sync-skipped', 'data-testid': 'skipped' },
+          ...skipped.map((x) => h('li', {}, s.skippedRow(names.sheetOf(x.kind), x.sheetRow, x.message[view.ctx.locale]))),
+        )
       : '',
   );
   drawConflicts(view);
@@ -445,7 +473,8 @@ function offerCard(view: SyncView, o: Offers): HTMLElement {
   const settle = (what: 'take' | 'copy', rows: Offers['fits']) => async () => {
     const ids = rows.map((r) => r.rowId);
     const sheet = names.sheetOf(o.kind);
-    const text = what === 'take' ? s.offersTaken(sheet, await view.workflow!.takeOffered(o.kind, ids)) : s.offersCopied((await view.workflow!.offeredToSheet(o.kind, ids)) ?? '', ids.length);
+    const text =
+      what === 'take' ? s.offersTaken(sheet, await view.workflow!.takeOffered(o.kind, ids)) : s.offersCopied((await view.workflow!.offeredToSheet(o.kind, ids)) ?? '', ids.length);
     // Read the offers again from the service's side of things (they are settled now).
     await pullKinds(view, [o.kind]);
     say(view, text);
@@ -495,9 +524,17 @@ function conflictCard(view: SyncView, kind: Kind, c: Conflict, i: number): HTMLE
         h(
           'tbody',
           {},
-          mine === null || theirs === null ? h('tr', {}, h('td', {}, '–'), h('td', {}, mine === null ? s.deletedHere : ''), h('td', {}, theirs === null ? s.deletedThere : '')) : null,
+          mine === null || theirs === null
+            ? h('tr', {}, h('td', {}, '–'), h('td', {}, mine === null ? s.deletedHere : ''), h('td', {}, theirs === null ? s.deletedThere : ''))
+            : null,
           ...conflictFields(c, names.show).map((f) =>
-            h('tr', {}, h('th', { scope: 'row' }, names.labelOf(kind, f)), h('td', { 'data-testid': 'mine' }, names.show(mine?.[f], kind, f)), h('td', { 'data-testid': 'theirs' }, names.show(theirs?.[f], kind, f))),
+            h(
+              'tr',
+              {},
+              h('th', { scope: 'row' }, names.labelOf(kind, f)),
+              h('td', { 'data-testid': 'mine' }, names.show(mine?.[f], kind, f)),
+              h('td', { 'data-testid': 'theirs' }, names.show(theirs?.[f], kind, f)),
+            ),
           ),
         ),
       ),
@@ -525,7 +562,14 @@ function drawDeletes(view: SyncView): void {
   const ask = () => {
     const yes = h('fluent-button', { role: 'button', appearance: 'primary', onclick: () => void run(view, send) }, s.deleteYes);
     const no = h('fluent-button', { role: 'button', onclick: () => confirmSlot.replaceChildren() }, s.cancel);
-    confirmSlot.replaceChildren(h('div', { role: 'alertdialog', 'aria-labelledby': 'delete-ask', class: 'confirm' }, h('p', { id: 'delete-ask' }, s.deleteConfirm(entries.length)), h('div', { class: 'sync-actions' }, yes, no)));
+    confirmSlot.replaceChildren(
+      h(
+        'div',
+        { role: 'alertdialog', 'aria-labelledby': 'delete-ask', class: 'confirm' },
+        h('p', { id: 'delete-ask' }, s.deleteConfirm(entries.length)),
+        h('div', { class: 'sync-actions' }, yes, no),
+      ),
+    );
     yes.focus();
   };
   view.deletesSlot.replaceChildren(

@@ -42,10 +42,10 @@ export interface MappedColumn {
 /** The header's columns in sheet order, each with the field the official mapped it to, else the one the service read; the row id is not offered. */
 export function mappedColumns(sheet: SheetReport, map: Readonly<Record<string, string>>): MappedColumn[] {
   if (!sheet.header || !sheet.kind) return [];
-  const all = [...sheet.header.columns.map((c) => ({ ...c })), ...sheet.header.ignored.map((c) => ({ ...c, field: '' }))].sort((a, b) => columnOrder(a.column) - columnOrder(b.column));
-  return all
-    .filter((c) => c.field !== 'rowId')
-    .map((c) => ({ column: c.column, header: c.header, field: map[c.header] === ignoreWord ? '' : (map[c.header] ?? c.field) }));
+  const all = [...sheet.header.columns.map((c) => ({ ...c })), ...sheet.header.ignored.map((c) => ({ ...c, field: '' }))].sort(
+    (a, b) => columnOrder(a.column) - columnOrder(b.column),
+  );
+  return all.filter((c) => c.field !== 'rowId').map((c) => ({ column: c.column, header: c.header, field: map[c.header] === ignoreWord ? '' : (map[c.header] ?? c.field) }));
 }
 
 /** The import's `map` entry for a field chosen in the pane ('' : not read). */

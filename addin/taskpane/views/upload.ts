@@ -62,11 +62,22 @@ const text = {
 type UploadText = (typeof text)[keyof typeof text];
 
 /** The header as read: each column with the field it became, a select to change it; `changed` is told of a change. */
-function mappingTable(s: UploadText, sheet: SheetReport, fields: readonly { field: string; header: string; required: boolean }[], map: Record<string, string>, changed: () => void): HTMLElement | null {
+function mappingTable(
+  s: UploadText,
+  sheet: SheetReport,
+  fields: readonly { field: string; header: string; required: boolean }[],
+  map: Record<string, string>,
+  changed: () => void,
+): HTMLElement | null {
   if (!sheet.header || !sheet.kind) return null;
   const rows = mappedColumns(sheet, map).map((c) => {
     const id = uid('map');
-    const select = h('select', { id, 'aria-label': `${c.column} ${c.header}` }, h('option', { value: '' }, s.ignore), ...fields.map((f) => h('option', { value: f.field }, `${f.header}${f.required ? ' *' : ''}`)));
+    const select = h(
+      'select',
+      { id, 'aria-label': `${c.column} ${c.header}` },
+      h('option', { value: '' }, s.ignore),
+      ...fields.map((f) => h('option', { value: f.field }, `${f.header}${f.required ? ' *' : ''}`)),
+    );
     select.value = c.field;
     select.addEventListener('change', () => {
       map[c.header] = mapEntry(select.value);
@@ -88,7 +99,9 @@ function reportView(ctx: ViewContext, report: Report, mapping: (sheet: SheetRepo
   const s = text[ctx.locale];
   const say = (m: Message) => m[ctx.locale];
   const issues = (title: string, list: Issue[], testid: string) =>
-    list.length === 0 ? null : h('div', { 'data-testid': testid }, h('h4', {}, title), h('ul', {}, ...list.slice(0, 200).map((i) => h('li', {}, `${i.column}${i.row}: ${say(i.message)}`))));
+    list.length === 0
+      ? null
+      : h('div', { 'data-testid': testid }, h('h4', {}, title), h('ul', {}, ...list.slice(0, 200).map((i) => h('li', {}, `${i.column}${i.row}: ${say(i.message)}`))));
   return [
     ...(report.encoding ? [h('p', { class: 'muted' }, s.encoding(report.encoding))] : []),
     ...report.sheets.map((sheet) =>
@@ -175,7 +188,13 @@ export const mountUploadView: MountView = (el, ctx) => {
         if (accepted > 0) storeButton.removeAttribute('disabled');
       } else {
         previewed = false;
-        status.replaceChildren(h('fluent-message-bar', { intent: accepted > 0 ? 'success' : 'warning', class: 'notice', role: 'status', 'data-testid': 'upload-stored' }, accepted > 0 ? s.stored(accepted) : s.nothing));
+        status.replaceChildren(
+          h(
+            'fluent-message-bar',
+            { intent: accepted > 0 ? 'success' : 'warning', class: 'notice', role: 'status', 'data-testid': 'upload-stored' },
+            accepted > 0 ? s.stored(accepted) : s.nothing,
+          ),
+        );
       }
     } catch (error) {
       const message = error instanceof ApiError ? error.text[ctx.locale] : String(error);
@@ -199,4 +218,3 @@ export const mountUploadView: MountView = (el, ctx) => {
     result,
   );
 };
-

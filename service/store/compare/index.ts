@@ -36,7 +36,13 @@ const includes = ['assembly_figures', 'expected_figures', 'agenda_figures', 'don
 export function comparisonSql(file: string): string {
   let sql = readSql(file);
   for (let depth = 0; depth < 3 && sql.includes('{{'); depth++) {
-    for (const name of includes) sql = sql.replaceAll(`{{${name}}}`, readSql(`${name}.sql`).replace(/^(--.*\n)+/, '').trimEnd());
+    for (const name of includes)
+      sql = sql.replaceAll(
+        `{{${name}}}`,
+        readSql(`${name}.sql`)
+          .replace(/^(--.*\n)+/, '')
+          .trimEnd(),
+      );
   }
   return sql;
 }
@@ -137,7 +143,7 @@ function bind(name: ComparisonName, params: ComparisonParams): Bound {
   }
   const f = parsed.data as { phase?: number[]; district?: string[]; dong?: string[]; cohort?: number[]; city?: string[]; rank?: boolean };
   if (today !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(today)) {
-    throw new ComparisonError('invalid_filter', { ko: "기준일(today)은 YYYY-MM-DD 형식이어야 합니다.", en: "Invalid filter 'today': use YYYY-MM-DD." }, 'today');
+    throw new ComparisonError('invalid_filter', { ko: '기준일(today)은 YYYY-MM-DD 형식이어야 합니다.', en: "Invalid filter 'today': use YYYY-MM-DD." }, 'today');
   }
   const lists = {
     values: { districts: strList(f.district), dongs: strList(f.dong), cohorts: intList(f.cohort), cities: strList(f.city) } as Record<string, DuckDBValue>,
@@ -248,14 +254,19 @@ export async function runDrilldown(connection: DuckDBConnection, name: string, p
   let kind: Kind;
   if (name === 'phases' || name === 'summary') {
     if (!(headlineFigures as readonly string[]).includes(params.figure ?? '')) {
-      throw new ComparisonError('invalid_drilldown', { ko: `지표(figure)는 ${headlineFigures.join(', ')} 중 하나여야 합니다.`, en: `figure must be one of ${headlineFigures.join(', ')}.` }, 'figure');
+      throw new ComparisonError(
+        'invalid_drilldown',
+        { ko: `지표(figure)는 ${headlineFigures.join(', ')} 중 하나여야 합니다.`, en: `figure must be one of ${headlineFigures.join(', ')}.` },
+        'figure',
+      );
     }
     kind = figureKind[params.figure as HeadlineFigure];
   } else {
     kind = name === 'governance' ? 'participation' : name;
   }
   if (typeof params.dong !== 'string' || params.dong === '') throw new ComparisonError('invalid_drilldown', { ko: '동(dong)을 지정하세요.', en: 'dong is required.' }, 'dong');
-  if (!Number.isInteger(params.phase) || params.phase < 1) throw new ComparisonError('invalid_drilldown', { ko: '단계(phase)는 1 이상의 정수여야 합니다.', en: 'phase must be a whole number ≥ 1.' }, 'phase');
+  if (!Number.isInteger(params.phase) || params.phase < 1)
+    throw new ComparisonError('invalid_drilldown', { ko: '단계(phase)는 1 이상의 정수여야 합니다.', en: 'phase must be a whole number ≥ 1.' }, 'phase');
   const scopeDongs = params.scope?.dongs;
   const values: Record<string, DuckDBValue> = {
     dong: params.dong,

@@ -32,10 +32,11 @@ const safeNumber = (value: DuckDBValue): number | string => {
 
 const fallback = JsonDuckDBValueConverter;
 const jsonSafe = createDuckDBValueConverter<Json>({
-  ...(Object.fromEntries(Object.values(DuckDBTypeId).filter((v) => typeof v === 'number').map((id) => [id, fallback])) as Record<
-    DuckDBTypeId,
-    DuckDBValueConverter<Json>
-  >),
+  ...(Object.fromEntries(
+    Object.values(DuckDBTypeId)
+      .filter((v) => typeof v === 'number')
+      .map((id) => [id, fallback]),
+  ) as Record<DuckDBTypeId, DuckDBValueConverter<Json>>),
   [DuckDBTypeId.BIGINT]: safeNumber,
   [DuckDBTypeId.UBIGINT]: safeNumber,
   [DuckDBTypeId.HUGEINT]: safeNumber,

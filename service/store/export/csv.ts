@@ -19,13 +19,10 @@ export async function writeCsv(connection: DuckDBConnection, kind: Kind, out: st
   const partial = `${out}.${randomBytes(6).toString('hex')}.partial`;
   try {
     const result = await connection.runAndReadAll(`COPY (${sql}) TO ${pathLiteral(partial)} (FORMAT csv, HEADER, DELIMITER ',')`, params);
-    await pipeline(
-      async function* () {
-        yield bom;
-        yield* createReadStream(partial);
-      },
-      createWriteStream(out),
-    );
+    await pipeline(async function* () {
+      yield bom;
+      yield* createReadStream(partial);
+    }, createWriteStream(out));
     return Number(result.getRows()[0]?.[0] ?? 0);
   } finally {
     await rm(partial, { force: true });

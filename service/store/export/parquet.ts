@@ -11,12 +11,7 @@ import { viewSelection, type ExportScope } from './select.ts';
  * number); to keep it text, name the types (DuckDB: `hive_types = {'district': VARCHAR}`; pyarrow:
  * `partitioning=ds.partitioning(pa.schema([('district', pa.string())]), flavor='hive')`).
  */
-export async function writeParquet(
-  connection: DuckDBConnection,
-  kind: Kind,
-  out: string,
-  options: { scope?: ExportScope; partitioned?: boolean } = {},
-): Promise<number> {
+export async function writeParquet(connection: DuckDBConnection, kind: Kind, out: string, options: { scope?: ExportScope; partitioned?: boolean } = {}): Promise<number> {
   const { sql, params } = viewSelection(kind, options.scope);
   const partition = options.partitioned ? ', PARTITION_BY (district, phase)' : '';
   const result = await connection.runAndReadAll(`COPY (${sql}) TO ${pathLiteral(out)} (FORMAT parquet, COMPRESSION zstd${partition})`, params);

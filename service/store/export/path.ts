@@ -15,7 +15,8 @@ export function checkOutPath(out: string, options: { folder?: boolean } = {}): s
   if (!parent?.isDirectory()) throw fail('출력 폴더가 없습니다', 'the output folder does not exist');
   const existing = statSync(out, { throwIfNoEntry: false });
   if (options.folder) {
-    if (existing && (!existing.isDirectory() || readdirSync(out).length > 0)) throw fail('분할 출력 폴더는 없거나 비어 있어야 합니다', 'a partitioned export needs a new or empty folder');
+    if (existing && (!existing.isDirectory() || readdirSync(out).length > 0))
+      throw fail('분할 출력 폴더는 없거나 비어 있어야 합니다', 'a partitioned export needs a new or empty folder');
   } else if (existing?.isDirectory()) {
     throw fail('출력 경로가 폴더입니다', 'the output path is a folder');
   }

@@ -30,8 +30,7 @@ function where(scope: ExportScope | undefined): Selection {
   };
 }
 
-const orderBy = (kind: Kind) =>
-  `ORDER BY v.district, v.dongName, v.phase, ${orderOf[kind].map((f) => `v.${quotedIdentifier(f)}`).join(', ')}, v.rowId`;
+const orderBy = (kind: Kind) => `ORDER BY v.district, v.dongName, v.phase, ${orderOf[kind].map((f) => `v.${quotedIdentifier(f)}`).join(', ')}, v.rowId`;
 
 /**
  * A dong as officials write it: its name, or "구 이름 동 이름" where two districts share the name
@@ -40,7 +39,6 @@ const orderBy = (kind: Kind) =>
 const shownDongs = `shown AS (
   SELECT d.code, CASE WHEN count(*) OVER (PARTITION BY d.name) > 1 THEN t.name || ' ' || d.name ELSE d.name END AS name
   FROM dongs d JOIN districts t ON t.code = d.district)`;
-
 
 function sheetColumn(c: ColumnDef, csv: boolean): string {
   const header = quotedIdentifier(c.header);

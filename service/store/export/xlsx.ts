@@ -73,7 +73,8 @@ async function readLists(connection: DuckDBConnection, scope: ExportScope | unde
 async function addKindSheet(
   workbook: ExcelJS.Workbook,
   lists: ListWanted[],
-  reference: { dongs: string[]; phases: string[] }, connection: DuckDBConnection,
+  reference: { dongs: string[]; phases: string[] },
+  connection: DuckDBConnection,
   kind: Kind,
   scope: ExportScope | undefined,
 ): Promise<number> {
@@ -126,7 +127,11 @@ async function addKindSheet(
  * hidden, Korean headers, number and date formats, frozen header, widths, and drop-down lists from
  * the code lists (dong by name, phase by number). The lists live on a very hidden sheet.
  */
-export async function buildWorkbook(connection: DuckDBConnection, kinds: readonly Kind[], scope?: ExportScope): Promise<{ workbook: ExcelJS.Workbook; rows: Record<string, number> }> {
+export async function buildWorkbook(
+  connection: DuckDBConnection,
+  kinds: readonly Kind[],
+  scope?: ExportScope,
+): Promise<{ workbook: ExcelJS.Workbook; rows: Record<string, number> }> {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = '자치 장부 (Jachi Ledger)';
   workbook.created = new Date();

@@ -22,7 +22,10 @@ const messages: Record<QueryErrorCode, Message> = {
   not_select: { ko: '조회(SELECT) 문만 실행할 수 있습니다.', en: 'Only SELECT statements can be run.' },
   syntax_error: { ko: 'SQL 문법 오류입니다.', en: 'SQL syntax error.' },
   forbidden_function: { ko: '이 함수는 서버의 파일 위치를 드러내므로 쓸 수 없습니다.', en: 'This function reveals where the server keeps its files, so it cannot be used.' },
-  invalid_limit: { ko: `limit은 1에서 ${maxRowLimit.toLocaleString('en')} 사이의 정수여야 합니다.`, en: `limit must be a whole number from 1 to ${maxRowLimit.toLocaleString('en')}.` },
+  invalid_limit: {
+    ko: `limit은 1에서 ${maxRowLimit.toLocaleString('en')} 사이의 정수여야 합니다.`,
+    en: `limit must be a whole number from 1 to ${maxRowLimit.toLocaleString('en')}.`,
+  },
   timeout: { ko: '시간 제한을 넘어 조회를 중단했습니다. 조건을 좁혀 보세요.', en: 'The query ran past its time limit and was stopped; narrow it down.' },
   result_too_large: {
     ko: '조회 결과가 너무 커서 보내지 않았습니다. 열을 줄이거나 조건·limit으로 행을 줄이세요.',
@@ -43,7 +46,11 @@ function position(detail: string): { line: number; column: number } | undefined 
   return { line: Number(prefix[1]), column: caret >= 0 ? caret - prefix[0].length + 1 : 1 };
 }
 
-const quoted = (list: string) => [...list.matchAll(/"([^"]+)"/g)].map((m) => m[1]).slice(0, 6).join(', ');
+const quoted = (list: string) =>
+  [...list.matchAll(/"([^"]+)"/g)]
+    .map((m) => m[1])
+    .slice(0, 6)
+    .join(', ');
 
 /**
  * The DuckDB errors analysts meet most, said in Korean (and plain English) with where they are in
@@ -70,7 +77,10 @@ export function explainDuckDBError(detail: string): Message | undefined {
     return { ko: `'${m[1]}' 함수가 없습니다${at.ko}.`, en: `There is no function '${m[1]}'${at.en}.` };
   }
   if ((m = /No function matches the given name and argument types '([^']+)'/.exec(detail))) {
-    return { ko: `${m[1]}: 이 값의 형식에는 쓸 수 없는 함수입니다${at.ko}. 형식을 바꾸세요 (예: CAST(x AS DOUBLE)).`, en: `${m[1]}: the function does not take values of this type${at.en}; cast them (e.g. CAST(x AS DOUBLE)).` };
+    return {
+      ko: `${m[1]}: 이 값의 형식에는 쓸 수 없는 함수입니다${at.ko}. 형식을 바꾸세요 (예: CAST(x AS DOUBLE)).`,
+      en: `${m[1]}: the function does not take values of this type${at.en}; cast them (e.g. CAST(x AS DOUBLE)).`,
+    };
   }
   if ((m = /syntax error at or near "([^"]*)"/.exec(detail))) {
     return { ko: `'${m[1]}' 근처에 문법 오류가 있습니다${at.ko}.`, en: `Syntax error near '${m[1]}'${at.en}.` };
@@ -99,4 +109,7 @@ export class QueryError extends Error {
 }
 
 /** An error's first line, at most 500 characters (what a user is shown of DuckDB's message). */
-export const firstLine = (error: unknown) => String((error as Error)?.message ?? error).split('\n')[0]!.slice(0, 500);
+export const firstLine = (error: unknown) =>
+  String((error as Error)?.message ?? error)
+    .split('\n')[0]!
+    .slice(0, 500);

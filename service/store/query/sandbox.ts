@@ -45,7 +45,11 @@ export interface AnalystQueryResult extends QueryResult {
 
 /** Up to 15 significant digits a double holds a decimal's text exactly (it prints back the same). */
 function exactAsNumber(text: string): boolean {
-  const digits = text.replace(/^[-+]?0*/, '').replace('.', '').replace(/^0+/, '').replace(/0+$/, '');
+  const digits = text
+    .replace(/^[-+]?0*/, '')
+    .replace('.', '')
+    .replace(/^0+/, '')
+    .replace(/0+$/, '');
   return digits.length <= 15;
 }
 
