@@ -2,9 +2,10 @@
 // groups, medians and flags are its own), and narrows 비교 to a city; a manager of one city sees its
 // city alone, with no picker.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { Actor } from '../../service/store/store.ts';
 import { openDemoPane, signInPane, type DemoPane } from './demo-pane.ts';
+import { openBrowser } from './harness.ts';
 
 const garam = {
   city: '가람광역시',
@@ -79,7 +80,10 @@ describe('two cities in the pane', () => {
   });
 
   it('a manager of one city reads its city alone, with no picker', async () => {
-    const { page } = pane.browser;
+    // A browser of its own: nothing of the other manager's session in it.
+    const own = await openBrowser();
+    onTestFinished(() => own.close());
+    const { page } = own;
     await signInPane(page, pane.server.url, cityManager);
     await page.getByRole('tab', { name: '요약' }).click();
     const review = page.getByTestId('review-count');
