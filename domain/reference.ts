@@ -100,6 +100,24 @@ export function referenceOfCity(set: CityReference): Reference {
   };
 }
 
+/** One city's set out of everything the service holds, in the shape `reference load` takes. */
+export function cityReferenceOf(reference: Reference, code: string): CityReference | undefined {
+  const city = reference.cities.find((c) => c.code === code);
+  if (!city) return undefined;
+  const dongs = reference.dongs.filter((d) => d.city === code);
+  const codes = new Set(dongs.map((d) => d.code));
+  const bare = <T extends { city: string }>({ city: _city, ...rest }: T): Omit<T, 'city'> => rest;
+  return {
+    city: city.name,
+    cityCode: city.code,
+    districts: reference.districts.filter((d) => d.city === code).map(bare),
+    dongs: dongs.map(bare),
+    phases: city.phases,
+    allocations: reference.allocations.filter((a) => codes.has(a.dong)),
+    expectedMilestones: reference.expectedMilestones.filter((e) => e.city === code).map(bare),
+  };
+}
+
 /**
  * The short name officials also write for a city: 대전광역시 → 대전, 서울특별시 → 서울, 경기도 →
  * 경기, 충청북도 → 충북, 제주특별자치도 → 제주.

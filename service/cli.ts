@@ -14,7 +14,7 @@ import { exportFormats, isExportFormat, type ExportFormat } from './store/export
 import { progressBar } from './progress.ts';
 import { doctor, restoreBackup } from './store/backup.ts';
 import { applyPopulations, PopulationFileError, readPopulationFile, type PopulationFile } from './populations.ts';
-import { isKind, kinds, parseHeaderMap, referenceSchema, completeReference, sheets, type Kind } from '../domain/index.ts';
+import { isKind, kinds, parseHeaderMap, referenceSchema, completeReference, cityReferenceOf, sheets, type Kind } from '../domain/index.ts';
 import type { ImportReport } from './workbook/index.ts';
 
 const defaultDb = 'data/jachi.duckdb';
@@ -201,11 +201,16 @@ function referenceCommands(program: Command): void {
   const reference = program.command('reference').description('districts, dongs, populations and phases / 기준 자료');
   reference
     .command('show')
-    .description('print the reference data as JSON (a template for another city)')
+    .description("print the reference data as JSON: every city's, or with --city one city's in the shape `reference load` takes (a template for another city)")
+    .option('--city <city>', 'one city (code or name): its set as `reference load` takes it')
     .option('--db <path>', 'DuckDB file', defaultDb)
-    .action(async (opts: { db: string }) => {
+    .action(async (opts: { db: string; city?: string }) => {
       await withStore(opts.db, async (store) => {
-        console.log(JSON.stringify(store.reference.reference, null, 2));
+        if (opts.city === undefined) return console.log(JSON.stringify(store.reference.reference, null, 2));
+        const code = store.reference.resolveCity(opts.city)?.code;
+        const set = code === undefined ? undefined : cityReferenceOf(store.reference.reference, code);
+        if (!set) throw new Error(`등록되지 않은 시·도입니다 / unknown --city: ${opts.city}`);
+        console.log(JSON.stringify(set, null, 2));
       });
     });
   reference

@@ -28,6 +28,15 @@ describe('reference data', () => {
     const db = join(svc.dir, 'city.duckdb');
     const shown = JSON.parse(jachi('reference', 'show', '--db', db));
     expect(shown.dongs).toHaveLength(20);
+    // One city's set, in the shape `reference load` takes: loading it back changes nothing.
+    const daejeon = JSON.parse(jachi('reference', 'show', '--city', '대전', '--db', db));
+    expect(daejeon).toMatchObject({ city: '대전광역시', cityCode: '30' });
+    expect(daejeon.dongs).toHaveLength(20);
+    expect(daejeon.dongs[0].city).toBeUndefined();
+    const again = join(svc.dir, 'daejeon.json');
+    writeFileSync(again, JSON.stringify(daejeon));
+    jachi('reference', 'load', again, '--replace', '--db', db);
+    expect(JSON.parse(jachi('reference', 'show', '--db', db))).toEqual(shown);
     const file = join(svc.dir, 'sejong.json');
     writeFileSync(file, JSON.stringify(sejong));
     expect(jachi('reference', 'load', file, '--db', db)).toContain('동 2');
