@@ -307,6 +307,7 @@ function operationCommands(program: Command): void {
       console.log(`  스키마 / schema: ${report.schemaVersion} (이 버전은 ${report.knownSchemaVersion}까지 / this version knows ${report.knownSchemaVersion})`);
       console.log(`  마지막 리비전 / last revision: ${report.revision}`);
       for (const k of kinds) console.log(`  ${k}: ${report.rows[k].live} live, ${report.rows[k].deleted} deleted`);
+      console.log(`  시·도 / cities: ${report.cities.map((c) => `${c.name} (${c.code}, 동 ${c.dongs})`).join(', ') || '-'}`);
       const b = report.lastBackup;
       console.log(
         b

@@ -194,6 +194,8 @@ export interface DoctorReport {
   knownSchemaVersion: number;
   revision: number;
   rows: Record<Kind, { live: number; deleted: number }>;
+  /** The cities the file holds, each with its number of dongs (empty for a file before cities). */
+  cities: { code: string; name: string; dongs: number }[];
   lastBackup: { file: string; bytes: number; revision: number; takenAt: string; ageHours: number } | null;
   /** Whether the last backup is younger than `recentHours`. */
   backupRecent: boolean;
@@ -215,6 +217,17 @@ export async function doctor(dbPath: string, recentHours = 48): Promise<DoctorRe
       ).getRowObjects()[0]!;
       rows[kind] = { live: Number(r.live), deleted: Number(r.deleted) };
     }
+    const cities =
+      (
+        await c
+          .runAndReadAll(
+            `SELECT c.code, c.name, count(d.code) AS dongs FROM cities c
+           LEFT JOIN districts g ON g.city = c.code LEFT JOIN dongs d ON d.district = g.code GROUP BY ALL ORDER BY c.code`,
+          )
+          .catch(() => undefined)
+      )
+        ?.getRowObjectsJS()
+        .map((r) => ({ code: String(r.code), name: String(r.name), dongs: Number(r.dongs) })) ?? [];
     const last = (
       await c
         .runAndReadAll("SELECT file, bytes, revision, strftime(takenAt AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ') AS takenAt FROM backup_log ORDER BY takenAt DESC LIMIT 1")
@@ -229,7 +242,16 @@ export async function doctor(dbPath: string, recentHours = 48): Promise<DoctorRe
           ageHours: (Date.now() - Date.parse(String(last.takenAt))) / 3_600_000,
         }
       : null;
-    return { file, schemaVersion, knownSchemaVersion: latestMigration(), revision, rows, lastBackup, backupRecent: lastBackup !== null && lastBackup.ageHours < recentHours };
+    return {
+      file,
+      schemaVersion,
+      knownSchemaVersion: latestMigration(),
+      revision,
+      rows,
+      cities,
+      lastBackup,
+      backupRecent: lastBackup !== null && lastBackup.ageHours < recentHours,
+    };
   } finally {
     c.closeSync();
     instance.closeSync();

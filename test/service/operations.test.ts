@@ -140,9 +140,10 @@ describe('restore and doctor', () => {
       const run = spawnSync(process.execPath, ['bin/jachi.mjs', 'doctor', '--db', db], { encoding: 'utf8' });
       expect(run.stdout).toContain(`스키마 / schema: ${latestMigration()}`);
       expect(run.stdout).toContain('백업 없음 / no backup recorded');
+      expect(run.stdout).toContain('시·도 / cities: 대전광역시 (30, 동 20)');
       expect(run.status).toBe(2); // no recent backup: a monitoring script can tell
       const json = JSON.parse(execFileSync(process.execPath, ['bin/jachi.mjs', 'doctor', '--db', db, '--json'], { encoding: 'utf8' }));
-      expect(json).toMatchObject({ revision: 0, lastBackup: null, backupRecent: false });
+      expect(json).toMatchObject({ revision: 0, lastBackup: null, backupRecent: false, cities: [{ code: '30', name: '대전광역시', dongs: 20 }] });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
