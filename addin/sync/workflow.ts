@@ -1,10 +1,21 @@
 // The sync view's work, apart from the DOM: read a kind's table through the Excel layer, read its
 // cells exactly as the import does (the shared normaliser), hand the rows to the sync engine, and
 // put the answer back on the sheet (row ids, marks, pulled rows). Plain data in and out.
-import { columnLetter, columnNumber, headerField, normaliseOfficeRange, parseRangeAddress, rowIdField, type ReportIssue, type SheetReport } from '../../domain/normalise/index.ts';
+import {
+  columnLetter,
+  columnNumber,
+  emptyReport,
+  headerField,
+  normaliseOfficeRange,
+  parseRangeAddress,
+  rowIdField,
+  sheetMessage,
+  type ReportIssue,
+  type SheetReport,
+} from '../../domain/normalise/index.ts';
 import { moneyUnits, scaleNumber, unitShift, isMoneyUnit } from '../../domain/normalise/numbers.ts';
 import { ReferenceIndex, type Reference } from '../../domain/reference.ts';
-import { rowIdHeader, sheets, type FieldType, type Kind } from '../../domain/sheets.ts';
+import { kinds, rowIdHeader, sheets, type FieldType, type Kind } from '../../domain/sheets.ts';
 import type { Message } from '../../domain/messages.ts';
 import { workbookName } from '../excel/document.ts';
 import { templateSpecs, type ExcelLayer, type HeaderCandidates, type NoteMode, type TemplateInserted } from '../excel/index.ts';
@@ -248,18 +259,50 @@ async function insertTemplates(w: Workflow): Promise<TemplateInserted[]> {
 }
 
 /**
+ * A range whose header names too few fields for the normaliser to find it: its first row with two
+ * or more filled cells stands as the header, each column as the official has mapped it so far (or
+ * not at all), and the required fields it lacks block 확인 until they are mapped. Undefined when no
+ * row has two filled cells (nothing to map).
+ */
+function unmappedHeader(candidates: HeaderCandidates, kind: Kind, topRow: number, firstColumn: number, map: Record<string, string>): SheetReport | undefined {
+  const filled = (v: unknown) => v !== null && v !== undefined && String(v).trim() !== '';
+  const index = candidates.rows.findIndex((row) => row.filter(filled).length >= 2);
+  if (index < 0) return undefined;
+  const cells = candidates.rows[index]!.map((v, j) => ({ column: columnLetter(firstColumn + j), header: filled(v) ? String(v).trim() : '' })).filter((c) => c.header !== '');
+  const fieldOf = (header: string) => (map[header] && map[header] !== '무시' && sheets[kind].columns.some((c) => c.field === map[header]) ? map[header]! : undefined);
+  const report = emptyReport(candidates.sheet, kind);
+  report.header = {
+    row: topRow + index,
+    columns: cells.filter((c) => fieldOf(c.header)).map((c) => ({ ...c, field: fieldOf(c.header)!, unit: null })),
+    ignored: cells.filter((c) => !fieldOf(c.header)),
+  };
+  const mapped = new Set(report.header.columns.map((c) => c.field));
+  const missing = sheets[kind].columns.filter((c) => c.required && !mapped.has(c.field)).map((c) => ({ field: c.field, header: c.header, label: c.label }));
+  report.error = {
+    code: 'missing_columns',
+    message: sheetMessage('missing_columns', candidates.sheet, missing.map((m) => m.header).join(', ')),
+    missing,
+    candidates: report.header.ignored,
+  };
+  return report;
+}
+
+/**
  * Adopt, step 1: the selection's region, with its header mapped through the normaliser and the
  * official's own mapping (`map`). A header with unknown columns or a missing required field comes
  * back with its error, for the official to map by hand; only a range without any header fails.
  */
 async function proposeAdoption(w: Workflow, kind?: Kind, map: Record<string, string> = {}): Promise<AdoptionProposal> {
   const candidates = await w.layer.readHeaderCandidates(30);
-  const report = normaliseOfficeRange({ name: candidates.sheet, values: candidates.rows, address: candidates.address, merges: candidates.merges ?? [] }, { ref: w.ref, kind, map });
+  const top = /!?\$?([A-Z]+)\$?(\d+)/.exec(candidates.address.slice(candidates.address.lastIndexOf('!') + 1));
+  const topRow = top ? Number(top[2]) : 1;
+  const firstColumn = top ? (columnNumber(top[1]!) ?? 1) : 1;
+  let report = normaliseOfficeRange({ name: candidates.sheet, values: candidates.rows, address: candidates.address, merges: candidates.merges ?? [] }, { ref: w.ref, kind, map });
+  // A header whose words the normaliser does not know (fewer than two fields): the official maps it by hand.
+  if (!report.header || !report.kind) report = unmappedHeader(candidates, kind ?? kinds[0], topRow, firstColumn, map) ?? report;
   if (!report.header || !report.kind) {
     throw new SyncUiError('adopt_no_header', report.error?.message ?? { ko: '이 범위에서 머리글 줄을 찾지 못했습니다.', en: 'No header row was found in this range.' });
   }
-  const top = /!?\$?[A-Z]+\$?(\d+)/.exec(candidates.address.slice(candidates.address.lastIndexOf('!') + 1));
-  const topRow = top ? Number(top[1]) : 1;
   const headerSheetRow = report.header.row;
   // Merged areas from the header down stand in the way of a table; those above (titles) stay.
   const merges =

@@ -143,4 +143,41 @@ describe('a sheet owns its rows', () => {
       ['자체 사업비', '마을 축제'],
     ]);
   });
+  it('maps a header of words the normaliser knows none of: every column by hand, then the table reads as mapped', async () => {
+    const { svc, base } = await serve();
+    const model = newModel();
+    // A title row above, and a header whose every word is the district's own.
+    addGrid(model, '집행 내역', [
+      ['2019년 자치회 집행 내역', '', '', '', ''],
+      ['지역', '시기', '해당연도', '항목', '배정금액'],
+      ['가양2동', 1, 2019, '자체 사업비', 5_000_000],
+      ['가양2동', 1, 2019, '기타', 1_000_000],
+    ]);
+    model.selectedCell = { sheet: '집행 내역', row: 1, col: 0 };
+    const workflow = await pane(base, svc.tokens.dong, model, memoryKeyValue());
+    const first = await workflow.proposeAdoption('spending');
+    // Offered for mapping rather than refused: the row with the headers, every column unmapped, 확인 blocked.
+    expect(first.report.header?.row).toBe(2);
+    expect(first.report.header?.columns).toEqual([]);
+    expect(first.report.header?.ignored.map((c) => `${c.column}:${c.header}`)).toEqual(['A:지역', 'B:시기', 'C:해당연도', 'D:항목', 'E:배정금액']);
+    expect(first.report.error?.code).toBe('missing_columns');
+    expect(first.report.error?.missing?.map((m) => m.field)).toEqual(['dong', 'phase', 'fiscalYear', 'category', 'budgetKrw']);
+    await expect(workflow.adopt(first, { scope: 'rows' })).rejects.toMatchObject({ code: 'missing_columns' });
+
+    // One column mapped: the choice is kept, and the fields still without a column are named.
+    const one = await workflow.proposeAdoption('spending', { 지역: 'dong' });
+    expect(one.report.header?.columns).toContainEqual(expect.objectContaining({ header: '지역', field: 'dong' }));
+    expect(one.report.error?.code).toBe('missing_columns');
+    expect(one.report.error?.missing?.map((m) => m.field)).not.toContain('dong');
+
+    const map = { 지역: 'dong', 시기: 'phase', 해당연도: 'fiscalYear', 항목: 'category', 배정금액: 'budgetKrw' };
+    const mapped = await workflow.proposeAdoption('spending', map);
+    expect(mapped.report.error).toBeUndefined();
+    expect(mapped.report.rows.map((r) => [r.values.category, r.values.budgetKrw])).toEqual([
+      ['자체 사업비', 5_000_000],
+      ['기타', 1_000_000],
+    ]);
+    await workflow.adopt(mapped, { scope: 'rows' });
+    expect(await workflow.syncKind('spending')).toMatchObject({ rowsRead: 2, accepted: 2, refused: [] });
+  });
 });
