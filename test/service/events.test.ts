@@ -97,6 +97,32 @@ describe('GET /api/events', () => {
     }
   });
 
+  it("a city's manager hears of its city's changes, never another city's", async () => {
+    const { svc, base } = await serve();
+    const sejong = {
+      city: '세종특별자치시',
+      districts: [{ code: '36110', name: '세종시' }],
+      dongs: [{ code: '36110-hansol', name: '한솔동', district: '36110', adminCode: null, joinedPhase: 1, population: {}, populationIllustrative: false }],
+      phases: [{ phase: 1, name: '1단계', year: 2021, start: '2021-01-01', end: '2021-12-31' }],
+    };
+    expect((await svc.json('PUT', '/api/reference', 'admin', sejong)).status).toBe(200);
+    const daejeon = await listen(base, (await svc.store.createToken({ role: 'manager', city: '30', name: '대전 관리자' })).token);
+    const everyCity = await listen(base, svc.tokens.manager);
+    try {
+      const elsewhere = await svc.json('POST', '/api/sync/participation', 'admin', batch([{ values: { ...meeting('한솔동'), date: '2021-03-20' } }]));
+      expect(elsewhere.status).toBe(200);
+      expect((await everyCity.next()).data.revision).toBe(elsewhere.body.revision);
+      const own = await svc.json('POST', '/api/sync/participation', 'otherDong', batch([{ values: meeting('갈마1동') }]));
+      expect((await daejeon.next()).data).toEqual({ revision: own.body.revision, kinds: ['participation'] });
+      expect((await everyCity.next()).data.revision).toBe(own.body.revision);
+      // Sejong's change never reached the Daejeon manager's pane.
+      expect(daejeon.events).toEqual([]);
+    } finally {
+      daejeon.close();
+      everyCity.close();
+    }
+  });
+
   it('needs a token, and stops watching when the last pane closes', async () => {
     const { svc, base } = await serve();
     expect((await fetch(`${base}/api/events`)).status).toBe(401);
