@@ -31,7 +31,8 @@ export function scopeText(meta: Meta, who: MetaWho | null, t: Strings): string {
     const district = meta.districts.find((d) => d.code === who.district);
     return t.scopeDistrict(district?.name ?? who.district);
   }
-  if (who && readerRoles.includes(who.role)) return t.scopeAll;
+  // A reader limited to one city reads that city's dongs, not every dong of the service.
+  if (who && readerRoles.includes(who.role)) return who.city ? t.scopeCity(meta.cities.find((c) => c.code === who.city)?.name ?? who.city) : t.scopeAll;
   return t.scopeDongs(meta.dongs.length);
 }
 

@@ -85,6 +85,8 @@ describe('two cities in the pane', () => {
     onTestFinished(() => own.close());
     const { page } = own;
     await signInPane(page, pane.server.url, cityManager);
+    // Its scope is its city, not every dong of the service.
+    expect(await page.getByTestId('who').textContent()).toContain('가람광역시 전체 동');
     await page.getByRole('tab', { name: '요약' }).click();
     const review = page.getByTestId('review-count');
     await expect.poll(() => review.textContent()).toBe('지원 검토 1곳 / 5개 동');
