@@ -296,6 +296,11 @@ export class ReferenceIndex {
     return this.dongByCode.get(code)?.city ?? this.districtByCode.get(code)?.city ?? (this.cityByCode.has(code) ? code : undefined);
   }
 
+  /** A city's name as officials read it (대전광역시), by its code; the code itself when unknown. */
+  cityName(code: string): string {
+    return this.cityByCode.get(code)?.name ?? code;
+  }
+
   /** A city by code, name or short name (대전광역시, 대전, 30). */
   resolveCity(codeOrName: string): City | undefined {
     const t = codeOrName.trim();

@@ -13,8 +13,8 @@ export const backupRoutes = (options: { dir?: string; keep?: number }) =>
     const city = c.get('actor').city;
     if (city !== null)
       throw ApiError.with('forbidden', {
-        ko: `백업은 모든 시·도를 담습니다. 시·도(${city})에 한정된 토큰으로는 받을 수 없습니다.`,
-        en: `A backup holds every city; a token limited to city ${city} may not take one.`,
+        ko: `백업은 모든 시·도를 담습니다. ${store.reference.cityName(city)}에 한정된 토큰으로는 받을 수 없습니다.`,
+        en: `A backup holds every city; a token limited to ${store.reference.cityName(city)} (city ${city}) may not take one.`,
       });
     const taken = await store.backup(options.dir ?? store.defaultBackupDir, options.keep ?? 14);
     return c.json(taken);

@@ -44,7 +44,8 @@ function filters(c: Context): Record<string, string | string[]> {
   const city = (v: string) => {
     const found = c.get('store').reference.resolveCity(v);
     if (found && actor.city !== null && found.code !== actor.city) {
-      throw ApiError.with('forbidden', { ko: `이 토큰은 시·도 ${actor.city}의 자료만 볼 수 있습니다.`, en: `This token reads city ${actor.city} only.` });
+      const own = c.get('store').reference.cityName(actor.city);
+      throw ApiError.with('forbidden', { ko: `이 토큰은 ${own}의 자료만 볼 수 있습니다.`, en: `This token reads ${own} (city ${actor.city}) only.` });
     }
     return found ? found.code : unknown('city', v);
   };

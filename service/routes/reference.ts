@@ -13,8 +13,8 @@ export const referenceRoutes = new Hono().put('/reference', allowRoles('admin'),
   const actor = c.get('actor');
   if (actor.city !== null && actor.city !== reference.cityCode) {
     throw ApiError.with('forbidden', {
-      ko: `이 토큰은 시·도 ${actor.city}의 기준 자료만 불러올 수 있습니다 (${reference.city}, ${reference.cityCode}).`,
-      en: `This token may load the reference data of city ${actor.city} only (not ${reference.cityCode}).`,
+      ko: `이 토큰은 ${c.get('store').reference.cityName(actor.city)}의 기준 자료만 불러올 수 있습니다 (${reference.city}은(는) 불러올 수 없습니다).`,
+      en: `This token may load the reference data of ${c.get('store').reference.cityName(actor.city)} (city ${actor.city}) only, not ${reference.city}.`,
     });
   }
   const loaded = await c.get('store').loadReference(reference, { replace: c.req.query('replace') === 'true' });

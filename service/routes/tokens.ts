@@ -31,7 +31,8 @@ export const tokenRoutes = new Hono()
     const store = c.get('store');
     const own = c.get('actor').city;
     if (own !== null && body.city !== undefined && store.reference.resolveCity(body.city)?.code !== own) {
-      throw ApiError.with('forbidden', { ko: `이 토큰은 시·도 ${own}의 토큰만 만들 수 있습니다.`, en: `This token makes tokens of city ${own} only.` });
+      const name = store.reference.cityName(own);
+      throw ApiError.with('forbidden', { ko: `이 토큰은 ${name}의 토큰만 만들 수 있습니다.`, en: `This token makes tokens of ${name} (city ${own}) only.` });
     }
     const city = own ?? body.city;
     const created = await store.createToken({ ...body, ...(city === undefined ? {} : { city }), expiresAt: body.expiresAt ? new Date(body.expiresAt) : undefined });

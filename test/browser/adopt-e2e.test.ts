@@ -4,17 +4,12 @@
 // sees the rows as they will be read before anything is made or sent; the sync then sends the sheet's
 // two lines and writes nothing into it: the dong's 2019 line kept elsewhere is offered (and goes in
 // above 합계 once taken), its 2020 lines are outside the sheet's scope and go to a new sheet on request.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { batch, spendingRow, startService, type TestService } from '../support/service.ts';
-import { installFake, type FakeWorkbookApi } from './fake-office.ts';
-import { workbookOf } from './demo-pane.ts';
-import { addinDist, describeViolations, keepForDocs, openBrowser, runAxe, screenshot, startServer, type BrowserSession, type TestServer } from './harness.ts';
-
-const dist = process.env.JACHI_ADDIN_DIST ?? addinDist;
-const built = existsSync(join(dist, 'taskpane.html'));
+import { batch, spendingRow, type TestService } from '../support/service.ts';
+import type { FakeWorkbookApi } from './fake-office.ts';
+import { openExcelPane, signInExcel, workbookOf, type ExcelPane } from './demo-pane.ts';
+import { describeViolations, keepForDocs, runAxe, screenshot, type BrowserSession, type TestServer } from './harness.ts';
 
 /** Waits for the buttons' transitions (disabled while the pane worked) to end: axe measures contrast as shown. */
 const settled = (page: Page) => page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined)))).then(() => page.waitForTimeout(300));
@@ -31,6 +26,7 @@ describe("adopting last year's sheet in a fake Excel against the real service", 
   let svc: TestService;
   let server: TestServer;
   let browser: BrowserSession;
+  let pane: ExcelPane;
   const wb = <T>(fn: (w: FakeWorkbookApi, arg: never) => T, arg?: unknown): Promise<T> => workbookOf(browser.page)(fn, arg);
   /** The adopted table's rows without the hidden 행ID. */
   const tableRows = async () => {
@@ -39,11 +35,8 @@ describe("adopting last year's sheet in a fake Excel against the real service", 
   };
 
   beforeAll(async () => {
-    if (!built) throw new Error(`${dist} is missing: run \`npm run build\` first (npm test does)`);
-    svc = await startService({ staticDir: dist });
-    server = await startServer(svc.app.fetch);
-    browser = await openBrowser({ viewport: { width: 1024, height: 900 } });
-    await installFake(browser.page);
+    pane = await openExcelPane();
+    ({ svc, server, browser } = pane);
     // What the dong keeps elsewhere: one more 2019 line, and two 2020 lines.
     const elsewhere = await svc.json(
       'POST',
@@ -61,17 +54,12 @@ describe("adopting last year's sheet in a fake Excel against the real service", 
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    svc?.close();
+    await pane?.close();
   });
 
   it('maps the unknown headers by hand in the adopt dialog, with the rows shown as they will be read', async () => {
     const { page } = browser;
-    await page.goto(`${server.url}/taskpane.html`);
-    await page.getByLabel('토큰').fill(svc.tokens.dong);
-    await page.getByRole('button', { name: '로그인' }).click();
-    await page.getByText('Excel에 연결되었습니다.').waitFor();
+    await signInExcel(page, server.url, svc.tokens.dong);
     await wb((w, a: { sheet: string; values: unknown[][] }) => w.loadSheet(a.sheet, { values: a.values }), { sheet, values: [header, ...lines, total] });
     await wb((w, a: string) => w.select(a, 1, 1), sheet);
     await page.locator('#panel-sync:not([aria-busy])').waitFor();

@@ -53,3 +53,39 @@ export async function signInPane(page: Page, url: string, token: string): Promis
   await page.getByRole('button', { name: '로그인' }).click();
   await page.getByTestId('who').waitFor();
 }
+
+/** The pane inside the fake Excel (fake-office.ts) over a fresh store without the demo: what the sync tests share. */
+export interface ExcelPane {
+  svc: TestService;
+  server: TestServer;
+  browser: BrowserSession;
+  close(): Promise<void>;
+}
+
+export async function openExcelPane(): Promise<ExcelPane> {
+  // JACHI_ADDIN_DIST: the same tests over another build of the pane.
+  const dist = process.env.JACHI_ADDIN_DIST ?? addinDist;
+  if (!existsSync(join(dist, 'taskpane.html'))) throw new Error(`${dist} is missing: run \`npm run build\` first (npm test does)`);
+  const svc = await startService({ staticDir: dist });
+  const server = await startServer(svc.app.fetch);
+  const browser = await openBrowser({ viewport: { width: 1024, height: 900 } });
+  await installFake(browser.page);
+  return {
+    svc,
+    server,
+    browser,
+    async close() {
+      await browser.close();
+      await server.close();
+      svc.close();
+    },
+  };
+}
+
+/** Signs in inside the fake Excel and waits until the pane says it is connected to the workbook. */
+export async function signInExcel(page: Page, url: string, token: string): Promise<void> {
+  await page.goto(`${url}/taskpane.html`);
+  await page.getByLabel('토큰').fill(token);
+  await page.getByRole('button', { name: '로그인' }).click();
+  await page.getByText('Excel에 연결되었습니다.').waitFor();
+}

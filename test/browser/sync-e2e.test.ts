@@ -2,22 +2,18 @@
 // DuckDB file), in Chromium, inside a fake Excel (fake-office.ts) that stands in for office.js.
 // An official signs in, inserts the templates, types rows, syncs, fixes a refused cell, settles a
 // conflict with another client and deletes a row.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kinds, sheets } from '../../domain/sheets.ts';
-import { batch, startService, type TestService } from '../support/service.ts';
-import { installFake, type FakeWorkbookApi } from './fake-office.ts';
-import { workbookOf } from './demo-pane.ts';
-import { addinDist, describeViolations, openBrowser, runAxe, screenshot, startServer, type BrowserSession, type TestServer } from './harness.ts';
-
-const dist = process.env.JACHI_ADDIN_DIST ?? addinDist;
-const built = existsSync(join(dist, 'taskpane.html'));
+import { batch, type TestService } from '../support/service.ts';
+import type { FakeWorkbookApi } from './fake-office.ts';
+import { openExcelPane, signInExcel, workbookOf, type ExcelPane } from './demo-pane.ts';
+import { describeViolations, runAxe, screenshot, type BrowserSession, type TestServer } from './harness.ts';
 
 describe('sync in a fake Excel against the real service', () => {
   let svc: TestService;
   let server: TestServer;
   let browser: BrowserSession;
+  let pane: ExcelPane;
   const wb = <T>(fn: (w: FakeWorkbookApi, arg: never) => T, arg?: unknown): Promise<T> => workbookOf(browser.page)(fn, arg);
   const serverRows = async () =>
     (await svc.json('GET', '/api/rows/spending', 'dong')).body.rows as { rowId: string; revision: number; deleted: boolean; values: Record<string, unknown> }[];
@@ -33,25 +29,17 @@ describe('sync in a fake Excel against the real service', () => {
   };
 
   beforeAll(async () => {
-    if (!built) throw new Error(`${dist} is missing: run \`npm run build\` first (npm test does)`);
-    svc = await startService({ staticDir: dist });
-    server = await startServer(svc.app.fetch);
-    browser = await openBrowser({ viewport: { width: 1024, height: 900 } });
-    await installFake(browser.page);
+    pane = await openExcelPane();
+    ({ svc, server, browser } = pane);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    svc?.close();
+    await pane?.close();
   });
 
   it('signs in with a dong token and opens the sync view inside Excel', async () => {
     const { page } = browser;
-    await page.goto(`${server.url}/taskpane.html`);
-    await page.getByLabel('토큰').fill(svc.tokens.dong);
-    await page.getByRole('button', { name: '로그인' }).click();
-    await page.getByText('Excel에 연결되었습니다.').waitFor();
+    await signInExcel(page, server.url, svc.tokens.dong);
     await page.getByRole('button', { name: '서식 표 넣기' }).waitFor();
   });
 

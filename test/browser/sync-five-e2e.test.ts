@@ -4,17 +4,12 @@
 // warnings on the cells (an agenda with more votes than its assembly had voters, a spending line
 // naming an agenda its 자치계획 lacks), each line's 관련 의제 offers the dong's agendas of that year,
 // and another client's agenda is offered, then taken into the workbook (and into the lines' drop-down).
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kinds, sheets, type Kind } from '../../domain/sheets.ts';
-import { batch, startService, type TestService } from '../support/service.ts';
-import { installFake, type FakeWorkbookApi } from './fake-office.ts';
-import { workbookOf } from './demo-pane.ts';
-import { addinDist, openBrowser, startServer, type BrowserSession, type TestServer } from './harness.ts';
-
-const dist = process.env.JACHI_ADDIN_DIST ?? addinDist;
-const built = existsSync(join(dist, 'taskpane.html'));
+import { batch, type TestService } from '../support/service.ts';
+import type { FakeWorkbookApi } from './fake-office.ts';
+import { openExcelPane, signInExcel, workbookOf, type ExcelPane } from './demo-pane.ts';
+import type { BrowserSession, TestServer } from './harness.ts';
 
 /** A table row as an official types it: the hidden 행ID blank, then the sheet's columns by field. */
 const typed = (kind: Kind, values: Record<string, unknown>) => ['', ...sheets[kind].columns.map((c) => values[c.field] ?? '')];
@@ -24,6 +19,7 @@ describe('all five sheets synced in a fake Excel against the real service', () =
   let svc: TestService;
   let server: TestServer;
   let browser: BrowserSession;
+  let pane: ExcelPane;
   const wb = <T>(fn: (w: FakeWorkbookApi, arg: never) => T, arg?: unknown): Promise<T> => workbookOf(browser.page)(fn, arg);
   const stored = async (kind: Kind) =>
     ((await svc.json('GET', `/api/rows/${kind}?since=0`, 'dong')).body.rows as { rowId: string; revision: number; deleted: boolean; values: Record<string, unknown> }[]).filter(
@@ -37,25 +33,17 @@ describe('all five sheets synced in a fake Excel against the real service', () =
   };
 
   beforeAll(async () => {
-    if (!built) throw new Error(`${dist} is missing: run \`npm run build\` first (npm test does)`);
-    svc = await startService({ staticDir: dist });
-    server = await startServer(svc.app.fetch);
-    browser = await openBrowser({ viewport: { width: 1024, height: 900 } });
-    await installFake(browser.page);
+    pane = await openExcelPane();
+    ({ svc, server, browser } = pane);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    svc?.close();
+    await pane?.close();
   });
 
   it('inserts the five templates, with 자치계획 and 위원구성 beside the first three', async () => {
     const { page } = browser;
-    await page.goto(`${server.url}/taskpane.html`);
-    await page.getByLabel('토큰').fill(svc.tokens.dong);
-    await page.getByRole('button', { name: '로그인' }).click();
-    await page.getByText('Excel에 연결되었습니다.').waitFor();
+    await signInExcel(page, server.url, svc.tokens.dong);
     await page.getByRole('button', { name: '서식 표 넣기' }).click();
     await page.getByRole('status').filter({ hasText: '표 5개를 만들었습니다.' }).waitFor();
     expect(await wb((w) => w.tableNames())).toEqual(kinds.map((k) => sheets[k].table));

@@ -193,7 +193,7 @@ describe('two cities in one service', () => {
   it('refuses another city’s figures, rows and writes to a token of one city', async () => {
     const other = await call('GET', '/api/compare/spending?city=51', '30-manager');
     expect(other.status).toBe(403);
-    expect(other.body.error.message.ko).toContain('30');
+    expect(other.body.error.message.ko).toBe('이 토큰은 대전광역시의 자료만 볼 수 있습니다.');
     const drill = await call('GET', '/api/compare/spending/rows?dong=51140-galma1&phase=1', '30-analyst');
     expect(drill.body?.rows ?? []).toEqual([]);
     // By code: no dong of its city. By name: the token's own city's 갈마1동.
