@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { stream } from 'hono/streaming';
 import { z } from 'zod';
 import { isKind, maxBatchRows, syncBodySchema, type Kind } from '../../domain/index.ts';
-import { syncAnswerJson } from '../store/store.ts';
+import { syncAnswerBody } from '../store/store.ts';
 import { ApiError } from '../http/errors.ts';
 import { parseWith, readJson } from '../http/json.ts';
 
@@ -16,6 +16,17 @@ function batchSize(raw: unknown): number {
   if (typeof raw !== 'object' || raw === null) return 0;
   const { rows, deletes } = raw as { rows?: unknown; deletes?: unknown };
   return (Array.isArray(rows) ? rows.length : 0) + (Array.isArray(deletes) ? deletes.length : 0);
+}
+
+/** Whether an Accept-Encoding header takes gzip (named, or `*`, without q=0). */
+export function acceptsGzip(header: string | undefined): boolean {
+  for (const part of (header ?? '').toLowerCase().split(',')) {
+    const [coding, ...params] = part.split(';').map((p) => p.trim());
+    if (coding !== 'gzip' && coding !== '*') continue;
+    const q = params.find((p) => p.startsWith('q='));
+    if (!q || Number(q.slice(2)) > 0) return true;
+  }
+  return false;
 }
 
 const sinceParam = z.coerce.number().int().nonnegative();
@@ -51,8 +62,12 @@ export const syncRoutes = new Hono()
     c.set('batchId', body.batchId);
     const source = workbookHeader(c.req.header('x-jachi-workbook'));
     const answer = await c.get('store').sync(kind, body, c.get('actor'), source);
-    // The answer's JSON as the store wrote it to the batch record (the same bytes c.json would send).
-    return c.body(syncAnswerJson(answer), 200, { 'Content-Type': 'application/json' });
+    // The answer as the store wrote it to the batch record: gzipped for a client that accepts it
+    // (browsers and fetch do), else its JSON (the same bytes c.json would send).
+    const { body: bytes, gzip } = syncAnswerBody(answer, acceptsGzip(c.req.header('accept-encoding')));
+    const headers: Record<string, string> = { 'Content-Type': 'application/json', Vary: 'Accept-Encoding' };
+    if (gzip) headers['Content-Encoding'] = 'gzip';
+    return c.body(bytes, 200, headers);
   })
   .get('/batches/:batchId', async (c) => {
     const batchId = z.guid().safeParse(c.req.param('batchId'));

@@ -35,7 +35,7 @@ import { takeBackup, type BackupResult } from './backup.ts';
 export { roles, type Actor, type Role } from './auth.ts';
 export { maxBatchRows } from '../../domain/index.ts';
 export { StoreError } from './errors.ts';
-export { syncAnswerJson, type SyncBatchInput, type SyncRowInput } from './sync.ts';
+export { syncAnswerBody, type SyncBatchInput, type SyncRowInput } from './sync.ts';
 export type { TokenInfo } from './tokens.ts';
 export type { Answer, AnswerFormat } from './compare/answers.ts';
 export type { RowResult, RowStatus, ServerRow, SyncAnswer } from '../../domain/index.ts';

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import { gunzipSync, gzip } from 'node:zlib';
 import { DuckDBBlobValue, type DuckDBConnection } from '@duckdb/node-api';
 import {
   checkRow,
@@ -24,6 +26,7 @@ import { addCrossKindWarnings, readCrossKind, type CrossKindSeen } from './cross
 import { StoreError } from './errors.ts';
 import type { Readers, SqlParams } from './readers.ts';
 import type { References } from './references.ts';
+import { KnownIds } from './known-ids.ts';
 import { currentRows, idList, type Current } from './rows.ts';
 import { rowsTable, utcIso } from './sql.ts';
 import { writeVersions, type Version } from './staging.ts';
@@ -38,17 +41,30 @@ const maxRememberedFailures = 10_000;
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /**
- * The JSON of answers this process stored, as the UTF-8 bytes bound to the batch record, so the
- * route sends them without serialising or encoding again (an answer with Korean warnings is
- * megabytes of two-byte text: each encoding costs milliseconds).
+ * The answers this process stored, as the bytes of the batch record: their JSON (UTF-8) and that
+ * gzipped (migration 009), so the route sends them without serialising, encoding or compressing
+ * again (an answer with Korean warnings on every row is megabytes of JSON, a fifth of a megabyte
+ * gzipped).
  */
-const answerBytes = new WeakMap<SyncAnswer, Uint8Array<ArrayBuffer>>();
+const answerBytes = new WeakMap<SyncAnswer, { json: Uint8Array<ArrayBuffer>; gzip: Uint8Array<ArrayBuffer> }>();
 const utf8 = new TextEncoder();
+const gzipAsync = promisify(gzip);
 
-/** A sync answer as JSON: the bytes stored in the batch record when there are some, else JSON.stringify. */
-export function syncAnswerJson(answer: SyncAnswer): string | Uint8Array<ArrayBuffer> {
-  return answerBytes.get(answer) ?? JSON.stringify(answer);
+/** A sync answer as the route sends it: gzipped when the client accepts that and the bytes are at hand, else its JSON. */
+export function syncAnswerBody(answer: SyncAnswer, acceptsGzip: boolean): { body: string | Uint8Array<ArrayBuffer>; gzip: boolean } {
+  const bytes = answerBytes.get(answer);
+  if (bytes && acceptsGzip) return { body: bytes.gzip, gzip: true };
+  return { body: bytes?.json ?? JSON.stringify(answer), gzip: false };
 }
+
+/** A batch record's answer as JSON text: gzipped since migration 009, plain JSON before. */
+function storedAnswer(record: Record<string, unknown>): string {
+  const zipped = record.answerGzip as Uint8Array | null;
+  return zipped ? gunzipSync(zipped).toString('utf8') : (record.answer as string);
+}
+
+/** A batch record's columns as `storedAnswer` reads them. */
+const answerColumns = 'answer::VARCHAR AS answer, answerGzip';
 
 /** Values in the sheet's column order, for comparing a sent row with the stored one. */
 function sameValues(kind: Kind, a: RowValues, b: RowValues): boolean {
@@ -110,6 +126,14 @@ export class Syncs {
    * on. Whatever changed out of sight (open, demo generate, a failed group) moves every kind on.
    */
   private readonly kindRevisions = new Map<Kind, number>();
+  /** The ids each kind's rows table may hold (known-ids.ts), read on a kind's first batch after open or catchUp. */
+  private readonly knownIds = new Map<Kind, KnownIds>();
+  /**
+   * The live budget total of each dong and fiscal year (`dong|fiscalYear`) as committed, for the
+   * over-allocation warning: read from the table the first time a batch names the dong-year, then
+   * kept by each commit's versions, so a batch reads only the dong-years it is the first to name.
+   */
+  private readonly lineTotals = new Map<string, number>();
   /** Sync batches waiting for the writer, in the order they came. */
   private readonly syncJobs: SyncJob[] = [];
   /** Batches received and not yet answered (queued or being written), by batchId. */
@@ -136,6 +160,16 @@ export class Syncs {
   /** Every kind may have changed up to the revision counter (nothing says which). */
   private allKindsChanged(): void {
     for (const kind of kinds) this.kindRevisions.set(kind, this.revisionCounter);
+    // What is kept of the stored rows is read again on its next use.
+    this.knownIds.clear();
+    this.lineTotals.clear();
+  }
+
+  /** The ids `kind`'s rows table may hold, read on the writer when not yet known. */
+  private async knownIdsOf(kind: Kind): Promise<KnownIds> {
+    let known = this.knownIds.get(kind);
+    if (!known) this.knownIds.set(kind, (known = await KnownIds.read(this.writer.connection, kind)));
+    return known;
   }
 
   /** Reads the highest stored revision (at open, and after something else wrote rows). */
@@ -207,11 +241,11 @@ export class Syncs {
       mayRead(inFlight.tokenId);
       return { batchId: id, status: 'pending', kind: inFlight.kind, since: inFlight.since };
     }
-    const stored = await this.rows(`SELECT kind, tokenId, answer::VARCHAR AS answer, ${utcIso('createdAt')} AS storedAt FROM sync_batches WHERE batchId = $id::UUID`, { id });
+    const stored = await this.rows(`SELECT kind, tokenId, ${answerColumns}, ${utcIso('createdAt')} AS storedAt FROM sync_batches WHERE batchId = $id::UUID`, { id });
     const record = stored[0];
     if (record) {
       mayRead(record.tokenId as string);
-      return { batchId: id, status: 'applied', kind: record.kind as string, storedAt: record.storedAt as string, answer: JSON.parse(record.answer as string) as SyncAnswer };
+      return { batchId: id, status: 'applied', kind: record.kind as string, storedAt: record.storedAt as string, answer: JSON.parse(storedAnswer(record)) as SyncAnswer };
     }
     const failure = this.batchFailures.get(id);
     if (failure) {
@@ -254,10 +288,17 @@ export class Syncs {
 
   /**
    * What the warnings that need a dong's other lines read, without reading every line: the stored
-   * budget total of each dong and fiscal year the rows name (summed by DuckDB), and the stored live
-   * lines that share a row's dong, year, category, item and budget (the likely duplicates).
+   * budget total of each dong and fiscal year the rows name (summed by DuckDB, or as `known` keeps
+   * it), and the stored live lines that share a row's dong, year, category, item and budget (the
+   * likely duplicates). `before` are the stored rows the batch replaces: their dong-years are read
+   * too, since a line moved to another year leaves its old year's total.
    */
-  private async spendingLines(checked: readonly CheckedRow[], connection: DuckDBConnection): Promise<LineState> {
+  private async spendingLines(
+    checked: readonly CheckedRow[],
+    connection: DuckDBConnection,
+    known?: ReadonlyMap<string, number>,
+    before?: ReadonlyMap<string, Current>,
+  ): Promise<LineState> {
     const years = new Map<string, { dong: string; fy: number }>();
     const keys = new Set<string>();
     const budgets = new Set<number>();
@@ -271,6 +312,9 @@ export class Syncs {
     }
     const state: LineState = { totals: new Map(), lines: new Map() };
     if (years.size === 0) return state;
+    for (const old of before?.values() ?? []) {
+      if (!old.deleted) years.set(`${String(old.values.dong)}|${String(old.values.fiscalYear)}`, { dong: String(old.values.dong), fy: Number(old.values.fiscalYear) });
+    }
     // The dong-years are few; lists of numbers and of strings are what DuckDB's JSON reader parses
     // fastest (a list of 5,000 structs costs it tens of milliseconds). The likely duplicates are
     // matched in SQL on their whole key as one text (the same text as lineKey), narrowed first by
@@ -278,12 +322,19 @@ export class Syncs {
     const yearsJson = JSON.stringify([...years.values()]);
     const inYears = `SEMI JOIN (SELECT k.dong, k.fy FROM (SELECT unnest(from_json($years, '[{"dong":"VARCHAR","fy":"INTEGER"}]')) AS k)) y
          ON r.dong = y.dong AND r.fiscalYear = y.fy`;
-    const totals = await this.rows(
-      `SELECT r.dong, r.fiscalYear, sum(r.budgetKrw)::BIGINT AS total FROM ${rowsTable('spending')} r ${inYears}
+    const unknown = [...years].filter(([key]) => !known?.has(key));
+    for (const [key] of years) if (known?.has(key)) state.totals.set(key, known.get(key)!);
+    const totals =
+      unknown.length === 0
+        ? []
+        : await this.rows(
+            `SELECT r.dong, r.fiscalYear, sum(r.budgetKrw)::BIGINT AS total FROM ${rowsTable('spending')} r ${inYears}
        WHERE NOT r.deleted GROUP BY r.dong, r.fiscalYear`,
-      { years: yearsJson },
-      connection,
-    );
+            { years: JSON.stringify(unknown.map(([, y]) => y)) },
+            connection,
+          );
+    // A dong-year with no live line totals 0.
+    for (const [key] of unknown) state.totals.set(key, 0);
     for (const t of totals) state.totals.set(`${t.dong}|${t.fiscalYear}`, Number(t.total));
     const found = await this.rows(
       `SELECT r.rowId::VARCHAR AS rowId, r.dong, r.fiscalYear, r.category, r.item, r.budgetKrw FROM ${rowsTable('spending')} r ${inYears}
@@ -434,42 +485,59 @@ export class Syncs {
   private async storedBatches(batchIds: string[]): Promise<Map<string, { kind: string; tokenId: string; fingerprint: string; answer: string }>> {
     const stored = new Map<string, { kind: string; tokenId: string; fingerprint: string; answer: string }>();
     for (const r of await this.rows(
-      `SELECT batchId::VARCHAR AS batchId, kind, tokenId, fingerprint, answer::VARCHAR AS answer FROM sync_batches
+      `SELECT batchId::VARCHAR AS batchId, kind, tokenId, fingerprint, ${answerColumns} FROM sync_batches
        WHERE batchId IN (SELECT id FROM ${idList('ids')})`,
       { ids: JSON.stringify(batchIds) },
       this.writer.connection,
     )) {
-      stored.set(r.batchId as string, { kind: r.kind as string, tokenId: r.tokenId as string, fingerprint: r.fingerprint as string, answer: r.answer as string });
+      stored.set(r.batchId as string, { kind: r.kind as string, tokenId: r.tokenId as string, fingerprint: r.fingerprint as string, answer: storedAnswer(r) });
     }
     return stored;
+  }
+
+  /**
+   * What a group's new batches are decided against, read on the writer: the stored rows they name
+   * (only those the table may hold), the spending warnings' totals and likely duplicates, and what
+   * each batch's cross-kind warnings read. `isStored(i)`: the group's i-th batch is a resend.
+   */
+  private async readForGroup(jobs: readonly SyncJob[], isStored: (i: number) => boolean) {
+    const idsByKind = new Map<Kind, string[]>();
+    jobs.forEach((job, i) => {
+      if (!isStored(i)) idsByKind.set(job.kind, [...(idsByKind.get(job.kind) ?? []), ...job.ids]);
+    });
+    const current = new Map<Kind, Map<string, Current>>();
+    for (const [kind, ids] of idsByKind) {
+      // Only the ids the table may hold are looked up: a batch of new rows reads nothing.
+      const known = await this.knownIdsOf(kind);
+      const maybe = [...new Set(ids)].filter((id) => known.mayHold(id));
+      current.set(kind, await currentRows(this.readers, kind, maybe, this.writer.connection));
+    }
+    const spendingJobs = jobs.filter((job, i) => job.kind === 'spending' && !isStored(i));
+    const lines =
+      spendingJobs.length > 0
+        ? await this.spendingLines(
+            spendingJobs.flatMap((job) => job.checked.rows),
+            this.writer.connection,
+            this.lineTotals,
+            current.get('spending'),
+          )
+        : undefined;
+    // Cross-kind warnings (cross-kind.ts): what each new batch's rows read of the other kinds.
+    const crossKind: CrossKindSeen[] = [];
+    for (const [i, job] of jobs.entries()) crossKind.push(isStored(i) ? {} : await readCrossKind(this.readers, job.kind, job.checked.rows, this.writer.connection));
+    return { current, lines, crossKind };
   }
 
   /** One transaction for a group of batches; each gets its answer, or batch_reused. */
   private async applyGroup(jobs: readonly SyncJob[]): Promise<(SyncAnswer | StoreError)[]> {
     const batchIds = jobs.map((j) => j.batch.batchId.toLowerCase());
     const stored = await this.storedBatches(batchIds);
-    const idsByKind = new Map<Kind, string[]>();
-    jobs.forEach((job, i) => {
-      if (!stored.has(batchIds[i]!)) idsByKind.set(job.kind, [...(idsByKind.get(job.kind) ?? []), ...job.ids]);
-    });
-    const current = new Map<Kind, Map<string, Current>>();
-    for (const [kind, ids] of idsByKind) current.set(kind, await currentRows(this.readers, kind, [...new Set(ids)], this.writer.connection));
-    const spendingJobs = jobs.filter((job, i) => job.kind === 'spending' && !stored.has(batchIds[i]!));
-    const lines =
-      spendingJobs.length > 0
-        ? await this.spendingLines(
-            spendingJobs.flatMap((job) => job.checked.rows),
-            this.writer.connection,
-          )
-        : undefined;
-    // Cross-kind warnings (cross-kind.ts): what each new batch's rows read of the other kinds.
-    const crossKind: CrossKindSeen[] = [];
-    for (const [i, job] of jobs.entries()) crossKind.push(stored.has(batchIds[i]!) ? {} : await readCrossKind(this.readers, job.kind, job.checked.rows, this.writer.connection));
+    const { current, lines, crossKind } = await this.readForGroup(jobs, (i) => stored.has(batchIds[i]!));
 
     const now = new Date().toISOString();
     let revision = this.revisionCounter;
     const outcomes: (SyncAnswer | StoreError)[] = [];
-    const writes: { job: SyncJob; versions: Version[]; replaced: string[]; answer: SyncAnswer; answerUtf8: Uint8Array<ArrayBuffer> }[] = [];
+    const writes: { job: SyncJob; versions: Version[]; replaced: string[]; answer: SyncAnswer; json: Uint8Array<ArrayBuffer> }[] = [];
     jobs.forEach((job, i) => {
       const before = stored.get(batchIds[i]!);
       if (before) {
@@ -506,13 +574,16 @@ export class Syncs {
       const answer: SyncAnswer = { batchId: job.batch.batchId, revision: decided.revision, results: decided.results };
       const answerJson = JSON.stringify(answer);
       stored.set(batchIds[i]!, { kind: job.kind, tokenId: job.actor.tokenId, fingerprint: job.fingerprint, answer: answerJson });
-      writes.push({ job, versions: decided.versions, replaced, answer, answerUtf8: utf8.encode(answerJson) });
+      writes.push({ job, versions: decided.versions, replaced, answer, json: utf8.encode(answerJson) });
       outcomes.push(answer);
     });
     if (writes.length === 0) return outcomes;
+    for (const w of writes) (await this.knownIdsOf(w.job.kind)).add(w.versions.map((v) => v.rowId));
+    // Compressed on libuv's threads, off the event loop.
+    const zipped = await Promise.all(writes.map(async (w) => ({ ...w, gzip: new Uint8Array(await gzipAsync(w.json, { level: 1 })) })));
 
     try {
-      await this.writeGroup(writes, now);
+      await this.writeGroup(zipped, now);
     } catch (error) {
       // Whatever became of the transaction, the next revisions must come after every stored one.
       await this.catchUpRevision();
@@ -521,7 +592,9 @@ export class Syncs {
     // Published only once committed, so a pull never skips a revision it cannot yet see.
     this.revisionCounter = revision;
     for (const w of writes) this.kindRevisions.set(w.job.kind, revision);
-    for (const w of writes) answerBytes.set(w.answer, w.answerUtf8);
+    for (const w of zipped) answerBytes.set(w.answer, { json: w.json, gzip: w.gzip });
+    // The group's dong-year totals, its versions counted, are now the committed ones.
+    for (const [key, total] of lines?.totals ?? []) this.lineTotals.set(key, total);
     this.writer.checkpointSoon();
     return outcomes;
   }
@@ -548,19 +621,22 @@ export class Syncs {
     this.allKindsChanged();
   }
 
-  private async writeGroup(writes: { job: SyncJob; versions: Version[]; replaced: string[]; answerUtf8: Uint8Array<ArrayBuffer> }[], now: string): Promise<void> {
+  private async writeGroup(writes: { job: SyncJob; versions: Version[]; replaced: string[]; gzip: Uint8Array<ArrayBuffer> }[], now: string): Promise<void> {
     await this.writer.transaction(async (conn) => {
-      for (const { job, versions, replaced, answerUtf8 } of writes) {
+      for (const { job, versions, replaced, gzip: answer } of writes) {
         const stamp = { updatedBy: job.actor.name, updatedAt: now, source: job.source, batchId: job.batch.batchId };
         if (versions.length > 0) await writeVersions(conn, job.kind, versions, stamp, replaced);
-        await conn.run('INSERT INTO sync_batches VALUES ($batchId::UUID, $kind, $tokenId, $fingerprint, decode($answer), $now::TIMESTAMPTZ)', {
-          batchId: job.batch.batchId,
-          kind: job.kind,
-          tokenId: job.actor.tokenId,
-          fingerprint: job.fingerprint,
-          answer: new DuckDBBlobValue(answerUtf8),
-          now,
-        });
+        await conn.run(
+          'INSERT INTO sync_batches (batchId, kind, tokenId, fingerprint, answerGzip, createdAt) VALUES ($batchId::UUID, $kind, $tokenId, $fingerprint, $answer, $now::TIMESTAMPTZ)',
+          {
+            batchId: job.batch.batchId,
+            kind: job.kind,
+            tokenId: job.actor.tokenId,
+            fingerprint: job.fingerprint,
+            answer: new DuckDBBlobValue(answer),
+            now,
+          },
+        );
       }
     });
     // DuckDB 1.5 can report COMMIT as successful after a statement aborted the transaction

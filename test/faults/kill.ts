@@ -14,6 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { Store } from '../../service/store/store.ts';
 import { spendingRow } from '../support/service.ts';
@@ -500,12 +501,14 @@ async function verify(db: string, acknowledged: Acknowledged[], sent: Batch[], k
   const conn = await instance.connect();
   try {
     const q = async (sql: string) => (await conn.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];
-    const stored = await q('SELECT batchId::VARCHAR AS batchId, answer::VARCHAR AS answer, epoch_ms(createdAt) AS at FROM sync_batches');
+    const stored = await q('SELECT batchId::VARCHAR AS batchId, answer::VARCHAR AS answer, answerGzip, epoch_ms(createdAt) AS at FROM sync_batches');
     const audit = await q('SELECT batchId::VARCHAR AS batchId, rowId::VARCHAR AS rowId, revision FROM row_audit');
     const rows = await q('SELECT rowId::VARCHAR AS rowId, revision, deleted, batchId::VARCHAR AS batchId, executedKrw, note FROM spending_rows');
 
     const storedById = new Map<string, { answer: string; at: number }>();
-    for (const s of stored) storedById.set(s.batchId as string, { answer: s.answer as string, at: Number(s.at) });
+    // Answers are stored gzipped (migration 009); older records keep their JSON.
+    const answerOf = (s: Record<string, unknown>) => (s.answerGzip ? gunzipSync(s.answerGzip as Uint8Array).toString('utf8') : (s.answer as string));
+    for (const s of stored) storedById.set(s.batchId as string, { answer: answerOf(s), at: Number(s.at) });
     const ackById = new Map(acknowledged.map((a) => [a.batchId, a]));
 
     const auditByBatch = new Map<string, string[]>();

@@ -31,7 +31,9 @@ beforeAll(async () => {
   await c.run(`INSERT INTO spending_rows (rowId, revision, deleted, updatedBy, updatedAt, source, dong, phase, fiscalYear, category, budgetKrw, executedKrw)
                SELECT uuid(), i, false, 'tester', now(), 'w.xlsx', '11111-a', 1, 2019, '기타', 1000 * i, 900 * i FROM range(1, 501) t(i)`);
   await c.run(`INSERT INTO tokens (id, name, role, dong, district, hash, createdAt) VALUES ('t1', 'admin token', 'admin', NULL, NULL, '${SECRET}-hash', now())`);
-  await c.run(`INSERT INTO sync_batches VALUES (uuid(), 'spending', 't1', '${SECRET}-fp', '{"secret": "${SECRET}"}', now())`);
+  await c.run(
+    `INSERT INTO sync_batches (batchId, kind, tokenId, fingerprint, answer, createdAt) VALUES (uuid(), 'spending', 't1', '${SECRET}-fp', '{"secret": "${SECRET}"}', now())`,
+  );
   await c.run(
     `INSERT INTO spending_history (rowId, revision, deleted, updatedBy, updatedAt, source, dong, note) VALUES (uuid(), 1, false, 'tester', now(), 'w.xlsx', '11111-a', '${SECRET}')`,
   );

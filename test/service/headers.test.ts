@@ -1,6 +1,7 @@
 // Issue 17, the smaller things: headers, health, corrupt workbooks, hidden characters in names.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batch, spendingRow, startService, type TestService } from '../support/service.ts';
 
@@ -89,5 +90,23 @@ describe('hidden characters in workbook names', () => {
     const res = await upload(fixture, shown('gayang2-2019-spending.xlsx'));
     expect(res.status).toBe(200);
     expect(((await res.json()) as { file: string }).file).toBe('gayang2-2019-spending.xlsx');
+  });
+});
+
+describe('sync answers', () => {
+  it('come gzipped to a client that accepts gzip, as plain JSON to one that does not, the same answer either way', async () => {
+    const body = batch([{ values: spendingRow({ item: '압축 확인' }) }, { values: spendingRow({ item: '압축 확인 2', budgetKrw: -1 }) }]);
+    const zipped = await svc.call('POST', '/api/sync/spending', 'dong', body, { 'accept-encoding': 'gzip, deflate, br' });
+    expect(zipped.status).toBe(200);
+    expect(zipped.headers.get('content-encoding')).toBe('gzip');
+    expect(zipped.headers.get('vary')).toContain('Accept-Encoding');
+    const answer = JSON.parse(gunzipSync(new Uint8Array(await zipped.arrayBuffer())).toString('utf8'));
+    expect(answer.results.map((r: { status: string }) => r.status)).toEqual(['accepted', 'rejected']);
+    // The same batch again, from a client that takes no gzip (or refuses it): the stored answer, plain.
+    for (const encoding of [undefined, 'gzip;q=0, identity']) {
+      const plain = await svc.call('POST', '/api/sync/spending', 'dong', body, encoding ? { 'accept-encoding': encoding } : {});
+      expect(plain.headers.get('content-encoding')).toBeNull();
+      expect(await plain.json()).toEqual(answer);
+    }
   });
 });

@@ -62,3 +62,38 @@ describe('warnings that need a dong’s other lines, over HTTP', () => {
     expect(replay.body).toEqual(twice.body);
   });
 });
+
+describe('the year’s total behind the over-allocation warning', () => {
+  it('stays the table’s own across batches: a line moved to another year or deleted leaves its year, a new one joins it', async () => {
+    const dong = svc.store.reference.resolveDong('진잠동');
+    if (!dong || dong === 'ambiguous') throw new Error('진잠동 is in the reference');
+    const allocation = svc.store.reference.allocationOf(dong.code, 2019)!;
+    expect(allocation).toBeGreaterThan(20_000_000);
+    const line = (item: string, budgetKrw: number, fiscalYear = 2019) =>
+      spendingRow({ dong: '진잠동', phase: fiscalYear - 2018, fiscalYear, category: '기타', item, budgetKrw, executedKrw: null, executedOn: null });
+    const sync = async (rows: Parameters<typeof batch>[0], deletes: Parameters<typeof batch>[1] = []) => {
+      const answer = await svc.json('POST', '/api/sync/spending', 'admin', batch(rows, deletes));
+      expect(answer.body.results.map((r: any) => r.status)).toEqual([...rows, ...deletes].map(() => 'accepted'));
+      return answer.body.results as any[];
+    };
+    const over = (result: any) => result.warnings?.find((w: any) => w.code === 'over_allocation')?.message.ko as string | undefined;
+    const stored = async () =>
+      Number((await svc.store.reader.runAndReadAll(`SELECT sum(budgetKrw) FROM spending_rows WHERE dong = '${dong.code}' AND fiscalYear = 2019 AND NOT deleted`)).getRows()[0]![0]);
+    const million = (won: number) => `${(won / 1_000_000).toLocaleString('en')}백만원`;
+
+    const [a] = await sync([{ values: line('가', allocation - 10_000_000) }]);
+    const [b] = await sync([{ values: line('나', 20_000_000) }]);
+    expect(over(b)).toContain(`예산 합계 ${million(allocation + 10_000_000)}이`);
+    // 나 moves to 2020: 2019 is back under, and a new 5 million line keeps it under.
+    await sync([{ rowId: b.rowId, baseRevision: b.revision, values: line('나', 20_000_000, 2020) }]);
+    const [c] = await sync([{ values: line('다', 5_000_000) }]);
+    expect(over(c)).toBeUndefined();
+    expect(await stored()).toBe(allocation - 5_000_000);
+    // 가 deleted and a line of the whole allocation added: over by 다's 5 million, as the table says.
+    const [, d] = await sync([{ values: line('라', allocation) }], [{ rowId: a.rowId, baseRevision: a.revision }]);
+    expect(d.status).toBe('accepted');
+    const [e] = await sync([{ values: line('마', 1_000_000) }]);
+    expect(await stored()).toBe(allocation + 6_000_000);
+    expect(over(e)).toContain(`예산 합계 ${million(await stored())}이`);
+  });
+});

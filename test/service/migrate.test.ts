@@ -19,6 +19,7 @@ let path: string;
 const before: Record<string, unknown> = {};
 /** Every audit row of the first-wave file, in revision order. */
 let auditBefore: Record<string, any>[] = [];
+let firstBatch: { batchId: string; answer: string };
 const auditSql = `SELECT revision, rowId::VARCHAR AS rowId, kind, op, dong, baseRevision, "values"::VARCHAR AS vals, updatedBy,
   strftime(updatedAt AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%f') AS updatedAt, source, batchId::VARCHAR AS batchId FROM row_audit ORDER BY revision`;
 
@@ -46,6 +47,7 @@ beforeAll(async () => {
   );
   Object.assign(before, counts);
   auditBefore = await read(path, auditSql);
+  firstBatch = (await read(path, 'SELECT batchId::VARCHAR AS batchId, answer::VARCHAR AS answer FROM sync_batches ORDER BY createdAt LIMIT 1'))[0] as typeof firstBatch;
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -54,7 +56,7 @@ describe('a first-wave database', () => {
     expect(before.version).toBe(2);
     const store = await Store.open(path);
     try {
-      expect(store.db.applied).toEqual([3, 4, 5, 6, 7, 8]);
+      expect(store.db.applied).toEqual([3, 4, 5, 6, 7, 8, 9]);
       const [after] = (
         await store.reader.runAndReadAll(
           `SELECT (SELECT count(*) FROM spending_rows) AS spending, (SELECT count(*) FROM spending_rows WHERE deleted) AS tombstones,
@@ -63,7 +65,7 @@ describe('a first-wave database', () => {
                 (SELECT max(version) FROM schema_migrations) AS version, (SELECT sum(voters) FROM participation_rows) AS votes`,
         )
       ).getRowObjectsJson();
-      expect(after).toEqual({ ...before, version: 8 });
+      expect(after).toEqual({ ...before, version: 9 });
       // Who changed what stays answerable change by change: each version's actor, time, workbook,
       // batch and base revision, and its values (a first-wave `votes` read as the voters; fields the
       // first wave did not have are blank).
@@ -131,6 +133,10 @@ describe('a first-wave database', () => {
       );
       expect(answer.results[0]!.status).toBe('accepted');
       expect(answer.revision).toBeGreaterThan(Number(before.audit));
+      // A batch of the first wave keeps its answer as stored (JSON), a new one's is kept gzipped
+      // (009): both are given back as they were answered.
+      expect(await store.batchStatus(firstBatch.batchId, admin)).toMatchObject({ status: 'applied', answer: JSON.parse(firstBatch.answer) });
+      expect(await store.batchStatus(answer.batchId, admin)).toMatchObject({ status: 'applied', answer });
     } finally {
       store.close();
     }

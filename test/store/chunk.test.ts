@@ -1,0 +1,78 @@
+// Data chunks written from JavaScript (service/store/chunk.ts): what the appender stores is exactly
+// what was given, every type the rows tables use, nulls where they were, a repeated id as itself.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { KnownIds } from '../../service/store/known-ids.ts';
+import { booleanColumn, dataChunk, dateColumn, doubleColumn, int32Column, int64Column, textColumn, timestampColumn, uuidColumn } from '../../service/store/chunk.ts';
+
+let instance: DuckDBInstance;
+let c: DuckDBConnection;
+beforeAll(async () => {
+  instance = await DuckDBInstance.create(':memory:');
+  c = await instance.connect();
+});
+afterAll(() => {
+  c.closeSync();
+  instance.closeSync();
+});
+
+describe('data chunks', () => {
+  it('store every value as given: ids, text with nulls, whole numbers up to 2^53 either sign, dates, times, doubles, booleans', async () => {
+    await c.run('CREATE TABLE t (id UUID, batch UUID, name VARCHAR, n INTEGER, money BIGINT, "at" TIMESTAMPTZ, d DATE, x DOUBLE, b BOOLEAN)');
+    const batch = randomUUID();
+    const rows = Array.from({ length: 3000 }, (_, i) => ({
+      id: i === 7 ? 'ffffffff-ffff-4fff-bfff-ffffffffffff' : i === 8 ? '00000000-0000-4000-8000-000000000000' : randomUUID(),
+      name: i % 5 === 0 ? null : `세부내역 ${i % 300}`,
+      n: i % 7 === 0 ? null : i - 1500,
+      money: i % 11 === 0 ? null : (i % 2 ? -1 : 1) * (2 ** 53 - 1 - i),
+      at: Date.UTC(2020, 0, 1) + i * 1000,
+      d: i % 3 === 0 ? null : `20${10 + (i % 20)}-0${1 + (i % 9)}-2${i % 9}`,
+      x: i % 13 === 0 ? null : i / 7,
+      b: i % 17 === 0 ? null : i % 2 === 0,
+    }));
+    const appender = await c.createAppender('t');
+    for (let start = 0; start < rows.length; start += 2048) {
+      const part = rows.slice(start, start + 2048);
+      const columns = [
+        uuidColumn(part.map((r) => r.id)),
+        uuidColumn(part.map(() => batch)),
+        textColumn(part.map((r) => r.name)),
+        int32Column(part.map((r) => r.n)),
+        int64Column(part.map((r) => r.money)),
+        timestampColumn(part.map((r) => r.at)),
+        dateColumn(part.map((r) => r.d)),
+        doubleColumn(part.map((r) => r.x)),
+        booleanColumn(part.map((r) => r.b)),
+      ];
+      appender.appendDataChunk(dataChunk(columns, part.length));
+    }
+    appender.closeSync();
+    const back = (
+      await c.runAndReadAll(
+        `SELECT id::VARCHAR AS id, batch::VARCHAR AS batch, name, n, money::VARCHAR AS money, epoch_ms("at") AS "at", d::VARCHAR AS d, x, b FROM t ORDER BY rowid`,
+      )
+    ).getRowObjectsJS();
+    expect(back).toHaveLength(rows.length);
+    back.forEach((r, i) => {
+      const sent = rows[i]!;
+      expect(r, `row ${i}`).toEqual({ ...sent, batch, money: sent.money === null ? null : String(sent.money), at: BigInt(sent.at) });
+    });
+  });
+});
+
+describe('known ids', () => {
+  it('never says an id is not stored when it is, and says so of ids that are not', async () => {
+    await c.run('CREATE TABLE spending_rows (rowId UUID)');
+    const stored = Array.from({ length: 5000 }, () => randomUUID());
+    await c.run(`INSERT INTO spending_rows SELECT unnest(from_json($ids, '["UUID"]'))`, { ids: JSON.stringify(stored) });
+    const known = await KnownIds.read(c, 'spending');
+    expect(known.size).toBe(stored.length);
+    expect(stored.every((id) => known.mayHold(id))).toBe(true);
+    const fresh = Array.from({ length: 5000 }, () => randomUUID());
+    expect(fresh.filter((id) => known.mayHold(id))).toEqual([]);
+    known.add(fresh.slice(0, 100));
+    expect(fresh.slice(0, 100).every((id) => known.mayHold(id))).toBe(true);
+    expect(fresh.slice(100).some((id) => known.mayHold(id))).toBe(false);
+  });
+});
