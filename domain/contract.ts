@@ -39,6 +39,40 @@ export const syncBodySchema = z
     }),
   );
 
+const isGuid = (v: unknown): v is string => typeof v === 'string' && z.regexes.guid.test(v);
+const isRevision = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** Whether `o` has exactly the keys `keys` (each present, none other). */
+const hasKeys = (o: Record<string, unknown>, keys: readonly string[]) => {
+  let n = 0;
+  for (const key in o) {
+    if (!keys.includes(key)) return false;
+    n += 1;
+  }
+  return n === keys.length;
+};
+
+/**
+ * A JSON-parsed sync body that `syncBodySchema` certainly accepts, as it would give it back (rows
+ * and deletes default to []); undefined for anything else, which the schema then judges and names.
+ * The same checks by hand, for the 5,000-row batch zod takes 20 ms to copy; test/sync/contract
+ * holds it to the schema on random bodies.
+ */
+export function plainSyncBody(raw: unknown): SyncBody<Record<string, unknown>> | undefined {
+  if (!isRecord(raw) || !isGuid(raw.batchId)) return undefined;
+  for (const key in raw) if (key !== 'batchId' && key !== 'rows' && key !== 'deletes') return undefined;
+  const rows = raw.rows === undefined ? [] : raw.rows;
+  const deletes = raw.deletes === undefined ? [] : raw.deletes;
+  if (!Array.isArray(rows) || !Array.isArray(deletes) || rows.length + deletes.length > maxBatchRows) return undefined;
+  for (const row of rows) {
+    if (!isRecord(row) || !hasKeys(row, ['rowId', 'baseRevision', 'values']) || !isGuid(row.rowId)) return undefined;
+    if ((row.baseRevision !== null && !isRevision(row.baseRevision)) || !isRecord(row.values) || Object.getPrototypeOf(row.values) !== Object.prototype) return undefined;
+    for (const key in row.values) if (key === '__proto__') return undefined;
+  }
+  for (const del of deletes) if (!isRecord(del) || !hasKeys(del, ['rowId', 'baseRevision']) || !isGuid(del.rowId) || !isRevision(del.baseRevision)) return undefined;
+  return { batchId: raw.batchId, rows, deletes } as SyncBody<Record<string, unknown>>;
+}
+
 export type RowStatus = 'accepted' | 'unchanged' | 'rejected' | 'conflict' | 'forbidden';
 
 /** One row as the service holds it (GET /api/rows, and the `server` row of a conflict). */

@@ -107,110 +107,106 @@ export function checkRow(kind: Kind, input: Record<string, unknown>, ref: Refere
   }
   if (errors.length > 0) return { errors, warnings };
 
-  const f = (field: string) => fieldLabel(kind, field);
   // Phases are each city's own: the row's phase must be one of its dong's (or unit's) city.
   const phase = ref.phaseOf(ref.cityOf(values.dong as string), values.phase as number);
   if (!phase) return { errors: [issue(sheet.columns.find((c) => c.field === 'phase')!, 'unknown_phase', values.phase)], warnings };
   const dong = ref.dongByCode.get(values.dong as string);
-  if (dong && phase && phase.phase < dong.joinedPhase) warnings.push(rowIssue(f('phase'), 'before_joined', `${dong.name}|${dong.joinedPhase}`));
+  if (dong && phase && phase.phase < dong.joinedPhase) warnings.push(rowIssue(fieldLabel(kind, 'phase'), 'before_joined', `${dong.name}|${dong.joinedPhase}`));
   const population = dong && phase ? dong.population[String(phase.year)] : undefined;
-  kindRules[kind](values, ruleContext(f, values, phase, population, errors, warnings));
+  kindRules[kind](values, new RuleContext(kind, values, phase, population, errors, warnings));
   return errors.length > 0 ? { errors, warnings } : { values, errors, warnings };
 }
 
-/** What a kind's rules between fields are given: the row's field labels, where to write issues, and the checks every kind shares. */
-interface RuleContext {
-  f: (field: string) => { field: string; header: string; label: string };
-  errors: Issue[];
-  warnings: Issue[];
-  /** Warns when a date lies outside its phase's period. */
-  outside: (field: string) => void;
-  /** Warns when a count is over the dong's population in the phase's year. */
-  overPopulation: (field: string) => void;
-}
+/**
+ * What a kind's rules between fields are given: the row's field labels, where to write issues, and
+ * the checks every kind shares. A class, not closures made for each row: a batch checks 5,000 rows.
+ */
+class RuleContext {
+  constructor(
+    private readonly kind: Kind,
+    private readonly values: RowValues,
+    private readonly phase: { start: string; end: string } | undefined,
+    private readonly population: number | undefined,
+    readonly errors: Issue[],
+    readonly warnings: Issue[],
+  ) {}
 
-/** The row's context: where issues go, and the checks against its phase's period and its dong's population. */
-function ruleContext(
-  f: RuleContext['f'],
-  values: RowValues,
-  phase: { start: string; end: string } | undefined,
-  population: number | undefined,
-  errors: Issue[],
-  warnings: Issue[],
-): RuleContext {
-  return {
-    f,
-    errors,
-    warnings,
-    overPopulation: (field) => {
-      const n = values[field];
-      if (typeof n === 'number' && population !== undefined && n > population) warnings.push(rowIssue(f(field), 'over_population', `${n}|${population}`));
-    },
-    outside: (field) => {
-      const date = values[field];
-      if (typeof date === 'string' && phase && (date < phase.start || date > phase.end)) {
-        warnings.push(rowIssue(f(field), 'outside_phase', date));
-      }
-    },
-  };
+  /** A field's column, as issues name it. */
+  f(field: string): { field: string; header: string; label: string } {
+    return fieldLabel(this.kind, field);
+  }
+
+  /** Warns when a count is over the dong's population in the phase's year. */
+  overPopulation(field: string): void {
+    const n = this.values[field];
+    if (typeof n === 'number' && this.population !== undefined && n > this.population) this.warnings.push(rowIssue(this.f(field), 'over_population', `${n}|${this.population}`));
+  }
+
+  /** Warns when a date lies outside its phase's period. */
+  outside(field: string): void {
+    const date = this.values[field];
+    if (typeof date === 'string' && this.phase && (date < this.phase.start || date > this.phase.end)) {
+      this.warnings.push(rowIssue(this.f(field), 'outside_phase', date));
+    }
+  }
 }
 
 /** The rules between the fields of each kind (errors and warnings), on values already of their types. */
 const kindRules: Record<Kind, (values: RowValues, at: RuleContext) => void> = {
-  spending(values, { f, warnings, outside }) {
+  spending(values, at) {
     // Executed, carried over and returned together cannot exceed the line's budget.
     const budget = values.budgetKrw as number;
     const used = ['executedKrw', 'carriedOverKrw', 'returnedKrw'].reduce((sum, field) => sum + ((values[field] as number | null) ?? 0), 0);
     const anyUsed = values.executedKrw !== null || values.carriedOverKrw !== null || values.returnedKrw !== null;
     if (anyUsed && used > budget)
-      warnings.push(rowIssue(f(values.executedKrw !== null ? 'executedKrw' : values.carriedOverKrw !== null ? 'carriedOverKrw' : 'returnedKrw'), 'over_budget', used));
-    outside('executedOn');
+      at.warnings.push(rowIssue(at.f(values.executedKrw !== null ? 'executedKrw' : values.carriedOverKrw !== null ? 'carriedOverKrw' : 'returnedKrw'), 'over_budget', used));
+    at.outside('executedOn');
   },
-  participation(values, { f, errors, outside, overPopulation }) {
+  participation(values, at) {
     const fresh = values.newParticipants;
     if (typeof fresh === 'number' && fresh > (values.participants as number)) {
-      errors.push(rowIssue(f('newParticipants'), 'new_over_participants', fresh));
+      at.errors.push(rowIssue(at.f('newParticipants'), 'new_over_participants', fresh));
     }
     const online = values.votersOnline;
     if (typeof online === 'number' && (values.voters === null || online > (values.voters as number))) {
-      errors.push(rowIssue(f('votersOnline'), 'online_over_voters', online));
+      at.errors.push(rowIssue(at.f('votersOnline'), 'online_over_voters', online));
     }
-    overPopulation('participants');
-    overPopulation('voters');
-    outside('date');
+    at.overPopulation('participants');
+    at.overPopulation('voters');
+    at.outside('date');
   },
-  progress(values, { f, errors, warnings, outside }) {
+  progress(values, at) {
     const done = values.status === '완료';
     const completedOn = values.completedOn;
     const pct = values.progressPct;
-    if (done && completedOn === null) errors.push(rowIssue(f('completedOn'), 'done_without_date'));
-    if (done && typeof pct === 'number' && pct < 100) errors.push(rowIssue(f('progressPct'), 'done_under_100', pct));
-    if (!done && completedOn !== null) errors.push(rowIssue(f('completedOn'), 'date_without_done', completedOn));
+    if (done && completedOn === null) at.errors.push(rowIssue(at.f('completedOn'), 'done_without_date'));
+    if (done && typeof pct === 'number' && pct < 100) at.errors.push(rowIssue(at.f('progressPct'), 'done_under_100', pct));
+    if (!done && completedOn !== null) at.errors.push(rowIssue(at.f('completedOn'), 'date_without_done', completedOn));
     const plannedOn = values.plannedOn;
     if (done && typeof completedOn === 'string' && typeof plannedOn === 'string' && epochDay(completedOn) > epochDay(plannedOn)) {
-      warnings.push(rowIssue(f('completedOn'), 'completed_late', completedOn));
+      at.warnings.push(rowIssue(at.f('completedOn'), 'completed_late', completedOn));
     }
-    outside('completedOn');
+    at.outside('completedOn');
   },
-  agendas(values, { f, errors, outside }) {
+  agendas(values, at) {
     // An agenda done has its 완료일; a 완료일 means done; 가결 cannot say it was not adopted.
     const done = values.status === '완료';
     const completedOn = values.completedOn;
-    if (done && completedOn === null) errors.push(rowIssue(f('completedOn'), 'done_without_date'));
-    if (!done && completedOn !== null) errors.push(rowIssue(f('completedOn'), 'date_without_done', completedOn));
-    if (values.status === '가결' && values.adopted === false) errors.push(rowIssue(f('adopted'), 'adopted_not_adopted'));
-    outside('assemblyOn');
-    outside('completedOn');
+    if (done && completedOn === null) at.errors.push(rowIssue(at.f('completedOn'), 'done_without_date'));
+    if (!done && completedOn !== null) at.errors.push(rowIssue(at.f('completedOn'), 'date_without_done', completedOn));
+    if (values.status === '가결' && values.adopted === false) at.errors.push(rowIssue(at.f('adopted'), 'adopted_not_adopted'));
+    at.outside('assemblyOn');
+    at.outside('completedOn');
   },
-  council(values, { f, errors, outside }) {
+  council(values, at) {
     const members = values.members as number;
     const seats = values.seats;
-    if (typeof seats === 'number' && members > seats) errors.push(rowIssue(f('members'), 'members_over_seats', members));
+    if (typeof seats === 'number' && members > seats) at.errors.push(rowIssue(at.f('members'), 'members_over_seats', members));
     for (const field of ['women', 'youth', 'trainingCompleted']) {
       const n = values[field];
-      if (typeof n === 'number' && n > members) errors.push(rowIssue(f(field), 'over_members', n));
+      if (typeof n === 'number' && n > members) at.errors.push(rowIssue(at.f(field), 'over_members', n));
     }
-    outside('asOf');
+    at.outside('asOf');
   },
 };
 

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { stream } from 'hono/streaming';
 import { z } from 'zod';
-import { isKind, maxBatchRows, syncBodySchema, type Kind } from '../../domain/index.ts';
+import { isKind, maxBatchRows, plainSyncBody, syncBodySchema, type Kind } from '../../domain/index.ts';
 import { syncAnswerBody } from '../store/store.ts';
 import { ApiError } from '../http/errors.ts';
 import { parseWith, readJson } from '../http/json.ts';
@@ -57,7 +57,7 @@ export const syncRoutes = new Hono()
     const raw = await readJson(c, z.unknown(), 'sync');
     // Counted before the rows are read one by one: too many is its own code, not a bad body.
     if (batchSize(raw) > maxBatchRows) throw ApiError.of('batch_too_large');
-    const body = parseWith(syncBodySchema, raw);
+    const body = plainSyncBody(raw) ?? parseWith(syncBodySchema, raw);
     // Named in the answer should the request outlive its time limit (GET /api/batches/:batchId).
     c.set('batchId', body.batchId);
     const source = workbookHeader(c.req.header('x-jachi-workbook'));

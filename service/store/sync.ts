@@ -26,6 +26,7 @@ import { addCrossKindWarnings, readCrossKind, type CrossKindSeen } from './cross
 import { StoreError } from './errors.ts';
 import type { Readers, SqlParams } from './readers.ts';
 import type { References } from './references.ts';
+import { answerText } from './answer-text.ts';
 import { KnownIds } from './known-ids.ts';
 import { currentRows, idList, type Current } from './rows.ts';
 import { rowsTable, utcIso } from './sql.ts';
@@ -108,6 +109,9 @@ const lineOf = (rowId: string, v: Record<string, unknown>): SpendingLine => ({
 
 /** What makes two budget lines likely duplicates: dong, year, category, item (trimmed) and budget. */
 const lineKey = (l: SpendingLine) => `${l.dong}|${l.fiscalYear}|${l.category}|${(l.item ?? '').trim()}|${l.budgetKrw}`;
+
+/** Stored lines sharing a batch's dong-years and budgets matched on their key here rather than in SQL. */
+const maxLineCandidates = 2000;
 
 /** Sync batches written in one transaction at most (when that many are waiting). */
 const maxGroupJobs = 64;
@@ -336,14 +340,20 @@ export class Syncs {
     // A dong-year with no live line totals 0.
     for (const [key] of unknown) state.totals.set(key, 0);
     for (const t of totals) state.totals.set(`${t.dong}|${t.fiscalYear}`, Number(t.total));
-    const found = await this.rows(
-      `SELECT r.rowId::VARCHAR AS rowId, r.dong, r.fiscalYear, r.category, r.item, r.budgetKrw FROM ${rowsTable('spending')} r ${inYears}
-       WHERE NOT r.deleted AND r.budgetKrw IN (SELECT unnest(from_json($budgets, '["BIGINT"]')))
-         AND (r.dong || '|' || r.fiscalYear || '|' || r.category || '|' || coalesce(trim(r.item), '') || '|' || r.budgetKrw)
+    // Narrowed by dong-year and budget first (a list of numbers is quick to read); only when more
+    // lines share a budget than are worth matching here are they matched on their whole key in SQL.
+    const candidates = `SELECT r.rowId::VARCHAR AS rowId, r.dong, r.fiscalYear, r.category, r.item, r.budgetKrw FROM ${rowsTable('spending')} r ${inYears}
+       WHERE NOT r.deleted AND r.budgetKrw IN (SELECT unnest(from_json($budgets, '["BIGINT"]')))`;
+    const params = { years: yearsJson, budgets: JSON.stringify([...budgets]) };
+    let found = await this.rows(`${candidates} LIMIT ${maxLineCandidates + 1}`, params, connection);
+    if (found.length > maxLineCandidates) {
+      found = await this.rows(
+        `${candidates} AND (r.dong || '|' || r.fiscalYear || '|' || r.category || '|' || coalesce(trim(r.item), '') || '|' || r.budgetKrw)
              IN (SELECT unnest(from_json($keys, '["VARCHAR"]')))`,
-      { years: yearsJson, budgets: JSON.stringify([...budgets]), keys: JSON.stringify([...keys]) },
-      connection,
-    );
+        { ...params, keys: JSON.stringify([...keys]) },
+        connection,
+      );
+    }
     for (const r of found) {
       const line = lineOf(r.rowId as string, r);
       if (keys.has(lineKey(line))) state.lines.set(line.rowId, line);
@@ -572,7 +582,7 @@ export class Syncs {
         });
       }
       const answer: SyncAnswer = { batchId: job.batch.batchId, revision: decided.revision, results: decided.results };
-      const answerJson = JSON.stringify(answer);
+      const answerJson = answerText(answer);
       stored.set(batchIds[i]!, { kind: job.kind, tokenId: job.actor.tokenId, fingerprint: job.fingerprint, answer: answerJson });
       writes.push({ job, versions: decided.versions, replaced, answer, json: utf8.encode(answerJson) });
       outcomes.push(answer);

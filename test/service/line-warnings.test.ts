@@ -97,3 +97,18 @@ describe('the year’s total behind the over-allocation warning', () => {
     expect(over(e)).toContain(`예산 합계 ${million(await stored())}이`);
   });
 });
+
+describe('a likely duplicate among many lines of the same budget', () => {
+  it('is found however many stored lines of its dong and year share its budget', async () => {
+    const line = (item: string) =>
+      spendingRow({ dong: '원신흥동', phase: 2, fiscalYear: 2020, category: '자체 사업비', item, budgetKrw: 1_000_000, executedKrw: null, executedOn: null });
+    // 2,500 lines of one million won each (more than are matched outside SQL).
+    const many = await svc.json('POST', '/api/sync/spending', 'admin', batch(Array.from({ length: 2500 }, (_, i) => ({ values: line(`물품 ${i}`) }))));
+    expect(many.body.results.filter((r: any) => r.status === 'accepted')).toHaveLength(2500);
+    const again = await svc.json('POST', '/api/sync/spending', 'admin', batch([{ values: line('물품 1234') }, { values: line('물품 새것') }]));
+    const [dup, fresh] = again.body.results;
+    expect(codes(dup)).toContain('item:likely_duplicate');
+    expect(dup.warnings.find((w: any) => w.code === 'likely_duplicate').message.ko).toContain(`행ID ${many.body.results[1234].rowId.slice(0, 8)}`);
+    expect(codes(fresh)).not.toContain('item:likely_duplicate');
+  });
+});
