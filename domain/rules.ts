@@ -81,6 +81,10 @@ const fieldLabel = (kind: Kind, field: string) => {
   return column ?? { field, header: field, label: field };
 };
 
+/** Each kind's fields, and the service's own, for telling a row's keys apart quickly. */
+const fieldsOf = Object.fromEntries(Object.values(sheets).map((sheet) => [sheet.kind, new Set(sheet.columns.map((c) => c.field))])) as unknown as Record<Kind, ReadonlySet<string>>;
+const serviceOwned: ReadonlySet<string> = new Set(serviceOwnedFields);
+
 /**
  * Applies every rule of README "Rules" to one row's typed values: the fields, then the rules between
  * fields (errors), then the warnings. The lenient reading of messy cells happens before, in the
@@ -95,9 +99,10 @@ export function checkRow(kind: Kind, input: Record<string, unknown>, ref: Refere
     const { votes, ...rest } = input;
     input = { ...rest, voters: votes };
   }
-  for (const key of Object.keys(input)) {
-    if ((serviceOwnedFields as readonly string[]).includes(key)) errors.push(rowIssue({ field: key, header: key, label: key }, 'service_owned'));
-    else if (!sheet.columns.some((c) => c.field === key)) errors.push(rowIssue({ field: key, header: key, label: key }, 'unknown_field'));
+  const known = fieldsOf[kind];
+  for (const key in input) {
+    if (serviceOwned.has(key)) errors.push(rowIssue({ field: key, header: key, label: key }, 'service_owned'));
+    else if (!known.has(key)) errors.push(rowIssue({ field: key, header: key, label: key }, 'unknown_field'));
   }
   const values: RowValues = {};
   for (const column of sheet.columns) {

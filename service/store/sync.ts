@@ -26,7 +26,6 @@ import { addCrossKindWarnings, readCrossKind, type CrossKindSeen } from './cross
 import { StoreError } from './errors.ts';
 import type { Readers, SqlParams } from './readers.ts';
 import type { References } from './references.ts';
-import { answerText } from './answer-text.ts';
 import { KnownIds } from './known-ids.ts';
 import { currentRows, idList, type Current } from './rows.ts';
 import { rowsTable, utcIso } from './sql.ts';
@@ -548,6 +547,7 @@ export class Syncs {
     let revision = this.revisionCounter;
     const outcomes: (SyncAnswer | StoreError)[] = [];
     const writes: { job: SyncJob; versions: Version[]; replaced: string[]; answer: SyncAnswer; json: Uint8Array<ArrayBuffer> }[] = [];
+    const lastOfKind = new Map(jobs.map((job, i) => [job.kind, i]));
     jobs.forEach((job, i) => {
       const before = stored.get(batchIds[i]!);
       if (before) {
@@ -569,7 +569,7 @@ export class Syncs {
       revision = decided.revision;
       const replaced = decided.versions.filter((v) => rowsNow.has(v.rowId)).map((v) => v.rowId);
       // Later batches of the group see these versions as the stored rows.
-      for (const v of decided.versions) {
+      for (const v of i < lastOfKind.get(job.kind)! ? decided.versions : []) {
         rowsNow.set(v.rowId, {
           rowId: v.rowId,
           revision: v.revision,
@@ -582,7 +582,7 @@ export class Syncs {
         });
       }
       const answer: SyncAnswer = { batchId: job.batch.batchId, revision: decided.revision, results: decided.results };
-      const answerJson = answerText(answer);
+      const answerJson = JSON.stringify(answer);
       stored.set(batchIds[i]!, { kind: job.kind, tokenId: job.actor.tokenId, fingerprint: job.fingerprint, answer: answerJson });
       writes.push({ job, versions: decided.versions, replaced, answer, json: utf8.encode(answerJson) });
       outcomes.push(answer);
