@@ -589,8 +589,13 @@ export class Syncs {
     });
     if (writes.length === 0) return outcomes;
     for (const w of writes) (await this.knownIdsOf(w.job.kind)).add(w.versions.map((v) => v.rowId));
-    // Compressed on libuv's threads, off the event loop.
-    const zipped = await Promise.all(writes.map(async (w) => ({ ...w, gzip: new Uint8Array(await gzipAsync(w.json, { level: 1 })) })));
+    // Compressed on libuv's threads while the versions are appended; awaited for the batch record
+    // (a failure there fails the transaction, never goes unheard).
+    const zipped = writes.map((w) => {
+      const gzip = gzipAsync(w.json, { level: 1 }).then((bytes) => new Uint8Array(bytes));
+      gzip.catch(() => undefined);
+      return { ...w, gzip };
+    });
 
     try {
       await this.writeGroup(zipped, now);
@@ -602,7 +607,7 @@ export class Syncs {
     // Published only once committed, so a pull never skips a revision it cannot yet see.
     this.revisionCounter = revision;
     for (const w of writes) this.kindRevisions.set(w.job.kind, revision);
-    for (const w of zipped) answerBytes.set(w.answer, { json: w.json, gzip: w.gzip });
+    for (const w of zipped) answerBytes.set(w.answer, { json: w.json, gzip: await w.gzip });
     // The group's dong-year totals, its versions counted, are now the committed ones.
     for (const [key, total] of lines?.totals ?? []) this.lineTotals.set(key, total);
     this.writer.checkpointSoon();
@@ -631,7 +636,7 @@ export class Syncs {
     this.allKindsChanged();
   }
 
-  private async writeGroup(writes: { job: SyncJob; versions: Version[]; replaced: string[]; gzip: Uint8Array<ArrayBuffer> }[], now: string): Promise<void> {
+  private async writeGroup(writes: { job: SyncJob; versions: Version[]; replaced: string[]; gzip: Promise<Uint8Array<ArrayBuffer>> }[], now: string): Promise<void> {
     await this.writer.transaction(async (conn) => {
       for (const { job, versions, replaced, gzip: answer } of writes) {
         const stamp = { updatedBy: job.actor.name, updatedAt: now, source: job.source, batchId: job.batch.batchId };
@@ -643,7 +648,7 @@ export class Syncs {
             kind: job.kind,
             tokenId: job.actor.tokenId,
             fingerprint: job.fingerprint,
-            answer: new DuckDBBlobValue(answer),
+            answer: new DuckDBBlobValue(await answer),
             now,
           },
         );
