@@ -14,7 +14,7 @@
  * formula gets its apostrophe in CSV. The query file itself is never edited.
  */
 import { randomBytes } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -38,9 +38,36 @@ const bom = Buffer.from([0xef, 0xbb, 0xbf]);
 /** The columns of each comparison, learnt from its first answer (they do not depend on the filters). */
 const columnsByName = new Map<string, ResultColumn[]>();
 
+/** What the API's JSON answer puts before its rows (a JSON array) … */
+const jsonHead = (columns: ResultColumn[]) => Buffer.from(`{"columns":${JSON.stringify(columns)},"rows":`);
+/** … and after them. */
+const jsonTail = Buffer.from('}');
+
 /** The API's JSON answer around its rows, already written as a JSON array. */
 function jsonBody(columns: ResultColumn[], rows: Buffer): Buffer {
-  return Buffer.concat([Buffer.from(`{"columns":${JSON.stringify(columns)},"rows":`), rows, Buffer.from('}')]);
+  return Buffer.concat([jsonHead(columns), rows, jsonTail]);
+}
+
+/**
+ * A file's bytes between `head` and `tail`, read straight into the one buffer of the answer (a
+ * 15 MB answer is not held twice, as a read and then a copy).
+ */
+async function readBetween(file: string, head: Buffer, tail: Buffer): Promise<Buffer> {
+  const handle = await open(file, 'r');
+  try {
+    const { size } = await handle.stat();
+    const body = Buffer.allocUnsafe(head.length + size + tail.length);
+    head.copy(body, 0);
+    for (let at = 0; at < size; ) {
+      const { bytesRead } = await handle.read(body, head.length + at, size - at, at);
+      if (bytesRead === 0) throw new Error(`${file}: ${at} of ${size} bytes read`);
+      at += bytesRead;
+    }
+    tail.copy(body, head.length + size);
+    return body;
+  } finally {
+    await handle.close();
+  }
 }
 
 const maxSafe = '9007199254740991';
@@ -99,8 +126,8 @@ export async function comparisonAnswer(connection: DuckDBConnection, name: strin
     const guarded = wrapped(sql, columns.map(format === 'json' ? jsonColumn : csvColumn));
     const copied = await connection.runAndReadAll(`COPY (${guarded}) TO ${pathLiteral(file)} (${options})`, values, types);
     const rows = Number(copied.getRows()[0]?.[0] ?? 0);
-    const written = await readFile(file);
-    return { body: format === 'json' ? jsonBody(columns, written) : Buffer.concat([bom, written]), rows };
+    const body = format === 'json' ? await readBetween(file, jsonHead(columns), jsonTail) : await readBetween(file, bom, Buffer.alloc(0));
+    return { body, rows };
   } finally {
     await rm(file, { force: true });
   }
@@ -136,7 +163,7 @@ interface Slot {
  * leaves the other kinds' answers as they were. Requests asking the same while it is being made
  * share it. While syncs keep moving a version on, each question is computed at most once at a time:
  * those who ask while an older answer is still being made wait for it to finish and then share one
- * new computation, begun at the version of that moment. Beyond `maxBytes`, the least recently used
+ * new computation, begun at the version of that moment. Beyond `maxBytes` (32 MB: under constant syncs the big answers of the whole country are made again anyway), the least recently used
  * answers go first.
  */
 export class AnswerCache {
@@ -145,7 +172,7 @@ export class AnswerCache {
   /** Answers computed, answers served from the cache, and of those, kept across a version (for the tests and the benchmark). */
   readonly counts = { computed: 0, served: 0, kept: 0 };
 
-  constructor(private readonly maxBytes = 64 * 2 ** 20) {}
+  constructor(private readonly maxBytes = 32 * 2 ** 20) {}
 
   /**
    * The answer to `key` at `version()` (read now, and again when a waiting computation begins).
