@@ -25,8 +25,9 @@ import { Syncs, type SyncBatchInput } from './sync.ts';
 import { RowReads } from './rows.ts';
 import { Tokens, type TokenInfo } from './tokens.ts';
 import { ChangeFeed } from './changes.ts';
-import { comparisonKinds, isComparisonName, runDrilldown, type ComparisonParams, type DrilldownParams, type DrilldownResult } from './compare/index.ts';
+import { comparisonKinds, comparisonScope, isComparisonName, runDrilldown, type ComparisonParams, type DrilldownParams, type DrilldownResult } from './compare/index.ts';
 import { AnswerCache, answerKey, comparisonAnswer, type Answer, type AnswerFormat } from './compare/answers.ts';
+import { ChangedUnits } from './compare/changed.ts';
 import { AnalystSandbox, snapshotTables, type AnalystQueryResult } from './query/index.ts';
 import { generateDemo, type GenerateOptions, type GenerateReport } from './generate.ts';
 import { exportDownload, exportRows, type ExportDownload, type ExportFormat, type ExportResult } from './export/index.ts';
@@ -58,8 +59,10 @@ export class Store {
   readonly syncs: Syncs;
   readonly rowReads: RowReads;
   readonly tokens: Tokens;
-  /** Comparisons' answers, kept until the next committed change or reference load. */
+  /** Comparisons' answers, kept until a committed change they rest on, or a reference load. */
   readonly answers = new AnswerCache();
+  /** Which units' rows changed since when: whether a kept answer still holds at a newer revision. */
+  private readonly changedUnits: ChangedUnits;
   /** What each commit changed, for the open panes (`GET /api/events`). */
   readonly changes: ChangeFeed;
   /** Analyst SQL's warm children and snapshots (query/sandbox.ts). */
@@ -77,6 +80,7 @@ export class Store {
     this.rowReads = new RowReads(readers, () => this.syncs.revision);
     this.tokens = new Tokens(writer, readers, references);
     this.changes = new ChangeFeed(() => this.syncs.revision, readers);
+    this.changedUnits = new ChangedUnits(readers, () => this.syncs.revision);
     this.analyst = new AnalystSandbox({
       source: db.instance,
       databasePath: db.path,
@@ -191,8 +195,25 @@ export class Store {
   }
 
   /**
+   * Whether an answer begun at version `then` (answersVersion) is still right at `now`: the same
+   * reference, and for each kind it reads, no rows changed since of the units the answer rests on
+   * (comparisonScope: a sync of one dong leaves a district's answers of other districts as they were).
+   */
+  async answerUnchanged(name: string, params: ComparisonParams, then: string, now: string): Promise<boolean> {
+    const kinds = isComparisonName(name) ? comparisonKinds[name] : undefined;
+    const [a, b] = [then.split('.'), now.split('.')];
+    if (!kinds || a.length !== kinds.length + 1 || a.length !== b.length || a.at(-1) !== b.at(-1)) return false;
+    const scope = comparisonScope(name, params, this.reference);
+    for (const [i, kind] of kinds.entries()) {
+      if (a[i] === b[i]) continue;
+      if (!scope || (await this.changedUnits.touched(kind, Number(a[i]), Number(b[i]), scope))) return false;
+    }
+    return true;
+  }
+
+  /**
    * One named comparison's answer as bytes (JSON, Arrow or CSV), from the cache while nothing it
-   * reads has changed. Requests asking the same at once share one computation (which `signal` does not stop).
+   * rests on has changed. Requests asking the same at once share one computation (which `signal` does not stop).
    */
   compareAnswer(name: string, params: ComparisonParams, format: AnswerFormat, signal?: AbortSignal): Promise<Answer> {
     const asked = { ...params, today: params.today ?? localToday() };
@@ -200,7 +221,13 @@ export class Store {
     return this.answers.get(
       answerKey(name, asked, format),
       () => this.answersVersion(name),
-      () => this.readers.scan((c) => comparisonAnswer(c, name, asked, format)),
+      // Begun once it has a reader: until then it waits its turn, and whoever asks meanwhile shares it.
+      (began) =>
+        this.readers.scan((c) => {
+          began();
+          return comparisonAnswer(c, name, asked, format);
+        }),
+      (then, now) => this.answerUnchanged(name, asked, then, now),
     );
   }
 

@@ -2,8 +2,9 @@
 // hold exactly the rows the comparison reads, in every format; answers are kept until something changes.
 import { tableFromIPC } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { comparisonNames } from '../../domain/index.ts';
-import { comparisonKinds, comparisonSql, readMaterialized, runComparison, toArrowIPC } from '../../service/store/compare/index.ts';
+import { randomUUID } from 'node:crypto';
+import { comparisonNames, type District } from '../../domain/index.ts';
+import { comparisonKinds, comparisonScope, comparisonSql, readMaterialized, runComparison, toArrowIPC } from '../../service/store/compare/index.ts';
 import { arrowFromDuckDB } from '../../service/store/compare/arrow.ts';
 import { AnswerCache, comparisonAnswer, type Answer, type AnswerFormat } from '../../service/store/compare/answers.ts';
 import { openFixture, today } from './fixture.ts';
@@ -137,7 +138,8 @@ describe('AnswerCache', () => {
     const cache = new AnswerCache();
     const now = () => String(version);
     const made: { version: number; done: ReturnType<typeof later> }[] = [];
-    const compute = () => {
+    const compute = (began: () => void) => {
+      began();
       const done = later();
       made.push({ version, done });
       return done.promise;
@@ -156,6 +158,82 @@ describe('AnswerCache', () => {
     made[1]!.done.resolve(answer(3));
     expect(await second).toBe(await third);
     expect((await second).body.length).toBe(3);
+  });
+
+  it('serves an answer of an older version when nothing it rests on changed since it was begun, and keeps it as the newer one', async () => {
+    let version = '1.0';
+    const cache = new AnswerCache();
+    const now = () => version;
+    let computed = 0;
+    const compute = async () => (computed++, answer(computed));
+    const asked: [string, string][] = [];
+    let same = true;
+    const unchanged = async (then: string, at: string) => (asked.push([then, at]), same);
+    const first = await cache.get('k', now, compute, unchanged);
+    version = '2.0';
+    expect(await cache.get('k', now, compute, unchanged)).toBe(first);
+    expect(computed).toBe(1);
+    expect(asked).toEqual([['1.0', '2.0']]);
+    // Kept as the answer at 2.0: asked again at 2.0, nothing to check.
+    expect(await cache.get('k', now, compute, unchanged)).toBe(first);
+    expect(asked).toHaveLength(1);
+    expect(cache.counts.kept).toBe(1);
+    // A change it rests on: made anew.
+    version = '3.0';
+    same = false;
+    const third = await cache.get('k', now, compute, unchanged);
+    expect(computed).toBe(2);
+    expect(third).not.toBe(first);
+  });
+
+  it('shares an answer still being made at an older version when nothing it rests on changed since it was begun', async () => {
+    let version = '1.0';
+    const cache = new AnswerCache();
+    const made: ReturnType<typeof later>[] = [];
+    const compute = () => {
+      made.push(later());
+      return made.at(-1)!.promise;
+    };
+    const first = cache.get('k', () => version, compute);
+    version = '2.0';
+    const second = cache.get(
+      'k',
+      () => version,
+      compute,
+      async () => true,
+    );
+    await new Promise((r) => setTimeout(r, 0));
+    expect(made).toHaveLength(1);
+    made[0]!.resolve(answer(7));
+    expect(await second).toBe(await first);
+  });
+
+  it('one still waiting its turn to read is shared by those who ask meanwhile, changes or not: it reads after them', async () => {
+    let version = 1;
+    const cache = new AnswerCache();
+    const now = () => String(version);
+    const turns: { take: () => void; version?: string }[] = [];
+    const compute = (began: () => void) =>
+      new Promise<Answer>((resolve) => {
+        const turn: (typeof turns)[number] = {
+          take: () => {
+            began();
+            turn.version = now();
+            resolve(answer(version));
+          },
+        };
+        turns.push(turn);
+      });
+    const first = cache.get('k', now, compute);
+    version = 2; // a sync commits while the answer waits for a reader
+    const second = cache.get('k', now, compute);
+    expect(turns).toHaveLength(1);
+    turns[0]!.take();
+    expect(await second).toBe(await first);
+    expect((await first).body.length).toBe(2);
+    // Kept as the answer at the version it began at.
+    await cache.get('k', now, compute);
+    expect(turns).toHaveLength(1);
   });
 
   it('keeps at most its budget, the least recently used going first; a failure is not kept', async () => {
@@ -249,6 +327,54 @@ describe('GET /api/compare/:name, kept per revision', () => {
     const summaryTag = (await svc.call('GET', '/api/compare/summary', 'manager')).headers.get('etag');
     expect((await svc.json('POST', '/api/sync/participation', 'dong', batch([{ values: meeting }]))).status).toBe(200);
     expect((await svc.call('GET', '/api/compare/summary', 'manager')).headers.get('etag')).not.toBe(summaryTag);
+  });
+
+  it("keeps a district's answer across a sync of another district's dong, the same bytes as one made afresh; a sync of its own dong makes it anew", async () => {
+    const { store } = svc;
+    const district = store.reference.resolveDistrict('대덕구') as District;
+    const [own, other] = store.reference.reference.dongs.filter((d) => d.district === district.code);
+    const ask = async (query: string) => (await svc.call('GET', `/api/compare/spending?${query}&today=${today}`, 'manager')).arrayBuffer();
+    const fresh = (params: Record<string, string>) => store.withReader((c) => comparisonAnswer(c, 'spending', { ...params, today }, 'json'));
+    await ask(`district=${district.code}`);
+    const { computed, kept } = { ...store.answers.counts };
+    // 가양2동 is in 동구: nothing of 대덕구 changed.
+    expect((await svc.json('POST', '/api/sync/spending', 'dong', batch([{ values: spendingRow({ budgetKrw: 1_000_000 }) }]))).status).toBe(200);
+    const keptBody = Buffer.from(await ask(`district=${district.code}`));
+    expect(store.answers.counts.computed).toBe(computed);
+    expect(store.answers.counts.kept).toBe(kept + 1);
+    expect(keptBody.equals((await fresh({ district: district.code })).body)).toBe(true);
+    // A row of one of its dongs: computed again, with it.
+    const row = { rowId: randomUUID(), values: spendingRow({ dong: own!.code, budgetKrw: 3_000_000, executedKrw: 0 }) };
+    const synced = await svc.json('POST', '/api/sync/spending', 'district', batch([row]));
+    expect(synced.body.results[0].status).toBe('accepted');
+    const made = Buffer.from(await ask(`district=${district.code}`));
+    expect(store.answers.counts.computed).toBe(computed + 1);
+    expect(made.equals((await fresh({ district: district.code })).body)).toBe(true);
+    expect(made.equals(keptBody)).toBe(false);
+    // The row moved to another dong: the answer of the dong it left is made anew too.
+    const budgetOf = async (dong: string) =>
+      (JSON.parse(Buffer.from(await ask(`dong=${dong}`)).toString()) as { rows: { phase: number; category: string | null; budgetKrw: number }[] }).rows.find(
+        (r) => r.phase === 1 && r.category === null,
+      )?.budgetKrw ?? 0;
+    const before = await budgetOf(own!.code);
+    const moved = { rowId: row.rowId, baseRevision: synced.body.results[0].revision, values: { ...row.values, dong: other!.code } };
+    expect((await svc.json('POST', '/api/sync/spending', 'district', batch([moved]))).body.results[0].status).toBe('accepted');
+    expect(await budgetOf(own!.code)).toBe(before - 3_000_000);
+  });
+
+  it('a comparison rests on the dongs its filters choose; the summary on whole cities, and on every city unless cities are named', () => {
+    const index = svc.store.reference;
+    const [a, b] = index.reference.dongs
+      .filter((d) => d.district !== index.reference.dongs[0]!.district)
+      .slice(0, 1)
+      .concat(index.reference.dongs[0]!);
+    expect(comparisonScope('spending', { today }, index)).toBeUndefined();
+    const byDistrict = comparisonScope('phases', { district: b!.district, phase: '1' }, index)!;
+    expect([byDistrict(b!.code), byDistrict(a!.code), byDistrict(b!.district)]).toEqual([true, false, true]);
+    expect(comparisonScope('summary', { district: b!.district }, index)).toBeUndefined();
+    const byCity = comparisonScope('summary', { city: b!.city, district: b!.district }, index)!;
+    expect([byCity(b!.code), byCity(a!.code)]).toEqual([true, a!.city === b!.city]);
+    expect(comparisonScope('governance', { district: b!.district }, index)).toBeUndefined();
   });
 
   it('a bad filter is still a 400 naming it, and is not kept', async () => {

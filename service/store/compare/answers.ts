@@ -14,7 +14,7 @@
  * formula gets its apostrophe in CSV. The query file itself is never edited.
  */
 import { randomBytes } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -38,9 +38,36 @@ const bom = Buffer.from([0xef, 0xbb, 0xbf]);
 /** The columns of each comparison, learnt from its first answer (they do not depend on the filters). */
 const columnsByName = new Map<string, ResultColumn[]>();
 
+/** What the API's JSON answer puts before its rows (a JSON array) … */
+const jsonHead = (columns: ResultColumn[]) => Buffer.from(`{"columns":${JSON.stringify(columns)},"rows":`);
+/** … and after them. */
+const jsonTail = Buffer.from('}');
+
 /** The API's JSON answer around its rows, already written as a JSON array. */
 function jsonBody(columns: ResultColumn[], rows: Buffer): Buffer {
-  return Buffer.concat([Buffer.from(`{"columns":${JSON.stringify(columns)},"rows":`), rows, Buffer.from('}')]);
+  return Buffer.concat([jsonHead(columns), rows, jsonTail]);
+}
+
+/**
+ * A file's bytes between `head` and `tail`, read straight into the one buffer of the answer (a
+ * 15 MB answer is not held twice, as a read and then a copy).
+ */
+async function readBetween(file: string, head: Buffer, tail: Buffer): Promise<Buffer> {
+  const handle = await open(file, 'r');
+  try {
+    const { size } = await handle.stat();
+    const body = Buffer.allocUnsafe(head.length + size + tail.length);
+    head.copy(body, 0);
+    for (let at = 0; at < size; ) {
+      const { bytesRead } = await handle.read(body, head.length + at, size - at, at);
+      if (bytesRead === 0) throw new Error(`${file}: ${at} of ${size} bytes read`);
+      at += bytesRead;
+    }
+    tail.copy(body, head.length + size);
+    return body;
+  } finally {
+    await handle.close();
+  }
 }
 
 const maxSafe = '9007199254740991';
@@ -99,17 +126,33 @@ export async function comparisonAnswer(connection: DuckDBConnection, name: strin
     const guarded = wrapped(sql, columns.map(format === 'json' ? jsonColumn : csvColumn));
     const copied = await connection.runAndReadAll(`COPY (${guarded}) TO ${pathLiteral(file)} (${options})`, values, types);
     const rows = Number(copied.getRows()[0]?.[0] ?? 0);
-    const written = await readFile(file);
-    return { body: format === 'json' ? jsonBody(columns, written) : Buffer.concat([bom, written]), rows };
+    const body = format === 'json' ? await readBetween(file, jsonHead(columns), jsonTail) : await readBetween(file, bom, Buffer.alloc(0));
+    return { body, rows };
   } finally {
     await rm(file, { force: true });
   }
 }
 
+/**
+ * An answer being made: `queued` until it begins to read (it then reads everything committed by
+ * then), and the version it began at.
+ */
+interface Running {
+  version: string;
+  queued: boolean;
+  answer: Promise<Answer>;
+}
+
+/**
+ * Makes an answer; calls `began` just before it begins to read (a computation that never calls it
+ * is shared by everyone asking while it runs, as one that waits its turn is).
+ */
+export type Compute = (began: () => void) => Promise<Answer>;
+
 /** One question's answers: the last one made, the one being made, and the one waiting to be made. */
 interface Slot {
   done?: { version: string; answer: Promise<Answer>; bytes: number };
-  running?: { version: string; answer: Promise<Answer> };
+  running?: Running;
   waiting?: Promise<Answer>;
 }
 
@@ -120,19 +163,46 @@ interface Slot {
  * leaves the other kinds' answers as they were. Requests asking the same while it is being made
  * share it. While syncs keep moving a version on, each question is computed at most once at a time:
  * those who ask while an older answer is still being made wait for it to finish and then share one
- * new computation, begun at the version of that moment. Beyond `maxBytes`, the least recently used
+ * new computation, begun at the version of that moment. Beyond `maxBytes` (32 MB: under constant syncs the big answers of the whole country are made again anyway), the least recently used
  * answers go first.
  */
 export class AnswerCache {
   private readonly slots = new Map<string, Slot>();
   private bytes = 0;
-  /** Answers computed and answers served from the cache (for the tests and the benchmark). */
-  readonly counts = { computed: 0, served: 0 };
+  /** Answers computed, answers served from the cache, and of those, kept across a version (for the tests and the benchmark). */
+  readonly counts = { computed: 0, served: 0, kept: 0 };
 
-  constructor(private readonly maxBytes = 64 * 2 ** 20) {}
+  constructor(private readonly maxBytes = 32 * 2 ** 20) {}
 
-  /** The answer to `key` at `version()` (read now, and again when a waiting computation begins). */
-  get(key: string, version: () => string, compute: () => Promise<Answer>): Promise<Answer> {
+  /**
+   * The answer to `key` at `version()` (read now, and again when a waiting computation begins).
+   * With `unchanged` (whether nothing an answer rests on changed between two versions), an answer
+   * made or being made at an older version is served as it is when nothing it rests on changed since
+   * it was begun; it is then kept as the answer at the newer version.
+   */
+  async get(key: string, version: () => string, compute: Compute, unchanged?: (then: string, now: string) => Promise<boolean>): Promise<Answer> {
+    const now = version();
+    const slot = this.slots.get(key);
+    if (unchanged && slot && !slot.running?.queued && slot.done?.version !== now && slot.running?.version !== now) {
+      const { done, running } = slot;
+      const still = (then: string) => unchanged(then, now).catch(() => false);
+      if (done && (await still(done.version))) {
+        if (slot.done === done) done.version = now;
+        this.counts.served++;
+        this.counts.kept++;
+        return done.answer;
+      }
+      if (running && (await still(running.version))) {
+        this.counts.served++;
+        this.counts.kept++;
+        return running.answer;
+      }
+    }
+    return this.getNow(key, version, compute);
+  }
+
+  /** The answer to `key` at `version()`: kept, being made, or made anew. */
+  private getNow(key: string, version: () => string, compute: Compute): Promise<Answer> {
     const now = version();
     let slot = this.slots.get(key);
     if (!slot) this.slots.set(key, (slot = {}));
@@ -143,7 +213,8 @@ export class AnswerCache {
       this.counts.served++;
       return slot.done.answer;
     }
-    if (slot.running?.version === now) {
+    // Still waiting its turn to read, it will read every change committed until then: shared.
+    if (slot.running && (slot.running.queued || slot.running.version === now)) {
       this.counts.served++;
       return slot.running.answer;
     }
@@ -159,18 +230,22 @@ export class AnswerCache {
     return this.start(key, slot, version, compute);
   }
 
-  private start(key: string, slot: Slot, version: () => string, compute: () => Promise<Answer>): Promise<Answer> {
-    const begun = version();
+  private start(key: string, slot: Slot, version: () => string, compute: Compute): Promise<Answer> {
     slot.waiting = undefined;
     this.counts.computed++;
-    const running = { version: begun, answer: compute() };
+    const running: Running = { version: version(), queued: true, answer: undefined as unknown as Promise<Answer> };
     slot.running = running;
+    running.answer = compute(() => {
+      running.version = version();
+      running.queued = false;
+    });
+    const begun = () => running.version;
     running.answer.then(
       (answer) => {
         if (slot.running === running) slot.running = undefined;
         if (this.slots.get(key) !== slot) return;
         if (slot.done) this.bytes -= slot.done.bytes;
-        slot.done = { version: begun, answer: running.answer, bytes: answer.body.length };
+        slot.done = { version: begun(), answer: running.answer, bytes: answer.body.length };
         this.bytes += answer.body.length;
         this.evict();
       },

@@ -20,6 +20,7 @@ import {
   type ComparisonName,
   type HeadlineFigure,
   type Kind,
+  type ReferenceIndex,
 } from '../../../domain/index.ts';
 import { readMaterialized, type QueryResult } from './result.ts';
 
@@ -89,6 +90,45 @@ export const comparisonKinds: Record<ComparisonName, readonly Kind[]> = {
   phases: ['spending', 'participation', 'progress', 'agendas'],
   summary: ['spending', 'participation', 'progress', 'agendas'],
 };
+
+/** Comparisons whose every row rests on one dong's rows alone (the others compare a dong with its city's groups, or units above the dong). */
+const perDong: ReadonlySet<ComparisonName> = new Set(['spending', 'participation', 'progress', 'agendas', 'council', 'phases']);
+
+/**
+ * The units (dongs, or districts and cities for the rows above them) whose rows an answer rests on,
+ * as a test of a unit's code; undefined when it rests on every unit. For the comparisons of one
+ * dong at a time, the dongs the filters choose; for the summary, the whole cities they touch (its
+ * groups are a city's), the cities named; governance, every unit. A code the reference does not name as a dong is
+ * always in scope. A change of rows outside the scope cannot change the answer.
+ */
+export function comparisonScope(name: string, params: ComparisonParams, index: ReferenceIndex): ((unit: string) => boolean) | undefined {
+  if (!isComparisonName(name) || (!perDong.has(name) && name !== 'summary')) return undefined;
+  const { today: _today, ...given } = params;
+  const parsed = comparisonFilterSchemas[name].safeParse(Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)));
+  if (!parsed.success) return undefined;
+  const f = parsed.data as { district?: string[]; dong?: string[]; cohort?: number[]; city?: string[] };
+  const some = (list: readonly unknown[] | undefined) => list !== undefined && list.length > 0;
+  if (!perDong.has(name)) {
+    // The summary's group rows are every city's unless cities are named: only those limit it.
+    if (!some(f.city)) return undefined;
+    const cities = new Set(f.city);
+    return (unit) => {
+      const dong = index.dongByCode.get(unit);
+      return dong === undefined || cities.has(dong.city);
+    };
+  }
+  if (!some(f.city) && !some(f.district) && !some(f.dong) && !some(f.cohort)) return undefined;
+  return (unit) => {
+    const d = index.dongByCode.get(unit);
+    return (
+      d === undefined ||
+      ((!some(f.city) || f.city!.includes(d.city)) &&
+        (!some(f.district) || f.district!.includes(d.district)) &&
+        (!some(f.dong) || f.dong!.includes(d.code)) &&
+        (!some(f.cohort) || f.cohort!.includes(d.joinedPhase)))
+    );
+  };
+}
 
 /** Parameters of a comparison: the filters of domain/metrics.ts, plus `today` for the progress figures. */
 export interface ComparisonParams {

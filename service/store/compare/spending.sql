@@ -17,19 +17,38 @@ WITH lines AS (
     AND ($cohorts IS NULL OR list_contains($cohorts, s.cohort))
     AND ($cities IS NULL OR list_contains($cities, s.city))
 ),
--- Grouped by the dong's code alone (its name, district, city and cohort follow from it), named after grouping.
-grouped AS (
-  SELECT dong, phase,
-         CASE WHEN grouping(category) = 1 THEN NULL ELSE category END AS category,
-         grouping(category) AS allLines,
-         CAST(coalesce(sum(budgetKrw), 0) AS BIGINT) AS budgetKrw,
-         CAST(coalesce(sum(executedKrw), 0) AS BIGINT) AS executedKrw,
-         CAST(coalesce(sum(carriedOverKrw), 0) AS BIGINT) AS carriedOverKrw,
-         CAST(coalesce(sum(returnedKrw), 0) AS BIGINT) AS returnedKrw,
-         coalesce(sum(CASE WHEN own THEN budgetKrw END), 0) AS ownBudgetKrw,
-         coalesce(sum(CASE WHEN own THEN executedKrw END), 0) AS ownExecutedKrw
+-- Grouped by the dong's code alone (its name, district, city and cohort follow from it), named after
+-- grouping; the all-lines row of a dong × phase sums its categories' rows (not the lines again).
+byCategory AS (
+  SELECT dong, phase, category,
+         sum(budgetKrw) AS budgetKrw,
+         sum(executedKrw) AS executedKrw,
+         sum(carriedOverKrw) AS carriedOverKrw,
+         sum(returnedKrw) AS returnedKrw,
+         sum(CASE WHEN own THEN budgetKrw END) AS ownBudgetKrw,
+         sum(CASE WHEN own THEN executedKrw END) AS ownExecutedKrw
   FROM lines
-  GROUP BY GROUPING SETS ((dong, phase, category), (dong, phase))
+  GROUP BY dong, phase, category
+),
+grouped AS (
+  SELECT dong, phase, category, 0 AS allLines,
+         CAST(coalesce(budgetKrw, 0) AS BIGINT) AS budgetKrw,
+         CAST(coalesce(executedKrw, 0) AS BIGINT) AS executedKrw,
+         CAST(coalesce(carriedOverKrw, 0) AS BIGINT) AS carriedOverKrw,
+         CAST(coalesce(returnedKrw, 0) AS BIGINT) AS returnedKrw,
+         coalesce(ownBudgetKrw, 0) AS ownBudgetKrw,
+         coalesce(ownExecutedKrw, 0) AS ownExecutedKrw
+  FROM byCategory
+  UNION ALL
+  SELECT dong, phase, NULL, 1,
+         CAST(coalesce(sum(budgetKrw), 0) AS BIGINT),
+         CAST(coalesce(sum(executedKrw), 0) AS BIGINT),
+         CAST(coalesce(sum(carriedOverKrw), 0) AS BIGINT),
+         CAST(coalesce(sum(returnedKrw), 0) AS BIGINT),
+         coalesce(sum(ownBudgetKrw), 0),
+         coalesce(sum(ownExecutedKrw), 0)
+  FROM byCategory
+  GROUP BY dong, phase
 ),
 allocated AS (
   SELECT a.dong, p.phase, CAST(sum(a.amountKrw) AS BIGINT) AS allocationKrw

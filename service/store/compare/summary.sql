@@ -18,16 +18,18 @@
 -- $per1000Figures VARCHAR[], $minGapRate DOUBLE, $minGapPer1000Share DOUBLE,
 -- $minGroupForLow INTEGER, $figureOrder VARCHAR[].
 WITH {{dong_figures}},
-groupStats AS (
+groupQuartiles AS (
   SELECT city, phase, CASE WHEN grouping(cohort) = 1 THEN NULL ELSE cohort END AS cohort, figure,
          CASE WHEN sum(den) FILTER (WHERE den > 0) > 0 THEN sum(num) FILTER (WHERE den > 0) / sum(den) FILTER (WHERE den > 0) END AS value,
-         quantile_cont(value, 0.5) AS median,
-         quantile_cont(value, 0.25) AS q1,
-         quantile_cont(value, 0.75) AS q3,
+         quantile_cont(value, [0.5, 0.25, 0.75]) AS quartiles,
          count(value) AS dongsWithData,
          coalesce(bool_or(illustrative AND value IS NOT NULL), false) AS illustrative
   FROM dongFigures
   GROUP BY GROUPING SETS ((city, phase, cohort, figure), (city, phase, figure))
+),
+-- The three quartiles in one sort of each group's values.
+groupStats AS (
+  SELECT * EXCLUDE (quartiles), quartiles[1] AS median, quartiles[2] AS q1, quartiles[3] AS q3 FROM groupQuartiles
 ),
 pairs AS (
   SELECT a.city, a.phase, b.phase AS versus FROM phases a JOIN phases b ON b.city = a.city AND abs(a.phase - b.phase) = 1
@@ -39,16 +41,17 @@ continuingFigures AS (
   SEMI JOIN dongFigures o ON o.dong = f.dong AND o.figure = f.figure AND o.phase = pr.versus AND o.value IS NOT NULL
   WHERE f.value IS NOT NULL
 ),
-continuingStats AS (
+continuingQuartiles AS (
   SELECT city, phase, versus, CASE WHEN grouping(cohort) = 1 THEN NULL ELSE cohort END AS cohort, figure,
          sum(num) / nullif(sum(den), 0) AS value,
-         quantile_cont(value, 0.5) AS median,
-         quantile_cont(value, 0.25) AS q1,
-         quantile_cont(value, 0.75) AS q3,
+         quantile_cont(value, [0.5, 0.25, 0.75]) AS quartiles,
          count(value) AS dongsWithData,
          coalesce(bool_or(illustrative), false) AS illustrative
   FROM continuingFigures
   GROUP BY GROUPING SETS ((city, phase, versus, cohort, figure), (city, phase, versus, figure))
+),
+continuingStats AS (
+  SELECT * EXCLUDE (quartiles), quartiles[1] AS median, quartiles[2] AS q1, quartiles[3] AS q3 FROM continuingQuartiles
 ),
 judged AS (
   SELECT f.city, f.district, f.dong, f.dongName, f.phase, f.cohort, f.figure, f.value, f.illustrative,

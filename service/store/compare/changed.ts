@@ -1,0 +1,75 @@
+import { kinds, type Kind } from '../../../domain/index.ts';
+import type { Readers } from '../readers.ts';
+import { quotedIdentifier, rowsTable } from '../sql.ts';
+
+/**
+ * Which dongs (or units above them) each kind's rows changed in since the service began to ask,
+ * read from the rows themselves: for every unit, the newest revision a version of its rows was
+ * stored at. An edit that moves a row to another dong counts for the dongs of its older versions
+ * too (they are in `<kind>_history`), so a comparison of the dong it left is not kept.
+ *
+ * It reads only what was committed after its last read (one read at a time, shared by everyone
+ * asking meanwhile) and keeps one number per unit, so it stays as small as the country.
+ */
+export class ChangedUnits {
+  /** Changes after this revision are known; before it, nothing is (answers begun earlier are not kept). */
+  private base: number | undefined;
+  /** Read up to this revision. */
+  private seen = 0;
+  private readonly newest = new Map<Kind, Map<string, number>>(kinds.map((k) => [k, new Map()]));
+  private reading: Promise<void> | undefined;
+
+  constructor(
+    private readonly readers: Readers,
+    /** The highest revision committed (published only once committed). */
+    private readonly revision: () => number,
+  ) {}
+
+  /**
+   * Whether a unit of `kind` for which `inScope` holds has rows changed in (after, upTo]. True when
+   * that cannot be known (the span begins before the first question, or the read fails): the
+   * answer is then computed again, never kept wrongly.
+   */
+  async touched(kind: Kind, after: number, upTo: number, inScope: (unit: string) => boolean): Promise<boolean> {
+    if (upTo <= after) return false;
+    if (this.base === undefined) this.base = this.seen = this.revision();
+    if (after < this.base) return true;
+    try {
+      while (this.seen < upTo) {
+        this.reading ??= this.read().finally(() => (this.reading = undefined));
+        await this.reading;
+      }
+    } catch {
+      return true;
+    }
+    for (const [unit, revision] of this.newest.get(kind)!) if (revision > after && inScope(unit)) return true;
+    return false;
+  }
+
+  /**
+   * The units with versions after `seen`. Versions beyond the revision published now are read too
+   * (committed, not yet published: a version stored at one revision may already have moved to the
+   * history behind a newer one, and the newer one names it), so nothing between is missed.
+   */
+  private async read(): Promise<void> {
+    const after = this.seen;
+    const upTo = this.revision();
+    if (upTo <= after) return;
+    const sql = kinds
+      .map((kind) => {
+        const history = quotedIdentifier(`${kind}_history`);
+        return `SELECT '${kind}' AS kind, c.dong, max(c.revision) AS revision FROM ${rowsTable(kind)} c
+                WHERE c.revision > $after GROUP BY c.dong
+                UNION ALL
+                SELECT '${kind}', h.dong, max(c.revision) FROM ${rowsTable(kind)} c JOIN ${history} h ON h.rowId = c.rowId
+                WHERE c.revision > $after GROUP BY h.dong`;
+      })
+      .join('\nUNION ALL\n');
+    const rows = (await this.readers.rows(sql, { after })) as { kind: Kind; dong: string; revision: number | bigint }[];
+    for (const { kind, dong, revision } of rows) {
+      const units = this.newest.get(kind)!;
+      units.set(dong, Math.max(units.get(dong) ?? 0, Number(revision)));
+    }
+    this.seen = Math.max(this.seen, upTo);
+  }
+}
