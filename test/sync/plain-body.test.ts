@@ -9,7 +9,18 @@ const anyValue = fc.oneof(fc.string(), fc.integer(), fc.double(), fc.boolean(), 
 const revision = fc.oneof(fc.nat(), fc.constant(null));
 const wellFormed = fc.record({
   batchId: guid,
-  rows: fc.array(fc.record({ rowId: guid, baseRevision: revision, values: fc.dictionary(fc.string(), anyValue) }), { maxLength: 5 }),
+  // (A value named __proto__ is left to the schema: a copy of it would set the prototype instead.)
+  rows: fc.array(
+    fc.record({
+      rowId: guid,
+      baseRevision: revision,
+      values: fc.dictionary(
+        fc.string().filter((k) => k !== '__proto__'),
+        anyValue,
+      ),
+    }),
+    { maxLength: 5 },
+  ),
   deletes: fc.array(fc.record({ rowId: guid, baseRevision: fc.nat() }), { maxLength: 5 }),
 });
 /** Something a client might get wrong, put somewhere in the body. */
@@ -65,5 +76,8 @@ describe('plainSyncBody', () => {
     );
     // Not a body at all.
     for (const raw of [null, [], 'x', 1, { batchId: 'x' }, { rows: [] }]) expect(plainSyncBody(raw)).toBeUndefined();
+    // A value named __proto__ is the schema's to judge.
+    const id = '0b1f7b0e-1c2d-4e5f-8a9b-0c1d2e3f4a5b';
+    expect(plainSyncBody(JSON.parse(`{"batchId":"${id}","rows":[{"rowId":"${id}","baseRevision":null,"values":{"__proto__":1}}]}`))).toBeUndefined();
   });
 });
