@@ -48,22 +48,28 @@ function fieldColumn(c: ColumnDef, part: readonly Version[]): ChunkColumn {
   }
 }
 
+/** A version to write with its batch's stamp. */
+export interface StampedVersion {
+  version: Version;
+  stamp: BatchStamp;
+}
+
 /**
  * A chunk of versions in the rows table's column order (migration 001's service columns, the
  * sheet's fields, then 007's baseRevision; `checkLayouts` holds the table to it).
  */
-function versionColumns(kind: Kind, stamp: BatchStamp, part: readonly Version[]): ChunkColumn[] {
-  const same = <T>(value: T) => part.map(() => value);
+function versionColumns(kind: Kind, part: readonly StampedVersion[]): ChunkColumn[] {
+  const versions = part.map((e) => e.version);
   return [
-    uuidColumn(part.map((v) => v.rowId)),
-    int64Column(part.map((v) => v.revision)),
-    booleanColumn(part.map((v) => v.deleted)),
-    textColumn(same(stamp.updatedBy)),
-    timestampColumn(same(Date.parse(stamp.updatedAt))),
-    textColumn(same(stamp.source)),
-    uuidColumn(same(stamp.batchId)),
-    ...sheets[kind].columns.map((c) => fieldColumn(c, part)),
-    int64Column(part.map((v) => v.baseRevision)),
+    uuidColumn(versions.map((v) => v.rowId)),
+    int64Column(versions.map((v) => v.revision)),
+    booleanColumn(versions.map((v) => v.deleted)),
+    textColumn(part.map((e) => e.stamp.updatedBy)),
+    timestampColumn(part.map((e) => Date.parse(e.stamp.updatedAt))),
+    textColumn(part.map((e) => e.stamp.source)),
+    uuidColumn(part.map((e) => e.stamp.batchId)),
+    ...sheets[kind].columns.map((c) => fieldColumn(c, versions)),
+    int64Column(versions.map((v) => v.baseRevision)),
   ];
 }
 
@@ -89,29 +95,40 @@ export async function checkLayouts(connection: DuckDBConnection): Promise<void> 
   checkedLayouts.add(connection);
 }
 
-/**
- * Writes a batch's versions inside the caller's transaction: the versions they replace move, as
- * stored, into the kind's history (the audit keeps every version once), then the new versions are
- * appended to the rows table through DuckDB's appender, a typed data chunk at a time (an appender on
- * a connection in a transaction writes into that transaction, so a ROLLBACK takes them back with
- * everything else).
- */
-export async function writeVersions(connection: DuckDBConnection, kind: Kind, versions: readonly Version[], stamp: BatchStamp, replaced: readonly string[]): Promise<void> {
-  if (replaced.length > 0) {
-    const ids = { ids: JSON.stringify(replaced) };
-    const match = `rowId IN (SELECT id FROM ${idList('ids')})`;
-    await connection.run(`INSERT INTO ${historyTable(kind)} SELECT * FROM ${rowsTable(kind)} WHERE ${match}`, ids);
-    await connection.run(`DELETE FROM ${rowsTable(kind)} WHERE ${match}`, ids);
-  }
-  if (versions.length === 0) return;
-  const appender = await connection.createAppender(rowsTableName(kind));
+/** Appends versions to `table` a data chunk at a time. */
+async function append(connection: DuckDBConnection, table: string, kind: Kind, entries: readonly StampedVersion[]): Promise<void> {
+  if (entries.length === 0) return;
+  const appender = await connection.createAppender(table);
   try {
-    for (let start = 0; start < versions.length; start += chunkRows) {
-      const part = versions.slice(start, start + chunkRows);
-      appender.appendDataChunk(dataChunk(versionColumns(kind, stamp, part), part.length));
+    for (let start = 0; start < entries.length; start += chunkRows) {
+      const part = entries.slice(start, start + chunkRows);
+      appender.appendDataChunk(dataChunk(versionColumns(kind, part), part.length));
     }
     appender.flushSync();
   } finally {
     appender.closeSync();
   }
+}
+
+/**
+ * Writes a group's versions of one kind inside the caller's transaction, each with its batch's
+ * stamp: the stored versions they replace (`replaced`) move, as stored, into the kind's history
+ * (the audit keeps every version once), then each row's last version of the group is appended to
+ * the rows table and any earlier one of the same group straight to the history, through DuckDB's
+ * appender a typed data chunk at a time (an appender on a connection in a transaction writes into
+ * that transaction, so a ROLLBACK takes them back with everything else). One move and one append
+ * for the whole group, however many batches it holds.
+ */
+export async function writeVersions(connection: DuckDBConnection, kind: Kind, entries: readonly StampedVersion[], replaced: readonly string[]): Promise<void> {
+  if (replaced.length > 0) {
+    const ids = { ids: JSON.stringify([...new Set(replaced)]) };
+    const match = `rowId IN (SELECT id FROM ${idList('ids')})`;
+    await connection.run(`INSERT INTO ${historyTable(kind)} SELECT * FROM ${rowsTable(kind)} WHERE ${match}`, ids);
+    await connection.run(`DELETE FROM ${rowsTable(kind)} WHERE ${match}`, ids);
+  }
+  const last = new Map<string, number>();
+  entries.forEach((e, i) => last.set(e.version.rowId, i));
+  const superseded = last.size === entries.length ? [] : entries.filter((e, i) => last.get(e.version.rowId) !== i);
+  await append(connection, `${kind}_history`, kind, superseded);
+  await append(connection, rowsTableName(kind), kind, superseded.length === 0 ? entries : entries.filter((e, i) => last.get(e.version.rowId) === i));
 }

@@ -29,7 +29,7 @@ import type { References } from './references.ts';
 import { KnownIds } from './known-ids.ts';
 import { currentRows, idList, type Current } from './rows.ts';
 import { rowsTable, utcIso } from './sql.ts';
-import { writeVersions, type Version } from './staging.ts';
+import { writeVersions, type StampedVersion, type Version } from './staging.ts';
 import type { Writer } from './writer.ts';
 
 export type SyncBatchInput = SyncBody<Record<string, unknown>>;
@@ -638,21 +638,31 @@ export class Syncs {
 
   private async writeGroup(writes: { job: SyncJob; versions: Version[]; replaced: string[]; gzip: Promise<Uint8Array<ArrayBuffer>> }[], now: string): Promise<void> {
     await this.writer.transaction(async (conn) => {
-      for (const { job, versions, replaced, gzip: answer } of writes) {
+      // Each kind's versions in one move and one append, every version with its batch's stamp.
+      const byKind = new Map<Kind, { entries: StampedVersion[]; replaced: string[] }>();
+      for (const { job, versions, replaced } of writes) {
         const stamp = { updatedBy: job.actor.name, updatedAt: now, source: job.source, batchId: job.batch.batchId };
-        if (versions.length > 0) await writeVersions(conn, job.kind, versions, stamp, replaced);
-        await conn.run(
-          'INSERT INTO sync_batches (batchId, kind, tokenId, fingerprint, answerGzip, createdAt) VALUES ($batchId::UUID, $kind, $tokenId, $fingerprint, $answer, $now::TIMESTAMPTZ)',
-          {
-            batchId: job.batch.batchId,
-            kind: job.kind,
-            tokenId: job.actor.tokenId,
-            fingerprint: job.fingerprint,
-            answer: new DuckDBBlobValue(await answer),
-            now,
-          },
-        );
+        const kind = byKind.get(job.kind) ?? { entries: [], replaced: [] };
+        byKind.set(job.kind, kind);
+        for (const version of versions) kind.entries.push({ version, stamp });
+        kind.replaced.push(...replaced);
       }
+      for (const [kind, { entries, replaced }] of byKind) await writeVersions(conn, kind, entries, replaced);
+      // The group's batch records in one statement.
+      const params: Record<string, string | DuckDBBlobValue> = { now };
+      const values = await Promise.all(
+        writes.map(async ({ job, gzip }, i) => {
+          Object.assign(params, {
+            [`b${i}`]: job.batch.batchId,
+            [`k${i}`]: job.kind,
+            [`t${i}`]: job.actor.tokenId,
+            [`f${i}`]: job.fingerprint,
+            [`a${i}`]: new DuckDBBlobValue(await gzip),
+          });
+          return `($b${i}::UUID, $k${i}, $t${i}, $f${i}, $a${i}, $now::TIMESTAMPTZ)`;
+        }),
+      );
+      await conn.run(`INSERT INTO sync_batches (batchId, kind, tokenId, fingerprint, answerGzip, createdAt) VALUES ${values.join(', ')}`, params);
     });
     // DuckDB 1.5 can report COMMIT as successful after a statement aborted the transaction
     // (duckdb issue 25300): confirm the batch records are really there before answering.

@@ -54,6 +54,35 @@ describe('sync batches that wait for the writer together', () => {
   });
 });
 
+describe('one row changed by two batches of the same group', () => {
+  it('keeps the later version as the row and the earlier in its history, each with its own batch and author', async () => {
+    const first = await svc.json('POST', '/api/sync/spending', 'dong', batch([{ values: spendingRow({ item: '처음' }) }]));
+    const x = first.body.results[0];
+    const revision = svc.store.revision;
+    const release = holdWriter(svc.store);
+    // The second batch names the revision the first will be given (the next one): both are accepted, in order.
+    const a = batch([{ rowId: x.rowId, baseRevision: x.revision, values: spendingRow({ item: '두 번째' }) }]);
+    const b = batch([{ rowId: x.rowId, baseRevision: revision + 1, values: spendingRow({ item: '세 번째' }) }]);
+    const sent = [svc.json('POST', '/api/sync/spending', 'dong', a)];
+    for (let i = 0; i < 200 && (await svc.json('GET', `/api/batches/${a.batchId}`, 'dong')).body.status !== 'pending'; i++) await new Promise((r) => setTimeout(r, 5));
+    sent.push(svc.json('POST', '/api/sync/spending', 'admin', b));
+    for (let i = 0; i < 200 && (await svc.json('GET', `/api/batches/${b.batchId}`, 'admin')).body.status !== 'pending'; i++) await new Promise((r) => setTimeout(r, 5));
+    release();
+    const [ra, rb] = await Promise.all(sent);
+    expect(ra!.body.results[0]).toMatchObject({ status: 'accepted', revision: revision + 1 });
+    expect(rb!.body.results[0]).toMatchObject({ status: 'accepted', revision: revision + 2 });
+    expect(await rows(`SELECT item, revision, updatedBy, batchId::VARCHAR AS batchId FROM spending_rows WHERE rowId = '${x.rowId}'`)).toEqual([
+      { item: '세 번째', revision: BigInt(revision + 2), updatedBy: '운영자', batchId: b.batchId },
+    ]);
+    expect(await rows(`SELECT item, revision, updatedBy, batchId::VARCHAR AS batchId FROM spending_history WHERE rowId = '${x.rowId}' ORDER BY revision`)).toEqual([
+      { item: '처음', revision: BigInt(x.revision), updatedBy: '가양2동 담당', batchId: first.body.batchId },
+      { item: '두 번째', revision: BigInt(revision + 1), updatedBy: '가양2동 담당', batchId: a.batchId },
+    ]);
+    const audit = await rows(`SELECT revision FROM row_audit WHERE rowId = '${x.rowId}' ORDER BY revision`);
+    expect(audit.map((r) => Number(r.revision))).toEqual([x.revision, revision + 1, revision + 2]);
+  });
+});
+
 describe('a pull a page at a time', () => {
   it('hands every row above `since` in revision order across pages, stopping at the revision of its start', async () => {
     const actor = await svc.store.authenticate(svc.tokens.dong);
