@@ -21,6 +21,17 @@ export function answerFormat(accept: string): AnswerFormat {
   return accept.includes(arrowType) ? 'arrow' : accept.includes('text/csv') ? 'csv' : 'json';
 }
 
+/** Whether an Accept-Encoding header takes gzip (named, or `*`, without q=0). */
+export function acceptsGzip(header: string | undefined): boolean {
+  for (const part of (header ?? '').toLowerCase().split(',')) {
+    const [coding, ...params] = part.split(';').map((p) => p.trim());
+    if (coding !== 'gzip' && coding !== '*') continue;
+    const q = params.find((p) => p.startsWith('q='));
+    if (!q || Number(q.slice(2)) > 0) return true;
+  }
+  return false;
+}
+
 const contentTypes: Record<AnswerFormat, string> = {
   json: 'application/json',
   arrow: arrowType,

@@ -5,6 +5,7 @@ import { isKind, maxBatchRows, plainSyncBody, syncBodySchema, type Kind } from '
 import { syncAnswerBody } from '../store/store.ts';
 import { ApiError } from '../http/errors.ts';
 import { parseWith, readJson } from '../http/json.ts';
+import { acceptsGzip } from '../http/formats.ts';
 
 export function kindParam(value: string): Kind {
   if (!isKind(value)) throw ApiError.of('unknown_kind');
@@ -16,17 +17,6 @@ function batchSize(raw: unknown): number {
   if (typeof raw !== 'object' || raw === null) return 0;
   const { rows, deletes } = raw as { rows?: unknown; deletes?: unknown };
   return (Array.isArray(rows) ? rows.length : 0) + (Array.isArray(deletes) ? deletes.length : 0);
-}
-
-/** Whether an Accept-Encoding header takes gzip (named, or `*`, without q=0). */
-export function acceptsGzip(header: string | undefined): boolean {
-  for (const part of (header ?? '').toLowerCase().split(',')) {
-    const [coding, ...params] = part.split(';').map((p) => p.trim());
-    if (coding !== 'gzip' && coding !== '*') continue;
-    const q = params.find((p) => p.startsWith('q='));
-    if (!q || Number(q.slice(2)) > 0) return true;
-  }
-  return false;
 }
 
 const sinceParam = z.coerce.number().int().nonnegative();

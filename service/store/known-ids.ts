@@ -42,9 +42,10 @@ export class KnownIds {
       `SELECT ('0x' || substr(id, 1, 8))::UINTEGER AS h, ('0x' || substr(id, 10, 4) || substr(id, 15, 4))::UINTEGER AS l
        FROM (SELECT rowId::VARCHAR AS id FROM ${rowsTable(kind)})`,
     );
-    const [high, low] = reader.getColumnsJS() as [number[], number[]];
-    known.grow(high?.length ?? 0);
-    for (let i = 0; i < (high?.length ?? 0); i++) known.put(high![i]!, low![i]!);
+    // An empty table gives no columns at all.
+    const [high = [], low = []] = reader.getColumnsJS() as [number[]?, number[]?];
+    known.grow(high.length);
+    high.forEach((h, i) => known.put(h, low[i]!));
     return known;
   }
 

@@ -319,9 +319,7 @@ export class Syncs {
       if (!old.deleted) years.set(`${String(old.values.dong)}|${String(old.values.fiscalYear)}`, { dong: String(old.values.dong), fy: Number(old.values.fiscalYear) });
     }
     // The dong-years are few; lists of numbers and of strings are what DuckDB's JSON reader parses
-    // fastest (a list of 5,000 structs costs it tens of milliseconds). The likely duplicates are
-    // matched in SQL on their whole key as one text (the same text as lineKey), narrowed first by
-    // dong-year and budget: only actual duplicates come back, however many lines share a budget.
+    // fastest (a list of 5,000 structs costs it tens of milliseconds).
     const yearsJson = JSON.stringify([...years.values()]);
     const inYears = `SEMI JOIN (SELECT k.dong, k.fy FROM (SELECT unnest(from_json($years, '[{"dong":"VARCHAR","fy":"INTEGER"}]')) AS k)) y
          ON r.dong = y.dong AND r.fiscalYear = y.fy`;
@@ -642,10 +640,10 @@ export class Syncs {
       const byKind = new Map<Kind, { entries: StampedVersion[]; replaced: string[] }>();
       for (const { job, versions, replaced } of writes) {
         const stamp = { updatedBy: job.actor.name, updatedAt: now, source: job.source, batchId: job.batch.batchId };
-        const kind = byKind.get(job.kind) ?? { entries: [], replaced: [] };
-        byKind.set(job.kind, kind);
-        for (const version of versions) kind.entries.push({ version, stamp });
-        kind.replaced.push(...replaced);
+        const ofKind = byKind.get(job.kind) ?? { entries: [], replaced: [] };
+        byKind.set(job.kind, ofKind);
+        for (const version of versions) ofKind.entries.push({ version, stamp });
+        ofKind.replaced.push(...replaced);
       }
       for (const [kind, { entries, replaced }] of byKind) await writeVersions(conn, kind, entries, replaced);
       // The group's batch records in one statement.

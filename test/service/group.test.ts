@@ -8,6 +8,10 @@ beforeAll(async () => {
 afterAll(() => svc.close());
 
 const rows = async (sql: string) => (await svc.store.reader.runAndReadAll(sql)).getRowObjectsJS();
+/** Waits until the batch sent with `token` is queued behind the held writer. */
+const pending = async (id: string, token: 'dong' | 'otherDong' | 'admin' = 'dong') => {
+  for (let i = 0; i < 200 && (await svc.json('GET', `/api/batches/${id}`, token)).body.status !== 'pending'; i++) await new Promise((r) => setTimeout(r, 5));
+};
 
 describe('sync batches that wait for the writer together', () => {
   it('are written in one go yet each decided in its turn: a later batch sees an earlier one, resends and reused ids answer as alone', async () => {
@@ -20,9 +24,6 @@ describe('sync batches that wait for the writer together', () => {
     const b = batch([{ rowId: x.rowId, baseRevision: x.revision, values: spendingRow({ item: 'B도 고침' }) }]);
     const e = batch([{ values: spendingRow({ dong: '갈마1동', item: '다른 동' }) }]);
     const reused = { ...batch([{ values: spendingRow({ item: '다른 내용' }) }]), batchId: a.batchId };
-    const pending = async (id: string, token: 'dong' | 'otherDong' = 'dong') => {
-      for (let i = 0; i < 200 && (await svc.json('GET', `/api/batches/${id}`, token)).body.status !== 'pending'; i++) await new Promise((r) => setTimeout(r, 5));
-    };
     // Sent one after another, each queued before the next, so they are decided in this order.
     const sent = [svc.json('POST', '/api/sync/spending', 'dong', a)];
     await pending(a.batchId);
@@ -64,9 +65,9 @@ describe('one row changed by two batches of the same group', () => {
     const a = batch([{ rowId: x.rowId, baseRevision: x.revision, values: spendingRow({ item: '두 번째' }) }]);
     const b = batch([{ rowId: x.rowId, baseRevision: revision + 1, values: spendingRow({ item: '세 번째' }) }]);
     const sent = [svc.json('POST', '/api/sync/spending', 'dong', a)];
-    for (let i = 0; i < 200 && (await svc.json('GET', `/api/batches/${a.batchId}`, 'dong')).body.status !== 'pending'; i++) await new Promise((r) => setTimeout(r, 5));
+    await pending(a.batchId);
     sent.push(svc.json('POST', '/api/sync/spending', 'admin', b));
-    for (let i = 0; i < 200 && (await svc.json('GET', `/api/batches/${b.batchId}`, 'admin')).body.status !== 'pending'; i++) await new Promise((r) => setTimeout(r, 5));
+    await pending(b.batchId, 'admin');
     release();
     const [ra, rb] = await Promise.all(sent);
     expect(ra!.body.results[0]).toMatchObject({ status: 'accepted', revision: revision + 1 });

@@ -64,6 +64,7 @@ describe('data chunks', () => {
 describe('known ids', () => {
   it('never says an id is not stored when it is, and says so of ids that are not', async () => {
     await c.run('CREATE TABLE spending_rows (rowId UUID)');
+    expect((await KnownIds.read(c, 'spending')).size).toBe(0);
     const stored = Array.from({ length: 5000 }, () => randomUUID());
     await c.run(`INSERT INTO spending_rows SELECT unnest(from_json($ids, '["UUID"]'))`, { ids: JSON.stringify(stored) });
     const known = await KnownIds.read(c, 'spending');
