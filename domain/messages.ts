@@ -167,8 +167,24 @@ export const rowMessages = {
 
 export type RowMessageCode = keyof typeof rowMessages;
 
+/**
+ * Issues already made, by field, code and value: the same warning on many rows (a dong-year's
+ * over-allocation, a date outside the phase) is formatted once and is one object, whose JSON the
+ * sync answer writes once (service/store/answer-json.ts). Frozen, since rows share them.
+ */
+const madeIssues = new Map<string, Issue>();
+const maxMadeIssues = 20_000;
+
 export function rowIssue(field: FieldLabel & { field: string }, code: RowMessageCode, value: unknown = ''): Issue {
-  return { field: field.field, code, message: rowMessages[code](field, displayValue(value)) };
+  const shown = displayValue(value);
+  const key = `${field.field}\u0000${field.header}\u0000${field.label}\u0000${code}\u0000${shown}`;
+  let issue = madeIssues.get(key);
+  if (!issue) {
+    if (madeIssues.size >= maxMadeIssues) madeIssues.clear();
+    issue = Object.freeze({ field: field.field, code, message: Object.freeze(rowMessages[code](field, shown)) });
+    madeIssues.set(key, issue);
+  }
+  return issue;
 }
 
 export function displayValue(value: unknown): string {

@@ -258,6 +258,8 @@ export interface SpendingLine {
   category: string;
   item: string | null;
   budgetKrw: number;
+  /** Its duplicate key (`dong|fiscalYear|category|item trimmed|budget`), when the caller worked it out already. */
+  key?: string;
 }
 
 /**
@@ -289,8 +291,9 @@ export function spendingLineWarnings(
   const byKey = new Map<string, SpendingLine[]>();
   for (const line of lines) {
     const year = `${line.dong}|${line.fiscalYear}`;
-    push(byYear, year, line);
-    push(byKey, `${year}|${line.category}|${(line.item ?? '').trim()}|${line.budgetKrw}`, line);
+    // With the years' totals given, only the lines warned of need their year.
+    if (!totals || forRows.has(line.rowId)) push(byYear, year, line);
+    push(byKey, line.key ?? `${year}|${line.category}|${(line.item ?? '').trim()}|${line.budgetKrw}`, line);
   }
   const budget = fieldLabel('spending', 'budgetKrw');
   for (const [year, group] of byYear) {

@@ -29,48 +29,71 @@ const backslash = 0x5c;
 const isSpace = (ch: number) => ch === 0x20 || ch === 0x0a || ch === 0x0d || ch === 0x09;
 const isDelimiter = (ch: number) => ch === 0x2c || ch === 0x5d || ch === 0x7d || ch === 0x3a || isSpace(ch);
 
+/** What a scan of a JSON body found: the first limit it goes over, and whether it has any whitespace between its tokens. */
+export interface JsonScan {
+  problem: JsonProblem | null;
+  /** No whitespace outside strings: the bytes are the body's own compact text (a sync batch's fingerprint is of them). */
+  compact: boolean;
+}
+
 /**
- * Walks the text of a JSON value once, counting nesting, the items of each array and object, all
- * values and each string's length, and stops at the first one over its limit. Returns null when the
- * text stays within `limits` (it may still be invalid JSON: `JSON.parse` judges that after).
+ * Walks the UTF-8 bytes of a JSON value once, counting nesting, the items of each array and
+ * object, all values and each string's length (in UTF-16 units, as JavaScript counts), and stops
+ * at the first one over its limit. `problem` is null when the body stays within `limits` (it may
+ * still be invalid JSON: `JSON.parse` judges that after). The structure is ASCII, and no byte of a
+ * multi-byte character is below 0x80, so the bytes are read as they came, never decoded.
  */
-export function scanJson(text: string, limits: Omit<JsonLimits, 'maxBytes'>): JsonProblem | null {
+export function scanJson(bytes: Uint8Array, limits: Omit<JsonLimits, 'maxBytes'>): JsonScan {
   // items[d]: commas seen at depth d (the open container's items − 1).
   const items = new Int32Array(limits.maxDepth + 2);
   let depth = 0;
   let values = 0;
-  const n = text.length;
-  for (let i = 0; i < n; i++) {
-    const ch = text.charCodeAt(i);
-    if (isSpace(ch) || ch === 0x3a) continue;
+  let compact = true;
+  const n = bytes.length;
+  const fail = (problem: JsonProblem): JsonScan => ({ problem, compact });
+  // A byte-order mark before the value is not part of it (the decoder drops it too).
+  const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  for (let i = start; i < n; i++) {
+    const ch = bytes[i]!;
+    if (ch === 0x3a) continue;
+    if (isSpace(ch)) {
+      compact = false;
+      continue;
+    }
     if (ch === 0x2c) {
-      if (depth === 0) return { kind: 'syntax' };
+      if (depth === 0) return fail({ kind: 'syntax' });
       // n commas: n + 1 items
-      if (++items[depth]! + 1 > limits.maxItems) return { kind: 'items', limit: limits.maxItems };
+      if (++items[depth]! + 1 > limits.maxItems) return fail({ kind: 'items', limit: limits.maxItems });
       continue;
     }
     if (ch === 0x5d || ch === 0x7d) {
-      if (--depth < 0) return { kind: 'syntax' };
+      if (--depth < 0) return fail({ kind: 'syntax' });
       continue;
     }
-    if (++values > limits.maxValues) return { kind: 'values', limit: limits.maxValues };
+    if (++values > limits.maxValues) return fail({ kind: 'values', limit: limits.maxValues });
     if (ch === 0x5b || ch === 0x7b) {
-      if (++depth > limits.maxDepth) return { kind: 'depth', limit: limits.maxDepth };
+      if (++depth > limits.maxDepth) return fail({ kind: 'depth', limit: limits.maxDepth });
       items[depth] = 0;
     } else if (ch === quote) {
-      const start = i;
+      // Characters as written, escapes included: every byte that starts a character, two for one of four bytes.
+      let length = 0;
       for (i++; i < n; i++) {
-        const c = text.charCodeAt(i);
-        if (c === backslash) i++;
-        else if (c === quote) break;
+        const c = bytes[i]!;
+        if (c === quote) break;
+        if (c < 0x80) length++;
+        else if (c >= 0xc0) length += c >= 0xf0 ? 2 : 1;
+        if (c === backslash) {
+          i++;
+          length++;
+        }
       }
-      if (i - start - 1 > limits.maxStringLength) return { kind: 'string', limit: limits.maxStringLength };
+      if (length > limits.maxStringLength) return fail({ kind: 'string', limit: limits.maxStringLength });
     } else {
       // a number or a literal: up to the next delimiter
-      while (i + 1 < n && !isDelimiter(text.charCodeAt(i + 1))) i++;
+      while (i + 1 < n && !isDelimiter(bytes[i + 1]!)) i++;
     }
   }
-  return null;
+  return { problem: null, compact };
 }
 
 const count = (n: number) => n.toLocaleString('en');
@@ -98,20 +121,28 @@ const unreadable = () => ApiError.of('invalid_body', { ko: 'JSON을 읽을 수 �
  * parsed), then validates it, naming the first bad field.
  */
 export async function readJson<S extends z.ZodType>(c: Context, schema: S, route: JsonRoute): Promise<z.infer<S>> {
+  return parseWith(schema, (await readJsonBody(c, route)).value);
+}
+
+/** A JSON body read within the route's limits: its value, and its bytes when they are its compact text. */
+export async function readJsonBody(c: Context, route: JsonRoute): Promise<{ value: unknown; compactBytes?: Uint8Array }> {
   const type = c.req.header('content-type') ?? '';
   if (!/^application\/json\b/i.test(type)) throw ApiError.of('not_json');
   // Its bytes were counted as it arrived (the app's body limit for the route).
-  const text = await c.req.text();
-  const problem = scanJson(text, c.get('limits').json[route]);
+  const bytes = new Uint8Array(await c.req.arrayBuffer());
+  const { problem, compact } = scanJson(bytes, c.get('limits').json[route]);
   if (problem) throw refusal(problem);
-  let body: unknown;
+  let value: unknown;
   try {
-    body = JSON.parse(text);
+    value = JSON.parse(utf8.decode(bytes));
   } catch {
     throw unreadable();
   }
-  return parseWith(schema, body);
+  return { value, compactBytes: compact ? bytes : undefined };
 }
+
+/** UTF-8 as `Request.text()` reads it: a byte-order mark dropped, a broken sequence as U+FFFD. */
+const utf8 = new TextDecoder();
 
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
   const parsed = schema.safeParse(value);

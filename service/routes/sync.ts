@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { isKind, maxBatchRows, plainSyncBody, syncBodySchema, type Kind } from '../../domain/index.ts';
 import { syncAnswerBody } from '../store/store.ts';
 import { ApiError } from '../http/errors.ts';
-import { parseWith, readJson } from '../http/json.ts';
+import { parseWith, readJsonBody } from '../http/json.ts';
 import { acceptsGzip } from '../http/formats.ts';
 
 export function kindParam(value: string): Kind {
@@ -44,14 +44,15 @@ function workbookHeader(value: string | undefined): string | null {
 export const syncRoutes = new Hono()
   .post('/sync/:kind', async (c) => {
     const kind = kindParam(c.req.param('kind'));
-    const raw = await readJson(c, z.unknown(), 'sync');
+    const sent = await readJsonBody(c, 'sync');
+    const raw = sent.value;
     // Counted before the rows are read one by one: too many is its own code, not a bad body.
     if (batchSize(raw) > maxBatchRows) throw ApiError.of('batch_too_large');
     const body = plainSyncBody(raw) ?? parseWith(syncBodySchema, raw);
     // Named in the answer should the request outlive its time limit (GET /api/batches/:batchId).
     c.set('batchId', body.batchId);
     const source = workbookHeader(c.req.header('x-jachi-workbook'));
-    const answer = await c.get('store').sync(kind, body, c.get('actor'), source);
+    const answer = await c.get('store').sync(kind, body, c.get('actor'), source, sent);
     // The answer as the store wrote it to the batch record: gzipped for a client that accepts it
     // (browsers and fetch do), else its JSON (the same bytes c.json would send).
     const { body: bytes, gzip } = syncAnswerBody(answer, acceptsGzip(c.req.header('accept-encoding')));

@@ -1,6 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { Kind } from '../../domain/index.ts';
-import { rowsTable } from './sql.ts';
+import { quotedIdentifier } from './sql.ts';
 
 /** The value of hex digits `from`..`to` of `text` (at most 8), skipping dashes; NaN-free: a non-hex digit reads as 0. */
 function hexWord(text: string, from: number, to: number): number {
@@ -19,7 +18,7 @@ function halves(id: string): [number, number] {
 }
 
 /**
- * Which row ids a kind's rows table may hold: a set of each stored id's first 64 bits, in typed
+ * Which ids a table's UUID column may hold (a kind's row ids, the stored batch ids): a set of each stored id's first 64 bits, in typed
  * arrays (8 MB for a country's 366,000 budget lines, nothing for the garbage collector to walk).
  * It answers "certainly not stored" or "maybe", never wrongly "not stored": an id it does not know
  * is not in the table, so a batch of new rows needs no lookup of the stored ones. A maybe (a stored
@@ -35,12 +34,12 @@ export class KnownIds {
   private used = new Uint8Array(0);
   private count = 0;
 
-  /** The ids stored in `kind`'s rows table (live and tombstoned), read in one scan. */
-  static async read(connection: DuckDBConnection, kind: Kind): Promise<KnownIds> {
+  /** The ids stored in a UUID column of a table (a rows table's `rowId`: live and tombstoned), read in one scan. */
+  static async read(connection: DuckDBConnection, table: string, column: string): Promise<KnownIds> {
     const known = new KnownIds();
     const reader = await connection.runAndReadAll(
       `SELECT ('0x' || substr(id, 1, 8))::UINTEGER AS h, ('0x' || substr(id, 10, 4) || substr(id, 15, 4))::UINTEGER AS l
-       FROM (SELECT rowId::VARCHAR AS id FROM ${rowsTable(kind)})`,
+       FROM (SELECT ${quotedIdentifier(column)}::VARCHAR AS id FROM ${quotedIdentifier(table)})`,
     );
     // An empty table gives no columns at all.
     const [high = [], low = []] = reader.getColumnsJS() as [number[]?, number[]?];

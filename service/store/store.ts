@@ -21,7 +21,7 @@ import { Gate } from './gate.ts';
 import { Readers } from './readers.ts';
 import { Writer } from './writer.ts';
 import { References, openReference } from './references.ts';
-import { Syncs, type SyncBatchInput } from './sync.ts';
+import { Syncs, type SentBody, type SyncBatchInput } from './sync.ts';
 import { RowReads } from './rows.ts';
 import { Tokens, type TokenInfo } from './tokens.ts';
 import { ChangeFeed } from './changes.ts';
@@ -149,8 +149,8 @@ export class Store {
 
   // ---- syncs and rows ----
 
-  sync(kind: Kind, batch: SyncBatchInput, actor: Actor, source: string | null = null): Promise<SyncAnswer> {
-    return this.syncs.sync(kind, batch, actor, source);
+  sync(kind: Kind, batch: SyncBatchInput, actor: Actor, source: string | null = null, sent?: SentBody): Promise<SyncAnswer> {
+    return this.syncs.sync(kind, batch, actor, source, sent);
   }
 
   preview(kind: Kind, batch: SyncBatchInput, actor: Actor): Promise<RowResult[]> {

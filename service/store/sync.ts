@@ -21,14 +21,16 @@ import {
   type SyncAnswer,
   type SyncBody,
 } from '../../domain/index.ts';
+import { answerJson } from './answer-json.ts';
 import { canWriteDong, canWriteUnit, type Actor } from './auth.ts';
 import { addCrossKindWarnings, readCrossKind, type CrossKindSeen } from './cross-kind.ts';
 import { StoreError } from './errors.ts';
 import type { Readers, SqlParams } from './readers.ts';
 import type { References } from './references.ts';
 import { KnownIds } from './known-ids.ts';
+import { LineBook, lineFacts, type LineChange } from './line-book.ts';
 import { currentRows, idList, type Current } from './rows.ts';
-import { rowsTable, utcIso } from './sql.ts';
+import { rowsTable, rowsTableName, utcIso } from './sql.ts';
 import { writeVersions, type StampedVersion, type Version } from './staging.ts';
 import type { Writer } from './writer.ts';
 
@@ -38,7 +40,28 @@ export type SyncRowInput = SyncBatchInput['rows'][number];
 /** Failed batches remembered for GET /api/batches (the oldest forgotten first; a forgotten one reads `unknown`). */
 const maxRememberedFailures = 10_000;
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+/** A sync body as it came: its parsed value, and its bytes when they are its compact text (http/json.ts `readJsonBody`). */
+export interface SentBody {
+  value: unknown;
+  compactBytes?: Uint8Array;
+}
+
+/**
+ * A batch's fingerprint, for telling a resend from another body under the same batchId: of its kind
+ * and its body, whitespace aside. A compact body's own bytes are hashed (a client's JSON.stringify
+ * writes no whitespace, and hashing bytes costs a fraction of writing the body out again); a body
+ * with whitespace is hashed as JSON.stringify writes it, the same text for a JSON.stringify body.
+ */
+export function batchFingerprint(kind: Kind, sent: SentBody): string {
+  const hash = createHash('sha256').update(`${kind}\u0000`);
+  return (sent.compactBytes ? hash.update(sent.compactBytes) : hash.update(JSON.stringify(sent.value))).digest('hex');
+}
+
+/** The fingerprint batches were stored with before (until 2026-12): of the parsed rows and deletes. */
+const legacyFingerprint = (kind: Kind, batch: SyncBatchInput) =>
+  createHash('sha256')
+    .update(JSON.stringify([kind, batch.rows, batch.deletes]))
+    .digest('hex');
 
 /**
  * The answers this process stored, as the bytes of the batch record: their JSON (UTF-8) and that
@@ -54,7 +77,7 @@ const gzipAsync = promisify(gzip);
 export function syncAnswerBody(answer: SyncAnswer, acceptsGzip: boolean): { body: string | Uint8Array<ArrayBuffer>; gzip: boolean } {
   const bytes = answerBytes.get(answer);
   if (bytes && acceptsGzip) return { body: bytes.gzip, gzip: true };
-  return { body: bytes?.json ?? JSON.stringify(answer), gzip: false };
+  return { body: bytes?.json ?? answerJson(answer), gzip: false };
 }
 
 /** A batch record's answer as JSON text: gzipped since migration 009, plain JSON before. */
@@ -91,12 +114,17 @@ interface SyncJob {
   reject: (error: unknown) => void;
 }
 
-/** What the spending warnings read: stored budget totals by `dong|fiscalYear`, and the candidate duplicate lines by rowId. */
+/**
+ * What the spending warnings of a group read and change: budget totals by `dong|fiscalYear`, the
+ * lines that may be duplicates by rowId, and the changes its versions make (for the book, once committed).
+ */
 interface LineState {
   totals: Map<string, number>;
   lines: Map<string, SpendingLine>;
+  changes: LineChange[];
 }
 
+/** A line as the warnings see it, its duplicate key worked out once. */
 const lineOf = (rowId: string, v: Record<string, unknown>): SpendingLine => ({
   rowId,
   dong: v.dong as string,
@@ -104,13 +132,12 @@ const lineOf = (rowId: string, v: Record<string, unknown>): SpendingLine => ({
   category: v.category as string,
   item: (v.item as string | null) ?? null,
   budgetKrw: Number(v.budgetKrw),
+  key: lineFacts(v).key,
 });
 
-/** What makes two budget lines likely duplicates: dong, year, category, item (trimmed) and budget. */
-const lineKey = (l: SpendingLine) => `${l.dong}|${l.fiscalYear}|${l.category}|${(l.item ?? '').trim()}|${l.budgetKrw}`;
-
-/** Stored lines sharing a batch's dong-years and budgets matched on their key here rather than in SQL. */
-const maxLineCandidates = 2000;
+/** Rows of the dong-years in `$years` (a JSON list of `{dong, fy}`). */
+const inYears = `SEMI JOIN (SELECT k.dong, k.fy FROM (SELECT unnest(from_json($years, '[{"dong":"VARCHAR","fy":"INTEGER"}]')) AS k)) y
+         ON r.dong = y.dong AND r.fiscalYear = y.fy`;
 
 /** Sync batches written in one transaction at most (when that many are waiting). */
 const maxGroupJobs = 64;
@@ -131,12 +158,10 @@ export class Syncs {
   private readonly kindRevisions = new Map<Kind, number>();
   /** The ids each kind's rows table may hold (known-ids.ts), read on a kind's first batch after open or catchUp. */
   private readonly knownIds = new Map<Kind, KnownIds>();
-  /**
-   * The live budget total of each dong and fiscal year (`dong|fiscalYear`) as committed, for the
-   * over-allocation warning: read from the table the first time a batch names the dong-year, then
-   * kept by each commit's versions, so a batch reads only the dong-years it is the first to name.
-   */
-  private readonly lineTotals = new Map<string, number>();
+  /** The batch ids sync_batches may hold, read on the first batch after open or catchUp: a new batch's record is not looked for. */
+  private knownBatches?: KnownIds;
+  /** Each dong-year's live budget total and line keys as committed (line-book.ts), for the spending warnings. */
+  private readonly lineBook = new LineBook();
   /** Sync batches waiting for the writer, in the order they came. */
   private readonly syncJobs: SyncJob[] = [];
   /** Batches received and not yet answered (queued or being written), by batchId. */
@@ -165,13 +190,14 @@ export class Syncs {
     for (const kind of kinds) this.kindRevisions.set(kind, this.revisionCounter);
     // What is kept of the stored rows is read again on its next use.
     this.knownIds.clear();
-    this.lineTotals.clear();
+    this.knownBatches = undefined;
+    this.lineBook.clear();
   }
 
   /** The ids `kind`'s rows table may hold, read on the writer when not yet known. */
   private async knownIdsOf(kind: Kind): Promise<KnownIds> {
     let known = this.knownIds.get(kind);
-    if (!known) this.knownIds.set(kind, (known = await KnownIds.read(this.writer.connection, kind)));
+    if (!known) this.knownIds.set(kind, (known = await KnownIds.read(this.writer.connection, rowsTableName(kind), 'rowId')));
     return known;
   }
 
@@ -191,12 +217,11 @@ export class Syncs {
    * transaction (shared with the other batches waiting for the writer: `writeQueuedSyncs`). The
    * same batchId with the same body answers the stored answer and changes nothing.
    */
-  sync(kind: Kind, batch: SyncBatchInput, actor: Actor, source: string | null = null): Promise<SyncAnswer> {
+  sync(kind: Kind, batch: SyncBatchInput, actor: Actor, source: string | null = null, sent: SentBody = { value: batch }): Promise<SyncAnswer> {
     if (batch.rows.length + batch.deletes.length > maxBatchRows) throw new StoreError('batch_too_large');
     const ids = [...batch.rows.map((r) => r.rowId), ...batch.deletes.map((d) => d.rowId)].map((id) => id.toLowerCase());
     if (new Set(ids).size !== ids.length) throw new StoreError('duplicate_row');
-    // The body as parsed, not its bytes: a retry with other spacing is still the same body.
-    const fingerprint = sha256(JSON.stringify([kind, batch.rows, batch.deletes]));
+    const fingerprint = batchFingerprint(kind, sent);
     // The rules need no stored row: run them before queueing, so they overlap another batch's writing.
     // Names resolve within the actor's city (a token of one city never reaches another's dongs by name).
     const index = this.references.indexFor(actor);
@@ -267,11 +292,15 @@ export class Syncs {
     const ids = [...batch.rows.map((r) => r.rowId), ...batch.deletes.map((d) => d.rowId)].map((id) => id.toLowerCase());
     const index = this.references.indexFor(actor);
     const checked = { index, rows: batch.rows.map((r) => checkRow(kind, r.values, index)) };
-    const { current, lines, crossKind } = await this.readers.with(async (c) => ({
-      current: await currentRows(this.readers, kind, ids, c),
-      lines: kind === 'spending' ? await this.spendingLines(checked.rows, c) : undefined,
-      crossKind: await readCrossKind(this.readers, kind, checked.rows, c), // cross-kind warnings (cross-kind.ts)
-    }));
+    const { current, lines, crossKind } = await this.readers.with(async (c) => {
+      const current = await currentRows(this.readers, kind, ids, c);
+      return {
+        current,
+        // Read afresh: the writer's book is the writer's alone.
+        lines: kind === 'spending' ? await this.spendingLines(checked.rows, c, new LineBook(), current) : undefined,
+        crossKind: await readCrossKind(this.readers, kind, checked.rows, c), // cross-kind warnings (cross-kind.ts)
+      };
+    });
     const decided = this.decide(kind, batch, actor, current, checked);
     if (lines) this.addLineWarnings(decided, lines, current);
     addCrossKindWarnings(
@@ -290,71 +319,49 @@ export class Syncs {
   }
 
   /**
-   * What the warnings that need a dong's other lines read, without reading every line: the stored
-   * budget total of each dong and fiscal year the rows name (summed by DuckDB, or as `known` keeps
-   * it), and the stored live lines that share a row's dong, year, category, item and budget (the
-   * likely duplicates). `before` are the stored rows the batch replaces: their dong-years are read
-   * too, since a line moved to another year leaves its old year's total.
+   * What the warnings that need a dong's other lines read, without reading every line: each dong-year
+   * the rows name is loaded into `book` the first time (its live lines' total and key hashes), and
+   * the stored live lines are read only for the keys the book may hold (the likely duplicates).
+   * `before` are the stored rows the batch replaces: their dong-years are loaded too, since a line
+   * moved to another year leaves its old year's total.
    */
-  private async spendingLines(
-    checked: readonly CheckedRow[],
-    connection: DuckDBConnection,
-    known?: ReadonlyMap<string, number>,
-    before?: ReadonlyMap<string, Current>,
-  ): Promise<LineState> {
-    const years = new Map<string, { dong: string; fy: number }>();
-    const keys = new Set<string>();
-    const budgets = new Set<number>();
+  private async spendingLines(checked: readonly CheckedRow[], connection: DuckDBConnection, book: LineBook, before?: ReadonlyMap<string, Current>): Promise<LineState> {
+    const state: LineState = { totals: new Map(), lines: new Map(), changes: [] };
     // The rows as the rules typed them (dong as its code); refused rows warn of nothing.
-    for (const { values } of checked) {
-      if (!values) continue;
-      const line = lineOf('', values);
-      years.set(`${line.dong}|${line.fiscalYear}`, { dong: line.dong, fy: line.fiscalYear });
-      keys.add(lineKey(line));
-      budgets.add(line.budgetKrw);
-    }
-    const state: LineState = { totals: new Map(), lines: new Map() };
-    if (years.size === 0) return state;
-    for (const old of before?.values() ?? []) {
-      if (!old.deleted) years.set(`${String(old.values.dong)}|${String(old.values.fiscalYear)}`, { dong: String(old.values.dong), fy: Number(old.values.fiscalYear) });
-    }
-    // The dong-years are few; lists of numbers and of strings are what DuckDB's JSON reader parses
-    // fastest (a list of 5,000 structs costs it tens of milliseconds).
-    const yearsJson = JSON.stringify([...years.values()]);
-    const inYears = `SEMI JOIN (SELECT k.dong, k.fy FROM (SELECT unnest(from_json($years, '[{"dong":"VARCHAR","fy":"INTEGER"}]')) AS k)) y
-         ON r.dong = y.dong AND r.fiscalYear = y.fy`;
-    const unknown = [...years].filter(([key]) => !known?.has(key));
-    for (const [key] of years) if (known?.has(key)) state.totals.set(key, known.get(key)!);
-    const totals =
-      unknown.length === 0
-        ? []
-        : await this.rows(
-            `SELECT r.dong, r.fiscalYear, sum(r.budgetKrw)::BIGINT AS total FROM ${rowsTable('spending')} r ${inYears}
-       WHERE NOT r.deleted GROUP BY r.dong, r.fiscalYear`,
-            { years: JSON.stringify(unknown.map(([, y]) => y)) },
-            connection,
-          );
-    // A dong-year with no live line totals 0.
-    for (const [key] of unknown) state.totals.set(key, 0);
-    for (const t of totals) state.totals.set(`${t.dong}|${t.fiscalYear}`, Number(t.total));
-    // Narrowed by dong-year and budget first (a list of numbers is quick to read); only when more
-    // lines share a budget than are worth matching here are they matched on their whole key in SQL.
-    const candidates = `SELECT r.rowId::VARCHAR AS rowId, r.dong, r.fiscalYear, r.category, r.item, r.budgetKrw FROM ${rowsTable('spending')} r ${inYears}
-       WHERE NOT r.deleted AND r.budgetKrw IN (SELECT unnest(from_json($budgets, '["BIGINT"]')))`;
-    const params = { years: yearsJson, budgets: JSON.stringify([...budgets]) };
-    let found = await this.rows(`${candidates} LIMIT ${maxLineCandidates + 1}`, params, connection);
-    if (found.length > maxLineCandidates) {
-      found = await this.rows(
-        `${candidates} AND (r.dong || '|' || r.fiscalYear || '|' || r.category || '|' || coalesce(trim(r.item), '') || '|' || r.budgetKrw)
-             IN (SELECT unnest(from_json($keys, '["VARCHAR"]')))`,
-        { ...params, keys: JSON.stringify([...keys]) },
+    const lines = checked.flatMap(({ values }) => (values ? [values] : []));
+    const named = new Map<string, { dong: string; fy: number }>();
+    const name = (values: RowValues) => named.set(lineFacts(values).year, { dong: values.dong as string, fy: Number(values.fiscalYear) });
+    lines.forEach(name);
+    for (const old of before?.values() ?? []) if (!old.deleted) name(old.values);
+    const unread = [...named].filter(([year]) => !book.has(year));
+    if (unread.length > 0) {
+      // The dong-years are few; lists of numbers and of strings are what DuckDB's JSON reader parses
+      // fastest (a list of 5,000 structs costs it tens of milliseconds).
+      const stored = await this.rows(
+        `SELECT r.dong, r.fiscalYear, r.category, r.item, r.budgetKrw FROM ${rowsTable('spending')} r ${inYears} WHERE NOT r.deleted`,
+        { years: JSON.stringify(unread.map(([, y]) => y)) },
         connection,
       );
+      const byYear = new Map(unread.map(([year]) => [year, [] as { budgetKrw: number; hash: number }[]]));
+      for (const r of stored) byYear.get(lineFacts(r).year)?.push({ budgetKrw: Number(r.budgetKrw), hash: lineFacts(r).hash });
+      for (const [year, found] of byYear) book.load(year, found);
     }
-    for (const r of found) {
-      const line = lineOf(r.rowId as string, r);
-      if (keys.has(lineKey(line))) state.lines.set(line.rowId, line);
-    }
+    for (const year of named.keys()) state.totals.set(year, book.total(year));
+    // The stored lines that may repeat a row's key (the book has counted its hash): of its dong-year
+    // and budget, matched on the whole key here.
+    const maybe = lines.filter((values) => book.mayHold(lineFacts(values).year, lineFacts(values).hash));
+    if (maybe.length === 0) return state;
+    const found = await this.rows(
+      `SELECT r.rowId::VARCHAR AS rowId, r.dong, r.fiscalYear, r.category, r.item, r.budgetKrw FROM ${rowsTable('spending')} r ${inYears}
+       WHERE NOT r.deleted AND r.budgetKrw IN (SELECT unnest(from_json($budgets, '["BIGINT"]')))`,
+      {
+        years: JSON.stringify([...new Set(maybe.map((v) => lineFacts(v).year))].map((year) => named.get(year))),
+        budgets: JSON.stringify([...new Set(maybe.map((v) => Number(v.budgetKrw)))]),
+      },
+      connection,
+    );
+    const keys = new Set(maybe.map((v) => lineFacts(v).key));
+    for (const r of found) if (keys.has(lineFacts(r).key)) state.lines.set(r.rowId as string, lineOf(r.rowId as string, r));
     return state;
   }
 
@@ -364,17 +371,21 @@ export class Syncs {
    * and likely-duplicate warnings to its accepted and unchanged rows.
    */
   private addLineWarnings(decided: { results: RowResult[]; versions: Version[] }, state: LineState, before: ReadonlyMap<string, Current>): void {
-    const yearOf = (l: { readonly dong?: unknown; readonly fiscalYear?: unknown }) => `${String(l.dong)}|${String(l.fiscalYear)}`;
+    const change = (values: RowValues, sign: 1 | -1) => {
+      const { year, hash } = lineFacts(values);
+      const budgetKrw = Number(values.budgetKrw);
+      state.totals.set(year, (state.totals.get(year) ?? 0) + sign * budgetKrw);
+      state.changes.push({ year, hash, budgetKrw, sign });
+    };
     for (const v of decided.versions) {
       const old = before.get(v.rowId);
-      if (old && !old.deleted) state.totals.set(yearOf(old.values), (state.totals.get(yearOf(old.values)) ?? 0) - Number(old.values.budgetKrw ?? 0));
+      if (old && !old.deleted) change(old.values, -1);
       if (v.deleted) {
         state.lines.delete(v.rowId);
         continue;
       }
-      const line = lineOf(v.rowId, v.values);
-      state.totals.set(yearOf(line), (state.totals.get(yearOf(line)) ?? 0) + line.budgetKrw);
-      state.lines.set(v.rowId, line);
+      change(v.values, 1);
+      state.lines.set(v.rowId, lineOf(v.rowId, v.values));
     }
     const own = decided.results.filter((r) => r.status === 'accepted' || r.status === 'unchanged');
     if (own.length === 0) return;
@@ -491,10 +502,13 @@ export class Syncs {
   /** The records of those batches already stored (a resend, or a batch id used again), by batch id. */
   private async storedBatches(batchIds: string[]): Promise<Map<string, { kind: string; tokenId: string; fingerprint: string; answer: string }>> {
     const stored = new Map<string, { kind: string; tokenId: string; fingerprint: string; answer: string }>();
+    this.knownBatches ??= await KnownIds.read(this.writer.connection, 'sync_batches', 'batchId');
+    const maybe = batchIds.filter((id) => this.knownBatches!.mayHold(id));
+    if (maybe.length === 0) return stored;
     for (const r of await this.rows(
       `SELECT batchId::VARCHAR AS batchId, kind, tokenId, fingerprint, ${answerColumns} FROM sync_batches
        WHERE batchId IN (SELECT id FROM ${idList('ids')})`,
-      { ids: JSON.stringify(batchIds) },
+      { ids: JSON.stringify(maybe) },
       this.writer.connection,
     )) {
       stored.set(r.batchId as string, { kind: r.kind as string, tokenId: r.tokenId as string, fingerprint: r.fingerprint as string, answer: storedAnswer(r) });
@@ -525,7 +539,7 @@ export class Syncs {
         ? await this.spendingLines(
             spendingJobs.flatMap((job) => job.checked.rows),
             this.writer.connection,
-            this.lineTotals,
+            this.lineBook,
             current.get('spending'),
           )
         : undefined;
@@ -549,7 +563,8 @@ export class Syncs {
     jobs.forEach((job, i) => {
       const before = stored.get(batchIds[i]!);
       if (before) {
-        const same = before.fingerprint === job.fingerprint && before.kind === job.kind && before.tokenId === job.actor.tokenId;
+        const sameBody = before.fingerprint === job.fingerprint || before.fingerprint === legacyFingerprint(job.kind, job.batch);
+        const same = sameBody && before.kind === job.kind && before.tokenId === job.actor.tokenId;
         outcomes.push(same ? (JSON.parse(before.answer) as SyncAnswer) : new StoreError('batch_reused'));
         return;
       }
@@ -580,13 +595,14 @@ export class Syncs {
         });
       }
       const answer: SyncAnswer = { batchId: job.batch.batchId, revision: decided.revision, results: decided.results };
-      const answerJson = JSON.stringify(answer);
-      stored.set(batchIds[i]!, { kind: job.kind, tokenId: job.actor.tokenId, fingerprint: job.fingerprint, answer: answerJson });
-      writes.push({ job, versions: decided.versions, replaced, answer, json: utf8.encode(answerJson) });
+      const json = answerJson(answer);
+      stored.set(batchIds[i]!, { kind: job.kind, tokenId: job.actor.tokenId, fingerprint: job.fingerprint, answer: json });
+      writes.push({ job, versions: decided.versions, replaced, answer, json: utf8.encode(json) });
       outcomes.push(answer);
     });
     if (writes.length === 0) return outcomes;
     for (const w of writes) (await this.knownIdsOf(w.job.kind)).add(w.versions.map((v) => v.rowId));
+    this.knownBatches?.add(writes.map((w) => w.job.batch.batchId.toLowerCase()));
     // Compressed on libuv's threads while the versions are appended; awaited for the batch record
     // (a failure there fails the transaction, never goes unheard).
     const zipped = writes.map((w) => {
@@ -606,8 +622,8 @@ export class Syncs {
     this.revisionCounter = revision;
     for (const w of writes) this.kindRevisions.set(w.job.kind, revision);
     for (const w of zipped) answerBytes.set(w.answer, { json: w.json, gzip: await w.gzip });
-    // The group's dong-year totals, its versions counted, are now the committed ones.
-    for (const [key, total] of lines?.totals ?? []) this.lineTotals.set(key, total);
+    // The group's spending lines are now the committed ones.
+    if (lines) this.lineBook.apply(lines.changes);
     this.writer.checkpointSoon();
     return outcomes;
   }

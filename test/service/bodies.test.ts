@@ -8,17 +8,36 @@ const serve = servedPerTest();
 
 const shape = { maxDepth: 3, maxItems: 3, maxValues: 10, maxStringLength: 5 };
 
-describe('scanJson: counts over the raw text, before anything is parsed', () => {
+const utf8 = (text: string) => new TextEncoder().encode(text);
+const problemOf = (text: string) => scanJson(utf8(text), shape).problem;
+
+describe('scanJson: counts over the raw bytes, before anything is parsed', () => {
   it('passes what fits and names the first limit a body goes over', () => {
-    expect(scanJson('{"a":[1,2,3],"b":"12345"}', shape)).toBeNull();
-    expect(scanJson('[[[[]]]]', shape)).toEqual({ kind: 'depth', limit: 3 });
-    expect(scanJson('[1,2,3,4]', shape)).toEqual({ kind: 'items', limit: 3 });
-    expect(scanJson('{"a":1,"b":2,"c":3,"d":4}', shape)).toEqual({ kind: 'items', limit: 3 });
-    expect(scanJson('[[1,2],[3,4],[5,6,7]]', shape)).toEqual({ kind: 'values', limit: 10 });
-    expect(scanJson('["123456"]', shape)).toEqual({ kind: 'string', limit: 5 });
+    expect(problemOf('{"a":[1,2,3],"b":"12345"}')).toBeNull();
+    expect(problemOf('[[[[]]]]')).toEqual({ kind: 'depth', limit: 3 });
+    expect(problemOf('[1,2,3,4]')).toEqual({ kind: 'items', limit: 3 });
+    expect(problemOf('{"a":1,"b":2,"c":3,"d":4}')).toEqual({ kind: 'items', limit: 3 });
+    expect(problemOf('[[1,2],[3,4],[5,6,7]]')).toEqual({ kind: 'values', limit: 10 });
+    expect(problemOf('["123456"]')).toEqual({ kind: 'string', limit: 5 });
     // commas, brackets and escaped quotes inside strings are text, not structure
-    expect(scanJson('["a,]\\"", "{,["]', shape)).toBeNull();
-    expect(scanJson(']', shape)).toEqual({ kind: 'syntax' });
+    expect(problemOf('["a,]\\"", "{,["]')).toBeNull();
+    expect(problemOf(']')).toEqual({ kind: 'syntax' });
+  });
+
+  it('counts a string in characters as written, whatever their bytes; a byte-order mark is not a value', () => {
+    expect(problemOf('["가양2동다"]')).toBeNull();
+    expect(problemOf('["가양2동다라"]')).toEqual({ kind: 'string', limit: 5 });
+    // One character beyond the Basic Multilingual Plane counts two, as in JavaScript.
+    expect(problemOf('["😀😀a"]')).toBeNull();
+    expect(problemOf('["😀😀😀"]')).toEqual({ kind: 'string', limit: 5 });
+    expect(problemOf('["\\u00e9\\n"]')).toEqual({ kind: 'string', limit: 5 });
+    expect(problemOf('\ufeff{"a":[1,2,3]}')).toBeNull();
+  });
+
+  it('tells a compact body (its bytes are a sync batch’s fingerprint) from one with whitespace between tokens', () => {
+    expect(scanJson(utf8('{"a":["b c",1]}'), shape).compact).toBe(true);
+    expect(scanJson(utf8('{"a": ["b c",1]}'), shape).compact).toBe(false);
+    expect(scanJson(utf8('{"a":["b c",1]}\n'), shape).compact).toBe(false);
   });
 });
 

@@ -112,3 +112,32 @@ describe('a likely duplicate among many lines of the same budget', () => {
     expect(codes(fresh)).not.toContain('item:likely_duplicate');
   });
 });
+
+describe('likely duplicates as the stored lines change', () => {
+  it('follow each commit: a deleted or moved line is no longer repeated; a line moved into the year is', async () => {
+    const line = (item: string, fiscalYear = 2019) =>
+      spendingRow({ dong: '온천1동', phase: fiscalYear - 2018, fiscalYear, category: '간사 인건비', item, budgetKrw: 3_000_000, executedKrw: null, executedOn: null });
+    const sync = async (rows: Parameters<typeof batch>[0], deletes: Parameters<typeof batch>[1] = []) =>
+      (await svc.json('POST', '/api/sync/spending', 'admin', batch(rows, deletes))).body.results as any[];
+    const dupOf = async (values: Record<string, unknown>) => {
+      const [probe] = await sync([{ values }]);
+      // Each probe is taken back, so it never counts itself.
+      await sync([], [{ rowId: probe.rowId, baseRevision: probe.revision }]);
+      return codes(probe).includes('item:likely_duplicate');
+    };
+    const [a] = await sync([{ values: line('급여 1월') }]);
+    expect(await dupOf(line('급여 1월'))).toBe(true);
+    // Moved to 2020: 2019 no longer holds it, 2020 does.
+    const [moved] = await sync([{ rowId: a.rowId, baseRevision: a.revision, values: line('급여 1월', 2020) }]);
+    expect(await dupOf(line('급여 1월'))).toBe(false);
+    expect(await dupOf(line('급여 1월', 2020))).toBe(true);
+    // Deleted: no year holds it.
+    await sync([], [{ rowId: a.rowId, baseRevision: moved.revision }]);
+    expect(await dupOf(line('급여 1월', 2020))).toBe(false);
+    // Two of one key, one deleted: the other is still repeated.
+    const [b, c] = await sync([{ values: line('급여 2월') }, { values: line('급여 2월') }]);
+    expect(codes(c)).toContain('item:likely_duplicate');
+    await sync([], [{ rowId: b.rowId, baseRevision: b.revision }]);
+    expect(await dupOf(line('급여 2월'))).toBe(true);
+  });
+});

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { batch, spendingRow, startService, type TestService } from '../support/service.ts';
 
 let svc: TestService;
@@ -63,6 +63,22 @@ describe('POST /api/sync/:kind', () => {
     const answers = await Promise.all(Array.from({ length: 5 }, () => svc.json('POST', '/api/sync/spending', 'dong', body)));
     expect(new Set(answers.map((a) => JSON.stringify(a.body))).size).toBe(1);
     expect(svc.store.revision).toBe(revision + 1);
+  });
+
+  it('knows a batch stored with the fingerprint of before (of its parsed rows) when it is sent again', async () => {
+    const body = batch([{ values: spendingRow({ item: 'legacy' }) }]);
+    const first = await svc.json('POST', '/api/sync/spending', 'dong', body);
+    const legacy = createHash('sha256')
+      .update(JSON.stringify(['spending', body.rows, body.deletes]))
+      .digest('hex');
+    await svc.store.writer.connection.run('UPDATE sync_batches SET fingerprint = $legacy WHERE batchId = $id::UUID', { legacy, id: body.batchId });
+    const revision = svc.store.revision;
+    expect((await svc.json('POST', '/api/sync/spending', 'dong', body)).body).toEqual(first.body);
+    const spaced = await svc.call('POST', '/api/sync/spending', 'dong', JSON.stringify(body, null, 1));
+    expect(await spaced.json()).toEqual(first.body);
+    const other = await svc.json('POST', '/api/sync/spending', 'dong', { ...body, rows: [{ ...body.rows[0]!, values: spendingRow({ item: 'b' }) }] });
+    expect(other.body.error.code).toBe('batch_reused');
+    expect(svc.store.revision).toBe(revision);
   });
 
   it('refuses the same batchId with another body (422)', async () => {

@@ -64,10 +64,10 @@ describe('data chunks', () => {
 describe('known ids', () => {
   it('never says an id is not stored when it is, and says so of ids that are not', async () => {
     await c.run('CREATE TABLE spending_rows (rowId UUID)');
-    expect((await KnownIds.read(c, 'spending')).size).toBe(0);
+    expect((await KnownIds.read(c, 'spending_rows', 'rowId')).size).toBe(0);
     const stored = Array.from({ length: 5000 }, () => randomUUID());
     await c.run(`INSERT INTO spending_rows SELECT unnest(from_json($ids, '["UUID"]'))`, { ids: JSON.stringify(stored) });
-    const known = await KnownIds.read(c, 'spending');
+    const known = await KnownIds.read(c, 'spending_rows', 'rowId');
     expect(known.size).toBe(stored.length);
     expect(stored.every((id) => known.mayHold(id))).toBe(true);
     const fresh = Array.from({ length: 5000 }, () => randomUUID());

@@ -1,0 +1,95 @@
+/**
+ * What the spending warnings need of a dong-year's stored lines, kept between commits so a batch
+ * reads only what it is the first to name: each dong-year's live budget total (over-allocation)
+ * and a count of its live lines by a 32-bit hash of their duplicate key (likely duplicates). A key
+ * the book has never counted has no stored line; one it has is a "maybe" (a stored line, or a hash
+ * collision), whose lines are read to be sure.
+ */
+
+/** A line's dong-year (`dong|fiscalYear`) and duplicate key (dong-year, category, item trimmed, budget), and the key's hash. */
+export interface LineFacts {
+  readonly year: string;
+  readonly key: string;
+  readonly hash: number;
+}
+
+export const yearKey = (dong: string, fiscalYear: number) => `${dong}|${fiscalYear}`;
+
+/** FNV-1a of a line's key. */
+function keyHash(key: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/** Facts already worked out, by the values object (a row's checked values are its version's). */
+const factsOf = new WeakMap<object, LineFacts>();
+
+/** The facts of a line's typed values (`dong` as its code). */
+export function lineFacts(values: Record<string, unknown>): LineFacts {
+  let facts = factsOf.get(values);
+  if (!facts) {
+    const year = yearKey(values.dong as string, Number(values.fiscalYear));
+    const key = `${year}|${values.category as string}|${((values.item as string | null) ?? '').trim()}|${Number(values.budgetKrw)}`;
+    factsOf.set(values, (facts = { year, key, hash: keyHash(key) }));
+  }
+  return facts;
+}
+
+interface YearLines {
+  total: number;
+  /** Live lines by key hash. */
+  keys: Map<number, number>;
+}
+
+/** A change to the book: a live line joining (+1) or leaving (−1) its dong-year. */
+export interface LineChange {
+  year: string;
+  hash: number;
+  budgetKrw: number;
+  sign: 1 | -1;
+}
+
+export class LineBook {
+  private readonly years = new Map<string, YearLines>();
+
+  has(year: string): boolean {
+    return this.years.has(year);
+  }
+
+  /** A dong-year's live lines as stored (read when a batch first names it): their budgets and key hashes. */
+  load(year: string, lines: Iterable<{ budgetKrw: number; hash: number }>): void {
+    const entry: YearLines = { total: 0, keys: new Map() };
+    for (const { budgetKrw, hash } of lines) {
+      entry.total += budgetKrw;
+      entry.keys.set(hash, (entry.keys.get(hash) ?? 0) + 1);
+    }
+    this.years.set(year, entry);
+  }
+
+  /** The dong-year's live budget total (0 for a dong-year not loaded). */
+  total(year: string): number {
+    return this.years.get(year)?.total ?? 0;
+  }
+
+  /** False when no stored live line of the dong-year has this key; true when one may. */
+  mayHold(year: string, hash: number): boolean {
+    return (this.years.get(year)?.keys.get(hash) ?? 0) > 0;
+  }
+
+  /** Committed changes (of dong-years loaded: any other is read when next named). */
+  apply(changes: Iterable<LineChange>): void {
+    for (const { year, hash, budgetKrw, sign } of changes) {
+      const entry = this.years.get(year);
+      if (!entry) continue;
+      entry.total += sign * budgetKrw;
+      const left = (entry.keys.get(hash) ?? 0) + sign;
+      if (left > 0) entry.keys.set(hash, left);
+      else entry.keys.delete(hash);
+    }
+  }
+
+  clear(): void {
+    this.years.clear();
+  }
+}

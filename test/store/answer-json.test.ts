@@ -1,0 +1,48 @@
+// A sync answer's JSON written with each distinct warning's text once (answer-json.ts) is the same
+// text JSON.stringify writes, whatever the rows' statuses, warnings and stored values.
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { rowIssue } from '../../domain/messages.ts';
+import { answerJson } from '../../service/store/answer-json.ts';
+import type { RowResult, SyncAnswer } from '../../domain/index.ts';
+
+const text = fc.string({ unit: 'grapheme' });
+const issue = fc.record({ field: text, code: text, message: fc.record({ ko: text, en: text }) });
+const value = fc.oneof(text, fc.integer(), fc.double({ noNaN: true }), fc.boolean(), fc.constant(null));
+const result = fc.record(
+  {
+    rowId: fc.uuid(),
+    status: fc.constantFrom('accepted', 'unchanged', 'rejected', 'conflict', 'forbidden'),
+    revision: fc.oneof(fc.nat(), fc.constant(undefined)),
+    errors: fc.array(issue, { maxLength: 3 }),
+    warnings: fc.array(issue, { maxLength: 3 }),
+    server: fc.record({ rowId: fc.uuid(), revision: fc.nat(), deleted: fc.boolean(), values: fc.dictionary(text, value), updatedBy: text, updatedAt: text }),
+  },
+  { requiredKeys: ['rowId', 'status'] },
+) as fc.Arbitrary<RowResult>;
+
+describe('a sync answer as JSON', () => {
+  it('is the text JSON.stringify writes', () => {
+    fc.assert(
+      fc.property(fc.record({ batchId: fc.uuid(), revision: fc.nat(), results: fc.array(result, { maxLength: 8 }) }), (answer: SyncAnswer) => {
+        expect(answerJson(answer)).toBe(JSON.stringify(answer));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('writes a warning shared by many rows the same on each', () => {
+    const field = { field: 'budgetKrw', header: '예산액(원)', label: 'Budget (KRW)' };
+    const shared = rowIssue(field, 'over_allocation', '가양2동|2019|626600000|156000000');
+    expect(rowIssue(field, 'over_allocation', '가양2동|2019|626600000|156000000')).toBe(shared);
+    const results: RowResult[] = Array.from({ length: 50 }, (_, i) => ({
+      rowId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+      status: 'accepted',
+      revision: i + 1,
+      warnings: i % 2 ? [shared] : [rowIssue(field, 'over_allocation', `갈마1동|2020|${i}|1`), shared],
+    }));
+    const answer: SyncAnswer = { batchId: '00000000-0000-4000-8000-000000000000', revision: 50, results };
+    expect(answerJson(answer)).toBe(JSON.stringify(answer));
+    expect(JSON.parse(answerJson(answer))).toEqual(answer);
+  });
+});
