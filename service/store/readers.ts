@@ -5,12 +5,15 @@ export type SqlParams = Record<string, string | number | boolean | null>;
 
 /**
  * The readers' room: read connections borrowed from a small pool (concurrent requests never share
- * one), and the heavy-read gate. Reads that scan whole tables (comparisons, drill-downs, pulls,
- * exports) run one fewer at a time than DuckDB has threads (at least one): however many readers ask
- * at once, the writer keeps a core and a sync never waits behind a crowd of comparisons.
+ * one), and the heavy-read gate. Reads that scan whole tables (comparisons, drill-downs, a city's
+ * pulls, exports) run one fewer at a time than DuckDB has threads (at least one): however many
+ * readers ask at once, the writer keeps a core and a sync never waits behind a crowd of comparisons.
+ * A dong's or a district's pull takes turns at a small gate of its own beside it.
  */
 export class Readers {
   private readonly heavy: Gate;
+  /** Small scans (a dong's or a district's pull) one at a time, beside the heavy ones rather than behind them. */
+  private readonly small = new Gate(1);
   private readonly idle: DuckDBConnection[] = [];
 
   constructor(
@@ -34,6 +37,14 @@ export class Readers {
   /** `with` for a read that scans whole tables: waits its turn at the heavy-read gate. */
   scan<T>(work: (connection: DuckDBConnection) => Promise<T>, signal?: AbortSignal): Promise<T> {
     return this.heavy.run(() => this.with(work), signal);
+  }
+
+  /**
+   * `with` for a read that scans a table for a few rows (a dong's pull): one at a time at a gate of
+   * its own, so it never waits behind a country's comparison, and the writer still keeps a core.
+   */
+  smallScan<T>(work: (connection: DuckDBConnection) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    return this.small.run(() => this.with(work), signal);
   }
 
   /** The rows of one statement as plain objects, on `connection` or a pooled reader. */

@@ -61,9 +61,11 @@ export class RowReads {
   }
 
   /**
-   * `pull` a page at a time (`pageRows` rows, by revision), each page read on its own turn at the
-   * heavy-read gate: a whole country's rows go out with memory flat, and a slow client holds no
-   * reader between pages. Every page stops at the revision published when the pull began.
+   * `pull` a page at a time (`pageRows` rows, by revision): a whole country's rows go out with memory
+   * flat, and a slow client holds no reader between pages. Every page stops at the revision
+   * published when the pull began. A city's or the country's pull reads each page on its own turn at
+   * the heavy-read gate; a dong's or a district's (a few hundred rows, read in milliseconds) takes its
+   * turn at the small-scan gate instead, never behind a country's comparisons.
    */
   pullPages(kind: Kind, since: number, actor: Actor, pageRows = 5000, signal?: AbortSignal): { revision: number; pages: AsyncGenerator<ServerRow[]> } {
     const revision = this.published();
@@ -83,7 +85,9 @@ export class RowReads {
     else if (actor.role === 'district') params.district = actor.district ?? '';
     const sql = `${serverRowSql(kind)} WHERE r.revision > $after AND r.revision <= $upto ${scope} ORDER BY r.revision LIMIT $pageRows`;
     const readers = this.readers;
-    const page = (after: number) => readers.scan((c) => readers.rows(sql, { ...params, after }, c), signal).then((found) => found.map(toServerRow));
+    const light = actor.role === 'dong' || actor.role === 'district';
+    const read = (after: number) => (c: DuckDBConnection) => readers.rows(sql, { ...params, after }, c);
+    const page = (after: number) => (light ? readers.smallScan(read(after), signal) : readers.scan(read(after), signal)).then((found) => found.map(toServerRow));
     async function* pages(): AsyncGenerator<ServerRow[]> {
       let after = since;
       for (;;) {

@@ -146,3 +146,28 @@ describe('POST /api/sync/:kind', () => {
     expect(since.status).toBe(400);
   });
 });
+
+describe('a pull while a country’s comparison holds the heavy-read gate', () => {
+  it('is answered at once for a dong or a district; a whole city’s pull waits its turn', async () => {
+    await svc.json('POST', '/api/sync/spending', 'dong', batch([{ values: spendingRow({ item: 'gate' }) }]));
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    // One place at the gate (DuckDB's 2 threads less one), taken here as a long comparison would.
+    const holder = svc.store.readers.scan(() => held);
+    try {
+      const dong = await svc.json('GET', '/api/rows/spending?since=0', 'dong');
+      expect(dong.body.rows.some((r: any) => r.values.item === 'gate')).toBe(true);
+      const district = await svc.json('GET', '/api/rows/spending?since=0', 'district');
+      expect(district.status).toBe(200);
+      let managerDone = false;
+      const manager = svc.json('GET', '/api/rows/spending?since=0', 'manager').then((r) => ((managerDone = true), r));
+      await new Promise((r) => setTimeout(r, 100));
+      expect(managerDone).toBe(false);
+      release();
+      expect((await manager).body.rows.some((r: any) => r.values.item === 'gate')).toBe(true);
+    } finally {
+      release();
+      await holder;
+    }
+  });
+});

@@ -1,5 +1,6 @@
 // The readers' room (service/store/readers.ts): concurrent reads never share a connection, and
-// whole-table scans take turns at the heavy-read gate so the writer keeps a core.
+// whole-table scans take turns at the heavy-read gate so the writer keeps a core; small scans (a
+// dong's pull) at a gate of their own beside it.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { Readers } from '../../service/store/readers.ts';
@@ -46,6 +47,28 @@ describe('Readers', () => {
     release();
     await Promise.all(scans);
     expect(most).toBe(2);
+  });
+
+  it('runs small scans one at a time, beside the heavy ones and never behind them', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const heavy = [0, 1].map(() => readers.scan(() => held));
+    let small = 0;
+    let most = 0;
+    const smalls = [0, 1, 2].map(() =>
+      readers.smallScan(async (c) => {
+        small++;
+        most = Math.max(most, small);
+        const [row] = (await c.runAndReadAll('SELECT 1 AS one')).getRowObjectsJS();
+        small--;
+        return row;
+      }),
+    );
+    // The heavy places are taken and held: the small scans still finish, one after another.
+    expect(await Promise.all(smalls)).toEqual([{ one: 1 }, { one: 1 }, { one: 1 }]);
+    expect(most).toBe(1);
+    release();
+    await Promise.all(heavy);
   });
 
   it('a scan whose request has ended leaves the queue without running', async () => {
