@@ -173,15 +173,18 @@ export type RowMessageCode = keyof typeof rowMessages;
  * sync answer writes once (service/store/answer-json.ts). Frozen, since rows share them.
  */
 const madeIssues = new Map<string, Issue>();
-const maxMadeIssues = 20_000;
+/** At most this many kept (a few megabytes), each of a key this short: a long value a client sent is not kept. */
+const maxMadeIssues = 5_000;
+const maxIssueKey = 300;
 
 export function rowIssue(field: FieldLabel & { field: string }, code: RowMessageCode, value: unknown = ''): Issue {
   const shown = displayValue(value);
   const key = `${field.field}\u0000${field.header}\u0000${field.label}\u0000${code}\u0000${shown}`;
-  let issue = madeIssues.get(key);
-  if (!issue) {
+  const made = madeIssues.get(key);
+  if (made) return made;
+  const issue = Object.freeze({ field: field.field, code, message: Object.freeze(rowMessages[code](field, shown)) });
+  if (key.length <= maxIssueKey) {
     if (madeIssues.size >= maxMadeIssues) madeIssues.clear();
-    issue = Object.freeze({ field: field.field, code, message: Object.freeze(rowMessages[code](field, shown)) });
     madeIssues.set(key, issue);
   }
   return issue;

@@ -28,6 +28,11 @@ export class Gate {
     }
   }
 
+  /** Whether work without a key would start at once (a place free, no one waiting). */
+  get hasRoom(): boolean {
+    return this.running < this.size && this.waiting.length === 0;
+  }
+
   /** Places held and work waiting (what a caller would queue behind). */
   get load(): { running: number; waiting: number } {
     return { running: this.running, waiting: this.waiting.length };

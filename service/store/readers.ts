@@ -8,7 +8,8 @@ export type SqlParams = Record<string, string | number | boolean | null>;
  * one), and the heavy-read gate. Reads that scan whole tables (comparisons, drill-downs, a city's
  * pulls, exports) run one fewer at a time than DuckDB has threads (at least one): however many
  * readers ask at once, the writer keeps a core and a sync never waits behind a crowd of comparisons.
- * A dong's or a district's pull takes turns at a small gate of its own beside it.
+ * A dong's or a district's pull, when the heavy places are taken, takes turns at a small gate of its
+ * own beside them.
  */
 export class Readers {
   private readonly heavy: Gate;
@@ -40,11 +41,13 @@ export class Readers {
   }
 
   /**
-   * `with` for a read that scans a table for a few rows (a dong's pull): one at a time at a gate of
-   * its own, so it never waits behind a country's comparison, and the writer still keeps a core.
+   * `with` for a read that scans a table for a few rows (a dong's pull): at a free place of the
+   * heavy-read gate when there is one, else one at a time at a gate of its own, so it never waits
+   * behind a country's comparison. At most one such read runs beside the heavy ones: for those few
+   * milliseconds the writer shares its core.
    */
   smallScan<T>(work: (connection: DuckDBConnection) => Promise<T>, signal?: AbortSignal): Promise<T> {
-    return this.small.run(() => this.with(work), signal);
+    return (this.heavy.hasRoom ? this.heavy : this.small).run(() => this.with(work), signal);
   }
 
   /** The rows of one statement as plain objects, on `connection` or a pooled reader. */

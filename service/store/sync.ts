@@ -48,9 +48,10 @@ export interface SentBody {
 
 /**
  * A batch's fingerprint, for telling a resend from another body under the same batchId: of its kind
- * and its body, whitespace aside. A compact body's own bytes are hashed (a client's JSON.stringify
- * writes no whitespace, and hashing bytes costs a fraction of writing the body out again); a body
- * with whitespace is hashed as JSON.stringify writes it, the same text for a JSON.stringify body.
+ * and its body as JSON.stringify writes its value, so spacing, escapes and how numbers are written
+ * do not count. When the body's bytes are that very text (`compactBytes`, http/json.ts `scanJson`:
+ * what a client's JSON.stringify sends), they are hashed as they came, a fraction of the cost of
+ * writing the body out again.
  */
 export function batchFingerprint(kind: Kind, sent: SentBody): string {
   const hash = createHash('sha256').update(`${kind}\u0000`);

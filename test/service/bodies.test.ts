@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import { scanJson } from '../../service/http/json.ts';
 import { defaultJsonLimits } from '../../service/http/limits.ts';
@@ -34,10 +35,52 @@ describe('scanJson: counts over the raw bytes, before anything is parsed', () =>
     expect(problemOf('\ufeff{"a":[1,2,3]}')).toBeNull();
   });
 
-  it('tells a compact body (its bytes are a sync batch’s fingerprint) from one with whitespace between tokens', () => {
-    expect(scanJson(utf8('{"a":["b c",1]}'), shape).compact).toBe(true);
-    expect(scanJson(utf8('{"a": ["b c",1]}'), shape).compact).toBe(false);
-    expect(scanJson(utf8('{"a":["b c",1]}\n'), shape).compact).toBe(false);
+  it('counts a string as the decoder will give it, broken UTF-8 included', () => {
+    const wide = { ...shape, maxStringLength: 1_000_000 };
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), (inside) => {
+        // Any bytes but the quote and the backslash, between quotes.
+        const bytes = Uint8Array.from([0x22, ...inside.filter((b) => b !== 0x22 && b !== 0x5c), 0x22]);
+        const decoded = new TextDecoder().decode(bytes.subarray(1, -1)).length;
+        expect(scanJson(bytes, { ...wide, maxStringLength: decoded }).problem).toBeNull();
+        if (decoded > 0) expect(scanJson(bytes, { ...wide, maxStringLength: decoded - 1 }).problem).toEqual({ kind: 'string', limit: decoded - 1 });
+      }),
+      { numRuns: 2000 },
+    );
+    // 1,000 stray continuation bytes are 1,000 characters once decoded, not none.
+    expect(scanJson(Uint8Array.from([0x22, ...new Array<number>(1000).fill(0x80), 0x22]), shape).problem).toEqual({ kind: 'string', limit: 5 });
+  });
+
+  it('tells a body whose bytes are JSON.stringify’s own text (a sync batch’s fingerprint is of them) from one written otherwise', () => {
+    const roomy = { maxDepth: 1000, maxItems: 1e6, maxValues: 1e6, maxStringLength: 1e6 };
+    const compact = (text: string) => scanJson(utf8(text), roomy).compact;
+    expect(compact('{"a":["b c\\n\\"",1,-2,true,null]}')).toBe(true);
+    expect(compact('{"a": ["b c",1]}')).toBe(false);
+    expect(compact('{"a":["b c",1]}\n')).toBe(false);
+    expect(compact('\ufeff{"a":1}')).toBe(false);
+    for (const number of ['1.5', '1.0', '1e3', '-0', '1234567890123456']) expect(compact(`[${number}]`), number).toBe(false);
+    expect(compact('[123456789012345]')).toBe(true);
+    for (const escaped of ['\\u00e9', '\\/']) expect(compact(`["${escaped}"]`), escaped).toBe(false);
+    expect(scanJson(Uint8Array.from([0x5b, 0x22, 0xff, 0x22, 0x5d]), roomy).compact).toBe(false);
+    // Whatever a client writes, bytes called compact are what JSON.stringify writes for their value.
+    const written = fc.oneof(
+      fc.jsonValue().map((v) => JSON.stringify(v)),
+      fc.jsonValue().map((v) => JSON.stringify(v).replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)),
+      fc.jsonValue().map((v) => JSON.stringify(v).replace(/(\d)(?=[,\]}]|$)/g, '$1.0')),
+      fc.jsonValue().map((v) => JSON.stringify(v, null, 1)),
+    );
+    fc.assert(
+      fc.property(written, (text) => {
+        let canonical: string;
+        try {
+          canonical = JSON.stringify(JSON.parse(text));
+        } catch {
+          return;
+        }
+        if (scanJson(utf8(text), roomy).compact) expect(text).toBe(canonical);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 

@@ -51,6 +51,10 @@ describe('POST /api/sync/:kind', () => {
     // The same body spaced differently is still the same body.
     const spaced = await svc.call('POST', '/api/sync/spending', 'dong', JSON.stringify(body, null, 2));
     expect(await spaced.json()).toEqual(first.body);
+    // … and so is it with its Korean escaped (as Python's json.dumps writes it).
+    const escaped = JSON.stringify(body).replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    expect(escaped).toContain('\\u');
+    expect(await (await svc.call('POST', '/api/sync/spending', 'dong', escaped)).json()).toEqual(first.body);
     const together = await Promise.all(Array.from({ length: 5 }, () => svc.json('POST', '/api/sync/spending', 'dong', body)));
     for (const r of together) expect(r.body).toEqual(first.body);
     expect(svc.store.revision).toBe(revision);

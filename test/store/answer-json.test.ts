@@ -35,6 +35,10 @@ describe('a sync answer as JSON', () => {
     const field = { field: 'budgetKrw', header: '예산액(원)', label: 'Budget (KRW)' };
     const shared = rowIssue(field, 'over_allocation', '가양2동|2019|626600000|156000000');
     expect(rowIssue(field, 'over_allocation', '가양2동|2019|626600000|156000000')).toBe(shared);
+    // A long value a client sent is not kept (each such issue is garbage once answered).
+    const long = 'x'.repeat(1000);
+    expect(rowIssue(field, 'not_text', long)).not.toBe(rowIssue(field, 'not_text', long));
+    expect(rowIssue(field, 'not_text', long)).toEqual(rowIssue(field, 'not_text', long));
     const results: RowResult[] = Array.from({ length: 50 }, (_, i) => ({
       rowId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
       status: 'accepted',
