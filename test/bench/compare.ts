@@ -8,19 +8,21 @@
  *   ./sqlite.ts), after checking that SQLite gives the same rows as the service (numbers to 1e-9),
  * - end to end over HTTP (GET /api/compare/:name on 127.0.0.1, the service on the same file; the
  *   summary also as Arrow and CSV),
- * and Arrow against JSON for a 100,000-row result.
+ * and Arrow against JSON for a 100,000-row result, and each encoding against DuckDB writing the same
+ * bytes itself (its JSON and CSV writers, whole vectors to Arrow).
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { tableFromIPC } from 'apache-arrow';
-import { BOOLEAN, DOUBLE, INTEGER, LIST, VARCHAR, listValue, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
+import { BOOLEAN, DOUBLE, INTEGER, LIST, VARCHAR, listValue, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import { comparisonNames, flagRules, headlineFigures, metrics, milestones, payCategories } from '../../domain/index.ts';
 import { comparisonSql, readMaterialized, runComparison, toArrowIPC, toCsv } from '../../service/store/compare/index.ts';
 import { comparisonAnswer } from '../../service/store/compare/answers.ts';
+import { arrowFromDuckDB } from '../../service/store/compare/arrow.ts';
 import { openDatabase } from '../../service/store/db.ts';
 import { generateDemo } from '../../service/store/generate.ts';
 import { Store } from '../../service/store/store.ts';
@@ -130,8 +132,39 @@ export interface CompareBenchResult {
     jsonDecodeMs: number;
     arrowDecodeMs: number;
     arrowDecodeAllMs: number;
+    csvEncodeMs: number;
+    writers: WriterFigures;
   };
   lines: { comparisons: BenchLine[]; http: BenchLine[]; results: BenchLine[] };
+}
+
+/** DuckDB producing the bytes itself from the same query, as the service's comparisons do: the query included. */
+interface WriterFigures {
+  /** `COPY (query) TO … (FORMAT json, ARRAY true)`, then the file read into memory. */
+  jsonMs: number;
+  /** `COPY (query) TO … (FORMAT csv, HEADER)`, then the file read into memory. */
+  csvMs: number;
+  /** The query materialized in DuckDB, then its vectors copied whole into Arrow IPC (arrow.ts). */
+  arrowMs: number;
+}
+
+async function duckdbWriters(connection: DuckDBConnection, sql: string, dir: string): Promise<WriterFigures> {
+  const copied = (format: string, options: string) => async () => {
+    const out = join(dir, `writer.${format}`);
+    await connection.run(`COPY (${sql}) TO '${out.replaceAll("'", "''")}' (FORMAT ${format}, ${options})`);
+    return readFileSync(out);
+  };
+  return {
+    jsonMs: median(await timeRuns(3, copied('json', 'ARRAY true'))),
+    csvMs: median(await timeRuns(3, copied('csv', 'HEADER true'))),
+    arrowMs: median(
+      await timeRuns(3, async () => {
+        const bytes = arrowFromDuckDB(await connection.run(sql));
+        if (!bytes) throw new Error('arrowFromDuckDB: a column type it does not copy');
+        return bytes;
+      }),
+    ),
+  };
 }
 
 export async function benchCompare(sizes: Pick<BenchSizes, 'quick' | 'compare'> = fullSizes): Promise<CompareBenchResult> {
@@ -195,14 +228,12 @@ export async function benchCompare(sizes: Pick<BenchSizes, 'quick' | 'compare'> 
     }
 
     // Arrow against JSON for a 100,000-row result on a full run (the drill-down columns of the spending lines).
+    const bigSql = `SELECT CAST(rowId AS VARCHAR) AS rowId, revision, district, dong, dongName, phase, fiscalYear, category, item, fundingSource, budgetKrw, executedKrw,
+                carriedOverKrw, returnedKrw, executedOn, agenda, note, updatedBy, CAST(updatedAt AS VARCHAR) AS updatedAt, source FROM spending ORDER BY revision LIMIT ${resultRows}`;
     const t = performance.now();
-    const big = readMaterialized(
-      await db.connection.run(
-        `SELECT CAST(rowId AS VARCHAR) AS rowId, revision, district, dong, dongName, phase, fiscalYear, category, item, fundingSource, budgetKrw, executedKrw,
-                carriedOverKrw, returnedKrw, executedOn, agenda, note, updatedBy, updatedAt, source FROM spending ORDER BY revision LIMIT ${resultRows}`,
-      ),
-    );
+    const big = readMaterialized(await db.connection.run(bigSql));
     const readMs = performance.now() - t;
+    const writers = await duckdbWriters(db.connection, bigSql, dir);
     let json = '';
     const jsonEncodeMs = median(await timeRuns(3, () => (json = JSON.stringify({ rows: big.rows }))));
     let arrow: Uint8Array = new Uint8Array();
@@ -244,6 +275,8 @@ export async function benchCompare(sizes: Pick<BenchSizes, 'quick' | 'compare'> 
         jsonDecodeMs,
         arrowDecodeMs,
         arrowDecodeAllMs,
+        csvEncodeMs: median(await timeRuns(3, () => toCsv(big))),
+        writers,
       },
       lines: { comparisons: [], http: [], results: [] },
     };
@@ -374,7 +407,18 @@ function printCompare(r: CompareBenchResult): void {
     { name: 'encode: toArrowIPC · baseline JSON.stringify; Arrow ÷ JSON', value: `${ms(a.arrowEncodeMs)} · ${ms(a.jsonEncodeMs)}; ${ratio(a.arrowEncodeMs, a.jsonEncodeMs)}` },
     { name: 'decode: tableFromIPC · baseline JSON.parse; Arrow ÷ JSON', value: `${ms(a.arrowDecodeMs)} · ${ms(a.jsonDecodeMs)}; ${ratio(a.arrowDecodeMs, a.jsonDecodeMs)}` },
     { name: 'decode and read every row: tableFromIPC().toArray(); ÷ JSON', value: `${ms(a.arrowDecodeAllMs)}; ${ratio(a.arrowDecodeAllMs, a.jsonDecodeMs)}` },
+    // DuckDB writing the bytes itself, the query included, against reading the rows into JavaScript and encoding them there.
+    ...(
+      [
+        ['JSON', 'JSON.stringify', a.jsonEncodeMs, "DuckDB's COPY … (FORMAT json)", a.writers.jsonMs],
+        ['CSV', 'toCsv', a.csvEncodeMs, "DuckDB's COPY … (FORMAT csv)", a.writers.csvMs],
+        ['Arrow', 'toArrowIPC', a.arrowEncodeMs, "DuckDB's vectors copied whole (arrow.ts)", a.writers.arrowMs],
+      ] as const
+    ).map(([form, ours, oursMs, theirs, theirsMs]) => ({
+      name: `${form}: rows read, then ${ours} · baseline ${theirs}, query included; ÷`,
+      value: `${ms(a.readMs + oursMs)} · ${ms(theirsMs)}; ${ratio(a.readMs + oursMs, theirsMs)}`,
+    })),
   ];
-  printLines(`Results: Arrow against JSON for ${count(a.rows)} rows (median of 3)`, results);
+  printLines(`Results: Arrow against JSON, and against DuckDB's own writers, for ${count(a.rows)} rows (median of 3)`, results);
   r.lines = { comparisons, http, results };
 }
