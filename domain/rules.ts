@@ -258,9 +258,15 @@ export interface SpendingLine {
   category: string;
   item: string | null;
   budgetKrw: number;
-  /** Its duplicate key (`dong|fiscalYear|category|item trimmed|budget`), when the caller worked it out already. */
+  /** Its `spendingLineKey`, when the caller worked it out already. */
   key?: string;
 }
+
+/** A dong's fiscal year as the line warnings key it (`dong|fiscalYear`, the keys of their `totals`). */
+export const dongYearKey = (dong: string, fiscalYear: number) => `${dong}|${fiscalYear}`;
+
+/** What makes two budget lines likely duplicates: dong, year, category, item (trimmed) and budget. */
+export const spendingLineKey = (l: Omit<SpendingLine, 'rowId' | 'key'>) => `${dongYearKey(l.dong, l.fiscalYear)}|${l.category}|${(l.item ?? '').trim()}|${l.budgetKrw}`;
 
 /**
  * The warnings that need a dong's other lines (README, "Rules"): the lines of a
@@ -290,10 +296,9 @@ export function spendingLineWarnings(
   const byYear = new Map<string, SpendingLine[]>();
   const byKey = new Map<string, SpendingLine[]>();
   for (const line of lines) {
-    const year = `${line.dong}|${line.fiscalYear}`;
     // With the years' totals given, only the lines warned of need their year.
-    if (!totals || forRows.has(line.rowId)) push(byYear, year, line);
-    push(byKey, line.key ?? `${year}|${line.category}|${(line.item ?? '').trim()}|${line.budgetKrw}`, line);
+    if (!totals || forRows.has(line.rowId)) push(byYear, dongYearKey(line.dong, line.fiscalYear), line);
+    push(byKey, line.key ?? spendingLineKey(line), line);
   }
   const budget = fieldLabel('spending', 'budgetKrw');
   for (const [year, group] of byYear) {

@@ -18,8 +18,9 @@ function halves(id: string): [number, number] {
 }
 
 /**
- * Which ids a table's UUID column may hold (a kind's row ids, the stored batch ids): a set of each stored id's first 64 bits, in typed
- * arrays (8 MB for a country's 366,000 budget lines, nothing for the garbage collector to walk).
+ * Which ids a table's UUID column may hold (a kind's row ids, the stored batch ids): a set of each
+ * stored id's first 64 bits, in typed arrays (8 MB for a country's 366,000 budget lines, nothing for
+ * the garbage collector to walk).
  * It answers "certainly not stored" or "maybe", never wrongly "not stored": an id it does not know
  * is not in the table, so a batch of new rows needs no lookup of the stored ones. A maybe (a stored
  * id, or one sharing its first 64 bits with one) is looked up as before.

@@ -5,15 +5,14 @@
  * the book has never counted has no stored line; one it has is a "maybe" (a stored line, or a hash
  * collision), whose lines are read to be sure.
  */
+import { dongYearKey, spendingLineKey, type SpendingLine } from '../../domain/index.ts';
 
-/** A line's dong-year (`dong|fiscalYear`) and duplicate key (dong-year, category, item trimmed, budget), and the key's hash. */
+/** A line's dong-year (`dongYearKey`) and duplicate key (`spendingLineKey`), and the key's hash. */
 export interface LineFacts {
   readonly year: string;
   readonly key: string;
   readonly hash: number;
 }
-
-export const yearKey = (dong: string, fiscalYear: number) => `${dong}|${fiscalYear}`;
 
 /** FNV-1a of a line's key. */
 function keyHash(key: string): number {
@@ -25,13 +24,23 @@ function keyHash(key: string): number {
 /** Facts already worked out, by the values object (a row's checked values are its version's). */
 const factsOf = new WeakMap<object, LineFacts>();
 
-/** The facts of a line's typed values (`dong` as its code). */
+/** A spending row's typed values (`dong` as its code), or a stored line as read, as the line warnings see it. */
+export const lineOf = (rowId: string, values: Record<string, unknown>): SpendingLine => ({
+  rowId,
+  dong: values.dong as string,
+  fiscalYear: Number(values.fiscalYear),
+  category: values.category as string,
+  item: (values.item as string | null) ?? null,
+  budgetKrw: Number(values.budgetKrw),
+});
+
+/** The facts of a line's values (as `lineOf` reads them). */
 export function lineFacts(values: Record<string, unknown>): LineFacts {
   let facts = factsOf.get(values);
   if (!facts) {
-    const year = yearKey(values.dong as string, Number(values.fiscalYear));
-    const key = `${year}|${values.category as string}|${((values.item as string | null) ?? '').trim()}|${Number(values.budgetKrw)}`;
-    factsOf.set(values, (facts = { year, key, hash: keyHash(key) }));
+    const line = lineOf('', values);
+    const key = spendingLineKey(line);
+    factsOf.set(values, (facts = { year: dongYearKey(line.dong, line.fiscalYear), key, hash: keyHash(key) }));
   }
   return facts;
 }

@@ -50,6 +50,11 @@ export class Readers {
     return (this.heavy.hasRoom ? this.heavy : this.small).run(() => this.with(work), signal);
   }
 
+  /** Scans running and waiting at the heavy-read gate. */
+  get heavyLoad(): { running: number; waiting: number } {
+    return this.heavy.load;
+  }
+
   /** The rows of one statement as plain objects, on `connection` or a pooled reader. */
   async rows(sql: string, params?: SqlParams, connection?: DuckDBConnection): Promise<Record<string, unknown>[]> {
     const read = async (c: DuckDBConnection) => (await c.runAndReadAll(sql, params)).getRowObjectsJS() as Record<string, unknown>[];

@@ -28,7 +28,7 @@ import { StoreError } from './errors.ts';
 import type { Readers, SqlParams } from './readers.ts';
 import type { References } from './references.ts';
 import { KnownIds } from './known-ids.ts';
-import { LineBook, lineFacts, type LineChange } from './line-book.ts';
+import { LineBook, lineFacts, lineOf, type LineChange } from './line-book.ts';
 import { currentRows, idList, type Current } from './rows.ts';
 import { rowsTable, rowsTableName, utcIso } from './sql.ts';
 import { writeVersions, type StampedVersion, type Version } from './staging.ts';
@@ -126,15 +126,7 @@ interface LineState {
 }
 
 /** A line as the warnings see it, its duplicate key worked out once. */
-const lineOf = (rowId: string, v: Record<string, unknown>): SpendingLine => ({
-  rowId,
-  dong: v.dong as string,
-  fiscalYear: Number(v.fiscalYear),
-  category: v.category as string,
-  item: (v.item as string | null) ?? null,
-  budgetKrw: Number(v.budgetKrw),
-  key: lineFacts(v).key,
-});
+const keyedLine = (rowId: string, values: Record<string, unknown>): SpendingLine => ({ ...lineOf(rowId, values), key: lineFacts(values).key });
 
 /** Rows of the dong-years in `$years` (a JSON list of `{dong, fy}`). */
 const inYears = `SEMI JOIN (SELECT k.dong, k.fy FROM (SELECT unnest(from_json($years, '[{"dong":"VARCHAR","fy":"INTEGER"}]')) AS k)) y
@@ -336,15 +328,17 @@ export class Syncs {
     for (const old of before?.values() ?? []) if (!old.deleted) name(old.values);
     const unread = [...named].filter(([year]) => !book.has(year));
     if (unread.length > 0) {
-      // The dong-years are few; lists of numbers and of strings are what DuckDB's JSON reader parses
-      // fastest (a list of 5,000 structs costs it tens of milliseconds).
+      // Every live line of the dong-years first named (a few, of ~50 lines each in a country).
       const stored = await this.rows(
         `SELECT r.dong, r.fiscalYear, r.category, r.item, r.budgetKrw FROM ${rowsTable('spending')} r ${inYears} WHERE NOT r.deleted`,
         { years: JSON.stringify(unread.map(([, y]) => y)) },
         connection,
       );
       const byYear = new Map(unread.map(([year]) => [year, [] as { budgetKrw: number; hash: number }[]]));
-      for (const r of stored) byYear.get(lineFacts(r).year)?.push({ budgetKrw: Number(r.budgetKrw), hash: lineFacts(r).hash });
+      for (const r of stored) {
+        const { year, hash } = lineFacts(r);
+        byYear.get(year)?.push({ budgetKrw: Number(r.budgetKrw), hash });
+      }
       for (const [year, found] of byYear) book.load(year, found);
     }
     for (const year of named.keys()) state.totals.set(year, book.total(year));
@@ -362,7 +356,7 @@ export class Syncs {
       connection,
     );
     const keys = new Set(maybe.map((v) => lineFacts(v).key));
-    for (const r of found) if (keys.has(lineFacts(r).key)) state.lines.set(r.rowId as string, lineOf(r.rowId as string, r));
+    for (const r of found) if (keys.has(lineFacts(r).key)) state.lines.set(r.rowId as string, keyedLine(r.rowId as string, r));
     return state;
   }
 
@@ -386,7 +380,7 @@ export class Syncs {
         continue;
       }
       change(v.values, 1);
-      state.lines.set(v.rowId, lineOf(v.rowId, v.values));
+      state.lines.set(v.rowId, keyedLine(v.rowId, v.values));
     }
     const own = decided.results.filter((r) => r.status === 'accepted' || r.status === 'unchanged');
     if (own.length === 0) return;

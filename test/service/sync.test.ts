@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createHash, randomUUID } from 'node:crypto';
 import { batch, spendingRow, startService, type TestService } from '../support/service.ts';
 
@@ -165,7 +165,8 @@ describe('a pull while a country’s comparison holds the heavy-read gate', () =
       expect(district.status).toBe(200);
       let managerDone = false;
       const manager = svc.json('GET', '/api/rows/spending?since=0', 'manager').then((r) => ((managerDone = true), r));
-      await new Promise((r) => setTimeout(r, 100));
+      // Its page waits its turn at the heavy-read gate, behind the one held.
+      await vi.waitFor(() => expect(svc.store.readers.heavyLoad).toEqual({ running: 1, waiting: 1 }));
       expect(managerDone).toBe(false);
       release();
       expect((await manager).body.rows.some((r: any) => r.values.item === 'gate')).toBe(true);
