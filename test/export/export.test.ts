@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import '../../service/workbook/exceljs-utf8.ts';
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { codeLists, kinds, rowIdHeader, sheets, type Kind } from '../../domain/index.ts';
 import { loadDemo } from '../../service/demo.ts';
 import { exportDownload, exportRows, listSheetName, type ExportFormat } from '../../service/store/export/index.ts';
@@ -363,9 +363,14 @@ describe('output paths and downloads', () => {
     if (format === 'csv') expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     if (format === 'xlsx') expect(String.fromCharCode(...bytes.subarray(0, 2))).toBe('PK');
     if (format === 'parquet') expect(String.fromCharCode(...bytes.subarray(0, 4))).toBe('PAR1');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    const leftovers = readdirSync(join(svc.dir, '..')).filter((n) => n.startsWith('jachi-export-'));
-    for (const n of leftovers) expect(readdirSync(join(svc.dir, '..', n))).not.toContain(`jachi-spending-2021-01-01.${format}`);
+    // The temp folder goes once the stream closes; on a busy machine that is a few ticks later.
+    await vi.waitFor(
+      () => {
+        const leftovers = readdirSync(join(svc.dir, '..')).filter((n) => n.startsWith('jachi-export-'));
+        for (const n of leftovers) expect(readdirSync(join(svc.dir, '..', n))).not.toContain(`jachi-spending-2021-01-01.${format}`);
+      },
+      { timeout: 5_000, interval: 20 },
+    );
   });
 
   it('cleans up its partial CSV file', () => {
