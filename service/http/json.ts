@@ -72,6 +72,15 @@ class ByteReader {
       const c = bytes[i]!;
       if (needed === 0) {
         if (c === quote) break;
+        // Well-formed two- and three-byte characters (Hangul among them) at once: one unit each.
+        if (c >= 0xc2 && c !== 0xe0 && c !== 0xed && c < 0xf0 && i + 2 < n) {
+          const three = c >= 0xe0;
+          if ((bytes[i + 1]! & 0xc0) === 0x80 && (!three || (bytes[i + 2]! & 0xc0) === 0x80)) {
+            length++;
+            i += three ? 2 : 1;
+            continue;
+          }
+        }
         if (c < 0x80) {
           length++;
           if (c === backslash) {

@@ -81,9 +81,12 @@ export class LineBook {
     return this.years.get(year)?.total ?? 0;
   }
 
-  /** False when no stored live line of the dong-year has this key; true when one may. */
-  mayHold(year: string, hash: number): boolean {
-    return (this.years.get(year)?.keys.get(hash) ?? 0) > 0;
+  /**
+   * How many stored live lines of the dong-year may have this key: 0 when none has; otherwise that
+   * many have its hash (the key itself, or another key sharing its hash).
+   */
+  count(year: string, hash: number): number {
+    return this.years.get(year)?.keys.get(hash) ?? 0;
   }
 
   /** Committed changes (of dong-years loaded: any other is read when next named). */

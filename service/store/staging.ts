@@ -119,10 +119,22 @@ async function append(connection: DuckDBConnection, table: string, kind: Kind, e
  * that transaction, so a ROLLBACK takes them back with everything else). One move and one append
  * for the whole group, however many batches it holds.
  */
-export async function writeVersions(connection: DuckDBConnection, kind: Kind, entries: readonly StampedVersion[], replaced: readonly string[]): Promise<void> {
+export async function writeVersions(
+  connection: DuckDBConnection,
+  kind: Kind,
+  entries: readonly StampedVersion[],
+  replaced: readonly string[],
+  range?: { from: number; to: number },
+): Promise<void> {
   if (replaced.length > 0) {
-    const ids = { ids: JSON.stringify([...new Set(replaced)]) };
-    const match = `rowId IN (SELECT id FROM ${idList('ids')})`;
+    const ids: Record<string, string | number> = { ids: JSON.stringify([...new Set(replaced)]) };
+    // With the stored revisions' range, DuckDB skips the table's older and newer parts (their
+    // revision statistics) instead of reading every row id.
+    let match = `rowId IN (SELECT id FROM ${idList('ids')})`;
+    if (range) {
+      match += ' AND revision BETWEEN $from AND $to';
+      Object.assign(ids, range);
+    }
     await connection.run(`INSERT INTO ${historyTable(kind)} SELECT * FROM ${rowsTable(kind)} WHERE ${match}`, ids);
     await connection.run(`DELETE FROM ${rowsTable(kind)} WHERE ${match}`, ids);
   }

@@ -286,7 +286,7 @@ export class Syncs {
     const index = this.references.indexFor(actor);
     const checked = { index, rows: batch.rows.map((r) => checkRow(kind, r.values, index)) };
     const { current, lines, crossKind } = await this.readers.with(async (c) => {
-      const current = await currentRows(this.readers, kind, ids, c);
+      const current = await currentRows(kind, ids, c);
       return {
         current,
         // Read afresh: the writer's book is the writer's alone.
@@ -342,9 +342,21 @@ export class Syncs {
       for (const [year, found] of byYear) book.load(year, found);
     }
     for (const year of named.keys()) state.totals.set(year, book.total(year));
-    // The stored lines that may repeat a row's key (the book has counted its hash): of its dong-year
-    // and budget, matched on the whole key here.
-    const maybe = lines.filter((values) => book.mayHold(lineFacts(values).year, lineFacts(values).hash));
+    // The stored lines the rows replace are in hand: they are the lines as stored until a version
+    // replaces them (an edited or unchanged row meets its duplicates through them), and need no read.
+    const inHand = new Map<string, number>();
+    for (const [rowId, old] of before ?? []) {
+      if (old.deleted) continue;
+      state.lines.set(rowId, keyedLine(rowId, old.values));
+      const { year, hash } = lineFacts(old.values);
+      inHand.set(`${year}|${hash}`, (inHand.get(`${year}|${hash}`) ?? 0) + 1);
+    }
+    // The other stored lines that may repeat a row's key (the book counts more lines of its hash than
+    // are in hand): of its dong-year and budget, matched on the whole key here.
+    const maybe = lines.filter((values) => {
+      const { year, hash } = lineFacts(values);
+      return book.count(year, hash) > (inHand.get(`${year}|${hash}`) ?? 0);
+    });
     if (maybe.length === 0) return state;
     const found = await this.rows(
       `SELECT r.rowId::VARCHAR AS rowId, r.dong, r.fiscalYear, r.category, r.item, r.budgetKrw FROM ${rowsTable('spending')} r ${inYears}
@@ -356,7 +368,7 @@ export class Syncs {
       connection,
     );
     const keys = new Set(maybe.map((v) => lineFacts(v).key));
-    for (const r of found) if (keys.has(lineFacts(r).key)) state.lines.set(r.rowId as string, keyedLine(r.rowId as string, r));
+    for (const r of found) if (keys.has(lineFacts(r).key) && !state.lines.has(r.rowId as string)) state.lines.set(r.rowId as string, keyedLine(r.rowId as string, r));
     return state;
   }
 
@@ -518,15 +530,21 @@ export class Syncs {
    */
   private async readForGroup(jobs: readonly SyncJob[], isStored: (i: number) => boolean) {
     const idsByKind = new Map<Kind, string[]>();
+    // The lowest base revision the new batches give, by kind: a row edited from revision n is stored at n or later.
+    const lowestBase = new Map<Kind, number>();
     jobs.forEach((job, i) => {
-      if (!isStored(i)) idsByKind.set(job.kind, [...(idsByKind.get(job.kind) ?? []), ...job.ids]);
+      if (isStored(i)) return;
+      idsByKind.set(job.kind, [...(idsByKind.get(job.kind) ?? []), ...job.ids]);
+      for (const { baseRevision } of [...job.batch.rows, ...job.batch.deletes]) {
+        if (baseRevision !== null) lowestBase.set(job.kind, Math.min(lowestBase.get(job.kind) ?? Infinity, baseRevision));
+      }
     });
     const current = new Map<Kind, Map<string, Current>>();
     for (const [kind, ids] of idsByKind) {
       // Only the ids the table may hold are looked up: a batch of new rows reads nothing.
       const known = await this.knownIdsOf(kind);
       const maybe = [...new Set(ids)].filter((id) => known.mayHold(id));
-      current.set(kind, await currentRows(this.readers, kind, maybe, this.writer.connection));
+      current.set(kind, await currentRows(kind, maybe, this.writer.connection, lowestBase.get(kind)));
     }
     const spendingJobs = jobs.filter((job, i) => job.kind === 'spending' && !isStored(i));
     const lines =
@@ -549,6 +567,8 @@ export class Syncs {
     const batchIds = jobs.map((j) => j.batch.batchId.toLowerCase());
     const stored = await this.storedBatches(batchIds);
     const { current, lines, crossKind } = await this.readForGroup(jobs, (i) => stored.has(batchIds[i]!));
+    // The revisions of the rows as stored, before the group's own versions take their place in `current`.
+    const storedRevisions = new Map([...current].map(([kind, rows]) => [kind, new Map([...rows].map(([id, row]) => [id, row.revision]))]));
 
     const now = new Date().toISOString();
     let revision = this.revisionCounter;
@@ -607,7 +627,7 @@ export class Syncs {
     });
 
     try {
-      await this.writeGroup(zipped, now);
+      await this.writeGroup(zipped, now, storedRevisions);
     } catch (error) {
       // Whatever became of the transaction, the next revisions must come after every stored one.
       await this.catchUpRevision();
@@ -645,7 +665,11 @@ export class Syncs {
     this.allKindsChanged();
   }
 
-  private async writeGroup(writes: { job: SyncJob; versions: Version[]; replaced: string[]; gzip: Promise<Uint8Array<ArrayBuffer>> }[], now: string): Promise<void> {
+  private async writeGroup(
+    writes: { job: SyncJob; versions: Version[]; replaced: string[]; gzip: Promise<Uint8Array<ArrayBuffer>> }[],
+    now: string,
+    storedRevisions: ReadonlyMap<Kind, ReadonlyMap<string, number>>,
+  ): Promise<void> {
     await this.writer.transaction(async (conn) => {
       // Each kind's versions in one move and one append, every version with its batch's stamp.
       const byKind = new Map<Kind, { entries: StampedVersion[]; replaced: string[] }>();
@@ -656,7 +680,12 @@ export class Syncs {
         for (const version of versions) ofKind.entries.push({ version, stamp });
         ofKind.replaced.push(...replaced);
       }
-      for (const [kind, { entries, replaced }] of byKind) await writeVersions(conn, kind, entries, replaced);
+      for (const [kind, { entries, replaced }] of byKind) {
+        // The stored versions replaced lie between these revisions (a row first written by this group has none).
+        const revisions = replaced.flatMap((id) => storedRevisions.get(kind)?.get(id) ?? []);
+        const range = revisions.length > 0 ? { from: Math.min(...revisions), to: Math.max(...revisions) } : undefined;
+        await writeVersions(conn, kind, entries, replaced, range);
+      }
       // The group's batch records in one statement.
       const params: Record<string, string | DuckDBBlobValue> = { now };
       const values = await Promise.all(

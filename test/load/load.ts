@@ -39,6 +39,11 @@ export interface LoadOptions {
   serveArgs?: string[];
   /** Options for the service's node, before the script (e.g. `--cpu-prof`, to see where its time goes). */
   nodeArgs?: string[];
+  /**
+   * glibc's malloc arenas for the service (`MALLOC_ARENA_MAX`), as the Dockerfile sets them: 2 by
+   * default; 0 leaves glibc's own (8 per core), as a service started by hand without it runs.
+   */
+  mallocArenas?: number;
   /** Progress lines (generation, start, stop); default none. */
   log?: (line: string) => void;
   seed?: number;
@@ -241,6 +246,7 @@ export async function runLoad(options: LoadOptions = {}): Promise<LoadResult> {
     seed: options.seed ?? 7,
     serveArgs: options.serveArgs ?? [],
     nodeArgs: options.nodeArgs ?? [],
+    mallocArenas: options.mallocArenas ?? 2,
   };
   const log = options.log ?? (() => undefined);
   const dir = mkdtempSync(join(tmpdir(), 'jachi-load-'));
@@ -261,7 +267,7 @@ export async function runLoad(options: LoadOptions = {}): Promise<LoadResult> {
     for (const c of clients) roles[c.role] += 1;
 
     log('starting jachi serve …');
-    service = await startService(db, opts.serveArgs, opts.nodeArgs);
+    service = await startService(db, opts.serveArgs, opts.nodeArgs, opts.mallocArenas);
     const pid = service.child.pid!;
     const base = service.base;
 
@@ -486,10 +492,12 @@ interface Service {
 }
 
 /** Starts `jachi serve --port 0` and resolves once it prints where it listens. */
-function startService(db: string, extra: string[], nodeArgs: string[]): Promise<Service> {
+function startService(db: string, extra: string[], nodeArgs: string[], mallocArenas: number): Promise<Service> {
   return new Promise((resolve, reject) => {
+    const { MALLOC_ARENA_MAX: _arenas, ...env } = process.env;
     const child = spawn(process.execPath, [...nodeArgs, jachi, 'serve', '--db', db, '--port', '0', '--host', '127.0.0.1', ...extra], {
       cwd: root,
+      env: mallocArenas > 0 ? { ...env, MALLOC_ARENA_MAX: String(mallocArenas) } : env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -564,7 +572,10 @@ export function printLoad(r: LoadResult): void {
   const seconds = r.durationMs / 1000;
   const lines: BenchLine[] = [
     { name: `country: ${o.dongs.toLocaleString('en')} dongs × ${o.years} years, ${rows.toLocaleString('en')} rows; demo generate took`, value: msText(r.generated.ms) },
-    ...(o.nodeArgs.length || o.serveArgs.length ? [{ name: `service: node ${[...o.nodeArgs, 'bin/jachi.mjs serve', ...o.serveArgs].join(' ')}`, value: '' }] : []),
+    {
+      name: `service: ${o.mallocArenas > 0 ? `MALLOC_ARENA_MAX=${o.mallocArenas} ` : ''}node ${[...o.nodeArgs, 'bin/jachi.mjs serve', ...o.serveArgs].join(' ')}`,
+      value: '',
+    },
     {
       name: `clients: ${o.clients} (${r.roles.dong} dong, ${r.roles.district} district, ${r.roles.manager} manager, ${r.roles.analyst} analyst), ≤ ${o.perClientRate}/s each; ran`,
       value: `${seconds.toFixed(1)} s`,

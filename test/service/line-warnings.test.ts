@@ -141,3 +141,27 @@ describe('likely duplicates as the stored lines change', () => {
     expect(await dupOf(line('급여 2월'))).toBe(true);
   });
 });
+
+describe('an edited or unchanged line among its duplicates', () => {
+  it('is warned of another line with its key, never of its own stored version', async () => {
+    const line = (item: string, executedKrw: number | null = null) =>
+      spendingRow({ dong: '덕암동', phase: 1, fiscalYear: 2019, category: '사무공간 조성비', item, budgetKrw: 4_000_000, executedKrw, executedOn: null });
+    const sync = async (rows: Parameters<typeof batch>[0]) => (await svc.json('POST', '/api/sync/spending', 'admin', batch(rows))).body.results as any[];
+    const [a] = await sync([{ values: line('책상') }]);
+    // Its own stored version is not a duplicate: an edit that keeps the key, and the row sent unchanged.
+    const [edited] = await sync([{ rowId: a.rowId, baseRevision: a.revision, values: line('책상', 1_000_000) }]);
+    expect(edited.status).toBe('accepted');
+    expect(codes(edited)).not.toContain('item:likely_duplicate');
+    const [same] = await sync([{ rowId: a.rowId, baseRevision: edited.revision, values: line('책상', 1_000_000) }]);
+    expect(same.status).toBe('unchanged');
+    expect(codes(same)).not.toContain('item:likely_duplicate');
+    // The unchanged row and a new line of its key in one batch: each names the other.
+    const [again, fresh] = await sync([{ rowId: a.rowId, baseRevision: edited.revision, values: line('책상', 1_000_000) }, { values: line('책상') }]);
+    expect([again.status, fresh.status]).toEqual(['unchanged', 'accepted']);
+    expect(again.warnings.find((w: any) => w.code === 'likely_duplicate').message.ko).toContain(`행ID ${fresh.rowId.slice(0, 8)}`);
+    expect(fresh.warnings.find((w: any) => w.code === 'likely_duplicate').message.ko).toContain(`행ID ${a.rowId.slice(0, 8)}`);
+    // Edited again, keeping its key: the stored new line is its duplicate.
+    const [third] = await sync([{ rowId: a.rowId, baseRevision: edited.revision, values: line('책상', 2_000_000) }]);
+    expect(third.warnings.find((w: any) => w.code === 'likely_duplicate').message.ko).toContain(`행ID ${fresh.rowId.slice(0, 8)}`);
+  });
+});

@@ -42,6 +42,20 @@ describe('POST /api/sync/:kind', () => {
     expect(stale.body.results[0].server.revision).toBe(edit.body.results[0].revision);
   });
 
+  it('finds the stored row behind a base revision from the future or none: a conflict, never a second row', async () => {
+    const rowId = randomUUID();
+    const first = await svc.json('POST', '/api/sync/spending', 'dong', batch([{ rowId, values: spendingRow({ item: 'base from the future' }) }]));
+    const rev = first.body.results[0].revision as number;
+    // Rows written after it, so the row is no longer in the table's newest part.
+    await svc.json('POST', '/api/sync/spending', 'dong', batch(Array.from({ length: 50 }, (_, i) => ({ values: spendingRow({ item: `later ${i}` }) }))));
+    for (const baseRevision of [rev + 10_000, null]) {
+      const answer = await svc.json('POST', '/api/sync/spending', 'dong', batch([{ rowId, baseRevision, values: spendingRow({ item: 'base from the future', executedKrw: 7 }) }]));
+      expect(answer.body.results[0]).toMatchObject({ status: 'conflict', revision: rev, server: { revision: rev } });
+    }
+    const stored = await svc.store.reader.runAndReadAll(`SELECT count(*) FROM spending_rows WHERE rowId = '${rowId}'`);
+    expect(Number(stored.getRows()[0]![0])).toBe(1);
+  });
+
   it('replays a batch 20 times in a row and 5 at once with one effect and the same answer', async () => {
     const body = batch([{ values: spendingRow({ item: 'replay' }) }, { values: spendingRow({ budgetKrw: 'x' }) }]);
     const first = await svc.json('POST', '/api/sync/spending', 'dong', body);

@@ -57,8 +57,7 @@ judged AS (
   SELECT f.city, f.district, f.dong, f.dongName, f.phase, f.cohort, f.figure, f.value, f.illustrative,
          g.median, g.q1, g.dongsWithData, prev.value AS previousValue,
          CASE WHEN list_contains($per1000Figures, f.figure) THEN $minGapPer1000Share * g.median ELSE $minGapRate END AS lowGap,
-         CASE WHEN list_contains($per1000Figures, f.figure) THEN $minGapPer1000Share * prev.value ELSE $minGapRate END AS fellGap,
-         rank() OVER (PARTITION BY f.city, f.phase, f.cohort, f.figure ORDER BY f.value DESC NULLS LAST) AS rank
+         CASE WHEN list_contains($per1000Figures, f.figure) THEN $minGapPer1000Share * prev.value ELSE $minGapRate END AS fellGap
   FROM dongFigures f
   JOIN groupStats g ON g.city = f.city AND g.phase = f.phase AND g.cohort = f.cohort AND g.figure = f.figure
   LEFT JOIN dongFigures prev ON prev.dong = f.dong AND prev.figure = f.figure AND prev.phase = f.phase - 1
@@ -74,17 +73,23 @@ flagged AS (
   FROM judged j
   WHERE j.previousValue IS NOT NULL AND j.previousValue - j.value > 0 AND j.previousValue - j.value >= j.fellGap - 1e-9
 ),
-dongRows AS (
-  SELECT city, district, dong, dongName, phase, cohort, figure, value, median, previousValue, gap, flag, illustrative,
-         CASE WHEN coalesce($rank, false) THEN rank END AS rank
-  FROM flagged
-  UNION ALL
-  -- With $rank, the dongs without a flag too.
-  SELECT j.city, j.district, j.dong, j.dongName, j.phase, j.cohort, j.figure, j.value, j.median, j.previousValue,
-         NULL, NULL, j.illustrative, j.rank
+-- Ranks only when asked for (a window over every dong's figures is most of the summary's time otherwise).
+ranked AS (
+  SELECT j.*, rank() OVER (PARTITION BY j.city, j.phase, j.cohort, j.figure ORDER BY j.value DESC NULLS LAST) AS rank
   FROM judged j
   WHERE coalesce($rank, false)
-    AND NOT EXISTS (SELECT 1 FROM flagged x WHERE x.dong = j.dong AND x.phase = j.phase AND x.figure = j.figure)
+),
+dongRows AS (
+  SELECT f.city, f.district, f.dong, f.dongName, f.phase, f.cohort, f.figure, f.value, f.median, f.previousValue, f.gap, f.flag,
+         f.illustrative, r.rank
+  FROM flagged f
+  LEFT JOIN ranked r ON r.dong = f.dong AND r.phase = f.phase AND r.figure = f.figure
+  UNION ALL
+  -- With $rank, the dongs without a flag too.
+  SELECT r.city, r.district, r.dong, r.dongName, r.phase, r.cohort, r.figure, r.value, r.median, r.previousValue,
+         NULL, NULL, r.illustrative, r.rank
+  FROM ranked r
+  WHERE NOT EXISTS (SELECT 1 FROM flagged x WHERE x.dong = r.dong AND x.phase = r.phase AND x.figure = r.figure)
 ),
 rowsOut AS (
   SELECT 'city' AS kind, city, NULL::VARCHAR AS district, NULL::VARCHAR AS dong, NULL::VARCHAR AS dongName,
