@@ -703,10 +703,11 @@ export class Syncs {
       await conn.run(`INSERT INTO sync_batches (batchId, kind, tokenId, fingerprint, answerGzip, createdAt) VALUES ${values.join(', ')}`, params);
     });
     // DuckDB 1.5 can report COMMIT as successful after a statement aborted the transaction
-    // (duckdb issue 25300): confirm the batch records are really there before answering.
+    // (duckdb issue 25300): confirm the batch records are really there before answering. They were
+    // stamped `now`, so DuckDB reads only the newest part of the table (its createdAt statistics).
     const found = await this.rows(
-      `SELECT count(*) AS n FROM sync_batches WHERE batchId IN (SELECT id FROM ${idList('ids')})`,
-      { ids: JSON.stringify(writes.map((w) => w.job.batch.batchId.toLowerCase())) },
+      `SELECT count(*) AS n FROM sync_batches WHERE createdAt = $now::TIMESTAMPTZ AND batchId IN (SELECT id FROM ${idList('ids')})`,
+      { now, ids: JSON.stringify(writes.map((w) => w.job.batch.batchId.toLowerCase())) },
       this.writer.connection,
     );
     if (Number(found[0]?.n) !== writes.length) throw new StoreError('batch_failed', 'commit reported success but the batch is not stored');
