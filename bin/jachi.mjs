@@ -9,6 +9,8 @@ const args = process.argv.slice(2);
 const heapAt = args.findIndex((a) => a === '--heap' || a.startsWith('--heap='));
 const heap = heapAt < 0 ? 256 : Number(args[heapAt].includes('=') ? args[heapAt].slice('--heap='.length) : args[heapAt + 1]);
 const helpWanted = args.includes('--help') || args.includes('-h');
+/** How long a stop may take before the process ends anyway. */
+const stopDeadlineS = 15;
 
 if (args[0] === 'serve' && heap > 0 && Number.isSafeInteger(heap) && !helpWanted) {
   const worker = new Worker(new URL('./jachi-thread.mjs', import.meta.url), { argv: args, resourceLimits: { maxOldGenerationSizeMb: heap } });
@@ -23,7 +25,21 @@ if (args[0] === 'serve' && heap > 0 && Number.isSafeInteger(heap) && !helpWanted
     process.exitCode = 1;
   });
   worker.on('exit', (code) => process.exit(process.exitCode || code));
-  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => worker.postMessage('stop'));
+  // A stop closes the database cleanly; should it not be done within the deadline (or on a second
+  // Ctrl+C), the process ends anyway: every acknowledged batch is in the file's WAL, replayed when
+  // it next opens.
+  let stopping = false;
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.on(signal, () => {
+      if (stopping) process.exit(1);
+      stopping = true;
+      worker.postMessage('stop');
+      setTimeout(() => {
+        console.error(`서비스가 ${stopDeadlineS}초 안에 멈추지 않아 끝냅니다. / The service did not stop within ${stopDeadlineS} s; ending it.`);
+        process.exit(1);
+      }, stopDeadlineS * 1000).unref();
+    });
+  }
 } else {
   await import('./jachi-thread.mjs');
 }

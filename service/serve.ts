@@ -79,6 +79,9 @@ async function devCertificates(): Promise<{ key: Buffer; cert: Buffer; ca?: Buff
   }
 }
 
+/** How long requests still running when the service is told to stop may take before their connections are closed. */
+const stopGraceMs = 5_000;
+
 /** Opens the store, fills the demo when asked, and listens; resolves to a function that stops it all. */
 export async function startServing(opts: ServeOptions): Promise<() => Promise<void>> {
   const store = await openStore(opts.db, { memoryLimit: opts.memoryLimit });
@@ -137,7 +140,13 @@ export async function startServing(opts: ServeOptions): Promise<() => Promise<vo
   });
   return async () => {
     clearInterval(backupTimer);
-    await new Promise<void>((done) => server.close(() => done()));
+    // The panes' event streams end first (they would hold the server open), then new connections
+    // are refused and idle ones closed; requests still running get a few seconds to finish.
+    store.changes.end();
+    const closed = new Promise<void>((done) => server.close(() => done()));
+    const cut = setTimeout(() => (server as { closeAllConnections?: () => void }).closeAllConnections?.(), stopGraceMs);
+    await closed;
+    clearTimeout(cut);
     store.close();
   };
 }

@@ -24,15 +24,17 @@ export const eventRoutes = new Hono().get('/events', (c) => {
   return streamSSE(c, async (stream) => {
     const pending: Change[] = [];
     let wake: (() => void) | undefined;
+    let open = true;
+    const close = () => {
+      open = false;
+      wake?.();
+    };
+    // Closed by the client, or by the service stopping (the stream then ends, and the pane reconnects).
     const unsubscribe = store.changes.subscribe((change) => {
       pending.push(change);
       wake?.();
-    });
-    let open = true;
-    stream.onAbort(() => {
-      open = false;
-      wake?.();
-    });
+    }, close);
+    stream.onAbort(close);
     try {
       // How long a client waits before it reconnects, and a first line so it knows the stream is open.
       await stream.write('retry: 3000\n: connected\n\n');

@@ -18,6 +18,8 @@ export type ChangeListener = (change: Change) => void;
  */
 export class ChangeFeed {
   private readonly listeners = new Set<ChangeListener>();
+  /** What each open stream does when the service stops (`end`). */
+  private readonly enders = new Set<() => void>();
   private timer: NodeJS.Timeout | undefined;
   private seen = 0;
   private reading = false;
@@ -28,18 +30,29 @@ export class ChangeFeed {
     private readonly intervalMs = 250,
   ) {}
 
-  /** Calls `listener` after every change from now on; the answer stops it. */
-  subscribe(listener: ChangeListener): () => void {
+  /**
+   * Calls `listener` after every change from now on, and `ended` (once) should the service stop
+   * first (`end`); the answer stops both.
+   */
+  subscribe(listener: ChangeListener, ended?: () => void): () => void {
     if (this.listeners.size === 0) {
       this.seen = this.revision();
       this.timer = setInterval(() => void this.poll(), this.intervalMs);
       this.timer.unref();
     }
     this.listeners.add(listener);
+    if (ended) this.enders.add(ended);
     return () => {
       this.listeners.delete(listener);
+      if (ended) this.enders.delete(ended);
       if (this.listeners.size === 0) this.stop();
     };
+  }
+
+  /** The service is stopping: every open stream is told to end (a pane reconnects to the next service). */
+  end(): void {
+    for (const ended of [...this.enders]) ended();
+    this.enders.clear();
   }
 
   get listening(): number {

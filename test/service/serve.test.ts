@@ -6,8 +6,24 @@ import { join } from 'node:path';
 
 let child: ChildProcess | undefined;
 const dirs: string[] = [];
-afterEach(() => {
-  child?.kill('SIGTERM');
+/** Whether `process` has exited (with its code) within `ms`. */
+function exitOf(process: ChildProcess, ms: number): Promise<number | null | 'running'> {
+  if (process.exitCode !== null || process.signalCode !== null) return Promise.resolve(process.exitCode);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve('running'), ms);
+    process.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+  });
+}
+
+afterEach(async () => {
+  // Stopped, and gone, before its folder is removed (a service left running would hold the machine's CPU).
+  if (child) {
+    child.kill('SIGTERM');
+    if ((await exitOf(child, 20_000)) === 'running') child.kill('SIGKILL');
+  }
   child = undefined;
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
@@ -44,6 +60,20 @@ describe('jachi serve --demo (npm start)', () => {
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('appsforoffice.microsoft.com/lib/1/hosted/office.js');
   });
+
+  it('stops on SIGTERM while a pane listens to its events: the stream ends, the service exits 0', async () => {
+    const out = await serve(['--demo']);
+    const base = /Jachi Ledger: (http:\/\/localhost:\d+)/.exec(out)![1]!;
+    const token = /^\s+dong\s+(jachi_\S+)/m.exec(out)![1]!;
+    const events = await fetch(`${base}/api/events`, { headers: { authorization: `Bearer ${token}` } });
+    const reader = events.body!.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toContain(': connected');
+    const running = child!;
+    running.kill('SIGTERM');
+    expect(await exitOf(running, 10_000)).toBe(0);
+    // The stream was ended by the service, not cut.
+    for (let part = await reader.read(); !part.done; part = await reader.read());
+  }, 30_000);
 
   it('serves HTTPS with the Office development certificate', async () => {
     const out = await serve(['--https']);
