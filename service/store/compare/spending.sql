@@ -8,8 +8,7 @@
 -- Parameters: $phases INTEGER[], $districts VARCHAR[], $dongs VARCHAR[], $cohorts INTEGER[],
 -- $cities VARCHAR[] (NULL = all), $payCategories VARCHAR[].
 WITH lines AS (
-  SELECT s.dong, s.phase, s.category, s.budgetKrw, s.executedKrw, s.carriedOverKrw, s.returnedKrw,
-         NOT list_contains($payCategories, s.category) AS own
+  SELECT s.dong, s.phase, s.category, s.budgetKrw, s.executedKrw, s.carriedOverKrw, s.returnedKrw
   FROM spending s
   WHERE ($phases IS NULL OR list_contains($phases, s.phase))
     AND ($districts IS NULL OR list_contains($districts, s.district))
@@ -18,17 +17,22 @@ WITH lines AS (
     AND ($cities IS NULL OR list_contains($cities, s.city))
 ),
 -- Grouped by the dong's code alone (its name, district, city and cohort follow from it), named after
--- grouping; the all-lines row of a dong × phase sums its categories' rows (not the lines again).
-byCategory AS (
+-- grouping; the all-lines row of a dong × phase sums its categories' rows (not the lines again). A
+-- category is the dong's own (not pay) or not as a whole, so its own sums are told after grouping.
+summed AS (
   SELECT dong, phase, category,
          sum(budgetKrw) AS budgetKrw,
          sum(executedKrw) AS executedKrw,
          sum(carriedOverKrw) AS carriedOverKrw,
-         sum(returnedKrw) AS returnedKrw,
-         sum(CASE WHEN own THEN budgetKrw END) AS ownBudgetKrw,
-         sum(CASE WHEN own THEN executedKrw END) AS ownExecutedKrw
+         sum(returnedKrw) AS returnedKrw
   FROM lines
   GROUP BY dong, phase, category
+),
+byCategory AS (
+  SELECT *,
+         CASE WHEN NOT list_contains($payCategories, category) THEN budgetKrw END AS ownBudgetKrw,
+         CASE WHEN NOT list_contains($payCategories, category) THEN executedKrw END AS ownExecutedKrw
+  FROM summed
 ),
 grouped AS (
   SELECT dong, phase, category, 0 AS allLines,
