@@ -138,15 +138,24 @@ export async function startServing(opts: ServeOptions): Promise<() => Promise<vo
     const url = `${opts.https ? 'https' : 'http'}://${opts.host === '127.0.0.1' ? 'localhost' : opts.host}:${info.port}`;
     console.log(`자치 장부 서비스 / Jachi Ledger: ${url}/taskpane.html  (API ${url}/api)`);
   });
-  return async () => {
+  let stopping: Promise<void> | undefined;
+  const stop = async () => {
     clearInterval(backupTimer);
     // The panes' event streams end first (they would hold the server open), then new connections
-    // are refused and idle ones closed; requests still running get a few seconds to finish.
+    // are refused and connections closed as they fall idle (an ended stream's too); requests still
+    // running get a few seconds to finish, then their connections are closed.
     store.changes.end();
+    const connections = server as { closeIdleConnections?: () => void; closeAllConnections?: () => void };
     const closed = new Promise<void>((done) => server.close(() => done()));
-    const cut = setTimeout(() => (server as { closeAllConnections?: () => void }).closeAllConnections?.(), stopGraceMs);
+    const idle = setInterval(() => connections.closeIdleConnections?.(), 100);
+    const cut = setTimeout(() => connections.closeAllConnections?.(), stopGraceMs);
     await closed;
+    clearInterval(idle);
     clearTimeout(cut);
+    // A request cut off may have left work with the writer: it finishes (or the wait ends) first.
+    await Promise.race([store.writer.enqueue(async () => undefined), new Promise((done) => setTimeout(done, stopGraceMs).unref())]);
     store.close();
   };
+  // Asked twice (two signals), it stops once.
+  return () => (stopping ??= stop());
 }

@@ -20,6 +20,7 @@ export class ChangeFeed {
   private readonly listeners = new Set<ChangeListener>();
   /** What each open stream does when the service stops (`end`). */
   private readonly enders = new Set<() => void>();
+  private ended = false;
   private timer: NodeJS.Timeout | undefined;
   private seen = 0;
   private reading = false;
@@ -41,7 +42,9 @@ export class ChangeFeed {
       this.timer.unref();
     }
     this.listeners.add(listener);
-    if (ended) this.enders.add(ended);
+    // A stream that opens while the service is stopping ends at once.
+    if (ended && this.ended) queueMicrotask(ended);
+    else if (ended) this.enders.add(ended);
     return () => {
       this.listeners.delete(listener);
       if (ended) this.enders.delete(ended);
@@ -51,6 +54,7 @@ export class ChangeFeed {
 
   /** The service is stopping: every open stream is told to end (a pane reconnects to the next service). */
   end(): void {
+    this.ended = true;
     for (const ended of [...this.enders]) ended();
     this.enders.clear();
   }

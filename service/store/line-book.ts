@@ -2,7 +2,8 @@
  * What the spending warnings need of a dong-year's stored lines, kept between commits so a batch
  * reads only what it is the first to name: each dong-year's live budget total (over-allocation)
  * and a count of its live lines by a 32-bit hash of their duplicate key (likely duplicates). A key
- * the book has never counted has no stored line; one it has is a "maybe" (a stored line, or a hash
+ * the book has never counted has no stored line; one it counts more often than the batch has lines
+ * of it in hand (the stored lines it replaces) is a "maybe" (another stored line, or a hash
  * collision), whose lines are read to be sure.
  */
 import { dongYearKey, spendingLineKey, type SpendingLine } from '../../domain/index.ts';

@@ -37,7 +37,7 @@ export async function readServerRows(connection: DuckDBConnection, sql: string, 
 
 /**
  * The stored rows (live and tombstoned) with the given ids. With `atLeast` (the lowest base revision
- * a batch gives: its rows are stored at that revision or later), the newer part of the table is read
+ * a group's batches give for the kind: their rows are stored at that revision or later), the newer part of the table is read
  * first, DuckDB skipping the rest by its revision statistics; any id not found there is then looked
  * for in the whole table, so a wrong or missing base revision never hides a stored row.
  */

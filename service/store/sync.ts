@@ -117,7 +117,8 @@ interface SyncJob {
 
 /**
  * What the spending warnings of a group read and change: budget totals by `dong|fiscalYear`, the
- * lines that may be duplicates by rowId, and the changes its versions make (for the book, once committed).
+ * lines that may be duplicates by rowId (the stored lines its rows replace, those read, and its own
+ * versions as decided), and the changes its versions make (for the book, once committed).
  */
 interface LineState {
   totals: Map<string, number>;
@@ -313,8 +314,9 @@ export class Syncs {
 
   /**
    * What the warnings that need a dong's other lines read, without reading every line: each dong-year
-   * the rows name is loaded into `book` the first time (its live lines' total and key hashes), and
-   * the stored live lines are read only for the keys the book may hold (the likely duplicates).
+   * the rows name is loaded into `book` the first time (its live lines' total and key hashes); the
+   * stored lines the rows replace are in hand, and the other stored live lines are read only for the
+   * keys the book counts more often than in hand (the likely duplicates).
    * `before` are the stored rows the batch replaces: their dong-years are loaded too, since a line
    * moved to another year leaves its old year's total.
    */
@@ -345,18 +347,15 @@ export class Syncs {
     // The stored lines the rows replace are in hand: they are the lines as stored until a version
     // replaces them (an edited or unchanged row meets its duplicates through them), and need no read.
     const inHand = new Map<string, number>();
+    const handSlot = (values: RowValues) => `${lineFacts(values).year}|${lineFacts(values).hash}`;
     for (const [rowId, old] of before ?? []) {
       if (old.deleted) continue;
       state.lines.set(rowId, keyedLine(rowId, old.values));
-      const { year, hash } = lineFacts(old.values);
-      inHand.set(`${year}|${hash}`, (inHand.get(`${year}|${hash}`) ?? 0) + 1);
+      inHand.set(handSlot(old.values), (inHand.get(handSlot(old.values)) ?? 0) + 1);
     }
     // The other stored lines that may repeat a row's key (the book counts more lines of its hash than
     // are in hand): of its dong-year and budget, matched on the whole key here.
-    const maybe = lines.filter((values) => {
-      const { year, hash } = lineFacts(values);
-      return book.count(year, hash) > (inHand.get(`${year}|${hash}`) ?? 0);
-    });
+    const maybe = lines.filter((values) => book.count(lineFacts(values).year, lineFacts(values).hash) > (inHand.get(handSlot(values)) ?? 0));
     if (maybe.length === 0) return state;
     const found = await this.rows(
       `SELECT r.rowId::VARCHAR AS rowId, r.dong, r.fiscalYear, r.category, r.item, r.budgetKrw FROM ${rowsTable('spending')} r ${inYears}
@@ -681,10 +680,15 @@ export class Syncs {
         ofKind.replaced.push(...replaced);
       }
       for (const [kind, { entries, replaced }] of byKind) {
-        // The stored versions replaced lie between these revisions (a row first written by this group has none).
-        const revisions = replaced.flatMap((id) => storedRevisions.get(kind)?.get(id) ?? []);
-        const range = revisions.length > 0 ? { from: Math.min(...revisions), to: Math.max(...revisions) } : undefined;
-        await writeVersions(conn, kind, entries, replaced, range);
+        // The stored versions replaced lie between these revisions; an id without one was first
+        // written by this group (an earlier batch's version, not in the table), so has nothing to move.
+        let range: { from: number; to: number } | undefined;
+        for (const id of replaced) {
+          const revision = storedRevisions.get(kind)?.get(id);
+          if (revision === undefined) continue;
+          range = range ? { from: Math.min(range.from, revision), to: Math.max(range.to, revision) } : { from: revision, to: revision };
+        }
+        await writeVersions(conn, kind, entries, range ? replaced : [], range);
       }
       // The group's batch records in one statement.
       const params: Record<string, string | DuckDBBlobValue> = { now };

@@ -7,11 +7,11 @@ import { join } from 'node:path';
 let child: ChildProcess | undefined;
 const dirs: string[] = [];
 /** Whether `process` has exited (with its code) within `ms`. */
-function exitOf(process: ChildProcess, ms: number): Promise<number | null | 'running'> {
-  if (process.exitCode !== null || process.signalCode !== null) return Promise.resolve(process.exitCode);
+function exitOf(service: ChildProcess, ms: number): Promise<number | null | 'running'> {
+  if (service.exitCode !== null || service.signalCode !== null) return Promise.resolve(service.exitCode);
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve('running'), ms);
-    process.once('exit', (code) => {
+    service.once('exit', (code) => {
       clearTimeout(timer);
       resolve(code);
     });
