@@ -287,13 +287,19 @@ export class Syncs {
     const index = this.references.indexFor(actor);
     const checked = { index, rows: batch.rows.map((r) => checkRow(kind, r.values, index)) };
     const { current, lines, crossKind } = await this.readers.with(async (c) => {
-      const current = await currentRows(kind, ids, c);
-      return {
-        current,
-        // Read afresh: the writer's book is the writer's alone.
-        lines: kind === 'spending' ? await this.spendingLines(checked.rows, c, new LineBook(), current) : undefined,
-        crossKind: await readCrossKind(this.readers, kind, checked.rows, c), // cross-kind warnings (cross-kind.ts)
-      };
+      // One snapshot for every read (a commit between them could hide a likely duplicate).
+      await c.run('BEGIN TRANSACTION');
+      try {
+        const current = await currentRows(kind, ids, c);
+        return {
+          current,
+          // Read afresh: the writer's book is the writer's alone.
+          lines: kind === 'spending' ? await this.spendingLines(checked.rows, c, new LineBook(), current) : undefined,
+          crossKind: await readCrossKind(this.readers, kind, checked.rows, c), // cross-kind warnings (cross-kind.ts)
+        };
+      } finally {
+        await c.run('ROLLBACK');
+      }
     });
     const decided = this.decide(kind, batch, actor, current, checked);
     if (lines) this.addLineWarnings(decided, lines, current);
