@@ -25,21 +25,24 @@ if (args[0] === 'serve' && heap > 0 && Number.isSafeInteger(heap) && !helpWanted
     process.exitCode = 1;
   });
   worker.on('exit', (code) => process.exit(process.exitCode || code));
-  // A stop closes the database cleanly; should it not be done within the deadline (or on a second
-  // Ctrl+C), the process ends anyway: every acknowledged batch is in the file's WAL, replayed when
-  // it next opens.
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => worker.postMessage('stop'));
+} else {
+  await import('./jachi-thread.mjs');
+}
+
+// A stop closes the database cleanly (the service's own handler, in the worker or in this thread);
+// should it not be done within the deadline, or on a second Ctrl+C, the process ends anyway: every
+// acknowledged batch is in the file's WAL, replayed when it next opens. Only `serve` stops so.
+if (args[0] === 'serve' && !helpWanted) {
   let stopping = false;
   for (const signal of ['SIGINT', 'SIGTERM']) {
     process.on(signal, () => {
       if (stopping) process.exit(1);
       stopping = true;
-      worker.postMessage('stop');
       setTimeout(() => {
-        console.error(`서비스가 ${stopDeadlineS}초 안에 멈추지 않아 끝냅니다. / The service did not stop within ${stopDeadlineS} s; ending it.`);
+        console.error(`서비스가 ${stopDeadlineS}초 안에 멈추지 않아 강제로 종료합니다. / The service did not stop within ${stopDeadlineS} s; ending it.`);
         process.exit(1);
       }, stopDeadlineS * 1000).unref();
     });
   }
-} else {
-  await import('./jachi-thread.mjs');
 }

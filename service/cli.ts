@@ -79,19 +79,8 @@ function serveCommand(program: Command): void {
       const stop = await startServing(opts);
       const stopped = () => stop().then(() => process.exit(0));
       if (parentPort) parentPort.on('message', (message) => message === 'stop' && void stopped());
-      else {
-        // In this thread (--heap 0), as bin/jachi.mjs does for the worker: a second signal, or a
-        // stop not done in 15 s, ends the process.
-        let asked = false;
-        for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-          process.on(signal, () => {
-            if (asked) process.exit(1);
-            asked = true;
-            setTimeout(() => process.exit(1), 15_000).unref();
-            void stopped();
-          });
-        }
-      }
+      // In this thread (--heap 0); bin/jachi.mjs ends the process on a second signal or a stop past its deadline.
+      else for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stopped());
     });
 }
 
