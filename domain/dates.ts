@@ -1,12 +1,24 @@
 /** Calendar dates as `YYYY-MM-DD` strings: parsed by hand, never through `new Date(string)`. */
-const isoDate = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** The number written by the ASCII digits of `value` in [from, to), or -1 when any is not one. */
+function digitsAt(value: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const d = value.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
 
 export function isLeapYear(y: number): boolean {
   return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 }
 
+const monthDays = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 export function daysInMonth(y: number, m: number): number {
-  return [31, isLeapYear(y) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1] ?? 0;
+  return m === 2 && isLeapYear(y) ? 29 : (monthDays[m - 1] ?? 0);
 }
 
 export function isValidYmd(y: number, m: number, d: number): boolean {
@@ -19,10 +31,9 @@ export function formatYmd(y: number, m: number, d: number): string {
 
 /** The date if `value` is a real calendar date written `YYYY-MM-DD`, else undefined. */
 export function parseIsoDate(value: string): string | undefined {
-  const m = isoDate.exec(value);
-  if (!m) return undefined;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  return isValidYmd(y, mo, d) ? value : undefined;
+  // Read by character codes: a batch checks thousands of dates, and a match array for each costs more.
+  if (value.length !== 10 || value.charCodeAt(4) !== 45 || value.charCodeAt(7) !== 45) return undefined;
+  return isValidYmd(digitsAt(value, 0, 4), digitsAt(value, 5, 7), digitsAt(value, 8, 10)) ? value : undefined;
 }
 
 /** Days from 1970-01-01 (proleptic Gregorian), for date arithmetic without time zones. */

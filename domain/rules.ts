@@ -24,55 +24,59 @@ export interface CheckedRow {
 
 const issue = (column: ColumnDef, code: RowMessageCode, value?: unknown) => rowIssue(column, code, value);
 
-function checkField(column: ColumnDef, raw: unknown, ref: ReferenceIndex, kind?: Kind): { value: FieldValue } | { error: Issue } {
+/**
+ * One field of a row: its typed value, or the issue that refuses it (an object, where a value never
+ * is one; no wrapper is made for each of a batch's 75,000 cells).
+ */
+function checkField(column: ColumnDef, raw: unknown, ref: ReferenceIndex, kind?: Kind): FieldValue | Issue {
   if (raw === null || raw === undefined || (typeof raw === 'string' && raw.trim() === '')) {
-    return column.required ? { error: issue(column, 'required') } : { value: null };
+    return column.required ? issue(column, 'required') : null;
   }
   switch (column.type) {
     case 'text':
-      if (typeof raw !== 'string') return { error: issue(column, 'not_text', raw) };
-      if (raw.length > maxTextLength) return { error: issue(column, 'too_long') };
-      return { value: raw.trim() };
+      if (typeof raw !== 'string') return issue(column, 'not_text', raw);
+      if (raw.length > maxTextLength) return issue(column, 'too_long');
+      return raw.trim();
     case 'code': {
       const codes = codesOf(column) ?? [];
-      if (typeof raw !== 'string' || !codes.includes(raw)) return { error: issue(column, 'unknown_code', raw) };
-      return { value: raw };
+      if (typeof raw !== 'string' || !codes.includes(raw)) return issue(column, 'unknown_code', raw);
+      return raw;
     }
     case 'dong': {
-      if (typeof raw !== 'string') return { error: issue(column, 'unknown_dong', raw) };
+      if (typeof raw !== 'string') return issue(column, 'unknown_dong', raw);
       const dong = ref.resolveDong(raw.trim());
-      if (dong === 'ambiguous') return { error: issue(column, 'ambiguous_dong', raw) };
-      if (dong) return { value: dong.code };
+      if (dong === 'ambiguous') return issue(column, 'ambiguous_dong', raw);
+      if (dong) return dong.code;
       // Participation and progress rows may name the district or the city (their own work).
       const unit = kind && unitKinds.includes(kind) ? ref.resolveUnit(raw) : undefined;
-      if (unit) return { value: unit.code };
-      return { error: issue(column, 'unknown_dong', raw) };
+      if (unit) return unit.code;
+      return issue(column, 'unknown_dong', raw);
     }
     case 'phase':
-      if (typeof raw !== 'number' || !ref.hasPhase(raw)) return { error: issue(column, 'unknown_phase', raw) };
-      return { value: raw };
+      if (typeof raw !== 'number' || !ref.hasPhase(raw)) return issue(column, 'unknown_phase', raw);
+      return raw;
     case 'year':
       if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < 1900 || raw > 9999) {
-        return { error: issue(column, 'invalid_year', raw) };
+        return issue(column, 'invalid_year', raw);
       }
-      return { value: raw };
+      return raw;
     case 'money':
     case 'count':
-      if (typeof raw !== 'number' || !Number.isFinite(raw)) return { error: issue(column, 'not_number', raw) };
-      if (!Number.isInteger(raw)) return { error: issue(column, 'not_whole', raw) };
-      if (raw < 0) return { error: issue(column, 'negative', raw) };
-      if (raw > maxMoney) return { error: issue(column, 'too_large', raw) };
-      return { value: raw };
+      if (typeof raw !== 'number' || !Number.isFinite(raw)) return issue(column, 'not_number', raw);
+      if (!Number.isInteger(raw)) return issue(column, 'not_whole', raw);
+      if (raw < 0) return issue(column, 'negative', raw);
+      if (raw > maxMoney) return issue(column, 'too_large', raw);
+      return raw;
     case 'percent':
-      if (typeof raw !== 'number' || !Number.isFinite(raw)) return { error: issue(column, 'not_number', raw) };
-      if (raw < 0 || raw > 100) return { error: issue(column, 'out_of_range', raw) };
-      return { value: raw };
+      if (typeof raw !== 'number' || !Number.isFinite(raw)) return issue(column, 'not_number', raw);
+      if (raw < 0 || raw > 100) return issue(column, 'out_of_range', raw);
+      return raw;
     case 'date':
-      if (typeof raw !== 'string' || !parseIsoDate(raw)) return { error: issue(column, 'invalid_date', raw) };
-      return { value: raw };
+      if (typeof raw !== 'string' || !parseIsoDate(raw)) return issue(column, 'invalid_date', raw);
+      return raw;
     case 'boolean':
-      if (typeof raw !== 'boolean') return { error: issue(column, 'not_boolean', raw) };
-      return { value: raw };
+      if (typeof raw !== 'boolean') return issue(column, 'not_boolean', raw);
+      return raw;
   }
 }
 
@@ -84,6 +88,11 @@ const fieldLabel = (kind: Kind, field: string) => {
 /** Each kind's fields, and the service's own, for telling a row's keys apart quickly. */
 const fieldsOf = Object.fromEntries(Object.values(sheets).map((sheet) => [sheet.kind, new Set(sheet.columns.map((c) => c.field))])) as unknown as Record<Kind, ReadonlySet<string>>;
 const serviceOwned: ReadonlySet<string> = new Set(serviceOwnedFields);
+/** Each kind's row with every field blank, in the sheet's column order. */
+const blankRows = Object.fromEntries(Object.values(sheets).map((sheet) => [sheet.kind, Object.fromEntries(sheet.columns.map((c) => [c.field, null]))])) as unknown as Record<
+  Kind,
+  RowValues
+>;
 
 /**
  * Applies every rule of README "Rules" to one row's typed values: the fields, then the rules between
@@ -104,11 +113,12 @@ export function checkRow(kind: Kind, input: Record<string, unknown>, ref: Refere
     if (serviceOwned.has(key)) errors.push(rowIssue({ field: key, header: key, label: key }, 'service_owned'));
     else if (!known.has(key)) errors.push(rowIssue({ field: key, header: key, label: key }, 'unknown_field'));
   }
-  const values: RowValues = {};
+  // Every field in the sheet's order from the start: the stores below change no object's shape.
+  const values: RowValues = { ...blankRows[kind] };
   for (const column of sheet.columns) {
     const checked = checkField(column, input[column.field], ref, kind);
-    if ('error' in checked) errors.push(checked.error);
-    else values[column.field] = checked.value;
+    if (typeof checked === 'object' && checked !== null) errors.push(checked);
+    else values[column.field] = checked;
   }
   if (errors.length > 0) return { errors, warnings };
 
@@ -161,7 +171,7 @@ const kindRules: Record<Kind, (values: RowValues, at: RuleContext) => void> = {
   spending(values, at) {
     // Executed, carried over and returned together cannot exceed the line's budget.
     const budget = values.budgetKrw as number;
-    const used = ['executedKrw', 'carriedOverKrw', 'returnedKrw'].reduce((sum, field) => sum + ((values[field] as number | null) ?? 0), 0);
+    const used = ((values.executedKrw as number | null) ?? 0) + ((values.carriedOverKrw as number | null) ?? 0) + ((values.returnedKrw as number | null) ?? 0);
     const anyUsed = values.executedKrw !== null || values.carriedOverKrw !== null || values.returnedKrw !== null;
     if (anyUsed && used > budget)
       at.warnings.push(rowIssue(at.f(values.executedKrw !== null ? 'executedKrw' : values.carriedOverKrw !== null ? 'carriedOverKrw' : 'returnedKrw'), 'over_budget', used));
@@ -260,13 +270,18 @@ export interface SpendingLine {
   budgetKrw: number;
   /** Its `spendingLineKey`, when the caller worked it out already. */
   key?: string;
+  /** Its `dongYearKey`, when the caller worked it out already. */
+  year?: string;
 }
 
 /** A dong's fiscal year as the line warnings key it (`dong|fiscalYear`, the keys of their `totals`). */
 export const dongYearKey = (dong: string, fiscalYear: number) => `${dong}|${fiscalYear}`;
 
+/** A line's duplicate key from its dong-year's (`dongYearKey`) and the rest of the key. */
+export const lineKeyIn = (year: string, category: string, item: string | null, budgetKrw: number) => `${year}|${category}|${(item ?? '').trim()}|${budgetKrw}`;
+
 /** What makes two budget lines likely duplicates: dong, year, category, item (trimmed) and budget. */
-export const spendingLineKey = (l: Omit<SpendingLine, 'rowId' | 'key'>) => `${dongYearKey(l.dong, l.fiscalYear)}|${l.category}|${(l.item ?? '').trim()}|${l.budgetKrw}`;
+export const spendingLineKey = (l: Omit<SpendingLine, 'rowId' | 'key' | 'year'>) => lineKeyIn(dongYearKey(l.dong, l.fiscalYear), l.category, l.item, l.budgetKrw);
 
 /**
  * The warnings that need a dong's other lines (README, "Rules"): the lines of a
@@ -288,20 +303,24 @@ export function spendingLineWarnings(
     if (list) list.push(issue);
     else out.set(rowId, [issue]);
   };
-  const push = <K, V>(map: Map<K, V[]>, key: K, value: V) => {
-    const list = map.get(key);
-    if (list) list.push(value);
-    else map.set(key, [value]);
+  // A group is its one line until a second joins it (most keys have one line: no list is made).
+  const byYear = new Map<string, SpendingLine | SpendingLine[]>();
+  const byKey = new Map<string, SpendingLine | SpendingLine[]>();
+  const join = (map: Map<string, SpendingLine | SpendingLine[]>, key: string, line: SpendingLine) => {
+    const group = map.get(key);
+    if (group === undefined) map.set(key, line);
+    else if (Array.isArray(group)) group.push(line);
+    else map.set(key, [group, line]);
   };
-  const byYear = new Map<string, SpendingLine[]>();
-  const byKey = new Map<string, SpendingLine[]>();
+  const listOf = (group: SpendingLine | SpendingLine[]) => (Array.isArray(group) ? group : [group]);
   for (const line of lines) {
     // With the years' totals given, only the lines warned of need their year.
-    if (!totals || forRows.has(line.rowId)) push(byYear, dongYearKey(line.dong, line.fiscalYear), line);
-    push(byKey, line.key ?? spendingLineKey(line), line);
+    if (!totals || forRows.has(line.rowId)) join(byYear, line.year ?? dongYearKey(line.dong, line.fiscalYear), line);
+    join(byKey, line.key ?? spendingLineKey(line), line);
   }
   const budget = fieldLabel('spending', 'budgetKrw');
-  for (const [year, group] of byYear) {
+  for (const [year, entry] of byYear) {
+    const group = listOf(entry);
     const first = group[0]!;
     const allocation = ref.allocationOf(first.dong, first.fiscalYear);
     const total = totals?.get(year) ?? group.reduce((sum, l) => sum + l.budgetKrw, 0);
@@ -313,7 +332,7 @@ export function spendingLineWarnings(
   }
   const itemField = fieldLabel('spending', 'item');
   for (const group of byKey.values()) {
-    if (group.length < 2 || !group.some((l) => forRows.has(l.rowId))) continue;
+    if (!Array.isArray(group) || !group.some((l) => forRows.has(l.rowId))) continue;
     // Each line names the first other line of its group; the first line of the group names the second.
     const [a, b] = group as [SpendingLine, SpendingLine];
     const naming = (other: SpendingLine) => rowIssue(itemField, 'likely_duplicate', `${other.category}|${other.item ?? ''}|${other.budgetKrw}|${other.rowId}`);

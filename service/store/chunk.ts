@@ -118,20 +118,31 @@ export const uuidColumn = (values: readonly (string | null | undefined)[]) => {
 
 /** Text as an ENUM of its distinct values (one member when every row is null). */
 export function textColumn(values: readonly (string | null | undefined)[]): ChunkColumn {
-  const index = new Map<string, number>();
-  for (const v of values) if (v !== null && v !== undefined && !index.has(v)) index.set(v, index.size);
-  const type = duckdb.create_enum_type(index.size > 0 ? [...index.keys()] : ['']);
-  const internal = duckdb.enum_internal_type(type);
-  const width = internal === duckdb.Type.UTINYINT ? 1 : internal === duckdb.Type.USMALLINT ? 2 : 4;
+  // Each cell's member, looked up once (a run of one value, as a batch's stamp, not at all).
   const n = values.length;
-  const data = new Uint8Array(n * width);
-  const at = width === 1 ? data : width === 2 ? new Uint16Array(data.buffer) : new Uint32Array(data.buffer);
+  const index = new Map<string, number>();
+  const members = new Uint32Array(n);
+  let last: string | undefined;
+  let member = 0;
   let valid: Uint8Array | undefined;
   for (let i = 0; i < n; i++) {
     const v = values[i];
-    if (v === null || v === undefined) valid = nullAt(valid, n, i);
-    else at[i] = index.get(v)!;
+    if (v === null || v === undefined) {
+      valid = nullAt(valid, n, i);
+      continue;
+    }
+    if (v !== last) {
+      const found = index.get(v);
+      if (found === undefined) index.set(v, (member = index.size));
+      else member = found;
+      last = v;
+    }
+    members[i] = member;
   }
+  const type = duckdb.create_enum_type(index.size > 0 ? [...index.keys()] : ['']);
+  const internal = duckdb.enum_internal_type(type);
+  if (internal === duckdb.Type.UINTEGER) return { type, data: new Uint8Array(members.buffer), valid };
+  const data = internal === duckdb.Type.UTINYINT ? Uint8Array.from(members) : new Uint8Array(Uint16Array.from(members).buffer);
   return { type, data, valid };
 }
 

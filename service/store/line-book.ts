@@ -6,7 +6,7 @@
  * of it in hand (the stored lines it replaces) is a "maybe" (another stored line, or a hash
  * collision), whose lines are read to be sure.
  */
-import { dongYearKey, spendingLineKey, type SpendingLine } from '../../domain/index.ts';
+import { dongYearKey, lineKeyIn, type SpendingLine } from '../../domain/index.ts';
 
 /** A line's dong-year (`dongYearKey`) and duplicate key (`spendingLineKey`), and the key's hash. */
 export interface LineFacts {
@@ -33,15 +33,17 @@ export const lineOf = (rowId: string, values: Record<string, unknown>): Spending
   category: values.category as string,
   item: (values.item as string | null) ?? null,
   budgetKrw: Number(values.budgetKrw),
+  key: undefined,
+  year: undefined,
 });
 
 /** The facts of a line's values (as `lineOf` reads them). */
 export function lineFacts(values: Record<string, unknown>): LineFacts {
   let facts = factsOf.get(values);
   if (!facts) {
-    const line = lineOf('', values);
-    const key = spendingLineKey(line);
-    factsOf.set(values, (facts = { year: dongYearKey(line.dong, line.fiscalYear), key, hash: keyHash(key) }));
+    const year = dongYearKey(values.dong as string, Number(values.fiscalYear));
+    const key = lineKeyIn(year, values.category as string, (values.item as string | null) ?? null, Number(values.budgetKrw));
+    factsOf.set(values, (facts = { year, key, hash: keyHash(key) }));
   }
   return facts;
 }

@@ -21,14 +21,14 @@ import {
   type SyncAnswer,
   type SyncBody,
 } from '../../domain/index.ts';
-import { answerJson } from './answer-json.ts';
+import { answerJson, answerUtf8 } from './answer-json.ts';
 import { canWriteDong, canWriteUnit, type Actor } from './auth.ts';
 import { addCrossKindWarnings, readCrossKind, type CrossKindSeen } from './cross-kind.ts';
 import { StoreError } from './errors.ts';
 import type { Readers, SqlParams } from './readers.ts';
 import type { References } from './references.ts';
 import { KnownIds } from './known-ids.ts';
-import { LineBook, lineFacts, lineOf, type LineChange } from './line-book.ts';
+import { LineBook, lineFacts, lineOf, type LineChange, type LineFacts } from './line-book.ts';
 import { currentRows, idList, type Current } from './rows.ts';
 import { rowsTable, rowsTableName, utcIso } from './sql.ts';
 import { writeVersions, type StampedVersion, type Version } from './staging.ts';
@@ -71,7 +71,7 @@ const legacyFingerprint = (kind: Kind, batch: SyncBatchInput) =>
  * gzipped).
  */
 const answerBytes = new WeakMap<SyncAnswer, { json: Uint8Array<ArrayBuffer>; gzip: Uint8Array<ArrayBuffer> }>();
-const utf8 = new TextEncoder();
+const utf8Text = new TextDecoder();
 const gzipAsync = promisify(gzip);
 
 /** A sync answer as the route sends it: gzipped when the client accepts that and the bytes are at hand, else its JSON. */
@@ -101,6 +101,14 @@ interface Prechecked {
   rows: CheckedRow[];
 }
 
+/** A batch record: read from the table (its answer as text), or written by the group (as UTF-8). */
+interface StoredBatch {
+  kind: string;
+  tokenId: string;
+  fingerprint: string;
+  answer: string | Uint8Array;
+}
+
 /** A sync batch waiting for the writer, with what was worked out before it queued. */
 interface SyncJob {
   kind: Kind;
@@ -126,8 +134,14 @@ interface LineState {
   changes: LineChange[];
 }
 
-/** A line as the warnings see it, its duplicate key worked out once. */
-const keyedLine = (rowId: string, values: Record<string, unknown>): SpendingLine => ({ ...lineOf(rowId, values), key: lineFacts(values).key });
+/** A line as the warnings see it, its duplicate key and dong-year worked out once. */
+function keyedLine(rowId: string, values: Record<string, unknown>): SpendingLine {
+  const { key, year } = lineFacts(values);
+  const line = lineOf(rowId, values);
+  line.key = key;
+  line.year = year;
+  return line;
+}
 
 /** Rows of the dong-years in `$years` (a JSON list of `{dong, fy}`). */
 const inYears = `SEMI JOIN (SELECT k.dong, k.fy FROM (SELECT unnest(from_json($years, '[{"dong":"VARCHAR","fy":"INTEGER"}]')) AS k)) y
@@ -329,9 +343,13 @@ export class Syncs {
   private async spendingLines(checked: readonly CheckedRow[], connection: DuckDBConnection, book: LineBook, before?: ReadonlyMap<string, Current>): Promise<LineState> {
     const state: LineState = { totals: new Map(), lines: new Map(), changes: [] };
     // The rows as the rules typed them (dong as its code); refused rows warn of nothing.
-    const lines = checked.flatMap(({ values }) => (values ? [values] : []));
+    const lines: RowValues[] = [];
+    for (const { values } of checked) if (values) lines.push(values);
     const named = new Map<string, { dong: string; fy: number }>();
-    const name = (values: RowValues) => named.set(lineFacts(values).year, { dong: values.dong as string, fy: Number(values.fiscalYear) });
+    const name = (values: RowValues) => {
+      const { year } = lineFacts(values);
+      if (!named.has(year)) named.set(year, { dong: values.dong as string, fy: Number(values.fiscalYear) });
+    };
     lines.forEach(name);
     for (const old of before?.values() ?? []) if (!old.deleted) name(old.values);
     const unread = [...named].filter(([year]) => !book.has(year));
@@ -353,15 +371,20 @@ export class Syncs {
     // The stored lines the rows replace are in hand: they are the lines as stored until a version
     // replaces them (an edited or unchanged row meets its duplicates through them), and need no read.
     const inHand = new Map<string, number>();
-    const handSlot = (values: RowValues) => `${lineFacts(values).year}|${lineFacts(values).hash}`;
+    const handSlot = ({ year, hash }: LineFacts) => `${year}|${hash}`;
     for (const [rowId, old] of before ?? []) {
       if (old.deleted) continue;
       state.lines.set(rowId, keyedLine(rowId, old.values));
-      inHand.set(handSlot(old.values), (inHand.get(handSlot(old.values)) ?? 0) + 1);
+      const slot = handSlot(lineFacts(old.values));
+      inHand.set(slot, (inHand.get(slot) ?? 0) + 1);
     }
     // The other stored lines that may repeat a row's key (the book counts more lines of its hash than
     // are in hand): of its dong-year and budget, matched on the whole key here.
-    const maybe = lines.filter((values) => book.count(lineFacts(values).year, lineFacts(values).hash) > (inHand.get(handSlot(values)) ?? 0));
+    const maybe = lines.filter((values) => {
+      const facts = lineFacts(values);
+      const stored = book.count(facts.year, facts.hash);
+      return stored > 0 && stored > (inHand.size === 0 ? 0 : (inHand.get(handSlot(facts)) ?? 0));
+    });
     if (maybe.length === 0) return state;
     const found = await this.rows(
       `SELECT r.rowId::VARCHAR AS rowId, r.dong, r.fiscalYear, r.category, r.item, r.budgetKrw FROM ${rowsTable('spending')} r ${inYears}
@@ -404,7 +427,7 @@ export class Syncs {
     const warnings = spendingLineWarnings([...state.lines.values()], new Set(own.map((r) => r.rowId)), this.references.index, state.totals);
     for (const result of own) {
       const more = warnings.get(result.rowId);
-      if (more) result.warnings = [...(result.warnings ?? []), ...more];
+      if (more) result.warnings = result.warnings ? result.warnings.concat(more) : more;
     }
   }
 
@@ -512,8 +535,8 @@ export class Syncs {
   }
 
   /** The records of those batches already stored (a resend, or a batch id used again), by batch id. */
-  private async storedBatches(batchIds: string[]): Promise<Map<string, { kind: string; tokenId: string; fingerprint: string; answer: string }>> {
-    const stored = new Map<string, { kind: string; tokenId: string; fingerprint: string; answer: string }>();
+  private async storedBatches(batchIds: string[]): Promise<Map<string, StoredBatch>> {
+    const stored = new Map<string, StoredBatch>();
     this.knownBatches ??= await KnownIds.read(this.writer.connection, 'sync_batches', 'batchId');
     const maybe = batchIds.filter((id) => this.knownBatches!.mayHold(id));
     if (maybe.length === 0) return stored;
@@ -585,7 +608,7 @@ export class Syncs {
       if (before) {
         const sameBody = before.fingerprint === job.fingerprint || before.fingerprint === legacyFingerprint(job.kind, job.batch);
         const same = sameBody && before.kind === job.kind && before.tokenId === job.actor.tokenId;
-        outcomes.push(same ? (JSON.parse(before.answer) as SyncAnswer) : new StoreError('batch_reused'));
+        outcomes.push(same ? (JSON.parse(typeof before.answer === 'string' ? before.answer : utf8Text.decode(before.answer)) as SyncAnswer) : new StoreError('batch_reused'));
         return;
       }
       const rowsNow = current.get(job.kind)!;
@@ -615,9 +638,9 @@ export class Syncs {
         });
       }
       const answer: SyncAnswer = { batchId: job.batch.batchId, revision: decided.revision, results: decided.results };
-      const json = answerJson(answer);
+      const json = answerUtf8(answer);
       stored.set(batchIds[i]!, { kind: job.kind, tokenId: job.actor.tokenId, fingerprint: job.fingerprint, answer: json });
-      writes.push({ job, versions: decided.versions, replaced, answer, json: utf8.encode(json) });
+      writes.push({ job, versions: decided.versions, replaced, answer, json });
       outcomes.push(answer);
     });
     if (writes.length === 0) return outcomes;

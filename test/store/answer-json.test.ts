@@ -1,9 +1,9 @@
-// A sync answer's JSON written with each distinct warning's text once (answer-json.ts) is the same
-// text JSON.stringify writes, whatever the rows' statuses, warnings and stored values.
+// A sync answer's JSON written with each distinct warning's bytes once (answer-json.ts) is the same
+// text JSON.stringify writes, and the same UTF-8, whatever the rows' statuses, warnings and stored values.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { rowIssue } from '../../domain/messages.ts';
-import { answerJson } from '../../service/store/answer-json.ts';
+import { answerJson, answerUtf8 } from '../../service/store/answer-json.ts';
 import type { RowResult, SyncAnswer } from '../../domain/index.ts';
 
 const text = fc.string({ unit: 'grapheme' });
@@ -26,6 +26,7 @@ describe('a sync answer as JSON', () => {
     fc.assert(
       fc.property(fc.record({ batchId: fc.uuid(), revision: fc.nat(), results: fc.array(result, { maxLength: 8 }) }), (answer: SyncAnswer) => {
         expect(answerJson(answer)).toBe(JSON.stringify(answer));
+        expect(Buffer.from(answerUtf8(answer)).equals(Buffer.from(JSON.stringify(answer), 'utf8'))).toBe(true);
       }),
       { numRuns: 500 },
     );
@@ -47,6 +48,7 @@ describe('a sync answer as JSON', () => {
     }));
     const answer: SyncAnswer = { batchId: '00000000-0000-4000-8000-000000000000', revision: 50, results };
     expect(answerJson(answer)).toBe(JSON.stringify(answer));
+    expect(Buffer.from(answerUtf8(answer)).toString('utf8')).toBe(JSON.stringify(answer));
     expect(JSON.parse(answerJson(answer))).toEqual(answer);
   });
 });

@@ -19,11 +19,13 @@ afterAll(() => {
 
 describe('data chunks', () => {
   it('store every value as given: ids, text with nulls, whole numbers up to 2^53 either sign, dates, times, doubles, booleans', async () => {
-    await c.run('CREATE TABLE t (id UUID, batch UUID, name VARCHAR, n INTEGER, money BIGINT, "at" TIMESTAMPTZ, d DATE, x DOUBLE, b BOOLEAN)');
+    await c.run('CREATE TABLE t (id UUID, batch UUID, name VARCHAR, tag VARCHAR, n INTEGER, money BIGINT, "at" TIMESTAMPTZ, d DATE, x DOUBLE, b BOOLEAN)');
     const batch = randomUUID();
     const rows = Array.from({ length: 3000 }, (_, i) => ({
       id: i === 7 ? 'ffffffff-ffff-4fff-bfff-ffffffffffff' : i === 8 ? '00000000-0000-4000-8000-000000000000' : randomUUID(),
       name: i % 5 === 0 ? null : `세부내역 ${i % 300}`,
+      // Runs of one value (a batch's stamp), a null between them, and values seen before.
+      tag: i < 1000 ? '가양2동' : i % 97 === 0 ? null : i % 500 < 250 ? 'b' : 'c',
       n: i % 7 === 0 ? null : i - 1500,
       money: i % 11 === 0 ? null : (i % 2 ? -1 : 1) * (2 ** 53 - 1 - i),
       at: Date.UTC(2020, 0, 1) + i * 1000,
@@ -38,6 +40,7 @@ describe('data chunks', () => {
         uuidColumn(part.map((r) => r.id)),
         uuidColumn(part.map(() => batch)),
         textColumn(part.map((r) => r.name)),
+        textColumn(part.map((r) => r.tag)),
         int32Column(part.map((r) => r.n)),
         int64Column(part.map((r) => r.money)),
         timestampColumn(part.map((r) => r.at)),
@@ -50,7 +53,7 @@ describe('data chunks', () => {
     appender.closeSync();
     const back = (
       await c.runAndReadAll(
-        `SELECT id::VARCHAR AS id, batch::VARCHAR AS batch, name, n, money::VARCHAR AS money, epoch_ms("at") AS "at", d::VARCHAR AS d, x, b FROM t ORDER BY rowid`,
+        `SELECT id::VARCHAR AS id, batch::VARCHAR AS batch, name, tag, n, money::VARCHAR AS money, epoch_ms("at") AS "at", d::VARCHAR AS d, x, b FROM t ORDER BY rowid`,
       )
     ).getRowObjectsJS();
     expect(back).toHaveLength(rows.length);
