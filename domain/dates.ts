@@ -38,9 +38,9 @@ export function parseIsoDate(value: string): string | undefined {
 
 /** Days from 1970-01-01 (proleptic Gregorian), for date arithmetic without time zones. */
 export function epochDay(iso: string): number {
-  const y0 = Number(iso.slice(0, 4));
-  const m = Number(iso.slice(5, 7));
-  const d = Number(iso.slice(8, 10));
+  const y0 = digitsAt(iso, 0, 4);
+  const m = digitsAt(iso, 5, 7);
+  const d = digitsAt(iso, 8, 10);
   const y = m <= 2 ? y0 - 1 : y0;
   const era = Math.floor(y / 400);
   const yoe = y - era * 400;

@@ -1,5 +1,6 @@
 import duckdb from '@duckdb/node-bindings';
 import { DuckDBDataChunk } from '@duckdb/node-api';
+import { epochDay } from '../../domain/dates.ts';
 
 /**
  * A data chunk written column by column from JavaScript arrays: each column's values go into one
@@ -83,11 +84,10 @@ export const booleanColumn = (values: readonly (boolean | null | undefined)[]) =
     data[i] = b ? 1 : 0;
   });
 
-const msPerDay = 86_400_000;
-/** `YYYY-MM-DD` as DuckDB's DATE (days since 1970-01-01). */
+/** `YYYY-MM-DD` (a date the rules checked) as DuckDB's DATE (days since 1970-01-01). */
 export const dateColumn = (values: readonly (string | null | undefined)[]) =>
   fixed(duckdb.Type.DATE, 4, values, (_d, words, i, d) => {
-    words[i] = Date.parse(d) / msPerDay;
+    words[i] = epochDay(d);
   });
 
 /** Milliseconds since the epoch as TIMESTAMPTZ (microseconds). */
@@ -109,12 +109,27 @@ export const uuidColumn = (values: readonly (string | null | undefined)[]) => {
     }
     last = id;
     // 8-4-4-4-12 hex digits: the 32-bit words, most significant first, are [0,8) [9,13)+[14,18) [19,23)+[24,28) [28,36).
-    words[w] = Number.parseInt(id.slice(28, 36), 16);
-    words[w + 1] = Number.parseInt(id.slice(19, 23) + id.slice(24, 28), 16);
-    words[w + 2] = Number.parseInt(id.slice(9, 13) + id.slice(14, 18), 16);
-    words[w + 3] = (Number.parseInt(id.slice(0, 8), 16) ^ 0x80000000) >>> 0;
+    words[w] = hexWord(id, 28, 32);
+    words[w + 1] = hexWord(id, 19, 24);
+    words[w + 2] = hexWord(id, 9, 14);
+    words[w + 3] = (hexWord(id, 0, 4) ^ 0x80000000) >>> 0;
   });
 };
+
+/** Each hex digit's value by its character code (either case). */
+const hexDigits = new Uint8Array(128);
+for (let d = 0; d < 16; d++) {
+  hexDigits[d.toString(16).charCodeAt(0)] = d;
+  hexDigits[d.toString(16).toUpperCase().charCodeAt(0)] = d;
+}
+
+/** The 32-bit word of the four hex digits of a checked id at `a` and the four at `b` (by character codes: no slice for each id). */
+function hexWord(id: string, a: number, b: number): number {
+  let n = 0;
+  for (let i = a; i < a + 4; i++) n = n * 16 + hexDigits[id.charCodeAt(i) & 0x7f]!;
+  for (let i = b; i < b + 4; i++) n = n * 16 + hexDigits[id.charCodeAt(i) & 0x7f]!;
+  return n;
+}
 
 /** Text as an ENUM of its distinct values (one member when every row is null). */
 export function textColumn(values: readonly (string | null | undefined)[]): ChunkColumn {

@@ -54,6 +54,19 @@ export interface StampedVersion {
   stamp: BatchStamp;
 }
 
+/** Each version's `updatedAt` in milliseconds, read once for each batch's stamp. */
+function stampTimes(part: readonly StampedVersion[]): number[] {
+  let stamp: BatchStamp | undefined;
+  let ms = 0;
+  return part.map((e) => {
+    if (e.stamp !== stamp) {
+      stamp = e.stamp;
+      ms = Date.parse(stamp.updatedAt);
+    }
+    return ms;
+  });
+}
+
 /**
  * A chunk of versions in the rows table's column order (migration 001's service columns, the
  * sheet's fields, then 007's baseRevision; `checkLayouts` holds the table to it).
@@ -65,7 +78,7 @@ function versionColumns(kind: Kind, part: readonly StampedVersion[]): ChunkColum
     int64Column(versions.map((v) => v.revision)),
     booleanColumn(versions.map((v) => v.deleted)),
     textColumn(part.map((e) => e.stamp.updatedBy)),
-    timestampColumn(part.map((e) => Date.parse(e.stamp.updatedAt))),
+    timestampColumn(stampTimes(part)),
     textColumn(part.map((e) => e.stamp.source)),
     uuidColumn(part.map((e) => e.stamp.batchId)),
     ...sheets[kind].columns.map((c) => fieldColumn(c, versions)),

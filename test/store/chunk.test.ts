@@ -22,14 +22,16 @@ describe('data chunks', () => {
     await c.run('CREATE TABLE t (id UUID, batch UUID, name VARCHAR, tag VARCHAR, n INTEGER, money BIGINT, "at" TIMESTAMPTZ, d DATE, x DOUBLE, b BOOLEAN)');
     const batch = randomUUID();
     const rows = Array.from({ length: 3000 }, (_, i) => ({
-      id: i === 7 ? 'ffffffff-ffff-4fff-bfff-ffffffffffff' : i === 8 ? '00000000-0000-4000-8000-000000000000' : randomUUID(),
+      // The highest and lowest ids, and one a client wrote in capitals.
+      id: i === 7 ? 'ffffffff-ffff-4fff-bfff-ffffffffffff' : i === 8 ? '00000000-0000-4000-8000-000000000000' : i === 9 ? 'A0B1C2D3-E4F5-4A6B-8C7D-9E0F1A2B3C4D' : randomUUID(),
       name: i % 5 === 0 ? null : `세부내역 ${i % 300}`,
       // Runs of one value (a batch's stamp), a null between them, and values seen before.
       tag: i < 1000 ? '가양2동' : i % 97 === 0 ? null : i % 500 < 250 ? 'b' : 'c',
       n: i % 7 === 0 ? null : i - 1500,
       money: i % 11 === 0 ? null : (i % 2 ? -1 : 1) * (2 ** 53 - 1 - i),
       at: Date.UTC(2020, 0, 1) + i * 1000,
-      d: i % 3 === 0 ? null : `20${10 + (i % 20)}-0${1 + (i % 9)}-2${i % 9}`,
+      // Days before 1970 too (negative), and a leap day.
+      d: i % 3 === 0 ? null : i === 10 ? '1904-02-29' : `${i % 4 === 1 ? 19 : 20}${10 + (i % 20)}-0${1 + (i % 9)}-2${i % 9}`,
       x: i % 13 === 0 ? null : i / 7,
       b: i % 17 === 0 ? null : i % 2 === 0,
     }));
@@ -59,7 +61,7 @@ describe('data chunks', () => {
     expect(back).toHaveLength(rows.length);
     back.forEach((r, i) => {
       const sent = rows[i]!;
-      expect(r, `row ${i}`).toEqual({ ...sent, batch, money: sent.money === null ? null : String(sent.money), at: BigInt(sent.at) });
+      expect(r, `row ${i}`).toEqual({ ...sent, id: sent.id.toLowerCase(), batch, money: sent.money === null ? null : String(sent.money), at: BigInt(sent.at) });
     });
   });
 });

@@ -1,0 +1,17 @@
+import { randomUUID } from 'node:crypto';
+import { checkRow, daejeonReference, ReferenceIndex, sheets } from '../../domain/index.ts';
+import { int64Column, textColumn, uuidColumn, int32Column, dateColumn, booleanColumn, timestampColumn } from '../../service/store/chunk.ts';
+const dongs = ['가양2동', '갈마1동', '진잠동', '원신흥동', '온천1동', '송촌동', '중리동', '덕암동'];
+const categories = ['자치지원관 인건비', '간사 인건비', '주민자치학교 운영비', '사무공간 조성비', '자체 사업비', '기타'];
+const row = (i: number) => ({ dong: dongs[i % dongs.length], phase: 1 + (i % 2), fiscalYear: 2019 + (i % 2), category: categories[i % categories.length], item: `세부내역 ${i}`, fundingSource: '특별교부세', budgetKrw: 1_000_000 + i, executedKrw: i % 5 === 0 ? null : 900_000 + i, executedOn: `2019-0${1 + (i % 9)}-1${i % 10}`, note: null });
+const ref = new ReferenceIndex(daejeonReference);
+const rows = JSON.parse(JSON.stringify(Array.from({ length: 2048 }, (_, k) => ({ rowId: randomUUID(), baseRevision: null, values: row(k) }))));
+const versions = rows.map((r: any, i: number) => ({ version: { rowId: r.rowId, revision: i, deleted: false, baseRevision: null, values: checkRow('spending', r.values, ref).values! }, stamp: { updatedBy: 'x', updatedAt: new Date().toISOString(), source: null, batchId: randomUUID() } }));
+const cols = sheets.spending.columns;
+const t = (name: string, f: () => unknown) => { for (let r = 0; r < 3; r++) { const s = performance.now(); for (let k = 0; k < 50; k++) f(); if (r === 2) console.log(name.padEnd(20), ((performance.now() - s) / 50).toFixed(3), 'ms per 2048'); } };
+t('field maps', () => cols.map((c) => versions.map((e: any) => e.version.values[c.field] ?? null)));
+t('text cols', () => cols.filter((c) => !['phase','year','money','count','percent','boolean','date'].includes(c.type)).map((c) => textColumn(versions.map((e: any) => e.version.values[c.field] ?? null))));
+t('uuid', () => uuidColumn(versions.map((e: any) => e.version.rowId)));
+t('int64', () => int64Column(versions.map((e: any) => e.version.values.budgetKrw)));
+t('date', () => dateColumn(versions.map((e: any) => e.version.values.executedOn)));
+t('timestamp', () => timestampColumn(versions.map((e: any) => Date.parse(e.stamp.updatedAt))));
