@@ -101,6 +101,15 @@ interface Prechecked {
   rows: CheckedRow[];
 }
 
+/** A batch of a group as written: its versions, the stored rows they replace, and its answer (and its UTF-8). */
+interface GroupWrite {
+  job: SyncJob;
+  versions: Version[];
+  replaced: string[];
+  answer: SyncAnswer;
+  json: Uint8Array<ArrayBuffer>;
+}
+
 /** A batch record: read from the table (its answer as text), or written by the group (as UTF-8). */
 interface StoredBatch {
   kind: string;
@@ -601,7 +610,7 @@ export class Syncs {
     const now = new Date().toISOString();
     let revision = this.revisionCounter;
     const outcomes: (SyncAnswer | StoreError)[] = [];
-    const writes: { job: SyncJob; versions: Version[]; replaced: string[]; answer: SyncAnswer; json: Uint8Array<ArrayBuffer> }[] = [];
+    const writes: GroupWrite[] = [];
     const lastOfKind = new Map(jobs.map((job, i) => [job.kind, i]));
     jobs.forEach((job, i) => {
       const before = stored.get(batchIds[i]!);
@@ -646,16 +655,9 @@ export class Syncs {
     if (writes.length === 0) return outcomes;
     for (const w of writes) (await this.knownIdsOf(w.job.kind)).add(w.versions.map((v) => v.rowId));
     this.knownBatches?.add(writes.map((w) => w.job.batch.batchId.toLowerCase()));
-    // Compressed on libuv's threads while the versions are appended; awaited for the batch record
-    // (a failure there fails the transaction, never goes unheard).
-    const zipped = writes.map((w) => {
-      const gzip = gzipAsync(w.json, { level: 1 }).then((bytes) => new Uint8Array(bytes));
-      gzip.catch(() => undefined);
-      return { ...w, gzip };
-    });
-
+    let gzips: Promise<Uint8Array<ArrayBuffer>>[];
     try {
-      await this.writeGroup(zipped, now, storedRevisions);
+      gzips = await this.writeGroup(writes, now, storedRevisions);
     } catch (error) {
       // Whatever became of the transaction, the next revisions must come after every stored one.
       await this.catchUpRevision();
@@ -664,7 +666,7 @@ export class Syncs {
     // Published only once committed, so a pull never skips a revision it cannot yet see.
     this.revisionCounter = revision;
     for (const w of writes) this.kindRevisions.set(w.job.kind, revision);
-    for (const w of zipped) answerBytes.set(w.answer, { json: w.json, gzip: await w.gzip });
+    for (const [i, w] of writes.entries()) answerBytes.set(w.answer, { json: w.json, gzip: await gzips[i]! });
     // The group's spending lines are now the committed ones.
     if (lines) this.lineBook.apply(lines.changes);
     this.writer.checkpointSoon();
@@ -693,12 +695,22 @@ export class Syncs {
     this.allKindsChanged();
   }
 
+  /** Writes a group in one transaction; answers each batch's answer gzipped (as stored in its record). */
   private async writeGroup(
-    writes: { job: SyncJob; versions: Version[]; replaced: string[]; gzip: Promise<Uint8Array<ArrayBuffer>> }[],
+    writes: readonly GroupWrite[],
     now: string,
     storedRevisions: ReadonlyMap<Kind, ReadonlyMap<string, number>>,
-  ): Promise<void> {
+  ): Promise<Promise<Uint8Array<ArrayBuffer>>[]> {
+    let gzips: Promise<Uint8Array<ArrayBuffer>>[] = [];
     await this.writer.transaction(async (conn) => {
+      // Compressed on libuv's threads while the versions are appended, begun once the transaction
+      // has (BEGIN would otherwise wait for a core behind them); awaited for the batch records (a
+      // failure there fails the transaction, never goes unheard).
+      gzips = writes.map((w) => {
+        const gzip = gzipAsync(w.json, { level: 1 }).then((bytes) => new Uint8Array(bytes));
+        gzip.catch(() => undefined);
+        return gzip;
+      });
       // Each kind's versions in one move and one append, every version with its batch's stamp.
       const byKind = new Map<Kind, { entries: StampedVersion[]; replaced: string[] }>();
       for (const { job, versions, replaced } of writes) {
@@ -722,13 +734,13 @@ export class Syncs {
       // The group's batch records in one statement.
       const params: Record<string, string | DuckDBBlobValue> = { now };
       const values = await Promise.all(
-        writes.map(async ({ job, gzip }, i) => {
+        writes.map(async ({ job }, i) => {
           Object.assign(params, {
             [`b${i}`]: job.batch.batchId,
             [`k${i}`]: job.kind,
             [`t${i}`]: job.actor.tokenId,
             [`f${i}`]: job.fingerprint,
-            [`a${i}`]: new DuckDBBlobValue(await gzip),
+            [`a${i}`]: new DuckDBBlobValue(await gzips[i]!),
           });
           return `($b${i}::UUID, $k${i}, $t${i}, $f${i}, $a${i}, $now::TIMESTAMPTZ)`;
         }),
@@ -744,5 +756,6 @@ export class Syncs {
       this.writer.connection,
     );
     if (Number(found[0]?.n) !== writes.length) throw new StoreError('batch_failed', 'commit reported success but the batch is not stored');
+    return gzips;
   }
 }
