@@ -1,11 +1,11 @@
 /** Calendar dates as `YYYY-MM-DD` strings: parsed by hand, never through `new Date(string)`. */
 
-/** The number written by the ASCII digits of `value` in [from, to), or -1 when any is not one. */
+/** The number written by the ASCII digits of `value` in [from, to), or -1 when any is not one (or is missing). */
 function digitsAt(value: string, from: number, to: number): number {
   let n = 0;
   for (let i = from; i < to; i++) {
     const d = value.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return -1;
+    if (!(d >= 0 && d <= 9)) return -1;
     n = n * 10 + d;
   }
   return n;
@@ -41,6 +41,8 @@ export function epochDay(iso: string): number {
   const y0 = digitsAt(iso, 0, 4);
   const m = digitsAt(iso, 5, 7);
   const d = digitsAt(iso, 8, 10);
+  // Meant for dates the rules checked; anything else is not a day.
+  if (y0 < 0 || m < 0 || d < 0) return Number.NaN;
   const y = m <= 2 ? y0 - 1 : y0;
   const era = Math.floor(y / 400);
   const yoe = y - era * 400;

@@ -4,8 +4,14 @@ import { rowIssue, type Issue, type RowMessageCode } from './messages.ts';
 import { epochDay, parseIsoDate } from './dates.ts';
 import type { ReferenceIndex } from './reference.ts';
 
-/** A typed value of one field after the rules: every column present, a blank is null. */
+/**
+ * A typed value of one field after the rules: every column present, a blank is null. Never an
+ * object: a field's check answers an issue (an object) where it refuses the value.
+ */
 export type FieldValue = string | number | boolean | null;
+/** Fails to compile should an object type join `FieldValue` (checkRow tells issues from values by that). */
+const fieldValuesAreNotObjects: [Extract<FieldValue, object>] extends [never] ? true : never = true;
+void fieldValuesAreNotObjects;
 export type RowValues = Record<string, FieldValue>;
 
 /**
@@ -271,17 +277,17 @@ export interface SpendingLine {
   /** Its `spendingLineKey`, when the caller worked it out already. */
   key?: string;
   /** Its `dongYearKey`, when the caller worked it out already. */
-  year?: string;
+  dongYear?: string;
 }
 
 /** A dong's fiscal year as the line warnings key it (`dong|fiscalYear`, the keys of their `totals`). */
 export const dongYearKey = (dong: string, fiscalYear: number) => `${dong}|${fiscalYear}`;
 
 /** A line's duplicate key from its dong-year's (`dongYearKey`) and the rest of the key. */
-export const lineKeyIn = (year: string, category: string, item: string | null, budgetKrw: number) => `${year}|${category}|${(item ?? '').trim()}|${budgetKrw}`;
+export const lineKeyIn = (dongYear: string, category: string, item: string | null, budgetKrw: number) => `${dongYear}|${category}|${(item ?? '').trim()}|${budgetKrw}`;
 
 /** What makes two budget lines likely duplicates: dong, year, category, item (trimmed) and budget. */
-export const spendingLineKey = (l: Omit<SpendingLine, 'rowId' | 'key' | 'year'>) => lineKeyIn(dongYearKey(l.dong, l.fiscalYear), l.category, l.item, l.budgetKrw);
+export const spendingLineKey = (l: Omit<SpendingLine, 'rowId' | 'key' | 'dongYear'>) => lineKeyIn(dongYearKey(l.dong, l.fiscalYear), l.category, l.item, l.budgetKrw);
 
 /**
  * The warnings that need a dong's other lines (README, "Rules"): the lines of a
@@ -315,7 +321,7 @@ export function spendingLineWarnings(
   const listOf = (group: SpendingLine | SpendingLine[]) => (Array.isArray(group) ? group : [group]);
   for (const line of lines) {
     // With the years' totals given, only the lines warned of need their year.
-    if (!totals || forRows.has(line.rowId)) join(byYear, line.year ?? dongYearKey(line.dong, line.fiscalYear), line);
+    if (!totals || forRows.has(line.rowId)) join(byYear, line.dongYear ?? dongYearKey(line.dong, line.fiscalYear), line);
     join(byKey, line.key ?? spendingLineKey(line), line);
   }
   const budget = fieldLabel('spending', 'budgetKrw');

@@ -1,20 +1,20 @@
 import type { Issue, RowResult, SyncAnswer } from '../../domain/index.ts';
 
-/**
- * A sync answer's JSON as UTF-8 bytes, written straight into one buffer: each distinct warning's
- * bytes are made once however many rows carry it (a batch whose lines share a dong-year's
- * over-allocation warning repeats a few hundred bytes of Korean on every row), and the rest of each
- * row is ASCII. Writing the answer as a string and encoding it after cost twice as much: the
- * string of a 5,000-row answer is megabytes of two-byte characters.
- */
+// A sync answer's JSON as UTF-8 bytes, written straight into one buffer: each distinct warning's
+// bytes are made once however many rows carry it (a batch whose lines share a dong-year's
+// over-allocation warning repeats a few hundred bytes of Korean on every row), and the rest of each
+// row is ASCII. Writing the answer as a string and encoding it after cost twice as much: the string
+// of a 5,000-row answer is megabytes of two-byte characters.
 
-/** The UTF-8 bytes of issue lists already written, by their only issue, and of single issues. */
+/** The UTF-8 of each issue already written. */
 const issueBytes = new WeakMap<Issue, Buffer>();
-const singleBytes = new WeakMap<Issue, Buffer>();
+/** The UTF-8 of each one-issue list already written (`[issue]`), by its issue: most warned rows carry one. */
+const oneIssueListBytes = new WeakMap<Issue, Buffer>();
 
-function issueOf(issue: Issue, cache: WeakMap<Issue, Buffer>, text: () => string): Buffer {
+function bytesOf(issue: Issue, asList: boolean): Buffer {
+  const cache = asList ? oneIssueListBytes : issueBytes;
   let bytes = cache.get(issue);
-  if (bytes === undefined) cache.set(issue, (bytes = Buffer.from(text(), 'utf8')));
+  if (bytes === undefined) cache.set(issue, (bytes = Buffer.from(asList ? `[${JSON.stringify(issue)}]` : JSON.stringify(issue), 'utf8')));
   return bytes;
 }
 
@@ -74,13 +74,13 @@ function writeResult(out: Utf8Out, result: RowResult): void {
       out.text(text);
       text = '';
       if (issues.length === 1) {
-        out.bytes(issueOf(issues[0]!, singleBytes, () => `[${JSON.stringify(issues[0])}]`));
+        out.bytes(bytesOf(issues[0]!, true));
         continue;
       }
       out.text('[');
       issues.forEach((issue, i) => {
         if (i > 0) out.text(',');
-        out.bytes(issueOf(issue, issueBytes, () => JSON.stringify(issue)));
+        out.bytes(bytesOf(issue, false));
       });
       out.text(']');
       continue;
@@ -106,8 +106,3 @@ export function answerUtf8(answer: SyncAnswer): Uint8Array<ArrayBuffer> {
   out.text(']}');
   return out.done();
 }
-
-const utf8 = new TextDecoder();
-
-/** A sync answer's JSON: the same text as `JSON.stringify(answer)`. */
-export const answerJson = (answer: SyncAnswer): string => utf8.decode(answerUtf8(answer));

@@ -33,8 +33,9 @@ export const lineOf = (rowId: string, values: Record<string, unknown>): Spending
   category: values.category as string,
   item: (values.item as string | null) ?? null,
   budgetKrw: Number(values.budgetKrw),
+  // Present from the start (filled in by `keyedLine`): every line object has one shape.
   key: undefined,
-  year: undefined,
+  dongYear: undefined,
 });
 
 /** The facts of a line's values (as `lineOf` reads them). */

@@ -21,7 +21,7 @@ import {
   type SyncAnswer,
   type SyncBody,
 } from '../../domain/index.ts';
-import { answerJson, answerUtf8 } from './answer-json.ts';
+import { answerUtf8 } from './answer-json.ts';
 import { canWriteDong, canWriteUnit, type Actor } from './auth.ts';
 import { addCrossKindWarnings, readCrossKind, type CrossKindSeen } from './cross-kind.ts';
 import { StoreError } from './errors.ts';
@@ -78,7 +78,7 @@ const gzipAsync = promisify(gzip);
 export function syncAnswerBody(answer: SyncAnswer, acceptsGzip: boolean): { body: string | Uint8Array<ArrayBuffer>; gzip: boolean } {
   const bytes = answerBytes.get(answer);
   if (bytes && acceptsGzip) return { body: bytes.gzip, gzip: true };
-  return { body: bytes?.json ?? answerJson(answer), gzip: false };
+  return { body: bytes?.json ?? answerUtf8(answer), gzip: false };
 }
 
 /** A batch record's answer as JSON text: gzipped since migration 009, plain JSON before. */
@@ -148,7 +148,7 @@ function keyedLine(rowId: string, values: Record<string, unknown>): SpendingLine
   const { key, year } = lineFacts(values);
   const line = lineOf(rowId, values);
   line.key = key;
-  line.year = year;
+  line.dongYear = year;
   return line;
 }
 
@@ -655,9 +655,9 @@ export class Syncs {
     if (writes.length === 0) return outcomes;
     for (const w of writes) (await this.knownIdsOf(w.job.kind)).add(w.versions.map((v) => v.rowId));
     this.knownBatches?.add(writes.map((w) => w.job.batch.batchId.toLowerCase()));
-    let gzips: Promise<Uint8Array<ArrayBuffer>>[];
+    let gzipped: Uint8Array<ArrayBuffer>[];
     try {
-      gzips = await this.writeGroup(writes, now, storedRevisions);
+      gzipped = await this.writeGroup(writes, now, storedRevisions);
     } catch (error) {
       // Whatever became of the transaction, the next revisions must come after every stored one.
       await this.catchUpRevision();
@@ -666,7 +666,7 @@ export class Syncs {
     // Published only once committed, so a pull never skips a revision it cannot yet see.
     this.revisionCounter = revision;
     for (const w of writes) this.kindRevisions.set(w.job.kind, revision);
-    for (const [i, w] of writes.entries()) answerBytes.set(w.answer, { json: w.json, gzip: await gzips[i]! });
+    writes.forEach((w, i) => answerBytes.set(w.answer, { json: w.json, gzip: gzipped[i]! }));
     // The group's spending lines are now the committed ones.
     if (lines) this.lineBook.apply(lines.changes);
     this.writer.checkpointSoon();
@@ -695,18 +695,14 @@ export class Syncs {
     this.allKindsChanged();
   }
 
-  /** Writes a group in one transaction; answers each batch's answer gzipped (as stored in its record). */
-  private async writeGroup(
-    writes: readonly GroupWrite[],
-    now: string,
-    storedRevisions: ReadonlyMap<Kind, ReadonlyMap<string, number>>,
-  ): Promise<Promise<Uint8Array<ArrayBuffer>>[]> {
-    let gzips: Promise<Uint8Array<ArrayBuffer>>[] = [];
+  /** Writes a group in one transaction; resolves to each batch's answer gzipped, as its record keeps it. */
+  private async writeGroup(writes: readonly GroupWrite[], now: string, storedRevisions: ReadonlyMap<Kind, ReadonlyMap<string, number>>): Promise<Uint8Array<ArrayBuffer>[]> {
+    let gzipped: Uint8Array<ArrayBuffer>[] = [];
     await this.writer.transaction(async (conn) => {
       // Compressed on libuv's threads while the versions are appended, begun once the transaction
       // has (BEGIN would otherwise wait for a core behind them); awaited for the batch records (a
       // failure there fails the transaction, never goes unheard).
-      gzips = writes.map((w) => {
+      const gzips = writes.map((w) => {
         const gzip = gzipAsync(w.json, { level: 1 }).then((bytes) => new Uint8Array(bytes));
         gzip.catch(() => undefined);
         return gzip;
@@ -732,19 +728,18 @@ export class Syncs {
         await writeVersions(conn, kind, entries, range ? replaced : [], range);
       }
       // The group's batch records in one statement.
+      gzipped = await Promise.all(gzips);
       const params: Record<string, string | DuckDBBlobValue> = { now };
-      const values = await Promise.all(
-        writes.map(async ({ job }, i) => {
-          Object.assign(params, {
-            [`b${i}`]: job.batch.batchId,
-            [`k${i}`]: job.kind,
-            [`t${i}`]: job.actor.tokenId,
-            [`f${i}`]: job.fingerprint,
-            [`a${i}`]: new DuckDBBlobValue(await gzips[i]!),
-          });
-          return `($b${i}::UUID, $k${i}, $t${i}, $f${i}, $a${i}, $now::TIMESTAMPTZ)`;
-        }),
-      );
+      const values = writes.map(({ job }, i) => {
+        Object.assign(params, {
+          [`b${i}`]: job.batch.batchId,
+          [`k${i}`]: job.kind,
+          [`t${i}`]: job.actor.tokenId,
+          [`f${i}`]: job.fingerprint,
+          [`a${i}`]: new DuckDBBlobValue(gzipped[i]!),
+        });
+        return `($b${i}::UUID, $k${i}, $t${i}, $f${i}, $a${i}, $now::TIMESTAMPTZ)`;
+      });
       await conn.run(`INSERT INTO sync_batches (batchId, kind, tokenId, fingerprint, answerGzip, createdAt) VALUES ${values.join(', ')}`, params);
     });
     // DuckDB 1.5 can report COMMIT as successful after a statement aborted the transaction
@@ -756,6 +751,6 @@ export class Syncs {
       this.writer.connection,
     );
     if (Number(found[0]?.n) !== writes.length) throw new StoreError('batch_failed', 'commit reported success but the batch is not stored');
-    return gzips;
+    return gzipped;
   }
 }
