@@ -20,9 +20,14 @@ function bytesOf(issue: Issue, asList: boolean): Buffer {
 
 /** A growing buffer of UTF-8; text is gathered and written when bytes come (a row's ASCII in one write). */
 class Utf8Out {
-  private buffer = Buffer.allocUnsafe(1 << 16);
+  private buffer: Buffer<ArrayBuffer>;
   private at = 0;
   private pending = '';
+
+  /** `size`: the bytes expected (it grows past them). */
+  constructor(size: number) {
+    this.buffer = Buffer.allocUnsafe(size);
+  }
 
   private room(n: number): void {
     if (this.at + n <= this.buffer.length) return;
@@ -93,7 +98,8 @@ function writeResult(out: Utf8Out, result: RowResult): void {
 
 /** A sync answer's JSON as UTF-8: the same bytes as `JSON.stringify(answer)` encoded. */
 export function answerUtf8(answer: SyncAnswer): Uint8Array<ArrayBuffer> {
-  const out = new Utf8Out();
+  // About a row's bytes for each result (more when they carry warnings: the buffer grows).
+  const out = new Utf8Out(256 + answer.results.length * 96);
   if (Object.keys(answer).join() !== 'batchId,revision,results') {
     out.text(JSON.stringify(answer));
     return out.done();

@@ -1,6 +1,7 @@
 import duckdb from '@duckdb/node-bindings';
 import { DuckDBDataChunk } from '@duckdb/node-api';
 import { epochDay } from '../../domain/dates.ts';
+import { hexWord } from './uuid-text.ts';
 
 /**
  * A data chunk written column by column from JavaScript arrays: each column's values go into one
@@ -108,28 +109,12 @@ export const uuidColumn = (values: readonly (string | null | undefined)[]) => {
       return;
     }
     last = id;
-    // 8-4-4-4-12 hex digits: the 32-bit words, most significant first, are [0,8) [9,13)+[14,18) [19,23)+[24,28) [28,36).
-    words[w] = hexWord(id, 28, 32);
-    words[w + 1] = hexWord(id, 19, 24);
-    words[w + 2] = hexWord(id, 9, 14);
-    words[w + 3] = (hexWord(id, 0, 4) ^ 0x80000000) >>> 0;
+    words[w] = hexWord(id, 28, 36);
+    words[w + 1] = hexWord(id, 19, 28);
+    words[w + 2] = hexWord(id, 9, 18);
+    words[w + 3] = (hexWord(id, 0, 8) ^ 0x80000000) >>> 0;
   });
 };
-
-/** Each hex digit's value by its character code (either case). */
-const hexDigits = new Uint8Array(128);
-for (let d = 0; d < 16; d++) {
-  hexDigits[d.toString(16).charCodeAt(0)] = d;
-  hexDigits[d.toString(16).toUpperCase().charCodeAt(0)] = d;
-}
-
-/** The 32-bit word of the four hex digits of a checked id at `a` and the four at `b` (by character codes: no slice for each id). */
-function hexWord(id: string, a: number, b: number): number {
-  let n = 0;
-  for (let i = a; i < a + 4; i++) n = n * 16 + hexDigits[id.charCodeAt(i) & 0x7f]!;
-  for (let i = b; i < b + 4; i++) n = n * 16 + hexDigits[id.charCodeAt(i) & 0x7f]!;
-  return n;
-}
 
 /** Text as an ENUM of its distinct values (one member when every row is null). */
 export function textColumn(values: readonly (string | null | undefined)[]): ChunkColumn {

@@ -1,16 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { quotedIdentifier } from './sql.ts';
-
-/** The value of hex digits `from`..`to` of `text` (at most 8), skipping dashes; NaN-free: a non-hex digit reads as 0. */
-function hexWord(text: string, from: number, to: number): number {
-  let n = 0;
-  for (let i = from; i < to; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 45) continue; // '-'
-    n = n * 16 + (c <= 57 ? c - 48 : (c | 32) - 87);
-  }
-  return n >>> 0;
-}
+import { hexWord } from './uuid-text.ts';
 
 /** The first 64 bits of a UUID's text (its first 16 hex digits) as two 32-bit halves. */
 function halves(id: string): [number, number] {

@@ -25,20 +25,22 @@ function keyHash(key: string): number {
 /** Facts already worked out, by the values object (a row's checked values are its version's). */
 const factsOf = new WeakMap<object, LineFacts>();
 
-/** A spending row's typed values (`dong` as its code), or a stored line as read, as the line warnings see it. */
-export const lineOf = (rowId: string, values: Record<string, unknown>): SpendingLine => ({
-  rowId,
-  dong: values.dong as string,
-  fiscalYear: Number(values.fiscalYear),
-  category: values.category as string,
-  item: (values.item as string | null) ?? null,
-  budgetKrw: Number(values.budgetKrw),
-  // Present from the start (filled in by `keyedLine`): every line object has one shape.
-  key: undefined,
-  dongYear: undefined,
-});
+/** A spending row's typed values (`dong` as its code), or a stored line as read, as the line warnings see it: its key and dong-year worked out once. */
+export function lineOf(rowId: string, values: Record<string, unknown>): SpendingLine {
+  const { year, key } = lineFacts(values);
+  return {
+    rowId,
+    dong: values.dong as string,
+    fiscalYear: Number(values.fiscalYear),
+    category: values.category as string,
+    item: (values.item as string | null) ?? null,
+    budgetKrw: Number(values.budgetKrw),
+    key,
+    dongYear: year,
+  };
+}
 
-/** The facts of a line's values (as `lineOf` reads them). */
+/** The facts of a line's values: its dong-year and duplicate key (`spendingLineKey`), and the key's hash. */
 export function lineFacts(values: Record<string, unknown>): LineFacts {
   let facts = factsOf.get(values);
   if (!facts) {

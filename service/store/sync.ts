@@ -71,7 +71,7 @@ const legacyFingerprint = (kind: Kind, batch: SyncBatchInput) =>
  * gzipped).
  */
 const answerBytes = new WeakMap<SyncAnswer, { json: Uint8Array<ArrayBuffer>; gzip: Uint8Array<ArrayBuffer> }>();
-const utf8Text = new TextDecoder();
+const utf8Decoder = new TextDecoder();
 const gzipAsync = promisify(gzip);
 
 /** A sync answer as the route sends it: gzipped when the client accepts that and the bytes are at hand, else its JSON. */
@@ -141,15 +141,6 @@ interface LineState {
   totals: Map<string, number>;
   lines: Map<string, SpendingLine>;
   changes: LineChange[];
-}
-
-/** A line as the warnings see it, its duplicate key and dong-year worked out once. */
-function keyedLine(rowId: string, values: Record<string, unknown>): SpendingLine {
-  const { key, year } = lineFacts(values);
-  const line = lineOf(rowId, values);
-  line.key = key;
-  line.dongYear = year;
-  return line;
 }
 
 /** Rows of the dong-years in `$years` (a JSON list of `{dong, fy}`). */
@@ -383,7 +374,7 @@ export class Syncs {
     const handSlot = ({ year, hash }: LineFacts) => `${year}|${hash}`;
     for (const [rowId, old] of before ?? []) {
       if (old.deleted) continue;
-      state.lines.set(rowId, keyedLine(rowId, old.values));
+      state.lines.set(rowId, lineOf(rowId, old.values));
       const slot = handSlot(lineFacts(old.values));
       inHand.set(slot, (inHand.get(slot) ?? 0) + 1);
     }
@@ -392,7 +383,7 @@ export class Syncs {
     const maybe = lines.filter((values) => {
       const facts = lineFacts(values);
       const stored = book.count(facts.year, facts.hash);
-      return stored > 0 && stored > (inHand.size === 0 ? 0 : (inHand.get(handSlot(facts)) ?? 0));
+      return stored > 0 && stored > (inHand.get(handSlot(facts)) ?? 0);
     });
     if (maybe.length === 0) return state;
     const found = await this.rows(
@@ -405,7 +396,7 @@ export class Syncs {
       connection,
     );
     const keys = new Set(maybe.map((v) => lineFacts(v).key));
-    for (const r of found) if (keys.has(lineFacts(r).key) && !state.lines.has(r.rowId as string)) state.lines.set(r.rowId as string, keyedLine(r.rowId as string, r));
+    for (const r of found) if (keys.has(lineFacts(r).key) && !state.lines.has(r.rowId as string)) state.lines.set(r.rowId as string, lineOf(r.rowId as string, r));
     return state;
   }
 
@@ -429,7 +420,7 @@ export class Syncs {
         continue;
       }
       change(v.values, 1);
-      state.lines.set(v.rowId, keyedLine(v.rowId, v.values));
+      state.lines.set(v.rowId, lineOf(v.rowId, v.values));
     }
     const own = decided.results.filter((r) => r.status === 'accepted' || r.status === 'unchanged');
     if (own.length === 0) return;
@@ -617,7 +608,7 @@ export class Syncs {
       if (before) {
         const sameBody = before.fingerprint === job.fingerprint || before.fingerprint === legacyFingerprint(job.kind, job.batch);
         const same = sameBody && before.kind === job.kind && before.tokenId === job.actor.tokenId;
-        outcomes.push(same ? (JSON.parse(typeof before.answer === 'string' ? before.answer : utf8Text.decode(before.answer)) as SyncAnswer) : new StoreError('batch_reused'));
+        outcomes.push(same ? (JSON.parse(typeof before.answer === 'string' ? before.answer : utf8Decoder.decode(before.answer)) as SyncAnswer) : new StoreError('batch_reused'));
         return;
       }
       const rowsNow = current.get(job.kind)!;

@@ -53,7 +53,7 @@ export async function benchSync(sizes: Pick<BenchSizes, 'quick' | 'sync'> = full
     const http = Array.from({ length: Math.ceil(httpRows / batchRows) }, (_, i) =>
       JSON.stringify(batchOf(2_000_000 + i * batchRows, Math.min(batchRows, httpRows - i * batchRows))),
     );
-    // From a client thread of its own (http-client.ts), as the add-in is: gzip answers, as fetch asks.
+    // From a client thread of its own (http-client.ts), as the add-in is: gzip answers, as a browser's fetch asks.
     const { totalMs: httpMs } = await postFromClient(url, { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' }, http);
     server.close();
 
