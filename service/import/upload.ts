@@ -82,7 +82,11 @@ export async function receiveUpload(body: ReadableStream<Uint8Array> | null, con
       stream.on('data', (chunk: Buffer) => (file.bytes += chunk.length));
       stream.on('limit', () => stop(uploadTooLarge(maxBytes)));
       // its failure is the parser's too (awaited below); a refusal destroys both
-      writes.push(pipeline(stream, createWriteStream(path)).catch((error: unknown) => (refusal ? undefined : Promise.reject(error as Error))));
+      const write = pipeline(stream, createWriteStream(path)).catch((error: unknown) => (refusal ? undefined : Promise.reject(error as Error)));
+      // Should the body fail first (the time limit, the client gone), the write is not awaited: its
+      // failure is that one, already answered, and must not surface as an unhandled rejection.
+      write.catch(() => undefined);
+      writes.push(write);
     });
     parser.on('field', (name, value, info) => {
       if (!fieldNames.has(name)) return;
