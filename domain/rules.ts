@@ -304,49 +304,63 @@ export function spendingLineWarnings(
   totals?: ReadonlyMap<string, number>,
 ): Map<string, Issue[]> {
   const out = new Map<string, Issue[]>();
-  const add = (rowId: string, issue: Issue) => {
-    const list = out.get(rowId);
-    if (list) list.push(issue);
-    else out.set(rowId, [issue]);
-  };
-  // A group is its one line until a second joins it (most keys have one line: no list is made).
+  // A group is its one line until a second joins it (most years with totals given have few lines warned of).
   const byYear = new Map<string, SpendingLine | SpendingLine[]>();
-  const byKey = new Map<string, SpendingLine | SpendingLine[]>();
-  const join = (map: Map<string, SpendingLine | SpendingLine[]>, key: string, line: SpendingLine) => {
-    const group = map.get(key);
-    if (group === undefined) map.set(key, line);
-    else if (Array.isArray(group)) group.push(line);
-    else map.set(key, [group, line]);
-  };
-  const listOf = (group: SpendingLine | SpendingLine[]) => (Array.isArray(group) ? group : [group]);
   for (const line of lines) {
     // With the years' totals given, only the lines warned of need their year.
-    if (!totals || forRows.has(line.rowId)) join(byYear, line.dongYear ?? dongYearKey(line.dong, line.fiscalYear), line);
-    join(byKey, line.key ?? spendingLineKey(line), line);
+    if (!totals || forRows.has(line.rowId)) joinGroup(byYear, line.dongYear ?? dongYearKey(line.dong, line.fiscalYear), line);
   }
-  const budget = fieldLabel('spending', 'budgetKrw');
   for (const [year, entry] of byYear) {
-    const group = listOf(entry);
+    const group = Array.isArray(entry) ? entry : [entry];
     const first = group[0]!;
-    const allocation = ref.allocationOf(first.dong, first.fiscalYear);
-    const total = totals?.get(year) ?? group.reduce((sum, l) => sum + l.budgetKrw, 0);
-    if (allocation === undefined || total <= allocation) continue;
-    const name = ref.dongByCode.get(first.dong)?.name ?? first.dong;
-    // One message for the year, shared by its lines (formatting it per line costs more than the check).
-    const issue = rowIssue(budget, 'over_allocation', `${name}|${first.fiscalYear}|${total}|${allocation}`);
-    for (const line of group) if (forRows.has(line.rowId)) add(line.rowId, issue);
+    const issue = overAllocationIssue(first.dong, first.fiscalYear, totals?.get(year) ?? group.reduce((sum, l) => sum + l.budgetKrw, 0), ref);
+    if (issue) for (const line of group) if (forRows.has(line.rowId)) addIssue(out, line.rowId, issue);
   }
+  duplicateLineWarnings(lines, forRows, out);
+  return out;
+}
+
+function joinGroup(map: Map<string, SpendingLine | SpendingLine[]>, key: string, line: SpendingLine): void {
+  const group = map.get(key);
+  if (group === undefined) map.set(key, line);
+  else if (Array.isArray(group)) group.push(line);
+  else map.set(key, [group, line]);
+}
+
+function addIssue(out: Map<string, Issue[]>, rowId: string, issue: Issue): void {
+  const list = out.get(rowId);
+  if (list) list.push(issue);
+  else out.set(rowId, [issue]);
+}
+
+/**
+ * The warning of a dong-year whose lines' budgets add up to `total`, more than its allocation (both
+ * sums named), or undefined. One message for the year, shared by its lines (formatting it per line
+ * costs more than the check).
+ */
+export function overAllocationIssue(dong: string, fiscalYear: number, total: number, ref: ReferenceIndex): Issue | undefined {
+  const allocation = ref.allocationOf(dong, fiscalYear);
+  if (allocation === undefined || total <= allocation) return undefined;
+  const name = ref.dongByCode.get(dong)?.name ?? dong;
+  return rowIssue(fieldLabel('spending', 'budgetKrw'), 'over_allocation', `${name}|${fiscalYear}|${total}|${allocation}`);
+}
+
+/**
+ * The likely duplicates among `lines` (the same `spendingLineKey`), added to `out` for the rows of
+ * `forRows`: each line names the first other line of its group; the first line of the group names the second.
+ */
+export function duplicateLineWarnings(lines: readonly SpendingLine[], forRows: ReadonlySet<string>, out: Map<string, Issue[]>): void {
+  const byKey = new Map<string, SpendingLine | SpendingLine[]>();
+  for (const line of lines) joinGroup(byKey, line.key ?? spendingLineKey(line), line);
   const itemField = fieldLabel('spending', 'item');
   for (const group of byKey.values()) {
     if (!Array.isArray(group) || !group.some((l) => forRows.has(l.rowId))) continue;
-    // Each line names the first other line of its group; the first line of the group names the second.
     const [a, b] = group as [SpendingLine, SpendingLine];
     const naming = (other: SpendingLine) => rowIssue(itemField, 'likely_duplicate', `${other.category}|${other.item ?? ''}|${other.budgetKrw}|${other.rowId}`);
     const namesA = naming(a);
     const namesB = naming(b);
-    for (const line of group) if (forRows.has(line.rowId)) add(line.rowId, line === a ? namesB : namesA);
+    for (const line of group) if (forRows.has(line.rowId)) addIssue(out, line.rowId, line === a ? namesB : namesA);
   }
-  return out;
 }
 
 /**

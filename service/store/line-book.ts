@@ -1,33 +1,55 @@
 /**
  * What the spending warnings need of a dong-year's stored lines, kept between commits so a batch
  * reads only what it is the first to name: each dong-year's live budget total (over-allocation)
- * and a count of its live lines by a 32-bit hash of their duplicate key (likely duplicates). A key
+ * and a count of its live lines by a 32-bit hash of their duplicate key (`lineHash`; likely duplicates). A key
  * the book has never counted has no stored line; one it counts more often than the batch has lines
  * of it in hand (the stored lines it replaces) is a "maybe" (another stored line, or a hash
  * collision), whose lines are read to be sure.
  */
 import { dongYearKey, lineKeyIn, type SpendingLine } from '../../domain/index.ts';
 
-/** A line's dong-year (`dongYearKey`) and duplicate key (`spendingLineKey`), and the key's hash. */
-export interface LineFacts {
-  readonly year: string;
-  readonly key: string;
-  readonly hash: number;
+/** Each dong's year keys (`dongYearKey`), one string for each dong and year: looked up by it, a Map hashes it once. */
+const yearKeys = new Map<string, Map<number, string>>();
+
+/** The dong-year (`dongYearKey`) of a line's values: a spending row's typed values (`dong` as its code), or a stored line as read. */
+export function lineYear(values: Record<string, unknown>): string {
+  const dong = values.dong as string;
+  const fiscalYear = Number(values.fiscalYear);
+  let ofDong = yearKeys.get(dong);
+  if (!ofDong) yearKeys.set(dong, (ofDong = new Map()));
+  let year = ofDong.get(fiscalYear);
+  if (year === undefined) ofDong.set(fiscalYear, (year = dongYearKey(dong, fiscalYear)));
+  return year;
 }
 
-/** FNV-1a of a line's key. */
-function keyHash(key: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
-  return h >>> 0;
+/** FNV-1a of `text`, continued from `h`. */
+function fnv(h: number, text: string): number {
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h;
 }
 
-/** Facts already worked out, by the values object (a row's checked values are its version's). */
-const factsOf = new WeakMap<object, LineFacts>();
+const bar = '|'.charCodeAt(0);
 
-/** A spending row's typed values (`dong` as its code), or a stored line as read, as the line warnings see it: its key and dong-year worked out once. */
+/**
+ * The 32-bit hash of a line's duplicate key (`lineKey`): FNV-1a over the key's characters, worked
+ * out from its parts without writing the key.
+ */
+export function lineHash(values: Record<string, unknown>): number {
+  let h = fnv(0x811c9dc5, lineYear(values));
+  h = Math.imul(h ^ bar, 0x01000193);
+  h = fnv(h, values.category as string);
+  h = Math.imul(h ^ bar, 0x01000193);
+  h = fnv(h, ((values.item as string | null) ?? '').trim());
+  h = Math.imul(h ^ bar, 0x01000193);
+  return fnv(h, String(Number(values.budgetKrw))) >>> 0;
+}
+
+/** A line's duplicate key (`spendingLineKey`). */
+export const lineKey = (values: Record<string, unknown>) =>
+  lineKeyIn(lineYear(values), values.category as string, (values.item as string | null) ?? null, Number(values.budgetKrw));
+
+/** A line's values as the line warnings name it. */
 export function lineOf(rowId: string, values: Record<string, unknown>): SpendingLine {
-  const { year, key } = lineFacts(values);
   return {
     rowId,
     dong: values.dong as string,
@@ -35,20 +57,8 @@ export function lineOf(rowId: string, values: Record<string, unknown>): Spending
     category: values.category as string,
     item: (values.item as string | null) ?? null,
     budgetKrw: Number(values.budgetKrw),
-    key,
-    dongYear: year,
+    dongYear: lineYear(values),
   };
-}
-
-/** The facts of a line's values: its dong-year and duplicate key (`spendingLineKey`), and the key's hash. */
-export function lineFacts(values: Record<string, unknown>): LineFacts {
-  let facts = factsOf.get(values);
-  if (!facts) {
-    const year = dongYearKey(values.dong as string, Number(values.fiscalYear));
-    const key = lineKeyIn(year, values.category as string, (values.item as string | null) ?? null, Number(values.budgetKrw));
-    factsOf.set(values, (facts = { year, key, hash: keyHash(key) }));
-  }
-  return facts;
 }
 
 interface YearLines {

@@ -9,15 +9,16 @@ import {
   rowIssue,
   kinds,
   sheets,
-  spendingLineWarnings,
+  duplicateLineWarnings,
+  overAllocationIssue,
   type BatchStatus,
   type CheckedRow,
   type Kind,
   type ReferenceIndex,
   type RowResult,
   type RowValues,
+  type Issue,
   type ServerRow,
-  type SpendingLine,
   type SyncAnswer,
   type SyncBody,
 } from '../../domain/index.ts';
@@ -28,7 +29,7 @@ import { StoreError } from './errors.ts';
 import type { Readers, SqlParams } from './readers.ts';
 import type { References } from './references.ts';
 import { KnownIds } from './known-ids.ts';
-import { LineBook, lineFacts, lineOf, type LineChange, type LineFacts } from './line-book.ts';
+import { LineBook, lineHash, lineKey, lineOf, lineYear, type LineChange } from './line-book.ts';
 import { currentRows, idList, type Current } from './rows.ts';
 import { rowsTable, rowsTableName, utcIso } from './sql.ts';
 import { writeVersions, type StampedVersion, type Version } from './staging.ts';
@@ -135,12 +136,30 @@ interface SyncJob {
 /**
  * What the spending warnings of a group read and change: budget totals by `dong|fiscalYear`, the
  * lines that may be duplicates by rowId (the stored lines its rows replace, those read, and its own
- * versions as decided), and the changes its versions make (for the book, once committed).
+ * versions as decided) with a count of them by `lineHash`, and the changes its versions make (for
+ * the book, once committed).
  */
 interface LineState {
   totals: Map<string, number>;
-  lines: Map<string, SpendingLine>;
+  lines: Map<string, Record<string, unknown>>;
+  hashes: Map<number, number>;
   changes: LineChange[];
+}
+
+/** Puts a line in `state.lines` (in place of the row's earlier line), or takes the row's line out (`values` undefined). */
+function putLine(state: LineState, rowId: string, values: Record<string, unknown> | undefined): void {
+  const count = (line: Record<string, unknown>, by: 1 | -1) => {
+    const hash = lineHash(line);
+    const n = (state.hashes.get(hash) ?? 0) + by;
+    if (n > 0) state.hashes.set(hash, n);
+    else state.hashes.delete(hash);
+  };
+  const old = state.lines.get(rowId);
+  if (old) count(old, -1);
+  if (values) {
+    state.lines.set(rowId, values);
+    count(values, 1);
+  } else state.lines.delete(rowId);
 }
 
 /** Rows of the dong-years in `$years` (a JSON list of `{dong, fy}`). */
@@ -341,13 +360,13 @@ export class Syncs {
    * moved to another year leaves its old year's total.
    */
   private async spendingLines(checked: readonly CheckedRow[], connection: DuckDBConnection, book: LineBook, before?: ReadonlyMap<string, Current>): Promise<LineState> {
-    const state: LineState = { totals: new Map(), lines: new Map(), changes: [] };
+    const state: LineState = { totals: new Map(), lines: new Map(), hashes: new Map(), changes: [] };
     // The rows as the rules typed them (dong as its code); refused rows warn of nothing.
     const lines: RowValues[] = [];
     for (const { values } of checked) if (values) lines.push(values);
     const named = new Map<string, { dong: string; fy: number }>();
     const name = (values: RowValues) => {
-      const { year } = lineFacts(values);
+      const year = lineYear(values);
       if (!named.has(year)) named.set(year, { dong: values.dong as string, fy: Number(values.fiscalYear) });
     };
     lines.forEach(name);
@@ -362,8 +381,7 @@ export class Syncs {
       );
       const byYear = new Map(unread.map(([year]) => [year, [] as { budgetKrw: number; hash: number }[]]));
       for (const r of stored) {
-        const { year, hash } = lineFacts(r);
-        byYear.get(year)?.push({ budgetKrw: Number(r.budgetKrw), hash });
+        byYear.get(lineYear(r))?.push({ budgetKrw: Number(r.budgetKrw), hash: lineHash(r) });
       }
       for (const [year, found] of byYear) book.load(year, found);
     }
@@ -371,32 +389,31 @@ export class Syncs {
     // The stored lines the rows replace are in hand: they are the lines as stored until a version
     // replaces them (an edited or unchanged row meets its duplicates through them), and need no read.
     const inHand = new Map<string, number>();
-    const handSlot = ({ year, hash }: LineFacts) => `${year}|${hash}`;
+    const handSlot = (values: Record<string, unknown>) => `${lineYear(values)}|${lineHash(values)}`;
     for (const [rowId, old] of before ?? []) {
       if (old.deleted) continue;
-      state.lines.set(rowId, lineOf(rowId, old.values));
-      const slot = handSlot(lineFacts(old.values));
+      putLine(state, rowId, old.values);
+      const slot = handSlot(old.values);
       inHand.set(slot, (inHand.get(slot) ?? 0) + 1);
     }
     // The other stored lines that may repeat a row's key (the book counts more lines of its hash than
     // are in hand): of its dong-year and budget, matched on the whole key here.
     const maybe = lines.filter((values) => {
-      const facts = lineFacts(values);
-      const stored = book.count(facts.year, facts.hash);
-      return stored > 0 && stored > (inHand.get(handSlot(facts)) ?? 0);
+      const stored = book.count(lineYear(values), lineHash(values));
+      return stored > 0 && stored > (inHand.get(handSlot(values)) ?? 0);
     });
     if (maybe.length === 0) return state;
     const found = await this.rows(
       `SELECT r.rowId::VARCHAR AS rowId, r.dong, r.fiscalYear, r.category, r.item, r.budgetKrw FROM ${rowsTable('spending')} r ${inYears}
        WHERE NOT r.deleted AND r.budgetKrw IN (SELECT unnest(from_json($budgets, '["BIGINT"]')))`,
       {
-        years: JSON.stringify([...new Set(maybe.map((v) => lineFacts(v).year))].map((year) => named.get(year))),
+        years: JSON.stringify([...new Set(maybe.map(lineYear))].map((year) => named.get(year))),
         budgets: JSON.stringify([...new Set(maybe.map((v) => Number(v.budgetKrw)))]),
       },
       connection,
     );
-    const keys = new Set(maybe.map((v) => lineFacts(v).key));
-    for (const r of found) if (keys.has(lineFacts(r).key) && !state.lines.has(r.rowId as string)) state.lines.set(r.rowId as string, lineOf(r.rowId as string, r));
+    const keys = new Set(maybe.map(lineKey));
+    for (const r of found) if (keys.has(lineKey(r)) && !state.lines.has(r.rowId as string)) putLine(state, r.rowId as string, r);
     return state;
   }
 
@@ -407,27 +424,42 @@ export class Syncs {
    */
   private addLineWarnings(decided: { results: RowResult[]; versions: Version[] }, state: LineState, before: ReadonlyMap<string, Current>): void {
     const change = (values: RowValues, sign: 1 | -1) => {
-      const { year, hash } = lineFacts(values);
+      const year = lineYear(values);
       const budgetKrw = Number(values.budgetKrw);
       state.totals.set(year, (state.totals.get(year) ?? 0) + sign * budgetKrw);
-      state.changes.push({ year, hash, budgetKrw, sign });
+      state.changes.push({ year, hash: lineHash(values), budgetKrw, sign });
     };
     for (const v of decided.versions) {
       const old = before.get(v.rowId);
       if (old && !old.deleted) change(old.values, -1);
-      if (v.deleted) {
-        state.lines.delete(v.rowId);
-        continue;
-      }
-      change(v.values, 1);
-      state.lines.set(v.rowId, lineOf(v.rowId, v.values));
+      if (!v.deleted) change(v.values, 1);
+      putLine(state, v.rowId, v.deleted ? undefined : v.values);
     }
     const own = decided.results.filter((r) => r.status === 'accepted' || r.status === 'unchanged');
     if (own.length === 0) return;
-    const warnings = spendingLineWarnings([...state.lines.values()], new Set(own.map((r) => r.rowId)), this.references.index, state.totals);
+    const index = this.references.index;
+    // Each dong-year's allocation warning, worked out once; the lines whose key hash another line shares.
+    const overOf = new Map<string, Issue | null>();
+    const more = new Map<string, Issue[]>();
+    const shared = new Set<number>();
+    for (const { rowId } of own) {
+      const values = state.lines.get(rowId);
+      if (!values) continue;
+      const year = lineYear(values);
+      let over = overOf.get(year);
+      if (over === undefined) overOf.set(year, (over = overAllocationIssue(values.dong as string, Number(values.fiscalYear), state.totals.get(year) ?? 0, index) ?? null));
+      if (over) more.set(rowId, [over]);
+      const hash = lineHash(values);
+      if (state.hashes.get(hash)! > 1) shared.add(hash);
+    }
+    if (shared.size > 0) {
+      // Only the lines of a shared hash can repeat a key; matched on the whole key there.
+      const lines = [...state.lines].filter(([, values]) => shared.has(lineHash(values))).map(([rowId, values]) => lineOf(rowId, values));
+      duplicateLineWarnings(lines, new Set(own.map((r) => r.rowId)), more);
+    }
     for (const result of own) {
-      const more = warnings.get(result.rowId);
-      if (more) result.warnings = result.warnings ? result.warnings.concat(more) : more;
+      const issues = more.get(result.rowId);
+      if (issues) result.warnings = result.warnings ? result.warnings.concat(issues) : issues;
     }
   }
 

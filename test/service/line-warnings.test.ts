@@ -113,6 +113,23 @@ describe('a likely duplicate among many lines of the same budget', () => {
   });
 });
 
+describe('two lines whose keys share a hash', () => {
+  it('are not duplicates of each other, stored or in one batch; a true repeat among them still is', async () => {
+    // FNV-1a gives these two keys (가양2동 2020 기타 … 3,000,000원) one 32-bit hash (test/store/line-book.test.ts).
+    const line = (item: string) => spendingRow({ dong: '가양2동', phase: 2, fiscalYear: 2020, category: '기타', item, budgetKrw: 3_000_000, executedKrw: null, executedOn: null });
+    const sync = async (rows: Parameters<typeof batch>[0]) => (await svc.json('POST', '/api/sync/spending', 'admin', batch(rows))).body.results as any[];
+    const together = await sync([{ values: line('현수막 296993') }, { values: line('현수막 1122750') }]);
+    expect(together.map((r) => [r.status, codes(r).includes('item:likely_duplicate')])).toEqual([
+      ['accepted', false],
+      ['accepted', false],
+    ]);
+    const [stored, repeat] = await sync([{ values: line('현수막 1122750') }, { values: line('현수막 296993') }]);
+    expect(stored.warnings.find((w: any) => w.code === 'likely_duplicate').message.ko).toContain(`'현수막 1122750'`);
+    expect(stored.warnings.find((w: any) => w.code === 'likely_duplicate').message.ko).toContain(`행ID ${together[1].rowId.slice(0, 8)}`);
+    expect(repeat.warnings.find((w: any) => w.code === 'likely_duplicate').message.ko).toContain(`행ID ${together[0].rowId.slice(0, 8)}`);
+  });
+});
+
 describe('likely duplicates as the stored lines change', () => {
   it('follow each commit: a deleted or moved line is no longer repeated; a line moved into the year is', async () => {
     const line = (item: string, fiscalYear = 2019) =>
