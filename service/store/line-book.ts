@@ -41,7 +41,8 @@ export function lineHash(values: Record<string, unknown>): number {
   h = Math.imul(h ^ bar, 0x01000193);
   h = fnv(h, ((values.item as string | null) ?? '').trim());
   h = Math.imul(h ^ bar, 0x01000193);
-  return fnv(h, String(Number(values.budgetKrw))) >>> 0;
+  // As a signed 32-bit number: a small integer to V8, so Maps keyed by it box nothing.
+  return fnv(h, String(Number(values.budgetKrw))) | 0;
 }
 
 /** A line's duplicate key (`spendingLineKey`). */

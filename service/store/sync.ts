@@ -440,26 +440,28 @@ export class Syncs {
     const index = this.references.index;
     // Each dong-year's allocation warning, worked out once; the lines whose key hash another line shares.
     const overOf = new Map<string, Issue | null>();
-    const more = new Map<string, Issue[]>();
     const shared = new Set<number>();
-    for (const { rowId } of own) {
-      const values = state.lines.get(rowId);
+    const warn = (result: RowResult, issues: Issue[]) => {
+      result.warnings = result.warnings ? result.warnings.concat(issues) : issues;
+    };
+    for (const result of own) {
+      const values = state.lines.get(result.rowId);
       if (!values) continue;
       const year = lineYear(values);
       let over = overOf.get(year);
       if (over === undefined) overOf.set(year, (over = overAllocationIssue(values.dong as string, Number(values.fiscalYear), state.totals.get(year) ?? 0, index) ?? null));
-      if (over) more.set(rowId, [over]);
+      if (over) warn(result, [over]);
       const hash = lineHash(values);
       if (state.hashes.get(hash)! > 1) shared.add(hash);
     }
-    if (shared.size > 0) {
-      // Only the lines of a shared hash can repeat a key; matched on the whole key there.
-      const lines = [...state.lines].filter(([, values]) => shared.has(lineHash(values))).map(([rowId, values]) => lineOf(rowId, values));
-      duplicateLineWarnings(lines, new Set(own.map((r) => r.rowId)), more);
-    }
+    if (shared.size === 0) return;
+    // Only the lines of a shared hash can repeat a key; matched on the whole key there.
+    const lines = [...state.lines].filter(([, values]) => shared.has(lineHash(values))).map(([rowId, values]) => lineOf(rowId, values));
+    const duplicates = new Map<string, Issue[]>();
+    duplicateLineWarnings(lines, new Set(own.map((r) => r.rowId)), duplicates);
     for (const result of own) {
-      const issues = more.get(result.rowId);
-      if (issues) result.warnings = result.warnings ? result.warnings.concat(issues) : issues;
+      const issues = duplicates.get(result.rowId);
+      if (issues) warn(result, issues);
     }
   }
 

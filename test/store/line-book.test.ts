@@ -7,7 +7,7 @@ import { dongYearKey, spendingLineKey } from '../../domain/index.ts';
 function fnvOfKey(key: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
-  return h >>> 0;
+  return h | 0;
 }
 
 const text = fc.string({ unit: fc.oneof(fc.constantFrom(' ', '|', '가', '동', 'a', '\u{1F600}'), fc.string({ unit: 'grapheme', maxLength: 1 })) });
