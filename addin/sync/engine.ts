@@ -277,37 +277,60 @@ async function askStatus(core: Core, batch: PendingBatch): Promise<{ offline: tr
   }
 }
 
-/** Sends queued batches in order; stops at the first that cannot reach the service. */
+/**
+ * Batches on their way at once. The next batch travels and is checked by the service while the one
+ * before it is written (the service writes the batches that wait for its writer in one
+ * transaction), instead of the pane waiting for each answer before sending the next.
+ */
+export const batchesInFlight = 2;
+
+/** What became of one batch sent: its answer, a refusal for good, or no word (offline). */
+type Sent = { answer: SyncAnswer; pushed: boolean } | { failure: { status: number }; error: unknown } | { offline: true };
+
+/** Sends one batch, or takes its stored answer when it was sent before; never throws. */
+async function send(core: Core, kind: Kind, batch: PendingBatch): Promise<Sent> {
+  const asked = await askStatus(core, batch);
+  if (asked.offline) return { offline: true };
+  if (asked.answer) return { answer: asked.answer, pushed: false };
+  // Until its answer is in, the batch may have reached the service: should the pane close or the
+  // connection drop, what became of it is asked before it is sent again.
+  batch.attempted = true;
+  try {
+    return { answer: await core.transport.push(kind, batch.body), pushed: true };
+  } catch (error) {
+    const failure = permanentFailure(error);
+    return failure ? { failure, error } : { offline: true };
+  }
+}
+
+/**
+ * Sends queued batches, up to `batchesInFlight` at once, and settles their answers in order; stops
+ * at the first that cannot reach the service (a batch after it that was answered is asked about
+ * next time). No two pending batches share a row (`diffTable` holds a queued row back), so the
+ * order they are written in changes nothing.
+ */
 async function flush(core: Core, kind: Kind, ks: KindState, report: SyncReport, indexOf: Map<string, number>, progress: () => void): Promise<void> {
+  const sending = new Map<PendingBatch, Promise<Sent>>();
   while (ks.pending.length > 0) {
+    for (const batch of ks.pending.slice(0, batchesInFlight)) if (!sending.has(batch)) sending.set(batch, send(core, kind, batch));
     const batch = ks.pending[0]!;
-    const asked = await askStatus(core, batch);
-    if (asked.offline) {
+    const sent = await sending.get(batch)!;
+    sending.delete(batch);
+    if ('offline' in sent) {
       report.offline = true;
+      await save(core);
       return;
     }
-    let answer = asked.answer;
-    try {
-      if (!answer) {
-        answer = await core.transport.push(kind, batch.body);
-        report.rowsSent += batch.body.rows.length + batch.body.deletes.length;
-      }
-    } catch (error) {
-      const failure = permanentFailure(error);
-      if (!failure) {
-        report.offline = true;
-        batch.attempted = true;
-        await save(core);
-        return;
-      }
-      ks.pending.shift();
+    ks.pending.shift();
+    if ('failure' in sent) {
       clearQueued(ks, batch);
-      report.failedBatches.push({ batchId: batch.batchId, status: failure.status, message: errorText(error) });
+      report.failedBatches.push({ batchId: batch.batchId, status: sent.failure.status, message: errorText(sent.error) });
       await save(core);
       continue;
     }
-    applyAnswer(ks, batch, answer, report, indexOf, core.columns.get(kind));
-    ks.pending.shift();
+    // Counted as sent when settled, in order: progress moves with what is applied.
+    if (sent.pushed) report.rowsSent += batch.body.rows.length + batch.body.deletes.length;
+    applyAnswer(ks, batch, sent.answer, report, indexOf, core.columns.get(kind));
     await save(core);
     progress();
   }

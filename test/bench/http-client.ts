@@ -3,8 +3,9 @@ import { Worker } from 'node:worker_threads';
 /**
  * The HTTP client of a benchmark in a thread of its own, as a user's client is a program of its
  * own: its work (writing the request, reading and unzipping the answer) is not the service's, and
- * the service's thread is not the client's. It sends the requests one after another, each once the
- * last is answered, and times them all.
+ * the service's thread is not the client's. It sends the requests in order, `inFlight` on their way
+ * at once (the add-in's sync engine sends two: addin/sync/engine.ts `batchesInFlight`), and times
+ * them all.
  *
  * It is Node's own `http` on a kept-alive connection, each body sent as its UTF-8 bytes and each
  * answer asked gzipped and unzipped in one call, as a browser's fetch does natively. Undici's fetch
@@ -15,7 +16,7 @@ const clientCode = `
 const { parentPort, workerData } = require('node:worker_threads');
 const http = require('node:http');
 const zlib = require('node:zlib');
-const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+const agent = new http.Agent({ keepAlive: true, maxSockets: workerData.inFlight });
 function post(url, headers, body) {
   return new Promise((resolve, reject) => {
     const named = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
@@ -37,16 +38,22 @@ function post(url, headers, body) {
   });
 }
 (async () => {
-  const { url, headers, bodies } = workerData;
+  const { url, headers, bodies, inFlight } = workerData;
   const encoded = bodies.map((body) => Buffer.from(body, 'utf8'));
   const times = [];
+  let next = 0;
+  // Each lane takes the next body once its last is answered: at most inFlight on their way.
+  const lane = async () => {
+    while (next < encoded.length) {
+      const i = next++;
+      const t = performance.now();
+      const answer = await post(url, headers, encoded[i]);
+      if (answer.status < 200 || answer.status > 299) throw new Error('HTTP ' + answer.status + ': ' + answer.body.toString('utf8').slice(0, 300));
+      times[i] = performance.now() - t;
+    }
+  };
   const t0 = performance.now();
-  for (const body of encoded) {
-    const t = performance.now();
-    const answer = await post(url, headers, body);
-    if (answer.status < 200 || answer.status > 299) throw new Error('HTTP ' + answer.status + ': ' + answer.body.toString('utf8').slice(0, 300));
-    times.push(performance.now() - t);
-  }
+  await Promise.all(Array.from({ length: inFlight }, lane));
   agent.destroy();
   parentPort.postMessage({ totalMs: performance.now() - t0, times });
 })().catch((error) => parentPort.postMessage({ error: String(error && error.stack || error) }));
@@ -59,10 +66,10 @@ export interface PostedRuns {
   times: number[];
 }
 
-/** POSTs `bodies` to `url` in order from a client thread; resolves once every answer is read. */
-export function postFromClient(url: string, headers: Record<string, string>, bodies: readonly string[]): Promise<PostedRuns> {
+/** POSTs `bodies` to `url` in order from a client thread, `inFlight` at once; resolves once every answer is read. */
+export function postFromClient(url: string, headers: Record<string, string>, bodies: readonly string[], inFlight = 1): Promise<PostedRuns> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(clientCode, { eval: true, workerData: { url, headers, bodies } });
+    const worker = new Worker(clientCode, { eval: true, workerData: { url, headers, bodies, inFlight } });
     worker.once('message', (m: PostedRuns | { error: string }) => {
       void worker.terminate();
       if ('error' in m) reject(new Error(m.error));

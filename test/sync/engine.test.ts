@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { canonicalValues, createSyncEngine, hashText, hashValues, memoryStore, type RowValues, type SyncProgress } from '../../addin/sync/index.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { batchesInFlight } from '../../addin/sync/engine.ts';
+import { canonicalValues, createSyncEngine, hashText, hashValues, memoryStore, type Kind, type RowValues, type SyncBody, type SyncProgress } from '../../addin/sync/index.ts';
 import { FakeServer, HttpError, idSequence, type Weather } from './fake-server.ts';
 import { TestClient } from './client.ts';
 
@@ -84,6 +85,80 @@ describe('sync', () => {
     expect(seen[0]).toMatchObject({ phase: 'diff', rowsRead: 7000 });
     expect(seen.filter((p) => p.phase === 'send').map((p) => p.rowsSent)).toEqual([5000, 7000]);
     expect(seen.at(-1)).toMatchObject({ phase: 'done', rowsRead: 7000, rowsToSend: 7000, rowsSent: 7000, rowsAccepted: 7000 });
+  });
+});
+
+describe('batches on their way at once', () => {
+  /** A transport whose pushes reach the server only when let through, in any order. */
+  function gated(server: FakeServer, weathers: Weather[] = []) {
+    const base = server.transport('a', () => weathers.shift() ?? 'ok', { askStatus: true });
+    const waiting: { body: SyncBody; go: () => void }[] = [];
+    let most = 0;
+    const transport = {
+      ...base,
+      push: async (kind: Kind, body: SyncBody) => {
+        await new Promise<void>((go) => waiting.push({ body, go }));
+        return base.push(kind, body);
+      },
+    };
+    /** Lets through the push of the batch that waits at `at` (0: the first still waiting), once `count` wait. */
+    const release = async (count: number, at = 0) => {
+      await vi.waitFor(() => expect(waiting.length).toBeGreaterThanOrEqual(count));
+      most = Math.max(most, waiting.length);
+      waiting.splice(at, 1)[0]!.go();
+    };
+    return { transport, release, most: () => most, base };
+  }
+
+  it('sends the next batch while the one before is answered, never more than two, and settles them in order', async () => {
+    const server = new FakeServer();
+    const wire = gated(server);
+    const client = new TestClient(wire.transport);
+    for (let i = 0; i < 12_001; i++) client.add(row(`행사 ${i}`));
+    const seen: SyncProgress[] = [];
+    const done = client.engine.sync('participation', client.snapshot(), {
+      writeIds: async (writes) => {
+        for (const w of writes) client.table[w.index]!.rowId = w.rowId;
+      },
+      onProgress: (p) => seen.push({ ...p }),
+    });
+    // Two on their way; the second answered first, then the first, then the third.
+    await wire.release(2, 1);
+    await wire.release(1);
+    await wire.release(1);
+    const report = await done;
+    expect(batchesInFlight).toBe(2);
+    expect(wire.most()).toBe(2);
+    expect(server.processed.map((b) => b.rows.length)).toEqual([5000, 5000, 2001]);
+    expect(server.processed.map((b) => b.rows[0]!.values.title)).toEqual(['행사 5000', '행사 0', '행사 10000']);
+    // Progress counts each batch as it is settled, in order, whatever order the answers came in.
+    expect(seen.filter((p) => p.phase === 'send').map((p) => [p.rowsSent, p.rowsAccepted])).toEqual([
+      [5000, 5000],
+      [10_000, 10_000],
+      [12_001, 12_001],
+    ]);
+    expect(report).toMatchObject({ accepted: 12_001, pendingBatches: 0, offline: false });
+    expect((await client.sync()).rowsSent).toBe(0);
+  });
+
+  it('stops at a batch that cannot reach the service; one after it that was stored is asked about, not sent again', async () => {
+    const server = new FakeServer();
+    // Weather in the order the pushes reach the server: the second batch's first.
+    const wire = gated(server, ['ok', 'down']);
+    const client = new TestClient(wire.transport);
+    for (let i = 0; i < 7000; i++) client.add(row(`행사 ${i}`));
+    const first = client.sync();
+    await wire.release(2, 1); // the second batch is stored and answered
+    await wire.release(1); // the first cannot reach the service
+    expect(await first).toMatchObject({ offline: true, pendingBatches: 2, accepted: 0 });
+    expect(server.processed.map((b) => b.rows.length)).toEqual([2000]);
+    const again = client.sync();
+    await wire.release(1); // the first, sent again; the second's stored answer is taken
+    const report = await again;
+    expect(report).toMatchObject({ offline: false, pendingBatches: 0, accepted: 7000, rowsSent: 5000 });
+    expect(server.processed.map((b) => b.rows.length)).toEqual([2000, 5000]);
+    expect(wire.base.statusAsked).toBe(2);
+    expect((await client.sync()).rowsSent).toBe(0);
   });
 });
 
