@@ -141,24 +141,32 @@ interface SyncJob {
  */
 interface LineState {
   totals: Map<string, number>;
-  lines: Map<string, Record<string, unknown>>;
+  lines: Map<string, LineEntry>;
   hashes: Map<number, number>;
   changes: LineChange[];
 }
 
-/** Puts a line in `state.lines` (in place of the row's earlier line), or takes the row's line out (`values` undefined). */
-function putLine(state: LineState, rowId: string, values: Record<string, unknown> | undefined): void {
-  const count = (line: Record<string, unknown>, by: 1 | -1) => {
-    const hash = lineHash(line);
+/** A line's values with its dong-year and hash, worked out once. */
+interface LineEntry {
+  values: Record<string, unknown>;
+  year: string;
+  hash: number;
+}
+
+const entryOf = (values: Record<string, unknown>): LineEntry => ({ values, year: lineYear(values), hash: lineHash(values) });
+
+/** Puts a line in `state.lines` (in place of the row's earlier line), or takes the row's line out (`line` undefined). */
+function putLine(state: LineState, rowId: string, line: LineEntry | undefined): void {
+  const count = (hash: number, by: 1 | -1) => {
     const n = (state.hashes.get(hash) ?? 0) + by;
     if (n > 0) state.hashes.set(hash, n);
     else state.hashes.delete(hash);
   };
   const old = state.lines.get(rowId);
-  if (old) count(old, -1);
-  if (values) {
-    state.lines.set(rowId, values);
-    count(values, 1);
+  if (old) count(old.hash, -1);
+  if (line) {
+    state.lines.set(rowId, line);
+    count(line.hash, 1);
   } else state.lines.delete(rowId);
 }
 
@@ -392,7 +400,7 @@ export class Syncs {
     const handSlot = (values: Record<string, unknown>) => `${lineYear(values)}|${lineHash(values)}`;
     for (const [rowId, old] of before ?? []) {
       if (old.deleted) continue;
-      putLine(state, rowId, old.values);
+      putLine(state, rowId, entryOf(old.values));
       const slot = handSlot(old.values);
       inHand.set(slot, (inHand.get(slot) ?? 0) + 1);
     }
@@ -413,7 +421,7 @@ export class Syncs {
       connection,
     );
     const keys = new Set(maybe.map(lineKey));
-    for (const r of found) if (keys.has(lineKey(r)) && !state.lines.has(r.rowId as string)) putLine(state, r.rowId as string, r);
+    for (const r of found) if (keys.has(lineKey(r)) && !state.lines.has(r.rowId as string)) putLine(state, r.rowId as string, entryOf(r));
     return state;
   }
 
@@ -423,40 +431,42 @@ export class Syncs {
    * and likely-duplicate warnings to its accepted and unchanged rows.
    */
   private addLineWarnings(decided: { results: RowResult[]; versions: Version[] }, state: LineState, before: ReadonlyMap<string, Current>): void {
-    const change = (values: RowValues, sign: 1 | -1) => {
-      const year = lineYear(values);
+    const change = ({ year, hash, values }: LineEntry, sign: 1 | -1) => {
       const budgetKrw = Number(values.budgetKrw);
       state.totals.set(year, (state.totals.get(year) ?? 0) + sign * budgetKrw);
-      state.changes.push({ year, hash: lineHash(values), budgetKrw, sign });
+      state.changes.push({ year, hash, budgetKrw, sign });
     };
     for (const v of decided.versions) {
       const old = before.get(v.rowId);
-      if (old && !old.deleted) change(old.values, -1);
-      if (!v.deleted) change(v.values, 1);
-      putLine(state, v.rowId, v.deleted ? undefined : v.values);
+      if (old && !old.deleted) change(entryOf(old.values), -1);
+      const line = v.deleted ? undefined : entryOf(v.values);
+      if (line) change(line, 1);
+      putLine(state, v.rowId, line);
     }
     const own = decided.results.filter((r) => r.status === 'accepted' || r.status === 'unchanged');
     if (own.length === 0) return;
     const index = this.references.index;
     // Each dong-year's allocation warning, worked out once; the lines whose key hash another line shares.
-    const overOf = new Map<string, Issue | null>();
+    // (A year's list is shared by its rows' results: warnings are never added to in place.)
+    const overOf = new Map<string, Issue[] | null>();
     const shared = new Set<number>();
     const warn = (result: RowResult, issues: Issue[]) => {
       result.warnings = result.warnings ? result.warnings.concat(issues) : issues;
     };
     for (const result of own) {
-      const values = state.lines.get(result.rowId);
-      if (!values) continue;
-      const year = lineYear(values);
-      let over = overOf.get(year);
-      if (over === undefined) overOf.set(year, (over = overAllocationIssue(values.dong as string, Number(values.fiscalYear), state.totals.get(year) ?? 0, index) ?? null));
-      if (over) warn(result, [over]);
-      const hash = lineHash(values);
-      if (state.hashes.get(hash)! > 1) shared.add(hash);
+      const line = state.lines.get(result.rowId);
+      if (!line) continue;
+      let over = overOf.get(line.year);
+      if (over === undefined) {
+        const issue = overAllocationIssue(line.values.dong as string, Number(line.values.fiscalYear), state.totals.get(line.year) ?? 0, index);
+        overOf.set(line.year, (over = issue ? [issue] : null));
+      }
+      if (over) warn(result, over);
+      if (state.hashes.get(line.hash)! > 1) shared.add(line.hash);
     }
     if (shared.size === 0) return;
     // Only the lines of a shared hash can repeat a key; matched on the whole key there.
-    const lines = [...state.lines].filter(([, values]) => shared.has(lineHash(values))).map(([rowId, values]) => lineOf(rowId, values));
+    const lines = [...state.lines].filter(([, line]) => shared.has(line.hash)).map(([rowId, line]) => lineOf(rowId, line.values));
     const duplicates = new Map<string, Issue[]>();
     duplicateLineWarnings(lines, new Set(own.map((r) => r.rowId)), duplicates);
     for (const result of own) {
