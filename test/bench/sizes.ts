@@ -4,8 +4,8 @@
  */
 export interface BenchSizes {
   quick: boolean;
-  /** Rows sent over HTTP (5,000 a batch), batches stored first, runs of the one-batch median. */
-  sync: { httpRows: number; warmupBatches: number; batchRuns: number };
+  /** Rows sent over HTTP (5,000 a batch), batches stored first, runs of the one-batch median, turns of HTTP and appender (odd). */
+  sync: { httpRows: number; warmupBatches: number; batchRuns: number; turns: number };
   /** Rows through the rules and schemas, timed passes over them. */
   validate: { rows: number; runs: number };
   /** Demo data generated, runs of each comparison's median; rows of the Arrow-against-JSON result. */
@@ -18,7 +18,7 @@ export interface BenchSizes {
 
 export const fullSizes: BenchSizes = {
   quick: false,
-  sync: { httpRows: 100_000, warmupBatches: 10, batchRuns: 7 },
+  sync: { httpRows: 100_000, warmupBatches: 10, batchRuns: 7, turns: 3 },
   validate: { rows: 100_000, runs: 5 },
   compare: { dongs: 3500, years: 2, runs: 9, resultRows: 100_000 },
   syncDiff: { rows: 100_000, runs: 7 },
@@ -27,7 +27,7 @@ export const fullSizes: BenchSizes = {
 
 export const quickSizes: BenchSizes = {
   quick: true,
-  sync: { httpRows: 20_000, warmupBatches: 2, batchRuns: 5 },
+  sync: { httpRows: 20_000, warmupBatches: 2, batchRuns: 5, turns: 3 },
   validate: { rows: 20_000, runs: 3 },
   compare: { dongs: 500, years: 2, runs: 5, resultRows: 20_000 },
   syncDiff: { rows: 20_000, runs: 5 },
