@@ -87,8 +87,13 @@ export async function benchSync(sizes: Pick<BenchSizes, 'quick' | 'sync'> = full
     const actor = (await store.authenticate(admin.token)) as Exclude<Awaited<ReturnType<Store['authenticate']>>, 'expired' | undefined>;
     // Warm up and leave rows in the table (50,000 on a full run), so the batch lands in a store that is not empty.
     for (let i = 0; i < warmupBatches; i++) await store.sync('spending', batchOf(i * batchRows, batchRows), actor);
-    const batches = Array.from({ length: batchRuns }, (_, i) => batchOf(1_000_000 + i * batchRows, batchRows));
-    const single = median(await timeRuns(batches.length, (i) => store.sync('spending', batches[i]!, actor)));
+    // Given to the store as the sync route gives it a body it has read: the value, and its bytes
+    // (the add-in sends JSON.stringify's text, so the fingerprint is of them; http/json.ts).
+    const batches = Array.from({ length: batchRuns }, (_, i) => {
+      const batch = batchOf(1_000_000 + i * batchRows, batchRows);
+      return { batch, sent: { value: batch, compactBytes: new TextEncoder().encode(JSON.stringify(batch)) } };
+    });
+    const single = median(await timeRuns(batches.length, (i) => store.sync('spending', batches[i]!.batch, actor, null, batches[i]!.sent)));
 
     // The rows over real HTTP on 127.0.0.1, 5,000 a batch, and the same rows through DuckDB's
     // appender, in turns: each turn's ratio is of the two runs side by side, and the figure is the
@@ -122,7 +127,7 @@ export async function benchSync(sizes: Pick<BenchSizes, 'quick' | 'sync'> = full
     const stored = count(warmupBatches * batchRows);
     const lines = [
       {
-        name: `one 5,000-row batch validated and stored (median of ${batchRuns}, table of ${stored})`,
+        name: `one 5,000-row batch validated and stored, as the route hands it on (median of ${batchRuns}, table of ${stored})`,
         value: ms(single),
         ...goalAtFullSize(sizes.quick, '< 100 ms', single < 100),
       },
