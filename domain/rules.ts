@@ -274,10 +274,6 @@ export interface SpendingLine {
   category: string;
   item: string | null;
   budgetKrw: number;
-  /** Its `spendingLineKey`, when the caller worked it out already. */
-  key?: string;
-  /** Its `dongYearKey`, when the caller worked it out already. */
-  dongYear?: string;
 }
 
 /** A dong's fiscal year as the line warnings key it (`dong|fiscalYear`, the keys of their `totals`). */
@@ -287,38 +283,7 @@ export const dongYearKey = (dong: string, fiscalYear: number) => `${dong}|${fisc
 export const lineKeyIn = (dongYear: string, category: string, item: string | null, budgetKrw: number) => `${dongYear}|${category}|${(item ?? '').trim()}|${budgetKrw}`;
 
 /** What makes two budget lines likely duplicates: dong, year, category, item (trimmed) and budget. */
-export const spendingLineKey = (l: Omit<SpendingLine, 'rowId' | 'key' | 'dongYear'>) => lineKeyIn(dongYearKey(l.dong, l.fiscalYear), l.category, l.item, l.budgetKrw);
-
-/**
- * The warnings that need a dong's other lines (README, "Rules"): the lines of a
- * dong and fiscal year adding up to more than its allocation (both sums named), and a line that
- * repeats another live line of the same dong, year, category, item and budget (a likely
- * duplicate, naming it). `lines` are the live lines concerned, with the batch's own versions in
- * place of the stored ones; `totals` (by `dong|fiscalYear`), when given, are the years' budget
- * totals, so not every line of a year need be read; warnings are given for the rows of `forRows`.
- */
-export function spendingLineWarnings(
-  lines: readonly SpendingLine[],
-  forRows: ReadonlySet<string>,
-  ref: ReferenceIndex,
-  totals?: ReadonlyMap<string, number>,
-): Map<string, Issue[]> {
-  const out = new Map<string, Issue[]>();
-  // A group is its one line until a second joins it (most years with totals given have few lines warned of).
-  const byYear = new Map<string, SpendingLine | SpendingLine[]>();
-  for (const line of lines) {
-    // With the years' totals given, only the lines warned of need their year.
-    if (!totals || forRows.has(line.rowId)) joinGroup(byYear, line.dongYear ?? dongYearKey(line.dong, line.fiscalYear), line);
-  }
-  for (const [year, entry] of byYear) {
-    const group = Array.isArray(entry) ? entry : [entry];
-    const first = group[0]!;
-    const issue = overAllocationIssue(first.dong, first.fiscalYear, totals?.get(year) ?? group.reduce((sum, l) => sum + l.budgetKrw, 0), ref);
-    if (issue) for (const line of group) if (forRows.has(line.rowId)) addIssue(out, line.rowId, issue);
-  }
-  duplicateLineWarnings(lines, forRows, out);
-  return out;
-}
+export const spendingLineKey = (l: Omit<SpendingLine, 'rowId'>) => lineKeyIn(dongYearKey(l.dong, l.fiscalYear), l.category, l.item, l.budgetKrw);
 
 function joinGroup(map: Map<string, SpendingLine | SpendingLine[]>, key: string, line: SpendingLine): void {
   const group = map.get(key);
@@ -334,6 +299,11 @@ function addIssue(out: Map<string, Issue[]>, rowId: string, issue: Issue): void 
 }
 
 /**
+ * The warnings that need a dong's other lines (README, "Rules") are two: the lines of a dong and
+ * fiscal year adding up to more than its allocation, and a line repeating another live line of the
+ * same dong, year, category, item and budget. The service keeps each dong-year's total and counts
+ * its lines by key (service/store/line-book.ts), and asks these two for the messages.
+ *
  * The warning of a dong-year whose lines' budgets add up to `total`, more than its allocation (both
  * sums named), or undefined. One message for the year, shared by its lines (formatting it per line
  * costs more than the check).
@@ -351,7 +321,7 @@ export function overAllocationIssue(dong: string, fiscalYear: number, total: num
  */
 export function duplicateLineWarnings(lines: readonly SpendingLine[], forRows: ReadonlySet<string>, out: Map<string, Issue[]>): void {
   const byKey = new Map<string, SpendingLine | SpendingLine[]>();
-  for (const line of lines) joinGroup(byKey, line.key ?? spendingLineKey(line), line);
+  for (const line of lines) joinGroup(byKey, spendingLineKey(line), line);
   const itemField = fieldLabel('spending', 'item');
   for (const group of byKey.values()) {
     if (!Array.isArray(group) || !group.some((l) => forRows.has(l.rowId))) continue;

@@ -58,7 +58,6 @@ export function lineOf(rowId: string, values: Record<string, unknown>): Spending
     category: values.category as string,
     item: (values.item as string | null) ?? null,
     budgetKrw: Number(values.budgetKrw),
-    dongYear: lineYear(values),
   };
 }
 

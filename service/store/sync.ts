@@ -144,6 +144,8 @@ interface LineState {
   lines: Map<string, LineEntry>;
   hashes: Map<number, number>;
   changes: LineChange[];
+  /** The batches' own lines, by their checked values (a version's values are its row's). */
+  entries: Map<object, LineEntry>;
 }
 
 /** A line's values with its dong-year and hash, worked out once. */
@@ -368,17 +370,26 @@ export class Syncs {
    * moved to another year leaves its old year's total.
    */
   private async spendingLines(checked: readonly CheckedRow[], connection: DuckDBConnection, book: LineBook, before?: ReadonlyMap<string, Current>): Promise<LineState> {
-    const state: LineState = { totals: new Map(), lines: new Map(), hashes: new Map(), changes: [] };
     // The rows as the rules typed them (dong as its code); refused rows warn of nothing.
-    const lines: RowValues[] = [];
-    for (const { values } of checked) if (values) lines.push(values);
+    const entries = new Map<object, LineEntry>();
+    for (const { values } of checked) if (values) entries.set(values, entryOf(values));
+    const state: LineState = { totals: new Map(), lines: new Map(), hashes: new Map(), changes: [], entries };
     const named = new Map<string, { dong: string; fy: number }>();
-    const name = (values: RowValues) => {
-      const year = lineYear(values);
+    const name = ({ year, values }: LineEntry) => {
       if (!named.has(year)) named.set(year, { dong: values.dong as string, fy: Number(values.fiscalYear) });
     };
-    lines.forEach(name);
-    for (const old of before?.values() ?? []) if (!old.deleted) name(old.values);
+    entries.forEach(name);
+    // The stored lines the rows replace are in hand: they are the lines as stored until a version
+    // replaces them (an edited or unchanged row meets its duplicates through them), and need no read.
+    const inHand = new Map<string, number>();
+    const handSlot = ({ year, hash }: LineEntry) => `${year}|${hash}`;
+    for (const [rowId, old] of before ?? []) {
+      if (old.deleted) continue;
+      const line = entryOf(old.values);
+      name(line);
+      putLine(state, rowId, line);
+      inHand.set(handSlot(line), (inHand.get(handSlot(line)) ?? 0) + 1);
+    }
     const unread = [...named].filter(([year]) => !book.has(year));
     if (unread.length > 0) {
       // Every live line of the dong-years first named (a few, of ~50 lines each in a country).
@@ -394,33 +405,23 @@ export class Syncs {
       for (const [year, found] of byYear) book.load(year, found);
     }
     for (const year of named.keys()) state.totals.set(year, book.total(year));
-    // The stored lines the rows replace are in hand: they are the lines as stored until a version
-    // replaces them (an edited or unchanged row meets its duplicates through them), and need no read.
-    const inHand = new Map<string, number>();
-    const handSlot = (values: Record<string, unknown>) => `${lineYear(values)}|${lineHash(values)}`;
-    for (const [rowId, old] of before ?? []) {
-      if (old.deleted) continue;
-      putLine(state, rowId, entryOf(old.values));
-      const slot = handSlot(old.values);
-      inHand.set(slot, (inHand.get(slot) ?? 0) + 1);
-    }
     // The other stored lines that may repeat a row's key (the book counts more lines of its hash than
     // are in hand): of its dong-year and budget, matched on the whole key here.
-    const maybe = lines.filter((values) => {
-      const stored = book.count(lineYear(values), lineHash(values));
-      return stored > 0 && stored > (inHand.get(handSlot(values)) ?? 0);
+    const maybe = [...entries.values()].filter((line) => {
+      const stored = book.count(line.year, line.hash);
+      return stored > 0 && stored > (inHand.get(handSlot(line)) ?? 0);
     });
     if (maybe.length === 0) return state;
     const found = await this.rows(
       `SELECT r.rowId::VARCHAR AS rowId, r.dong, r.fiscalYear, r.category, r.item, r.budgetKrw FROM ${rowsTable('spending')} r ${inYears}
        WHERE NOT r.deleted AND r.budgetKrw IN (SELECT unnest(from_json($budgets, '["BIGINT"]')))`,
       {
-        years: JSON.stringify([...new Set(maybe.map(lineYear))].map((year) => named.get(year))),
-        budgets: JSON.stringify([...new Set(maybe.map((v) => Number(v.budgetKrw)))]),
+        years: JSON.stringify([...new Set(maybe.map((line) => line.year))].map((year) => named.get(year))),
+        budgets: JSON.stringify([...new Set(maybe.map((line) => Number(line.values.budgetKrw)))]),
       },
       connection,
     );
-    const keys = new Set(maybe.map(lineKey));
+    const keys = new Set(maybe.map((line) => lineKey(line.values)));
     for (const r of found) if (keys.has(lineKey(r)) && !state.lines.has(r.rowId as string)) putLine(state, r.rowId as string, entryOf(r));
     return state;
   }
@@ -439,7 +440,7 @@ export class Syncs {
     for (const v of decided.versions) {
       const old = before.get(v.rowId);
       if (old && !old.deleted) change(entryOf(old.values), -1);
-      const line = v.deleted ? undefined : entryOf(v.values);
+      const line = v.deleted ? undefined : (state.entries.get(v.values) ?? entryOf(v.values));
       if (line) change(line, 1);
       putLine(state, v.rowId, line);
     }

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { ReferenceIndex, checkRow, daejeonReference, rowMessages, spendingLineWarnings, type Kind, type SpendingLine } from '../../domain/index.ts';
+import {
+  ReferenceIndex,
+  checkRow,
+  daejeonReference,
+  duplicateLineWarnings,
+  overAllocationIssue,
+  rowMessages,
+  type Issue,
+  type Kind,
+  type SpendingLine,
+} from '../../domain/index.ts';
 
 const ref = new ReferenceIndex(daejeonReference);
 const spending = { dong: '가양2동', phase: 1, fiscalYear: 2019, category: '기타', budgetKrw: 1000 };
@@ -104,29 +114,15 @@ describe('row rules', () => {
   });
 
   it("warns when a dong's lines for a year exceed its allocation, naming both sums", () => {
-    const line = (rowId: string, category: string, budgetKrw: number, item: string | null = null): SpendingLine => ({
-      rowId,
-      dong: '30110-gayang2',
-      fiscalYear: 2019,
-      category,
-      item,
-      budgetKrw,
-    });
-    const lines = [line('r1', '자치지원관 인건비', 40_000_000), line('r2', '자체 사업비', 116_000_000)];
-    expect(spendingLineWarnings(lines, new Set(['r1', 'r2']), ref).size).toBe(0);
-    const over = [...lines, line('r3', '자체 사업비', 196_000_000, '추가 사업')];
-    const warned = spendingLineWarnings(over, new Set(['r3']), ref);
-    expect([...warned.keys()]).toEqual(['r3']);
-    expect(warned.get('r3')![0]!.message.ko).toBe('예산액(원): 가양2동 2019 예산 합계 352백만원이 배정액 156백만원을 넘습니다.');
-    expect(warned.get('r3')![0]!.message.en).toContain('KRW 352 million');
+    const total = (budgets: number[]) => budgets.reduce((sum, b) => sum + b, 0);
+    const lines = [40_000_000, 116_000_000];
+    expect(overAllocationIssue('30110-gayang2', 2019, total(lines), ref)).toBeUndefined();
+    const over = [...lines, 196_000_000];
+    const warned = overAllocationIssue('30110-gayang2', 2019, total(over), ref);
+    expect(warned?.message.ko).toBe('예산액(원): 가양2동 2019 예산 합계 352백만원이 배정액 156백만원을 넘습니다.');
+    expect(warned?.message.en).toContain('KRW 352 million');
     // A dong or year without an allocation is never over it.
-    expect(
-      spendingLineWarnings(
-        over.map((l) => ({ ...l, fiscalYear: 2021 })),
-        new Set(['r3']),
-        ref,
-      ).size,
-    ).toBe(0);
+    expect(overAllocationIssue('30110-gayang2', 2021, total(over), ref)).toBeUndefined();
   });
 
   it('warns of a likely duplicate line, naming the line it repeats', () => {
@@ -139,7 +135,8 @@ describe('row rules', () => {
       budgetKrw,
     });
     const lines = [line('aaaaaaaa-1', '마을 축제'), line('bbbbbbbb-2', ' 마을 축제'), line('cccccccc-3', '마을 축제', 2_000_000), line('dddddddd-4', null)];
-    const warned = spendingLineWarnings(lines, new Set(['bbbbbbbb-2', 'cccccccc-3', 'dddddddd-4']), ref);
+    const warned = new Map<string, Issue[]>();
+    duplicateLineWarnings(lines, new Set(['bbbbbbbb-2', 'cccccccc-3', 'dddddddd-4']), warned);
     expect([...warned.keys()]).toEqual(['bbbbbbbb-2']);
     const [duplicate] = warned.get('bbbbbbbb-2')!;
     expect(duplicate).toMatchObject({ field: 'item', code: 'likely_duplicate' });

@@ -31,7 +31,7 @@ describe('a spending line’s key, year and hash', () => {
     );
   });
 
-  it('gives one year key per dong and year, and two different keys that share a hash stay apart in the book’s counts only by hash', () => {
+  it('reads a stored line’s year as a typed row’s, and counts two keys of one hash alike: the book cannot tell them apart', () => {
     const a = { dong: '30110-gayang2', fiscalYear: 2020, category: '기타', item: '현수막 296993', budgetKrw: 3_000_000 };
     const b = { ...a, item: '현수막 1122750' };
     expect(lineKey(a)).not.toBe(lineKey(b));
