@@ -1,22 +1,16 @@
 import { Hono } from 'hono';
 import { stream } from 'hono/streaming';
 import { z } from 'zod';
-import { isKind, maxBatchRows, plainSyncBody, syncBodySchema, type Kind } from '../../domain/index.ts';
+import { isKind, type Kind } from '../../domain/index.ts';
 import { syncAnswerBody } from '../store/store.ts';
 import { ApiError } from '../http/errors.ts';
-import { parseWith, readJsonBody } from '../http/json.ts';
+import { invalidField, readJsonBytes, refusal, unreadable } from '../http/json.ts';
+import type { BodyRefusal } from '../store/checker/index.ts';
 import { acceptsGzip } from '../http/formats.ts';
 
 export function kindParam(value: string): Kind {
   if (!isKind(value)) throw ApiError.of('unknown_kind');
   return value;
-}
-
-/** Rows plus deletes of a sync body not yet validated (0 for anything that is not one). */
-function batchSize(raw: unknown): number {
-  if (typeof raw !== 'object' || raw === null) return 0;
-  const { rows, deletes } = raw as { rows?: unknown; deletes?: unknown };
-  return (Array.isArray(rows) ? rows.length : 0) + (Array.isArray(deletes) ? deletes.length : 0);
 }
 
 const sinceParam = z.coerce.number().int().nonnegative();
@@ -41,18 +35,32 @@ function workbookHeader(value: string | undefined): string | null {
   return sourceName(name);
 }
 
+/** The answer to a sync body refused before any row was checked. */
+function refusalOf(body: BodyRefusal): ApiError {
+  switch (body.refused) {
+    case 'limits':
+      return refusal(body.problem);
+    case 'unreadable':
+      return unreadable();
+    case 'too_large':
+      return ApiError.of('batch_too_large');
+    case 'invalid':
+      return invalidField(body.path, body.message);
+  }
+}
+
 export const syncRoutes = new Hono()
   .post('/sync/:kind', async (c) => {
     const kind = kindParam(c.req.param('kind'));
-    const sent = await readJsonBody(c, 'sync');
-    const raw = sent.value;
-    // Counted before the rows are read one by one: too many is its own code, not a bad body.
-    if (batchSize(raw) > maxBatchRows) throw ApiError.of('batch_too_large');
-    const body = plainSyncBody(raw) ?? parseWith(syncBodySchema, raw);
-    // Named in the answer should the request outlive its time limit (GET /api/batches/:batchId).
-    c.set('batchId', body.batchId);
+    const sent = await readJsonBytes(c);
     const source = workbookHeader(c.req.header('x-jachi-workbook'));
-    const answer = await c.get('store').sync(kind, body, c.get('actor'), source, sent);
+    // Read and checked by the rules on the checker's thread (store/checker), then decided and written here.
+    const answer = await c.get('store').syncBody(kind, sent, c.get('limits').json.sync, c.get('actor'), source, {
+      signal: c.get('signal'),
+      // Named in the answer should the request outlive its time limit (GET /api/batches/:batchId).
+      onRead: (batchId) => c.set('batchId', batchId),
+    });
+    if ('refused' in answer) throw refusalOf(answer);
     // The answer as the store wrote it to the batch record: gzipped for a client that accepts it
     // (browsers and fetch do), else its JSON (the same bytes c.json would send).
     const { body: bytes, gzip } = syncAnswerBody(answer, acceptsGzip(c.req.header('accept-encoding')));

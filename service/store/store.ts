@@ -21,7 +21,10 @@ import { Gate } from './gate.ts';
 import { Readers } from './readers.ts';
 import { Writer } from './writer.ts';
 import { References, openReference } from './references.ts';
-import { Syncs, type SentBody, type SyncBatchInput } from './sync.ts';
+import type { SentBody } from './fingerprint.ts';
+import { BatchChecker, type BodyRefusal } from './checker/index.ts';
+import type { JsonLimits } from '../http/json-scan.ts';
+import { Syncs, type SyncBatchInput } from './sync.ts';
 import { RowReads } from './rows.ts';
 import { Tokens, type TokenInfo } from './tokens.ts';
 import { ChangeFeed } from './changes.ts';
@@ -67,6 +70,8 @@ export class Store {
   readonly changes: ChangeFeed;
   /** Analyst SQL's warm children and snapshots (query/sandbox.ts). */
   readonly analyst: AnalystSandbox;
+  /** Sync bodies read and checked by the rules off the service's thread (checker/index.ts). */
+  readonly checker: BatchChecker;
 
   private constructor(
     readonly db: Database,
@@ -77,6 +82,7 @@ export class Store {
     readonly reader: DuckDBConnection,
   ) {
     this.syncs = new Syncs(writer, readers, references);
+    this.checker = new BatchChecker(references);
     this.rowReads = new RowReads(readers, () => this.syncs.revision);
     this.tokens = new Tokens(writer, readers, references);
     this.changes = new ChangeFeed(() => this.syncs.revision, readers);
@@ -113,6 +119,7 @@ export class Store {
 
   close(): void {
     this.changes.stop();
+    this.checker.close();
     this.analyst.close();
     this.readers.close();
     this.reader.closeSync();
@@ -151,6 +158,27 @@ export class Store {
 
   sync(kind: Kind, batch: SyncBatchInput, actor: Actor, source: string | null = null, sent?: SentBody): Promise<SyncAnswer> {
     return this.syncs.sync(kind, batch, actor, source, sent);
+  }
+
+  /**
+   * A sync body as it came over HTTP: read and its rows checked on the checker's thread, then
+   * decided and written as `sync` does. Resolves to why the body is refused, if it is.
+   */
+  async syncBody(
+    kind: Kind,
+    bytes: Uint8Array,
+    limits: Omit<JsonLimits, 'maxBytes'>,
+    actor: Actor,
+    source: string | null,
+    options: { signal?: AbortSignal; onRead?: (batchId: string) => void } = {},
+  ): Promise<SyncAnswer | BodyRefusal> {
+    const prepared = await this.checker.check(kind, bytes, limits, actor);
+    if ('refused' in prepared) return prepared;
+    // Answered already (out of time) or nobody waiting: not queued, so nothing is stored that the
+    // answer did not name (the batch's status reads unknown, and the client sends it again).
+    options.signal?.throwIfAborted();
+    options.onRead?.(prepared.batchId);
+    return this.syncs.syncChecked(kind, prepared, actor, source);
   }
 
   preview(kind: Kind, batch: SyncBatchInput, actor: Actor): Promise<RowResult[]> {

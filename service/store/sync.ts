@@ -20,9 +20,10 @@ import {
   type Issue,
   type ServerRow,
   type SyncAnswer,
-  type SyncBody,
 } from '../../domain/index.ts';
 import { answerUtf8 } from './answer-json.ts';
+import type { PreparedBatch, SyncBatchInput } from './checker/index.ts';
+import { batchFingerprint, type SentBody } from './fingerprint.ts';
 import { canWriteDong, canWriteUnit, type Actor } from './auth.ts';
 import { addCrossKindWarnings, readCrossKind, type CrossKindSeen } from './cross-kind.ts';
 import { StoreError } from './errors.ts';
@@ -35,29 +36,18 @@ import { rowsTable, rowsTableName, utcIso } from './sql.ts';
 import { writeVersions, type StampedVersion, type Version } from './staging.ts';
 import type { Writer } from './writer.ts';
 
-export type SyncBatchInput = SyncBody<Record<string, unknown>>;
+export type { SyncBatchInput };
 export type SyncRowInput = SyncBatchInput['rows'][number];
+
+/** A batch's ids and base revisions: what deciding it reads of the body (the values come checked). */
+interface BatchRows {
+  batchId: string;
+  rows: readonly { rowId: string; baseRevision: number | null }[];
+  deletes: readonly { rowId: string; baseRevision: number }[];
+}
 
 /** Failed batches remembered for GET /api/batches (the oldest forgotten first; a forgotten one reads `unknown`). */
 const maxRememberedFailures = 10_000;
-
-/** A sync body as it came: its parsed value, and its bytes when they are its compact text (http/json.ts `readJsonBody`). */
-export interface SentBody {
-  value: unknown;
-  compactBytes?: Uint8Array;
-}
-
-/**
- * A batch's fingerprint, for telling a resend from another body under the same batchId: of its kind
- * and its body as JSON.stringify writes its value, so spacing, escapes and how numbers are written
- * do not count. When the body's bytes are that very text (`compactBytes`, http/json.ts `scanJson`:
- * what a client's JSON.stringify sends), they are hashed as they came, a fraction of the cost of
- * writing the body out again.
- */
-export function batchFingerprint(kind: Kind, sent: SentBody): string {
-  const hash = createHash('sha256').update(`${kind}\u0000`);
-  return (sent.compactBytes ? hash.update(sent.compactBytes) : hash.update(JSON.stringify(sent.value))).digest('hex');
-}
 
 /** The fingerprint batches were stored with before (until 2026-12): of the parsed rows and deletes. */
 const legacyFingerprint = (kind: Kind, batch: SyncBatchInput) =>
@@ -98,7 +88,8 @@ function sameValues(kind: Kind, a: RowValues, b: RowValues): boolean {
 
 /** A batch's rows through the rules, and the reference they were checked against. */
 interface Prechecked {
-  index: ReferenceIndex;
+  /** Undefined when the reference was replaced after they were checked (they are checked again). */
+  index: ReferenceIndex | undefined;
   rows: CheckedRow[];
 }
 
@@ -122,7 +113,9 @@ interface StoredBatch {
 /** A sync batch waiting for the writer, with what was worked out before it queued. */
 interface SyncJob {
   kind: Kind;
-  batch: SyncBatchInput;
+  batch: BatchRows;
+  /** The body as sent (its values as the client wrote them), for checking again or an older fingerprint. */
+  sent: () => SyncBatchInput;
   actor: Actor;
   source: string | null;
   fingerprint: string;
@@ -256,17 +249,33 @@ export class Syncs {
    */
   sync(kind: Kind, batch: SyncBatchInput, actor: Actor, source: string | null = null, sent: SentBody = { value: batch }): Promise<SyncAnswer> {
     if (batch.rows.length + batch.deletes.length > maxBatchRows) throw new StoreError('batch_too_large');
-    const ids = [...batch.rows.map((r) => r.rowId), ...batch.deletes.map((d) => d.rowId)].map((id) => id.toLowerCase());
-    if (new Set(ids).size !== ids.length) throw new StoreError('duplicate_row');
-    const fingerprint = batchFingerprint(kind, sent);
     // The rules need no stored row: run them before queueing, so they overlap another batch's writing.
     // Names resolve within the actor's city (a token of one city never reaches another's dongs by name).
     const index = this.references.indexFor(actor);
     const checked = { index, rows: batch.rows.map((r) => checkRow(kind, r.values, index)) };
+    return this.enqueue({ kind, batch, sent: () => batch, actor, source, fingerprint: batchFingerprint(kind, sent), checked });
+  }
+
+  /**
+   * `sync` for a batch the checker read and checked off the service's thread (checker/index.ts):
+   * its rows are checked again, on this thread, should the reference have changed since.
+   */
+  syncChecked(kind: Kind, prepared: PreparedBatch, actor: Actor, source: string | null = null): Promise<SyncAnswer> {
+    const index = prepared.referenceVersion === this.references.version ? this.references.indexFor(actor) : undefined;
+    const { fingerprint, sent } = prepared;
+    return this.enqueue({ kind, batch: prepared, sent, actor, source, fingerprint, checked: { index, rows: prepared.checked } });
+  }
+
+  /** Queues a checked batch for the writer; resolves to its answer once written (or as stored). */
+  private enqueue(job: Omit<SyncJob, 'ids' | 'resolve' | 'reject'>): Promise<SyncAnswer> {
+    const { kind, batch, actor } = job;
+    if (batch.rows.length + batch.deletes.length > maxBatchRows) throw new StoreError('batch_too_large');
+    const ids = [...batch.rows.map((r) => r.rowId), ...batch.deletes.map((d) => d.rowId)].map((id) => id.toLowerCase());
+    if (new Set(ids).size !== ids.length) throw new StoreError('duplicate_row');
     const batchId = batch.batchId.toLowerCase();
     if (!this.batchesInFlight.has(batchId)) this.batchesInFlight.set(batchId, { kind, tokenId: actor.tokenId, since: new Date().toISOString() });
     const run = new Promise<SyncAnswer>((resolve, reject) => {
-      this.syncJobs.push({ kind, batch, actor, source, fingerprint, ids, checked, resolve, reject });
+      this.syncJobs.push({ ...job, ids, resolve, reject });
       // The first job waiting calls the writer; jobs that come before it starts join the same group.
       if (this.syncJobs.length === 1) void this.writer.enqueue(() => this.writeQueuedSyncs());
     });
@@ -344,7 +353,7 @@ export class Syncs {
         await c.run('ROLLBACK');
       }
     });
-    const decided = this.decide(kind, batch, actor, current, checked);
+    const decided = this.decide(kind, batch, () => batch, actor, current, checked);
     if (lines) this.addLineWarnings(decided, lines, current);
     addCrossKindWarnings(
       kind,
@@ -481,7 +490,15 @@ export class Syncs {
    * the base revision against the stored one. Returns the versions to write, stamped with revisions
    * after `this.revisionCounter`.
    */
-  private decide(kind: Kind, batch: SyncBatchInput, actor: Actor, current: Map<string, Current>, prechecked?: Prechecked, startRevision = this.revisionCounter) {
+  private decide(
+    kind: Kind,
+    batch: BatchRows,
+    sent: () => SyncBatchInput,
+    actor: Actor,
+    current: Map<string, Current>,
+    prechecked?: Prechecked,
+    startRevision = this.revisionCounter,
+  ) {
     // Rows checked against a reference that has since been replaced are checked again.
     const index = this.references.indexFor(actor);
     const checks = prechecked?.index === index ? prechecked.rows : undefined;
@@ -503,7 +520,7 @@ export class Syncs {
     };
     for (const [i, row] of batch.rows.entries()) {
       const rowId = row.rowId.toLowerCase();
-      const checked = checks?.[i] ?? checkRow(kind, row.values, index);
+      const checked = checks?.[i] ?? checkRow(kind, sent().rows[i]!.values, index);
       if (!checked.values) {
         results.push({ rowId, status: 'rejected', errors: checked.errors, ...(checked.warnings.length ? { warnings: checked.warnings } : {}) });
         continue;
@@ -651,13 +668,13 @@ export class Syncs {
     jobs.forEach((job, i) => {
       const before = stored.get(batchIds[i]!);
       if (before) {
-        const sameBody = before.fingerprint === job.fingerprint || before.fingerprint === legacyFingerprint(job.kind, job.batch);
+        const sameBody = before.fingerprint === job.fingerprint || before.fingerprint === legacyFingerprint(job.kind, job.sent());
         const same = sameBody && before.kind === job.kind && before.tokenId === job.actor.tokenId;
         outcomes.push(same ? (JSON.parse(typeof before.answer === 'string' ? before.answer : utf8Decoder.decode(before.answer)) as SyncAnswer) : new StoreError('batch_reused'));
         return;
       }
       const rowsNow = current.get(job.kind)!;
-      const decided = this.decide(job.kind, job.batch, job.actor, rowsNow, job.checked, revision);
+      const decided = this.decide(job.kind, job.batch, job.sent, job.actor, rowsNow, job.checked, revision);
       if (job.kind === 'spending' && lines) this.addLineWarnings(decided, lines, rowsNow);
       addCrossKindWarnings(
         job.kind,

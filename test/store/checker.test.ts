@@ -1,0 +1,176 @@
+// The sync checker (service/store/checker): a body read and its rows checked on a thread of their
+// own must come back exactly as the service's thread would have checked them, refused for the same
+// reasons in the same words, and never leave a batch half-handled when the thread or the request ends.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { Worker } from 'node:worker_threads';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { checkRow, daejeonReference, syncBodySchema, type Kind } from '../../domain/index.ts';
+import { checkSyncBody, checkedBatch, type BodyRefusal, type PreparedBatch } from '../../service/store/checker/index.ts';
+import { batchFingerprint } from '../../service/store/fingerprint.ts';
+import { invalidField, parseWith, refusal } from '../../service/http/json.ts';
+import { defaultJsonLimits } from '../../service/http/limits.ts';
+import type { ApiError } from '../../service/http/errors.ts';
+import { Store, type Actor } from '../../service/store/store.ts';
+import { batch, spendingRow } from '../support/service.ts';
+
+let dir: string;
+let store: Store;
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'jachi-checker-'));
+  store = await Store.open(join(dir, 'jachi.duckdb'));
+});
+afterAll(() => {
+  store?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const limits = defaultJsonLimits.sync;
+const utf8 = (value: unknown) => new TextEncoder().encode(typeof value === 'string' ? value : JSON.stringify(value));
+const admin: Actor = { tokenId: 'checker-test', name: '운영자', role: 'admin', dong: null, district: null, city: null };
+const participation = { dong: '갈마1동', phase: 1, date: '2019-06-04', activity: '주민총회', participants: 120 };
+
+/** What the checker hands back, read as the service's thread reads it (or the refusal). */
+function checkedOf(kind: Kind, body: unknown) {
+  const out = checkSyncBody(kind, utf8(body), limits, store.reference);
+  if ('refused' in out) throw new Error(`refused: ${JSON.stringify(out)}`);
+  return { ...checkedBatch(kind, structuredClone(out.columns)), fingerprint: out.fingerprint };
+}
+
+describe('a body checked off the service’s thread', () => {
+  it('comes back as the rules check it on the service’s thread: values, errors, warnings, ids and base revisions', () => {
+    const rows = [
+      spendingRow(),
+      spendingRow({ item: '간사 보수', budgetKrw: '1,200,000' }),
+      spendingRow({ executedOn: '2019-13-40' }),
+      spendingRow({ dong: '없는동' }),
+      { ...spendingRow(), surplus: 1 },
+      spendingRow({ dong: '도마1동', phase: 1 }),
+      spendingRow({ dong: '도마1동', phase: 1, item: '두 번째' }),
+    ];
+    const body = { ...batch(rows.map((values, i) => ({ values, baseRevision: i === 1 ? 7 : null }))), deletes: [{ rowId: randomUUID(), baseRevision: 3 }] };
+    const back = checkedOf('spending', body);
+    expect(back.checked).toEqual(body.rows.map((r) => checkRow('spending', r.values, store.reference)));
+    expect(back.rows).toEqual(body.rows.map(({ rowId, baseRevision }) => ({ rowId, baseRevision })));
+    expect(back.deletes).toEqual(body.deletes);
+    expect(back.batchId).toBe(body.batchId);
+    // Two rows warned alike carry one issue object: the answer writes its bytes once.
+    expect(back.checked[5]!.warnings.length).toBeGreaterThan(0);
+    expect(back.checked[6]!.warnings[0]).toBe(back.checked[5]!.warnings[0]);
+  });
+
+  it('reads a first-wave participation row’s `votes` as the rules do', () => {
+    const body = batch([{ values: { ...participation, votes: 100 } }, { values: { ...participation, participants: 30_000 } }]);
+    expect(checkedOf('participation', body).checked).toEqual(body.rows.map((r) => checkRow('participation', r.values, store.reference)));
+  });
+
+  it('agrees with the rules on any values a client may send', () => {
+    const cell = fc.oneof(fc.string({ maxLength: 12 }), fc.integer({ min: -1e9, max: 1e12 }), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null));
+    const nameOrCell = (names: string[]) => fc.oneof(fc.constantFrom(...names), cell);
+    const spending = fc.record({
+      dong: nameOrCell(['가양2동', '갈마1동', '도마1동', '30110-gayang2']),
+      phase: fc.oneof(fc.constantFrom(1, 2, '2'), cell),
+      fiscalYear: fc.oneof(fc.constantFrom(2019, 2020), cell),
+      category: nameOrCell(['자치지원관 인건비', '기타']),
+      item: cell,
+      fundingSource: nameOrCell(['특별교부세', '구비']),
+      budgetKrw: cell,
+      executedKrw: cell,
+      executedOn: fc.oneof(fc.constantFrom('2019-12-20', '2020-02-30'), cell),
+      note: cell,
+    });
+    fc.assert(
+      fc.property(fc.array(spending, { minLength: 1, maxLength: 20 }), (rows) => {
+        const body = batch(rows.map((values) => ({ values })));
+        expect(checkedOf('spending', body).checked).toEqual(body.rows.map((r) => checkRow('spending', r.values, store.reference)));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('fingerprints the body as the service did: its bytes when they are JSON.stringify’s text, else that text', () => {
+    const body = batch([{ values: spendingRow() }]);
+    const compact = checkedOf('spending', body).fingerprint;
+    expect(compact).toBe(batchFingerprint('spending', { value: body, compactBytes: utf8(body) }));
+    // Spaced out by another client: the same batch, the same fingerprint.
+    expect(checkedOf('spending', JSON.stringify(body, null, 2)).fingerprint).toBe(compact);
+    expect(checkedOf('progress', body).fingerprint).not.toBe(compact);
+  });
+
+  it('refuses what the route refused, in the same words', () => {
+    const refused = (body: unknown, shape = limits): BodyRefusal => {
+      const out = checkSyncBody('spending', utf8(body), shape, store.reference);
+      if (!('refused' in out)) throw new Error('not refused');
+      return out;
+    };
+    expect(refused('[[[1]]]', { ...limits, maxDepth: 2 })).toEqual({ refused: 'limits', problem: { kind: 'depth', limit: 2 } });
+    expect(refusal({ kind: 'depth', limit: 2 }).status).toBe(422);
+    expect(refused('{"batchId": ')).toEqual({ refused: 'unreadable' });
+    const tooMany = batch(Array.from({ length: 5001 }, () => ({ values: {} })));
+    expect(refused(tooMany)).toEqual({ refused: 'too_large' });
+    // A bad field: the same message parseWith gives (the route's before the checker).
+    const bad = { batchId: 'not-a-uuid', rows: [], deletes: [] };
+    const out = refused(bad);
+    if (out.refused !== 'invalid') throw new Error(out.refused);
+    let before: ApiError | undefined;
+    try {
+      parseWith(syncBodySchema, bad);
+    } catch (error) {
+      before = error as ApiError;
+    }
+    expect(invalidField(out.path, out.message).body).toEqual(before!.body);
+    expect(out.path).toBe('batchId');
+  });
+});
+
+describe('the checker’s thread', () => {
+  const prepared = async (body: unknown, kind: Kind = 'spending') => {
+    const out = await store.checker.check(kind, utf8(body), limits, admin);
+    if ('refused' in out) throw new Error(out.refused);
+    return out;
+  };
+
+  it('checks against the reference as it is now: sent to the thread when replaced, and rows checked before that checked again when decided', async () => {
+    const crowd = { ...participation, participants: 20_000 };
+    const warned = (p: PreparedBatch) => p.checked[0]!.warnings.map((w) => w.code);
+    const before = await prepared(batch([{ values: crowd }]), 'participation');
+    expect(warned(before)).toEqual([]);
+    // 갈마1동's 2019 population made smaller than the row's count.
+    const reference = {
+      ...daejeonReference,
+      dongs: daejeonReference.dongs.map((d) => (d.name === '갈마1동' ? { ...d, population: { ...d.population, '2019': 12_345 } } : d)),
+    };
+    await store.loadReference(reference);
+    const after = await prepared(batch([{ values: crowd }]), 'participation');
+    expect(warned(after)).toEqual(['over_population']);
+    expect(after.referenceVersion).toBe(before.referenceVersion + 1);
+    // The batch checked before the change is checked again by the service's thread as it is decided.
+    const answer = await store.syncs.syncChecked('participation', before, admin);
+    expect(answer.results[0]!.warnings?.map((w) => w.code)).toEqual(['over_population']);
+    await store.loadReference(daejeonReference);
+  });
+
+  it('fails the bodies it held when it ends, and the next body starts another', async () => {
+    const held = store.checker.check('spending', utf8(batch([{ values: spendingRow() }])), limits, admin);
+    await (store.checker as unknown as { worker: Worker }).worker.terminate();
+    // As a batch that stored nothing: 503, resend.
+    await expect(held).rejects.toMatchObject({ code: 'batch_failed', message: expect.stringMatching(/ended/) });
+    const next = await prepared(batch([{ values: spendingRow() }]));
+    expect(next.checked[0]!.values).toMatchObject({ item: '자치지원관 보수' });
+  });
+
+  it('does not queue a batch whose request was answered while it was being checked: its status reads unknown, nothing is stored', async () => {
+    const body = batch([{ values: spendingRow({ item: '시간 초과' }) }]);
+    const gone = AbortSignal.abort(new Error('out of time'));
+    await expect(store.syncBody('spending', utf8(body), limits, admin, null, { signal: gone })).rejects.toThrow('out of time');
+    expect((await store.batchStatus(body.batchId, admin)).status).toBe('unknown');
+    // Sent again, it is stored once.
+    const answer = await store.syncBody('spending', utf8(body), limits, admin, null);
+    if ('refused' in answer) throw new Error(answer.refused);
+    expect(answer.results[0]!.status).toBe('accepted');
+    expect((await store.batchStatus(body.batchId, admin)).status).toBe('applied');
+  });
+});
