@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
  * The HTTP client of a benchmark in a thread of its own, as a user's client is a program of its
  * own: its work (writing the request, reading and unzipping the answer) is not the service's, and
  * the service's thread is not the client's. It sends the requests in order, `inFlight` on their way
- * at once (the add-in's sync engine sends two: addin/sync/engine.ts `batchesInFlight`), and times
+ * at once (the add-in's sync engine sends three: addin/sync/engine.ts `batchesInFlight`), and times
  * them all.
  *
  * It is Node's own `http` on a kept-alive connection, each body sent as its UTF-8 bytes and each

@@ -110,11 +110,11 @@ describe('batches on their way at once', () => {
     return { transport, release, most: () => most, base };
   }
 
-  it('sends the next batch while the one before is answered, never more than two, and settles them in order', async () => {
+  it('sends the next batches while the one before is answered, never more than three, and settles them in order', async () => {
     const server = new FakeServer();
     const wire = gated(server);
     const client = new TestClient(wire.transport);
-    for (let i = 0; i < 12_001; i++) client.add(row(`행사 ${i}`));
+    for (let i = 0; i < 17_001; i++) client.add(row(`행사 ${i}`));
     const seen: SyncProgress[] = [];
     const done = client.engine.sync('participation', client.snapshot(), {
       writeIds: async (writes) => {
@@ -122,22 +122,25 @@ describe('batches on their way at once', () => {
       },
       onProgress: (p) => seen.push({ ...p }),
     });
-    // Two on their way; the second answered first, then the first, then the third.
+    // Three on their way; the third answered first, then the second, then the first; then the fourth.
+    await wire.release(3, 2);
     await wire.release(2, 1);
     await wire.release(1);
     await wire.release(1);
     const report = await done;
-    expect(batchesInFlight).toBe(2);
-    expect(wire.most()).toBe(2);
-    expect(server.processed.map((b) => b.rows.length)).toEqual([5000, 5000, 2001]);
-    expect(server.processed.map((b) => b.rows[0]!.values.title)).toEqual(['행사 5000', '행사 0', '행사 10000']);
+    // The choreography above is for three at once.
+    expect(batchesInFlight).toBe(3);
+    expect(wire.most()).toBe(3);
+    expect(server.processed.map((b) => b.rows.length)).toEqual([5000, 5000, 5000, 2001]);
+    expect(server.processed.map((b) => b.rows[0]!.values.title)).toEqual(['행사 10000', '행사 5000', '행사 0', '행사 15000']);
     // Progress counts each batch as it is settled, in order, whatever order the answers came in.
     expect(seen.filter((p) => p.phase === 'send').map((p) => [p.rowsSent, p.rowsAccepted])).toEqual([
       [5000, 5000],
       [10_000, 10_000],
-      [12_001, 12_001],
+      [15_000, 15_000],
+      [17_001, 17_001],
     ]);
-    expect(report).toMatchObject({ accepted: 12_001, pendingBatches: 0, offline: false });
+    expect(report).toMatchObject({ accepted: 17_001, pendingBatches: 0, offline: false });
     expect((await client.sync()).rowsSent).toBe(0);
   });
 

@@ -16,9 +16,10 @@ import { batchFingerprint } from '../fingerprint.ts';
 
 // A sync body from its bytes to its rows checked by the rules, in a form that is cheap to hand from
 // the checker's thread to the service's (postMessage's structured clone): the rows' values as one
-// column per sheet field, and each distinct issue once. Cloning 5,000 rows' columns and making one
-// object per row after costs the service's thread ~5 ms; cloning the row objects with their issue
-// lists, ~30 ms (more than reading the body there).
+// column per sheet field (a column of few distinct values as those values and each row's index
+// into them), the row ids as one text, and each distinct issue once. Cloning 5,000 rows so and
+// making one object per row after costs the service's thread ~10 ms; cloning the row objects with
+// their issue lists, ~30 ms (more than reading the body there).
 
 export type SyncBatchInput = SyncBody<Record<string, unknown>>;
 
@@ -32,17 +33,40 @@ export type BodyRefusal =
 /** A checked batch as it travels between threads. */
 export interface CheckedColumns {
   batchId: string;
-  ids: string[];
+  /** The rows' ids, one after another (each a UUID's 36 characters: the body's shape checked that). */
+  ids: string;
   bases: (number | null)[];
   deletes: { rowId: string; baseRevision: number }[];
   /** Each sheet field's values, row by row (null on a row the rules refused). */
-  columns: unknown[][];
+  columns: Column[];
   /** The rows the rules refused (they have no values). */
   refused: number[];
   /** The distinct issues, and each row with any: [row, its errors' indexes, its warnings' indexes]. */
   issues: Issue[];
   rowIssues: [number, number[], number[]][];
 }
+
+/** A column's values: as they are, or as its distinct values and each row's index into them. */
+type Column = unknown[] | { distinct: unknown[]; at: Uint32Array };
+
+/** A column as `Column`: by its distinct values when there are at most a quarter as many as rows. */
+function packed(values: unknown[]): Column {
+  const seen = new Map<unknown, number>();
+  const distinct: unknown[] = [];
+  const at = new Uint32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    let k = seen.get(value);
+    if (k === undefined) {
+      if (distinct.length * 4 >= values.length) return values;
+      seen.set(value, (k = distinct.push(value) - 1));
+    }
+    at[i] = k;
+  }
+  return { distinct, at };
+}
+
+const uuidLength = 36;
 
 /** A body the checker read and checked: its rows as columns, and the fingerprint of the body as sent. */
 export interface CheckedBody {
@@ -89,6 +113,8 @@ export function checkSyncBody(kind: Kind, bytes: Uint8Array, limits: Omit<JsonLi
   if ('refused' in read) return read;
   const { batch, compact } = read;
   const fingerprint = batchFingerprint(kind, compact ? { value: batch, compactBytes: bytes } : { value: batch });
+  // The body's shape holds every id to a UUID's 36 characters; the ids travel as one text on that.
+  if (batch.rows.some((r) => r.rowId.length !== uuidLength)) throw new Error('a row id is not a UUID');
   const fields = sheets[kind].columns.map((c) => c.field);
   const columns: unknown[][] = fields.map(() => new Array<unknown>(batch.rows.length));
   const refused: number[] = [];
@@ -114,10 +140,10 @@ export function checkSyncBody(kind: Kind, bytes: Uint8Array, limits: Omit<JsonLi
   });
   const out: CheckedColumns = {
     batchId: batch.batchId,
-    ids: batch.rows.map((r) => r.rowId),
+    ids: batch.rows.map((r) => r.rowId).join(''),
     bases: batch.rows.map((r) => r.baseRevision),
     deletes: batch.deletes.map((d) => ({ rowId: d.rowId, baseRevision: d.baseRevision })),
-    columns,
+    columns: columns.map(packed),
     refused,
     issues,
     rowIssues,
@@ -144,16 +170,17 @@ export interface CheckedBatch {
  */
 export function checkedBatch(kind: Kind, parsed: CheckedColumns): CheckedBatch {
   const fields = sheets[kind].columns.map((c) => c.field);
-  const { columns, ids } = parsed;
-  const checked: CheckedRow[] = new Array<CheckedRow>(ids.length);
+  const columns = parsed.columns.map((column) => (Array.isArray(column) ? (i: number) => column[i] : (i: number) => column.distinct[column.at[i]!]));
+  const n = parsed.bases.length;
+  const checked: CheckedRow[] = new Array<CheckedRow>(n);
   const refused = new Set(parsed.refused);
-  for (let i = 0; i < ids.length; i++) {
+  for (let i = 0; i < n; i++) {
     if (refused.has(i)) {
       checked[i] = { errors: none, warnings: none };
       continue;
     }
     const values: RowValues = {};
-    for (let f = 0; f < fields.length; f++) values[fields[f]!] = columns[f]![i] as RowValues[string];
+    for (let f = 0; f < fields.length; f++) values[fields[f]!] = columns[f]!(i) as RowValues[string];
     checked[i] = { values, errors: none, warnings: none };
   }
   for (const [i, errors, warnings] of parsed.rowIssues) {
@@ -163,7 +190,7 @@ export function checkedBatch(kind: Kind, parsed: CheckedColumns): CheckedBatch {
   }
   return {
     batchId: parsed.batchId,
-    rows: ids.map((rowId, i) => ({ rowId, baseRevision: parsed.bases[i]! })),
+    rows: parsed.bases.map((baseRevision, i) => ({ rowId: parsed.ids.slice(i * uuidLength, (i + 1) * uuidLength), baseRevision })),
     deletes: parsed.deletes,
     checked,
   };
