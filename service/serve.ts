@@ -118,8 +118,6 @@ export async function startServing(opts: ServeOptions): Promise<() => Promise<vo
     backups,
     log: opts.quiet ? undefined : (line) => console.log(JSON.stringify(line)),
   });
-  // The sync checker's thread loads while the service starts, not on the first sync.
-  void store.checker.start();
   let backupTimer: NodeJS.Timeout | undefined;
   if (opts.backupEvery) {
     const every = opts.backupEvery;

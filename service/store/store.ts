@@ -22,7 +22,7 @@ import { Readers } from './readers.ts';
 import { Writer } from './writer.ts';
 import { References, openReference } from './references.ts';
 import type { SentBody } from './fingerprint.ts';
-import { BatchChecker, type BodyRefusal } from './checker/index.ts';
+import { BatchChecker, checkerBytes, readSyncBody, type BodyRefusal } from './checker/index.ts';
 import type { JsonLimits } from '../http/json-scan.ts';
 import { Syncs, type SyncBatchInput } from './sync.ts';
 import { RowReads } from './rows.ts';
@@ -161,7 +161,8 @@ export class Store {
   }
 
   /**
-   * A sync body as it came over HTTP: read and its rows checked on the checker's thread, then
+   * A sync body as it came over HTTP: read and its rows checked (a body of `checkerBytes` or more on
+   * the checker's thread, a smaller one here, where the hop would cost more than it saves), then
    * decided and written as `sync` does. Resolves to why the body is refused, if it is.
    */
   async syncBody(
@@ -172,6 +173,13 @@ export class Store {
     source: string | null,
     options: { signal?: AbortSignal; onRead?: (batchId: string) => void } = {},
   ): Promise<SyncAnswer | BodyRefusal> {
+    if (bytes.length < checkerBytes) {
+      const read = readSyncBody(bytes, limits);
+      if ('refused' in read) return read;
+      options.signal?.throwIfAborted();
+      options.onRead?.(read.batch.batchId);
+      return this.syncs.sync(kind, read.batch, actor, source, { value: read.batch, compactBytes: read.compact ? bytes : undefined });
+    }
     const prepared = await this.checker.check(kind, bytes, limits, actor);
     if ('refused' in prepared) return prepared;
     // Answered already (out of time) or nobody waiting: not queued, so nothing is stored that the

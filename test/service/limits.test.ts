@@ -71,8 +71,6 @@ describe('rate limit per token', () => {
 describe('request time limit and GET /api/batches/:batchId', () => {
   it('a sync that outlives its time limit is answered 504 naming the batch; the status tells pending, then applied, and a resend applies nothing twice', async () => {
     svc = await startService({ limits: { requestTimeoutMs: 300 } });
-    // As `jachi serve` starts it: the clock is the writer's, not the checker thread's loading.
-    await svc.store.checker.start();
     const release = holdWriter(svc.store);
     const sent = batch([{ values: spendingRow() }, { values: spendingRow({ item: '회의비' }) }]);
     const timedOut = await svc.json('POST', '/api/sync/spending', 'dong', sent);

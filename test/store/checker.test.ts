@@ -9,7 +9,7 @@ import type { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { checkRow, daejeonReference, syncBodySchema, type Kind } from '../../domain/index.ts';
-import { checkSyncBody, checkedBatch, type BodyRefusal, type PreparedBatch } from '../../service/store/checker/index.ts';
+import { checkSyncBody, checkedBatch, checkerBytes, type BodyRefusal, type PreparedBatch } from '../../service/store/checker/index.ts';
 import { batchFingerprint } from '../../service/store/fingerprint.ts';
 import { invalidField, parseWith, refusal } from '../../service/http/json.ts';
 import { defaultJsonLimits } from '../../service/http/limits.ts';
@@ -127,6 +127,25 @@ describe('a body checked off the service’s thread', () => {
 });
 
 describe('the checker’s thread', () => {
+  it('takes large bodies only: a small one is read and checked on the service’s thread, which never starts it', async () => {
+    const own = await Store.open(join(dir, 'small.duckdb'));
+    try {
+      const small = batch([{ values: spendingRow() }]);
+      const answer = await own.syncBody('spending', utf8(small), limits, admin, null);
+      expect(answer).toMatchObject({ results: [{ status: 'accepted' }] });
+      expect(own.checker.running).toBe(false);
+      const large = batch(Array.from({ length: 600 }, (_, i) => ({ values: spendingRow({ item: `세부 ${i}` }) })));
+      expect(utf8(large).length).toBeGreaterThanOrEqual(checkerBytes);
+      const stored = await own.syncBody('spending', utf8(large), limits, admin, null);
+      expect(stored).toMatchObject({ results: Array(600).fill(expect.objectContaining({ status: 'accepted' })) });
+      expect(own.checker.running).toBe(true);
+      // Refused alike either way.
+      expect(await own.syncBody('spending', utf8('{"batchId": '), limits, admin, null)).toEqual({ refused: 'unreadable' });
+    } finally {
+      own.close();
+    }
+  });
+
   const prepared = async (body: unknown, kind: Kind = 'spending') => {
     const out = await store.checker.check(kind, utf8(body), limits, admin);
     if ('refused' in out) throw new Error(out.refused);
@@ -163,7 +182,7 @@ describe('the checker’s thread', () => {
   });
 
   it('does not queue a batch whose request was answered while it was being checked: its status reads unknown, nothing is stored', async () => {
-    const body = batch([{ values: spendingRow({ item: '시간 초과' }) }]);
+    const body = batch(Array.from({ length: 600 }, (_, i) => ({ values: spendingRow({ item: `시간 초과 ${i}` }) })));
     const gone = AbortSignal.abort(new Error('out of time'));
     await expect(store.syncBody('spending', utf8(body), limits, admin, null, { signal: gone })).rejects.toThrow('out of time');
     expect((await store.batchStatus(body.batchId, admin)).status).toBe('unknown');

@@ -11,6 +11,13 @@ export { batchSize, checkSyncBody, checkedBatch, readSyncBody, type BodyRefusal,
 
 const workerUrl = new URL('./worker.mjs', import.meta.url);
 
+/**
+ * The smallest sync body sent to the checker's thread (128 KB, ~400 spending rows): a smaller one is
+ * read and checked on the service's thread in less time than the hop takes, and a service that only
+ * gets small batches never starts the thread (its heap is ~40 MB of the service's memory).
+ */
+export const checkerBytes = 128 * 1024;
+
 /** The checker thread's own heap cap: a 16 MB body of the largest batch parses and checks in far less. */
 const checkerHeapMb = 192;
 
@@ -63,7 +70,12 @@ export class BatchChecker {
     };
   }
 
-  /** Starts the thread ahead of the first body (`jachi serve` does, so the first sync does not wait for it); resolves once it is ready. */
+  /** Whether its thread is running (started by a large body, or by `start`). */
+  get running(): boolean {
+    return this.worker !== undefined;
+  }
+
+  /** Starts the thread ahead of the first large body; resolves once it is ready. */
   start(): Promise<void> {
     this.started();
     return this.ready!;
