@@ -54,7 +54,7 @@ export const syncRoutes = new Hono()
     const kind = kindParam(c.req.param('kind'));
     const sent = await readJsonBytes(c);
     const source = workbookHeader(c.req.header('x-jachi-workbook'));
-    // Read and checked by the rules on the checker's thread (store/checker), then decided and written here.
+    // Read and checked by the rules (a large body on the checker's thread, store/checker), then decided and written.
     const answer = await c.get('store').syncBody(kind, sent, c.get('limits').json.sync, c.get('actor'), source, {
       signal: c.get('signal'),
       // Named in the answer should the request outlive its time limit (GET /api/batches/:batchId).

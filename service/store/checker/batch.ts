@@ -75,7 +75,7 @@ export interface CheckedBody {
 }
 
 /** Rows plus deletes of a sync body not yet validated (0 for anything that is not one). */
-export function batchSize(raw: unknown): number {
+function batchSize(raw: unknown): number {
   if (typeof raw !== 'object' || raw === null) return 0;
   const { rows, deletes } = raw as { rows?: unknown; deletes?: unknown };
   return (Array.isArray(rows) ? rows.length : 0) + (Array.isArray(deletes) ? deletes.length : 0);
