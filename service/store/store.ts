@@ -163,7 +163,8 @@ export class Store {
   /**
    * A sync body as it came over HTTP: read and its rows checked (a body of `checkerBytes` or more on
    * the checker's thread, a smaller one here, where the hop would cost more than it saves), then
-   * decided and written as `sync` does. Resolves to why the body is refused, if it is.
+   * decided and written as `sync` does. Resolves to why the body is refused, if it is. The first
+   * large body starts the checker's thread and is checked here while the thread loads.
    */
   async syncBody(
     kind: Kind,
@@ -173,7 +174,8 @@ export class Store {
     source: string | null,
     options: { signal?: AbortSignal; onRead?: (batchId: string) => void } = {},
   ): Promise<SyncAnswer | BodyRefusal> {
-    if (bytes.length < checkerBytes) {
+    if (bytes.length < checkerBytes || !this.checker.isReady) {
+      if (bytes.length >= checkerBytes) void this.checker.start();
       const read = readSyncBody(bytes, limits);
       if ('refused' in read) return read;
       options.signal?.throwIfAborted();

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Worker } from 'node:worker_threads';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { checkRow, daejeonReference, syncBodySchema, type Kind } from '../../domain/index.ts';
 import { checkSyncBody, checkedBatch, checkerBytes, type BodyRefusal, type PreparedBatch } from '../../service/store/checker/index.ts';
@@ -127,8 +127,9 @@ describe('a body checked off the service’s thread', () => {
 });
 
 describe('the checker’s thread', () => {
-  it('takes large bodies only: a small one is read and checked on the service’s thread, which never starts it', async () => {
+  it('takes large bodies only: a small one is read and checked on the service’s thread, which never starts it; the first large one is checked there while the thread loads', async () => {
     const own = await Store.open(join(dir, 'small.duckdb'));
+    const sentToThread = vi.spyOn(own.checker, 'check');
     try {
       const small = batch([{ values: spendingRow() }]);
       const answer = await own.syncBody('spending', utf8(small), limits, admin, null);
@@ -139,6 +140,12 @@ describe('the checker’s thread', () => {
       const stored = await own.syncBody('spending', utf8(large), limits, admin, null);
       expect(stored).toMatchObject({ results: Array(600).fill(expect.objectContaining({ status: 'accepted' })) });
       expect(own.checker.running).toBe(true);
+      expect(sentToThread).not.toHaveBeenCalled();
+      // Once loaded, the next large body goes to the thread.
+      await own.checker.start();
+      const next = batch(Array.from({ length: 600 }, (_, i) => ({ values: spendingRow({ item: `다음 ${i}` }) })));
+      expect(await own.syncBody('spending', utf8(next), limits, admin, null)).toMatchObject({ results: Array(600).fill(expect.objectContaining({ status: 'accepted' })) });
+      expect(sentToThread).toHaveBeenCalledTimes(1);
       // Refused alike either way.
       expect(await own.syncBody('spending', utf8('{"batchId": '), limits, admin, null)).toEqual({ refused: 'unreadable' });
     } finally {
@@ -183,6 +190,7 @@ describe('the checker’s thread', () => {
 
   it('does not queue a batch whose request was answered while it was being checked: its status reads unknown, nothing is stored', async () => {
     const body = batch(Array.from({ length: 600 }, (_, i) => ({ values: spendingRow({ item: `시간 초과 ${i}` }) })));
+    await store.checker.start();
     const gone = AbortSignal.abort(new Error('out of time'));
     await expect(store.syncBody('spending', utf8(body), limits, admin, null, { signal: gone })).rejects.toThrow('out of time');
     expect((await store.batchStatus(body.batchId, admin)).status).toBe('unknown');

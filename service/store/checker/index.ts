@@ -33,8 +33,8 @@ export interface PreparedBatch extends CheckedBatch {
 /**
  * The sync checker: reads a sync body and runs the rules on its rows in a worker thread of its own,
  * so the service's thread only routes, decides against the stored rows and writes (README,
- * "Architecture"). One thread, started on the first body and answering in the order asked; it is
- * sent the reference whenever the reference changed. Should it fail or end, the bodies it held fail
+ * "Architecture"). One thread, started by the first large body (`Store.syncBody`) and answering in
+ * the order asked; it is sent the reference whenever the reference changed. Should it fail or end, the bodies it held fail
  * with it and the next body starts another.
  */
 export class BatchChecker {
@@ -46,6 +46,7 @@ export class BatchChecker {
   private closed = false;
   /** Resolves once the thread has loaded the rules (its first message). */
   private ready?: Promise<void>;
+  private loaded = false;
 
   constructor(private readonly references: References) {}
 
@@ -75,8 +76,14 @@ export class BatchChecker {
     return this.worker !== undefined;
   }
 
+  /** Whether its thread has loaded the rules and takes bodies at once. */
+  get isReady(): boolean {
+    return this.worker !== undefined && this.loaded;
+  }
+
   /** Starts the thread ahead of the first large body; resolves once it is ready. */
   start(): Promise<void> {
+    if (this.closed) return Promise.resolve();
     this.started();
     return this.ready!;
   }
@@ -96,9 +103,13 @@ export class BatchChecker {
     // The service's process may end with the checker idle.
     worker.unref();
     let isReady: () => void = () => undefined;
+    this.loaded = false;
     this.ready = new Promise((resolve) => (isReady = resolve));
     worker.on('message', (reply: CheckReply | 'ready') => {
-      if (reply === 'ready') return isReady();
+      if (reply === 'ready') {
+        this.loaded = true;
+        return isReady();
+      }
       const asked = this.waiting.get(reply.id);
       this.waiting.delete(reply.id);
       asked?.resolve(reply);
