@@ -180,8 +180,12 @@ describe('the checker’s thread', () => {
   });
 
   it('fails the bodies it held when it ends, and the next body starts another', async () => {
+    await store.checker.start();
+    // The thread told to stop, then a body sent to it before it has ended (a small one would
+    // otherwise be answered before the thread stopped).
+    const ending = (store.checker as unknown as { worker: Worker }).worker.terminate();
     const held = store.checker.check('spending', utf8(batch([{ values: spendingRow() }])), limits, admin);
-    await (store.checker as unknown as { worker: Worker }).worker.terminate();
+    await ending;
     // As a batch that stored nothing: 503, resend.
     await expect(held).rejects.toMatchObject({ code: 'batch_failed', message: expect.stringMatching(/ended/) });
     const next = await prepared(batch([{ values: spendingRow() }]));
