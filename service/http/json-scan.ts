@@ -196,3 +196,20 @@ export function scanJson(bytes: Uint8Array, limits: Omit<JsonLimits, 'maxBytes'>
   }
   return { problem: null, compact: reader.canonical };
 }
+
+/** UTF-8 as `Request.text()` reads it: a byte-order mark dropped, a broken sequence as U+FFFD. */
+const utf8 = new TextDecoder();
+
+/**
+ * A JSON body's bytes scanned within `limits`, then parsed: its value and whether the bytes are its
+ * compact text, or the first problem (`syntax` for JSON that does not parse).
+ */
+export function parseJson(bytes: Uint8Array, limits: Omit<JsonLimits, 'maxBytes'>): { value: unknown; compact: boolean } | { problem: JsonProblem } {
+  const { problem, compact } = scanJson(bytes, limits);
+  if (problem) return { problem };
+  try {
+    return { value: JSON.parse(utf8.decode(bytes)), compact };
+  } catch {
+    return { problem: { kind: 'syntax' } };
+  }
+}

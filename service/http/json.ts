@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import { ApiError } from './errors.ts';
-import { scanJson, type JsonProblem } from './json-scan.ts';
+import { parseJson, type JsonProblem } from './json-scan.ts';
 
 export { scanJson, type JsonLimits, type JsonProblem, type JsonScan } from './json-scan.ts';
 
@@ -42,15 +42,9 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S, route
 /** A JSON body read within the route's limits: its value, and its bytes when they are its compact text. */
 export async function readJsonBody(c: Context, route: JsonRoute): Promise<{ value: unknown; compactBytes?: Uint8Array }> {
   const bytes = await readJsonBytes(c);
-  const { problem, compact } = scanJson(bytes, c.get('limits').json[route]);
-  if (problem) throw refusal(problem);
-  let value: unknown;
-  try {
-    value = JSON.parse(utf8.decode(bytes));
-  } catch {
-    throw unreadable();
-  }
-  return { value, compactBytes: compact ? bytes : undefined };
+  const parsed = parseJson(bytes, c.get('limits').json[route]);
+  if ('problem' in parsed) throw refusal(parsed.problem);
+  return { value: parsed.value, compactBytes: parsed.compact ? bytes : undefined };
 }
 
 /** A JSON body's bytes as they came (415 for a body that is not JSON), counted as they arrived (the app's body limit for the route). */
@@ -59,9 +53,6 @@ export async function readJsonBytes(c: Context): Promise<Uint8Array> {
   if (!/^application\/json\b/i.test(type)) throw ApiError.of('not_json');
   return new Uint8Array(await c.req.arrayBuffer());
 }
-
-/** UTF-8 as `Request.text()` reads it: a byte-order mark dropped, a broken sequence as U+FFFD. */
-const utf8 = new TextDecoder();
 
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
   const parsed = schema.safeParse(value);

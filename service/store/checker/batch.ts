@@ -11,7 +11,7 @@ import {
   type RowValues,
   type SyncBody,
 } from '../../../domain/index.ts';
-import { scanJson, type JsonLimits, type JsonProblem } from '../../http/json-scan.ts';
+import { parseJson, type JsonLimits, type JsonProblem } from '../../http/json-scan.ts';
 import { batchFingerprint } from '../fingerprint.ts';
 
 // A sync body from its bytes to its rows checked by the rules, in a form that is cheap to hand from
@@ -81,22 +81,15 @@ function batchSize(raw: unknown): number {
   return (Array.isArray(rows) ? rows.length : 0) + (Array.isArray(deletes) ? deletes.length : 0);
 }
 
-const utf8 = new TextDecoder();
-
 /**
  * A sync body's bytes as a batch: within `limits` (counted over the bytes before anything is
  * parsed), readable JSON, at most `maxBatchRows`, and of the sync body's shape (the first bad field
  * named) — or why not.
  */
 export function readSyncBody(bytes: Uint8Array, limits: Omit<JsonLimits, 'maxBytes'>): { batch: SyncBatchInput; compact: boolean } | BodyRefusal {
-  const { problem, compact } = scanJson(bytes, limits);
-  if (problem) return { refused: 'limits', problem };
-  let raw: unknown;
-  try {
-    raw = JSON.parse(utf8.decode(bytes));
-  } catch {
-    return { refused: 'unreadable' };
-  }
+  const read = parseJson(bytes, limits);
+  if ('problem' in read) return read.problem.kind === 'syntax' ? { refused: 'unreadable' } : { refused: 'limits', problem: read.problem };
+  const { value: raw, compact } = read;
   // Counted before the rows are read one by one: too many is its own code, not a bad body.
   if (batchSize(raw) > maxBatchRows) return { refused: 'too_large' };
   const plain = plainSyncBody(raw);
