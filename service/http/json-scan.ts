@@ -1,5 +1,7 @@
 // The byte scan of a JSON body: the limits counted over its raw UTF-8 and whether it is its
-// canonical text. No imports: the sync checker's worker thread (service/store/checker) runs it too.
+// canonical text. Only Node's own imports: the sync checker's worker thread (service/store/checker)
+// runs it too.
+import { isUtf8 } from 'node:buffer';
 
 /**
  * What one JSON body may hold. Checked over the raw text before `JSON.parse`, so a body of millions
@@ -51,11 +53,39 @@ class ByteReader {
   at = 0;
   /** Cleared by anything that makes the bytes other than `JSON.stringify`'s text. */
   canonical = true;
+  /** `utf8`: the bytes are valid UTF-8 (node:buffer's `isUtf8`, a native check of the whole body). */
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly utf8: boolean,
+  ) {}
 
-  constructor(private readonly bytes: Uint8Array) {}
+  /**
+   * Whether the string whose opening quote is at `at` is longer than `limit`, `at` left on its
+   * closing quote (or the end). In valid UTF-8, a string without escapes ends at the next quote
+   * and has no more UTF-16 units than bytes: only its end is looked for (most of a sync body is
+   * such strings). Any other string is read again character by character.
+   */
+  stringOver(limit: number): boolean {
+    if (this.utf8) {
+      const bytes = this.bytes;
+      const n = bytes.length;
+      const from = this.at + 1;
+      let i = from;
+      while (i < n) {
+        const c = bytes[i]!;
+        if (c === quote || c === backslash) break;
+        i++;
+      }
+      if (i < n && bytes[i] === quote && i - from <= limit) {
+        this.at = i;
+        return false;
+      }
+    }
+    return this.string() > limit;
+  }
 
   /** The string whose opening quote is at `at`: its length, `at` left on its closing quote (or the end). */
-  string(): number {
+  private string(): number {
     const bytes = this.bytes;
     const n = bytes.length;
     let length = 0;
@@ -157,9 +187,10 @@ class ByteReader {
 export function scanJson(bytes: Uint8Array, limits: Omit<JsonLimits, 'maxBytes'>): JsonScan {
   // items[d]: commas seen at depth d (the open container's items − 1).
   const items = new Int32Array(limits.maxDepth + 2);
+  const { maxDepth, maxItems, maxValues, maxStringLength } = limits;
   let depth = 0;
   let values = 0;
-  const reader = new ByteReader(bytes);
+  const reader = new ByteReader(bytes, isUtf8(bytes));
   const n = bytes.length;
   const fail = (problem: JsonProblem): JsonScan => ({ problem, compact: false });
   // A byte-order mark before the value is not part of it (the decoder drops it too).
@@ -175,22 +206,22 @@ export function scanJson(bytes: Uint8Array, limits: Omit<JsonLimits, 'maxBytes'>
     if (ch === 0x2c) {
       if (depth === 0) return fail({ kind: 'syntax' });
       // n commas: n + 1 items
-      if (++items[depth]! + 1 > limits.maxItems) return fail({ kind: 'items', limit: limits.maxItems });
+      if (++items[depth]! + 1 > maxItems) return fail({ kind: 'items', limit: maxItems });
       continue;
     }
     if (ch === 0x5d || ch === 0x7d) {
       if (--depth < 0) return fail({ kind: 'syntax' });
       continue;
     }
-    if (++values > limits.maxValues) return fail({ kind: 'values', limit: limits.maxValues });
+    if (++values > maxValues) return fail({ kind: 'values', limit: maxValues });
     if (ch === 0x5b || ch === 0x7b) {
-      if (++depth > limits.maxDepth) return fail({ kind: 'depth', limit: limits.maxDepth });
+      if (++depth > maxDepth) return fail({ kind: 'depth', limit: maxDepth });
       items[depth] = 0;
       continue;
     }
     reader.at = i;
     if (ch === quote) {
-      if (reader.string() > limits.maxStringLength) return fail({ kind: 'string', limit: limits.maxStringLength });
+      if (reader.stringOver(maxStringLength)) return fail({ kind: 'string', limit: maxStringLength });
     } else reader.token();
     i = reader.at;
   }

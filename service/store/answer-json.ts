@@ -4,7 +4,8 @@ import type { Issue, RowResult, SyncAnswer } from '../../domain/index.ts';
 // bytes are made once however many rows carry it (a batch whose lines share a dong-year's
 // over-allocation warning repeats a few hundred bytes of Korean on every row), and the rest of each
 // row is ASCII. Writing the answer as a string and encoding it after cost twice as much: the string
-// of a 5,000-row answer is megabytes of two-byte characters.
+// of a 5,000-row answer is megabytes of two-byte characters. Each result's keys are written in the
+// contract's order (domain/contract.ts `RowResult`), read by name rather than enumerated.
 
 /** The UTF-8 of each issue already written. */
 const issueBytes = new WeakMap<Issue, Buffer>();
@@ -18,11 +19,15 @@ function bytesOf(issue: Issue, asList: boolean): Buffer {
   return bytes;
 }
 
-/** A growing buffer of UTF-8; text is gathered and written when bytes come (a row's ASCII in one write). */
+/**
+ * A growing buffer of UTF-8. ASCII text (a row's keys, id, status and revision) is written a
+ * character at a time, any other through Node's encoder; bytes already encoded are set in place.
+ * A call into the encoder or `Buffer.copy` for each of a row's few dozen bytes cost more than the
+ * bytes themselves.
+ */
 class Utf8Out {
   private buffer: Buffer<ArrayBuffer>;
   private at = 0;
-  private pending = '';
 
   /** `size`: the bytes expected (it grows past them). */
   constructor(size: number) {
@@ -32,71 +37,95 @@ class Utf8Out {
   private room(n: number): void {
     if (this.at + n <= this.buffer.length) return;
     const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.at + n));
-    this.buffer.copy(grown, 0, 0, this.at);
+    grown.set(this.buffer.subarray(0, this.at));
     this.buffer = grown;
   }
 
-  private flush(): void {
-    if (this.pending === '') return;
-    // At most three bytes for each UTF-16 unit.
-    this.room(this.pending.length * 3);
-    this.at += this.buffer.write(this.pending, this.at, 'utf8');
-    this.pending = '';
-  }
-
   text(s: string): void {
-    this.pending += s;
+    // At most three bytes for each UTF-16 unit.
+    this.room(s.length * 3);
+    const buffer = this.buffer;
+    let at = this.at;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) {
+        this.at = at + buffer.write(s.slice(i), at, 'utf8');
+        return;
+      }
+      buffer[at++] = c;
+    }
+    this.at = at;
   }
 
-  bytes(b: Buffer): void {
-    this.flush();
-    this.room(b.length);
-    this.at += b.copy(this.buffer, this.at);
+  bytes(b: Uint8Array): void {
+    const n = b.length;
+    this.room(n);
+    // A few bytes by hand: setting a typed array has its own cost per call.
+    if (n > 32) this.buffer.set(b, this.at);
+    else for (let i = 0; i < n; i++) this.buffer[this.at + i] = b[i]!;
+    this.at += n;
   }
 
   done(): Uint8Array<ArrayBuffer> {
-    this.flush();
     return new Uint8Array(this.buffer.buffer.slice(this.buffer.byteOffset, this.buffer.byteOffset + this.at));
   }
 }
 
-/** `"key":` of each result key seen. */
-const keyJson = new Map<string, string>();
+const utf8 = (text: string): Uint8Array => Buffer.from(text, 'utf8');
+const rowIdKey = utf8('{"rowId":');
+const statusKey = utf8(',"status":');
+const revisionKey = utf8(',"revision":');
+const errorsKey = utf8(',"errors":');
+const warningsKey = utf8(',"warnings":');
+const serverKey = utf8(',"server":');
+/** Each status's `"status"` text, as UTF-8. */
+const statusBytes = new Map<string, Uint8Array>();
 
-/** One row's result: its plain values gathered as text, its issue lists as their bytes. */
-function writeResult(out: Utf8Out, result: RowResult): void {
-  let text = '{';
-  let first = true;
-  for (const key in result) {
-    const value = (result as unknown as Record<string, unknown>)[key];
-    if (value === undefined) continue;
-    let name = keyJson.get(key);
-    if (name === undefined) keyJson.set(key, (name = `${JSON.stringify(key)}:`));
-    text += first ? name : `,${name}`;
-    first = false;
-    if ((key === 'warnings' || key === 'errors') && Array.isArray(value)) {
-      const issues = value as Issue[];
-      out.text(text);
-      text = '';
-      if (issues.length === 1) {
-        out.bytes(bytesOf(issues[0]!, true));
-        continue;
-      }
-      out.text('[');
-      issues.forEach((issue, i) => {
-        if (i > 0) out.text(',');
-        out.bytes(bytesOf(issue, false));
-      });
-      out.text(']');
-      continue;
-    }
-    // A revision is a whole number: its text is JSON's.
-    text += typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : JSON.stringify(value);
+function issues(out: Utf8Out, list: Issue[]): void {
+  if (list.length === 1) {
+    out.bytes(bytesOf(list[0]!, true));
+    return;
   }
-  out.text(`${text}}`);
+  out.text('[');
+  list.forEach((issue, i) => {
+    if (i > 0) out.text(',');
+    out.bytes(bytesOf(issue, false));
+  });
+  out.text(']');
 }
 
-/** A sync answer's JSON as UTF-8: the same bytes as `JSON.stringify(answer)` encoded. */
+/**
+ * One row's result, its keys in the contract's order (domain/contract.ts `RowResult`) whatever
+ * order they were set in: its plain values as text, its issue lists as their bytes.
+ */
+function writeResult(out: Utf8Out, result: RowResult): void {
+  out.bytes(rowIdKey);
+  out.text(JSON.stringify(result.rowId));
+  out.bytes(statusKey);
+  let status = statusBytes.get(result.status);
+  if (status === undefined) statusBytes.set(result.status, (status = utf8(JSON.stringify(result.status))));
+  out.bytes(status);
+  if (result.revision !== undefined) {
+    out.bytes(revisionKey);
+    // A revision is a whole number: its text is JSON's.
+    out.text(Number.isSafeInteger(result.revision) ? String(result.revision) : JSON.stringify(result.revision));
+  }
+  if (result.errors !== undefined) {
+    out.bytes(errorsKey);
+    issues(out, result.errors);
+  }
+  if (result.warnings !== undefined) {
+    out.bytes(warningsKey);
+    issues(out, result.warnings);
+  }
+  if (result.server !== undefined) {
+    out.bytes(serverKey);
+    out.text(JSON.stringify(result.server));
+  }
+  out.text('}');
+}
+
+/** A sync answer's JSON as UTF-8: the bytes of `JSON.stringify(answer)` encoded, each result's keys in the contract's order. */
 export function answerUtf8(answer: SyncAnswer): Uint8Array<ArrayBuffer> {
   // About a row's bytes for each result (more when they carry warnings: the buffer grows).
   const out = new Utf8Out(256 + answer.results.length * 96);

@@ -150,18 +150,20 @@ interface LineEntry {
 
 const entryOf = (values: Record<string, unknown>): LineEntry => ({ values, year: lineYear(values), hash: lineHash(values) });
 
+/** Counts one line more (`by` 1) or less (−1) of `hash` in `hashes`. */
+function countHash(hashes: Map<number, number>, hash: number, by: 1 | -1): void {
+  const n = (hashes.get(hash) ?? 0) + by;
+  if (n > 0) hashes.set(hash, n);
+  else hashes.delete(hash);
+}
+
 /** Puts a line in `state.lines` (in place of the row's earlier line), or takes the row's line out (`line` undefined). */
 function putLine(state: LineState, rowId: string, line: LineEntry | undefined): void {
-  const count = (hash: number, by: 1 | -1) => {
-    const n = (state.hashes.get(hash) ?? 0) + by;
-    if (n > 0) state.hashes.set(hash, n);
-    else state.hashes.delete(hash);
-  };
   const old = state.lines.get(rowId);
-  if (old) count(old.hash, -1);
+  if (old) countHash(state.hashes, old.hash, -1);
   if (line) {
     state.lines.set(rowId, line);
-    count(line.hash, 1);
+    countHash(state.hashes, line.hash, 1);
   } else state.lines.delete(rowId);
 }
 

@@ -47,6 +47,18 @@ describe('scanJson: counts over the raw bytes, before anything is parsed', () =>
       }),
       { numRuns: 2000 },
     );
+    // Well-formed text (the usual body), escapes and characters of every width among it: the
+    // string's length in JavaScript, as written (an escape as its characters).
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 3 }), (text, tail) => {
+        const written = JSON.stringify(text + tail);
+        const bytes = utf8(`[${written}]`);
+        const length = written.length - 2;
+        expect(scanJson(bytes, { ...wide, maxStringLength: length }).problem).toBeNull();
+        if (length > 0) expect(scanJson(bytes, { ...wide, maxStringLength: length - 1 }).problem).toEqual({ kind: 'string', limit: length - 1 });
+      }),
+      { numRuns: 2000 },
+    );
     // 1,000 stray continuation bytes are 1,000 characters once decoded, not none.
     expect(scanJson(Uint8Array.from([0x22, ...new Array<number>(1000).fill(0x80), 0x22]), shape).problem).toEqual({ kind: 'string', limit: 5 });
   });

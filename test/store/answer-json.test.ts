@@ -1,5 +1,6 @@
 // A sync answer's JSON written with each distinct warning's bytes once (answer-json.ts) is the same
-// text JSON.stringify writes, and the same UTF-8, whatever the rows' statuses, warnings and stored values.
+// text JSON.stringify writes, and the same UTF-8, whatever the rows' statuses, warnings and stored
+// values: each result's keys in the contract's order (RowResult), whatever order they were set in.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { rowIssue } from '../../domain/messages.ts';
@@ -32,6 +33,35 @@ describe('a sync answer as JSON', () => {
         expect(Buffer.from(answerUtf8(answer)).equals(Buffer.from(JSON.stringify(answer), 'utf8'))).toBe(true);
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it('writes each result’s keys in the contract’s order, whatever order the service set them in', () => {
+    const warning = { field: 'budgetKrw', code: 'over_allocation', message: { ko: '배정액 초과', en: 'Over the allocation' } };
+    const server = {
+      rowId: '00000000-0000-4000-8000-000000000002',
+      revision: 7,
+      deleted: false,
+      values: { dong: '가양2동' },
+      updatedBy: '가양2동',
+      updatedAt: '2020-01-01',
+      source: null,
+    };
+    // A conflict's stored row is set before the warnings the line checks add after.
+    const conflict = { rowId: server.rowId, status: 'conflict', revision: 7, server } as RowResult;
+    conflict.warnings = [warning];
+    const rejected = { warnings: [warning], errors: [warning], status: 'rejected', rowId: '00000000-0000-4000-8000-000000000003' } as RowResult;
+    const answer: SyncAnswer = { batchId: '00000000-0000-4000-8000-000000000000', revision: 7, results: [conflict, rejected] };
+    const written = answerJson(answer);
+    expect(JSON.parse(written)).toEqual(answer);
+    expect(written).toBe(
+      JSON.stringify({
+        ...answer,
+        results: [
+          { rowId: conflict.rowId, status: 'conflict', revision: 7, warnings: [warning], server },
+          { rowId: rejected.rowId, status: 'rejected', errors: [warning], warnings: [warning] },
+        ],
+      }),
     );
   });
 

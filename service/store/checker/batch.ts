@@ -163,18 +163,31 @@ export interface CheckedBatch {
  */
 export function checkedBatch(kind: Kind, parsed: CheckedColumns): CheckedBatch {
   const fields = sheets[kind].columns.map((c) => c.field);
-  const columns = parsed.columns.map((column) => (Array.isArray(column) ? (i: number) => column[i] : (i: number) => column.distinct[column.at[i]!]));
   const n = parsed.bases.length;
-  const checked: CheckedRow[] = new Array<CheckedRow>(n);
   const refused = new Set(parsed.refused);
-  for (let i = 0; i < n; i++) {
-    if (refused.has(i)) {
-      checked[i] = { errors: none, warnings: none };
-      continue;
+  const rows: (RowValues | undefined)[] = new Array<RowValues | undefined>(n);
+  for (let i = 0; i < n; i++) rows[i] = refused.has(i) ? undefined : {};
+  // A field at a time over every row: each row's object gains its fields in the sheet's order, and
+  // each loop stores one key.
+  parsed.columns.forEach((column, f) => {
+    const field = fields[f]!;
+    if (Array.isArray(column)) {
+      for (let i = 0; i < n; i++) {
+        const values = rows[i];
+        if (values) values[field] = column[i] as RowValues[string];
+      }
+      return;
     }
-    const values: RowValues = {};
-    for (let f = 0; f < fields.length; f++) values[fields[f]!] = columns[f]!(i) as RowValues[string];
-    checked[i] = { values, errors: none, warnings: none };
+    const { distinct, at } = column;
+    for (let i = 0; i < n; i++) {
+      const values = rows[i];
+      if (values) values[field] = distinct[at[i]!] as RowValues[string];
+    }
+  });
+  const checked: CheckedRow[] = new Array<CheckedRow>(n);
+  for (let i = 0; i < n; i++) {
+    const values = rows[i];
+    checked[i] = values ? { values, errors: none, warnings: none } : { errors: none, warnings: none };
   }
   for (const [i, errors, warnings] of parsed.rowIssues) {
     const row = checked[i]!;
