@@ -1,6 +1,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { sheets, type ColumnDef, type Kind, type RowValues } from '../../domain/index.ts';
-import { booleanColumn, dataChunk, dateColumn, doubleColumn, int32Column, int64Column, textColumn, timestampColumn, uuidColumn, type ChunkColumn } from './chunk.ts';
+import { sheets, type Kind, type RowValues } from '../../domain/index.ts';
+import { dataChunk } from './chunk.ts';
+import { booleanData, chunkRows, fieldData, int64Data, textData, timestampData, uuidData, type ColumnData } from './chunk-data.ts';
+import type { CheckedBlock } from './checker/batch.ts';
 import { idList } from './rows.ts';
 import { quotedIdentifier, rowsTable, rowsTableName } from './sql.ts';
 
@@ -11,6 +13,8 @@ export interface Version {
   deleted: boolean;
   baseRevision: number | null;
   values: RowValues;
+  /** The block the sync checker encoded its row's id, values and base revision in, and its row there (checker/batch.ts). */
+  from?: { block: CheckedBlock; row: number };
 }
 
 /** What every version of one batch shares. */
@@ -23,30 +27,6 @@ export interface BatchStamp {
 
 /** The table of a kind's replaced versions (migration 007): the rows table's columns, append-only. */
 export const historyTable = (kind: Kind) => quotedIdentifier(`${kind}_history`);
-
-/** Rows per appended data chunk (DuckDB's vector size). */
-const chunkRows = 2048;
-
-/** A field's column of a chunk, typed as the table keeps it (dates as DATE: the rules checked YYYY-MM-DD). */
-function fieldColumn(c: ColumnDef, part: readonly Version[]): ChunkColumn {
-  const values = part.map((v) => v.values[c.field] ?? null);
-  switch (c.type) {
-    case 'phase':
-    case 'year':
-      return int32Column(values as (number | null)[]);
-    case 'money':
-    case 'count':
-      return int64Column(values as (number | null)[]);
-    case 'percent':
-      return doubleColumn(values as (number | null)[]);
-    case 'boolean':
-      return booleanColumn(values as (boolean | null)[]);
-    case 'date':
-      return dateColumn(values as (string | null)[]);
-    default:
-      return textColumn(values as (string | null)[]);
-  }
-}
 
 /** A version to write with its batch's stamp. */
 export interface StampedVersion {
@@ -71,19 +51,74 @@ function stampTimes(part: readonly StampedVersion[]): number[] {
  * A chunk of versions in the rows table's column order (migration 001's service columns, the
  * sheet's fields, then 007's baseRevision; `checkLayouts` holds the table to it).
  */
-function versionColumns(kind: Kind, part: readonly StampedVersion[]): ChunkColumn[] {
+function versionColumns(kind: Kind, part: readonly StampedVersion[]): ColumnData[] {
   const versions = part.map((e) => e.version);
   return [
-    uuidColumn(versions.map((v) => v.rowId)),
-    int64Column(versions.map((v) => v.revision)),
-    booleanColumn(versions.map((v) => v.deleted)),
-    textColumn(part.map((e) => e.stamp.updatedBy)),
-    timestampColumn(stampTimes(part)),
-    textColumn(part.map((e) => e.stamp.source)),
-    uuidColumn(part.map((e) => e.stamp.batchId)),
-    ...sheets[kind].columns.map((c) => fieldColumn(c, versions)),
-    int64Column(versions.map((v) => v.baseRevision)),
+    uuidData(versions.map((v) => v.rowId)),
+    ...serviceColumns(part),
+    ...sheets[kind].columns.map((c) =>
+      fieldData(
+        c.type,
+        versions.map((v) => v.values[c.field] ?? null),
+      ),
+    ),
+    int64Data(versions.map((v) => v.baseRevision)),
   ];
+}
+
+/** The columns the service sets (migration 001's, after the row id): revision, deleted and the batch's stamp. */
+function serviceColumns(part: readonly StampedVersion[]): ColumnData[] {
+  return [
+    int64Data(part.map((e) => e.version.revision)),
+    booleanData(part.map((e) => e.version.deleted)),
+    textData(part.map((e) => e.stamp.updatedBy)),
+    timestampData(stampTimes(part)),
+    textData(part.map((e) => e.stamp.source)),
+    uuidData(part.map((e) => e.stamp.batchId)),
+  ];
+}
+
+/**
+ * A whole block of a checked batch as one chunk: its row ids, values and base revisions as the
+ * checker encoded them, the service's columns from the versions (`part` holds every row of the
+ * block, in order, with one stamp).
+ */
+function blockColumns(block: CheckedBlock, part: readonly StampedVersion[]): ColumnData[] {
+  return [block.rowIds, ...serviceColumns(part), ...block.fields, block.bases];
+}
+
+/** Whether `entries` from `at` are every row of `block`, in order, of one batch. */
+function wholeBlock(entries: readonly StampedVersion[], at: number, block: CheckedBlock): boolean {
+  if (at + block.rows > entries.length) return false;
+  const stamp = entries[at]!.stamp;
+  for (let j = 0; j < block.rows; j++) {
+    const e = entries[at + j]!;
+    if (e.version.from?.block !== block || e.version.from.row !== j || e.stamp !== stamp) return false;
+  }
+  return true;
+}
+
+/**
+ * The entries as chunks: a block the checker encoded written as it is when every one of its rows
+ * is written (a batch of rows all accepted: the usual case), any others a chunk of up to
+ * `chunkRows` at a time from their values.
+ */
+function* chunksOf(entries: readonly StampedVersion[]): Generator<{ block?: CheckedBlock; part: StampedVersion[] }> {
+  let rest: StampedVersion[] = [];
+  for (let at = 0; at < entries.length; ) {
+    const from = entries[at]!.version.from;
+    if (from?.row === 0 && wholeBlock(entries, at, from.block)) {
+      yield { block: from.block, part: entries.slice(at, at + from.block.rows) };
+      at += from.block.rows;
+      continue;
+    }
+    rest.push(entries[at++]!);
+    if (rest.length === chunkRows) {
+      yield { part: rest };
+      rest = [];
+    }
+  }
+  if (rest.length > 0) yield { part: rest };
 }
 
 const rowColumnNames = (kind: Kind) => ['rowId', 'revision', 'deleted', 'updatedBy', 'updatedAt', 'source', 'batchId', ...sheets[kind].columns.map((c) => c.field), 'baseRevision'];
@@ -113,9 +148,8 @@ async function append(connection: DuckDBConnection, table: string, kind: Kind, e
   if (entries.length === 0) return;
   const appender = await connection.createAppender(table);
   try {
-    for (let start = 0; start < entries.length; start += chunkRows) {
-      const part = entries.slice(start, start + chunkRows);
-      appender.appendDataChunk(dataChunk(versionColumns(kind, part), part.length));
+    for (const { block, part } of chunksOf(entries)) {
+      appender.appendDataChunk(dataChunk(block ? blockColumns(block, part) : versionColumns(kind, part), part.length));
     }
     appender.flushSync();
   } finally {

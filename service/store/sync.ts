@@ -22,7 +22,8 @@ import {
   type SyncAnswer,
 } from '../../domain/index.ts';
 import { answerUtf8 } from './answer-json.ts';
-import type { PreparedBatch, SyncBatchInput } from './checker/index.ts';
+import type { CheckedBlock, PreparedBatch, SyncBatchInput } from './checker/index.ts';
+import { chunkRows } from './chunk-data.ts';
 import { batchFingerprint, type SentBody } from './fingerprint.ts';
 import { canWriteDong, canWriteUnit, type Actor } from './auth.ts';
 import { addCrossKindWarnings, readCrossKind, type CrossKindSeen } from './cross-kind.ts';
@@ -91,6 +92,8 @@ interface Prechecked {
   /** Undefined when the reference was replaced after they were checked (they are checked again). */
   index: ReferenceIndex | undefined;
   rows: CheckedRow[];
+  /** The rows as the checker encoded them for the rows table (checker/batch.ts), when it checked them. */
+  blocks?: readonly CheckedBlock[];
 }
 
 /** A batch of a group as written: its versions, the stored rows they replace, and its answer (and its UTF-8). */
@@ -265,7 +268,7 @@ export class Syncs {
   syncChecked(kind: Kind, prepared: PreparedBatch, actor: Actor, source: string | null = null): Promise<SyncAnswer> {
     const index = prepared.referenceVersion === this.references.version ? this.references.indexFor(actor) : undefined;
     const { fingerprint, sent } = prepared;
-    return this.enqueue({ kind, batch: prepared, sent, actor, source, fingerprint, checked: { index, rows: prepared.checked } });
+    return this.enqueue({ kind, batch: prepared, sent, actor, source, fingerprint, checked: { index, rows: prepared.checked, blocks: prepared.blocks } });
   }
 
   /** Queues a checked batch for the writer; resolves to its answer once written (or as stored). */
@@ -504,13 +507,16 @@ export class Syncs {
     // Rows checked against a reference that has since been replaced are checked again.
     const index = this.references.indexFor(actor);
     const checks = prechecked?.index === index ? prechecked.rows : undefined;
+    // Rows checked again have no block: their values are the ones checked now.
+    const blocks = checks ? prechecked?.blocks : undefined;
     let revision = startRevision;
     const results: RowResult[] = [];
     const versions: Version[] = [];
     const dongField = sheets[kind].columns[0]!;
-    const stamp = (rowId: string, values: RowValues, deleted: boolean, baseRevision: number | null) => {
+    const stamp = (rowId: string, values: RowValues, deleted: boolean, baseRevision: number | null, row?: number) => {
       revision += 1;
-      versions.push({ rowId, revision, deleted, baseRevision, values });
+      const from = blocks && row !== undefined ? { block: blocks[Math.floor(row / chunkRows)]!, row: row % chunkRows } : undefined;
+      versions.push({ rowId, revision, deleted, baseRevision, values, from });
       return revision;
     };
     const strip = ({ dong: _dong, ...server }: Current): ServerRow => server;
@@ -539,7 +545,7 @@ export class Syncs {
       if (cur && !cur.deleted && sameValues(kind, cur.values, values)) {
         results.push({ rowId, status: 'unchanged', revision: cur.revision, ...warnings });
       } else if (!cur || row.baseRevision === cur.revision) {
-        results.push({ rowId, status: 'accepted', revision: stamp(rowId, values, false, row.baseRevision), ...warnings });
+        results.push({ rowId, status: 'accepted', revision: stamp(rowId, values, false, row.baseRevision, i), ...warnings });
       } else {
         results.push({ rowId, status: 'conflict', revision: cur.revision, server: strip(cur), ...warnings });
       }

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
-import { checkRow, daejeonReference, syncBodySchema, type Kind } from '../../domain/index.ts';
+import { checkRow, daejeonReference, sheets, syncBodySchema, type Kind } from '../../domain/index.ts';
 import { checkSyncBody, checkedBatch, checkerBytes, type BodyRefusal, type PreparedBatch } from '../../service/store/checker/index.ts';
 import { batchFingerprint } from '../../service/store/fingerprint.ts';
 import { invalidField, parseWith, refusal } from '../../service/http/json.ts';
@@ -148,6 +148,87 @@ describe('the checker’s thread', () => {
       expect(sentToThread).toHaveBeenCalledTimes(1);
       // Refused alike either way.
       expect(await own.syncBody('spending', utf8('{"batchId": '), limits, admin, null)).toEqual({ refused: 'unreadable' });
+    } finally {
+      own.close();
+    }
+  });
+
+  it('writes a batch from the blocks it encoded exactly as from its rows’ values: every type, nulls, a block with a refused row', async () => {
+    const own = await Store.open(join(dir, 'blocks.duckdb'));
+    try {
+      await own.checker.start();
+      const dongs = ['가양2동', '갈마1동', '진잠동', '송촌동'];
+      // 2,100 rows: a whole block of 2,048 and a short last one; every field set or left empty in turn.
+      const rowsOf: Record<string, (i: number) => Record<string, unknown>> = {
+        spending: (i) =>
+          spendingRow({
+            dong: dongs[i % 4],
+            phase: 1 + (i % 2),
+            fiscalYear: 2019 + (i % 2),
+            item: i % 9 === 0 ? null : `세부 ${i % 700}`,
+            budgetKrw: 1_000 + i,
+            executedKrw: i % 5 === 0 ? null : 999_999_000_000 + i,
+            executedOn: i % 3 === 0 ? null : `2019-0${1 + (i % 9)}-1${i % 10}`,
+            note: i % 4 === 0 ? `비고 ${i}` : null,
+          }),
+        participation: (i) => ({
+          ...participation,
+          dong: dongs[i % 4],
+          date: `2020-1${i % 3}-0${1 + (i % 9)}`,
+          participants: i,
+          voters: i % 2 ? null : i * 2,
+          online: i % 3 === 0 ? null : i % 3 === 1,
+        }),
+        progress: (i) => ({
+          dong: dongs[i % 4],
+          phase: 2,
+          milestone: '위원 선정',
+          plannedOn: '2020-03-01',
+          status: '진행중',
+          progressPct: i % 7 === 0 ? null : (i % 101) / 1,
+          note: null,
+        }),
+      };
+      for (const [kind, rowOf] of Object.entries(rowsOf) as [Kind, (i: number) => Record<string, unknown>][]) {
+        const values = Array.from({ length: 2100 }, (_, i) => rowOf(i));
+        // The same rows through the checker's thread (blocks) and through the service's thread (values).
+        const viaBlocks = batch(values.map((v) => ({ values: v })));
+        const viaValues = batch(values.map((v) => ({ values: v })));
+        expect(await own.syncBody(kind, utf8(viaBlocks), limits, admin, 'blocks')).toMatchObject({ results: Array(2100).fill(expect.objectContaining({ status: 'accepted' })) });
+        await own.sync(kind, viaValues, admin, 'values');
+        const fields = sheets[kind].columns.map((c) => `"${c.field}"::VARCHAR AS "${c.field}"`).join(', ');
+        const stored = async (batchId: string) =>
+          (
+            await own.db.connection.runAndReadAll(
+              `SELECT ${fields}, revision - min(revision) OVER () AS nth, deleted, updatedBy, baseRevision FROM ${kind}_rows WHERE batchId = $batchId ORDER BY revision`,
+              { batchId },
+            )
+          ).getRowObjectsJS();
+        const fromBlocks = await stored(viaBlocks.batchId);
+        expect(fromBlocks).toHaveLength(2100);
+        expect(fromBlocks).toEqual(await stored(viaValues.batchId));
+        // Row ids as sent (in capitals too), each on its own row.
+        const ids = (
+          await own.db.connection.runAndReadAll(`SELECT rowId::VARCHAR AS id FROM ${kind}_rows WHERE batchId = $b ORDER BY revision`, { b: viaBlocks.batchId })
+        ).getRowObjectsJS();
+        expect(ids.map((r) => r.id)).toEqual(viaBlocks.rows.map((r) => r.rowId));
+      }
+      // A block with a refused row is written from its rows' values: the others stored as sent.
+      const mixed = batch(
+        Array.from({ length: 2100 }, (_, i) => ({
+          rowId: i === 5 ? randomUUID().toUpperCase() : undefined,
+          values: spendingRow({ item: `혼합 ${i}`, budgetKrw: i === 3 ? -1 : 1_000 + i }),
+        })),
+      );
+      const answer = await own.syncBody('spending', utf8(mixed), limits, admin, null);
+      if ('refused' in answer) throw new Error(answer.refused);
+      expect(answer.results.filter((r) => r.status !== 'accepted').map((r) => r.rowId)).toEqual([mixed.rows[3]!.rowId]);
+      const kept = (
+        await own.db.connection.runAndReadAll(`SELECT rowId::VARCHAR AS id, item, budgetKrw::DOUBLE AS budget FROM spending_rows WHERE batchId = $b ORDER BY revision`, {
+          b: mixed.batchId,
+        })
+      ).getRowObjectsJS();
+      expect(kept).toEqual(mixed.rows.filter((_, i) => i !== 3).map((r) => ({ id: r.rowId.toLowerCase(), item: r.values.item, budget: r.values.budgetKrw })));
     } finally {
       own.close();
     }

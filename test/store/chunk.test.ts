@@ -1,10 +1,12 @@
-// Data chunks written from JavaScript (service/store/chunk.ts): what the appender stores is exactly
-// what was given, every type the rows tables use, nulls where they were, a repeated id as itself.
+// Data chunks written from JavaScript (service/store/chunk-data.ts encodes, chunk.ts hands to
+// DuckDB): what the appender stores is exactly what was given, every type the rows tables use, nulls
+// where they were, a repeated id as itself — also once the columns crossed between threads.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { KnownIds } from '../../service/store/known-ids.ts';
-import { booleanColumn, dataChunk, dateColumn, doubleColumn, int32Column, int64Column, textColumn, timestampColumn, uuidColumn } from '../../service/store/chunk.ts';
+import { dataChunk } from '../../service/store/chunk.ts';
+import { booleanData, dateData, doubleData, int32Data, int64Data, textData, timestampData, uuidData } from '../../service/store/chunk-data.ts';
 
 let instance: DuckDBInstance;
 let c: DuckDBConnection;
@@ -39,18 +41,19 @@ describe('data chunks', () => {
     for (let start = 0; start < rows.length; start += 2048) {
       const part = rows.slice(start, start + 2048);
       const columns = [
-        uuidColumn(part.map((r) => r.id)),
-        uuidColumn(part.map(() => batch)),
-        textColumn(part.map((r) => r.name)),
-        textColumn(part.map((r) => r.tag)),
-        int32Column(part.map((r) => r.n)),
-        int64Column(part.map((r) => r.money)),
-        timestampColumn(part.map((r) => r.at)),
-        dateColumn(part.map((r) => r.d)),
-        doubleColumn(part.map((r) => r.x)),
-        booleanColumn(part.map((r) => r.b)),
+        uuidData(part.map((r) => r.id)),
+        uuidData(part.map(() => batch)),
+        textData(part.map((r) => r.name)),
+        textData(part.map((r) => r.tag)),
+        int32Data(part.map((r) => r.n)),
+        int64Data(part.map((r) => r.money)),
+        timestampData(part.map((r) => r.at)),
+        dateData(part.map((r) => r.d)),
+        doubleData(part.map((r) => r.x)),
+        booleanData(part.map((r) => r.b)),
       ];
-      appender.appendDataChunk(dataChunk(columns, part.length));
+      // The second chunk as the sync checker's thread hands its blocks over: structured-cloned.
+      appender.appendDataChunk(dataChunk(start === 0 ? columns : structuredClone(columns), part.length));
     }
     appender.closeSync();
     const back = (

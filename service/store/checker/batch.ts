@@ -13,6 +13,7 @@ import {
 } from '../../../domain/index.ts';
 import { parseJson, type JsonLimits, type JsonProblem } from '../../http/json-scan.ts';
 import { batchFingerprint } from '../fingerprint.ts';
+import { chunkRows, fieldData, int64Data, uuidData, type ColumnData } from '../chunk-data.ts';
 
 // A sync body from its bytes to its rows checked by the rules, in a form that is cheap to hand from
 // the checker's thread to the service's (postMessage's structured clone): the rows' values as one
@@ -44,6 +45,21 @@ export interface CheckedColumns {
   /** The distinct issues, and each row with any: [row, its errors' indexes, its warnings' indexes]. */
   issues: Issue[];
   rowIssues: [number, number[], number[]][];
+  /** The rows `chunkRows` at a time, encoded as the rows table's chunks are (`CheckedBlock`). */
+  blocks: CheckedBlock[];
+}
+
+/**
+ * `chunkRows` rows of a batch (the last block fewer) encoded as a data chunk of the rows table
+ * holds them: their ids, each sheet field's checked values and the base revisions sent. The
+ * service's thread writes a block as it is when all its rows are written (store/staging.ts), and
+ * adds only the columns it sets (revision, stamp).
+ */
+export interface CheckedBlock {
+  rows: number;
+  rowIds: ColumnData;
+  fields: ColumnData[];
+  bases: ColumnData;
 }
 
 /** A column's values: as they are, or as its distinct values and each row's index into them. */
@@ -131,15 +147,28 @@ export function checkSyncBody(kind: Kind, bytes: Uint8Array, limits: Omit<JsonLi
     }
     if (checked.errors.length > 0 || checked.warnings.length > 0) rowIssues.push([i, numbered(checked.errors), numbered(checked.warnings)]);
   });
+  const ids = batch.rows.map((r) => r.rowId);
+  const bases = batch.rows.map((r) => r.baseRevision);
+  const blocks: CheckedBlock[] = [];
+  for (let start = 0; start < ids.length; start += chunkRows) {
+    const end = Math.min(start + chunkRows, ids.length);
+    blocks.push({
+      rows: end - start,
+      rowIds: uuidData(ids.slice(start, end)),
+      fields: sheets[kind].columns.map((c, f) => fieldData(c.type, columns[f]!.slice(start, end))),
+      bases: int64Data(bases.slice(start, end)),
+    });
+  }
   const out: CheckedColumns = {
     batchId: batch.batchId,
-    ids: batch.rows.map((r) => r.rowId).join(''),
-    bases: batch.rows.map((r) => r.baseRevision),
+    ids: ids.join(''),
+    bases,
     deletes: batch.deletes.map((d) => ({ rowId: d.rowId, baseRevision: d.baseRevision })),
     columns: columns.map(packed),
     refused,
     issues,
     rowIssues,
+    blocks,
   };
   return { columns: out, fingerprint };
 }
@@ -154,6 +183,8 @@ export interface CheckedBatch {
   deletes: { rowId: string; baseRevision: number }[];
   /** Each row through the rules, in the rows' order. */
   checked: CheckedRow[];
+  /** The rows encoded for the rows table, `chunkRows` at a time (row i in block i / chunkRows). */
+  blocks: CheckedBlock[];
 }
 
 /**
@@ -199,5 +230,6 @@ export function checkedBatch(kind: Kind, parsed: CheckedColumns): CheckedBatch {
     rows: parsed.bases.map((baseRevision, i) => ({ rowId: parsed.ids.slice(i * uuidLength, (i + 1) * uuidLength), baseRevision })),
     deletes: parsed.deletes,
     checked,
+    blocks: parsed.blocks,
   };
 }
