@@ -20,6 +20,13 @@ function bytesOf(issue: Issue, asList: boolean): Buffer {
 }
 
 /**
+ * The buffer answers are written in, kept from one answer to the next (up to 8 MB): memory written
+ * for the first time costs a page fault a page, in a virtual machine more than the copy out.
+ */
+let scratch = Buffer.allocUnsafeSlow(0);
+const maxScratch = 8 * 1024 * 1024;
+
+/**
  * A growing buffer of UTF-8. ASCII text (a row's keys, id, status and revision) is written a
  * character at a time, any other through Node's encoder; bytes already encoded are set in place.
  * A call into the encoder or `Buffer.copy` for each of a row's few dozen bytes cost more than the
@@ -31,7 +38,7 @@ class Utf8Out {
 
   /** `size`: the bytes expected (it grows past them). */
   constructor(size: number) {
-    this.buffer = Buffer.allocUnsafe(size);
+    this.buffer = scratch.length >= size ? scratch : Buffer.allocUnsafe(size);
   }
 
   private room(n: number): void {
@@ -57,6 +64,24 @@ class Utf8Out {
     this.at = at;
   }
 
+  /** `s` as a JSON string: written as it is when it is plain ASCII (a row id), else as `JSON.stringify` writes it. */
+  jsonString(s: string): void {
+    this.room(s.length + 2);
+    const buffer = this.buffer;
+    let at = this.at;
+    buffer[at++] = 0x22;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0x20 || c === 0x22 || c === 0x5c || c >= 0x80) {
+        this.text(JSON.stringify(s));
+        return;
+      }
+      buffer[at++] = c;
+    }
+    buffer[at++] = 0x22;
+    this.at = at;
+  }
+
   bytes(b: Uint8Array): void {
     const n = b.length;
     this.room(n);
@@ -66,8 +91,12 @@ class Utf8Out {
     this.at += n;
   }
 
+  /** The bytes written, in a buffer of their own; the one written in is kept for the next answer. */
   done(): Uint8Array<ArrayBuffer> {
-    return new Uint8Array(this.buffer.buffer.slice(this.buffer.byteOffset, this.buffer.byteOffset + this.at));
+    const bytes = Buffer.allocUnsafeSlow(this.at);
+    this.buffer.copy(bytes, 0, 0, this.at);
+    if (this.buffer !== scratch && this.buffer.length <= maxScratch) scratch = this.buffer;
+    return new Uint8Array(bytes.buffer, bytes.byteOffset, this.at);
   }
 }
 
@@ -81,16 +110,32 @@ const serverKey = utf8(',"server":');
 /** Each status's `"status"` text, as UTF-8. */
 const statusBytes = new Map<string, Uint8Array>();
 
+/** The UTF-8 of each two-issue list already written (`[first,second]`), by its issues. */
+const twoIssueListBytes = new WeakMap<Issue, WeakMap<Issue, Buffer>>();
+
+/** `[first,second]` as UTF-8, made once for each pair (a row's own warning and its dong-year's, shared by many rows). */
+function pairBytes(first: Issue, second: Issue): Buffer {
+  let after = twoIssueListBytes.get(first);
+  if (after === undefined) twoIssueListBytes.set(first, (after = new WeakMap()));
+  let bytes = after.get(second);
+  if (bytes === undefined) after.set(second, (bytes = Buffer.concat([Buffer.from('['), bytesOf(first, false), Buffer.from(','), bytesOf(second, false), Buffer.from(']')])));
+  return bytes;
+}
+
 function issues(out: Utf8Out, list: Issue[]): void {
   if (list.length === 1) {
     out.bytes(bytesOf(list[0]!, true));
     return;
   }
+  if (list.length === 2) {
+    out.bytes(pairBytes(list[0]!, list[1]!));
+    return;
+  }
   out.text('[');
-  list.forEach((issue, i) => {
+  for (let i = 0; i < list.length; i++) {
     if (i > 0) out.text(',');
-    out.bytes(bytesOf(issue, false));
-  });
+    out.bytes(bytesOf(list[i]!, false));
+  }
   out.text(']');
 }
 
@@ -100,7 +145,7 @@ function issues(out: Utf8Out, list: Issue[]): void {
  */
 function writeResult(out: Utf8Out, result: RowResult): void {
   out.bytes(rowIdKey);
-  out.text(JSON.stringify(result.rowId));
+  out.jsonString(result.rowId);
   out.bytes(statusKey);
   let status = statusBytes.get(result.status);
   if (status === undefined) statusBytes.set(result.status, (status = utf8(JSON.stringify(result.status))));
@@ -127,8 +172,11 @@ function writeResult(out: Utf8Out, result: RowResult): void {
 
 /** A sync answer's JSON as UTF-8: the bytes of `JSON.stringify(answer)` encoded, each result's keys in the contract's order. */
 export function answerUtf8(answer: SyncAnswer): Uint8Array<ArrayBuffer> {
-  // About a row's bytes for each result (more when they carry warnings: the buffer grows).
-  const out = new Utf8Out(256 + answer.results.length * 96);
+  // About a row's bytes for each result, and those of the first result's issues on each (rows
+  // warned alike share them); the buffer grows past that if need be.
+  const first = answer.results[0];
+  const issueBytes = [...(first?.errors ?? []), ...(first?.warnings ?? [])].reduce((n, issue) => n + bytesOf(issue, false).length + 1, 0);
+  const out = new Utf8Out(256 + answer.results.length * (96 + issueBytes));
   if (Object.keys(answer).join() !== 'batchId,revision,results') {
     out.text(JSON.stringify(answer));
     return out.done();
