@@ -41,8 +41,8 @@ export async function readCrossKind(readers: Readers, kind: Kind, rows: readonly
   }
   if (kind === 'spending') {
     const years = new Map<string, { dong: string; fy: number }>();
-    for (const v of typed(rows)) {
-      if (typeof v.agenda === 'string' && v.agenda.trim() !== '' && typeof v.fiscalYear === 'number')
+    for (const { values: v } of rows) {
+      if (v && typeof v.agenda === 'string' && v.agenda.trim() !== '' && typeof v.fiscalYear === 'number')
         years.set(`${String(v.dong)}|${v.fiscalYear}`, { dong: String(v.dong), fy: v.fiscalYear });
     }
     if (years.size === 0) return {};

@@ -22,7 +22,7 @@ import {
   type SyncAnswer,
 } from '../../domain/index.ts';
 import { answerUtf8 } from './answer-json.ts';
-import type { CheckedBlock, PreparedBatch, SyncBatchInput } from './checker/index.ts';
+import type { CheckedBlock, LineKeys, PreparedBatch, SyncBatchInput } from './checker/index.ts';
 import { chunkRows } from './chunk-data.ts';
 import { batchFingerprint, type SentBody } from './fingerprint.ts';
 import { canWriteDong, canWriteUnit, type Actor } from './auth.ts';
@@ -94,6 +94,8 @@ interface Prechecked {
   rows: CheckedRow[];
   /** The rows as the checker encoded them for the rows table (checker/batch.ts), when it checked them. */
   blocks?: readonly CheckedBlock[];
+  /** A spending batch's lines as the checker keyed them (their dong-years and key hashes), when it checked them. */
+  lines?: LineKeys;
 }
 
 /** A batch of a group as written: its versions, the stored rows they replace, and its answer (and its UTF-8). */
@@ -152,6 +154,15 @@ interface LineEntry {
 }
 
 const entryOf = (values: Record<string, unknown>): LineEntry => ({ values, year: lineYear(values), hash: lineHash(values) });
+
+/** A checked batch's own lines (its rows the rules accepted), keyed by the checker when it did. */
+function ownLines({ rows, lines }: Prechecked): LineEntry[] {
+  const own: LineEntry[] = [];
+  rows.forEach(({ values }, i) => {
+    if (values) own.push(lines ? { values, year: lines.years[i]!, hash: lines.hashes[i]! } : entryOf(values));
+  });
+  return own;
+}
 
 /** Counts one line more (`by` 1) or less (−1) of `hash` in `hashes`. */
 function countHash(hashes: Map<number, number>, hash: number, by: 1 | -1): void {
@@ -268,7 +279,7 @@ export class Syncs {
   syncChecked(kind: Kind, prepared: PreparedBatch, actor: Actor, source: string | null = null): Promise<SyncAnswer> {
     const index = prepared.referenceVersion === this.references.version ? this.references.indexFor(actor) : undefined;
     const { fingerprint, sent } = prepared;
-    return this.enqueue({ kind, batch: prepared, sent, actor, source, fingerprint, checked: { index, rows: prepared.checked, blocks: prepared.blocks } });
+    return this.enqueue({ kind, batch: prepared, sent, actor, source, fingerprint, checked: { index, rows: prepared.checked, blocks: prepared.blocks, lines: prepared.lines } });
   }
 
   /** Queues a checked batch for the writer; resolves to its answer once written (or as stored). */
@@ -351,7 +362,7 @@ export class Syncs {
         return {
           current,
           // Read afresh: the writer's book is the writer's alone.
-          lines: kind === 'spending' ? await this.spendingLines(checked.rows, c, new LineBook(), current) : undefined,
+          lines: kind === 'spending' ? await this.spendingLines(ownLines(checked), c, new LineBook(), current) : undefined,
           crossKind: await readCrossKind(this.readers, kind, checked.rows, c), // cross-kind warnings (cross-kind.ts)
         };
       } finally {
@@ -383,10 +394,10 @@ export class Syncs {
    * `before` are the stored rows the batch replaces: their dong-years are loaded too, since a line
    * moved to another year leaves its old year's total.
    */
-  private async spendingLines(checked: readonly CheckedRow[], connection: DuckDBConnection, book: LineBook, before?: ReadonlyMap<string, Current>): Promise<LineState> {
+  private async spendingLines(own: readonly LineEntry[], connection: DuckDBConnection, book: LineBook, before?: ReadonlyMap<string, Current>): Promise<LineState> {
     // The rows as the rules typed them (dong as its code); refused rows warn of nothing.
     const entries = new Map<object, LineEntry>();
-    for (const { values } of checked) if (values) entries.set(values, entryOf(values));
+    for (const line of own) entries.set(line.values, line);
     const state: LineState = { totals: new Map(), lines: new Map(), hashes: new Map(), changes: [], entries };
     const named = new Map<string, { dong: string; fy: number }>();
     const name = ({ year, values }: LineEntry) => {
@@ -632,23 +643,27 @@ export class Syncs {
     const lowestBase = new Map<Kind, number>();
     jobs.forEach((job, i) => {
       if (isStored(i)) return;
-      idsByKind.set(job.kind, [...(idsByKind.get(job.kind) ?? []), ...job.ids]);
-      for (const { baseRevision } of [...job.batch.rows, ...job.batch.deletes]) {
-        if (baseRevision !== null) lowestBase.set(job.kind, Math.min(lowestBase.get(job.kind) ?? Infinity, baseRevision));
-      }
+      const ids = idsByKind.get(job.kind);
+      if (ids) for (const id of job.ids) ids.push(id);
+      else idsByKind.set(job.kind, [...job.ids]);
+      let lowest = lowestBase.get(job.kind) ?? Infinity;
+      for (const { baseRevision } of job.batch.rows) if (baseRevision !== null && baseRevision < lowest) lowest = baseRevision;
+      for (const { baseRevision } of job.batch.deletes) if (baseRevision < lowest) lowest = baseRevision;
+      if (lowest !== Infinity) lowestBase.set(job.kind, lowest);
     });
     const current = new Map<Kind, Map<string, Current>>();
     for (const [kind, ids] of idsByKind) {
       // Only the ids the table may hold are looked up: a batch of new rows reads nothing.
       const known = await this.knownIdsOf(kind);
-      const maybe = [...new Set(ids)].filter((id) => known.mayHold(id));
-      current.set(kind, await currentRows(kind, maybe, this.writer.connection, lowestBase.get(kind)));
+      const maybe = new Set<string>();
+      for (const id of ids) if (known.mayHold(id)) maybe.add(id);
+      current.set(kind, await currentRows(kind, [...maybe], this.writer.connection, lowestBase.get(kind)));
     }
     const spendingJobs = jobs.filter((job, i) => job.kind === 'spending' && !isStored(i));
     const lines =
       spendingJobs.length > 0
         ? await this.spendingLines(
-            spendingJobs.flatMap((job) => job.checked.rows),
+            spendingJobs.flatMap((job) => ownLines(job.checked)),
             this.writer.connection,
             this.lineBook,
             current.get('spending'),

@@ -11,6 +11,7 @@ import fc from 'fast-check';
 import { checkRow, daejeonReference, sheets, syncBodySchema, type Kind } from '../../domain/index.ts';
 import { checkSyncBody, checkedBatch, checkerBytes, type BodyRefusal, type PreparedBatch } from '../../service/store/checker/index.ts';
 import { batchFingerprint } from '../../service/store/fingerprint.ts';
+import { lineHash, lineYear } from '../../service/store/line-book.ts';
 import { invalidField, parseWith, refusal } from '../../service/http/json.ts';
 import { defaultJsonLimits } from '../../service/http/limits.ts';
 import type { ApiError } from '../../service/http/errors.ts';
@@ -54,6 +55,9 @@ describe('a body checked off the service’s thread', () => {
     const body = { ...batch(rows.map((values, i) => ({ values, baseRevision: i === 1 ? 7 : null }))), deletes: [{ rowId: randomUUID(), baseRevision: 3 }] };
     const back = checkedOf('spending', body);
     expect(back.checked).toEqual(body.rows.map((r) => checkRow('spending', r.values, store.reference)));
+    // Each line's dong-year and key hash, as the line warnings work them out on the service's thread.
+    const typed = back.checked.map((c) => c.values);
+    expect(back.lines).toEqual({ years: typed.map((v) => (v ? lineYear(v) : null)), hashes: Int32Array.from(typed, (v) => (v ? lineHash(v) : 0)) });
     expect(back.rows).toEqual(body.rows.map(({ rowId, baseRevision }) => ({ rowId, baseRevision })));
     expect(back.deletes).toEqual(body.deletes);
     expect(back.batchId).toBe(body.batchId);
@@ -231,6 +235,37 @@ describe('the checker’s thread', () => {
       expect(kept).toEqual(mixed.rows.filter((_, i) => i !== 3).map((r) => ({ id: r.rowId.toLowerCase(), item: r.values.item, budget: r.values.budgetKrw })));
     } finally {
       own.close();
+    }
+  });
+
+  it('warns of a batch’s likely duplicates and over-allocations from the lines it keyed as the service’s thread does', async () => {
+    const viaChecker = await Store.open(join(dir, 'lines-checker.duckdb'));
+    const onThread = await Store.open(join(dir, 'lines-thread.duckdb'));
+    try {
+      await viaChecker.checker.start();
+      // 600 lines (a body over 128 KB), every tenth repeating the one before, 갈마1동's 2019 over its allocation.
+      const body = batch(
+        Array.from({ length: 600 }, (_, i) => ({
+          values: spendingRow({
+            dong: Math.floor(i / 10) % 2 ? '갈마1동' : '가양2동',
+            executedKrw: null,
+            item: `항목 ${i % 10 === 9 ? i - 1 : i}`,
+            budgetKrw: i % 10 === 9 ? 1_000 + i - 1 : 1_000 + i,
+            ...(i === 7 ? { budgetKrw: 900_000_000 } : {}),
+          }),
+        })),
+      );
+      const threaded = await viaChecker.syncBody('spending', utf8(body), limits, admin, null);
+      const plain = await onThread.sync('spending', body, admin);
+      if ('refused' in threaded) throw new Error(threaded.refused);
+      const codes = (answer: typeof plain) => answer.results.map((r) => (r.warnings ?? []).map((w) => w.code).join(','));
+      expect(codes(threaded)).toEqual(codes(plain));
+      expect(codes(plain).filter((c) => c.includes('likely_duplicate')).length).toBe(120);
+      expect(codes(plain).filter((c) => c.includes('over_allocation')).length).toBeGreaterThan(0);
+      expect(threaded.results.map((r) => r.warnings)).toEqual(plain.results.map((r) => r.warnings));
+    } finally {
+      viaChecker.close();
+      onThread.close();
     }
   });
 

@@ -14,6 +14,7 @@ import {
 import { parseJson, type JsonLimits, type JsonProblem } from '../../http/json-scan.ts';
 import { batchFingerprint } from '../fingerprint.ts';
 import { chunkRows, fieldData, int64Data, uuidData, type ColumnData } from '../chunk-data.ts';
+import { lineHash, lineYear } from '../line-book.ts';
 
 // A sync body from its bytes to its rows checked by the rules, in a form that is cheap to hand from
 // the checker's thread to the service's (postMessage's structured clone): the rows' values as one
@@ -47,6 +48,14 @@ export interface CheckedColumns {
   rowIssues: [number, number[], number[]][];
   /** The rows `chunkRows` at a time, encoded as the rows table's chunks are (`CheckedBlock`). */
   blocks: CheckedBlock[];
+  /** A spending batch's lines: each row's dong-year (packed) and key hash (line-book.ts; a refused row's null and 0). */
+  lines?: { years: Column; hashes: Int32Array };
+}
+
+/** Each spending row's dong-year (`lineYear`) and duplicate-key hash (`lineHash`), worked out by the checker. */
+export interface LineKeys {
+  years: (string | null)[];
+  hashes: Int32Array;
 }
 
 /**
@@ -83,6 +92,14 @@ function packed(values: unknown[]): Column {
 }
 
 const uuidLength = 36;
+
+/** A `packed` column's values again, row by row. */
+function unpacked(column: Column, n: number): unknown[] {
+  if (Array.isArray(column)) return column;
+  const values = new Array<unknown>(n);
+  for (let i = 0; i < n; i++) values[i] = column.distinct[column.at[i]!];
+  return values;
+}
 
 /** A body the checker read and checked: its rows as columns, and the fingerprint of the body as sent. */
 export interface CheckedBody {
@@ -137,11 +154,19 @@ export function checkSyncBody(kind: Kind, bytes: Uint8Array, limits: Omit<JsonLi
       return at;
     });
   const rowIssues: [number, number[], number[]][] = [];
+  // A spending batch's lines, keyed here so the service's thread need not.
+  const lines: LineKeys | undefined =
+    kind === 'spending' ? { years: new Array<string | null>(batch.rows.length).fill(null), hashes: new Int32Array(batch.rows.length) } : undefined;
   batch.rows.forEach((row, i) => {
     const checked = checkRow(kind, row.values, index);
     const values = checked.values;
-    if (values) for (let f = 0; f < fields.length; f++) columns[f]![i] = values[fields[f]!] ?? null;
-    else {
+    if (values) {
+      for (let f = 0; f < fields.length; f++) columns[f]![i] = values[fields[f]!] ?? null;
+      if (lines) {
+        lines.years[i] = lineYear(values);
+        lines.hashes[i] = lineHash(values);
+      }
+    } else {
       refused.push(i);
       for (const column of columns) column[i] = null;
     }
@@ -149,6 +174,7 @@ export function checkSyncBody(kind: Kind, bytes: Uint8Array, limits: Omit<JsonLi
   });
   const ids = batch.rows.map((r) => r.rowId);
   const bases = batch.rows.map((r) => r.baseRevision);
+
   const blocks: CheckedBlock[] = [];
   for (let start = 0; start < ids.length; start += chunkRows) {
     const end = Math.min(start + chunkRows, ids.length);
@@ -169,6 +195,7 @@ export function checkSyncBody(kind: Kind, bytes: Uint8Array, limits: Omit<JsonLi
     issues,
     rowIssues,
     blocks,
+    ...(lines ? { lines: { years: packed(lines.years), hashes: lines.hashes } } : {}),
   };
   return { columns: out, fingerprint };
 }
@@ -185,6 +212,8 @@ export interface CheckedBatch {
   checked: CheckedRow[];
   /** The rows encoded for the rows table, `chunkRows` at a time (row i in block i / chunkRows). */
   blocks: CheckedBlock[];
+  /** A spending batch's lines keyed, row by row. */
+  lines?: LineKeys;
 }
 
 /**
@@ -231,5 +260,6 @@ export function checkedBatch(kind: Kind, parsed: CheckedColumns): CheckedBatch {
     deletes: parsed.deletes,
     checked,
     blocks: parsed.blocks,
+    ...(parsed.lines ? { lines: { years: unpacked(parsed.lines.years, n) as (string | null)[], hashes: parsed.lines.hashes } } : {}),
   };
 }

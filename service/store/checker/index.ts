@@ -7,7 +7,7 @@ import type { References } from '../references.ts';
 import { checkedBatch, readSyncBody, type BodyRefusal, type CheckedBatch, type SyncBatchInput } from './batch.ts';
 import type { CheckReply, CheckRequest } from './messages.ts';
 
-export { checkSyncBody, checkedBatch, readSyncBody, type BodyRefusal, type CheckedBatch, type CheckedBlock, type SyncBatchInput } from './batch.ts';
+export { checkSyncBody, checkedBatch, readSyncBody, type BodyRefusal, type CheckedBatch, type CheckedBlock, type LineKeys, type SyncBatchInput } from './batch.ts';
 
 const workerUrl = new URL('./worker.mjs', import.meta.url);
 
