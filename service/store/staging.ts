@@ -13,8 +13,9 @@ export interface Version {
   deleted: boolean;
   baseRevision: number | null;
   values: RowValues;
-  /** The block the sync checker encoded its row's id, values and base revision in, and its row there (checker/batch.ts). */
-  from?: { block: CheckedBlock; row: number };
+  /** The block the sync checker encoded its row's id, values and base revision in (checker/batch.ts), and its row there. */
+  block?: CheckedBlock;
+  blockRow?: number;
 }
 
 /** What every version of one batch shares. */
@@ -93,7 +94,7 @@ function wholeBlock(entries: readonly StampedVersion[], at: number, block: Check
   const stamp = entries[at]!.stamp;
   for (let j = 0; j < block.rows; j++) {
     const e = entries[at + j]!;
-    if (e.version.from?.block !== block || e.version.from.row !== j || e.stamp !== stamp) return false;
+    if (e.version.block !== block || e.version.blockRow !== j || e.stamp !== stamp) return false;
   }
   return true;
 }
@@ -106,10 +107,10 @@ function wholeBlock(entries: readonly StampedVersion[], at: number, block: Check
 function* chunksOf(entries: readonly StampedVersion[]): Generator<{ block?: CheckedBlock; part: StampedVersion[] }> {
   let rest: StampedVersion[] = [];
   for (let at = 0; at < entries.length; ) {
-    const from = entries[at]!.version.from;
-    if (from?.row === 0 && wholeBlock(entries, at, from.block)) {
-      yield { block: from.block, part: entries.slice(at, at + from.block.rows) };
-      at += from.block.rows;
+    const { block, blockRow } = entries[at]!.version;
+    if (block && blockRow === 0 && wholeBlock(entries, at, block)) {
+      yield { block, part: entries.slice(at, at + block.rows) };
+      at += block.rows;
       continue;
     }
     rest.push(entries[at++]!);
@@ -185,9 +186,11 @@ export async function writeVersions(
     await connection.run(`INSERT INTO ${historyTable(kind)} SELECT * FROM ${rowsTable(kind)} WHERE ${match}`, ids);
     await connection.run(`DELETE FROM ${rowsTable(kind)} WHERE ${match}`, ids);
   }
+  // A batch names each row once (the sync room refuses it otherwise): only a group of batches can
+  // write a row twice, its earlier version straight to the history.
   const last = new Map<string, number>();
-  entries.forEach((e, i) => last.set(e.version.rowId, i));
-  const superseded = last.size === entries.length ? [] : entries.filter((e, i) => last.get(e.version.rowId) !== i);
+  if (entries.length > 0 && entries.some((e) => e.stamp !== entries[0]!.stamp)) entries.forEach((e, i) => last.set(e.version.rowId, i));
+  const superseded = last.size === 0 || last.size === entries.length ? [] : entries.filter((e, i) => last.get(e.version.rowId) !== i);
   await append(connection, `${kind}_history`, kind, superseded);
   await append(connection, rowsTableName(kind), kind, superseded.length === 0 ? entries : entries.filter((e, i) => last.get(e.version.rowId) === i));
 }

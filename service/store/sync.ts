@@ -526,8 +526,8 @@ export class Syncs {
     const dongField = sheets[kind].columns[0]!;
     const stamp = (rowId: string, values: RowValues, deleted: boolean, baseRevision: number | null, row?: number) => {
       revision += 1;
-      const from = blocks && row !== undefined ? { block: blocks[Math.floor(row / chunkRows)]!, row: row % chunkRows } : undefined;
-      versions.push({ rowId, revision, deleted, baseRevision, values, from });
+      const block = blocks && row !== undefined ? blocks[Math.floor(row / chunkRows)] : undefined;
+      versions.push({ rowId, revision, deleted, baseRevision, values, block, blockRow: block ? row! % chunkRows : undefined });
       return revision;
     };
     const strip = ({ dong: _dong, ...server }: Current): ServerRow => server;
