@@ -2,11 +2,6 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { quotedIdentifier } from './sql.ts';
 import { hexWord } from './uuid-text.ts';
 
-/** The first 64 bits of a UUID's text (its first 16 hex digits) as two 32-bit halves. */
-function halves(id: string): [number, number] {
-  return [hexWord(id, 0, 8), hexWord(id, 9, 18)];
-}
-
 /**
  * Which ids a table's UUID column may hold (a kind's row ids, the stored batch ids): a set of each
  * stored id's first 64 bits, in typed arrays (8 MB for a country's 366,000 budget lines, nothing for
@@ -46,7 +41,8 @@ export class KnownIds {
   /** False when `id` (lowercase) is certainly not stored; true when it may be. */
   mayHold(id: string): boolean {
     if (this.count === 0) return false;
-    const [h, l] = halves(id);
+    const h = hexWord(id, 0, 8);
+    const l = hexWord(id, 9, 18);
     const mask = this.used.length - 1;
     for (let slot = this.slotOf(h, l, mask); this.used[slot]; slot = (slot + 1) & mask) {
       if (this.high[slot] === h && this.low[slot] === l) return true;
@@ -55,12 +51,9 @@ export class KnownIds {
   }
 
   /** Ids about to be stored (lowercase). */
-  add(ids: Iterable<string>): void {
-    for (const id of ids) {
-      this.grow(1);
-      const [h, l] = halves(id);
-      this.put(h, l);
-    }
+  add(ids: readonly string[]): void {
+    this.grow(ids.length);
+    for (const id of ids) this.put(hexWord(id, 0, 8), hexWord(id, 9, 18));
   }
 
   private slotOf(h: number, l: number, mask: number): number {
