@@ -21,7 +21,7 @@ afterAll(() => {
 
 describe('data chunks', () => {
   it('store every value as given: ids, text with nulls, whole numbers up to 2^53 either sign, dates, times, doubles, booleans', async () => {
-    await c.run('CREATE TABLE t (id UUID, batch UUID, name VARCHAR, tag VARCHAR, n INTEGER, money BIGINT, "at" TIMESTAMPTZ, d DATE, x DOUBLE, b BOOLEAN)');
+    await c.run('CREATE TABLE t (id UUID, batch UUID, name VARCHAR, tag VARCHAR, item VARCHAR, n INTEGER, money BIGINT, "at" TIMESTAMPTZ, d DATE, x DOUBLE, b BOOLEAN)');
     const batch = randomUUID();
     const rows = Array.from({ length: 3000 }, (_, i) => ({
       // The highest and lowest ids, and one a client wrote in capitals.
@@ -29,6 +29,8 @@ describe('data chunks', () => {
       name: i % 5 === 0 ? null : `세부내역 ${i % 300}`,
       // Runs of one value (a batch's stamp), a null between them, and values seen before.
       tag: i < 1000 ? '가양2동' : i % 97 === 0 ? null : i % 500 < 250 ? 'b' : 'c',
+      // Nearly every cell its own (sent as VARCHAR, not as an ENUM), a few empty.
+      item: i % 101 === 0 ? null : i % 50 === 1 ? '' : `고유 항목 ${i} — "인용" \\ 끝`,
       n: i % 7 === 0 ? null : i - 1500,
       money: i % 11 === 0 ? null : (i % 2 ? -1 : 1) * (2 ** 53 - 1 - i),
       at: Date.UTC(2020, 0, 1) + i * 1000,
@@ -45,6 +47,7 @@ describe('data chunks', () => {
         uuidData(part.map(() => batch)),
         textData(part.map((r) => r.name)),
         textData(part.map((r) => r.tag)),
+        textData(part.map((r) => r.item)),
         int32Data(part.map((r) => r.n)),
         int64Data(part.map((r) => r.money)),
         timestampData(part.map((r) => r.at)),
@@ -58,7 +61,7 @@ describe('data chunks', () => {
     appender.closeSync();
     const back = (
       await c.runAndReadAll(
-        `SELECT id::VARCHAR AS id, batch::VARCHAR AS batch, name, tag, n, money::VARCHAR AS money, epoch_ms("at") AS "at", d::VARCHAR AS d, x, b FROM t ORDER BY rowid`,
+        `SELECT id::VARCHAR AS id, batch::VARCHAR AS batch, name, tag, item, n, money::VARCHAR AS money, epoch_ms("at") AS "at", d::VARCHAR AS d, x, b FROM t ORDER BY rowid`,
       )
     ).getRowObjectsJS();
     expect(back).toHaveLength(rows.length);
