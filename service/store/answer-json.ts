@@ -20,11 +20,13 @@ function bytesOf(issue: Issue, asList: boolean): Buffer {
 }
 
 /**
- * The buffer answers are written in, kept from one answer to the next (up to 8 MB): memory written
- * for the first time costs a page fault a page, in a virtual machine more than the copy out.
+ * Buffers answers were written in, free again (`PooledAnswer.release`): memory written for the
+ * first time costs a page fault a page, in a virtual machine more than the writing, so a batch's
+ * answer (megabytes with its warnings) is written where an earlier one was.
  */
-let scratch = Buffer.allocUnsafeSlow(0);
-const maxScratch = 8 * 1024 * 1024;
+const pool: Buffer<ArrayBuffer>[] = [];
+const maxPooled = 4;
+const maxPooledBytes = 8 * 1024 * 1024;
 
 /**
  * A growing buffer of UTF-8. ASCII text (a row's keys, id, status and revision) is written a
@@ -36,9 +38,10 @@ class Utf8Out {
   private buffer: Buffer<ArrayBuffer>;
   private at = 0;
 
-  /** `size`: the bytes expected (it grows past them). */
+  /** `size`: the bytes expected (it grows past them); written in a pooled buffer when one is free and large enough. */
   constructor(size: number) {
-    this.buffer = scratch.length >= size ? scratch : Buffer.allocUnsafe(size);
+    const free = pool.pop();
+    this.buffer = free && free.length >= size ? free : Buffer.allocUnsafe(size);
   }
 
   private room(n: number): void {
@@ -91,13 +94,25 @@ class Utf8Out {
     this.at += n;
   }
 
-  /** The bytes written, in a buffer of their own; the one written in is kept for the next answer. */
-  done(): Uint8Array<ArrayBuffer> {
-    const bytes = Buffer.allocUnsafeSlow(this.at);
-    this.buffer.copy(bytes, 0, 0, this.at);
-    if (this.buffer !== scratch && this.buffer.length <= maxScratch) scratch = this.buffer;
-    return new Uint8Array(bytes.buffer, bytes.byteOffset, this.at);
+  /** The bytes written, and a function that frees the buffer under them for another answer (once they are no longer read). */
+  done(): PooledAnswer {
+    const { buffer } = this;
+    let released = false;
+    return {
+      bytes: new Uint8Array(buffer.buffer, buffer.byteOffset, this.at),
+      release: () => {
+        if (released) return;
+        released = true;
+        if (pool.length < maxPooled && buffer.length <= maxPooledBytes) pool.push(buffer);
+      },
+    };
   }
+}
+
+/** A sync answer's UTF-8 in a pooled buffer: `bytes` are the answer's until `release` is called. */
+export interface PooledAnswer {
+  bytes: Uint8Array<ArrayBuffer>;
+  release: () => void;
 }
 
 const utf8 = (text: string): Uint8Array => Buffer.from(text, 'utf8');
@@ -170,8 +185,12 @@ function writeResult(out: Utf8Out, result: RowResult): void {
   out.text('}');
 }
 
-/** A sync answer's JSON as UTF-8: the bytes of `JSON.stringify(answer)` encoded, each result's keys in the contract's order. */
-export function answerUtf8(answer: SyncAnswer): Uint8Array<ArrayBuffer> {
+/**
+ * A sync answer's JSON as UTF-8 (the bytes of `JSON.stringify(answer)` encoded, each result's keys
+ * in the contract's order), written in a pooled buffer: the caller releases it once the bytes are
+ * read (the sync room, once they are compressed).
+ */
+export function pooledAnswerUtf8(answer: SyncAnswer): PooledAnswer {
   // About a row's bytes for each result, and those of the first result's issues on each (rows
   // warned alike share them); the buffer grows past that if need be.
   const first = answer.results[0];
@@ -188,4 +207,12 @@ export function answerUtf8(answer: SyncAnswer): Uint8Array<ArrayBuffer> {
   });
   out.text(']}');
   return out.done();
+}
+
+/** A sync answer's JSON as UTF-8, in bytes of its own. */
+export function answerUtf8(answer: SyncAnswer): Uint8Array<ArrayBuffer> {
+  const pooled = pooledAnswerUtf8(answer);
+  const own = new Uint8Array(pooled.bytes);
+  pooled.release();
+  return own;
 }

@@ -21,7 +21,7 @@ import {
   type ServerRow,
   type SyncAnswer,
 } from '../../domain/index.ts';
-import { answerUtf8 } from './answer-json.ts';
+import { answerUtf8, pooledAnswerUtf8, type PooledAnswer } from './answer-json.ts';
 import type { CheckedBlock, LineKeys, PreparedBatch, SyncBatchInput } from './checker/index.ts';
 import { chunkRows } from './chunk-data.ts';
 import { batchFingerprint, type SentBody } from './fingerprint.ts';
@@ -57,20 +57,20 @@ const legacyFingerprint = (kind: Kind, batch: SyncBatchInput) =>
     .digest('hex');
 
 /**
- * The answers this process stored, as the bytes of the batch record: their JSON (UTF-8) and that
- * gzipped (migration 009), so the route sends them without serialising, encoding or compressing
- * again (an answer with Korean warnings on every row is megabytes of JSON, a fifth of a megabyte
- * gzipped).
+ * The answers this process stored, gzipped as their batch records keep them (migration 009), so the
+ * route sends them to a client that accepts gzip (browsers and fetch do) without serialising,
+ * encoding or compressing again (an answer with Korean warnings on every row is megabytes of JSON,
+ * a fifth of a megabyte gzipped); any other client's JSON is written again when asked.
  */
-const answerBytes = new WeakMap<SyncAnswer, { json: Uint8Array<ArrayBuffer>; gzip: Uint8Array<ArrayBuffer> }>();
+const answerGzips = new WeakMap<SyncAnswer, Uint8Array<ArrayBuffer>>();
 const utf8Decoder = new TextDecoder();
 const gzipAsync = promisify(gzip);
 
-/** A sync answer as the route sends it: gzipped when the client accepts that and the bytes are at hand, else its JSON. */
+/** A sync answer as the route sends it: gzipped when the client accepts that and the gzip is at hand, else its JSON. */
 export function syncAnswerBody(answer: SyncAnswer, acceptsGzip: boolean): { body: string | Uint8Array<ArrayBuffer>; gzip: boolean } {
-  const bytes = answerBytes.get(answer);
-  if (bytes && acceptsGzip) return { body: bytes.gzip, gzip: true };
-  return { body: bytes?.json ?? answerUtf8(answer), gzip: false };
+  const gzipped = answerGzips.get(answer);
+  if (gzipped && acceptsGzip) return { body: gzipped, gzip: true };
+  return { body: answerUtf8(answer), gzip: false };
 }
 
 /** A batch record's answer as JSON text: gzipped since migration 009, plain JSON before. */
@@ -104,7 +104,8 @@ interface GroupWrite {
   versions: Version[];
   replaced: string[];
   answer: SyncAnswer;
-  json: Uint8Array<ArrayBuffer>;
+  /** Its UTF-8, until compressed for its batch record (then its buffer is another answer's). */
+  json: PooledAnswer;
 }
 
 /** A batch record: read from the table (its answer as text), or written by the group (as UTF-8). */
@@ -723,8 +724,8 @@ export class Syncs {
         });
       }
       const answer: SyncAnswer = { batchId: job.batch.batchId, revision: decided.revision, results: decided.results };
-      const json = answerUtf8(answer);
-      stored.set(batchIds[i]!, { kind: job.kind, tokenId: job.actor.tokenId, fingerprint: job.fingerprint, answer: json });
+      const json = pooledAnswerUtf8(answer);
+      stored.set(batchIds[i]!, { kind: job.kind, tokenId: job.actor.tokenId, fingerprint: job.fingerprint, answer: json.bytes });
       writes.push({ job, versions: decided.versions, replaced, answer, json });
       outcomes.push(answer);
     });
@@ -742,7 +743,7 @@ export class Syncs {
     // Published only once committed, so a pull never skips a revision it cannot yet see.
     this.revisionCounter = revision;
     for (const w of writes) this.kindRevisions.set(w.job.kind, revision);
-    writes.forEach((w, i) => answerBytes.set(w.answer, { json: w.json, gzip: gzipped[i]! }));
+    writes.forEach((w, i) => answerGzips.set(w.answer, gzipped[i]!));
     // The group's spending lines are now the committed ones.
     if (lines) this.lineBook.apply(lines.changes);
     this.writer.checkpointSoon();
@@ -779,7 +780,9 @@ export class Syncs {
       // has (BEGIN would otherwise wait for a core behind them); awaited for the batch records (a
       // failure there fails the transaction, never goes unheard).
       const gzips = writes.map((w) => {
-        const gzip = gzipAsync(w.json, { level: 1 }).then((bytes) => new Uint8Array(bytes));
+        const gzip = gzipAsync(w.json.bytes, { level: 1 }).then((bytes) => new Uint8Array(bytes));
+        // Its buffer free for another answer once read, whatever becomes of the transaction.
+        gzip.finally(w.json.release).catch(() => undefined);
         gzip.catch(() => undefined);
         return gzip;
       });

@@ -109,4 +109,20 @@ describe('sync answers', () => {
       expect(await plain.json()).toEqual(answer);
     }
   });
+
+  it('name each batch’s own rows when several large answers are written at once, gzipped or plain', async () => {
+    const bodies = Array.from({ length: 4 }, (_, b) =>
+      batch(Array.from({ length: 1500 }, (_, i) => ({ values: spendingRow({ item: `동시 ${b}-${i}`, budgetKrw: i === b ? -1 : 1_000 + i }) }))),
+    );
+    const sent = await Promise.all(bodies.map((body, b) => svc.call('POST', '/api/sync/spending', 'dong', body, { 'accept-encoding': b % 2 ? 'gzip' : 'identity' })));
+    for (const [b, res] of sent.entries()) {
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-encoding')).toBe(b % 2 ? 'gzip' : null);
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      const answer = JSON.parse((b % 2 ? gunzipSync(bytes) : Buffer.from(bytes)).toString('utf8'));
+      expect(answer.batchId).toBe(bodies[b]!.batchId);
+      expect(answer.results.map((r: { rowId: string }) => r.rowId)).toEqual(bodies[b]!.rows.map((r) => r.rowId.toLowerCase()));
+      expect(answer.results.filter((r: { status: string }) => r.status === 'rejected').map((r: { rowId: string }) => r.rowId)).toEqual([bodies[b]!.rows[b]!.rowId.toLowerCase()]);
+    }
+  });
 });
