@@ -16,6 +16,12 @@ export class Readers {
   /** Small scans (a dong's or a district's pull) one at a time, beside the heavy ones rather than behind them. */
   private readonly small = new Gate(1);
   private readonly idle: DuckDBConnection[] = [];
+  /**
+   * The heavy reads' own connections (no more than the gate lets run at once), kept open: a
+   * comparison's kept totals (compare/kept.ts) live on its connection and are brought up to date
+   * there, not summed anew on whichever connection another read left.
+   */
+  private readonly heavyIdle: DuckDBConnection[] = [];
 
   constructor(
     private readonly instance: DuckDBInstance,
@@ -37,7 +43,14 @@ export class Readers {
 
   /** `with` for a read that scans whole tables: waits its turn at the heavy-read gate. */
   scan<T>(work: (connection: DuckDBConnection) => Promise<T>, signal?: AbortSignal): Promise<T> {
-    return this.heavy.run(() => this.with(work), signal);
+    return this.heavy.run(async () => {
+      const connection = this.heavyIdle.pop() ?? (await this.instance.connect());
+      try {
+        return await work(connection);
+      } finally {
+        this.heavyIdle.push(connection);
+      }
+    }, signal);
   }
 
   /**
@@ -62,6 +75,6 @@ export class Readers {
   }
 
   close(): void {
-    for (const c of this.idle.splice(0)) c.closeSync();
+    for (const c of [...this.idle.splice(0), ...this.heavyIdle.splice(0)]) c.closeSync();
   }
 }

@@ -5,6 +5,7 @@ import {
   analyticViews,
   viewColumnLabel,
   type BatchStatus,
+  kinds,
   type Kind,
   type CityReference,
   type Dong,
@@ -31,6 +32,7 @@ import { ChangeFeed } from './changes.ts';
 import { comparisonKinds, comparisonScope, isComparisonName, runDrilldown, type ComparisonParams, type DrilldownParams, type DrilldownResult } from './compare/index.ts';
 import { AnswerCache, answerKey, comparisonAnswer, type Answer, type AnswerFormat } from './compare/answers.ts';
 import { ChangedUnits } from './compare/changed.ts';
+import type { KeptChanges } from './compare/kept.ts';
 import { AnalystSandbox, snapshotTables, type AnalystQueryResult } from './query/index.ts';
 import { generateDemo, type GenerateOptions, type GenerateReport } from './generate.ts';
 import { exportDownload, exportRows, type ExportDownload, type ExportFormat, type ExportResult } from './export/index.ts';
@@ -66,6 +68,8 @@ export class Store {
   readonly answers = new AnswerCache();
   /** Which units' rows changed since when: whether a kept answer still holds at a newer revision. */
   private readonly changedUnits: ChangedUnits;
+  /** What the readers' kept totals are brought up to date by (compare/kept.ts). */
+  private readonly keptChanges: KeptChanges;
   /** What each commit changed, for the open panes (`GET /api/events`). */
   readonly changes: ChangeFeed;
   /** Analyst SQL's warm children and snapshots (query/sandbox.ts). */
@@ -86,7 +90,15 @@ export class Store {
     this.rowReads = new RowReads(readers, () => this.syncs.revision);
     this.tokens = new Tokens(writer, readers, references);
     this.changes = new ChangeFeed(() => this.syncs.revision, readers);
-    this.changedUnits = new ChangedUnits(readers, () => this.syncs.revision);
+    this.changedUnits = new ChangedUnits(
+      readers,
+      () => this.syncs.revision,
+      (kind) => this.syncs.revisionOf(kind),
+    );
+    this.keptChanges = {
+      now: () => ({ revisions: Object.fromEntries(kinds.map((k) => [k, this.syncs.revisionOf(k)])) as Record<Kind, number>, reference: this.references.version }),
+      changedSince: (kind, after, upTo) => this.changedUnits.changedSince(kind, after, upTo),
+    };
     this.analyst = new AnalystSandbox({
       source: db.instance,
       databasePath: db.path,
@@ -106,6 +118,7 @@ export class Store {
     const readers = new Readers(db.instance, db.threads);
     const store = new Store(db, writer, readers, new References(reference, writer, readers), await db.instance.connect());
     await store.syncs.catchUp();
+    store.changedUnits.begin();
     return store;
   }
 
@@ -263,7 +276,7 @@ export class Store {
       (began) =>
         this.readers.scan((c) => {
           began();
-          return comparisonAnswer(c, name, asked, format);
+          return comparisonAnswer(c, name, asked, format, this.keptChanges);
         }),
       (then, now) => this.answerUnchanged(name, asked, then, now),
     );

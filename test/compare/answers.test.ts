@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { comparisonNames, type District } from '../../domain/index.ts';
 import { comparisonKinds, comparisonScope, comparisonSql, readMaterialized, runComparison, toArrowIPC } from '../../service/store/compare/index.ts';
 import { arrowFromDuckDB } from '../../service/store/compare/arrow.ts';
+import { keptTables } from '../../service/store/compare/kept.ts';
 import { AnswerCache, comparisonAnswer, type Answer, type AnswerFormat } from '../../service/store/compare/answers.ts';
 import { openFixture, today } from './fixture.ts';
 import { parseCsv } from '../support/csv.ts';
@@ -97,11 +98,17 @@ describe('answers written by DuckDB', () => {
 });
 
 describe('comparisonKinds', () => {
-  it('names exactly the kinds each query file reads, includes and all (an answer is kept while they are unchanged)', () => {
-    for (const name of comparisonNames) {
-      const read = new Set([...comparisonSql(`${name}.sql`).matchAll(/\b(?:FROM|JOIN)\s+(spending|participation|progress|agendas|council)\b/g)].map((m) => m[1]));
-      expect([...read].sort(), name).toEqual([...comparisonKinds[name]].sort());
-    }
+  // The kinds a query file reads: its views, and the kinds summed in the kept tables it reads.
+  const kindsRead = (file: string) =>
+    new Set(
+      [...comparisonSql(file).matchAll(/\b(?:FROM|JOIN)\s+(?:temp\.(kept_\w+)|(spending|participation|progress|agendas|council)\b)/g)].map((m) =>
+        m[1] ? keptTables[m[1] as keyof typeof keptTables] : m[2],
+      ),
+    );
+
+  it('names exactly the kinds each query file reads, includes and kept totals and all (an answer is kept while they are unchanged)', () => {
+    for (const name of comparisonNames) expect([...kindsRead(`${name}.sql`)].sort(), name).toEqual([...comparisonKinds[name]].sort());
+    for (const [table, kind] of Object.entries(keptTables)) expect([...kindsRead(`${table}.sql`)], table).toEqual([kind]);
   });
 });
 

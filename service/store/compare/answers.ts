@@ -22,7 +22,8 @@ import { neutralisedSql, quotedIdentifier, utcIso } from '../sql.ts';
 import { pathLiteral } from '../export/path.ts';
 import { arrowFromDuckDB } from './arrow.ts';
 import { toArrowIPC, toCsv } from './encode.ts';
-import { prepareComparison, type ComparisonParams } from './index.ts';
+import { prepareComparison, type ComparisonParams, type PreparedComparison } from './index.ts';
+import { readsKeptTotals, withKeptTotals, type KeptChanges } from './kept.ts';
 import { readMaterialized, type QueryResult, type ResultColumn } from './result.ts';
 
 export type AnswerFormat = 'json' | 'arrow' | 'csv';
@@ -107,10 +108,16 @@ function encodeRead(result: QueryResult, format: AnswerFormat): Answer {
 
 /**
  * One named comparison's answer in `format`. Throws ComparisonError for a bad name or filter (from
- * prepareComparison), before anything runs.
+ * prepareComparison), before anything runs. `kept`: the store's changes, so phases and summary
+ * bring the connection's kept totals up to date rather than sum them whole (compare/kept.ts).
  */
-export async function comparisonAnswer(connection: DuckDBConnection, name: string, params: ComparisonParams, format: AnswerFormat): Promise<Answer> {
-  const { sql, values, types } = prepareComparison(name, params);
+export async function comparisonAnswer(connection: DuckDBConnection, name: string, params: ComparisonParams, format: AnswerFormat, kept?: KeptChanges): Promise<Answer> {
+  const prepared = prepareComparison(name, params);
+  if (!readsKeptTotals(name)) return answerOf(connection, name, prepared, format);
+  return withKeptTotals(connection, kept, () => answerOf(connection, name, prepared, format));
+}
+
+async function answerOf(connection: DuckDBConnection, name: string, { sql, values, types }: PreparedComparison, format: AnswerFormat): Promise<Answer> {
   const columns = columnsByName.get(name);
   if (!columns || format === 'arrow') {
     const result = await connection.run(sql, values, types);

@@ -14,6 +14,8 @@ import { quotedIdentifier, rowsTable } from '../sql.ts';
 export class ChangedUnits {
   /** Changes after this revision are known; before it, nothing is (answers begun earlier are not kept). */
   private base: number | undefined;
+  /** The revision each kind last changed at, as of `base`: no change of a kind lies between it and `base`. */
+  private kindAtBase: Partial<Record<Kind, number>> = {};
   /** Read up to this revision. */
   private seen = 0;
   private readonly newest = new Map<Kind, Map<string, number>>(kinds.map((k) => [k, new Map()]));
@@ -23,7 +25,16 @@ export class ChangedUnits {
     private readonly readers: Readers,
     /** The highest revision committed (published only once committed). */
     private readonly revision: () => number,
+    /** The revision each kind's rows last changed at. */
+    private readonly revisionOf: (kind: Kind) => number,
   ) {}
+
+  /** Changes are known from now on (the store calls it once it is open). */
+  begin(): void {
+    if (this.base !== undefined) return;
+    this.base = this.seen = this.revision();
+    this.kindAtBase = Object.fromEntries(kinds.map((k) => [k, this.revisionOf(k)]));
+  }
 
   /**
    * Whether a unit of `kind` for which `inScope` holds has rows changed in (after, upTo]. True when
@@ -32,18 +43,39 @@ export class ChangedUnits {
    */
   async touched(kind: Kind, after: number, upTo: number, inScope: (unit: string) => boolean): Promise<boolean> {
     if (upTo <= after) return false;
-    if (this.base === undefined) this.base = this.seen = this.revision();
-    if (after < this.base) return true;
+    if (!(await this.readUpTo(kind, after, upTo))) return true;
+    for (const [unit, revision] of this.newest.get(kind)!) if (revision > after && inScope(unit)) return true;
+    return false;
+  }
+
+  /**
+   * The units with rows of `kind` changed in (after, upTo] — and any changed after `upTo` already
+   * read — or undefined when that cannot be known (as `touched`).
+   */
+  async changedSince(kind: Kind, after: number, upTo: number): Promise<Set<string> | undefined> {
+    if (upTo <= after) return new Set();
+    if (!(await this.readUpTo(kind, after, upTo))) return undefined;
+    const units = new Set<string>();
+    for (const [unit, revision] of this.newest.get(kind)!) if (revision > after) units.add(unit);
+    return units;
+  }
+
+  /**
+   * Whether the changes of `kind` in (after, upTo] are all known (none lies before `base` after
+   * `after`), reading what was committed since the last read.
+   */
+  private async readUpTo(kind: Kind, after: number, upTo: number): Promise<boolean> {
+    this.begin();
+    if (after < this.base! && after < this.kindAtBase[kind]!) return false;
     try {
       while (this.seen < upTo) {
         this.reading ??= this.read().finally(() => (this.reading = undefined));
         await this.reading;
       }
     } catch {
-      return true;
+      return false;
     }
-    for (const [unit, revision] of this.newest.get(kind)!) if (revision > after && inScope(unit)) return true;
-    return false;
+    return true;
   }
 
   /**

@@ -4,42 +4,40 @@
 -- rests on illustrative data. Same definitions as spending.sql (discretionaryExecutionRate),
 -- participation.sql (assemblyTurnoutPer1000), progress.sql (completionRate) and agendas.sql
 -- (agendaCompletionRate: agendas completed ÷ adopted; a dong × phase with no adopted agenda has none).
--- Parameters: $payCategories VARCHAR[], $today VARCHAR (the callers filter).
-{{assembly_figures}},
-{{expected_figures}},
-{{agenda_figures}},
+-- The rows' totals come from the kept tables (kept_*.sql, compare/kept.ts: brought up to date for
+-- the dongs whose rows changed before every answer), not from a country's rows at every answer.
+-- Parameters: $today VARCHAR (the callers filter).
+{{expected_counts}},
 spendingFigures AS (
-  SELECT s.dong, s.phase, 'discretionaryExecutionRate' AS figure,
-         CAST(coalesce(sum(s.executedKrw), 0) AS DOUBLE) AS num,
-         CAST(coalesce(sum(s.budgetKrw), 0) AS DOUBLE) AS den,
-         false AS illustrative
-  FROM spending s
-  WHERE NOT list_contains($payCategories, s.category)
-  GROUP BY s.dong, s.phase
+  SELECT k.dong, k.phase, 'discretionaryExecutionRate' AS figure, k.executed AS num, k.budget AS den, false AS illustrative
+  FROM temp.kept_spending k
 ),
 participationFigures AS (
   SELECT a.dong, a.phase, 'assemblyTurnoutPer1000' AS figure,
          a.assemblyVoters * 1000.0 AS num,
          CAST(pop.population AS DOUBLE) AS den,
          coalesce(pop.population > 0 AND d.populationIllustrative, false) AS illustrative
-  FROM assemblyFigures a
+  FROM temp.kept_assembly a
   JOIN dongs d ON d.code = a.dong
   LEFT JOIN phases p ON p.city = d.city AND p.phase = a.phase
   LEFT JOIN dong_population pop ON pop.dong = a.dong AND pop.year = p.year
 ),
+-- As expected_figures.sql's expectedFigures, over the kept counts of milestones done.
 progressFigures AS (
-  SELECT x.dong, x.phase, 'completionRate' AS figure,
-         CAST(x.completedExpected AS DOUBLE) AS num,
-         CAST(x.expected AS DOUBLE) AS den,
+  SELECT d.code AS dong, c.phase, 'completionRate' AS figure,
+         CAST(coalesce(x.completedExpected, 0) AS DOUBLE) AS num,
+         CAST(c.expected AS DOUBLE) AS den,
          false AS illustrative
-  FROM expectedFigures x
+  FROM dongs d
+  JOIN expectedCounts c ON c.city = d.city AND c.cohort = d.joinedPhase
+  LEFT JOIN temp.kept_done x ON x.dong = d.code AND x.phase = c.phase
 ),
 agendaCompletionFigures AS (
   SELECT x.dong, x.phase, 'agendaCompletionRate' AS figure,
          CAST(x.agendasCompleted AS DOUBLE) AS num,
          CAST(x.adopted AS DOUBLE) AS den,
          false AS illustrative
-  FROM agendaFigures x
+  FROM temp.kept_agendas x
 ),
 dongFigures AS (
   SELECT g.city, d.district, f.dong, d.name AS dongName, d.joinedPhase AS cohort, f.phase, f.figure, f.num, f.den,

@@ -2,9 +2,6 @@
  * The named comparisons (README, "Comparisons"): one SQL file each, parameters always bound.
  * They read only the analytic views (spending, participation, progress) and the reference tables.
  */
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { BOOLEAN, DOUBLE, INTEGER, LIST, VARCHAR, listValue, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import {
   comparisonFilterSchemas,
@@ -23,30 +20,13 @@ import {
   type ReferenceIndex,
 } from '../../../domain/index.ts';
 import { readMaterialized, type QueryResult } from './result.ts';
+import { sqlOf } from './sql-files.ts';
+import { readsKeptTotals, withKeptTotals, type KeptChanges } from './kept.ts';
 
 export { readMaterialized, type QueryResult, type ResultColumn } from './result.ts';
 export { toArrowIPC, toArrowTable, toCsv } from './encode.ts';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const readSql = (file: string) => readFileSync(join(here, file), 'utf8');
-
-/** Shared CTE files a query includes as `{{name}}` (their leading comment left out). */
-const includes = ['assembly_figures', 'expected_figures', 'agenda_figures', 'dong_figures'] as const;
-
-/** The SQL text of one query file, with the shared CTEs it names put in (an include may include another). */
-export function comparisonSql(file: string): string {
-  let sql = readSql(file);
-  for (let depth = 0; depth < 3 && sql.includes('{{'); depth++) {
-    for (const name of includes)
-      sql = sql.replaceAll(
-        `{{${name}}}`,
-        readSql(`${name}.sql`)
-          .replace(/^(--.*\n)+/, '')
-          .trimEnd(),
-      );
-  }
-  return sql;
-}
+export { comparisonSql } from './sql-files.ts';
 
 /** Every SQL file of the comparisons and drill-downs (for the test that prepares each one). */
 export const sqlFiles = [
@@ -64,17 +44,11 @@ export const sqlFiles = [
   'drilldown_governance.sql',
   'drilldown_agendas.sql',
   'drilldown_council.sql',
+  'kept_spending.sql',
+  'kept_assembly.sql',
+  'kept_done.sql',
+  'kept_agendas.sql',
 ] as const;
-
-const sqlCache = new Map<string, string>();
-const sqlOf = (file: string) => {
-  let sql = sqlCache.get(file);
-  if (sql === undefined) {
-    sql = comparisonSql(file);
-    sqlCache.set(file, sql);
-  }
-  return sql;
-};
 
 /**
  * The kinds of rows each comparison reads (its query file's views, includes and all): an answer stays
@@ -194,11 +168,8 @@ function bind(name: ComparisonName, params: ComparisonParams): Bound {
     lists.types[key] = type;
   };
   const withPhases = () => set('phases', intList(f.phase), LIST(INTEGER));
-  // What the headline figures need: the pay lines they leave out and the day "begun" is judged on.
-  const withFigures = () => {
-    set('payCategories', listValue([...payCategories]), LIST(VARCHAR));
-    set('today', today ?? null, VARCHAR);
-  };
+  // What the headline figures need: the day "begun" is judged on (the kept totals leave out the pay lines).
+  const withFigures = () => set('today', today ?? null, VARCHAR);
   switch (name) {
     case 'spending':
       withPhases();
@@ -260,9 +231,10 @@ export function prepareComparison(name: string, params: ComparisonParams = {}): 
  * Runs one named comparison. Rows carry `district`, `dong` (code), `dongName`, `phase` and the
  * figures of domain/metrics.ts, JSON-safe. Throws ComparisonError for a bad name or filter.
  */
-export async function runComparison(connection: DuckDBConnection, name: string, params: ComparisonParams = {}): Promise<QueryResult> {
+export async function runComparison(connection: DuckDBConnection, name: string, params: ComparisonParams = {}, kept?: KeptChanges): Promise<QueryResult> {
   const { sql, values, types } = prepareComparison(name, params);
-  const { columns, rows } = readMaterialized(await connection.run(sql, values, types));
+  const read = async () => readMaterialized(await connection.run(sql, values, types));
+  const { columns, rows } = readsKeptTotals(name) ? await withKeptTotals(connection, kept, read) : await read();
   return { columns, rows };
 }
 

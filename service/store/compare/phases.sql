@@ -2,7 +2,7 @@
 -- "Phase1"), the later ($phaseB, "Phase2") and the change (Phase2 − Phase1 of the same dong, NULL
 -- when either is NULL); illustrative when any of them rests on illustrative data.
 -- Parameters: $phaseA INTEGER, $phaseB INTEGER, $districts VARCHAR[], $dongs VARCHAR[],
--- $cohorts INTEGER[], $cities VARCHAR[] (NULL = all), $payCategories VARCHAR[], $today VARCHAR.
+-- $cohorts INTEGER[], $cities VARCHAR[] (NULL = all), $today VARCHAR; and the kept totals (compare/kept.ts).
 WITH {{dong_figures}},
 pivoted AS (
   SELECT city, district, dong, dongName, cohort,

@@ -14,7 +14,7 @@
 -- Groups are always whole (city × phase × cohort); $districts and $dongs only choose which dongs
 -- are listed, $phases, $cohorts and $cities which groups.
 -- Parameters: $phases INTEGER[], $districts VARCHAR[], $dongs VARCHAR[], $cohorts INTEGER[],
--- $cities VARCHAR[] (NULL = all), $rank BOOLEAN, $payCategories VARCHAR[], $today VARCHAR,
+-- $cities VARCHAR[] (NULL = all), $rank BOOLEAN, $today VARCHAR,
 -- $per1000Figures VARCHAR[], $minGapRate DOUBLE, $minGapPer1000Share DOUBLE,
 -- $minGroupForLow INTEGER, $figureOrder VARCHAR[].
 WITH {{dong_figures}},
