@@ -6,14 +6,17 @@ export type SqlParams = Record<string, string | number | boolean | null>;
 /**
  * The readers' room: read connections borrowed from a small pool (concurrent requests never share
  * one), and the heavy-read gate. Reads that scan whole tables (comparisons, drill-downs, a city's
- * pulls, exports) run one fewer at a time than DuckDB has threads (at least one): however many
- * readers ask at once, the writer keeps a core and a sync never waits behind a crowd of comparisons.
- * A dong's or a district's pull, when the heavy places are taken, takes turns at a small gate of its
- * own beside them.
+ * pulls, exports) run as many at a time as DuckDB has threads: however many readers ask at once, they
+ * wait their turn here rather than crowd DuckDB's threads and the thread pool its statements run on
+ * (libuv's four: two scans, a small one and the writer's statement). Measured under `npm run load`
+ * on two cores (README, "Load"): with one place, comparisons waited behind each other (p99 1.2–1.5 s)
+ * while syncs had room to spare (p99 0.6 s); with two, both under a second. A dong's or a district's
+ * pull, and a per-dong comparison brought up to date, when the heavy places are taken, take turns at
+ * a small gate of their own beside them.
  */
 export class Readers {
   private readonly heavy: Gate;
-  /** Small scans (a dong's or a district's pull) one at a time, beside the heavy ones rather than behind them. */
+  /** Small scans (a dong's or a district's pull, a per-dong answer brought up to date) one at a time, beside the heavy ones rather than behind them. */
   private readonly small = new Gate(1);
   private readonly idle: DuckDBConnection[] = [];
   /**
@@ -27,7 +30,7 @@ export class Readers {
     private readonly instance: DuckDBInstance,
     threads: number,
   ) {
-    this.heavy = new Gate(Math.max(1, threads - 1));
+    this.heavy = new Gate(threads);
   }
 
   /** Runs `work` on a read connection of its own (pooled). */

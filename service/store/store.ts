@@ -29,10 +29,10 @@ import { Syncs, type SyncBatchInput } from './sync.ts';
 import { RowReads } from './rows.ts';
 import { Tokens, type TokenInfo } from './tokens.ts';
 import { ChangeFeed } from './changes.ts';
-import { comparisonKinds, comparisonScope, isComparisonName, runDrilldown, type ComparisonParams, type DrilldownParams, type DrilldownResult } from './compare/index.ts';
-import { AnswerCache, answerKey, comparisonAnswer, type Answer, type AnswerFormat } from './compare/answers.ts';
+import { comparisonKinds, comparisonScope, isComparisonName, isPerDong, runDrilldown, type ComparisonParams, type DrilldownParams, type DrilldownResult } from './compare/index.ts';
+import { AnswerCache, answerKey, changedAnswer, comparisonAnswer, type Answer, type AnswerFormat } from './compare/answers.ts';
 import { ChangedUnits } from './compare/changed.ts';
-import type { KeptChanges } from './compare/kept.ts';
+import { readsKeptTotals, type KeptChanges } from './compare/kept.ts';
 import { AnalystSandbox, snapshotTables, type AnalystQueryResult } from './query/index.ts';
 import { generateDemo, type GenerateOptions, type GenerateReport } from './generate.ts';
 import { exportDownload, exportRows, type ExportDownload, type ExportFormat, type ExportResult } from './export/index.ts';
@@ -45,6 +45,9 @@ export { syncAnswerBody, type SyncBatchInput, type SyncRowInput } from './sync.t
 export type { TokenInfo } from './tokens.ts';
 export type { Answer, AnswerFormat } from './compare/answers.ts';
 export type { RowResult, RowStatus, ServerRow, SyncAnswer } from '../../domain/index.ts';
+
+/** More dongs changed than this since a per-dong comparison's last answer, and it is written whole again. */
+const mostDongsAskedAgain = 1000;
 
 /** Analyst queries running at once (each is a child process with its own memory limit). */
 export const maxConcurrentQueries = 2;
@@ -273,13 +276,43 @@ export class Store {
       answerKey(name, asked, format),
       () => this.answersVersion(name),
       // Begun once it has a reader: until then it waits its turn, and whoever asks meanwhile shares it.
-      (began) =>
-        this.readers.scan((c) => {
-          began();
-          return comparisonAnswer(c, name, asked, format, this.keptChanges);
-        }),
+      (began, previous) => {
+        const whole = () =>
+          this.readers.scan((c) => {
+            began();
+            return comparisonAnswer(c, name, asked, format, this.keptChanges);
+          });
+        if (!previous || format !== 'json' || !isPerDong(name)) return whole();
+        // A per-dong comparison in JSON: the last answer with the changed dongs' rows asked again — a
+        // small read, beside the heavy ones (phases, whose kept totals live on the heavy readers'
+        // connections, with them); written whole when it cannot be made so.
+        const read = readsKeptTotals(name) ? this.readers.scan.bind(this.readers) : this.readers.smallScan.bind(this.readers);
+        return read(async (c) => {
+          const changed = await this.changedDongs(name, previous.version, began());
+          const before = changed && (await previous.answer.catch(() => undefined));
+          return before && (await changedAnswer(c, name, asked, before, changed, this.keptChanges));
+        }).then((made) => made ?? whole());
+      },
       (then, now) => this.answerUnchanged(name, asked, then, now),
     );
+  }
+
+  /**
+   * The dongs (units) whose rows of the kinds a comparison reads changed between two of its versions;
+   * undefined when that is not known, the reference changed, or too many did to ask them one by one.
+   */
+  private async changedDongs(name: string, then: string, now: string): Promise<Set<string> | undefined> {
+    const kinds = isComparisonName(name) ? comparisonKinds[name] : undefined;
+    const [a, b] = [then.split('.'), now.split('.')];
+    if (!kinds || a.length !== kinds.length + 1 || a.length !== b.length || a.at(-1) !== b.at(-1)) return undefined;
+    const units = new Set<string>();
+    for (const [i, kind] of kinds.entries()) {
+      if (a[i] === b[i]) continue;
+      const changed = await this.changedUnits.changedSince(kind, Number(a[i]), Number(b[i]));
+      if (!changed) return undefined;
+      for (const unit of changed) units.add(unit);
+    }
+    return units.size > mostDongsAskedAgain ? undefined : units;
   }
 
   /** A tag for that answer (HTTP ETag): the same while the version and what was asked are the same. */

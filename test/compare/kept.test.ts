@@ -2,18 +2,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kind } from '../../domain/index.ts';
 import { loadDemo } from '../../service/demo.ts';
 import { runComparison } from '../../service/store/compare/index.ts';
+import { comparisonAnswer, splices } from '../../service/store/compare/answers.ts';
 import { keptCounts } from '../../service/store/compare/kept.ts';
 import { batch, startService, type TestService } from '../support/service.ts';
 
 // phases and summary read each dong × phase's totals kept on the read connection and brought up to
-// date for the dongs changed (service/store/compare/kept.ts): after every kind of change — a number
-// edited, a row moved to another dong, a row deleted, a row added — their answers are the rows a
-// fresh connection sums from every row.
+// date for the dongs changed (service/store/compare/kept.ts); the per-dong comparisons' JSON answers
+// are the last answer with the changed dongs' rows put in their place (compare/splice.ts). After
+// every kind of change — a number edited, a row moved to another dong, a row deleted, a row added —
+// the answers are what a fresh connection makes from every row.
 
 const today = '2020-12-31';
 let svc: TestService;
 beforeAll(async () => {
-  svc = await startService();
+  // Many questions back to back from one token: no rate limit in the way.
+  svc = await startService({ limits: { ratePerSecond: 10_000, burst: 10_000 } });
   await loadDemo(svc.store);
 });
 afterAll(() => svc?.close());
@@ -34,8 +37,9 @@ async function both(name: 'summary' | 'phases', query: Record<string, string>) {
   expect(served.status).toBe(200);
   const fresh = await svc.store.db.instance.connect();
   try {
+    const wholes = keptCounts.whole;
     const expected = await runComparison(fresh, name, { ...query, today });
-    freshWholes += 4;
+    freshWholes += keptCounts.whole - wholes;
     return { served: (await served.json()) as { rows: unknown[] }, expected };
   } finally {
     fresh.closeSync();
@@ -60,8 +64,33 @@ async function sync(kind: Kind, rows: { rowId?: string; baseRevision?: number; v
   for (const r of body.results) expect(r.status, JSON.stringify(r)).toBe('accepted');
 }
 
-describe('kept totals of phases and summary', () => {
-  it('after every kind of change, the answers are those summed from every row, brought up to date for the dongs changed only', async () => {
+/**
+ * The per-dong comparisons in JSON, as the service answers them and as a fresh connection writes
+ * them whole: the same rows in the same order.
+ */
+async function expectSpliced(step: string, district: string) {
+  for (const name of ['spending', 'participation', 'progress', 'agendas', 'phases']) {
+    for (const query of [{}, { phase: name === 'phases' ? '1,2' : '1' }, { district }] as Record<string, string>[]) {
+      const res = await svc.call('GET', `/api/compare/${name}?${new URLSearchParams({ ...query, today })}`, 'manager');
+      const served = Buffer.from(await res.arrayBuffer());
+      expect(res.status, served.toString()).toBe(200);
+      const fresh = await svc.store.db.instance.connect();
+      try {
+        const wholes = keptCounts.whole;
+        const whole = await comparisonAnswer(fresh, name, { ...query, today }, 'json');
+        freshWholes += keptCounts.whole - wholes;
+        // The same rows in the same order (an answer not changed since a comparison's very first is
+        // still the one JavaScript wrote, as its columns were learnt from it: the same JSON, other bytes).
+        expect(JSON.parse(served.toString()), `${step}: ${name} ${JSON.stringify(query)}`).toEqual(JSON.parse(whole.body.toString()));
+      } finally {
+        fresh.closeSync();
+      }
+    }
+  }
+}
+
+describe('answers brought up to date for the dongs changed', () => {
+  it('after every kind of change, the answers are those made from every row, brought up to date for the dongs changed only', async () => {
     await expectFresh('first answers');
     const dongs = svc.store.reference.reference.dongs.map((d) => d.code);
     const before = { ...keptCounts, freshWholes };
@@ -72,20 +101,35 @@ describe('kept totals of phases and summary', () => {
       progress: (v) => ({ ...v, status: '완료', completedOn: '2019-06-01', progressPct: 100 }),
       agendas: (v) => ({ ...v, status: '완료', adopted: true, completedOn: '2019-11-30' }),
     };
+    const district = svc.store.reference.reference.dongs[0]!.district;
+    await expectSpliced('first answers', district);
+    const splicedBefore = splices.count;
     for (const [kind, edit] of Object.entries(edits) as [keyof typeof edits, (v: Record<string, unknown>) => Record<string, unknown>][]) {
+      // Rows of dongs in the middle and at either end of the answers' order, so a dong's rows are put
+      // back between others, not only first or last.
       const rows = await stored(kind);
-      expect(rows.length, kind).toBeGreaterThan(3);
-      const [edited, moved, deleted, copied] = [rows[0]!, rows[1]!, rows[2]!, rows[3]!];
+      const order = [...new Set(rows.map((r) => String(r.values.dong)))].sort();
+      expect(order.length, kind).toBeGreaterThan(2);
+      const of = (dong: string, skip = 0) => rows.filter((r) => r.values.dong === dong)[skip] ?? rows.find((r) => r.values.dong === dong)!;
+      const middle = order[Math.floor(order.length / 2)]!;
+      const [edited, moved, deleted, copied] = [of(middle), of(order[0]!), of(order.at(-1)!), of(middle, 1)];
       await sync(kind, [{ rowId: edited.rowId, baseRevision: edited.revision, values: edit(edited.values) }]);
       await expectFresh(`${kind}: edited`);
-      const elsewhere = dongs.find((d) => d !== moved.values.dong)!;
+      await expectSpliced(`${kind}: edited`, district);
+      const elsewhere = order[Math.floor(order.length / 2) + 1] ?? dongs.find((d) => d !== moved.values.dong)!;
       await sync(kind, [{ rowId: moved.rowId, baseRevision: moved.revision, values: { ...moved.values, dong: elsewhere } }]);
       await expectFresh(`${kind}: moved to ${elsewhere}`);
+      await expectSpliced(`${kind}: moved to ${elsewhere}`, district);
       await sync(kind, [], [{ rowId: deleted.rowId, baseRevision: deleted.revision }]);
       await expectFresh(`${kind}: deleted`);
+      await expectSpliced(`${kind}: deleted`, district);
       await sync(kind, [{ values: edit({ ...copied.values, ...(kind === 'agendas' ? { title: '새 의제' } : {}) }) }]);
       await expectFresh(`${kind}: added`);
+      await expectSpliced(`${kind}: added`, district);
     }
+    // The per-dong answers after each change were made from the last one, the changed dongs' rows
+    // asked again (16 changes × the comparisons reading each kind × 3 questions, at least).
+    expect(splices.count - splicedBefore).toBeGreaterThanOrEqual(16 * 3);
     // The service's connection brought up to date dong by dong at each change (16), summed whole
     // at most once more (its first question of what changed, before which nothing is known).
     expect(keptCounts.dongs - before.dongs).toBeGreaterThanOrEqual(15);

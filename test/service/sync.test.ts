@@ -170,8 +170,8 @@ describe('a pull while a country’s comparison holds the heavy-read gate', () =
     await svc.json('POST', '/api/sync/spending', 'dong', batch([{ values: spendingRow({ item: 'gate' }) }]));
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
-    // One place at the gate (DuckDB's 2 threads less one), taken here as a long comparison would.
-    const holder = svc.store.readers.scan(() => held);
+    // The places at the gate (one for each of DuckDB's 2 threads), taken here as long comparisons would.
+    const holders = [svc.store.readers.scan(() => held), svc.store.readers.scan(() => held)];
     try {
       const dong = await svc.json('GET', '/api/rows/spending?since=0', 'dong');
       expect(dong.body.rows.some((r: any) => r.values.item === 'gate')).toBe(true);
@@ -180,13 +180,13 @@ describe('a pull while a country’s comparison holds the heavy-read gate', () =
       let managerDone = false;
       const manager = svc.json('GET', '/api/rows/spending?since=0', 'manager').then((r) => ((managerDone = true), r));
       // Its page waits its turn at the heavy-read gate, behind the one held.
-      await vi.waitFor(() => expect(svc.store.readers.heavyLoad).toEqual({ running: 1, waiting: 1 }));
+      await vi.waitFor(() => expect(svc.store.readers.heavyLoad).toEqual({ running: 2, waiting: 1 }));
       expect(managerDone).toBe(false);
       release();
       expect((await manager).body.rows.some((r: any) => r.values.item === 'gate')).toBe(true);
     } finally {
       release();
-      await holder;
+      await Promise.all(holders);
     }
   });
 });

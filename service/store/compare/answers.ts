@@ -22,19 +22,22 @@ import { neutralisedSql, quotedIdentifier, utcIso } from '../sql.ts';
 import { pathLiteral } from '../export/path.ts';
 import { arrowFromDuckDB } from './arrow.ts';
 import { toArrowIPC, toCsv } from './encode.ts';
-import { prepareComparison, type ComparisonParams, type PreparedComparison } from './index.ts';
+import { isPerDong, prepareComparison, type ComparisonParams, type PreparedComparison } from './index.ts';
+import { dongBlocks, splice, type DongBlock } from './splice.ts';
 import { readsKeptTotals, withKeptTotals, type KeptChanges } from './kept.ts';
 import { readMaterialized, type QueryResult, type ResultColumn } from './result.ts';
 
 export type AnswerFormat = 'json' | 'arrow' | 'csv';
 
-/** One encoded answer: its bytes and how many rows they hold. */
+/** One encoded answer: its bytes and how many rows they hold (and for a per-dong comparison in JSON, where each dong's rows lie). */
 export interface Answer {
   body: Buffer;
   rows: number;
+  blocks?: DongBlock[];
 }
 
 const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+const none = Buffer.alloc(0);
 
 /** The columns of each comparison, learnt from its first answer (they do not depend on the filters). */
 const columnsByName = new Map<string, ResultColumn[]>();
@@ -133,12 +136,56 @@ async function answerOf(connection: DuckDBConnection, name: string, { sql, value
     const guarded = wrapped(sql, columns.map(format === 'json' ? jsonColumn : csvColumn));
     const copied = await connection.runAndReadAll(`COPY (${guarded}) TO ${pathLiteral(file)} (${options})`, values, types);
     const rows = Number(copied.getRows()[0]?.[0] ?? 0);
-    const body = format === 'json' ? await readBetween(file, jsonHead(columns), jsonTail) : await readBetween(file, bom, Buffer.alloc(0));
-    return { body, rows };
+    const head = format === 'json' ? jsonHead(columns) : bom;
+    const tail = format === 'json' ? jsonTail : none;
+    const body = await readBetween(file, head, tail);
+    const blocks = format === 'json' && isPerDong(name) ? dongBlocks(body, head.length, body.length - tail.length) : undefined;
+    return { body, rows, ...(blocks ? { blocks } : {}) };
   } finally {
     await rm(file, { force: true });
   }
 }
+
+/** The rows of `sql` as DuckDB writes them in JSON (an array, one row a line), through the JSON guards of `columns`. */
+async function jsonRows(connection: DuckDBConnection, { sql, values, types }: PreparedComparison, columns: ResultColumn[]): Promise<Buffer> {
+  const file = join(tmpdir(), `jachi-answer-${randomBytes(8).toString('hex')}.json`);
+  try {
+    await connection.run(`COPY (${wrapped(sql, columns.map(jsonColumn))}) TO ${pathLiteral(file)} (FORMAT json, ARRAY true)`, values, types);
+    return await readBetween(file, none, none);
+  } finally {
+    await rm(file, { force: true });
+  }
+}
+
+/**
+ * A per-dong comparison's JSON answer after the rows of the dongs in `changed` changed: `previous`
+ * (an answer of the same question with its dong blocks) with those dongs' rows asked again and put
+ * in their place — the same bytes as the whole answer written afresh (compare/splice.ts). Undefined
+ * when it cannot be made so (the caller then writes the whole answer).
+ */
+export async function changedAnswer(
+  connection: DuckDBConnection,
+  name: string,
+  params: ComparisonParams,
+  previous: Answer,
+  changed: ReadonlySet<string>,
+  kept?: KeptChanges,
+): Promise<Answer | undefined> {
+  const columns = columnsByName.get(name);
+  if (!previous.blocks || !columns || !isPerDong(name)) return undefined;
+  const asked = params.dong === undefined ? undefined : new Set(Array.isArray(params.dong) ? params.dong : [params.dong]);
+  const dongs = [...changed].filter((d) => !asked || asked.has(d));
+  if (dongs.length === 0) return previous;
+  const prepared = prepareComparison(name, { ...params, dong: dongs });
+  const read = () => jsonRows(connection, prepared, columns);
+  const fresh = readsKeptTotals(name) ? await withKeptTotals(connection, kept, read) : await read();
+  const made = splice(previous.body, previous.blocks, new Set(dongs), fresh, jsonHead(columns), jsonTail);
+  splices.count += made ? 1 : 0;
+  return made;
+}
+
+/** Answers made by splicing (for the tests and the benchmark). */
+export const splices = { count: 0 };
 
 /**
  * An answer being made: `queued` until it begins to read (it then reads everything committed by
@@ -151,10 +198,12 @@ interface Running {
 }
 
 /**
- * Makes an answer; calls `began` just before it begins to read (a computation that never calls it
- * is shared by everyone asking while it runs, as one that waits its turn is).
+ * Makes an answer; calls `began` just before it begins to read, which gives the version it reads
+ * at least (a computation that never calls it is shared by everyone asking while it runs, as one that
+ * waits its turn is). `previous`: the last answer made to the same question and its version, to
+ * make the new one from where it can.
  */
-export type Compute = (began: () => void) => Promise<Answer>;
+export type Compute = (began: () => string, previous?: { version: string; answer: Promise<Answer> }) => Promise<Answer>;
 
 /** One question's answers: the last one made, the one being made, and the one waiting to be made. */
 interface Slot {
@@ -170,8 +219,10 @@ interface Slot {
  * leaves the other kinds' answers as they were. Requests asking the same while it is being made
  * share it. While syncs keep moving a version on, each question is computed at most once at a time:
  * those who ask while an older answer is still being made wait for it to finish and then share one
- * new computation, begun at the version of that moment. Beyond `maxBytes` (32 MB: under constant syncs the big answers of the whole country are made again anyway), the least recently used
- * answers go first.
+ * new computation, begun at the version of that moment, from the last answer where it can (a
+ * per-dong comparison's JSON: `Compute`'s `previous`). Beyond `maxBytes` (64 MB: a country's
+ * answers, spending's 16 MB among them, kept to be brought up to date rather than made again), the
+ * least recently used answers go first.
  */
 export class AnswerCache {
   private readonly slots = new Map<string, Slot>();
@@ -179,7 +230,7 @@ export class AnswerCache {
   /** Answers computed, answers served from the cache, and of those, kept across a version (for the tests and the benchmark). */
   readonly counts = { computed: 0, served: 0, kept: 0 };
 
-  constructor(private readonly maxBytes = 32 * 2 ** 20) {}
+  constructor(private readonly maxBytes = 64 * 2 ** 20) {}
 
   /**
    * The answer to `key` at `version()` (read now, and again when a waiting computation begins).
@@ -242,10 +293,12 @@ export class AnswerCache {
     this.counts.computed++;
     const running: Running = { version: version(), queued: true, answer: undefined as unknown as Promise<Answer> };
     slot.running = running;
+    const previous = slot.done ? { version: slot.done.version, answer: slot.done.answer } : undefined;
     running.answer = compute(() => {
       running.version = version();
       running.queued = false;
-    });
+      return running.version;
+    }, previous);
     const begun = () => running.version;
     running.answer.then(
       (answer) => {

@@ -68,6 +68,9 @@ export const comparisonKinds: Record<ComparisonName, readonly Kind[]> = {
 /** Comparisons whose every row rests on one dong's rows alone (the others compare a dong with its city's groups, or units above the dong). */
 const perDong: ReadonlySet<ComparisonName> = new Set(['spending', 'participation', 'progress', 'agendas', 'council', 'phases']);
 
+/** Whether every row of a comparison rests on one dong's rows alone (its answers ordered by district and dong first). */
+export const isPerDong = (name: string): boolean => isComparisonName(name) && perDong.has(name);
+
 /**
  * The units (dongs, or districts and cities for the rows above them) whose rows an answer rests on,
  * as a test of a unit's code; undefined when it rests on every unit. For the comparisons of one
