@@ -2,8 +2,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { batch, spendingRow, startService, type TestService } from '../support/service.ts';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { batch, holdWriter, spendingRow, startService, type TestService } from '../support/service.ts';
 
 const addinDist = resolve(import.meta.dirname, '../../dist/addin');
 const fixture = readFileSync(resolve(import.meta.dirname, '../../../shared/fixtures/gayang2-2019-spending.xlsx'));
@@ -114,7 +114,18 @@ describe('sync answers', () => {
     const bodies = Array.from({ length: 4 }, (_, b) =>
       batch(Array.from({ length: 1500 }, (_, i) => ({ values: spendingRow({ item: `동시 ${b}-${i}`, budgetKrw: i === b ? -1 : 1_000 + i }) }))),
     );
-    const sent = await Promise.all(bodies.map((body, b) => svc.call('POST', '/api/sync/spending', 'dong', body, { 'accept-encoding': b % 2 ? 'gzip' : 'identity' })));
+    // The writer held until all four wait for it: they are decided and written as one group, their
+    // answers in pooled buffers at once.
+    const release = holdWriter(svc.store);
+    const sending = Promise.all(bodies.map((body, b) => svc.call('POST', '/api/sync/spending', 'dong', body, { 'accept-encoding': b % 2 ? 'gzip' : 'identity' })));
+    try {
+      for (const body of bodies) {
+        await vi.waitFor(async () => expect((await svc.json('GET', `/api/batches/${body.batchId}`, 'dong')).body.status).toBe('pending'), { timeout: 10_000 });
+      }
+    } finally {
+      release();
+    }
+    const sent = await sending;
     for (const [b, res] of sent.entries()) {
       expect(res.status).toBe(200);
       expect(res.headers.get('content-encoding')).toBe(b % 2 ? 'gzip' : null);
