@@ -4,7 +4,7 @@ import { tableFromIPC } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { comparisonNames, type District } from '../../domain/index.ts';
-import { comparisonKinds, comparisonScope, comparisonSql, readMaterialized, runComparison, toArrowIPC } from '../../service/store/compare/index.ts';
+import { comparisonKinds, comparisonScope, comparisonSql, sharedDefinitions, readMaterialized, runComparison, toArrowIPC } from '../../service/store/compare/index.ts';
 import { arrowFromDuckDB } from '../../service/store/compare/arrow.ts';
 import { keptTables } from '../../service/store/compare/kept.ts';
 import { AnswerCache, comparisonAnswer, type Answer, type AnswerFormat } from '../../service/store/compare/answers.ts';
@@ -98,15 +98,25 @@ describe('answers written by DuckDB', () => {
 });
 
 describe('comparisonKinds', () => {
-  // The kinds a query file reads: its views, and the kinds summed in the kept tables it reads.
-  const kindsRead = (file: string) =>
-    new Set(
-      [...comparisonSql(file).matchAll(/\b(?:FROM|JOIN)\s+(?:temp\.(kept_\w+)|(spending|participation|progress|agendas|council)\b)/g)].map((m) =>
-        m[1] ? keptTables[m[1] as keyof typeof keptTables] : m[2],
-      ),
-    );
+  // The kinds a query file reads: its views, the kinds summed in the kept tables it reads, and what
+  // the shared views and macros it names read (their own files, sql-files.ts).
+  const sharedFile = new Map<string, string>(sharedDefinitions.flatMap(({ file, names }) => names.map((n) => [n, file] as [string, string])));
+  const kindsRead = (file: string, seen = new Set<string>([file])): Set<string> => {
+    const kinds = new Set<string>();
+    const pattern = new RegExp(`\\b(?:FROM|JOIN)\\s+(?:temp\\.(kept_\\w+)|(spending|participation|progress|agendas|council)\\b|(${[...sharedFile.keys()].join('|')})\\b)`, 'g');
+    for (const [, kept, kind, shared] of comparisonSql(file).matchAll(pattern)) {
+      if (kept) kinds.add(keptTables[kept as keyof typeof keptTables]);
+      else if (kind) kinds.add(kind);
+      else if (!seen.has(sharedFile.get(shared!)!)) {
+        const other = sharedFile.get(shared!)!;
+        seen.add(other);
+        for (const k of kindsRead(other, seen)) kinds.add(k);
+      }
+    }
+    return kinds;
+  };
 
-  it('names exactly the kinds each query file reads, includes and kept totals and all (an answer is kept while they are unchanged)', () => {
+  it('names exactly the kinds each query file reads, shared views, macros and kept totals and all (an answer is kept while they are unchanged)', () => {
     for (const name of comparisonNames) expect([...kindsRead(`${name}.sql`)].sort(), name).toEqual([...comparisonKinds[name]].sort());
     for (const [table, kind] of Object.entries(keptTables)) expect([...kindsRead(`${table}.sql`)], table).toEqual([kind]);
   });

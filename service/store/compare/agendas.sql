@@ -6,8 +6,7 @@
 -- whose 관련 의제 names one of its adopted agendas).
 -- Parameters: $phases INTEGER[], $districts VARCHAR[], $dongs VARCHAR[], $cohorts INTEGER[],
 -- $cities VARCHAR[] (NULL = all).
-WITH {{agenda_figures}},
-linked AS (
+WITH linked AS (
   SELECT a.dong, a.phase, CAST(sum(s.executedKrw) AS BIGINT) AS linkedSpendingKrw
   FROM (SELECT DISTINCT dong, phase, fiscalYear, trim(title) AS title FROM agendaRows WHERE isAdopted) a
   JOIN spending s ON s.dong = a.dong AND s.fiscalYear = a.fiscalYear AND trim(s.agenda) = a.title

@@ -24,6 +24,7 @@ import { arrowFromDuckDB } from './arrow.ts';
 import { toArrowIPC, toCsv } from './encode.ts';
 import { isPerDong, prepareComparison, type ComparisonParams, type PreparedComparison } from './index.ts';
 import { dongBlocks, splice, type DongBlock } from './splice.ts';
+import { defineShared } from './sql-files.ts';
 import { readsKeptTotals, withKeptTotals, type KeptChanges } from './kept.ts';
 import { readMaterialized, type QueryResult, type ResultColumn } from './result.ts';
 
@@ -116,6 +117,7 @@ function encodeRead(result: QueryResult, format: AnswerFormat): Answer {
  */
 export async function comparisonAnswer(connection: DuckDBConnection, name: string, params: ComparisonParams, format: AnswerFormat, kept?: KeptChanges): Promise<Answer> {
   const prepared = prepareComparison(name, params);
+  await defineShared(connection);
   if (!readsKeptTotals(name)) return answerOf(connection, name, prepared, format);
   return withKeptTotals(connection, kept, () => answerOf(connection, name, prepared, format));
 }
@@ -177,6 +179,7 @@ export async function changedAnswer(
   const dongs = [...changed].filter((d) => !asked || asked.has(d));
   if (dongs.length === 0) return previous;
   const prepared = prepareComparison(name, { ...params, dong: dongs });
+  await defineShared(connection);
   const read = () => jsonRows(connection, prepared, columns);
   const fresh = readsKeptTotals(name) ? await withKeptTotals(connection, kept, read) : await read();
   const made = splice(previous.body, previous.blocks, new Set(dongs), fresh, jsonHead(columns), jsonTail);

@@ -1,13 +1,14 @@
--- Shared CTEs (included as {{dong_figures}} by phases.sql and summary.sql): the headline figures of
--- every dong × phase as num / den, so a group's figure is sum(num) / sum(den) and a dong's is
--- num / den (NULL when den is 0 or unknown), with the dong's city, cohort and whether the figure
--- rests on illustrative data. Same definitions as spending.sql (discretionaryExecutionRate),
--- participation.sql (assemblyTurnoutPer1000), progress.sql (completionRate) and agendas.sql
--- (agendaCompletionRate: agendas completed ÷ adopted; a dong × phase with no adopted agenda has none).
--- The rows' totals come from the kept tables (kept_*.sql, compare/kept.ts: brought up to date for
--- the dongs whose rows changed before every answer), not from a country's rows at every answer.
--- Parameters: $today VARCHAR (the callers filter).
-{{expected_counts}},
+-- Shared table macro (on each reader connection, compare/shared.ts; read by phases.sql and
+-- summary.sql): the headline figures of every dong × phase as num / den, so a group's figure is
+-- sum(num) / sum(den) and a dong's is num / den (NULL when den is 0 or unknown), with the dong's
+-- city, cohort and whether the figure rests on illustrative data. Same definitions as spending.sql
+-- (discretionaryExecutionRate), participation.sql (assemblyTurnoutPer1000), progress.sql
+-- (completionRate) and agendas.sql (agendaCompletionRate: agendas completed ÷ adopted; a dong ×
+-- phase with no adopted agenda has none). The rows' totals come from the kept tables (kept_*.sql,
+-- compare/kept.ts: brought up to date for the dongs whose rows changed before every answer), not
+-- from a country's rows at every answer. `today`: the day a phase has begun by (NULL = current_date).
+CREATE OR REPLACE TEMP MACRO dongFiguresOn(today) AS TABLE
+WITH expectedCounts AS (FROM expectedCountsOn(today)),
 spendingFigures AS (
   SELECT k.dong, k.phase, 'discretionaryExecutionRate' AS figure, k.executed AS num, k.budget AS den, false AS illustrative
   FROM temp.kept_spending k
@@ -51,3 +52,4 @@ dongFigures AS (
   JOIN dongs d ON d.code = f.dong
   JOIN districts g ON g.code = d.district
 )
+SELECT * FROM dongFigures;

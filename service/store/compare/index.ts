@@ -20,13 +20,14 @@ import {
   type ReferenceIndex,
 } from '../../../domain/index.ts';
 import { readMaterialized, type QueryResult } from './result.ts';
-import { sqlOf } from './sql-files.ts';
+import { comparisonSql, defineShared } from './sql-files.ts';
 import { readsKeptTotals, withKeptTotals, type KeptChanges } from './kept.ts';
 
 export { readMaterialized, type QueryResult, type ResultColumn } from './result.ts';
 export { toArrowIPC, toArrowTable, toCsv } from './encode.ts';
 
-export { comparisonSql } from './sql-files.ts';
+export { defineShared, sharedDefinitions } from './sql-files.ts';
+export { comparisonSql };
 
 /** Every SQL file of the comparisons and drill-downs (for the test that prepares each one). */
 export const sqlFiles = [
@@ -227,7 +228,7 @@ export interface PreparedComparison {
 /** The query of one named comparison and its bound parameters. Throws ComparisonError for a bad name or filter. */
 export function prepareComparison(name: string, params: ComparisonParams = {}): PreparedComparison {
   if (!isComparisonName(name)) throw unknownComparison(name);
-  return { sql: sqlOf(`${name}.sql`), ...bind(name, params) };
+  return { sql: comparisonSql(`${name}.sql`), ...bind(name, params) };
 }
 
 /**
@@ -236,6 +237,7 @@ export function prepareComparison(name: string, params: ComparisonParams = {}): 
  */
 export async function runComparison(connection: DuckDBConnection, name: string, params: ComparisonParams = {}, kept?: KeptChanges): Promise<QueryResult> {
   const { sql, values, types } = prepareComparison(name, params);
+  await defineShared(connection);
   const read = async () => readMaterialized(await connection.run(sql, values, types));
   const { columns, rows } = readsKeptTotals(name) ? await withKeptTotals(connection, kept, read) : await read();
   return { columns, rows };
@@ -295,7 +297,7 @@ export async function runDrilldown(connection: DuckDBConnection, name: string, p
     values.payCategories = listValue([...payCategories]);
     types.payCategories = LIST(VARCHAR);
   }
-  const result = await connection.run(sqlOf(name === 'governance' ? 'drilldown_governance.sql' : `drilldown_${kind}.sql`), values, types);
+  const result = await connection.run(comparisonSql(name === 'governance' ? 'drilldown_governance.sql' : `drilldown_${kind}.sql`), values, types);
   const { columns, rows } = readMaterialized(result);
   return { kind, columns, rows };
 }

@@ -15,17 +15,9 @@
  */
 import { LIST, VARCHAR, listValue, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import { payCategories, type Kind } from '../../../domain/index.ts';
-import { sqlOf } from './sql-files.ts';
+import { comparisonSql, defineShared, keptTables, type KeptTable } from './sql-files.ts';
 
-/** Each kept table: its query file and the kind of rows it sums. */
-export const keptTables = {
-  kept_spending: 'spending',
-  kept_assembly: 'participation',
-  kept_done: 'progress',
-  kept_agendas: 'agendas',
-} as const satisfies Record<string, Kind>;
-
-export type KeptTable = keyof typeof keptTables;
+export { keptTables, type KeptTable } from './sql-files.ts';
 
 /** What the store tells the kept totals: where the rows stand now, and which dongs changed since a revision. */
 export interface KeptChanges {
@@ -65,7 +57,7 @@ function params(table: KeptTable, dongs: string[] | null): { values: Record<stri
 async function sumWhole(connection: DuckDBConnection, table: KeptTable): Promise<void> {
   const { values, types } = params(table, null);
   keptCounts.whole++;
-  await connection.run(`CREATE OR REPLACE TEMP TABLE ${table} AS SELECT * FROM (${sqlOf(`${table}.sql`)}\n)`, values, types);
+  await connection.run(`CREATE OR REPLACE TEMP TABLE ${table} AS SELECT * FROM (${comparisonSql(`${table}.sql`)}\n)`, values, types);
 }
 
 /** The table's rows of `dongs` replaced by their sums now. */
@@ -73,7 +65,7 @@ async function sumDongs(connection: DuckDBConnection, table: KeptTable, dongs: s
   const { values, types } = params(table, dongs);
   keptCounts.dongs++;
   await connection.run(`DELETE FROM temp.${table} WHERE list_contains($dongs, dong)`, { dongs: values.dongs! }, { dongs: types.dongs! });
-  await connection.run(`INSERT INTO temp.${table} SELECT * FROM (${sqlOf(`${table}.sql`)}\n)`, values, types);
+  await connection.run(`INSERT INTO temp.${table} SELECT * FROM (${comparisonSql(`${table}.sql`)}\n)`, values, types);
 }
 
 /**
@@ -105,6 +97,7 @@ async function bringUpToDate(connection: DuckDBConnection, changes: KeptChanges 
  * answer reads the totals and the rows and references they were summed from at one snapshot.
  */
 export async function withKeptTotals<T>(connection: DuckDBConnection, changes: KeptChanges | undefined, read: () => Promise<T>): Promise<T> {
+  await defineShared(connection);
   // Read before the transaction begins: its snapshot holds at least every change up to these.
   const now = changes?.now();
   // Until this transaction commits, the tables hold nothing known.

@@ -1,7 +1,6 @@
 -- Kept totals (compare/kept.ts): each dong × phase's agendas adopted and completed
 -- (agenda_figures.sql). dong_figures.sql reads them as temp.kept_agendas.
 -- Parameters: $dongs VARCHAR[] (NULL = every dong).
-WITH {{agenda_figures}}
 SELECT dong, phase, adopted, agendasCompleted
 FROM agendaFigures
 WHERE $dongs IS NULL OR list_contains($dongs, dong)

@@ -6,8 +6,7 @@
 -- that population is.
 -- Parameters: $phases INTEGER[], $districts VARCHAR[], $dongs VARCHAR[], $cohorts INTEGER[],
 -- $cities VARCHAR[] (NULL = all).
-WITH {{assembly_figures}},
-grouped AS (
+WITH grouped AS (
   SELECT e.dong, e.phase, any_value(e.city) AS city, any_value(e.cohort) AS cohort,
          count(*) AS events,
          CAST(coalesce(sum(e.participants), 0) AS BIGINT) AS attendances,

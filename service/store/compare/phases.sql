@@ -3,7 +3,7 @@
 -- when either is NULL); illustrative when any of them rests on illustrative data.
 -- Parameters: $phaseA INTEGER, $phaseB INTEGER, $districts VARCHAR[], $dongs VARCHAR[],
 -- $cohorts INTEGER[], $cities VARCHAR[] (NULL = all), $today VARCHAR; and the kept totals (compare/kept.ts).
-WITH {{dong_figures}},
+WITH dongFigures AS (FROM dongFiguresOn($today)),
 pivoted AS (
   SELECT city, district, dong, dongName, cohort,
          max(value) FILTER (WHERE figure = 'discretionaryExecutionRate' AND phase = $phaseA) AS discretionaryExecutionRatePhase1,

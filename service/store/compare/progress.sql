@@ -9,7 +9,7 @@
 -- Parameters: $phases INTEGER[], $districts VARCHAR[], $dongs VARCHAR[], $cohorts INTEGER[],
 -- $cities VARCHAR[] (NULL = all), $today VARCHAR (YYYY-MM-DD; NULL = current_date),
 -- $milestoneOrder VARCHAR[].
-WITH {{expected_figures}},
+WITH expectedFigures AS (FROM expectedFiguresOn($today)),
 recorded AS (
   SELECT m.dong, m.phase,
          count(*) AS milestones,

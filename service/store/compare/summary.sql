@@ -17,7 +17,7 @@
 -- $cities VARCHAR[] (NULL = all), $rank BOOLEAN, $today VARCHAR,
 -- $per1000Figures VARCHAR[], $minGapRate DOUBLE, $minGapPer1000Share DOUBLE,
 -- $minGroupForLow INTEGER, $figureOrder VARCHAR[].
-WITH {{dong_figures}},
+WITH dongFigures AS (FROM dongFiguresOn($today)),
 groupQuartiles AS (
   SELECT city, phase, CASE WHEN grouping(cohort) = 1 THEN NULL ELSE cohort END AS cohort, figure,
          CASE WHEN sum(den) FILTER (WHERE den > 0) > 0 THEN sum(num) FILTER (WHERE den > 0) / sum(den) FILTER (WHERE den > 0) END AS value,
