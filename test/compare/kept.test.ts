@@ -3,7 +3,8 @@ import type { Kind } from '../../domain/index.ts';
 import { loadDemo } from '../../service/demo.ts';
 import { runComparison } from '../../service/store/compare/index.ts';
 import { comparisonAnswer, splices } from '../../service/store/compare/answers.ts';
-import { keptCounts } from '../../service/store/compare/kept.ts';
+import { keptCounts, keptLimits, withKeptTotals, type KeptChanges } from '../../service/store/compare/kept.ts';
+import { A, B, openFixture } from './fixture.ts';
 import { batch, startService, type TestService } from '../support/service.ts';
 
 // phases and summary read each dong × phase's totals kept on the read connection and brought up to
@@ -134,5 +135,45 @@ describe('answers brought up to date for the dongs changed', () => {
     // at most once more (its first question of what changed, before which nothing is known).
     expect(keptCounts.dongs - before.dongs).toBeGreaterThanOrEqual(15);
     expect(keptCounts.whole - before.whole - (freshWholes - before.freshWholes)).toBeLessThanOrEqual(4);
+  });
+});
+
+describe('a kept table under constant changes', () => {
+  it('stays the size of what it holds: copied anew once enough dongs were replaced, its totals still right', async () => {
+    const db = await openFixture();
+    try {
+      const connection = await db.instance.connect();
+      let revision = 1;
+      const changes: KeptChanges = {
+        now: () => ({ revisions: { spending: revision, participation: 1, progress: 1, agendas: 1, council: 1 }, reference: 1 }),
+        changedSince: async () => new Set([A, B]),
+      };
+      const size = async () => Number((await connection.runAndReadAll("SELECT estimated_size FROM duckdb_tables() WHERE table_name = 'kept_spending'")).getRows()[0]![0]);
+      const rows = async () => (await connection.runAndReadAll('SELECT * FROM temp.kept_spending ORDER BY dong, phase')).getRowObjectsJS();
+      const churn = async (compactAfter: number) => {
+        keptLimits.compactAfter = compactAfter;
+        for (let i = 0; i < 20; i++) {
+          revision++;
+          await withKeptTotals(connection, changes, async () => undefined);
+        }
+        return size();
+      };
+      await withKeptTotals(connection, changes, async () => undefined);
+      const live = (await rows()).length;
+      // Never copied anew, the deleted rows pile up; copied anew every few changes, they do not.
+      expect(await churn(Number.POSITIVE_INFINITY)).toBeGreaterThan(live * 3);
+      await withKeptTotals(connection, undefined, async () => undefined); // summed whole: a fresh table
+      revision++;
+      await withKeptTotals(connection, changes, async () => undefined);
+      expect(await churn(5)).toBeLessThanOrEqual(live * 3);
+      const fresh = await db.instance.connect();
+      await withKeptTotals(fresh, undefined, async () => undefined);
+      expect(await rows()).toEqual((await fresh.runAndReadAll('SELECT * FROM temp.kept_spending ORDER BY dong, phase')).getRowObjectsJS());
+      fresh.closeSync();
+      connection.closeSync();
+    } finally {
+      keptLimits.compactAfter = 2_000;
+      db.close();
+    }
   });
 });

@@ -27,10 +27,11 @@ export interface KeptChanges {
   changedSince(kind: Kind, after: number, upTo: number): Promise<Set<string> | undefined>;
 }
 
-/** A connection's tables: the revisions and the reference they hold at least. */
+/** A connection's tables: the revisions and the reference they hold at least, and each table's rows replaced since it was last made anew. */
 interface Held {
   revisions: Record<Kind, number>;
   reference: number;
+  replaced: Partial<Record<KeptTable, number>>;
 }
 
 const held = new WeakMap<DuckDBConnection, Held>();
@@ -40,6 +41,13 @@ export const keptCounts = { whole: 0, dongs: 0 };
 
 /** More changed dongs than this, and the table is summed again whole (one scan, not a long list). */
 const mostDongsReplaced = 500;
+
+/**
+ * A table's deleted rows stay in it (DuckDB reclaims a temporary table's space only when it is
+ * made anew): once this many dongs' rows were replaced, it is copied anew from itself, so under
+ * constant syncs it stays the size of the country, not of every change since the service began.
+ */
+export const keptLimits = { compactAfter: 2_000 };
 
 const dongsType: Record<string, DuckDBType> = { dongs: LIST(VARCHAR), payCategories: LIST(VARCHAR) };
 
@@ -73,11 +81,17 @@ async function sumDongs(connection: DuckDBConnection, table: KeptTable, dongs: s
  * commits, or rolls back and forgets what the tables held). Without `changes` (a connection of a tool or a
  * test, not the store's), every table is summed whole.
  */
-async function bringUpToDate(connection: DuckDBConnection, changes: KeptChanges | undefined, before: Held | undefined, now: Held | undefined): Promise<void> {
+async function bringUpToDate(
+  connection: DuckDBConnection,
+  changes: KeptChanges | undefined,
+  before: Held | undefined,
+  now: Omit<Held, 'replaced'> | undefined,
+): Promise<Held['replaced']> {
   const tables = Object.keys(keptTables) as KeptTable[];
+  const replaced: Held['replaced'] = {};
   if (!changes || !now) {
     for (const table of tables) await sumWhole(connection, table);
-    return;
+    return replaced;
   }
   for (const table of tables) {
     const kind = keptTables[table];
@@ -85,11 +99,22 @@ async function bringUpToDate(connection: DuckDBConnection, changes: KeptChanges 
       await sumWhole(connection, table);
       continue;
     }
+    replaced[table] = before.replaced[table] ?? 0;
     if (now.revisions[kind] <= before.revisions[kind]) continue;
     const dongs = await changes.changedSince(kind, before.revisions[kind], now.revisions[kind]);
-    if (dongs === undefined || dongs.size > mostDongsReplaced) await sumWhole(connection, table);
-    else if (dongs.size > 0) await sumDongs(connection, table, [...dongs]);
+    if (dongs === undefined || dongs.size > mostDongsReplaced) {
+      await sumWhole(connection, table);
+      replaced[table] = 0;
+    } else if (dongs.size > 0) {
+      await sumDongs(connection, table, [...dongs]);
+      replaced[table] += dongs.size;
+      if (replaced[table] > keptLimits.compactAfter) {
+        await connection.run(`CREATE OR REPLACE TEMP TABLE ${table} AS SELECT * FROM temp.${table}`);
+        replaced[table] = 0;
+      }
+    }
   }
+  return replaced;
 }
 
 /**
@@ -105,10 +130,10 @@ export async function withKeptTotals<T>(connection: DuckDBConnection, changes: K
   held.delete(connection);
   await connection.run('BEGIN TRANSACTION');
   try {
-    await bringUpToDate(connection, changes, before, now);
+    const replaced = await bringUpToDate(connection, changes, before, now);
     const result = await read();
     await connection.run('COMMIT');
-    if (now) held.set(connection, now);
+    if (now) held.set(connection, { ...now, replaced });
     return result;
   } catch (error) {
     held.delete(connection);
