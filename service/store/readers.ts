@@ -25,6 +25,7 @@ export class Readers {
    * there, not summed anew on whichever connection another read left.
    */
   private readonly heavyIdle: DuckDBConnection[] = [];
+  private closed = false;
 
   constructor(
     private readonly instance: DuckDBInstance,
@@ -39,7 +40,7 @@ export class Readers {
     try {
       return await work(connection);
     } finally {
-      if (this.idle.length < 4) this.idle.push(connection);
+      if (!this.closed && this.idle.length < 4) this.idle.push(connection);
       else connection.closeSync();
     }
   }
@@ -51,7 +52,8 @@ export class Readers {
       try {
         return await work(connection);
       } finally {
-        this.heavyIdle.push(connection);
+        if (this.closed) connection.closeSync();
+        else this.heavyIdle.push(connection);
       }
     }, signal);
   }
@@ -78,6 +80,7 @@ export class Readers {
   }
 
   close(): void {
+    this.closed = true;
     for (const c of [...this.idle.splice(0), ...this.heavyIdle.splice(0)]) c.closeSync();
   }
 }

@@ -287,11 +287,16 @@ export class Store {
         // small read, beside the heavy ones (phases, whose kept totals live on the heavy readers'
         // connections, with them); written whole when it cannot be made so.
         const read = readsKeptTotals(name) ? this.readers.scan.bind(this.readers) : this.readers.smallScan.bind(this.readers);
-        return read(async (c) => {
-          const changed = await this.changedDongs(name, previous.version, began());
-          const before = changed && (await previous.answer.catch(() => undefined));
-          return before && (await changedAnswer(c, name, asked, before, changed, this.keptChanges));
-        }).then((made) => made ?? whole());
+        return (
+          read(async (c) => {
+            const changed = await this.changedDongs(name, previous.version, began());
+            const before = changed && (await previous.answer.catch(() => undefined));
+            return before && (await changedAnswer(c, name, asked, before, changed, this.keptChanges));
+          })
+            // Whatever stops it, the whole answer is written instead.
+            .catch(() => undefined)
+            .then((made) => made ?? whole())
+        );
       },
       (then, now) => this.answerUnchanged(name, asked, then, now),
     );

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kind } from '../../domain/index.ts';
 import { loadDemo } from '../../service/demo.ts';
 import { runComparison } from '../../service/store/compare/index.ts';
-import { comparisonAnswer, splices } from '../../service/store/compare/answers.ts';
+import { changedAnswer, comparisonAnswer, splices } from '../../service/store/compare/answers.ts';
 import { keptCounts, keptLimits, withKeptTotals, type KeptChanges } from '../../service/store/compare/kept.ts';
-import { A, B, openFixture } from './fixture.ts';
+import { A, B, openFixture, reference as fixtureReference, today as fixtureToday } from './fixture.ts';
 import { batch, startService, type TestService } from '../support/service.ts';
 
 // phases and summary read each dong × phase's totals kept on the read connection and brought up to
@@ -173,6 +173,37 @@ describe('a kept table under constant changes', () => {
       connection.closeSync();
     } finally {
       keptLimits.compactAfter = 2_000;
+      db.close();
+    }
+  });
+});
+
+describe('a per-dong answer brought up to date', () => {
+  it('for a dong whose code a filter could not name (a comma, a space, Korean): its rows put in place, the same as the whole answer', async () => {
+    const odd = '11111,가 (a)';
+    const ref = { ...fixtureReference, dongs: fixtureReference.dongs.map((d) => (d.code === A ? { ...d, code: odd } : d)), allocations: [] };
+    const db = await openFixture(ref, {
+      spending: [
+        { dong: odd, phase: 1, category: '기타', budgetKrw: 1_000_000, executedKrw: 500_000 },
+        { dong: B, phase: 1, category: '기타', budgetKrw: 2_000_000, executedKrw: 0 },
+      ],
+    });
+    try {
+      const c = db.connection;
+      const ask = (params: Record<string, unknown> = {}) => comparisonAnswer(c, 'spending', { today: fixtureToday, ...params }, 'json');
+      await ask(); // the columns learnt
+      const before = await ask();
+      expect(before.blocks?.map((b) => b.dong)).toEqual([odd, B]);
+      await c.run('UPDATE spending_rows SET budgetKrw = budgetKrw + 250000 WHERE dong = $dong', { dong: odd });
+      const made = await changedAnswer(c, 'spending', { today: fixtureToday }, before, new Set([odd]));
+      expect(made).toBeDefined();
+      const whole = await ask();
+      expect(made!.body.toString()).toBe(whole.body.toString());
+      expect(JSON.parse(made!.body.toString()).rows.find((r: { dong: string; category: string | null }) => r.dong === odd && r.category === null).budgetKrw).toBe(1_250_000);
+      // A question of another dong alone is left as it was.
+      const ofB = await ask({ dong: [B] });
+      expect(await changedAnswer(c, 'spending', { today: fixtureToday, dong: [B] }, ofB, new Set([odd]))).toBe(ofB);
+    } finally {
       db.close();
     }
   });

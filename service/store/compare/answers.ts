@@ -17,7 +17,7 @@ import { randomBytes } from 'node:crypto';
 import { open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBListValue, listValue, type DuckDBConnection } from '@duckdb/node-api';
 import { neutralisedSql, quotedIdentifier, utcIso } from '../sql.ts';
 import { pathLiteral } from '../export/path.ts';
 import { arrowFromDuckDB } from './arrow.ts';
@@ -175,12 +175,15 @@ export async function changedAnswer(
 ): Promise<Answer | undefined> {
   const columns = columnsByName.get(name);
   if (!previous.blocks || !columns || !isPerDong(name)) return undefined;
-  const asked = params.dong === undefined ? undefined : new Set(Array.isArray(params.dong) ? params.dong : [params.dong]);
+  // The question's own filters, as the whole answer binds them; the changed dongs' codes are bound
+  // as they are stored (never read as a filter a person typed: a code may hold a comma or a space).
+  const prepared = prepareComparison(name, params);
+  const bound = prepared.values.dongs;
+  const asked = bound instanceof DuckDBListValue ? new Set(bound.items as string[]) : undefined;
   const dongs = [...changed].filter((d) => !asked || asked.has(d));
   if (dongs.length === 0) return previous;
-  const prepared = prepareComparison(name, { ...params, dong: dongs });
   await defineShared(connection);
-  const read = () => jsonRows(connection, prepared, columns);
+  const read = () => jsonRows(connection, { ...prepared, values: { ...prepared.values, dongs: listValue(dongs) } }, columns);
   const fresh = readsKeptTotals(name) ? await withKeptTotals(connection, kept, read) : await read();
   const made = splice(previous.body, previous.blocks, new Set(dongs), fresh, jsonHead(columns), jsonTail);
   splices.count += made ? 1 : 0;
@@ -308,8 +311,10 @@ export class AnswerCache {
         if (slot.running === running) slot.running = undefined;
         if (this.slots.get(key) !== slot) return;
         if (slot.done) this.bytes -= slot.done.bytes;
-        slot.done = { version: begun(), answer: running.answer, bytes: answer.body.length };
-        this.bytes += answer.body.length;
+        // A per-dong answer's blocks counted at about what each costs the heap.
+        const bytes = answer.body.length + (answer.blocks?.length ?? 0) * 96;
+        slot.done = { version: begun(), answer: running.answer, bytes };
+        this.bytes += bytes;
         this.evict();
       },
       () => {
