@@ -35,27 +35,25 @@ export class Readers {
   }
 
   /** Runs `work` on a read connection of its own (pooled). */
-  async with<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
-    const connection = this.idle.pop() ?? (await this.instance.connect());
+  with<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    return this.lend(this.idle, 4, work);
+  }
+
+  /** Runs `work` on a connection of `pool` (a new one when none is idle), kept there afterwards while it holds fewer than `keep`. */
+  private async lend<T>(pool: DuckDBConnection[], keep: number, work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    const connection = pool.pop() ?? (await this.instance.connect());
     try {
       return await work(connection);
     } finally {
-      if (!this.closed && this.idle.length < 4) this.idle.push(connection);
+      if (!this.closed && pool.length < keep) pool.push(connection);
       else connection.closeSync();
     }
   }
 
   /** `with` for a read that scans whole tables: waits its turn at the heavy-read gate. */
   scan<T>(work: (connection: DuckDBConnection) => Promise<T>, signal?: AbortSignal): Promise<T> {
-    return this.heavy.run(async () => {
-      const connection = this.heavyIdle.pop() ?? (await this.instance.connect());
-      try {
-        return await work(connection);
-      } finally {
-        if (this.closed) connection.closeSync();
-        else this.heavyIdle.push(connection);
-      }
-    }, signal);
+    // Never more of them than the gate lets run at once.
+    return this.heavy.run(() => this.lend(this.heavyIdle, Number.POSITIVE_INFINITY, work), signal);
   }
 
   /**

@@ -254,15 +254,25 @@ export class Store {
    * (comparisonScope: a sync of one dong leaves a district's answers of other districts as they were).
    */
   async answerUnchanged(name: string, params: ComparisonParams, then: string, now: string): Promise<boolean> {
-    const kinds = isComparisonName(name) ? comparisonKinds[name] : undefined;
-    const [a, b] = [then.split('.'), now.split('.')];
-    if (!kinds || a.length !== kinds.length + 1 || a.length !== b.length || a.at(-1) !== b.at(-1)) return false;
+    const moved = this.kindsMoved(name, then, now);
+    if (!moved) return false;
     const scope = comparisonScope(name, params, this.reference);
-    for (const [i, kind] of kinds.entries()) {
-      if (a[i] === b[i]) continue;
-      if (!scope || (await this.changedUnits.touched(kind, Number(a[i]), Number(b[i]), scope))) return false;
+    for (const { kind, after, upTo } of moved) {
+      if (!scope || (await this.changedUnits.touched(kind, after, upTo, scope))) return false;
     }
     return true;
+  }
+
+  /**
+   * The kinds a comparison reads whose revision moved between two of its versions (answersVersion),
+   * each with the revisions it moved between; undefined when the versions cannot be compared so (the
+   * reference changed, or they are not of that comparison).
+   */
+  private kindsMoved(name: string, then: string, now: string): { kind: Kind; after: number; upTo: number }[] | undefined {
+    const kinds = isComparisonName(name) ? comparisonKinds[name] : undefined;
+    const [a, b] = [then.split('.'), now.split('.')];
+    if (!kinds || a.length !== kinds.length + 1 || a.length !== b.length || a.at(-1) !== b.at(-1)) return undefined;
+    return kinds.flatMap((kind, i) => (a[i] === b[i] ? [] : [{ kind, after: Number(a[i]), upTo: Number(b[i]) }]));
   }
 
   /**
@@ -307,13 +317,11 @@ export class Store {
    * undefined when that is not known, the reference changed, or too many did to ask them one by one.
    */
   private async changedDongs(name: string, then: string, now: string): Promise<Set<string> | undefined> {
-    const kinds = isComparisonName(name) ? comparisonKinds[name] : undefined;
-    const [a, b] = [then.split('.'), now.split('.')];
-    if (!kinds || a.length !== kinds.length + 1 || a.length !== b.length || a.at(-1) !== b.at(-1)) return undefined;
+    const moved = this.kindsMoved(name, then, now);
+    if (!moved) return undefined;
     const units = new Set<string>();
-    for (const [i, kind] of kinds.entries()) {
-      if (a[i] === b[i]) continue;
-      const changed = await this.changedUnits.changedSince(kind, Number(a[i]), Number(b[i]));
+    for (const { kind, after, upTo } of moved) {
+      const changed = await this.changedUnits.changedSince(kind, after, upTo);
       if (!changed) return undefined;
       for (const unit of changed) units.add(unit);
     }

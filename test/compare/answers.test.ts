@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { comparisonNames, type District } from '../../domain/index.ts';
 import { comparisonKinds, comparisonScope, comparisonSql, sharedDefinitions, readMaterialized, runComparison, toArrowIPC } from '../../service/store/compare/index.ts';
 import { arrowFromDuckDB } from '../../service/store/compare/arrow.ts';
-import { keptTables } from '../../service/store/compare/kept.ts';
+import { keptDefinitions, keptTables } from '../../service/store/compare/kept.ts';
 import { AnswerCache, comparisonAnswer, type Answer, type AnswerFormat } from '../../service/store/compare/answers.ts';
 import { openFixture, today } from './fixture.ts';
 import { parseCsv } from '../support/csv.ts';
@@ -100,7 +100,7 @@ describe('answers written by DuckDB', () => {
 describe('comparisonKinds', () => {
   // The kinds a query file reads: its views, the kinds summed in the kept tables it reads, and what
   // the shared views and macros it names read (their own files, sql-files.ts).
-  const sharedFile = new Map<string, string>(sharedDefinitions.flatMap(({ file, names }) => names.map((n) => [n, file] as [string, string])));
+  const sharedFile = new Map<string, string>([...sharedDefinitions, ...keptDefinitions].flatMap(({ file, names }) => names.map((n) => [n, file] as [string, string])));
   const kindsRead = (file: string, seen = new Set<string>([file])): Set<string> => {
     const kinds = new Set<string>();
     const pattern = new RegExp(`\\b(?:FROM|JOIN)\\s+(?:temp\\.(kept_\\w+)|(spending|participation|progress|agendas|council)\\b|(${[...sharedFile.keys()].join('|')})\\b)`, 'g');

@@ -1,4 +1,4 @@
--- Shared views (temporary views on each reader connection, compare/shared.ts; read by agendas.sql
+-- Shared views (temporary views on each reader connection, compare/sql-files.ts; read by agendas.sql
 -- and kept_agendas.sql): each agenda's stage, and each dong × phase's counts. An agenda is adopted
 -- when 가결 says so, or else when its status is 가결, 실행중 or 완료; put to the assembly when it has
 -- a 총회 상정일 or a status from 총회 상정 on. Each agenda counts once however many columns say it.

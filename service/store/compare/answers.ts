@@ -132,28 +132,32 @@ async function answerOf(connection: DuckDBConnection, name: string, { sql, value
     if (arrow) return { body: Buffer.from(arrow.buffer, arrow.byteOffset, arrow.byteLength), rows: result.rowCount };
     return encodeRead(readMaterialized(result), format);
   }
+  const head = format === 'json' ? jsonHead(columns) : bom;
+  const tail = format === 'json' ? jsonTail : none;
+  const { body, rows } = await writtenByDuckDB(connection, { sql, values, types }, columns, format, head, tail);
+  const blocks = format === 'json' && isPerDong(name) ? dongBlocks(body, head.length, body.length - tail.length) : undefined;
+  return { body, rows, ...(blocks ? { blocks } : {}) };
+}
+
+/**
+ * The rows of `sql`, each column guarded for `format` by its type, as DuckDB's own writer lays
+ * them out (JSON: an array, one row a line; CSV: CRLF lines under a header), read back from its
+ * file between `head` and `tail`; and how many rows it wrote.
+ */
+async function writtenByDuckDB(
+  connection: DuckDBConnection,
+  { sql, values, types }: PreparedComparison,
+  columns: ResultColumn[],
+  format: 'json' | 'csv',
+  head: Buffer,
+  tail: Buffer,
+): Promise<{ body: Buffer; rows: number }> {
   const file = join(tmpdir(), `jachi-answer-${randomBytes(8).toString('hex')}.${format}`);
   try {
     const options = format === 'json' ? `FORMAT json, ARRAY true` : `FORMAT csv, HEADER, DELIMITER ',', NEW_LINE '\r\n'`;
     const guarded = wrapped(sql, columns.map(format === 'json' ? jsonColumn : csvColumn));
     const copied = await connection.runAndReadAll(`COPY (${guarded}) TO ${pathLiteral(file)} (${options})`, values, types);
-    const rows = Number(copied.getRows()[0]?.[0] ?? 0);
-    const head = format === 'json' ? jsonHead(columns) : bom;
-    const tail = format === 'json' ? jsonTail : none;
-    const body = await readBetween(file, head, tail);
-    const blocks = format === 'json' && isPerDong(name) ? dongBlocks(body, head.length, body.length - tail.length) : undefined;
-    return { body, rows, ...(blocks ? { blocks } : {}) };
-  } finally {
-    await rm(file, { force: true });
-  }
-}
-
-/** The rows of `sql` as DuckDB writes them in JSON (an array, one row a line), through the JSON guards of `columns`. */
-async function jsonRows(connection: DuckDBConnection, { sql, values, types }: PreparedComparison, columns: ResultColumn[]): Promise<Buffer> {
-  const file = join(tmpdir(), `jachi-answer-${randomBytes(8).toString('hex')}.json`);
-  try {
-    await connection.run(`COPY (${wrapped(sql, columns.map(jsonColumn))}) TO ${pathLiteral(file)} (FORMAT json, ARRAY true)`, values, types);
-    return await readBetween(file, none, none);
+    return { body: await readBetween(file, head, tail), rows: Number(copied.getRows()[0]?.[0] ?? 0) };
   } finally {
     await rm(file, { force: true });
   }
@@ -183,7 +187,7 @@ export async function changedAnswer(
   const dongs = [...changed].filter((d) => !asked || asked.has(d));
   if (dongs.length === 0) return previous;
   await defineShared(connection);
-  const read = () => jsonRows(connection, { ...prepared, values: { ...prepared.values, dongs: listValue(dongs) } }, columns);
+  const read = async () => (await writtenByDuckDB(connection, { ...prepared, values: { ...prepared.values, dongs: listValue(dongs) } }, columns, 'json', none, none)).body;
   const fresh = readsKeptTotals(name) ? await withKeptTotals(connection, kept, read) : await read();
   const made = splice(previous.body, previous.blocks, new Set(dongs), fresh, jsonHead(columns), jsonTail);
   splices.count += made ? 1 : 0;

@@ -1,4 +1,4 @@
--- Shared view (a temporary view on each reader connection, compare/shared.ts; read by
+-- Shared view (a temporary view on each reader connection, compare/sql-files.ts; read by
 -- participation.sql and kept_assembly.sql): each dong × phase's 주민총회 as one figure that does
 -- not grow with the rows typed: the phase's largest assembly, rows of the same day added together
 -- (an assembly kept as on-site and online rows is one assembly), its voters, or its participants

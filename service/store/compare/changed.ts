@@ -42,10 +42,8 @@ export class ChangedUnits {
    * answer is then computed again, never kept wrongly.
    */
   async touched(kind: Kind, after: number, upTo: number, inScope: (unit: string) => boolean): Promise<boolean> {
-    if (upTo <= after) return false;
-    if (!(await this.readUpTo(kind, after, upTo))) return true;
-    for (const [unit, revision] of this.newest.get(kind)!) if (revision > after && inScope(unit)) return true;
-    return false;
+    const units = await this.changedSince(kind, after, upTo);
+    return units === undefined || [...units].some(inScope);
   }
 
   /**

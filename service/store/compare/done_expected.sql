@@ -1,4 +1,4 @@
--- Shared view (a temporary view on each reader connection, compare/shared.ts; read by
+-- Shared view (a temporary view on each reader connection, compare/sql-files.ts; read by
 -- expected_figures.sql and kept_done.sql): each dong × phase's expected milestones recorded as
 -- done, distinct (a milestone written twice counts once), and of those, the ones done by their
 -- plan. The done rows are matched against the few (city, cohort, phase, milestone) expected first,

@@ -1,4 +1,4 @@
--- Shared table macro (on each reader connection, compare/shared.ts; read by phases.sql and
+-- Shared table macro (on each reader connection, compare/kept.ts; read by phases.sql and
 -- summary.sql): the headline figures of every dong × phase as num / den, so a group's figure is
 -- sum(num) / sum(den) and a dong's is num / den (NULL when den is 0 or unknown), with the dong's
 -- city, cohort and whether the figure rests on illustrative data. Same definitions as spending.sql

@@ -1,4 +1,4 @@
--- Shared table macro (on each reader connection, compare/shared.ts; read by expected_figures.sql
+-- Shared table macro (on each reader connection, compare/sql-files.ts; read by expected_figures.sql
 -- and dong_figures.sql): how many milestones each city expects of a cohort in each phase that has
 -- begun by `today` (YYYY-MM-DD; NULL = current_date).
 CREATE OR REPLACE TEMP MACRO expectedCountsOn(today) AS TABLE

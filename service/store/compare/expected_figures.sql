@@ -1,4 +1,4 @@
--- Shared table macro (on each reader connection, compare/shared.ts; read by progress.sql): the
+-- Shared table macro (on each reader connection, compare/sql-files.ts; read by progress.sql): the
 -- milestones its city expects of each dong × phase (its cohort's list for that phase, for every
 -- phase that has begun by `today`, whether or not the dong recorded anything) and how many of them
 -- it recorded as done, distinct, and done by their plan (expected_counts.sql, done_expected.sql).

@@ -21,7 +21,7 @@ import {
 } from '../../../domain/index.ts';
 import { readMaterialized, type QueryResult } from './result.ts';
 import { comparisonSql, defineShared } from './sql-files.ts';
-import { readsKeptTotals, withKeptTotals, type KeptChanges } from './kept.ts';
+import { keptTables, readsKeptTotals, withKeptTotals, type KeptChanges } from './kept.ts';
 
 export { readMaterialized, type QueryResult, type ResultColumn } from './result.ts';
 export { toArrowIPC, toArrowTable, toCsv } from './encode.ts';
@@ -45,14 +45,12 @@ export const sqlFiles = [
   'drilldown_governance.sql',
   'drilldown_agendas.sql',
   'drilldown_council.sql',
-  'kept_spending.sql',
-  'kept_assembly.sql',
-  'kept_done.sql',
-  'kept_agendas.sql',
-] as const;
+  ...Object.keys(keptTables).map((table) => `${table}.sql`),
+];
 
 /**
- * The kinds of rows each comparison reads (its query file's views, includes and all): an answer stays
+ * The kinds of rows each comparison reads (its query file's views, the shared views, macros and kept
+ * totals it names, and all): an answer stays
  * right while these kinds have not changed (test/compare/answers.test.ts checks each file against it).
  */
 export const comparisonKinds: Record<ComparisonName, readonly Kind[]> = {

@@ -15,9 +15,20 @@
  */
 import { LIST, VARCHAR, listValue, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import { payCategories, type Kind } from '../../../domain/index.ts';
-import { comparisonSql, defineShared, keptTables, type KeptTable } from './sql-files.ts';
+import { comparisonSql, defineShared } from './sql-files.ts';
 
-export { keptTables, type KeptTable } from './sql-files.ts';
+/** Each kept table (its query file is its name) and the kind of rows it sums. */
+export const keptTables = {
+  kept_spending: 'spending',
+  kept_assembly: 'participation',
+  kept_done: 'progress',
+  kept_agendas: 'agendas',
+} as const satisfies Record<string, Kind>;
+
+export type KeptTable = keyof typeof keptTables;
+
+/** The table macro over the kept tables (phases.sql and summary.sql read it), as sql-files.ts's `sharedDefinitions` name theirs. */
+export const keptDefinitions = [{ file: 'dong_figures.sql', names: ['dongFiguresOn'] }] as const;
 
 /** What the store tells the kept totals: where the rows stand now, and which dongs changed since a revision. */
 export interface KeptChanges {
@@ -49,16 +60,33 @@ const mostDongsReplaced = 500;
  */
 export const keptLimits = { compactAfter: 2_000 };
 
-const dongsType: Record<string, DuckDBType> = { dongs: LIST(VARCHAR), payCategories: LIST(VARCHAR) };
-
+/** A kept table's parameters: the dongs it sums (null: every dong), and the pay lines spending's leaves out. */
 function params(table: KeptTable, dongs: string[] | null): { values: Record<string, DuckDBValue>; types: Record<string, DuckDBType> } {
   const values: Record<string, DuckDBValue> = { dongs: dongs === null ? null : listValue(dongs) };
-  const types: Record<string, DuckDBType> = { dongs: dongsType.dongs! };
+  const types: Record<string, DuckDBType> = { dongs: LIST(VARCHAR) };
   if (table === 'kept_spending') {
     values.payCategories = listValue([...payCategories]);
-    types.payCategories = dongsType.payCategories!;
+    types.payCategories = LIST(VARCHAR);
   }
   return { values, types };
+}
+
+const defined = new WeakSet<DuckDBConnection>();
+
+/**
+ * The shared views and macros on `connection` (sql-files.ts), then the kept tables, empty until
+ * first summed, and the macro over them (DuckDB checks a macro's tables as it is made); once, and
+ * outside any transaction, so no rollback undoes them.
+ */
+async function defineKept(connection: DuckDBConnection): Promise<void> {
+  await defineShared(connection);
+  if (defined.has(connection)) return;
+  for (const table of Object.keys(keptTables) as KeptTable[]) {
+    const { values, types } = params(table, null);
+    await connection.run(`CREATE TEMP TABLE IF NOT EXISTS ${table} AS SELECT * FROM (${comparisonSql(`${table}.sql`)}\n) WHERE false`, values, types);
+  }
+  for (const { file } of keptDefinitions) await connection.run(comparisonSql(file));
+  defined.add(connection);
 }
 
 /** The table summed again from every row. */
@@ -122,7 +150,7 @@ async function bringUpToDate(
  * answer reads the totals and the rows and references they were summed from at one snapshot.
  */
 export async function withKeptTotals<T>(connection: DuckDBConnection, changes: KeptChanges | undefined, read: () => Promise<T>): Promise<T> {
-  await defineShared(connection);
+  await defineKept(connection);
   // Read before the transaction begins: its snapshot holds at least every change up to these.
   const now = changes?.now();
   // Until this transaction commits, the tables hold nothing known.

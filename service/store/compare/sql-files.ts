@@ -6,8 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LIST, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
-import type { Kind } from '../../../domain/index.ts';
+import type { DuckDBConnection } from '@duckdb/node-api';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const sqlCache = new Map<string, string>();
@@ -24,7 +23,8 @@ export function comparisonSql(file: string): string {
 
 /**
  * The shared definitions, each file defining what the names beside it read (in the order they
- * need each other): views over the analytic views, and table macros of the day judged on.
+ * need each other): views over the analytic views, and table macros of the day judged on. (The
+ * one over the kept totals, dong_figures.sql, is kept.ts's: it needs its tables first.)
  */
 export const sharedDefinitions = [
   { file: 'assembly_figures.sql', names: ['assemblyFigures'] },
@@ -32,30 +32,9 @@ export const sharedDefinitions = [
   { file: 'done_expected.sql', names: ['doneExpected'] },
   { file: 'expected_counts.sql', names: ['expectedCountsOn'] },
   { file: 'expected_figures.sql', names: ['expectedFiguresOn'] },
-  { file: 'dong_figures.sql', names: ['dongFiguresOn'] },
 ] as const;
 
-/** Each kept table (compare/kept.ts: its query file is its name) and the kind of rows it sums. */
-export const keptTables = {
-  kept_spending: 'spending',
-  kept_assembly: 'participation',
-  kept_done: 'progress',
-  kept_agendas: 'agendas',
-} as const satisfies Record<string, Kind>;
-
-export type KeptTable = keyof typeof keptTables;
-
 const defined = new WeakSet<DuckDBConnection>();
-
-/** The kept tables, empty, where the connection has none yet. */
-async function createKeptTables(connection: DuckDBConnection): Promise<void> {
-  for (const table of Object.keys(keptTables)) {
-    const sql = comparisonSql(`${table}.sql`);
-    const types = { dongs: LIST(VARCHAR), ...(sql.includes('$payCategories') ? { payCategories: LIST(VARCHAR) } : {}) };
-    const values = Object.fromEntries(Object.keys(types).map((k) => [k, null]));
-    await connection.run(`CREATE TEMP TABLE IF NOT EXISTS ${table} AS SELECT * FROM (${sql}\n) WHERE false`, values, types);
-  }
-}
 
 /**
  * Defines the shared views and macros on `connection` (temporary: they live as long as it does,
@@ -63,11 +42,6 @@ async function createKeptTables(connection: DuckDBConnection): Promise<void> {
  */
 export async function defineShared(connection: DuckDBConnection): Promise<void> {
   if (defined.has(connection)) return;
-  for (const { file } of sharedDefinitions) {
-    // dong_figures.sql names the kept tables (which read the views before it), and DuckDB checks a
-    // macro's tables as it is made: they exist from here on, empty until first summed (kept.ts).
-    if (file === 'dong_figures.sql') await createKeptTables(connection);
-    await connection.run(comparisonSql(file));
-  }
+  for (const { file } of sharedDefinitions) await connection.run(comparisonSql(file));
   defined.add(connection);
 }
