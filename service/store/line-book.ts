@@ -61,18 +61,83 @@ export function lineOf(rowId: string, values: Record<string, unknown>): Spending
   };
 }
 
+/**
+ * Counts of 32-bit hashes in typed arrays (open addressing): what a Map of numbers does here at a
+ * fraction of its cost and garbage, for the tens of thousands of line keys a dong-year of a bulk sync
+ * can hold. A hash counted down to 0 reads as absent; its slot is reclaimed when the table grows.
+ */
+export class HashCounts {
+  private keys = new Int32Array(16);
+  private counts = new Int32Array(16);
+  private taken = new Uint8Array(16);
+  /** Slots taken, counted down to 0 or not. */
+  private filled = 0;
+
+  private static slotOf(hash: number, mask: number): number {
+    return (Math.imul(hash ^ (hash >>> 16), 0x85ebca6b) >>> 0) & mask;
+  }
+
+  /** How many of `hash` are counted (0 for none). */
+  get(hash: number): number {
+    const mask = this.keys.length - 1;
+    for (let slot = HashCounts.slotOf(hash, mask); this.taken[slot]; slot = (slot + 1) & mask) {
+      if (this.keys[slot] === hash) return this.counts[slot]!;
+    }
+    return 0;
+  }
+
+  /** Counts `hash` `by` more (or fewer, never below 0). */
+  add(hash: number, by: number): void {
+    if ((this.filled + 1) * 2 > this.keys.length) this.grow();
+    const mask = this.keys.length - 1;
+    let slot = HashCounts.slotOf(hash, mask);
+    for (; this.taken[slot]; slot = (slot + 1) & mask) {
+      if (this.keys[slot] === hash) {
+        this.counts[slot] = Math.max(0, this.counts[slot]! + by);
+        return;
+      }
+    }
+    if (by <= 0) return;
+    this.taken[slot] = 1;
+    this.keys[slot] = hash;
+    this.counts[slot] = by;
+    this.filled += 1;
+  }
+
+  /** Room for the hashes still counted, at most a quarter full (those counted down to 0 dropped). */
+  private grow(): void {
+    const [keys, counts, taken] = [this.keys, this.counts, this.taken];
+    let live = 0;
+    for (let slot = 0; slot < taken.length; slot++) if (taken[slot] && counts[slot]! > 0) live++;
+    let size = 16;
+    while (size < (live + 1) * 4) size *= 2;
+    this.keys = new Int32Array(size);
+    this.counts = new Int32Array(size);
+    this.taken = new Uint8Array(size);
+    this.filled = 0;
+    for (let slot = 0; slot < taken.length; slot++) if (taken[slot] && counts[slot]! > 0) this.add(keys[slot]!, counts[slot]!);
+  }
+}
+
+/** Changes to the book, one line joining (+1) or leaving (−1) its dong-year each, as parallel lists (no object per line). */
+export class LineChanges {
+  readonly years: string[] = [];
+  readonly hashes: number[] = [];
+  readonly budgets: number[] = [];
+  readonly signs: (1 | -1)[] = [];
+
+  push(year: string, hash: number, budgetKrw: number, sign: 1 | -1): void {
+    this.years.push(year);
+    this.hashes.push(hash);
+    this.budgets.push(budgetKrw);
+    this.signs.push(sign);
+  }
+}
+
 interface YearLines {
   total: number;
   /** Live lines by key hash. */
-  keys: Map<number, number>;
-}
-
-/** A change to the book: a live line joining (+1) or leaving (−1) its dong-year. */
-export interface LineChange {
-  year: string;
-  hash: number;
-  budgetKrw: number;
-  sign: 1 | -1;
+  keys: HashCounts;
 }
 
 export class LineBook {
@@ -84,10 +149,10 @@ export class LineBook {
 
   /** A dong-year's live lines as stored (read when a batch first names it): their budgets and key hashes. */
   load(year: string, lines: Iterable<{ budgetKrw: number; hash: number }>): void {
-    const entry: YearLines = { total: 0, keys: new Map() };
+    const entry: YearLines = { total: 0, keys: new HashCounts() };
     for (const { budgetKrw, hash } of lines) {
       entry.total += budgetKrw;
-      entry.keys.set(hash, (entry.keys.get(hash) ?? 0) + 1);
+      entry.keys.add(hash, 1);
     }
     this.years.set(year, entry);
   }
@@ -106,14 +171,16 @@ export class LineBook {
   }
 
   /** Committed changes (of dong-years loaded: any other is read when next named). */
-  apply(changes: Iterable<LineChange>): void {
-    for (const { year, hash, budgetKrw, sign } of changes) {
-      const entry = this.years.get(year);
+  apply(changes: LineChanges): void {
+    const { years, hashes, budgets, signs } = changes;
+    let year: string | undefined;
+    let entry: YearLines | undefined;
+    for (let i = 0; i < years.length; i++) {
+      // A group's lines come a dong-year at a time more often than not: looked up when it changes.
+      if (years[i] !== year) entry = this.years.get((year = years[i]!));
       if (!entry) continue;
-      entry.total += sign * budgetKrw;
-      const left = (entry.keys.get(hash) ?? 0) + sign;
-      if (left > 0) entry.keys.set(hash, left);
-      else entry.keys.delete(hash);
+      entry.total += signs[i]! * budgets[i]!;
+      entry.keys.add(hashes[i]!, signs[i]!);
     }
   }
 

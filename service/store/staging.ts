@@ -13,6 +13,8 @@ export interface Version {
   deleted: boolean;
   baseRevision: number | null;
   values: RowValues;
+  /** Its row's place in its batch's rows (none for a delete). */
+  row?: number;
   /** The block the sync checker encoded its row's id, values and base revision in (checker/batch.ts), and its row there. */
   block?: CheckedBlock;
   blockRow?: number;

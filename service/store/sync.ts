@@ -9,15 +9,12 @@ import {
   rowIssue,
   kinds,
   sheets,
-  duplicateLineWarnings,
-  overAllocationIssue,
   type BatchStatus,
   type CheckedRow,
   type Kind,
   type ReferenceIndex,
   type RowResult,
   type RowValues,
-  type Issue,
   type ServerRow,
   type SyncAnswer,
 } from '../../domain/index.ts';
@@ -31,9 +28,10 @@ import { StoreError } from './errors.ts';
 import type { Readers, SqlParams } from './readers.ts';
 import type { References } from './references.ts';
 import { KnownIds } from './known-ids.ts';
-import { LineBook, lineHash, lineKey, lineOf, lineYear, type LineChange } from './line-book.ts';
+import { LineBook } from './line-book.ts';
+import { LineState, type OwnRows } from './line-state.ts';
 import { currentRows, idList, type Current } from './rows.ts';
-import { rowsTable, rowsTableName, utcIso } from './sql.ts';
+import { rowsTableName, utcIso } from './sql.ts';
 import { writeVersions, type StampedVersion, type Version } from './staging.ts';
 import type { Writer } from './writer.ts';
 
@@ -132,59 +130,8 @@ interface SyncJob {
   reject: (error: unknown) => void;
 }
 
-/**
- * What the spending warnings of a group read and change: budget totals by `dong|fiscalYear`, the
- * lines that may be duplicates by rowId (the stored lines its rows replace, those read, and its own
- * versions as decided) with a count of them by `lineHash`, and the changes its versions make (for
- * the book, once committed).
- */
-interface LineState {
-  totals: Map<string, number>;
-  lines: Map<string, LineEntry>;
-  hashes: Map<number, number>;
-  changes: LineChange[];
-  /** The batches' own lines, by their checked values (a version's values are its row's). */
-  entries: Map<object, LineEntry>;
-}
-
-/** A line's values with its dong-year and hash, worked out once. */
-interface LineEntry {
-  values: Record<string, unknown>;
-  year: string;
-  hash: number;
-}
-
-const entryOf = (values: Record<string, unknown>): LineEntry => ({ values, year: lineYear(values), hash: lineHash(values) });
-
-/** A checked batch's own lines (its rows the rules accepted), keyed by the checker when it did. */
-function ownLines({ rows, lines }: Prechecked): LineEntry[] {
-  const own: LineEntry[] = [];
-  rows.forEach(({ values }, i) => {
-    if (values) own.push(lines ? { values, year: lines.years[i]!, hash: lines.hashes[i]! } : entryOf(values));
-  });
-  return own;
-}
-
-/** Counts one line more (`by` 1) or less (−1) of `hash` in `hashes`. */
-function countHash(hashes: Map<number, number>, hash: number, by: 1 | -1): void {
-  const n = (hashes.get(hash) ?? 0) + by;
-  if (n > 0) hashes.set(hash, n);
-  else hashes.delete(hash);
-}
-
-/** Puts a line in `state.lines` (in place of the row's earlier line), or takes the row's line out (`line` undefined). */
-function putLine(state: LineState, rowId: string, line: LineEntry | undefined): void {
-  const old = state.lines.get(rowId);
-  if (old) countHash(state.hashes, old.hash, -1);
-  if (line) {
-    state.lines.set(rowId, line);
-    countHash(state.hashes, line.hash, 1);
-  } else state.lines.delete(rowId);
-}
-
-/** Rows of the dong-years in `$years` (a JSON list of `{dong, fy}`). */
-const inYears = `SEMI JOIN (SELECT k.dong, k.fy FROM (SELECT unnest(from_json($years, '[{"dong":"VARCHAR","fy":"INTEGER"}]')) AS k)) y
-         ON r.dong = y.dong AND r.fiscalYear = y.fy`;
+/** A checked batch's rows as the line warnings take them, with the checker's keys of them when it made them. */
+const ownRows = ({ rows, lines }: Prechecked): OwnRows => ({ rows, keys: lines });
 
 /** Sync batches written in one transaction at most (when that many are waiting). */
 const maxGroupJobs = 64;
@@ -363,7 +310,7 @@ export class Syncs {
         return {
           current,
           // Read afresh: the writer's book is the writer's alone.
-          lines: kind === 'spending' ? await this.spendingLines(ownLines(checked), c, new LineBook(), current) : undefined,
+          lines: kind === 'spending' ? await LineState.gather([{ rows: checked.rows }], new LineBook(), (sql, params) => this.rows(sql, params, c), current) : undefined,
           crossKind: await readCrossKind(this.readers, kind, checked.rows, c), // cross-kind warnings (cross-kind.ts)
         };
       } finally {
@@ -371,7 +318,7 @@ export class Syncs {
       }
     });
     const decided = this.decide(kind, batch, () => batch, actor, current, checked);
-    if (lines) this.addLineWarnings(decided, lines, current);
+    if (lines) lines.decided(decided, current, { rows: checked.rows }, this.references.index);
     addCrossKindWarnings(
       kind,
       batch.rows.map((r) => r.rowId),
@@ -385,121 +332,6 @@ export class Syncs {
       const { revision: _notWritten, ...accepted } = r;
       return accepted;
     });
-  }
-
-  /**
-   * What the warnings that need a dong's other lines read, without reading every line: each dong-year
-   * the rows name is loaded into `book` the first time (its live lines' total and key hashes); the
-   * stored lines the rows replace are in hand, and the other stored live lines are read only for the
-   * keys the book counts more often than in hand (the likely duplicates).
-   * `before` are the stored rows the batch replaces: their dong-years are loaded too, since a line
-   * moved to another year leaves its old year's total.
-   */
-  private async spendingLines(own: readonly LineEntry[], connection: DuckDBConnection, book: LineBook, before?: ReadonlyMap<string, Current>): Promise<LineState> {
-    // The rows as the rules typed them (dong as its code); refused rows warn of nothing.
-    const entries = new Map<object, LineEntry>();
-    for (const line of own) entries.set(line.values, line);
-    const state: LineState = { totals: new Map(), lines: new Map(), hashes: new Map(), changes: [], entries };
-    const named = new Map<string, { dong: string; fy: number }>();
-    const name = ({ year, values }: LineEntry) => {
-      if (!named.has(year)) named.set(year, { dong: values.dong as string, fy: Number(values.fiscalYear) });
-    };
-    entries.forEach(name);
-    // The stored lines the rows replace are in hand: they are the lines as stored until a version
-    // replaces them (an edited or unchanged row meets its duplicates through them), and need no read.
-    const inHand = new Map<string, number>();
-    const handSlot = ({ year, hash }: LineEntry) => `${year}|${hash}`;
-    for (const [rowId, old] of before ?? []) {
-      if (old.deleted) continue;
-      const line = entryOf(old.values);
-      name(line);
-      putLine(state, rowId, line);
-      inHand.set(handSlot(line), (inHand.get(handSlot(line)) ?? 0) + 1);
-    }
-    const unread = [...named].filter(([year]) => !book.has(year));
-    if (unread.length > 0) {
-      // Every live line of the dong-years first named (a few, of ~50 lines each in a country).
-      const stored = await this.rows(
-        `SELECT r.dong, r.fiscalYear, r.category, r.item, r.budgetKrw FROM ${rowsTable('spending')} r ${inYears} WHERE NOT r.deleted`,
-        { years: JSON.stringify(unread.map(([, y]) => y)) },
-        connection,
-      );
-      const byYear = new Map(unread.map(([year]) => [year, [] as { budgetKrw: number; hash: number }[]]));
-      for (const r of stored) {
-        byYear.get(lineYear(r))?.push({ budgetKrw: Number(r.budgetKrw), hash: lineHash(r) });
-      }
-      for (const [year, found] of byYear) book.load(year, found);
-    }
-    for (const year of named.keys()) state.totals.set(year, book.total(year));
-    // The other stored lines that may repeat a row's key (the book counts more lines of its hash than
-    // are in hand): of its dong-year and budget, matched on the whole key here.
-    const maybe = [...entries.values()].filter((line) => {
-      const stored = book.count(line.year, line.hash);
-      return stored > 0 && stored > (inHand.get(handSlot(line)) ?? 0);
-    });
-    if (maybe.length === 0) return state;
-    const found = await this.rows(
-      `SELECT r.rowId::VARCHAR AS rowId, r.dong, r.fiscalYear, r.category, r.item, r.budgetKrw FROM ${rowsTable('spending')} r ${inYears}
-       WHERE NOT r.deleted AND r.budgetKrw IN (SELECT unnest(from_json($budgets, '["BIGINT"]')))`,
-      {
-        years: JSON.stringify([...new Set(maybe.map((line) => line.year))].map((year) => named.get(year))),
-        budgets: JSON.stringify([...new Set(maybe.map((line) => Number(line.values.budgetKrw)))]),
-      },
-      connection,
-    );
-    const keys = new Set(maybe.map((line) => lineKey(line.values)));
-    for (const r of found) if (keys.has(lineKey(r)) && !state.lines.has(r.rowId as string)) putLine(state, r.rowId as string, entryOf(r));
-    return state;
-  }
-
-  /**
-   * Puts a decided spending batch's versions into `state` (each replacing what `before` held for its
-   * row: the stored row, or an earlier batch's version in the same group), then adds the allocation
-   * and likely-duplicate warnings to its accepted and unchanged rows.
-   */
-  private addLineWarnings(decided: { results: RowResult[]; versions: Version[] }, state: LineState, before: ReadonlyMap<string, Current>): void {
-    const change = ({ year, hash, values }: LineEntry, sign: 1 | -1) => {
-      const budgetKrw = Number(values.budgetKrw);
-      state.totals.set(year, (state.totals.get(year) ?? 0) + sign * budgetKrw);
-      state.changes.push({ year, hash, budgetKrw, sign });
-    };
-    for (const v of decided.versions) {
-      const old = before.get(v.rowId);
-      if (old && !old.deleted) change(entryOf(old.values), -1);
-      const line = v.deleted ? undefined : (state.entries.get(v.values) ?? entryOf(v.values));
-      if (line) change(line, 1);
-      putLine(state, v.rowId, line);
-    }
-    const own = decided.results.filter((r) => r.status === 'accepted' || r.status === 'unchanged');
-    if (own.length === 0) return;
-    const index = this.references.index;
-    // Each dong-year's allocation warning, worked out once; the lines whose key hash another line shares.
-    // (A year's list is shared by its rows' results: warnings are never added to in place.)
-    const overOf = new Map<string, Issue[] | null>();
-    const shared = new Set<number>();
-    const warn = (result: RowResult, issues: Issue[]) => {
-      result.warnings = result.warnings ? result.warnings.concat(issues) : issues;
-    };
-    for (const result of own) {
-      const line = state.lines.get(result.rowId);
-      if (!line) continue;
-      let over = overOf.get(line.year);
-      if (over === undefined) {
-        const issue = overAllocationIssue(line.values.dong as string, Number(line.values.fiscalYear), state.totals.get(line.year) ?? 0, index);
-        overOf.set(line.year, (over = issue ? [issue] : null));
-      }
-      if (over) warn(result, over);
-      if (state.hashes.get(line.hash)! > 1) shared.add(line.hash);
-    }
-    if (shared.size === 0) return;
-    // Only the lines of a shared hash can repeat a key; matched on the whole key there.
-    const lines = [...state.lines].filter(([, line]) => shared.has(line.hash)).map(([rowId, line]) => lineOf(rowId, line.values));
-    const duplicates = new Map<string, Issue[]>();
-    duplicateLineWarnings(lines, new Set(own.map((r) => r.rowId)), duplicates);
-    for (const result of own) {
-      const issues = duplicates.get(result.rowId);
-      if (issues) warn(result, issues);
-    }
   }
 
   /**
@@ -528,7 +360,7 @@ export class Syncs {
     const stamp = (rowId: string, values: RowValues, deleted: boolean, baseRevision: number | null, row?: number) => {
       revision += 1;
       const block = blocks && row !== undefined ? blocks[Math.floor(row / chunkRows)] : undefined;
-      versions.push({ rowId, revision, deleted, baseRevision, values, block, blockRow: block ? row! % chunkRows : undefined });
+      versions.push({ rowId, revision, deleted, baseRevision, values, row, block, blockRow: block ? row! % chunkRows : undefined });
       return revision;
     };
     const strip = ({ dong: _dong, ...server }: Current): ServerRow => server;
@@ -663,10 +495,10 @@ export class Syncs {
     const spendingJobs = jobs.filter((job, i) => job.kind === 'spending' && !isStored(i));
     const lines =
       spendingJobs.length > 0
-        ? await this.spendingLines(
-            spendingJobs.flatMap((job) => ownLines(job.checked)),
-            this.writer.connection,
+        ? await LineState.gather(
+            spendingJobs.map((job) => ownRows(job.checked)),
             this.lineBook,
+            (sql, params) => this.rows(sql, params, this.writer.connection),
             current.get('spending'),
           )
         : undefined;
@@ -684,6 +516,54 @@ export class Syncs {
     // The revisions of the rows as stored, before the group's own versions take their place in `current`.
     const storedRevisions = new Map([...current].map(([kind, rows]) => [kind, new Map([...rows].map(([id, row]) => [id, row.revision]))]));
 
+    // A group with a new batch is written: BEGIN goes now, its round trip overlapping the deciding.
+    const begun = batchIds.some((id) => !stored.has(id)) ? this.writer.begin() : undefined;
+    let decided: ReturnType<Syncs['decideGroup']>;
+    try {
+      decided = this.decideGroup(jobs, batchIds, stored, current, lines, crossKind);
+    } catch (error) {
+      if (begun) await this.writer.abandon(begun);
+      throw error;
+    }
+    const { outcomes, writes, revision, now } = decided;
+    if (writes.length === 0 || !begun) {
+      if (begun) await this.writer.abandon(begun);
+      return outcomes;
+    }
+    // (Each kind's ids were read before deciding: nothing more goes to the writer's connection until BEGIN is back.)
+    for (const w of writes) this.knownIds.get(w.job.kind)?.add(w.versions.map((v) => v.rowId));
+    this.knownBatches?.add(writes.map((w) => w.job.batch.batchId.toLowerCase()));
+    let gzipped: Uint8Array<ArrayBuffer>[];
+    try {
+      gzipped = await this.writeGroup(writes, now, storedRevisions, begun);
+    } catch (error) {
+      // Whatever became of the transaction, the next revisions must come after every stored one.
+      await this.catchUpRevision();
+      throw error instanceof StoreError ? error : new StoreError('batch_failed', (error as Error).message);
+    }
+    // Published only once committed, so a pull never skips a revision it cannot yet see.
+    this.revisionCounter = revision;
+    for (const w of writes) this.kindRevisions.set(w.job.kind, revision);
+    writes.forEach((w, i) => answerGzips.set(w.answer, gzipped[i]!));
+    // The group's spending lines are now the committed ones.
+    if (lines) this.lineBook.apply(lines.changes);
+    this.writer.checkpointSoon();
+    return outcomes;
+  }
+
+  /**
+   * Each batch of a group decided in its turn against the stored rows (`current`, which then holds
+   * its versions for the later batches): its answer, or the stored one for a resend, or
+   * batch_reused; and the versions to write with their answers, stamped after the revision counter.
+   */
+  private decideGroup(
+    jobs: readonly SyncJob[],
+    batchIds: readonly string[],
+    stored: Map<string, StoredBatch>,
+    current: Map<Kind, Map<string, Current>>,
+    lines: LineState | undefined,
+    crossKind: readonly CrossKindSeen[],
+  ) {
     const now = new Date().toISOString();
     let revision = this.revisionCounter;
     const outcomes: (SyncAnswer | StoreError)[] = [];
@@ -699,7 +579,7 @@ export class Syncs {
       }
       const rowsNow = current.get(job.kind)!;
       const decided = this.decide(job.kind, job.batch, job.sent, job.actor, rowsNow, job.checked, revision);
-      if (job.kind === 'spending' && lines) this.addLineWarnings(decided, lines, rowsNow);
+      if (job.kind === 'spending' && lines) lines.decided(decided, rowsNow, ownRows(job.checked), this.references.index);
       addCrossKindWarnings(
         job.kind,
         job.batch.rows.map((r) => r.rowId),
@@ -729,25 +609,7 @@ export class Syncs {
       writes.push({ job, versions: decided.versions, replaced, answer, json });
       outcomes.push(answer);
     });
-    if (writes.length === 0) return outcomes;
-    for (const w of writes) (await this.knownIdsOf(w.job.kind)).add(w.versions.map((v) => v.rowId));
-    this.knownBatches?.add(writes.map((w) => w.job.batch.batchId.toLowerCase()));
-    let gzipped: Uint8Array<ArrayBuffer>[];
-    try {
-      gzipped = await this.writeGroup(writes, now, storedRevisions);
-    } catch (error) {
-      // Whatever became of the transaction, the next revisions must come after every stored one.
-      await this.catchUpRevision();
-      throw error instanceof StoreError ? error : new StoreError('batch_failed', (error as Error).message);
-    }
-    // Published only once committed, so a pull never skips a revision it cannot yet see.
-    this.revisionCounter = revision;
-    for (const w of writes) this.kindRevisions.set(w.job.kind, revision);
-    writes.forEach((w, i) => answerGzips.set(w.answer, gzipped[i]!));
-    // The group's spending lines are now the committed ones.
-    if (lines) this.lineBook.apply(lines.changes);
-    this.writer.checkpointSoon();
-    return outcomes;
+    return { outcomes, writes, revision, now };
   }
 
   /** A dong's, district's or the city's name by its code (messages name units as officials know them). */
@@ -773,14 +635,19 @@ export class Syncs {
   }
 
   /** Writes a group in one transaction; resolves to each batch's answer gzipped, as its record keeps it. */
-  private async writeGroup(writes: readonly GroupWrite[], now: string, storedRevisions: ReadonlyMap<Kind, ReadonlyMap<string, number>>): Promise<Uint8Array<ArrayBuffer>[]> {
+  private async writeGroup(
+    writes: readonly GroupWrite[],
+    now: string,
+    storedRevisions: ReadonlyMap<Kind, ReadonlyMap<string, number>>,
+    begun: Promise<void>,
+  ): Promise<Uint8Array<ArrayBuffer>[]> {
     let gzipped: Uint8Array<ArrayBuffer>[] = [];
     await this.writer.transaction(async (conn) => {
       // Compressed on libuv's threads while the versions are appended, begun once the transaction
       // has (BEGIN would otherwise wait for a core behind them); awaited for the batch records (a
       // failure there fails the transaction, never goes unheard).
       const gzips = writes.map((w) => {
-        const gzip = gzipAsync(w.json.bytes, { level: 1 }).then((bytes) => new Uint8Array(bytes));
+        const gzip = gzipAsync(w.json.bytes, { level: 1, chunkSize: Math.max(16 * 1024, w.json.bytes.length) }).then((bytes) => new Uint8Array(bytes));
         // Its buffer free for another answer once read, whatever becomes of the transaction.
         gzip.finally(w.json.release).catch(() => undefined);
         gzip.catch(() => undefined);
@@ -820,7 +687,7 @@ export class Syncs {
         return `($b${i}::UUID, $k${i}, $t${i}, $f${i}, $a${i}, $now::TIMESTAMPTZ)`;
       });
       await conn.run(`INSERT INTO sync_batches (batchId, kind, tokenId, fingerprint, answerGzip, createdAt) VALUES ${values.join(', ')}`, params);
-    });
+    }, begun);
     // DuckDB 1.5 can report COMMIT as successful after a statement aborted the transaction
     // (duckdb issue 25300): confirm the batch records are really there before answering. They were
     // stamped `now`, so DuckDB reads only the newest part of the table (its createdAt statistics).

@@ -23,10 +23,35 @@ export class Writer {
     return run;
   }
 
-  /** BEGIN … COMMIT on the writer; any error rolls back explicitly and fails the whole batch. */
-  async transaction(work: (conn: DuckDBConnection) => Promise<void>): Promise<void> {
-    await this.connection.run('BEGIN TRANSACTION');
+  /**
+   * Sends BEGIN now and resolves once the transaction has begun: a caller with work to do before
+   * writing (a group being decided) starts it first, so BEGIN's round trip to DuckDB's thread
+   * overlaps that work. Hand it to `transaction`, or to `abandon` should nothing be written.
+   */
+  begin(): Promise<void> {
+    const begun = this.connection.run('BEGIN TRANSACTION').then(() => undefined);
+    // Heard by `transaction` or `abandon`, whichever the caller hands it to.
+    begun.catch(() => undefined);
+    return begun;
+  }
+
+  /** Rolls back a transaction `begin` started that is not to be written after all. */
+  async abandon(begun: Promise<void>): Promise<void> {
     try {
+      await begun;
+      await this.connection.run('ROLLBACK');
+    } catch {
+      // Not begun, or already gone: nothing of it is stored either way.
+    }
+  }
+
+  /**
+   * BEGIN (or the one `begin` sent) … COMMIT on the writer; any error rolls back explicitly and
+   * fails the whole batch.
+   */
+  async transaction(work: (conn: DuckDBConnection) => Promise<void>, begun: Promise<void> = this.begin()): Promise<void> {
+    try {
+      await begun;
       await work(this.connection);
       await this.connection.run('COMMIT');
     } catch (error) {

@@ -118,6 +118,9 @@ export async function benchSync(sizes: Pick<BenchSizes, 'quick' | 'sync'> = full
       const rows = http.flatMap((b) => (JSON.parse(b) as ReturnType<typeof batchOf>).rows);
       if (rows.length !== httpRows) throw new Error(`appender: ${rows.length} rows, expected ${httpRows}`);
       turnsRun.push({ httpMs, appenderMs: await appendPeer(conn, `appender_peer_${turn}`, rows) });
+      // And the appender's rows written into the file before the next turn: its WAL would otherwise be
+      // checkpointed by the writer a second after its last batch, in the middle of the next HTTP turn.
+      await conn.run('CHECKPOINT');
     }
     conn.closeSync();
     server.close();

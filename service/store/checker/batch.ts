@@ -145,12 +145,13 @@ export function checkSyncBody(kind: Kind, bytes: Uint8Array, limits: Omit<JsonLi
   const columns: unknown[][] = fields.map(() => new Array<unknown>(batch.rows.length));
   const refused: number[] = [];
   const issues: Issue[] = [];
-  const issueAt = new Map<string, number>();
+  // The rules make each distinct issue once (domain/messages.ts `rowIssue`): numbered by the object,
+  // an equal one made again (past the rules' cache) only listed twice.
+  const issueAt = new Map<Issue, number>();
   const numbered = (list: Issue[]) =>
     list.map((issue) => {
-      const text = JSON.stringify(issue);
-      let at = issueAt.get(text);
-      if (at === undefined) issueAt.set(text, (at = issues.push(issue) - 1));
+      let at = issueAt.get(issue);
+      if (at === undefined) issueAt.set(issue, (at = issues.push(issue) - 1));
       return at;
     });
   const rowIssues: [number, number[], number[]][] = [];
