@@ -5,6 +5,7 @@ import {
   sheets,
   syncBodySchema,
   type CheckedRow,
+  type ColumnDef,
   type Issue,
   type Kind,
   type ReferenceIndex,
@@ -40,12 +41,17 @@ export interface CheckedColumns {
   bases: (number | null)[];
   deletes: { rowId: string; baseRevision: number }[];
   /** Each sheet field's values, row by row (null on a row the rules refused). */
-  columns: Column[];
+  /** Null for a text field: its values are the blocks' (an ENUM of them), not sent twice. */
+  columns: (Column | null)[];
   /** The rows the rules refused (they have no values). */
   refused: number[];
-  /** The distinct issues, and each row with any: [row, its errors' indexes, its warnings' indexes]. */
+  /**
+   * The distinct issues, and each row with any as a run of numbers: the row, how many errors and
+   * warnings, then their indexes in `issues` (one typed array: cloning thousands of small lists
+   * between threads cost more than the rest of the batch).
+   */
   issues: Issue[];
-  rowIssues: [number, number[], number[]][];
+  rowIssues: Int32Array;
   /** The rows `chunkRows` at a time, encoded as the rows table's chunks are (`CheckedBlock`). */
   blocks: CheckedBlock[];
   /** A spending batch's lines: each row's dong-year (packed) and key hash (line-book.ts; a refused row's null and 0). */
@@ -148,13 +154,14 @@ export function checkSyncBody(kind: Kind, bytes: Uint8Array, limits: Omit<JsonLi
   // The rules make each distinct issue once (domain/messages.ts `rowIssue`): numbered by the object,
   // an equal one made again (past the rules' cache) only listed twice.
   const issueAt = new Map<Issue, number>();
-  const numbered = (list: Issue[]) =>
-    list.map((issue) => {
+  const rowIssues: number[] = [];
+  const numbered = (list: Issue[]) => {
+    for (const issue of list) {
       let at = issueAt.get(issue);
       if (at === undefined) issueAt.set(issue, (at = issues.push(issue) - 1));
-      return at;
-    });
-  const rowIssues: [number, number[], number[]][] = [];
+      rowIssues.push(at);
+    }
+  };
   // A spending batch's lines, keyed here so the service's thread need not.
   const lines: LineKeys | undefined =
     kind === 'spending' ? { years: new Array<string | null>(batch.rows.length).fill(null), hashes: new Int32Array(batch.rows.length) } : undefined;
@@ -171,7 +178,11 @@ export function checkSyncBody(kind: Kind, bytes: Uint8Array, limits: Omit<JsonLi
       refused.push(i);
       for (const column of columns) column[i] = null;
     }
-    if (checked.errors.length > 0 || checked.warnings.length > 0) rowIssues.push([i, numbered(checked.errors), numbered(checked.warnings)]);
+    if (checked.errors.length > 0 || checked.warnings.length > 0) {
+      rowIssues.push(i, checked.errors.length, checked.warnings.length);
+      numbered(checked.errors);
+      numbered(checked.warnings);
+    }
   });
   const ids = batch.rows.map((r) => r.rowId);
   const bases = batch.rows.map((r) => r.baseRevision);
@@ -191,14 +202,31 @@ export function checkSyncBody(kind: Kind, bytes: Uint8Array, limits: Omit<JsonLi
     ids: ids.join(''),
     bases,
     deletes: batch.deletes.map((d) => ({ rowId: d.rowId, baseRevision: d.baseRevision })),
-    columns: columns.map(packed),
+    columns: columns.map((values, f) => (isText(sheets[kind].columns[f]!.type) ? null : packed(values))),
     refused,
     issues,
-    rowIssues,
+    rowIssues: Int32Array.from(rowIssues),
     blocks,
     ...(lines ? { lines: { years: packed(lines.years), hashes: lines.hashes } } : {}),
   };
   return { columns: out, fingerprint };
+}
+
+/** Whether a sheet field is stored as text (chunk-data.ts `fieldData` makes it an ENUM of its values). */
+const typedFields = new Set<ColumnDef['type']>(['phase', 'year', 'money', 'count', 'percent', 'boolean', 'date']);
+const isText = (type: ColumnDef['type']) => !typedFields.has(type);
+
+/** A text field's values read back from the blocks' ENUMs (a null where the validity mask says so). */
+function textColumn(blocks: readonly CheckedBlock[], f: number, n: number): unknown[] {
+  const values = new Array<unknown>(n);
+  let at = 0;
+  for (const block of blocks) {
+    const column = block.fields[f]!;
+    if (column.type !== 'ENUM') throw new Error(`field ${f} is not text`);
+    const { members, data, valid } = column;
+    for (let j = 0; j < block.rows; j++) values[at++] = !valid || (valid[j >> 3]! >> (j & 7)) & 1 ? members[data[j]!] : null;
+  }
+  return values;
 }
 
 const none: Issue[] = Object.freeze([]) as unknown as Issue[];
@@ -230,8 +258,9 @@ export function checkedBatch(kind: Kind, parsed: CheckedColumns): CheckedBatch {
   for (let i = 0; i < n; i++) rows[i] = refused.has(i) ? undefined : {};
   // A field at a time over every row: each row's object gains its fields in the sheet's order, and
   // each loop stores one key.
-  parsed.columns.forEach((column, f) => {
+  parsed.columns.forEach((sent, f) => {
     const field = fields[f]!;
+    const column = sent ?? textColumn(parsed.blocks, f, n);
     if (Array.isArray(column)) {
       for (let i = 0; i < n; i++) {
         const values = rows[i];
@@ -250,10 +279,14 @@ export function checkedBatch(kind: Kind, parsed: CheckedColumns): CheckedBatch {
     const values = rows[i];
     checked[i] = values ? { values, errors: none, warnings: none } : { errors: none, warnings: none };
   }
-  for (const [i, errors, warnings] of parsed.rowIssues) {
-    const row = checked[i]!;
-    row.errors = errors.map((at) => parsed.issues[at]!);
-    row.warnings = warnings.map((at) => parsed.issues[at]!);
+  const { issues, rowIssues } = parsed;
+  for (let k = 0; k < rowIssues.length; ) {
+    const row = checked[rowIssues[k]!]!;
+    const errors = rowIssues[k + 1]!;
+    const warnings = rowIssues[k + 2]!;
+    k += 3;
+    row.errors = Array.from(rowIssues.subarray(k, (k += errors)), (at) => issues[at]!);
+    row.warnings = Array.from(rowIssues.subarray(k, (k += warnings)), (at) => issues[at]!);
   }
   return {
     batchId: parsed.batchId,
