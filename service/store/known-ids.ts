@@ -1,4 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import type { ColumnData } from './chunk-data.ts';
 import { quotedIdentifier } from './sql.ts';
 import { hexWord } from './uuid-text.ts';
 
@@ -10,14 +11,16 @@ import { hexWord } from './uuid-text.ts';
  * is not in the table, so a batch of new rows needs no lookup of the stored ones. A maybe (a stored
  * id, or one sharing its first 64 bits with one) is looked up as before.
  *
- * It only grows: ids are added as their versions are written (before COMMIT: should it fail, a
- * stale maybe only costs a lookup), and it is dropped whenever rows may have been written out of
- * its sight (`Syncs.catchUp`), to be read again from the table on its next use.
+ * It only grows: ids are added as their versions are written, a checked batch's rows' ids as the
+ * group reads them (before COMMIT, or of a row refused: a stale maybe only costs a lookup), and it
+ * is dropped whenever rows may have been written out of its sight (`Syncs.catchUp`), to be read
+ * again from the table on its next use.
  */
 export class KnownIds {
-  private high = new Uint32Array(0);
-  private low = new Uint32Array(0);
-  private used = new Uint8Array(0);
+  /** Each slot's two words side by side (one cache line a probe); (0, 0) is an empty slot. */
+  private slots = new Uint32Array(0);
+  /** Whether the id whose words are both 0 is held (it cannot be told from an empty slot). */
+  private zero = false;
   private count = 0;
 
   /** The ids stored in a UUID column of a table (a rows table's `rowId`: live and tombstoned), read in one scan. */
@@ -40,14 +43,22 @@ export class KnownIds {
 
   /** False when `id` (lowercase) is certainly not stored; true when it may be. */
   mayHold(id: string): boolean {
-    if (this.count === 0) return false;
-    const h = hexWord(id, 0, 8);
-    const l = hexWord(id, 9, 18);
-    const mask = this.used.length - 1;
-    for (let slot = this.slotOf(h, l, mask); this.used[slot]; slot = (slot + 1) & mask) {
-      if (this.high[slot] === h && this.low[slot] === l) return true;
+    return this.has(hexWord(id, 0, 8), hexWord(id, 9, 18));
+  }
+
+  /**
+   * Whether the id in row `row` of a UUID column's data (chunk-data.ts `uuidData`: the checker's
+   * blocks, seen as 32-bit words by `uuidWords`) may be stored, and from now on known as maybe: its
+   * words read as they lie, not parsed from its text, in one probe. (An id known before it is
+   * written only costs a lookup, should it not be.)
+   */
+  claimAt(uuids: Uint32Array, row: number): boolean {
+    const held = this.has((uuids[row * 4 + 3]! ^ 0x80000000) >>> 0, uuids[row * 4 + 2]!);
+    if (!held) {
+      this.grow(1);
+      this.put((uuids[row * 4 + 3]! ^ 0x80000000) >>> 0, uuids[row * 4 + 2]!);
     }
-    return false;
+    return held;
   }
 
   /** Ids about to be stored (lowercase). */
@@ -60,27 +71,53 @@ export class KnownIds {
     return (Math.imul(h ^ Math.imul(l, 0x9e3779b1), 0x85ebca6b) >>> 0) & mask;
   }
 
+  private has(h: number, l: number): boolean {
+    if (this.count === 0) return false;
+    if (h === 0 && l === 0) return this.zero;
+    const slots = this.slots;
+    if (slots.length === 0) return false;
+    const mask = slots.length / 2 - 1;
+    for (let slot = this.slotOf(h, l, mask); ; slot = (slot + 1) & mask) {
+      const sh = slots[slot * 2]!;
+      const sl = slots[slot * 2 + 1]!;
+      if (sh === h && sl === l) return true;
+      if (sh === 0 && sl === 0) return false;
+    }
+  }
+
   private put(h: number, l: number): void {
-    const mask = this.used.length - 1;
+    if (h === 0 && l === 0) {
+      if (!this.zero) this.count += 1;
+      this.zero = true;
+      return;
+    }
+    const slots = this.slots;
+    const mask = slots.length / 2 - 1;
     let slot = this.slotOf(h, l, mask);
-    for (; this.used[slot]; slot = (slot + 1) & mask) if (this.high[slot] === h && this.low[slot] === l) return;
-    this.used[slot] = 1;
-    this.high[slot] = h;
-    this.low[slot] = l;
+    for (; slots[slot * 2] !== 0 || slots[slot * 2 + 1] !== 0; slot = (slot + 1) & mask) {
+      if (slots[slot * 2] === h && slots[slot * 2 + 1] === l) return;
+    }
+    slots[slot * 2] = h;
+    slots[slot * 2 + 1] = l;
     this.count += 1;
   }
 
   /** Room for `more` ids at most half full (open addressing stays short at that load). */
   private grow(more: number): void {
     const needed = (this.count + more) * 2;
-    if (needed <= this.used.length) return;
-    let size = Math.max(1024, this.used.length);
+    if (needed <= this.slots.length / 2) return;
+    let size = Math.max(1024, this.slots.length / 2);
     while (size < needed) size *= 2;
-    const [high, low, used] = [this.high, this.low, this.used];
-    this.high = new Uint32Array(size);
-    this.low = new Uint32Array(size);
-    this.used = new Uint8Array(size);
-    this.count = 0;
-    for (let slot = 0; slot < used.length; slot++) if (used[slot]) this.put(high[slot]!, low[slot]!);
+    const old = this.slots;
+    this.slots = new Uint32Array(size * 2);
+    this.count = this.zero ? 1 : 0;
+    for (let i = 0; i < old.length; i += 2) if (old[i] !== 0 || old[i + 1] !== 0) this.put(old[i]!, old[i + 1]!);
   }
+}
+
+/** A UUID column's data (chunk-data.ts `uuidData`) as 32-bit words, for `claimAt`. */
+export function uuidWords(column: ColumnData): Uint32Array {
+  if (column.type !== 'UUID') throw new Error(`not a UUID column: ${column.type}`);
+  const { data } = column;
+  return new Uint32Array(data.buffer, data.byteOffset, data.byteLength / 4);
 }

@@ -27,7 +27,7 @@ import { addCrossKindWarnings, readCrossKind, type CrossKindSeen } from './cross
 import { StoreError } from './errors.ts';
 import type { Readers, SqlParams } from './readers.ts';
 import type { References } from './references.ts';
-import { KnownIds } from './known-ids.ts';
+import { KnownIds, uuidWords } from './known-ids.ts';
 import { LineBook } from './line-book.ts';
 import { LineState, type OwnRows } from './line-state.ts';
 import { currentRows, idList, type Current } from './rows.ts';
@@ -133,6 +133,21 @@ interface SyncJob {
 /** A checked batch's rows as the line warnings take them, with the checker's keys of them when it made them. */
 const ownRows = ({ rows, lines }: Prechecked): OwnRows => ({ rows, keys: lines });
 
+/**
+ * The ids of a batch its kind's table may hold, into `maybe`, each known as maybe from now on: its
+ * rows' read from the checker's blocks where it encoded them (one probe each, no text parsed), the
+ * others from their text (and known once written).
+ */
+function maybeStored(job: SyncJob, known: KnownIds, maybe: Set<string>): void {
+  const blocks = job.checked.blocks;
+  const rows = blocks ? job.batch.rows.length : 0;
+  blocks?.forEach((block, b) => {
+    const words = uuidWords(block.rowIds);
+    for (let j = 0; j < block.rows; j++) if (known.claimAt(words, j)) maybe.add(job.ids[b * chunkRows + j]!);
+  });
+  for (let i = rows; i < job.ids.length; i++) if (known.mayHold(job.ids[i]!)) maybe.add(job.ids[i]!);
+}
+
 /** Sync batches written in one transaction at most (when that many are waiting). */
 const maxGroupJobs = 64;
 const maxGroupRows = 20_000;
@@ -227,15 +242,23 @@ export class Syncs {
   syncChecked(kind: Kind, prepared: PreparedBatch, actor: Actor, source: string | null = null): Promise<SyncAnswer> {
     const index = prepared.referenceVersion === this.references.version ? this.references.indexFor(actor) : undefined;
     const { fingerprint, sent } = prepared;
-    return this.enqueue({ kind, batch: prepared, sent, actor, source, fingerprint, checked: { index, rows: prepared.checked, blocks: prepared.blocks, lines: prepared.lines } });
+    if (prepared.repeatsId) throw new StoreError('duplicate_row');
+    // The checker gave the rows' ids lowercase, and found none named twice.
+    const ids = prepared.rows.map((r) => r.rowId);
+    for (const d of prepared.deletes) ids.push(d.rowId.toLowerCase());
+    const checked = { index, rows: prepared.checked, blocks: prepared.blocks, lines: prepared.lines };
+    return this.enqueue({ kind, batch: prepared, sent, actor, source, fingerprint, checked }, ids);
   }
 
-  /** Queues a checked batch for the writer; resolves to its answer once written (or as stored). */
-  private enqueue(job: Omit<SyncJob, 'ids' | 'resolve' | 'reject'>): Promise<SyncAnswer> {
+  /**
+   * Queues a checked batch for the writer; resolves to its answer once written (or as stored).
+   * `checkedIds`: its ids lowercase, each named once, when the checker found them so.
+   */
+  private enqueue(job: Omit<SyncJob, 'ids' | 'resolve' | 'reject'>, checkedIds?: string[]): Promise<SyncAnswer> {
     const { kind, batch, actor } = job;
     if (batch.rows.length + batch.deletes.length > maxBatchRows) throw new StoreError('batch_too_large');
-    const ids = [...batch.rows.map((r) => r.rowId), ...batch.deletes.map((d) => d.rowId)].map((id) => id.toLowerCase());
-    if (new Set(ids).size !== ids.length) throw new StoreError('duplicate_row');
+    const ids = checkedIds ?? [...batch.rows.map((r) => r.rowId), ...batch.deletes.map((d) => d.rowId)].map((id) => id.toLowerCase());
+    if (!checkedIds && new Set(ids).size !== ids.length) throw new StoreError('duplicate_row');
     const batchId = batch.batchId.toLowerCase();
     if (!this.batchesInFlight.has(batchId)) this.batchesInFlight.set(batchId, { kind, tokenId: actor.tokenId, since: new Date().toISOString() });
     const run = new Promise<SyncAnswer>((resolve, reject) => {
@@ -471,25 +494,25 @@ export class Syncs {
    * each batch's cross-kind warnings read. `isStored(i)`: the group's i-th batch is a resend.
    */
   private async readForGroup(jobs: readonly SyncJob[], isStored: (i: number) => boolean) {
-    const idsByKind = new Map<Kind, string[]>();
+    const jobsByKind = new Map<Kind, SyncJob[]>();
     // The lowest base revision the new batches give, by kind: a row edited from revision n is stored at n or later.
     const lowestBase = new Map<Kind, number>();
     jobs.forEach((job, i) => {
       if (isStored(i)) return;
-      const ids = idsByKind.get(job.kind);
-      if (ids) for (const id of job.ids) ids.push(id);
-      else idsByKind.set(job.kind, [...job.ids]);
+      const ofKind = jobsByKind.get(job.kind);
+      if (ofKind) ofKind.push(job);
+      else jobsByKind.set(job.kind, [job]);
       let lowest = lowestBase.get(job.kind) ?? Infinity;
       for (const { baseRevision } of job.batch.rows) if (baseRevision !== null && baseRevision < lowest) lowest = baseRevision;
       for (const { baseRevision } of job.batch.deletes) if (baseRevision < lowest) lowest = baseRevision;
       if (lowest !== Infinity) lowestBase.set(job.kind, lowest);
     });
     const current = new Map<Kind, Map<string, Current>>();
-    for (const [kind, ids] of idsByKind) {
+    for (const [kind, ofKind] of jobsByKind) {
       // Only the ids the table may hold are looked up: a batch of new rows reads nothing.
       const known = await this.knownIdsOf(kind);
       const maybe = new Set<string>();
-      for (const id of ids) if (known.mayHold(id)) maybe.add(id);
+      for (const job of ofKind) maybeStored(job, known, maybe);
       current.set(kind, await currentRows(kind, [...maybe], this.writer.connection, lowestBase.get(kind)));
     }
     const spendingJobs = jobs.filter((job, i) => job.kind === 'spending' && !isStored(i));
@@ -531,7 +554,8 @@ export class Syncs {
       return outcomes;
     }
     // (Each kind's ids were read before deciding: nothing more goes to the writer's connection until BEGIN is back.)
-    for (const w of writes) this.knownIds.get(w.job.kind)?.add(w.versions.map((v) => v.rowId));
+    // (A version of a row the checker encoded was known as the group read it.)
+    for (const w of writes) this.knownIds.get(w.job.kind)?.add(w.versions.filter((v) => !v.block).map((v) => v.rowId));
     this.knownBatches?.add(writes.map((w) => w.job.batch.batchId.toLowerCase()));
     let gzipped: Uint8Array<ArrayBuffer>[];
     try {

@@ -157,6 +157,31 @@ describe('the checker’s thread', () => {
     }
   });
 
+  it('refuses an id named twice, whatever its case, among a large batch’s rows or deletes; knows the rows it stored by their encoded ids', async () => {
+    const own = await Store.open(join(dir, 'ids.duckdb'));
+    try {
+      await own.checker.start();
+      const sentToThread = vi.spyOn(own.checker, 'check');
+      const rows = Array.from({ length: 600 }, (_, i) => ({ rowId: randomUUID().toUpperCase(), baseRevision: null, values: spendingRow({ item: `세부 ${i}` }) }));
+      const twice = { batchId: randomUUID(), rows: [...rows, { ...rows[7]!, rowId: rows[7]!.rowId.toLowerCase() }], deletes: [] };
+      await expect(own.syncBody('spending', utf8(twice), limits, admin, null)).rejects.toMatchObject({ code: 'duplicate_row' });
+      const deleted = { batchId: randomUUID(), rows, deletes: [{ rowId: rows[599]!.rowId, baseRevision: 1 }] };
+      await expect(own.syncBody('spending', utf8(deleted), limits, admin, null)).rejects.toMatchObject({ code: 'duplicate_row' });
+      expect(sentToThread).toHaveBeenCalledTimes(2);
+      // Stored under their ids lowercase; sent again (as another batch), each is found as stored: unchanged.
+      const first = await own.syncBody('spending', utf8({ batchId: randomUUID(), rows, deletes: [] }), limits, admin, null);
+      expect(first).toMatchObject({ results: rows.map((r) => ({ rowId: r.rowId.toLowerCase(), status: 'accepted' })) });
+      const again = await own.syncBody('spending', utf8({ batchId: randomUUID(), rows, deletes: [] }), limits, admin, null);
+      expect(again).toMatchObject({ results: rows.map((r) => ({ rowId: r.rowId.toLowerCase(), status: 'unchanged' })) });
+      const edited = rows.map((r, i) => ({ ...r, baseRevision: i + 1, values: { ...r.values, item: `고친 ${i}` } }));
+      const third = await own.syncBody('spending', utf8({ batchId: randomUUID(), rows: edited, deletes: [] }), limits, admin, null);
+      expect(third).toMatchObject({ results: rows.map(() => ({ status: 'accepted' })) });
+      expect(sentToThread).toHaveBeenCalledTimes(5);
+    } finally {
+      own.close();
+    }
+  });
+
   it('writes a batch from the blocks it encoded exactly as from its rows’ values: every type, nulls, a block with a refused row', async () => {
     const own = await Store.open(join(dir, 'blocks.duckdb'));
     try {

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { KnownIds } from '../../service/store/known-ids.ts';
+import { KnownIds, uuidWords } from '../../service/store/known-ids.ts';
 import { dataChunk } from '../../service/store/chunk.ts';
 import { booleanData, dateData, doubleData, int32Data, int64Data, textData, timestampData, uuidData } from '../../service/store/chunk-data.ts';
 
@@ -86,5 +86,15 @@ describe('known ids', () => {
     known.add(fresh.slice(0, 100));
     expect(fresh.slice(0, 100).every((id) => known.mayHold(id))).toBe(true);
     expect(fresh.slice(100).some((id) => known.mayHold(id))).toBe(false);
+    // Claimed from a block's encoded ids (the checker's): maybe once claimed, whatever the words; the
+    // id whose first 64 bits are all zero is told from an empty slot.
+    const zero = '00000000-0000-0000-8000-000000000001';
+    const claimed = [zero, ...fresh.slice(100, 200)];
+    const words = uuidWords(uuidData(claimed));
+    expect(claimed.map((_, i) => known.claimAt(words, i))).toEqual(claimed.map(() => false));
+    expect(claimed.every((id) => known.mayHold(id))).toBe(true);
+    expect(claimed.map((_, i) => known.claimAt(words, i))).toEqual(claimed.map(() => true));
+    expect(fresh.slice(200).some((id) => known.mayHold(id))).toBe(false);
+    expect(known.size).toBe(stored.length + 201);
   });
 });

@@ -15,6 +15,7 @@ import {
 import { parseJson, type JsonLimits, type JsonProblem } from '../../http/json-scan.ts';
 import { batchFingerprint } from '../fingerprint.ts';
 import { chunkRows, fieldData, int64Data, uuidData, type ColumnData } from '../chunk-data.ts';
+import { KnownIds, uuidWords } from '../known-ids.ts';
 import { lineHash, lineYear } from '../line-book.ts';
 
 // A sync body from its bytes to its rows checked by the rules, in a form that is cheap to hand from
@@ -33,11 +34,33 @@ export type BodyRefusal =
   | { refused: 'too_large' }
   | { refused: 'invalid'; path: string; message: string };
 
+/**
+ * Whether a batch names an id twice (either case) among its rows (their ids as its blocks encoded
+ * them) and deletes: a probe of each id's words, and only on a maybe every id's text compared.
+ */
+function repeatsId(rowIds: readonly string[], blocks: readonly CheckedBlock[], deletes: readonly { rowId: string }[]): boolean {
+  const seen = new KnownIds();
+  let maybe = false;
+  for (const block of blocks) {
+    const words = uuidWords(block.rowIds);
+    for (let j = 0; j < block.rows; j++) if (seen.claimAt(words, j)) maybe = true;
+  }
+  for (const { rowId } of deletes) {
+    if (seen.mayHold(rowId)) maybe = true;
+    else seen.add([rowId]);
+  }
+  if (!maybe) return false;
+  const ids = [...rowIds, ...deletes.map((d) => d.rowId)].map((id) => id.toLowerCase());
+  return new Set(ids).size !== ids.length;
+}
+
 /** A checked batch as it travels between threads. */
 export interface CheckedColumns {
   batchId: string;
-  /** The rows' ids, one after another (each a UUID's 36 characters: the body's shape checked that). */
+  /** The rows' ids, lowercase, one after another (each a UUID's 36 characters: the body's shape checked that). */
   ids: string;
+  /** Whether an id is named twice among the rows and deletes (the batch is refused: duplicate_row). */
+  repeatsId: boolean;
   bases: (number | null)[];
   deletes: { rowId: string; baseRevision: number }[];
   /** Each sheet field's values, row by row (null on a row the rules refused). */
@@ -199,7 +222,8 @@ export function checkSyncBody(kind: Kind, bytes: Uint8Array, limits: Omit<JsonLi
   }
   const out: CheckedColumns = {
     batchId: batch.batchId,
-    ids: ids.join(''),
+    ids: ids.join('').toLowerCase(),
+    repeatsId: repeatsId(ids, blocks, batch.deletes),
     bases,
     deletes: batch.deletes.map((d) => ({ rowId: d.rowId, baseRevision: d.baseRevision })),
     columns: columns.map((values, f) => (isText(sheets[kind].columns[f]!.type) ? null : packed(values))),
@@ -243,6 +267,8 @@ export interface CheckedBatch {
   blocks: CheckedBlock[];
   /** A spending batch's lines keyed, row by row. */
   lines?: LineKeys;
+  /** Whether an id is named twice (the rows' ids are lowercase and named once each otherwise). */
+  repeatsId: boolean;
 }
 
 /**
@@ -294,6 +320,7 @@ export function checkedBatch(kind: Kind, parsed: CheckedColumns): CheckedBatch {
     deletes: parsed.deletes,
     checked,
     blocks: parsed.blocks,
+    repeatsId: parsed.repeatsId,
     ...(parsed.lines ? { lines: { years: unpacked(parsed.lines.years, n) as (string | null)[], hashes: parsed.lines.hashes } } : {}),
   };
 }
