@@ -408,14 +408,17 @@ export class Syncs {
         results.push({ rowId, status: 'forbidden', errors: [rowIssue(dongField, 'forbidden_dong', this.unitName(barred))] });
         continue;
       }
-      const warnings = checked.warnings.length ? { warnings: checked.warnings } : {};
+      let result: RowResult;
       if (cur && !cur.deleted && sameValues(kind, cur.values, values)) {
-        results.push({ rowId, status: 'unchanged', revision: cur.revision, ...warnings });
+        result = { rowId, status: 'unchanged', revision: cur.revision };
       } else if (!cur || row.baseRevision === cur.revision) {
-        results.push({ rowId, status: 'accepted', revision: stamp(rowId, values, false, row.baseRevision, i), ...warnings });
+        result = { rowId, status: 'accepted', revision: stamp(rowId, values, false, row.baseRevision, i) };
       } else {
-        results.push({ rowId, status: 'conflict', revision: cur.revision, server: strip(cur), ...warnings });
+        result = { rowId, status: 'conflict', revision: cur.revision, server: strip(cur) };
       }
+      // (Set on the result, not spread into it: a batch's thousands of results make no object twice.)
+      if (checked.warnings.length > 0) result.warnings = checked.warnings;
+      results.push(result);
     }
     for (const del of batch.deletes) {
       const rowId = del.rowId.toLowerCase();

@@ -306,13 +306,27 @@ export function checkedBatch(kind: Kind, parsed: CheckedColumns): CheckedBatch {
     checked[i] = values ? { values, errors: none, warnings: none } : { errors: none, warnings: none };
   }
   const { issues, rowIssues } = parsed;
+  // Rows with the same list of issues share one list (lists are never added to in place).
+  const lists = new Map<string, Issue[]>();
+  const listOf = (from: number, count: number): Issue[] => {
+    if (count === 0) return none;
+    let key = String(rowIssues[from]);
+    for (let k = from + 1; k < from + count; k++) key += `,${rowIssues[k]}`;
+    let list = lists.get(key);
+    if (!list) {
+      list = [];
+      for (let k = from; k < from + count; k++) list.push(issues[rowIssues[k]!]!);
+      lists.set(key, list);
+    }
+    return list;
+  };
   for (let k = 0; k < rowIssues.length; ) {
     const row = checked[rowIssues[k]!]!;
     const errors = rowIssues[k + 1]!;
     const warnings = rowIssues[k + 2]!;
-    k += 3;
-    row.errors = Array.from(rowIssues.subarray(k, (k += errors)), (at) => issues[at]!);
-    row.warnings = Array.from(rowIssues.subarray(k, (k += warnings)), (at) => issues[at]!);
+    row.errors = listOf(k + 3, errors);
+    row.warnings = listOf(k + 3 + errors, warnings);
+    k += 3 + errors + warnings;
   }
   return {
     batchId: parsed.batchId,
