@@ -457,8 +457,12 @@ export class Syncs {
     if (this.syncJobs.length > 0) void this.writer.enqueue(() => this.writeQueuedSyncs());
     const settle = (job: SyncJob, outcome: SyncAnswer | StoreError) => (outcome instanceof StoreError ? job.reject(outcome) : job.resolve(outcome));
     try {
-      const outcomes = await this.applyGroup(group);
-      group.forEach((job, i) => settle(job, outcomes[i]!));
+      const { outcomes, confirmed } = await this.applyGroup(group);
+      // Answered once its records are confirmed stored, off the writer: the next group is written meanwhile.
+      confirmed.then(
+        () => group.forEach((job, i) => settle(job, outcomes[i]!)),
+        (error: unknown) => group.forEach((job) => job.reject(error)),
+      );
     } catch (error) {
       if (group.length === 1) {
         group[0]!.reject(error);
@@ -466,7 +470,9 @@ export class Syncs {
       }
       for (const job of group) {
         try {
-          settle(job, (await this.applyGroup([job]))[0]!);
+          const { outcomes, confirmed } = await this.applyGroup([job]);
+          await confirmed;
+          settle(job, outcomes[0]!);
         } catch (alone) {
           job.reject(alone);
         }
@@ -534,8 +540,11 @@ export class Syncs {
     return { current, lines, crossKind };
   }
 
-  /** One transaction for a group of batches; each gets its answer, or batch_reused. */
-  private async applyGroup(jobs: readonly SyncJob[]): Promise<(SyncAnswer | StoreError)[]> {
+  /**
+   * One transaction for a group of batches; each gets its answer, or batch_reused, to be given once
+   * `confirmed` (the group's records read back after COMMIT) resolves.
+   */
+  private async applyGroup(jobs: readonly SyncJob[]): Promise<{ outcomes: (SyncAnswer | StoreError)[]; confirmed: Promise<void> }> {
     const batchIds = jobs.map((j) => j.batch.batchId.toLowerCase());
     const stored = await this.storedBatches(batchIds);
     const { current, lines, crossKind } = await this.readForGroup(jobs, (i) => stored.has(batchIds[i]!));
@@ -554,7 +563,7 @@ export class Syncs {
     const { outcomes, writes, revision, now } = decided;
     if (writes.length === 0 || !begun) {
       if (begun) await this.writer.abandon(begun);
-      return outcomes;
+      return { outcomes, confirmed: Promise.resolve() };
     }
     // (Each kind's ids were read before deciding: nothing more goes to the writer's connection until BEGIN is back.)
     // (A version of a row the checker encoded was known as the group read it.)
@@ -575,7 +584,31 @@ export class Syncs {
     // The group's spending lines are now the committed ones.
     if (lines) this.lineBook.apply(lines.changes);
     this.writer.checkpointSoon();
-    return outcomes;
+    return { outcomes, confirmed: this.confirmStored(writes, now) };
+  }
+
+  /**
+   * DuckDB 1.5 can report COMMIT as successful after a statement aborted the transaction (duckdb
+   * issue 25300): a group's batch records are read back before its batches are answered, on a
+   * reader's connection while the writer goes on. They were stamped `now`, so DuckDB reads only the
+   * newest part of the table (its createdAt statistics). Should they be missing, nothing of the
+   * group was stored: its revisions are passed over and what is kept of the stored rows read again.
+   */
+  private async confirmStored(writes: readonly GroupWrite[], now: string): Promise<void> {
+    let problem: string;
+    try {
+      const found = await this.rows(`SELECT count(*) AS n FROM sync_batches WHERE createdAt = $now::TIMESTAMPTZ AND batchId IN (SELECT id FROM ${idList('ids')})`, {
+        now,
+        ids: JSON.stringify(writes.map((w) => w.job.batch.batchId.toLowerCase())),
+      });
+      if (Number(found[0]?.n) === writes.length) return;
+      problem = 'commit reported success but the batch is not stored';
+    } catch (error) {
+      // Not read back (the database stopped answering): whether it was stored, its status tells.
+      problem = (error as Error).message;
+    }
+    await this.catchUpRevision();
+    throw new StoreError('batch_failed', problem);
   }
 
   /**
@@ -715,15 +748,6 @@ export class Syncs {
       });
       await conn.run(`INSERT INTO sync_batches (batchId, kind, tokenId, fingerprint, answerGzip, createdAt) VALUES ${values.join(', ')}`, params);
     }, begun);
-    // DuckDB 1.5 can report COMMIT as successful after a statement aborted the transaction
-    // (duckdb issue 25300): confirm the batch records are really there before answering. They were
-    // stamped `now`, so DuckDB reads only the newest part of the table (its createdAt statistics).
-    const found = await this.rows(
-      `SELECT count(*) AS n FROM sync_batches WHERE createdAt = $now::TIMESTAMPTZ AND batchId IN (SELECT id FROM ${idList('ids')})`,
-      { now, ids: JSON.stringify(writes.map((w) => w.job.batch.batchId.toLowerCase())) },
-      this.writer.connection,
-    );
-    if (Number(found[0]?.n) !== writes.length) throw new StoreError('batch_failed', 'commit reported success but the batch is not stored');
     return gzipped;
   }
 }
