@@ -702,17 +702,17 @@ export class Syncs {
     begun: Promise<void>,
   ): Promise<Uint8Array<ArrayBuffer>[]> {
     let gzipped: Uint8Array<ArrayBuffer>[] = [];
+    // Compressed on libuv's threads while the transaction begins and the versions are appended
+    // (BEGIN went before the group was decided); awaited for the batch records (a failure there
+    // fails the transaction, never goes unheard).
+    const gzips = writes.map((w) => {
+      const gzip = gzipAsync(w.json.bytes, { level: 1, chunkSize: Math.max(16 * 1024, w.json.bytes.length) }).then((bytes) => new Uint8Array(bytes));
+      // Its buffer free for another answer once read, whatever becomes of the transaction.
+      gzip.finally(w.json.release).catch(() => undefined);
+      gzip.catch(() => undefined);
+      return gzip;
+    });
     await this.writer.transaction(async (conn) => {
-      // Compressed on libuv's threads while the versions are appended, begun once the transaction
-      // has (BEGIN would otherwise wait for a core behind them); awaited for the batch records (a
-      // failure there fails the transaction, never goes unheard).
-      const gzips = writes.map((w) => {
-        const gzip = gzipAsync(w.json.bytes, { level: 1, chunkSize: Math.max(16 * 1024, w.json.bytes.length) }).then((bytes) => new Uint8Array(bytes));
-        // Its buffer free for another answer once read, whatever becomes of the transaction.
-        gzip.finally(w.json.release).catch(() => undefined);
-        gzip.catch(() => undefined);
-        return gzip;
-      });
       // Each kind's versions in one move and one append, every version with its batch's stamp.
       const byKind = new Map<Kind, { entries: StampedVersion[]; replaced: string[] }>();
       for (const { job, versions, replaced } of writes) {
