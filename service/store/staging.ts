@@ -127,7 +127,8 @@ function* chunksOf(entries: readonly StampedVersion[]): Generator<{ block?: Chec
 const rowColumnNames = (kind: Kind) => ['rowId', 'revision', 'deleted', 'updatedBy', 'updatedAt', 'source', 'batchId', ...sheets[kind].columns.map((c) => c.field), 'baseRevision'];
 
 /**
- * Checks once per connection that the tables' columns are in the order the appends assume, so a
+ * Checks once per connection that the tables' columns (the rows tables, their histories and the
+ * batch records) are in the order the appends assume, so a
  * migration that adds or moves a column fails loudly here instead of writing values askew.
  */
 const checkedLayouts = new WeakSet<DuckDBConnection>();
@@ -137,6 +138,8 @@ export async function checkLayouts(connection: DuckDBConnection): Promise<void> 
     [rowsTableName(k), rowColumnNames(k)],
     [`${k}_history`, rowColumnNames(k)],
   ]);
+  // The sync room appends its batch records too (migration 001's columns, then 009's answerGzip).
+  expected.push(['sync_batches', ['batchId', 'kind', 'tokenId', 'fingerprint', 'answer', 'createdAt', 'answerGzip']]);
   for (const [table, names] of expected) {
     const found = (await connection.runAndReadAll("SELECT column_name FROM duckdb_columns() WHERE table_name = $table AND schema_name = 'main' ORDER BY column_index", { table }))
       .getRowObjects()

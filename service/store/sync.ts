@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gunzipSync, gzip } from 'node:zlib';
-import { DuckDBBlobValue, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import {
   checkRow,
   errorMessages,
@@ -733,20 +733,29 @@ export class Syncs {
         }
         await writeVersions(conn, kind, entries, range ? replaced : [], range);
       }
-      // The group's batch records in one statement.
+      // The group's batch records through DuckDB's appender (a statement would be another round
+      // trip to DuckDB's thread; checkLayouts holds the table to the column order).
       gzipped = await Promise.all(gzips);
-      const params: Record<string, string | DuckDBBlobValue> = { now };
-      const values = writes.map(({ job }, i) => {
-        Object.assign(params, {
-          [`b${i}`]: job.batch.batchId,
-          [`k${i}`]: job.kind,
-          [`t${i}`]: job.actor.tokenId,
-          [`f${i}`]: job.fingerprint,
-          [`a${i}`]: new DuckDBBlobValue(gzipped[i]!),
+      const records = await conn.createAppender('sync_batches');
+      try {
+        writes.forEach(({ job }, i) => {
+          records.appendVarchar(job.batch.batchId);
+          records.appendVarchar(job.kind);
+          records.appendVarchar(job.actor.tokenId);
+          records.appendVarchar(job.fingerprint);
+          records.appendNull(); // answer: the JSON column of batches stored before migration 009
+          records.appendVarchar(now);
+          records.appendBlob(gzipped[i]!);
+          records.endRow();
         });
-        return `($b${i}::UUID, $k${i}, $t${i}, $f${i}, $a${i}, $now::TIMESTAMPTZ)`;
-      });
-      await conn.run(`INSERT INTO sync_batches (batchId, kind, tokenId, fingerprint, answerGzip, createdAt) VALUES ${values.join(', ')}`, params);
+        records.flushSync();
+      } catch (error) {
+        // Nothing of it left in the appender to be flushed on close (the transaction rolls back).
+        records.clear();
+        throw error;
+      } finally {
+        records.closeSync();
+      }
     }, begun);
     return gzipped;
   }
