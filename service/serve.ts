@@ -152,8 +152,9 @@ export async function startServing(opts: ServeOptions): Promise<() => Promise<vo
     await closed;
     clearInterval(idle);
     clearTimeout(cut);
-    // A request cut off may have left work with the writer: it finishes (or the wait ends) first.
-    await Promise.race([store.writer.enqueue(async () => undefined), new Promise((done) => setTimeout(done, stopGraceMs).unref())]);
+    // A request cut off may have left work with the writer (or a batch written, not yet read back): it
+    // finishes (or the wait ends) first.
+    await Promise.race([store.settled(), new Promise((done) => setTimeout(done, stopGraceMs).unref())]);
     store.close();
   };
   // Asked twice (two signals), it stops once.

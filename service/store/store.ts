@@ -160,6 +160,11 @@ export class Store {
     return this.references.scopeDongs(actor);
   }
 
+  /** Resolves once every write queued is done and every sync batch written is answered (a stop waits for it). */
+  settled(): Promise<void> {
+    return this.syncs.settled();
+  }
+
   /** Synthetic data at scale (`jachi demo generate`), written by the single writer. */
   generate(options: GenerateOptions): Promise<GenerateReport> {
     return this.writer.enqueue(async () => {

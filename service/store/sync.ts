@@ -175,6 +175,8 @@ export class Syncs {
   private readonly syncJobs: SyncJob[] = [];
   /** Batches received and not yet answered (queued or being written), by batchId. */
   private readonly batchesInFlight = new Map<string, { kind: Kind; tokenId: string; since: string }>();
+  /** Read-backs after COMMIT still running (`confirmStored`): their groups' batches are not yet answered. */
+  private readonly confirming = new Set<Promise<void>>();
   /** Batches that failed with nothing stored, in the order they failed (this process only). */
   private readonly batchFailures = new Map<string, { kind: Kind; tokenId: string; failedAt: string; error: StoreError }>();
 
@@ -471,8 +473,11 @@ export class Syncs {
       for (const job of group) {
         try {
           const { outcomes, confirmed } = await this.applyGroup([job]);
-          await confirmed;
-          settle(job, outcomes[0]!);
+          // (Not awaited here: a failed read-back catches up on the writer's queue, this very job.)
+          confirmed.then(
+            () => settle(job, outcomes[0]!),
+            (error: unknown) => job.reject(error),
+          );
         } catch (alone) {
           job.reject(alone);
         }
@@ -584,7 +589,22 @@ export class Syncs {
     // The group's spending lines are now the committed ones.
     if (lines) this.lineBook.apply(lines.changes);
     this.writer.checkpointSoon();
-    return { outcomes, confirmed: this.confirmStored(writes, now) };
+    const confirmed = this.confirmStored(writes, now);
+    this.confirming.add(confirmed);
+    void confirmed.then(
+      () => this.confirming.delete(confirmed),
+      () => this.confirming.delete(confirmed),
+    );
+    return { outcomes, confirmed };
+  }
+
+  /**
+   * Resolves once the writer's queue is empty and every committed group has been read back (its
+   * batches answered): what a service stopping waits for before it closes the store.
+   */
+  async settled(): Promise<void> {
+    await this.writer.enqueue(async () => undefined);
+    await Promise.allSettled([...this.confirming]);
   }
 
   /**
@@ -607,7 +627,9 @@ export class Syncs {
       // Not read back (the database stopped answering): whether it was stored, its status tells.
       problem = (error as Error).message;
     }
-    await this.catchUpRevision();
+    // On the writer's queue, between groups: the revision read there is of committed rows only, and
+    // what is kept of the stored rows is dropped while no group is using it.
+    await this.writer.enqueue(() => this.catchUpRevision());
     throw new StoreError('batch_failed', problem);
   }
 

@@ -107,6 +107,38 @@ describe('a pull a page at a time', () => {
   });
 });
 
+describe('a stop', () => {
+  it('waits for a written batch to be read back and answered, not only for the writer', async () => {
+    const store = svc.store.syncs as unknown as { rows: (sql: string, ...rest: unknown[]) => Promise<unknown> };
+    const rows = store.rows.bind(svc.store.syncs);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let readBackStarted = false;
+    store.rows = async (sql: string, ...rest: unknown[]) => {
+      if (sql.includes('count(*) AS n FROM sync_batches')) {
+        readBackStarted = true;
+        await held;
+      }
+      return rows(sql, ...rest);
+    };
+    try {
+      const sent = svc.json('POST', '/api/sync/spending', 'dong', batch([{ values: spendingRow({ item: '멈추기 전' }) }]));
+      for (let i = 0; i < 200 && !readBackStarted; i++) await new Promise((r) => setTimeout(r, 5));
+      let settled = false;
+      const waiting = svc.store.settled().then(() => (settled = true));
+      // The writer is idle, yet the batch is not answered: the stop still waits.
+      await svc.store.writer.enqueue(async () => undefined);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(settled).toBe(false);
+      release();
+      await waiting;
+      expect((await sent).body.results[0]).toMatchObject({ status: 'accepted' });
+    } finally {
+      store.rows = rows;
+    }
+  });
+});
+
 describe('a failure after COMMIT', () => {
   it('leaves the batch stored and says so, and the next batch takes the revision after it', async () => {
     // The sync room reads its batch records back through its own `rows`.
@@ -135,6 +167,54 @@ describe('a failure after COMMIT', () => {
       expect(dup).toEqual([]);
     } finally {
       store.rows = rows;
+    }
+  });
+
+  it('catches up between groups: a read-back failing while the next group is being written never hands a pull a revision not yet committed', async () => {
+    // The read-back runs beside the writer; this one fails only once the next group is in its
+    // transaction, and that group's COMMIT waits until the failure has been handled.
+    const store = svc.store.syncs as unknown as { rows: (sql: string, ...rest: unknown[]) => Promise<unknown> };
+    const rows = store.rows.bind(svc.store.syncs);
+    const writer = svc.store.writer.connection as unknown as { run: (sql: string, ...rest: unknown[]) => Promise<unknown> };
+    const run = writer.run.bind(svc.store.writer.connection);
+    let failReadBack!: () => void;
+    const readBackFails = new Promise<void>((resolve) => (failReadBack = resolve));
+    let armed = true;
+    store.rows = async (sql: string, ...rest: unknown[]) => {
+      if (armed && sql.includes('count(*) AS n FROM sync_batches')) {
+        armed = false;
+        await readBackFails;
+        throw new Error('read-back failed');
+      }
+      return rows(sql, ...rest);
+    };
+    const start = svc.store.revision;
+    let commits = 0;
+    let seenBeforeCommit: { revision: number; rows: number[] } | undefined;
+    writer.run = async (sql: string, ...rest: unknown[]) => {
+      if (sql === 'COMMIT' && ++commits === 2) {
+        failReadBack();
+        await new Promise((r) => setTimeout(r, 300));
+        const pull = await svc.json('GET', `/api/rows/spending?since=${start}`, 'dong');
+        seenBeforeCommit = { revision: pull.body.revision, rows: pull.body.rows.map((r: { revision: number }) => r.revision) };
+      }
+      return run(sql, ...rest);
+    };
+    try {
+      const first = svc.json('POST', '/api/sync/spending', 'dong', batch([{ values: spendingRow({ item: '읽기 실패 A' }) }]));
+      // A is committed and its read-back waiting before B is sent.
+      for (let i = 0; i < 200 && commits === 0; i++) await new Promise((r) => setTimeout(r, 5));
+      const second = await svc.json('POST', '/api/sync/spending', 'dong', batch([{ values: spendingRow({ item: '읽기 실패 B' }) }]));
+      expect((await first).status).toBe(503);
+      expect(second.body.results[0]).toMatchObject({ status: 'accepted', revision: start + 2 });
+      // While B was uncommitted, a pull was told A's revision only, not B's.
+      expect(seenBeforeCommit).toEqual({ revision: start + 1, rows: [start + 1] });
+      // So pulling on from there finds B.
+      const after = await svc.json('GET', `/api/rows/spending?since=${seenBeforeCommit!.revision}`, 'dong');
+      expect(after.body.rows.map((r: { revision: number }) => r.revision)).toEqual([start + 2]);
+    } finally {
+      store.rows = rows;
+      writer.run = run;
     }
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { daejeonReference, duplicateLineWarnings, overAllocationIssue, ReferenceIndex, type Issue, type RowResult } from '../../domain/index.ts';
+import { daejeonReference, duplicateLineWarnings, overAllocationIssue, ReferenceIndex, type Issue, type RowResult, type RowValues } from '../../domain/index.ts';
 import { LineBook, lineHash, lineKey, lineOf, lineYear } from '../../service/store/line-book.ts';
 import { LineState } from '../../service/store/line-state.ts';
 import type { Current } from '../../service/store/rows.ts';
@@ -27,10 +27,20 @@ const op = fc.oneof(
   fc.record({ kind: fc.constant('edit' as const), pick: fc.nat(), values }),
   fc.record({ kind: fc.constant('resend' as const), pick: fc.nat() }),
   fc.record({ kind: fc.constant('delete' as const), pick: fc.nat() }),
+  // An edit from a stale base: a conflict, no version, among the accepted rows.
+  fc.record({ kind: fc.constant('conflict' as const), pick: fc.nat(), values }),
 );
 const scenario = fc.record({
   stored: fc.array(fc.record({ values, deleted: fc.boolean() }), { maxLength: 10 }),
   batches: fc.array(fc.array(op, { minLength: 1, maxLength: 10 }), { minLength: 1, maxLength: 4 }),
+  // Whether the checker keyed the rows (the service's thread keys them itself otherwise).
+  keyed: fc.boolean(),
+});
+
+/** A batch's rows as the checker hands them over, keyed when `keyed`. */
+const ownOf = (rows: readonly { values: Values }[], keyed: boolean) => ({
+  rows: rows.map((r) => ({ values: r.values as RowValues })),
+  keys: keyed ? { years: rows.map((r) => lineYear(r.values)), hashes: Int32Array.from(rows, (r) => lineHash(r.values)) } : undefined,
 });
 
 /** Serves the two reads of `LineState.gather` from stored rows in memory, filtered as their SQL filters. */
@@ -137,7 +147,7 @@ const current = (rowId: string, v: Values, deleted: boolean, revision: number): 
 describe('a group’s line warnings', () => {
   it('are the plain model’s: totals, repeated keys in their places, edits of stored and earlier lines, deletes and resends', async () => {
     await fc.assert(
-      fc.asyncProperty(scenario, async ({ stored: storedSpec, batches }) => {
+      fc.asyncProperty(scenario, async ({ stored: storedSpec, batches, keyed }) => {
         const stored = storedSpec.map((s, i) => current(`s${i}`, s.values, s.deleted, i + 1));
         let revision = stored.length;
         // What the rows are as each batch is decided (an earlier batch's versions in place).
@@ -146,21 +156,21 @@ describe('a group’s line warnings', () => {
         // Each batch as decide makes it: rows (new, edited, resent) then deletes, one op per row id.
         const decidedBatches = batches.map((ops, b) => {
           const seen = new Set<string>();
-          const rows: { rowId: string; values: Values }[] = [];
+          const rows: { rowId: string; values: Values; conflict?: boolean }[] = [];
           const deletes: string[] = [];
           ops.forEach((o, i) => {
             const rowId = o.kind === 'new' ? `b${b}r${i}` : named(o.pick);
             if (!rowId || seen.has(rowId)) return;
             seen.add(rowId);
             if (o.kind === 'delete') deletes.push(rowId);
-            else rows.push({ rowId, values: o.kind === 'resend' ? (rowsNow.get(rowId)!.values as Values) : o.values });
+            else rows.push({ rowId, conflict: o.kind === 'conflict', values: o.kind === 'resend' ? (rowsNow.get(rowId)!.values as Values) : o.values });
           });
           return { rows, deletes };
         });
         const ownValues = decidedBatches.flatMap((b) => b.rows.map((r) => r.values));
         const before = new Map([...rowsNow].filter(([id]) => decidedBatches.some((b) => b.rows.some((r) => r.rowId === id) || b.deletes.includes(id))));
         const state = await LineState.gather(
-          decidedBatches.map((b) => ({ rows: b.rows.map((r) => ({ values: r.values })) })),
+          decidedBatches.map((b) => ownOf(b.rows, keyed)),
           new LineBook(),
           readFrom(stored),
           before,
@@ -169,10 +179,13 @@ describe('a group’s line warnings', () => {
         for (const batch of decidedBatches) {
           const versions: Version[] = [];
           const results: RowResult[] = [];
-          batch.rows.forEach(({ rowId, values: v }, i) => {
+          const own = ownOf(batch.rows, keyed);
+          batch.rows.forEach(({ rowId, values: v, conflict }, i) => {
             const cur = rowsNow.get(rowId);
+            if (conflict && cur) return results.push({ rowId, status: 'conflict', revision: cur.revision });
             if (cur && !cur.deleted && JSON.stringify(cur.values) === JSON.stringify(v)) return results.push({ rowId, status: 'unchanged', revision: cur.revision });
-            versions.push({ rowId, revision: ++revision, deleted: false, baseRevision: cur?.revision ?? null, values: v, row: i });
+            // A version's values are its checked row's (so the checker's keys are its own).
+            versions.push({ rowId, revision: ++revision, deleted: false, baseRevision: cur?.revision ?? null, values: own.rows[i]!.values, row: i });
             return results.push({ rowId, status: 'accepted', revision });
           });
           for (const rowId of batch.deletes) {
@@ -184,7 +197,7 @@ describe('a group’s line warnings', () => {
             }
           }
           const copy = structuredClone(results);
-          state.decided({ results, versions }, rowsNow, { rows: batch.rows.map((r) => ({ values: r.values })) }, index);
+          state.decided({ results, versions }, rowsNow, own, index);
           model.decided({ results: copy, versions }, rowsNow);
           expect(results).toEqual(copy);
           for (const v of versions) rowsNow.set(v.rowId, current(v.rowId, v.values as Values, v.deleted, v.revision));
