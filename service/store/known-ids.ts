@@ -53,12 +53,12 @@ export class KnownIds {
    * written only costs a lookup, should it not be.)
    */
   claimAt(uuids: Uint32Array, row: number): boolean {
-    const held = this.has((uuids[row * 4 + 3]! ^ 0x80000000) >>> 0, uuids[row * 4 + 2]!);
-    if (!held) {
-      this.grow(1);
-      this.put((uuids[row * 4 + 3]! ^ 0x80000000) >>> 0, uuids[row * 4 + 2]!);
-    }
-    return held;
+    const h = (uuids[row * 4 + 3]! ^ 0x80000000) >>> 0;
+    const l = uuids[row * 4 + 2]!;
+    if (this.has(h, l)) return true;
+    this.grow(1);
+    this.put(h, l);
+    return false;
   }
 
   /** Ids about to be stored (lowercase). */

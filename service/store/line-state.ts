@@ -196,7 +196,8 @@ export class LineState {
     // (A year's list is shared by its rows' results: warnings are never added to in place.)
     const overOf = new Map<string, Issue[] | null>();
     const shared = new Set<number>();
-    const own: { result: RowResult; line: Line }[] = [];
+    /** The results whose line's hash another line shares: the only ones a duplicate can be of. */
+    const sharing: RowResult[] = [];
     const addTo = (result: RowResult, issues: Issue[]) => {
       result.warnings = result.warnings ? result.warnings.concat(issues) : issues;
     };
@@ -213,7 +214,7 @@ export class LineState {
       if (over) addTo(result, over);
       if (this.hashes.get(line.hash) > 1) {
         shared.add(line.hash);
-        own.push({ result, line });
+        sharing.push(result);
       }
     }
     if (shared.size === 0) return;
@@ -226,7 +227,7 @@ export class LineState {
       forRows,
       duplicates,
     );
-    for (const { result } of own) {
+    for (const result of sharing) {
       const issues = duplicates.get(result.rowId);
       if (issues) addTo(result, issues);
     }

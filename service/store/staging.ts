@@ -128,8 +128,8 @@ const rowColumnNames = (kind: Kind) => ['rowId', 'revision', 'deleted', 'updated
 
 /**
  * Checks once per connection that the tables' columns (the rows tables, their histories and the
- * batch records) are in the order the appends assume, so a
- * migration that adds or moves a column fails loudly here instead of writing values askew.
+ * batch records) are in the order the appends assume, so a migration that adds or moves a column
+ * fails loudly here instead of writing values askew.
  */
 const checkedLayouts = new WeakSet<DuckDBConnection>();
 export async function checkLayouts(connection: DuckDBConnection): Promise<void> {

@@ -457,14 +457,15 @@ export class Syncs {
       rows += size;
     }
     if (this.syncJobs.length > 0) void this.writer.enqueue(() => this.writeQueuedSyncs());
-    const settle = (job: SyncJob, outcome: SyncAnswer | StoreError) => (outcome instanceof StoreError ? job.reject(outcome) : job.resolve(outcome));
-    try {
-      const { outcomes, confirmed } = await this.applyGroup(group);
-      // Answered once its records are confirmed stored, off the writer: the next group is written meanwhile.
+    // Answered once their records are read back, off the writer: the next group is written meanwhile
+    // (and a failed read-back catches up on the writer's queue, so it is never awaited in a job of it).
+    const answer = (jobs: readonly SyncJob[], { outcomes, confirmed }: Awaited<ReturnType<Syncs['applyGroup']>>) =>
       confirmed.then(
-        () => group.forEach((job, i) => settle(job, outcomes[i]!)),
-        (error: unknown) => group.forEach((job) => job.reject(error)),
+        () => jobs.forEach((job, i) => (outcomes[i] instanceof StoreError ? job.reject(outcomes[i]) : job.resolve(outcomes[i]!))),
+        (error: unknown) => jobs.forEach((job) => job.reject(error)),
       );
+    try {
+      answer(group, await this.applyGroup(group));
     } catch (error) {
       if (group.length === 1) {
         group[0]!.reject(error);
@@ -472,12 +473,7 @@ export class Syncs {
       }
       for (const job of group) {
         try {
-          const { outcomes, confirmed } = await this.applyGroup([job]);
-          // (Not awaited here: a failed read-back catches up on the writer's queue, this very job.)
-          confirmed.then(
-            () => settle(job, outcomes[0]!),
-            (error: unknown) => job.reject(error),
-          );
+          answer([job], await this.applyGroup([job]));
         } catch (alone) {
           job.reject(alone);
         }
@@ -570,8 +566,8 @@ export class Syncs {
       if (begun) await this.writer.abandon(begun);
       return { outcomes, confirmed: Promise.resolve() };
     }
-    // (Each kind's ids were read before deciding: nothing more goes to the writer's connection until BEGIN is back.)
-    // (A version of a row the checker encoded was known as the group read it.)
+    // No read here (each kind's ids were read before deciding, and a version of a row the checker
+    // encoded was known as the group read it): nothing more goes to the writer until BEGIN is back.
     for (const w of writes) this.knownIds.get(w.job.kind)?.add(w.versions.filter((v) => !v.block).map((v) => v.rowId));
     this.knownBatches?.add(writes.map((w) => w.job.batch.batchId.toLowerCase()));
     let gzipped: Uint8Array<ArrayBuffer>[];
@@ -591,10 +587,7 @@ export class Syncs {
     this.writer.checkpointSoon();
     const confirmed = this.confirmStored(writes, now);
     this.confirming.add(confirmed);
-    void confirmed.then(
-      () => this.confirming.delete(confirmed),
-      () => this.confirming.delete(confirmed),
-    );
+    void confirmed.catch(() => undefined).then(() => this.confirming.delete(confirmed));
     return { outcomes, confirmed };
   }
 

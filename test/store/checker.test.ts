@@ -41,6 +41,16 @@ function checkedOf(kind: Kind, body: unknown) {
   return { ...checkedBatch(kind, structuredClone(out.columns)), fingerprint: out.fingerprint };
 }
 
+/** `work` on a store of its own (a file named `name`), closed after whatever becomes of it. */
+async function withOwnStore(name: string, work: (own: Store) => Promise<void>): Promise<void> {
+  const own = await Store.open(join(dir, name));
+  try {
+    await work(own);
+  } finally {
+    own.close();
+  }
+}
+
 describe('a body checked off the service’s thread', () => {
   it('comes back as the rules check it on the service’s thread: values, errors, warnings, ids and base revisions', () => {
     const rows = [
@@ -132,9 +142,8 @@ describe('a body checked off the service’s thread', () => {
 
 describe('the checker’s thread', () => {
   it('takes large bodies only: a small one is read and checked on the service’s thread, which never starts it; the first large one is checked there while the thread loads', async () => {
-    const own = await Store.open(join(dir, 'small.duckdb'));
-    const sentToThread = vi.spyOn(own.checker, 'check');
-    try {
+    await withOwnStore('small.duckdb', async (own) => {
+      const sentToThread = vi.spyOn(own.checker, 'check');
       const small = batch([{ values: spendingRow() }]);
       const answer = await own.syncBody('spending', utf8(small), limits, admin, null);
       expect(answer).toMatchObject({ results: [{ status: 'accepted' }] });
@@ -152,14 +161,11 @@ describe('the checker’s thread', () => {
       expect(sentToThread).toHaveBeenCalledTimes(1);
       // Refused alike either way.
       expect(await own.syncBody('spending', utf8('{"batchId": '), limits, admin, null)).toEqual({ refused: 'unreadable' });
-    } finally {
-      own.close();
-    }
+    });
   });
 
   it('refuses an id named twice, whatever its case, among a large batch’s rows or deletes; knows the rows it stored by their encoded ids', async () => {
-    const own = await Store.open(join(dir, 'ids.duckdb'));
-    try {
+    await withOwnStore('ids.duckdb', async (own) => {
       await own.checker.start();
       const sentToThread = vi.spyOn(own.checker, 'check');
       const rows = Array.from({ length: 600 }, (_, i) => ({ rowId: randomUUID().toUpperCase(), baseRevision: null, values: spendingRow({ item: `세부 ${i}` }) }));
@@ -177,14 +183,11 @@ describe('the checker’s thread', () => {
       const third = await own.syncBody('spending', utf8({ batchId: randomUUID(), rows: edited, deletes: [] }), limits, admin, null);
       expect(third).toMatchObject({ results: rows.map(() => ({ status: 'accepted' })) });
       expect(sentToThread).toHaveBeenCalledTimes(5);
-    } finally {
-      own.close();
-    }
+    });
   });
 
   it('writes a batch from the blocks it encoded exactly as from its rows’ values: every type, nulls, a block with a refused row', async () => {
-    const own = await Store.open(join(dir, 'blocks.duckdb'));
-    try {
+    await withOwnStore('blocks.duckdb', async (own) => {
       await own.checker.start();
       const dongs = ['가양2동', '갈마1동', '진잠동', '송촌동'];
       // 2,100 rows: a whole block of 2,048 and a short last one; every field set or left empty in turn.
@@ -258,9 +261,7 @@ describe('the checker’s thread', () => {
         })
       ).getRowObjectsJS();
       expect(kept).toEqual(mixed.rows.filter((_, i) => i !== 3).map((r) => ({ id: r.rowId.toLowerCase(), item: r.values.item, budget: r.values.budgetKrw })));
-    } finally {
-      own.close();
-    }
+    });
   });
 
   it('warns of a batch’s likely duplicates and over-allocations from the lines it keyed as the service’s thread does', async () => {
