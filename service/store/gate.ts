@@ -2,14 +2,15 @@
  * At most `size` holders at once; the others wait their turn, first come first served. A finishing
  * holder hands its place straight to the longest waiter, so a newcomer never jumps the queue. A
  * waiter whose `signal` aborts (its request ran out of time, or its client left) leaves the queue
- * without running.
+ * without running. Work run `ahead` waits before all work that is not (first come first served
+ * among its own), for work others wait on with a deadline while the rest can take its time.
  *
  * With `perKey`, one key (a token) holds at most that many places at once: its further work waits
  * while others' goes ahead, so one caller cannot take every place.
  */
 export class Gate {
   private running = 0;
-  private readonly waiting: { key: string | undefined; admit: () => void }[] = [];
+  private readonly waiting: { key: string | undefined; ahead: boolean; admit: () => void }[] = [];
   private readonly held = new Map<string, number>();
 
   constructor(
@@ -17,10 +18,10 @@ export class Gate {
     private readonly perKey = size,
   ) {}
 
-  async run<T>(work: () => Promise<T>, signal?: AbortSignal, key?: string): Promise<T> {
+  async run<T>(work: () => Promise<T>, signal?: AbortSignal, key?: string, ahead = false): Promise<T> {
     signal?.throwIfAborted();
     if (this.running < this.size && this.mayHold(key)) this.take(key);
-    else await this.wait(signal, key);
+    else await this.wait(signal, key, ahead);
     try {
       return await work();
     } finally {
@@ -65,10 +66,11 @@ export class Gate {
   }
 
   /** Resolves once a place is handed over; rejects, leaving the queue, if `signal` aborts. */
-  private wait(signal: AbortSignal | undefined, key: string | undefined): Promise<void> {
+  private wait(signal: AbortSignal | undefined, key: string | undefined, ahead: boolean): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const waiter = {
         key,
+        ahead,
         admit: () => {
           signal?.removeEventListener('abort', leave);
           resolve();
@@ -80,7 +82,10 @@ export class Gate {
         reject(signal!.reason);
       };
       signal?.addEventListener('abort', leave, { once: true });
-      this.waiting.push(waiter);
+      // Behind the last waiter that goes ahead, when this one does too.
+      const at = ahead ? this.waiting.findIndex((w) => !w.ahead) : -1;
+      if (at < 0) this.waiting.push(waiter);
+      else this.waiting.splice(at, 0, waiter);
     });
   }
 }

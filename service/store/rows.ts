@@ -67,6 +67,8 @@ export class RowReads {
     private readonly readers: Readers,
     /** The revision published when a pull begins (every revision up to it is committed). */
     private readonly published: () => number,
+    /** The revision at which a kind's rows last changed, or later (Syncs.revisionOf). */
+    private readonly changedAt: (kind: Kind) => number,
   ) {}
 
   /** Every row and tombstone above `since` that the actor may read, in revision order. */
@@ -82,7 +84,8 @@ export class RowReads {
    * flat, and a slow client holds no reader between pages. Every page stops at the revision
    * published when the pull began. A city's or the country's pull reads each page on its own turn at
    * the heavy-read gate; a dong's or a district's (a few hundred rows, read in milliseconds) takes its
-   * turn at the small-scan gate instead, never behind a country's comparisons.
+   * turn at the small-scan gate instead, never behind a country's comparisons. A pull of a kind whose
+   * rows have not changed since `since` reads nothing (an open pane asks after every change of any kind).
    */
   pullPages(kind: Kind, since: number, actor: Actor, pageRows = 5000, signal?: AbortSignal): { revision: number; pages: AsyncGenerator<ServerRow[]> } {
     const revision = this.published();
@@ -105,7 +108,9 @@ export class RowReads {
     const light = actor.role === 'dong' || actor.role === 'district';
     const read = (after: number) => (c: DuckDBConnection) => readServerRows(c, sql, { ...params, after });
     const page = (after: number) => (light ? readers.smallScan(read(after), signal) : readers.scan(read(after), signal));
+    const unchanged = this.changedAt(kind) <= since;
     async function* pages(): AsyncGenerator<ServerRow[]> {
+      if (unchanged) return;
       let after = since;
       for (;;) {
         const found = await page(after);

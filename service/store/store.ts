@@ -90,7 +90,11 @@ export class Store {
   ) {
     this.syncs = new Syncs(writer, readers, references);
     this.checker = new BatchChecker(references);
-    this.rowReads = new RowReads(readers, () => this.syncs.revision);
+    this.rowReads = new RowReads(
+      readers,
+      () => this.syncs.revision,
+      (kind) => this.syncs.revisionOf(kind),
+    );
     this.tokens = new Tokens(writer, readers, references);
     this.changes = new ChangeFeed(() => this.syncs.revision, readers);
     this.changedUnits = new ChangedUnits(
@@ -301,7 +305,7 @@ export class Store {
         // A per-dong comparison in JSON: the last answer with the changed dongs' rows asked again — a
         // small read, beside the heavy ones (phases, whose kept totals live on the heavy readers'
         // connections, with them); written whole when it cannot be made so.
-        const read = readsKeptTotals(name) ? this.readers.scan.bind(this.readers) : this.readers.smallScan.bind(this.readers);
+        const read = readsKeptTotals(name) ? this.readers.scan.bind(this.readers) : <T>(work: (c: DuckDBConnection) => Promise<T>) => this.readers.smallScan(work, undefined, true);
         return (
           read(async (c) => {
             const changed = await this.changedDongs(name, previous.version, began());

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createHash, randomUUID } from 'node:crypto';
+import { Readers } from '../../service/store/readers.ts';
 import { batch, spendingRow, startService, type TestService } from '../support/service.ts';
 
 let svc: TestService;
@@ -125,6 +126,29 @@ describe('POST /api/sync/:kind', () => {
     expect(Number(counted.getRowObjects()[0]!.n)).toBe(0);
     const again = await svc.json('POST', '/api/sync/spending', 'dong', batch([], [{ rowId, baseRevision: del.body.results[0].revision }]));
     expect(again.body.results[0].status).toBe('unchanged');
+  });
+
+  it('answers a pull of a kind with nothing new since without reading it, and pulls its next change', async () => {
+    const made = await svc.json('POST', '/api/sync/spending', 'dong', batch([{ values: spendingRow({ item: 'pulled once' }) }]));
+    const at = made.body.results[0].revision as number;
+    const reads = vi.spyOn(Readers.prototype, 'smallScan');
+    try {
+      // Nothing of participation after `at`: answered at once, with the revision to ask from next.
+      const none = await svc.json('GET', `/api/rows/participation?since=${at}`, 'dong');
+      expect(none.body).toEqual({ revision: svc.store.revision, rows: [] });
+      expect(reads).not.toHaveBeenCalled();
+      // Spending changed at `at`: read, and the row is there.
+      const some = await svc.json('GET', `/api/rows/spending?since=${at - 1}`, 'dong');
+      expect(some.body.rows.map((r: any) => r.values.item)).toContain('pulled once');
+      expect(reads).toHaveBeenCalled();
+    } finally {
+      reads.mockRestore();
+    }
+    const meeting = { dong: '가양2동', phase: 1, date: '2019-03-20', activity: '분과위원회', title: '분과 회의', participants: 12 };
+    const next = await svc.json('POST', '/api/sync/participation', 'dong', batch([{ values: meeting }]));
+    expect(next.body.results[0].status).toBe('accepted');
+    const pulled = await svc.json('GET', `/api/rows/participation?since=${at}`, 'dong');
+    expect(pulled.body.rows.map((r: any) => r.rowId)).toEqual([next.body.results[0].rowId]);
   });
 
   it('rejects per row the fields the service owns and unknown fields', async () => {

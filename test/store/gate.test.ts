@@ -25,6 +25,20 @@ describe('the heavy-read gate', () => {
   });
 });
 
+describe('work that goes ahead (a comparison brought up to date, before the pulls)', () => {
+  it('waits before the work that does not, in the order it came among its own', async () => {
+    const gate = new Gate(1);
+    let release!: () => void;
+    const holder = gate.run(() => new Promise<void>((r) => (release = r)));
+    const ran: string[] = [];
+    const job = (name: string, ahead: boolean) => gate.run(async () => void ran.push(name), undefined, undefined, ahead);
+    const all = [job('pull 1', false), job('pull 2', false), job('compare 1', true), job('pull 3', false), job('compare 2', true)];
+    release();
+    await Promise.all([holder, ...all]);
+    expect(ran).toEqual(['compare 1', 'compare 2', 'pull 1', 'pull 2', 'pull 3']);
+  });
+});
+
 describe('a waiter whose request ran out of time', () => {
   it('leaves the queue without running, and the next waiter gets its turn', async () => {
     const gate = new Gate(1);

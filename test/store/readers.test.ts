@@ -71,6 +71,23 @@ describe('Readers', () => {
     await Promise.all(heavy);
   });
 
+  it('runs a small scan asked to go ahead (a comparison brought up to date) before the pulls already waiting', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const heavy = [0, 1, 2].map(() => readers.scan(() => held));
+    let releaseSmall!: () => void;
+    const smallHeld = new Promise<void>((r) => (releaseSmall = r));
+    const first = readers.smallScan(() => smallHeld);
+    const order: string[] = [];
+    const pulls = [1, 2].map((i) => readers.smallScan(async () => void order.push(`pull ${i}`)));
+    const compare = readers.smallScan(async () => void order.push('compare'), undefined, true);
+    releaseSmall();
+    await Promise.all([first, ...pulls, compare]);
+    expect(order).toEqual(['compare', 'pull 1', 'pull 2']);
+    release();
+    await Promise.all(heavy);
+  });
+
   it('a scan whose request has ended leaves the queue without running', async () => {
     const one = new Readers(instance, 1);
     let release!: () => void;
