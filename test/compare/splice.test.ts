@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dongBlocks, splice } from '../../service/store/compare/splice.ts';
+import { dongBlocks, splice, type DongBlocks } from '../../service/store/compare/splice.ts';
 
 // A JSON array as DuckDB's writer lays it out (COPY … (FORMAT json, ARRAY true)).
 const array = (rows: object[]) => Buffer.from(rows.length === 0 ? '[\n\t\n]\n' : `[\n\t${rows.map((r) => JSON.stringify(r)).join(',\n\t')}\n]\n`);
@@ -7,6 +7,8 @@ const head = Buffer.from('{"columns":[],"rows":');
 const tail = Buffer.from('}');
 const answer = (rows: object[]) => Buffer.concat([head, array(rows), tail]);
 const blocksOf = (body: Buffer) => dongBlocks(body, head.length, body.length - tail.length)!;
+/** Blocks as one object a dong, to read in a test. */
+const listed = (b: DongBlocks) => b.dongs.map((dong, i) => ({ district: b.districts[i], dong, start: b.starts[i], end: b.ends[i], rows: b.rows[i] }));
 
 const row = (district: string | null, dong: string, phase: number, extra: object = {}) => ({ district, dong, phase, ...extra });
 
@@ -18,7 +20,7 @@ describe('splice', () => {
       row('30140', '30140-b', 1),
       row(null, '11111', 1),
     ]);
-    const blocks = blocksOf(body);
+    const blocks = listed(blocksOf(body));
     expect(blocks.map((b) => [b.district, b.dong, b.rows])).toEqual([
       ['30110', '30110-a', 2],
       ['30140', '30140-b', 1],
@@ -42,10 +44,40 @@ describe('splice', () => {
     const made = splice(old, blocksOf(old), changed, fresh, head, tail)!;
     expect(made.body.toString()).toBe(answer(now).toString());
     expect(made.rows).toBe(now.length);
-    expect(made.blocks).toEqual(blocksOf(answer(now)));
+    expect(listed(made.blocks)).toEqual(listed(blocksOf(answer(now))));
     // Everything gone: DuckDB's empty array.
     const gone = splice(old, blocksOf(old), new Set(before.map((r) => r.dong)), array([]), head, tail)!;
     expect(gone.body.toString()).toBe(answer([]).toString());
     expect(gone.rows).toBe(0);
+  });
+
+  it('gives the whole answer’s bytes for 300 random changes: runs of kept dongs copied whole, dongs new, gone and edited between them', () => {
+    let seed = 42;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const dongsOf = (district: string | null) => Array.from({ length: 6 }, (_, i) => `${district ?? 'x'}-${i}`);
+    const units = ['1', '2', '3', null].flatMap((district) => dongsOf(district).map((dong) => ({ district, dong })));
+    const rowsOf = (present: Set<string>, version: Map<string, number>) =>
+      units
+        .filter((u) => present.has(u.dong))
+        .flatMap((u) => Array.from({ length: 1 + (version.get(u.dong)! % 3) }, (_, p) => row(u.district, u.dong, p + 1, { v: version.get(u.dong) })));
+    for (let round = 0; round < 300; round++) {
+      const present = new Set(units.filter(() => random() < 0.7).map((u) => u.dong));
+      const version = new Map(units.map((u) => [u.dong, Math.floor(random() * 5)]));
+      const before = rowsOf(present, version);
+      const changed = new Set<string>();
+      for (const u of units) {
+        if (random() > 0.25) continue;
+        changed.add(u.dong);
+        if (present.has(u.dong) && random() < 0.3) present.delete(u.dong);
+        else if (!present.has(u.dong)) present.add(u.dong);
+        else version.set(u.dong, version.get(u.dong)! + 1);
+      }
+      const now = rowsOf(present, version);
+      const old = answer(before);
+      const made = splice(old, blocksOf(old), changed, array(now.filter((r) => changed.has(r.dong))), head, tail)!;
+      expect(made.body.toString()).toBe(answer(now).toString());
+      expect(made.rows).toBe(now.length);
+      expect(listed(made.blocks)).toEqual(listed(blocksOf(answer(now))));
+    }
   });
 });

@@ -67,6 +67,8 @@ describe('reference data', () => {
 
   it('loads over HTTP for admins only, and never drops a dong that has rows', async () => {
     expect((await svc.json('PUT', '/api/reference', 'manager', sejong)).status).toBe(403);
+    // The meta written before is not the one served after (it is kept per reference).
+    expect((await svc.json('GET', '/api/meta', 'admin')).body.dongs).toHaveLength(20);
     // Added beside Daejeon's: the new dongs can be written at once.
     const added = await svc.json('PUT', '/api/reference', 'admin', sejong);
     expect(added.body).toEqual({ districts: 1, dongs: 2, phases: 1 });

@@ -23,7 +23,7 @@ import { pathLiteral } from '../export/path.ts';
 import { arrowFromDuckDB } from './arrow.ts';
 import { toArrowIPC, toCsv } from './encode.ts';
 import { isPerDong, prepareComparison, type ComparisonParams, type PreparedComparison } from './index.ts';
-import { dongBlocks, splice, type DongBlock } from './splice.ts';
+import { dongBlocks, splice, type DongBlocks } from './splice.ts';
 import { defineShared } from './sql-files.ts';
 import { readsKeptTotals, withKeptTotals, type KeptChanges } from './kept.ts';
 import { readMaterialized, type QueryResult, type ResultColumn } from './result.ts';
@@ -34,7 +34,7 @@ export type AnswerFormat = 'json' | 'arrow' | 'csv';
 export interface Answer {
   body: Buffer;
   rows: number;
-  blocks?: DongBlock[];
+  blocks?: DongBlocks;
 }
 
 const bom = Buffer.from([0xef, 0xbb, 0xbf]);
@@ -316,7 +316,7 @@ export class AnswerCache {
         if (this.slots.get(key) !== slot) return;
         if (slot.done) this.bytes -= slot.done.bytes;
         // A per-dong answer's blocks counted at about what each costs the heap.
-        const bytes = answer.body.length + (answer.blocks?.length ?? 0) * 96;
+        const bytes = answer.body.length + (answer.blocks?.dongs.length ?? 0) * 32;
         slot.done = { version: begun(), answer: running.answer, bytes };
         this.bytes += bytes;
         this.evict();
