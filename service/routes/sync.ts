@@ -88,12 +88,9 @@ export const syncRoutes = new Hono()
         for await (const page of pages) {
           // A client that has gone away takes no more pages from the heavy-read gate.
           if (out.aborted) return;
-          let text = '';
-          for (const row of page) {
-            text += (first ? '' : ',') + JSON.stringify(row);
-            first = false;
-          }
-          await out.write(text);
+          // Each page as DuckDB wrote its rows (store/rows.ts), not parsed and written again here.
+          await out.write(first ? page.json : `,${page.json}`);
+          first = false;
         }
         await out.write(']}');
       },

@@ -15,18 +15,42 @@ export interface Current extends ServerRow {
   dong: string;
 }
 
+/** The stored rows (live and tombstoned) of `kind` that `where` chooses (a WHERE, SEMI JOIN, ORDER BY or LIMIT on `rows r`), as `s`. */
+function storedRows(kind: Kind, where: string): string {
+  return `(SELECT r.rowId::VARCHAR AS rowId, r.revision, r.deleted, r.dong, ${valuesJson(kind)} AS vals, r.updatedBy,
+              ${utcIso('r.updatedAt')} AS updatedAt, r.source
+            FROM ${rowsTable(kind)} r ${where}) s`;
+}
+
 /**
- * The stored rows (live and tombstoned) of `kind` that `where` chooses (a WHERE, SEMI JOIN, ORDER BY
- * or LIMIT on `rows r`), in revision order, as one JSON array of `Current`s: DuckDB writes the text
- * and JavaScript parses it once, where reading each row's eight values out one at a time cost a
- * native call and a buffer per text value (most of a small sync's or a pull's time in JavaScript).
+ * The stored rows (live and tombstoned) of `kind` that `where` chooses (as `storedRows`), in
+ * revision order, as one JSON array of `Current`s: DuckDB writes the text and JavaScript parses it
+ * once, where reading each row's eight values out one at a time cost a native call and a buffer per
+ * text value (most of a small sync's or a pull's time in JavaScript).
  */
 export function serverRowsSql(kind: Kind, where: string): string {
   return `SELECT '[' || coalesce(string_agg(json_object('rowId', s.rowId, 'revision', s.revision, 'deleted', s.deleted, 'dong', s.dong,
         'values', s.vals, 'updatedBy', s.updatedBy, 'updatedAt', s.updatedAt, 'source', s.source)::VARCHAR, ',' ORDER BY s.revision), '') || ']' AS rows
-      FROM (SELECT r.rowId::VARCHAR AS rowId, r.revision, r.deleted, r.dong, ${valuesJson(kind)} AS vals, r.updatedBy,
-              ${utcIso('r.updatedAt')} AS updatedAt, r.source
-            FROM ${rowsTable(kind)} r ${where}) s`;
+      FROM ${storedRows(kind, where)}`;
+}
+
+/**
+ * The same rows as a pull sends them (a `ServerRow` each, no `dong`), written by DuckDB as the
+ * members of a JSON array (comma-separated, no brackets), with their count and the last revision:
+ * the text goes to the client as it is, never parsed and written again in JavaScript.
+ */
+function pulledRowsSql(kind: Kind, where: string): string {
+  return `SELECT coalesce(string_agg(json_object('rowId', s.rowId, 'revision', s.revision, 'deleted', s.deleted,
+        'values', s.vals, 'updatedBy', s.updatedBy, 'updatedAt', s.updatedAt, 'source', s.source)::VARCHAR, ',' ORDER BY s.revision), '') AS rows,
+        count(*) AS n, max(s.revision) AS last
+      FROM ${storedRows(kind, where)}`;
+}
+
+/** A page of a pull: its rows as the members of a JSON array (`pulledRowsSql`), how many, and the last one's revision. */
+export interface PulledPage {
+  json: string;
+  rows: number;
+  last: number;
 }
 
 /** The rows a `serverRowsSql` statement chooses. */
@@ -74,9 +98,9 @@ export class RowReads {
   /** Every row and tombstone above `since` that the actor may read, in revision order. */
   async pull(kind: Kind, since: number, actor: Actor): Promise<{ revision: number; rows: ServerRow[] }> {
     const { revision, pages } = this.pullPages(kind, since, actor);
-    const rows: ServerRow[] = [];
-    for await (const page of pages) rows.push(...page);
-    return { revision, rows };
+    const json: string[] = [];
+    for await (const page of pages) json.push(page.json);
+    return { revision, rows: JSON.parse(`[${json.join(',')}]`) as ServerRow[] };
   }
 
   /**
@@ -85,9 +109,9 @@ export class RowReads {
    * published when the pull began. A city's or the country's pull reads each page on its own turn at
    * the heavy-read gate; a dong's or a district's (a few hundred rows, read in milliseconds) takes its
    * turn at the small-scan gate instead, never behind a country's comparisons. A pull of a kind whose
-   * rows have not changed since `since` reads nothing (an open pane asks after every change of any kind).
+   * rows have not changed since `since` reads nothing (a pane asks after changes of other kinds too).
    */
-  pullPages(kind: Kind, since: number, actor: Actor, pageRows = 5000, signal?: AbortSignal): { revision: number; pages: AsyncGenerator<ServerRow[]> } {
+  pullPages(kind: Kind, since: number, actor: Actor, pageRows = 5000, signal?: AbortSignal): { revision: number; pages: AsyncGenerator<PulledPage> } {
     const revision = this.published();
     // A city's reader reads its dongs, its districts' own rows and the city's own.
     const scope = readsAll(actor)
@@ -103,21 +127,24 @@ export class RowReads {
     if (readsCity(actor)) params.city = actor.city;
     else if (actor.role === 'dong') params.dong = actor.dong ?? '';
     else if (actor.role === 'district') params.district = actor.district ?? '';
-    const sql = serverRowsSql(kind, `WHERE r.revision > $after AND r.revision <= $upto ${scope} ORDER BY r.revision LIMIT $pageRows`);
+    const sql = pulledRowsSql(kind, `WHERE r.revision > $after AND r.revision <= $upto ${scope} ORDER BY r.revision LIMIT $pageRows`);
     const readers = this.readers;
     const light = actor.role === 'dong' || actor.role === 'district';
-    const read = (after: number) => (c: DuckDBConnection) => readServerRows(c, sql, { ...params, after });
+    const read = (after: number) => async (c: DuckDBConnection) => {
+      const [json, rows, last] = (await c.runAndReadAll(sql, { ...params, after })).getRows()[0]!;
+      return { json: json as string, rows: Number(rows), last: Number(last ?? after) };
+    };
     const page = (after: number) => (light ? readers.smallScan(read(after), signal) : readers.scan(read(after), signal));
     const unchanged = this.changedAt(kind) <= since;
-    async function* pages(): AsyncGenerator<ServerRow[]> {
+    async function* pages(): AsyncGenerator<PulledPage> {
       if (unchanged) return;
       let after = since;
       for (;;) {
         const found = await page(after);
-        if (found.length === 0) return;
-        yield found.map(({ dong: _dong, ...row }) => row);
-        if (found.length < pageRows) return;
-        after = found[found.length - 1]!.revision;
+        if (found.rows === 0) return;
+        yield found;
+        if (found.rows < pageRows) return;
+        after = found.last;
       }
     }
     return { revision, pages: pages() };

@@ -26,7 +26,7 @@ import type { SentBody } from './fingerprint.ts';
 import { BatchChecker, checkerBytes, readSyncBody, type BodyRefusal } from './checker/index.ts';
 import type { JsonLimits } from '../http/json-scan.ts';
 import { Syncs, type SyncBatchInput } from './sync.ts';
-import { RowReads } from './rows.ts';
+import { RowReads, type PulledPage } from './rows.ts';
 import { Tokens, type TokenInfo } from './tokens.ts';
 import { ChangeFeed } from './changes.ts';
 import { comparisonKinds, comparisonScope, isComparisonName, isPerDong, runDrilldown, type ComparisonParams, type DrilldownParams, type DrilldownResult } from './compare/index.ts';
@@ -228,7 +228,7 @@ export class Store {
     return this.rowReads.pull(kind, since, actor);
   }
 
-  pullPages(kind: Kind, since: number, actor: Actor, pageRows = 5000, signal?: AbortSignal): { revision: number; pages: AsyncGenerator<ServerRow[]> } {
+  pullPages(kind: Kind, since: number, actor: Actor, pageRows = 5000, signal?: AbortSignal): { revision: number; pages: AsyncGenerator<PulledPage> } {
     return this.rowReads.pullPages(kind, since, actor, pageRows, signal);
   }
 

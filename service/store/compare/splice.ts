@@ -105,7 +105,8 @@ function textOrder(a: string, b: string): number {
 
 /** The answers' order of dongs (block `i` of `a` against block `j` of `b`): district (nulls last), then dong. */
 function blockOrder(a: DongBlocks, i: number, b: DongBlocks, j: number): number {
-  const [da, db] = [a.districts[i]!, b.districts[j]!];
+  const da = a.districts[i]!;
+  const db = b.districts[j]!;
   if (da !== db) {
     if (da === null) return 1;
     if (db === null) return -1;
