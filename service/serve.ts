@@ -109,6 +109,8 @@ export async function startServing(opts: ServeOptions): Promise<() => Promise<vo
     queryResultBytes: opts.queryResult * 1024 * 1024,
   };
   const backups = { dir: opts.backupDir ? resolve(opts.backupDir) : store.defaultBackupDir, keep: opts.keep ?? 14 };
+  // What every sync needs is read before the service listens, so its first syncs do not wait for it.
+  await store.syncs.warm();
   const app = createApp({
     store,
     addinOrigin: opts.addinOrigin,

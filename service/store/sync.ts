@@ -205,6 +205,21 @@ export class Syncs {
     this.lineBook.clear();
   }
 
+  /**
+   * Reads, on the writer, what every group needs before its first sync: the stored batch ids and
+   * each kind's row ids (at a country's size ~1 s, which the first group after a start otherwise
+   * waited for — and every batch queued behind it; README "Load"). A service calls it before it
+   * listens; a failure is left for the first group to meet again.
+   */
+  warm(): Promise<void> {
+    return this.writer
+      .enqueue(async () => {
+        this.knownBatches ??= await KnownIds.read(this.writer.connection, 'sync_batches', 'batchId');
+        for (const kind of kinds) await this.knownIdsOf(kind);
+      })
+      .catch(() => undefined);
+  }
+
   /** The ids `kind`'s rows table may hold, read on the writer when not yet known. */
   private async knownIdsOf(kind: Kind): Promise<KnownIds> {
     let known = this.knownIds.get(kind);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createHash, randomUUID } from 'node:crypto';
+import { KnownIds } from '../../service/store/known-ids.ts';
 import { Readers } from '../../service/store/readers.ts';
 import { batch, spendingRow, startService, type TestService } from '../support/service.ts';
 
@@ -149,6 +150,23 @@ describe('POST /api/sync/:kind', () => {
     expect(next.body.results[0].status).toBe('accepted');
     const pulled = await svc.json('GET', `/api/rows/participation?since=${at}`, 'dong');
     expect(pulled.body.rows.map((r: any) => r.rowId)).toEqual([next.body.results[0].rowId]);
+  });
+
+  it('reads the ids every sync needs once, before the first sync (a service does it before it listens)', async () => {
+    const fresh = await startService();
+    const reads = vi.spyOn(KnownIds, 'read');
+    try {
+      await fresh.store.syncs.warm();
+      // The stored batch ids and each kind's row ids.
+      const warmed = reads.mock.calls.map(([, table]) => table);
+      expect(warmed).toEqual(expect.arrayContaining(['sync_batches', 'spending_rows', 'participation_rows']));
+      const sent = await fresh.json('POST', '/api/sync/spending', 'dong', batch([{ values: spendingRow({ item: '처음' }) }]));
+      expect(sent.body.results[0].status).toBe('accepted');
+      expect(reads).toHaveBeenCalledTimes(warmed.length);
+    } finally {
+      reads.mockRestore();
+      await fresh.close();
+    }
   });
 
   it('rejects per row the fields the service owns and unknown fields', async () => {
