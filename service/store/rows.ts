@@ -23,27 +23,30 @@ function storedRows(kind: Kind, where: string): string {
 }
 
 /**
+ * The rows `s` as the members of a JSON array (comma-separated, no brackets; '' for none), one
+ * object a row in revision order, with its `dong` when the store checks scope on it (a pull sends none).
+ */
+const rowMembers = (withDong: boolean) =>
+  `coalesce(string_agg(json_object('rowId', s.rowId, 'revision', s.revision, 'deleted', s.deleted,${withDong ? " 'dong', s.dong," : ''}
+        'values', s.vals, 'updatedBy', s.updatedBy, 'updatedAt', s.updatedAt, 'source', s.source)::VARCHAR, ',' ORDER BY s.revision), '')`;
+
+/**
  * The stored rows (live and tombstoned) of `kind` that `where` chooses (as `storedRows`), in
  * revision order, as one JSON array of `Current`s: DuckDB writes the text and JavaScript parses it
  * once, where reading each row's eight values out one at a time cost a native call and a buffer per
  * text value (most of a small sync's or a pull's time in JavaScript).
  */
 export function serverRowsSql(kind: Kind, where: string): string {
-  return `SELECT '[' || coalesce(string_agg(json_object('rowId', s.rowId, 'revision', s.revision, 'deleted', s.deleted, 'dong', s.dong,
-        'values', s.vals, 'updatedBy', s.updatedBy, 'updatedAt', s.updatedAt, 'source', s.source)::VARCHAR, ',' ORDER BY s.revision), '') || ']' AS rows
-      FROM ${storedRows(kind, where)}`;
+  return `SELECT '[' || ${rowMembers(true)} || ']' AS rows FROM ${storedRows(kind, where)}`;
 }
 
 /**
- * The same rows as a pull sends them (a `ServerRow` each, no `dong`), written by DuckDB as the
- * members of a JSON array (comma-separated, no brackets), with their count and the last revision:
- * the text goes to the client as it is, never parsed and written again in JavaScript.
+ * The same rows as a pull sends them (a `ServerRow` each, no `dong`), as the members of a JSON array
+ * with their count and the last revision: the text goes to the client as DuckDB wrote it, never
+ * parsed and written again in JavaScript.
  */
 function pulledRowsSql(kind: Kind, where: string): string {
-  return `SELECT coalesce(string_agg(json_object('rowId', s.rowId, 'revision', s.revision, 'deleted', s.deleted,
-        'values', s.vals, 'updatedBy', s.updatedBy, 'updatedAt', s.updatedAt, 'source', s.source)::VARCHAR, ',' ORDER BY s.revision), '') AS rows,
-        count(*) AS n, max(s.revision) AS last
-      FROM ${storedRows(kind, where)}`;
+  return `SELECT ${rowMembers(false)} AS rows, count(*) AS n, max(s.revision) AS last FROM ${storedRows(kind, where)}`;
 }
 
 /** A page of a pull: its rows as the members of a JSON array (`pulledRowsSql`), how many, and the last one's revision. */

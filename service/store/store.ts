@@ -305,13 +305,14 @@ export class Store {
         // A per-dong comparison in JSON: the last answer with the changed dongs' rows asked again — a
         // small read, beside the heavy ones (phases, whose kept totals live on the heavy readers'
         // connections, with them); written whole when it cannot be made so.
-        const read = readsKeptTotals(name) ? this.readers.scan.bind(this.readers) : <T>(work: (c: DuckDBConnection) => Promise<T>) => this.readers.smallScan(work, undefined, true);
+        const update = async (c: DuckDBConnection) => {
+          const changed = await this.changedDongs(name, previous.version, began());
+          const before = changed && (await previous.answer.catch(() => undefined));
+          return before && (await changedAnswer(c, name, asked, before, changed, this.keptChanges));
+        };
+        // At the small-scan gate, before the pulls waiting there (a manager waits on it).
         return (
-          read(async (c) => {
-            const changed = await this.changedDongs(name, previous.version, began());
-            const before = changed && (await previous.answer.catch(() => undefined));
-            return before && (await changedAnswer(c, name, asked, before, changed, this.keptChanges));
-          })
+          (readsKeptTotals(name) ? this.readers.scan(update) : this.readers.smallScan(update, undefined, true))
             // Whatever stops it, the whole answer is written instead.
             .catch(() => undefined)
             .then((made) => made ?? whole())
