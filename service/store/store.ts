@@ -20,6 +20,7 @@ import type { Actor, Role } from './auth.ts';
 import { checkLayouts } from './staging.ts';
 import { Gate } from './gate.ts';
 import { Readers } from './readers.ts';
+import { chosenSummary, summaryChoice } from './compare/summary-choice.ts';
 import { Writer } from './writer.ts';
 import { References, openReference } from './references.ts';
 import type { SentBody } from './fingerprint.ts';
@@ -291,6 +292,17 @@ export class Store {
   compareAnswer(name: string, params: ComparisonParams, format: AnswerFormat, signal?: AbortSignal): Promise<Answer> {
     const asked = { ...params, today: params.today ?? localToday() };
     signal?.throwIfAborted();
+    // A filtered summary in JSON: the whole one's rows its filters choose (compare/summary-choice.ts).
+    const cut = name === 'summary' && format === 'json' ? summaryChoice(asked) : undefined;
+    if (cut) {
+      return this.answers.get(
+        answerKey(name, asked, format),
+        () => this.answersVersion(name),
+        // The whole answer is asked after `began`: it reads at least what this one would.
+        async (began) => (began(), chosenSummary(await this.compareAnswer(name, cut.whole, format), cut.choice)),
+        (then, now) => this.answerUnchanged(name, asked, then, now),
+      );
+    }
     return this.answers.get(
       answerKey(name, asked, format),
       () => this.answersVersion(name),
