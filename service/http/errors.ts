@@ -92,9 +92,8 @@ export class ApiError extends HTTPException {
     super(status, { message: body.en });
   }
 
-  /** A domain code with its own message, and an optional detail in brackets. */
-  static of(code: ErrorCode, detail?: { ko: string; en: string } | string): ApiError {
-    const base = errorMessages[code];
+  /** A domain code with its own message (or `base`), and an optional detail in brackets. */
+  static of(code: ErrorCode, detail?: { ko: string; en: string } | string, base: Message = errorMessages[code]): ApiError {
     const extra = typeof detail === 'string' ? { ko: detail, en: detail } : detail;
     const message = extra ? { ko: `${base.ko} (${extra.ko})`, en: `${base.en} (${extra.en})` } : base;
     return ApiError.with(code, message);
@@ -116,7 +115,7 @@ const isApiCode = (code: string): code is ApiCode => Object.hasOwn(statusOf, cod
 export function asApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof WorkbookError) return isApiCode(error.code) ? ApiError.with(error.code, error.body) : new ApiError(error.code, error.status, error.body);
-  if (error instanceof StoreError) return ApiError.of(error.code, error.detail);
+  if (error instanceof StoreError) return ApiError.of(error.code, error.detail, error.text);
   if (error instanceof QueryError) return ApiError.with(error.code, error.text);
   if (error instanceof ComparisonError) {
     const where = error.filter ? `${error.filter}: ` : '';

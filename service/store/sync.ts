@@ -4,6 +4,7 @@ import { gunzipSync, gzip } from 'node:zlib';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import {
   checkRow,
+  errorCaseMessages,
   errorMessages,
   maxBatchRows,
   rowIssue,
@@ -12,6 +13,7 @@ import {
   type BatchStatus,
   type CheckedRow,
   type Kind,
+  type Message,
   type ReferenceIndex,
   type RowResult,
   type RowValues,
@@ -624,6 +626,7 @@ export class Syncs {
    */
   private async confirmStored(writes: readonly GroupWrite[], now: string): Promise<void> {
     let problem: string;
+    let text: Message | undefined;
     try {
       const found = await this.rows(`SELECT count(*) AS n FROM sync_batches WHERE createdAt = $now::TIMESTAMPTZ AND batchId IN (SELECT id FROM ${idList('ids')})`, {
         now,
@@ -634,11 +637,12 @@ export class Syncs {
     } catch (error) {
       // Not read back (the database stopped answering): whether it was stored, its status tells.
       problem = (error as Error).message;
+      text = errorCaseMessages.batch_unconfirmed;
     }
     // On the writer's queue, between groups: the revision read there is of committed rows only, and
     // what is kept of the stored rows is dropped while no group is using it.
     await this.writer.enqueue(() => this.catchUpRevision());
-    throw new StoreError('batch_failed', problem);
+    throw new StoreError('batch_failed', problem, text);
   }
 
   /**

@@ -159,6 +159,10 @@ describe('a failure after COMMIT', () => {
       const failed = await svc.json('POST', '/api/sync/spending', 'dong', a);
       expect(failed.status).toBe(503);
       expect(failed.body.error.code).toBe('batch_failed');
+      // Not "nothing was stored": it was, and the official is told to send it again to learn so.
+      expect(failed.body.error.message.ko).toContain('저장되었는지 확인하지 못했습니다');
+      expect(failed.body.error.message.ko).not.toContain('아무것도 저장하지');
+      expect(failed.body.error.message.en).toContain('Send the same batch again');
       const status = await svc.json('GET', `/api/batches/${a.batchId}`, 'dong');
       expect(status.body).toMatchObject({ status: 'applied', answer: { results: [{ status: 'accepted', revision: before + 1 }] } });
       const b = await svc.json('POST', '/api/sync/spending', 'dong', batch([{ values: spendingRow({ item: '다음' }) }]));
