@@ -192,13 +192,21 @@ describe('a failure after COMMIT', () => {
       }
       return rows(sql, ...rest);
     };
+    // The failure is handled once it asks the writer to catch up (queued behind B's group): B's
+    // COMMIT waits for that, not for a fixed time.
+    const queue = svc.store.writer as unknown as { enqueue: (work: () => Promise<unknown>) => Promise<unknown> };
+    const enqueue = queue.enqueue.bind(svc.store.writer);
+    let caughtUpAsked!: () => void;
+    const catchUpAsked = new Promise<void>((resolve) => (caughtUpAsked = resolve));
     const start = svc.store.revision;
     let commits = 0;
     let seenBeforeCommit: { revision: number; rows: number[] } | undefined;
     writer.run = async (sql: string, ...rest: unknown[]) => {
       if (sql === 'COMMIT' && ++commits === 2) {
+        queue.enqueue = (work) => (caughtUpAsked(), enqueue(work));
         failReadBack();
-        await new Promise((r) => setTimeout(r, 300));
+        // (Bounded, should a change handle it elsewhere: the pull below still tells.)
+        await Promise.race([catchUpAsked, new Promise((r) => setTimeout(r, 2_000))]);
         const pull = await svc.json('GET', `/api/rows/spending?since=${start}`, 'dong');
         seenBeforeCommit = { revision: pull.body.revision, rows: pull.body.rows.map((r: { revision: number }) => r.revision) };
       }
@@ -219,6 +227,7 @@ describe('a failure after COMMIT', () => {
     } finally {
       store.rows = rows;
       writer.run = run;
+      queue.enqueue = enqueue;
     }
   });
 });
