@@ -35,6 +35,9 @@ const batchOf = (start: number, n: number) => ({
 
 const batchRows = 5000;
 
+/** A full garbage collection now (`npm run bench` runs node with --expose-gc). */
+const collect = () => (globalThis as { gc?: () => void }).gc?.();
+
 /**
  * The baseline: `rows` through DuckDB's appender into a new plain table of the rows table's columns,
  * one call per value, as a program that only stores would; the milliseconds it takes.
@@ -112,11 +115,15 @@ export async function benchSync(sizes: Pick<BenchSizes, 'quick' | 'sync'> = full
       const http = Array.from({ length: Math.ceil(httpRows / batchRows) }, (_, i) =>
         JSON.stringify(batchOf(2_000_000 * (turn + 1) + i * batchRows, Math.min(batchRows, httpRows - i * batchRows))),
       );
+      // The bench's own garbage (the bodies just made) collected first, not during the timed run: a
+      // client on another machine leaves none in the service's heap.
+      collect();
       // From a client thread of its own (http-client.ts), as the add-in is: gzip answers, as a browser's
       // fetch asks, and as many batches on their way at once as the add-in's sync engine sends.
       const { totalMs: httpMs } = await postFromClient(url, { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' }, http, batchesInFlight);
       const rows = http.flatMap((b) => (JSON.parse(b) as ReturnType<typeof batchOf>).rows);
       if (rows.length !== httpRows) throw new Error(`appender: ${rows.length} rows, expected ${httpRows}`);
+      collect(); // and the same for the appender's run
       turnsRun.push({ httpMs, appenderMs: await appendPeer(conn, `appender_peer_${turn}`, rows) });
       // And the appender's rows written into the file before the next turn: its WAL would otherwise be
       // checkpointed by the writer a second after its last batch, in the middle of the next HTTP turn.
