@@ -13,9 +13,10 @@ const helpWanted = args.includes('--help') || args.includes('-h');
 const stopDeadlineS = 15;
 
 if (args[0] === 'serve' && heap > 0 && Number.isSafeInteger(heap) && !helpWanted) {
-  // A young generation of 12 MB (semi-spaces of 4 MB, not V8's 16): measured under `npm run load`
-  // (README, "Load"), 35–60 MB less peak memory at the same requests served and the same tails.
-  const worker = new Worker(new URL('./jachi-thread.mjs', import.meta.url), { argv: args, resourceLimits: { maxOldGenerationSizeMb: heap, maxYoungGenerationSizeMb: 12 } });
+  // A young generation of 24 MB (semi-spaces of 8 MB, not V8's 16): less peak memory under `npm run
+  // load` at the same requests served and tails; 12 MB saved more but cost large syncs ~17% of their
+  // speed (README, "Load"). `npm run bench` runs its in-process service with the same semi-spaces.
+  const worker = new Worker(new URL('./jachi-thread.mjs', import.meta.url), { argv: args, resourceLimits: { maxOldGenerationSizeMb: heap, maxYoungGenerationSizeMb: 24 } });
   worker.on('error', (error) => {
     console.error(
       error.code === 'ERR_WORKER_OUT_OF_MEMORY'
