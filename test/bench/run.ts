@@ -4,8 +4,6 @@
  *   npm run bench -- sync compare        some of them (sync, validate, compare, sync-diff, import, query)
  *   npm run bench -- --quick             smaller sizes, about a minute; goals are judged on full runs only
  *   npm run bench -- --json bench.json   also write every figure as JSON
- * It runs node with `--max-semi-space-size=8`: the services it starts in this process then have the
- * young generation `jachi serve` gives its thread (bin/jachi.mjs); the sync checker sets its own.
  */
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';

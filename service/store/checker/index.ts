@@ -21,13 +21,6 @@ export const checkerBytes = 128 * 1024;
 /** The checker thread's own heap cap: a 16 MB body of the largest batch parses and checks in far less. */
 const checkerHeapMb = 192;
 
-/**
- * Its young generation: V8's own for a 64-bit heap (semi-spaces of 16 MB), set here so that no flag
- * given to the process changes it — with 12 MB, `npm run bench -- sync` gave 0.29–0.30× the appender
- * instead of 0.32–0.36× (it parses 5,000-row bodies).
- */
-const checkerYoungMb = 48;
-
 /** A sync body checked off the service's thread: its rows, its fingerprint, and the body as sent should it be needed again. */
 export interface PreparedBatch extends CheckedBatch {
   fingerprint: string;
@@ -106,7 +99,7 @@ export class BatchChecker {
 
   private started(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(workerUrl, { resourceLimits: { maxOldGenerationSizeMb: checkerHeapMb, maxYoungGenerationSizeMb: checkerYoungMb }, stdout: false, stderr: false });
+    const worker = new Worker(workerUrl, { resourceLimits: { maxOldGenerationSizeMb: checkerHeapMb }, stdout: false, stderr: false });
     // The service's process may end with the checker idle.
     worker.unref();
     let isReady: () => void = () => undefined;
