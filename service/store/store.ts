@@ -293,7 +293,13 @@ export class Store {
     const asked = { ...params, today: params.today ?? localToday() };
     signal?.throwIfAborted();
     // A filtered summary in JSON: the whole one's rows its filters choose (compare/summary-choice.ts).
-    const cut = name === 'summary' && format === 'json' ? summaryChoice(asked) : undefined;
+    let cut: ReturnType<typeof summaryChoice>;
+    try {
+      cut = name === 'summary' && format === 'json' ? summaryChoice(asked) : undefined;
+    } catch (error) {
+      // A bad filter: refused as a computation would refuse it, by the promise.
+      return Promise.reject(error as Error);
+    }
     if (cut) {
       return this.answers.get(
         answerKey(name, asked, format),

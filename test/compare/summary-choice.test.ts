@@ -3,9 +3,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runComparison, type ComparisonParams } from '../../service/store/compare/index.ts';
-import { summaryChoice } from '../../service/store/compare/summary-choice.ts';
+import { chosenSummary, summaryChoice } from '../../service/store/compare/summary-choice.ts';
 import { openDatabase } from '../../service/store/db.ts';
 import { generateDemo } from '../../service/store/generate.ts';
 import { Readers } from '../../service/store/readers.ts';
@@ -76,6 +77,38 @@ describe('a filtered summary, cut from the whole one', () => {
     } finally {
       scans.mockRestore();
     }
+  });
+
+  it('after a sync, a district’s and a city’s summaries are cut from the new whole one', async () => {
+    const admin = await store.createToken({ role: 'admin', name: 'summary-choice' });
+    const actor = (await store.authenticate(admin.token)) as Exclude<Awaited<ReturnType<Store['authenticate']>>, 'expired' | undefined | string>;
+    const dong = store.reference.reference.dongs[0]!;
+    const filters: ComparisonParams[] = [{ district: dong.district }, { city: dong.city, phase: '2' }];
+    const before = await Promise.all(filters.map(answerRows));
+    // A crowded assembly in phase 2: its city's turnout figures move, and perhaps its flags.
+    const assembly = { dong: dong.code, phase: 2, date: '2020-05-01', activity: '주민총회', title: '총회', participants: 4_000 };
+    const synced = await store.sync('participation', { batchId: randomUUID(), rows: [{ rowId: randomUUID(), baseRevision: null, values: assembly }], deletes: [] }, actor);
+    expect(synced.results[0]!.status).toBe('accepted');
+    for (const [i, params] of filters.entries()) {
+      const expected = await sqlRows(params);
+      const after = await answerRows(params);
+      expect(after, JSON.stringify(params)).toEqual({ columns: expected.columns, rows: expected.rows });
+      expect(after).not.toEqual(before[i]);
+    }
+  });
+
+  it('copies the chosen rows’ lines as DuckDB wrote them: text with quotes and escapes, none chosen', () => {
+    const row = (kind: string, district: string | null, dong: string | null, note: string) => ({ kind, city: '11', district, dong, phase: 1, cohort: 1, note });
+    const rows = [row('city', null, null, 'a "quoted", \\ and \n'), row('dong', '11110', '11110-a', '줄\t바꿈'), row('dong', '11120', '11120-b', '}, {')];
+    const layout = (list: object[]) => (list.length === 0 ? '[\n\t\n]\n' : `[\n\t${list.map((r) => JSON.stringify(r)).join(',\n\t')}\n]\n`);
+    const whole = { body: Buffer.from(`{"columns":[{"name":"kind","type":"VARCHAR"}],"rows":${layout(rows)}}`), rows: rows.length };
+    const cut = (districts: string[]) => chosenSummary(whole, { phases: null, cohorts: null, cities: null, districts: new Set(districts), dongs: null });
+    const one = cut(['11120']);
+    expect(JSON.parse(one.body.toString())).toEqual({ columns: [{ name: 'kind', type: 'VARCHAR' }], rows: [rows[0], rows[2]] });
+    expect(one.rows).toBe(2);
+    expect(JSON.parse(chosenSummary(whole, { phases: new Set([2]), cohorts: null, cities: null, districts: null, dongs: null }).body.toString()).rows).toEqual([]);
+    // The same lines as DuckDB would write for those rows.
+    expect(one.body.toString()).toBe(`{"columns":[{"name":"kind","type":"VARCHAR"}],"rows":${layout([rows[0]!, rows[2]!])}}`);
   });
 
   it('is the whole answer when nothing is filtered; a bad filter is refused as before', () => {

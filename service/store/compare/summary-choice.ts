@@ -9,8 +9,8 @@
  * date, no country's figures computed once more for every filter asked. Measured under `npm run
  * load` (README, "Load"), every district's summary was a whole summary's work after each sync.
  *
- * The choice is made here in JavaScript over the rows DuckDB wrote; the test checks it against the
- * query file run with the same filters, for filters chosen at random.
+ * The choice is made here in JavaScript over the rows DuckDB wrote (their lines copied as they are);
+ * the test checks it against the query file run with the same filters, for filters chosen at random.
  */
 import { DuckDBListValue } from '@duckdb/node-api';
 import { prepareComparison, type ComparisonParams } from './index.ts';
@@ -65,13 +65,75 @@ export function chosen(row: SummaryRow, { phases, cohorts, cities, districts, do
   return (!districts || (row.district !== null && districts.has(row.district))) && (!dongs || (row.dong !== null && dongs.has(row.dong)));
 }
 
-/** The whole answers' rows, read once each (an answer is kept per version, and cut for every filter asked meanwhile). */
-const parsed = new WeakMap<Answer, { columns: unknown; rows: SummaryRow[] }>();
+/**
+ * Where each row of a whole answer lies in its bytes, with the fields the filters read: DuckDB's
+ * writer lays a JSON array out one row a line (as compare/splice.ts reads it), so a filtered answer
+ * is the chosen lines copied, not the rows parsed and written again. Kept per whole answer (an
+ * answer is kept per version, and cut for every filter asked meanwhile): offsets and six fields a
+ * row, not the rows' objects.
+ */
+interface RowIndex {
+  /** The answer's bytes before its array (`{"columns":[…],"rows":`), and after it. */
+  head: Buffer;
+  tail: Buffer;
+  starts: Int32Array;
+  ends: Int32Array;
+  rows: SummaryRow[];
+}
+
+const indexed = new WeakMap<Answer, RowIndex | null>();
+
+const newline = 0x0a;
+const rowsKey = Buffer.from(',"rows":[');
+
+/** The index of a whole answer written by DuckDB; null for one written otherwise (the first of a process, by JSON.stringify). */
+function indexOf(whole: Answer): RowIndex | null {
+  const body = whole.body;
+  const at = body.indexOf(rowsKey);
+  const open = at + rowsKey.length - 1;
+  if (at < 0 || body[open + 1] !== newline) return null;
+  const close = body.lastIndexOf(']');
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const rows: SummaryRow[] = [];
+  // Each row a line "\t{…}," (the last without its comma); no row holds a raw newline.
+  for (let from = open + 2; from < close; ) {
+    let to = body.indexOf(newline, from);
+    if (to < 0 || to > close) to = close;
+    let start = from;
+    let end = to;
+    while (start < end && body[start] === 0x09) start++;
+    if (end > start && body[end - 1] === 0x2c) end--;
+    if (end > start) {
+      const { kind, city, district, dong, phase, cohort } = JSON.parse(body.toString('utf8', start, end)) as SummaryRow;
+      starts.push(start);
+      ends.push(end);
+      rows.push({ kind, city, district, dong, phase, cohort });
+    }
+    from = to + 1;
+  }
+  return { head: body.subarray(0, open), tail: body.subarray(close + 1), starts: Int32Array.from(starts), ends: Int32Array.from(ends), rows };
+}
+
+const separator = Buffer.from(',\n\t');
 
 /** The JSON answer of a filtered summary: the whole one's columns and the rows its filters choose, in its order. */
 export function chosenSummary(whole: Answer, choice: SummaryChoice): Answer {
-  let read = parsed.get(whole);
-  if (!read) parsed.set(whole, (read = JSON.parse(whole.body.toString('utf8')) as { columns: unknown; rows: SummaryRow[] }));
-  const rows = read.rows.filter((row) => chosen(row, choice));
-  return { body: Buffer.from(JSON.stringify({ columns: read.columns, rows })), rows: rows.length };
+  let found = indexed.get(whole);
+  if (found === undefined) indexed.set(whole, (found = indexOf(whole)));
+  if (found === null) {
+    const { columns, rows } = JSON.parse(whole.body.toString('utf8')) as { columns: unknown; rows: SummaryRow[] };
+    const kept = rows.filter((row) => chosen(row, choice));
+    return { body: Buffer.from(JSON.stringify({ columns, rows: kept })), rows: kept.length };
+  }
+  const { head, tail, starts, ends, rows } = found;
+  const parts: Buffer[] = [head, Buffer.from('[\n\t')];
+  let count = 0;
+  rows.forEach((row, i) => {
+    if (!chosen(row, choice)) return;
+    if (count++ > 0) parts.push(separator);
+    parts.push(whole.body.subarray(starts[i], ends[i]));
+  });
+  parts.push(Buffer.from('\n]'), tail);
+  return { body: Buffer.concat(parts), rows: count };
 }
