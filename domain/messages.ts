@@ -168,6 +168,27 @@ export const rowMessages = {
 export type RowMessageCode = keyof typeof rowMessages;
 
 /**
+ * The codes whose message is made from what the rule found (a dong's name and joining phase, a
+ * population, an allocation, another row…), joined by '|', not from the cell's own value: a
+ * workbook's report says them again in the sheet's own header with that value, never with the
+ * cell's (domain/normalise/sheet.ts).
+ */
+export const ruleValueCodes: ReadonlySet<RowMessageCode> = new Set([
+  'before_joined',
+  'over_population',
+  'over_allocation',
+  'likely_duplicate',
+  'votes_over_voters',
+  'agenda_not_in_plan',
+]);
+
+/** The value each issue's message was made from (as shown), beside the issue rather than in it (its JSON is the API's). */
+const issueValues = new WeakMap<Issue, string>();
+
+/** The value an issue's message was made from, as shown; undefined for an issue not made by rowIssue. */
+export const issueValue = (issue: Issue): string | undefined => issueValues.get(issue);
+
+/**
  * Issues already made, by field, code and value: the same warning on many rows (a dong-year's
  * over-allocation, a date outside the phase) is formatted once and is one object, whose JSON the
  * sync answer writes once (service/store/answer-json.ts). Frozen, since rows share them.
@@ -183,6 +204,7 @@ export function rowIssue(field: FieldLabel & { field: string }, code: RowMessage
   const made = madeIssues.get(key);
   if (made) return made;
   const issue = Object.freeze({ field: field.field, code, message: Object.freeze(rowMessages[code](field, shown)) });
+  issueValues.set(issue, shown);
   if (key.length <= maxIssueKey) {
     if (madeIssues.size >= maxMadeIssues) madeIssues.clear();
     madeIssues.set(key, issue);

@@ -1,7 +1,7 @@
 import type { Message } from '../messages.ts';
 import type { ReferenceIndex } from '../reference.ts';
 import { checkRow, type RowValues } from '../rules.ts';
-import { displayValue, rowMessages, type RowMessageCode } from '../messages.ts';
+import { displayValue, issueValue, rowMessages, ruleValueCodes, type RowMessageCode } from '../messages.ts';
 import { kinds, sheets, type ColumnDef, type Kind } from '../sheets.ts';
 import { columnLetter, gridFromOffice, type GridCell, type MergeRange, type OfficeRangeInput, type SheetGrid } from './grid.ts';
 import { declaredUnit, headerField, headerKey, isIgnoredHeader, readHeaderRow, rowIdField, type HeaderColumn, type HeaderMap, type HeaderMapping } from './headers.ts';
@@ -330,7 +330,10 @@ function placeIssue(row: number, reading: RowReading, issue: { field: string; co
   // Said in the sheet's own terms: its header and the value as the cell shows it (-500 in a
   // 천원 column, not -500000 won).
   const own = at && at.p.field === issue.field && issue.code in rowMessages;
-  const message = own ? rowMessages[issue.code as RowMessageCode]({ header: at.p.header, label: at.p.def?.label ?? issue.field }, displayValue(value)) : issue.message;
+  const code = issue.code as RowMessageCode;
+  // A rule's own finding (a dong's joining phase, an allocation…) is said with what it found.
+  const said = ruleValueCodes.has(code) ? issueValue(issue) : displayValue(value);
+  const message = own && said !== undefined ? rowMessages[code]({ header: at.p.header, label: at.p.def?.label ?? issue.field }, said) : issue.message;
   return { row, column: at?.p.letter ?? '', field: issue.field, value, code: issue.code, message };
 }
 

@@ -280,3 +280,26 @@ describe('the add-in path (Office.js-shaped values)', () => {
     expect(report.skipped).toEqual([]);
   });
 });
+
+describe('a rule’s warning in the sheet’s own terms', () => {
+  it('says what the rule found — the dong’s joining phase, its population — under the sheet’s header, never the cell’s value in its place', async () => {
+    const bytes = await build((wb) => {
+      const ws = wb.addWorksheet('주민참여');
+      ws.addRow(participationHeader);
+      // 도마1동 joined in phase 2; 50,000 is more than its population.
+      ws.addRow(['도마1동', 1, new Date(Date.UTC(2019, 5, 4)), '주민총회', '총회', 50_000]);
+    });
+    const s = first(await readBoth(bytes));
+    const messages = JSON.stringify(s);
+    expect(messages).not.toContain('undefined');
+    const said = (code: string) =>
+      JSON.stringify(s)
+        .match(new RegExp(`"code":"${code}","message":\\{"ko":"([^"]*)","en":"([^"]*)"`))
+        ?.slice(1);
+    const [joinedKo, joinedEn] = said('before_joined') ?? [];
+    expect(joinedKo).toBe('단계: 도마1동은(는) 2단계에 시범사업에 합류했습니다. 그 전 단계의 행인지 확인하세요.');
+    expect(joinedEn).toContain('도마1동 joined the pilot in phase 2');
+    const [crowdKo] = said('over_population') ?? [];
+    expect(crowdKo).toBe('참여인원: 50,000명이 동 인구 17,900명보다 많습니다. 값을 확인하세요.');
+  });
+});
