@@ -31,7 +31,7 @@ import { RowReads, type PulledPage } from './rows.ts';
 import { Tokens, type TokenInfo } from './tokens.ts';
 import { ChangeFeed } from './changes.ts';
 import { comparisonKinds, comparisonScope, isComparisonName, isPerDong, runDrilldown, type ComparisonParams, type DrilldownParams, type DrilldownResult } from './compare/index.ts';
-import { AnswerCache, answerKey, changedAnswer, comparisonAnswer, type Answer, type AnswerFormat } from './compare/answers.ts';
+import { AnswerCache, answerKey, changedAnswer, comparisonAnswer, type Answer, type AnswerFormat, type Compute } from './compare/answers.ts';
 import { ChangedUnits } from './compare/changed.ts';
 import { readsKeptTotals, type KeptChanges } from './compare/kept.ts';
 import { AnalystSandbox, snapshotTables, type AnalystQueryResult } from './query/index.ts';
@@ -289,54 +289,45 @@ export class Store {
    * One named comparison's answer as bytes (JSON, Arrow or CSV), from the cache while nothing it
    * rests on has changed. Requests asking the same at once share one computation (which `signal` does not stop).
    */
-  compareAnswer(name: string, params: ComparisonParams, format: AnswerFormat, signal?: AbortSignal): Promise<Answer> {
+  async compareAnswer(name: string, params: ComparisonParams, format: AnswerFormat, signal?: AbortSignal): Promise<Answer> {
     const asked = { ...params, today: params.today ?? localToday() };
     signal?.throwIfAborted();
     // A filtered summary in JSON: the whole one's rows its filters choose (compare/summary-choice.ts).
-    let cut: ReturnType<typeof summaryChoice>;
-    try {
-      cut = name === 'summary' && format === 'json' ? summaryChoice(asked) : undefined;
-    } catch (error) {
-      // A bad filter: refused as a computation would refuse it, by the promise.
-      return Promise.reject(error as Error);
-    }
-    if (cut) {
-      return this.answers.get(
-        answerKey(name, asked, format),
-        () => this.answersVersion(name),
-        // The whole answer is asked after `began`: it reads at least what this one would.
-        async (began) => (began(), chosenSummary(await this.compareAnswer(name, cut.whole, format), cut.choice)),
-        (then, now) => this.answerUnchanged(name, asked, then, now),
-      );
-    }
+    const cut = name === 'summary' && format === 'json' ? summaryChoice(asked) : undefined;
+    const compute: Compute = cut
+      ? // The whole answer is asked after `began`: it reads at least what this one would.
+        async (began) => (began(), chosenSummary(await this.compareAnswer(name, cut.whole, format), cut.choice))
+      : (began, previous) => this.readAnswer(name, asked, format, began, previous);
     return this.answers.get(
       answerKey(name, asked, format),
       () => this.answersVersion(name),
-      // Begun once it has a reader: until then it waits its turn, and whoever asks meanwhile shares it.
-      (began, previous) => {
-        const whole = () =>
-          this.readers.scan((c) => {
-            began();
-            return comparisonAnswer(c, name, asked, format, this.keptChanges);
-          });
-        if (!previous || format !== 'json' || !isPerDong(name)) return whole();
-        // A per-dong comparison in JSON: the last answer with the changed dongs' rows asked again — a
-        // small read, beside the heavy ones (phases, whose kept totals live on the heavy readers'
-        // connections, with them); written whole when it cannot be made so.
-        const update = async (c: DuckDBConnection) => {
-          const changed = await this.changedDongs(name, previous.version, began());
-          const before = changed && (await previous.answer.catch(() => undefined));
-          return before && (await changedAnswer(c, name, asked, before, changed, this.keptChanges));
-        };
-        // At the small-scan gate, before the pulls waiting there (a manager waits on it).
-        return (
-          (readsKeptTotals(name) ? this.readers.scan(update) : this.readers.smallScan(update, undefined, true))
-            // Whatever stops it, the whole answer is written instead.
-            .catch(() => undefined)
-            .then((made) => made ?? whole())
-        );
-      },
+      compute,
       (then, now) => this.answerUnchanged(name, asked, then, now),
+    );
+  }
+
+  /** A comparison's answer read from DuckDB: begun once it has a reader (until then it waits its turn, and whoever asks meanwhile shares it). */
+  private readAnswer(name: string, asked: ComparisonParams, format: AnswerFormat, began: () => string, previous?: { version: string; answer: Promise<Answer> }): Promise<Answer> {
+    const whole = () =>
+      this.readers.scan((c) => {
+        began();
+        return comparisonAnswer(c, name, asked, format, this.keptChanges);
+      });
+    if (!previous || format !== 'json' || !isPerDong(name)) return whole();
+    // A per-dong comparison in JSON: the last answer with the changed dongs' rows asked again — a
+    // small read, beside the heavy ones (phases, whose kept totals live on the heavy readers'
+    // connections, with them); written whole when it cannot be made so.
+    const update = async (c: DuckDBConnection) => {
+      const changed = await this.changedDongs(name, previous.version, began());
+      const before = changed && (await previous.answer.catch(() => undefined));
+      return before && (await changedAnswer(c, name, asked, before, changed, this.keptChanges));
+    };
+    // At the small-scan gate, before the pulls waiting there (a manager waits on it).
+    return (
+      (readsKeptTotals(name) ? this.readers.scan(update) : this.readers.smallScan(update, undefined, true))
+        // Whatever stops it, the whole answer is written instead.
+        .catch(() => undefined)
+        .then((made) => made ?? whole())
     );
   }
 

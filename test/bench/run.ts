@@ -16,7 +16,7 @@ import { benchImport } from './import.ts';
 import { benchQuery } from './query.ts';
 import { machine, machineLines } from './machine.ts';
 import { fullSizes, quickSizes, sizesText, type BenchSizes } from './sizes.ts';
-import { printLines } from './stats.ts';
+import { collectGarbage, printLines } from './stats.ts';
 
 const benches: Record<string, (sizes: BenchSizes) => Promise<unknown>> = {
   sync: benchSync,
@@ -46,7 +46,7 @@ console.log(`sizes: ${sizesText(sizes)}${sizes.quick ? ' · goals judged on full
 const results: Record<string, unknown> = {};
 for (const [name, run] of Object.entries(benches)) {
   if (wanted.length > 0 && !wanted.includes(name)) continue;
-  (globalThis as { gc?: () => void }).gc?.(); // one bench's garbage is not the next one's pause
+  collectGarbage(); // one bench's garbage is not the next one's pause
   results[name] = await run(sizes);
 }
 

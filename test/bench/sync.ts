@@ -11,7 +11,7 @@ import { defaultJsonLimits } from '../../service/http/limits.ts';
 import { fullSizes, count, type BenchSizes } from './sizes.ts';
 import { postFromClient } from './http-client.ts';
 import { batchesInFlight } from '../../addin/sync/engine.ts';
-import { goalAtFullSize, median, ms, perSecond, printLines, ratio, rowsPerSecond, timeRuns } from './stats.ts';
+import { collectGarbage, goalAtFullSize, median, ms, perSecond, printLines, ratio, rowsPerSecond, timeRuns } from './stats.ts';
 
 const dongs = ['가양2동', '갈마1동', '진잠동', '원신흥동', '온천1동', '송촌동', '중리동', '덕암동'];
 const categories = ['자치지원관 인건비', '간사 인건비', '주민자치학교 운영비', '사무공간 조성비', '자체 사업비', '기타'];
@@ -34,9 +34,6 @@ const batchOf = (start: number, n: number) => ({
 });
 
 const batchRows = 5000;
-
-/** A full garbage collection now (`npm run bench` runs node with --expose-gc). */
-const collect = () => (globalThis as { gc?: () => void }).gc?.();
 
 /**
  * The baseline: `rows` through DuckDB's appender into a new plain table of the rows table's columns,
@@ -117,13 +114,13 @@ export async function benchSync(sizes: Pick<BenchSizes, 'quick' | 'sync'> = full
       );
       // The bench's own garbage (the bodies just made) collected first, not during the timed run: a
       // client on another machine leaves none in the service's heap.
-      collect();
+      collectGarbage();
       // From a client thread of its own (http-client.ts), as the add-in is: gzip answers, as a browser's
       // fetch asks, and as many batches on their way at once as the add-in's sync engine sends.
       const { totalMs: httpMs } = await postFromClient(url, { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' }, http, batchesInFlight);
       const rows = http.flatMap((b) => (JSON.parse(b) as ReturnType<typeof batchOf>).rows);
       if (rows.length !== httpRows) throw new Error(`appender: ${rows.length} rows, expected ${httpRows}`);
-      collect(); // and the same for the appender's run
+      collectGarbage(); // and the same for the appender's run
       turnsRun.push({ httpMs, appenderMs: await appendPeer(conn, `appender_peer_${turn}`, rows) });
       // And the appender's rows written into the file before the next turn: its WAL would otherwise be
       // checkpointed by the writer a second after its last batch, in the middle of the next HTTP turn.
