@@ -273,7 +273,7 @@ export type ErrorCode = keyof typeof errorMessages;
 export const errorCaseMessages = {
   /** batch_failed after COMMIT, the batch not read back: whether it was stored is not known. */
   batch_unconfirmed: {
-    ko: '저장 중 오류가 나서 저장되었는지 확인하지 못했습니다. 같은 배치를 그대로 다시 보내세요. 저장되었다면 그 결과를 받고, 저장되지 않았다면 이번에 저장됩니다 (GET /api/batches/{batchId}로 먼저 확인할 수도 있습니다).',
+    ko: '저장 중 오류가 나서 저장되었는지 확인하지 못했습니다. 다시 동기화하세요. 이미 저장되었다면 그 결과를 받고, 저장되지 않았다면 이번에 저장됩니다. (API: 같은 batchId로 다시 보내거나 GET /api/batches/{batchId}로 먼저 확인하세요.)',
     en: 'Storing failed before the batch could be confirmed, so whether it was stored is not known. Send the same batch again: if it was stored you get its answer, if not it is stored now (GET /api/batches/{batchId} tells which first).',
   },
 } satisfies Record<string, Message>;
