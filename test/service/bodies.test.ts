@@ -153,4 +153,33 @@ describe('bounded JSON bodies (issue 17: one body never takes the service down)'
     expect(ok.status).toBe(200);
     expect((await fetch(`${base}/api/health`)).status).toBe(200);
   });
+
+  it('counts a body sent without a length (chunked) as it arrives, as it judges a declared one by its header', async () => {
+    const small = { ...defaultJsonLimits.sync, maxBytes: 2_000 };
+    const { svc, base } = await serve({ limits: { json: { ...defaultJsonLimits, sync: small } } });
+    const batch = (pad: number) => JSON.stringify({ batchId: randomUUID(), rows: [], deletes: [], ...(pad > 0 ? { pad: 'x'.repeat(pad) } : {}) });
+    /** The body in two chunks, so fetch sends it chunked with no Content-Length. */
+    const chunked = (text: string) =>
+      new ReadableStream<Uint8Array>({
+        start(controller) {
+          const bytes = utf8(text);
+          controller.enqueue(bytes.subarray(0, 10));
+          controller.enqueue(bytes.subarray(10));
+          controller.close();
+        },
+      });
+    const send = (body: string | ReadableStream<Uint8Array>) =>
+      fetch(`${base}/api/sync/spending`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${svc.tokens.dong}`, 'content-type': 'application/json' },
+        body,
+        ...(typeof body === 'string' ? {} : { duplex: 'half' }),
+      } as RequestInit);
+    for (const body of [batch(0), chunked(batch(0))]) expect((await send(body)).status).toBe(200);
+    for (const body of [batch(3_000), chunked(batch(3_000))]) {
+      const res = await send(body);
+      expect(res.status).toBe(413);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('body_too_large');
+    }
+  });
 });
