@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { cors } from 'hono/cors';
+import { addinCors } from './http/cors.ts';
 import { secureHeaders } from 'hono/secure-headers';
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { Store } from './store/store.ts';
@@ -121,7 +121,7 @@ export function createApp({ store, addinOrigin = 'https://localhost:3000', stati
     .use(secureHeaders({ crossOriginResourcePolicy: false, contentSecurityPolicy, xFrameOptions: false, xContentTypeOptions: true }))
     .use(
       '/api/*',
-      cors({
+      addinCors({
         origin: (origin) => (origin === addinOrigin ? origin : null),
         allowHeaders: ['Authorization', 'Content-Type', 'Accept', 'X-Jachi-Workbook'],
         exposeHeaders: ['ETag', 'X-Request-Id', 'X-Jachi-Truncated', 'X-Jachi-Rows', 'X-Jachi-Row-Limit'],

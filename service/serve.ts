@@ -11,6 +11,7 @@ import { serve } from '@hono/node-server';
 import { Store } from './store/store.ts';
 import { createApp } from './app.ts';
 import { defaultLimits } from './http/limits.ts';
+import { batchedLines } from './http/log.ts';
 import { demoRoles, loadDemo } from './demo.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -111,6 +112,8 @@ export async function startServing(opts: ServeOptions): Promise<() => Promise<vo
   const backups = { dir: opts.backupDir ? resolve(opts.backupDir) : store.defaultBackupDir, keep: opts.keep ?? 14 };
   // What every sync needs is read before the service listens, so its first syncs do not wait for it.
   await store.syncs.warm();
+  // One JSON line per request on standard output, written a batch at a time.
+  const requestLines = batchedLines((text) => process.stdout.write(text));
   const app = createApp({
     store,
     addinOrigin: opts.addinOrigin,
@@ -118,7 +121,7 @@ export async function startServing(opts: ServeOptions): Promise<() => Promise<vo
     limits,
     trustProxy: opts.trustProxy === true,
     backups,
-    log: opts.quiet ? undefined : (line) => console.log(JSON.stringify(line)),
+    log: opts.quiet ? undefined : (line) => requestLines.line(JSON.stringify(line)),
   });
   let backupTimer: NodeJS.Timeout | undefined;
   if (opts.backupEvery) {
@@ -158,6 +161,7 @@ export async function startServing(opts: ServeOptions): Promise<() => Promise<vo
     // finishes (or the wait ends) first.
     await Promise.race([store.settled(), new Promise((done) => setTimeout(done, stopGraceMs).unref())]);
     store.close();
+    requestLines.flush();
   };
   // Asked twice (two signals), it stops once.
   return () => (stopping ??= stop());

@@ -500,12 +500,17 @@ function startService(db: string, extra: string[], nodeArgs: string[], mallocAre
       env: mallocArenas > 0 ? { ...env, MALLOC_ARENA_MAX: String(mallocArenas) } : env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let out = '';
+    let out: string | undefined = '';
     let err = '';
+    // Read until it says where it listens; its request log after that is drained, not kept (it is
+    // megabytes over a run, and searching it all again at every line cost this process a core's second).
     child.stdout!.on('data', (d: Buffer) => {
+      if (out === undefined) return;
       out += d.toString();
       const m = /http:\/\/localhost:(\d+)\/taskpane\.html/.exec(out);
-      if (m) resolve({ child, base: `http://127.0.0.1:${m[1]}`, stderr: () => err });
+      if (!m) return;
+      out = undefined;
+      resolve({ child, base: `http://127.0.0.1:${m[1]}`, stderr: () => err });
     });
     child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
     child.once('exit', (code) => reject(new Error(`jachi serve exited (${code}) before listening: ${err}`)));

@@ -69,6 +69,24 @@ describe('scopes on every row', () => {
     expect(allowed.headers.get('access-control-allow-origin')).toBe('https://localhost:3000');
     const denied = await svc.app.request('/api/meta', { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET' } });
     expect(denied.headers.get('access-control-allow-origin')).toBeNull();
+    // The preflight names what the pane sends and may read.
+    expect(allowed.status).toBe(204);
+    expect(allowed.headers.get('access-control-allow-headers')).toBe('Authorization,Content-Type,Accept,X-Jachi-Workbook');
+    expect(allowed.headers.get('access-control-allow-methods')).toContain('POST');
+    expect(allowed.headers.get('access-control-max-age')).toBe('600');
+    // An answer itself: the pane may read it and its ETag and request id, and caches keep it apart by
+    // origin as well as by what the route varies on (its own Vary kept).
+    const answer = (origin: string) => svc.app.request('/api/compare/spending', { headers: { origin, authorization: `Bearer ${svc.tokens.manager}`, accept: 'application/json' } });
+    const fromPane = await answer('https://localhost:3000');
+    expect(fromPane.status).toBe(200);
+    expect(fromPane.headers.get('access-control-allow-origin')).toBe('https://localhost:3000');
+    expect(fromPane.headers.get('access-control-expose-headers')).toContain('X-Request-Id');
+    expect(fromPane.headers.get('access-control-expose-headers')).toContain('ETag');
+    expect(fromPane.headers.get('vary')).toBe('Accept, Origin');
+    expect(((await fromPane.json()) as { rows: unknown[] }).rows.length).toBeGreaterThan(0);
+    const fromElsewhere = await answer('https://evil.example');
+    expect(fromElsewhere.headers.get('access-control-allow-origin')).toBeNull();
+    expect(fromElsewhere.headers.get('vary')).toBe('Accept, Origin');
   });
 
   it('serves /api/meta with the sheets, code lists and reference data', async () => {

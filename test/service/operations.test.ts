@@ -8,6 +8,7 @@ import { loadDemo } from '../../service/demo.ts';
 import { doctor, restoreBackup } from '../../service/store/backup.ts';
 import { latestMigration } from '../../service/store/db.ts';
 import { Store } from '../../service/store/store.ts';
+import { batchedLines } from '../../service/http/log.ts';
 import { batch, spendingRow, startService, type TestService } from '../support/service.ts';
 
 async function read(file: string, sql: string) {
@@ -236,5 +237,27 @@ describe('logs an operator can use', () => {
     } finally {
       logged.close();
     }
+  });
+});
+
+describe('the request log written a batch at a time', () => {
+  it('writes the lines of a moment in one write, at once past 64 KB, and whatever waits when flushed', async () => {
+    const writes: string[] = [];
+    const lines = batchedLines((text) => writes.push(text), 20);
+    lines.line('{"a":1}');
+    lines.line('{"a":2}');
+    expect(writes).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(writes).toEqual(['{"a":1}\n{"a":2}\n']);
+    const long = 'x'.repeat(40 * 1024);
+    lines.line(long);
+    lines.line(long);
+    expect(writes).toHaveLength(2);
+    expect(writes[1]).toBe(`${long}\n${long}\n`);
+    lines.line('{"last":true}');
+    lines.flush();
+    expect(writes[2]).toBe('{"last":true}\n');
+    lines.flush();
+    expect(writes).toHaveLength(3);
   });
 });

@@ -75,6 +75,41 @@ describe('jachi serve --demo (npm start)', () => {
     for (let part = await reader.read(); !part.done; part = await reader.read());
   }, 30_000);
 
+  it('logs a JSON line for each request on standard output, every one of them written by the time it stops', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jachi-serve-'));
+    dirs.push(dir);
+    const service = spawn(process.execPath, ['bin/jachi.mjs', 'serve', '--port', '0', '--db', join(dir, 'j.duckdb'), '--demo'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child = service;
+    let out = '';
+    const listening = new Promise<void>((resolve) =>
+      service.stdout!.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (/Jachi Ledger: \S+/.test(out)) resolve();
+      }),
+    );
+    await listening;
+    const base = /Jachi Ledger: (http:\/\/localhost:\d+)/.exec(out)![1]!;
+    const token = /^\s+manager\s+(jachi_\S+)/m.exec(out)![1]!;
+    const ids: string[] = [];
+    for (const path of ['/api/meta', '/api/compare/summary', '/api/compare/league']) {
+      const res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
+      await res.arrayBuffer();
+      ids.push(res.headers.get('x-request-id')!);
+    }
+    // Stopped at once: the lines still waiting to be written go out before it exits.
+    service.kill('SIGTERM');
+    expect(await exitOf(service, 20_000)).toBe(0);
+    const logged = out
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { id: string; route: string; status: number });
+    expect(ids.map((id) => logged.find((line) => line.id === id))).toMatchObject([
+      { route: '/api/meta', status: 200 },
+      { route: '/api/compare/:name', status: 200 },
+      { route: '/api/compare/:name', status: 404 },
+    ]);
+  }, 30_000);
+
   it('serves HTTPS with the Office development certificate', async () => {
     const out = await serve(['--https']);
     const base = /Jachi Ledger: (https:\/\/localhost:\d+)/.exec(out)![1]!;
