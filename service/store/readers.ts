@@ -1,5 +1,6 @@
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { Gate } from './gate.ts';
+import { readKept } from './statements.ts';
 
 export type SqlParams = Record<string, string | number | boolean | null>;
 
@@ -75,7 +76,7 @@ export class Readers {
 
   /** The rows of one statement as plain objects, on `connection` or a pooled reader. */
   async rows(sql: string, params?: SqlParams, connection?: DuckDBConnection): Promise<Record<string, unknown>[]> {
-    const read = async (c: DuckDBConnection) => (await c.runAndReadAll(sql, params)).getRowObjectsJS() as Record<string, unknown>[];
+    const read = async (c: DuckDBConnection) => (await (params ? readKept(c, sql, params) : c.runAndReadAll(sql))).getRowObjectsJS() as Record<string, unknown>[];
     return connection ? read(connection) : this.with(read);
   }
 

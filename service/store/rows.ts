@@ -3,6 +3,7 @@ import { kinds, type Kind, type ServerRow } from '../../domain/index.ts';
 import { readsAll, readsCity, type Actor } from './auth.ts';
 import type { Readers } from './readers.ts';
 import { rowsTable, utcIso, valuesJson } from './sql.ts';
+import { readKept } from './statements.ts';
 
 /**
  * The ids bound as `$name` (a JSON list of UUIDs) as a one-column table `ids(id)`: DuckDB reads a
@@ -58,7 +59,7 @@ export interface PulledPage {
 
 /** The rows a `serverRowsSql` statement chooses. */
 export async function readServerRows(connection: DuckDBConnection, sql: string, params: Record<string, string | number>): Promise<Current[]> {
-  const result = await connection.runAndReadAll(sql, params);
+  const result = await readKept(connection, sql, params);
   return JSON.parse(result.getRows()[0]![0] as string) as Current[];
 }
 
@@ -134,7 +135,7 @@ export class RowReads {
     const readers = this.readers;
     const light = actor.role === 'dong' || actor.role === 'district';
     const read = (after: number) => async (c: DuckDBConnection) => {
-      const [json, rows, last] = (await c.runAndReadAll(sql, { ...params, after })).getRows()[0]!;
+      const [json, rows, last] = (await readKept(c, sql, { ...params, after })).getRows()[0]!;
       return { json: json as string, rows: Number(rows), last: Number(last ?? after) };
     };
     const page = (after: number) => (light ? readers.smallScan(read(after), signal) : readers.scan(read(after), signal));

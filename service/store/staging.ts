@@ -5,6 +5,7 @@ import { booleanData, chunkRows, fieldData, int64Data, textData, timestampData, 
 import type { CheckedBlock } from './checker/batch.ts';
 import { idList } from './rows.ts';
 import { quotedIdentifier, rowsTable, rowsTableName } from './sql.ts';
+import { runKept } from './statements.ts';
 
 /** One row version to write: its revision and the row's typed values. */
 export interface Version {
@@ -188,8 +189,8 @@ export async function writeVersions(
       match += ' AND revision BETWEEN $from AND $to';
       Object.assign(ids, range);
     }
-    await connection.run(`INSERT INTO ${historyTable(kind)} SELECT * FROM ${rowsTable(kind)} WHERE ${match}`, ids);
-    await connection.run(`DELETE FROM ${rowsTable(kind)} WHERE ${match}`, ids);
+    await runKept(connection, `INSERT INTO ${historyTable(kind)} SELECT * FROM ${rowsTable(kind)} WHERE ${match}`, ids);
+    await runKept(connection, `DELETE FROM ${rowsTable(kind)} WHERE ${match}`, ids);
   }
   // A batch names each row once (the sync room refuses it otherwise): only a group of batches can
   // write a row twice, its earlier version straight to the history.

@@ -27,6 +27,7 @@ import { dongBlocks, splice, type DongBlocks } from './splice.ts';
 import { defineShared } from './sql-files.ts';
 import { readsKeptTotals, withKeptTotals, type KeptChanges } from './kept.ts';
 import { readMaterialized, type QueryResult, type ResultColumn } from './result.ts';
+import { readKept } from '../statements.ts';
 
 export type AnswerFormat = 'json' | 'arrow' | 'csv';
 
@@ -140,6 +141,18 @@ async function answerOf(connection: DuckDBConnection, name: string, { sql, value
 }
 
 /**
+ * Where a connection's answers are written, by format: the same file each time (one statement runs
+ * on a connection at a time, and its file is read and removed before the next), so each answer's
+ * COPY is the same text and is prepared once on its connection (statements.ts).
+ */
+const answerFiles = new WeakMap<DuckDBConnection, string>();
+function answerFile(connection: DuckDBConnection, format: 'json' | 'csv'): string {
+  let base = answerFiles.get(connection);
+  if (base === undefined) answerFiles.set(connection, (base = join(tmpdir(), `jachi-answer-${process.pid}-${randomBytes(8).toString('hex')}`)));
+  return `${base}.${format}`;
+}
+
+/**
  * The rows of `sql`, each column guarded for `format` by its type, as DuckDB's own writer lays
  * them out (JSON: an array, one row a line; CSV: CRLF lines under a header), read back from its
  * file between `head` and `tail`; and how many rows it wrote.
@@ -152,11 +165,11 @@ async function writtenByDuckDB(
   head: Buffer,
   tail: Buffer,
 ): Promise<{ body: Buffer; rows: number }> {
-  const file = join(tmpdir(), `jachi-answer-${randomBytes(8).toString('hex')}.${format}`);
+  const file = answerFile(connection, format);
   try {
     const options = format === 'json' ? `FORMAT json, ARRAY true` : `FORMAT csv, HEADER, DELIMITER ',', NEW_LINE '\r\n'`;
     const guarded = wrapped(sql, columns.map(format === 'json' ? jsonColumn : csvColumn));
-    const copied = await connection.runAndReadAll(`COPY (${guarded}) TO ${pathLiteral(file)} (${options})`, values, types);
+    const copied = await readKept(connection, `COPY (${guarded}) TO ${pathLiteral(file)} (${options})`, values, types);
     return { body: await readBetween(file, head, tail), rows: Number(copied.getRows()[0]?.[0] ?? 0) };
   } finally {
     await rm(file, { force: true });

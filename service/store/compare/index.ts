@@ -22,6 +22,7 @@ import {
 import { readMaterialized, type QueryResult } from './result.ts';
 import { comparisonSql, defineShared } from './sql-files.ts';
 import { keptTables, readsKeptTotals, withKeptTotals, type KeptChanges } from './kept.ts';
+import { runKept } from '../statements.ts';
 
 export { readMaterialized, type QueryResult, type ResultColumn } from './result.ts';
 export { toArrowIPC, toArrowTable, toCsv } from './encode.ts';
@@ -236,7 +237,7 @@ export function prepareComparison(name: string, params: ComparisonParams = {}): 
 export async function runComparison(connection: DuckDBConnection, name: string, params: ComparisonParams = {}, kept?: KeptChanges): Promise<QueryResult> {
   const { sql, values, types } = prepareComparison(name, params);
   await defineShared(connection);
-  const read = async () => readMaterialized(await connection.run(sql, values, types));
+  const read = async () => readMaterialized(await runKept(connection, sql, values, types));
   const { columns, rows } = readsKeptTotals(name) ? await withKeptTotals(connection, kept, read) : await read();
   return { columns, rows };
 }
@@ -295,7 +296,7 @@ export async function runDrilldown(connection: DuckDBConnection, name: string, p
     values.payCategories = listValue([...payCategories]);
     types.payCategories = LIST(VARCHAR);
   }
-  const result = await connection.run(comparisonSql(name === 'governance' ? 'drilldown_governance.sql' : `drilldown_${kind}.sql`), values, types);
+  const result = await runKept(connection, comparisonSql(name === 'governance' ? 'drilldown_governance.sql' : `drilldown_${kind}.sql`), values, types);
   const { columns, rows } = readMaterialized(result);
   return { kind, columns, rows };
 }

@@ -16,6 +16,7 @@
 import { LIST, VARCHAR, listValue, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import { payCategories, type Kind } from '../../../domain/index.ts';
 import { comparisonSql, defineShared } from './sql-files.ts';
+import { runKept } from '../statements.ts';
 
 /** Each kept table (its query file is its name) and the kind of rows it sums. */
 export const keptTables = {
@@ -100,8 +101,8 @@ async function sumWhole(connection: DuckDBConnection, table: KeptTable): Promise
 async function sumDongs(connection: DuckDBConnection, table: KeptTable, dongs: string[]): Promise<void> {
   const { values, types } = params(table, dongs);
   keptCounts.dongs++;
-  await connection.run(`DELETE FROM temp.${table} WHERE list_contains($dongs, dong)`, { dongs: values.dongs! }, { dongs: types.dongs! });
-  await connection.run(`INSERT INTO temp.${table} SELECT * FROM (${comparisonSql(`${table}.sql`)}\n)`, values, types);
+  await runKept(connection, `DELETE FROM temp.${table} WHERE list_contains($dongs, dong)`, { dongs: values.dongs! }, { dongs: types.dongs! });
+  await runKept(connection, `INSERT INTO temp.${table} SELECT * FROM (${comparisonSql(`${table}.sql`)}\n)`, values, types);
 }
 
 /**
