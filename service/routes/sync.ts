@@ -88,8 +88,9 @@ export const syncRoutes = new Hono()
         for await (const page of pages) {
           // A client that has gone away takes no more pages from the heavy-read gate.
           if (out.aborted) return;
-          // Each page as DuckDB wrote its rows (store/rows.ts), not parsed and written again here.
-          await out.write(first ? page.json : `,${page.json}`);
+          // Each page as DuckDB wrote its rows (store/rows.ts), its bytes never parsed or made text here.
+          if (!first) await out.write(',');
+          await out.write(page.bytes);
           first = false;
         }
         await out.write(']}');

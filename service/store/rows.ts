@@ -1,4 +1,4 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBBlobValue, DuckDBConnection } from '@duckdb/node-api';
 import { kinds, type Kind, type ServerRow } from '../../domain/index.ts';
 import { readsAll, readsCity, type Actor } from './auth.ts';
 import type { Readers } from './readers.ts';
@@ -44,15 +44,18 @@ export function serverRowsSql(kind: Kind, where: string): string {
 /**
  * The same rows as a pull sends them (a `ServerRow` each, no `dong`), as the members of a JSON array
  * with their count and the last revision: the text goes to the client as DuckDB wrote it, never
- * parsed and written again in JavaScript.
+ * parsed and written again in JavaScript — and as its UTF-8 bytes (a BLOB), never made a JavaScript
+ * string: a page of 5,000 rows is megabytes, which as a string was decoded into the heap's
+ * large-object space (under `npm run load`, a full collection every half second) and encoded again
+ * to be sent.
  */
 function pulledRowsSql(kind: Kind, where: string): string {
-  return `SELECT ${rowMembers(false)} AS rows, count(*) AS n, max(s.revision) AS last FROM ${storedRows(kind, where)}`;
+  return `SELECT encode(${rowMembers(false)}) AS rows, count(*) AS n, max(s.revision) AS last FROM ${storedRows(kind, where)}`;
 }
 
-/** A page of a pull: its rows as the members of a JSON array (`pulledRowsSql`), how many, and the last one's revision. */
+/** A page of a pull: its rows as the members of a JSON array in UTF-8 (`pulledRowsSql`), how many, and the last one's revision. */
 export interface PulledPage {
-  json: string;
+  bytes: Uint8Array;
   rows: number;
   last: number;
 }
@@ -103,7 +106,7 @@ export class RowReads {
   async pull(kind: Kind, since: number, actor: Actor): Promise<{ revision: number; rows: ServerRow[] }> {
     const { revision, pages } = this.pullPages(kind, since, actor);
     const json: string[] = [];
-    for await (const page of pages) json.push(page.json);
+    for await (const page of pages) json.push(Buffer.from(page.bytes.buffer, page.bytes.byteOffset, page.bytes.byteLength).toString('utf8'));
     return { revision, rows: JSON.parse(`[${json.join(',')}]`) as ServerRow[] };
   }
 
@@ -136,7 +139,7 @@ export class RowReads {
     const light = actor.role === 'dong' || actor.role === 'district';
     const read = (after: number) => async (c: DuckDBConnection) => {
       const [json, rows, last] = (await readKept(c, sql, { ...params, after })).getRows()[0]!;
-      return { json: json as string, rows: Number(rows), last: Number(last ?? after) };
+      return { bytes: (json as DuckDBBlobValue).bytes, rows: Number(rows), last: Number(last ?? after) };
     };
     const page = (after: number) => (light ? readers.smallScan(read(after), signal) : readers.scan(read(after), signal));
     const unchanged = this.changedAt(kind) <= since;

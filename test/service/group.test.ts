@@ -96,7 +96,7 @@ describe('a pull a page at a time', () => {
     // A row stored after the pull began is not in it (the next pull brings it).
     await svc.json('POST', '/api/sync/spending', 'dong', batch([{ values: spendingRow({ item: '나중' }) }]));
     const seen: number[][] = [];
-    for await (const page of pages) seen.push((JSON.parse(`[${page.json}]`) as { revision: number }[]).map((r) => r.revision));
+    for await (const page of pages) seen.push((JSON.parse(`[${new TextDecoder().decode(page.bytes)}]`) as { revision: number }[]).map((r) => r.revision));
     expect(seen.map((p) => p.length)).toEqual([3, 3, 1]);
     expect(seen.flat()).toEqual(Array.from({ length: 7 }, (_, i) => since + 1 + i));
     expect(revision).toBe(since + 7);
