@@ -40,11 +40,13 @@ function phasesOf(cities: readonly City[]): Phase[] {
  * The meta answer's JSON up to its last field (`me`), written once per reference (a city's, or
  * every city's) and kept while that reference is the one served: with a country's 3,500 dongs it
  * is ~0.6 MB, and every pane asks for it as it opens (under `npm run load`, a tenth of what the
- * service's JavaScript allocated went to writing it afresh each time).
+ * service's JavaScript allocated went to writing it afresh each time). Kept as its UTF-8 bytes: an
+ * answer is those bytes and its `me` (a string of the head and `me` was a new megabyte string in
+ * the heap's large-object space for each request, encoded again to be sent).
  */
-const metaHeads = new WeakMap<Reference, string>();
+const metaHeads = new WeakMap<Reference, Buffer>();
 
-function metaHead(reference: Reference): string {
+function metaHead(reference: Reference): Buffer {
   let head = metaHeads.get(reference);
   if (head === undefined) {
     const shared = {
@@ -65,7 +67,7 @@ function metaHead(reference: Reference): string {
       payCategories,
     } satisfies Omit<MetaAnswer, 'me'>;
     // `{…}` without its closing brace, so the token's own `me` goes last.
-    head = JSON.stringify(shared).slice(0, -1);
+    head = Buffer.from(JSON.stringify(shared).slice(0, -1), 'utf8');
     metaHeads.set(reference, head);
   }
   return head;
@@ -80,5 +82,6 @@ export const metaRoutes = new Hono().get('/meta', (c) => {
   const actor = c.get('actor');
   const reference = c.get('store').references.indexFor(actor).reference;
   const me: MetaAnswer['me'] = { name: actor.name, role: actor.role, dong: actor.dong, district: actor.district, city: actor.city };
-  return c.body(`${metaHead(reference)},"me":${JSON.stringify(me)}}`, 200, { 'Content-Type': 'application/json' });
+  const body = Buffer.concat([metaHead(reference), Buffer.from(`,"me":${JSON.stringify(me)}}`, 'utf8')]);
+  return c.body(new Uint8Array(body.buffer, body.byteOffset, body.byteLength), 200, { 'Content-Type': 'application/json' });
 });
