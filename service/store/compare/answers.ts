@@ -7,9 +7,10 @@
  *   and the CSV's BOM goes first.
  * - Arrow: whole vectors copied out of DuckDB's buffers (arrow.ts), never a value at a time.
  *
- * The first answer of a comparison learns its columns from the rows it reads (DuckDB cannot type a
- * statement before its parameters are bound); later ones wrap the query file, as it is, in a SELECT
- * that guards each column by its type: a non-finite DOUBLE becomes null (as in JSON elsewhere), a
+ * A comparison's columns are learnt once, from its statement with its parameters bound and no row
+ * asked for (`LIMIT 0`: DuckDB cannot type a statement before its parameters are bound), or from an
+ * Arrow answer's rows; its JSON and CSV answers wrap the query file, as it is, in a SELECT that
+ * guards each column by its type: a non-finite DOUBLE becomes null (as in JSON elsewhere), a
  * BIGINT beyond 2^53 becomes text (as readMaterialized gives it), text a spreadsheet would run as a
  * formula gets its apostrophe in CSV. The query file itself is never edited.
  */
@@ -17,16 +18,16 @@ import { randomBytes } from 'node:crypto';
 import { open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBListValue, listValue, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBListValue, listValue, type DuckDBConnection, type DuckDBMaterializedResult } from '@duckdb/node-api';
 import { neutralisedSql, quotedIdentifier, utcIso } from '../sql.ts';
 import { pathLiteral } from '../export/path.ts';
 import { arrowFromDuckDB } from './arrow.ts';
-import { toArrowIPC, toCsv } from './encode.ts';
+import { toArrowIPC } from './encode.ts';
 import { isPerDong, prepareComparison, type ComparisonParams, type PreparedComparison } from './index.ts';
 import { dongBlocks, splice, type DongBlocks } from './splice.ts';
 import { defineShared } from './sql-files.ts';
 import { readsKeptTotals, withKeptTotals, type KeptChanges } from './kept.ts';
-import { readMaterialized, type QueryResult, type ResultColumn } from './result.ts';
+import { readMaterialized, type ResultColumn } from './result.ts';
 import { readKept } from '../statements.ts';
 
 export type AnswerFormat = 'json' | 'arrow' | 'csv';
@@ -41,18 +42,13 @@ export interface Answer {
 const bom = Buffer.from([0xef, 0xbb, 0xbf]);
 const none = Buffer.alloc(0);
 
-/** The columns of each comparison, learnt from its first answer (they do not depend on the filters). */
+/** The columns of each comparison, learnt from its first answer or its statement typed (they do not depend on the filters). */
 const columnsByName = new Map<string, ResultColumn[]>();
 
 /** What the API's JSON answer puts before its rows (a JSON array) … */
 const jsonHead = (columns: ResultColumn[]) => Buffer.from(`{"columns":${JSON.stringify(columns)},"rows":`);
 /** … and after them. */
 const jsonTail = Buffer.from('}');
-
-/** The API's JSON answer around its rows, already written as a JSON array. */
-function jsonBody(columns: ResultColumn[], rows: Buffer): Buffer {
-  return Buffer.concat([jsonHead(columns), rows, jsonTail]);
-}
 
 /**
  * A file's bytes between `head` and `tail`, read straight into the one buffer of the answer (a
@@ -103,13 +99,8 @@ function csvColumn({ name, type }: ResultColumn): string {
 /** `sql` as a subquery of a SELECT of `columns` (a newline first, so a trailing comment ends there). */
 const wrapped = (sql: string, columns: string[]) => `SELECT ${columns.join(', ')} FROM (${sql}\n) q0`;
 
-/** Encodes a result read into JavaScript (the first answer of a comparison, before its columns are known). */
-function encodeRead(result: QueryResult, format: AnswerFormat): Answer {
-  const rows = result.rows.length;
-  if (format === 'arrow') return { body: Buffer.from(toArrowIPC(result)), rows };
-  if (format === 'csv') return { body: Buffer.from(toCsv(result)), rows };
-  return { body: jsonBody(result.columns, Buffer.from(JSON.stringify(result.rows))), rows };
-}
+/** A result's columns as the answers name and type them. */
+const columnsOf = (result: DuckDBMaterializedResult): ResultColumn[] => result.deduplicatedColumnNames().map((n, i) => ({ name: n, type: result.columnType(i).toString() }));
 
 /**
  * One named comparison's answer in `format`. Throws ComparisonError for a bad name or filter (from
@@ -124,14 +115,21 @@ export async function comparisonAnswer(connection: DuckDBConnection, name: strin
 }
 
 async function answerOf(connection: DuckDBConnection, name: string, { sql, values, types }: PreparedComparison, format: AnswerFormat): Promise<Answer> {
-  const columns = columnsByName.get(name);
-  if (!columns || format === 'arrow') {
+  if (format === 'arrow') {
     const result = await connection.run(sql, values, types);
-    const read = result.deduplicatedColumnNames().map((n, i) => ({ name: n, type: result.columnType(i).toString() }));
-    columnsByName.set(name, read);
-    const arrow = format === 'arrow' ? arrowFromDuckDB(result) : undefined;
-    if (arrow) return { body: Buffer.from(arrow.buffer, arrow.byteOffset, arrow.byteLength), rows: result.rowCount };
-    return encodeRead(readMaterialized(result), format);
+    columnsByName.set(name, columnsOf(result));
+    const arrow = arrowFromDuckDB(result);
+    // A type arrow.ts does not copy whole: the rows read into JavaScript and encoded there.
+    if (!arrow) return { body: Buffer.from(toArrowIPC(readMaterialized(result))), rows: result.rowCount };
+    return { body: Buffer.from(arrow.buffer, arrow.byteOffset, arrow.byteLength), rows: result.rowCount };
+  }
+  let columns = columnsByName.get(name);
+  if (!columns) {
+    // Typed with its parameters bound and none of its rows asked for: the first answers of a
+    // comparison, asked together as a service starts under load, each read a country's rows into
+    // JavaScript (a quarter of what its thread allocated in the first run of `npm run load`).
+    columns = columnsOf(await connection.run(`SELECT * FROM (${sql}\n) q0 LIMIT 0`, values, types));
+    columnsByName.set(name, columns);
   }
   const head = format === 'json' ? jsonHead(columns) : bom;
   const tail = format === 'json' ? jsonTail : none;

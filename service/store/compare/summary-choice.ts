@@ -86,7 +86,7 @@ const indexed = new WeakMap<Answer, RowIndex | null>();
 const newline = 0x0a;
 const rowsKey = Buffer.from(',"rows":[');
 
-/** The index of a whole answer written by DuckDB; null for one written otherwise (the first of a process, by JSON.stringify). */
+/** The index of a whole answer as DuckDB writes it, one row a line; null for one laid out otherwise (by JSON.stringify). */
 function indexOf(whole: Answer): RowIndex | null {
   const body = whole.body;
   const at = body.indexOf(rowsKey);
