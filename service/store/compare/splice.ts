@@ -37,7 +37,7 @@ const dongKey = Buffer.from('"dong":');
  * quote inside a string is always escaped, so `"key":` with bare quotes is a key), null for a JSON
  * null, undefined when the row has no such key.
  */
-function keyValue(bytes: Buffer, key: Buffer, from: number, to: number): string | null | undefined {
+export function keyValue(bytes: Buffer, key: Buffer, from: number, to: number): string | null | undefined {
   const at = bytes.indexOf(key, from);
   if (at < 0 || at >= to) return undefined;
   const v = at + key.length;
