@@ -77,7 +77,8 @@ function routeOf(c: Context): string {
  */
 export function batchedLines(write: (text: string) => void, everyMs = 50): { line: (text: string) => void; flush: () => void } {
   let pending: string[] = [];
-  let bytes = 0;
+  /** Characters waiting (a line's UTF-8 is as long or longer). */
+  let waiting = 0;
   let timer: NodeJS.Timeout | undefined;
   const flush = () => {
     clearTimeout(timer);
@@ -85,14 +86,14 @@ export function batchedLines(write: (text: string) => void, everyMs = 50): { lin
     if (pending.length === 0) return;
     const text = `${pending.join('\n')}\n`;
     pending = [];
-    bytes = 0;
+    waiting = 0;
     write(text);
   };
   return {
     line(text) {
       pending.push(text);
-      bytes += text.length;
-      if (bytes >= 64 * 1024) flush();
+      waiting += text.length;
+      if (waiting >= 64 * 1024) flush();
       else timer ??= setTimeout(flush, everyMs);
     },
     flush,

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadDemo } from '../../service/demo.ts';
 import { doctor, restoreBackup } from '../../service/store/backup.ts';
 import { latestMigration } from '../../service/store/db.ts';
@@ -241,13 +241,15 @@ describe('logs an operator can use', () => {
 });
 
 describe('the request log written a batch at a time', () => {
-  it('writes the lines of a moment in one write, at once past 64 KB, and whatever waits when flushed', async () => {
+  it('writes the lines of a moment in one write, at once past 64 KB, and whatever waits when flushed', () => {
+    vi.useFakeTimers();
     const writes: string[] = [];
     const lines = batchedLines((text) => writes.push(text), 20);
     lines.line('{"a":1}');
     lines.line('{"a":2}');
+    vi.advanceTimersByTime(19);
     expect(writes).toEqual([]);
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    vi.advanceTimersByTime(1);
     expect(writes).toEqual(['{"a":1}\n{"a":2}\n']);
     const long = 'x'.repeat(40 * 1024);
     lines.line(long);
@@ -259,5 +261,6 @@ describe('the request log written a batch at a time', () => {
     expect(writes[2]).toBe('{"last":true}\n');
     lines.flush();
     expect(writes).toHaveLength(3);
+    vi.useRealTimers();
   });
 });

@@ -28,17 +28,20 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
+/** What the service last started has printed so far (it goes on after `serve` resolves). */
+let printed = '';
+
 /** Starts `jachi serve` and resolves with what it printed once it is listening. */
 function serve(args: string[]): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'jachi-serve-'));
   dirs.push(dir);
+  printed = '';
   return new Promise((resolve, reject) => {
     child = spawn(process.execPath, ['bin/jachi.mjs', 'serve', '--port', '0', '--db', join(dir, 'j.duckdb'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
     let err = '';
     child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (/Jachi Ledger: \S+/.test(out)) resolve(out);
+      printed += d.toString();
+      if (/Jachi Ledger: \S+/.test(printed)) resolve(printed);
     });
     child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
     child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${err}`)));
@@ -76,18 +79,8 @@ describe('jachi serve --demo (npm start)', () => {
   }, 30_000);
 
   it('logs a JSON line for each request on standard output, every one of them written by the time it stops', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'jachi-serve-'));
-    dirs.push(dir);
-    const service = spawn(process.execPath, ['bin/jachi.mjs', 'serve', '--port', '0', '--db', join(dir, 'j.duckdb'), '--demo'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    child = service;
-    let out = '';
-    const listening = new Promise<void>((resolve) =>
-      service.stdout!.on('data', (d: Buffer) => {
-        out += d.toString();
-        if (/Jachi Ledger: \S+/.test(out)) resolve();
-      }),
-    );
-    await listening;
+    const out = await serve(['--demo']);
+    const service = child!;
     const base = /Jachi Ledger: (http:\/\/localhost:\d+)/.exec(out)![1]!;
     const token = /^\s+manager\s+(jachi_\S+)/m.exec(out)![1]!;
     const ids: string[] = [];
@@ -99,7 +92,7 @@ describe('jachi serve --demo (npm start)', () => {
     // Stopped at once: the lines still waiting to be written go out before it exits.
     service.kill('SIGTERM');
     expect(await exitOf(service, 20_000)).toBe(0);
-    const logged = out
+    const logged = printed
       .split('\n')
       .filter((line) => line.startsWith('{'))
       .map((line) => JSON.parse(line) as { id: string; route: string; status: number });

@@ -127,7 +127,7 @@ async function answerOf(connection: DuckDBConnection, name: string, { sql, value
   if (!columns) {
     // Typed with its parameters bound and none of its rows asked for: the first answers of a
     // comparison, asked together as a service starts under load, each read a country's rows into
-    // JavaScript (a quarter of what its thread allocated in the first run of `npm run load`).
+    // JavaScript (about a seventh of what its thread allocated in a run of `npm run load`).
     columns = columnsOf(await connection.run(`SELECT * FROM (${sql}\n) q0 LIMIT 0`, values, types));
     columnsByName.set(name, columns);
   }

@@ -82,7 +82,7 @@ interface RowIndex {
   rows: SummaryRow[];
 }
 
-const indexed = new WeakMap<Answer, RowIndex | null>();
+const indexed = new WeakMap<Answer, RowIndex>();
 
 const newline = 0x0a;
 const rowsKey = Buffer.from(',"rows":[');
@@ -120,12 +120,12 @@ function rowAt(body: Buffer, start: number, end: number): SummaryRow {
   return { kind: row.kind, city: row.city, district: row.district, dong: row.dong, phase: row.phase, cohort: row.cohort };
 }
 
-/** The index of a whole answer as DuckDB writes it, one row a line; null for one laid out otherwise (by JSON.stringify). */
-function indexOf(whole: Answer): RowIndex | null {
+/** The index of a whole answer as DuckDB writes every JSON answer (compare/answers.ts), one row a line. */
+function indexOf(whole: Answer): RowIndex {
   const body = whole.body;
   const at = body.indexOf(rowsKey);
   const open = at + rowsKey.length - 1;
-  if (at < 0 || body[open + 1] !== newline) return null;
+  if (at < 0 || body[open + 1] !== newline) throw new Error('a whole summary answer not laid out one row a line, as DuckDB writes it');
   const close = body.lastIndexOf(']');
   const starts: number[] = [];
   const ends: number[] = [];
@@ -154,11 +154,6 @@ const separator = Buffer.from(',\n\t');
 export function chosenSummary(whole: Answer, choice: SummaryChoice): Answer {
   let found = indexed.get(whole);
   if (found === undefined) indexed.set(whole, (found = indexOf(whole)));
-  if (found === null) {
-    const { columns, rows } = JSON.parse(whole.body.toString('utf8')) as { columns: unknown; rows: SummaryRow[] };
-    const kept = rows.filter((row) => chosen(row, choice));
-    return { body: Buffer.from(JSON.stringify({ columns, rows: kept })), rows: kept.length };
-  }
   const { head, tail, starts, ends, rows } = found;
   const parts: Buffer[] = [head, Buffer.from('[\n\t')];
   let count = 0;
