@@ -44,6 +44,12 @@ export interface LoadOptions {
    * default; 0 leaves glibc's own (8 per core), as a service started by hand without it runs.
    */
   mallocArenas?: number;
+  /**
+   * glibc's mmap threshold for the service in bytes (`MALLOC_MMAP_THRESHOLD_`), as the Dockerfile
+   * sets it: 131072 by default (every block of 128 KB or more mapped on its own and returned to the
+   * system when freed); 0 leaves glibc's own, which rises with the blocks freed.
+   */
+  mmapThreshold?: number;
   /** Progress lines (generation, start, stop); default none. */
   log?: (line: string) => void;
   seed?: number;
@@ -246,7 +252,8 @@ export async function runLoad(options: LoadOptions = {}): Promise<LoadResult> {
     seed: options.seed ?? 7,
     serveArgs: options.serveArgs ?? [],
     nodeArgs: options.nodeArgs ?? [],
-    mallocArenas: options.mallocArenas ?? 2,
+    mallocArenas: options.mallocArenas ?? imageMalloc.arenas,
+    mmapThreshold: options.mmapThreshold ?? imageMalloc.mmapThreshold,
   };
   const log = options.log ?? (() => undefined);
   const dir = mkdtempSync(join(tmpdir(), 'jachi-load-'));
@@ -267,7 +274,7 @@ export async function runLoad(options: LoadOptions = {}): Promise<LoadResult> {
     for (const c of clients) roles[c.role] += 1;
 
     log('starting jachi serve …');
-    service = await startService(db, opts.serveArgs, opts.nodeArgs, opts.mallocArenas);
+    service = await startService(db, opts.serveArgs, opts.nodeArgs, mallocEnv(opts));
     const pid = service.child.pid!;
     const base = service.base;
 
@@ -491,13 +498,24 @@ interface Service {
   stderr: () => string;
 }
 
+/** glibc's malloc settings as the Dockerfile gives them to the service (a test keeps the two the same). */
+export const imageMalloc = { arenas: 2, mmapThreshold: 131072 };
+
+/** The malloc settings the service runs with, as its environment names them (none for a setting of 0). */
+function mallocEnv(o: { mallocArenas: number; mmapThreshold: number }): Record<string, string> {
+  return {
+    ...(o.mallocArenas > 0 ? { MALLOC_ARENA_MAX: String(o.mallocArenas) } : {}),
+    ...(o.mmapThreshold > 0 ? { MALLOC_MMAP_THRESHOLD_: String(o.mmapThreshold) } : {}),
+  };
+}
+
 /** Starts `jachi serve --port 0` and resolves once it prints where it listens. */
-function startService(db: string, extra: string[], nodeArgs: string[], mallocArenas: number): Promise<Service> {
+function startService(db: string, extra: string[], nodeArgs: string[], malloc: Record<string, string>): Promise<Service> {
   return new Promise((resolve, reject) => {
-    const { MALLOC_ARENA_MAX: _arenas, ...env } = process.env;
+    const { MALLOC_ARENA_MAX: _arenas, MALLOC_MMAP_THRESHOLD_: _mmap, ...env } = process.env;
     const child = spawn(process.execPath, [...nodeArgs, jachi, 'serve', '--db', db, '--port', '0', '--host', '127.0.0.1', ...extra], {
       cwd: root,
-      env: mallocArenas > 0 ? { ...env, MALLOC_ARENA_MAX: String(mallocArenas) } : env,
+      env: { ...env, ...malloc },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out: string | undefined = '';
@@ -578,7 +596,9 @@ export function printLoad(r: LoadResult): void {
   const lines: BenchLine[] = [
     { name: `country: ${o.dongs.toLocaleString('en')} dongs × ${o.years} years, ${rows.toLocaleString('en')} rows; demo generate took`, value: msText(r.generated.ms) },
     {
-      name: `service: ${o.mallocArenas > 0 ? `MALLOC_ARENA_MAX=${o.mallocArenas} ` : ''}node ${[...o.nodeArgs, 'bin/jachi.mjs serve', ...o.serveArgs].join(' ')}`,
+      name: `service: ${Object.entries(mallocEnv(o))
+        .map(([k, v]) => `${k}=${v} `)
+        .join('')}node ${[...o.nodeArgs, 'bin/jachi.mjs serve', ...o.serveArgs].join(' ')}`,
       value: '',
     },
     {

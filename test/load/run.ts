@@ -4,7 +4,9 @@
  * fifth), `--years N` (default 2), `--rate N` (each client's most requests a second; default 10),
  * `--node=FLAG` (repeatable: a flag for the service's node, e.g. `--node=--max-old-space-size=256`),
  * `--profile DIR` (the service's CPU profile), `--arenas N` (glibc's malloc arenas for the service,
- * `MALLOC_ARENA_MAX`, as the Dockerfile sets it: default 2; 0 leaves glibc's default), `--json` (the figures as JSON too). Anything after a
+ * `MALLOC_ARENA_MAX`, as the Dockerfile sets it: default 2; 0 leaves glibc's default), `--mmap-threshold
+ * BYTES` (glibc's `MALLOC_MMAP_THRESHOLD_`, as the Dockerfile sets it: default 131072; 0 leaves glibc's
+ * default), `--json` (the figures as JSON too). Anything after a
  * second `--` goes to `jachi serve` (`npm run load -- --clients 20 -- --rate 5`).
  */
 import { execFileSync } from 'node:child_process';
@@ -23,7 +25,8 @@ const { values } = parseArgs({
     years: { type: 'string', default: '2' },
     rate: { type: 'string', default: '10' },
     node: { type: 'string', multiple: true, default: [] },
-    arenas: { type: 'string', default: '2' },
+    arenas: { type: 'string' },
+    'mmap-threshold': { type: 'string' },
     profile: { type: 'string' },
     json: { type: 'boolean', default: false },
   },
@@ -43,7 +46,8 @@ const result = await runLoad({
   years: whole('years', values.years),
   perClientRate: whole('rate', values.rate),
   serveArgs: dashes < 0 ? [] : process.argv.slice(dashes + 1),
-  mallocArenas: whole('arenas', values.arenas, 0),
+  mallocArenas: values.arenas === undefined ? undefined : whole('arenas', values.arenas, 0),
+  mmapThreshold: values['mmap-threshold'] === undefined ? undefined : whole('mmap-threshold', values['mmap-threshold'], 0),
   nodeArgs: [...values.node, ...(values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : [])],
   log: (line) => console.error(line),
 });

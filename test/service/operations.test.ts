@@ -10,6 +10,7 @@ import { latestMigration } from '../../service/store/db.ts';
 import { Store } from '../../service/store/store.ts';
 import { batchedLines } from '../../service/http/log.ts';
 import { batch, spendingRow, startService, type TestService } from '../support/service.ts';
+import { imageMalloc } from '../load/load.ts';
 
 async function read(file: string, sql: string) {
   const instance = await DuckDBInstance.create(file, { access_mode: 'READ_ONLY' });
@@ -211,6 +212,23 @@ describe('the container', () => {
     expect(cmd[cmd.indexOf('--db') + 1]).toMatch(/^\/data\//);
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(/^VOLUME \["\/data"\]$/m);
+  });
+
+  it('gives the service the malloc settings `npm run load` measures it with, as the README tells a server without Docker', () => {
+    const dockerfile = readFileSync(join(import.meta.dirname, '../../Dockerfile'), 'utf8');
+    const env = Object.fromEntries(
+      /^ENV (.*)$/m
+        .exec(dockerfile)![1]!
+        .split(/\s+/)
+        .map((pair) => pair.split('=')),
+    );
+    const measured = { MALLOC_ARENA_MAX: String(imageMalloc.arenas), MALLOC_MMAP_THRESHOLD_: String(imageMalloc.mmapThreshold) };
+    expect(env).toMatchObject(measured);
+    const readme = readFileSync(join(import.meta.dirname, '../../README.md'), 'utf8');
+    const told = Object.entries(measured)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ');
+    expect(readme).toContain(`Environment=${told}`);
   });
 });
 
