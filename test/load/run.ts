@@ -4,10 +4,10 @@
  * fifth), `--years N` (default 2), `--rate N` (each client's most requests a second; default 10),
  * `--node=FLAG` (repeatable: a flag for the service's node, e.g. `--node=--max-old-space-size=256`),
  * `--profile DIR` (the service's CPU profile), `--arenas N` (glibc's malloc arenas for the service,
- * `MALLOC_ARENA_MAX`, as the Dockerfile sets it: default 2; 0 leaves glibc's default), `--mmap-threshold
- * BYTES` (glibc's `MALLOC_MMAP_THRESHOLD_`, as the Dockerfile sets it: default 131072; 0 leaves glibc's
- * default), `--json` (the figures as JSON too). Anything after a
- * second `--` goes to `jachi serve` (`npm run load -- --clients 20 -- --rate 5`).
+ * `MALLOC_ARENA_MAX`, as the Dockerfile sets it: default 2; 0 leaves glibc's default),
+ * `--mmap-threshold BYTES` (glibc's `MALLOC_MMAP_THRESHOLD_`, as the Dockerfile sets it: default
+ * 131072; 0 leaves glibc's own), `--json` (the figures as JSON too). Anything after a second `--`
+ * goes to `jachi serve` (`npm run load -- --clients 20 -- --rate 5`).
  */
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
