@@ -261,24 +261,27 @@ describe('logs an operator can use', () => {
 describe('the request log written a batch at a time', () => {
   it('writes the lines of a moment in one write, at once past 64 KB, and whatever waits when flushed', () => {
     vi.useFakeTimers();
-    const writes: string[] = [];
-    const lines = batchedLines((text) => writes.push(text), 20);
-    lines.line('{"a":1}');
-    lines.line('{"a":2}');
-    vi.advanceTimersByTime(19);
-    expect(writes).toEqual([]);
-    vi.advanceTimersByTime(1);
-    expect(writes).toEqual(['{"a":1}\n{"a":2}\n']);
-    const long = 'x'.repeat(40 * 1024);
-    lines.line(long);
-    lines.line(long);
-    expect(writes).toHaveLength(2);
-    expect(writes[1]).toBe(`${long}\n${long}\n`);
-    lines.line('{"last":true}');
-    lines.flush();
-    expect(writes[2]).toBe('{"last":true}\n');
-    lines.flush();
-    expect(writes).toHaveLength(3);
-    vi.useRealTimers();
+    try {
+      const writes: string[] = [];
+      const lines = batchedLines((text) => writes.push(text), 20);
+      lines.line('{"a":1}');
+      lines.line('{"a":2}');
+      vi.advanceTimersByTime(19);
+      expect(writes).toEqual([]);
+      vi.advanceTimersByTime(1);
+      expect(writes).toEqual(['{"a":1}\n{"a":2}\n']);
+      const long = 'x'.repeat(40 * 1024);
+      lines.line(long);
+      lines.line(long);
+      expect(writes).toHaveLength(2);
+      expect(writes[1]).toBe(`${long}\n${long}\n`);
+      lines.line('{"last":true}');
+      lines.flush();
+      expect(writes[2]).toBe('{"last":true}\n');
+      lines.flush();
+      expect(writes).toHaveLength(3);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

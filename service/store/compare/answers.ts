@@ -28,7 +28,7 @@ import { dongBlocks, splice, type DongBlocks } from './splice.ts';
 import { defineShared } from './sql-files.ts';
 import { readsKeptTotals, withKeptTotals, type KeptChanges } from './kept.ts';
 import { readMaterialized, type ResultColumn } from './result.ts';
-import { readKept } from '../statements.ts';
+import { readKept, runKept } from '../statements.ts';
 
 export type AnswerFormat = 'json' | 'arrow' | 'csv';
 
@@ -116,7 +116,7 @@ export async function comparisonAnswer(connection: DuckDBConnection, name: strin
 
 async function answerOf(connection: DuckDBConnection, name: string, { sql, values, types }: PreparedComparison, format: AnswerFormat): Promise<Answer> {
   if (format === 'arrow') {
-    const result = await connection.run(sql, values, types);
+    const result = await runKept(connection, sql, values, types);
     columnsByName.set(name, columnsOf(result));
     const arrow = arrowFromDuckDB(result);
     // A type arrow.ts does not copy whole: the rows read into JavaScript and encoded there.
