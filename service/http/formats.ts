@@ -73,24 +73,5 @@ export async function respondAnswer(c: Context, store: Store, name: string, para
   c.header('Cache-Control', 'private, no-cache');
   if (c.req.header('if-none-match') === etag) return c.body(null, 304);
   const answer = await store.compareAnswer(name, params, format, c.get('signal'));
-  if (answer.parts.length === 1) return c.body(answer.parts[0] as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': contentTypes[format] });
-  return c.body(partsStream(answer.parts), 200, { 'Content-Type': contentTypes[format], 'Content-Length': String(answer.size) });
-}
-
-/**
- * An answer's parts sent one after another as the socket takes them (a part is asked for only
- * when the last has been written), none copied: the parts are shared with the kept answers and
- * never written to.
- */
-function partsStream(parts: readonly Buffer[]): ReadableStream<Uint8Array<ArrayBuffer>> {
-  let next = 0;
-  return new ReadableStream<Uint8Array<ArrayBuffer>>(
-    {
-      pull(controller) {
-        if (next < parts.length) controller.enqueue(parts[next++] as Uint8Array<ArrayBuffer>);
-        else controller.close();
-      },
-    },
-    { highWaterMark: 0 },
-  );
+  return c.body(answer.body as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': contentTypes[format] });
 }

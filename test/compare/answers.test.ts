@@ -3,11 +3,11 @@
 import { tableFromIPC } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { categories, comparisonNames, type District } from '../../domain/index.ts';
+import { comparisonNames, type District } from '../../domain/index.ts';
 import { comparisonKinds, comparisonScope, comparisonSql, sharedDefinitions, readMaterialized, runComparison, toArrowIPC } from '../../service/store/compare/index.ts';
 import { arrowFromDuckDB } from '../../service/store/compare/arrow.ts';
 import { keptDefinitions, keptTables } from '../../service/store/compare/kept.ts';
-import { AnswerCache, answerBytes, comparisonAnswer, splices, wholeAnswer, type Answer, type AnswerFormat } from '../../service/store/compare/answers.ts';
+import { AnswerCache, comparisonAnswer, type Answer, type AnswerFormat } from '../../service/store/compare/answers.ts';
 import { openFixture, today } from './fixture.ts';
 import { parseCsv } from '../support/csv.ts';
 import { batch, spendingRow, startService, type TestService } from '../support/service.ts';
@@ -18,7 +18,7 @@ beforeAll(async () => {
 });
 afterAll(() => db?.close());
 
-const text = (answer: Answer) => answerBytes(answer).toString('utf8');
+const text = (answer: Answer) => answer.body.toString('utf8');
 
 describe('answers written by DuckDB', () => {
   it('JSON: every comparison gives the rows runComparison reads, in its order, the first answer and the later ones alike', async () => {
@@ -39,7 +39,7 @@ describe('answers written by DuckDB', () => {
     for (const name of comparisonNames) {
       const first = await comparisonAnswer(db.connection, name, { today }, 'csv');
       const later = await comparisonAnswer(db.connection, name, { today }, 'csv');
-      expect([...answerBytes(later).subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+      expect([...later.body.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
       const body = text(later);
       expect(body.split('\r\n').length, name).toBe(later.rows + 2);
       const [a, b] = [parseCsv(text(first).slice(1)), parseCsv(body.slice(1))];
@@ -69,7 +69,7 @@ describe('answers written by DuckDB', () => {
   it('Arrow: whole vectors read out of DuckDB give the same table as the rows encoded one by one, for every comparison', async () => {
     for (const name of comparisonNames) {
       const expected = tableFromIPC(toArrowIPC(await runComparison(db.connection, name, { today })));
-      const table = tableFromIPC(answerBytes(await comparisonAnswer(db.connection, name, { today }, 'arrow')));
+      const table = tableFromIPC((await comparisonAnswer(db.connection, name, { today }, 'arrow')).body);
       expect(
         table.schema.fields.map((f) => `${f.name}:${f.type}`),
         name,
@@ -123,7 +123,7 @@ describe('comparisonKinds', () => {
 });
 
 describe('AnswerCache', () => {
-  const answer = (bytes: number): Answer => wholeAnswer(Buffer.alloc(bytes), 1);
+  const answer = (bytes: number): Answer => ({ body: Buffer.alloc(bytes), rows: 1 });
   const later = () => {
     let resolve!: (a: Answer) => void;
     const promise = new Promise<Answer>((r) => (resolve = r));
@@ -174,7 +174,7 @@ describe('AnswerCache', () => {
     expect(made.map((m) => m.version)).toEqual([1, 3]);
     made[1]!.done.resolve(answer(3));
     expect(await second).toBe(await third);
-    expect((await second).size).toBe(3);
+    expect((await second).body.length).toBe(3);
   });
 
   it('serves an answer of an older version when nothing it rests on changed since it was begun, and keeps it as the newer one', async () => {
@@ -247,7 +247,7 @@ describe('AnswerCache', () => {
     expect(turns).toHaveLength(1);
     turns[0]!.take();
     expect(await second).toBe(await first);
-    expect((await first).size).toBe(2);
+    expect((await first).body.length).toBe(2);
     // Kept as the answer at the version it began at.
     await cache.get('k', now, compute);
     expect(turns).toHaveLength(1);
@@ -359,14 +359,14 @@ describe('GET /api/compare/:name, kept per revision', () => {
     const keptBody = Buffer.from(await ask(`district=${district.code}`));
     expect(store.answers.counts.computed).toBe(computed);
     expect(store.answers.counts.kept).toBe(kept + 1);
-    expect(keptBody.equals(answerBytes(await fresh({ district: district.code })))).toBe(true);
+    expect(keptBody.equals((await fresh({ district: district.code })).body)).toBe(true);
     // A row of one of its dongs: computed again, with it.
     const row = { rowId: randomUUID(), values: spendingRow({ dong: own!.code, budgetKrw: 3_000_000, executedKrw: 0 }) };
     const synced = await svc.json('POST', '/api/sync/spending', 'district', batch([row]));
     expect(synced.body.results[0].status).toBe('accepted');
     const made = Buffer.from(await ask(`district=${district.code}`));
     expect(store.answers.counts.computed).toBe(computed + 1);
-    expect(made.equals(answerBytes(await fresh({ district: district.code })))).toBe(true);
+    expect(made.equals((await fresh({ district: district.code })).body)).toBe(true);
     expect(made.equals(keptBody)).toBe(false);
     // The row moved to another dong: the answer of the dong it left is made anew too.
     const budgetOf = async (dong: string) =>
@@ -377,35 +377,6 @@ describe('GET /api/compare/:name, kept per revision', () => {
     const moved = { rowId: row.rowId, baseRevision: synced.body.results[0].revision, values: { ...row.values, dong: other!.code } };
     expect((await svc.json('POST', '/api/sync/spending', 'district', batch([moved]))).body.results[0].status).toBe('accepted');
     expect(await budgetOf(own!.code)).toBe(before - 3_000_000);
-  });
-
-  it('sends an answer brought up to date in parts, shared with the one before: the same bytes and length as one written afresh', async () => {
-    const { store } = svc;
-    // Every line of every 대덕구 dong, both phases: runs of kept rows long enough to be shared.
-    const district = store.reference.resolveDistrict('대덕구') as District;
-    const dongs = store.reference.reference.dongs.filter((d) => d.district === district.code);
-    const lines = dongs.flatMap((d) =>
-      categories.flatMap((category) =>
-        [1, 2].map((phase) => ({ values: spendingRow({ dong: d.code, category, phase, fiscalYear: 2018 + phase, executedOn: `${2018 + phase}-12-20` }) })),
-      ),
-    );
-    expect((await svc.json('POST', '/api/sync/spending', 'district', batch(lines))).body.results.every((r: { status: string }) => r.status === 'accepted')).toBe(true);
-    const ask = async () => {
-      const res = await svc.call('GET', `/api/compare/spending?district=${district.code}&today=${today}`, 'manager');
-      return { length: res.headers.get('content-length'), bytes: Buffer.from(await res.arrayBuffer()) };
-    };
-    await ask();
-    const spliced = splices.count;
-    // One dong in the middle changes.
-    const row = { values: spendingRow({ dong: dongs[Math.floor(dongs.length / 2)]!.code, budgetKrw: 2_000_000 }) };
-    expect((await svc.json('POST', '/api/sync/spending', 'district', batch([row]))).body.results[0].status).toBe('accepted');
-    const served = await ask();
-    expect(splices.count).toBe(spliced + 1);
-    const kept = await store.compareAnswer('spending', { district: district.code, today }, 'json');
-    expect(kept.parts.length).toBeGreaterThan(1);
-    const whole = answerBytes(await store.withReader((c) => comparisonAnswer(c, 'spending', { district: district.code, today }, 'json')));
-    expect(served.bytes.equals(whole)).toBe(true);
-    expect(Number(served.length)).toBe(whole.length);
   });
 
   it('a comparison rests on the dongs its filters choose; the summary on whole cities, and on every city unless cities are named', () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kind } from '../../domain/index.ts';
 import { loadDemo } from '../../service/demo.ts';
 import { runComparison } from '../../service/store/compare/index.ts';
-import { answerBytes, changedAnswer, comparisonAnswer, splices } from '../../service/store/compare/answers.ts';
+import { changedAnswer, comparisonAnswer, splices } from '../../service/store/compare/answers.ts';
 import { keptCounts, keptLimits, withKeptTotals, type KeptChanges } from '../../service/store/compare/kept.ts';
 import { A, B, openFixture, reference as fixtureReference, today as fixtureToday } from './fixture.ts';
 import { batch, startService, type TestService } from '../support/service.ts';
@@ -83,7 +83,7 @@ async function expectSpliced(step: string, district: string) {
         freshWholes += keptCounts.whole - wholes;
         // The same rows in the same order (an answer not changed since a comparison's very first is
         // still the one JavaScript wrote, as its columns were learnt from it: the same JSON, other bytes).
-        expect(JSON.parse(served.toString()), `${step}: ${name} ${JSON.stringify(query)}`).toEqual(JSON.parse(answerBytes(whole).toString()));
+        expect(JSON.parse(served.toString()), `${step}: ${name} ${JSON.stringify(query)}`).toEqual(JSON.parse(whole.body.toString()));
       } finally {
         fresh.closeSync();
       }
@@ -204,10 +204,8 @@ describe('a per-dong answer brought up to date', () => {
       const made = await changedAnswer(c, 'spending', { today: fixtureToday }, before, new Set([odd]));
       expect(made).toBeDefined();
       const whole = await ask();
-      expect(answerBytes(made!).toString()).toBe(answerBytes(whole).toString());
-      expect(JSON.parse(answerBytes(made!).toString()).rows.find((r: { dong: string; category: string | null }) => r.dong === odd && r.category === null).budgetKrw).toBe(
-        1_250_000,
-      );
+      expect(made!.body.toString()).toBe(whole.body.toString());
+      expect(JSON.parse(made!.body.toString()).rows.find((r: { dong: string; category: string | null }) => r.dong === odd && r.category === null).budgetKrw).toBe(1_250_000);
       // A question of another dong alone is left as it was.
       const ofB = await ask({ dong: [B] });
       expect(await changedAnswer(c, 'spending', { today: fixtureToday, dong: [B] }, ofB, new Set([odd]))).toBe(ofB);

@@ -7,7 +7,6 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runComparison, type ComparisonParams } from '../../service/store/compare/index.ts';
 import { chosenSummary, summaryChoice } from '../../service/store/compare/summary-choice.ts';
-import { answerBytes, wholeAnswer } from '../../service/store/compare/answers.ts';
 import { openDatabase } from '../../service/store/db.ts';
 import { generateDemo } from '../../service/store/generate.ts';
 import { Readers } from '../../service/store/readers.ts';
@@ -31,7 +30,7 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const answerRows = async (params: ComparisonParams) => JSON.parse(answerBytes(await store.compareAnswer('summary', { ...params, today }, 'json')).toString('utf8')) as object;
+const answerRows = async (params: ComparisonParams) => JSON.parse((await store.compareAnswer('summary', { ...params, today }, 'json')).body.toString('utf8')) as object;
 const sqlRows = (params: ComparisonParams) => store.withReader((c) => runComparison(c, 'summary', { ...params, today }));
 
 describe('a filtered summary, cut from the whole one', () => {
@@ -102,14 +101,14 @@ describe('a filtered summary, cut from the whole one', () => {
     const row = (kind: string, district: string | null, dong: string | null, note: string) => ({ kind, city: '11', district, dong, phase: 1, cohort: 1, note });
     const rows = [row('city', null, null, 'a "quoted", \\ and \n'), row('dong', '11110', '11110-a', '줄\t바꿈'), row('dong', '11120', '11120-b', '}, {')];
     const layout = (list: object[]) => (list.length === 0 ? '[\n\t\n]\n' : `[\n\t${list.map((r) => JSON.stringify(r)).join(',\n\t')}\n]\n`);
-    const whole = wholeAnswer(Buffer.from(`{"columns":[{"name":"kind","type":"VARCHAR"}],"rows":${layout(rows)}}`), rows.length);
+    const whole = { body: Buffer.from(`{"columns":[{"name":"kind","type":"VARCHAR"}],"rows":${layout(rows)}}`), rows: rows.length };
     const cut = (districts: string[]) => chosenSummary(whole, { phases: null, cohorts: null, cities: null, districts: new Set(districts), dongs: null });
     const one = cut(['11120']);
-    expect(JSON.parse(answerBytes(one).toString())).toEqual({ columns: [{ name: 'kind', type: 'VARCHAR' }], rows: [rows[0], rows[2]] });
+    expect(JSON.parse(one.body.toString())).toEqual({ columns: [{ name: 'kind', type: 'VARCHAR' }], rows: [rows[0], rows[2]] });
     expect(one.rows).toBe(2);
-    expect(JSON.parse(answerBytes(chosenSummary(whole, { phases: new Set([2]), cohorts: null, cities: null, districts: null, dongs: null })).toString()).rows).toEqual([]);
+    expect(JSON.parse(chosenSummary(whole, { phases: new Set([2]), cohorts: null, cities: null, districts: null, dongs: null }).body.toString()).rows).toEqual([]);
     // The same lines as DuckDB would write for those rows.
-    expect(answerBytes(one).toString()).toBe(`{"columns":[{"name":"kind","type":"VARCHAR"}],"rows":${layout([rows[0]!, rows[2]!])}}`);
+    expect(one.body.toString()).toBe(`{"columns":[{"name":"kind","type":"VARCHAR"}],"rows":${layout([rows[0]!, rows[2]!])}}`);
   });
 
   it('is the whole answer when nothing is filtered; a bad filter is refused as before', () => {

@@ -6,7 +6,6 @@ import { randomUUID } from 'node:crypto';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Store } from '../../service/store/store.ts';
-import { answerBytes } from '../../service/store/compare/answers.ts';
 
 /**
  * A database written by the first wave (schema 002: `votes`, no carry-over, no allocations), made
@@ -113,7 +112,7 @@ describe('a first-wave database', () => {
       expect(await store.authenticate('jachi_firstwave_secret')).toMatchObject({ role: 'dong', dong: '30110-gayang2', city: '30' });
       // The new figures are there at once.
       // (as the service answers GET /api/compare/summary)
-      const summary = JSON.parse(answerBytes(await store.compareAnswer('summary', {}, 'json')).toString('utf8')) as { rows: Record<string, unknown>[] };
+      const summary = JSON.parse((await store.compareAnswer('summary', {}, 'json')).body.toString('utf8')) as { rows: Record<string, unknown>[] };
       expect(summary.rows.some((r) => r.kind === 'city' && r.figure === 'completionRate' && r.phase === 1 && r.value === 1)).toBe(true);
       // And a sync with the new fields goes through on the migrated file.
       const admin = { tokenId: 'migrate-test', name: 'tester', role: 'admin' as const, dong: null, district: null, city: null };

@@ -32,25 +32,12 @@ import { readKept, runKept } from '../statements.ts';
 
 export type AnswerFormat = 'json' | 'arrow' | 'csv';
 
-/**
- * One encoded answer: its bytes and how many rows they hold (and for a per-dong comparison in JSON,
- * where each dong's rows lie). The bytes are one buffer as written, or for an answer brought up to
- * date by splicing, parts in order, shared with the answers it was made from: no part is ever
- * written to once its answer is made.
- */
+/** One encoded answer: its bytes and how many rows they hold (and for a per-dong comparison in JSON, where each dong's rows lie). */
 export interface Answer {
-  parts: readonly Buffer[];
-  /** The bytes of all the parts. */
-  size: number;
+  body: Buffer;
   rows: number;
   blocks?: DongBlocks;
 }
-
-/** An answer of one buffer. */
-export const wholeAnswer = (body: Buffer, rows: number, blocks?: DongBlocks): Answer => ({ parts: [body], size: body.length, rows, ...(blocks ? { blocks } : {}) });
-
-/** An answer's bytes as one buffer (copied together only if it is in parts). */
-export const answerBytes = (answer: Answer): Buffer => (answer.parts.length === 1 ? answer.parts[0]! : Buffer.concat(answer.parts, answer.size));
 
 const bom = Buffer.from([0xef, 0xbb, 0xbf]);
 const none = Buffer.alloc(0);
@@ -133,8 +120,8 @@ async function answerOf(connection: DuckDBConnection, name: string, { sql, value
     columnsByName.set(name, columnsOf(result));
     const arrow = arrowFromDuckDB(result);
     // A type arrow.ts does not copy whole: the rows read into JavaScript and encoded there.
-    if (!arrow) return wholeAnswer(Buffer.from(toArrowIPC(readMaterialized(result))), result.rowCount);
-    return wholeAnswer(Buffer.from(arrow.buffer, arrow.byteOffset, arrow.byteLength), result.rowCount);
+    if (!arrow) return { body: Buffer.from(toArrowIPC(readMaterialized(result))), rows: result.rowCount };
+    return { body: Buffer.from(arrow.buffer, arrow.byteOffset, arrow.byteLength), rows: result.rowCount };
   }
   let columns = columnsByName.get(name);
   if (!columns) {
@@ -148,7 +135,7 @@ async function answerOf(connection: DuckDBConnection, name: string, { sql, value
   const tail = format === 'json' ? jsonTail : none;
   const { body, rows } = await writtenByDuckDB(connection, { sql, values, types }, columns, format, head, tail);
   const blocks = format === 'json' && isPerDong(name) ? dongBlocks(body, head.length, body.length - tail.length) : undefined;
-  return wholeAnswer(body, rows, blocks);
+  return { body, rows, ...(blocks ? { blocks } : {}) };
 }
 
 /**
@@ -213,7 +200,7 @@ export async function changedAnswer(
   await defineShared(connection);
   const read = async () => (await writtenByDuckDB(connection, { ...prepared, values: { ...prepared.values, dongs: listValue(dongs) } }, columns, 'json', none, none)).body;
   const fresh = readsKeptTotals(name) ? await withKeptTotals(connection, kept, read) : await read();
-  const made = splice(previous.parts, previous.blocks, new Set(dongs), fresh, jsonHead(columns), jsonTail);
+  const made = splice(previous.body, previous.blocks, new Set(dongs), fresh, jsonHead(columns), jsonTail);
   splices.count += made ? 1 : 0;
   return made;
 }
@@ -340,7 +327,7 @@ export class AnswerCache {
         if (this.slots.get(key) !== slot) return;
         if (slot.done) this.bytes -= slot.done.bytes;
         // A per-dong answer's blocks counted at about what each costs the heap.
-        const bytes = answer.size + (answer.blocks?.dongs.length ?? 0) * 32;
+        const bytes = answer.body.length + (answer.blocks?.dongs.length ?? 0) * 32;
         slot.done = { version: begun(), answer: running.answer, bytes };
         this.bytes += bytes;
         this.evict();

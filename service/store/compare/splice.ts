@@ -3,8 +3,7 @@
  * JSON as DuckDB's writer lays an array out — `[\n\t{row},\n\t{row}\n]\n`, one row a line, ordered by
  * district and dong first — so each dong's rows are one run of bytes. After a change, only the
  * changed dongs' rows are asked of DuckDB, and the answer is the kept one with those runs replaced,
- * in the same order and the same bytes as the whole answer written afresh — as parts, the runs of
- * kept dongs shared with the kept answer rather than copied.
+ * in the same order and the same bytes as the whole answer written afresh.
  *
  * Pure functions over bytes: no DuckDB here.
  */
@@ -121,100 +120,20 @@ const between = Buffer.from(',\n\t');
 const close = Buffer.from('\n]\n');
 const empty = Buffer.from('[\n\t\n]\n');
 
-/**
- * Pieces of an answer smaller than this, cut from a part, are copied together into one buffer;
- * larger ones, and whole parts, are shared with the answer they come from (never written to once
- * made). So what a splice copies is at most this much on each side of each changed dong and at
- * each end of the answer, and the changed dongs' rows.
- */
-export const sharedAtLeast = 16 * 1024;
-/**
- * Beyond this many parts, or when the buffers its parts are cut from hold more than twice its bytes,
- * an answer is copied into one buffer again: each splice cuts the kept runs where the changed dongs
- * were, so an answer brought up to date many times would otherwise be ever more pieces, holding on
- * to ever more of the buffers they were cut from.
- */
-export const maxParts = 128;
-
-/** The bytes of the buffers that `parts` are cut from (each counted once): what keeping them keeps. */
-export function heldBytes(parts: readonly Buffer[]): number {
-  const buffers = new Set<ArrayBufferLike>();
-  for (const part of parts) buffers.add(part.buffer);
-  let held = 0;
-  for (const buffer of buffers) held += buffer.byteLength;
-  return held;
-}
-
-/** An answer's bytes in order, built from pieces: small ones copied together, large ones shared. */
-class Pieces {
-  readonly parts: Buffer[] = [];
-  size = 0;
-  private small: Buffer[] = [];
-  private smallSize = 0;
-
-  /** Adds `piece`: shared when it is `whole` (a whole part of a kept answer) or large, else copied. */
-  add(piece: Buffer, whole = false): void {
-    if (piece.length === 0) return;
-    this.size += piece.length;
-    if (!whole && piece.length < sharedAtLeast) {
-      this.small.push(piece);
-      this.smallSize += piece.length;
-      return;
-    }
-    this.flush();
-    this.parts.push(piece);
-  }
-
-  /** The parts, or one buffer of them all when there are too many or they hold too much. */
-  done(): Buffer[] {
-    this.flush();
-    if (this.parts.length === 1 || (this.parts.length <= maxParts && heldBytes(this.parts) <= 2 * this.size)) return this.parts;
-    return [Buffer.concat(this.parts, this.size)];
-  }
-
-  private flush(): void {
-    if (this.small.length === 0) return;
-    this.parts.push(Buffer.concat(this.small, this.smallSize));
-    this.small = [];
-    this.smallSize = 0;
-  }
-}
-
-/**
- * Adds to `into` the bytes of `parts` between two offsets of their whole, asked front to back (each
- * range after the last): a cursor walks the parts once.
- */
-function rangesOf(parts: readonly Buffer[]): (from: number, to: number, into: Pieces) => void {
-  let p = 0;
-  let base = 0;
-  return (from, to, into) => {
-    while (p < parts.length && base + parts[p]!.length <= from) base += parts[p++]!.length;
-    for (let q = p, b = base, at = from; at < to; b += parts[q++]!.length) {
-      const part = parts[q]!;
-      const end = Math.min(to, b + part.length);
-      into.add(at === b && end === b + part.length ? part : part.subarray(at - b, end - b), at === b && end === b + part.length);
-      at = end;
-    }
-  };
-}
-
-/** An answer's bytes (in parts, in order, `size` in all) and where its dongs' rows lie in them. */
+/** An answer's bytes and where its dongs' rows lie in them. */
 export interface Spliced {
-  parts: Buffer[];
-  size: number;
+  body: Buffer;
   rows: number;
   blocks: DongBlocks;
 }
 
 /**
- * The kept answer (its bytes `old`, in parts; its blocks in `oldBlocks`) with the rows of every
- * dong in `changed` replaced by their rows now (`fresh`, a JSON array as DuckDB writes it, holding
- * those dongs' rows only), between `head` and `tail` as the whole answer has them. The kept dongs
- * between two changed ones lie together in `old` (with the same `,\n\t` between them) and are
- * taken as one run, shared with `old` rather than copied: an answer of a country brought up to date
- * after a sync of one dong is a few new kilobytes, not a new copy of its megabytes.
+ * The kept answer (`old`, its blocks in `oldBlocks`) with the rows of every dong in `changed`
+ * replaced by their rows now (`fresh`, a JSON array as DuckDB writes it, holding those dongs' rows
+ * only), between `head` and `tail` as the whole answer has them. The kept dongs between two changed
+ * ones lie together in `old` (with the same `,\n\t` between them) and are copied in one move.
  */
-export function splice(old: readonly Buffer[], oldBlocks: DongBlocks, changed: ReadonlySet<string>, fresh: Buffer, head: Buffer, tail: Buffer): Spliced | undefined {
+export function splice(old: Buffer, oldBlocks: DongBlocks, changed: ReadonlySet<string>, fresh: Buffer, head: Buffer, tail: Buffer): Spliced | undefined {
   const added = dongBlocks(fresh, 0, fresh.length);
   if (!added || added.dongs.some((dong) => !changed.has(dong))) return undefined;
   // The answer's blocks in order: a kept block as its index in `old` (≥ 0), an added one as -1 - its index.
@@ -232,6 +151,10 @@ export function splice(old: readonly Buffer[], oldBlocks: DongBlocks, changed: R
   for (; i < n; skipChanged()) order.push(i++);
 
   const count = order.length;
+  const span = (k: number) => (k >= 0 ? oldBlocks.ends[k]! - oldBlocks.starts[k]! : added.ends[-1 - k]! - added.starts[-1 - k]!);
+  let size = head.length + tail.length + (count === 0 ? empty.length : open.length + close.length + between.length * (count - 1));
+  for (const k of order) size += span(k);
+  const body = Buffer.allocUnsafe(size);
   const blocks: DongBlocks = {
     dongs: new Array<string>(count),
     districts: new Array<string | null>(count),
@@ -249,31 +172,29 @@ export function splice(old: readonly Buffer[], oldBlocks: DongBlocks, changed: R
     blocks.rows[q] = from.rows[k]!;
     rows += from.rows[k]!;
   };
-  const body = new Pieces();
-  const kept = rangesOf(old);
-  body.add(head);
-  if (count === 0) body.add(empty);
+  let at = head.copy(body, 0);
+  if (count === 0) at += empty.copy(body, at);
   else {
-    body.add(open);
+    at += open.copy(body, at);
     for (let q = 0; q < count; ) {
-      if (q > 0) body.add(between);
+      if (q > 0) at += between.copy(body, at);
       const k = order[q]!;
       if (k < 0) {
         const j = -1 - k;
-        place(q++, added, j, body.size - added.starts[j]!);
-        body.add(fresh.subarray(added.starts[j], added.ends[j]));
+        place(q++, added, j, at - added.starts[j]!);
+        at += fresh.copy(body, at, added.starts[j], added.ends[j]);
         continue;
       }
-      // A run of kept blocks next to each other in `old`: one piece.
+      // A run of kept blocks next to each other in `old`: one copy.
       let last = q;
       while (last + 1 < count && order[last + 1] === order[last]! + 1) last++;
-      const shift = body.size - oldBlocks.starts[k]!;
+      const shift = at - oldBlocks.starts[k]!;
       for (let r = q; r <= last; r++) place(r, oldBlocks, order[r]!, shift);
-      kept(oldBlocks.starts[k]!, oldBlocks.ends[order[last]!]!, body);
+      at += old.copy(body, at, oldBlocks.starts[k], oldBlocks.ends[order[last]!]);
       q = last + 1;
     }
-    body.add(close);
+    at += close.copy(body, at);
   }
-  body.add(tail);
-  return { parts: body.done(), size: body.size, rows, blocks };
+  tail.copy(body, at);
+  return { body, rows, blocks };
 }

@@ -14,7 +14,7 @@
  */
 import { DuckDBListValue } from '@duckdb/node-api';
 import { prepareComparison, type ComparisonParams } from './index.ts';
-import { answerBytes, wholeAnswer, type Answer } from './answers.ts';
+import type { Answer } from './answers.ts';
 import { keyValue } from './splice.ts';
 
 /** What the filters choose; null: every value. */
@@ -74,8 +74,6 @@ export function chosen(row: SummaryRow, { phases, cohorts, cities, districts, do
  * row, not the rows' objects.
  */
 interface RowIndex {
-  /** The answer's bytes, which `starts` and `ends` point into. */
-  body: Buffer;
   /** The answer's bytes before its array (`{"columns":[…],"rows":`), and after it. */
   head: Buffer;
   tail: Buffer;
@@ -124,7 +122,7 @@ function rowAt(body: Buffer, start: number, end: number): SummaryRow {
 
 /** The index of a whole answer as DuckDB writes every JSON answer (compare/answers.ts), one row a line. */
 function indexOf(whole: Answer): RowIndex {
-  const body = answerBytes(whole);
+  const body = whole.body;
   const at = body.indexOf(rowsKey);
   const open = at + rowsKey.length - 1;
   if (at < 0 || body[open + 1] !== newline) throw new Error('a whole summary answer not laid out one row a line, as DuckDB writes it');
@@ -147,7 +145,7 @@ function indexOf(whole: Answer): RowIndex {
     }
     from = to + 1;
   }
-  return { body, head: body.subarray(0, open), tail: body.subarray(close + 1), starts: Int32Array.from(starts), ends: Int32Array.from(ends), rows };
+  return { head: body.subarray(0, open), tail: body.subarray(close + 1), starts: Int32Array.from(starts), ends: Int32Array.from(ends), rows };
 }
 
 const separator = Buffer.from(',\n\t');
@@ -156,14 +154,14 @@ const separator = Buffer.from(',\n\t');
 export function chosenSummary(whole: Answer, choice: SummaryChoice): Answer {
   let found = indexed.get(whole);
   if (found === undefined) indexed.set(whole, (found = indexOf(whole)));
-  const { body, head, tail, starts, ends, rows } = found;
+  const { head, tail, starts, ends, rows } = found;
   const parts: Buffer[] = [head, Buffer.from('[\n\t')];
   let count = 0;
   rows.forEach((row, i) => {
     if (!chosen(row, choice)) return;
     if (count++ > 0) parts.push(separator);
-    parts.push(body.subarray(starts[i], ends[i]));
+    parts.push(whole.body.subarray(starts[i], ends[i]));
   });
   parts.push(Buffer.from('\n]'), tail);
-  return wholeAnswer(Buffer.concat(parts), count);
+  return { body: Buffer.concat(parts), rows: count };
 }
