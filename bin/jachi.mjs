@@ -3,6 +3,8 @@
 // in a worker thread whose JavaScript heap is capped (`--heap MB`, 256 by default; 0: no cap, in
 // this thread): Node's own cap is a quarter of the machine's memory, and garbage from big answers
 // would pile up to it. This thread then only starts the worker and passes signals on.
+// First: DuckDB's allocator reads its options when DuckDB loads (bin/duckdb-allocator.mjs).
+import './duckdb-allocator.mjs';
 import { Worker } from 'node:worker_threads';
 
 const args = process.argv.slice(2);

@@ -598,7 +598,7 @@ export function printLoad(r: LoadResult): void {
     {
       name: `service: ${Object.entries(mallocEnv(o))
         .map(([k, v]) => `${k}=${v} `)
-        .join('')}node ${[...o.nodeArgs, 'bin/jachi.mjs serve', ...o.serveArgs].join(' ')}`,
+        .join('')}DUCKDB_JE_MALLOC_CONF=${process.env.DUCKDB_JE_MALLOC_CONF} node ${[...o.nodeArgs, 'bin/jachi.mjs serve', ...o.serveArgs].join(' ')}`,
       value: '',
     },
     {

@@ -232,6 +232,34 @@ describe('the container', () => {
   });
 });
 
+describe("DuckDB's allocator", () => {
+  // jemalloc, built into libduckdb, prints the options it took (and where from) when asked to print its statistics at exit.
+  const allocatorRun = (own: string) => {
+    const dir = mkdtempSync(join(tmpdir(), 'jachi-alloc-'));
+    try {
+      const { DUCKDB_JE_MALLOC_CONF: _inherited, ...env } = process.env;
+      const run = spawnSync(process.execPath, ['bin/jachi.mjs', 'token', 'list', '--db', join(dir, 'a.duckdb')], { env: { ...env, DUCKDB_JE_MALLOC_CONF: own }, encoding: 'utf8' });
+      expect(run.status, run.stderr.slice(0, 500)).toBe(0);
+      return run.stderr;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  const told = /DUCKDB_JE_MALLOC_CONF=([\w:,]+)/.exec(readFileSync(join(import.meta.dirname, '../../README.md'), 'utf8'))?.[1];
+
+  it('takes the options the README tells, set by `jachi` itself before DuckDB loads', () => {
+    expect(told).toBeDefined();
+    const stats = allocatorRun('stats_print:true');
+    expect(stats).toContain(`Environment variable MALLOC_CONF: "${told},stats_print:true"`);
+    for (const [key, value] of told!.split(',').map((o) => o.split(':'))) expect(stats).toMatch(new RegExp(`^\\s*opt\\.${key}: ${value}\\b`, 'm'));
+  });
+
+  it("lets an operator's own options win", () => {
+    const stats = allocatorRun('narenas:3,stats_print:true');
+    expect(stats).toMatch(/^\s*opt\.narenas: 3\b/m);
+  });
+});
+
 describe('logs an operator can use', () => {
   it('one JSON line per request (route, status, ms, token id — never the token), and its id on every answer, errors included', async () => {
     const lines: Record<string, unknown>[] = [];
