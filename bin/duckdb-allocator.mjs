@@ -1,7 +1,7 @@
 // DuckDB's allocator, set before DuckDB loads. libduckdb allocates through the jemalloc built into
 // it, which reads its options from DUCKDB_JE_MALLOC_CONF once, when the library loads; DuckDB's own
-// (two arenas, memory freed kept for a second and then, marked reusable, until the kernel wants it)
-// left 140 MB of freed memory resident under `npm run load`. With one arena, a freed page given back
+// (two arenas; a freed page kept a second, then a second more marked reusable but still resident)
+// left about 140 MB of freed memory resident under `npm run load`. With one arena, a freed page given back
 // when its second is up, and allocations of 1 MB and more (a comparison's hash tables and sorts) in
 // jemalloc's arena for large ones, which gives their pages back as soon as they are freed, the
 // service's peak fell from 539–560 to 468–479 MB at the same requests served (README, "Load").
