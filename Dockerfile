@@ -14,8 +14,10 @@ FROM node:20-bookworm-slim
 # V8's) otherwise each keep memory of their own; under `npm run load` the peak was ~30 MB lower
 # over eight runs (within one run's noise). And every block of 128 KB or more mapped on its own, so
 # that freeing it gives it back to the system: glibc's own threshold rises with each large block
-# freed (up to 32 MB), after which DuckDB's 256-KB buffers and the answers' megabytes are carved from
-# the arenas and kept there once freed; under `npm run load` the peak was ~40 MB lower (README, Load).
+# freed (up to 32 MB), after which the answers' megabytes and the request bodies are carved from the
+# arenas and kept there once freed; under `npm run load` the peak was ~40 MB lower (README, Load).
+# DuckDB's own buffers come from the jemalloc built into libduckdb, which `jachi` sets itself
+# (bin/duckdb-allocator.mjs).
 ENV NODE_ENV=production MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules

@@ -9,9 +9,9 @@
 // the variable come after these, and win.
 
 /** jemalloc's options for DuckDB, as measured. */
-export const duckdbAllocator = 'narenas:1,muzzy_decay_ms:0,oversize_threshold:1048576';
+const duckdbAllocator = 'narenas:1,muzzy_decay_ms:0,oversize_threshold:1048576';
 
 /** The options DuckDB's allocator is given: ours, then any the environment already names (once: a child given these keeps them). */
-export const allocatorOptions = (own) => (!own ? duckdbAllocator : own.startsWith(duckdbAllocator) ? own : `${duckdbAllocator},${own}`);
+const allocatorOptions = (own) => (!own ? duckdbAllocator : own.startsWith(duckdbAllocator) ? own : `${duckdbAllocator},${own}`);
 
 process.env.DUCKDB_JE_MALLOC_CONF = allocatorOptions(process.env.DUCKDB_JE_MALLOC_CONF);
