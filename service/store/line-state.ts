@@ -25,17 +25,37 @@ export interface OwnRows {
 export type ReadRows = (sql: string, params: Record<string, string>) => Promise<Record<string, unknown>[]>;
 
 /**
- * A line in play: its row, values, dong-year and key hash, and its place among the lines (the order
- * the duplicate warnings name them in: a row's new version takes its old line's place).
+ * The lines in play, one column each (no object per line: a bulk batch puts thousands in play, and
+ * they live until the group is committed): a line's row, values, dong-year and key hash, its place
+ * among the lines (the order the duplicate warnings name them in: a row's new version takes its
+ * old line's place), and whether a later version of the group replaced or deleted it. A line is
+ * its index here.
  */
-interface Line {
-  rowId: string;
-  values: Record<string, unknown>;
-  year: string;
-  hash: number;
-  at: number;
-  /** Replaced or deleted by a later version of the group. */
-  gone: boolean;
+class Lines {
+  readonly rowIds: string[] = [];
+  readonly values: Record<string, unknown>[] = [];
+  readonly years: string[] = [];
+  readonly hashes: number[] = [];
+  readonly places: number[] = [];
+  readonly gone: boolean[] = [];
+
+  add(rowId: string, values: Record<string, unknown>, year: string, hash: number, place: number): number {
+    this.rowIds.push(rowId);
+    this.values.push(values);
+    this.years.push(year);
+    this.hashes.push(hash);
+    this.places.push(place);
+    return this.gone.push(false) - 1;
+  }
+
+  get size(): number {
+    return this.gone.length;
+  }
+}
+
+/** A dong-year's live budget total as the group's versions leave it (a holder: one lookup a line). */
+interface Total {
+  krw: number;
 }
 
 /** Rows of the dong-years in `$years` (a JSON list of `{dong, fy}`). */
@@ -54,13 +74,13 @@ function eachOwnLine(batches: readonly OwnRows[], visit: (values: Record<string,
 
 export class LineState {
   /** Each dong-year's live budget total as the group's versions leave it. */
-  private readonly totals = new Map<string, number>();
-  /** The stored lines in play (those the group's rows replace, and the likely duplicates read), by row id. */
-  private readonly stored = new Map<string, Line>();
-  /** The group's own lines, in the order decided. */
-  private readonly own: Line[] = [];
+  private readonly totals = new Map<string, Total>();
+  /** The lines in play: the stored ones (those the group's rows replace, and the likely duplicates read), then the group's own in the order decided. */
+  private readonly lines = new Lines();
+  /** The stored lines in play by row id (until replaced). */
+  private readonly stored = new Map<string, number>();
   /** The live own lines by row id, made the first time one is looked up by its row (a row a later batch of the group sends again). */
-  private ownAt?: Map<string, Line>;
+  private ownAt?: Map<string, number>;
   /** Every live line in play counted by key hash. */
   private readonly hashes = new HashCounts();
   private next = 0;
@@ -87,10 +107,11 @@ export class LineState {
     for (const [rowId, old] of before ?? []) {
       if (old.deleted) continue;
       const line = state.putStored(rowId, old.values);
-      name(line.year, old.values);
-      let ofYear = inHand.get(line.year);
-      if (!ofYear) inHand.set(line.year, (ofYear = new HashCounts()));
-      ofYear.add(line.hash, 1);
+      const year = state.lines.years[line]!;
+      name(year, old.values);
+      let ofYear = inHand.get(year);
+      if (!ofYear) inHand.set(year, (ofYear = new HashCounts()));
+      ofYear.add(state.lines.hashes[line]!, 1);
     }
     const unread = [...named].filter(([year]) => !book.has(year));
     if (unread.length > 0) {
@@ -102,7 +123,7 @@ export class LineState {
       for (const r of stored) byYear.get(lineYear(r))?.push({ budgetKrw: Number(r.budgetKrw), hash: lineHash(r) });
       for (const [year, found] of byYear) book.load(year, found);
     }
-    for (const year of named.keys()) state.totals.set(year, book.total(year));
+    for (const year of named.keys()) state.totals.set(year, { krw: book.total(year) });
     // The other stored lines that may repeat a row's key (the book counts more lines of its hash than
     // are in hand): of its dong-year and budget, matched on the whole key here.
     const maybe: Record<string, unknown>[] = [];
@@ -129,29 +150,38 @@ export class LineState {
   }
 
   /** A stored line put in play. */
-  private putStored(rowId: string, values: Record<string, unknown>): Line {
-    const line: Line = { rowId, values, year: lineYear(values), hash: lineHash(values), at: this.next++, gone: false };
+  private putStored(rowId: string, values: Record<string, unknown>): number {
+    const hash = lineHash(values);
+    const line = this.lines.add(rowId, values, lineYear(values), hash, this.next++);
     this.stored.set(rowId, line);
-    this.hashes.add(line.hash, 1);
+    this.hashes.add(hash, 1);
     return line;
   }
 
   /** The live line of a row in play, stored or the group's own. */
-  private lineOfRow(rowId: string): Line | undefined {
+  private lineOfRow(rowId: string): number | undefined {
     const stored = this.stored.get(rowId);
-    if (stored) return stored;
+    if (stored !== undefined) return stored;
     if (!this.ownAt) {
       this.ownAt = new Map();
-      for (const line of this.own) if (!line.gone) this.ownAt.set(line.rowId, line);
+      const { rowIds, gone } = this.lines;
+      for (let line = 0; line < gone.length; line++) if (!gone[line] && !this.stored.has(rowIds[line]!)) this.ownAt.set(rowIds[line]!, line);
     }
     return this.ownAt.get(rowId);
   }
 
+  /** A dong-year's running total (0 for one not yet named). */
+  private totalOf(year: string): Total {
+    let total = this.totals.get(year);
+    if (!total) this.totals.set(year, (total = { krw: 0 }));
+    return total;
+  }
+
   /** A line joining (+1) or leaving (−1) its dong-year's total, for the book too. */
-  private count(line: { year: string; hash: number; values: Record<string, unknown> }, sign: 1 | -1): void {
-    const budgetKrw = Number(line.values.budgetKrw);
-    this.totals.set(line.year, (this.totals.get(line.year) ?? 0) + sign * budgetKrw);
-    this.changes.push(line.year, line.hash, budgetKrw, sign);
+  private count(total: Total, year: string, hash: number, values: Record<string, unknown>, sign: 1 | -1): void {
+    const budgetKrw = Number(values.budgetKrw);
+    total.krw += sign * budgetKrw;
+    this.changes.push(year, hash, budgetKrw, sign);
   }
 
   /**
@@ -161,69 +191,101 @@ export class LineState {
    * version whose values are its checked row's takes the checker's keys.
    */
   decided(decided: { results: RowResult[]; versions: Version[] }, before: ReadonlyMap<string, Current>, own: OwnRows, index: ReferenceIndex): void {
-    const lineOfVersion: (Line | undefined)[] = new Array(decided.versions.length);
-    decided.versions.forEach((v, k) => {
-      const old = before.get(v.rowId);
-      let at: number | undefined;
+    const { versions } = decided;
+    const lines = this.lines;
+    // Each version's line (−1: a delete's, none).
+    const lineOfVersion = new Int32Array(versions.length).fill(-1);
+    // Lines of a dong-year come together more often than not: its total looked up when it changes.
+    let year: string | undefined;
+    let total: Total | undefined;
+    for (let k = 0; k < versions.length; k++) {
+      const v = versions[k]!;
+      const old = before.size > 0 ? before.get(v.rowId) : undefined;
+      let place: number | undefined;
       if (old && !old.deleted) {
         const line = this.lineOfRow(v.rowId);
-        if (line) {
-          line.gone = true;
+        if (line !== undefined) {
+          lines.gone[line] = true;
           this.stored.delete(v.rowId);
           this.ownAt?.delete(v.rowId);
-          this.hashes.add(line.hash, -1);
-          at = line.at;
+          this.hashes.add(lines.hashes[line]!, -1);
+          place = lines.places[line]!;
+          this.count(this.totalOf(lines.years[line]!), lines.years[line]!, lines.hashes[line]!, lines.values[line]!, -1);
+        } else {
+          const oldYear = lineYear(old.values);
+          this.count(this.totalOf(oldYear), oldYear, lineHash(old.values), old.values, -1);
         }
-        this.count(line ?? { year: lineYear(old.values), hash: lineHash(old.values), values: old.values }, -1);
       }
-      if (v.deleted) return;
+      if (v.deleted) continue;
       const keyed = own.keys && v.row !== undefined && own.rows[v.row]?.values === v.values;
-      const year = keyed ? own.keys!.years[v.row!]! : lineYear(v.values);
+      const lineYearOf = keyed ? own.keys!.years[v.row!]! : lineYear(v.values);
       const hash = keyed ? own.keys!.hashes[v.row!]! : lineHash(v.values);
-      const line: Line = { rowId: v.rowId, values: v.values, year, hash, at: at ?? this.next++, gone: false };
-      this.count(line, 1);
+      if (lineYearOf !== year) total = this.totalOf((year = lineYearOf));
+      const line = lines.add(v.rowId, v.values, lineYearOf, hash, place ?? this.next++);
+      this.count(total!, lineYearOf, hash, v.values, 1);
       this.hashes.add(hash, 1);
-      this.own.push(line);
       this.ownAt?.set(v.rowId, line);
       lineOfVersion[k] = line;
-    });
+    }
     this.warn(decided, lineOfVersion, index);
   }
 
   /** The allocation and likely-duplicate warnings of a decided batch's accepted and unchanged rows (`lineOfVersion[k]`: its k-th version's line). */
-  private warn(decided: { results: RowResult[] }, lineOfVersion: readonly (Line | undefined)[], index: ReferenceIndex): void {
+  private warn(decided: { results: RowResult[] }, lineOfVersion: Int32Array, index: ReferenceIndex): void {
+    const lines = this.lines;
     // Each dong-year's allocation warning, worked out once; the lines whose key hash another line shares.
     // (A year's list is shared by its rows' results: warnings are never added to in place.)
     const overOf = new Map<string, Issue[] | null>();
+    // A row's own warnings with its year's after them, made once for each list the rows share (checker/batch.ts `checkedBatch`).
+    const joined = new Map<Issue[], Map<Issue[], Issue[]>>();
     const shared = new Set<number>();
     /** The results whose line's hash another line shares: the only ones a duplicate can be of. */
     const sharing: RowResult[] = [];
     const addTo = (result: RowResult, issues: Issue[]) => {
       result.warnings = result.warnings ? result.warnings.concat(issues) : issues;
     };
+    let year: string | undefined;
+    let over: Issue[] | null = null;
     // An accepted result has its version, in the same order.
     let k = 0;
     for (const result of decided.results) {
-      const line = result.status === 'accepted' ? lineOfVersion[k++] : result.status === 'unchanged' ? this.lineOfRow(result.rowId) : undefined;
-      if (!line) continue;
-      let over = overOf.get(line.year);
-      if (over === undefined) {
-        const issue = overAllocationIssue(line.values.dong as string, Number(line.values.fiscalYear), this.totals.get(line.year) ?? 0, index);
-        overOf.set(line.year, (over = issue ? [issue] : null));
+      const line = result.status === 'accepted' ? lineOfVersion[k++]! : result.status === 'unchanged' ? (this.lineOfRow(result.rowId) ?? -1) : -1;
+      if (line < 0) continue;
+      if (lines.years[line] !== year) {
+        year = lines.years[line]!;
+        let known = overOf.get(year);
+        if (known === undefined) {
+          const values = lines.values[line]!;
+          const issue = overAllocationIssue(values.dong as string, Number(values.fiscalYear), this.totals.get(year)?.krw ?? 0, index);
+          overOf.set(year, (known = issue ? [issue] : null));
+        }
+        over = known;
       }
-      if (over) addTo(result, over);
-      if (this.hashes.get(line.hash) > 1) {
-        shared.add(line.hash);
+      if (over) {
+        const own = result.warnings;
+        if (!own) result.warnings = over;
+        else {
+          let after = joined.get(own);
+          if (!after) joined.set(own, (after = new Map()));
+          let both = after.get(over);
+          if (!both) after.set(over, (both = own.concat(over)));
+          result.warnings = both;
+        }
+      }
+      if (this.hashes.get(lines.hashes[line]!) > 1) {
+        shared.add(lines.hashes[line]!);
         sharing.push(result);
       }
     }
     if (shared.size === 0) return;
     // Only the lines of a shared hash can repeat a key; matched on the whole key there, in their places.
-    const inPlay = [...this.stored.values(), ...this.own].filter((line) => !line.gone && shared.has(line.hash)).sort((a, b) => a.at - b.at);
+    const inPlay: number[] = [];
+    for (let line = 0; line < lines.size; line++) if (!lines.gone[line] && shared.has(lines.hashes[line]!)) inPlay.push(line);
+    inPlay.sort((a, b) => lines.places[a]! - lines.places[b]!);
     const duplicates = new Map<string, Issue[]>();
     const forRows = new Set(decided.results.filter((r) => r.status === 'accepted' || r.status === 'unchanged').map((r) => r.rowId));
     duplicateLineWarnings(
-      inPlay.map((line) => lineOf(line.rowId, line.values)),
+      inPlay.map((line) => lineOf(lines.rowIds[line]!, lines.values[line]!)),
       forRows,
       duplicates,
     );

@@ -431,12 +431,14 @@ export class Syncs {
       if (cur && !cur.deleted && sameValues(kind, cur.values, values)) {
         result = { rowId, status: 'unchanged', revision: cur.revision };
       } else if (!cur || row.baseRevision === cur.revision) {
-        result = { rowId, status: 'accepted', revision: stamp(rowId, values, false, row.baseRevision, i) };
+        const revision = stamp(rowId, values, false, row.baseRevision, i);
+        // Made whole, warnings and all (most of a bulk batch's rows): no property added after.
+        result = checked.warnings.length > 0 ? { rowId, status: 'accepted', revision, warnings: checked.warnings } : { rowId, status: 'accepted', revision };
       } else {
         result = { rowId, status: 'conflict', revision: cur.revision, server: strip(cur) };
       }
       // (Set on the result, not spread into it: a batch's thousands of results make no object twice.)
-      if (checked.warnings.length > 0) result.warnings = checked.warnings;
+      if (checked.warnings.length > 0 && !result.warnings) result.warnings = checked.warnings;
       results.push(result);
     }
     for (const del of batch.deletes) {

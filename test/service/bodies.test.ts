@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import { scanJson } from '../../service/http/json.ts';
+import { parseJson } from '../../service/http/json-scan.ts';
 import { defaultJsonLimits } from '../../service/http/limits.ts';
 import { servedPerTest } from '../support/service.ts';
 
@@ -92,6 +93,25 @@ describe('scanJson: counts over the raw bytes, before anything is parsed', () =>
         if (scanJson(utf8(text), roomy).compact) expect(text).toBe(canonical);
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  it('reads every body as the UTF-8 decoder does: Korean, characters beyond the BMP, broken bytes, a byte-order mark', () => {
+    const roomy = { maxDepth: 1000, maxItems: 1e6, maxValues: 1e6, maxStringLength: 1e6 };
+    const decoded = (bytes: Uint8Array) => JSON.parse(new TextDecoder().decode(bytes)) as unknown;
+    const bodies = fc.oneof(
+      fc.jsonValue().map((v) => utf8(JSON.stringify(v))),
+      fc.string({ unit: 'grapheme', maxLength: 40 }).map((text) => utf8(JSON.stringify({ item: text, dong: '가양2동' }))),
+      fc.string({ unit: 'grapheme', maxLength: 20 }).map((text) => utf8(`\ufeff${JSON.stringify([text, '세부내역 😀'])}`)),
+      // Any bytes between quotes: a broken sequence reads as U+FFFD, as the decoder gives it.
+      fc.uint8Array({ maxLength: 48 }).map((inside) => Uint8Array.from([0x5b, 0x22, ...inside.filter((b) => b >= 0x20 && b !== 0x22 && b !== 0x5c), 0x22, 0x5d])),
+    );
+    fc.assert(
+      fc.property(bodies, (bytes) => {
+        const read = parseJson(bytes, roomy);
+        expect('value' in read ? read.value : read).toEqual(decoded(bytes));
+      }),
+      { numRuns: 3000 },
     );
   });
 });

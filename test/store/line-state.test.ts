@@ -15,13 +15,23 @@ import type { Version } from '../../service/store/staging.ts';
 const index = new ReferenceIndex(daejeonReference);
 const dongs = daejeonReference.dongs.slice(0, 2).map((d) => d.code);
 type Values = { dong: string; fiscalYear: number; category: string; item: string | null; budgetKrw: number };
-const values = fc.record({
-  dong: fc.constantFrom(...dongs),
-  fiscalYear: fc.constantFrom(2019, 2020),
-  category: fc.constantFrom('기타', '자체 사업비'),
-  item: fc.constantFrom('현수막', ' 현수막 ', null),
-  budgetKrw: fc.constantFrom(1_000_000, 50_000_000, 90_000_000),
-});
+const values = fc.oneof(
+  fc.record({
+    dong: fc.constantFrom(...dongs),
+    fiscalYear: fc.constantFrom(2019, 2020),
+    category: fc.constantFrom('기타', '자체 사업비'),
+    item: fc.constantFrom('현수막', ' 현수막 ', null),
+    budgetKrw: fc.constantFrom(1_000_000, 50_000_000, 90_000_000),
+  }),
+  // One key most of the time: three and more lines repeat it, so which comes first (the one the others are named after) is tried.
+  fc.record({
+    dong: fc.constant(dongs[0]!),
+    fiscalYear: fc.constant(2019),
+    category: fc.constant('기타'),
+    item: fc.constantFrom('현수막', ' 현수막 '),
+    budgetKrw: fc.constantFrom(1_000_000, 1_000_000, 1_000_000, 50_000_000),
+  }),
+);
 const op = fc.oneof(
   fc.record({ kind: fc.constant('new' as const), values }),
   fc.record({ kind: fc.constant('edit' as const), pick: fc.nat(), values }),
