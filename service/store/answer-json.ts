@@ -88,10 +88,11 @@ class Utf8Out {
   bytes(b: Uint8Array): void {
     const n = b.length;
     this.room(n);
+    const { buffer, at } = this;
     // A few bytes by hand: setting a typed array has its own cost per call.
-    if (n > 32) this.buffer.set(b, this.at);
-    else for (let i = 0; i < n; i++) this.buffer[this.at + i] = b[i]!;
-    this.at += n;
+    if (n > 32) buffer.set(b, at);
+    else for (let i = 0; i < n; i++) buffer[at + i] = b[i]!;
+    this.at = at + n;
   }
 
   /** The bytes written, and a function that frees the buffer under them for another answer (once they are no longer read). */

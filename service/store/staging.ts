@@ -88,7 +88,32 @@ function serviceColumns(part: readonly StampedVersion[]): ColumnData[] {
  * block, in order, with one stamp).
  */
 function blockColumns(block: CheckedBlock, part: readonly StampedVersion[]): ColumnData[] {
-  return [block.rowIds, ...serviceColumns(part), ...block.fields, block.bases];
+  const { stamp } = part[0]!;
+  return [block.rowIds, int64Data(part.map((e) => e.version.revision)), ...stampColumns(stamp, part.length), ...block.fields, block.bases];
+}
+
+/**
+ * The service's columns after the revision for `rows` versions of one batch, none deleted (a
+ * block's rows: `wholeBlock`): the same for each of its blocks but the last, so made once for each
+ * stamp and length, not thousands of times over. DuckDB copies them into each chunk's vectors.
+ */
+const stampColumnsMade = new WeakMap<BatchStamp, Map<number, ColumnData[]>>();
+function stampColumns(stamp: BatchStamp, rows: number): ColumnData[] {
+  let ofStamp = stampColumnsMade.get(stamp);
+  if (!ofStamp) stampColumnsMade.set(stamp, (ofStamp = new Map()));
+  let columns = ofStamp.get(rows);
+  if (!columns) {
+    const each = <T>(value: T) => new Array<T>(rows).fill(value);
+    columns = [
+      booleanData(each(false)),
+      textData(each(stamp.updatedBy)),
+      timestampData(each(Date.parse(stamp.updatedAt))),
+      textData(each(stamp.source)),
+      uuidData(each(stamp.batchId)),
+    ];
+    ofStamp.set(rows, columns);
+  }
+  return columns;
 }
 
 /** Whether `entries` from `at` are every row of `block`, in order, of one batch. */
