@@ -59,12 +59,19 @@ export async function readCrossKind(readers: Readers, kind: Kind, rows: readonly
   return {};
 }
 
-/** Adds the cross-kind warnings to a decided batch's accepted and unchanged rows (`rowIds[i]` is the id of `rows[i]`). */
-export function addCrossKindWarnings(kind: Kind, rowIds: readonly string[], rows: readonly CheckedRow[], results: RowResult[], seen: CrossKindSeen, ref: ReferenceIndex): void {
+/** Adds the cross-kind warnings to a decided batch's accepted and unchanged rows (`sent[i]` is the row of `rows[i]`). */
+export function addCrossKindWarnings(
+  kind: Kind,
+  sent: readonly { rowId: string }[],
+  rows: readonly CheckedRow[],
+  results: RowResult[],
+  seen: CrossKindSeen,
+  ref: ReferenceIndex,
+): void {
   if (!seen.assemblies && !seen.planTitles) return;
   const byId = new Map(results.map((r) => [r.rowId, r]));
   rows.forEach((checked, i) => {
-    const result = byId.get(rowIds[i]!.toLowerCase());
+    const result = byId.get(sent[i]!.rowId.toLowerCase());
     if (!checked.values || !result || (result.status !== 'accepted' && result.status !== 'unchanged')) return;
     const more = crossKindIssues(kind, checked.values, ref, seen);
     if (more.length > 0) result.warnings = [...(result.warnings ?? []), ...more];

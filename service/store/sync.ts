@@ -361,14 +361,7 @@ export class Syncs {
     });
     const decided = this.decide(kind, batch, () => batch, actor, current, checked);
     if (lines) lines.decided(decided, current, { rows: checked.rows }, this.references.index);
-    addCrossKindWarnings(
-      kind,
-      batch.rows.map((r) => r.rowId),
-      checked.rows,
-      decided.results,
-      crossKind,
-      index,
-    ); // cross-kind warnings
+    addCrossKindWarnings(kind, batch.rows, checked.rows, decided.results, crossKind, index); // cross-kind warnings
     return decided.results.map((r) => {
       if (r.status !== 'accepted') return r;
       const { revision: _notWritten, ...accepted } = r;
@@ -676,14 +669,7 @@ export class Syncs {
       const rowsNow = current.get(job.kind)!;
       const decided = this.decide(job.kind, job.batch, job.sent, job.actor, rowsNow, job.checked, revision);
       if (job.kind === 'spending' && lines) lines.decided(decided, rowsNow, ownRows(job.checked), this.references.index);
-      addCrossKindWarnings(
-        job.kind,
-        job.batch.rows.map((r) => r.rowId),
-        job.checked.rows,
-        decided.results,
-        crossKind[i]!,
-        this.references.index,
-      ); // cross-kind warnings
+      addCrossKindWarnings(job.kind, job.batch.rows, job.checked.rows, decided.results, crossKind[i]!, this.references.index); // cross-kind warnings
       revision = decided.revision;
       const replaced = decided.versions.filter((v) => rowsNow.has(v.rowId)).map((v) => v.rowId);
       // Later batches of the group see these versions as the stored rows.

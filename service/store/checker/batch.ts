@@ -188,8 +188,14 @@ export function checkSyncBody(kind: Kind, bytes: Uint8Array, limits: Omit<JsonLi
   // A spending batch's lines, keyed here so the service's thread need not.
   const lines: LineKeys | undefined =
     kind === 'spending' ? { years: new Array<string | null>(batch.rows.length).fill(null), hashes: new Int32Array(batch.rows.length) } : undefined;
-  batch.rows.forEach((row, i) => {
-    const checked = checkRow(kind, row.values, index);
+  const ids = batch.rows.map((r) => r.rowId);
+  const bases = batch.rows.map((r) => r.baseRevision);
+  // Each row let go once checked: the parsed body is most of what this thread holds, and a row
+  // still held when the garbage collector runs is copied by it.
+  const rows = batch.rows as (SyncBatchInput['rows'][number] | undefined)[];
+  rows.forEach((row, i) => {
+    rows[i] = undefined;
+    const checked = checkRow(kind, row!.values, index);
     const values = checked.values;
     if (values) {
       for (let f = 0; f < fields.length; f++) columns[f]![i] = values[fields[f]!] ?? null;
@@ -207,8 +213,6 @@ export function checkSyncBody(kind: Kind, bytes: Uint8Array, limits: Omit<JsonLi
       numbered(checked.warnings);
     }
   });
-  const ids = batch.rows.map((r) => r.rowId);
-  const bases = batch.rows.map((r) => r.baseRevision);
 
   const blocks: CheckedBlock[] = [];
   for (let start = 0; start < ids.length; start += chunkRows) {
