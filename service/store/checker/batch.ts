@@ -162,6 +162,22 @@ export function readSyncBody(bytes: Uint8Array, limits: Omit<JsonLimits, 'maxByt
   return { refused: 'invalid', path: first?.path.join('.') || '(body)', message: first?.message ?? '' };
 }
 
+/**
+ * Sets row `i` of each field's column (`columns[f][i]`) from a checked row's values, generated once
+ * per kind from the sheet's field names like `valuesMaker` below: each field read by its name, not
+ * by a key looked up for every one of a batch's cells.
+ */
+const columnFillers = new Map<Kind, (values: RowValues, columns: unknown[][], i: number) => void>();
+function columnsFiller(kind: Kind): (values: RowValues, columns: unknown[][], i: number) => void {
+  let fill = columnFillers.get(kind);
+  if (!fill) {
+    const sets = sheets[kind].columns.map((c, f) => `c[${f}][i] = v[${JSON.stringify(c.field)}] ?? null;`);
+    fill = new Function('v', 'c', 'i', sets.join('\n')) as (values: RowValues, columns: unknown[][], i: number) => void;
+    columnFillers.set(kind, fill);
+  }
+  return fill;
+}
+
 /** A sync body read and its rows checked against `index`, as columns for the service's thread (`checkedBatch` reads them). */
 export function checkSyncBody(kind: Kind, bytes: Uint8Array, limits: Omit<JsonLimits, 'maxBytes'>, index: ReferenceIndex): CheckedBody | BodyRefusal {
   const read = readSyncBody(bytes, limits);
@@ -170,8 +186,8 @@ export function checkSyncBody(kind: Kind, bytes: Uint8Array, limits: Omit<JsonLi
   const fingerprint = batchFingerprint(kind, compact ? { value: batch, compactBytes: bytes } : { value: batch });
   // The body's shape holds every id to a UUID's 36 characters; the ids travel as one text on that.
   if (batch.rows.some((r) => r.rowId.length !== uuidLength)) throw new Error('a row id is not a UUID');
-  const fields = sheets[kind].columns.map((c) => c.field);
-  const columns: unknown[][] = fields.map(() => new Array<unknown>(batch.rows.length));
+  const fill = columnsFiller(kind);
+  const columns: unknown[][] = sheets[kind].columns.map(() => new Array<unknown>(batch.rows.length));
   const refused: number[] = [];
   const issues: Issue[] = [];
   // The rules make each distinct issue once (domain/messages.ts `rowIssue`): numbered by the object,
@@ -198,7 +214,7 @@ export function checkSyncBody(kind: Kind, bytes: Uint8Array, limits: Omit<JsonLi
     const checked = checkRow(kind, row!.values, index);
     const values = checked.values;
     if (values) {
-      for (let f = 0; f < fields.length; f++) columns[f]![i] = values[fields[f]!] ?? null;
+      fill(values, columns, i);
       if (lines) {
         lines.years[i] = lineYear(values);
         lines.hashes[i] = lineHash(values);
