@@ -94,8 +94,9 @@ function blockColumns(block: CheckedBlock, part: readonly StampedVersion[]): Col
 
 /**
  * The service's columns after the revision for `rows` versions of one batch, none deleted (a
- * block's rows: `wholeBlock`): the same for each of its blocks but the last, so made once for each
- * stamp and length, not thousands of times over. DuckDB copies them into each chunk's vectors.
+ * block holds a batch's rows, never its deletes: `wholeBlock`): the same for each of its blocks but
+ * the last, so made once for each stamp and length, not thousands of times over. DuckDB copies them
+ * into each chunk's vectors.
  */
 const stampColumnsMade = new WeakMap<BatchStamp, Map<number, ColumnData[]>>();
 function stampColumns(stamp: BatchStamp, rows: number): ColumnData[] {
