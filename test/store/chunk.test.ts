@@ -97,4 +97,22 @@ describe('known ids', () => {
     expect(fresh.slice(200).some((id) => known.mayHold(id))).toBe(false);
     expect(known.size).toBe(stored.length + 201);
   });
+
+  it('keep every id through the table’s doublings, claimed from blocks and added as text in turns', () => {
+    const known = new KnownIds();
+    const ids: string[] = [];
+    // 150,000 ids: the table doubles from 1,024 slots past 262,144, each time with ids of both kinds in it.
+    for (let turn = 0; turn < 75; turn++) {
+      const block = Array.from({ length: 1000 }, () => randomUUID());
+      const words = uuidWords(uuidData(block));
+      expect(block.some((_, i) => known.claimAt(words, i))).toBe(false);
+      const text = Array.from({ length: 1000 }, () => randomUUID());
+      expect(text.some((id) => known.mayHold(id))).toBe(false);
+      known.add(text);
+      ids.push(...block, ...text);
+    }
+    expect(known.size).toBe(ids.length);
+    expect(ids.every((id) => known.mayHold(id))).toBe(true);
+    expect(Array.from({ length: 20_000 }, () => randomUUID()).some((id) => known.mayHold(id))).toBe(false);
+  });
 });
