@@ -5,8 +5,8 @@
 // when its second is up, and allocations of 1 MB and more (a comparison's hash tables and sorts) in
 // jemalloc's arena for large ones, which gives their pages back as soon as they are freed, the
 // service's peak fell from 539–560 to 468–479 MB at the same requests served (README, "Load").
-// Imported first by bin/jachi.mjs, `npm run bench` and `npm run load`: options an operator sets in
-// the variable come after these, and win.
+// Imported first by bin/jachi.mjs and by the bench and load runners (test/bench/run.ts,
+// test/load/load.ts): options an operator sets in the variable come after these, and win.
 
 /** jemalloc's options for DuckDB, as measured. */
 const duckdbAllocator = 'narenas:1,muzzy_decay_ms:0,oversize_threshold:1048576';

@@ -70,10 +70,17 @@ function versionColumns(kind: Kind, part: readonly StampedVersion[]): ColumnData
   ];
 }
 
-/** The columns the service sets (migration 001's, after the row id): revision, deleted and the batch's stamp. */
+/**
+ * The columns the service sets (migration 001's, after the row id): revision, deleted and the
+ * batch's stamp. A chunk of one batch's rows (every block of a bulk batch) shares the stamp columns
+ * made for its batch and length (`stampColumns`).
+ */
 function serviceColumns(part: readonly StampedVersion[]): ColumnData[] {
+  const revisions = int64Data(part.map((e) => e.version.revision));
+  const stamp = part[0]?.stamp;
+  if (stamp && part.every((e) => e.stamp === stamp && !e.version.deleted)) return [revisions, ...stampColumns(stamp, part.length)];
   return [
-    int64Data(part.map((e) => e.version.revision)),
+    revisions,
     booleanData(part.map((e) => e.version.deleted)),
     textData(part.map((e) => e.stamp.updatedBy)),
     timestampData(stampTimes(part)),
@@ -88,15 +95,13 @@ function serviceColumns(part: readonly StampedVersion[]): ColumnData[] {
  * block, in order, with one stamp).
  */
 function blockColumns(block: CheckedBlock, part: readonly StampedVersion[]): ColumnData[] {
-  const { stamp } = part[0]!;
-  return [block.rowIds, int64Data(part.map((e) => e.version.revision)), ...stampColumns(stamp, part.length), ...block.fields, block.bases];
+  return [block.rowIds, ...serviceColumns(part), ...block.fields, block.bases];
 }
 
 /**
- * The service's columns after the revision for `rows` versions of one batch, none deleted (a
- * block holds a batch's rows, never its deletes: `wholeBlock`): the same for each of its blocks but
- * the last, so made once for each stamp and length, not thousands of times over. DuckDB copies them
- * into each chunk's vectors.
+ * The stamp columns (deleted, who, when, source, batch) of `rows` versions of one batch, none
+ * deleted: the same for each of its chunks but the last, so made once for each stamp and length,
+ * not thousands of times over. DuckDB copies them into each chunk's vectors.
  */
 const stampColumnsMade = new WeakMap<BatchStamp, Map<number, ColumnData[]>>();
 function stampColumns(stamp: BatchStamp, rows: number): ColumnData[] {

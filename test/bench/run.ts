@@ -5,6 +5,8 @@
  *   npm run bench -- --quick             smaller sizes, about a minute; goals are judged on full runs only
  *   npm run bench -- --json bench.json   also write every figure as JSON
  */
+// First: DuckDB's allocator reads its options when DuckDB loads, as `jachi` gives them (bin/duckdb-allocator.mjs).
+import '../../bin/duckdb-allocator.mjs';
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';

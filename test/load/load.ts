@@ -6,6 +6,9 @@
  * p50, p99, max; the service's peak memory from /proc; and, once the service has stopped, whether
  * every acknowledged sync is in the database file.
  */
+// First: DuckDB's allocator reads its options when DuckDB loads, as `jachi` gives them (bin/duckdb-allocator.mjs);
+// the report's `service:` line names them.
+import '../../bin/duckdb-allocator.mjs';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';

@@ -163,20 +163,23 @@ export function readSyncBody(bytes: Uint8Array, limits: Omit<JsonLimits, 'maxByt
 }
 
 /**
- * Sets row `i` of each field's column (`columns[f][i]`) from a checked row's values, generated once
- * per kind from the sheet's field names like `valuesMaker` below: each field read by its name, not
- * by a key looked up for every one of a batch's cells.
+ * A function of a kind's rows generated from its sheet's own field names (`body` over `f`, each
+ * field's index, and its name as a JSON string), made once per kind: each field read or written by
+ * its name, where a loop over the fields looks a key up for every one of a batch's cells.
  */
-const columnFillers = new Map<Kind, (values: RowValues, columns: unknown[][], i: number) => void>();
-function columnsFiller(kind: Kind): (values: RowValues, columns: unknown[][], i: number) => void {
-  let fill = columnFillers.get(kind);
-  if (!fill) {
-    const sets = sheets[kind].columns.map((c, f) => `c[${f}][i] = v[${JSON.stringify(c.field)}] ?? null;`);
-    fill = new Function('v', 'c', 'i', sets.join('\n')) as (values: RowValues, columns: unknown[][], i: number) => void;
-    columnFillers.set(kind, fill);
-  }
-  return fill;
+function perKind<F>(params: readonly string[], body: (fields: { f: number; name: string }[]) => string): (kind: Kind) => F {
+  const made = new Map<Kind, F>();
+  return (kind) => {
+    let fn = made.get(kind);
+    if (!fn) made.set(kind, (fn = new Function(...params, body(sheets[kind].columns.map((c, f) => ({ f, name: JSON.stringify(c.field) })))) as F));
+    return fn;
+  };
 }
+
+/** Sets row `i` of each field's column (`columns[f][i]`) from a checked row's values. */
+const columnsFiller = perKind<(values: RowValues, columns: unknown[][], i: number) => void>(['v', 'c', 'i'], (fields) =>
+  fields.map(({ f, name }) => `c[${f}][i] = v[${name}] ?? null;`).join('\n'),
+);
 
 /** A sync body read and its rows checked against `index`, as columns for the service's thread (`checkedBatch` reads them). */
 export function checkSyncBody(kind: Kind, bytes: Uint8Array, limits: Omit<JsonLimits, 'maxBytes'>, index: ReferenceIndex): CheckedBody | BodyRefusal {
@@ -293,21 +296,14 @@ export interface CheckedBatch {
 
 /**
  * Makes a row's values of `kind` from its fields' columns (`columns[f][i]`) as one object literal
- * of every field in the sheet's order, generated once per kind from the sheet's own field names:
- * the object is allocated whole, its fields in place. Built a field at a time, each of a bulk
- * batch's thousands of objects grew its property store as it went (a 5,000-row batch's took 1.78 ms
- * that way, 1.19 ms so; README "Benchmarks").
+ * of every field in the sheet's order: the object is allocated whole, its fields in place. Built a
+ * field at a time, each of a bulk batch's thousands of objects grew its property store as it went
+ * (a 5,000-row batch's took 1.78 ms that way, 1.19 ms so; README "Benchmarks").
  */
-const valueMakers = new Map<Kind, (columns: readonly (readonly unknown[])[], i: number) => RowValues>();
-function valuesMaker(kind: Kind): (columns: readonly (readonly unknown[])[], i: number) => RowValues {
-  let make = valueMakers.get(kind);
-  if (!make) {
-    const fields = sheets[kind].columns.map((c, f) => `${JSON.stringify(c.field)}: c[${f}][i]`);
-    make = new Function('c', 'i', `return { ${fields.join(', ')} };`) as (columns: readonly (readonly unknown[])[], i: number) => RowValues;
-    valueMakers.set(kind, make);
-  }
-  return make;
-}
+const valuesMaker = perKind<(columns: readonly (readonly unknown[])[], i: number) => RowValues>(
+  ['c', 'i'],
+  (fields) => `return { ${fields.map(({ f, name }) => `${name}: c[${f}][i]`).join(', ')} };`,
+);
 
 /**
  * The checker's columns as rows checked: each row's values one object again (every field in the
