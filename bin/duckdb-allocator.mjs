@@ -4,7 +4,7 @@
 // left about 140 MB of freed memory resident under `npm run load`. With one arena, a freed page given back
 // when its second is up, and allocations of 1 MB and more (a comparison's hash tables and sorts) in
 // jemalloc's arena for large ones, which gives their pages back as soon as they are freed, the
-// service's peak fell from 539–560 to 468–479 MB at the same requests served (README, "Load").
+// service's peak fell from 539–560 to 468–479 MB at the same requests served (docs/performance-history.md, "Load").
 // Imported first by bin/jachi.mjs and by the bench and load runners (test/bench/run.ts,
 // test/load/load.ts): options an operator sets in the variable come after these, and win.
 

@@ -17,7 +17,7 @@ const stopDeadlineS = 15;
 if (args[0] === 'serve' && heap > 0 && Number.isSafeInteger(heap) && !helpWanted) {
   // A young generation of 24 MB (semi-spaces of 8 MB, not V8's 16): ~30 MB less peak memory under
   // `npm run load` at the same requests served and tails; 12 MB did no better there and may cost large
-  // syncs up to 17% of their speed (README, "Load"). The sync checker's thread keeps V8's own.
+  // syncs up to 17% of their speed (docs/performance-history.md, "Load"). The sync checker's thread keeps V8's own.
   const worker = new Worker(new URL('./jachi-thread.mjs', import.meta.url), { argv: args, resourceLimits: { maxOldGenerationSizeMb: heap, maxYoungGenerationSizeMb: 24 } });
   worker.on('error', (error) => {
     console.error(

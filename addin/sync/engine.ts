@@ -282,7 +282,7 @@ async function askStatus(core: Core, batch: PendingBatch): Promise<{ offline: tr
  * checker thread while the one before is written (the service writes the batches that wait for
  * its writer in one transaction), instead of the pane waiting for each answer before sending the
  * next. Three keep both of a 2-core service's busy threads fed: 10–20% faster than two over 40
- * 5,000-row batches (README, "Benchmarks"); a fourth gained nothing more.
+ * 5,000-row batches (docs/performance-history.md, "Benchmarks"); a fourth gained nothing more.
  */
 export const batchesInFlight = 3;
 

@@ -10,7 +10,7 @@ export type SqlParams = Record<string, string | number | boolean | null>;
  * pulls, exports) run as many at a time as DuckDB has threads: however many readers ask at once, they
  * wait their turn here rather than crowd DuckDB's threads and the thread pool its statements run on
  * (libuv's four: two scans, a small one and the writer's statement). Measured under `npm run load`
- * on two cores (README, "Load"): with one place, comparisons waited behind each other (p99 1.2–1.5 s)
+ * on two cores (docs/performance-history.md, "Load"): with one place, comparisons waited behind each other (p99 1.2–1.5 s)
  * while syncs had room to spare (p99 0.6 s); with two, both under a second. A dong's or a district's
  * pull, and a per-dong comparison brought up to date, when the heavy places are taken, take turns at
  * a small gate of their own beside them.
@@ -63,7 +63,7 @@ export class Readers {
    * behind a country's comparison. At most one such read runs beside the heavy ones: for those few
    * milliseconds the writer shares its core. `ahead`: before the small reads that are not (a
    * comparison brought up to date goes before the pulls queued there; measured under `npm run load`,
-   * README "Load": behind them it waited 0.4–0.9 s for its turn).
+   * docs/performance-history.md, "Load": behind them it waited 0.4–0.9 s for its turn).
    */
   smallScan<T>(work: (connection: DuckDBConnection) => Promise<T>, signal?: AbortSignal, ahead = false): Promise<T> {
     return (this.heavy.hasRoom ? this.heavy : this.small).run(() => this.with(work), signal, undefined, ahead);

@@ -210,7 +210,7 @@ export class Syncs {
   /**
    * Reads, on the writer, what every group needs before its first sync: the stored batch ids and
    * each kind's row ids (at a country's size ~1 s, which the first group after a start otherwise
-   * waited for — and every batch queued behind it; README "Load"). A service calls it before it
+   * waited for — and every batch queued behind it; docs/performance-history.md, "Load"). A service calls it before it
    * listens; a failure is left for the first group to meet again.
    */
   warm(): Promise<void> {

@@ -49,7 +49,7 @@ export function uuidV5(name: string, namespace = rowKeyNamespace): string {
 /**
  * How often each 16-byte id was seen, in one typed table (five 32-bit words a slot: the id, its
  * count; ~40 bytes an id at most half full): a 100,000-row sheet's ids took ~110 bytes each as
- * strings in a Map, most of the reader's heap that grew with the rows (README, "Benchmarks").
+ * strings in a Map, most of the reader's heap that grew with the rows (docs/performance-history.md, "Benchmarks").
  */
 class SeenCounts {
   private slots = new Uint32Array(5 * 1024);

@@ -10,7 +10,7 @@ import { Worker } from 'node:worker_threads';
  * It is Node's own `http` on a kept-alive connection, each body sent as its UTF-8 bytes and each
  * answer asked gzipped and unzipped in one call, as a browser's fetch does natively. Undici's fetch
  * (Node's) decodes gzip through JavaScript web streams: 40–70 ms for each 5,000-row answer on the
- * development machine, in the client, which a browser spends a few milliseconds on (README, "Sync").
+ * development machine, in the client, which a browser spends a few milliseconds on (docs/performance-history.md, "Benchmarks": the seventh session).
  */
 const clientCode = `
 const { parentPort, workerData } = require('node:worker_threads');

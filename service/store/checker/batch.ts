@@ -298,7 +298,7 @@ export interface CheckedBatch {
  * Makes a row's values of `kind` from its fields' columns (`columns[f][i]`) as one object literal
  * of every field in the sheet's order: the object is allocated whole, its fields in place. Built a
  * field at a time, each of a bulk batch's thousands of objects grew its property store as it went
- * (a 5,000-row batch's took 1.78 ms that way, 1.19 ms so; README "Benchmarks").
+ * (a 5,000-row batch's took 1.78 ms that way, 1.19 ms so; docs/performance-history.md, "Benchmarks").
  */
 const valuesMaker = perKind<(columns: readonly (readonly unknown[])[], i: number) => RowValues>(
   ['c', 'i'],

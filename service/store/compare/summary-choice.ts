@@ -7,7 +7,7 @@
  * figures. So each district official's summary, or a manager's of one phase, is the whole answer
  * (computed once per version and shared) with rows left out: no reader, no kept totals brought up to
  * date, no country's figures computed once more for every filter asked. Measured under `npm run
- * load` (README, "Load"), every district's summary was a whole summary's work after each sync.
+ * load` (docs/performance-history.md, "Load"), every district's summary was a whole summary's work after each sync.
  *
  * The choice is made here in JavaScript over the rows DuckDB wrote (their lines copied as they are);
  * the test checks it against the query file run with the same filters, for filters chosen at random.
