@@ -103,9 +103,22 @@ interface GroupWrite {
   job: SyncJob;
   versions: Version[];
   replaced: string[];
+  /** The units (dongs) whose rows it changes: each version's, and the one of the version it replaces. */
+  units: Set<string>;
   answer: SyncAnswer;
   /** Its UTF-8, until compressed for its batch record (then its buffer is another answer's). */
   json: PooledAnswer;
+}
+
+/** The units each kind's rows changed in, over a group's writes. */
+function unitsByKind(writes: readonly GroupWrite[]): Map<Kind, Set<string>> {
+  const units = new Map<Kind, Set<string>>();
+  for (const { job, units: changed } of writes) {
+    const ofKind = units.get(job.kind);
+    if (!ofKind) units.set(job.kind, new Set(changed));
+    else for (const unit of changed) ofKind.add(unit);
+  }
+  return units;
 }
 
 /** A batch record: read from the table (its answer as text), or written by the group (as UTF-8). */
@@ -181,6 +194,12 @@ export class Syncs {
   private readonly confirming = new Set<Promise<void>>();
   /** Batches that failed with nothing stored, in the order they failed (this process only). */
   private readonly batchFailures = new Map<string, { kind: Kind; tokenId: string; failedAt: string; error: StoreError }>();
+
+  /**
+   * Told of each committed group, before its revision is published: the revisions it took,
+   * (after, upTo], and the units of each kind whose rows it changed (compare/changed.ts).
+   */
+  onCommitted?: (after: number, upTo: number, units: ReadonlyMap<Kind, ReadonlySet<string>>) => void;
 
   constructor(
     private readonly writer: Writer,
@@ -590,6 +609,8 @@ export class Syncs {
       await this.catchUpRevision();
       throw error instanceof StoreError ? error : new StoreError('batch_failed', (error as Error).message);
     }
+    // Told before it is published, so what changed is known as soon as a reader can ask about it.
+    this.onCommitted?.(this.revisionCounter, revision, unitsByKind(writes));
     // Published only once committed, so a pull never skips a revision it cannot yet see.
     this.revisionCounter = revision;
     for (const w of writes) this.kindRevisions.set(w.job.kind, revision);
@@ -671,7 +692,16 @@ export class Syncs {
       if (job.kind === 'spending' && lines) lines.decided(decided, rowsNow, ownRows(job.checked), this.references.index);
       addCrossKindWarnings(job.kind, job.batch.rows, job.checked.rows, decided.results, crossKind[i]!, this.references.index); // cross-kind warnings
       revision = decided.revision;
-      const replaced = decided.versions.filter((v) => rowsNow.has(v.rowId)).map((v) => v.rowId);
+      const replaced: string[] = [];
+      // A row moved to another dong changes the dong it left too.
+      const units = new Set<string>();
+      for (const v of decided.versions) {
+        units.add(v.values.dong as string);
+        const before = rowsNow.get(v.rowId);
+        if (!before) continue;
+        replaced.push(v.rowId);
+        units.add(before.dong);
+      }
       // Later batches of the group see these versions as the stored rows.
       for (const v of i < lastOfKind.get(job.kind)! ? decided.versions : []) {
         rowsNow.set(v.rowId, {
@@ -688,7 +718,7 @@ export class Syncs {
       const answer: SyncAnswer = { batchId: job.batch.batchId, revision: decided.revision, results: decided.results };
       const json = pooledAnswerUtf8(answer);
       stored.set(batchIds[i]!, { kind: job.kind, tokenId: job.actor.tokenId, fingerprint: job.fingerprint, answer: json.bytes });
-      writes.push({ job, versions: decided.versions, replaced, answer, json });
+      writes.push({ job, versions: decided.versions, replaced, units, answer, json });
       outcomes.push(answer);
     });
     return { outcomes, writes, revision, now };
