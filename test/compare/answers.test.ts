@@ -103,7 +103,10 @@ describe('comparisonKinds', () => {
   const sharedFile = new Map<string, string>([...sharedDefinitions, ...keptDefinitions].flatMap(({ file, names }) => names.map((n) => [n, file] as [string, string])));
   const kindsRead = (file: string, seen = new Set<string>([file])): Set<string> => {
     const kinds = new Set<string>();
-    const pattern = new RegExp(`\\b(?:FROM|JOIN)\\s+(?:temp\\.(kept_\\w+)|(spending|participation|progress|agendas|council)(?:_rows)?\\b|(${[...sharedFile.keys()].join('|')})\\b)`, 'g');
+    const pattern = new RegExp(
+      `\\b(?:FROM|JOIN)\\s+(?:temp\\.(kept_\\w+)|(spending|participation|progress|agendas|council)(?:_rows)?\\b|(${[...sharedFile.keys()].join('|')})\\b)`,
+      'g',
+    );
     for (const [, kept, kind, shared] of comparisonSql(file).matchAll(pattern)) {
       if (kept) kinds.add(keptTables[kept as keyof typeof keptTables]);
       else if (kind) kinds.add(kind);
