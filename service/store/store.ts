@@ -30,7 +30,7 @@ import { Syncs, type SyncBatchInput } from './sync.ts';
 import { RowReads, type PulledPage } from './rows.ts';
 import { Tokens, type TokenInfo } from './tokens.ts';
 import { ChangeFeed } from './changes.ts';
-import { comparisonKinds, comparisonScope, isComparisonName, isPerDong, runDrilldown, type ComparisonParams, type DrilldownParams, type DrilldownResult } from './compare/index.ts';
+import { blockUnit, comparisonKinds, comparisonScope, isComparisonName, runDrilldown, type ComparisonParams, type DrilldownParams, type DrilldownResult } from './compare/index.ts';
 import { AnswerCache, answerKey, changedAnswer, comparisonAnswer, type Answer, type AnswerFormat, type Compute } from './compare/answers.ts';
 import { ChangedUnits } from './compare/changed.ts';
 import { readsKeptTotals, type KeptChanges } from './compare/kept.ts';
@@ -315,12 +315,15 @@ export class Store {
         began();
         return comparisonAnswer(c, name, asked, format, this.keptChanges);
       });
-    if (!previous || format !== 'json' || !isPerDong(name)) return whole();
+    const unit = blockUnit(name);
+    if (!previous || format !== 'json' || !unit) return whole();
     // A per-dong comparison in JSON: the last answer with the changed dongs' rows asked again — a
-    // small read, beside the heavy ones (phases, whose kept totals live on the heavy readers'
-    // connections, with them); written whole when it cannot be made so.
+    // small read, beside the heavy ones (phases and summary, whose kept totals live on the heavy
+    // readers' connections, with them); the summary's by the changed dongs' cities. Written whole
+    // when it cannot be made so.
     const update = async (c: DuckDBConnection) => {
-      const changed = await this.changedDongs(name, previous.version, began());
+      const dongs = await this.changedDongs(name, previous.version, began());
+      const changed = dongs && unit === 'city' ? this.citiesOf(dongs) : dongs;
       const before = changed && (await previous.answer.catch(() => undefined));
       return before && (await changedAnswer(c, name, asked, before, changed, this.keptChanges));
     };
@@ -331,6 +334,17 @@ export class Store {
         .catch(() => undefined)
         .then((made) => made ?? whole())
     );
+  }
+
+  /** The cities of `dongs`; undefined when one is not a dong of the reference (a unit above the dongs: the whole answer is made). */
+  private citiesOf(dongs: ReadonlySet<string>): Set<string> | undefined {
+    const cities = new Set<string>();
+    for (const code of dongs) {
+      const dong = this.reference.dongByCode.get(code);
+      if (!dong) return undefined;
+      cities.add(dong.city);
+    }
+    return cities;
   }
 
   /**

@@ -199,7 +199,7 @@ describe('a per-dong answer brought up to date', () => {
       const ask = (params: Record<string, unknown> = {}) => comparisonAnswer(c, 'spending', { today: fixtureToday, ...params }, 'json');
       await ask(); // the columns learnt
       const before = await ask();
-      expect(before.blocks?.dongs).toEqual([odd, B]);
+      expect(before.blocks?.units).toEqual([odd, B]);
       await c.run('UPDATE spending_rows SET budgetKrw = budgetKrw + 250000 WHERE dong = $dong', { dong: odd });
       const made = await changedAnswer(c, 'spending', { today: fixtureToday }, before, new Set([odd]));
       expect(made).toBeDefined();

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { dongBlocks, splice, type DongBlocks } from '../../service/store/compare/splice.ts';
+import { cityKeys, splice, unitBlocks, type UnitBlocks } from '../../service/store/compare/splice.ts';
 
 // A JSON array as DuckDB's writer lays it out (COPY … (FORMAT json, ARRAY true)).
 const array = (rows: object[]) => Buffer.from(rows.length === 0 ? '[\n\t\n]\n' : `[\n\t${rows.map((r) => JSON.stringify(r)).join(',\n\t')}\n]\n`);
 const head = Buffer.from('{"columns":[],"rows":');
 const tail = Buffer.from('}');
 const answer = (rows: object[]) => Buffer.concat([head, array(rows), tail]);
-const blocksOf = (body: Buffer) => dongBlocks(body, head.length, body.length - tail.length)!;
-/** Blocks as one object a dong, to read in a test. */
-const listed = (b: DongBlocks) => b.dongs.map((dong, i) => ({ district: b.districts[i], dong, start: b.starts[i], end: b.ends[i], rows: b.rows[i] }));
+const blocksOf = (body: Buffer) => unitBlocks(body, head.length, body.length - tail.length)!;
+/** Blocks as one object a unit, to read in a test. */
+const listed = (b: UnitBlocks) => b.units.map((dong, i) => ({ district: b.groups[i], dong, start: b.starts[i], end: b.ends[i], rows: b.rows[i] }));
 
 const row = (district: string | null, dong: string, phase: number, extra: object = {}) => ({ district, dong, phase, ...extra });
 
@@ -30,8 +30,8 @@ describe('splice', () => {
   });
 
   it('refuses bytes it cannot splice: a dong’s rows apart, a row without a dong', () => {
-    expect(dongBlocks(array([row('1', 'a', 1), row('1', 'b', 1), row('1', 'a', 2)]), 0, Infinity)).toBeUndefined();
-    expect(dongBlocks(array([{ district: '1', phase: 1 }]), 0, Infinity)).toBeUndefined();
+    expect(unitBlocks(array([row('1', 'a', 1), row('1', 'b', 1), row('1', 'a', 2)]), 0, Infinity)).toBeUndefined();
+    expect(unitBlocks(array([{ district: '1', phase: 1 }]), 0, Infinity)).toBeUndefined();
   });
 
   it('puts changed dongs back in order — first, between, last, new, gone — the same bytes as the whole answer written afresh', () => {
@@ -49,6 +49,27 @@ describe('splice', () => {
     const gone = splice(old, blocksOf(old), new Set(before.map((r) => r.dong)), array([]), head, tail)!;
     expect(gone.body.toString()).toBe(answer([]).toString());
     expect(gone.rows).toBe(0);
+  });
+
+  it('splices the summary by city: its group rows name no dong, and a city’s rows are replaced whole, new and gone cities in their place', () => {
+    const summaryRow = (city: string, kind: string, dong: string | null, value: number) => ({ kind, city, district: dong && `${city}0`, dong, value });
+    const cityRows = (city: string, v: number, flagged: boolean) => [
+      summaryRow(city, 'city', null, v),
+      summaryRow(city, 'continuing', null, v + 1),
+      ...(flagged ? [summaryRow(city, 'dong', `${city}-d1`, v - 1)] : []),
+    ];
+    const before = [...cityRows('11', 1, true), ...cityRows('26', 2, false), ...cityRows('30', 3, true)];
+    const now = [...cityRows('11', 1, true), ...cityRows('27', 5, true), ...cityRows('30', 4, false)];
+    const old = answer(before);
+    const oldBlocks = unitBlocks(old, head.length, old.length - tail.length, cityKeys)!;
+    expect(oldBlocks.units).toEqual(['11', '26', '30']);
+    // 26 gone, 27 new, 30 changed (its flag gone); 11 as it was.
+    const changed = new Set(['26', '27', '30']);
+    const made = splice(old, oldBlocks, changed, array(now.filter((r) => changed.has(r.city))), head, tail, cityKeys)!;
+    expect(made.body.toString()).toBe(answer(now).toString());
+    expect(made.blocks.units).toEqual(['11', '27', '30']);
+    // By dong, the same bytes cannot be laid out (a group row names no dong).
+    expect(unitBlocks(old, head.length, old.length - tail.length)).toBeUndefined();
   });
 
   it('gives the whole answer’s bytes for 300 random changes: runs of kept dongs copied whole, dongs new, gone and edited between them', () => {

@@ -23,8 +23,8 @@ import { neutralisedSql, quotedIdentifier, utcIso } from '../sql.ts';
 import { pathLiteral } from '../export/path.ts';
 import { arrowFromDuckDB } from './arrow.ts';
 import { toArrowIPC } from './encode.ts';
-import { isPerDong, prepareComparison, type ComparisonParams, type PreparedComparison } from './index.ts';
-import { dongBlocks, splice, type DongBlocks } from './splice.ts';
+import { blockUnit, prepareComparison, type ComparisonParams, type PreparedComparison } from './index.ts';
+import { cityKeys, dongKeys, splice, unitBlocks, type BlockKeys, type UnitBlocks } from './splice.ts';
 import { defineShared } from './sql-files.ts';
 import { readsKeptTotals, withKeptTotals, type KeptChanges } from './kept.ts';
 import { readMaterialized, type ResultColumn } from './result.ts';
@@ -32,11 +32,18 @@ import { readKept, runKept } from '../statements.ts';
 
 export type AnswerFormat = 'json' | 'arrow' | 'csv';
 
-/** One encoded answer: its bytes and how many rows they hold (and for a per-dong comparison in JSON, where each dong's rows lie). */
+/** One encoded answer: its bytes and how many rows they hold (and in JSON, where each dong's rows lie, or for the summary each city's). */
 export interface Answer {
   body: Buffer;
   rows: number;
-  blocks?: DongBlocks;
+  blocks?: UnitBlocks;
+}
+
+/** The keys a comparison's JSON answer is laid out in blocks by (blockUnit), and the filter that asks for some of them. */
+function blocksOf(name: string): { keys: BlockKeys; filter: 'dongs' | 'cities' } | undefined {
+  const unit = blockUnit(name);
+  if (unit === 'dong') return { keys: dongKeys, filter: 'dongs' };
+  return unit === 'city' ? { keys: cityKeys, filter: 'cities' } : undefined;
 }
 
 const bom = Buffer.from([0xef, 0xbb, 0xbf]);
@@ -134,7 +141,8 @@ async function answerOf(connection: DuckDBConnection, name: string, { sql, value
   const head = format === 'json' ? jsonHead(columns) : bom;
   const tail = format === 'json' ? jsonTail : none;
   const { body, rows } = await writtenByDuckDB(connection, { sql, values, types }, columns, format, head, tail);
-  const blocks = format === 'json' && isPerDong(name) ? dongBlocks(body, head.length, body.length - tail.length) : undefined;
+  const by = format === 'json' ? blocksOf(name) : undefined;
+  const blocks = by && unitBlocks(body, head.length, body.length - tail.length, by.keys);
   return { body, rows, ...(blocks ? { blocks } : {}) };
 }
 
@@ -175,10 +183,10 @@ async function writtenByDuckDB(
 }
 
 /**
- * A per-dong comparison's JSON answer after the rows of the dongs in `changed` changed: `previous`
- * (an answer of the same question with its dong blocks) with those dongs' rows asked again and put
- * in their place — the same bytes as the whole answer written afresh (compare/splice.ts). Undefined
- * when it cannot be made so (the caller then writes the whole answer).
+ * A comparison's JSON answer after the rows of the units in `changed` changed (dongs, or for the
+ * summary cities: blockUnit): `previous` (an answer of the same question with its blocks) with those
+ * units' rows asked again and put in their place — the same bytes as the whole answer written
+ * afresh (compare/splice.ts). Undefined when it cannot be made so (the caller then writes the whole answer).
  */
 export async function changedAnswer(
   connection: DuckDBConnection,
@@ -189,18 +197,19 @@ export async function changedAnswer(
   kept?: KeptChanges,
 ): Promise<Answer | undefined> {
   const columns = columnsByName.get(name);
-  if (!previous.blocks || !columns || !isPerDong(name)) return undefined;
-  // The question's own filters, as the whole answer binds them; the changed dongs' codes are bound
+  const by = blocksOf(name);
+  if (!previous.blocks || !columns || !by) return undefined;
+  // The question's own filters, as the whole answer binds them; the changed units' codes are bound
   // as they are stored (never read as a filter a person typed: a code may hold a comma or a space).
   const prepared = prepareComparison(name, params);
-  const bound = prepared.values.dongs;
+  const bound = prepared.values[by.filter];
   const asked = bound instanceof DuckDBListValue ? new Set(bound.items as string[]) : undefined;
-  const dongs = [...changed].filter((d) => !asked || asked.has(d));
-  if (dongs.length === 0) return previous;
+  const units = [...changed].filter((u) => !asked || asked.has(u));
+  if (units.length === 0) return previous;
   await defineShared(connection);
-  const read = async () => (await writtenByDuckDB(connection, { ...prepared, values: { ...prepared.values, dongs: listValue(dongs) } }, columns, 'json', none, none)).body;
+  const read = async () => (await writtenByDuckDB(connection, { ...prepared, values: { ...prepared.values, [by.filter]: listValue(units) } }, columns, 'json', none, none)).body;
   const fresh = readsKeptTotals(name) ? await withKeptTotals(connection, kept, read) : await read();
-  const made = splice(previous.body, previous.blocks, new Set(dongs), fresh, jsonHead(columns), jsonTail);
+  const made = splice(previous.body, previous.blocks, new Set(units), fresh, jsonHead(columns), jsonTail, by.keys);
   splices.count += made ? 1 : 0;
   return made;
 }
@@ -326,8 +335,8 @@ export class AnswerCache {
         if (slot.running === running) slot.running = undefined;
         if (this.slots.get(key) !== slot) return;
         if (slot.done) this.bytes -= slot.done.bytes;
-        // A per-dong answer's blocks counted at about what each costs the heap.
-        const bytes = answer.body.length + (answer.blocks?.dongs.length ?? 0) * 32;
+        // An answer's blocks counted at about what each costs the heap.
+        const bytes = answer.body.length + (answer.blocks?.units.length ?? 0) * 32;
         slot.done = { version: begun(), answer: running.answer, bytes };
         this.bytes += bytes;
         this.evict();

@@ -72,6 +72,17 @@ const perDong: ReadonlySet<ComparisonName> = new Set(['spending', 'participation
 export const isPerDong = (name: string): boolean => isComparisonName(name) && perDong.has(name);
 
 /**
+ * The unit a comparison's JSON answer can be made again by, a run of its rows at a time
+ * (compare/splice.ts): the dong for the per-dong comparisons (ordered by district and dong first),
+ * the city for the summary (its groups and flags are a city's, its rows ordered by city first);
+ * undefined for the others.
+ */
+export function blockUnit(name: string): 'dong' | 'city' | undefined {
+  if (isPerDong(name)) return 'dong';
+  return name === 'summary' ? 'city' : undefined;
+}
+
+/**
  * The units (dongs, or districts and cities for the rows above them) whose rows an answer rests on,
  * as a test of a unit's code; undefined when it rests on every unit. For the comparisons of one
  * dong at a time, the dongs the filters choose; for the summary, the whole cities they touch (its

@@ -3,24 +3,38 @@
  * JSON as DuckDB's writer lays an array out — `[\n\t{row},\n\t{row}\n]\n`, one row a line, ordered by
  * district and dong first — so each dong's rows are one run of bytes. After a change, only the
  * changed dongs' rows are asked of DuckDB, and the answer is the kept one with those runs replaced,
- * in the same order and the same bytes as the whole answer written afresh.
+ * in the same order and the same bytes as the whole answer written afresh. The summary, whose rows
+ * rest on whole cities (its groups and flags are a city's) and are ordered by city first, is made so
+ * by city.
  *
  * Pure functions over bytes: no DuckDB here.
  */
 
 /**
- * Where each dong's rows lie in an answer's bytes, in the answer's order: the `{` of its first row
- * (`starts`) to the `}` of its last (`ends`). Kept as columns, not an object a dong: a country's
- * answer has 3,500 dongs, and an answer brought up to date under constant syncs made them afresh
- * several times a second (under `npm run load`, an eighth of what the service allocated).
+ * Where each unit's rows (a dong's, or a city's) lie in an answer's bytes, in the answer's order:
+ * the `{` of its first row (`starts`) to the `}` of its last (`ends`), and the group the answer
+ * orders it within (a dong's district; none for a city). Kept as columns, not an object a unit: a
+ * country's answer has 3,500 dongs, and an answer brought up to date under constant syncs made them
+ * afresh several times a second (under `npm run load`, an eighth of what the service allocated).
  */
-export interface DongBlocks {
-  dongs: string[];
-  districts: (string | null)[];
+export interface UnitBlocks {
+  units: string[];
+  groups: (string | null)[];
   starts: Int32Array;
   ends: Int32Array;
   rows: Int32Array;
 }
+
+/** The keys a row names its unit and its group by (a JSON key with its colon). */
+export interface BlockKeys {
+  unit: Buffer;
+  group?: Buffer;
+}
+
+/** A per-dong comparison's blocks: by dong, within its district. */
+export const dongKeys: BlockKeys = { unit: Buffer.from('"dong":'), group: Buffer.from('"district":') };
+/** The summary's blocks: by city. */
+export const cityKeys: BlockKeys = { unit: Buffer.from('"city":') };
 
 const newline = 0x0a;
 const tab = 0x09;
@@ -28,9 +42,6 @@ const brace = 0x7b;
 const comma = 0x2c;
 const quote = 0x22;
 const backslash = 0x5c;
-
-const districtKey = Buffer.from('"district":');
-const dongKey = Buffer.from('"dong":');
 
 /**
  * The text value of `key` in the row between `from` and `to` (a top-level key: in JSON text, a
@@ -57,12 +68,13 @@ export function keyValue(bytes: Buffer, key: Buffer, from: number, to: number): 
 }
 
 /**
- * The dong blocks of a JSON array as DuckDB writes it, lying in `bytes` from `from` to `to`; undefined
- * when the bytes are not laid out so, a row names no dong, or a dong's rows are not all together.
+ * The unit blocks (by `keys`) of a JSON array as DuckDB writes it, lying in `bytes` from `from` to
+ * `to`; undefined when the bytes are not laid out so, a row names no unit, or a unit's rows are not
+ * all together.
  */
-export function dongBlocks(bytes: Buffer, from: number, to: number): DongBlocks | undefined {
-  const dongs: string[] = [];
-  const districts: (string | null)[] = [];
+export function unitBlocks(bytes: Buffer, from: number, to: number, keys: BlockKeys = dongKeys): UnitBlocks | undefined {
+  const units: string[] = [];
+  const groups: (string | null)[] = [];
   const starts: number[] = [];
   const ends: number[] = [];
   const rows: number[] = [];
@@ -75,18 +87,18 @@ export function dongBlocks(bytes: Buffer, from: number, to: number): DongBlocks 
     if (bytes[line] === tab && bytes[line + 1] === brace) {
       const rowStart = line + 1;
       const rowEnd = bytes[end - 1] === comma ? end - 1 : end;
-      const dong = keyValue(bytes, dongKey, rowStart, rowEnd);
-      const district = keyValue(bytes, districtKey, rowStart, rowEnd);
-      if (typeof dong !== 'string' || district === undefined) return undefined;
-      const last = dongs.length - 1;
-      if (last >= 0 && dongs[last] === dong) {
+      const unit = keyValue(bytes, keys.unit, rowStart, rowEnd);
+      const group = keys.group ? keyValue(bytes, keys.group, rowStart, rowEnd) : null;
+      if (typeof unit !== 'string' || group === undefined) return undefined;
+      const last = units.length - 1;
+      if (last >= 0 && units[last] === unit) {
         ends[last] = rowEnd;
         rows[last]! += 1;
       } else {
-        if (seen.has(dong)) return undefined;
-        seen.add(dong);
-        dongs.push(dong);
-        districts.push(district);
+        if (seen.has(unit)) return undefined;
+        seen.add(unit);
+        units.push(unit);
+        groups.push(group);
         starts.push(rowStart);
         ends.push(rowEnd);
         rows.push(1);
@@ -94,7 +106,7 @@ export function dongBlocks(bytes: Buffer, from: number, to: number): DongBlocks 
     }
     line = end + 1;
   }
-  return { dongs, districts, starts: Int32Array.from(starts), ends: Int32Array.from(ends), rows: Int32Array.from(rows) };
+  return { units, groups, starts: Int32Array.from(starts), ends: Int32Array.from(ends), rows: Int32Array.from(rows) };
 }
 
 /** Text as DuckDB orders VARCHAR: by its UTF-8 bytes. */
@@ -103,16 +115,16 @@ function textOrder(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
 
-/** The answers' order of dongs (block `i` of `a` against block `j` of `b`): district (nulls last), then dong. */
-function blockOrder(a: DongBlocks, i: number, b: DongBlocks, j: number): number {
-  const da = a.districts[i]!;
-  const db = b.districts[j]!;
+/** The answers' order of units (block `i` of `a` against block `j` of `b`): group (nulls last), then unit. */
+function blockOrder(a: UnitBlocks, i: number, b: UnitBlocks, j: number): number {
+  const da = a.groups[i]!;
+  const db = b.groups[j]!;
   if (da !== db) {
     if (da === null) return 1;
     if (db === null) return -1;
     return textOrder(da, db);
   }
-  return textOrder(a.dongs[i]!, b.dongs[j]!);
+  return textOrder(a.units[i]!, b.units[j]!);
 }
 
 const open = Buffer.from('[\n\t');
@@ -120,31 +132,39 @@ const between = Buffer.from(',\n\t');
 const close = Buffer.from('\n]\n');
 const empty = Buffer.from('[\n\t\n]\n');
 
-/** An answer's bytes and where its dongs' rows lie in them. */
+/** An answer's bytes and where its units' rows lie in them. */
 export interface Spliced {
   body: Buffer;
   rows: number;
-  blocks: DongBlocks;
+  blocks: UnitBlocks;
 }
 
 /**
- * The kept answer (`old`, its blocks in `oldBlocks`) with the rows of every dong in `changed`
- * replaced by their rows now (`fresh`, a JSON array as DuckDB writes it, holding those dongs' rows
- * only), between `head` and `tail` as the whole answer has them. The kept dongs between two changed
- * ones lie together in `old` (with the same `,\n\t` between them) and are copied in one move.
+ * The kept answer (`old`, its blocks in `oldBlocks`, by `keys`) with the rows of every unit in
+ * `changed` replaced by their rows now (`fresh`, a JSON array as DuckDB writes it, holding those
+ * units' rows only), between `head` and `tail` as the whole answer has them. The kept units between
+ * two changed ones lie together in `old` (with the same `,\n\t` between them) and are copied in one move.
  */
-export function splice(old: Buffer, oldBlocks: DongBlocks, changed: ReadonlySet<string>, fresh: Buffer, head: Buffer, tail: Buffer): Spliced | undefined {
-  const added = dongBlocks(fresh, 0, fresh.length);
-  if (!added || added.dongs.some((dong) => !changed.has(dong))) return undefined;
+export function splice(
+  old: Buffer,
+  oldBlocks: UnitBlocks,
+  changed: ReadonlySet<string>,
+  fresh: Buffer,
+  head: Buffer,
+  tail: Buffer,
+  keys: BlockKeys = dongKeys,
+): Spliced | undefined {
+  const added = unitBlocks(fresh, 0, fresh.length, keys);
+  if (!added || added.units.some((unit) => !changed.has(unit))) return undefined;
   // The answer's blocks in order: a kept block as its index in `old` (≥ 0), an added one as -1 - its index.
   const order: number[] = [];
-  const n = oldBlocks.dongs.length;
+  const n = oldBlocks.units.length;
   let i = 0;
   const skipChanged = () => {
-    while (i < n && changed.has(oldBlocks.dongs[i]!)) i++;
+    while (i < n && changed.has(oldBlocks.units[i]!)) i++;
   };
   skipChanged();
-  for (let j = 0; j < added.dongs.length; j++) {
+  for (let j = 0; j < added.units.length; j++) {
     for (; i < n && blockOrder(oldBlocks, i, added, j) < 0; skipChanged()) order.push(i++);
     order.push(-1 - j);
   }
@@ -155,18 +175,18 @@ export function splice(old: Buffer, oldBlocks: DongBlocks, changed: ReadonlySet<
   let size = head.length + tail.length + (count === 0 ? empty.length : open.length + close.length + between.length * (count - 1));
   for (const k of order) size += span(k);
   const body = Buffer.allocUnsafe(size);
-  const blocks: DongBlocks = {
-    dongs: new Array<string>(count),
-    districts: new Array<string | null>(count),
+  const blocks: UnitBlocks = {
+    units: new Array<string>(count),
+    groups: new Array<string | null>(count),
     starts: new Int32Array(count),
     ends: new Int32Array(count),
     rows: new Int32Array(count),
   };
   let rows = 0;
   /** Block `q` of the answer is block `k` of `from`, moved by `shift` bytes. */
-  const place = (q: number, from: DongBlocks, k: number, shift: number) => {
-    blocks.dongs[q] = from.dongs[k]!;
-    blocks.districts[q] = from.districts[k]!;
+  const place = (q: number, from: UnitBlocks, k: number, shift: number) => {
+    blocks.units[q] = from.units[k]!;
+    blocks.groups[q] = from.groups[k]!;
     blocks.starts[q] = from.starts[k]! + shift;
     blocks.ends[q] = from.ends[k]! + shift;
     blocks.rows[q] = from.rows[k]!;

@@ -17,7 +17,10 @@
 -- $cities VARCHAR[] (NULL = all), $rank BOOLEAN, $today VARCHAR,
 -- $per1000Figures VARCHAR[], $minGapRate DOUBLE, $minGapPer1000Share DOUBLE,
 -- $minGroupForLow INTEGER, $figureOrder VARCHAR[].
-WITH dongFigures AS (FROM dongFiguresOn($today)),
+-- $cities is applied to the figures first as well as to the rows out: a city's groups and flags rest
+-- on its own dongs only, so an answer for some cities is those cities' rows of the whole one (an
+-- answer after a change is made for the changed cities alone, compare/splice.ts).
+WITH dongFigures AS (FROM dongFiguresOn($today) WHERE $cities IS NULL OR list_contains($cities, city)),
 groupQuartiles AS (
   SELECT city, phase, CASE WHEN grouping(cohort) = 1 THEN NULL ELSE cohort END AS cohort, figure,
          CASE WHEN sum(den) FILTER (WHERE den > 0) > 0 THEN sum(num) FILTER (WHERE den > 0) / sum(den) FILTER (WHERE den > 0) END AS value,
