@@ -13,8 +13,10 @@ export type ChangeListener = (change: Change) => void;
 /**
  * The changes room: tells listeners (the open panes, through `GET /api/events`) what each commit
  * changed, within `intervalMs` of it. It watches the published revision (a number in memory, so
- * watching costs nothing while nothing changes) and, when it moves, reads once for every listener
- * which units of which kinds have versions in between. It runs only while someone listens.
+ * watching costs nothing while nothing changes) and, when it moves, tells every listener which units
+ * of which kinds changed in between: as the writer told it at each commit (`committed`: the units of
+ * the versions written and of those they replace, so the dong a row left is told too), or, where a
+ * commit was not told, read once from the rows. It runs only while someone listens.
  */
 export class ChangeFeed {
   private readonly listeners = new Set<ChangeListener>();
@@ -24,6 +26,8 @@ export class ChangeFeed {
   private timer: NodeJS.Timeout | undefined;
   private seen = 0;
   private reading = false;
+  /** The units the writer told since `seen`, while every commit since was told (up to `upTo`). */
+  private told: { upTo: number; units: Map<Kind, Set<string>> } | undefined;
 
   constructor(
     private readonly revision: () => number,
@@ -66,11 +70,40 @@ export class ChangeFeed {
   stop(): void {
     clearInterval(this.timer);
     this.timer = undefined;
+    this.told = undefined;
+  }
+
+  /**
+   * What a commit changed, as the writer knows it, over the revisions (after, upTo]: kept for the
+   * next tick while it follows on from what is known, so a tick under constant syncs reads nothing;
+   * a commit that does not follow on is left for that tick to read.
+   */
+  committed(after: number, upTo: number, units: ReadonlyMap<Kind, ReadonlySet<string>>): void {
+    if (this.listeners.size === 0 || this.reading) return;
+    const told = this.told ?? { upTo: this.seen, units: new Map<Kind, Set<string>>() };
+    if (told.upTo !== after) {
+      this.told = undefined;
+      return;
+    }
+    for (const [kind, changed] of units) {
+      const ofKind = told.units.get(kind);
+      if (ofKind) for (const unit of changed) ofKind.add(unit);
+      else told.units.set(kind, new Set(changed));
+    }
+    told.upTo = upTo;
+    this.told = told;
   }
 
   private async poll(): Promise<void> {
     const now = this.revision();
     if (now <= this.seen || this.reading) return;
+    const told = this.told;
+    this.told = undefined;
+    if (told?.upTo === now) {
+      this.seen = now;
+      for (const listener of this.listeners) listener({ revision: now, units: told.units });
+      return;
+    }
     this.reading = true;
     try {
       const units = await this.changedUnits(this.seen, now);
