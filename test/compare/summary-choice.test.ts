@@ -1,34 +1,22 @@
 // A filtered summary is cut from the whole one (service/store/compare/summary-choice.ts): the same
 // rows, in the same order, as summary.sql run with those filters; and no reader is taken for it.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runComparison, type ComparisonParams } from '../../service/store/compare/index.ts';
 import { chosenSummary, summaryChoice } from '../../service/store/compare/summary-choice.ts';
-import { openDatabase } from '../../service/store/db.ts';
-import { generateDemo } from '../../service/store/generate.ts';
 import { Readers } from '../../service/store/readers.ts';
-import { Store } from '../../service/store/store.ts';
+import type { Store } from '../../service/store/store.ts';
+import { generatedStore } from '../support/country.ts';
 
 const today = '2020-06-30';
-let dir: string;
 let store: Store;
+let country: Awaited<ReturnType<typeof generatedStore>> | undefined;
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'jachi-summary-choice-'));
-  const path = join(dir, 'country.duckdb');
   // Three cities of two cohorts over two years: city, continuing and flagged dong rows in each.
-  const db = await openDatabase(path);
-  await generateDemo(db.connection, { dongs: 90, years: 2, cities: 3, seed: 11 });
-  db.connection.closeSync();
-  db.instance.closeSync();
-  store = await Store.open(path);
+  country = await generatedStore({ dongs: 90, years: 2, cities: 3, seed: 11 });
+  store = country.store;
 });
-afterAll(() => {
-  store?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => country?.close());
 
 const answerRows = async (params: ComparisonParams) => JSON.parse((await store.compareAnswer('summary', { ...params, today }, 'json')).body.toString('utf8')) as object;
 const sqlRows = (params: ComparisonParams) => store.withReader((c) => runComparison(c, 'summary', { ...params, today }));

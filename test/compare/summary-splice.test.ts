@@ -1,41 +1,29 @@
 // The country's summary after a change is made for the changed dongs' cities alone and put in place
 // of those cities' rows in the last answer (a city's groups and flags rest on its own dongs only):
 // byte for byte the answer written afresh from every row, in a country of several cities.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kind } from '../../domain/index.ts';
 import { createApp } from '../../service/app.ts';
 import { comparisonAnswer, splices } from '../../service/store/compare/answers.ts';
-import { openDatabase } from '../../service/store/db.ts';
-import { generateDemo } from '../../service/store/generate.ts';
-import { Store } from '../../service/store/store.ts';
+import type { Store } from '../../service/store/store.ts';
 import { batch } from '../support/service.ts';
+import { generatedStore } from '../support/country.ts';
 
 const today = '2020-12-31';
-let dir: string;
 let store: Store;
+let country: Awaited<ReturnType<typeof generatedStore>> | undefined;
 let app: ReturnType<typeof createApp>;
 let manager: string;
 let admin: string;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'jachi-summary-splice-'));
-  const path = join(dir, 'country.duckdb');
-  const db = await openDatabase(path);
-  await generateDemo(db.connection, { dongs: 90, years: 2, seed: 5, cities: 3 });
-  db.connection.closeSync();
-  db.instance.closeSync();
-  store = await Store.open(path);
+  country = await generatedStore({ dongs: 90, years: 2, seed: 5, cities: 3 });
+  store = country.store;
   app = createApp({ store, limits: { ratePerSecond: 10_000, burst: 10_000 } });
   manager = (await store.createToken({ role: 'manager', name: '관리자' })).token;
   admin = (await store.createToken({ role: 'admin', name: '운영자' })).token;
 });
-afterAll(() => {
-  store?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => country?.close());
 
 const request = (method: string, url: string, token: string, body?: unknown) =>
   app.request(url, {
