@@ -1,6 +1,4 @@
 import { kinds, type Kind } from '../../domain/index.ts';
-import type { Readers } from './readers.ts';
-import { rowsTable } from './sql.ts';
 
 /** What one or more committed batches changed: the revision reached, and the units (dong, district or city codes) per kind. */
 export interface Change {
@@ -14,9 +12,9 @@ export type ChangeListener = (change: Change) => void;
  * The changes room: tells listeners (the open panes, through `GET /api/events`) what each commit
  * changed, within `intervalMs` of it. It watches the published revision (a number in memory, so
  * watching costs nothing while nothing changes) and, when it moves, tells every listener which units
- * of which kinds changed in between: as the writer told it at each commit (`committed`: the units of
- * the versions written and of those they replace, so the dong a row left is told too), or, where a
- * commit was not told, read once from the rows. It runs only while someone listens.
+ * of which kinds changed in between, as the comparisons learn it (`changedSince`: compare/changed.ts,
+ * told by the writer at each commit, the dong a row left included, and reading the rows only for a
+ * commit it was not told of). It runs only while someone listens.
  */
 export class ChangeFeed {
   private readonly listeners = new Set<ChangeListener>();
@@ -26,12 +24,11 @@ export class ChangeFeed {
   private timer: NodeJS.Timeout | undefined;
   private seen = 0;
   private reading = false;
-  /** The units the writer told since `seen`, while every commit since was told (up to `upTo`). */
-  private told: { upTo: number; units: Map<Kind, Set<string>> } | undefined;
 
   constructor(
     private readonly revision: () => number,
-    private readonly readers: Readers,
+    /** The units of `kind` changed in (after, upTo]; undefined while that is not known. */
+    private readonly changedSince: (kind: Kind, after: number, upTo: number) => Promise<ReadonlySet<string> | undefined>,
     private readonly intervalMs = 250,
   ) {}
 
@@ -70,61 +67,26 @@ export class ChangeFeed {
   stop(): void {
     clearInterval(this.timer);
     this.timer = undefined;
-    this.told = undefined;
-  }
-
-  /**
-   * What a commit changed, as the writer knows it, over the revisions (after, upTo]: kept for the
-   * next tick while it follows on from what is known, so a tick under constant syncs reads nothing;
-   * a commit that does not follow on is left for that tick to read.
-   */
-  committed(after: number, upTo: number, units: ReadonlyMap<Kind, ReadonlySet<string>>): void {
-    if (this.listeners.size === 0 || this.reading) return;
-    const told = this.told ?? { upTo: this.seen, units: new Map<Kind, Set<string>>() };
-    if (told.upTo !== after) {
-      this.told = undefined;
-      return;
-    }
-    for (const [kind, changed] of units) {
-      const ofKind = told.units.get(kind);
-      if (ofKind) for (const unit of changed) ofKind.add(unit);
-      else told.units.set(kind, new Set(changed));
-    }
-    told.upTo = upTo;
-    this.told = told;
   }
 
   private async poll(): Promise<void> {
     const now = this.revision();
     if (now <= this.seen || this.reading) return;
-    const told = this.told;
-    this.told = undefined;
-    if (told?.upTo === now) {
-      this.seen = now;
-      for (const listener of this.listeners) listener({ revision: now, units: told.units });
-      return;
-    }
     this.reading = true;
     try {
-      const units = await this.changedUnits(this.seen, now);
+      const units = new Map<Kind, Set<string>>();
+      for (const kind of kinds) {
+        const changed = await this.changedSince(kind, this.seen, now);
+        // Not known now (a read failed): the next tick asks about the same span again.
+        if (changed === undefined) return;
+        if (changed.size > 0) units.set(kind, new Set(changed));
+      }
       this.seen = now;
       for (const listener of this.listeners) listener({ revision: now, units });
     } catch {
-      // The store is closing, or a read failed: the next tick tries the same span again.
+      // The store is closing: the next tick tries the same span again.
     } finally {
       this.reading = false;
     }
-  }
-
-  /** The units of each kind with a version (or tombstone) in (after, upTo]. */
-  private async changedUnits(after: number, upTo: number): Promise<Map<Kind, Set<string>>> {
-    const sql = kinds.map((kind) => `SELECT DISTINCT '${kind}' AS kind, dong FROM ${rowsTable(kind)} WHERE revision > $after AND revision <= $upTo`).join('\nUNION ALL\n');
-    const rows = await this.readers.rows(sql, { after, upTo });
-    const units = new Map<Kind, Set<string>>();
-    for (const { kind, dong } of rows as { kind: Kind; dong: string }[]) {
-      if (!units.has(kind)) units.set(kind, new Set());
-      units.get(kind)!.add(dong);
-    }
-    return units;
   }
 }

@@ -97,17 +97,17 @@ export class Store {
       (kind) => this.syncs.revisionOf(kind),
     );
     this.tokens = new Tokens(writer, readers, references);
-    this.changes = new ChangeFeed(() => this.syncs.revision, readers);
+    this.changes = new ChangeFeed(
+      () => this.syncs.revision,
+      (kind, after, upTo) => this.changedUnits.changedSince(kind, after, upTo),
+    );
     this.changedUnits = new ChangedUnits(
       readers,
       () => this.syncs.revision,
       (kind) => this.syncs.revisionOf(kind),
     );
     // The writer tells what each commit changed; the rows are read only to fill a gap.
-    this.syncs.onCommitted = (after, upTo, units) => {
-      this.changedUnits.committed(after, upTo, units);
-      this.changes.committed(after, upTo, units);
-    };
+    this.syncs.onCommitted = (after, upTo, units) => this.changedUnits.committed(after, upTo, units);
     this.keptChanges = {
       now: () => ({ revisions: Object.fromEntries(kinds.map((k) => [k, this.syncs.revisionOf(k)])) as Record<Kind, number>, reference: this.references.version }),
       changedSince: (kind, after, upTo) => this.changedUnits.changedSince(kind, after, upTo),

@@ -17,8 +17,8 @@
 -- $cities VARCHAR[] (NULL = all), $rank BOOLEAN, $today VARCHAR,
 -- $per1000Figures VARCHAR[], $minGapRate DOUBLE, $minGapPer1000Share DOUBLE,
 -- $minGroupForLow INTEGER, $figureOrder VARCHAR[].
--- $cities is applied to the figures first as well as to the rows out: a city's groups and flags rest
--- on its own dongs only, so an answer for some cities is those cities' rows of the whole one (an
+-- $cities is applied to the dongs' figures, every row's source: a city's groups and flags rest on
+-- its own dongs only, so an answer for some cities is those cities' rows of the whole one (an
 -- answer after a change is made for the changed cities alone, compare/splice.ts).
 WITH dongFigures AS (FROM dongFiguresOn($today) WHERE $cities IS NULL OR list_contains($cities, city)),
 groupQuartiles AS (
@@ -116,7 +116,6 @@ SELECT kind, city, district, dong, dongName, phase, versus, cohort, phase - coho
 FROM rowsOut
 WHERE ($phases IS NULL OR list_contains($phases, phase))
   AND ($cohorts IS NULL OR cohort IS NULL OR list_contains($cohorts, cohort))
-  AND ($cities IS NULL OR list_contains($cities, city))
 ORDER BY city, phase, list_position($figureOrder, figure),
          CASE kind WHEN 'city' THEN 1 WHEN 'continuing' THEN 2 ELSE 3 END,
          versus NULLS FIRST, cohort NULLS FIRST,
