@@ -117,7 +117,7 @@ export class Store {
       databasePath: db.path,
       withReader: (work) => readers.with(work),
       // A new snapshot when rows or the reference changed.
-      version: () => [this.syncs.revision, this.references.index],
+      version: () => ({ revision: this.syncs.revision, reference: this.references.index }),
       size: maxConcurrentQueries,
     });
   }

@@ -2,8 +2,10 @@
  * Analyst SQL (issue 15): `POST /api/query` end to end over HTTP on 127.0.0.1 (the sandbox's warm
  * children over a snapshot of a generated country), against DuckDB answering the same question in
  * process on the store's file and SQLite (better-sqlite3, the schema port of ./sqlite.ts) on the
- * same data, in the same run; and the first query after a change (the snapshot made again).
+ * same data, in the same run; and the first query after a change: after a sync (the last snapshot
+ * brought up to date) and after a new reference (the snapshot copied whole).
  */
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +14,7 @@ import { daejeonReference } from '../../domain/index.ts';
 import { serve } from '@hono/node-server';
 import { openDatabase } from '../../service/store/db.ts';
 import { generateDemo } from '../../service/store/generate.ts';
-import { Store } from '../../service/store/store.ts';
+import { Store, type Actor } from '../../service/store/store.ts';
 import { createApp } from '../../service/app.ts';
 import { count, fullSizes, type BenchSizes } from './sizes.ts';
 import { goalAtFullSize, median, ms, printLines, ratio, timeRuns, type BenchLine } from './stats.ts';
@@ -40,8 +42,10 @@ export interface QueryBenchResult {
   years: number;
   spendingRows: number;
   questions: QueryFigures[];
-  /** The first query after a change: a new snapshot of the country, then the answer. */
-  afterChangeMs: number;
+  /** The first query after a sync of 100 rows (median of 5): the last snapshot brought up to date, then the answer. */
+  afterSyncMs: number;
+  /** The first query after a new reference: the country's snapshot copied whole, then the answer. */
+  afterReferenceMs: number;
   /** Children started over the whole run (warm reuse keeps this at the pool's size). */
   childrenStarted: number;
   /** Kept-alive connections the client found reset (each request then sent again). */
@@ -102,11 +106,29 @@ export async function benchQuery(sizes: Pick<BenchSizes, 'quick' | 'compare'> = 
         figures.push({ name: q.name, rows, httpMs, duckdbMs, sqliteMs });
       }
 
-      // A change (a new reference index stands for any change): the next query waits for a new snapshot.
+      // A sync of 100 new lines (as an official's), then the next query: it waits for the last
+      // snapshot brought up to date with the rows changed since.
+      const admin = await store.createToken({ role: 'admin', name: 'bench-admin' });
+      const actor = (await store.authenticate(admin.token)) as Actor;
+      const lines = (
+        await store.withReader(async (c) =>
+          (await c.runAndReadAll('SELECT dong, phase, fiscalYear, category, item, fundingSource, budgetKrw FROM spending ORDER BY rowId LIMIT 100')).getRowObjectsJS(),
+        )
+      ).map((v): Record<string, unknown> => ({ ...v, budgetKrw: Number(v.budgetKrw) }));
+      const afterSync: number[] = [];
+      for (let turn = 0; turn < 5; turn++) {
+        const rows = lines.map((v) => ({ rowId: randomUUID(), baseRevision: null, values: { ...v, item: `${String(v.item)} (${turn + 2})` } }));
+        const answer = await store.sync('spending', { batchId: randomUUID(), rows, deletes: [] }, actor);
+        if (answer.results.some((r) => r.status !== 'accepted')) throw new Error(`bench sync: ${JSON.stringify(answer.results.find((r) => r.status !== 'accepted'))}`);
+        const t = performance.now();
+        await ask('SELECT count(*) FROM spending');
+        afterSync.push(performance.now() - t);
+      }
+      // A new reference: the next query waits for the snapshot copied whole.
       await store.loadReference(daejeonReference);
       const t1 = performance.now();
       await ask('SELECT count(*) FROM spending');
-      const afterChangeMs = performance.now() - t1;
+      const afterReferenceMs = performance.now() - t1;
 
       const result: QueryBenchResult = {
         name: 'query',
@@ -115,7 +137,8 @@ export async function benchQuery(sizes: Pick<BenchSizes, 'quick' | 'compare'> = 
         years,
         spendingRows: Number(await store.withReader(async (c) => (await c.runAndReadAll('SELECT count(*) FROM spending')).getRows()[0]![0])),
         questions: figures,
-        afterChangeMs,
+        afterSyncMs: median(afterSync),
+        afterReferenceMs,
         childrenStarted: store.analyst.stats.started,
         resets,
         lines: [],
@@ -147,7 +170,8 @@ function printQuery(r: QueryBenchResult, firstMs: number): BenchLine[] {
     });
   }
   lines.push({ name: 'first query of the service (snapshot made, child started)', value: ms(firstMs) });
-  lines.push({ name: 'first query after a change (snapshot made again)', value: ms(r.afterChangeMs) });
+  lines.push({ name: 'first query after a sync of 100 rows (snapshot brought up to date), median of 5', value: ms(r.afterSyncMs) });
+  lines.push({ name: 'first query after a new reference (snapshot copied whole)', value: ms(r.afterReferenceMs) });
   lines.push({ name: 'sandbox children started over the run', value: String(r.childrenStarted) });
   if (r.resets > 0) lines.push({ name: 'kept-alive connections found reset (request sent again)', value: String(r.resets) });
   printLines(`Analyst SQL: ${count(r.dongs)} dongs × ${r.years} years (${count(r.spendingRows)} spending rows), HTTP against DuckDB in process and SQLite`, lines);

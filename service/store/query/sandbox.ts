@@ -169,9 +169,10 @@ export class AnalystSandbox {
     for (const snapshots of this.snapshotsByCity.values()) snapshots.collect();
   }
 
-  /** Children started, live children's process ids, answers given, snapshots made. */
-  get stats(): { started: number; pids: number[]; answered: number; snapshots: number } {
-    return { ...this.pool.stats, snapshots: [...this.snapshotsByCity.values()].reduce((n, s) => n + s.made, 0) };
+  /** Children started, live children's process ids, answers given, snapshots made (and of them, brought up to date from the last). */
+  get stats(): { started: number; pids: number[]; answered: number; snapshots: number; updated: number } {
+    const all = [...this.snapshotsByCity.values()];
+    return { ...this.pool.stats, snapshots: all.reduce((n, s) => n + s.made, 0), updated: all.reduce((n, s) => n + s.updated, 0) };
   }
 
   /** One analyst SELECT: `{ columns, rows, truncated }`, rows JSON-safe; QueryError when refused, stopped or failed. */
