@@ -2,7 +2,7 @@
 // revision replaced), not copied whole: it must hold exactly what a whole copy of the same data
 // holds, table by table and row by row — new rows, edits, deletes, a row moved to another city's
 // dong — for the country and for one city's analysts; a new reference, or too many updates in a
-// row, copies it whole again.
+// row, copies it whole again, as does a last file gone.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -151,9 +151,17 @@ describe('the analyst snapshot brought up to date after a sync', () => {
     snapshots.release(await snapshots.take(version()));
     expect(snapshots.updated).toBe(1);
     // The same data over another reference object: copied whole.
+    const other = { another: true };
     await edit(1_000_002);
-    snapshots.release(await snapshots.take(version({ another: true })));
+    snapshots.release(await snapshots.take(version(other)));
     expect([snapshots.made, snapshots.updated]).toEqual([3, 1]);
+
+    // The last file gone (removed by hand): the update cannot copy it, and the snapshot is copied whole.
+    await edit(1_000_010);
+    rmSync(snapshots.latest!);
+    snapshots.release(await snapshots.take(version(other)));
+    expect([snapshots.made, snapshots.updated]).toEqual([4, 1]);
+    expect(await differences(snapshots.latest!, await whole())).toEqual({});
 
     const kept = { ...snapshotLimits };
     snapshotLimits.updatesBeforeWhole = 2;
@@ -165,7 +173,7 @@ describe('the analyst snapshot brought up to date after a sync', () => {
         snapshots.release(await snapshots.take(version(reference)));
       }
       // Two updates, then a whole copy.
-      expect([snapshots.made, snapshots.updated]).toEqual([7, 3]);
+      expect([snapshots.made, snapshots.updated]).toEqual([8, 3]);
       expect(await differences(snapshots.latest!, await whole())).toEqual({});
     } finally {
       Object.assign(snapshotLimits, kept);
