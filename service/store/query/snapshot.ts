@@ -6,7 +6,7 @@
  * once no child holds it open.
  *
  * After a sync, the next snapshot is the last one copied and brought up to date (`updateSnapshot`:
- * the rows changed since its revision replaced, ~50 ms at 3,500 dongs) instead of copied whole from
+ * the rows changed since its revision replaced, 50–90 ms at 3,500 dongs) instead of copied whole from
  * the views (~1 s there); a new reference, or many updates since the last whole copy, copies it whole.
  */
 import { copyFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
