@@ -122,6 +122,14 @@ export class SandboxPool {
     }
   }
 
+  /**
+   * Starts a child now when there is none, so its start (~0.4 s: a process, Node and DuckDB) runs
+   * while the caller makes the snapshot its query needs rather than after.
+   */
+  prestart(): void {
+    if (!this.closed && this.children.length === 0) this.spawn();
+  }
+
   /** Has idle children open `snapshotPath` now, so the next query finds it open. */
   warm(snapshotPath: string, memoryLimit: string): void {
     this.latest = { snapshotPath, memoryLimit };

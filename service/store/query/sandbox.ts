@@ -182,6 +182,9 @@ export class AnalystSandbox {
     const version = this.options.version();
     await this.options.withReader((connection) => checkAnalystSql(connection, sql));
     const snapshots = this.snapshotsOf(options.city);
+    // A child starting (the first query, or the first after the children stopped idle) starts
+    // while the snapshot is made.
+    this.pool.prestart();
     const path = await snapshots.take(version);
     try {
       return await runInPool(this.pool, path, sql, limit, options, started);
