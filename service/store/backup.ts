@@ -43,6 +43,9 @@ async function census(c: DuckDBConnection, db: string): Promise<Omit<BackupInfo,
   return { rows, revision, schemaVersion };
 }
 
+/** Backups begun by this process. */
+let backupsBegun = 0;
+
 /**
  * Copies the database into `dir` as `jachi-<UTC time>-r<revision>.duckdb` while the service runs: on
  * a read connection of its own, one read transaction (DuckDB's snapshot) holds the revision counted
@@ -53,11 +56,15 @@ async function census(c: DuckDBConnection, db: string): Promise<Omit<BackupInfo,
 export async function takeBackup(instance: DuckDBInstance, writer: Writer, dir: string, keep = 14): Promise<BackupResult> {
   mkdirSync(dir, { recursive: true });
   const c = await instance.connect();
-  const alias = `jachi_backup_${process.pid}_${Date.now()}`;
+  // Its own name as attached (ATTACH names are the instance's) and its own temporary file: two
+  // backups begun in the same millisecond (the schedule's and an administrator's) once shared both.
+  const n = ++backupsBegun;
+  const alias = `jachi_backup_${process.pid}_${n}`;
   const takenAt = new Date();
-  // UTC to the millisecond (20261202T031500123Z): names sort by time, two backups never share one.
+  // UTC to the millisecond (20261202T031500123Z): names sort by time (two taken in the same
+  // millisecond at the same revision are the same copy, and keep one name).
   const stamp = takenAt.toISOString().replace(/[-:.]/g, '');
-  const tmp = join(resolve(dir), `.${stamp}.${process.pid}.tmp`);
+  const tmp = join(resolve(dir), `.${stamp}.${process.pid}.${n}.tmp`);
   let info: BackupInfo;
   try {
     const db = String((await c.runAndReadAll('SELECT current_database()')).getRows()[0]?.[0]);

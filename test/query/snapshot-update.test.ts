@@ -139,6 +139,24 @@ describe('the analyst snapshot brought up to date after a sync', () => {
     city.release(updated[1]!);
   });
 
+  it("several cities' snapshots brought up to date at once", async () => {
+    const codes = await store.withReader(async (c) => (await c.runAndReadAll('SELECT DISTINCT city FROM dongs ORDER BY city')).getRowObjects().map((r) => String(r.city)));
+    const all = [undefined, ...codes].map(
+      (city, i) => new Snapshots({ source: store.db.instance, base: join(dir, `at-once-${i}`), inUse: () => false, ...(city ? { city } : {}) }),
+    );
+    const takeAll = async () => {
+      const paths = await Promise.all(all.map((s) => s.take(version())));
+      all.forEach((s, i) => s.release(paths[i]!));
+    };
+    await takeAll();
+    for (const budgetKrw of [2_000_001, 2_000_002]) {
+      const row = (await live('spending'))[0]!;
+      await sync('spending', batch([{ rowId: row.rowId, baseRevision: row.revision, values: { ...row.values, budgetKrw } }]));
+      await takeAll();
+    }
+    expect(all.map((s) => s.updated)).toEqual(all.map(() => 2));
+  });
+
   it('a new reference copies the snapshot whole, and so does the update after too many in a row', async () => {
     const snapshots = new Snapshots({ source: store.db.instance, base: join(dir, 'limits'), inUse: () => false });
     snapshots.release(await snapshots.take(version()));

@@ -83,6 +83,13 @@ describe('backups while serving', () => {
     }
     expect(readdirSync(backupDir).filter((f) => f.endsWith('.duckdb'))).toHaveLength(2);
   });
+
+  it('takes two backups asked at once, each whole', async () => {
+    const taken = await Promise.all([svc.json('POST', '/api/backup', 'admin'), svc.json('POST', '/api/backup', 'admin')]);
+    expect(taken.map((t) => t.status)).toEqual([200, 200]);
+    for (const { body } of taken) expect(existsSync(body.file)).toBe(true);
+    expect(readdirSync(backupDir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
 });
 
 describe('restore and doctor', () => {

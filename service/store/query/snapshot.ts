@@ -33,6 +33,9 @@ const cityFilter: Record<(typeof snapshotTables)[number], string> = {
   phases: 'city',
 };
 
+/** Snapshots written so far by this process: each its own name as attached (ATTACH names are the instance's, shared by every connection). */
+let written = 0;
+
 /**
  * Writes `work`'s snapshot to `path`: into a file beside it (`prepare` makes it: empty, or a copy
  * of the last snapshot), attached to a connection of its own, in one transaction, checkpointed,
@@ -45,8 +48,11 @@ async function writeSnapshot(
   work: (connection: DuckDBConnection, alias: string) => Promise<void>,
 ): Promise<void> {
   const connection = source instanceof DuckDBInstance ? await source.connect() : source;
-  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
-  const alias = `jachi_snapshot_${process.pid}_${Date.now()}`;
+  // Unique in this process: two snapshots made at once (two cities' analysts) once shared a name
+  // made of the millisecond, and the second ATTACH failed.
+  const n = ++written;
+  const tmp = `${path}.${process.pid}.${n}.tmp`;
+  const alias = `jachi_snapshot_${process.pid}_${n}`;
   rmSync(tmp, { force: true });
   try {
     prepare(tmp);
