@@ -9,7 +9,7 @@
  * the rows changed since its revision replaced, 50–90 ms at 3,500 dongs) instead of copied whole from
  * the views (~1 s there); a new reference, or many updates since the last whole copy, copies it whole.
  */
-import { copyFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { constants, copyFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { kinds } from '../../../domain/index.ts';
@@ -110,7 +110,8 @@ export async function updateSnapshot(source: DuckDBInstance, from: string, path:
   await writeSnapshot(
     source,
     path,
-    (tmp) => copyFileSync(from, tmp),
+    // A reflink where the file system has them (btrfs, XFS): no bytes copied; else a copy.
+    (tmp) => copyFileSync(from, tmp, constants.COPYFILE_FICLONE),
     async (connection, alias) => {
       const after = { since: BigInt(since) };
       for (const kind of kinds) {
