@@ -27,8 +27,8 @@ export class ChangeFeed {
 
   constructor(
     private readonly revision: () => number,
-    /** The units of `kind` changed in (after, upTo]; undefined while that is not known. */
-    private readonly changedSince: (kind: Kind, after: number, upTo: number) => Promise<ReadonlySet<string> | undefined>,
+    /** The units of `kind` changed in (after, upTo], a set of the caller's own; undefined while that is not known. */
+    private readonly changedSince: (kind: Kind, after: number, upTo: number) => Promise<Set<string> | undefined>,
     private readonly intervalMs = 250,
   ) {}
 
@@ -79,7 +79,7 @@ export class ChangeFeed {
         const changed = await this.changedSince(kind, this.seen, now);
         // Not known now (a read failed): the next tick asks about the same span again.
         if (changed === undefined) return;
-        if (changed.size > 0) units.set(kind, new Set(changed));
+        if (changed.size > 0) units.set(kind, changed);
       }
       this.seen = now;
       for (const listener of this.listeners) listener({ revision: now, units });

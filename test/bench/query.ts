@@ -110,14 +110,14 @@ export async function benchQuery(sizes: Pick<BenchSizes, 'quick' | 'compare'> = 
       // snapshot brought up to date with the rows changed since.
       const admin = await store.createToken({ role: 'admin', name: 'bench-admin' });
       const actor = (await store.authenticate(admin.token)) as Actor;
-      const lines = (
+      const sample = (
         await store.withReader(async (c) =>
           (await c.runAndReadAll('SELECT dong, phase, fiscalYear, category, item, fundingSource, budgetKrw FROM spending ORDER BY rowId LIMIT 100')).getRowObjectsJS(),
         )
       ).map((v): Record<string, unknown> => ({ ...v, budgetKrw: Number(v.budgetKrw) }));
       const afterSync: number[] = [];
       for (let turn = 0; turn < 5; turn++) {
-        const rows = lines.map((v) => ({ rowId: randomUUID(), baseRevision: null, values: { ...v, item: `${String(v.item)} (${turn + 2})` } }));
+        const rows = sample.map((v) => ({ rowId: randomUUID(), baseRevision: null, values: { ...v, item: `${String(v.item)} (${turn + 2})` } }));
         const answer = await store.sync('spending', { batchId: randomUUID(), rows, deletes: [] }, actor);
         if (answer.results.some((r) => r.status !== 'accepted')) throw new Error(`bench sync: ${JSON.stringify(answer.results.find((r) => r.status !== 'accepted'))}`);
         const t = performance.now();

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { cityKeys, splice, unitBlocks, type UnitBlocks } from '../../service/store/compare/splice.ts';
+import { cityKeys, dongKeys, splice, unitBlocks, type UnitBlocks } from '../../service/store/compare/splice.ts';
 
 // A JSON array as DuckDB's writer lays it out (COPY … (FORMAT json, ARRAY true)).
 const array = (rows: object[]) => Buffer.from(rows.length === 0 ? '[\n\t\n]\n' : `[\n\t${rows.map((r) => JSON.stringify(r)).join(',\n\t')}\n]\n`);
 const head = Buffer.from('{"columns":[],"rows":');
 const tail = Buffer.from('}');
 const answer = (rows: object[]) => Buffer.concat([head, array(rows), tail]);
-const blocksOf = (body: Buffer) => unitBlocks(body, head.length, body.length - tail.length)!;
+const blocksOf = (body: Buffer) => unitBlocks(body, head.length, body.length - tail.length, dongKeys)!;
 /** Blocks as one object a unit, to read in a test. */
 const listed = (b: UnitBlocks) => b.units.map((dong, i) => ({ district: b.groups[i], dong, start: b.starts[i], end: b.ends[i], rows: b.rows[i] }));
 
@@ -30,8 +30,8 @@ describe('splice', () => {
   });
 
   it('refuses bytes it cannot splice: a dong’s rows apart, a row without a dong', () => {
-    expect(unitBlocks(array([row('1', 'a', 1), row('1', 'b', 1), row('1', 'a', 2)]), 0, Infinity)).toBeUndefined();
-    expect(unitBlocks(array([{ district: '1', phase: 1 }]), 0, Infinity)).toBeUndefined();
+    expect(unitBlocks(array([row('1', 'a', 1), row('1', 'b', 1), row('1', 'a', 2)]), 0, Infinity, dongKeys)).toBeUndefined();
+    expect(unitBlocks(array([{ district: '1', phase: 1 }]), 0, Infinity, dongKeys)).toBeUndefined();
   });
 
   it('puts changed dongs back in order — first, between, last, new, gone — the same bytes as the whole answer written afresh', () => {
@@ -65,11 +65,11 @@ describe('splice', () => {
     expect(oldBlocks.units).toEqual(['11', '26', '30']);
     // 26 gone, 27 new, 30 changed (its flag gone); 11 as it was.
     const changed = new Set(['26', '27', '30']);
-    const made = splice(old, oldBlocks, changed, array(now.filter((r) => changed.has(r.city))), head, tail, cityKeys)!;
+    const made = splice(old, oldBlocks, changed, array(now.filter((r) => changed.has(r.city))), head, tail)!;
     expect(made.body.toString()).toBe(answer(now).toString());
     expect(made.blocks.units).toEqual(['11', '27', '30']);
     // By dong, the same bytes cannot be laid out (a group row names no dong).
-    expect(unitBlocks(old, head.length, old.length - tail.length)).toBeUndefined();
+    expect(unitBlocks(old, head.length, old.length - tail.length, dongKeys)).toBeUndefined();
   });
 
   it('gives the whole answer’s bytes for 300 random changes: runs of kept dongs copied whole, dongs new, gone and edited between them', () => {

@@ -3,52 +3,32 @@
 // byte for byte the answer written afresh from every row, in a country of several cities.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kind } from '../../domain/index.ts';
-import { createApp } from '../../service/app.ts';
 import { comparisonAnswer, splices } from '../../service/store/compare/answers.ts';
 import type { Store } from '../../service/store/store.ts';
 import { batch } from '../support/service.ts';
-import { generatedStore } from '../support/country.ts';
+import { generatedApp, type Pulled } from '../support/country.ts';
 
 const today = '2020-12-31';
 let store: Store;
-let country: Awaited<ReturnType<typeof generatedStore>> | undefined;
-let app: ReturnType<typeof createApp>;
+let country: Awaited<ReturnType<typeof generatedApp>> | undefined;
 let manager: string;
-let admin: string;
 
 beforeAll(async () => {
-  country = await generatedStore({ dongs: 90, years: 2, seed: 5, cities: 3 });
+  country = await generatedApp({ dongs: 90, years: 2, seed: 5, cities: 3 });
   store = country.store;
-  app = createApp({ store, limits: { ratePerSecond: 10_000, burst: 10_000 } });
   manager = (await store.createToken({ role: 'manager', name: '관리자' })).token;
-  admin = (await store.createToken({ role: 'admin', name: '운영자' })).token;
 });
 afterAll(() => country?.close());
 
-const request = (method: string, url: string, token: string, body?: unknown) =>
-  app.request(url, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-
-type Pulled = { rowId: string; revision: number; deleted: boolean; values: Record<string, unknown> };
-
-async function live(kind: Kind): Promise<Pulled[]> {
-  const body = (await (await request('GET', `/api/rows/${kind}?since=0`, admin)).json()) as { rows: Pulled[] };
-  return body.rows.filter((r) => !r.deleted);
-}
+const live = (kind: Kind) => country!.live(kind);
 
 /** Edits one row of each dong given, as an official would (its base revision the stored one). */
-async function edit(kind: Kind, rows: Pulled[], change: (v: Record<string, unknown>) => Record<string, unknown>) {
-  const res = await request('POST', `/api/sync/${kind}`, admin, batch(rows.map((r) => ({ rowId: r.rowId, baseRevision: r.revision, values: change(r.values) }))));
-  expect(res.status).toBe(200);
-  for (const r of ((await res.json()) as { results: { status: string }[] }).results) expect(r.status).toBe('accepted');
-}
+const edit = (kind: Kind, rows: Pulled[], change: (v: Record<string, unknown>) => Record<string, unknown>) =>
+  country!.sync(kind, batch(rows.map((r) => ({ rowId: r.rowId, baseRevision: r.revision, values: change(r.values) }))));
 
 /** The served summary and the one a fresh connection writes from every row, as bytes. */
 async function served(query: Record<string, string>) {
-  const res = await request('GET', `/api/compare/summary?${new URLSearchParams({ ...query, today })}`, manager);
+  const res = await country!.request('GET', `/api/compare/summary?${new URLSearchParams({ ...query, today })}`, manager);
   expect(res.status).toBe(200);
   const body = Buffer.from(await res.arrayBuffer());
   const fresh = await store.db.instance.connect();

@@ -9,23 +9,18 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { Kind } from '../../domain/index.ts';
-import { createApp } from '../../service/app.ts';
 import { Snapshots, refreshSnapshot, snapshotLimits, snapshotTables } from '../../service/store/query/snapshot.ts';
 import type { Store } from '../../service/store/store.ts';
 import { batch } from '../support/service.ts';
-import { generatedStore } from '../support/country.ts';
+import { generatedApp } from '../support/country.ts';
 
 let store: Store;
-let country: Awaited<ReturnType<typeof generatedStore>> | undefined;
-let app: ReturnType<typeof createApp>;
-let admin: string;
+let country: Awaited<ReturnType<typeof generatedApp>> | undefined;
 let dir: string;
 
 beforeAll(async () => {
-  country = await generatedStore({ dongs: 60, years: 2, seed: 11, cities: 2 });
+  country = await generatedApp({ dongs: 60, years: 2, seed: 11, cities: 2 });
   store = country.store;
-  app = createApp({ store, limits: { ratePerSecond: 10_000, burst: 10_000 } });
-  admin = (await store.createToken({ role: 'admin', name: '운영자' })).token;
   dir = mkdtempSync(join(tmpdir(), 'jachi-snapshots-'));
 });
 afterAll(() => {
@@ -33,22 +28,8 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-type Pulled = { rowId: string; revision: number; deleted: boolean; values: Record<string, unknown> };
-
-async function live(kind: Kind): Promise<Pulled[]> {
-  const res = await app.request(`/api/rows/${kind}?since=0`, { headers: { authorization: `Bearer ${admin}` } });
-  return ((await res.json()) as { rows: Pulled[] }).rows.filter((r) => !r.deleted);
-}
-
-async function sync(kind: Kind, body: ReturnType<typeof batch>): Promise<void> {
-  const res = await app.request(`/api/sync/${kind}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  expect(res.status).toBe(200);
-  for (const r of ((await res.json()) as { results: { status: string }[] }).results) expect(r.status).toBe('accepted');
-}
+const live = (kind: Kind) => country!.live(kind);
+const sync = (kind: Kind, body: ReturnType<typeof batch>) => country!.sync(kind, body);
 
 /** A dong of each city, by the dongs table. */
 async function dongOfEachCity(): Promise<string[]> {
@@ -78,12 +59,12 @@ async function differences(a: string, b: string): Promise<Record<string, number>
   }
 }
 
-/** The rows of `table` in a snapshot file. */
-async function count(path: string, table: string): Promise<number> {
+/** The rows of a selection (`FROM` it: a table, with its WHERE) in a snapshot file. */
+async function count(path: string, from: string): Promise<number> {
   const instance = await DuckDBInstance.create(path, { access_mode: 'READ_ONLY' });
   const c = await instance.connect();
   try {
-    return Number((await c.runAndReadAll(`SELECT count(*) AS n FROM ${table}`)).getRowObjects()[0]!.n);
+    return Number((await c.runAndReadAll(`SELECT count(*) AS n FROM ${from}`)).getRowObjects()[0]!.n);
   } finally {
     c.closeSync();
     instance.closeSync();
@@ -103,11 +84,11 @@ const version = (reference: unknown = store.reference) => ({ revision: store.rev
 describe('the analyst snapshot brought up to date after a sync', () => {
   it('holds exactly what a whole copy holds after new rows, edits, deletes and a row moved to another city, for the country and for one city', async () => {
     const [home, away] = await dongOfEachCity();
-    const country = new Snapshots({ source: store.db.instance, base: join(dir, 'country'), inUse: () => false });
+    const ofCountry = new Snapshots({ source: store.db.instance, base: join(dir, 'country'), inUse: () => false });
     const homeCity = await store.withReader(async (c) => String((await c.runAndReadAll('SELECT city FROM dongs WHERE code = $code', { code: home! })).getRowObjects()[0]!.city));
-    const city = new Snapshots({ source: store.db.instance, base: join(dir, 'city'), inUse: () => false, city: homeCity });
-    const first = [await country.take(version()), await city.take(version())];
-    expect([country.updated, city.updated]).toEqual([0, 0]);
+    const ofCity = new Snapshots({ source: store.db.instance, base: join(dir, 'city'), inUse: () => false, city: homeCity });
+    const first = [await ofCountry.take(version()), await ofCity.take(version())];
+    expect([ofCountry.updated, ofCity.updated]).toEqual([0, 0]);
 
     const spending = (await live('spending')).filter((r) => r.values.dong === home);
     const participation = (await live('participation')).filter((r) => r.values.dong === home);
@@ -127,16 +108,18 @@ describe('the analyst snapshot brought up to date after a sync', () => {
     await sync('participation', batch([{ rowId: participation[0]!.rowId, baseRevision: participation[0]!.revision, values: { ...participation[0]!.values, participants: 321 } }]));
     await sync('progress', batch([], [{ rowId: progress[0]!.rowId, baseRevision: progress[0]!.revision }]));
 
-    const updated = [await country.take(version()), await city.take(version())];
-    expect([country.updated, city.updated]).toEqual([1, 1]);
+    const updated = [await ofCountry.take(version()), await ofCity.take(version())];
+    expect([ofCountry.updated, ofCity.updated]).toEqual([1, 1]);
     expect(updated).not.toContain(first[0]);
     expect(await differences(updated[0]!, await whole())).toEqual({});
     expect(await differences(updated[1]!, await whole(homeCity))).toEqual({});
     // And the change is there: the country's file has the new line, the city's lost the moved one.
     expect(await count(updated[0]!, "spending WHERE item = '새로 적은 줄'")).toBe(1);
     expect(await count(updated[1]!, `spending WHERE rowId = '${spending[2]!.rowId}'`)).toBe(0);
-    country.release(updated[0]!);
-    city.release(updated[1]!);
+    for (const paths of [first, updated]) {
+      ofCountry.release(paths[0]!);
+      ofCity.release(paths[1]!);
+    }
   });
 
   it("several cities' snapshots brought up to date at once", async () => {

@@ -209,7 +209,7 @@ export async function changedAnswer(
   await defineShared(connection);
   const read = async () => (await writtenByDuckDB(connection, { ...prepared, values: { ...prepared.values, [by.filter]: listValue(units) } }, columns, 'json', none, none)).body;
   const fresh = readsKeptTotals(name) ? await withKeptTotals(connection, kept, read) : await read();
-  const made = splice(previous.body, previous.blocks, new Set(units), fresh, jsonHead(columns), jsonTail, by.keys);
+  const made = splice(previous.body, previous.blocks, new Set(units), fresh, jsonHead(columns), jsonTail);
   splices.count += made ? 1 : 0;
   return made;
 }

@@ -18,6 +18,8 @@
  * afresh several times a second (under `npm run load`, an eighth of what the service allocated).
  */
 export interface UnitBlocks {
+  /** The keys its rows were read by (the same read the fresh rows when it is spliced). */
+  keys: BlockKeys;
   units: string[];
   groups: (string | null)[];
   starts: Int32Array;
@@ -72,7 +74,7 @@ export function keyValue(bytes: Buffer, key: Buffer, from: number, to: number): 
  * `to`; undefined when the bytes are not laid out so, a row names no unit, or a unit's rows are not
  * all together.
  */
-export function unitBlocks(bytes: Buffer, from: number, to: number, keys: BlockKeys = dongKeys): UnitBlocks | undefined {
+export function unitBlocks(bytes: Buffer, from: number, to: number, keys: BlockKeys): UnitBlocks | undefined {
   const units: string[] = [];
   const groups: (string | null)[] = [];
   const starts: number[] = [];
@@ -106,7 +108,7 @@ export function unitBlocks(bytes: Buffer, from: number, to: number, keys: BlockK
     }
     line = end + 1;
   }
-  return { units, groups, starts: Int32Array.from(starts), ends: Int32Array.from(ends), rows: Int32Array.from(rows) };
+  return { keys, units, groups, starts: Int32Array.from(starts), ends: Int32Array.from(ends), rows: Int32Array.from(rows) };
 }
 
 /** Text as DuckDB orders VARCHAR: by its UTF-8 bytes. */
@@ -140,20 +142,13 @@ export interface Spliced {
 }
 
 /**
- * The kept answer (`old`, its blocks in `oldBlocks`, by `keys`) with the rows of every unit in
+ * The kept answer (`old`, its blocks in `oldBlocks`, read by their keys) with the rows of every unit in
  * `changed` replaced by their rows now (`fresh`, a JSON array as DuckDB writes it, holding those
  * units' rows only), between `head` and `tail` as the whole answer has them. The kept units between
  * two changed ones lie together in `old` (with the same `,\n\t` between them) and are copied in one move.
  */
-export function splice(
-  old: Buffer,
-  oldBlocks: UnitBlocks,
-  changed: ReadonlySet<string>,
-  fresh: Buffer,
-  head: Buffer,
-  tail: Buffer,
-  keys: BlockKeys = dongKeys,
-): Spliced | undefined {
+export function splice(old: Buffer, oldBlocks: UnitBlocks, changed: ReadonlySet<string>, fresh: Buffer, head: Buffer, tail: Buffer): Spliced | undefined {
+  const { keys } = oldBlocks;
   const added = unitBlocks(fresh, 0, fresh.length, keys);
   if (!added || added.units.some((unit) => !changed.has(unit))) return undefined;
   // The answer's blocks in order: a kept block as its index in `old` (≥ 0), an added one as -1 - its index.
@@ -176,6 +171,7 @@ export function splice(
   for (const k of order) size += span(k);
   const body = Buffer.allocUnsafe(size);
   const blocks: UnitBlocks = {
+    keys,
     units: new Array<string>(count),
     groups: new Array<string | null>(count),
     starts: new Int32Array(count),
